@@ -1,0 +1,1 @@
+"""Users, roles and their scopes (用户与权限)."""

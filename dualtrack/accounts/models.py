@@ -1,0 +1,73 @@
+"""Users with one of the seven roles and the scope that role is bound to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dualtrack.core.choices import READ_ONLY_ROLES, Role
+from dualtrack.core.scoping import ALL, NOTHING, user_role
+
+
+class User(AbstractUser):
+    """A person using dualtrack (用户). ``role`` decides what they do; the scope fields decide where."""
+
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.PUBLIC)
+    full_name = models.CharField(_("姓名"), max_length=100, blank=True)
+    phone = models.CharField(_("电话"), max_length=30, blank=True)
+    county = models.ForeignKey(
+        "registry.Region", verbose_name=_("所属区县(市)"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", limit_choices_to={"level": "county"},
+    )
+    park = models.ForeignKey(
+        "registry.Park", verbose_name=_("所属园区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        "registry.Department", verbose_name=_("所属部门"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", verbose_name=_("所属企业"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    assigned_enterprises = models.ManyToManyField(
+        "registry.Enterprise", verbose_name=_("联系企业"), blank=True, related_name="liaison_officers"
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.role in READ_ONLY_ROLES
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, Any] = {}
+        if self.role == Role.DISTRICT and not (self.county_id or self.park_id):
+            errors["county"] = _("区县(市)/园区用户须指定所属区县或园区")
+        if self.role == Role.DEPARTMENT and not self.department_id:
+            errors["department"] = _("职能部门用户须指定所属部门")
+        if self.role == Role.ENTERPRISE and not self.enterprise_id:
+            errors["enterprise"] = _("企业用户须指定所属企业")
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def scope_q(cls, user: Any, action: str) -> Any:
+        role = user_role(user)
+        if role == Role.HQ:
+            return ALL
+        if action == "view" and role is not None:
+            return models.Q(pk=user.pk)
+        return NOTHING

@@ -1,0 +1,22 @@
+"""``/api/v1/``: every app's API under one router, with the OpenAPI schema."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from dualtrack.core.api import ImportView
+from dualtrack.registry import api as registry_api
+
+router = DefaultRouter(trailing_slash=False)
+router.register("regions", registry_api.RegionViewSet)
+router.register("parks", registry_api.ParkViewSet)
+router.register("departments", registry_api.DepartmentViewSet)
+router.register("industries", registry_api.IndustryViewSet)
+router.register("enterprises", registry_api.EnterpriseViewSet)
+
+urlpatterns = [
+    path("schema", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("imports/<str:dataset>", ImportView.as_view(), name="api-import"),
+    path("", include(router.urls)),
+]

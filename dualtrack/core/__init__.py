@@ -1,0 +1,1 @@
+"""Shared framework: scoping, audit, imports, rules, calendar. Depends on no other dualtrack app."""

@@ -1,0 +1,78 @@
+"""API plumbing shared by every app: error bodies, scoped viewsets, the import endpoint."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .choices import Action
+from .imports import get_dataset, run_import
+
+logger = logging.getLogger(__name__)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler, plus a JSON body instead of an HTML 500 for anything unexpected."""
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        logger.exception("unhandled API error", exc_info=exc)
+        return Response({"detail": "internal error"}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+    return response
+
+
+class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    """Lists and objects come only through ``restrict(user, view)``: out of scope is 404; a role that may
+    see none of the model gets 403 on the list."""
+
+    def get_queryset(self) -> Any:
+        model = self.queryset.model  # type: ignore[union-attr]
+        return self.queryset.restrict(self.request.user, Action.VIEW)  # type: ignore[union-attr]
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        model = self.queryset.model  # type: ignore[union-attr]
+        if not model.permits(request.user, Action.VIEW):
+            raise exceptions.PermissionDenied
+        return super().list(request, *args, **kwargs)
+
+
+ImportResultSerializer = inline_serializer(
+    name="ImportResult",
+    fields={
+        "dataset": serializers.CharField(), "filename": serializers.CharField(), "ok": serializers.BooleanField(),
+        "rows": serializers.IntegerField(), "created": serializers.IntegerField(),
+        "updated": serializers.IntegerField(), "unchanged": serializers.IntegerField(),
+        "error_count": serializers.IntegerField(),
+        "errors": inline_serializer(name="ImportError", many=True, fields={
+            "row": serializers.IntegerField(allow_null=True), "column": serializers.CharField(allow_null=True),
+            "value": serializers.CharField(allow_null=True), "message": serializers.CharField()}),
+    },
+)
+
+
+class ImportView(APIView):
+    """``POST /api/v1/imports/<dataset>``: a CSV or XLSX file in the ``file`` field; all-or-nothing."""
+
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": inline_serializer(name="ImportUpload", fields={"file": serializers.FileField()})},
+        responses={200: ImportResultSerializer, 422: OpenApiResponse(ImportResultSerializer, "rejected, nothing written")},
+    )
+    def post(self, request: Request, dataset: str) -> Response:
+        found = get_dataset(dataset)
+        if found is None or not found.can_import(request.user):
+            raise Http404
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise exceptions.ValidationError({"file": ["required"]})
+        result = run_import(found, upload.file, upload.name or "upload", request.user)
+        return Response(result.as_dict(), status=200 if result.ok else 422)

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "dualtrack.core"
+    label = "core"
+    verbose_name = _("平台框架")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (login / failed-login audit)
+        from .imports import registered_datasets
+        from .navigation import register_menu
+        from .scoping import is_hq, user_role
+
+        register_menu(_("总览"), "home", lambda u: user_role(u) is not None, order=0)
+        register_menu(_("数据导入"), "import_index",
+                      lambda u: any(d.can_import(u) for d in registered_datasets()), order=80)
+        register_menu(_("审计日志"), "audit_log", is_hq, order=90)
+        register_menu(_("系统管理"), "admin:index", is_hq, order=95)

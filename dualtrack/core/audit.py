@@ -1,0 +1,90 @@
+"""Writing the audit log. Domain write functions call these in the same transaction as the change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import models
+
+from .choices import AuditAction
+from .middleware import client_ip
+from .models import AuditLog
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    """The concrete field values of ``obj`` (foreign keys as ids), JSON-ready, for before/after."""
+    data: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        if field.name in {"password", "created_at", "updated_at"}:
+            continue
+        data[field.attname] = _jsonable(getattr(obj, field.attname))
+    return data
+
+
+def _actor_fields(actor: Any) -> dict[str, Any]:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return {"actor": None, "actor_username": ""}
+    if isinstance(actor, AbstractBaseUser):
+        return {"actor": actor, "actor_username": actor.get_username()}
+    return {"actor": None, "actor_username": actor.get_username()}  # the console operator
+
+
+def build(actor: Any, action: str, obj: models.Model | None = None, *, before: dict | None = None,
+          after: dict | None = None, detail: dict | None = None, object_type: str = "",
+          object_id: str = "", object_repr: str = "", ip: str | None = None) -> AuditLog:
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:300]
+    return AuditLog(
+        action=action, object_type=object_type, object_id=object_id, object_repr=object_repr[:300],
+        before=_jsonable(before) if before is not None else None,
+        after=_jsonable(after) if after is not None else None,
+        detail=_jsonable(detail) if detail is not None else None,
+        ip=ip or client_ip(), **_actor_fields(actor),
+    )
+
+
+def record(actor: Any, action: str, obj: models.Model | None = None, **kwargs: Any) -> AuditLog:
+    entry = build(actor, action, obj, **kwargs)
+    entry.save()
+    return entry
+
+
+def record_many(entries: list[AuditLog], batch_size: int = 2000) -> None:
+    AuditLog.objects.bulk_create(entries, batch_size=batch_size)
+
+
+def record_change(actor: Any, obj: models.Model, before: dict[str, Any] | None) -> AuditLog | None:
+    """Audit a create (``before`` None) or an update (only when something changed)."""
+    after = snapshot(obj)
+    if before is None:
+        return record(actor, AuditAction.CREATE, obj, after=after)
+    changed = {k for k in after if before.get(k) != after[k]}
+    if not changed:
+        return None
+    return record(actor, AuditAction.UPDATE, obj, before={k: before.get(k) for k in changed},
+                  after={k: after[k] for k in changed})
+
+
+def record_delete(actor: Any, obj: models.Model) -> AuditLog:
+    return record(actor, AuditAction.DELETE, obj, before=snapshot(obj))

@@ -1,0 +1,45 @@
+"""Constants and choices shared by every app."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """The seven roles of DOMAIN.md §1 (用户角色)."""
+
+    HQ = "hq", _("市指挥部")
+    LEADER = "leader", _("市领导")
+    DISTRICT = "district", _("区县(市)/园区")
+    DEPARTMENT = "department", _("职能部门")
+    LIAISON = "liaison", _("驻企联企服务员")
+    ENTERPRISE = "enterprise", _("企业")
+    PUBLIC = "public", _("公众")
+
+
+class Action(models.TextChoices):
+    """What a user wants to do with an object; scoping answers per action."""
+
+    VIEW = "view", _("查看")
+    ADD = "add", _("新增")
+    CHANGE = "change", _("修改")
+    DELETE = "delete", _("删除")
+    IMPORT = "import", _("导入")
+    EXPORT = "export", _("导出")
+
+
+class AuditAction(models.TextChoices):
+    """Kinds of audit record (审计日志)."""
+
+    CREATE = "create", _("新增")
+    UPDATE = "update", _("修改")
+    DELETE = "delete", _("删除")
+    LOGIN = "login", _("登录")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    LOGOUT = "logout", _("退出")
+    EXPORT = "export", _("导出")
+    IMPORT = "import", _("导入")
+
+
+READ_ONLY_ROLES = frozenset({Role.LEADER, Role.PUBLIC})

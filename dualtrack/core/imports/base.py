@@ -1,0 +1,293 @@
+"""Datasets and the all-or-nothing import runner."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .. import audit
+from ..choices import AuditAction
+from . import parsers
+from .parsers import CellError
+from .readers import iter_rows
+
+MAX_LISTED_ERRORS = 1000
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a dataset: Chinese header, English key, parser."""
+
+    key: str
+    header: str
+    parse: Callable[[Any], Any] = parsers.text
+    required: bool = True  # the column must be present in the file
+    blank: bool = False  # a cell may be empty (the value is then ``default``)
+    default: Any = None
+    example: Any = ""
+    help: Any = ""
+
+    def label(self) -> str:
+        return f"{self.header}[{self.key}]"
+
+
+@dataclass
+class ImportErrorItem:
+    """One problem: the row as numbered in Excel (header = 1) and the column header, when known."""
+
+    message: str
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "value": self.value, "message": self.message}
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(_("第%(row)d行") % {"row": self.row})
+        if self.column:
+            where.append(_("“%(column)s”列") % {"column": self.column})
+        prefix = " ".join(where)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+
+@dataclass
+class ImportResult:
+    dataset: str
+    filename: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[ImportErrorItem] = field(default_factory=list)
+    error_count: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    @property
+    def unlisted_errors(self) -> int:
+        return self.error_count - len(self.errors)
+
+    def add_error(self, message: str, row: int | None = None, column: str | None = None,
+                  value: Any = None) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_LISTED_ERRORS:
+            shown = None if value is None else parsers.text(value)[:100]
+            self.errors.append(ImportErrorItem(message=str(message), row=row, column=column, value=shown))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "dataset": self.dataset, "filename": self.filename, "ok": self.ok, "rows": self.rows,
+            "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+            "error_count": self.error_count, "errors": [e.as_dict() for e in self.errors],
+        }
+
+
+class RowContext:
+    """Passed to a dataset's row checks: reports errors against the current row."""
+
+    def __init__(self, result: ImportResult, headers: dict[str, str]) -> None:
+        self.result = result
+        self.headers = headers  # column key -> header as written in the file
+        self.row: int = 0
+        self.failed = False
+
+    def error(self, key: str | None, message: str, value: Any = None) -> None:
+        self.failed = True
+        column = self.headers.get(key, key) if key else None
+        self.result.add_error(message, row=self.row, column=column, value=value)
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _normalise_header(value: Any) -> str:
+    return re.sub(r"[\s\ufeff]+", "", parsers.text(value)).lower()
+
+
+class Dataset:
+    """Declare ``name``, ``label``, ``columns``, ``natural_key``; implement :meth:`write_batch`."""
+
+    name: str = ""
+    label: Any = ""
+    columns: list[Column] = []
+    natural_key: tuple[str, ...] = ()
+    batch_size: int | None = 2000  # None: the rows are written together at the end (small datasets)
+
+    # --- permissions -------------------------------------------------------------------------
+    def can_import(self, user: Any) -> bool:
+        raise NotImplementedError
+
+    # --- hooks ---------------------------------------------------------------------------------
+    def prepare(self, user: Any) -> dict[str, Any]:
+        """Look-up tables for the whole file (codes to ids); called once before the first row."""
+        return {}
+
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+        """Cross-column and scope checks for one parsed row; report with ``ctx.error``."""
+
+    def write_batch(self, rows: list[tuple[int, dict[str, Any]]], ctx: RowContext, state: dict[str, Any],
+                    user: Any, result: ImportResult) -> None:
+        """Create or update the rows (all valid so far), counting ``created``/``updated``/``unchanged``
+        and auditing each change. May still report errors through ``ctx``."""
+        raise NotImplementedError
+
+    # --- helpers -------------------------------------------------------------------------------
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+    def key_of(self, values: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(values.get(k) for k in self.natural_key)
+
+    def template_rows(self) -> list[list[Any]]:
+        return [[c.header for c in self.columns], [c.example for c in self.columns]]
+
+
+_REGISTRY: dict[str, Dataset] = {}
+
+
+def register(dataset_class: type[Dataset]) -> type[Dataset]:
+    _REGISTRY[dataset_class.name] = dataset_class()
+    return dataset_class
+
+
+def registered_datasets() -> list[Dataset]:
+    return list(_REGISTRY.values())
+
+
+def get_dataset(name: str) -> Dataset | None:
+    return _REGISTRY.get(name)
+
+
+def _map_headers(dataset: Dataset, header: list[Any], result: ImportResult) -> dict[str, int] | None:
+    lookup: dict[str, Column] = {}
+    for col in dataset.columns:
+        lookup[_normalise_header(col.header)] = col
+        lookup[_normalise_header(col.key)] = col
+        lookup[_normalise_header(col.label())] = col
+    positions: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        col = lookup.get(_normalise_header(cell))
+        if col is None:
+            continue
+        if col.key in positions:
+            result.add_error(_("列重复"), row=1, column=parsers.text(cell))
+            continue
+        positions[col.key] = index
+    for col in dataset.columns:
+        if col.required and col.key not in positions:
+            result.add_error(_("缺少必需的列“%(header)s”(或英文列名 %(key)s)") % {"header": col.header, "key": col.key},
+                             row=1, column=col.header)
+    return None if result.error_count else positions
+
+
+def run_import(dataset: Dataset, fh: IO[bytes], filename: str, user: Any, *, dry_run: bool = False) -> ImportResult:
+    """Import one file: every row valid and written, or nothing written and every error listed."""
+    result = ImportResult(dataset=dataset.name, filename=filename)
+    if not dataset.can_import(user):
+        result.add_error(_("您没有导入“%(label)s”的权限") % {"label": dataset.label})
+        return result
+    digest = hashlib.sha256()
+    try:
+        with transaction.atomic():
+            _run(dataset, fh, filename, user, result, digest)
+            if result.error_count or dry_run:
+                raise _Rollback
+            audit.record(
+                user, AuditAction.IMPORT, object_type=f"import.{dataset.name}", object_repr=filename[:300],
+                detail={k: v for k, v in result.as_dict().items() if k != "errors"} | {"sha256": digest.hexdigest()},
+            )
+    except _Rollback:
+        pass
+    except CellError as exc:  # the file itself (encoding, format)
+        result.add_error(str(exc))
+    return result
+
+
+def _run(dataset: Dataset, fh: IO[bytes], filename: str, user: Any, result: ImportResult, digest: Any) -> None:
+    fh.seek(0)
+    for chunk in iter(lambda: fh.read(1 << 20), b""):
+        digest.update(chunk)
+    fh.seek(0)
+    rows = iter_rows(fh, filename)
+    try:
+        _read(dataset, rows, user, result)
+    finally:
+        rows.close()  # type: ignore[attr-defined]
+
+
+def _read(dataset: Dataset, rows: Any, user: Any, result: ImportResult) -> None:
+    header = next(rows, None)
+    if header is None:
+        result.add_error(_("文件为空"))
+        return
+    positions = _map_headers(dataset, header, result)
+    if positions is None:
+        return
+    headers = {key: parsers.text(header[index]) for key, index in positions.items()}
+    ctx = RowContext(result, headers)
+    state = dataset.prepare(user)
+    seen: dict[tuple[Any, ...], int] = {}
+    batch: list[tuple[int, dict[str, Any]]] = []
+    columns = [c for c in dataset.columns if c.key in positions]
+    row_number = 1
+    for raw in rows:
+        row_number += 1
+        if all(parsers.is_blank(v) for v in raw):
+            continue
+        result.rows += 1
+        ctx.row, ctx.failed = row_number, False
+        values: dict[str, Any] = {}
+        for col in columns:
+            index = positions[col.key]
+            cell = raw[index] if index < len(raw) else None
+            if parsers.is_blank(cell):
+                if col.blank:
+                    values[col.key] = col.default
+                else:
+                    ctx.error(col.key, _("不能为空"))
+                continue
+            try:
+                values[col.key] = col.parse(cell)
+            except CellError as exc:
+                ctx.error(col.key, str(exc), cell)
+        if ctx.failed:
+            continue
+        key = dataset.key_of(values)
+        if key in seen:
+            ctx.error(dataset.natural_key[0], _("与第%(row)d行重复(%(key)s)") % {
+                "row": seen[key], "key": "/".join(parsers.text(k) for k in key)})
+            continue
+        seen[key] = row_number
+        dataset.check_row(values, ctx, state, user)
+        if ctx.failed or result.error_count:
+            continue  # once the file has an error nothing is written; keep checking the rest
+        batch.append((row_number, values))
+        if dataset.batch_size and len(batch) >= dataset.batch_size:
+            dataset.write_batch(batch, ctx, state, user, result)
+            batch = []
+    if batch and not result.error_count:
+        dataset.write_batch(batch, ctx, state, user, result)
+    if result.rows == 0 and not result.error_count:
+        result.add_error(_("文件中没有数据行"))
+
+
+def describe_columns(dataset: Dataset) -> Iterable[dict[str, Any]]:
+    for col in dataset.columns:
+        yield {"header": col.header, "key": col.key, "required": col.required and not col.blank,
+               "example": col.example, "help": col.help}
+
+
+__all__ = ["CellError", "Column", "Dataset", "ImportErrorItem", "ImportResult", "RowContext", "gettext_lazy"]

@@ -1,0 +1,65 @@
+"""Shared pages: home, audit log, error pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from .choices import AuditAction
+from .models import AuditLog
+from .scoping import is_hq
+
+PAGE_SIZE = 50
+
+
+def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE) -> Any:
+    paginator = Paginator(queryset, per_page)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def query_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    if not is_hq(request.user):
+        raise PermissionDenied
+    entries = AuditLog.objects.restrict(request.user).select_related("actor")
+    action = request.GET.get("action", "")
+    if action in AuditAction.values:
+        entries = entries.filter(action=action)
+    username = request.GET.get("user", "").strip()
+    if username:
+        entries = entries.filter(actor_username=username)
+    object_type = request.GET.get("object_type", "").strip()
+    if object_type:
+        entries = entries.filter(object_type=object_type)
+    return render(request, "core/audit_log.html", {
+        "page": paginate(request, entries), "actions": AuditAction.choices, "action": action,
+        "username": username, "object_type": object_type, "query": query_without_page(request),
+    })
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)
+
+
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "400.html", status=400)

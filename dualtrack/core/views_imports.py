@@ -1,0 +1,74 @@
+"""Upload pages: one per dataset, for the roles allowed to import it."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .choices import AuditAction
+from .imports import get_dataset, registered_datasets, run_import
+from .imports.base import Dataset, describe_columns
+from .imports.template import template_xlsx
+from .models import AuditLog
+
+ALLOWED_SUFFIXES = (".csv", ".xlsx", ".txt")
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("数据文件(.xlsx 或 .csv)"))
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(ALLOWED_SUFFIXES):
+            raise forms.ValidationError(_("只接受 .xlsx 或 .csv 文件"))
+        if upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("文件过大"))
+        return upload
+
+
+def _dataset_for(request: HttpRequest, name: str) -> Dataset:
+    dataset = get_dataset(name)
+    if dataset is None or not dataset.can_import(request.user):
+        raise Http404
+    return dataset
+
+
+@login_required
+def import_index(request: HttpRequest) -> HttpResponse:
+    datasets = [d for d in registered_datasets() if d.can_import(request.user)]
+    recent = AuditLog.objects.filter(actor=request.user, action=AuditAction.IMPORT)[:20]
+    return render(request, "core/import_index.html", {"datasets": datasets, "recent": recent})
+
+
+@login_required
+def import_upload(request: HttpRequest, name: str) -> HttpResponse:
+    dataset = _dataset_for(request, name)
+    result = None
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            result = run_import(dataset, upload.file, upload.name, request.user)
+            if result.ok:
+                form = UploadForm()
+    else:
+        form = UploadForm()
+    status = 422 if result is not None and not result.ok else 200
+    return render(request, "core/import_upload.html", {
+        "dataset": dataset, "form": form, "result": result, "columns": list(describe_columns(dataset)),
+    }, status=status)
+
+
+@login_required
+def import_template(request: HttpRequest, name: str) -> HttpResponse:
+    dataset = _dataset_for(request, name)
+    response = HttpResponse(
+        template_xlsx(dataset), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{dataset.name}-template.xlsx"'
+    return response

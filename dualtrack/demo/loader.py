@@ -1,0 +1,147 @@
+"""Load the demo city through the import framework, then the parts no import file carries
+(boundaries, key lists, townships, users)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from dualtrack.accounts import services as accounts
+from dualtrack.accounts.models import User
+from dualtrack.core.actors import SystemActor
+from dualtrack.core.imports import get_dataset, run_import
+from dualtrack.registry.models import Department, Enterprise, KeyList, Park, Region
+
+from .city import COUNTIES, KEY_LISTS, DemoCity, write_csv
+
+ACTOR = SystemActor("system:demo")
+
+HEADERS = {
+    "regions": [("code", "区划代码"), ("name", "名称"), ("parent_code", "上级代码"), ("level", "层级"), ("urban", "城区")],
+    "parks": [("code", "园区代码"), ("name", "园区名称"), ("county_code", "区划代码")],
+    "departments": [("code", "部门代码"), ("name", "部门名称")],
+    "enterprises": [("uscc", "统一社会信用代码"), ("name", "企业名称"), ("county_code", "区划代码"),
+                    ("park_code", "园区代码"), ("industry_code", "行业代码"), ("size_class", "规模类型"),
+                    ("normal_headcount", "正常用工人数"), ("key", "重点企业"), ("power_accounts", "电力户号")],
+}
+
+DEMO_USERS = [
+    # username, role, full name, scope
+    ("hq", "hq", "市指挥部 王建国", {}),
+    ("leader", "leader", "市领导 李明", {}),
+    ("jiangbei", "district", "江北区 张丽(区县操作员)", {"county": "339102"}),
+    ("binhai", "district", "滨海区 陈刚(区县操作员)", {"county": "339106"}),
+    ("gaoxin", "district", "高新区 周敏(园区操作员)", {"park": "GXQ"}),
+    ("jingxin", "department", "市经信局 赵强", {"department": "JXJ"}),
+    ("liaison", "liaison", "驻企服务员 孙伟", {}),
+    ("enterprise", "enterprise", "企业联络人 吴芳", {}),
+    ("public", "public", "公众", {}),
+]
+
+
+def write_files(city: DemoCity, folder: Path) -> dict[str, Path]:
+    files = {
+        "regions": (city.region_rows(), folder / "regions.csv"),
+        "parks": (city.park_rows(), folder / "parks.csv"),
+        "departments": (city.department_rows(), folder / "departments.csv"),
+        "enterprises": (city.enterprise_rows(), folder / "enterprises.csv"),
+    }
+    for name, (rows, path) in files.items():
+        write_csv(path, rows, HEADERS[name])
+    return {name: path for name, (_rows, path) in files.items()}
+
+
+def import_file(name: str, path: Path, log: Any) -> None:
+    dataset = get_dataset(name)
+    assert dataset is not None
+    with path.open("rb") as fh:
+        result = run_import(dataset, fh, path.name, ACTOR)
+    if not result.ok:
+        raise RuntimeError(f"demo {name} import failed: " + "; ".join(str(e) for e in result.errors[:10]))
+    log(f"  {name}: {result.rows} rows ({result.created} created, {result.updated} updated, "
+        f"{result.unchanged} unchanged)")
+
+
+@transaction.atomic
+def finish_registry(city: DemoCity) -> None:
+    shapes = city.county_geometries()
+    for order, county in enumerate(COUNTIES, start=1):
+        Region.objects.filter(code=county.code).update(geometry=shapes[county.code], sort_order=order)
+    # Townships: each enterprise in one township of its county, by a stable hash of its code.
+    towns = {c: [r.pk for r in Region.objects.filter(parent__code=c, level="township").order_by("code")]
+             for c in (county.code for county in COUNTIES)}
+    assignments: dict[int, list[int]] = {}
+    for pk, uscc, county_code in Enterprise.objects.filter(township__isnull=True).values_list(
+            "pk", "uscc", "county__code"):
+        options = towns.get(county_code) or []
+        if options:
+            digest = int(hashlib.sha256(uscc.encode()).hexdigest()[:8], 16)
+            assignments.setdefault(options[digest % len(options)], []).append(pk)
+    for township_id, pks in assignments.items():
+        for start in range(0, len(pks), 900):
+            Enterprise.objects.filter(pk__in=pks[start:start + 900]).update(township_id=township_id)
+    lists = {code: KeyList.objects.update_or_create(code=code, defaults={"name": name})[0] for code, name in KEY_LISTS}
+    key = Enterprise.objects.filter(is_key=True)  # the lists are drawn from the key flag of the import file
+    members = {
+        "IND100": key.filter(size_class="规上工业").order_by("-normal_headcount", "uscc")[:100],
+        "SRV50": key.filter(size_class="限上服务业").order_by("-normal_headcount", "uscc")[:50],
+        "TRADE200": key.filter(size_class="规上工业", industry_section="C").order_by("uscc")[:200],
+        "AGR30": key.filter(size_class="农业龙头").order_by("-normal_headcount", "uscc")[:30],
+    }
+    for code, queryset in members.items():
+        key_list = lists[code]
+        key_list.enterprises.set(list(queryset))
+
+
+def _password_file() -> Path:
+    return Path(settings.HOME) / "demo-logins.json"
+
+
+def ensure_users() -> list[tuple[str, str, str]]:
+    """One user per role; passwords are random per installation, kept in ``var/demo-logins.json``."""
+    path = _password_file()
+    known: dict[str, str] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    jiangbei_key = Enterprise.objects.filter(county__code="339102", is_key=True).order_by("uscc")
+    logins = []
+    for username, role, full_name, scope_codes in DEMO_USERS:
+        scope: dict[str, Any] = {}
+        if "county" in scope_codes:
+            scope["county"] = Region.objects.get(code=scope_codes["county"])
+        if "park" in scope_codes:
+            scope["park"] = Park.objects.get(code=scope_codes["park"])
+        if "department" in scope_codes:
+            scope["department"] = Department.objects.get(code=scope_codes["department"])
+        if role == "enterprise":
+            scope["enterprise"] = jiangbei_key.first()
+        password = known.get(username) or f"Demo-{secrets.token_urlsafe(9)}"
+        user = User.objects.filter(username=username).first()
+        new_password = password if user is None or not user.check_password(password) else None
+        user = accounts.create_user(ACTOR, username=username, password=new_password, role=role,
+                                    full_name=full_name, **scope)
+        if role == "liaison":
+            user.assigned_enterprises.set(list(jiangbei_key[:30]))
+        known[username] = password
+        logins.append((username, password, user.get_role_display()))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(known, fh, ensure_ascii=False, indent=1)
+    return logins
+
+
+def load_demo(seed: int = 2020, enterprises: int = 20000, log: Any = print) -> list[tuple[str, str, str]]:
+    city = DemoCity(seed=seed, enterprise_count=enterprises)
+    folder = Path(settings.HOME) / "demo" / f"seed-{seed}"
+    log(f"demo city 宁江市 (seed {seed}): writing import files to {folder}")
+    files = write_files(city, folder)
+    for name in ("regions", "parks", "departments", "enterprises"):
+        import_file(name, files[name], log)
+    finish_registry(city)
+    return ensure_users()

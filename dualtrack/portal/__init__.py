@@ -1,0 +1,1 @@
+"""The command picture (指挥调度总览): the home page that gathers every capability through its services."""

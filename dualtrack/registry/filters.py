@@ -1,0 +1,49 @@
+"""One filter set per model, shared by the list page, the API and the export."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from .choices import RegionLevel, SizeClass
+from .models import Enterprise, Industry, KeyList, Park, Region
+
+_CODE_LIKE = re.compile(r"^[0-9A-HJ-NP-RTUW-Y]{4,18}$")
+
+
+def _counties(request: Any) -> QuerySet[Region]:
+    return Region.objects.filter(level=RegionLevel.COUNTY)
+
+
+class EnterpriseFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("名称或信用代码"), method="search")
+    county = django_filters.ModelChoiceFilter(label=_("区县(市)"), queryset=_counties, to_field_name="code")
+    park = django_filters.ModelChoiceFilter(label=_("园区"), queryset=Park.objects.all(), to_field_name="code")
+    industry = django_filters.ModelChoiceFilter(
+        label=_("行业门类"), queryset=Industry.objects.filter(level="section"), to_field_name="code",
+        field_name="industry_section", method="filter_section",
+    )
+    size_class = django_filters.ChoiceFilter(label=_("规模类型"), choices=SizeClass.choices)
+    is_key = django_filters.BooleanFilter(label=_("重点企业"))
+    key_list = django_filters.ModelChoiceFilter(label=_("重点企业名单"), queryset=KeyList.objects.all(),
+                                                to_field_name="code", field_name="key_lists")
+
+    class Meta:
+        model = Enterprise
+        fields = ["q", "county", "park", "industry", "size_class", "is_key", "key_list"]
+
+    def search(self, queryset: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:
+        value = value.strip()
+        if not value:
+            return queryset
+        upper = value.upper()
+        if _CODE_LIKE.match(upper):
+            return queryset.filter(Q(uscc__startswith=upper) | Q(name__icontains=value))
+        return queryset.filter(name__icontains=value)
+
+    def filter_section(self, queryset: QuerySet[Enterprise], name: str, value: Industry | None) -> QuerySet:
+        return queryset.filter(industry_section=value.code) if value else queryset

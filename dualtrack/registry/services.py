@@ -1,0 +1,42 @@
+"""What other apps may use of the registry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from dualtrack.core.choices import Action
+
+from .choices import RegionLevel
+from .models import Department, Enterprise, Industry, Park, Region
+
+
+def counties() -> QuerySet[Region]:
+    return Region.objects.filter(level=RegionLevel.COUNTY).order_by("sort_order", "code")
+
+
+def city() -> Region | None:
+    return Region.objects.filter(level=RegionLevel.CITY).order_by("code").first()
+
+
+def enterprises_for(user: Any, action: str = Action.VIEW) -> QuerySet[Enterprise]:
+    return Enterprise.objects.restrict(user, action)
+
+
+def industry_sections() -> QuerySet[Industry]:
+    return Industry.objects.filter(level="section")
+
+
+def registry_summary(user: Any) -> dict[str, Any]:
+    """Headline counts for the home page, within the user's scope."""
+    enterprises = Enterprise.objects.restrict(user, Action.VIEW)
+    by_size = dict(enterprises.order_by().values_list("size_class").annotate(n=Count("id")))
+    return {
+        "enterprises": sum(by_size.values()),
+        "by_size": by_size,
+        "key_enterprises": enterprises.filter(is_key=True).count(),
+        "counties": Region.objects.restrict(user).filter(level=RegionLevel.COUNTY).count(),
+        "parks": Park.objects.restrict(user).count(),
+        "departments": Department.objects.restrict(user).count(),
+    }

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from dualtrack.accounts import views as account_views
+from dualtrack.core import views as core_views
+from dualtrack.core import views_imports
+from dualtrack.portal import views as portal_views
+
+urlpatterns = [
+    path("", portal_views.home, name="home"),
+    path("login/", account_views.LoginView.as_view(), name="login"),
+    path("logout/", account_views.logout_view, name="logout"),
+    path("account/", account_views.account, name="account"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("registry/", include("dualtrack.registry.urls")),
+    path("imports/", views_imports.import_index, name="import_index"),
+    path("imports/<str:name>/", views_imports.import_upload, name="import_upload"),
+    path("imports/<str:name>/template.xlsx", views_imports.import_template, name="import_template"),
+    path("audit/", core_views.audit_log, name="audit_log"),
+    path("api/v1/", include("dualtrack.api_urls")),
+    path(settings.ADMIN_URL, admin.site.urls),
+]
+
+handler400 = "dualtrack.core.views.error_400"
+handler403 = "dualtrack.core.views.error_403"
+handler404 = "dualtrack.core.views.error_404"
+handler500 = "dualtrack.core.views.error_500"
