@@ -85,6 +85,18 @@ _INDUSTRY_WORDS: dict[str, list[str]] = {
     "Q": ["医院", "诊所", "养老服务"],
     "R": ["文化传媒", "影城", "健身", "旅游开发"],
 }
+_BRAND_CHARS = "安邦宝诚达鼎东丰富港广海汉豪恒宏华汇吉佳嘉建江金锦晶骏凯康科蓝力联隆龙茂美明鸣南宁鹏奇启千荣瑞润森晟盛世顺泰天通拓万威伟祥新鑫信星兴旭亚扬耀业奕益银永宇元源远跃泽展正志智中卓"
+# Words that fit the manufacturing division (GB/T 4754 大类) of a firm's industry code.
+_DIVISION_WORDS = {
+    "13": ["食品", "粮油"], "14": ["食品", "乳业"], "15": ["酒业", "茶业", "饮品"], "17": ["纺织", "印染"],
+    "18": ["服饰", "制衣"], "19": ["鞋业", "皮革"], "20": ["木业"], "21": ["家具"], "22": ["纸业", "包装"],
+    "23": ["印务"], "24": ["文具", "工艺品"], "25": ["能源"], "26": ["化工", "新材料"], "27": ["医药", "药业"],
+    "28": ["化纤"], "29": ["塑业", "橡胶制品"], "30": ["建材", "玻璃"], "31": ["钢铁", "特钢"], "32": ["铝业", "铜业"],
+    "33": ["五金", "金属制品"], "34": ["机械", "泵业", "轴承", "阀门"], "35": ["智能装备", "专用设备"],
+    "36": ["汽车零部件", "汽配"], "37": ["船舶", "轨道交通装备"], "38": ["电器", "电机", "电缆"],
+    "39": ["电子科技", "光电", "通信设备"], "40": ["仪器仪表", "精密仪器"], "41": ["制品"], "42": ["再生资源"],
+    "43": ["设备维修"],
+}
 _SERVICE_SECTIONS = ["F", "G", "H", "I", "L", "M", "K", "O", "R", "Q", "P", "J", "N"]
 _SERVICE_WEIGHTS = [26, 12, 12, 8, 9, 6, 4, 8, 4, 3, 3, 1, 4]
 
@@ -210,19 +222,21 @@ class DemoCity:
                 if uscc not in seen_uscc:
                     seen_uscc.add(uscc)
                     break
-            words = _INDUSTRY_WORDS.get(section, ["实业"])
+            words = _DIVISION_WORDS.get(division, ["实业"]) if section == "C" else \
+                _INDUSTRY_WORDS.get(section, ["实业"])
             form = "股份有限公司" if size == "规上工业" and rng.random() < 0.15 else "有限公司"
             if uscc.startswith("N2"):
                 name = f"{rng.choice(self.townships[county.code])[1]}{rng.choice(_BRAND)}村股份经济合作社"
             elif uscc.startswith("93"):
                 name = f"{county.name[:2]}{rng.choice(_BRAND)}{rng.choice(words)}专业合作社"
             else:
-                name = f"{CITY[1][:2] if rng.random() < 0.3 else county.name[:2]}{rng.choice(_BRAND)}" \
-                       f"{rng.choice(words)}{form}"
-            base, n = name, 2
+                brand = rng.choice(_BRAND) if rng.random() < 0.3 else "".join(rng.sample(_BRAND_CHARS, 2))
+                name = f"{CITY[1][:2] if rng.random() < 0.3 else county.name[:2]}{brand}{rng.choice(words)}{form}"
+            attempts = 0
             while name in seen_names:
-                name = f"{base}({county.name}第{n}分公司)" if n < 50 else f"{base}{serial}"
-                n += 1
+                attempts += 1
+                brand = "".join(rng.sample(_BRAND_CHARS, 3 if attempts < 20 else 4))
+                name = f"{county.name[:2]}{brand}{rng.choice(words)}{form}"
             seen_names.add(name)
             park = ""
             if county.code in parks_by_county and section in ("C", "I", "M", "G") and rng.random() < 0.45:
@@ -240,6 +254,7 @@ class DemoCity:
                 "uscc": uscc, "name": name, "county_code": county.code, "park_code": park,
                 "industry_code": industry_code, "size_class": size, "normal_headcount": headcount,
                 "key": "是" if key else "否", "power_accounts": ";".join(accounts),
+                "established_on": f"{rng.randint(1985, 2019)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
             }
 
     # --- geography ------------------------------------------------------------------------

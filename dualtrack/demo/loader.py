@@ -29,7 +29,8 @@ HEADERS = {
     "departments": [("code", "部门代码"), ("name", "部门名称")],
     "enterprises": [("uscc", "统一社会信用代码"), ("name", "企业名称"), ("county_code", "区划代码"),
                     ("park_code", "园区代码"), ("industry_code", "行业代码"), ("size_class", "规模类型"),
-                    ("normal_headcount", "正常用工人数"), ("key", "重点企业"), ("power_accounts", "电力户号")],
+                    ("normal_headcount", "正常用工人数"), ("key", "重点企业"), ("established_on", "成立日期"),
+                    ("power_accounts", "电力户号")],
 }
 
 DEMO_USERS = [

@@ -21,16 +21,19 @@ def _counties(request: Any) -> QuerySet[Region]:
 
 class EnterpriseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("名称或信用代码"), method="search")
-    county = django_filters.ModelChoiceFilter(label=_("区县(市)"), queryset=_counties, to_field_name="code")
-    park = django_filters.ModelChoiceFilter(label=_("园区"), queryset=Park.objects.all(), to_field_name="code")
+    county = django_filters.ModelChoiceFilter(label=_("区县(市)"), queryset=_counties, to_field_name="code",
+                                              empty_label=_("全部"))
+    park = django_filters.ModelChoiceFilter(label=_("园区"), queryset=Park.objects.all(), to_field_name="code",
+                                            empty_label=_("全部"))
     industry = django_filters.ModelChoiceFilter(
         label=_("行业门类"), queryset=Industry.objects.filter(level="section"), to_field_name="code",
-        field_name="industry_section", method="filter_section",
+        field_name="industry_section", method="filter_section", empty_label=_("全部"),
     )
-    size_class = django_filters.ChoiceFilter(label=_("规模类型"), choices=SizeClass.choices)
-    is_key = django_filters.BooleanFilter(label=_("重点企业"))
+    size_class = django_filters.ChoiceFilter(label=_("规模类型"), choices=SizeClass.choices, empty_label=_("全部"))
+    is_key = django_filters.ChoiceFilter(label=_("重点企业"), choices=[("1", _("是")), ("0", _("否"))],
+                                         empty_label=_("全部"), method="filter_key")
     key_list = django_filters.ModelChoiceFilter(label=_("重点企业名单"), queryset=KeyList.objects.all(),
-                                                to_field_name="code", field_name="key_lists")
+                                                to_field_name="code", field_name="key_lists", empty_label=_("全部"))
 
     class Meta:
         model = Enterprise
@@ -44,6 +47,9 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         if _CODE_LIKE.match(upper):
             return queryset.filter(Q(uscc__startswith=upper) | Q(name__icontains=value))
         return queryset.filter(name__icontains=value)
+
+    def filter_key(self, queryset: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:
+        return queryset.filter(is_key=value == "1") if value in ("0", "1") else queryset
 
     def filter_section(self, queryset: QuerySet[Enterprise], name: str, value: Industry | None) -> QuerySet:
         return queryset.filter(industry_section=value.code) if value else queryset

@@ -129,25 +129,24 @@ class RegionDataset(Dataset):
             if not code.startswith(prefix):
                 ctx.error("code", _("区划代码应以上级代码 %(prefix)s 开头") % {"prefix": prefix}, code)
 
-    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
-                    result: ImportResult) -> None:
-        known = {r.code: r for r in Region.objects.all()}
-        in_file = {values["code"]: values for _, values in rows}
+    def check_all(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+        known = dict(Region.objects.values_list("code", "level"))
+        in_file = {values["code"]: values["level"] for _, values in rows}
         for row_number, values in rows:
             if not values["parent_code"]:
                 continue
             ctx.row = row_number
-            parent = in_file.get(values["parent_code"]) or known.get(values["parent_code"])
-            if parent is None:
+            parent_level = in_file.get(values["parent_code"]) or known.get(values["parent_code"])
+            if parent_level is None:
                 ctx.error("parent_code", _("上级代码不存在"), values["parent_code"])
-                continue
-            parent_level = parent["level"] if isinstance(parent, dict) else parent.level
-            if parent_level != PARENT_LEVEL[values["level"]]:
+            elif parent_level != PARENT_LEVEL[values["level"]]:
                 ctx.error("parent_code", _("上级区划层级不符: %(level)s的上级应为%(parent)s") % {
                     "level": RegionLevel(values["level"]).label,
                     "parent": RegionLevel(PARENT_LEVEL[values["level"]]).label}, values["parent_code"])
-        if result.error_count:
-            return
+
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+                    result: ImportResult) -> None:
+        known = {r.code: r for r in Region.objects.all()}
         ordered = sorted(rows, key=lambda r: REGION_LEVEL_ORDER[r[1]["level"]])
         for row_number, values in ordered:
             parent_code = values.pop("parent_code")
@@ -204,9 +203,9 @@ class DepartmentDataset(Dataset):
 
 
 ENTERPRISE_FIELDS = ["name", "county_id", "park_id", "industry_code", "industry_section", "industry_division_id",
-                     "size_class", "normal_headcount", "is_key"]
+                     "size_class", "normal_headcount", "is_key", "established_on"]
 # Fields that come from an optional column: left as they are on update when the column is absent.
-OPTIONAL_FIELD_COLUMNS = {"park_id": "park_code", "is_key": "key"}
+OPTIONAL_FIELD_COLUMNS = {"park_id": "park_code", "is_key": "key", "established_on": "established_on"}
 
 
 @register
@@ -223,6 +222,7 @@ class EnterpriseDataset(Dataset):
         Column("size_class", "规模类型", _size_class, example="规上工业"),
         Column("normal_headcount", "正常用工人数", p.non_negative_int, example=120),
         Column("key", "重点企业", p.boolean, required=False, blank=True, default=False, example="否"),
+        Column("established_on", "成立日期", p.date, required=False, blank=True, default=None, example="2015-06-18"),
         Column("power_accounts", "电力户号", _accounts, required=False, blank=True, default=[],
                example="3301020001;3301020002", help=gettext_lazy("多个户号以分号分隔")),
     ]

@@ -171,6 +171,7 @@ class Enterprise(ScopedModel):
     size_class = models.CharField(_("规模类型"), max_length=10, choices=SizeClass.choices)
     normal_headcount = models.PositiveIntegerField(_("正常用工人数"), default=0)
     is_key = models.BooleanField(_("重点企业"), default=False)
+    established_on = models.DateField(_("成立日期"), null=True, blank=True)
     key_lists = models.ManyToManyField(KeyList, verbose_name=_("重点企业名单"), blank=True, related_name="enterprises")
     is_active = models.BooleanField(_("在册"), default=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)

@@ -138,6 +138,10 @@ class Dataset:
     def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
         """Cross-column and scope checks for one parsed row; report with ``ctx.error``."""
 
+    def check_all(self, rows: list[tuple[int, dict[str, Any]]], ctx: RowContext, state: dict[str, Any],
+                  user: Any) -> None:
+        """Checks across rows (``batch_size = None`` datasets only): every valid row, even when others failed."""
+
     def write_batch(self, rows: list[tuple[int, dict[str, Any]]], ctx: RowContext, state: dict[str, Any],
                     user: Any, result: ImportResult) -> None:
         """Create or update the rows (all valid so far), counting ``created``/``updated``/``unchanged``
@@ -272,12 +276,19 @@ def _read(dataset: Dataset, rows: Any, user: Any, result: ImportResult) -> None:
             continue
         seen[key] = row_number
         dataset.check_row(values, ctx, state, user)
-        if ctx.failed or result.error_count:
+        if ctx.failed:
+            continue
+        if dataset.batch_size is None:  # small dataset: checked as a whole at the end
+            batch.append((row_number, values))
+            continue
+        if result.error_count:
             continue  # once the file has an error nothing is written; keep checking the rest
         batch.append((row_number, values))
         if dataset.batch_size and len(batch) >= dataset.batch_size:
             dataset.write_batch(batch, ctx, state, user, result)
             batch = []
+    if dataset.batch_size is None:
+        dataset.check_all(batch, ctx, state, user)
     if batch and not result.error_count:
         dataset.write_batch(batch, ctx, state, user, result)
     if result.rows == 0 and not result.error_count:

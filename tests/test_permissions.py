@@ -1,0 +1,207 @@
+"""Every model gets anonymous / denied / allowed / out-of-scope tests, on pages and API, from one base class.
+
+A subclass names the model's URLs, a role that may see it, a role that may not, and, where the model is
+scoped, an object that the allowed role must not reach (it answers 404, never 403: existence must not leak).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import pytest
+from django.urls import reverse
+
+from .conftest import City
+
+
+class ScopedAccessContract:
+    list_page: ClassVar[str]
+    api_list: ClassVar[str]
+    allowed_role: ClassVar[str]
+    denied_role: ClassVar[str]
+
+    # --- per model ------------------------------------------------------------------------
+    def in_scope(self, city: City) -> Any:
+        raise NotImplementedError
+
+    def out_of_scope(self, city: City) -> Any | None:
+        """An object the allowed role must not reach; None where the model is not scoped below city level."""
+        return None
+
+    def detail_page(self, obj: Any) -> str:
+        raise NotImplementedError
+
+    def api_detail(self, obj: Any) -> str:
+        raise NotImplementedError
+
+    def marker(self, obj: Any) -> str:
+        return str(obj.name)
+
+    # --- anonymous ------------------------------------------------------------------------
+    def test_anonymous_pages_redirect_to_login(self, client: Any, city: City) -> None:
+        for url in (reverse(self.list_page), self.detail_page(self.in_scope(city))):
+            response = client.get(url)
+            assert response.status_code == 302
+            assert response["Location"].startswith(reverse("login"))
+
+    def test_anonymous_api_is_unauthorised(self, client: Any, city: City) -> None:
+        for url in (reverse(self.api_list), self.api_detail(self.in_scope(city))):
+            assert client.get(url).status_code == 401
+
+    # --- denied role ----------------------------------------------------------------------
+    def test_denied_role_pages(self, client: Any, city: City) -> None:
+        client.force_login(city.users[self.denied_role])
+        assert client.get(reverse(self.list_page)).status_code == 403
+        assert client.get(self.detail_page(self.in_scope(city))).status_code == 404
+
+    def test_denied_role_api(self, client: Any, city: City) -> None:
+        auth = {"HTTP_AUTHORIZATION": f"Token {city.token(self.denied_role)}"}
+        assert client.get(reverse(self.api_list), **auth).status_code == 403
+        assert client.get(self.api_detail(self.in_scope(city)), **auth).status_code == 404
+
+    # --- allowed role ---------------------------------------------------------------------
+    def test_allowed_role_pages(self, client: Any, city: City) -> None:
+        obj = self.in_scope(city)
+        client.force_login(city.users[self.allowed_role])
+        listing = client.get(reverse(self.list_page))
+        assert listing.status_code == 200
+        assert self.marker(obj) in listing.content.decode()
+        detail = client.get(self.detail_page(obj))
+        assert detail.status_code == 200
+        assert self.marker(obj) in detail.content.decode()
+
+    def test_allowed_role_api(self, client: Any, city: City) -> None:
+        obj = self.in_scope(city)
+        auth = {"HTTP_AUTHORIZATION": f"Token {city.token(self.allowed_role)}"}
+        listing = client.get(reverse(self.api_list), **auth)
+        assert listing.status_code == 200
+        assert self.marker(obj) in listing.content.decode()
+        detail = client.get(self.api_detail(obj), **auth)
+        assert detail.status_code == 200
+        assert detail.json()["name"] == self.marker(obj)
+
+    # --- out of scope ---------------------------------------------------------------------
+    def test_out_of_scope_is_404_and_unlisted(self, client: Any, city: City) -> None:
+        obj = self.out_of_scope(city)
+        if obj is None:
+            pytest.skip("reference data: every signed-in role but the public sees all of it")
+        client.force_login(city.users[self.allowed_role])
+        assert client.get(self.detail_page(obj)).status_code == 404
+        assert self.marker(obj) not in client.get(reverse(self.list_page)).content.decode()
+        auth = {"HTTP_AUTHORIZATION": f"Token {city.token(self.allowed_role)}"}
+        client.logout()
+        assert client.get(self.api_detail(obj), **auth).status_code == 404
+        assert self.marker(obj) not in client.get(reverse(self.api_list), **auth).content.decode()
+
+
+class EnterpriseAccess(ScopedAccessContract):
+    list_page = "registry:enterprise_list"
+    api_list = "enterprise-list"
+    denied_role = "department"
+
+    def detail_page(self, obj: Any) -> str:
+        return reverse("registry:enterprise_detail", args=[obj.uscc])
+
+    def api_detail(self, obj: Any) -> str:
+        return reverse("enterprise-detail", args=[obj.uscc])
+
+
+class TestEnterpriseAccessDistrict(EnterpriseAccess):
+    allowed_role = "district"
+
+    def in_scope(self, city: City) -> Any:
+        return city.e_jiangbei
+
+    def out_of_scope(self, city: City) -> Any:
+        return city.e_binhai
+
+
+class TestEnterpriseAccessPark(EnterpriseAccess):
+    allowed_role = "park"
+
+    def in_scope(self, city: City) -> Any:
+        return city.e_jiangbei_park
+
+    def out_of_scope(self, city: City) -> Any:
+        return city.e_jiangbei  # same county, outside the park
+
+
+class TestEnterpriseAccessLiaison(EnterpriseAccess):
+    allowed_role = "liaison"
+    denied_role = "public"
+
+    def in_scope(self, city: City) -> Any:
+        return city.e_jiangbei
+
+    def out_of_scope(self, city: City) -> Any:
+        return city.e_jiangbei_park  # not assigned to this officer
+
+
+class TestEnterpriseAccessOwnEnterprise(EnterpriseAccess):
+    allowed_role = "enterprise"
+
+    def in_scope(self, city: City) -> Any:
+        return city.e_jiangbei
+
+    def out_of_scope(self, city: City) -> Any:
+        return city.e_jiangbei_park
+
+
+class TestEnterpriseAccessLeader(EnterpriseAccess):
+    allowed_role = "leader"
+    denied_role = "public"
+
+    def in_scope(self, city: City) -> Any:
+        return city.e_binhai
+
+
+class TestRegionAccess(ScopedAccessContract):
+    list_page = "registry:region_list"
+    api_list = "region-list"
+    allowed_role = "district"
+    denied_role = "public"
+
+    def in_scope(self, city: City) -> Any:
+        return city.binhai  # reference data: another county's region is visible
+
+    def detail_page(self, obj: Any) -> str:
+        return reverse("registry:region_detail", args=[obj.code])
+
+    def api_detail(self, obj: Any) -> str:
+        return reverse("region-detail", args=[obj.code])
+
+
+class ReferenceAccess(ScopedAccessContract):
+    """Parks, departments: no page per object; the list page is the detail."""
+
+    allowed_role = "department"
+    denied_role = "public"
+    basename: ClassVar[str]
+
+    def detail_page(self, obj: Any) -> str:
+        return reverse(self.list_page)
+
+    def api_detail(self, obj: Any) -> str:
+        return reverse(f"{self.basename}-detail", args=[obj.code])
+
+    def test_denied_role_pages(self, client: Any, city: City) -> None:
+        client.force_login(city.users[self.denied_role])
+        assert client.get(reverse(self.list_page)).status_code == 403
+
+
+class TestParkAccess(ReferenceAccess):
+    list_page = "registry:park_list"
+    api_list = "park-list"
+    basename = "park"
+
+    def in_scope(self, city: City) -> Any:
+        return city.park
+
+
+class TestDepartmentAccess(ReferenceAccess):
+    list_page = "registry:department_list"
+    api_list = "department-list"
+    basename = "department"
+
+    def in_scope(self, city: City) -> Any:
+        return city.department
