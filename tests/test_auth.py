@@ -1,0 +1,120 @@
+"""Sign-in: Argon2, throttling with lockout, idle timeout, CSRF, HQ-only admin, audit of logins."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+import time_machine
+from django.conf import settings as django_settings
+from django.contrib.auth.hashers import make_password
+from django.test import Client
+from django.urls import reverse
+
+from dualtrack.core.choices import AuditAction
+from dualtrack.core.models import AuditLog
+
+from .conftest import PASSWORD, City
+
+
+def login(client: Client, username: str, password: str) -> Any:
+    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR="10.1.2.3")
+
+
+def test_production_hasher_is_argon2() -> None:
+    from dualtrack import settings as configured  # the module, not the per-test override
+
+    assert configured.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    assert django_settings.SESSION_COOKIE_AGE == 30 * 60 and django_settings.SESSION_SAVE_EVERY_REQUEST
+    assert "db" in django_settings.SESSION_ENGINE
+
+
+def test_argon2_hashes(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+    assert make_password("x" * 12).startswith("argon2$")
+
+
+def test_login_and_logout_are_audited(client: Client, city: City) -> None:
+    response = login(client, "jiangbei", PASSWORD)
+    assert response.status_code == 302
+    entry = AuditLog.objects.get(action=AuditAction.LOGIN)
+    assert entry.actor == city.users["district"] and entry.ip == "10.1.2.3"
+    client.post(reverse("logout"))
+    assert AuditLog.objects.filter(action=AuditAction.LOGOUT, actor=city.users["district"]).exists()
+
+
+def test_failed_login_is_audited(client: Client, city: City) -> None:
+    response = login(client, "jiangbei", "wrong-password")
+    assert response.status_code == 200
+    entry = AuditLog.objects.get(action=AuditAction.LOGIN_FAILED)
+    assert entry.actor is None and entry.detail == {"username": "jiangbei", "known_user": True}
+    assert entry.ip == "10.1.2.3"
+
+
+def test_lockout_after_five_failures(client: Client, city: City) -> None:
+    for _ in range(5):
+        login(client, "jiangbei", "wrong-password")
+    locked = login(client, "jiangbei", PASSWORD)  # the right password no longer helps
+    assert locked.status_code == 429
+    assert "锁定" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+    other = Client()
+    assert login(other, "hq", PASSWORD).status_code == 302  # other accounts are not affected
+
+
+def test_lockout_expires(client: Client, city: City) -> None:
+    with time_machine.travel(dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC), tick=False) as traveller:
+        for _ in range(5):
+            login(client, "jiangbei", "wrong-password")
+        assert login(client, "jiangbei", PASSWORD).status_code == 429
+        traveller.shift(dt.timedelta(minutes=16))
+        assert login(client, "jiangbei", PASSWORD).status_code == 302
+
+
+def test_idle_session_times_out_after_30_minutes(client: Client, city: City) -> None:
+    with time_machine.travel(dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC), tick=False) as traveller:
+        assert login(client, "jiangbei", PASSWORD).status_code == 302
+        traveller.shift(dt.timedelta(minutes=29))
+        assert client.get(reverse("home")).status_code == 200  # activity renews the session
+        traveller.shift(dt.timedelta(minutes=29))
+        assert client.get(reverse("home")).status_code == 200
+        traveller.shift(dt.timedelta(minutes=31))
+        response = client.get(reverse("home"))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_csrf_is_enforced(city: City) -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("login"), {"username": "hq", "password": PASSWORD})
+    assert response.status_code == 403
+
+
+def test_admin_is_for_hq_only(client: Client, city: City) -> None:
+    client.force_login(city.users["leader"])
+    assert client.get("/admin/").status_code == 302  # sent to the admin login
+    client.force_login(city.users["hq"])
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/registry/enterprise/").status_code == 200
+
+
+def test_admin_changes_are_audited(client: Client, city: City) -> None:
+    client.force_login(city.users["hq"])
+    department = city.department
+    response = client.post(f"/admin/registry/department/{department.pk}/change/",
+                           {"code": "JXJ", "name": "市经济和信息化局(改)"})
+    assert response.status_code == 302
+    entry = AuditLog.objects.get(action=AuditAction.UPDATE, object_type="registry.department")
+    assert entry.before == {"name": "市经济和信息化局"} and entry.after == {"name": "市经济和信息化局(改)"}
+    assert entry.actor == city.users["hq"]
+
+
+@pytest.mark.parametrize("role", ["leader", "district", "public"])
+def test_api_token_page(client: Client, city: City, role: str) -> None:
+    client.force_login(city.users[role])
+    response = client.post(reverse("account"), {"action": "token"})
+    token = response.context["token"]
+    assert len(token) == 40
+    api = Client()
+    assert api.get(reverse("region-list"), HTTP_AUTHORIZATION=f"Token {token}").status_code in (200, 403)
+    assert api.get(reverse("region-list"), HTTP_AUTHORIZATION="Token not-a-token").status_code == 401
