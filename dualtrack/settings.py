@@ -17,7 +17,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
 HOME = Path(os.environ.get("DUALTRACK_HOME", Path.cwd() / "var")).resolve()

@@ -208,7 +208,7 @@ class TestAcceptance:
 
     def test_xlsx_with_date_cells_serials_and_numbers(self, city: City, hq: Any) -> None:
         rows = good_rows(3)
-        rows[0][8] = dt.datetime(2012, 3, 4)  # a date cell
+        rows[0][8] = dt.datetime(2012, 3, 4)  # noqa: DTZ001 - an Excel date cell is naive
         rows[1][8] = 43871  # an Excel date serial: 2020-02-10
         rows[2][8] = "2019/12/31"
         rows[0][6] = 150.0  # Excel stores numbers as floats

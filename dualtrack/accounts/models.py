@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -37,8 +37,6 @@ class User(AbstractUser):
     assigned_enterprises = models.ManyToManyField(
         "registry.Enterprise", verbose_name=_("联系企业"), blank=True, related_name="liaison_officers"
     )
-
-    objects = UserManager()
 
     class Meta:
         verbose_name = _("用户")

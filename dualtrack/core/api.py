@@ -34,7 +34,6 @@ class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     see none of the model gets 403 on the list."""
 
     def get_queryset(self) -> Any:
-        model = self.queryset.model  # type: ignore[union-attr]
         return self.queryset.restrict(self.request.user, Action.VIEW)  # type: ignore[union-attr]
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -52,10 +52,6 @@ class AuditLog(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action} {self.object_repr}"
 
-    @classmethod
-    def scope_q(cls, user: Any, action: str) -> Any:
-        return ALL if user_role(user) == Role.HQ and action == "view" else NOTHING
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionError("the audit log is append-only")
@@ -63,3 +59,7 @@ class AuditLog(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("the audit log is append-only")
+
+    @classmethod
+    def scope_q(cls, user: Any, action: str) -> Any:
+        return ALL if user_role(user) == Role.HQ and action == "view" else NOTHING

@@ -41,7 +41,7 @@ def _dataset_for(request: HttpRequest, name: str) -> Dataset:
 @login_required
 def import_index(request: HttpRequest) -> HttpResponse:
     datasets = [d for d in registered_datasets() if d.can_import(request.user)]
-    recent = AuditLog.objects.filter(actor=request.user, action=AuditAction.IMPORT)[:20]
+    recent = AuditLog.objects.filter(actor_id=request.user.pk, action=AuditAction.IMPORT)[:20]
     return render(request, "core/import_index.html", {"datasets": datasets, "recent": recent})
 
 

@@ -61,7 +61,8 @@ def write_files(city: DemoCity, folder: Path) -> dict[str, Path]:
 
 def import_file(name: str, path: Path, log: Any) -> None:
     dataset = get_dataset(name)
-    assert dataset is not None
+    if dataset is None:
+        raise RuntimeError(f"dataset {name} is not registered")
     with path.open("rb") as fh:
         result = run_import(dataset, fh, path.name, ACTOR)
     if not result.ok:

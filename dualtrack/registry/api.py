@@ -41,7 +41,7 @@ class IndustrySerializer(serializers.ModelSerializer):
 class EnterpriseSerializer(serializers.ModelSerializer):
     county_code = serializers.CharField(source="county.code", read_only=True)
     park_code = serializers.CharField(source="park.code", allow_null=True, read_only=True)
-    power_accounts = serializers.SlugRelatedField(many=True, read_only=True, slug_field="account_no")
+    power_accounts: serializers.SlugRelatedField = serializers.SlugRelatedField(many=True, read_only=True, slug_field="account_no")
 
     class Meta:
         model = Enterprise

@@ -357,8 +357,7 @@ class EnterpriseDataset(Dataset):
                 to_update.append(obj)
             before_audit = {f: before[f] for f in diff}
             after_audit = {f: values[f] for f in diff}
-            if accounts_changed:
-                assert new_accounts is not None
+            if accounts_changed and new_accounts is not None:
                 account_changes.append((obj, old_accounts, new_accounts))
                 before_audit["power_accounts"] = sorted(old_accounts)
                 after_audit["power_accounts"] = sorted(new_accounts)

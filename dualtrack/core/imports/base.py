@@ -183,13 +183,13 @@ def _map_headers(dataset: Dataset, header: list[Any], result: ImportResult) -> d
         lookup[_normalise_header(col.label())] = col
     positions: dict[str, int] = {}
     for index, cell in enumerate(header):
-        col = lookup.get(_normalise_header(cell))
-        if col is None:
+        found = lookup.get(_normalise_header(cell))
+        if found is None:
             continue
-        if col.key in positions:
+        if found.key in positions:
             result.add_error(_("列重复"), row=1, column=parsers.text(cell))
             continue
-        positions[col.key] = index
+        positions[found.key] = index
     for col in dataset.columns:
         if col.required and col.key not in positions:
             result.add_error(_("缺少必需的列“%(header)s”(或英文列名 %(key)s)") % {"header": col.header, "key": col.key},

@@ -117,7 +117,7 @@ def date(value: Any) -> dt.date:
 
 def month(value: Any) -> dt.date:
     """``YYYY-MM`` (or a date) as the first day of that month."""
-    if isinstance(value, dt.date | dt.datetime) or isinstance(value, int | float):
+    if isinstance(value, dt.date | dt.datetime | int | float):
         return date(value).replace(day=1)
     raw = text(value)
     match = re.fullmatch(r"(\d{4})[-/年.](\d{1,2})月?", raw)

@@ -7,6 +7,7 @@ import io
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from .base import Dataset, describe_columns
 
@@ -14,15 +15,16 @@ from .base import Dataset, describe_columns
 def template_xlsx(dataset: Dataset) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
-    assert sheet is not None
+    if sheet is None:  # pragma: no cover - a new workbook always has one sheet
+        raise RuntimeError("openpyxl made a workbook without a sheet")
     sheet.title = str(dataset.label)[:31]
     for row in dataset.template_rows():
         sheet.append(row)
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEBF7")
-    for cell in sheet[1]:
+    for index, cell in enumerate(sheet[1], start=1):
         cell.font, cell.fill = bold, fill
-        sheet.column_dimensions[cell.column_letter].width = max(14, len(str(cell.value)) * 2 + 4)
+        sheet.column_dimensions[get_column_letter(index)].width = max(14, len(str(cell.value)) * 2 + 4)
         cell.number_format = "@"
     for cell in sheet[2]:
         cell.number_format = "@"

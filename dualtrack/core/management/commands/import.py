@@ -29,6 +29,7 @@ class Command(BaseCommand):
         if dataset is None:
             names = ", ".join(sorted(d.name for d in registered_datasets()))
             raise CommandError(f"unknown dataset {options['dataset']!r}; datasets: {names}")
+        user: Any
         if options["user"]:
             user = get_user_model().objects.filter(username=options["user"], is_active=True).first()
             if user is None:
