@@ -7,12 +7,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.db import connections
 from rest_framework.authtoken.models import Token
 
 from dualtrack.accounts.models import User
 from dualtrack.core.choices import Role
 from dualtrack.registry.models import Department, Enterprise, Industry, Park, Region
 from dualtrack.registry.validators import make_uscc
+
+# Persistent connections would keep the live server's thread attached to the test database on PostgreSQL
+# and stop its teardown; tests close every connection at the end of a request.
+connections.settings["default"]["CONN_MAX_AGE"] = 0
 
 PASSWORD = "Correct-Horse-42"
 _serial = itertools.count(1)

@@ -10,7 +10,9 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
+from django.utils import timezone
 
+from .bulk import insert_rows
 from .choices import AuditAction
 from .middleware import client_ip
 from .models import AuditLog
@@ -70,8 +72,16 @@ def record(actor: Any, action: str, obj: models.Model | None = None, **kwargs: A
     return entry
 
 
-def record_many(entries: list[AuditLog], batch_size: int = 2000) -> None:
-    AuditLog.objects.bulk_create(entries, batch_size=batch_size)
+AUDIT_FIELDS = ("at", "actor", "actor_username", "action", "object_type", "object_id", "object_repr", "before",
+                "after", "detail", "ip")
+
+
+def record_many(entries: list[AuditLog]) -> None:
+    """Write many audit rows at once (imports), through one prepared INSERT."""
+    now = timezone.now()
+    insert_rows(AuditLog, AUDIT_FIELDS, (
+        (now, e.actor_id, e.actor_username, e.action, e.object_type, e.object_id, e.object_repr, e.before, e.after,
+         e.detail, e.ip) for e in entries))
 
 
 def record_change(actor: Any, obj: models.Model, before: dict[str, Any] | None) -> AuditLog | None:

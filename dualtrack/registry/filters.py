@@ -6,13 +6,13 @@ import re
 from typing import Any
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .choices import RegionLevel, SizeClass
 from .models import Enterprise, Industry, KeyList, Park, Region
 
-_CODE_LIKE = re.compile(r"^[0-9A-HJ-NP-RTUW-Y]{4,18}$")
+_CODE_LIKE = re.compile(r"^[0-9A-HJ-NP-RTUW-Y]{6,18}$")
 
 
 def _counties(request: Any) -> QuerySet[Region]:
@@ -40,12 +40,14 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         fields = ["q", "county", "park", "industry", "size_class", "is_key", "key_list"]
 
     def search(self, queryset: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:
+        """A credit code or its beginning (6+ characters of the code alphabet with digits) is looked up on
+        the code's index; anything else matches within the name."""
         value = value.strip()
         if not value:
             return queryset
         upper = value.upper()
-        if _CODE_LIKE.match(upper):
-            return queryset.filter(Q(uscc__startswith=upper) | Q(name__icontains=value))
+        if _CODE_LIKE.match(upper) and sum(c.isdigit() for c in upper) >= 2:
+            return queryset.filter(uscc__gte=upper, uscc__lt=upper + "\uffff")
         return queryset.filter(name__icontains=value)
 
     def filter_key(self, queryset: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:

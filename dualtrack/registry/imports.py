@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dualtrack.core import audit
+from dualtrack.core.bulk import insert_rows
 from dualtrack.core.choices import Action, AuditAction, Role
 from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register
 from dualtrack.core.imports import parsers as p
@@ -214,7 +216,7 @@ class EnterpriseDataset(Dataset):
     label = gettext_lazy("企业名录")
     natural_key = ("uscc",)
     columns = [
-        Column("uscc", "统一社会信用代码", validators.uscc, example="91330102MA2CF0QX4R"),
+        Column("uscc", "统一社会信用代码", validators.uscc, example="91339102MA2CF0QX4T"),
         Column("name", "企业名称", example="宁江精密机械有限公司"),
         Column("county_code", "区划代码", _digits, example="339102"),
         Column("park_code", "园区代码", p.code, required=False, blank=True, default="", example=""),
@@ -310,10 +312,13 @@ class EnterpriseDataset(Dataset):
         current_accounts: dict[str, tuple[str, int]] = {}
         if with_accounts:
             wanted = [a for _, values in rows for a in values["power_accounts"]]
-            for account_no, enterprise_id, uscc in ElectricityAccount.objects.filter(
-                    models.Q(account_no__in=wanted) | models.Q(enterprise__uscc__in=list(existing))
-            ).values_list("account_no", "enterprise_id", "enterprise__uscc"):
-                current_accounts[account_no] = (uscc, enterprise_id)
+            # Two indexed look-ups: the accounts named in the file, and the accounts of the enterprises
+            # already registered (an OR of the two would scan the whole table for every batch).
+            for lookup in ({"account_no__in": wanted},
+                           {"enterprise_id__in": [e.pk for e in existing.values()]}):
+                for account_no, enterprise_id, uscc in ElectricityAccount.objects.filter(**lookup).values_list(
+                        "account_no", "enterprise_id", "enterprise__uscc"):
+                    current_accounts[account_no] = (uscc, enterprise_id)
             for row_number, values in rows:
                 for account in values["power_accounts"]:
                     owner = current_accounts.get(account)
@@ -364,21 +369,25 @@ class EnterpriseDataset(Dataset):
             audits.append(audit.build(user, AuditAction.UPDATE, obj, before=before_audit, after=after_audit))
             result.updated += 1
         if to_create:
-            Enterprise.objects.bulk_create(to_create, batch_size=1000)
+            now = timezone.now()
+            create_fields = ["uscc", *ENTERPRISE_FIELDS, "is_active", "created_at", "updated_at"]
+            insert_rows(Enterprise, create_fields, (  # absent optional columns take the model's defaults
+                [obj.uscc, *(getattr(obj, f) for f in ENTERPRISE_FIELDS), True, now, now] for obj in to_create))
+            ids = dict(Enterprise.objects.filter(uscc__in=[o.uscc for o in to_create]).values_list("uscc", "id"))
             result.created += len(to_create)
             for obj in to_create:
+                obj.pk = ids[obj.uscc]
                 after = {"uscc": obj.uscc, **{f: getattr(obj, f) for f in fields}}
                 if with_accounts:
                     after["power_accounts"] = sorted(created_accounts.get(obj.uscc, ()))
-                audits.append(audit.build(user, AuditAction.CREATE, obj, after=after))
+                audits.append(audit.build(user, AuditAction.CREATE, obj, after=after, object_repr=obj.name))
         if to_update:
             Enterprise.objects.bulk_update(to_update, sorted(changed_fields), batch_size=1000)
         if account_changes:
             removed = [a for _obj, old, new in account_changes for a in old - new]
             if removed:
                 ElectricityAccount.objects.filter(account_no__in=removed).delete()
-            ElectricityAccount.objects.bulk_create(
-                [ElectricityAccount(account_no=a, enterprise=obj) for obj, old, new in account_changes
-                 for a in sorted(new - old)], batch_size=2000)
+            insert_rows(ElectricityAccount, ["account_no", "enterprise"],
+                        ((a, obj.pk) for obj, old, new in account_changes for a in sorted(new - old)))
         audit.record_many(audits)
 

@@ -1,0 +1,95 @@
+"""A district operator in a real browser (Playwright driving Debian's chromium): sign in, upload a bad
+file and read its errors, upload a good one and find the rows."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dualtrack.registry.models import Enterprise
+from dualtrack.registry.validators import make_uscc
+
+from .conftest import PASSWORD, City
+from .helpers import ENTERPRISE_HEADER, csv_bytes, enterprise_row, xlsx_bytes
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def browser_page(monkeypatch: pytest.MonkeyPatch) -> Any:
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        if os.environ.get("DUALTRACK_SKIP_BROWSER") == "1":
+            pytest.skip("DUALTRACK_SKIP_BROWSER=1 and no chromium")
+        pytest.fail(f"chromium not found at {CHROMIUM}: `./run test` installs it (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM is used beside Playwright's event loop
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        yield page
+        browser.close()
+
+
+def test_district_operator_uploads_bad_then_good_file(transactional_db: Any, live_server: Any, city: City,
+                                                       browser_page: Any, tmp_path: Path) -> None:
+    page = browser_page
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(f"{live_server.url}/")
+    page.fill("#id_username", "jiangbei")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.locator("header nav").get_by_role("link", name="数据导入").click()
+    page.locator("main").get_by_role("link", name="企业名录").click()
+
+    bad = tmp_path / "企业名录-有错.csv"
+    wrong_check = make_uscc("91339102MA0000777")[:-1]
+    wrong_check += "0" if make_uscc("91339102MA0000777")[-1] != "0" else "1"
+    bad.write_bytes(csv_bytes([
+        ENTERPRISE_HEADER,
+        enterprise_row(wrong_check, "校验位错误有限公司"),
+        enterprise_row(make_uscc("91339106MA0000778"), "滨海越权有限公司", county="339106"),
+        enterprise_row(make_uscc("91339102MA0000779"), "日期错误有限公司", established="2020-13-01"),
+    ]))
+    page.set_input_files("input[type=file]", str(bad))
+    page.click("text=上传并导入")
+    errors = page.locator("#import-errors")
+    errors.wait_for()
+    rows = errors.locator("tbody tr")
+    assert rows.count() == 3
+    cells = [rows.nth(i).locator("td").all_inner_texts() for i in range(3)]
+    assert [(c[0], c[1]) for c in cells] == [("2", "统一社会信用代码"), ("3", "区划代码"), ("4", "成立日期")]
+    assert "校验位" in cells[0][3] and "无权" in cells[1][3] and "日期" in cells[2][3]
+    page.screenshot(path=str(ARTIFACTS / "import-errors.png"), full_page=True)
+    assert Enterprise.objects.count() == 3
+
+    good = tmp_path / "企业名录.xlsx"
+    codes = [make_uscc("91339102MA0000781"), make_uscc("91339102MA0000782")]
+    good.write_bytes(xlsx_bytes([
+        ENTERPRISE_HEADER,
+        enterprise_row(codes[0], "江北瑞丰精密机械有限公司", park="GXQ", accounts="3302777001"),
+        enterprise_row(codes[1], "江北永盛商贸有限公司", industry="F5123", size="限上服务业", headcount=36),
+    ]))
+    page.set_input_files("input[type=file]", str(good))
+    page.click("text=上传并导入")
+    page.locator("#import-result").wait_for()
+    assert "新增 2" in page.locator("#import-result").inner_text()
+
+    page.locator("header nav").get_by_role("link", name="企业名录").click()
+    page.fill("input[name=q]", "江北瑞丰")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#enterprises tbody tr >> text=江北瑞丰精密机械有限公司")
+    assert page.locator("#enterprises tbody tr").count() == 1
+    page.click(f"text={codes[0]}")
+    page.wait_for_selector("text=3302777001")
+    page.screenshot(path=str(ARTIFACTS / "enterprise-detail.png"), full_page=True)
+    assert set(Enterprise.objects.filter(uscc__in=codes).values_list("county__code", flat=True)) == {"339102"}
