@@ -20,10 +20,10 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
                 batch_size: int = 5000) -> int:
     """Insert ``rows`` (values in the order of ``fields``) into ``model``'s table; returns the count."""
     opts = model._meta
-    columns = [opts.get_field(name) for name in fields]
+    columns: list[models.Field] = [opts.get_field(name) for name in fields]  # type: ignore[misc]
     prepare = [(i, col) for i, col in enumerate(columns) if isinstance(col, _PREPARED)]
     quote = connection.ops.quote_name
-    sql = (f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(c.column) for c in columns)}) "  # noqa: S608
+    sql = (f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(str(c.column)) for c in columns)}) "  # noqa: S608
            f"VALUES ({', '.join(['%s'] * len(columns))})")
     count = 0
     batch: list[list[Any]] = []

@@ -15,7 +15,7 @@ from dualtrack.core.choices import Action, AuditAction, Role
 from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register
 from dualtrack.core.imports import parsers as p
 from dualtrack.core.imports.parsers import CellError
-from dualtrack.core.scoping import user_role
+from dualtrack.core.scoping import OutOfScope, user_role
 
 from . import validators
 from .choices import (
@@ -390,4 +390,9 @@ class EnterpriseDataset(Dataset):
             insert_rows(ElectricityAccount, ["account_no", "enterprise"],
                         ((a, obj.pk) for obj, old, new in account_changes for a in sorted(new - old)))
         audit.record_many(audits)
+        if not state["hq"]:
+            # Re-check in the same transaction that every row written is within the user's reach.
+            written = Enterprise.objects.filter(uscc__in=usccs)
+            if written.count() != written.restrict(user, Action.IMPORT).count():
+                raise OutOfScope("an imported enterprise fell outside the importing user's scope")
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from .. import audit
 from ..choices import AuditAction
+from ..scoping import OutOfScope
 from . import parsers
 from .parsers import CellError
 from .readers import iter_rows
@@ -217,6 +218,8 @@ def run_import(dataset: Dataset, fh: IO[bytes], filename: str, user: Any, *, dry
         pass
     except CellError as exc:  # the file itself (encoding, format)
         result.add_error(str(exc))
+    except OutOfScope:
+        result.add_error(_("导入的数据超出您的权限范围,未写入任何数据"))
     return result
 
 

@@ -59,7 +59,7 @@ class Command(BaseCommand):
         district = User.objects.create(username="bench-district", role="district", county_id=Enterprise.objects
                                        .values_list("county_id", flat=True).first())
         sample = Enterprise.objects.order_by("uscc")[n // 2]
-        scenarios = [
+        scenarios: list[tuple[str, User, dict[str, Any]]] = [
             ("HQ, page 1, no filter", hq, {}),
             ("HQ, page 1000", hq, {"page": 1000}),
             ("HQ, county filter", hq, {"county": "339106"}),
