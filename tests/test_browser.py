@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connections
+
+from playwright.sync_api import expect
 
 from dualtrack.registry.models import Enterprise
 from dualtrack.registry.validators import make_uscc
@@ -38,6 +41,9 @@ def browser_page(monkeypatch: pytest.MonkeyPatch) -> Any:
         page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
         yield page
         browser.close()
+        # ORM calls made beside Playwright's event loop open connections of their own: close them, or
+        # PostgreSQL could not drop the test database afterwards.
+        connections.close_all()
 
 
 def test_district_operator_uploads_bad_then_good_file(transactional_db: Any, live_server: Any, city: City,
@@ -87,8 +93,9 @@ def test_district_operator_uploads_bad_then_good_file(transactional_db: Any, liv
     page.locator("header nav").get_by_role("link", name="企业名录").click()
     page.fill("input[name=q]", "江北瑞丰")
     page.keyboard.press("Enter")
-    page.wait_for_selector("#enterprises tbody tr >> text=江北瑞丰精密机械有限公司")
-    assert page.locator("#enterprises tbody tr").count() == 1
+    expect(page.locator("#enterprises tbody tr")).to_have_count(1)  # htmx swapped the filtered table in
+    expect(page.locator("#enterprises tbody tr")).to_contain_text("江北瑞丰精密机械有限公司")
+    assert "q=" in page.url  # the filter is in the address, so the page can be shared and reloaded
     page.click(f"text={codes[0]}")
     page.wait_for_selector("text=3302777001")
     page.screenshot(path=str(ARTIFACTS / "enterprise-detail.png"), full_page=True)

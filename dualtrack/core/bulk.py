@@ -1,4 +1,5 @@
-"""Fast multi-row inserts for imports: one prepared INSERT run with ``executemany``.
+"""Fast multi-row inserts for imports: ``COPY`` on PostgreSQL, one prepared INSERT run with ``executemany``
+elsewhere.
 
 Django's ``bulk_create`` compiles every value through the ORM, which dominates an import of hundreds of
 thousands of rows. Here only the fields that need the database's own form (dates, times, JSON, decimals)
@@ -25,6 +26,8 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
     quote = connection.ops.quote_name
     sql = (f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(str(c.column)) for c in columns)}) "  # noqa: S608
            f"VALUES ({', '.join(['%s'] * len(columns))})")
+    if connection.vendor == "postgresql":
+        return _copy_rows(opts.db_table, columns, prepare, rows)
     count = 0
     batch: list[list[Any]] = []
     with connection.cursor() as cursor:
@@ -40,4 +43,20 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
         if batch:
             cursor.executemany(sql, batch)
             count += len(batch)
+    return count
+
+
+def _copy_rows(table: str, columns: list[models.Field], prepare: list[tuple[int, models.Field]],
+               rows: Iterable[Sequence[Any]]) -> int:
+    """PostgreSQL: ``COPY … FROM STDIN`` through psycopg 3, far cheaper than many INSERTs."""
+    quote = connection.ops.quote_name
+    sql = f"COPY {quote(table)} ({', '.join(quote(str(c.column)) for c in columns)}) FROM STDIN"
+    count = 0
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            values = list(row)
+            for index, col in prepare:
+                values[index] = col.get_db_prep_save(values[index], connection)
+            copy.write_row(values)
+            count += 1
     return count

@@ -19,8 +19,14 @@ PAGE_SIZE = 50
 
 
 def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE) -> Any:
-    paginator = Paginator(queryset, per_page)
-    return paginator.get_page(request.GET.get("page"))
+    """One page of ``queryset``: the page's keys are found first (an index-only walk, cheap even deep into
+    a large list), then only those rows are fetched with their joins."""
+    paginator = Paginator(queryset.values_list("pk", flat=True), per_page)
+    page = paginator.get_page(request.GET.get("page"))
+    keys = list(page.object_list)
+    rows = queryset.order_by().in_bulk(keys)
+    page.object_list = [rows[k] for k in keys]
+    return page
 
 
 def query_without_page(request: HttpRequest) -> str:

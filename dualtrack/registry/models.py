@@ -156,7 +156,7 @@ class Enterprise(ScopedModel):
     """企业, identified by its unified social credit code (统一社会信用代码, GB 32100)."""
 
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
-    name = models.CharField(_("企业名称"), max_length=200, db_index=True)
+    name = models.CharField(_("企业名称"), max_length=200)
     county = models.ForeignKey(Region, verbose_name=_("区县(市)"), on_delete=models.PROTECT,
                                related_name="enterprises", limit_choices_to={"level": RegionLevel.COUNTY})
     township = models.ForeignKey(Region, verbose_name=_("乡镇(街道)"), null=True, blank=True,
@@ -182,6 +182,7 @@ class Enterprise(ScopedModel):
         verbose_name_plural = _("企业")
         ordering = ["name", "id"]
         indexes = [
+            models.Index(fields=["name", "id"], name="ent_name_id"),  # the list's order, deep pages too
             models.Index(fields=["county", "name"], name="ent_county_name"),
             models.Index(fields=["park", "name"], name="ent_park_name"),
             models.Index(fields=["industry_section", "name"], name="ent_section_name"),
