@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from django.db import connections
-
 from playwright.sync_api import expect
 
 from dualtrack.registry.models import Enterprise

@@ -136,3 +136,26 @@ def test_home_page_query_count(client: Client, city: City, django_assert_max_num
     with django_assert_max_num_queries(10):
         response = client.get(reverse("home"))
     assert response.context["summary"]["enterprises"] == 2
+
+
+def test_export_command(city: City, tmp_path: Path) -> None:
+    from .helpers import read_xlsx
+
+    out = tmp_path / "e.xlsx"
+    call_command("export", "enterprises", "--output", str(out), "--county", "339102", stdout=io.StringIO())
+    rows = read_xlsx(out.read_bytes())
+    assert sorted(r[1] for r in rows[1:]) == sorted(["江北恒达机械有限公司", "宁江高科电子有限公司"])
+    call_command("export", "enterprises", "--output", str(out), "--user", "binhai", stdout=io.StringIO())
+    assert [r[1] for r in read_xlsx(out.read_bytes())[1:]] == ["滨海海纳物流有限公司"]
+    assert AuditLog.objects.filter(action=AuditAction.EXPORT).count() == 2
+    with pytest.raises(CommandError, match="county"):
+        call_command("export", "enterprises", "--output", str(out), "--county", "000000")
+    with pytest.raises(CommandError, match="may not export"):
+        call_command("export", "enterprises", "--output", str(out), "--user", "enterprise")
+
+
+def test_server_error_page_needs_no_database(client: Client, city: City) -> None:
+    from dualtrack.core.views import error_500
+
+    response = error_500(None)  # type: ignore[arg-type]
+    assert response.status_code == 500 and "系统暂时无法处理该请求" in response.content.decode()

@@ -46,7 +46,7 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
     return count
 
 
-def _copy_rows(table: str, columns: list[models.Field], prepare: list[tuple[int, models.Field]],
+def _copy_rows(table: str, columns: list[models.Field], prepare: Sequence[tuple[int, models.Field]],
                rows: Iterable[Sequence[Any]]) -> int:
     """PostgreSQL: ``COPY … FROM STDIN`` through psycopg 3, far cheaper than many INSERTs."""
     quote = connection.ops.quote_name

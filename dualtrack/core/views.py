@@ -64,7 +64,10 @@ def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
-    return render(request, "500.html", status=500)
+    """Self-contained: no database, no user, no context processors (they may be what failed)."""
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("500.html").render(), status=500)
 
 
 def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

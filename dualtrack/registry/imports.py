@@ -65,10 +65,6 @@ def _accounts(value: Any) -> list[str]:
     return items
 
 
-def _hq_only(user: Any) -> bool:
-    return user_role(user) == Role.HQ
-
-
 def upsert_by_code(model: type[models.Model], rows: Rows, fields: list[str], ctx: RowContext, user: Any,
                    result: ImportResult) -> dict[str, models.Model]:
     """Create or update reference rows by their ``code``, auditing each change; returns code → object."""
@@ -98,11 +94,25 @@ def upsert_by_code(model: type[models.Model], rows: Rows, fields: list[str], ctx
     return saved
 
 
+class ReferenceDataset(Dataset):
+    """Reference data keyed by ``code``, imported by HQ only, written field by field with audit."""
+
+    natural_key = ("code",)
+    model: type[models.Model]
+    fields: list[str]
+
+    def can_import(self, user: Any) -> bool:
+        return user_role(user) == Role.HQ
+
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+                    result: ImportResult) -> None:
+        upsert_by_code(self.model, rows, self.fields, ctx, user, result)
+
+
 @register
-class RegionDataset(Dataset):
+class RegionDataset(ReferenceDataset):
     name = "regions"
     label = gettext_lazy("行政区划")
-    natural_key = ("code",)
     batch_size = None
     columns = [
         Column("code", "区划代码", _digits, example="330102"),
@@ -112,9 +122,6 @@ class RegionDataset(Dataset):
         Column("level", "层级", _region_level, example="县", help=gettext_lazy("市/县/乡/村")),
         Column("urban", "城区", p.boolean, required=False, blank=True, default=False, example="是"),
     ]
-
-    def can_import(self, user: Any) -> bool:
-        return _hq_only(user)
 
     def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
         level, code = values["level"], values["code"]
@@ -159,18 +166,15 @@ class RegionDataset(Dataset):
 
 
 @register
-class ParkDataset(Dataset):
+class ParkDataset(ReferenceDataset):
     name = "parks"
     label = gettext_lazy("功能园区")
-    natural_key = ("code",)
+    model, fields = Park, ["name", "county"]
     columns = [
         Column("code", "园区代码", p.code, example="GX01"),
         Column("name", "园区名称", example="高新技术产业开发区"),
-        Column("county_code", "区划代码", _digits, example="330102"),
+        Column("county_code", "区划代码", _digits, example="339102"),
     ]
-
-    def can_import(self, user: Any) -> bool:
-        return _hq_only(user)
 
     def prepare(self, user: Any) -> dict[str, Any]:
         return {"counties": {r.code: r for r in Region.objects.filter(level=RegionLevel.COUNTY)}}
@@ -181,27 +185,16 @@ class ParkDataset(Dataset):
             ctx.error("county_code", _("区县(市)代码不存在"), values["county_code"])
         values["county"] = county
 
-    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
-                    result: ImportResult) -> None:
-        upsert_by_code(Park, rows, ["name", "county"], ctx, user, result)
-
 
 @register
-class DepartmentDataset(Dataset):
+class DepartmentDataset(ReferenceDataset):
     name = "departments"
     label = gettext_lazy("职能部门")
-    natural_key = ("code",)
+    model, fields = Department, ["name"]
     columns = [
         Column("code", "部门代码", p.code, example="JXJ"),
         Column("name", "部门名称", example="市经济和信息化局"),
     ]
-
-    def can_import(self, user: Any) -> bool:
-        return _hq_only(user)
-
-    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
-                    result: ImportResult) -> None:
-        upsert_by_code(Department, rows, ["name"], ctx, user, result)
 
 
 ENTERPRISE_FIELDS = ["name", "county_id", "park_id", "industry_code", "industry_section", "industry_division_id",

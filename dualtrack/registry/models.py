@@ -14,7 +14,21 @@ from dualtrack.core.scoping import ALL, NOTHING, ScopedModel, reference_scope, u
 from .choices import IndustryLevel, RegionLevel, SizeClass
 
 
-class Region(ScopedModel):
+class ReferenceData(ScopedModel):
+    """Reference data: every signed-in role but the public may view it; only HQ changes or imports it."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return str(self.name)  # type: ignore[attr-defined]
+
+    @classmethod
+    def scope_q(cls, user: Any, action: str) -> Any:
+        return reference_scope(user, action)
+
+
+class Region(ReferenceData):
     """行政区划: city → county → township → village, coded after GB/T 2260 and the statistical codes."""
 
     code = models.CharField(_("区划代码"), max_length=12, unique=True)
@@ -31,15 +45,9 @@ class Region(ScopedModel):
         verbose_name_plural = _("行政区划")
         ordering = ["sort_order", "code"]
 
-    def __str__(self) -> str:
-        return self.name
-
-    @classmethod
-    def scope_q(cls, user: Any, action: str) -> Any:
-        return reference_scope(user, action)
 
 
-class Park(ScopedModel):
+class Park(ReferenceData):
     """功能园区 (高新区, 经开区 …), a second dimension beside the county."""
 
     code = models.CharField(_("园区代码"), max_length=20, unique=True)
@@ -52,15 +60,9 @@ class Park(ScopedModel):
         verbose_name_plural = _("功能园区")
         ordering = ["code"]
 
-    def __str__(self) -> str:
-        return self.name
-
-    @classmethod
-    def scope_q(cls, user: Any, action: str) -> Any:
-        return reference_scope(user, action)
 
 
-class Industry(ScopedModel):
+class Industry(ReferenceData):
     """国民经济行业分类 GB/T 4754-2017: the 20 sections (门类) and 97 divisions (大类)."""
 
     code = models.CharField(_("行业代码"), max_length=5, unique=True)
@@ -79,12 +81,8 @@ class Industry(ScopedModel):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
-    @classmethod
-    def scope_q(cls, user: Any, action: str) -> Any:
-        return reference_scope(user, action)
 
-
-class Department(ScopedModel):
+class Department(ReferenceData):
     """职能部门 (发改, 经信, 人社, 商务, 交通, 卫健, 财政, 税务, 电力 …)."""
 
     code = models.CharField(_("部门代码"), max_length=20, unique=True)
@@ -95,15 +93,9 @@ class Department(ScopedModel):
         verbose_name_plural = _("职能部门")
         ordering = ["code"]
 
-    def __str__(self) -> str:
-        return self.name
-
-    @classmethod
-    def scope_q(cls, user: Any, action: str) -> Any:
-        return reference_scope(user, action)
 
 
-class KeyList(ScopedModel):
+class KeyList(ReferenceData):
     """A named key-enterprise list (重点企业名单, e.g. "百家重点工业企业")."""
 
     code = models.CharField(_("名单代码"), max_length=30, unique=True)
@@ -114,12 +106,6 @@ class KeyList(ScopedModel):
         verbose_name_plural = _("重点企业名单")
         ordering = ["code"]
 
-    def __str__(self) -> str:
-        return self.name
-
-    @classmethod
-    def scope_q(cls, user: Any, action: str) -> Any:
-        return reference_scope(user, action)
 
 
 def enterprise_scope(user: Any, action: str, prefix: str = "") -> Any:
