@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tempfile
-from typing import Any
+from typing import IO, Any
 
 from django.http import FileResponse
 from django.utils import timezone
@@ -18,8 +18,8 @@ from .filters import EnterpriseFilterSet
 from .models import Enterprise
 
 
-def enterprises_xlsx_response(user: Any, filterset: EnterpriseFilterSet) -> FileResponse:
-    queryset = filterset.qs
+def write_enterprises_xlsx(user: Any, filterset: EnterpriseFilterSet, out: IO[bytes]) -> int:
+    """Write the filtered enterprise list (within ``user``'s scope) as .xlsx to ``out``; audited."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("企业名录"))
     sheet.freeze_panes = "A2"
@@ -27,15 +27,21 @@ def enterprises_xlsx_response(user: Any, filterset: EnterpriseFilterSet) -> File
               _("规模类型"), _("正常用工人数"), _("重点企业")]
     sheet.append([_cell(sheet, h) for h in header])
     rows = 0
-    for e in queryset.values_list("uscc", "name", "county__code", "county__name", "park__code", "industry_code",
-                                  "size_class", "normal_headcount", "is_key").iterator(chunk_size=5000):
+    for e in filterset.qs.values_list("uscc", "name", "county__code", "county__name", "park__code",
+                                      "industry_code", "size_class", "normal_headcount", "is_key"
+                                      ).iterator(chunk_size=5000):
         sheet.append([e[0], e[1], e[2], e[3], e[4] or "", e[5], e[6], e[7], _("是") if e[8] else _("否")])
         rows += 1
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - handed to FileResponse, which closes it
-    workbook.save(handle)
-    handle.seek(0)
+    workbook.save(out)
     audit.record(user, AuditAction.EXPORT, object_type=Enterprise._meta.label_lower, object_repr=_("企业名录"),
-                 detail={"rows": rows, "filters": {k: v for k, v in (filterset.data or {}).items()}})
+                 detail={"rows": rows, "filters": dict(filterset.data or {})})
+    return rows
+
+
+def enterprises_xlsx_response(user: Any, filterset: EnterpriseFilterSet) -> FileResponse:
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - handed to FileResponse, which closes it
+    write_enterprises_xlsx(user, filterset, handle)
+    handle.seek(0)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return FileResponse(handle, as_attachment=True, filename=f"enterprises-{stamp}.xlsx",
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -39,8 +38,6 @@ class Command(BaseCommand):
         filterset = EnterpriseFilterSet(data or None, queryset=queryset)
         if data and not filterset.is_valid():
             raise CommandError("; ".join(f"{k}: {', '.join(v)}" for k, v in filterset.errors.items()))
-        response = exports.enterprises_xlsx_response(user, filterset)
         with open(options["output"], "wb") as out:
-            shutil.copyfileobj(response.file_to_stream, out)  # type: ignore[arg-type]
-        response.close()
-        self.stdout.write(self.style.SUCCESS(f"wrote {options['output']}"))
+            rows = exports.write_enterprises_xlsx(user, filterset, out)
+        self.stdout.write(self.style.SUCCESS(f"wrote {rows} enterprises to {options['output']}"))
