@@ -208,3 +208,17 @@ def test_openapi_schema(client: Client, city: City) -> None:
     paths = response.json()["paths"]
     assert "/api/v1/enterprises" in paths and "/api/v1/imports/{dataset}" in paths
 
+
+
+def test_template_filters() -> None:
+    from dualtrack.core.templatetags.dualtrack import as_json, thousands
+
+    assert thousands(20000) == "20,000" and thousands("1234.5") == "1,234.50" and thousands(None) == ""
+    assert as_json({"name": "江北区", "n": 1}) == '{"n": 1, "name": "江北区"}' and as_json(None) == ""
+
+
+def test_home_counts_by_size_class_in_order(client: Client, city: City) -> None:
+    client.force_login(city.users["hq"])
+    response = client.get(reverse("home"))
+    assert response.context["summary"]["by_size"][:2] == [("规上工业", 2), ("限上服务业", 1)]
+    assert "3</div>" in response.content.decode()

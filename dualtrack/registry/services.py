@@ -8,7 +8,7 @@ from django.db.models import Count, QuerySet
 
 from dualtrack.core.choices import Action
 
-from .choices import RegionLevel
+from .choices import RegionLevel, SizeClass
 from .models import Department, Enterprise, Industry, Park, Region
 
 
@@ -31,9 +31,10 @@ def industry_sections() -> QuerySet[Industry]:
 def registry_summary(user: Any) -> dict[str, Any]:
     """Headline counts for the home page, within the user's scope."""
     enterprises = Enterprise.objects.restrict(user, Action.VIEW)
-    by_size = dict(enterprises.order_by().values_list("size_class").annotate(n=Count("id")))
+    counts = dict(enterprises.order_by().values_list("size_class").annotate(n=Count("id")))
+    by_size = [(size.label, counts.get(size.value, 0)) for size in SizeClass]
     return {
-        "enterprises": sum(by_size.values()),
+        "enterprises": sum(counts.values()),
         "by_size": by_size,
         "key_enterprises": enterprises.filter(is_key=True).count(),
         "counties": Region.objects.restrict(user).filter(level=RegionLevel.COUNTY).count(),

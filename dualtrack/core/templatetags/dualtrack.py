@@ -1,0 +1,30 @@
+"""Template filters shared by every page."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def thousands(value: Any) -> str:
+    """12345 → 12,345 (the grouping Chinese statistical tables use), whatever the language."""
+    if value is None or value == "":
+        return ""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return f"{int(number):,}" if number.is_integer() else f"{number:,.2f}"
+
+
+@register.filter
+def as_json(value: Any) -> str:
+    """A before/after record as compact JSON with Chinese kept readable."""
+    if value in (None, "", {}):
+        return ""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
