@@ -118,3 +118,16 @@ def test_api_token_page(client: Client, city: City, role: str) -> None:
     api = Client()
     assert api.get(reverse("region-list"), HTTP_AUTHORIZATION=f"Token {token}").status_code in (200, 403)
     assert api.get(reverse("region-list"), HTTP_AUTHORIZATION="Token not-a-token").status_code == 401
+
+
+def test_admin_many_to_many_changes_are_audited(client: Client, city: City) -> None:
+    client.force_login(city.users["hq"])
+    liaison = city.users["liaison"]
+    response = client.post(f"/admin/accounts/user/{liaison.pk}/change/", {
+        "username": "liaison", "full_name": "liaison", "phone": "", "role": "liaison", "is_active": "on",
+        "assigned_enterprises": f"{city.e_jiangbei.pk},{city.e_binhai.pk}",  # a raw-id field: comma-separated
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry = AuditLog.objects.filter(action=AuditAction.UPDATE, object_type="accounts.user").latest("id")
+    assert entry.before == {"assigned_enterprises": [city.e_jiangbei.pk]}
+    assert entry.after == {"assigned_enterprises": sorted([city.e_jiangbei.pk, city.e_binhai.pk])}

@@ -48,6 +48,12 @@ class AuditedModelAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             audit.record_change(request.user, obj, before)
 
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        with transaction.atomic():
+            before = audit.m2m_snapshot(form.instance) if change else {}
+            super().save_related(request, form, formsets, change)
+            audit.record_m2m_change(request.user, form.instance, before)
+
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         with transaction.atomic():
             audit.record_delete(request.user, obj)

@@ -42,6 +42,22 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
     return data
 
 
+def m2m_snapshot(obj: models.Model) -> dict[str, list[Any]]:
+    """The many-to-many links of ``obj`` (ids, sorted), for auditing changes to them."""
+    if obj.pk is None:
+        return {}
+    return {f.name: sorted(getattr(obj, f.name).values_list("pk", flat=True)) for f in obj._meta.many_to_many}
+
+
+def record_m2m_change(actor: Any, obj: models.Model, before: dict[str, list[Any]]) -> AuditLog | None:
+    after = m2m_snapshot(obj)
+    changed = [k for k in after if before.get(k, []) != after[k]]
+    if not changed:
+        return None
+    return record(actor, AuditAction.UPDATE, obj, before={k: before.get(k, []) for k in changed},
+                  after={k: after[k] for k in changed})
+
+
 def _actor_fields(actor: Any) -> dict[str, Any]:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return {"actor": None, "actor_username": ""}

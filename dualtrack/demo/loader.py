@@ -15,6 +15,7 @@ from django.db import transaction
 
 from dualtrack.accounts import services as accounts
 from dualtrack.accounts.models import User
+from dualtrack.core import audit
 from dualtrack.core.actors import SystemActor
 from dualtrack.core.imports import get_dataset, run_import
 from dualtrack.registry.models import Department, Enterprise, KeyList, Park, Region
@@ -128,7 +129,9 @@ def ensure_users() -> list[tuple[str, str, str]]:
         user = accounts.create_user(ACTOR, username=username, password=new_password, role=role,
                                     full_name=full_name, **scope)
         if role == "liaison":
+            before = audit.m2m_snapshot(user)
             user.assigned_enterprises.set(list(jiangbei_key[:30]))
+            audit.record_m2m_change(ACTOR, user, before)
         known[username] = password
         where = user.county or user.park or user.department or user.enterprise
         logins.append((username, password, f"{user.get_role_display()}{f'({where})' if where else ''}"))
