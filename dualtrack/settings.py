@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "dualtrack.core",
     "dualtrack.accounts",
     "dualtrack.registry",
+    "dualtrack.epidemic",
     "dualtrack.demo",
     "dualtrack.portal",
 ]

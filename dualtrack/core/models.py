@@ -12,6 +12,30 @@ from .choices import AuditAction, Role
 from .scoping import ALL, NOTHING, user_role
 
 
+class RuleSet(models.Model):
+    """One version of a rule set (规则集版本). Never changed once written: a change is a new version."""
+
+    key = models.CharField(_("规则集"), max_length=50)
+    version = models.PositiveIntegerField(_("版本"))
+    definition = models.JSONField(_("规则定义"))
+    comment = models.TextField(_("修订说明"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_by_username = models.CharField(_("创建人"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("规则集版本")
+        verbose_name_plural = _("规则集版本")
+        ordering = ["key", "-version"]
+        constraints = [models.UniqueConstraint(fields=["key", "version"], name="ruleset_key_version")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"{self.key}:v{self.version}"
+
+
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs: Any) -> int:
         raise PermissionError("the audit log is append-only")

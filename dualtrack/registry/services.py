@@ -41,3 +41,17 @@ def registry_summary(user: Any) -> dict[str, Any]:
         "parks": Park.objects.restrict(user).count(),
         "departments": Department.objects.restrict(user).count(),
     }
+
+
+def park_county_id(park_id: int | None) -> int | None:
+    if park_id is None:
+        return None
+    return Park.objects.filter(pk=park_id).values_list("county_id", flat=True).first()
+
+
+def county_by_code(code: str) -> Region | None:
+    return Region.objects.filter(level=RegionLevel.COUNTY, code=code).first()
+
+
+def county_ids_by_code() -> dict[str, int]:
+    return dict(Region.objects.filter(level=RegionLevel.COUNTY).values_list("code", "id"))

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EpidemicConfig(AppConfig):
+    name = "dualtrack.epidemic"
+    label = "epidemic"
+    verbose_name = _("疫情图")
+
+    def ready(self) -> None:
+        from dualtrack.core.navigation import register_menu
+        from dualtrack.core.rules import register_rules
+
+        from . import imports  # noqa: F401  (registers the cases and clusters datasets)
+        from .models import CaseReport
+        from .rules import RULE_VALIDATORS
+
+        for key, validator in RULE_VALIDATORS.items():
+            register_rules(key, validator)
+        register_menu(_("疫情图"), "epidemic:map", lambda u: CaseReport.permits(u, "view"), order=5)

@@ -1,0 +1,64 @@
+"""Default rule sets of DOMAIN.md §3.1 and §3.2, and their validators."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dualtrack.core.rules import RuleError, validate_decision_list
+
+from .choices import FIVE_COLOUR_RULES, NATIONAL_RULES, Colour, RiskLevel
+
+FACTS = {"cumulative", "new14", "new3", "local14", "cluster14"}
+
+NATIONAL_2020: dict[str, Any] = {
+    "window_days": 14,
+    "rules": [
+        {"outcome": "low", "any": [["cumulative", "==", 0], ["new14", "==", 0]]},
+        {"outcome": "high", "all": [["cumulative", ">", 50], ["cluster14", "==", True]]},
+        {"outcome": "medium", "all": []},
+    ],
+    "strategy": {
+        "low": "外防输入、全面恢复生产生活秩序",
+        "medium": "外防输入、内防扩散、尽快有序恢复生产生活秩序",
+        "high": "内防扩散、外防输出、严格管控",
+    },
+}
+
+FIVE_COLOUR: dict[str, Any] = {
+    "window_days": 14,
+    "recent_days": 3,
+    "rules": [
+        {"outcome": "red", "all": [["cumulative", ">", 50], ["cluster14", "==", True]]},
+        {"outcome": "orange", "any": [["cluster14", "==", True], ["local14", ">", 10]]},
+        {"outcome": "yellow", "all": [["new3", ">", 0]]},
+        {"outcome": "blue", "all": [["new14", ">", 0]]},
+        {"outcome": "green", "all": []},
+    ],
+}
+
+DEFAULTS = {NATIONAL_RULES: NATIONAL_2020, FIVE_COLOUR_RULES: FIVE_COLOUR}
+
+
+def _windows(definition: Any, keys: tuple[str, ...]) -> None:
+    if not isinstance(definition, dict):
+        raise RuleError("the definition must be a JSON object")
+    for key in keys:
+        value = definition.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 60:
+            raise RuleError(f"{key}: a whole number of days from 1 to 60")
+
+
+def validate_national(definition: Any) -> None:
+    _windows(definition, ("window_days",))
+    validate_decision_list(definition.get("rules"), FACTS, set(RiskLevel.values), "rules")
+    strategy = definition.get("strategy")
+    if not isinstance(strategy, dict) or set(strategy) != set(RiskLevel.values):
+        raise RuleError("strategy: one text for each of low, medium, high")
+
+
+def validate_five_colour(definition: Any) -> None:
+    _windows(definition, ("window_days", "recent_days"))
+    validate_decision_list(definition.get("rules"), FACTS, set(Colour.values), "rules")
+
+
+RULE_VALIDATORS = {NATIONAL_RULES: validate_national, FIVE_COLOUR_RULES: validate_five_colour}

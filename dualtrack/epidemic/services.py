@@ -1,0 +1,267 @@
+"""The epidemic situation (疫情形势) for any date: facts, suggested and published levels, metrics, Rt.
+
+One computation serves the map, the table, the API, ``dualtrack situation`` and the bulletin. It is a
+pure function of the data and the rule-set versions it names: the same date and versions give the same
+numbers, byte for byte.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from dualtrack.core import audit, rules
+from dualtrack.core.choices import Action
+from dualtrack.core.models import RuleSet
+from dualtrack.core.scoping import ensure_in_scope, user_role
+from dualtrack.registry import services as registry
+
+from . import rt
+from .choices import COLOUR_ORDER, FIVE_COLOUR_RULES, LEVEL_ORDER, NATIONAL_RULES, Colour
+from .models import CaseReport, ClusterEvent, PublishedLevel
+
+FIELDS = ("new_confirmed", "new_local", "new_asymptomatic", "new_suspected", "new_cured", "new_deaths")
+
+
+@dataclass(frozen=True)
+class RuleVersions:
+    national: RuleSet
+    five_colour: RuleSet
+
+    @property
+    def label(self) -> str:
+        return f"{self.national.label},{self.five_colour.label}"
+
+    @classmethod
+    def resolve(cls, label: str | None = None) -> RuleVersions:
+        """The current versions, or those named by a label such as ``national-2020:v1,five-colour:v2``."""
+        if not label:
+            return cls(rules.current(NATIONAL_RULES), rules.current(FIVE_COLOUR_RULES))
+        named = dict(part.split(":v") for part in label.split(","))
+        return cls(rules.version(NATIONAL_RULES, int(named[NATIONAL_RULES])),
+                   rules.version(FIVE_COLOUR_RULES, int(named[FIVE_COLOUR_RULES])))
+
+
+@dataclass
+class Series:
+    """Daily series per county, oldest first: ``values[field]`` is an array (counties × days)."""
+
+    start: dt.date
+    end: dt.date
+    county_ids: list[int]
+    values: dict[str, np.ndarray]
+    clusters: np.ndarray
+
+    def index(self, day: dt.date) -> int:
+        return (day - self.start).days
+
+    def window_sum(self, array: np.ndarray, day: dt.date, days: int) -> np.ndarray:
+        cumulative = np.cumsum(array, axis=1)
+        t = self.index(day)
+        before = cumulative[:, t - days] if t - days >= 0 else 0
+        return cumulative[:, t] - before
+
+
+def load_series(county_ids: list[int], end: dt.date, begin: dt.date | None = None) -> Series:
+    reports = CaseReport.objects.filter(county_id__in=county_ids, date__lte=end)
+    first = reports.order_by("date").values_list("date", flat=True).first()
+    first_cluster = ClusterEvent.objects.filter(county_id__in=county_ids, date__lte=end).order_by("date") \
+        .values_list("date", flat=True).first()
+    start = min(d for d in (first, first_cluster, begin, end) if d is not None)
+    days = (end - start).days + 1
+    position = {pk: i for i, pk in enumerate(county_ids)}
+    values = {f: np.zeros((len(county_ids), days), dtype=np.int64) for f in FIELDS}
+    rows = np.array(list(reports.values_list("county_id", "date", *FIELDS)), dtype=object).reshape(-1, 2 + len(FIELDS))
+    if len(rows):
+        ci = np.array([position[c] for c in rows[:, 0]])
+        ti = np.array([(d - start).days for d in rows[:, 1]])
+        for k, field in enumerate(FIELDS):
+            values[field][ci, ti] = rows[:, 2 + k].astype(np.int64)
+    clusters = np.zeros((len(county_ids), days), dtype=np.int64)
+    for county_id, day in ClusterEvent.objects.filter(county_id__in=county_ids, date__lte=end, date__gte=start) \
+            .values_list("county_id", "date"):
+        clusters[position[county_id], (day - start).days] += 1
+    return Series(start=start, end=end, county_ids=county_ids, values=values, clusters=clusters)
+
+
+def facts_on(series: Series, day: dt.date, window: int, recent: int) -> list[dict[str, Any]]:
+    """The facts each county is graded on, for ``day``."""
+    confirmed, local = series.values["new_confirmed"], series.values["new_local"]
+    t = series.index(day)
+    cumulative = confirmed[:, : t + 1].sum(axis=1)
+    new_w = series.window_sum(confirmed, day, window)
+    new_r = series.window_sum(confirmed, day, recent)
+    local_w = series.window_sum(local, day, window)
+    cluster_w = series.window_sum(series.clusters, day, window)
+    return [{"cumulative": int(cumulative[i]), "new14": int(new_w[i]), "new3": int(new_r[i]),
+             "local14": int(local_w[i]), "cluster14": bool(cluster_w[i] > 0)} for i in range(len(series.county_ids))]
+
+
+def _rt_fields(series: Series, index: int, day: dt.date) -> dict[str, Any]:
+    t = series.index(day)
+    estimate = rt.estimate(series.values["new_confirmed"][index, : t + 1])
+    if estimate is None:
+        return {"rt_mean": None, "rt_low": None, "rt_high": None, "rt_reliable": None}
+    return {"rt_mean": round(estimate.mean, 3), "rt_low": round(estimate.low, 3), "rt_high": round(estimate.high, 3),
+            "rt_reliable": estimate.reliable}
+
+
+def counties_for(user: Any) -> list[Any]:
+    """The counties whose situation ``user`` may see (all of them for the console)."""
+    counties = list(registry.counties())
+    if user is None:
+        return counties
+    if not CaseReport.permits(user, Action.VIEW):
+        return []
+    if user_role(user) == "district":
+        own = user.county_id or registry.park_county_id(user.park_id)
+        return [c for c in counties if c.pk == own]
+    return counties
+
+
+def situation(day: dt.date, user: Any = None, rules_label: str | None = None, with_why: bool = False) -> dict[str, Any]:
+    """The situation on ``day`` for every county in ``user``'s scope (every county when ``user`` is None)."""
+    versions = RuleVersions.resolve(rules_label)
+    national, five = versions.national.definition, versions.five_colour.definition
+    counties = counties_for(user)
+    ids = [c.pk for c in counties]
+    series = load_series(ids, day)
+    national_facts = facts_on(series, day, national["window_days"], 3)
+    five_facts = facts_on(series, day, five["window_days"], five["recent_days"])
+    published = {p.county_id: p for p in PublishedLevel.objects.filter(date=day, county_id__in=ids)}
+    t = series.index(day)
+    regions = []
+    for i, county in enumerate(counties):
+        level = rules.decide(national["rules"], national_facts[i])
+        colour = rules.decide(five["rules"], five_facts[i])
+        pub = published.get(county.pk)
+        confirmed = series.values["new_confirmed"][i, : t + 1]
+        cases_days = np.nonzero(confirmed)[0]
+        cumulative = five_facts[i]["cumulative"]
+        cured = int(series.values["new_cured"][i, : t + 1].sum())
+        risk: dict[str, Any] = {
+            "level": level.outcome,
+            "colour": pub.colour if pub else colour.outcome,
+            "suggested_colour": colour.outcome,
+            "published": pub is not None,
+            "cumulative_confirmed": cumulative,
+            "new_confirmed_14d": five_facts[i]["new14"],
+            "new_confirmed_3d": five_facts[i]["new3"],
+            "local_confirmed_14d": five_facts[i]["local14"],
+            "cluster_14d": five_facts[i]["cluster14"],
+            "days_since_last_case": int(t - cases_days[-1]) if len(cases_days) else None,
+            **_rt_fields(series, i, day),
+        }
+        region: dict[str, Any] = {
+            "code": county.code, "name": county.name, "urban": county.urban, "risk": risk,
+            "metrics": {
+                "new_confirmed": int(confirmed[-1]) if len(confirmed) else 0,
+                "new_local": int(series.values["new_local"][i, t]),
+                "cumulative_local": int(series.values["new_local"][i, : t + 1].sum()),
+                "cumulative_imported": cumulative - int(series.values["new_local"][i, : t + 1].sum()),
+                "new_asymptomatic": int(series.values["new_asymptomatic"][i, t]),
+                "new_suspected": int(series.values["new_suspected"][i, t]),
+                "cumulative_cured": cured,
+                "cumulative_deaths": int(series.values["new_deaths"][i, : t + 1].sum()),
+                "cure_rate": round(cured / cumulative, 4) if cumulative else None,
+            },
+        }
+        if pub:
+            region["publication"] = {"colour": pub.colour, "reason": pub.reason}
+        if with_why:
+            region["why"] = {
+                "level": {"rule": level.rule_index, "conditions": level.conditions, "facts": national_facts[i]},
+                "colour": {"rule": colour.rule_index, "conditions": colour.conditions, "facts": five_facts[i]},
+            }
+        regions.append(region)
+    return {"date": day.isoformat(), "rules_version": versions.label, "city": _city(regions, national),
+            "regions": regions}
+
+
+def _city(regions: list[dict[str, Any]], national: dict[str, Any]) -> dict[str, Any]:
+    """The city proper's level: the highest among its urban counties (DOMAIN.md §3.1)."""
+    urban = [r for r in regions if r["urban"]] or regions
+    level = max((r["risk"]["level"] for r in urban), key=lambda v: LEVEL_ORDER[v], default="low")
+    colour = max((r["risk"]["colour"] for r in regions), key=lambda v: COLOUR_ORDER[v], default="green")
+    city = registry.city()
+    total = sum(r["risk"]["cumulative_confirmed"] for r in regions)
+    cured = sum(r["metrics"]["cumulative_cured"] for r in regions)
+    return {
+        "code": city.code if city else None, "name": city.name if city else None,
+        "risk": {"level": level, "strategy": national["strategy"][level], "highest_colour": colour,
+                 "cumulative_confirmed": total,
+                 "new_confirmed": sum(r["metrics"]["new_confirmed"] for r in regions),
+                 "new_confirmed_14d": sum(r["risk"]["new_confirmed_14d"] for r in regions),
+                 "cumulative_cured": cured, "cure_rate": round(cured / total, 4) if total else None,
+                 "colour_counts": {c: sum(r["risk"]["colour"] == c for r in regions) for c in Colour.values}},
+    }
+
+
+def situation_json(situation_data: dict[str, Any]) -> str:
+    """The canonical JSON form: same situation, same bytes."""
+    return json.dumps(situation_data, ensure_ascii=False, sort_keys=True, indent=1)
+
+
+def colour_history(county_id: int, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """Day by day suggested and effective colour of one county, for its timeline and the 调级 record."""
+    versions = RuleVersions.resolve()
+    five = versions.five_colour.definition
+    series = load_series([county_id], end, begin=start)
+    published = dict(PublishedLevel.objects.filter(county_id=county_id, date__range=(start, end))
+                     .values_list("date", "colour"))
+    history = []
+    day = start
+    while day <= end:
+        facts = facts_on(series, day, five["window_days"], five["recent_days"])[0]
+        suggested = rules.decide(five["rules"], facts).outcome
+        estimate = _rt_fields(series, 0, day)
+        history.append({"date": day.isoformat(), "suggested": suggested, "colour": published.get(day, suggested),
+                        "published": day in published, "new_confirmed": int(
+                            series.values["new_confirmed"][0, series.index(day)]), **estimate})
+        day += dt.timedelta(days=1)
+    return history
+
+
+def level_changes(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The days on which the effective colour changed (调级)."""
+    changes = []
+    for before, after in zip(history, history[1:], strict=False):
+        if before["colour"] != after["colour"]:
+            changes.append({"date": after["date"], "from": before["colour"], "to": after["colour"],
+                            "published": after["published"]})
+    return changes
+
+
+# --- writes -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def publish_level(actor: Any, county: Any, day: dt.date, colour: str, reason: str) -> PublishedLevel:
+    """Publish the official colour of ``county`` for ``day`` (发布等级). A colour that differs from the
+    suggestion needs a written reason. Audited with before and after."""
+    if colour not in Colour.values:
+        raise ValidationError({"colour": _("无效的等级")})
+    current = situation(day)
+    region = next((r for r in current["regions"] if r["code"] == county.code), None)
+    if region is None:
+        raise ValidationError({"county": _("区县(市)不存在")})
+    suggested = region["risk"]["suggested_colour"]
+    if colour != suggested and not reason.strip():
+        raise ValidationError({"reason": _("发布等级与系统建议(%(suggested)s)不同,须填写理由") % {
+            "suggested": Colour(suggested).label}})
+    existing = PublishedLevel.objects.select_for_update().filter(date=day, county=county).first()
+    before = audit.snapshot(existing) if existing else None
+    obj = existing or PublishedLevel(date=day, county=county)
+    obj.colour, obj.suggested_colour, obj.reason = colour, suggested, reason.strip()
+    obj.rules_version, obj.published_by = current["rules_version"], actor if getattr(actor, "pk", None) else None
+    obj.save()
+    audit.record_change(actor, obj, before)
+    ensure_in_scope(obj, actor, Action.CHANGE)
+    return obj
