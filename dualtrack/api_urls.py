@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from dualtrack.core.api import ImportView
+from dualtrack.epidemic import api as epidemic_api
 from dualtrack.registry import api as registry_api
 
 router = DefaultRouter(trailing_slash=False)
@@ -18,5 +19,7 @@ urlpatterns = [
     path("schema", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("imports/<str:dataset>", ImportView.as_view(), name="api-import"),
+    path("epidemic/cases", epidemic_api.CaseReportsView.as_view(), name="api-epidemic-cases"),
+    path("epidemic/situation", epidemic_api.SituationView.as_view(), name="api-epidemic-situation"),
     path("", include(router.urls)),
 ]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -18,13 +19,16 @@ from dualtrack.accounts.models import User
 from dualtrack.core import audit
 from dualtrack.core.actors import SystemActor
 from dualtrack.core.imports import get_dataset, run_import
+from dualtrack.epidemic import services as epidemic
+from dualtrack.registry import services as registry
 from dualtrack.registry.models import Department, Enterprise, KeyList, Park, Region
 
 from .city import COUNTIES, KEY_LISTS, DemoCity, write_csv
+from .epidemic import CASE_HEADERS, CLUSTER_HEADERS, epidemic_rows
 
 ACTOR = SystemActor("system:demo")
 
-HEADERS = {
+HEADERS: dict[str, list[tuple[str, str]]] = {
     "regions": [("code", "区划代码"), ("name", "名称"), ("parent_code", "上级代码"), ("level", "层级"), ("urban", "城区")],
     "parks": [("code", "园区代码"), ("name", "园区名称"), ("county_code", "区划代码")],
     "departments": [("code", "部门代码"), ("name", "部门名称")],
@@ -32,6 +36,8 @@ HEADERS = {
                     ("park_code", "园区代码"), ("industry_code", "行业代码"), ("size_class", "规模类型"),
                     ("normal_headcount", "正常用工人数"), ("key", "重点企业"), ("established_on", "成立日期"),
                     ("power_accounts", "电力户号")],
+    "cases": CASE_HEADERS,
+    "clusters": CLUSTER_HEADERS,
 }
 
 DEMO_USERS = [
@@ -49,11 +55,14 @@ DEMO_USERS = [
 
 
 def write_files(city: DemoCity, folder: Path) -> dict[str, Path]:
+    case_rows, cluster_rows = epidemic_rows(city.seed)
     files = {
         "regions": (city.region_rows(), folder / "regions.csv"),
         "parks": (city.park_rows(), folder / "parks.csv"),
         "departments": (city.department_rows(), folder / "departments.csv"),
         "enterprises": (city.enterprise_rows(), folder / "enterprises.csv"),
+        "cases": (case_rows, folder / "cases.csv"),
+        "clusters": (cluster_rows, folder / "clusters.csv"),
     }
     for name, (rows, path) in files.items():
         write_csv(path, rows, HEADERS[name])
@@ -147,7 +156,17 @@ def load_demo(seed: int = 2020, enterprises: int = 20000, log: Any = print) -> l
     folder = Path(settings.HOME) / "demo" / f"seed-{seed}"
     log(f"demo city 宁江市 (seed {seed}): writing import files to {folder}")
     files = write_files(city, folder)
-    for name in ("regions", "parks", "departments", "enterprises"):
+    for name in ("regions", "parks", "departments", "enterprises", "cases", "clusters"):
         import_file(name, files[name], log)
     finish_registry(city)
-    return ensure_users()
+    logins = ensure_users()
+    publish_demo_levels()
+    return logins
+
+
+def publish_demo_levels() -> None:
+    """One published level that differs from the suggestion, with its reason, as HQ would."""
+    county = registry.county_by_code("339106")
+    if county is not None:
+        epidemic.publish_level(ACTOR, county, dt.date(2020, 2, 24), "orange",
+                               "与丰和市聚集性疫情存在关联人员流动,暂维持较高风险管控")

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dualtrack.core import audit, rules
@@ -265,3 +266,50 @@ def publish_level(actor: Any, county: Any, day: dt.date, colour: str, reason: st
     audit.record_change(actor, obj, before)
     ensure_in_scope(obj, actor, Action.CHANGE)
     return obj
+
+
+@transaction.atomic
+def save_case_report(actor: Any, county: Any, day: dt.date, values: dict[str, int]) -> tuple[CaseReport, bool]:
+    """Create or correct one county's report for one day (HQ entry form and API); audited.
+    Returns the report and whether it changed."""
+    if day > timezone.localdate():
+        raise ValidationError({"date": _("日期晚于今天")})
+    if values.get("new_local", 0) > values.get("new_confirmed", 0):
+        raise ValidationError({"new_local": _("本地病例数不能多于新增确诊数")})
+    existing = CaseReport.objects.select_for_update().filter(date=day, county=county).first()
+    before = audit.snapshot(existing) if existing else None
+    report = existing or CaseReport(date=day, county=county)
+    for field in FIELDS:
+        setattr(report, field, int(values.get(field, 0)))
+    if existing is not None and audit.snapshot(report) == before:
+        return report, False
+    report.save()
+    audit.record_change(actor, report, before)
+    ensure_in_scope(report, actor, Action.CHANGE)
+    return report, True
+
+
+def data_quality(start: dt.date, end: dt.date, user: Any = None) -> list[dict[str, Any]]:
+    """Counties and days with no case report (未报告) between ``start`` and ``end``."""
+    counties = counties_for(user)
+    reported = set(CaseReport.objects.filter(date__range=(start, end), county__in=counties)
+                   .values_list("county_id", "date"))
+    days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+    result = []
+    for county in counties:
+        missing = [d.isoformat() for d in days if (county.pk, d) not in reported]
+        result.append({"code": county.code, "name": county.name, "missing": missing, "days": len(days)})
+    return result
+
+
+def date_range() -> tuple[dt.date | None, dt.date | None]:
+    """The first and last dates with case data, for the date slider."""
+    dates = CaseReport.objects.order_by("date").values_list("date", flat=True)
+    return dates.first(), dates.last()
+
+
+def map_geojson(user: Any = None) -> dict[str, Any]:
+    """The counties' boundaries as a FeatureCollection for the map."""
+    features = [{"type": "Feature", "properties": {"name": c.name, "code": c.code}, "geometry": c.geometry}
+                for c in counties_for(user) if c.geometry]
+    return {"type": "FeatureCollection", "features": features}

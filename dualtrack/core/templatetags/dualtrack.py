@@ -28,3 +28,12 @@ def as_json(value: Any) -> str:
     if value in (None, "", {}):
         return ""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """``mapping[key]`` in a template (labels by code)."""
+    try:
+        return mapping.get(key, key)
+    except AttributeError:
+        return key

@@ -1,0 +1,85 @@
+"""``/api/v1/epidemic/…``: case reports from the health commission's system, and the situation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from dualtrack.core.choices import Action
+from dualtrack.registry import services as registry
+
+from . import services
+from .models import CaseReport
+
+
+class CaseReportSerializer(serializers.Serializer):
+    """One county's report for one day (the ``cases`` dataset's columns)."""
+
+    date = serializers.DateField()
+    county_code = serializers.CharField(max_length=12)
+    new_confirmed = serializers.IntegerField(min_value=0)
+    new_local = serializers.IntegerField(min_value=0)
+    new_asymptomatic = serializers.IntegerField(min_value=0, default=0)
+    new_suspected = serializers.IntegerField(min_value=0, default=0)
+    new_cured = serializers.IntegerField(min_value=0, default=0)
+    new_deaths = serializers.IntegerField(min_value=0, default=0)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["new_local"] > attrs["new_confirmed"]:
+            raise serializers.ValidationError({"new_local": "本地病例数不能多于新增确诊数"})
+        if attrs["date"] > timezone.localdate():
+            raise serializers.ValidationError({"date": "日期晚于今天"})
+        county = registry.county_by_code(attrs["county_code"])
+        if county is None:
+            raise serializers.ValidationError({"county_code": "区县(市)代码不存在"})
+        attrs["county"] = county
+        return attrs
+
+
+class CaseReportsView(APIView):
+    """``POST``: one report or a list of them (all or nothing). Correcting a day's report is posting it
+    again; every change is audited."""
+
+    @extend_schema(request=CaseReportSerializer(many=True), responses={200: dict})
+    def post(self, request: Request) -> Response:
+        if not CaseReport.permits(request.user, Action.CHANGE):
+            raise exceptions.PermissionDenied
+        many = isinstance(request.data, list)
+        serializer = CaseReportSerializer(data=request.data, many=many)
+        serializer.is_valid(raise_exception=True)
+        items = serializer.validated_data if many else [serializer.validated_data]
+        changed = 0
+        try:
+            with transaction.atomic():
+                for item in items:
+                    values = {f: item[f] for f in services.FIELDS}
+                    _report, did_change = services.save_case_report(request.user, item["county"], item["date"], values)
+                    changed += did_change
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError(exc.message_dict) from exc
+        return Response({"received": len(items), "changed": changed})
+
+
+class SituationView(APIView):
+    """``GET ?date=YYYY-MM-DD``: the situation, as ``dualtrack situation --json`` prints it, within the
+    caller's scope."""
+
+    @extend_schema(parameters=[OpenApiParameter("date", str, description="YYYY-MM-DD")], responses={200: dict})
+    def get(self, request: Request) -> Response:
+        if not CaseReport.permits(request.user, Action.VIEW):
+            raise exceptions.PermissionDenied
+        raw = request.query_params.get("date")
+        try:
+            day = dt.date.fromisoformat(raw) if raw else timezone.localdate()
+        except ValueError as exc:
+            raise exceptions.ValidationError({"date": "YYYY-MM-DD"}) from exc
+        return Response(services.situation(day, request.user))

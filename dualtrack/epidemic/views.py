@@ -1,0 +1,200 @@
+"""Epidemic pages: the map, a county's timeline, data quality, the HQ entry and publish forms, rule sets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dualtrack.core import rules
+from dualtrack.core.choices import Action
+from dualtrack.core.models import RuleSet
+from dualtrack.core.scoping import is_hq
+from dualtrack.registry import services as registry
+
+from . import services
+from .choices import COLOUR_HEX, FIVE_COLOUR_RULES, NATIONAL_RULES, Colour, RiskLevel
+from .models import CaseReport
+
+
+def _require_view(request: HttpRequest) -> None:
+    if not CaseReport.permits(request.user, Action.VIEW):
+        raise PermissionDenied
+
+
+def _day(request: HttpRequest) -> dt.date:
+    """The date asked for (``?date=``), else the last date with data, else today."""
+    raw = request.GET.get("date") or request.POST.get("date")
+    if raw:
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            pass
+    _first, last = services.date_range()
+    return last or timezone.localdate()
+
+
+def _county(request: HttpRequest, code: str) -> Any:
+    county = next((c for c in services.counties_for(request.user) if c.code == code), None)
+    if county is None:
+        raise Http404
+    return county
+
+
+@login_required
+def epidemic_map(request: HttpRequest) -> HttpResponse:
+    _require_view(request)
+    day = _day(request)
+    data = services.situation(day, request.user)
+    first, last = services.date_range()
+    first = first or day
+    last = max(last or day, day)
+    return render(request, "epidemic/map.html", {
+        "day": day, "data": data, "first": first, "last": last,
+        "offset": (day - first).days, "span": (last - first).days,
+        "map_payload": {
+            "geojson": services.map_geojson(request.user),
+            "regions": [{"name": r["name"], "code": r["code"], "colour": r["risk"]["colour"]} for r in data["regions"]],
+            "colours": COLOUR_HEX, "labels": {c.value: str(c.label) for c in Colour},
+            "county_url": reverse("epidemic:county", args=["CODE"]),
+            "first": first.isoformat(),
+        },
+        "colour_labels": {c.value: c.label for c in Colour}, "level_labels": {c.value: c.label for c in RiskLevel},
+        "can_publish": is_hq(request.user),
+    })
+
+
+@login_required
+def county_detail(request: HttpRequest, code: str) -> HttpResponse:
+    _require_view(request)
+    county = _county(request, code)
+    day = _day(request)
+    first, _last = services.date_range()
+    start = min(first or day, day - dt.timedelta(days=13))
+    history = services.colour_history(county.pk, start, day)
+    region = next(r for r in services.situation(day, request.user, with_why=True)["regions"] if r["code"] == code)
+    return render(request, "epidemic/county.html", {
+        "county": county, "day": day, "region": region, "history": history,
+        "changes": services.level_changes(history), "chart": {"history": history, "colours": COLOUR_HEX},
+        "publish_form": PublishForm(initial={"colour": region["risk"]["colour"]}) if is_hq(request.user) else None,
+        "colour_labels": {c.value: c.label for c in Colour}, "level_labels": {c.value: c.label for c in RiskLevel},
+    })
+
+
+class PublishForm(forms.Form):
+    colour = forms.ChoiceField(label=gettext_lazy("发布等级"), choices=Colour.choices)
+    reason = forms.CharField(label=gettext_lazy("理由(与系统建议不同时必填)"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+@login_required
+def publish(request: HttpRequest, code: str) -> HttpResponse:
+    if not is_hq(request.user) or request.method != "POST":
+        raise Http404
+    county = _county(request, code)
+    day = _day(request)
+    form = PublishForm(request.POST)
+    if form.is_valid():
+        try:
+            services.publish_level(request.user, county, day, form.cleaned_data["colour"], form.cleaned_data["reason"])
+        except ValidationError as exc:
+            for errors in exc.message_dict.values():
+                for error in errors:
+                    messages.error(request, error)
+        else:
+            messages.success(request, _("已发布 %(county)s %(date)s 的等级") % {"county": county.name, "date": day})
+    return redirect(f"{reverse('epidemic:county', args=[code])}?date={day.isoformat()}")
+
+
+@login_required
+def quality(request: HttpRequest) -> HttpResponse:
+    _require_view(request)
+    day = _day(request)
+    start = day - dt.timedelta(days=13)
+    rows = services.data_quality(start, day, request.user)
+    return render(request, "epidemic/quality.html", {"day": day, "start": start, "rows": rows,
+                                                      "complete": all(not r["missing"] for r in rows)})
+
+
+class CaseForm(forms.Form):
+    date = forms.DateField(label=gettext_lazy("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    county = forms.ChoiceField(label=gettext_lazy("区县(市)"))
+    new_confirmed = forms.IntegerField(label=gettext_lazy("新增确诊"), min_value=0)
+    new_local = forms.IntegerField(label=gettext_lazy("其中本地"), min_value=0)
+    new_asymptomatic = forms.IntegerField(label=gettext_lazy("新增无症状"), min_value=0, initial=0)
+    new_suspected = forms.IntegerField(label=gettext_lazy("新增疑似"), min_value=0, initial=0)
+    new_cured = forms.IntegerField(label=gettext_lazy("新增治愈"), min_value=0, initial=0)
+    new_deaths = forms.IntegerField(label=gettext_lazy("新增死亡"), min_value=0, initial=0)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["county"].choices = [(c.code, f"{c.code} {c.name}") for c in registry.counties()]  # type: ignore[attr-defined]
+
+
+@login_required
+def enter_cases(request: HttpRequest) -> HttpResponse:
+    if not is_hq(request.user):
+        raise PermissionDenied
+    form = CaseForm(request.POST or None, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        values = {k: form.cleaned_data[k] for k in services.FIELDS}
+        county = registry.county_by_code(form.cleaned_data["county"])
+        try:
+            _report, changed = services.save_case_report(request.user, county, form.cleaned_data["date"], values)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, _("已保存") if changed else _("数据未变化"))
+            return redirect(f"{reverse('epidemic:enter')}?date={form.cleaned_data['date'].isoformat()}")
+    return render(request, "epidemic/enter.html", {"form": form})
+
+
+class RuleForm(forms.Form):
+    definition = forms.CharField(label=gettext_lazy("规则定义(JSON)"), widget=forms.Textarea(attrs={"rows": 18}))
+    comment = forms.CharField(label=gettext_lazy("修订说明"))
+
+    def clean_definition(self) -> Any:
+        try:
+            return json.loads(self.cleaned_data["definition"])
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(_("不是有效的 JSON: %(error)s") % {"error": exc}) from exc
+
+
+@login_required
+def rule_sets(request: HttpRequest) -> HttpResponse:
+    if not (is_hq(request.user) or CaseReport.permits(request.user, Action.VIEW)):
+        raise PermissionDenied
+    key = request.GET.get("key") or request.POST.get("key") or FIVE_COLOUR_RULES
+    if key not in (NATIONAL_RULES, FIVE_COLOUR_RULES):
+        raise Http404
+    current = rules.current(key)
+    form = RuleForm(request.POST or None, initial={"definition": json.dumps(current.definition, ensure_ascii=False,
+                                                                            indent=2)})
+    if request.method == "POST":
+        if not is_hq(request.user):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                created = rules.revise(key, form.cleaned_data["definition"], request.user, form.cleaned_data["comment"])
+            except rules.RuleError as exc:
+                form.add_error("definition", str(exc))
+            else:
+                messages.success(request, _("已生成新版本 %(label)s") % {"label": created.label})
+                return redirect(f"{reverse('epidemic:rules')}?key={key}")
+    versions = RuleSet.objects.filter(key=key).order_by("-version")
+    return render(request, "epidemic/rules.html", {
+        "key": key, "keys": [NATIONAL_RULES, FIVE_COLOUR_RULES], "versions": versions, "form": form,
+        "can_edit": is_hq(request.user)})

@@ -1,0 +1,75 @@
+/* The epidemic map and a county's charts (ECharts, vendored). Data comes from json_script blocks. */
+(function () {
+  "use strict";
+  function data(id) { var el = document.getElementById(id); return el ? JSON.parse(el.textContent) : null; }
+
+  function renderMap() {
+    var payload = data("map-payload");
+    var el = document.getElementById("epidemic-map");
+    if (!payload || !el || !window.echarts) return;
+    echarts.registerMap("dualtrack-city", payload.geojson);
+    var chart = echarts.init(el);
+    chart.setOption({
+      tooltip: { trigger: "item", formatter: function (p) { return p.name + ": " + (payload.labels[p.data && p.data.colour] || ""); } },
+      series: [{
+        type: "map", map: "dualtrack-city", roam: false, selectedMode: false,
+        label: { show: true, color: "#1f2933", fontSize: 12 },
+        emphasis: { label: { show: true }, itemStyle: { areaColor: null, borderWidth: 2 } },
+        itemStyle: { borderColor: "#ffffff", borderWidth: 1.5 },
+        data: payload.regions.map(function (r) {
+          return { name: r.name, code: r.code, colour: r.colour, itemStyle: { areaColor: payload.colours[r.colour] } };
+        })
+      }]
+    });
+    chart.on("click", function (p) {
+      if (p.data && p.data.code) {
+        var date = document.getElementById("date-input").value;
+        window.location = payload.county_url.replace("CODE", p.data.code) + "?date=" + date;
+      }
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+    el.setAttribute("data-rendered", "true");
+  }
+
+  function bindSlider() {
+    var slider = document.getElementById("date-slider");
+    var input = document.getElementById("date-input");
+    var payload = data("map-payload");
+    if (!slider || !input || !payload) return;
+    var first = new Date(payload.first + "T00:00:00Z");
+    function iso(offset) { var d = new Date(first.getTime() + offset * 86400000); return d.toISOString().slice(0, 10); }
+    slider.addEventListener("input", function () { input.value = iso(parseInt(slider.value, 10)); });
+    slider.addEventListener("change", function () { input.form.submit(); });
+  }
+
+  function renderCounty() {
+    var payload = data("county-payload");
+    if (!payload || !window.echarts) return;
+    var h = payload.history;
+    var dates = h.map(function (d) { return d.date; });
+    var cases = echarts.init(document.getElementById("cases-chart"));
+    cases.setOption({
+      tooltip: { trigger: "axis" }, grid: { left: 40, right: 20, top: 30, bottom: 50 },
+      xAxis: { type: "category", data: dates }, yAxis: { type: "value", minInterval: 1 },
+      series: [{ name: "新增确诊", type: "bar", data: h.map(function (d) {
+        return { value: d.new_confirmed, itemStyle: { color: payload.colours[d.colour] } }; }) }]
+    });
+    var rtChart = echarts.init(document.getElementById("rt-chart"));
+    rtChart.setOption({
+      tooltip: { trigger: "axis" }, grid: { left: 40, right: 20, top: 30, bottom: 50 },
+      xAxis: { type: "category", data: dates }, yAxis: { type: "value", min: 0 },
+      series: [
+        { name: "95%下限", type: "line", stack: "ci", symbol: "none", lineStyle: { opacity: 0 },
+          data: h.map(function (d) { return d.rt_low; }) },
+        { name: "95%区间", type: "line", stack: "ci", symbol: "none", lineStyle: { opacity: 0 },
+          areaStyle: { color: "rgba(183,28,28,0.15)" },
+          data: h.map(function (d) { return d.rt_high === null ? null : d.rt_high - d.rt_low; }) },
+        { name: "Rt", type: "line", data: h.map(function (d) { return d.rt_mean; }), color: "#b71c1c",
+          markLine: { silent: true, symbol: "none", data: [{ yAxis: 1 }], lineStyle: { type: "dashed", color: "#616e7c" } } }
+      ]
+    });
+    window.addEventListener("resize", function () { cases.resize(); rtChart.resize(); });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { renderMap(); bindSlider(); renderCounty(); });
+})();
