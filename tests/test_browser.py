@@ -18,7 +18,9 @@ from dualtrack.registry.validators import make_uscc
 from .conftest import PASSWORD, City
 from .helpers import ENTERPRISE_HEADER, csv_bytes, enterprise_row, xlsx_bytes
 
-pytestmark = pytest.mark.browser
+# Live-server tests flush the database afterwards; serialized rollback puts back what migrations loaded
+# (GB/T 4754 industries, default rule sets) for the tests that follow.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -45,7 +47,7 @@ def browser_page(monkeypatch: pytest.MonkeyPatch) -> Any:
         connections.close_all()
 
 
-def test_district_operator_uploads_bad_then_good_file(transactional_db: Any, live_server: Any, city: City,
+def test_district_operator_uploads_bad_then_good_file(live_server: Any, city: City,
                                                        browser_page: Any, tmp_path: Path) -> None:
     page = browser_page
     ARTIFACTS.mkdir(exist_ok=True)
@@ -99,3 +101,33 @@ def test_district_operator_uploads_bad_then_good_file(transactional_db: Any, liv
     page.wait_for_selector("text=3302777001")
     page.screenshot(path=str(ARTIFACTS / "enterprise-detail.png"), full_page=True)
     assert set(Enterprise.objects.filter(uscc__in=codes).values_list("county__code", flat=True)) == {"339102"}
+
+
+def test_map_shows_each_countys_colour(live_server: Any, city: City,
+                                       browser_page: Any) -> None:
+    import datetime as dt
+
+    from dualtrack.epidemic.models import CaseReport, ClusterEvent
+    from dualtrack.epidemic.services import situation
+
+    day = dt.date(2020, 2, 12)
+    CaseReport.objects.create(date=day - dt.timedelta(days=1), county=city.jiangbei, new_confirmed=3, new_local=3)
+    ClusterEvent.objects.create(date=day - dt.timedelta(days=4), county=city.binhai, cases=3, description="聚集")
+    square = {"type": "Polygon", "coordinates": [[[120, 29], [120.2, 29], [120.2, 29.2], [120, 29.2], [120, 29]]]}
+    city.jiangbei.geometry = square
+    city.jiangbei.save()
+    expected = {r["code"]: r["risk"]["colour"] for r in situation(day)["regions"]}
+    assert expected == {"339102": "yellow", "339106": "orange"}
+    page = browser_page
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "hq")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/epidemic/?date={day.isoformat()}")
+    page.locator("#epidemic-map[data-rendered=true]").wait_for()
+    for code, colour in expected.items():
+        row = page.locator(f"#situation-table tr[data-county='{code}']")
+        assert row.get_attribute("data-colour") == colour
+        assert row.locator(f".colour-cell .colour-{colour}").count() == 1
+    assert page.locator("#epidemic-map canvas").count() >= 1
+    page.screenshot(path=str(ARTIFACTS / "epidemic-map.png"), full_page=True)

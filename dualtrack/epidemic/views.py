@@ -77,8 +77,7 @@ def epidemic_map(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def county_detail(request: HttpRequest, code: str) -> HttpResponse:
-    _require_view(request)
-    county = _county(request, code)
+    county = _county(request, code)  # 404 for a county outside the user's scope, or no epidemic access
     day = _day(request)
     first, _last = services.date_range()
     start = min(first or day, day - dt.timedelta(days=13))
