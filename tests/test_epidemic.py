@@ -131,6 +131,9 @@ class TestRt:
             cases(city, city.jiangbei, ago(14 - i), n)
         r = risk_of(city.jiangbei)
         assert r["rt_low"] < r["rt_mean"] < r["rt_high"] and r["rt_mean"] < 1  # a falling epidemic
+        city_risk = services.situation(D)["city"]["risk"]
+        assert city_risk["rt_mean"] == r["rt_mean"]  # the other county has no cases: the city's series is this one
+        assert city_risk["days_since_last_case"] == 0
 
 
 class TestReproducibility:

@@ -182,11 +182,11 @@ def situation(day: dt.date, user: Any = None, rules_label: str | None = None, wi
                 "colour": {"rule": colour.rule_index, "conditions": colour.conditions, "facts": five_facts[i]},
             }
         regions.append(region)
-    return {"date": day.isoformat(), "rules_version": versions.label, "city": _city(regions, national),
+    return {"date": day.isoformat(), "rules_version": versions.label, "city": _city(regions, national, series, day),
             "regions": regions}
 
 
-def _city(regions: list[dict[str, Any]], national: dict[str, Any]) -> dict[str, Any]:
+def _city(regions: list[dict[str, Any]], national: dict[str, Any], series: Series, day: dt.date) -> dict[str, Any]:
     """The city proper's level: the highest among its urban counties (DOMAIN.md §3.1)."""
     urban = [r for r in regions if r["urban"]] or regions
     level = max((r["risk"]["level"] for r in urban), key=lambda v: LEVEL_ORDER[v], default="low")
@@ -194,6 +194,10 @@ def _city(regions: list[dict[str, Any]], national: dict[str, Any]) -> dict[str, 
     city = registry.city()
     total = sum(r["risk"]["cumulative_confirmed"] for r in regions)
     cured = sum(r["metrics"]["cumulative_cured"] for r in regions)
+    t = series.index(day)
+    city_daily = series.values["new_confirmed"][:, : t + 1].sum(axis=0)
+    case_days = np.nonzero(city_daily)[0]
+    estimate = rt.estimate(city_daily)
     return {
         "code": city.code if city else None, "name": city.name if city else None,
         "risk": {"level": level, "strategy": national["strategy"][level], "highest_colour": colour,
@@ -201,6 +205,14 @@ def _city(regions: list[dict[str, Any]], national: dict[str, Any]) -> dict[str, 
                  "new_confirmed": sum(r["metrics"]["new_confirmed"] for r in regions),
                  "new_confirmed_14d": sum(r["risk"]["new_confirmed_14d"] for r in regions),
                  "cumulative_cured": cured, "cure_rate": round(cured / total, 4) if total else None,
+                 "cumulative_deaths": sum(r["metrics"]["cumulative_deaths"] for r in regions),
+                 "new_asymptomatic": sum(r["metrics"]["new_asymptomatic"] for r in regions),
+                 "new_suspected": sum(r["metrics"]["new_suspected"] for r in regions),
+                 "days_since_last_case": int(t - case_days[-1]) if len(case_days) else None,
+                 "rt_mean": round(estimate.mean, 3) if estimate else None,
+                 "rt_low": round(estimate.low, 3) if estimate else None,
+                 "rt_high": round(estimate.high, 3) if estimate else None,
+                 "rt_reliable": estimate.reliable if estimate else None,
                  "colour_counts": {c: sum(r["risk"]["colour"] == c for r in regions) for c in Colour.values}},
     }
 
