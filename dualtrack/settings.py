@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "dualtrack.accounts",
     "dualtrack.registry",
     "dualtrack.epidemic",
+    "dualtrack.power",
     "dualtrack.demo",
     "dualtrack.portal",
 ]

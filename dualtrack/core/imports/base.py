@@ -161,6 +161,21 @@ class Dataset:
 
 
 _REGISTRY: dict[str, Dataset] = {}
+# Datasets too large for row-by-row Python (power readings): a function that imports a whole file.
+_FILE_IMPORTERS: dict[str, Callable[[Any, Any], ImportResult]] = {}
+
+
+def register_file_importer(name: str, importer: Callable[[Any, Any], ImportResult]) -> None:
+    """``importer(path, user)`` imports a file all or nothing and returns its :class:`ImportResult`."""
+    _FILE_IMPORTERS[name] = importer
+
+
+def get_file_importer(name: str) -> Callable[[Any, Any], ImportResult] | None:
+    return _FILE_IMPORTERS.get(name)
+
+
+def file_importer_names() -> list[str]:
+    return sorted(_FILE_IMPORTERS)
 
 
 def register(dataset_class: type[Dataset]) -> type[Dataset]:

@@ -1,0 +1,54 @@
+"""Where the pipeline runs: DuckDB in-process (default) or Spark, chosen by ``POWER_ENGINE``.
+
+``POWER_ENGINE=spark`` with ``SPARK_MASTER`` (default ``local[*]``) points the same pipeline at Spark; a
+city that outgrows one machine sets ``SPARK_MASTER=spark://…`` and a shared ``POWER_STORE`` path.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import ibis
+import pyarrow as pa
+from django.conf import settings
+
+
+def store_path() -> Path:
+    return Path(os.environ.get("POWER_STORE") or Path(settings.HOME) / "power")
+
+
+def readings_path() -> Path:
+    return store_path() / "readings"
+
+
+def connect(engine: str | None = None) -> Any:
+    engine = engine or os.environ.get("POWER_ENGINE", "duckdb")
+    if engine == "duckdb":
+        return ibis.duckdb.connect(threads=int(os.environ.get("POWER_THREADS", os.cpu_count() or 2)))
+    if engine == "spark":
+        from pyspark.sql import SparkSession
+
+        session = (SparkSession.builder.master(os.environ.get("SPARK_MASTER", "local[*]"))
+                   .appName("dualtrack-power").config("spark.ui.enabled", "false")
+                   .config("spark.sql.session.timeZone", "UTC")
+                   .config("spark.sql.warehouse.dir", str(store_path() / "spark-warehouse")).getOrCreate())
+        return ibis.pyspark.connect(session)
+    raise ValueError(f"POWER_ENGINE must be duckdb or spark, not {engine!r}")
+
+
+def readings(con: Any, path: Path | None = None) -> Any:
+    """The stored readings as a table (``date``, ``account``, ``kwh``), or an empty one."""
+    root = path or readings_path()
+    files = sorted(root.glob("*/*.parquet")) if root.exists() else []
+    if not files:
+        empty = pa.table({"date": pa.array([], pa.date32()), "account": pa.array([], pa.string()),
+                          "kwh": pa.array([], pa.float64())})
+        return ibis.memtable(empty)
+    return con.read_parquet([str(f) for f in files])
+
+
+def arrow_table(con: Any, name: str, table: pa.Table) -> Any:
+    """An in-memory Arrow table as an Ibis table; the backend registers it when a query runs."""
+    return ibis.memtable(table)
