@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "dualtrack.registry",
     "dualtrack.epidemic",
     "dualtrack.power",
+    "dualtrack.resumption",
     "dualtrack.demo",
     "dualtrack.portal",
 ]

@@ -134,7 +134,7 @@ class TestUploadPages:
     def test_district_sees_only_the_enterprise_dataset(self, client: Client, city: City) -> None:
         client.force_login(city.users["district"])
         datasets = [d.name for d in client.get(reverse("import_index")).context["datasets"]]
-        assert datasets == ["enterprises"]
+        assert datasets == ["enterprises", "resumption"]  # their own enterprises' registry and reports
         assert client.get(reverse("import_upload", args=["regions"])).status_code == 404
         assert client.get(reverse("import_upload", args=["enterprises"])).status_code == 200
 

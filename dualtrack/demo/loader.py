@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
 from django.conf import settings
 from django.db import transaction
 
@@ -20,9 +21,11 @@ from dualtrack.core import audit
 from dualtrack.core.actors import SystemActor
 from dualtrack.core.imports import get_dataset, run_import
 from dualtrack.epidemic import services as epidemic
+from dualtrack.power.store import import_power
 from dualtrack.registry import services as registry
 from dualtrack.registry.models import Department, Enterprise, KeyList, Park, Region
 
+from . import power as demo_power
 from .city import COUNTIES, KEY_LISTS, DemoCity, write_csv
 from .epidemic import CASE_HEADERS, CLUSTER_HEADERS, epidemic_rows
 
@@ -159,9 +162,24 @@ def load_demo(seed: int = 2020, enterprises: int = 20000, log: Any = print) -> l
     for name in ("regions", "parks", "departments", "enterprises", "cases", "clusters"):
         import_file(name, files[name], log)
     finish_registry(city)
+    load_power(city, folder, log)
     logins = ensure_users()
     publish_demo_levels()
     return logins
+
+
+def load_power(city: DemoCity, folder: Path, log: Any) -> None:
+    """Readings through ``dualtrack import power`` (a Parquet file), reports through the resumption dataset."""
+    readings, reports = demo_power.generate(list(city.enterprise_rows()), city.seed)
+    path = folder / "power.parquet"
+    pq.write_table(readings, path, compression="zstd")
+    result = import_power(path, ACTOR)
+    if not result.ok:
+        raise RuntimeError("demo power import failed: " + "; ".join(str(e) for e in result.errors[:10]))
+    log(f"  power: {result.rows} readings ({result.created} created, {result.updated} updated, "
+        f"{result.unchanged} unchanged)")
+    write_csv(folder / "resumption.csv", reports, demo_power.REPORT_HEADERS)
+    import_file("resumption", folder / "resumption.csv", log)
 
 
 def publish_demo_levels() -> None:

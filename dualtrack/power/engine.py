@@ -6,6 +6,7 @@ city that outgrows one machine sets ``SPARK_MASTER=spark://…`` and a shared ``
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
@@ -38,10 +39,14 @@ def connect(engine: str | None = None) -> Any:
     raise ValueError(f"POWER_ENGINE must be duckdb or spark, not {engine!r}")
 
 
-def readings(con: Any, path: Path | None = None) -> Any:
-    """The stored readings as a table (``date``, ``account``, ``kwh``), or an empty one."""
+def readings(con: Any, path: Path | None = None, start: dt.date | None = None, end: dt.date | None = None) -> Any:
+    """The stored readings (``date``, ``account``, ``kwh``) of the days from ``start`` to ``end`` (only
+    those days' files are opened), or an empty table."""
     root = path or readings_path()
     files = sorted(root.glob("*/*.parquet")) if root.exists() else []
+    if start or end:
+        low, high = (start or dt.date.min).isoformat(), (end or dt.date.max).isoformat()
+        files = [f for f in files if low <= f.parent.name <= high]
     if not files:
         empty = pa.table({"date": pa.array([], pa.date32()), "account": pa.array([], pa.string()),
                           "kwh": pa.array([], pa.float64())})

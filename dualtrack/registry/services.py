@@ -9,7 +9,9 @@ from django.db.models import Count, QuerySet
 from dualtrack.core.choices import Action
 
 from .choices import RegionLevel, SizeClass
-from .models import Department, Enterprise, Industry, Park, Region
+from .models import Department, ElectricityAccount, Enterprise, Industry, Park, Region, enterprise_scope
+
+__all__ = ["enterprise_scope"]  # other apps scope their enterprise-linked rows with it
 
 
 def counties() -> QuerySet[Region]:
@@ -55,3 +57,45 @@ def county_by_code(code: str) -> Region | None:
 
 def county_ids_by_code() -> dict[str, int]:
     return dict(Region.objects.filter(level=RegionLevel.COUNTY).values_list("code", "id"))
+
+
+def all_enterprises() -> QuerySet[Enterprise]:
+    """Every enterprise, for the console and scheduled computations (no user)."""
+    return Enterprise.objects.all()
+
+
+def account_frame() -> Any:
+    """Electricity accounts and their enterprise as an Arrow table (``account``, ``enterprise_id``)."""
+    import pyarrow as pa
+
+    rows = list(ElectricityAccount.objects.values_list("account_no", "enterprise_id"))
+    columns: list[Any] = list(zip(*rows, strict=True)) if rows else [[], []]
+    return pa.table({"account": pa.array(columns[0], pa.string()), "enterprise_id": pa.array(columns[1], pa.int64())})
+
+
+def enterprise_details(ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Name, credit code, county and liaison officers of some enterprises (for lists and exports)."""
+    details: dict[int, dict[str, Any]] = {}
+    for pk, uscc, name, county in Enterprise.objects.filter(pk__in=ids).values_list(
+            "pk", "uscc", "name", "county__name"):
+        details[pk] = {"uscc": uscc, "name": name, "county": county, "liaisons": []}
+    for pk, officer in Enterprise.objects.filter(pk__in=ids, liaison_officers__isnull=False).values_list(
+            "pk", "liaison_officers__username"):
+        details[pk]["liaisons"].append(officer)
+    return details
+
+
+def park_names() -> dict[str, str]:
+    return dict(Park.objects.values_list("code", "name"))
+
+
+def park_counties() -> dict[str, str]:
+    return dict(Park.objects.values_list("code", "county__code"))
+
+
+def section_names() -> dict[str, str]:
+    return dict(Industry.objects.filter(level="section").values_list("code", "name"))
+
+
+def size_class_names() -> dict[str, str]:
+    return {size.value: str(size.label) for size in SizeClass}

@@ -1,4 +1,6 @@
-"""``dualtrack situation --date YYYY-MM-DD --json``: the situation of every county on a date."""
+"""``dualtrack situation --date YYYY-MM-DD --json [--by …] [--scope …]``: the command picture on a date:
+each county's epidemic risk with its resumption, power index and target (or groups by park, industry
+section or size class)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from dualtrack.core.rules import RuleError
-from dualtrack.epidemic import services
+from dualtrack.epidemic import services as epidemic
+from dualtrack.portal import services
+from dualtrack.resumption.services import SIZE_SCOPES
 
 
 class Command(BaseCommand):
@@ -21,6 +25,10 @@ class Command(BaseCommand):
         parser.add_argument("--rules", help="rule-set versions, e.g. national-2020:v1,five-colour:v1 "
                                             "(default: the current ones)")
         parser.add_argument("--why", action="store_true", help="include the rule and facts behind each level")
+        parser.add_argument("--by", choices=["county", "park", "industry", "size"], default="county")
+        parser.add_argument("--scope", choices=SIZE_SCOPES, default="all", help="size classes counted")
+        parser.add_argument("--engine", choices=["duckdb", "spark"], help="power engine (default POWER_ENGINE)")
+        parser.add_argument("--epidemic-only", action="store_true", help="only the epidemic map, no resumption")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -28,11 +36,21 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(f"--date: {options['date']!r} is not YYYY-MM-DD") from exc
         try:
-            data = services.situation(day, rules_label=options["rules"], with_why=options["why"])
+            if options["epidemic_only"] or options["why"]:
+                data = epidemic.situation(day, rules_label=options["rules"], with_why=options["why"])
+            else:
+                data = services.situation(day, by=options["by"], size_scope=options["scope"],
+                                          engine_name=options["engine"], epidemic_rules=options["rules"])
         except (RuleError, KeyError, ValueError) as exc:
             raise CommandError(f"--rules: {exc}") from exc
         if options["json"]:
-            self.stdout.write(services.situation_json(data))
+            self.stdout.write(epidemic.situation_json(data))
+            return
+        if "groups" in data:
+            for group in data["groups"]:
+                rate, index = group["resumption"]["rate"], group["power"]["index"]
+                self.stdout.write(f"  {group['key']:<6} {group['name'][:16]:<16} 复工率 "
+                                  f"{'—' if rate is None else f'{rate:.1%}'}  电力指数 {'—' if index is None else f'{index:.2f}'}")
             return
         city = data["city"]["risk"]
         self.stdout.write(f"{data['date']}  {data['city']['name']}: {city['level']} ({city['strategy']})  "

@@ -1,0 +1,168 @@
+"""Resumption indicators for any date (DOMAIN.md §4.1–§4.4), per county, park, industry section, size
+class and the city, and the matching with the epidemic map.
+
+Reported resumption comes from the database (each enterprise's latest report on or before the day);
+power indicators come from the power pipeline (DuckDB or Spark) over the columnar readings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from dualtrack.core import rules as rule_sets
+from dualtrack.core.choices import Action
+from dualtrack.power import baselines as power_baselines
+from dualtrack.power import engine, pipeline
+from dualtrack.registry import services as registry
+
+from .models import ResumptionReport
+from .rules import RULES_KEY, power_rules
+
+GROUPS = {"county": "county__code", "park": "park__code", "industry": "industry_section", "size": "size_class"}
+POWER_COLUMNS = {"county": "county", "park": "park", "industry": "section", "size": "size"}
+SIZE_SCOPES = ("all", "规上工业", "限上服务业", "农业龙头")
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    return round(numerator / denominator, 6) if denominator else None
+
+
+def enterprises_in(user: Any, size_scope: str = "all") -> QuerySet[Any]:
+    queryset = registry.enterprises_for(user, Action.VIEW) if user is not None else registry.all_enterprises()
+    queryset = queryset.filter(is_active=True)
+    if size_scope and size_scope != "all":
+        queryset = queryset.filter(size_class=size_scope)
+    return queryset
+
+
+def reported(day: dt.date, by: str | None, user: Any = None, size_scope: str = "all") -> dict[str, dict[str, Any]]:
+    """§4.1 per group: scope_total, resumed, rate, workers_on_duty, workers_normal, worker_return_rate.
+    A report carries forward until a later one; no report means not resumed."""
+    latest = ResumptionReport.objects.filter(enterprise=OuterRef("pk"), date__lte=day).order_by("-date")
+    queryset = enterprises_in(user, size_scope).annotate(
+        report_resumed=Subquery(latest.values("resumed")[:1]),
+        report_workers=Subquery(latest.values("workers_on_duty")[:1], output_field=IntegerField()),
+    )
+    key = GROUPS[by] if by else None
+    values = queryset.values(key) if key else queryset.annotate(city=Value("city")).values("city")
+    rows = values.order_by().annotate(
+        total=Count("id"), resumed=Count("id", filter=Q(report_resumed=True)),
+        workers=Coalesce(Sum("report_workers", filter=Q(report_resumed=True)), 0),
+        headcount=Coalesce(Sum("normal_headcount"), 0),
+    )
+    result = {}
+    for row in rows:
+        group = row[key] if key else "city"
+        result[group or ""] = {
+            "scope_total": row["total"], "resumed": row["resumed"], "rate": _ratio(row["resumed"], row["total"]),
+            "workers_on_duty": row["workers"], "workers_normal": row["headcount"],
+            "worker_return_rate": _ratio(row["workers"], row["headcount"]),
+        }
+    return result
+
+
+def with_change(today: dict[str, dict[str, Any]], yesterday: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """``rate_change_pp`` = (rate on d − rate on d−1) × 100."""
+    for group, row in today.items():
+        before = yesterday.get(group, {}).get("rate")
+        row["rate_change_pp"] = round((row["rate"] - before) * 100, 4) if row["rate"] is not None and \
+            before is not None else None
+    return today
+
+
+@dataclass
+class PowerContext:
+    """What the power step needs for one run: engine, rules, registry frames and baselines."""
+
+    con: Any
+    rules: pipeline.PowerRules
+    enterprises: pa.Table
+    accounts: pa.Table
+    baselines: pa.Table
+
+
+def power_context(user: Any = None, size_scope: str = "all", definition: dict[str, Any] | None = None,
+                  con: Any = None) -> PowerContext:
+    definition = definition or rule_sets.current(RULES_KEY).definition
+    rules = power_rules(definition)
+    con = con or engine.connect()
+    queryset = enterprises_in(user, size_scope)
+    rows = list(queryset.values_list("id", "county__code", "park__code", "industry_section", "size_class"))
+    columns: list[Any] = list(zip(*rows, strict=True)) if rows else [[], [], [], [], []]
+    enterprises = pa.table({"enterprise_id": pa.array(columns[0], pa.int64()), "county": pa.array(columns[1], pa.string()),
+                            "park": pa.array(columns[2], pa.string()), "section": pa.array(columns[3], pa.string()),
+                            "size": pa.array(columns[4], pa.string())})
+    accounts = registry.account_frame()
+    base, _built = power_baselines.ensure(con, rules, accounts)
+    return PowerContext(con=con, rules=rules, enterprises=enterprises, accounts=accounts, baselines=base)
+
+
+def power(ctx: PowerContext, day: dt.date, by: str | None) -> dict[str, dict[str, Any]]:
+    """§4.2 per group: enterprises (with a baseline and a reading on the day), resumed, count_share,
+    energy_share, index."""
+    readings = engine.readings(ctx.con, None, day, day)
+    accounts = engine.arrow_table(ctx.con, "accounts", ctx.accounts)
+    base = engine.arrow_table(ctx.con, "baselines", ctx.baselines)
+    enterprises = engine.arrow_table(ctx.con, "enterprises", ctx.enterprises)
+    ratios = pipeline.day_ratios(readings, accounts, base, day, ctx.rules)
+    table = ctx.con.to_pyarrow(pipeline.indicators(ratios, enterprises, POWER_COLUMNS[by] if by else None, ctx.rules))
+    result = {}
+    for row in table.to_pylist():
+        result[row["group"] or ""] = {
+            "enterprises": row["enterprises"], "resumed": row["resumed"],
+            "count_share": round(row["count_share"], 6) if row["count_share"] is not None else None,
+            "energy_share": round(row["energy_share"], 6) if row["energy_share"] is not None else None,
+            "index": round(row["index"], 4) if row["index"] is not None else None,
+        }
+    return result
+
+
+EMPTY_POWER = {"enterprises": 0, "resumed": 0, "count_share": None, "energy_share": None, "index": None}
+
+
+def target(colour: str | None, energy_share: float | None, definition: dict[str, Any]) -> dict[str, Any]:
+    """§4.3: the capacity target of the colour, met or not, gap in percentage points (red: no target)."""
+    capacity = definition["targets"].get(colour) if colour else None
+    if capacity is None or energy_share is None:
+        return {"colour": colour, "capacity_target": capacity, "met": None, "gap_pp": None}
+    return {"colour": colour, "capacity_target": capacity, "met": energy_share >= capacity,
+            "gap_pp": round((energy_share - capacity) * 100, 4)}
+
+
+def no_baseline(ctx: PowerContext) -> list[int]:
+    """Enterprises left out of the power indicators for want of a baseline (data quality)."""
+    with_baseline = set(pa.compute.filter(ctx.baselines["enterprise_id"], ctx.baselines["has_baseline"]).to_pylist())
+    return sorted(set(ctx.enterprises["enterprise_id"].to_pylist()) - with_baseline)
+
+
+def crosscheck(ctx: PowerContext, day: dt.date, user: Any = None) -> list[dict[str, Any]]:
+    """§4.4 lists for ``day``: ``paper`` and ``unreported``, with each enterprise's liaison officers."""
+    start = day - dt.timedelta(days=ctx.rules.crosscheck_lookback_days - 1)
+    readings = engine.readings(ctx.con, None, start, day)
+    accounts = engine.arrow_table(ctx.con, "accounts", ctx.accounts)
+    base = engine.arrow_table(ctx.con, "baselines", ctx.baselines)
+    status = reported_status(day, [int(i) for i in ctx.enterprises["enterprise_id"].to_pylist()])
+    reported_table = engine.arrow_table(ctx.con, "reported", pa.table({
+        "enterprise_id": pa.array(list(status), pa.int64()), "resumed": pa.array(list(status.values()), pa.bool_())}))
+    recent = pipeline.recent_ratios(readings, accounts, base, day, ctx.rules)
+    rows = ctx.con.to_pyarrow(pipeline.crosscheck(recent, reported_table, ctx.rules)).to_pylist()
+    in_scope = set(ctx.enterprises["enterprise_id"].to_pylist())
+    rows = [r for r in rows if r["enterprise_id"] in in_scope]
+    details = registry.enterprise_details([r["enterprise_id"] for r in rows])
+    return sorted(({**r, **details[r["enterprise_id"]]} for r in rows), key=lambda r: (r["kind"], r["county"], r["uscc"]))
+
+
+def reported_status(day: dt.date, enterprise_ids: list[int]) -> dict[int, bool]:
+    """Each enterprise's reported status carried forward to ``day`` (absent: never reported)."""
+    latest = ResumptionReport.objects.filter(enterprise_id__in=enterprise_ids, date__lte=day) \
+        .order_by("enterprise_id", "-date").values_list("enterprise_id", "resumed")
+    status: dict[int, bool] = {}
+    for enterprise_id, resumed in latest.iterator(chunk_size=10000):
+        status.setdefault(enterprise_id, resumed)
+    return status

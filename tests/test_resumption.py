@@ -1,0 +1,177 @@
+"""Reported resumption (carry-forward, day-on-day change), power indicators from the store, targets,
+cross-check lists, and the situation with resumption, power and target."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from dualtrack.core import rules as rule_sets
+from dualtrack.core.imports import get_dataset, run_import
+from dualtrack.epidemic.models import CaseReport
+from dualtrack.portal import services as portal
+from dualtrack.power.store import import_power
+from dualtrack.registry import services as registry
+from dualtrack.registry.models import ElectricityAccount
+from dualtrack.resumption import services
+from dualtrack.resumption.models import ResumptionReport
+from dualtrack.resumption.rules import DEFAULT
+
+from .conftest import City, make_enterprise
+from .helpers import csv_bytes
+
+D = dt.date(2020, 2, 10)
+
+
+def report(enterprise: Any, day: dt.date, resumed: bool, workers: int = 0) -> None:
+    ResumptionReport.objects.create(enterprise=enterprise, date=day, resumed=resumed, workers_on_duty=workers)
+
+
+class TestReported:
+    def test_carry_forward_and_change(self, city: City) -> None:
+        # 江北: e_jiangbei (headcount 100) and e_jiangbei_park (100); 滨海: e_binhai (100).
+        report(city.e_jiangbei, D - dt.timedelta(days=5), True, 60)  # carried forward to D
+        report(city.e_jiangbei_park, D - dt.timedelta(days=3), True, 40)
+        report(city.e_jiangbei_park, D, False, 0)  # a later report changes it
+        report(city.e_binhai, D, True, 90)  # new on D
+        today = services.reported(D, "county")
+        assert today["339102"] == {"scope_total": 2, "resumed": 1, "rate": 0.5, "workers_on_duty": 60,
+                                   "workers_normal": 200, "worker_return_rate": 0.3}
+        assert today["339106"]["rate"] == 1.0
+        yesterday = services.reported(D - dt.timedelta(days=1), "county")
+        assert yesterday["339102"]["rate"] == 1.0 and yesterday["339106"]["rate"] == 0.0
+        changed = services.with_change(today, yesterday)
+        assert changed["339102"]["rate_change_pp"] == -50.0 and changed["339106"]["rate_change_pp"] == 100.0
+        city_row = services.reported(D, None)["city"]
+        assert (city_row["scope_total"], city_row["resumed"]) == (3, 2)
+
+    def test_no_report_means_not_resumed_and_size_scope(self, city: City) -> None:
+        today = services.reported(D, "size", size_scope="限上服务业")
+        assert today == {"限上服务业": {"scope_total": 1, "resumed": 0, "rate": 0.0, "workers_on_duty": 0,
+                                   "workers_normal": 100, "worker_return_rate": 0.0}}
+
+    def test_scope_of_a_district_operator(self, city: City) -> None:
+        report(city.e_binhai, D, True, 90)
+        assert set(services.reported(D, "county", user=city.users["district"])) == {"339102"}
+
+
+class TestReportsImport:
+    def test_import_errors_and_scope(self, city: City) -> None:
+        dataset = get_dataset("resumption")
+        assert dataset is not None
+        rows = [["日期", "统一社会信用代码", "是否复工", "在岗人数", "产能利用率"],
+                ["2020-02-10", city.e_jiangbei.uscc, "是", "80", "65%"],
+                ["2020-02-10", city.e_binhai.uscc, "是", "10", "0.5"],
+                ["2020-02-10", city.e_jiangbei_park.uscc, "也许", "10", "1.5"]]
+        result = run_import(dataset, io.BytesIO(csv_bytes(rows)), "r.csv", city.users["district"])
+        assert [(e.row, e.column) for e in result.errors] == [(3, "统一社会信用代码"), (4, "是否复工"), (4, "产能利用率")]
+        assert not ResumptionReport.objects.exists()
+        ok = run_import(dataset, io.BytesIO(csv_bytes(rows[:2])), "r.csv", city.users["district"])
+        assert ok.created == 1
+        saved = ResumptionReport.objects.get()
+        assert saved.capacity is not None and float(saved.capacity) == 0.65 and saved.workers_on_duty == 80
+        assert run_import(dataset, io.BytesIO(csv_bytes(rows[:2])), "r.csv", city.users["district"]).unchanged == 1
+
+
+BASE_START, BASE_END = dt.date(2019, 12, 1), dt.date(2019, 12, 10)
+
+
+@pytest.fixture
+def power_city(city: City, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> City:
+    """Readings for: e_jiangbei (two accounts, resumed on power), e_jiangbei_park (reported resumed, meter
+    low: on paper), e_binhai (not reported, meter high: unreported), e_nobase (no baseline)."""
+    monkeypatch.setenv("POWER_STORE", str(tmp_path / "power"))
+    definition = {**DEFAULT, "baseline_start": BASE_START.isoformat(), "baseline_end": BASE_END.isoformat()}
+    rule_sets.revise("resumption", definition, city.users["hq"], "测试基期")
+    city.e_nobase = make_enterprise(city.binhai, "滨海新设企业有限公司")  # type: ignore[attr-defined]
+    accounts = {"J1": city.e_jiangbei, "J2": city.e_jiangbei, "P1": city.e_jiangbei_park, "B1": city.e_binhai,
+                "N1": city.e_nobase}  # type: ignore[attr-defined]
+    for number, enterprise in accounts.items():
+        ElectricityAccount.objects.create(account_no=number, enterprise=enterprise)
+    rows = [["日期", "电力户号", "用电量"]]
+    for i in range(10):
+        day = (BASE_START + dt.timedelta(days=i)).isoformat()
+        rows += [[day, "J1", "60"], [day, "J2", "40"], [day, "P1", "100"], [day, "B1", "100"]]
+    rows += [[(BASE_START + dt.timedelta(days=i)).isoformat(), "N1", "100"] for i in range(4)]
+    for k in range(3):
+        day = (D - dt.timedelta(days=k)).isoformat()
+        rows += [[day, "J1", "30"], [day, "J2", "20"], [day, "P1", "5"], [day, "B1", "80"], [day, "N1", "90"]]
+    path = tmp_path / "readings.csv"
+    path.write_bytes(csv_bytes(rows))
+    assert import_power(path, city.users["hq"]).ok
+    report(city.e_jiangbei, D - dt.timedelta(days=2), True, 70)
+    report(city.e_jiangbei_park, D - dt.timedelta(days=2), True, 50)
+    CaseReport.objects.create(date=D, county=city.jiangbei, new_confirmed=1, new_local=1)  # 江北 yellow
+    return city
+
+
+class TestPowerAndTargets:
+    def test_indicators_targets_and_data_quality(self, power_city: City) -> None:
+        data = portal.situation(D)
+        regions = {r["code"]: r for r in data["regions"]}
+        jiangbei = regions["339102"]
+        assert jiangbei["power"] == {"enterprises": 2, "resumed": 1, "count_share": 0.5,
+                                     "energy_share": pytest.approx(50 / 200), "index": pytest.approx(37.5)}
+        assert jiangbei["target"] == {"colour": "yellow", "capacity_target": 0.7, "met": False,
+                                      "gap_pp": pytest.approx(-45.0)}
+        binhai = regions["339106"]
+        assert binhai["power"]["enterprises"] == 1 and binhai["power"]["resumed"] == 1  # e_nobase left out
+        assert binhai["target"]["colour"] == "green" and binhai["target"]["met"] is False
+        assert data["city"]["power_without_baseline"] == 1
+        assert data["rules_version"].endswith("resumption:v2")
+
+    def test_red_has_no_target(self) -> None:
+        assert services.target("red", 0.4, DEFAULT) == {"colour": "red", "capacity_target": None, "met": None,
+                                                        "gap_pp": None}
+        assert services.target("orange", 0.55, DEFAULT)["met"] is True
+
+    def test_crosscheck_lists(self, power_city: City) -> None:
+        ctx = services.power_context()
+        rows = services.crosscheck(ctx, D)
+        kinds = {r["uscc"]: r["kind"] for r in rows}
+        assert kinds == {power_city.e_jiangbei_park.uscc: "paper", power_city.e_binhai.uscc: "unreported"}
+        paper = next(r for r in rows if r["kind"] == "paper")
+        assert paper["name"] == "宁江高科电子有限公司" and paper["county"] == "江北区"
+
+    def test_baselines_are_kept_until_the_window_changes(self, power_city: City) -> None:
+        from dualtrack.power import baselines, engine
+        from dualtrack.resumption.rules import power_rules
+
+        rules = power_rules(rule_sets.current("resumption").definition)
+        accounts = registry.account_frame()
+        con = engine.connect()
+        _first, built = baselines.ensure(con, rules, accounts)
+        _again, rebuilt = baselines.ensure(con, rules, accounts)
+        assert (built, rebuilt) == (True, False)
+        late = Path(engine.readings_path()) / BASE_START.isoformat() / "readings.parquet"
+        late.touch()  # a late reading landed in the window
+        _third, rebuilt_after_late = baselines.ensure(con, rules, accounts)
+        assert rebuilt_after_late
+
+    def test_situation_cli_groups(self, power_city: City) -> None:
+        out = io.StringIO()
+        call_command("situation", "--date", D.isoformat(), "--json", stdout=out)
+        data = json.loads(out.getvalue())
+        region = next(r for r in data["regions"] if r["code"] == "339102")
+        assert set(region["resumption"]) == {"scope_total", "resumed", "rate", "rate_change_pp", "workers_on_duty",
+                                             "workers_normal", "worker_return_rate"}
+        assert set(region["power"]) == {"enterprises", "resumed", "count_share", "energy_share", "index"}
+        assert set(region["target"]) == {"colour", "capacity_target", "met", "gap_pp"}
+        assert {"resumption", "power", "target"} <= set(data["city"])
+        out = io.StringIO()
+        call_command("situation", "--date", D.isoformat(), "--json", "--by", "park", stdout=out)
+        data = json.loads(out.getvalue())
+        assert "regions" not in data and data["groups"][0]["key"] == "GXQ"
+        assert data["groups"][0]["name"] == "宁江高新技术产业开发区" and "risk" not in data["groups"][0]
+        assert data["groups"][0]["power"]["enterprises"] == 1
+        out = io.StringIO()
+        call_command("situation", "--date", D.isoformat(), "--json", "--by", "industry", "--scope", "规上工业",
+                     stdout=out)
+        groups = {g["key"]: g for g in json.loads(out.getvalue())["groups"]}
+        assert groups["C"]["resumption"]["scope_total"] == 3 and "G" not in groups  # 限上服务业 left out
