@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from dualtrack.core.api import ImportView
 from dualtrack.epidemic import api as epidemic_api
 from dualtrack.registry import api as registry_api
+from dualtrack.resumption import api as resumption_api
 
 router = DefaultRouter(trailing_slash=False)
 router.register("regions", registry_api.RegionViewSet)
@@ -20,6 +21,7 @@ urlpatterns = [
     path("docs", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("imports/<str:dataset>", ImportView.as_view(), name="api-import"),
     path("epidemic/cases", epidemic_api.CaseReportsView.as_view(), name="api-epidemic-cases"),
+    path("resumption/reports", resumption_api.ReportsView.as_view(), name="api-resumption-reports"),
     path("epidemic/situation", epidemic_api.SituationView.as_view(), name="api-epidemic-situation"),
     path("", include(router.urls)),
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("registry/", include("dualtrack.registry.urls")),
     path("epidemic/", include("dualtrack.epidemic.urls")),
+    path("resumption/", include("dualtrack.resumption.urls")),
     path("imports/", views_imports.import_index, name="import_index"),
     path("imports/<str:name>/", views_imports.import_upload, name="import_upload"),
     path("imports/<str:name>/template.xlsx", views_imports.import_template, name="import_template"),

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from dualtrack.core import rules as rule_sets
 from dualtrack.core.imports import get_dataset, run_import
@@ -175,3 +176,62 @@ class TestPowerAndTargets:
                      stdout=out)
         groups = {g["key"]: g for g in json.loads(out.getvalue())["groups"]}
         assert groups["C"]["resumption"]["scope_total"] == 3 and "G" not in groups  # 限上服务业 left out
+
+
+class TestPages:
+    def test_dashboard(self, client: Any, power_city: City, django_assert_max_num_queries: Any) -> None:
+        client.force_login(power_city.users["hq"])
+        with django_assert_max_num_queries(60):
+            response = client.get("/resumption/", {"date": D.isoformat()})
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert 'data-county="339102" class="below"' in body  # below its yellow target
+        counties = {r["code"]: r for r in response.context["counties"]}
+        assert counties["339102"]["rank"] == 2 and counties["339106"]["rank"] == 1
+        assert response.context["city"]["resumption"]["resumed"] == 2
+
+    @pytest.mark.parametrize("role,status", [("enterprise", 403), ("liaison", 403), ("public", 403), ("leader", 200)])
+    def test_dashboard_roles(self, client: Any, power_city: City, role: str, status: int) -> None:
+        client.force_login(power_city.users[role])
+        assert client.get("/resumption/", {"date": D.isoformat()}).status_code == status
+
+    def test_self_report(self, client: Any, power_city: City) -> None:
+        client.force_login(power_city.users["district"])
+        assert client.get("/resumption/report/").status_code == 403
+        client.force_login(power_city.users["enterprise"])
+        assert client.get("/resumption/report/").status_code == 200
+        response = client.post("/resumption/report/", {"resumed": "1", "workers_on_duty": "88"})
+        assert response.status_code == 302
+        saved = ResumptionReport.objects.get(enterprise=power_city.e_jiangbei, date=timezone.localdate())
+        assert saved.resumed and saved.workers_on_duty == 88 and saved.source == "self"
+        assert saved.reported_by == power_city.users["enterprise"]
+
+    def test_not_resumed_list_for_district(self, client: Any, power_city: City) -> None:
+        client.force_login(power_city.users["district"])
+        report(power_city.e_jiangbei_park, D, False, 0)
+        names = [e.name for e in client.get("/resumption/not-resumed/", {"date": D.isoformat()}).context["page"]]
+        assert names == ["宁江高科电子有限公司"]  # e_jiangbei resumed; 滨海 is outside the district
+
+    def test_crosscheck_page_and_excel(self, client: Any, power_city: City) -> None:
+        from .helpers import read_xlsx
+
+        client.force_login(power_city.users["hq"])
+        body = client.get("/resumption/crosscheck/", {"date": D.isoformat()}).content.decode()
+        assert f'data-kind="paper" data-uscc="{power_city.e_jiangbei_park.uscc}"' in body
+        assert f'data-kind="unreported" data-uscc="{power_city.e_binhai.uscc}"' in body
+        response = client.get("/resumption/crosscheck/", {"date": D.isoformat(), "format": "xlsx"})
+        rows = read_xlsx(b"".join(response.streaming_content))
+        assert rows[1][1] == power_city.e_jiangbei_park.uscc
+        client.force_login(power_city.users["liaison"])  # assigned e_jiangbei only: nothing to verify
+        assert client.get("/resumption/crosscheck/", {"date": D.isoformat()}).context["rows"] == []
+
+    def test_api_reports(self, client: Any, power_city: City) -> None:
+        auth = {"HTTP_AUTHORIZATION": f"Token {power_city.token('district')}"}
+        url = "/api/v1/resumption/reports"
+        body = [{"date": "2020-02-11", "uscc": power_city.e_jiangbei.uscc, "resumed": True, "workers_on_duty": 90},
+                {"date": "2020-02-11", "uscc": power_city.e_binhai.uscc, "resumed": True}]
+        response = client.post(url, body, content_type="application/json", **auth)
+        assert response.status_code == 400 and list(response.json()) == ["1"]
+        response = client.post(url, body[:1], content_type="application/json", **auth)
+        assert response.json() == {"received": 1, "changed": 1}
+        assert ResumptionReport.objects.get(date="2020-02-11").source == "api"

@@ -166,3 +166,55 @@ def reported_status(day: dt.date, enterprise_ids: list[int]) -> dict[int, bool]:
     for enterprise_id, resumed in latest.iterator(chunk_size=10000):
         status.setdefault(enterprise_id, resumed)
     return status
+
+
+def save_report(actor: Any, enterprise: Any, day: dt.date, resumed: bool, workers_on_duty: int,
+                capacity: Any = None, source: str = "self") -> tuple[ResumptionReport, bool]:
+    """Create or correct an enterprise's report for a day (self-report page and API), audited; the writer
+    must reach the enterprise."""
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+    from django.utils import timezone
+
+    from dualtrack.core import audit
+    from dualtrack.core.scoping import ensure_in_scope
+
+    if day > timezone.localdate():
+        raise ValidationError({"date": "日期晚于今天"})
+    if workers_on_duty < 0:
+        raise ValidationError({"workers_on_duty": "不能为负数"})
+    if workers_on_duty > 0 and not resumed:
+        workers_on_duty = 0
+    with transaction.atomic():
+        existing = ResumptionReport.objects.select_for_update().filter(enterprise=enterprise, date=day).first()
+        before = audit.snapshot(existing) if existing else None
+        obj = existing or ResumptionReport(enterprise=enterprise, date=day)
+        obj.resumed, obj.workers_on_duty, obj.capacity, obj.source = resumed, workers_on_duty, capacity, source
+        obj.reported_by = actor if getattr(actor, "pk", None) else None
+        if existing is not None and audit.snapshot(obj) == before:
+            return obj, False
+        obj.save()
+        audit.record_change(actor, obj, before)
+        ensure_in_scope(obj, actor, Action.CHANGE)
+    return obj, True
+
+
+def not_resumed(day: dt.date, user: Any) -> QuerySet[Any]:
+    """Enterprises in the user's scope whose carried-forward status on ``day`` is not resumed (or that
+    never reported), for district operators to follow up."""
+    latest = ResumptionReport.objects.filter(enterprise=OuterRef("pk"), date__lte=day).order_by("-date")
+    return (enterprises_in(user).annotate(report_resumed=Subquery(latest.values("resumed")[:1]),
+                                          report_date=Subquery(latest.values("date")[:1]))
+            .filter(Q(report_resumed=False) | Q(report_resumed__isnull=True))
+            .select_related("county", "park").order_by("county__code", "-is_key", "name"))
+
+
+def power_trend(ctx: PowerContext, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """The city's power index day by day (one pipeline query over the range)."""
+    readings = engine.readings(ctx.con, None, start, end)
+    accounts = engine.arrow_table(ctx.con, "accounts", ctx.accounts)
+    base = engine.arrow_table(ctx.con, "baselines", ctx.baselines)
+    enterprises = engine.arrow_table(ctx.con, "enterprises", ctx.enterprises)
+    table = ctx.con.to_pyarrow(pipeline.indicators_by_day(readings, accounts, base, enterprises, ctx.rules))
+    return [{"date": r["date"].isoformat(), "index": round(r["index"], 2) if r["index"] is not None else None,
+             "count_share": r["count_share"], "energy_share": r["energy_share"]} for r in table.to_pylist()]

@@ -37,3 +37,19 @@ def get_item(mapping: Any, key: Any) -> Any:
         return mapping.get(key, key)
     except AttributeError:
         return key
+
+
+@register.filter
+def percent(value: Any, digits: int = 1) -> str:
+    """0.6174 → 61.7% (a fraction shown as a percentage); None → —."""
+    if value is None or value == "":
+        return "—"
+    return f"{float(value) * 100:.{digits}f}%"
+
+
+@register.filter
+def pp(value: Any) -> str:
+    """Percentage points with their sign: +2.3 个百分点 → "+2.3"; None → —."""
+    if value is None or value == "":
+        return "—"
+    return f"{float(value):+.1f}"

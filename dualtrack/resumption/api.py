@@ -1,0 +1,54 @@
+"""``POST /api/v1/resumption/reports``: reports from enterprises' or districts' systems."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from dualtrack.core.choices import Action
+from dualtrack.registry import services as registry
+
+from . import services
+from .models import ReportSource
+
+
+class ReportSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    uscc = serializers.CharField(max_length=18)
+    resumed = serializers.BooleanField()
+    workers_on_duty = serializers.IntegerField(min_value=0, default=0)
+    capacity = serializers.DecimalField(max_digits=5, decimal_places=4, min_value=0, max_value=1, required=False,
+                                        allow_null=True, default=None)
+
+
+class ReportsView(APIView):
+    @extend_schema(request=ReportSerializer(many=True), responses={200: dict})
+    def post(self, request: Request) -> Response:
+        many = isinstance(request.data, list)
+        serializer = ReportSerializer(data=request.data, many=many)
+        serializer.is_valid(raise_exception=True)
+        items: list[dict[str, Any]] = serializer.validated_data if many else [serializer.validated_data]
+        reachable = registry.enterprises_for(request.user, Action.CHANGE)
+        found = {e.uscc: e for e in reachable.filter(uscc__in=[i["uscc"] for i in items])}
+        missing = {str(n): {"uscc": ["企业不存在或不在您的管辖范围内"]} for n, i in enumerate(items)
+                   if i["uscc"] not in found}
+        if missing:
+            raise exceptions.ValidationError(missing)
+        changed = 0
+        try:
+            with transaction.atomic():
+                for item in items:
+                    _report, did = services.save_report(request.user, found[item["uscc"]], item["date"],
+                                                        item["resumed"], item["workers_on_duty"], item["capacity"],
+                                                        source=ReportSource.API)
+                    changed += did
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError(exc.message_dict) from exc
+        return Response({"received": len(items), "changed": changed})

@@ -1,0 +1,162 @@
+"""Resumption pages: the dashboard, the enterprise self-report, not-resumed and cross-check lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+
+from dualtrack.core import audit
+from dualtrack.core.choices import Action, AuditAction, Role
+from dualtrack.core.scoping import user_role
+from dualtrack.core.views import paginate, query_without_page
+from dualtrack.epidemic import services as epidemic
+from dualtrack.epidemic.choices import COLOUR_HEX, Colour
+from dualtrack.portal import services as portal
+from dualtrack.registry import services as registry
+
+from . import services
+from .models import ResumptionReport
+
+DASHBOARD_ROLES = (Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT)
+
+
+def _day(request: HttpRequest) -> dt.date:
+    raw = request.GET.get("date") or request.POST.get("date")
+    if raw:
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            pass
+    return timezone.localdate()
+
+
+def _require_dashboard(request: HttpRequest) -> None:
+    if user_role(request.user) not in DASHBOARD_ROLES or not ResumptionReport.permits(request.user, Action.VIEW):
+        raise PermissionDenied
+
+
+def _ranked(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rank by power index (highest first; rows without an index last)."""
+    ordered = sorted(rows, key=lambda r: (r["power"]["index"] is None, -(r["power"]["index"] or 0)))
+    for rank, row in enumerate(ordered, start=1):
+        row["rank"] = rank if row["power"]["index"] is not None else None
+    return ordered
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _require_dashboard(request)
+    day = _day(request)
+    scope = request.GET.get("scope", "all")
+    if scope not in services.SIZE_SCOPES:
+        scope = "all"
+    pic = portal.picture(day, size_scope=scope, user=request.user)
+    counties = _ranked(portal.counties(pic))
+    trend = services.power_trend(pic.ctx, day - dt.timedelta(days=29), day)
+    below = [r for r in counties if r["target"]["met"] is False]
+    return render(request, "resumption/dashboard.html", {
+        "day": day, "scope": scope, "scopes": services.SIZE_SCOPES, "city": pic.data["city"],
+        "counties": counties, "parks": _ranked(portal.groups(pic, "park")),
+        "industries": _ranked(portal.groups(pic, "industry")), "sizes": _ranked(portal.groups(pic, "size")),
+        "below": below, "colour_labels": {c.value: c.label for c in Colour},
+        "payload": {"geojson": epidemic.map_geojson(request.user), "trend": trend,
+                    "regions": [{"name": r["name"], "code": r["code"], "index": r["power"]["index"]} for r in counties],
+                    "colours": COLOUR_HEX},
+        "rules_version": pic.data["rules_version"],
+    })
+
+
+class SelfReportForm(forms.Form):
+    resumed = forms.TypedChoiceField(label=gettext_lazy("今日是否复工"), coerce=lambda v: v == "1",
+                                     choices=[("1", gettext_lazy("今日已复工")), ("0", gettext_lazy("今日未复工"))])
+    workers_on_duty = forms.IntegerField(label=gettext_lazy("在岗人数"), min_value=0, required=False)
+
+
+@login_required
+def self_report(request: HttpRequest) -> HttpResponse:
+    """One tap for the enterprise's contact on a phone: resumed today or not, and workers on duty."""
+    if user_role(request.user) != Role.ENTERPRISE or not request.user.enterprise_id:  # type: ignore[union-attr]
+        raise PermissionDenied
+    enterprise = registry.enterprises_for(request.user).get(pk=request.user.enterprise_id)  # type: ignore[union-attr]
+    today = timezone.localdate()
+    form = SelfReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_report(request.user, enterprise, today, form.cleaned_data["resumed"],
+                                 form.cleaned_data["workers_on_duty"] or 0, source="self")
+        except ValidationError as exc:
+            for errors in exc.message_dict.values():
+                for error in errors:
+                    form.add_error(None, error)
+        else:
+            messages.success(request, _("已报送,谢谢!"))
+            return redirect("resumption:report")
+    latest = ResumptionReport.objects.restrict(request.user).filter(enterprise=enterprise, date__lte=today) \
+        .order_by("-date").first()
+    return render(request, "resumption/self_report.html", {"form": form, "enterprise": enterprise, "latest": latest,
+                                                           "today": today})
+
+
+@login_required
+def not_resumed(request: HttpRequest) -> HttpResponse:
+    if user_role(request.user) not in (Role.HQ, Role.DISTRICT):
+        raise PermissionDenied
+    day = _day(request)
+    queryset = services.not_resumed(day, request.user)
+    return render(request, "resumption/not_resumed.html", {"day": day, "page": paginate(request, queryset),
+                                                           "query": query_without_page(request)})
+
+
+@login_required
+def crosscheck(request: HttpRequest) -> HttpResponse | FileResponse:
+    if user_role(request.user) not in (Role.HQ, Role.LEADER, Role.DISTRICT, Role.LIAISON):
+        raise PermissionDenied
+    day = _day(request)
+    ctx = services.power_context(request.user)
+    rows = services.crosscheck(ctx, day, request.user)
+    if request.user.role == Role.LIAISON:  # type: ignore[union-attr]
+        rows = [r for r in rows if request.user.username in r["liaisons"]]  # type: ignore[union-attr]
+    if request.GET.get("format") == "xlsx":
+        return _crosscheck_xlsx(request, day, rows)
+    by_county: dict[str, list[dict[str, Any]]] = {}
+    by_liaison: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_county.setdefault(row["county"], []).append(row)
+        for officer in row["liaisons"] or [_("(未指定服务员)")]:
+            by_liaison.setdefault(officer, []).append(row)
+    return render(request, "resumption/crosscheck.html", {
+        "day": day, "rows": rows, "by_county": sorted(by_county.items()), "by_liaison": sorted(by_liaison.items()),
+        "kinds": {"paper": _("虚报复工"), "unreported": _("未报复工")}})
+
+
+def _crosscheck_xlsx(request: HttpRequest, day: dt.date, rows: list[dict[str, Any]]) -> FileResponse:
+    workbook = Workbook(write_only=True)
+    kinds = {"paper": _("虚报复工"), "unreported": _("未报复工")}
+    for kind, title in kinds.items():
+        sheet = workbook.create_sheet(title)
+        sheet.freeze_panes = "A2"
+        sheet.append([_("区县(市)"), _("统一社会信用代码"), _("企业名称"), _("近3日最低用电比"), _("近3日最高用电比"),
+                      _("最近读数日期"), _("驻企服务员")])
+        for row in (r for r in rows if r["kind"] == kind):
+            sheet.append([row["county"], row["uscc"], row["name"], round(row["min_ratio"], 4),
+                          round(row["max_ratio"], 4), row["last_date"], "、".join(row["liaisons"])])
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+    workbook.save(handle)
+    handle.seek(0)
+    audit.record(request.user, AuditAction.EXPORT, object_type="resumption.crosscheck",
+                 object_repr=f"数据核验 {day.isoformat()}", detail={"rows": len(rows), "date": day.isoformat()})
+    return FileResponse(handle, as_attachment=True, filename=f"crosscheck-{day.isoformat()}.xlsx",
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
