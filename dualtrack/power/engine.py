@@ -27,7 +27,10 @@ def readings_path() -> Path:
 def connect(engine: str | None = None) -> Any:
     engine = engine or os.environ.get("POWER_ENGINE", "duckdb")
     if engine == "duckdb":
-        return ibis.duckdb.connect(threads=int(os.environ.get("POWER_THREADS", os.cpu_count() or 2)))
+        options: dict[str, Any] = {"threads": int(os.environ.get("POWER_THREADS", os.cpu_count() or 2))}
+        if os.environ.get("POWER_MEMORY_LIMIT"):
+            options["memory_limit"] = os.environ["POWER_MEMORY_LIMIT"]
+        return ibis.duckdb.connect(**options)
     if engine == "spark":
         from pyspark.sql import SparkSession
 

@@ -45,11 +45,24 @@ def enterprise_daily(readings: Table, accounts: Table) -> Table:
 
 def baselines(readings: Table, accounts: Table, rules: PowerRules) -> Table:
     """B_e: mean daily kWh over the window's days with a reading; ``has_baseline`` is false when those
-    days are fewer than ``min_coverage`` of the window (DOMAIN.md §4.2)."""
+    days are fewer than ``min_coverage`` of the window (DOMAIN.md §4.2).
+
+    The store holds at most one reading per account and day, so the window is aggregated per account
+    first (one pass, a group per account); only enterprises with several accounts need the distinct days
+    of the union of their accounts' readings."""
     window = readings.filter(_.date.between(ibis.date(rules.baseline_start), ibis.date(rules.baseline_end)))
-    daily = enterprise_daily(window, accounts)
-    agg = daily.group_by("enterprise_id").agg(baseline_kwh=_.kwh.mean(), days=_.date.nunique())
-    return agg.mutate(has_baseline=_.days >= rules.min_coverage * rules.window_days)
+    per_account = window.group_by("account").agg(kwh=_.kwh.sum(), days=_.count())
+    per_enterprise = per_account.join(accounts, "account").group_by("enterprise_id").agg(
+        total_kwh=_.kwh.sum(), single_days=_.days.max())
+    several = accounts.group_by("enterprise_id").agg(n=_.count()).filter(_.n > 1).select("enterprise_id")
+    union_days = window.join(accounts.join(several, "enterprise_id"), "account").group_by("enterprise_id").agg(
+        union_days=_.date.nunique())
+    joined = per_enterprise.left_join(union_days, "enterprise_id")
+    days = joined.union_days.fill_null(joined.single_days)
+    return joined.select(
+        enterprise_id=joined.enterprise_id, baseline_kwh=joined.total_kwh / days, days=days,
+        has_baseline=days >= rules.min_coverage * rules.window_days,
+    )
 
 
 def day_ratios(readings: Table, accounts: Table, base: Table, day: dt.date, rules: PowerRules) -> Table:
