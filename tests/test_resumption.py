@@ -235,3 +235,12 @@ class TestPages:
         response = client.post(url, body[:1], content_type="application/json", **auth)
         assert response.json() == {"received": 1, "changed": 1}
         assert ResumptionReport.objects.get(date="2020-02-11").source == "api"
+
+
+def test_no_baseline_list(client: Any, power_city: City) -> None:
+    client.force_login(power_city.users["hq"])
+    response = client.get("/resumption/quality/")
+    rows = list(response.context["page"])
+    assert [e.name for e in rows] == ["滨海新设企业有限公司"] and rows[0].baseline_days == 4
+    client.force_login(power_city.users["district"])  # 江北 operator: the enterprise is in 滨海
+    assert list(client.get("/resumption/quality/").context["page"]) == []

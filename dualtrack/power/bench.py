@@ -72,6 +72,11 @@ def _window_files(root: Path, rules: pipeline.PowerRules) -> list[str]:
             if rules.baseline_start.isoformat() <= f.parent.name <= rules.baseline_end.isoformat()]
 
 
+def _count(sql: str) -> int:
+    """The first value of the first row of ``sql`` (a count)."""
+    return int(duckdb.connect().execute(sql).fetchall()[0][0])
+
+
 def measure(kind: str, root: Path, days: int, pandas_days: int) -> dict[str, Any]:
     """One measurement, in this process (the parent runs each in a fresh one)."""
     rules = _rules(days)
@@ -82,10 +87,10 @@ def measure(kind: str, root: Path, days: int, pandas_days: int) -> dict[str, Any
         readings = engine.readings(con, root / "readings", rules.baseline_start, rules.baseline_end)
         accounts = con.read_parquet(str(root / "accounts.parquet"))
         con.to_parquet(pipeline.baselines(readings, accounts, rules), str(root / "baselines.parquet"))
-        rows = duckdb.sql(f"SELECT count(*) FROM read_parquet({_window_files(root, rules)})").fetchall()[0][0]
+        rows = _count(f"SELECT count(*) FROM read_parquet({_window_files(root, rules)})")
     elif kind == "scan":
         files = _window_files(root, rules)
-        rows = duckdb.sql(f"SELECT count(*), sum(kwh), sum(length(account)) FROM read_parquet({files})").fetchall()[0][0]
+        rows = _count(f"SELECT count(*), sum(kwh), sum(length(account)) FROM read_parquet({files})")
     elif kind == "day":
         con = engine.connect("duckdb")
         day = START + dt.timedelta(days=days - 1)
@@ -116,7 +121,7 @@ def measure(kind: str, root: Path, days: int, pandas_days: int) -> dict[str, Any
             readings = con.read_parquet(files)
             accounts = con.read_parquet(str(root / "accounts.parquet"))
             con.to_parquet(pipeline.baselines(readings, accounts, small), str(root / "baselines-small.parquet"))
-            rows = duckdb.sql(f"SELECT count(*) FROM read_parquet({files})").fetchall()[0][0]
+            rows = _count(f"SELECT count(*) FROM read_parquet({files})")
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"kind": kind, "seconds": round(seconds, 2), "rows": int(rows), "rows_per_s": int(rows / seconds),

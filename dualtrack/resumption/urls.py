@@ -8,4 +8,5 @@ urlpatterns = [
     path("report/", views.self_report, name="report"),
     path("not-resumed/", views.not_resumed, name="not_resumed"),
     path("crosscheck/", views.crosscheck, name="crosscheck"),
+    path("quality/", views.quality, name="quality"),
 ]

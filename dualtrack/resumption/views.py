@@ -120,6 +120,23 @@ def not_resumed(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def quality(request: HttpRequest) -> HttpResponse:
+    """Enterprises left out of the power indicators for want of a baseline (数据质量)."""
+    _require_dashboard(request)
+    ctx = services.power_context(request.user)
+    days = dict(zip(ctx.baselines["enterprise_id"].to_pylist(), ctx.baselines["days"].to_pylist(), strict=True))
+    queryset = registry.enterprises_for(request.user).filter(pk__in=services.no_baseline(ctx)) \
+        .select_related("county").order_by("county__code", "name")
+    page = paginate(request, queryset)
+    for enterprise in page:
+        enterprise.baseline_days = days.get(enterprise.pk)  # type: ignore[attr-defined]
+    return render(request, "resumption/quality.html", {
+        "page": page, "query": query_without_page(request), "window_days": ctx.rules.window_days,
+        "start": ctx.rules.baseline_start, "end": ctx.rules.baseline_end, "min_days": ctx.rules.min_coverage
+        * ctx.rules.window_days})
+
+
+@login_required
 def crosscheck(request: HttpRequest) -> HttpResponse | FileResponse:
     if user_role(request.user) not in (Role.HQ, Role.LEADER, Role.DISTRICT, Role.LIAISON):
         raise PermissionDenied
