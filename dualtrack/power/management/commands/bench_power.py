@@ -20,7 +20,8 @@ class Command(BaseCommand):
         parser.add_argument("--size", choices=sorted(bench.SIZES), default="demo")
         parser.add_argument("--enterprises", type=int)
         parser.add_argument("--days", type=int)
-        parser.add_argument("--pandas-days", type=int, default=3, help="days of readings given to pandas")
+        parser.add_argument("--pandas-days", type=int, help="days of readings given to pandas (default: 3 for "
+                                                            "the demo size, 20 for the province: 59 M rows, ~10 GB)")
         parser.add_argument("--root", help="where the generated data goes (default var/bench-power/SIZE)")
         parser.add_argument("--keep", action="store_true", help="reuse generated data when present")
         parser.add_argument("--measure", help=argparse_suppress())
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         enterprises, days = bench.SIZES[options["size"]]
         enterprises = options["enterprises"] or enterprises
         days = options["days"] or days
+        options["pandas_days"] = options["pandas_days"] or (20 if options["size"] == "province" else 3)
         root = Path(options["root"] or Path(settings.HOME) / "bench-power" / options["size"])
         if options["measure"]:  # a child process: one measurement, one JSON line
             self.stdout.write(json.dumps(bench.measure(options["measure"], root, days, options["pandas_days"])))
