@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 import ibis
 from ibis import _
@@ -44,46 +43,25 @@ def enterprise_daily(readings: Table, accounts: Table) -> Table:
     return joined.group_by(["enterprise_id", "date"]).agg(kwh=_.kwh.sum())
 
 
-MASK_BITS = 62  # days per bit mask: 1 << 61 still fits a signed 64-bit integer on every engine
-
-
-def _popcount(mask: Any) -> Any:
-    """Set bits of a day mask (portable: shifts and ands, no engine-specific bit count)."""
-    return sum(((mask >> bit) & 1) for bit in range(MASK_BITS)).cast("int64")
-
-
 def baselines(readings: Table, accounts: Table, rules: PowerRules) -> Table:
     """B_e: mean daily kWh over the window's days with a reading; ``has_baseline`` is false when those
     days are fewer than ``min_coverage`` of the window (DOMAIN.md §4.2).
 
-    One pass over the window, grouped by account: the kWh total and bit masks of the days with a reading
-    (one bit a day; the store holds one reading per account and day, so summing the bits is or-ing
-    them). An enterprise with one account counts the bits of its masks; one with several takes the union
-    of its accounts' bits, so several accounts cost no second pass over the readings."""
+    The store holds at most one reading per account and day, so the window is aggregated per account
+    first (one pass, a group per account); only enterprises with several accounts need the distinct days
+    of the union of their accounts' readings."""
     window = readings.filter(_.date.between(ibis.date(rules.baseline_start), ibis.date(rules.baseline_end)))
-    offset = window.date.delta(ibis.date(rules.baseline_start), unit="day").cast("int64")
-    names = [f"m{k}" for k in range((rules.window_days + MASK_BITS - 1) // MASK_BITS)]
-    with_bits = window.mutate(**{
-        name: ibis.ifelse((offset >= k * MASK_BITS) & (offset < (k + 1) * MASK_BITS),
-                          ibis.literal(1, "int64") << (offset - k * MASK_BITS), ibis.literal(0, "int64"))
-        for k, name in enumerate(names)})
-    per_account = with_bits.group_by("account").agg(
-        kwh=with_bits.kwh.sum(), **{name: with_bits[name].sum().cast("int64") for name in names})
-    counts = accounts.group_by("enterprise_id").agg(accounts=_.count())
-    joined = per_account.join(accounts, "account").join(counts, "enterprise_id")
-    single = joined.filter(_.accounts == 1)
-    single = single.select(enterprise_id=single.enterprise_id, total_kwh=single.kwh,
-                           days=sum(_popcount(single[name]) for name in names))
-    several = joined.filter(_.accounts > 1)
-    union = several.group_by("enterprise_id").agg(
-        total_kwh=several.kwh.sum(),
-        **{f"{name}_{bit}": ((several[name] >> bit) & 1).max() for name in names for bit in range(MASK_BITS)})
-    union = union.select(enterprise_id=union.enterprise_id, total_kwh=union.total_kwh,
-                         days=sum(union[f"{name}_{bit}"] for name in names for bit in range(MASK_BITS)).cast("int64"))
-    combined = single.union(union)
-    return combined.select(
-        enterprise_id=combined.enterprise_id, baseline_kwh=combined.total_kwh / combined.days, days=combined.days,
-        has_baseline=combined.days >= rules.min_coverage * rules.window_days,
+    per_account = window.group_by("account").agg(kwh=_.kwh.sum(), days=_.count())
+    per_enterprise = per_account.join(accounts, "account").group_by("enterprise_id").agg(
+        total_kwh=_.kwh.sum(), single_days=_.days.max())
+    several = accounts.group_by("enterprise_id").agg(n=_.count()).filter(_.n > 1).select("enterprise_id")
+    union_days = window.join(accounts.join(several, "enterprise_id"), "account").group_by("enterprise_id").agg(
+        union_days=_.date.nunique())
+    joined = per_enterprise.left_join(union_days, "enterprise_id")
+    days = joined.union_days.fill_null(joined.single_days)
+    return joined.select(
+        enterprise_id=joined.enterprise_id, baseline_kwh=joined.total_kwh / days, days=days,
+        has_baseline=days >= rules.min_coverage * rules.window_days,
     )
 
 
