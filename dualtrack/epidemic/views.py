@@ -21,6 +21,7 @@ from dualtrack.core import rules
 from dualtrack.core.choices import Action
 from dualtrack.core.models import RuleSet
 from dualtrack.core.scoping import is_hq
+from dualtrack.core.views import date_param
 from dualtrack.registry import services as registry
 
 from . import services
@@ -35,14 +36,8 @@ def _require_view(request: HttpRequest) -> None:
 
 def _day(request: HttpRequest) -> dt.date:
     """The date asked for (``?date=``), else the last date with data, else today."""
-    raw = request.GET.get("date") or request.POST.get("date")
-    if raw:
-        try:
-            return dt.date.fromisoformat(raw)
-        except ValueError:
-            pass
     _first, last = services.date_range()
-    return last or timezone.localdate()
+    return date_param(request) or last or timezone.localdate()
 
 
 def _county(request: HttpRequest, code: str) -> Any:

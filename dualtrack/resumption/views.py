@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from dualtrack.core import audit
 from dualtrack.core.choices import Action, AuditAction, Role
 from dualtrack.core.scoping import user_role
-from dualtrack.core.views import paginate, query_without_page
+from dualtrack.core.views import date_param, paginate, query_without_page
 from dualtrack.epidemic import services as epidemic
 from dualtrack.epidemic.choices import COLOUR_HEX, Colour
 from dualtrack.portal import services as portal
@@ -33,13 +33,7 @@ DASHBOARD_ROLES = (Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT)
 
 
 def _day(request: HttpRequest) -> dt.date:
-    raw = request.GET.get("date") or request.POST.get("date")
-    if raw:
-        try:
-            return dt.date.fromisoformat(raw)
-        except ValueError:
-            pass
-    return timezone.localdate()
+    return date_param(request) or timezone.localdate()
 
 
 def _require_dashboard(request: HttpRequest) -> None:
