@@ -218,3 +218,15 @@ def power_trend(ctx: PowerContext, start: dt.date, end: dt.date) -> list[dict[st
     table = ctx.con.to_pyarrow(pipeline.indicators_by_day(readings, accounts, base, enterprises, ctx.rules))
     return [{"date": r["date"].isoformat(), "index": round(r["index"], 2) if r["index"] is not None else None,
              "count_share": r["count_share"], "energy_share": r["energy_share"]} for r in table.to_pylist()]
+
+
+def last_data_day() -> dt.date | None:
+    """The latest day with power readings in the store or a resumption report."""
+    root = engine.readings_path()
+    days = sorted(p.name for p in root.iterdir() if p.is_dir()) if root.exists() else []
+    reading_day = dt.date.fromisoformat(days[-1]) if days else None
+    report_day = ResumptionReport.objects.order_by("-date").values_list("date", flat=True).first()
+    candidates = [d for d in (reading_day, report_day) if d is not None]
+    from django.utils import timezone
+
+    return min(max(candidates), timezone.localdate()) if candidates else None

@@ -33,7 +33,9 @@ DASHBOARD_ROLES = (Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT)
 
 
 def _day(request: HttpRequest) -> dt.date:
-    return date_param(request) or timezone.localdate()
+    """The date asked for, else the last day with readings or reports (so a replayed epidemic such as the
+    demo opens on data), else today."""
+    return date_param(request) or services.last_data_day() or timezone.localdate()
 
 
 def _require_dashboard(request: HttpRequest) -> None:
