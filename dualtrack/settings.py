@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "dualtrack.epidemic",
     "dualtrack.power",
     "dualtrack.resumption",
+    "dualtrack.bulletins",
     "dualtrack.demo",
     "dualtrack.portal",
 ]

@@ -1,0 +1,195 @@
+"""What a bulletin says (DOMAIN.md §5): sections of Chinese sentences and tables, all from one
+computation of the command picture, so the numbers in the text and in the tables are the same numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from dualtrack.epidemic import services as epidemic
+from dualtrack.epidemic.choices import Colour, RiskLevel
+from dualtrack.portal import services as portal
+
+COLOUR_NAMES = {"green": "绿色", "blue": "蓝色", "yellow": "黄色", "orange": "橙色", "red": "红色"}
+LEVEL_NAMES = {c.value: str(c.label) for c in RiskLevel}
+TOP_SECTIONS = 10
+
+
+@dataclass
+class Table:
+    """One table: ``formats`` per column ("text", "int", "percent", "pp", "decimal")."""
+
+    title: str
+    headers: list[str]
+    formats: list[str]
+    rows: list[list[Any]] = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    heading: str
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+
+
+@dataclass
+class Bulletin:
+    day: dt.date
+    title: str
+    rules_version: str
+    sections: list[Section]
+    figures: dict[str, Any]  # the headline numbers, for tests and the API
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "date": self.day.isoformat(), "title": self.title, "rules_version": self.rules_version,
+            "figures": self.figures,
+            "sections": [{"heading": s.heading, "paragraphs": s.paragraphs,
+                          "tables": [{"title": t.title, "headers": t.headers, "rows": t.rows} for t in s.tables]}
+                         for s in self.sections],
+        }
+
+
+def md(day: dt.date) -> str:
+    return f"{day.month}月{day.day}日"
+
+
+def pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def change(pp: float | None, day: dt.date) -> str:
+    """"比2月18日提高2.3个百分点" in the register of the source speeches."""
+    before = md(day - dt.timedelta(days=1))
+    if pp is None:
+        return ""
+    if abs(pp) < 0.05:
+        return f",与{before}持平"
+    return f",比{before}{'提高' if pp > 0 else '下降'}{abs(pp):.1f}个百分点"
+
+
+def build(day: dt.date, user: Any = None) -> Bulletin:
+    pic = portal.picture(day, user=user)
+    regions = portal.counties(pic)
+    city = pic.data["city"]
+    sizes = {g["key"]: g for g in portal.groups(pic, "size")}
+    industries = portal.groups(pic, "industry")
+    parks = portal.groups(pic, "park")
+    sections = [
+        _epidemic(day, city, regions),
+        _resumption(day, city, sizes, industries, regions, parks),
+        _matching(day, regions),
+        _quality(day, city, user),
+    ]
+    figures = {
+        "cumulative_confirmed": city["risk"]["cumulative_confirmed"], "new_confirmed": city["risk"]["new_confirmed"],
+        "city_level": city["risk"]["level"], "resumption_rate": city["resumption"]["rate"],
+        "resumed": city["resumption"]["resumed"], "rate_change_pp": city["resumption"]["rate_change_pp"],
+        "power_index": city["power"]["index"],
+        "industrial_resumed": sizes.get("规上工业", {}).get("resumption", {}).get("resumed"),
+        "industrial_rate": sizes.get("规上工业", {}).get("resumption", {}).get("rate"),
+    }
+    return Bulletin(day=day, title=f"全市统筹推进疫情防控和经济社会发展工作情况通报({day.year}年{md(day)})",
+                    rules_version=pic.data["rules_version"], sections=sections, figures=figures)
+
+
+def _epidemic(day: dt.date, city: dict[str, Any], regions: list[dict[str, Any]]) -> Section:
+    risk = city["risk"]
+    counts = {c: [r["name"] for r in regions if r["risk"]["colour"] == c] for c in Colour.values}
+    colour_text = ",".join(f"{COLOUR_NAMES[c]}{len(names)}个({'、'.join(names)})" for c in reversed(Colour.values)
+                           if (names := counts[c]))
+    paragraphs = [
+        f"截至{md(day)}24时,全市累计报告确诊病例{risk['cumulative_confirmed']:,}例,当日新增{risk['new_confirmed']}例,"
+        f"近14天新增{risk['new_confirmed_14d']}例;累计治愈{risk['cumulative_cured']:,}例,治愈率{pct(risk['cure_rate'])}。",
+        f"按五色图,全市各区县(市){colour_text}。城区风险等级为{LEVEL_NAMES[risk['level']]},"
+        f"防控策略为“{risk['strategy']}”。",
+    ]
+    previous = {r["code"]: r["risk"]["colour"] for r in epidemic.situation(day - dt.timedelta(days=1))["regions"]}
+    changes = [f"{r['name']}由{COLOUR_NAMES[previous[r['code']]]}调整为{COLOUR_NAMES[r['risk']['colour']]}"
+               for r in regions if previous.get(r["code"]) and previous[r["code"]] != r["risk"]["colour"]]
+    if changes:
+        paragraphs.append("当日调级:" + ";".join(changes) + "。")
+    table = Table("各区县(市)疫情等级", ["区县(市)", "五色等级", "风险等级", "累计确诊", "近14天新增", "近3天新增", "Rt"],
+                  ["text", "text", "text", "int", "int", "int", "decimal"])
+    for r in regions:
+        table.rows.append([r["name"], COLOUR_NAMES[r["risk"]["colour"]] + ("(发布)" if r["risk"]["published"] else ""),
+                           LEVEL_NAMES[r["risk"]["level"]], r["risk"]["cumulative_confirmed"],
+                           r["risk"]["new_confirmed_14d"], r["risk"]["new_confirmed_3d"], r["risk"]["rt_mean"]])
+    return Section("一、疫情防控形势", paragraphs, [table])
+
+
+def _resumption(day: dt.date, city: dict[str, Any], sizes: dict[str, Any], industries: list[dict[str, Any]],
+                regions: list[dict[str, Any]], parks: list[dict[str, Any]]) -> Section:
+    paragraphs = []
+    res = city["resumption"]
+    paragraphs.append(f"截至{md(day)},全市{res['scope_total']:,}家企业中累计复工{res['resumed']:,}家,复工率{pct(res['rate'])}"
+                      f"{change(res['rate_change_pp'], day)};复岗率{pct(res['worker_return_rate'])}。")
+    industrial = sizes.get("规上工业")
+    if industrial:
+        r = industrial["resumption"]
+        paragraphs.append(f"截至{md(day)},全市规上工业企业累计复工{r['resumed']:,}家,复工率{pct(r['rate'])}"
+                          f"{change(r['rate_change_pp'], day)}。")
+    power = city["power"]
+    if power["index"] is not None:
+        paragraphs.append(f"全市复工电力指数为{power['index']:.2f},复工企业户数比例{pct(power['count_share'])},"
+                          f"复产率{pct(power['energy_share'])}。")
+    top = sorted([g for g in industries if g["power"]["index"] is not None],
+                 key=lambda g: -g["resumption"]["scope_total"])[:TOP_SECTIONS]
+    if len(top) >= 2:
+        best = max(top, key=lambda g: g["power"]["index"])
+        worst = min(top, key=lambda g: g["power"]["index"])
+        paragraphs.append(f"{_count_name(len(top))}大行业中复工电力指数最高的为{best['name']}({best['power']['index']:.2f}),"
+                          f"最低的为{worst['name']}({worst['power']['index']:.2f})。")
+    ranked = sorted([r for r in regions if r["power"]["index"] is not None], key=lambda r: -r["power"]["index"])
+    if ranked:
+        paragraphs.append(f"各区县(市)中复工电力指数最高的为{ranked[0]['name']}({ranked[0]['power']['index']:.2f}),"
+                          f"最低的为{ranked[-1]['name']}({ranked[-1]['power']['index']:.2f})。")
+    tables = [
+        _group_table("分区县(市)复工情况", "区县(市)", regions),
+        _group_table("分园区复工情况", "园区", parks),
+        _group_table("分行业复工情况", "行业门类", industries),
+        _group_table("分规模类型复工情况", "规模类型", list(sizes.values())),
+    ]
+    return Section("二、复工复产进展", paragraphs, tables)
+
+
+def _count_name(n: int) -> str:
+    return "十" if n == 10 else str(n)
+
+
+def _group_table(title: str, label: str, rows: list[dict[str, Any]]) -> Table:
+    table = Table(title, ["排名", label, "企业数", "已复工", "复工率", "比上日(百分点)", "复工电力指数", "复产率"],
+                  ["int", "text", "int", "int", "percent", "pp", "decimal", "percent"])
+    ordered = sorted(rows, key=lambda r: (r["power"]["index"] is None, -(r["power"]["index"] or 0)))
+    for rank, r in enumerate(ordered, start=1):
+        table.rows.append([rank if r["power"]["index"] is not None else None, r["name"], r["resumption"]["scope_total"],
+                           r["resumption"]["resumed"], r["resumption"]["rate"], r["resumption"]["rate_change_pp"],
+                           r["power"]["index"], r["power"]["energy_share"]])
+    return table
+
+
+def _matching(day: dt.date, regions: list[dict[str, Any]]) -> Section:
+    below = [r for r in regions if r["target"]["met"] is False]
+    paragraphs = [f"对照五色图产能目标,{len(below)}个区县(市)未达标:"
+                  + ";".join(f"{r['name']}({COLOUR_NAMES[r['risk']['colour']]},目标{pct(r['target']['capacity_target'])},"
+                             f"复产率{pct(r['power']['energy_share'])},差{abs(r['target']['gap_pp']):.1f}个百分点)"
+                             for r in below) + "。" if below else "各区县(市)复产率均达到五色图产能目标。"]
+    rising = [r["name"] for r in regions if r["target"].get("fast_rise")]
+    if rising:
+        paragraphs.append(f"{'、'.join(rising)}风险等级较高但复工电力指数上升较快,请疫情防控组关注。")
+    table = Table("疫情图与复工图匹配", ["区县(市)", "五色等级", "产能目标", "复产率", "是否达标", "差距(百分点)"],
+                  ["text", "text", "percent", "percent", "text", "pp"])
+    for r in regions:
+        met = r["target"]["met"]
+        table.rows.append([r["name"], COLOUR_NAMES[r["risk"]["colour"]], r["target"]["capacity_target"],
+                           r["power"]["energy_share"], "—" if met is None else ("达标" if met else "未达标"),
+                           r["target"]["gap_pp"]])
+    return Section("三、疫情图与复工图匹配情况", paragraphs, [table])
+
+
+def _quality(day: dt.date, city: dict[str, Any], user: Any) -> Section:
+    missing = [r["name"] for r in epidemic.data_quality(day, day, user) if r["missing"]]
+    paragraphs = [f"{md(day)}未报送病例日报的区县(市):{'、'.join(missing)}。" if missing else f"{md(day)}各区县(市)均按时报送病例日报。",
+                  f"{city['power_without_baseline']:,}家企业无基期用电量,未计入复工电力指数。"]
+    return Section("四、数据质量", paragraphs)

@@ -1,0 +1,74 @@
+"""The daily bulletin: sentences and tables from the same numbers as `dualtrack situation`, read back from
+the .docx and .xlsx files it writes."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management import call_command
+from docx import Document
+from docx.oxml.ns import qn
+from openpyxl import load_workbook
+
+from dualtrack.bulletins import content, render
+from dualtrack.portal import services as portal
+
+from .conftest import City
+from .test_resumption import D, power_city  # noqa: F401  (the fixture)
+
+
+def test_sentences_and_figures_match_the_situation(power_city: City) -> None:  # noqa: F811
+    bulletin = content.build(D)
+    situation = portal.situation(D)
+    city = situation["city"]
+    assert bulletin.figures["resumption_rate"] == city["resumption"]["rate"]
+    assert bulletin.figures["power_index"] == city["power"]["index"]
+    text = "\n".join(p for s in bulletin.sections for p in s.paragraphs)
+    assert f"累计复工{city['resumption']['resumed']}家" in text
+    assert f"复工率{city['resumption']['rate'] * 100:.1f}%" in text
+    assert f"全市复工电力指数为{city['power']['index']:.2f}" in text
+    assert "江北区(黄色,目标70.0%" in text  # below its target
+    assert "2月10日未报送病例日报的区县(市):滨海区。" in text
+
+
+def test_docx_reads_back(power_city: City, tmp_path: Path) -> None:  # noqa: F811
+    path = tmp_path / "bulletin.docx"
+    call_command("bulletin", "--date", D.isoformat(), "--format", "docx", "--output", str(path), stdout=io.StringIO())
+    document = Document(str(path))
+    section = document.sections[0]
+    assert (round(section.top_margin.mm), round(section.left_margin.mm)) == (37, 28)
+    assert round(section.page_width.mm - section.left_margin.mm - section.right_margin.mm) == 156
+    assert round(section.page_height.mm - section.top_margin.mm - section.bottom_margin.mm) == 225
+    title = document.paragraphs[0].runs[0]
+    assert title.font.size.pt == 22 and title._element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
+    body = next(p for p in document.paragraphs if p.text.startswith("截至"))
+    assert body.runs[0].font.size.pt == 16 and body.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+    situation = {r["name"]: r for r in portal.situation(D)["regions"]}
+    county_table = next(t for t in document.tables if t.rows[0].cells[1].text == "区县(市)")
+    for row in county_table.rows[1:]:
+        name, resumed = row.cells[1].text, int(row.cells[3].text.replace(",", ""))
+        assert resumed == situation[name]["resumption"]["resumed"]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)  # A4
+
+
+def test_xlsx_reads_back(power_city: City) -> None:  # noqa: F811
+    workbook = load_workbook(io.BytesIO(render.xlsx(content.build(D))))
+    assert workbook.sheetnames[0] == "通报正文"
+    sheet = workbook["分区县(市)复工情况"]
+    assert sheet.freeze_panes == "A2"
+    rows = {r[1]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    situation = {r["name"]: r for r in portal.situation(D)["regions"]}
+    for name, row in rows.items():
+        assert row[4] == situation[name]["resumption"]["rate"]  # a number, not text
+        assert row[6] == situation[name]["power"]["index"]
+    assert sheet.cell(row=2, column=5).number_format == "0.0%"
+
+
+def test_json_output(power_city: City, tmp_path: Path) -> None:  # noqa: F811
+    path = tmp_path / "b.json"
+    call_command("bulletin", "--date", D.isoformat(), "--format", "json", "--output", str(path), stdout=io.StringIO())
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    assert data["date"] == D.isoformat() and [s["heading"][:2] for s in data["sections"]] == ["一、", "二、", "三、", "四、"]
