@@ -18,6 +18,7 @@ urlpatterns = [
     path("registry/", include("dualtrack.registry.urls")),
     path("epidemic/", include("dualtrack.epidemic.urls")),
     path("resumption/", include("dualtrack.resumption.urls")),
+    path("bulletins/", include("dualtrack.bulletins.urls")),
     path("imports/", views_imports.import_index, name="import_index"),
     path("imports/<str:name>/", views_imports.import_upload, name="import_upload"),
     path("imports/<str:name>/template.xlsx", views_imports.import_template, name="import_template"),

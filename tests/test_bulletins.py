@@ -72,3 +72,36 @@ def test_json_output(power_city: City, tmp_path: Path) -> None:  # noqa: F811
     call_command("bulletin", "--date", D.isoformat(), "--format", "json", "--output", str(path), stdout=io.StringIO())
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     assert data["date"] == D.isoformat() and [s["heading"][:2] for s in data["sections"]] == ["一、", "二、", "三、", "四、"]
+
+
+def test_pdf_draws_chinese_with_a_cjk_font(power_city: City, tmp_path: Path) -> None:  # noqa: F811
+    import pypdfium2 as pdfium
+
+    from .test_browser import ARTIFACTS
+
+    path = tmp_path / "bulletin.pdf"
+    call_command("bulletin", "--date", D.isoformat(), "--format", "pdf", "--output", str(path), stdout=io.StringIO())
+    document = pdfium.PdfDocument(str(path))
+    page = document[0]
+    text = page.get_textpage().get_text_range()
+    assert "全市统筹推进疫情防控和经济社会发展工作" in text.replace("\n", "") and "疫情防控形势" in text
+    ARTIFACTS.mkdir(exist_ok=True)
+    image = page.render(scale=1.0).to_pil()
+    image.save(ARTIFACTS / "bulletin-page1.png")
+    fonts = path.read_bytes()
+    assert b"NotoSerifCJK" in fonts or b"NotoSansCJK" in fonts  # embedded CJK fonts, not a fallback
+    dark = sum(1 for pixel in image.convert("L").getdata() if pixel < 128)
+    assert dark > 5000  # the page is drawn, not blank
+
+
+def test_web_page_and_downloads(client: Any, power_city: City) -> None:  # noqa: F811
+    client.force_login(power_city.users["district"])
+    assert client.get("/bulletins/", {"date": D.isoformat()}).status_code == 403
+    client.force_login(power_city.users["leader"])
+    page = client.get("/bulletins/", {"date": D.isoformat()})
+    assert page.status_code == 200 and "复工复产进展" in page.content.decode()
+    response = client.get("/bulletins/bulletin.xlsx", {"date": D.isoformat()})
+    assert response.status_code == 200 and load_workbook(io.BytesIO(response.content)).sheetnames[0] == "通报正文"
+    from dualtrack.core.models import AuditLog
+
+    assert AuditLog.objects.filter(object_type="bulletins.bulletin", action="export").count() == 1

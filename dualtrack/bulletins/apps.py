@@ -6,3 +6,9 @@ class BulletinsConfig(AppConfig):
     name = "dualtrack.bulletins"
     label = "bulletins"
     verbose_name = _("每日通报")
+
+    def ready(self) -> None:
+        from dualtrack.core.navigation import register_menu
+
+        register_menu(_("每日通报"), "bulletins:page", lambda u: getattr(u, "role", "") in ("hq", "leader", "department")
+                      and getattr(u, "is_authenticated", False), order=8)

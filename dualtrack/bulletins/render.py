@@ -112,3 +112,40 @@ def display(value: Any, fmt: str) -> str:
     if fmt == "decimal":
         return f"{value:.2f}"
     return str(value)
+
+
+def html(bulletin: Bulletin) -> str:
+    """A standalone page (print CSS after GB/T 9704): the web view and the source of the PDF."""
+    from django.template.loader import render_to_string
+
+    sections = [{"heading": s.heading, "paragraphs": s.paragraphs,
+                 "tables": [{"title": t.title, "headers": t.headers,
+                             "cells": [[(display(v, f), f != "text") for v, f in zip(row, t.formats, strict=True)]
+                                       for row in t.rows]} for t in s.tables]} for s in bulletin.sections]
+    return render_to_string("bulletins/document.html", {"bulletin": bulletin, "sections": sections})
+
+
+class PdfUnavailable(RuntimeError):
+    """Chromium is needed to print the PDF."""
+
+
+def pdf(bulletin: Bulletin) -> bytes:
+    """The HTML printed to PDF by headless Chromium, with the Noto CJK fonts the set-up installs."""
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    if not (Path(chromium).exists() or shutil.which(chromium)):
+        raise PdfUnavailable("PDF bulletins need Chromium and CJK fonts: apt-get install chromium fonts-noto-cjk")
+    with tempfile.TemporaryDirectory(prefix="bulletin-") as work:
+        source, target = Path(work) / "bulletin.html", Path(work) / "bulletin.pdf"
+        source.write_text(html(bulletin), encoding="utf-8")
+        subprocess.run(  # noqa: S603 - a fixed program and our own files
+            [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--no-first-run", "--no-pdf-header-footer",
+             f"--user-data-dir={work}/profile", f"--print-to-pdf={target}", source.as_uri()],
+            check=True, capture_output=True, timeout=120)
+        return target.read_bytes()

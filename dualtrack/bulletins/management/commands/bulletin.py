@@ -1,4 +1,4 @@
-"""``dualtrack bulletin --date D --format docx|xlsx|json --output PATH``."""
+"""``dualtrack bulletin --date D --format docx|xlsx|pdf|html|json --output PATH``."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--date", required=True, help="YYYY-MM-DD")
-        parser.add_argument("--format", choices=["docx", "xlsx", "json"], required=True)
+        parser.add_argument("--format", choices=["docx", "xlsx", "pdf", "html", "json"], required=True)
         parser.add_argument("--output", required=True)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -30,6 +30,13 @@ class Command(BaseCommand):
         if options["format"] == "json":
             path.write_text(json.dumps(bulletin.as_dict(), ensure_ascii=False, indent=1, sort_keys=True),
                             encoding="utf-8")
+        elif options["format"] == "html":
+            path.write_text(render.html(bulletin), encoding="utf-8")
+        elif options["format"] == "pdf":
+            try:
+                path.write_bytes(render.pdf(bulletin))
+            except render.PdfUnavailable as exc:
+                raise CommandError(str(exc)) from exc
         else:
             path.write_bytes(render.docx(bulletin) if options["format"] == "docx" else render.xlsx(bulletin))
         self.stdout.write(self.style.SUCCESS(f"wrote {path}"))
