@@ -225,3 +225,10 @@ LOGGING = {
 }
 
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/")
+
+# The daily bulletin: generated each day at this time (Asia/Shanghai) by `dualtrack worker`.
+BULLETIN_TIME = os.environ.get("BULLETIN_TIME", "08:00")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+                               if not os.environ.get("EMAIL_HOST") else "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "dualtrack@localhost")

@@ -46,7 +46,8 @@ class Bulletin:
             "date": self.day.isoformat(), "title": self.title, "rules_version": self.rules_version,
             "figures": self.figures,
             "sections": [{"heading": s.heading, "paragraphs": s.paragraphs,
-                          "tables": [{"title": t.title, "headers": t.headers, "rows": t.rows} for t in s.tables]}
+                          "tables": [{"title": t.title, "headers": t.headers, "formats": t.formats, "rows": t.rows}
+                                     for t in s.tables]}
                          for s in self.sections],
         }
 
@@ -193,3 +194,12 @@ def _quality(day: dt.date, city: dict[str, Any], user: Any) -> Section:
     paragraphs = [f"{md(day)}未报送病例日报的区县(市):{'、'.join(missing)}。" if missing else f"{md(day)}各区县(市)均按时报送病例日报。",
                   f"{city['power_without_baseline']:,}家企业无基期用电量,未计入复工电力指数。"]
     return Section("四、数据质量", paragraphs)
+
+
+def from_dict(data: dict[str, Any]) -> Bulletin:
+    """A bulletin back from its stored form (a released bulletin is rendered from this, never recomputed)."""
+    sections = [Section(s["heading"], list(s["paragraphs"]),
+                        [Table(t["title"], list(t["headers"]), list(t["formats"]), [list(r) for r in t["rows"]])
+                         for t in s["tables"]]) for s in data["sections"]]
+    return Bulletin(day=dt.date.fromisoformat(data["date"]), title=data["title"], rules_version=data["rules_version"],
+                    sections=sections, figures=dict(data["figures"]))

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dualtrack.core import audit
-from dualtrack.core.choices import AuditAction, Role
-from dualtrack.core.scoping import user_role
-from dualtrack.core.views import date_param
+from dualtrack.core.choices import Action, AuditAction, Role
+from dualtrack.core.scoping import get_scoped_or_404, user_role
+from dualtrack.core.views import date_param, paginate, query_without_page
 from dualtrack.resumption import services as resumption
 
-from . import content
+from . import content, services
 from . import render as formats
+from .models import BulletinStatus, Job, JobStatus, StoredBulletin
 
 READERS = (Role.HQ, Role.LEADER, Role.DEPARTMENT)
 TYPES = {
@@ -56,3 +59,64 @@ def bulletin_file(request: HttpRequest, fmt: str) -> HttpResponse:
     response = HttpResponse(data, content_type=TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="bulletin-{bulletin.day.isoformat()}.{fmt}"'
     return response
+
+
+@login_required
+def stored_list(request: HttpRequest) -> HttpResponse:
+    """Past bulletins, browsable; HQ generates a draft for a date here."""
+    if user_role(request.user) not in READERS:
+        raise PermissionDenied
+    if request.method == "POST":
+        if user_role(request.user) != Role.HQ:
+            raise PermissionDenied
+        day = date_param(request)
+        if day is None:
+            messages.error(request, _("请选择日期"))
+        else:
+            try:
+                services.generate(day, request.user)
+            except ValidationError as exc:
+                for errors in exc.message_dict.values():
+                    for error in errors:
+                        messages.error(request, error)
+            else:
+                return redirect("bulletins:stored", day=day.isoformat())
+    bulletins = StoredBulletin.objects.restrict(request.user).defer("docx", "xlsx", "pdf")
+    jobs = Job.objects.filter(status=JobStatus.FAILED) if user_role(request.user) == Role.HQ else Job.objects.none()
+    return render(request, "bulletins/stored_list.html", {"page": paginate(request, bulletins), "failed_jobs": jobs,
+                                                          "query": query_without_page(request)})
+
+
+@login_required
+def stored_detail(request: HttpRequest, day: str) -> HttpResponse:
+    stored = get_scoped_or_404(StoredBulletin.objects.all(), request.user, Action.VIEW, date=day)
+    if request.method == "POST" and request.POST.get("action") == "sign_off":
+        services.sign_off(stored, request.user)
+        messages.success(request, _("已签发并推送"))
+        return redirect("bulletins:stored", day=day)
+    return render(request, "bulletins/stored_detail.html", {
+        "stored": stored, "document": formats.html(content.from_dict(stored.content)),
+        "can_sign": user_role(request.user) == Role.HQ and stored.status == BulletinStatus.DRAFT})
+
+
+@login_required
+def stored_file(request: HttpRequest, day: str, fmt: str) -> HttpResponse:
+    stored = get_scoped_or_404(StoredBulletin.objects.all(), request.user, Action.VIEW, date=day)
+    data = {"docx": stored.docx, "xlsx": stored.xlsx, "pdf": stored.pdf}.get(fmt)
+    if data is None:
+        raise Http404
+    audit.record(request.user, AuditAction.EXPORT, stored, detail={"format": fmt})
+    response = HttpResponse(bytes(data), content_type=TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="bulletin-{day}.{fmt}"'
+    return response
+
+
+@login_required
+def retry_job(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method != "POST" or user_role(request.user) != Role.HQ:
+        raise Http404
+    job = Job.objects.filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    services.retry(job, request.user)
+    return redirect("bulletins:stored_list")

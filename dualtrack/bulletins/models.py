@@ -1,0 +1,129 @@
+"""Stored bulletins (snapshots), their sign-off, scheduled runs and deliveries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dualtrack.core.choices import Action, Role
+from dualtrack.core.scoping import ALL, NOTHING, ScopedModel, user_role
+
+
+class BulletinStatus(models.TextChoices):
+    DRAFT = "draft", _("待审核")
+    RELEASED = "released", _("已签发")
+
+
+class Channel(models.TextChoices):
+    IN_APP = "in_app", _("站内消息")
+    EMAIL = "email", _("电子邮件")
+    DINGTALK = "dingtalk", _("钉钉机器人")
+    WECOM = "wecom", _("企业微信机器人")
+
+
+class JobStatus(models.TextChoices):
+    PENDING = "pending", _("待执行")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+def reader_scope(user: Any, action: str) -> Any:
+    role = user_role(user)
+    if role == Role.HQ:
+        return ALL
+    if action == Action.VIEW and role in (Role.LEADER, Role.DEPARTMENT):
+        return ALL
+    return NOTHING
+
+
+class StoredBulletin(ScopedModel):
+    """The bulletin of one date as generated at the cut-off: its numbers, text, files and rule versions.
+    Once signed off it is released and never recomputed: regenerating renders the stored content."""
+
+    date = models.DateField(_("日期"), unique=True)
+    status = models.CharField(_("状态"), max_length=10, choices=BulletinStatus.choices, default=BulletinStatus.DRAFT)
+    content = models.JSONField(_("内容"))
+    rules_version = models.CharField(_("规则版本"), max_length=200)
+    generated_at = models.DateTimeField(_("生成时间"))
+    signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("签发人"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="+")
+    released_at = models.DateTimeField(_("签发时间"), null=True, blank=True)
+    docx = models.BinaryField(_("Word"), editable=False)
+    xlsx = models.BinaryField(_("Excel"), editable=False)
+    pdf = models.BinaryField(_("PDF"), editable=False, null=True)
+    digests = models.JSONField(_("文件摘要"), default=dict)
+
+    class Meta:
+        verbose_name = _("每日通报")
+        verbose_name_plural = _("每日通报")
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return str(self.content.get("title", self.date))
+
+    @classmethod
+    def scope_q(cls, user: Any, action: str) -> Any:
+        return reader_scope(user, action)
+
+
+class Subscription(ScopedModel):
+    """Who is told when a bulletin is released, and how."""
+
+    channel = models.CharField(_("方式"), max_length=10, choices=Channel.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("用户"), null=True, blank=True,
+                             on_delete=models.CASCADE, related_name="+")
+    target = models.CharField(_("地址"), max_length=500, blank=True, help_text=_("邮箱或机器人 Webhook 地址"))
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("通报订阅")
+        verbose_name_plural = _("通报订阅")
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.target or self.user}"
+
+    @classmethod
+    def scope_q(cls, user: Any, action: str) -> Any:
+        return ALL if user_role(user) == Role.HQ else NOTHING
+
+
+class Job(models.Model):
+    """Durable scheduled work (generate a bulletin, deliver one notice): retried until done, failures kept
+    for HQ to see. Picked by ``next_attempt_at``, claimed only if still in the state it was read in."""
+
+    kind = models.CharField(_("类型"), max_length=30)
+    key = models.CharField(_("键"), max_length=100)
+    payload = models.JSONField(_("参数"), default=dict)
+    status = models.CharField(_("状态"), max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING)
+    attempts = models.PositiveIntegerField(_("尝试次数"), default=0)
+    next_attempt_at = models.DateTimeField(_("下次执行"), db_index=True)
+    last_error = models.TextField(_("最近错误"), blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["next_attempt_at"]
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="job_kind_key")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key} {self.status}"
+
+
+class Notification(models.Model):
+    """An in-application notice for a user."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("标题"), max_length=200)
+    link = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read = models.BooleanField(_("已读"), default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title

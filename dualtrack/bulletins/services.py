@@ -1,0 +1,173 @@
+"""Generating, storing, signing off and delivering bulletins; the durable job queue that runs them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import urllib.request
+from collections.abc import Callable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from dualtrack.core import audit
+from dualtrack.core.choices import AuditAction
+from dualtrack.core.scoping import is_hq
+
+from . import content, render
+from .models import BulletinStatus, Channel, Job, JobStatus, Notification, StoredBulletin, Subscription
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def _files(bulletin: content.Bulletin) -> dict[str, bytes | None]:
+    files: dict[str, bytes | None] = {"docx": render.docx(bulletin), "xlsx": render.xlsx(bulletin)}
+    try:
+        files["pdf"] = render.pdf(bulletin)
+    except render.PdfUnavailable:
+        files["pdf"] = None  # shown as missing; Word and Excel are still there
+    return files
+
+
+@transaction.atomic
+def generate(day: dt.date, actor: Any) -> StoredBulletin:
+    """Compute the bulletin of ``day`` now (the cut-off) and store its numbers, text and files. A released
+    bulletin is never replaced."""
+    existing = StoredBulletin.objects.select_for_update().filter(date=day).first()
+    if existing is not None and existing.status == BulletinStatus.RELEASED:
+        raise ValidationError({"date": "该日通报已签发,不能重新生成"})
+    bulletin = content.build(day)
+    files = _files(bulletin)
+    stored = existing or StoredBulletin(date=day)
+    stored.content = json.loads(json.dumps(bulletin.as_dict(), ensure_ascii=False, default=str))
+    stored.rules_version, stored.generated_at = bulletin.rules_version, timezone.now()
+    stored.docx, stored.xlsx, stored.pdf = files["docx"], files["xlsx"], files["pdf"]
+    stored.digests = {k: hashlib.sha256(v).hexdigest() for k, v in files.items() if v is not None}
+    stored.save()
+    audit.record(actor, AuditAction.CREATE if existing is None else AuditAction.UPDATE, stored,
+                 after={"date": day.isoformat(), "rules_version": stored.rules_version, "figures": bulletin.figures})
+    return stored
+
+
+def regenerate(stored: StoredBulletin) -> dict[str, bytes | None]:
+    """The files of a stored bulletin rendered again from its stored content: the same numbers, whatever
+    the data has become since."""
+    return _files(content.from_dict(stored.content))
+
+
+@transaction.atomic
+def sign_off(stored: StoredBulletin, actor: Any) -> StoredBulletin:
+    """HQ signs off (签发): the bulletin is released and every active subscription gets a delivery job."""
+    if not is_hq(actor):
+        raise PermissionDenied
+    locked = StoredBulletin.objects.select_for_update().get(pk=stored.pk)
+    if locked.status == BulletinStatus.RELEASED:
+        return locked
+    locked.status, locked.signed_off_by, locked.released_at = BulletinStatus.RELEASED, actor, timezone.now()
+    locked.save(update_fields=["status", "signed_off_by", "released_at"])
+    audit.record(actor, AuditAction.UPDATE, locked, before={"status": BulletinStatus.DRAFT},
+                 after={"status": BulletinStatus.RELEASED})
+    for subscription in Subscription.objects.filter(active=True):
+        enqueue("deliver", f"{locked.date.isoformat()}:{subscription.pk}",
+                {"bulletin": locked.pk, "subscription": subscription.pk})
+    return locked
+
+
+# --- the job queue ------------------------------------------------------------------------------
+
+
+def enqueue(kind: str, key: str, payload: dict[str, Any], when: dt.datetime | None = None) -> Job:
+    job, _created = Job.objects.get_or_create(kind=kind, key=key, defaults={
+        "payload": payload, "next_attempt_at": when or timezone.now()})
+    return job
+
+
+def schedule_daily(now: dt.datetime | None = None) -> Job | None:
+    """Queue today's bulletin (of yesterday, Asia/Shanghai) for the configured time, once."""
+    now = now or timezone.now()
+    local = now.astimezone(SHANGHAI)
+    hour, minute = (int(part) for part in getattr(settings, "BULLETIN_TIME", "08:00").split(":"))
+    at = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    day = (local - dt.timedelta(days=1)).date()
+    return enqueue("generate", day.isoformat(), {"date": day.isoformat()}, at)
+
+
+def _deliver(payload: dict[str, Any]) -> None:
+    stored = StoredBulletin.objects.get(pk=payload["bulletin"])
+    subscription = Subscription.objects.select_related("user").get(pk=payload["subscription"])
+    title = stored.content["title"]
+    summary = "\n".join(p for s in stored.content["sections"][:2] for p in s["paragraphs"][:1])
+    link = f"/bulletins/stored/{stored.date.isoformat()}/"
+    if subscription.channel == Channel.IN_APP:
+        if subscription.user is not None:
+            Notification.objects.create(user=subscription.user, title=title, link=link)
+    elif subscription.channel == Channel.EMAIL:
+        send_mail(title, f"{summary}\n\n{link}", None, [subscription.target])
+    elif subscription.channel == Channel.DINGTALK:
+        _post(subscription.target, {"msgtype": "markdown", "markdown": {"title": title, "text": f"### {title}\n\n{summary}"}})
+    elif subscription.channel == Channel.WECOM:
+        _post(subscription.target, {"msgtype": "markdown", "markdown": {"content": f"**{title}**\n{summary}"}})
+
+
+def _post(url: str, body: dict[str, Any]) -> None:
+    """POST a robot message; a non-2xx answer or an ``errcode`` other than 0 is a failure (retried)."""
+    if not url.startswith(("http://", "https://")):
+        raise ValueError(f"not an http(s) webhook: {url}")
+    request = urllib.request.Request(url, data=json.dumps(body, ensure_ascii=False).encode(),  # noqa: S310
+                                     headers={"Content-Type": "application/json"}, method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - http(s) only, checked above
+        answer = json.loads(response.read() or b"{}")
+    if answer.get("errcode", 0) != 0:
+        raise RuntimeError(f"robot answered {answer}")
+
+
+def _generate(payload: dict[str, Any]) -> None:
+    generate(dt.date.fromisoformat(payload["date"]), None)
+
+
+HANDLERS: dict[str, Callable[[dict[str, Any]], None]] = {"generate": _generate, "deliver": _deliver}
+
+
+def run_due(now: dt.datetime | None = None) -> dict[str, int]:
+    """Run every due job once. A job is claimed only if it is still pending with the attempt count that
+    was read (a concurrent worker loses the race); failures back off and, after MAX_ATTEMPTS, stay failed
+    for HQ to see."""
+    now = now or timezone.now()
+    counts = {"done": 0, "retry": 0, "failed": 0}
+    for job in list(Job.objects.filter(status=JobStatus.PENDING, next_attempt_at__lte=now)):
+        claimed = Job.objects.filter(pk=job.pk, status=JobStatus.PENDING, attempts=job.attempts).update(
+            attempts=job.attempts + 1, next_attempt_at=now + dt.timedelta(minutes=10))
+        if not claimed:
+            continue
+        try:
+            HANDLERS[job.kind](job.payload)
+        except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried
+            logger.warning("job %s failed: %s", job, exc)
+            attempts = job.attempts + 1
+            failed = attempts >= MAX_ATTEMPTS
+            Job.objects.filter(pk=job.pk).update(
+                status=JobStatus.FAILED if failed else JobStatus.PENDING, last_error=str(exc)[:2000],
+                next_attempt_at=now + dt.timedelta(minutes=2 ** attempts))
+            counts["failed" if failed else "retry"] += 1
+        else:
+            Job.objects.filter(pk=job.pk).update(status=JobStatus.DONE, last_error="")
+            counts["done"] += 1
+    return counts
+
+
+def retry(job: Job, actor: Any) -> None:
+    """HQ sends a failed job back to the queue."""
+    if not is_hq(actor):
+        raise PermissionDenied
+    Job.objects.filter(pk=job.pk, status=JobStatus.FAILED).update(status=JobStatus.PENDING, attempts=0,
+                                                                  next_attempt_at=timezone.now())
+    audit.record(actor, AuditAction.UPDATE, job, before={"status": "failed"}, after={"status": "pending"})
