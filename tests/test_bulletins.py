@@ -84,7 +84,11 @@ def test_pdf_draws_chinese_with_a_cjk_font(power_city: City, tmp_path: Path) -> 
     document = pdfium.PdfDocument(str(path))
     page = document[0]
     text = page.get_textpage().get_text_range()
-    assert "全市统筹推进疫情防控和经济社会发展工作" in text.replace("\n", "") and "疫情防控形势" in text
+    flat = text.replace("\n", "").replace("\r", "")
+    assert "全市统筹推进疫情防控和经济社会发展工作" in flat and "疫情防控形势" in flat
+    city = portal.situation(D)["city"]
+    all_text = "".join(document[i].get_textpage().get_text_range() for i in range(len(document))).replace("\r\n", "")
+    assert f"全市复工电力指数为{city['power']['index']:.2f}" in all_text.replace("\n", "")
     ARTIFACTS.mkdir(exist_ok=True)
     image = page.render(scale=1.0).to_pil()
     image.save(ARTIFACTS / "bulletin-page1.png")
@@ -105,3 +109,14 @@ def test_web_page_and_downloads(client: Any, power_city: City) -> None:  # noqa:
     from dualtrack.core.models import AuditLog
 
     assert AuditLog.objects.filter(object_type="bulletins.bulletin", action="export").count() == 1
+
+
+def test_sections_are_pluggable(power_city: City) -> None:  # noqa: F811
+    from dualtrack.bulletins.content import _SECTIONS, Section, register_section
+
+    register_section(50, "test-projects", lambda c: Section("重点项目", [f"{c.day.month}月{c.day.day}日重点项目情况。"]))
+    try:
+        headings = [s.heading for s in content.build(D).sections]
+        assert headings == ["一、疫情防控形势", "二、复工复产进展", "三、疫情图与复工图匹配情况", "四、重点项目", "五、数据质量"]
+    finally:
+        _SECTIONS[:] = [item for item in _SECTIONS if item[1] != "test-projects"]

@@ -4,12 +4,14 @@ computation of the command picture, so the numbers in the text and in the tables
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from dualtrack.epidemic import services as epidemic
 from dualtrack.epidemic.choices import Colour, RiskLevel
 from dualtrack.portal import services as portal
+from dualtrack.resumption import services as resumption
 
 COLOUR_NAMES = {"green": "绿色", "blue": "蓝色", "yellow": "黄色", "orange": "橙色", "red": "红色"}
 LEVEL_NAMES = {c.value: str(c.label) for c in RiskLevel}
@@ -40,6 +42,7 @@ class Bulletin:
     rules_version: str
     sections: list[Section]
     figures: dict[str, Any]  # the headline numbers, for tests and the API
+    charts: dict[str, Any] = field(default_factory=dict)  # for the web page (not stored)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -70,19 +73,45 @@ def change(pp: float | None, day: dt.date) -> str:
     return f",比{before}{'提高' if pp > 0 else '下降'}{abs(pp):.1f}个百分点"
 
 
+@dataclass
+class Context:
+    """What section builders read: the date, the command picture computed once, and its groupings."""
+
+    day: dt.date
+    user: Any
+    city: dict[str, Any]
+    regions: list[dict[str, Any]]
+    sizes: dict[str, Any]
+    industries: list[dict[str, Any]]
+    parks: list[dict[str, Any]]
+
+
+SectionBuilder = Callable[[Context], "Section | None"]
+_SECTIONS: list[tuple[int, str, SectionBuilder]] = []
+
+
+def register_section(order: int, name: str, builder: SectionBuilder) -> None:
+    """Apps add their part of the bulletin (problems, key projects, policies …); sections are ordered by
+    ``order`` and numbered in that order. A builder returning None adds nothing that day."""
+    if any(existing == name for _o, existing, _b in _SECTIONS):
+        return
+    _SECTIONS.append((order, name, builder))
+    _SECTIONS.sort(key=lambda item: item[0])
+
+
+NUMERALS = "一二三四五六七八九十"
+
+
 def build(day: dt.date, user: Any = None) -> Bulletin:
     pic = portal.picture(day, user=user)
     regions = portal.counties(pic)
     city = pic.data["city"]
     sizes = {g["key"]: g for g in portal.groups(pic, "size")}
-    industries = portal.groups(pic, "industry")
-    parks = portal.groups(pic, "park")
-    sections = [
-        _epidemic(day, city, regions),
-        _resumption(day, city, sizes, industries, regions, parks),
-        _matching(day, regions),
-        _quality(day, city, user),
-    ]
+    ctx = Context(day=day, user=user, city=city, regions=regions, sizes=sizes,
+                  industries=portal.groups(pic, "industry"), parks=portal.groups(pic, "park"))
+    sections = [section for _order, _name, builder in _SECTIONS if (section := builder(ctx)) is not None]
+    for number, section in enumerate(sections):
+        section.heading = f"{NUMERALS[number]}、{section.heading}"
     figures = {
         "cumulative_confirmed": city["risk"]["cumulative_confirmed"], "new_confirmed": city["risk"]["new_confirmed"],
         "city_level": city["risk"]["level"], "resumption_rate": city["resumption"]["rate"],
@@ -91,8 +120,13 @@ def build(day: dt.date, user: Any = None) -> Bulletin:
         "industrial_resumed": sizes.get("规上工业", {}).get("resumption", {}).get("resumed"),
         "industrial_rate": sizes.get("规上工业", {}).get("resumption", {}).get("rate"),
     }
+    charts = {
+        "regions": [{"name": r["name"], "code": r["code"], "colour": r["risk"]["colour"], "index": r["power"]["index"]}
+                    for r in regions],
+        "trend": resumption.power_trend(pic.ctx, day - dt.timedelta(days=29), day),
+    }
     return Bulletin(day=day, title=f"全市统筹推进疫情防控和经济社会发展工作情况通报({day.year}年{md(day)})",
-                    rules_version=pic.data["rules_version"], sections=sections, figures=figures)
+                    rules_version=pic.data["rules_version"], sections=sections, figures=figures, charts=charts)
 
 
 def _epidemic(day: dt.date, city: dict[str, Any], regions: list[dict[str, Any]]) -> Section:
@@ -117,7 +151,7 @@ def _epidemic(day: dt.date, city: dict[str, Any], regions: list[dict[str, Any]])
         table.rows.append([r["name"], COLOUR_NAMES[r["risk"]["colour"]] + ("(发布)" if r["risk"]["published"] else ""),
                            LEVEL_NAMES[r["risk"]["level"]], r["risk"]["cumulative_confirmed"],
                            r["risk"]["new_confirmed_14d"], r["risk"]["new_confirmed_3d"], r["risk"]["rt_mean"]])
-    return Section("一、疫情防控形势", paragraphs, [table])
+    return Section("疫情防控形势", paragraphs, [table])
 
 
 def _resumption(day: dt.date, city: dict[str, Any], sizes: dict[str, Any], industries: list[dict[str, Any]],
@@ -152,7 +186,7 @@ def _resumption(day: dt.date, city: dict[str, Any], sizes: dict[str, Any], indus
         _group_table("分行业复工情况", "行业门类", industries),
         _group_table("分规模类型复工情况", "规模类型", list(sizes.values())),
     ]
-    return Section("二、复工复产进展", paragraphs, tables)
+    return Section("复工复产进展", paragraphs, tables)
 
 
 def _count_name(n: int) -> str:
@@ -186,14 +220,20 @@ def _matching(day: dt.date, regions: list[dict[str, Any]]) -> Section:
         table.rows.append([r["name"], COLOUR_NAMES[r["risk"]["colour"]], r["target"]["capacity_target"],
                            r["power"]["energy_share"], "—" if met is None else ("达标" if met else "未达标"),
                            r["target"]["gap_pp"]])
-    return Section("三、疫情图与复工图匹配情况", paragraphs, [table])
+    return Section("疫情图与复工图匹配情况", paragraphs, [table])
 
 
 def _quality(day: dt.date, city: dict[str, Any], user: Any) -> Section:
     missing = [r["name"] for r in epidemic.data_quality(day, day, user) if r["missing"]]
     paragraphs = [f"{md(day)}未报送病例日报的区县(市):{'、'.join(missing)}。" if missing else f"{md(day)}各区县(市)均按时报送病例日报。",
                   f"{city['power_without_baseline']:,}家企业无基期用电量,未计入复工电力指数。"]
-    return Section("四、数据质量", paragraphs)
+    return Section("数据质量", paragraphs)
+
+
+register_section(10, "epidemic", lambda c: _epidemic(c.day, c.city, c.regions))
+register_section(20, "resumption", lambda c: _resumption(c.day, c.city, c.sizes, c.industries, c.regions, c.parks))
+register_section(30, "matching", lambda c: _matching(c.day, c.regions))
+register_section(90, "quality", lambda c: _quality(c.day, c.city, c.user))
 
 
 def from_dict(data: dict[str, Any]) -> Bulletin:

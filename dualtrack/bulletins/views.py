@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +16,8 @@ from dualtrack.core import audit
 from dualtrack.core.choices import Action, AuditAction, Role
 from dualtrack.core.scoping import get_scoped_or_404, user_role
 from dualtrack.core.views import date_param, paginate, query_without_page
+from dualtrack.epidemic import services as epidemic
+from dualtrack.epidemic.choices import COLOUR_HEX, Colour
 from dualtrack.resumption import services as resumption
 
 from . import content, services
@@ -28,7 +32,7 @@ TYPES = {
 }
 
 
-def _day(request: HttpRequest) -> object:
+def _day(request: HttpRequest) -> dt.date:
     return date_param(request) or resumption.last_data_day() or timezone.localdate()
 
 
@@ -37,9 +41,16 @@ def bulletin_page(request: HttpRequest) -> HttpResponse:
     if user_role(request.user) not in READERS:
         raise PermissionDenied
     day = _day(request)
-    bulletin = content.build(day)  # type: ignore[arg-type]
-    return render(request, "bulletins/page.html", {"bulletin": bulletin, "day": day,
-                                                   "document": formats.html(bulletin)})
+    bulletin = content.build(day)
+    geojson = epidemic.map_geojson(request.user)
+    return render(request, "bulletins/page.html", {
+        "bulletin": bulletin, "day": day, "document": formats.html(bulletin),
+        "map_payload": {"geojson": geojson, "regions": bulletin.charts["regions"], "colours": COLOUR_HEX,
+                        "labels": {c.value: str(c.label) for c in Colour}, "county_url": "/epidemic/counties/CODE/",
+                        "first": day.isoformat()},
+        "resumption_payload": {"geojson": geojson, "regions": bulletin.charts["regions"],
+                               "trend": bulletin.charts["trend"], "colours": COLOUR_HEX},
+    })
 
 
 @login_required
@@ -49,7 +60,7 @@ def bulletin_file(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in TYPES:
         raise Http404
     day = _day(request)
-    bulletin = content.build(day)  # type: ignore[arg-type]
+    bulletin = content.build(day)
     try:
         data = {"docx": formats.docx, "xlsx": formats.xlsx, "pdf": formats.pdf}[fmt](bulletin)
     except formats.PdfUnavailable as exc:
