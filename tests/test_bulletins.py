@@ -104,6 +104,7 @@ def test_web_page_and_downloads(client: Any, power_city: City) -> None:  # noqa:
     client.force_login(power_city.users["leader"])
     page = client.get("/bulletins/", {"date": D.isoformat()})
     assert page.status_code == 200 and "复工复产进展" in page.content.decode()
+    assert 'srcdoc="&lt;!DOCTYPE html&gt;' in page.content.decode()  # the document is escaped into the attribute
     response = client.get("/bulletins/bulletin.xlsx", {"date": D.isoformat()})
     assert response.status_code == 200 and load_workbook(io.BytesIO(response.content)).sheetnames[0] == "通报正文"
     from dualtrack.core.models import AuditLog
