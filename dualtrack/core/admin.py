@@ -5,7 +5,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import AuditLog
+from .admin_site import AuditedModelAdmin
+from .models import AuditLog, CalendarDay
 from .scoping import is_hq
 
 
@@ -32,3 +33,13 @@ class AuditLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(AuditedModelAdmin):
+    """HQ keeps holidays and adjusted working days here (overrides and extends chinese-calendar)."""
+
+    list_display = ["date", "is_working", "name"]
+    list_filter = ["is_working"]
+    date_hierarchy = "date"

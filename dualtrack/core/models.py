@@ -36,6 +36,23 @@ class RuleSet(models.Model):
         return f"{self.key}:v{self.version}"
 
 
+class CalendarDay(models.Model):
+    """An HQ-kept exception to the working-day calendar (节假日与调休): overrides chinese-calendar and
+    extends it to years the library does not know yet."""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_working = models.BooleanField(_("是否工作日"))
+    name = models.CharField(_("说明"), max_length=100, blank=True, help_text=_("如:春节、国庆节调休上班"))
+
+    class Meta:
+        verbose_name = _("节假日与调休")
+        verbose_name_plural = _("节假日与调休")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {'上班' if self.is_working else '休息'} {self.name}"
+
+
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs: Any) -> int:
         raise PermissionError("the audit log is append-only")
