@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "dualtrack.power",
     "dualtrack.resumption",
     "dualtrack.bulletins",
+    "dualtrack.problems",
     "dualtrack.demo",
     "dualtrack.portal",
 ]

@@ -1,0 +1,105 @@
+"""Problems, their categories and their history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from dualtrack.core.choices import Action, Role
+from dualtrack.core.scoping import ALL, NOTHING, ScopedModel, user_role
+
+from .choices import Complexity, State
+
+
+class Category(models.Model):
+    """Problem category (问题类别), editable by HQ."""
+
+    name = models.CharField(_("类别"), max_length=50, unique=True)
+    order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("问题类别")
+        verbose_name_plural = _("问题类别")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def problem_scope(user: Any, action: str) -> Any:
+    role = user_role(user)
+    if role == Role.HQ:
+        return ALL
+    if role == Role.LEADER:
+        return ALL if action == Action.VIEW else NOTHING
+    if role == Role.DEPARTMENT and user.department_id:
+        return Q(department_id=user.department_id)
+    if role == Role.DISTRICT and user.county_id:
+        return Q(enterprise__county_id=user.county_id) if action == Action.VIEW else NOTHING
+    if role == Role.LIAISON:
+        return Q(enterprise__liaison_officers=user.pk)
+    if role == Role.ENTERPRISE and user.enterprise_id:
+        return Q(enterprise_id=user.enterprise_id)
+    return NOTHING
+
+
+class Problem(ScopedModel):
+    """A problem an enterprise or project raised (企业诉求), followed until it is closed (销号)."""
+
+    ref = models.CharField(_("编号"), max_length=30, unique=True)
+    description = models.TextField(_("描述"))
+    category = models.ForeignKey(Category, verbose_name=_("类别"), null=True, blank=True, on_delete=models.PROTECT)
+    complexity = models.CharField(_("复杂程度"), max_length=10, choices=Complexity.choices, blank=True)
+    department = models.ForeignKey("registry.Department", verbose_name=_("责任部门"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="problems")
+    enterprise = models.ForeignKey("registry.Enterprise", verbose_name=_("企业"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="problems")
+    project_code = models.CharField(_("项目代码"), max_length=30, blank=True)
+    state = models.CharField(_("状态"), max_length=12, choices=State.choices, default=State.REPORTED, db_index=True)
+    reported_at = models.DateTimeField(_("提出时间"))
+    assigned_at = models.DateTimeField(_("交办时间"), null=True, blank=True)
+    due_at = models.DateTimeField(_("办结时限"), null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(_("调度层级"), default=0)
+    next_action_at = models.DateTimeField(_("下次调度时间"), null=True, blank=True, db_index=True)
+    resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    answer = models.TextField(_("办理答复"), blank=True)
+    duplicate_of = models.ForeignKey("self", verbose_name=_("重复问题"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="duplicates")
+    version = models.PositiveIntegerField(_("版本"), default=0)
+
+    class Meta:
+        verbose_name = _("问题")
+        verbose_name_plural = _("问题")
+        ordering = ["-reported_at"]
+
+    def __str__(self) -> str:
+        return f"{self.ref} {self.description[:30]}"
+
+    @classmethod
+    def scope_q(cls, user: Any, action: str) -> Any:
+        return problem_scope(user, action)
+
+
+class ProblemEvent(models.Model):
+    """One step of a problem's history: who moved it, when, from what to what, and why."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("时间"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    actor_name = models.CharField(_("操作人"), max_length=150, blank=True)
+    from_state = models.CharField(_("原状态"), max_length=12, choices=State.choices, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=12, choices=State.choices, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(_("调度层级"), null=True, blank=True)
+    comment = models.TextField(_("意见"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.problem_id} {self.from_state}→{self.to_state}"

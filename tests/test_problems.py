@@ -1,0 +1,105 @@
+"""Problems: the loop of §6 with its history, concurrent handlers, deadlines, escalation, the export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from typing import Any
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+
+from dualtrack.core.calendar import SHANGHAI
+from dualtrack.problems import services
+from dualtrack.problems.models import Category, Problem
+
+from .conftest import City
+
+T0 = dt.datetime(2020, 2, 10, 9, 30, tzinfo=SHANGHAI)  # a Monday
+
+
+@pytest.fixture
+def problem(city: City) -> Problem:
+    with time_machine.travel(T0, tick=False):
+        return services.report(city.users["enterprise"], "口罩短缺,复工员工无法上岗", enterprise=city.e_jiangbei)
+
+
+def triage_and_assign(city: City, problem: Problem, complexity: str = "general") -> Problem:
+    hq = city.users["hq"]
+    problem = services.move(problem.pk, problem.version, "triaged", hq, "归类",
+                            category=Category.objects.get(name="防疫物资"), department=city.department,
+                            complexity=complexity)
+    return services.move(problem.pk, problem.version, "assigned", hq, "转办市经信局")
+
+
+def test_the_whole_loop_with_history(city: City, problem: Problem) -> None:
+    with time_machine.travel(T0 + dt.timedelta(hours=1), tick=False):
+        assigned = triage_and_assign(city, problem)
+    assert assigned.due_at == dt.datetime(2020, 2, 13, 23, 59, 59, tzinfo=SHANGHAI)  # 3 working days
+    handler = city.users["department"]
+    working = services.move(assigned.pk, assigned.version, "in_progress", handler, "协调供应商")
+    with pytest.raises(ValidationError):
+        services.move(working.pk, working.version, "resolved", handler, "", answer=" ")
+    done = services.move(working.pk, working.version, "resolved", handler, "已协调", answer="已调配口罩2万只")
+    closed = services.move(done.pk, done.version, "closed", city.users["enterprise"], "满意")
+    assert closed.state == "closed" and closed.closed_at is not None
+    steps = [(e.from_state, e.to_state, e.actor_name) for e in closed.events.all()]
+    assert steps == [("", "reported", "enterprise"), ("reported", "triaged", "hq"), ("triaged", "assigned", "hq"),
+                     ("assigned", "in_progress", "jingxin"), ("in_progress", "resolved", "jingxin"),
+                     ("resolved", "closed", "enterprise")]
+
+
+def test_roles_and_transitions(city: City, problem: Problem) -> None:
+    with pytest.raises(PermissionDenied):
+        services.move(problem.pk, problem.version, "triaged", city.users["enterprise"], "",
+                      category=Category.objects.first(), department=city.department, complexity="simple")
+    with pytest.raises(ValidationError):
+        services.move(problem.pk, problem.version, "closed", city.users["hq"])
+    with pytest.raises(Problem.DoesNotExist):  # another district's operator cannot see it
+        services.move(problem.pk, problem.version, "triaged", city.users["district_binhai"])
+
+
+def test_two_handlers_at_once(city: City, problem: Problem) -> None:
+    assigned = triage_and_assign(city, problem)
+    seen = assigned.version
+    services.move(assigned.pk, seen, "in_progress", city.users["department"], "我来办")
+    with pytest.raises(services.ConcurrentChange, match="已被他人处理"):
+        services.move(assigned.pk, seen, "returned", city.users["hq"], "退回")
+    assert Problem.objects.get(pk=assigned.pk).state == "in_progress"
+
+
+def test_escalation_one_level_per_overdue_period(city: City, problem: Problem) -> None:
+    with time_machine.travel(T0, tick=False):
+        assigned = triage_and_assign(city, problem, complexity="simple")
+    assert assigned.due_at == dt.datetime(2020, 2, 11, 23, 59, 59, tzinfo=SHANGHAI)
+    before_due = dt.datetime(2020, 2, 11, 23, 0, tzinfo=SHANGHAI)
+    assert services.escalate_due(before_due) == 0
+    overdue = dt.datetime(2020, 2, 12, 8, 0, tzinfo=SHANGHAI)
+    assert services.escalate_due(overdue) == 1
+    assert services.escalate_due(overdue) == 0  # a second worker at the same moment changes nothing
+    problem = Problem.objects.get(pk=assigned.pk)
+    assert problem.escalation_level == 1 and problem.due_at == assigned.due_at  # due_at never moves
+    assert problem.next_action_at == dt.datetime(2020, 2, 13, 23, 59, 59, tzinfo=SHANGHAI)
+    assert services.escalate_due(dt.datetime(2020, 2, 14, 8, 0, tzinfo=SHANGHAI)) == 1
+    assert Problem.objects.get(pk=assigned.pk).escalation_level == 2
+    comments = [e.comment for e in Problem.objects.get(pk=assigned.pk).events.filter(escalation_level__isnull=False)]
+    assert comments == ["逾期,调度至:行业主管部门", "逾期,调度至:分管副市长"]
+
+
+def test_export_json(city: City, problem: Problem) -> None:
+    with time_machine.travel(T0, tick=False):
+        triage_and_assign(city, problem, complexity="complex")
+    with time_machine.travel(dt.datetime(2020, 3, 10, 9, 0, tzinfo=SHANGHAI), tick=False):
+        out = io.StringIO()
+        call_command("problems", "export", "--json", stdout=out)
+    row = json.loads(out.getvalue())[0]
+    assert row == {"ref": "WT2020-00001", "state": "assigned", "category": "防疫物资", "complexity": "complex",
+                   "department": "JXJ", "assigned_at": "2020-02-10T09:30:00+08:00",
+                   "due_at": "2020-03-02T23:59:59+08:00", "escalation_level": 0, "overdue": True}
+
+
+def test_categories_are_seeded(db: Any) -> None:
+    assert Category.objects.count() == 10 and Category.objects.first().name == "用工"
