@@ -131,3 +131,48 @@ def test_map_shows_each_countys_colour(live_server: Any, city: City,
         assert row.locator(f".colour-cell .colour-{colour}").count() == 1
     assert page.locator("#epidemic-map canvas").count() >= 1
     page.screenshot(path=str(ARTIFACTS / "epidemic-map.png"), full_page=True)
+
+
+def test_a_problem_followed_to_closure(live_server: Any, city: City, browser_page: Any) -> None:
+    """Enterprise reports → HQ triages and assigns → department resolves → enterprise confirms → closed."""
+    page = browser_page
+
+    def sign_in(username: str) -> None:
+        page.context.clear_cookies()
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+
+    def move(to_state: str, **fields: str) -> None:
+        form = page.locator(f"form.move[data-to='{to_state}']")
+        for name, value in fields.items():
+            target = form.locator(f"[name={name}]")
+            if target.evaluate("e => e.tagName") == "SELECT":
+                target.select_option(value)
+            else:
+                target.fill(value)
+        form.locator("button[type=submit]").click()
+        expect(page.locator("#problem-state")).not_to_have_text("")
+
+    sign_in("enterprise")
+    page.goto(f"{live_server.url}/problems/new/")
+    page.fill("textarea[name=description]", "复工员工缺少口罩,请协调")
+    page.click("text=提交")
+    ref = page.locator("h1").inner_text().split(" ")[0]
+    sign_in("hq")
+    page.goto(f"{live_server.url}/problems/{ref}/")
+    move("triaged", department="JXJ", complexity="general")
+    move("assigned", comment="请市经信局限时办结")
+    expect(page.locator("#problem-state")).to_have_text("转办")
+    sign_in("jingxin")
+    page.goto(f"{live_server.url}/problems/inbox/")
+    page.click(f"text={ref}")
+    move("resolved", answer="已协调口罩2万只")
+    expect(page.locator("#problem-state")).to_have_text("办结")
+    sign_in("enterprise")
+    page.goto(f"{live_server.url}/problems/{ref}/")
+    move("closed", comment="问题已解决,满意")
+    expect(page.locator("#problem-state")).to_have_text("销号")
+    assert page.locator("#history tr").count() == 6  # header + five steps
+    page.screenshot(path=str(ARTIFACTS / "problem-closed.png"), full_page=True)

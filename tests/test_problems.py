@@ -103,3 +103,33 @@ def test_export_json(city: City, problem: Problem) -> None:
 
 def test_categories_are_seeded(db: Any) -> None:
     assert Category.objects.count() == 10 and Category.objects.first().name == "用工"
+
+
+class TestPages:
+    def test_report_and_scope(self, client: Any, city: City) -> None:
+        client.force_login(city.users["enterprise"])
+        response = client.post("/problems/new/", {"description": "物流不畅,原材料运不进来"})
+        problem = Problem.objects.get()
+        assert response.status_code == 302 and problem.enterprise == city.e_jiangbei
+        assert client.get(f"/problems/{problem.ref}/").status_code == 200
+        client.force_login(city.users["department"])  # not assigned to the department yet
+        assert client.get(f"/problems/{problem.ref}/").status_code == 404
+        client.force_login(city.users["district_binhai"])
+        assert client.get(f"/problems/{problem.ref}/").status_code == 404
+        client.force_login(city.users["public"])
+        assert client.get("/problems/").status_code == 403
+
+    def test_stale_form_gets_a_clear_message(self, client: Any, city: City, problem: Problem) -> None:
+        client.force_login(city.users["hq"])
+        stale = problem.version
+        triage_and_assign(city, problem)
+        response = client.post(f"/problems/{problem.ref}/", {"to_state": "triaged", "version": stale}, follow=True)
+        assert "已被他人处理" in response.content.decode()
+
+    def test_ledger_excel(self, client: Any, city: City, problem: Problem) -> None:
+        from .helpers import read_xlsx
+
+        client.force_login(city.users["hq"])
+        response = client.get("/problems/", {"format": "xlsx"})
+        rows = read_xlsx(b"".join(response.streaming_content))
+        assert rows[1][0] == problem.ref and rows[1][6] == "发现"

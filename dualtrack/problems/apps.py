@@ -13,3 +13,11 @@ class ProblemsConfig(AppConfig):
         from .rules import RULES_KEY, validate
 
         register_rules(RULES_KEY, validate)
+
+        from dualtrack.core.navigation import register_menu
+
+        from .models import Problem
+
+        register_menu(_("问题闭环"), "problems:ledger", lambda u: Problem.permits(u, "view"), order=9)
+        register_menu(_("反映问题"), "problems:report", lambda u: getattr(u, "role", "") in ("enterprise", "liaison"),
+                      order=10)

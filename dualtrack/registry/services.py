@@ -99,3 +99,11 @@ def section_names() -> dict[str, str]:
 
 def size_class_names() -> dict[str, str]:
     return {size.value: str(size.label) for size in SizeClass}
+
+
+def departments() -> QuerySet[Department]:
+    return Department.objects.order_by("code")
+
+
+def department_by_code(code: str) -> Department | None:
+    return Department.objects.filter(code=code).first()

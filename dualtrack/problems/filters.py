@@ -1,0 +1,39 @@
+"""One filter set for the ledger page, the API and the Excel export."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Complexity, State
+from .models import Category, Problem
+
+
+class ProblemFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("编号、描述或企业"), method="search")
+    state = django_filters.ChoiceFilter(label=_("状态"), choices=State.choices, empty_label=_("全部"))
+    category = django_filters.ModelChoiceFilter(label=_("类别"), queryset=Category.objects.all(), empty_label=_("全部"))
+    complexity = django_filters.ChoiceFilter(label=_("复杂程度"), choices=Complexity.choices, empty_label=_("全部"))
+    overdue = django_filters.BooleanFilter(label=_("逾期"), method="filter_overdue")
+
+    class Meta:
+        model = Problem
+        fields = ["q", "state", "category", "complexity", "overdue"]
+
+    def search(self, queryset: QuerySet[Problem], name: str, value: str) -> QuerySet[Problem]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(ref__icontains=value) | Q(description__icontains=value)
+                               | Q(enterprise__name__icontains=value))
+
+    def filter_overdue(self, queryset: QuerySet[Problem], name: str, value: bool | None) -> QuerySet[Problem]:
+        from django.utils import timezone
+
+        from .choices import OPEN_STATES
+
+        if value is None:
+            return queryset
+        overdue = Q(state__in=OPEN_STATES, due_at__lt=timezone.now())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)

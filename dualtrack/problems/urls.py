@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "problems"
+urlpatterns = [
+    path("", views.ledger, name="ledger"),
+    path("new/", views.report, name="report"),
+    path("triage/", views.triage_queue, name="triage"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("<str:ref>/", views.detail, name="detail"),
+]
