@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from dualtrack.core.api import ImportView
 from dualtrack.epidemic import api as epidemic_api
+from dualtrack.problems import api as problems_api
 from dualtrack.registry import api as registry_api
 from dualtrack.resumption import api as resumption_api
 
@@ -15,6 +16,7 @@ router.register("parks", registry_api.ParkViewSet)
 router.register("departments", registry_api.DepartmentViewSet)
 router.register("industries", registry_api.IndustryViewSet)
 router.register("enterprises", registry_api.EnterpriseViewSet)
+router.register("problems", problems_api.ProblemViewSet)
 
 urlpatterns = [
     path("schema", SpectacularAPIView.as_view(), name="api-schema"),

@@ -133,3 +133,37 @@ class TestPages:
         response = client.get("/problems/", {"format": "xlsx"})
         rows = read_xlsx(b"".join(response.streaming_content))
         assert rows[1][0] == problem.ref and rows[1][6] == "发现"
+
+
+def test_bulletin_section(city: City, problem: Problem) -> None:
+    from dualtrack.bulletins.content import Context
+    from dualtrack.problems.bulletin import section
+
+    with time_machine.travel(T0 + dt.timedelta(hours=1), tick=False):
+        triage_and_assign(city, problem, complexity="simple")
+    ctx = Context(day=dt.date(2020, 2, 12), user=None, city={}, regions=[], sizes={}, industries=[], parks=[])
+    part = section(ctx)
+    assert part is not None and "当前逾期未办结1个" in part.paragraphs[0]
+    assert part.tables[0].rows == [["防疫物资", 1, 0, 1]]
+    assert section(Context(day=dt.date(2020, 2, 1), user=None, city={}, regions=[], sizes={}, industries=[],
+                           parks=[])) is None  # nothing reported yet
+
+
+def test_api_create_list_move(client: Any, city: City) -> None:
+    enterprise = {"HTTP_AUTHORIZATION": f"Token {city.token('enterprise')}"}
+    created = client.post("/api/v1/problems", {"description": "用电报装需要加快"}, content_type="application/json",
+                          **enterprise)
+    assert created.status_code == 201 and created.json()["enterprise"] == city.e_jiangbei.uscc
+    ref = created.json()["ref"]
+    hq = {"HTTP_AUTHORIZATION": f"Token {city.token('hq')}"}
+    moved = client.post(f"/api/v1/problems/{ref}/move", {"to_state": "triaged", "version": 0, "category": "用电",
+                                                          "department": "JXJ", "complexity": "simple"},
+                        content_type="application/json", **hq)
+    assert moved.status_code == 200 and moved.json()["state"] == "triaged"
+    stale = client.post(f"/api/v1/problems/{ref}/move", {"to_state": "assigned", "version": 0},
+                        content_type="application/json", **hq)
+    assert stale.status_code == 409 and stale.json()["version"] == 1
+    listing = client.get("/api/v1/problems", {"state": "triaged"}, **hq).json()
+    assert [p["ref"] for p in listing["results"]] == [ref]
+    other = {"HTTP_AUTHORIZATION": f"Token {city.token('district_binhai')}"}
+    assert client.get(f"/api/v1/problems/{ref}", **other).status_code == 404

@@ -22,8 +22,10 @@ from dualtrack.core.choices import AuditAction
 from dualtrack.core.scoping import is_hq
 
 from . import content, render
+from .content import Section, Table, md, register_section  # the extension points other apps use
 from .models import BulletinStatus, Channel, Job, JobStatus, Notification, StoredBulletin, Subscription
 
+__all__ = ["Section", "Table", "md", "register_section"]
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -14,10 +14,13 @@ class ProblemsConfig(AppConfig):
 
         register_rules(RULES_KEY, validate)
 
+        from dualtrack.bulletins import services as bulletins
         from dualtrack.core.navigation import register_menu
 
+        from .bulletin import section
         from .models import Problem
 
+        bulletins.register_section(40, "problems", section)
         register_menu(_("问题闭环"), "problems:ledger", lambda u: Problem.permits(u, "view"), order=9)
         register_menu(_("反映问题"), "problems:report", lambda u: getattr(u, "role", "") in ("enterprise", "liaison"),
                       order=10)

@@ -1,0 +1,92 @@
+"""``/api/v1/problems``: create, list (the ledger's filters) and move problems (token auth)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from dualtrack.core.api import ScopedReadOnlyViewSet
+from dualtrack.core.choices import Action
+from dualtrack.registry import services as registry
+
+from . import services
+from .choices import Complexity, State
+from .filters import ProblemFilterSet
+from .models import Category, Problem
+
+
+class ProblemSerializer(serializers.ModelSerializer):
+    category = serializers.CharField(source="category.name", allow_null=True, read_only=True)
+    department = serializers.CharField(source="department.code", allow_null=True, read_only=True)
+    enterprise = serializers.CharField(source="enterprise.uscc", allow_null=True, read_only=True)
+
+    class Meta:
+        model = Problem
+        fields = ["ref", "state", "description", "category", "complexity", "department", "enterprise", "reported_at",
+                  "assigned_at", "due_at", "escalation_level", "answer", "version"]
+
+
+class CreateSerializer(serializers.Serializer):
+    description = serializers.CharField()
+    uscc = serializers.CharField(required=False, allow_blank=True)
+
+
+class MoveSerializer(serializers.Serializer):
+    to_state = serializers.ChoiceField(choices=State.choices)
+    version = serializers.IntegerField(min_value=0)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    answer = serializers.CharField(required=False, allow_blank=True, default="")
+    category = serializers.CharField(required=False, allow_blank=True, default="")
+    department = serializers.CharField(required=False, allow_blank=True, default="")
+    complexity = serializers.ChoiceField(choices=Complexity.choices, required=False, allow_blank=True, default="")
+
+
+class ProblemViewSet(ScopedReadOnlyViewSet):
+    queryset = Problem.objects.select_related("category", "department", "enterprise")
+    serializer_class = ProblemSerializer
+    lookup_field = "ref"
+    filterset_class = ProblemFilterSet
+
+    @extend_schema(request=CreateSerializer, responses={201: ProblemSerializer})
+    def create(self, request: Request) -> Response:
+        data = CreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        enterprise = None
+        if data.validated_data.get("uscc"):
+            enterprise = registry.enterprises_for(request.user).filter(uscc=data.validated_data["uscc"]).first()
+            if enterprise is None:
+                raise exceptions.ValidationError({"uscc": ["企业不存在或不在您的范围内"]})
+        elif getattr(request.user, "enterprise_id", None):
+            enterprise = registry.enterprises_for(request.user).filter(pk=request.user.enterprise_id).first()  # type: ignore[union-attr,misc]
+        if not Problem.permits(request.user, Action.VIEW):
+            raise exceptions.PermissionDenied
+        problem = services.report(request.user, data.validated_data["description"], enterprise=enterprise)
+        return Response(ProblemSerializer(problem).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=MoveSerializer, responses={200: ProblemSerializer, 409: dict})
+    @action(detail=True, methods=["post"])
+    def move(self, request: Request, ref: str | None = None) -> Response:
+        problem = self.get_object()
+        data = MoveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values: dict[str, Any] = dict(data.validated_data)
+        category = Category.objects.filter(name=values.pop("category")).first() if values.get("category") else None
+        department = registry.department_by_code(values.pop("department")) if values.get("department") else None
+        try:
+            moved = services.move(problem.pk, values["version"], values["to_state"], request.user, values["comment"],
+                                  answer=values["answer"], category=category, department=department,
+                                  complexity=values["complexity"])
+        except services.ConcurrentChange as exc:
+            return Response({"detail": str(exc), "version": exc.problem.version, "state": exc.problem.state},
+                            status=status.HTTP_409_CONFLICT)
+        except ValidationError as exc:
+            raise exceptions.ValidationError(exc.message_dict) from exc
+        except PermissionDenied as exc:
+            raise exceptions.PermissionDenied from exc
+        return Response(ProblemSerializer(moved).data)
