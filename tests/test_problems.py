@@ -167,3 +167,30 @@ def test_api_create_list_move(client: Any, city: City) -> None:
     assert [p["ref"] for p in listing["results"]] == [ref]
     other = {"HTTP_AUTHORIZATION": f"Token {city.token('district_binhai')}"}
     assert client.get(f"/api/v1/problems/{ref}", **other).status_code == 404
+
+
+def test_problems_import(city: City) -> None:
+    from dualtrack.core.imports import get_dataset, run_import
+
+    from .helpers import csv_bytes
+
+    header = ["编号", "提出日期", "统一社会信用代码", "项目代码", "类别", "复杂程度", "描述", "责任部门", "交办时间", "状态", "办结时间"]
+    rows = [header,
+            ["WT2020-00101", "2020-02-10", city.e_jiangbei.uscc, "", "用工", "一般", "员工返岗难", "JXJ", "2020-02-10 15:30",
+             "转办", ""],
+            ["WT2020-00102", "2020-02-11", "", "", "资金", "复杂", "贷款难", "市经济和信息化局", "2020-02-11 10:00", "销号",
+             "2020-02-20 17:00"],
+            ["WT2020-00103", "2020-02-12", "", "", "未知类别", "一般", "x", "NOPE", "", "转办", ""],
+            ["WT2020-00104", "2020-02-12", "", "", "", "很难", "y", "", "", "发现", ""]]
+    dataset = get_dataset("problems")
+    assert dataset is not None
+    bad = run_import(dataset, io.BytesIO(csv_bytes(rows)), "ledger.csv", city.users["hq"])
+    assert [(e.row, e.column) for e in bad.errors] == [(4, "类别"), (4, "责任部门"), (4, "交办时间"), (5, "复杂程度")]
+    assert not Problem.objects.exists()
+    good = run_import(dataset, io.BytesIO(csv_bytes(rows[:3])), "ledger.csv", city.users["hq"])
+    assert good.created == 2
+    first = Problem.objects.get(ref="WT2020-00101")
+    assert first.assigned_at == dt.datetime(2020, 2, 10, 15, 30, tzinfo=SHANGHAI)
+    assert first.due_at == dt.datetime(2020, 2, 13, 23, 59, 59, tzinfo=SHANGHAI) and first.next_action_at == first.due_at
+    assert Problem.objects.get(ref="WT2020-00102").closed_at is not None
+    assert run_import(dataset, io.BytesIO(csv_bytes(rows[:3])), "ledger.csv", city.users["hq"]).unchanged == 2

@@ -26,6 +26,7 @@ from dualtrack.registry import services as registry
 from dualtrack.registry.models import Department, Enterprise, KeyList, Park, Region
 
 from . import power as demo_power
+from . import problems as demo_problems
 from .city import COUNTIES, KEY_LISTS, DemoCity, write_csv
 from .epidemic import CASE_HEADERS, CLUSTER_HEADERS, epidemic_rows
 
@@ -163,6 +164,10 @@ def load_demo(seed: int = 2020, enterprises: int = 20000, log: Any = print) -> l
         import_file(name, files[name], log)
     finish_registry(city)
     load_power(city, folder, log)
+    write_csv(folder / "problems.csv", demo_problems.ledger_rows(
+        [r for r in city.enterprise_rows() if r["key"] == "是" or r["size_class"] in ("规上工业", "限上服务业")],
+        city.seed), demo_problems.HEADERS)
+    import_file("problems", folder / "problems.csv", log)
     logins = ensure_users()
     publish_demo_levels()
     return logins

@@ -10,6 +10,7 @@ class ProblemsConfig(AppConfig):
     def ready(self) -> None:
         from dualtrack.core.rules import register_rules
 
+        from . import imports  # noqa: F401  (registers the problems dataset)
         from .rules import RULES_KEY, validate
 
         register_rules(RULES_KEY, validate)

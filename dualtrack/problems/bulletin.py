@@ -9,7 +9,6 @@ from django.db.models import Count, Q
 
 from dualtrack.core.calendar import SHANGHAI
 
-from .choices import OPEN_STATES
 from .models import Problem
 
 
@@ -25,7 +24,9 @@ def section(ctx: Any) -> Any:
     new = problems.filter(reported_at__gte=start, reported_at__lt=end).count()
     resolved = problems.filter(resolved_at__gte=start, resolved_at__lt=end).count()
     closed = problems.filter(closed_at__gte=start, closed_at__lt=end).count()
-    overdue_q = Q(state__in=OPEN_STATES, due_at__lt=end)
+    # Overdue as of the end of ``day``: assigned before, due before, not resolved by then.
+    overdue_q = Q(assigned_at__lt=end, due_at__lt=end) & (Q(resolved_at__isnull=True) | Q(resolved_at__gte=end)) \
+        & ~Q(state__in=["returned", "reported", "triaged"])
     overdue = problems.filter(overdue_q).count()
     total = problems.filter(reported_at__lt=end).count()
     done = problems.filter(closed_at__lt=end).count()
