@@ -43,6 +43,12 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _isolated_power_store(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test has its own (empty) power store, never the developer's var/."""
+    monkeypatch.setenv("POWER_STORE", str(tmp_path / "power-store"))
+
+
 @dataclass
 class City:
     city: Region

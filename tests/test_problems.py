@@ -194,3 +194,13 @@ def test_problems_import(city: City) -> None:
     assert first.due_at == dt.datetime(2020, 2, 13, 23, 59, 59, tzinfo=SHANGHAI) and first.next_action_at == first.due_at
     assert Problem.objects.get(ref="WT2020-00102").closed_at is not None
     assert run_import(dataset, io.BytesIO(csv_bytes(rows[:3])), "ledger.csv", city.users["hq"]).unchanged == 2
+
+
+def test_worker_runs_every_apps_step(city: City, problem: Problem) -> None:
+    with time_machine.travel(T0, tick=False):
+        triage_and_assign(city, problem, complexity="simple")
+    with time_machine.travel(dt.datetime(2020, 2, 12, 8, 0, tzinfo=SHANGHAI), tick=False):
+        out = io.StringIO()
+        call_command("worker", "--once", stdout=out)
+    assert "problems-escalation=1" in out.getvalue() and "bulletins=" in out.getvalue()
+    assert Problem.objects.get(pk=problem.pk).escalation_level == 1

@@ -22,6 +22,12 @@ class ProblemsConfig(AppConfig):
         from .models import Problem
 
         bulletins.register_section(40, "problems", section)
+
+        from dualtrack.core import periodic
+
+        from . import services
+
+        periodic.register("problems-escalation", services.escalate_due)
         register_menu(_("问题闭环"), "problems:ledger", lambda u: Problem.permits(u, "view"), order=9)
         register_menu(_("反映问题"), "problems:report", lambda u: getattr(u, "role", "") in ("enterprise", "liaison"),
                       order=10)

@@ -1,5 +1,6 @@
-"""``dualtrack worker``: scheduled work (the daily bulletin and its deliveries), durable and restartable.
-``--once`` runs what is due and exits (for cron); without it the worker polls every ``--interval`` s."""
+"""``dualtrack worker``: the scheduled work of every app (the daily bulletin and its deliveries, problem
+escalation …), durable and restartable. ``--once`` runs what is due and exits (for cron); without it the
+worker runs every ``--interval`` seconds."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from dualtrack.bulletins import services
+from dualtrack.core import periodic
 
 
 class Command(BaseCommand):
-    help = "Run scheduled jobs: queue today's bulletin, run due jobs, retry failures."
+    help = "Run the scheduled work of every app once (--once) or every --interval seconds."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true")
@@ -20,10 +21,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         while True:
-            services.schedule_daily()
-            counts = services.run_due()
-            if any(counts.values()):
-                self.stdout.write(f"jobs: {counts}")
+            results = periodic.run_all()
+            self.stdout.write(" ".join(f"{name}={value}" for name, value in results.items()))
             if options["once"]:
                 return
             time.sleep(options["interval"])

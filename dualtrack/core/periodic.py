@@ -1,0 +1,26 @@
+"""Periodic work that ``dualtrack worker`` runs: apps register a step; core knows no app."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+logger = logging.getLogger(__name__)
+_STEPS: dict[str, Callable[[], Any]] = {}
+
+
+def register(name: str, step: Callable[[], Any]) -> None:
+    _STEPS[name] = step
+
+
+def run_all() -> dict[str, Any]:
+    """Run every registered step once; one step's failure is logged and does not stop the others."""
+    results: dict[str, Any] = {}
+    for name, step in sorted(_STEPS.items()):
+        try:
+            results[name] = step()
+        except Exception as exc:  # noqa: BLE001 - a worker keeps going; the failure is reported
+            logger.exception("periodic step %s failed", name)
+            results[name] = f"failed: {exc}"
+    return results
