@@ -204,3 +204,17 @@ def test_worker_runs_every_apps_step(city: City, problem: Problem) -> None:
         call_command("worker", "--once", stdout=out)
     assert "problems-escalation=1" in out.getvalue() and "bulletins=" in out.getvalue()
     assert Problem.objects.get(pk=problem.pk).escalation_level == 1
+
+
+def test_statistics(client: Any, city: City, problem: Problem) -> None:
+    with time_machine.travel(T0, tick=False):
+        assigned = triage_and_assign(city, problem, complexity="general")  # due 13 February
+    with time_machine.travel(dt.datetime(2020, 2, 12, 16, 0, tzinfo=SHANGHAI), tick=False):
+        services.move(assigned.pk, assigned.version, "resolved", city.users["department"], "", answer="已解决")
+    stats = services.statistics(city.users["hq"])
+    assert stats["category"] == [{"name": "防疫物资", "total": 1, "resolved": 1, "on_time": 1, "days": 2,
+                                  "on_time_rate": 1.0, "mean_days": 2.0}]
+    client.force_login(city.users["department"])
+    assert 'data-name="市经济和信息化局"' in client.get("/problems/statistics/").content.decode()
+    client.force_login(city.users["enterprise"])
+    assert client.get("/problems/statistics/").status_code == 403

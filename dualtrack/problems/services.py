@@ -148,3 +148,26 @@ def export_rows(now: dt.datetime | None = None) -> list[dict[str, Any]]:
             "overdue": bool(p.due_at and p.state in OPEN_STATES and now > p.due_at),
         })
     return rows
+
+
+def statistics(user: Any) -> dict[str, list[dict[str, Any]]]:
+    """By category and by department: problems, resolved, on time, on-time rate, mean handling time in
+    working days (assignment to resolution)."""
+    rows = Problem.objects.restrict(user, Action.VIEW).filter(assigned_at__isnull=False).values_list(
+        "category__name", "department__name", "assigned_at", "due_at", "resolved_at")
+    groups: dict[str, dict[str, dict[str, Any]]] = {"category": {}, "department": {}}
+    for category, department, assigned_at, due_at, resolved_at in rows:
+        for kind, key in (("category", category or "—"), ("department", department or "—")):
+            stats = groups[kind].setdefault(key, {"name": key, "total": 0, "resolved": 0, "on_time": 0, "days": 0})
+            stats["total"] += 1
+            if resolved_at is not None:
+                stats["resolved"] += 1
+                stats["on_time"] += int(due_at is None or resolved_at <= due_at)
+                stats["days"] += calendar.working_days_between(assigned_at.astimezone(calendar.SHANGHAI).date(),
+                                                               resolved_at.astimezone(calendar.SHANGHAI).date())
+    result: dict[str, list[dict[str, Any]]] = {}
+    for kind, table in groups.items():
+        result[kind] = sorted(({**s, "on_time_rate": round(s["on_time"] / s["resolved"], 4) if s["resolved"] else None,
+                                "mean_days": round(s["days"] / s["resolved"], 2) if s["resolved"] else None}
+                               for s in table.values()), key=lambda s: -s["total"])
+    return result

@@ -8,5 +8,6 @@ urlpatterns = [
     path("new/", views.report, name="report"),
     path("triage/", views.triage_queue, name="triage"),
     path("inbox/", views.inbox, name="inbox"),
+    path("statistics/", views.statistics, name="statistics"),
     path("<str:ref>/", views.detail, name="detail"),
 ]

@@ -89,6 +89,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
                  _("本部门待办"))
 
 
+@login_required
+def statistics(request: HttpRequest) -> HttpResponse:
+    if user_role(request.user) not in (Role.HQ, Role.LEADER, Role.DEPARTMENT):
+        raise PermissionDenied
+    return render(request, "problems/statistics.html", {"stats": services.statistics(request.user)})
+
+
 class MoveForm(forms.Form):
     to_state = forms.ChoiceField(choices=State.choices)
     version = forms.IntegerField()
