@@ -63,8 +63,15 @@ class Series:
     def index(self, day: dt.date) -> int:
         return (day - self.start).days
 
-    def window_sum(self, array: np.ndarray, day: dt.date, days: int) -> np.ndarray:
-        cumulative = np.cumsum(array, axis=1)
+    def cumulative(self, name: str) -> np.ndarray:
+        """Running totals of a series (``clusters`` or a field), computed once per series."""
+        cache = self.__dict__.setdefault("_cumulative", {})
+        if name not in cache:
+            cache[name] = np.cumsum(self.clusters if name == "clusters" else self.values[name], axis=1)
+        return cache[name]
+
+    def window_sum(self, name: str, day: dt.date, days: int) -> np.ndarray:
+        cumulative = self.cumulative(name)
         t = self.index(day)
         before = cumulative[:, t - days] if t - days >= 0 else 0
         return cumulative[:, t] - before
@@ -94,13 +101,12 @@ def load_series(county_ids: list[int], end: dt.date, begin: dt.date | None = Non
 
 def facts_on(series: Series, day: dt.date, window: int, recent: int) -> list[dict[str, Any]]:
     """The facts each county is graded on, for ``day``."""
-    confirmed, local = series.values["new_confirmed"], series.values["new_local"]
     t = series.index(day)
-    cumulative = confirmed[:, : t + 1].sum(axis=1)
-    new_w = series.window_sum(confirmed, day, window)
-    new_r = series.window_sum(confirmed, day, recent)
-    local_w = series.window_sum(local, day, window)
-    cluster_w = series.window_sum(series.clusters, day, window)
+    cumulative = series.cumulative("new_confirmed")[:, t]
+    new_w = series.window_sum("new_confirmed", day, window)
+    new_r = series.window_sum("new_confirmed", day, recent)
+    local_w = series.window_sum("new_local", day, window)
+    cluster_w = series.window_sum("clusters", day, window)
     return [{"cumulative": int(cumulative[i]), "new14": int(new_w[i]), "new3": int(new_r[i]),
              "local14": int(local_w[i]), "cluster14": bool(cluster_w[i] > 0)} for i in range(len(series.county_ids))]
 

@@ -41,10 +41,15 @@ def enterprises_in(user: Any, size_scope: str = "all") -> QuerySet[Any]:
     return queryset
 
 
+def _latest_report(day: dt.date) -> QuerySet[ResumptionReport]:
+    """Each enterprise's latest report on or before ``day``, as a correlated subquery (the carry-forward)."""
+    return ResumptionReport.objects.filter(enterprise=OuterRef("pk"), date__lte=day).order_by("-date")
+
+
 def reported(day: dt.date, by: str | None, user: Any = None, size_scope: str = "all") -> dict[str, dict[str, Any]]:
     """§4.1 per group: scope_total, resumed, rate, workers_on_duty, workers_normal, worker_return_rate.
     A report carries forward until a later one; no report means not resumed."""
-    latest = ResumptionReport.objects.filter(enterprise=OuterRef("pk"), date__lte=day).order_by("-date")
+    latest = _latest_report(day)
     queryset = enterprises_in(user, size_scope).annotate(
         report_resumed=Subquery(latest.values("resumed")[:1]),
         report_workers=Subquery(latest.values("workers_on_duty")[:1], output_field=IntegerField()),
@@ -147,7 +152,7 @@ def crosscheck(ctx: PowerContext, day: dt.date, user: Any = None) -> list[dict[s
     readings = engine.readings(ctx.con, None, start, day)
     accounts = engine.arrow_table(ctx.con, "accounts", ctx.accounts)
     base = engine.arrow_table(ctx.con, "baselines", ctx.baselines)
-    status = reported_status(day, [int(i) for i in ctx.enterprises["enterprise_id"].to_pylist()])
+    status = reported_status(day)
     reported_table = engine.arrow_table(ctx.con, "reported", pa.table({
         "enterprise_id": pa.array(list(status), pa.int64()), "resumed": pa.array(list(status.values()), pa.bool_())}))
     recent = pipeline.recent_ratios(readings, accounts, base, day, ctx.rules)
@@ -158,14 +163,13 @@ def crosscheck(ctx: PowerContext, day: dt.date, user: Any = None) -> list[dict[s
     return sorted(({**r, **details[r["enterprise_id"]]} for r in rows), key=lambda r: (r["kind"], r["county"], r["uscc"]))
 
 
-def reported_status(day: dt.date, enterprise_ids: list[int]) -> dict[int, bool]:
-    """Each enterprise's reported status carried forward to ``day`` (absent: never reported)."""
-    latest = ResumptionReport.objects.filter(enterprise_id__in=enterprise_ids, date__lte=day) \
-        .order_by("enterprise_id", "-date").values_list("enterprise_id", "resumed")
-    status: dict[int, bool] = {}
-    for enterprise_id, resumed in latest.iterator(chunk_size=10000):
-        status.setdefault(enterprise_id, resumed)
-    return status
+def reported_status(day: dt.date) -> dict[int, bool]:
+    """Each enterprise's reported status carried forward to ``day`` (absent: never reported); callers keep
+    the enterprises in their scope."""
+    rows = (registry.all_enterprises()
+            .annotate(report_resumed=Subquery(_latest_report(day).values("resumed")[:1]))
+            .filter(report_resumed__isnull=False).values_list("pk", "report_resumed"))
+    return dict(rows)
 
 
 def save_report(actor: Any, enterprise: Any, day: dt.date, resumed: bool, workers_on_duty: int,
@@ -202,7 +206,7 @@ def save_report(actor: Any, enterprise: Any, day: dt.date, resumed: bool, worker
 def not_resumed(day: dt.date, user: Any) -> QuerySet[Any]:
     """Enterprises in the user's scope whose carried-forward status on ``day`` is not resumed (or that
     never reported), for district operators to follow up."""
-    latest = ResumptionReport.objects.filter(enterprise=OuterRef("pk"), date__lte=day).order_by("-date")
+    latest = _latest_report(day)
     return (enterprises_in(user).annotate(report_resumed=Subquery(latest.values("resumed")[:1]),
                                           report_date=Subquery(latest.values("date")[:1]))
             .filter(Q(report_resumed=False) | Q(report_resumed__isnull=True))
