@@ -193,6 +193,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True  # serve straight from the app folders when collectstatic has not run
 MEDIA_ROOT = HOME / "media"
+# Problem attachments: outside the web root, served only through a scope-checked view.
+ATTACHMENTS_ROOT = Path(os.environ.get("ATTACHMENTS_DIR", HOME / "attachments"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads are streamed to a temporary file
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(512 * 1024 * 1024)))

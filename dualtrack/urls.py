@@ -24,6 +24,7 @@ urlpatterns = [
     path("imports/<str:name>/", views_imports.import_upload, name="import_upload"),
     path("imports/<str:name>/template.xlsx", views_imports.import_template, name="import_template"),
     path("audit/", core_views.audit_log, name="audit_log"),
+    path("notifications/", core_views.notification_list, name="notifications"),
     path("api/v1/", include("dualtrack.api_urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

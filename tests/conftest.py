@@ -49,6 +49,11 @@ def _isolated_power_store(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("POWER_STORE", str(tmp_path / "power-store"))
 
 
+@pytest.fixture(autouse=True)
+def _isolated_attachments(tmp_path: Any, settings: Any) -> None:
+    settings.ATTACHMENTS_ROOT = tmp_path / "attachments"
+
+
 @dataclass
 class City:
     city: Region

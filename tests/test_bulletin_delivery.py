@@ -17,7 +17,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from docx import Document
 
 from dualtrack.bulletins import services
-from dualtrack.bulletins.models import Channel, Job, JobStatus, Notification, StoredBulletin, Subscription
+from dualtrack.bulletins.models import Channel, Job, JobStatus, StoredBulletin, Subscription
+from dualtrack.core.models import Notification
 from dualtrack.resumption.models import ResumptionReport
 
 from .conftest import City

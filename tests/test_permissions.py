@@ -34,6 +34,8 @@ class ScopedAccessContract:
     def api_detail(self, obj: Any) -> str:
         raise NotImplementedError
 
+    api_marker_field: ClassVar[str] = "name"
+
     def marker(self, obj: Any) -> str:
         return str(obj.name)
 
@@ -78,7 +80,7 @@ class ScopedAccessContract:
         assert self.marker(obj) in listing.content.decode()
         detail = client.get(self.api_detail(obj), **auth)
         assert detail.status_code == 200
-        assert detail.json()["name"] == self.marker(obj)
+        assert detail.json()[self.api_marker_field] == self.marker(obj)
 
     # --- out of scope ---------------------------------------------------------------------
     def test_out_of_scope_is_404_and_unlisted(self, client: Any, city: City) -> None:
@@ -205,3 +207,36 @@ class TestDepartmentAccess(ReferenceAccess):
 
     def in_scope(self, city: City) -> Any:
         return city.department
+
+
+class TestProblemAccess(ScopedAccessContract):
+    """A district operator sees the problems of its county's enterprises, and no other."""
+
+    list_page = "problems:ledger"
+    api_list = "problem-list"
+    allowed_role = "district"
+    denied_role = "public"
+    api_marker_field = "ref"
+
+    def _problem(self, enterprise: Any, ref: str) -> Any:
+        from django.utils import timezone
+
+        from dualtrack.problems.models import Problem
+
+        return Problem.objects.get_or_create(ref=ref, defaults={"description": f"问题 {ref}", "enterprise": enterprise,
+                                                                "reported_at": timezone.now()})[0]
+
+    def in_scope(self, city: City) -> Any:
+        return self._problem(city.e_jiangbei, "WT2020-00001")
+
+    def out_of_scope(self, city: City) -> Any:
+        return self._problem(city.e_binhai, "WT2020-00002")
+
+    def marker(self, obj: Any) -> str:
+        return str(obj.ref)
+
+    def detail_page(self, obj: Any) -> str:
+        return reverse("problems:detail", args=[obj.ref])
+
+    def api_detail(self, obj: Any) -> str:
+        return reverse("problem-detail", args=[obj.ref])

@@ -37,6 +37,14 @@ class User(AbstractUser):
     assigned_enterprises = models.ManyToManyField(
         "registry.Enterprise", verbose_name=_("联系企业"), blank=True, related_name="liaison_officers"
     )
+    leader_level = models.PositiveSmallIntegerField(
+        _("调度层级"), null=True, blank=True,
+        help_text=_("市领导在问题分级调度中的层级:2 分管副市长,3 常务副市长,4 市政府常务会,5 市委常委会"),
+    )
+    supervised_departments = models.ManyToManyField(
+        "registry.Department", verbose_name=_("分管部门"), blank=True, related_name="supervising_leaders",
+        help_text=_("分管副市长分管的部门:这些部门的问题调度到第 2 级时送达本人"),
+    )
 
     class Meta:
         verbose_name = _("用户")

@@ -49,3 +49,46 @@ def rotate_api_token(user: Any) -> str:
     audit.record(user, AuditAction.UPDATE, user, object_repr=f"{user} API token",
                  detail={"api_token": "rotated"})
     return token.key
+
+
+def escalation_addressees(level: int, department_id: int | None) -> list[User]:
+    """Who a problem escalated to ``level`` is addressed to (分级调度): level 1 the department's users;
+    level 2 the vice-mayor(s) in charge of the department (else every level-2 leader); level 3 and up
+    the leaders kept at that level (常务副市长, the secretariats of the two meetings)."""
+    active = User.objects.filter(is_active=True)
+    if level <= 0:
+        return []
+    if level == 1:
+        return list(active.filter(role="department", department_id=department_id)) if department_id else []
+    leaders = active.filter(role="leader", leader_level=level)
+    if level == 2 and department_id:
+        in_charge = list(leaders.filter(supervised_departments=department_id))
+        if in_charge:
+            return in_charge
+    return list(leaders)
+
+
+def liaison_officers() -> Any:
+    return User.objects.filter(role="liaison", is_active=True)
+
+
+def user_by_username(username: str) -> User | None:
+    return User.objects.filter(username=username).first()
+
+
+def assign_enterprises(actor: Any, officer: User, enterprise_ids: list[int]) -> int:
+    """Put enterprises in a liaison officer's care (by hand or by file), audited; returns how many were new."""
+    if officer.role != "liaison":
+        raise ValueError(f"{officer.username} 不是驻企服务员")
+    existing = set(officer.assigned_enterprises.filter(pk__in=enterprise_ids).values_list("pk", flat=True))
+    new = [pk for pk in enterprise_ids if pk not in existing]
+    if new:
+        officer.assigned_enterprises.add(*new)
+        audit.record(actor, AuditAction.UPDATE, officer, before={"assigned_enterprises_added": []},
+                     after={"assigned_enterprises_added": sorted(new)})
+    return len(new)
+
+
+def departments_with_level2_leader() -> set[int]:
+    return set(User.objects.filter(is_active=True, role="leader", leader_level=2).values_list(
+        "supervised_departments", flat=True).exclude(supervised_departments=None))

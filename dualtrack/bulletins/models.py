@@ -111,19 +111,3 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.key} {self.status}"
-
-
-class Notification(models.Model):
-    """An in-application notice for a user."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    title = models.CharField(_("标题"), max_length=200)
-    link = models.CharField(_("链接"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
-    read = models.BooleanField(_("已读"), default=False)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.title

@@ -17,13 +17,13 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from dualtrack.core import audit
+from dualtrack.core import audit, notifications
 from dualtrack.core.choices import AuditAction
 from dualtrack.core.scoping import is_hq
 
 from . import content, render
 from .content import Section, Table, md, register_section  # the extension points other apps use
-from .models import BulletinStatus, Channel, Job, JobStatus, Notification, StoredBulletin, Subscription
+from .models import BulletinStatus, Channel, Job, JobStatus, StoredBulletin, Subscription
 
 __all__ = ["Section", "Table", "md", "register_section"]
 logger = logging.getLogger(__name__)
@@ -111,7 +111,7 @@ def _deliver(payload: dict[str, Any]) -> None:
     link = f"/bulletins/stored/{stored.date.isoformat()}/"
     if subscription.channel == Channel.IN_APP:
         if subscription.user is not None:
-            Notification.objects.create(user=subscription.user, title=title, link=link)
+            notifications.notify([subscription.user], title, link)
     elif subscription.channel == Channel.EMAIL:
         send_mail(title, f"{summary}\n\n{link}", None, [subscription.target])
     elif subscription.channel == Channel.DINGTALK:

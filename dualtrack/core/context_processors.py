@@ -22,4 +22,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             continue
         items.append({"label": item.label, "url": url, "active": request.path.startswith(url) and url != "/"
                       or request.path == url})
-    return {"nav_items": items}
+    from .notifications import unread_count
+
+    return {"nav_items": items, "unread_notifications": unread_count(user)}

@@ -104,3 +104,22 @@ class AuditLog(models.Model):
     @classmethod
     def scope_q(cls, user: Any, action: str) -> Any:
         return ALL if user_role(user) == Role.HQ and action == "view" else NOTHING
+
+
+class Notification(models.Model):
+    """An in-application notice for one user (站内通知): a new bulletin, a problem escalated to them."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("标题"), max_length=200)
+    link = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read = models.BooleanField(_("已读"), default=False)
+
+    class Meta:
+        verbose_name = _("站内通知")
+        verbose_name_plural = _("站内通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read"], name="notification_user_unread")]
+
+    def __str__(self) -> str:
+        return self.title

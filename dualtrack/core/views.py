@@ -84,3 +84,22 @@ def error_500(request: HttpRequest) -> HttpResponse:
 
 def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "400.html", status=400)
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The user's own notices; POST marks one (``id``) or all of them read."""
+    from django.shortcuts import redirect
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from . import notifications
+
+    if request.method == "POST":
+        raw = request.POST.get("id")
+        notifications.mark_read(request.user, int(raw) if raw and raw.isdigit() else None)
+        target = request.POST.get("next", "")
+        if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            return redirect(target)
+        return redirect("notifications")
+    return render(request, "core/notifications.html",
+                  {"page": paginate(request, notifications.for_user(request.user))})

@@ -22,6 +22,7 @@ from dualtrack.core.actors import SystemActor
 from dualtrack.core.imports import get_dataset, run_import
 from dualtrack.epidemic import services as epidemic
 from dualtrack.power.store import import_power
+from dualtrack.problems import services as problems
 from dualtrack.registry import services as registry
 from dualtrack.registry.models import Department, Enterprise, KeyList, Park, Region
 
@@ -44,10 +45,11 @@ HEADERS: dict[str, list[tuple[str, str]]] = {
     "clusters": CLUSTER_HEADERS,
 }
 
-DEMO_USERS = [
+DEMO_USERS: list[tuple[str, str, str, dict[str, Any]]] = [
     # username, role, full name, scope
     ("hq", "hq", "市指挥部 王建国", {}),
-    ("leader", "leader", "市领导 李明", {}),
+    ("leader", "leader", "分管副市长 李明", {"leader_level": 2, "supervises": ["JXJ", "RSJ", "JTJ", "SCJG", "FGW"]}),
+    ("changwu", "leader", "常务副市长 刘洋", {"leader_level": 3}),
     ("jiangbei", "district", "江北区 张丽(区县操作员)", {"county": "339102"}),
     ("binhai", "district", "滨海区 陈刚(区县操作员)", {"county": "339106"}),
     ("gaoxin", "district", "高新区 周敏(园区操作员)", {"park": "GXQ"}),
@@ -145,6 +147,15 @@ def ensure_users() -> list[tuple[str, str, str]]:
             before = audit.m2m_snapshot(user)
             user.assigned_enterprises.set(list(jiangbei_key[:30]))
             audit.record_m2m_change(ACTOR, user, before)
+        if "leader_level" in scope_codes and user.leader_level != scope_codes["leader_level"]:
+            before = audit.snapshot(user)
+            user.leader_level = scope_codes["leader_level"]
+            user.save(update_fields=["leader_level"])
+            audit.record_change(ACTOR, user, before)
+        if scope_codes.get("supervises"):
+            before = audit.m2m_snapshot(user)
+            user.supervised_departments.set(list(Department.objects.filter(code__in=scope_codes["supervises"])))
+            audit.record_m2m_change(ACTOR, user, before)
         known[username] = password
         where = user.county or user.park or user.department or user.enterprise
         logins.append((username, password, f"{user.get_role_display()}{f'({where})' if where else ''}"))
@@ -155,7 +166,8 @@ def ensure_users() -> list[tuple[str, str, str]]:
     return logins
 
 
-def load_demo(seed: int = 2020, enterprises: int = 20000, log: Any = print) -> list[tuple[str, str, str]]:
+def load_demo(seed: int = 2020, enterprises: int = 20000, log: Any = print,
+              power: bool = True) -> list[tuple[str, str, str]]:
     city = DemoCity(seed=seed, enterprise_count=enterprises)
     folder = Path(settings.HOME) / "demo" / f"seed-{seed}"
     log(f"demo city 宁江市 (seed {seed}): writing import files to {folder}")
@@ -163,12 +175,14 @@ def load_demo(seed: int = 2020, enterprises: int = 20000, log: Any = print) -> l
     for name in ("regions", "parks", "departments", "enterprises", "cases", "clusters"):
         import_file(name, files[name], log)
     finish_registry(city)
-    load_power(city, folder, log)
+    if power:
+        load_power(city, folder, log)
     write_csv(folder / "problems.csv", demo_problems.ledger_rows(
         [r for r in city.enterprise_rows() if r["key"] == "是" or r["size_class"] in ("规上工业", "限上服务业")],
         city.seed), demo_problems.HEADERS)
     import_file("problems", folder / "problems.csv", log)
     logins = ensure_users()
+    load_liaisons(city, folder, log)
     publish_demo_levels()
     return logins
 
@@ -193,3 +207,23 @@ def publish_demo_levels() -> None:
     if county is not None:
         epidemic.publish_level(ACTOR, county, dt.date(2020, 2, 24), "orange",
                                "与丰和市聚集性疫情存在关联人员流动,暂维持较高风险管控")
+
+
+def load_liaisons(city: DemoCity, folder: Path, log: Any) -> None:
+    """Demo liaison officers (no login), their enterprises through the ``liaisons`` dataset, visits by the
+    login ``liaison``, and the escalations the worker would have made over the demo period."""
+    for number in range(1, demo_problems.OFFICERS + 1):
+        if not User.objects.filter(username=f"liaison{number:02d}").exists():
+            accounts.create_user(ACTOR, username=f"liaison{number:02d}", password=None, role="liaison",
+                                 full_name=f"驻企服务员 {number:02d}")
+    key_usccs = [r["uscc"] for r in city.enterprise_rows() if r["key"] == "是"]
+    write_csv(folder / "liaisons.csv", demo_problems.liaison_rows(key_usccs, city.seed),
+              [("username", "服务员账号"), ("uscc", "统一社会信用代码")])
+    import_file("liaisons", folder / "liaisons.csv", log)
+    officer = User.objects.get(username="liaison")
+    if not problems.visits_exist(officer):
+        mine = sorted(officer.assigned_enterprises.values_list("pk", flat=True))
+        count = problems.add_demo_visits(officer, demo_problems.visits(mine, city.seed))
+        log(f"  visits: {count}")
+    escalated = problems.replay_escalation(dt.date(2020, 2, 3), dt.date(2020, 4, 30))
+    log(f"  escalations over the demo period: {escalated}")

@@ -71,3 +71,34 @@ def ledger_rows(enterprises: list[dict[str, Any]], seed: int, count: int = 2000)
 HEADERS = [("ref", "编号"), ("reported_at", "提出日期"), ("uscc", "统一社会信用代码"), ("project_code", "项目代码"),
            ("category", "类别"), ("complexity", "复杂程度"), ("description", "描述"), ("department", "责任部门"),
            ("assigned_at", "交办时间"), ("state", "状态"), ("resolved_at", "办结时间")]
+
+
+VISIT_NOTES = ["了解复工复产进度,员工到岗率{n}%", "宣传稳岗返还、社保减免政策", "协助对接口罩供应,已解决",
+               "检查防疫措施落实情况,测温、消毒到位", "收集用工需求{n}人,已报人社局", "了解原材料库存,可维持{n}天",
+               "走访企业负责人,反映订单恢复情况良好", "协调物流车辆通行证,已办理"]
+OFFICERS = 12  # demo liaison officers besides the login ``liaison``
+
+
+def liaison_rows(key_usccs: list[str], seed: int) -> list[dict[str, str]]:
+    """The officers' enterprises as a ``liaisons`` file: nearly all key enterprises, a few left uncovered so
+    that the coverage report has something to show."""
+    rng = np.random.default_rng(seed + 707)
+    rows = []
+    for i, uscc in enumerate(sorted(key_usccs)):
+        if rng.random() < 0.04:
+            continue  # not yet covered
+        rows.append({"username": f"liaison{i % OFFICERS + 1:02d}", "uscc": uscc})
+    return rows
+
+
+def visits(enterprise_ids: list[int], seed: int) -> list[tuple[int, dt.date, str]]:
+    """Visits by the demo officer ``liaison`` to the enterprises in their care, a few a week."""
+    rng = np.random.default_rng(seed + 808)
+    out = []
+    day = START
+    while day <= END and enterprise_ids:
+        for _ in range(int(rng.integers(1, 4))):
+            note = VISIT_NOTES[int(rng.integers(len(VISIT_NOTES)))].format(n=int(rng.integers(30, 100)))
+            out.append((enterprise_ids[int(rng.integers(len(enterprise_ids)))], day, note))
+        day += dt.timedelta(days=int(rng.integers(1, 3)))
+    return out

@@ -25,11 +25,12 @@ class ProblemSerializer(serializers.ModelSerializer):
     category = serializers.CharField(source="category.name", allow_null=True, read_only=True)
     department = serializers.CharField(source="department.code", allow_null=True, read_only=True)
     enterprise = serializers.CharField(source="enterprise.uscc", allow_null=True, read_only=True)
+    duplicate_of = serializers.CharField(source="duplicate_of.ref", allow_null=True, read_only=True)
 
     class Meta:
         model = Problem
         fields = ["ref", "state", "description", "category", "complexity", "department", "enterprise", "reported_at",
-                  "assigned_at", "due_at", "escalation_level", "answer", "version"]
+                  "assigned_at", "due_at", "escalation_level", "recurring", "duplicate_of", "answer", "version"]
 
 
 class CreateSerializer(serializers.Serializer):
@@ -48,7 +49,7 @@ class MoveSerializer(serializers.Serializer):
 
 
 class ProblemViewSet(ScopedReadOnlyViewSet):
-    queryset = Problem.objects.select_related("category", "department", "enterprise")
+    queryset = Problem.objects.select_related("category", "department", "enterprise", "duplicate_of")
     serializer_class = ProblemSerializer
     lookup_field = "ref"
     filterset_class = ProblemFilterSet

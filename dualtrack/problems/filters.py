@@ -16,10 +16,14 @@ class ProblemFilterSet(django_filters.FilterSet):
     category = django_filters.ModelChoiceFilter(label=_("类别"), queryset=Category.objects.all(), empty_label=_("全部"))
     complexity = django_filters.ChoiceFilter(label=_("复杂程度"), choices=Complexity.choices, empty_label=_("全部"))
     overdue = django_filters.BooleanFilter(label=_("逾期"), method="filter_overdue")
+    deadline = django_filters.ChoiceFilter(label=_("时限"), method="filter_deadline", empty_label=_("全部"),
+                                           choices=[("due_soon", _("临期")), ("overdue", _("逾期"))])
+    recurring = django_filters.BooleanFilter(label=_("反复出现"))
+    escalated = django_filters.BooleanFilter(label=_("已调度"), method="filter_escalated")
 
     class Meta:
         model = Problem
-        fields = ["q", "state", "category", "complexity", "overdue"]
+        fields = ["q", "state", "category", "complexity", "overdue", "deadline", "recurring", "escalated"]
 
     def search(self, queryset: QuerySet[Problem], name: str, value: str) -> QuerySet[Problem]:
         value = value.strip()
@@ -37,3 +41,14 @@ class ProblemFilterSet(django_filters.FilterSet):
             return queryset
         overdue = Q(state__in=OPEN_STATES, due_at__lt=timezone.now())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def filter_deadline(self, queryset: QuerySet[Problem], name: str, value: str) -> QuerySet[Problem]:
+        from .services import deadline_flags
+
+        flags = deadline_flags()
+        return queryset.filter(flags[value]) if value in flags else queryset
+
+    def filter_escalated(self, queryset: QuerySet[Problem], name: str, value: bool | None) -> QuerySet[Problem]:
+        if value is None:
+            return queryset
+        return queryset.filter(escalation_level__gt=0) if value else queryset.filter(escalation_level=0)

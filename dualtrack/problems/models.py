@@ -70,6 +70,8 @@ class Problem(ScopedModel):
     answer = models.TextField(_("办理答复"), blank=True)
     duplicate_of = models.ForeignKey("self", verbose_name=_("重复问题"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="duplicates")
+    recurring = models.BooleanField(_("反复出现"), default=False, db_index=True,
+                                    help_text=_("同一企业或项目 30 天内同类问题出现 3 次,需查找根源"))
     version = models.PositiveIntegerField(_("版本"), default=0)
 
     class Meta:
@@ -103,3 +105,63 @@ class ProblemEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.problem_id} {self.from_state}→{self.to_state}"
+
+
+class Attachment(models.Model):
+    """A photo or PDF attached to a problem (附件). The file lives outside the web root and is served only
+    through the problem's page, to users who may see the problem."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="attachments")
+    name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=50)
+    size = models.PositiveIntegerField(_("大小"))
+    sha256 = models.CharField(max_length=64)
+    stored_name = models.CharField(max_length=100, unique=True)
+    uploaded_at = models.DateTimeField(_("上传时间"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def visit_scope(user: Any, action: str) -> Any:
+    role = user_role(user)
+    if role == Role.HQ:
+        return ALL
+    if role == Role.LEADER:
+        return ALL if action == Action.VIEW else NOTHING
+    if role == Role.DISTRICT and user.county_id:
+        return Q(enterprise__county_id=user.county_id) if action == Action.VIEW else NOTHING
+    if role == Role.LIAISON:
+        return Q(officer_id=user.pk)
+    return NOTHING
+
+
+class Visit(ScopedModel):
+    """A liaison officer's visit to an enterprise or project (走访记录)."""
+
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("驻企服务员"), on_delete=models.PROTECT,
+                                related_name="visits")
+    enterprise = models.ForeignKey("registry.Enterprise", verbose_name=_("企业"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="visits")
+    project_code = models.CharField(_("项目代码"), max_length=30, blank=True)
+    visited_on = models.DateField(_("走访日期"))
+    notes = models.TextField(_("走访情况"))
+    created_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("走访记录")
+        verbose_name_plural = _("走访记录")
+        ordering = ["-visited_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.visited_on} {self.enterprise or self.project_code}"
+
+    @classmethod
+    def scope_q(cls, user: Any, action: str) -> Any:
+        return visit_scope(user, action)

@@ -9,13 +9,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from dualtrack.core import audit, calendar
+from dualtrack.accounts import services as accounts
+from dualtrack.core import audit, calendar, notifications
 from dualtrack.core import rules as rule_sets
 from dualtrack.core.choices import Action, AuditAction
 from dualtrack.core.scoping import ensure_in_scope, user_role
 
 from .choices import OPEN_STATES, TRANSITIONS, State
-from .models import Problem, ProblemEvent
+from .models import Attachment, Problem, ProblemEvent, Visit
 from .rules import RULES_KEY
 
 
@@ -96,6 +97,13 @@ def move(problem_id: int, expected_version: int, to_state: str, actor: Any, comm
     problem.save()
     _event(problem, actor, from_state, to_state, comment, at=now)
     audit.record_change(actor, problem, before)
+    if to_state == State.TRIAGED:
+        flag_recurrence(problem)
+    if to_state == State.ASSIGNED:
+        local_due = problem.due_at.astimezone(calendar.SHANGHAI) if problem.due_at else None
+        notifications.notify(accounts.escalation_addressees(1, problem.department_id),
+                             f"新交办问题 {problem.ref},限 {local_due:%m月%d日} 前办结" if local_due else
+                             f"新交办问题 {problem.ref}", f"/problems/{problem.ref}/")
     ensure_in_scope(problem, actor, Action.VIEW)
     return problem
 
@@ -124,6 +132,7 @@ def escalate_due(now: dt.datetime | None = None) -> int:
                    level=level + 1, at=now)
             audit.record(None, AuditAction.UPDATE, locked, before={"escalation_level": level},
                          after={"escalation_level": level + 1, "next_action_at": deadline.due_at})
+            _notify_escalation(locked, definition["levels"][level + 1], deadline.due_at)
             escalated += 1
     return escalated
 
@@ -171,3 +180,291 @@ def statistics(user: Any) -> dict[str, list[dict[str, Any]]]:
                                 "mean_days": round(s["days"] / s["resolved"], 2) if s["resolved"] else None}
                                for s in table.values()), key=lambda s: -s["total"])
     return result
+
+
+def _notify_escalation(problem: Problem, level_name: str, due_at: dt.datetime) -> None:
+    local = due_at.astimezone(calendar.SHANGHAI)
+    title = f"问题 {problem.ref} 逾期未办结,已调度至{level_name},请于 {local:%m月%d日} 前督办"
+    link = f"/problems/{problem.ref}/"
+    notifications.notify(accounts.escalation_addressees(problem.escalation_level, problem.department_id), title, link)
+
+
+def deadline_flags(now: dt.datetime | None = None) -> dict[str, Any]:
+    """The Q objects for the due-soon (临期) and overdue (逾期) states of open problems, as of ``now``."""
+    from django.db.models import Q
+
+    now = now or timezone.now()
+    hours = rule_sets.current(RULES_KEY).definition.get("due_soon_hours", 24)
+    return {
+        "overdue": Q(state__in=OPEN_STATES, due_at__lt=now),
+        "due_soon": Q(state__in=OPEN_STATES, due_at__gte=now, due_at__lte=now + dt.timedelta(hours=hours)),
+    }
+
+
+def deadline_status(problem: Problem, now: dt.datetime | None = None) -> str | None:
+    """``"overdue"``, ``"due_soon"`` or None for one problem (the same rule as :func:`deadline_flags`)."""
+    now = now or timezone.now()
+    if problem.state not in OPEN_STATES or problem.due_at is None:
+        return None
+    if problem.due_at < now:
+        return "overdue"
+    hours = rule_sets.current(RULES_KEY).definition.get("due_soon_hours", 24)
+    return "due_soon" if problem.due_at <= now + dt.timedelta(hours=hours) else None
+
+
+def flag_recurrence(problem: Problem) -> int:
+    """反复出现: the same category for the same enterprise or project ``count`` times within ``days`` days
+    (rule set) flags every problem of that run for a root-cause review. Returns how many are flagged."""
+    if problem.category_id is None or not (problem.enterprise_id or problem.project_code):
+        return 0
+    rule = rule_sets.current(RULES_KEY).definition.get("recurrence", {"count": 3, "days": 30})
+    window = dt.timedelta(days=rule["days"])
+    same = Problem.objects.filter(category_id=problem.category_id, duplicate_of__isnull=True,
+                                  reported_at__gt=problem.reported_at - window,
+                                  reported_at__lt=problem.reported_at + window)
+    same = same.filter(enterprise_id=problem.enterprise_id) if problem.enterprise_id else same.filter(
+        project_code=problem.project_code)
+    times = sorted(same.values_list("pk", "reported_at"), key=lambda row: row[1])
+    flagged: set[int] = set()
+    for i in range(len(times)):  # every run of `count` problems that fits in the window
+        j = i + rule["count"] - 1
+        if j < len(times) and times[j][1] - times[i][1] < window:
+            flagged.update(pk for pk, _at in times[i:j + 1])
+    if flagged:
+        Problem.objects.filter(pk__in=flagged, recurring=False).update(recurring=True)
+    return len(flagged)
+
+
+def refresh_recurrence() -> int:
+    """Recompute every recurrence flag (after an import): one ordered pass over (enterprise or project,
+    category, time), no query per problem."""
+    rule = rule_sets.current(RULES_KEY).definition.get("recurrence", {"count": 3, "days": 30})
+    window = dt.timedelta(days=rule["days"])
+    rows = Problem.objects.filter(category__isnull=False, duplicate_of__isnull=True).exclude(
+        enterprise__isnull=True, project_code="").values_list("pk", "enterprise_id", "project_code", "category_id",
+                                                              "reported_at")
+    runs: dict[tuple[Any, ...], list[tuple[dt.datetime, int]]] = {}
+    for pk, enterprise_id, project_code, category_id, reported_at in rows:
+        runs.setdefault((enterprise_id or project_code, category_id), []).append((reported_at, pk))
+    flagged: set[int] = set()
+    for times in runs.values():
+        times.sort()
+        for i in range(len(times) - rule["count"] + 1):
+            j = i + rule["count"] - 1
+            if times[j][0] - times[i][0] < window:
+                flagged.update(pk for _at, pk in times[i:j + 1])
+    Problem.objects.exclude(pk__in=flagged).filter(recurring=True).update(recurring=False)
+    Problem.objects.filter(pk__in=flagged, recurring=False).update(recurring=True)
+    return len(flagged)
+
+
+@transaction.atomic
+def merge(problem_id: int, into_ref: str, actor: Any, comment: str = "") -> Problem:
+    """Merge a duplicate into an earlier problem (梳理时合并重复问题): the duplicate is closed with a link to the
+    one that is followed; its history says so, and so does the other's."""
+    if user_role(actor) != "hq":
+        raise PermissionDenied
+    problem = Problem.objects.restrict(actor, Action.VIEW).select_for_update().filter(pk=problem_id).first()
+    target = Problem.objects.restrict(actor, Action.VIEW).select_for_update().filter(ref=into_ref.strip()).first()
+    if problem is None:
+        raise Problem.DoesNotExist
+    if target is None:
+        raise ValidationError({"into": f"找不到编号为“{into_ref}”的问题"})
+    if target.pk == problem.pk or target.duplicate_of_id:
+        raise ValidationError({"into": "不能合并到自身或已合并的问题"})
+    if problem.state not in (State.REPORTED, State.RETURNED, State.TRIAGED):
+        raise ValidationError({"state": "只有待梳理的问题可以合并"})
+    before = audit.snapshot(problem)
+    now = timezone.now()
+    from_state = problem.state
+    problem.duplicate_of, problem.state, problem.closed_at = target, State.CLOSED, now
+    problem.next_action_at, problem.version = None, problem.version + 1
+    problem.save()
+    Problem.objects.filter(duplicates=problem).update(duplicate_of=target)  # earlier merges follow along
+    _event(problem, actor, from_state, State.CLOSED, f"与 {target.ref} 重复,合并。{comment}".strip(), at=now)
+    _event(target, actor, target.state, target.state, f"合并重复问题 {problem.ref}", at=now)
+    audit.record_change(actor, problem, before)
+    return problem
+
+
+# Attachments: photos and PDFs, checked by their content, kept outside the web root.
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+_SIGNATURES = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"), (b"%PDF-", "application/pdf"))
+
+
+def attachment_dir() -> Any:
+    from pathlib import Path
+
+    from django.conf import settings
+
+    path = Path(settings.ATTACHMENTS_ROOT)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def sniff(head: bytes) -> str | None:
+    return next((kind for magic, kind in _SIGNATURES if head.startswith(magic)), None)
+
+
+def _check_content(data: bytes, content_type: str) -> None:
+    import io
+
+    if content_type.startswith("image/"):
+        from PIL import Image, UnidentifiedImageError
+
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                image.verify()
+        except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+            raise ValidationError({"file": "图片文件已损坏或不是图片"}) from exc
+    elif b"%%EOF" not in data[-2048:]:
+        raise ValidationError({"file": "PDF 文件不完整"})
+
+
+@transaction.atomic
+def attach(problem: Problem, upload: Any, actor: Any) -> Attachment:
+    """Keep a photo (JPEG/PNG) or PDF with a problem. The type is decided by the file's content, not its name
+    or the browser's word; anything else, or more than 10 MB, is refused with the reason."""
+    import hashlib
+    import secrets
+
+    if problem.state == State.CLOSED:
+        raise ValidationError({"file": "已销号的问题不能再添加附件"})
+    size = getattr(upload, "size", None) or 0
+    if size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError({"file": f"文件过大({size / 1048576:.1f} MB),上限 10 MB"})
+    data = upload.read(ATTACHMENT_MAX_BYTES + 1)
+    if len(data) > ATTACHMENT_MAX_BYTES:
+        raise ValidationError({"file": "文件过大,上限 10 MB"})
+    content_type = sniff(data[:16])
+    if content_type is None:
+        raise ValidationError({"file": "只接受照片(JPG、PNG)和 PDF 文件"})
+    _check_content(data, content_type)
+    stored_name = secrets.token_hex(16)
+    (attachment_dir() / stored_name).write_bytes(data)
+    name = (getattr(upload, "name", "") or "attachment").replace("/", "_").replace("\\", "_")[-200:]
+    attachment = Attachment.objects.create(problem=problem, name=name, content_type=content_type, size=len(data),
+                                           sha256=hashlib.sha256(data).hexdigest(), stored_name=stored_name,
+                                           uploaded_at=timezone.now(), uploaded_by=actor)
+    audit.record_change(actor, attachment, None)
+    return attachment
+
+
+def attachment_path(attachment: Attachment) -> Any:
+    return attachment_dir() / attachment.stored_name
+
+
+# Liaison officers (驻企服务员): visits and coverage.
+
+@transaction.atomic
+def log_visit(actor: Any, visited_on: dt.date, notes: str, enterprise: Any = None, project_code: str = "") -> Visit:
+    """A liaison officer logs a visit (走访记录) to one of the enterprises in their care."""
+    if user_role(actor) != "liaison":
+        raise PermissionDenied
+    if not notes.strip():
+        raise ValidationError({"notes": "请填写走访情况"})
+    if enterprise is None and not project_code:
+        raise ValidationError({"enterprise": "请选择走访的企业或项目"})
+    if visited_on > timezone.now().astimezone(calendar.SHANGHAI).date():
+        raise ValidationError({"visited_on": "走访日期不能晚于今天"})
+    visit = Visit.objects.create(officer=actor, enterprise=enterprise, project_code=project_code,
+                                 visited_on=visited_on, notes=notes.strip())
+    audit.record_change(actor, visit, None)
+    return visit
+
+
+def coverage(user: Any) -> dict[str, Any]:
+    """全覆盖: key enterprises in the user's scope without a liaison officer, per county, with the list."""
+    from django.db.models import Count, Q
+
+    from dualtrack.registry import services as registry
+
+    keys = registry.enterprises_for(user).filter(is_key=True)
+    per_county = list(keys.values("county__code", "county__name").annotate(
+        total=Count("pk", distinct=True),
+        covered=Count("pk", filter=Q(liaison_officers__isnull=False), distinct=True)).order_by("county__code"))
+    for row in per_county:
+        row["uncovered"] = row["total"] - row["covered"]
+        row["rate"] = round(row["covered"] / row["total"], 4) if row["total"] else None
+    uncovered = keys.filter(liaison_officers__isnull=True).select_related("county").order_by("county__code", "name")
+    total = sum(r["total"] for r in per_county)
+    covered = sum(r["covered"] for r in per_county)
+    return {"counties": per_county, "uncovered": uncovered, "total": total, "covered": covered,
+            "rate": round(covered / total, 4) if total else None}
+
+
+def today() -> dt.date:
+    return timezone.now().astimezone(calendar.SHANGHAI).date()
+
+
+def escalation_levels() -> list[str]:
+    return list(rule_sets.current(RULES_KEY).definition["levels"])
+
+
+def escalated_for(user: Any) -> Any:
+    """The open problems escalated to ``user`` (the same addressing as the notifications): HQ sees them all;
+    a leader those at their level (a vice-mayor in charge, level 2, those of their departments, or all of
+    level 2 for a department nobody is in charge of)."""
+    from django.db.models import Q
+
+    escalated = Problem.objects.restrict(user).filter(state__in=OPEN_STATES, escalation_level__gt=0)
+    role = user_role(user)
+    if role == "hq":
+        return escalated.order_by("-escalation_level", "next_action_at")
+    level = getattr(user, "leader_level", None)
+    if role != "leader" or not level:
+        return escalated.none()
+    mine = escalated.filter(escalation_level=level)
+    if level == 2:
+        supervised = list(user.supervised_departments.values_list("pk", flat=True))
+        mine = mine.filter(Q(department_id__in=supervised)
+                           | ~Q(department_id__in=accounts.departments_with_level2_leader()))
+    return mine.order_by("next_action_at")
+
+
+def officers() -> Any:
+    return accounts.liaison_officers().order_by("username")
+
+
+def assign_liaison(actor: Any, username: str, usccs: list[str]) -> int:
+    """HQ puts enterprises (by credit code) in a liaison officer's care."""
+    from dualtrack.registry import services as registry
+
+    if user_role(actor) != "hq":
+        raise PermissionDenied
+    officer = accounts.user_by_username(username.strip())
+    if officer is None or officer.role != "liaison":
+        raise ValidationError({"username": f"“{username}”不是驻企服务员账号"})
+    if not usccs:
+        raise ValidationError({"uscc": "请填写企业统一社会信用代码"})
+    found = dict(registry.all_enterprises().filter(uscc__in=usccs).values_list("uscc", "pk"))
+    missing = [code for code in usccs if code not in found]
+    if missing:
+        raise ValidationError({"uscc": "企业不存在:" + "、".join(missing[:10])})
+    with transaction.atomic():
+        return accounts.assign_enterprises(actor, officer, list(found.values()))
+
+
+def visits_exist(officer: Any) -> bool:
+    return Visit.objects.filter(officer=officer).exists()
+
+
+def add_demo_visits(officer: Any, visits: list[tuple[int, dt.date, str]]) -> int:
+    """The demo's visit log, through :func:`log_visit` (validated and audited like a real one)."""
+    from dualtrack.registry import services as registry
+
+    enterprises = registry.all_enterprises().in_bulk({pk for pk, _day, _notes in visits})
+    for pk, day, notes in visits:
+        log_visit(officer, day, notes, enterprise=enterprises[pk])
+    return len(visits)
+
+
+def replay_escalation(start: dt.date, end: dt.date) -> int:
+    """Run the escalation step as the worker would have at 08:00 on every day from ``start`` to ``end`` (for
+    the demo, or to catch up after the worker was stopped). Idempotent like the worker."""
+    total = 0
+    day = start
+    while day <= end:
+        total += escalate_due(dt.datetime.combine(day, dt.time(8, 0), tzinfo=calendar.SHANGHAI))
+        day += dt.timedelta(days=1)
+    return total

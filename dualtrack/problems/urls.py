@@ -9,5 +9,9 @@ urlpatterns = [
     path("triage/", views.triage_queue, name="triage"),
     path("inbox/", views.inbox, name="inbox"),
     path("statistics/", views.statistics, name="statistics"),
+    path("escalated/", views.escalated, name="escalated"),
+    path("visits/", views.visits, name="visits"),
+    path("coverage/", views.coverage, name="coverage"),
     path("<str:ref>/", views.detail, name="detail"),
+    path("<str:ref>/attachments/<int:pk>/", views.attachment, name="attachment"),
 ]

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from dualtrack.core.scoping import get_scoped_or_404, user_role
 from dualtrack.core.views import paginate, query_without_page
 from dualtrack.registry import services as registry
 
-from . import services
+from . import services, suggest
 from .choices import TRANSITIONS, Complexity, State
 from .filters import ProblemFilterSet
 from .models import Category, Problem
@@ -32,6 +33,8 @@ class ReportForm(forms.Form):
     description = forms.CharField(label=gettext_lazy("遇到的困难和问题"), widget=forms.Textarea(attrs={"rows": 5}))
     enterprise = forms.CharField(label=gettext_lazy("企业统一社会信用代码"), required=False,
                                  help_text=gettext_lazy("驻企服务员代企业反映时填写"))
+    file = forms.FileField(label=gettext_lazy("照片或 PDF(可选)"), required=False,
+                           widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}))
 
 
 @login_required
@@ -39,19 +42,30 @@ def report(request: HttpRequest) -> HttpResponse:
     role = user_role(request.user)
     if role not in (Role.ENTERPRISE, Role.LIAISON, Role.HQ):
         raise PermissionDenied
-    form = ReportForm(request.POST or None)
+    form = ReportForm(request.POST or None, request.FILES or None)
+    if role == Role.ENTERPRISE:
+        del form.fields["enterprise"]
     if request.method == "POST" and form.is_valid():
         enterprise = None
         if role == Role.ENTERPRISE:
             enterprise = registry.enterprises_for(request.user).filter(pk=request.user.enterprise_id).first()  # type: ignore[union-attr,misc]
-        elif form.cleaned_data["enterprise"]:
+        elif form.cleaned_data.get("enterprise"):
             enterprise = registry.enterprises_for(request.user).filter(uscc=form.cleaned_data["enterprise"].strip()).first()
             if enterprise is None:
                 form.add_error("enterprise", _("企业不存在或不在您的联系范围内"))
         if not form.errors:
-            problem = services.report(request.user, form.cleaned_data["description"], enterprise=enterprise)
-            messages.success(request, _("已提交,编号 %(ref)s") % {"ref": problem.ref})
-            return redirect("problems:detail", ref=problem.ref)
+            try:
+                with transaction.atomic():
+                    problem = services.report(request.user, form.cleaned_data["description"], enterprise=enterprise)
+                    if form.cleaned_data["file"]:
+                        services.attach(problem, form.cleaned_data["file"], request.user)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                messages.success(request, _("已提交,编号 %(ref)s") % {"ref": problem.ref})
+                return redirect("problems:detail", ref=problem.ref)
     return render(request, "problems/report.html", {"form": form})
 
 
@@ -106,35 +120,154 @@ class MoveForm(forms.Form):
     complexity = forms.ChoiceField(choices=[("", "—"), *Complexity.choices], required=False)
 
 
+def _messages_from(request: HttpRequest, exc: ValidationError) -> None:
+    for errors in exc.message_dict.values():
+        for error in errors:
+            messages.error(request, error)
+
+
 @login_required
 def detail(request: HttpRequest, ref: str) -> HttpResponse:
-    problem = get_scoped_or_404(Problem.objects.select_related("category", "department", "enterprise"),
+    problem = get_scoped_or_404(Problem.objects.select_related("category", "department", "enterprise",
+                                                               "duplicate_of"),
                                 request.user, Action.VIEW, ref=ref)
     if request.method == "POST":
-        form = MoveForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            department = registry.department_by_code(data["department"]) if data["department"] else None
-            try:
-                services.move(problem.pk, data["version"], data["to_state"], request.user, data["comment"],
-                              answer=data["answer"], category=data["category"], department=department,
-                              complexity=data["complexity"])
-            except services.ConcurrentChange as exc:
-                messages.error(request, str(exc))
-            except ValidationError as exc:
-                for errors in exc.message_dict.values():
-                    for error in errors:
-                        messages.error(request, error)
-            except (PermissionDenied, Problem.DoesNotExist) as exc:
-                raise Http404 from exc
-            else:
-                messages.success(request, _("已更新"))
+        _post_on_problem(request, problem)
         return redirect("problems:detail", ref=ref)
     role = user_role(request.user)
     moves = [(to, State(to).label) for (frm, to), roles in TRANSITIONS.items() if frm == problem.state and role in roles]
+    suggestion = None
+    if role == Role.HQ and problem.state in (State.REPORTED, State.RETURNED):
+        suggestion = suggest.suggest(problem, request.user)
     return render(request, "problems/detail.html", {
         "problem": problem, "events": problem.events.all(), "moves": moves, "categories": Category.objects.all(),
-        "departments": registry.departments(), "complexities": Complexity.choices})
+        "departments": registry.departments(), "complexities": Complexity.choices, "suggestion": suggestion,
+        "deadline_status": services.deadline_status(problem), "attachments": problem.attachments.all(),
+        "duplicates": problem.duplicates.all(),
+        "can_attach": problem.state != State.CLOSED and Problem.permits(request.user, Action.CHANGE),
+        "can_merge": role == Role.HQ and problem.state in (State.REPORTED, State.RETURNED, State.TRIAGED)})
+
+
+def _post_on_problem(request: HttpRequest, problem: Problem) -> None:
+    """The three things a problem's page posts: a move, an attachment, a merge into an earlier problem."""
+    action = request.POST.get("action", "move")
+    try:
+        if action == "attach":
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise ValidationError({"file": _("请选择文件")})
+            if not Problem.permits(request.user, Action.CHANGE):
+                raise PermissionDenied
+            services.attach(problem, upload, request.user)
+            messages.success(request, _("附件已上传"))
+        elif action == "merge":
+            services.merge(problem.pk, request.POST.get("into", ""), request.user, request.POST.get("comment", ""))
+            messages.success(request, _("已合并"))
+        else:
+            form = MoveForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("提交的内容不完整,请刷新后再试"))
+                return
+            data = form.cleaned_data
+            department = registry.department_by_code(data["department"]) if data["department"] else None
+            services.move(problem.pk, data["version"], data["to_state"], request.user, data["comment"],
+                          answer=data["answer"], category=data["category"], department=department,
+                          complexity=data["complexity"])
+            messages.success(request, _("已更新"))
+    except services.ConcurrentChange as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        _messages_from(request, exc)
+    except (PermissionDenied, Problem.DoesNotExist) as exc:
+        raise Http404 from exc
+
+
+@login_required
+def attachment(request: HttpRequest, ref: str, pk: int) -> FileResponse:
+    """One attachment, to users who may see its problem (404 otherwise); always as a download, with the
+    type decided at upload, so a browser never renders it in the application's origin."""
+    problem = get_scoped_or_404(Problem.objects.all(), request.user, Action.VIEW, ref=ref)
+    item = problem.attachments.filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    path = services.attachment_path(item)
+    if not path.exists():
+        raise Http404
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=item.name, content_type=item.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+def escalated(request: HttpRequest) -> HttpResponse:
+    """A leader's page (领导督办): the open problems escalated to them, most urgent first. HQ sees every
+    escalated problem."""
+    role = user_role(request.user)
+    if role not in (Role.LEADER, Role.HQ):
+        raise PermissionDenied
+    queryset = services.escalated_for(request.user)
+    return render(request, "problems/escalated.html", {
+        "page": paginate(request, queryset.select_related("category", "department", "enterprise")),
+        "levels": services.escalation_levels()})
+
+
+class VisitForm(forms.Form):
+    enterprise = forms.ChoiceField(label=gettext_lazy("走访企业"))
+    visited_on = forms.DateField(label=gettext_lazy("走访日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    notes = forms.CharField(label=gettext_lazy("走访情况"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+@login_required
+def visits(request: HttpRequest) -> HttpResponse:
+    """走访记录: a liaison officer logs visits to the enterprises in their care (phone-friendly); HQ, leaders
+    and districts read the log of their scope."""
+    from .models import Visit
+
+    if not Visit.permits(request.user, Action.VIEW):
+        raise PermissionDenied
+    form = None
+    if user_role(request.user) == Role.LIAISON:
+        mine = registry.enterprises_for(request.user).order_by("name").values_list("pk", "name")
+        form = VisitForm(request.POST or None, initial={"visited_on": services.today()})
+        form.fields["enterprise"].choices = [("", "—"), *((str(pk), name) for pk, name in mine)]  # type: ignore[attr-defined]
+        if request.method == "POST" and form.is_valid():
+            enterprise = registry.enterprises_for(request.user).filter(pk=form.cleaned_data["enterprise"]).first()
+            try:
+                services.log_visit(request.user, form.cleaned_data["visited_on"], form.cleaned_data["notes"],
+                                   enterprise=enterprise)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                messages.success(request, _("走访记录已保存"))
+                return redirect("problems:visits")
+    queryset = Visit.objects.restrict(request.user).select_related("officer", "enterprise")
+    return render(request, "problems/visits.html", {"form": form, "page": paginate(request, queryset)})
+
+
+@login_required
+def coverage(request: HttpRequest) -> HttpResponse:
+    """全覆盖: key enterprises without a liaison officer, per county; HQ assigns officers by hand here (or by
+    file with the ``liaisons`` dataset)."""
+    role = user_role(request.user)
+    if role not in (Role.HQ, Role.LEADER, Role.DISTRICT):
+        raise PermissionDenied
+    if request.method == "POST":
+        if role != Role.HQ:
+            raise PermissionDenied
+        try:
+            added = services.assign_liaison(request.user, request.POST.get("username", ""),
+                                            request.POST.get("uscc", "").split())
+        except ValidationError as exc:
+            _messages_from(request, exc)
+        else:
+            messages.success(request, _("已分配 %(n)d 家企业") % {"n": added})
+        return redirect("problems:coverage")
+    report = services.coverage(request.user)
+    return render(request, "problems/coverage.html", {
+        "report": report, "page": paginate(request, report["uncovered"]), "officers": services.officers()})
 
 
 def _ledger_xlsx(request: HttpRequest, queryset: Any) -> FileResponse:

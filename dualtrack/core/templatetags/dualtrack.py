@@ -32,7 +32,9 @@ def as_json(value: Any) -> str:
 
 @register.filter
 def get_item(mapping: Any, key: Any) -> Any:
-    """``mapping[key]`` in a template (labels by code)."""
+    """``mapping[key]`` in a template (labels by code, or an item of a list by position)."""
+    if isinstance(mapping, list | tuple):
+        return mapping[key] if isinstance(key, int) and 0 <= key < len(mapping) else key
     try:
         return mapping.get(key, key)
     except AttributeError:

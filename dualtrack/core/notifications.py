@@ -1,0 +1,38 @@
+"""In-application notices (站内通知): any app tells users something; the bell in the header shows how many
+are unread and /notifications/ lists them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .models import Notification
+
+
+def notify(users: Iterable[Any], title: str, link: str = "") -> int:
+    """One notice per user (each user once). Returns how many were written."""
+    seen: set[int] = set()
+    rows = []
+    for user in users:
+        if user is None or user.pk in seen:
+            continue
+        seen.add(user.pk)
+        rows.append(Notification(user=user, title=title[:200], link=link[:300]))
+    Notification.objects.bulk_create(rows)
+    return len(rows)
+
+
+def unread_count(user: Any) -> int:
+    return Notification.objects.filter(user=user, read=False).count()
+
+
+def for_user(user: Any) -> Any:
+    return Notification.objects.filter(user=user)
+
+
+def mark_read(user: Any, notification_id: int | None = None) -> int:
+    """Mark one of the user's notices (or all of them) as read; another user's notice is never touched."""
+    queryset = Notification.objects.filter(user=user, read=False)
+    if notification_id is not None:
+        queryset = queryset.filter(pk=notification_id)
+    return queryset.update(read=True)

@@ -1,0 +1,303 @@
+"""Problems, the follow-up: due-soon and overdue, notifications and the leader's page for escalated items,
+recurrence, attachments, merging duplicates, liaison officers (by hand, by file, coverage, visits), and the
+triage suggestion."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from dualtrack.core.calendar import SHANGHAI
+from dualtrack.core.models import Notification
+from dualtrack.problems import services, suggest
+from dualtrack.problems.models import Category, Problem
+
+from .conftest import City, _user, make_enterprise
+from .test_problems import T0, triage_and_assign
+
+
+@pytest.fixture
+def problem(city: City) -> Problem:
+    with time_machine.travel(T0, tick=False):
+        return services.report(city.users["enterprise"], "口罩短缺,复工员工无法上岗", enterprise=city.e_jiangbei)
+
+
+def png_bytes() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
+
+
+# --- due soon, overdue, notifications, the leader's page ----------------------------------------------------
+
+def test_due_soon_and_overdue(city: City, problem: Problem) -> None:
+    with time_machine.travel(T0, tick=False):
+        assigned = triage_and_assign(city, problem, complexity="simple")  # due Tuesday 11 February 23:59:59
+    monday = dt.datetime(2020, 2, 10, 20, 0, tzinfo=SHANGHAI)
+    tuesday_morning = dt.datetime(2020, 2, 11, 8, 0, tzinfo=SHANGHAI)
+    wednesday = dt.datetime(2020, 2, 12, 0, 0, 1, tzinfo=SHANGHAI)
+    assert services.deadline_status(assigned, monday) is None  # more than 24 hours left
+    assert services.deadline_status(assigned, tuesday_morning) == "due_soon"
+    assert services.deadline_status(assigned, wednesday) == "overdue"
+    flags = services.deadline_flags(tuesday_morning)
+    assert list(Problem.objects.filter(flags["due_soon"])) == [assigned]
+    assert not Problem.objects.filter(flags["overdue"]).exists()
+    resolved = services.move(assigned.pk, assigned.version, "resolved", city.users["department"], "", answer="已办")
+    assert services.deadline_status(resolved, wednesday) is None  # resolved problems are neither
+
+
+def test_escalation_notifies_and_reaches_the_leaders_page(client: Any, city: City, problem: Problem) -> None:
+    vice_mayor = _user("fuShiZhang", "leader")
+    vice_mayor.leader_level = 2
+    vice_mayor.save()
+    vice_mayor.supervised_departments.add(city.department)
+    other_vice_mayor = _user("otherVice", "leader")
+    other_vice_mayor.leader_level = 2
+    other_vice_mayor.save()
+    other_vice_mayor.supervised_departments.add(make_department())
+    executive = _user("changWu", "leader")
+    executive.leader_level = 3
+    executive.save()
+
+    with time_machine.travel(T0, tick=False):
+        assigned = triage_and_assign(city, problem, complexity="simple")
+    handler = city.users["department"]
+    assert Notification.objects.filter(user=handler, title__contains=assigned.ref).count() == 1  # assigned to them
+
+    services.escalate_due(dt.datetime(2020, 2, 12, 8, 0, tzinfo=SHANGHAI))  # level 1: the department
+    assert Notification.objects.filter(user=handler).count() == 2
+    assert "行业主管部门" in Notification.objects.filter(user=handler).first().title
+    services.escalate_due(dt.datetime(2020, 2, 14, 8, 0, tzinfo=SHANGHAI))  # level 2: the vice-mayor in charge
+    notice = Notification.objects.get(user=vice_mayor)
+    assert "分管副市长" in notice.title and notice.link == f"/problems/{assigned.ref}/"
+    assert not Notification.objects.filter(user__in=[other_vice_mayor, executive]).exists()
+
+    client.force_login(vice_mayor)
+    page = client.get("/problems/escalated/").content.decode()
+    assert f'data-ref="{assigned.ref}"' in page
+    client.force_login(other_vice_mayor)
+    assert f'data-ref="{assigned.ref}"' not in client.get("/problems/escalated/").content.decode()
+    client.force_login(executive)
+    assert f'data-ref="{assigned.ref}"' not in client.get("/problems/escalated/").content.decode()
+    client.force_login(city.users["hq"])
+    assert f'data-ref="{assigned.ref}"' in client.get("/problems/escalated/").content.decode()
+    client.force_login(city.users["enterprise"])
+    assert client.get("/problems/escalated/").status_code == 403
+
+    # the bell, the list, marking read; nobody marks another user's notices
+    client.force_login(vice_mayor)
+    assert '<span class="badge">1</span>' in client.get("/notifications/").content.decode()
+    client.force_login(executive)
+    client.post("/notifications/", {"id": notice.pk})
+    assert Notification.objects.get(pk=notice.pk).read is False
+    client.force_login(vice_mayor)
+    response = client.post("/notifications/", {"id": notice.pk, "next": notice.link})
+    assert response.status_code == 302 and response["Location"] == notice.link
+    assert Notification.objects.get(pk=notice.pk).read is True
+    assert client.post("/notifications/", {"next": "https://evil.example/"})["Location"] == "/notifications/"
+
+
+def make_department() -> Any:
+    from dualtrack.registry.models import Department
+
+    return Department.objects.create(code="SWJ", name="市商务局")
+
+
+def test_worker_escalation_twice_at_once_notifies_once(city: City, problem: Problem) -> None:
+    with time_machine.travel(T0, tick=False):
+        triage_and_assign(city, problem, complexity="simple")
+    moment = dt.datetime(2020, 2, 12, 8, 0, tzinfo=SHANGHAI)
+    assert services.escalate_due(moment) + services.escalate_due(moment) == 1
+    assert Notification.objects.filter(user=city.users["department"], title__contains="调度").count() == 1
+
+
+# --- recurrence ----------------------------------------------------------------------------------------------
+
+def _triaged(city: City, when: dt.datetime, category: str = "用工", enterprise: Any = None) -> Problem:
+    with time_machine.travel(when, tick=False):
+        p = services.report(city.users["hq"], f"员工返岗难 {when:%m%d}", enterprise=enterprise or city.e_jiangbei)
+        return services.move(p.pk, p.version, "triaged", city.users["hq"], "",
+                             category=Category.objects.get(name=category), department=city.department,
+                             complexity="simple")
+
+
+def test_recurrence_three_times_within_30_days(city: City) -> None:
+    first = _triaged(city, dt.datetime(2020, 2, 1, 9, 0, tzinfo=SHANGHAI))
+    _triaged(city, dt.datetime(2020, 2, 10, 9, 0, tzinfo=SHANGHAI), category="资金")  # another category
+    _triaged(city, dt.datetime(2020, 2, 12, 9, 0, tzinfo=SHANGHAI), enterprise=city.e_binhai)  # another enterprise
+    second = _triaged(city, dt.datetime(2020, 2, 15, 9, 0, tzinfo=SHANGHAI))
+    assert not Problem.objects.filter(recurring=True).exists()
+    third = _triaged(city, dt.datetime(2020, 3, 2, 8, 59, tzinfo=SHANGHAI))  # 29 days 23:59 after the first
+    assert set(Problem.objects.filter(recurring=True)) == {first, second, third}
+    assert services.refresh_recurrence() == 3  # the import's whole-table pass agrees
+
+
+def test_no_recurrence_when_the_run_is_longer_than_30_days(city: City) -> None:
+    _triaged(city, dt.datetime(2020, 2, 1, 9, 0, tzinfo=SHANGHAI))
+    _triaged(city, dt.datetime(2020, 2, 15, 9, 0, tzinfo=SHANGHAI))
+    _triaged(city, dt.datetime(2020, 3, 2, 9, 0, tzinfo=SHANGHAI))  # exactly 30 days after the first
+    assert not Problem.objects.filter(recurring=True).exists()
+    assert services.refresh_recurrence() == 0
+
+
+# --- attachments ---------------------------------------------------------------------------------------------
+
+def test_attachments_checked_by_content_and_served_in_scope(client: Any, city: City, problem: Problem,
+                                                            settings: Any) -> None:
+    client.force_login(city.users["enterprise"])
+    photo = png_bytes()
+    response = client.post(f"/problems/{problem.ref}/", {"action": "attach",
+                                                         "file": SimpleUploadedFile("现场.png", photo, "image/png")})
+    assert response.status_code == 302
+    item = problem.attachments.get()
+    assert item.content_type == "image/png" and item.size == len(photo)
+    stored = services.attachment_path(item)
+    assert stored.read_bytes() == photo and stored.parent == settings.ATTACHMENTS_ROOT
+    assert not str(stored).startswith(str(settings.STATIC_ROOT)) and not str(stored).startswith(str(settings.MEDIA_ROOT))
+    download = client.get(f"/problems/{problem.ref}/attachments/{item.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == photo
+    assert download["Content-Disposition"].startswith("attachment") and download["X-Content-Type-Options"] == "nosniff"
+    client.force_login(city.users["district_binhai"])
+    assert client.get(f"/problems/{problem.ref}/attachments/{item.pk}/").status_code == 404
+
+    def refused(name: str, data: bytes, content_type: str) -> str:
+        with pytest.raises(ValidationError) as exc:
+            services.attach(problem, SimpleUploadedFile(name, data, content_type), city.users["enterprise"])
+        return str(exc.value.message_dict["file"][0])
+
+    assert "只接受" in refused("发票.pdf", b"MZ\x90\x00 this is a program", "application/pdf")  # the name lies
+    assert "损坏" in refused("photo.png", b"\x89PNG\r\n\x1a\n" + b"garbage" * 10, "image/png")
+    assert "不完整" in refused("a.pdf", b"%PDF-1.4\n1 0 obj\n", "application/pdf")
+    assert "过大" in refused("big.pdf", b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024) + b"%%EOF", "application/pdf")
+    assert problem.attachments.count() == 1
+
+
+def test_report_with_a_photo_from_the_phone(client: Any, city: City) -> None:
+    client.force_login(city.users["enterprise"])
+    response = client.post("/problems/new/", {"description": "厂区道路被封,货车进不来",
+                                              "file": SimpleUploadedFile("road.png", png_bytes(), "image/png")})
+    assert response.status_code == 302
+    assert Problem.objects.get().attachments.count() == 1
+    bad = client.post("/problems/new/", {"description": "再报一个", "file": SimpleUploadedFile("x.png", b"hello")})
+    assert bad.status_code == 200 and "只接受" in bad.content.decode()
+    assert Problem.objects.count() == 1  # nothing half-written
+
+
+# --- merging duplicates --------------------------------------------------------------------------------------
+
+def test_merge_a_duplicate(client: Any, city: City, problem: Problem) -> None:
+    duplicate = services.report(city.users["liaison"], "企业反映口罩不够", enterprise=city.e_jiangbei)
+    client.force_login(city.users["enterprise"])
+    assert client.post(f"/problems/{problem.ref}/", {"action": "merge", "into": problem.ref}).status_code == 404
+    client.force_login(city.users["hq"])
+    client.post(f"/problems/{duplicate.ref}/", {"action": "merge", "into": "WT2020-99999"})
+    assert Problem.objects.get(pk=duplicate.pk).state == "reported"  # unknown ref: nothing changed
+    client.post(f"/problems/{duplicate.ref}/", {"action": "merge", "into": problem.ref, "comment": "同一事项"})
+    merged = Problem.objects.get(pk=duplicate.pk)
+    assert merged.state == "closed" and merged.duplicate_of == problem
+    assert merged.events.last().comment == f"与 {problem.ref} 重复,合并。同一事项"
+    assert problem.events.last().comment == f"合并重复问题 {duplicate.ref}"
+    page = client.get(f"/problems/{problem.ref}/").content.decode()
+    assert duplicate.ref in page
+    with pytest.raises(ValidationError):
+        services.merge(problem.pk, merged.ref, city.users["hq"])  # not into a merged one
+
+
+# --- liaison officers ----------------------------------------------------------------------------------------
+
+def test_coverage_by_hand_and_by_file(client: Any, city: City) -> None:
+    from dualtrack.core.imports import get_dataset, run_import
+
+    from .helpers import csv_bytes
+
+    second_key = make_enterprise(city.binhai, "滨海重工有限公司", is_key=True)
+    report = services.coverage(city.users["hq"])
+    assert (report["total"], report["covered"]) == (2, 1)  # e_jiangbei has the liaison officer
+    assert list(report["uncovered"]) == [second_key]
+
+    dataset = get_dataset("liaisons")
+    assert dataset is not None
+    bad = run_import(dataset, io.BytesIO(csv_bytes([["服务员账号", "统一社会信用代码"], ["nobody", second_key.uscc],
+                                                     ["liaison", "91330000000000000X"]])), "l.csv", city.users["hq"])
+    assert [(e.row, e.column) for e in bad.errors] == [(2, "服务员账号"), (3, "统一社会信用代码")]
+    rows = [["服务员账号", "统一社会信用代码"], ["liaison", second_key.uscc], ["liaison", city.e_jiangbei.uscc]]
+    good = run_import(dataset, io.BytesIO(csv_bytes(rows)), "l.csv", city.users["hq"])
+    assert (good.created, good.unchanged) == (1, 1)
+    assert run_import(dataset, io.BytesIO(csv_bytes(rows)), "l.csv", city.users["hq"]).created == 0
+    assert services.coverage(city.users["hq"])["rate"] == 1.0
+
+    client.force_login(city.users["hq"])
+    other = _user("liaison2", "liaison")
+    response = client.post("/problems/coverage/", {"username": "liaison2", "uscc": f"{city.e_binhai.uscc}"})
+    assert response.status_code == 302 and list(other.assigned_enterprises.all()) == [city.e_binhai]
+    page = client.get("/problems/coverage/").content.decode()
+    assert 'id="coverage-rate">100.0%' in page
+    client.force_login(city.users["district_binhai"])
+    assert services.coverage(city.users["district_binhai"])["total"] == 1
+    assert client.post("/problems/coverage/", {"username": "liaison2", "uscc": "x"}).status_code == 403
+
+
+def test_visit_log(client: Any, city: City) -> None:
+    client.force_login(city.users["liaison"])
+    today = timezone.now().astimezone(SHANGHAI).date()
+    response = client.post("/problems/visits/", {"enterprise": city.e_jiangbei.pk, "visited_on": today.isoformat(),
+                                                 "notes": "了解复工情况,员工到岗八成"})
+    assert response.status_code == 302
+    not_mine = client.post("/problems/visits/", {"enterprise": city.e_binhai.pk, "visited_on": today.isoformat(),
+                                                 "notes": "x"})
+    assert not_mine.status_code == 200  # not one of the officer's enterprises: the form says so
+    future = client.post("/problems/visits/", {"enterprise": city.e_jiangbei.pk,
+                                               "visited_on": (today + dt.timedelta(days=1)).isoformat(), "notes": "x"})
+    assert future.status_code == 200 and "不能晚于今天" in future.content.decode()
+    from dualtrack.problems.models import Visit
+
+    assert Visit.objects.count() == 1
+    client.force_login(city.users["district"])
+    assert "员工到岗八成" in client.get("/problems/visits/").content.decode()
+    client.force_login(city.users["district_binhai"])
+    assert "员工到岗八成" not in client.get("/problems/visits/").content.decode()
+    client.force_login(city.users["enterprise"])
+    assert client.get("/problems/visits/").status_code == 403
+
+
+# --- triage suggestion ---------------------------------------------------------------------------------------
+
+def test_triage_suggestion_learns_from_the_citys_history(client: Any, city: City) -> None:
+    from dualtrack.registry.models import Department
+
+    power_office = Department.objects.create(code="GDJ", name="国网宁江供电公司")
+    texts = {
+        ("用工", city.department): ["员工返岗困难,招工难,用工缺口{n}人", "外地员工无法返岗,急需招聘工人{n}名",
+                                   "复工后用工紧张,缺少熟练工人{n}人"],
+        ("用电", power_office): ["新增生产线需要扩容用电,变压器报装{n}千伏安", "厂区停电,供电线路故障需抢修{n}处",
+                                "用电报装进度慢,电费减免咨询{n}"],
+    }
+    for (category, department), templates in texts.items():
+        for n in range(12):
+            p = services.report(city.users["hq"], templates[n % 3].format(n=n + 10), enterprise=city.e_jiangbei)
+            services.move(p.pk, p.version, "triaged", city.users["hq"], "", category=Category.objects.get(name=category),
+                          department=department, complexity="simple")
+    new = services.report(city.users["enterprise"], "我公司员工返岗难,用工缺口大,希望帮助招聘", enterprise=city.e_jiangbei)
+    advice = suggest.suggest(new, city.users["hq"])
+    assert advice is not None
+    assert advice.category_id == Category.objects.get(name="用工").pk and advice.department_id == city.department.pk
+    assert advice.similar and all(p.category.name == "用工" for p, _score in advice.similar)
+    power = services.report(city.users["enterprise"], "变压器容量不够,申请增容报装", enterprise=city.e_jiangbei)
+    assert suggest.suggest(power, city.users["hq"]).department_id == power_office.pk  # type: ignore[union-attr]
+
+    client.force_login(city.users["hq"])
+    page = client.get(f"/problems/{new.ref}/").content.decode()
+    assert 'id="suggestion"' in page and f'<option value="{city.department.code}" selected>' in page
+
+
+def test_no_suggestion_without_history(city: City, problem: Problem) -> None:
+    assert suggest.suggest(problem, city.users["hq"]) is None
