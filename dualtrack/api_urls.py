@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from dualtrack.core.api import ImportView
 from dualtrack.epidemic import api as epidemic_api
 from dualtrack.problems import api as problems_api
+from dualtrack.projects import api as projects_api
 from dualtrack.registry import api as registry_api
 from dualtrack.resumption import api as resumption_api
 
@@ -17,6 +18,7 @@ router.register("departments", registry_api.DepartmentViewSet)
 router.register("industries", registry_api.IndustryViewSet)
 router.register("enterprises", registry_api.EnterpriseViewSet)
 router.register("problems", problems_api.ProblemViewSet)
+router.register("projects", projects_api.ProjectViewSet)
 
 urlpatterns = [
     path("schema", SpectacularAPIView.as_view(), name="api-schema"),

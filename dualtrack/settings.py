@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "dualtrack.resumption",
     "dualtrack.bulletins",
     "dualtrack.problems",
+    "dualtrack.projects",
     "dualtrack.demo",
     "dualtrack.portal",
 ]
@@ -150,7 +151,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "dualtrack.accounts.hashers.OwaspArgon2PasswordHasher",  # also verifies (and upgrades) older argon2 hashes
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [

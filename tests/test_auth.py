@@ -25,14 +25,21 @@ def login(client: Client, username: str, password: str) -> Any:
 def test_production_hasher_is_argon2() -> None:
     from dualtrack import settings as configured  # the module, not the per-test override
 
-    assert configured.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    assert configured.PASSWORD_HASHERS[0].endswith("OwaspArgon2PasswordHasher")
     assert django_settings.SESSION_COOKIE_AGE == 30 * 60 and django_settings.SESSION_SAVE_EVERY_REQUEST
     assert "db" in django_settings.SESSION_ENGINE
 
 
 def test_argon2_hashes(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
-    assert make_password("x" * 12).startswith("argon2$")
+    from django.contrib.auth.hashers import check_password, identify_hasher
+
+    settings.PASSWORD_HASHERS = ["dualtrack.accounts.hashers.OwaspArgon2PasswordHasher"]
+    encoded = make_password("x" * 12)
+    assert encoded.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert check_password("x" * 12, encoded) and not check_password("y" * 12, encoded)
+    hasher = identify_hasher(encoded)
+    old = "argon2$argon2id$v=19$m=102400,t=2,p=8$" + encoded.split("$", 5)[-2] + "$" + encoded.split("$")[-1]
+    assert hasher.must_update(old) and not hasher.must_update(encoded)  # older hashes upgrade at sign-in
 
 
 def test_login_and_logout_are_audited(client: Client, city: City) -> None:

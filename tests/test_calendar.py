@@ -58,3 +58,17 @@ def test_working_days_between(db: Any) -> None:
     assert working_days_between(dt.date(2020, 1, 23), dt.date(2020, 2, 5)) == 3
     assert working_days_between(dt.date(2020, 2, 5), dt.date(2020, 2, 5)) == 0
     assert add_working_days(dt.date(2020, 2, 7), 0)[0] == dt.date(2020, 2, 7)
+
+
+def test_working_day_counter_agrees_with_working_days_between(db: object) -> None:
+    import datetime as dt
+
+    from dualtrack.core.calendar import WorkingDayCounter, working_days_between
+
+    start, end = dt.date(2020, 1, 1), dt.date(2020, 12, 31)
+    counter = WorkingDayCounter(start, end)
+    pairs = [(dt.date(2020, 1, 20), dt.date(2020, 2, 10)), (dt.date(2020, 9, 28), dt.date(2020, 10, 12)),
+             (dt.date(2020, 5, 1), dt.date(2020, 5, 1)), (start, end)]
+    for a, b in pairs:
+        assert counter.between(a, b) == working_days_between(a, b)
+    assert counter.between(dt.date(2020, 9, 30), dt.date(2020, 10, 10)) == 2  # 9 October and the 调休 Saturday 10th

@@ -240,3 +240,49 @@ class TestProblemAccess(ScopedAccessContract):
 
     def api_detail(self, obj: Any) -> str:
         return reverse("problem-detail", args=[obj.ref])
+
+
+class ProjectAccess(ScopedAccessContract):
+    list_page = "projects:register"
+    api_list = "project-list"
+    denied_role = "public"
+    api_marker_field = "code"
+
+    def _project(self, city: City, code: str, county: Any, owner: Any = None, department: Any = None) -> Any:
+        from dualtrack.projects.models import Project
+
+        return Project.objects.get_or_create(code=code, defaults={
+            "name": f"项目{code}", "level": "city_key", "nature": "continuing", "county": county,
+            "responsible_unit": department.name if department else "市交通运输局", "responsible_department": department,
+            "total_investment": 1000, "owner": owner})[0]
+
+    def in_scope(self, city: City) -> Any:
+        return self._project(city, "XM-IN", city.jiangbei, owner=city.e_jiangbei, department=city.department)
+
+    def out_of_scope(self, city: City) -> Any:
+        return self._project(city, "XM-OUT", city.binhai, owner=city.e_binhai)
+
+    def marker(self, obj: Any) -> str:
+        return str(obj.code)
+
+    def detail_page(self, obj: Any) -> str:
+        return reverse("projects:detail", args=[obj.code])
+
+    def api_detail(self, obj: Any) -> str:
+        return reverse("project-detail", args=[obj.code])
+
+
+class TestProjectAccessOwner(ProjectAccess):
+    """A project owner (企业) sees its own projects only."""
+
+    allowed_role = "enterprise"
+
+
+class TestProjectAccessResponsibleUnit(ProjectAccess):
+    """A responsible unit (责任单位, a department) sees the projects it is responsible for."""
+
+    allowed_role = "department"
+
+
+class TestProjectAccessDistrict(ProjectAccess):
+    allowed_role = "district"

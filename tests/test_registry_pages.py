@@ -121,7 +121,9 @@ def test_industry_page_lists_all_sections_and_divisions(client: Client, city: Ci
 def test_navigation_per_role(client: Client, city: City) -> None:
     client.force_login(city.users["department"])
     labels = [i["label"] for i in client.get(reverse("home")).context["nav_items"]]
-    assert "企业名录" not in labels and "数据导入" not in labels and "行政区划" in labels
+    assert "企业名录" not in labels and "行政区划" in labels
+    # a department imports only the progress of the key projects it is responsible for
+    assert [d.name for d in client.get(reverse("import_index")).context["datasets"]] == ["project_progress"]
     client.force_login(city.users["district"])
     labels = [i["label"] for i in client.get(reverse("home")).context["nav_items"]]
     assert "企业名录" in labels and "数据导入" in labels and "审计日志" not in labels
@@ -134,7 +136,8 @@ class TestUploadPages:
     def test_district_sees_only_the_enterprise_dataset(self, client: Client, city: City) -> None:
         client.force_login(city.users["district"])
         datasets = [d.name for d in client.get(reverse("import_index")).context["datasets"]]
-        assert datasets == ["enterprises", "resumption"]  # their own enterprises' registry and reports
+        # their own enterprises' registry and reports, and their county's key-project progress
+        assert datasets == ["enterprises", "resumption", "project_progress"]
         assert client.get(reverse("import_upload", args=["regions"])).status_code == 404
         assert client.get(reverse("import_upload", args=["enterprises"])).status_code == 200
 

@@ -123,3 +123,18 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Sequence(models.Model):
+    """A named counter (编号序列) for human-readable references such as WT2020-00001: incremented with one
+    UPDATE inside the caller's transaction, so concurrent writers never draw the same number."""
+
+    key = models.CharField(max_length=50, unique=True)
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("编号序列")
+        verbose_name_plural = _("编号序列")
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"

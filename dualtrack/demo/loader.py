@@ -23,11 +23,13 @@ from dualtrack.core.imports import get_dataset, run_import
 from dualtrack.epidemic import services as epidemic
 from dualtrack.power.store import import_power
 from dualtrack.problems import services as problems
+from dualtrack.projects import services as projects
 from dualtrack.registry import services as registry
 from dualtrack.registry.models import Department, Enterprise, KeyList, Park, Region
 
 from . import power as demo_power
 from . import problems as demo_problems
+from . import projects as demo_projects
 from .city import COUNTIES, KEY_LISTS, DemoCity, write_csv
 from .epidemic import CASE_HEADERS, CLUSTER_HEADERS, epidemic_rows
 
@@ -182,6 +184,7 @@ def load_demo(seed: int = 2020, enterprises: int = 20000, log: Any = print,
         city.seed), demo_problems.HEADERS)
     import_file("problems", folder / "problems.csv", log)
     logins = ensure_users()
+    load_projects(city, folder, log)
     load_liaisons(city, folder, log)
     publish_demo_levels()
     return logins
@@ -227,3 +230,22 @@ def load_liaisons(city: DemoCity, folder: Path, log: Any) -> None:
         log(f"  visits: {count}")
     escalated = problems.replay_escalation(dt.date(2020, 2, 3), dt.date(2020, 4, 30))
     log(f"  escalations over the demo period: {escalated}")
+
+
+def load_projects(city: DemoCity, folder: Path, log: Any) -> None:
+    """About 300 key projects with 2020 plans and weekly progress, through the three datasets; the month-end
+    lights of January to April with their dispatch tasks."""
+    owners: dict[str, list[str]] = {}
+    for row in city.enterprise_rows():
+        if row["key"] == "是":
+            owners.setdefault(row["county_code"], []).append(row["uscc"])
+    project_rows, plan_rows, progress_rows = demo_projects.generate(owners, city.seed)
+    for name, rows, headers in (("projects", project_rows, demo_projects.HEADERS),
+                                ("project_plans", plan_rows, demo_projects.PLAN_HEADERS),
+                                ("project_progress", progress_rows, demo_projects.PROGRESS_HEADERS)):
+        write_csv(folder / f"{name}.csv", rows, headers)
+        import_file(name, folder / f"{name}.csv", log)
+    projects.assign_demo_liaisons(User.objects.get(username="liaison"), "339102")
+    for month in (2, 3, 4):  # the months of the demo period with progress reports
+        counts = projects.evaluate_month(dt.date(2020, month, 1))
+        log(f"  project lights 2020-{month:02d}: {counts['projects']} projects, {counts['tasks']} new dispatch tasks")

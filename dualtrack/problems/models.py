@@ -70,6 +70,8 @@ class Problem(ScopedModel):
     answer = models.TextField(_("办理答复"), blank=True)
     duplicate_of = models.ForeignKey("self", verbose_name=_("重复问题"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="duplicates")
+    source_key = models.CharField(_("来源"), max_length=80, blank=True, db_index=True,
+                                  help_text=_("由其他模块生成的督办任务的唯一键(如重点项目亮灯)"))
     recurring = models.BooleanField(_("反复出现"), default=False, db_index=True,
                                     help_text=_("同一企业或项目 30 天内同类问题出现 3 次,需查找根源"))
     version = models.PositiveIntegerField(_("版本"), default=0)
@@ -78,6 +80,8 @@ class Problem(ScopedModel):
         verbose_name = _("问题")
         verbose_name_plural = _("问题")
         ordering = ["-reported_at"]
+        constraints = [models.UniqueConstraint(fields=["source_key"], condition=~Q(source_key=""),
+                                               name="problem_source_key")]
 
     def __str__(self) -> str:
         return f"{self.ref} {self.description[:30]}"

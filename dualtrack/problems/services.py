@@ -37,9 +37,21 @@ def _event(problem: Problem, actor: Any, from_state: str, to_state: str, comment
 
 
 def next_ref(now: dt.datetime) -> str:
+    """WT<year>-<number>: numbered per year from a sequence (safe when many enterprises report at once),
+    skipping any number an imported ledger already uses."""
+    from dualtrack.core.sequences import next_value
+
     year = now.astimezone(calendar.SHANGHAI).year
-    count = Problem.objects.filter(ref__startswith=f"WT{year}-").count()
-    return f"WT{year}-{count + 1:05d}"
+    prefix = f"WT{year}-"
+
+    def highest() -> int:
+        refs = Problem.objects.filter(ref__regex=rf"^{prefix}[0-9]+$").values_list("ref", flat=True)
+        return max((int(r[len(prefix):]) for r in refs), default=0)
+
+    while True:
+        ref = f"{prefix}{next_value(f'problem-ref-{year}', highest):05d}"
+        if not Problem.objects.filter(ref=ref).exists():
+            return ref
 
 
 @transaction.atomic
@@ -162,8 +174,12 @@ def export_rows(now: dt.datetime | None = None) -> list[dict[str, Any]]:
 def statistics(user: Any) -> dict[str, list[dict[str, Any]]]:
     """By category and by department: problems, resolved, on time, on-time rate, mean handling time in
     working days (assignment to resolution)."""
-    rows = Problem.objects.restrict(user, Action.VIEW).filter(assigned_at__isnull=False).values_list(
-        "category__name", "department__name", "assigned_at", "due_at", "resolved_at")
+    rows = list(Problem.objects.restrict(user, Action.VIEW).filter(assigned_at__isnull=False).values_list(
+        "category__name", "department__name", "assigned_at", "due_at", "resolved_at"))
+    local_days = [(a.astimezone(calendar.SHANGHAI).date(), r.astimezone(calendar.SHANGHAI).date())
+                  for _c, _d, a, _due, r in rows if r is not None]
+    counter = calendar.WorkingDayCounter(min(a for a, _r in local_days), max(r for _a, r in local_days)) \
+        if local_days else None
     groups: dict[str, dict[str, dict[str, Any]]] = {"category": {}, "department": {}}
     for category, department, assigned_at, due_at, resolved_at in rows:
         for kind, key in (("category", category or "—"), ("department", department or "—")):
@@ -172,8 +188,8 @@ def statistics(user: Any) -> dict[str, list[dict[str, Any]]]:
             if resolved_at is not None:
                 stats["resolved"] += 1
                 stats["on_time"] += int(due_at is None or resolved_at <= due_at)
-                stats["days"] += calendar.working_days_between(assigned_at.astimezone(calendar.SHANGHAI).date(),
-                                                               resolved_at.astimezone(calendar.SHANGHAI).date())
+                stats["days"] += counter.between(assigned_at.astimezone(calendar.SHANGHAI).date(),  # type: ignore[union-attr]
+                                                 resolved_at.astimezone(calendar.SHANGHAI).date())
     result: dict[str, list[dict[str, Any]]] = {}
     for kind, table in groups.items():
         result[kind] = sorted(({**s, "on_time_rate": round(s["on_time"] / s["resolved"], 4) if s["resolved"] else None,
@@ -468,3 +484,49 @@ def replay_escalation(start: dt.date, end: dt.date) -> int:
         total += escalate_due(dt.datetime.combine(day, dt.time(8, 0), tzinfo=calendar.SHANGHAI))
         day += dt.timedelta(days=1)
     return total
+
+
+@transaction.atomic
+def create_task(source_key: str, description: str, *, category: str = "其他", department: Any = None,
+                complexity: str = "general", escalation_level: int = 0, project_code: str = "",
+                enterprise: Any = None, at: dt.datetime | None = None) -> tuple[Problem, bool]:
+    """A task another module sets in motion (督办任务, e.g. a key project's yellow light): created already
+    assigned, with the deadline of its complexity and starting at ``escalation_level`` of the chain, so the
+    problems module's deadlines, escalation and notifications apply. ``source_key`` makes it idempotent:
+    the same key returns the existing task. Returns (task, created)."""
+    from .models import Category
+
+    existing = Problem.objects.filter(source_key=source_key).first()
+    if existing is not None:
+        return existing, False
+    now = at or timezone.now()
+    definition = rule_sets.current(RULES_KEY).definition
+    due = calendar.deadline(now, definition["deadline_days"][complexity]).due_at
+    category_obj = Category.objects.filter(name=category).first() or Category.objects.filter(name="其他").first()
+    problem = Problem.objects.create(
+        ref=next_ref(now), description=description, category=category_obj, complexity=complexity,
+        department=department, enterprise=enterprise, project_code=project_code, state=State.ASSIGNED,
+        reported_at=now, assigned_at=now, due_at=due, next_action_at=due, escalation_level=escalation_level,
+        source_key=source_key)
+    level_name = definition["levels"][min(escalation_level, len(definition["levels"]) - 1)]
+    _event(problem, None, "", State.ASSIGNED, f"系统生成督办任务,送{level_name}", level=escalation_level or None, at=now)
+    audit.record_change(None, problem, None)
+    notifications.notify(accounts.escalation_addressees(max(escalation_level, 1), department_id=getattr(
+        department, "pk", None)), f"督办任务 {problem.ref}:{description[:60]}", f"/problems/{problem.ref}/")
+    return problem, True
+
+
+def tasks_by_source(prefix: str) -> dict[str, Problem]:
+    return {p.source_key: p for p in Problem.objects.filter(source_key__startswith=prefix)}
+
+
+def tasks_for_project(user: Any, project_code: str) -> Any:
+    """The problems and dispatch tasks of a project that ``user`` may see."""
+    return Problem.objects.restrict(user).filter(project_code=project_code).select_related(
+        "department").order_by("-reported_at")
+
+
+def open_project_tasks(user: Any) -> Any:
+    """Open dispatch tasks set in motion by key projects, most escalated first."""
+    return Problem.objects.restrict(user).filter(source_key__startswith="project:", state__in=OPEN_STATES).select_related(
+        "department").order_by("-escalation_level", "due_at")

@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProjectsConfig(AppConfig):
+    name = "dualtrack.projects"
+    label = "projects"
+    verbose_name = _("重点项目调度")
+
+    def ready(self) -> None:
+        from dualtrack.bulletins import services as bulletins
+        from dualtrack.core import periodic
+        from dualtrack.core.navigation import register_menu
+        from dualtrack.core.rules import register_rules
+
+        from . import (
+            imports,  # noqa: F401  (registers the three datasets)
+            services,
+        )
+        from .bulletin import section
+        from .models import Project
+        from .rules import RULES_KEY, validate
+
+        register_rules(RULES_KEY, validate)
+        bulletins.register_section(50, "projects", section)
+        periodic.register("projects-month-end", services.evaluate_due)
+        register_menu(_("重点项目"), "projects:register", lambda u: Project.permits(u, "view"), order=8)

@@ -1,0 +1,60 @@
+"""The key-projects section of the daily bulletin: resumption by level (省重点续建, 市重点续建), the highest
+and lowest responsible units and counties, and the lights."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models import Project
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def section(ctx: Any) -> Any:
+    from dualtrack.bulletins.services import Section, Table, md
+
+    from . import services
+
+    projects = Project.objects.all()
+    if not projects.exists():
+        return None
+    rows = services.statuses(projects, ctx.day)
+    levels = services.level_summary(projects, ctx.day, rows)
+    ranks = services.rankings(projects, ctx.day, rows)
+    lights = services.light_counts(rows)
+    parts = [f"{g['name']}项目{g['projects']}个,已复工{g['resumed']}个,复工率{_pct(g['rate'])}"
+             for g in levels if g["projects"]]
+    paragraphs = [f"截至{md(ctx.day)}," + (";".join(parts) + "。" if parts else "暂无省市重点续建项目。")]
+    for kind, label in (("units", "责任单位"), ("counties", "区县(市)")):
+        table = [g for g in ranks[kind] if g["rate"] is not None]
+        if not table:
+            continue
+        sentence = f"按{label}看,"
+        if ranks[f"{kind}_all_resumed"]:
+            sentence += "、".join(ranks[f"{kind}_all_resumed"]) + "均100%复工;"
+        else:
+            sentence += f"复工率最高的是{table[0]['name']}({_pct(table[0]['rate'])});"
+        below = ranks[f"{kind}_below"]
+        if below:
+            sentence += "、".join(below) + f"复工率不到{ranks['low_rate'] * 100:.0f}%。"
+        else:
+            sentence += f"最低的是{table[-1]['name']}({_pct(table[-1]['rate'])})。"
+        paragraphs.append(sentence)
+    paragraphs.append(f"按投资完成进度亮灯:红灯{lights['red']}个,黄灯{lights['yellow']}个,绿灯{lights['green']}个"
+                      + (f",缺少计划数据{lights['missing_plan']}个" if lights["missing_plan"] else "") + "。")
+    level_table = Table("重点项目复工情况", ["类别", "项目数", "已复工", "复工率", "在岗人数"],
+                        ["text", "int", "int", "percent", "int"])
+    for g in levels:
+        level_table.rows.append([g["name"], g["projects"], g["resumed"], g["rate"], g["workers_on_site"]])
+    unit_table = Table("责任单位排名", ["排名", "责任单位", "项目数", "应复工", "已复工", "复工率", "平均投资完成率"],
+                       ["int", "text", "int", "int", "int", "percent", "percent"])
+    for g in ranks["units"]:
+        unit_table.rows.append([g["rank"], g["name"], g["projects"], g["due"], g["resumed"], g["rate"],
+                                g["mean_ratio"]])
+    red = Table("红灯项目", ["项目代码", "项目名称", "责任单位", "投资完成率", "原因"], ["text", "text", "text", "percent", "text"])
+    for r in rows:
+        if r.light == "red":
+            red.rows.append([r.code, r.name, r.responsible_unit, r.progress_ratio, ";".join(r.reasons)])
+    return Section("重点项目推进情况", paragraphs, [level_table, unit_table, red])

@@ -1,0 +1,47 @@
+"""One filter set for the project register, the API and the Excel export."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Level, Light, Nature, Stage
+from .models import Project
+
+
+class ProjectFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("代码、名称或责任单位"), method="search")
+    level = django_filters.ChoiceFilter(label=_("项目级别"), choices=Level.choices, empty_label=_("全部"))
+    nature = django_filters.ChoiceFilter(label=_("建设性质"), choices=Nature.choices, empty_label=_("全部"))
+    stage = django_filters.ChoiceFilter(label=_("项目阶段"), choices=Stage.choices, empty_label=_("全部"))
+    county = django_filters.CharFilter(label=_("区划代码"), field_name="county__code")
+    light = django_filters.ChoiceFilter(label=_("亮灯"), choices=[*Light.choices, ("none", _("不亮灯"))],
+                                        empty_label=_("全部"), method="filter_light")
+
+    class Meta:
+        model = Project
+        fields = ["q", "level", "nature", "stage", "county", "light"]
+
+    def search(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value)
+                               | Q(responsible_unit__icontains=value))
+
+    def filter_light(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
+        """The light on the day asked for (``date``, default today), computed for the filtered projects."""
+        from dualtrack.core.calendar import SHANGHAI
+
+        from .services import parse_day, statuses
+
+        if not value:
+            return queryset
+        day = parse_day(self.data.get("date")) if self.data else None
+        import datetime as dt
+
+        day = day or dt.datetime.now(SHANGHAI).date()
+        wanted = None if value == "none" else value
+        codes = [s.code for s in statuses(queryset, day) if s.light == wanted]
+        return queryset.filter(code__in=codes)

@@ -1,0 +1,212 @@
+"""The ``projects``, ``project_plans`` and ``project_progress`` datasets (DOMAIN.md §10)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dualtrack.core import audit
+from dualtrack.core.choices import Action, AuditAction, Role
+from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register
+from dualtrack.core.imports import parsers as p
+from dualtrack.core.scoping import user_role
+from dualtrack.registry import services as registry
+
+from .choices import Level, Nature, Stage
+from .models import Project, ProjectPlan, ProjectProgress, ReportKind
+
+Rows = list[tuple[int, dict[str, Any]]]
+
+
+def _choice(choices: Any, label: str) -> Any:
+    names = {str(c.label): c.value for c in choices} | {c.value: c.value for c in choices}
+
+    def parse(value: Any) -> str:
+        raw = p.text(value)
+        if raw not in names:
+            raise p.CellError(_("“%(value)s”不是有效的%(label)s(可选:%(options)s)") % {
+                "value": raw, "label": label, "options": "、".join(str(c.label) for c in choices)})
+        return names[raw]
+    return parse
+
+
+def _money(value: Any) -> Decimal:
+    number = p.decimal_number(value)
+    if number < 0:
+        raise p.CellError(_("金额不能为负"))
+    return number.quantize(Decimal("0.01"))
+
+
+def _coordinate(value: Any) -> float:
+    return float(p.decimal_number(value))
+
+
+def _upsert(model: Any, key: dict[str, Any], target: dict[str, Any], existing: Any, user: Any,
+            result: ImportResult) -> Any:
+    if existing is None:
+        obj = model.objects.create(**key, **target)
+        audit.record(user, AuditAction.CREATE, obj, after={**key, **target})
+        result.created += 1
+        return obj
+    before = {f: getattr(existing, f) for f in target}
+    changed = [f for f in target if before[f] != target[f]]
+    if not changed:
+        result.unchanged += 1
+        return existing
+    for f in changed:
+        setattr(existing, f, target[f])
+    existing.save(update_fields=changed)
+    audit.record(user, AuditAction.UPDATE, existing, before={f: before[f] for f in changed},
+                 after={f: target[f] for f in changed})
+    result.updated += 1
+    return existing
+
+
+@register
+class ProjectDataset(Dataset):
+    name = "projects"
+    label = gettext_lazy("重点项目")
+    natural_key = ("code",)
+    batch_size = None
+    columns = [
+        Column("code", "项目代码", p.code, example="2020-339102-48-01-000123"),
+        Column("name", "项目名称", example="宁江港区集装箱码头二期工程"),
+        Column("level", "项目级别", _choice(Level, "项目级别"), example="市重点"),
+        Column("nature", "建设性质", _choice(Nature, "建设性质"), example="续建"),
+        Column("county_code", "区划代码", p.code, example="339102"),
+        Column("responsible_unit", "责任单位", example="市交通运输局"),
+        Column("contact_leader", "联系领导", required=False, blank=True, default="", example="李明"),
+        Column("total_investment", "总投资", _money, example="125000"),
+        Column("annual_plan", "年度计划投资", _money, required=False, blank=True, default=Decimal("0.00"),
+               example="30000"),
+        Column("planned_start", "计划开工日期", p.date, required=False, blank=True, default=None, example="2019-06-01"),
+        Column("planned_completion", "计划竣工日期", p.date, required=False, blank=True, default=None,
+               example="2022-12-31"),
+        # Optional beyond the contract: the owner, the stage, the map point.
+        Column("owner_uscc", "业主统一社会信用代码", p.code, required=False, blank=True, default=""),
+        Column("stage", "项目阶段", _choice(Stage, "项目阶段"), required=False, blank=True, default=Stage.CONSTRUCTION),
+        Column("longitude", "经度", _coordinate, required=False, blank=True, default=None),
+        Column("latitude", "纬度", _coordinate, required=False, blank=True, default=None),
+    ]
+
+    def can_import(self, user: Any) -> bool:
+        return user_role(user) == Role.HQ
+
+    def prepare(self, user: Any) -> dict[str, Any]:
+        departments = registry.departments()
+        return {"counties": registry.county_ids_by_code(),
+                "departments": {d.code: d.pk for d in departments} | {d.name: d.pk for d in departments},
+                "owners": dict(registry.all_enterprises().values_list("uscc", "id"))}
+
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+        get = values.get
+        if values["county_code"] not in state["counties"]:
+            ctx.error("county_code", _("区县代码不存在"), values["county_code"])
+        if get("owner_uscc") and values["owner_uscc"] not in state["owners"]:
+            ctx.error("owner_uscc", _("企业不存在"), values["owner_uscc"])
+        if get("planned_start") and get("planned_completion") and values["planned_completion"] < values["planned_start"]:
+            ctx.error("planned_completion", _("计划竣工日期早于计划开工日期"))
+        if get("annual_plan") and values["annual_plan"] > values["total_investment"]:
+            ctx.error("annual_plan", _("年度计划投资大于总投资"))
+        if get("longitude") is not None and not -180 <= values["longitude"] <= 180:
+            ctx.error("longitude", _("经度应在 -180 到 180 之间"))
+        if get("latitude") is not None and not -90 <= values["latitude"] <= 90:
+            ctx.error("latitude", _("纬度应在 -90 到 90 之间"))
+
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+                    result: ImportResult) -> None:
+        existing = Project.objects.in_bulk([v["code"] for _r, v in rows], field_name="code")
+        optional = ["contact_leader", "annual_plan", "planned_start", "planned_completion", "stage", "longitude",
+                    "latitude"]  # only when the file has the column: a file without it leaves the value alone
+        for _row, v in rows:
+            target = {
+                "name": v["name"], "level": v["level"], "nature": v["nature"],
+                "county_id": state["counties"][v["county_code"]], "responsible_unit": v["responsible_unit"],
+                "responsible_department_id": state["departments"].get(v["responsible_unit"]),
+                "total_investment": v["total_investment"],
+            } | {key: v[key] for key in optional if key in v}
+            if "owner_uscc" in v:
+                target["owner_id"] = state["owners"].get(v["owner_uscc"]) if v["owner_uscc"] else None
+            _upsert(Project, {"code": v["code"]}, target, existing.get(v["code"]), user, result)
+
+
+@register
+class ProjectPlanDataset(Dataset):
+    name = "project_plans"
+    label = gettext_lazy("重点项目月度计划")
+    natural_key = ("code", "month")
+    batch_size = 5000
+    columns = [
+        Column("code", "项目代码", p.code, example="2020-339102-48-01-000123"),
+        Column("month", "月份", p.month, example="2020-03"),
+        Column("planned_cumulative", "计划累计完成投资", _money, example="42000"),
+    ]
+
+    def can_import(self, user: Any) -> bool:
+        return user_role(user) == Role.HQ
+
+    def prepare(self, user: Any) -> dict[str, Any]:
+        return {"projects": dict(Project.objects.values_list("code", "id"))}
+
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+        if values["code"] not in state["projects"]:
+            ctx.error("code", _("项目不存在(请先导入重点项目)"), values["code"])
+
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+                    result: ImportResult) -> None:
+        ids = {state["projects"][v["code"]] for _r, v in rows}
+        existing = {(x.project_id, x.month): x for x in ProjectPlan.objects.filter(project_id__in=ids)}
+        for _row, v in rows:
+            key = {"project_id": state["projects"][v["code"]], "month": v["month"]}
+            _upsert(ProjectPlan, key, {"planned_cumulative": v["planned_cumulative"]},
+                    existing.get((key["project_id"], key["month"])), user, result)
+
+
+@register
+class ProjectProgressDataset(Dataset):
+    name = "project_progress"
+    label = gettext_lazy("重点项目进度")
+    natural_key = ("date", "code")
+    batch_size = 5000
+    columns = [
+        Column("date", "日期", p.date, example="2020-03-06"),
+        Column("code", "项目代码", p.code, example="2020-339102-48-01-000123"),
+        Column("resumed", "是否复工", p.boolean, example="是"),
+        Column("workers_on_site", "在岗人数", p.non_negative_int, required=False, blank=True, default=0, example=320),
+        Column("completed_cumulative", "累计完成投资", _money, example="36800"),
+        Column("physical_progress", "形象进度", required=False, blank=True, default="", example="主体结构完成60%"),
+    ]
+
+    def can_import(self, user: Any) -> bool:
+        return user_role(user) in (Role.HQ, Role.DISTRICT, Role.DEPARTMENT) and ProjectProgress.permits(
+            user, Action.IMPORT)
+
+    def prepare(self, user: Any) -> dict[str, Any]:
+        scope = Project.objects.restrict(user, Action.IMPORT)
+        return {"projects": dict(scope.values_list("code", "id")), "today": timezone.localdate()}
+
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+        if values["code"] not in state["projects"]:
+            ctx.error("code", _("项目不存在或不在您的管辖范围内"), values["code"])
+        if values["date"] > state["today"]:
+            ctx.error("date", _("日期晚于今天"), values["date"])
+
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+                    result: ImportResult) -> None:
+        ids = {state["projects"][v["code"]] for _r, v in rows}
+        dates = {v["date"] for _r, v in rows}
+        existing = {(x.project_id, x.date): x for x in ProjectProgress.objects.filter(project_id__in=ids,
+                                                                                    date__in=dates)}
+        for _row, v in rows:
+            key = {"project_id": state["projects"][v["code"]], "date": v["date"]}
+            target = {"resumed": v["resumed"], "workers_on_site": v["workers_on_site"],
+                      "completed_cumulative": v["completed_cumulative"],
+                      "physical_progress": v["physical_progress"]}
+            obj = existing.get((key["project_id"], key["date"]))
+            if obj is None:
+                target["kind"] = ReportKind.IMPORT
+            _upsert(ProjectProgress, key, target, obj, user, result)

@@ -1,0 +1,44 @@
+/* Key projects: the map of lights and a project's investment curve (ECharts, vendored). */
+(function () {
+  "use strict";
+  function data(id) { var el = document.getElementById(id); return el ? JSON.parse(el.textContent) : null; }
+
+  function renderMap() {
+    var payload = data("projects-map-payload");
+    var el = document.getElementById("project-map");
+    if (!payload || !el || !window.echarts) return;
+    echarts.registerMap("dualtrack-projects", payload.geojson);
+    var chart = echarts.init(el);
+    chart.setOption({
+      tooltip: { trigger: "item", formatter: function (p) { return p.data && p.data.code ? p.data.name + "<br>" + p.data.code : p.name; } },
+      geo: { map: "dualtrack-projects", roam: true, label: { show: true, color: "#52606d", fontSize: 11 },
+             itemStyle: { areaColor: "#f1f4f8", borderColor: "#9aa5b1" } },
+      series: [{
+        type: "scatter", coordinateSystem: "geo", symbolSize: 9,
+        data: payload.points.map(function (p) {
+          return { name: p.name, code: p.code, value: p.value, itemStyle: { color: payload.colours[p.light] || payload.colours["None"] } };
+        })
+      }]
+    });
+    chart.on("click", function (p) { if (p.data && p.data.code) window.location = payload.detail_url.replace("CODE", p.data.code); });
+    window.addEventListener("resize", function () { chart.resize(); });
+    el.setAttribute("data-rendered", "true");
+  }
+
+  function renderCurve() {
+    var payload = data("investment-payload");
+    var el = document.getElementById("investment-curve");
+    if (!payload || !el || !window.echarts) return;
+    var chart = echarts.init(el);
+    chart.setOption({
+      tooltip: { trigger: "axis" }, legend: { data: ["计划累计", "完成累计"] },
+      xAxis: { type: "category", data: payload.months }, yAxis: { type: "value" },
+      series: [{ name: "计划累计", type: "line", data: payload.planned, lineStyle: { type: "dashed" } },
+               { name: "完成累计", type: "line", data: payload.completed }]
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+    el.setAttribute("data-rendered", "true");
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { renderMap(); renderCurve(); });
+})();
