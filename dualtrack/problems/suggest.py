@@ -2,8 +2,9 @@
 city's own triaged history, and the earlier problems most like it.
 
 The text is cut into words with jieba (its dictionary ships with the package: nothing is downloaded), weighed
-with TF-IDF, and classified with a linear model (logistic regression). The model is trained in-process from
-the triaged problems and kept until the history changes.
+with TF-IDF (words and word pairs), and classified with complement naive Bayes, a classical text classifier
+that trains in milliseconds. The model is trained in-process from the triaged problems and retrained when
+the history changes; each problem's words are cut once per process.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from .models import Problem
 _PUNCTUATION = re.compile(r"[\W_]+", re.UNICODE)
 _lock = threading.Lock()
 _cache: dict[str, Any] = {}
+_words: dict[int, list[str]] = {}  # problem id → its words (descriptions do not change once reported)
 MIN_TRAINING = 20  # fewer triaged problems than this: no suggestion, a model would only guess
 
 
@@ -29,6 +31,11 @@ def tokens(text: str) -> list[str]:
 
     jieba.setLogLevel(logging.WARNING)
     return [w for w in jieba.lcut(_PUNCTUATION.sub(" ", text)) if w.strip() and len(w.strip()) > 1 or w.isdigit()]
+
+
+def _word_pairs(words: list[str]) -> list[str]:
+    """Words and neighbouring word pairs (the analyzer of the TF-IDF weighting)."""
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
 
 
 @dataclass
@@ -50,6 +57,9 @@ def _model() -> dict[str, Any] | None:
         if _cache.get("key") == key:
             return _cache["model"]
         rows = list(triaged.values_list("pk", "description", "category_id", "department_id"))
+        for pk, description, _c, _d in rows:
+            if pk not in _words:
+                _words[pk] = tokens(description)
         model = _train(rows) if len(rows) >= MIN_TRAINING else None
         _cache.update(key=key, model=model)
         return model
@@ -57,16 +67,15 @@ def _model() -> dict[str, Any] | None:
 
 def _train(rows: list[tuple[int, str, int, int]]) -> dict[str, Any]:
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.naive_bayes import ComplementNB
 
-    vectorizer = TfidfVectorizer(tokenizer=tokens, token_pattern=None, lowercase=False, sublinear_tf=True,
-                                 ngram_range=(1, 2), min_df=1)
-    matrix = vectorizer.fit_transform([r[1] for r in rows])
+    vectorizer = TfidfVectorizer(analyzer=_word_pairs, sublinear_tf=True)
+    matrix = vectorizer.fit_transform([_words[r[0]] for r in rows])
     classifiers = {}
     for name, column in (("category", 2), ("department", 3)):
         labels = np.array([r[column] for r in rows])
         if len(set(labels)) > 1:
-            classifiers[name] = LogisticRegression(max_iter=1000, C=5.0).fit(matrix, labels)
+            classifiers[name] = ComplementNB(alpha=0.3).fit(matrix, labels)
         else:
             classifiers[name] = labels[0]
     return {"vectorizer": vectorizer, "matrix": matrix, "ids": np.array([r[0] for r in rows]),
@@ -78,7 +87,7 @@ def suggest(problem: Problem, user: Any, similar: int = 5) -> Suggestion | None:
     model = _model()
     if model is None:
         return None
-    vector = model["vectorizer"].transform([problem.description])
+    vector = model["vectorizer"].transform([tokens(problem.description)])
     picks: dict[str, tuple[int | None, float | None]] = {}
     for name, classifier in model["classifiers"].items():
         if hasattr(classifier, "predict_proba"):
