@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from dualtrack.core.api import ImportView
 from dualtrack.epidemic import api as epidemic_api
+from dualtrack.policies import api as policies_api
 from dualtrack.problems import api as problems_api
 from dualtrack.projects import api as projects_api
 from dualtrack.registry import api as registry_api
@@ -19,6 +20,8 @@ router.register("industries", registry_api.IndustryViewSet)
 router.register("enterprises", registry_api.EnterpriseViewSet)
 router.register("problems", problems_api.ProblemViewSet)
 router.register("projects", projects_api.ProjectViewSet)
+router.register("measures", policies_api.MeasureViewSet)
+router.register("policy-applications", policies_api.ApplicationViewSet)
 
 urlpatterns = [
     path("schema", SpectacularAPIView.as_view(), name="api-schema"),

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "dualtrack.bulletins",
     "dualtrack.problems",
     "dualtrack.projects",
+    "dualtrack.policies",
     "dualtrack.demo",
     "dualtrack.portal",
 ]

@@ -21,6 +21,8 @@ urlpatterns = [
     path("bulletins/", include("dualtrack.bulletins.urls")),
     path("problems/", include("dualtrack.problems.urls")),
     path("projects/", include("dualtrack.projects.urls")),
+    path("policies/", include("dualtrack.policies.urls")),
+    path("public/notices/", include("dualtrack.policies.public_urls")),
     path("imports/", views_imports.import_index, name="import_index"),
     path("imports/<str:name>/", views_imports.import_upload, name="import_upload"),
     path("imports/<str:name>/template.xlsx", views_imports.import_template, name="import_template"),

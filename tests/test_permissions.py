@@ -286,3 +286,56 @@ class TestProjectAccessResponsibleUnit(ProjectAccess):
 
 class TestProjectAccessDistrict(ProjectAccess):
     allowed_role = "district"
+
+
+class ApplicationAccess(ScopedAccessContract):
+    list_page = "policies:ledger"
+    api_list = "application-list"
+    denied_role = "public"
+    api_marker_field = "enterprise"
+
+    def _application(self, city: City, enterprise: Any, department: Any) -> Any:
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from dualtrack.policies.models import Application, Measure, Policy
+
+        policy, _ = Policy.objects.get_or_create(doc_number="宁政发〔2020〕3号", defaults={
+            "title": "若干意见", "issuer": "市政府", "issued_on": dt.date(2020, 2, 6), "effective_from": dt.date(2020, 2, 6)})
+        measure, _ = Measure.objects.get_or_create(code=f"M-{department.code}", defaults={
+            "policy": policy, "title": "稳岗返还", "support_type": "job_stabilisation", "department": department,
+            "window_start": dt.date(2020, 2, 10), "window_end": dt.date(2020, 6, 30), "amount_rule": "fixed",
+            "amount_fixed": 1})
+        return Application.objects.get_or_create(measure=measure, enterprise=enterprise, defaults={
+            "source": "enterprise", "state": "submitted", "submitted_at": timezone.now(), "amount": 1})[0]
+
+    def in_scope(self, city: City) -> Any:
+        return self._application(city, city.e_jiangbei, city.department)
+
+    def out_of_scope(self, city: City) -> Any:
+        from dualtrack.registry.models import Department
+
+        other, _ = Department.objects.get_or_create(code="SWJ", defaults={"name": "市商务局"})
+        return self._application(city, city.e_binhai, other)
+
+    def marker(self, obj: Any) -> str:
+        return str(obj.enterprise.uscc)
+
+    def detail_page(self, obj: Any) -> str:
+        return reverse("policies:application", args=[obj.pk])
+
+    def api_detail(self, obj: Any) -> str:
+        return reverse("application-detail", args=[obj.pk])
+
+
+class TestApplicationAccessEnterprise(ApplicationAccess):
+    """An enterprise sees its own applications only."""
+
+    allowed_role = "enterprise"
+
+
+class TestApplicationAccessDepartment(ApplicationAccess):
+    """A department sees the applications under its measures only."""
+
+    allowed_role = "department"

@@ -17,16 +17,18 @@ from django.db import transaction
 
 from dualtrack.accounts import services as accounts
 from dualtrack.accounts.models import User
-from dualtrack.core import audit
+from dualtrack.core import audit, calendar
 from dualtrack.core.actors import SystemActor
 from dualtrack.core.imports import get_dataset, run_import
 from dualtrack.epidemic import services as epidemic
+from dualtrack.policies import services as policies
 from dualtrack.power.store import import_power
 from dualtrack.problems import services as problems
 from dualtrack.projects import services as projects
 from dualtrack.registry import services as registry
 from dualtrack.registry.models import Department, Enterprise, KeyList, Park, Region
 
+from . import policies as demo_policies
 from . import power as demo_power
 from . import problems as demo_problems
 from . import projects as demo_projects
@@ -186,6 +188,7 @@ def load_demo(seed: int = 2020, enterprises: int = 20000, log: Any = print,
     logins = ensure_users()
     load_projects(city, folder, log)
     load_liaisons(city, folder, log)
+    load_policies(city.seed, log)
     publish_demo_levels()
     return logins
 
@@ -249,3 +252,68 @@ def load_projects(city: DemoCity, folder: Path, log: Any) -> None:
     for month in (2, 3, 4):  # the months of the demo period with progress reports
         counts = projects.evaluate_month(dt.date(2020, month, 1))
         log(f"  project lights 2020-{month:02d}: {counts['projects']} projects, {counts['tasks']} new dispatch tasks")
+
+
+def load_policies(seed: int, log: Any) -> None:
+    """Thirty measures in four policies; applications by eligible enterprises through the service (reviewed
+    and paid over the demo period); 免申即享 lists granted and paid in one batch each; a notice for each
+    measure with payments, running from today for two weeks (so the public page has something to show)."""
+    import random
+    from decimal import Decimal
+
+    from dualtrack.accounts.models import User
+    from dualtrack.policies.models import Application, Notice
+
+    departments = {d.code: d for d in Department.objects.all()}
+    docs = [policies.save_policy(ACTOR, doc, title=title, issuer=issuer, issued_on=dt.date.fromisoformat(day),
+                                 effective_from=dt.date.fromisoformat(day))
+            for doc, title, issuer, day in demo_policies.POLICIES]
+    measures = []
+    for row in demo_policies.measure_rows():
+        fields = {k: v for k, v in row.items() if k not in ("code", "policy", "department")}
+        measures.append(policies.save_measure(ACTOR, row["code"], policy=docs[row["policy"]],
+                                              department=departments[row["department"]], **fields))
+    if Application.objects.exists():
+        log("  policies: already loaded")
+        return
+    rng = random.Random(seed + 808)
+    officer = User.objects.get(username="liaison")
+    day = dt.date(2020, 4, 30)
+    created = paid = 0
+    for measure in measures:
+        if measure.no_application:
+            created += policies.grant_entitlements(ACTOR, measure, day)
+            paid += policies.pay_batch(ACTOR, measure, dt.date(2020, 4, 20), f"PL{measure.code}-20200420")
+            continue
+        candidates = list(policies.eligible(measure, day).values_list("pk", flat=True)[:2000])
+        for pk in rng.sample(candidates, min(len(candidates), rng.randint(15, 90))):
+            enterprise = Enterprise.objects.get(pk=pk)
+            at = dt.datetime.combine(dt.date(2020, 2, 15) + dt.timedelta(days=rng.randrange(50)), dt.time(10, 0),
+                                     tzinfo=calendar.SHANGHAI)
+            application = policies.apply(
+                ACTOR, measure, enterprise, day=day, at=at,
+                declared_headcount=rng.randint(5, 120) if measure.headcount_basis == "declared" else None,
+                declared_base=Decimal(rng.randint(2, 400)) if measure.amount_rule == "share" else None)
+            created += 1
+            luck = rng.random()
+            if luck < 0.15:
+                continue  # waiting for review
+            if luck < 0.25:
+                policies.review(ACTOR, application.pk, application.version, False, reason="经核实,不符合申报条件",
+                                at=at + dt.timedelta(days=3))
+                continue
+            application = policies.review(ACTOR, application.pk, application.version, True,
+                                          at=at + dt.timedelta(days=3))
+            if luck < 0.85:
+                paid_on = at.date() + dt.timedelta(days=rng.randint(5, 20))
+                policies.pay(ACTOR, application.pk, application.version, application.approved_amount or Decimal(0),
+                             paid_on, f"PZ{paid_on:%Y%m%d}{application.pk:05d}")
+                paid += 1
+    today = policies.today()
+    for measure in measures:
+        if Application.objects.filter(measure=measure, state="paid").exists() and not Notice.objects.filter(
+                measure=measure).exists():
+            policies.publish_notice(ACTOR, measure, today, today + dt.timedelta(days=14))
+    policies.create_outreach(ACTOR, next(m for m in measures if m.code == "ZC01"), day)
+    log(f"  policies: {len(measures)} measures, {created} applications or entitlements, {paid} paid; "
+        f"outreach tasks for {officer.username} and the other officers")

@@ -234,3 +234,9 @@ def last_data_day() -> dt.date | None:
     from django.utils import timezone
 
     return min(max(candidates), timezone.localdate()) if candidates else None
+
+
+def with_resumed_status(queryset: QuerySet[Any], day: dt.date) -> QuerySet[Any]:
+    """Enterprises annotated with ``report_resumed``: their carried-forward reported status on ``day``
+    (None when they never reported), as one correlated subquery: for other modules' eligibility rules."""
+    return queryset.annotate(report_resumed=Subquery(_latest_report(day).values("resumed")[:1]))

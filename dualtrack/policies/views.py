@@ -1,0 +1,251 @@
+"""Policy pages: policies and measures with their figures, a measure's page (who qualifies and has not
+applied, the 免申即享 list, visit tasks, notices, the application form), the applications ledger and a
+department's review queue, an application's page (review, payment), the officers' visit tasks, and the
+public notices (no login)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+
+from dualtrack.core import audit
+from dualtrack.core.choices import Action, AuditAction, Role
+from dualtrack.core.scoping import get_scoped_or_404, user_role
+from dualtrack.core.views import paginate, query_without_page
+from dualtrack.registry import services as registry
+
+from . import services
+from .choices import AmountRule, HeadcountBasis, OutreachState
+from .filters import ApplicationFilterSet
+from .models import Application, Measure, Outreach
+
+
+def _errors(request: HttpRequest, exc: ValidationError) -> None:
+    for errors in exc.message_dict.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+@login_required
+def policy_list(request: HttpRequest) -> HttpResponse:
+    if not Measure.permits(request.user, Action.VIEW):
+        raise PermissionDenied
+    measures = Measure.objects.restrict(request.user).select_related("policy", "department")
+    figures = services.measure_figures(measures)
+    policies: dict[int, dict[str, Any]] = {}
+    for measure in measures:
+        entry = policies.setdefault(measure.policy_id, {"policy": measure.policy, "measures": []})
+        entry["measures"].append((measure, figures.get(measure.pk, {})))
+    return render(request, "policies/list.html", {"policies": list(policies.values())})
+
+
+class ApplyForm(forms.Form):
+    enterprise = forms.CharField(label=gettext_lazy("企业统一社会信用代码"), required=False,
+                                 help_text=gettext_lazy("驻企服务员代企业申报时填写"))
+    declared_headcount = forms.IntegerField(label=gettext_lazy("申报人数"), min_value=0, required=False)
+    declared_base = forms.DecimalField(label=gettext_lazy("申报基数(万元)"), min_value=Decimal(0), required=False,
+                                       max_digits=14, decimal_places=4)
+
+
+@login_required
+def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
+    measure = get_scoped_or_404(Measure.objects.select_related("policy", "department"), request.user,
+                                Action.VIEW, code=code)
+    role = user_role(request.user)
+    can_manage = Measure.objects.restrict(request.user, Action.CHANGE).filter(pk=measure.pk).exists()
+    form = ApplyForm(request.POST or None)
+    if role == Role.ENTERPRISE:
+        del form.fields["enterprise"]
+    if measure.amount_rule != AmountRule.PER_HEAD or measure.headcount_basis != HeadcountBasis.DECLARED:
+        del form.fields["declared_headcount"]
+    if measure.amount_rule != AmountRule.SHARE:
+        del form.fields["declared_base"]
+    else:
+        form.fields["declared_base"].label = f"{measure.base_label or _('申报基数')}(万元)"
+    if request.method == "POST":
+        action = request.POST.get("action", "apply")
+        try:
+            if action == "apply":
+                if role not in (Role.ENTERPRISE, Role.LIAISON, Role.HQ):
+                    raise PermissionDenied
+                if form.is_valid():
+                    application = services.apply(request.user, measure, _applicant(request, form),
+                                                 form.cleaned_data.get("declared_headcount"),
+                                                 form.cleaned_data.get("declared_base"))
+                    messages.success(request, _("已申报,测算金额 %(amount)s 万元") % {"amount": application.amount})
+                    return redirect("policies:application", pk=application.pk)
+            elif not can_manage:
+                raise PermissionDenied
+            elif action == "entitlements":
+                n = services.grant_entitlements(request.user, measure)
+                messages.success(request, _("已生成免申即享兑现名单 %(n)d 家") % {"n": n})
+            elif action == "outreach":
+                counts = services.create_outreach(request.user, measure)
+                messages.success(request, _("已生成上门服务任务 %(n)d 项(其中 %(u)d 家企业尚无驻企服务员)") % {
+                    "n": counts["tasks"], "u": counts["unassigned"]})
+            elif action == "notice":
+                try:
+                    start = dt.date.fromisoformat(request.POST.get("period_start", ""))
+                    end = dt.date.fromisoformat(request.POST.get("period_end", ""))
+                except ValueError as exc:
+                    raise ValidationError({"period_start": _("请填写公示起止日期")}) from exc
+                services.publish_notice(request.user, measure, start, end, request.POST.get("title", ""))
+                messages.success(request, _("公示已发布"))
+            else:
+                raise PermissionDenied
+        except ValidationError as exc:
+            if action == "apply":
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        if field in form.fields:
+                            form.add_error(field, error)
+                        else:  # about the measure or the enterprise: shown whatever the page shows
+                            messages.error(request, error)
+            else:
+                _errors(request, exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        if action != "apply":
+            return redirect("policies:measure", code=code)
+    day = services.today()
+    waiting = services.not_applied(measure, day, request.user).select_related("county").order_by("county__code", "name") \
+        if role in (Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT, Role.LIAISON) else None
+    eligibility = services.eligibility_of(measure)
+    return render(request, "policies/measure.html", {
+        "measure": measure, "eligibility": eligibility.describe(), "form": form, "can_manage": can_manage,
+        "figures": services.measure_figures(Measure.objects.filter(pk=measure.pk)).get(measure.pk, {}),
+        "eligible_count": services.eligible(measure, day).count() if can_manage or role == Role.LEADER else None,
+        "page": paginate(request, waiting) if waiting is not None else None,
+        "can_apply": role in (Role.ENTERPRISE, Role.LIAISON) and not measure.no_application
+        and measure.window_start <= day <= measure.window_end,
+        "mine": Application.objects.restrict(request.user).filter(measure=measure).first()
+        if role == Role.ENTERPRISE else None,
+        "notices": measure.notices.all()})
+
+
+def _applicant(request: HttpRequest, form: ApplyForm) -> Any:
+    if user_role(request.user) == Role.ENTERPRISE:
+        enterprise = registry.enterprises_for(request.user).filter(pk=request.user.enterprise_id).first()  # type: ignore[union-attr,misc]
+    else:
+        enterprise = registry.enterprises_for(request.user).filter(
+            uscc=(form.cleaned_data.get("enterprise") or "").strip().upper()).first()
+    if enterprise is None:
+        raise ValidationError({"enterprise": _("企业不存在或不在您的联系范围内")})
+    return enterprise
+
+
+@login_required
+def ledger(request: HttpRequest) -> HttpResponse | FileResponse:
+    """兑现台账 (``?format=xlsx``); a department's review queue is ``?state=submitted``."""
+    if not Application.permits(request.user, Action.VIEW):
+        raise PermissionDenied
+    filterset = ApplicationFilterSet(request.GET or None, queryset=Application.objects.restrict(request.user))
+    queryset = filterset.qs.select_related("measure", "measure__department", "enterprise", "enterprise__county")
+    if request.GET.get("format") == "xlsx":
+        return _ledger_xlsx(request, queryset)
+    return render(request, "policies/ledger.html", {"filter": filterset, "page": paginate(request, queryset),
+                                                    "query": query_without_page(request)})
+
+
+def _ledger_xlsx(request: HttpRequest, queryset: Any) -> FileResponse:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("兑现台账"))
+    sheet.append([_("条款编号"), _("条款"), _("责任部门"), _("统一社会信用代码"), _("企业名称"), _("区县(市)"), _("来源"),
+                  _("状态"), _("申报时间"), _("测算金额(万元)"), _("核定金额(万元)"), _("兑现金额(万元)"), _("兑现日期"),
+                  _("凭证号"), _("不予通过原因")])
+    rows = 0
+    for a in queryset.iterator(chunk_size=2000):
+        sheet.append([a.measure.code, a.measure.title, a.measure.department.name, a.enterprise.uscc, a.enterprise.name,
+                      a.enterprise.county.name, a.get_source_display(), a.get_state_display(),
+                      a.submitted_at.replace(tzinfo=None), float(a.amount),
+                      float(a.approved_amount) if a.approved_amount is not None else None,
+                      float(a.paid_amount) if a.paid_amount is not None else None, a.paid_on, a.voucher_no,
+                      a.reject_reason])
+        rows += 1
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+    workbook.save(handle)
+    handle.seek(0)
+    audit.record(request.user, AuditAction.EXPORT, object_type="policies.application", object_repr=_("兑现台账"),
+                 detail={"rows": rows})
+    return FileResponse(handle, as_attachment=True, filename="policy-ledger.xlsx",
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@login_required
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_scoped_or_404(Application.objects.select_related("measure", "measure__department",
+                                                                       "enterprise"), request.user, Action.VIEW, pk=pk)
+    can_handle = user_role(request.user) in (Role.HQ, Role.DEPARTMENT) and Application.objects.restrict(
+        request.user, Action.CHANGE).filter(pk=pk).exists()
+    if request.method == "POST":
+        if not can_handle:
+            raise Http404
+        try:
+            version = int(request.POST.get("version", "-1"))
+            action = request.POST.get("action")
+            if action in ("approve", "reject"):
+                raw = request.POST.get("approved_amount", "").strip()
+                services.review(request.user, pk, version, action == "approve",
+                                Decimal(raw) if raw else None, request.POST.get("reason", ""))
+            elif action == "pay":
+                services.pay(request.user, pk, version, Decimal(request.POST.get("paid_amount", "0") or "0"),
+                             dt.date.fromisoformat(request.POST.get("paid_on", "")), request.POST.get("voucher_no", ""))
+            messages.success(request, _("已更新"))
+        except services.ConcurrentChange as exc:
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            _errors(request, exc)
+        except (ValueError, ArithmeticError):
+            messages.error(request, _("金额或日期格式不正确"))
+        except (PermissionDenied, Application.DoesNotExist) as exc:
+            raise Http404 from exc
+        return redirect("policies:application", pk=pk)
+    return render(request, "policies/application.html", {"a": application, "can_handle": can_handle,
+                                                          "today": services.today()})
+
+
+@login_required
+def outreach(request: HttpRequest) -> HttpResponse:
+    """上门服务: a liaison officer's visit tasks (enterprises that qualify and have not applied)."""
+    if not Outreach.permits(request.user, Action.VIEW):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            services.complete_outreach(request.user, int(request.POST.get("id", "0")), request.POST.get("note", ""))
+            messages.success(request, _("已记录走访"))
+        except ValidationError as exc:
+            _errors(request, exc)
+        except (Outreach.DoesNotExist, ValueError) as exc:
+            raise Http404 from exc
+        return redirect("policies:outreach")
+    state = request.GET.get("state", OutreachState.OPEN)
+    queryset = Outreach.objects.restrict(request.user).filter(state=state).select_related(
+        "measure", "enterprise", "enterprise__county", "officer")
+    return render(request, "policies/outreach.html", {"page": paginate(request, queryset), "state": state})
+
+
+def public_notices(request: HttpRequest) -> HttpResponse:
+    """公示 (no login): the notices published and running today; nothing else."""
+    notices = list(services.public_notices())
+    return render(request, "policies/public_list.html", {
+        "notices": [(n, services.notice_content(n)) for n in notices]})
+
+
+def public_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = services.public_notices().filter(pk=pk).first()
+    if notice is None:
+        raise Http404
+    return render(request, "policies/public_notice.html", {"notice": notice, "content": services.notice_content(notice),
+                                                           "policy": notice.measure.policy})

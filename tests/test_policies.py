@@ -1,0 +1,270 @@
+"""Policy fulfilment: every eligibility criterion and amount rule on constructed enterprises, the application
+loop to payment, going to the enterprises, 免申即享, the public notice (walked link by link), the bulletin."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from dualtrack.core.calendar import SHANGHAI
+from dualtrack.policies import services
+from dualtrack.policies.eligibility import Eligibility
+from dualtrack.policies.models import Application, Measure, Notice, Outreach, Policy
+from dualtrack.resumption.models import ResumptionReport
+
+from .conftest import City, _user, make_enterprise
+
+D = dt.date
+DAY = D(2020, 3, 10)
+
+
+@pytest.fixture
+def policy(city: City) -> Policy:
+    return Policy.objects.create(title="关于促进企业复工复产的若干意见", issuer="宁江市人民政府", doc_number="宁政发〔2020〕5号",
+                                 issued_on=D(2020, 2, 8), effective_from=D(2020, 2, 8))
+
+
+def make_measure(city: City, policy: Policy, code: str, eligibility: dict[str, Any] | None = None,
+                 **rule: Any) -> Measure:
+    values = {"amount_rule": "fixed", "amount_fixed": Decimal("2")} | rule
+    measure = Measure(policy=policy, code=code, title=f"条款{code}", support_type=values.pop("support_type", "subsidy"),
+                      department=city.department, window_start=D(2020, 2, 10), window_end=D(2020, 6, 30),
+                      eligibility=eligibility or {}, **values)
+    services.validate_measure(measure)
+    measure.save()
+    return measure
+
+
+@pytest.fixture
+def firms(city: City) -> dict[str, Any]:
+    """Constructed enterprises beside the city's three (34 机械 江北 key, 39 电子 江北 高新区, 59 仓储 滨海 限上服务业)."""
+    return {
+        "small": make_enterprise(city.jiangbei, "江北小微加工厂", headcount=10, size_class="规下"),
+        "mid": make_enterprise(city.binhai, "滨海中型制造有限公司", headcount=100),
+        "large": make_enterprise(city.binhai, "滨海大型制造有限公司", headcount=500),
+        "hotel": make_enterprise(city.jiangbei, "江北大酒店有限公司", division="61", size_class="限上服务业", headcount=80),
+        "restaurant": make_enterprise(city.binhai, "滨海海鲜酒楼", division="62", size_class="规下", headcount=30),
+    }
+
+
+def names(queryset: Any) -> set[str]:
+    return set(queryset.values_list("name", flat=True))
+
+
+def eligible(city: City, policy: Policy, criteria: dict[str, Any], day: dt.date = DAY) -> set[str]:
+    measure = make_measure(city, policy, f"M{Measure.objects.count() + 1}", criteria)
+    return names(services.eligible(measure, day))
+
+
+# --- every criterion -------------------------------------------------------------------------------------------
+
+def test_each_criterion(city: City, policy: Policy, firms: dict[str, Any]) -> None:
+    everyone = {"江北恒达机械有限公司", "宁江高科电子有限公司", "滨海海纳物流有限公司", *(f.name for f in firms.values())}
+    assert eligible(city, policy, {}) == everyone
+    assert eligible(city, policy, {"industries": ["H"]}) == {"江北大酒店有限公司", "滨海海鲜酒楼"}  # section 住宿和餐饮业
+    assert eligible(city, policy, {"industries": ["59"]}) == {"滨海海纳物流有限公司"}  # a division
+    assert eligible(city, policy, {"size_classes": ["限上服务业"]}) == {"滨海海纳物流有限公司", "江北大酒店有限公司"}
+    assert eligible(city, policy, {"counties": ["339106"]}) == {"滨海海纳物流有限公司", "滨海中型制造有限公司",
+                                                                "滨海大型制造有限公司", "滨海海鲜酒楼"}
+    assert eligible(city, policy, {"parks": ["GXQ"]}) == {"宁江高科电子有限公司"}
+    assert eligible(city, policy, {"headcount_min": 80, "headcount_max": 100}) == {
+        "江北恒达机械有限公司", "宁江高科电子有限公司", "滨海海纳物流有限公司", "滨海中型制造有限公司", "江北大酒店有限公司"}  # bounds inclusive
+    assert eligible(city, policy, {"headcount_max": 30}) == {"江北小微加工厂", "滨海海鲜酒楼"}
+    assert eligible(city, policy, {"hard_hit": True}) == {"江北大酒店有限公司", "滨海海鲜酒楼"}
+    assert eligible(city, policy, {"key_only": True}) == {"江北恒达机械有限公司"}
+    assert eligible(city, policy, {"counties": ["339106"], "headcount_min": 100, "industries": ["C"]}) == {
+        "滨海中型制造有限公司", "滨海大型制造有限公司"}  # criteria combine with AND
+
+
+def test_resumed_criterion_carries_the_report_forward(city: City, policy: Policy, firms: dict[str, Any]) -> None:
+    ResumptionReport.objects.create(enterprise=firms["mid"], date=D(2020, 3, 2), resumed=True)
+    ResumptionReport.objects.create(enterprise=firms["large"], date=D(2020, 3, 2), resumed=True)
+    ResumptionReport.objects.create(enterprise=firms["large"], date=D(2020, 3, 9), resumed=False)
+    resumed = make_measure(city, policy, "R1", {"resumed": True, "counties": ["339106"]})
+    not_resumed = make_measure(city, policy, "R2", {"resumed": False, "counties": ["339106"]})
+    assert names(services.eligible(resumed, DAY)) == {"滨海中型制造有限公司"}
+    assert names(services.eligible(resumed, D(2020, 3, 5))) == {"滨海中型制造有限公司", "滨海大型制造有限公司"}
+    assert names(services.eligible(not_resumed, DAY)) == {"滨海大型制造有限公司", "滨海海纳物流有限公司", "滨海海鲜酒楼"}
+
+
+def test_schema_names_the_bad_field(city: City, policy: Policy) -> None:
+    for bad, word in [({"colour": "red"}, "colour"), ({"industries": ["manufacturing"]}, "industries"),
+                      ({"size_classes": ["大型"]}, "size_classes"), ({"headcount_min": 50, "headcount_max": 10}, "headcount_max"),
+                      ({"resumed": "yes"}, "resumed"), ([], "JSON 对象")]:
+        with pytest.raises(ValidationError, match=word):
+            Eligibility.parse(bad)
+
+
+# --- every amount rule -------------------------------------------------------------------------------------------
+
+def test_amount_rules(city: City, policy: Policy, firms: dict[str, Any]) -> None:
+    mid = firms["mid"]  # normal headcount 100
+    fixed = make_measure(city, policy, "A1", amount_rule="fixed", amount_fixed=Decimal("2"))
+    assert services.compute_amount(fixed, mid) == Decimal("2.0000")
+    per_head = make_measure(city, policy, "A2", amount_rule="per_head", amount_per_head=Decimal("0.05"))
+    assert services.compute_amount(per_head, mid) == Decimal("5.0000")  # 100 × 500 元
+    capped = make_measure(city, policy, "A3", amount_rule="per_head", amount_per_head=Decimal("0.05"), cap=Decimal("3"))
+    assert services.compute_amount(capped, mid) == Decimal("3.0000") and services.compute_amount(capped, firms["small"]) == Decimal("0.5000")
+    declared = make_measure(city, policy, "A4", amount_rule="per_head", amount_per_head=Decimal("0.1"),
+                            headcount_basis="declared")
+    assert services.compute_amount(declared, mid, declared_headcount=42) == Decimal("4.2000")
+    with pytest.raises(ValidationError, match="申报人数"):
+        services.compute_amount(declared, mid)
+    share = make_measure(city, policy, "A5", amount_rule="share", share_rate=Decimal("0.5"), cap=Decimal("10"),
+                         base_label="贷款利息")
+    assert services.compute_amount(share, mid, declared_base=Decimal("12.3457")) == Decimal("6.1729")  # half, rounded
+    assert services.compute_amount(share, mid, declared_base=Decimal("30")) == Decimal("10.0000")  # the cap
+    with pytest.raises(ValidationError):
+        make_measure(city, policy, "A6", amount_rule="share", share_rate=Decimal("0.5"))  # a share needs its cap
+    with pytest.raises(ValidationError, match="免申即享"):
+        make_measure(city, policy, "A7", amount_rule="share", share_rate=Decimal("0.5"), cap=Decimal("1"),
+                     no_application=True)
+
+
+def test_no_application_list_computes_amounts_in_sql_like_python(city: City, policy: Policy,
+                                                                 firms: dict[str, Any]) -> None:
+    measure = make_measure(city, policy, "F1", {"industries": ["C"]}, amount_rule="per_head",
+                           amount_per_head=Decimal("0.015"), cap=Decimal("5"), no_application=True,
+                           support_type="job_stabilisation")
+    assert services.grant_entitlements(city.users["hq"], measure, DAY) == 5
+    assert services.grant_entitlements(city.users["hq"], measure, DAY) == 0  # idempotent
+    for application in Application.objects.filter(measure=measure).select_related("enterprise"):
+        assert application.state == "approved" and application.source == "entitlement"
+        assert application.amount == services.compute_amount(measure, application.enterprise)
+    assert Application.objects.get(enterprise=firms["large"]).amount == Decimal("5.0000")  # 500 × 150 元 capped
+    with pytest.raises(PermissionDenied):
+        services.grant_entitlements(city.users["district"], measure, DAY)
+
+
+# --- applications to payment ---------------------------------------------------------------------------------------
+
+def test_apply_review_pay(client: Any, city: City, policy: Policy) -> None:
+    measure = make_measure(city, policy, "L1", {"industries": ["C"]}, amount_rule="share", share_rate=Decimal("0.5"),
+                           cap=Decimal("20"), base_label="贷款利息", support_type="interest_discount")
+    client.force_login(city.users["enterprise"])
+    with time_machine.travel(dt.datetime(2020, 3, 10, 10, 0, tzinfo=SHANGHAI)):
+        response = client.post(f"/policies/measures/{measure.code}/", {"action": "apply", "declared_base": "16"})
+        assert response.status_code == 302
+        application = Application.objects.get()
+        assert application.amount == Decimal("8.0000") and application.source == "enterprise"
+        again = client.post(f"/policies/measures/{measure.code}/", {"action": "apply", "declared_base": "16"})
+        assert "已申报过本条款" in again.content.decode()
+    with time_machine.travel(dt.datetime(2020, 7, 1, 10, 0, tzinfo=SHANGHAI)), pytest.raises(ValidationError, match="申报期"):
+        services.apply(city.users["liaison"], measure, city.e_jiangbei, declared_base=Decimal(1))
+    not_industry = make_measure(city, policy, "L2", {"industries": ["G"]})
+    with time_machine.travel(dt.datetime(2020, 3, 10, 10, 0, tzinfo=SHANGHAI)), pytest.raises(ValidationError, match="不符合"):
+        services.apply(city.users["enterprise"], not_industry, city.e_jiangbei)
+
+    handler = city.users["department"]
+    with pytest.raises(ValidationError, match="原因"):
+        services.review(handler, application.pk, 0, approve=False)
+    with pytest.raises(ValidationError, match="不超过测算金额"):
+        services.review(handler, application.pk, 0, approve=True, approved_amount=Decimal("9"))
+    other = _user("shangwu", "department", department=_department())
+    with pytest.raises(Application.DoesNotExist):
+        services.review(other, application.pk, 0, approve=True)
+    approved = services.review(handler, application.pk, 0, approve=True, approved_amount=Decimal("7.5"))
+    with pytest.raises(services.ConcurrentChange):
+        services.review(city.users["hq"], application.pk, 0, approve=False, reason="重复")
+    with time_machine.travel(dt.datetime(2020, 3, 20, 10, 0, tzinfo=SHANGHAI)):
+        with pytest.raises(ValidationError, match="凭证号"):
+            services.pay(handler, approved.pk, approved.version, Decimal("7.5"), D(2020, 3, 20), "")
+        paid = services.pay(handler, approved.pk, approved.version, Decimal("7.5"), D(2020, 3, 20), "PZ-2020-0001")
+    assert paid.state == "paid" and paid.paid_amount == Decimal("7.5000")
+
+    client.force_login(handler)
+    assert client.get("/policies/applications/", {"state": "paid"}).content.decode().count('data-state="paid"') == 1
+    from .helpers import read_xlsx
+
+    rows = read_xlsx(b"".join(client.get("/policies/applications/", {"format": "xlsx"}).streaming_content))
+    assert rows[1][3] == city.e_jiangbei.uscc and rows[1][11] == 7.5 and rows[1][13] == "PZ-2020-0001"
+    client.force_login(other)
+    assert client.get(f"/policies/applications/{paid.pk}/").status_code == 404
+    client.force_login(city.users["district_binhai"])
+    assert client.get(f"/policies/applications/{paid.pk}/").status_code == 404
+
+
+def _department() -> Any:
+    from dualtrack.registry.models import Department
+
+    return Department.objects.create(code="SWJ", name="市商务局")
+
+
+# --- going to the enterprises --------------------------------------------------------------------------------------
+
+def test_outreach_to_liaison_officers(client: Any, city: City, policy: Policy, firms: dict[str, Any]) -> None:
+    measure = make_measure(city, policy, "O1", {"counties": ["339102"], "industries": ["C"]})
+    counts = services.create_outreach(city.users["hq"], measure, DAY)
+    assert counts == {"tasks": 3, "unassigned": 2}  # 江北恒达 has the officer; 高科电子 and 小微加工厂 have none
+    assert services.create_outreach(city.users["hq"], measure, DAY)["tasks"] == 0
+    client.force_login(city.users["liaison"])
+    page = client.get("/policies/outreach/").content.decode()
+    task = Outreach.objects.get(officer=city.users["liaison"])
+    assert f'data-id="{task.pk}"' in page and page.count("data-id=") == 1
+    with time_machine.travel(dt.datetime(2020, 3, 10, 10, 0, tzinfo=SHANGHAI)):
+        services.apply(city.users["liaison"], measure, city.e_jiangbei)  # the officer applies for it
+    assert Outreach.objects.get(pk=task.pk).state == "done"
+    client.force_login(city.users["hq"])
+    not_applied = client.get(f"/policies/measures/{measure.code}/").content.decode()
+    assert city.e_jiangbei.uscc not in not_applied and city.e_jiangbei_park.uscc in not_applied
+
+
+# --- public notice -----------------------------------------------------------------------------------------------
+
+def test_public_notice_shows_only_published_notices(client: Any, city: City, policy: Policy) -> None:
+    measure = make_measure(city, policy, "P1", {"industries": ["C"]}, no_application=True)
+    services.grant_entitlements(city.users["hq"], measure, DAY)
+    for application in Application.objects.filter(measure=measure)[:2]:
+        services.pay(city.users["hq"], application.pk, application.version, Decimal("2"), DAY, f"PZ-{application.pk}")
+    hidden = Notice.objects.create(measure=measure, title="未发布的公示", period_start=DAY, period_end=D(2099, 1, 1))
+    with time_machine.travel(dt.datetime(2020, 3, 12, 10, 0, tzinfo=SHANGHAI)):
+        with pytest.raises(ValidationError):
+            services.publish_notice(city.users["hq"], measure, D(2020, 3, 12), D(2020, 3, 5))
+        shown = services.publish_notice(city.users["hq"], measure, D(2020, 3, 12), D(2020, 3, 19))
+        expired = Notice.objects.create(measure=measure, title="已过期的公示", period_start=D(2020, 2, 1),
+                                        period_end=D(2020, 2, 8), published=True)
+        index = client.get("/public/notices/")  # no login
+        assert index.status_code == 200
+        html = index.content.decode()
+        assert shown.title in html and hidden.title not in html and expired.title not in html
+        seen, queue = set(), ["/public/notices/"]
+        while queue:  # walk every link reachable from the public index
+            url = queue.pop()
+            if url in seen:
+                continue
+            seen.add(url)
+            response = client.get(url)
+            assert response.status_code == 200, url
+            body = response.content.decode()
+            for secret in ("PZ-", city.e_jiangbei.uscc, "enterprise", "hq", hidden.title, expired.title, "/admin"):
+                assert secret not in body, (url, secret)
+            for link in re.findall(r'href="([^"]+)"', body):
+                if link.startswith(("/static/", "data:")):  # stylesheets, scripts and the empty favicon
+                    continue
+                assert link.startswith("/public/notices/"), (url, link)  # nothing but the notices
+                queue.append(link)
+        assert seen == {"/public/notices/", f"/public/notices/{shown.pk}/"}
+        detail = client.get(f"/public/notices/{shown.pk}/").content.decode()
+        assert "受益企业 2 家,兑现金额合计 4.00 万元" in detail
+        assert client.get(f"/public/notices/{hidden.pk}/").status_code == 404
+        assert client.get(f"/public/notices/{expired.pk}/").status_code == 404
+
+
+def test_bulletin_section(city: City, policy: Policy) -> None:
+    from dualtrack.bulletins.content import Context
+    from dualtrack.policies.bulletin import section
+
+    measure = make_measure(city, policy, "B1", {"industries": ["C"]}, no_application=True)
+    services.grant_entitlements(city.users["hq"], measure, DAY)
+    application = Application.objects.filter(measure=measure).first()
+    assert application is not None
+    services.pay(city.users["hq"], application.pk, application.version, Decimal("2"), DAY, "PZ-1")
+    part = section(Context(day=DAY, user=None, city={}, regions=[], sizes={}, industries=[], parks=[]))
+    assert part is not None and "惠企政策累计兑现1家次、2.00万元" in part.paragraphs[0]
+    assert part.tables[1].rows == [["市经济和信息化局", 1, 2.0, 0]]
