@@ -364,3 +364,11 @@ def save_measure(actor: Any, code: str, **fields: Any) -> Measure:
     if before is None or before != audit.snapshot(candidate):
         audit.record_change(actor, candidate, before)
     return candidate
+
+
+def notice_totals(notices: list[Notice]) -> dict[int, dict[str, Any]]:
+    """Beneficiaries and total paid per notice's measure, in one grouped query (the public index)."""
+    rows = Application.objects.filter(measure__in=[n.measure_id for n in notices], state=ApplicationState.PAID).values(
+        "measure_id").annotate(beneficiaries=Count("pk"), total=Sum("paid_amount"))
+    by_measure = {r["measure_id"]: r for r in rows}
+    return {n.pk: by_measure.get(n.measure_id, {"beneficiaries": 0, "total": Decimal(0)}) for n in notices}

@@ -239,8 +239,8 @@ def outreach(request: HttpRequest) -> HttpResponse:
 def public_notices(request: HttpRequest) -> HttpResponse:
     """公示 (no login): the notices published and running today; nothing else."""
     notices = list(services.public_notices())
-    return render(request, "policies/public_list.html", {
-        "notices": [(n, services.notice_content(n)) for n in notices]})
+    totals = services.notice_totals(notices)
+    return render(request, "policies/public_list.html", {"notices": [(n, totals[n.pk]) for n in notices]})
 
 
 def public_notice(request: HttpRequest, pk: int) -> HttpResponse:

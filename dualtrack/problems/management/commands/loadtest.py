@@ -10,7 +10,7 @@ problems, ``prepare`` (the users), gunicorn, ``run``, then stops the server. By 
 
 ``run`` plays 2,000 enterprises that each sign in on the phone form and report one problem, spread evenly
 over the window, while 200 officials (HQ, districts, departments, leaders, liaison officers) sign in and
-browse their pages with a few seconds' thought between clicks. Every request's latency is recorded from
+browse their pages with a think time between clicks (exponential, mean --think seconds, default 15). Every request's latency is recorded from
 the client side; any status other than the expected one, or a connection failure, counts as an error.
 """
 
@@ -58,7 +58,7 @@ class Command(BaseCommand):
         run.add_argument("--minutes", type=float, default=10.0)
         run.add_argument("--enterprises", type=int, default=2000)
         run.add_argument("--officials", type=int, default=200)
-        run.add_argument("--think", type=float, default=6.0, help="officials' mean seconds between clicks")
+        run.add_argument("--think", type=float, default=15.0, help="officials' mean seconds between clicks")
         run.add_argument("--out", default="", help="write the figures as JSON here")
 
     def handle(self, *args: Any, **options: Any) -> None:
