@@ -301,3 +301,33 @@ def test_triage_suggestion_learns_from_the_citys_history(client: Any, city: City
 
 def test_no_suggestion_without_history(city: City, problem: Problem) -> None:
     assert suggest.suggest(problem, city.users["hq"]) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_refs_stay_unique_when_many_report_at_once(city: City) -> None:
+    """The load test found two reports drawing the same ref; refs now come from a locked sequence."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection, connections
+
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite serialises every write transaction; the race needs concurrent writers (PostgreSQL)")
+
+    def report(n: int) -> str:
+        try:
+            return services.report(city.users["enterprise"], f"并发反映的问题 {n}", enterprise=city.e_jiangbei).ref
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        refs = list(pool.map(report, range(40)))
+    assert len(set(refs)) == 40
+    assert Problem.objects.count() == 40
+
+
+def test_ref_sequence_skips_numbers_an_imported_ledger_uses(city: City) -> None:
+    with time_machine.travel(T0, tick=False):
+        Problem.objects.create(ref="WT2020-00007", description="导入的", reported_at=timezone.now())
+        first = services.report(city.users["enterprise"], "新问题", enterprise=city.e_jiangbei)
+        second = services.report(city.users["enterprise"], "又一个", enterprise=city.e_jiangbei)
+    assert (first.ref, second.ref) == ("WT2020-00008", "WT2020-00009")

@@ -8,8 +8,9 @@ problems, ``prepare`` (the users), gunicorn, ``run``, then stops the server. By 
     gunicorn dualtrack.wsgi -b 127.0.0.1:8765 -w 5
     dualtrack loadtest run --url http://127.0.0.1:8765 --minutes 10
 
-``run`` plays 2,000 enterprises that each sign in on the phone form and report one problem, spread evenly
-over the window, while 200 officials (HQ, districts, departments, leaders, liaison officers) sign in and
+``run`` plays 2,000 enterprises (one every 0.3 s) that each sign in on the phone form and report one problem, spread evenly
+over the window, while 200 officials (HQ, districts, departments, leaders, liaison officers), arriving over the first
+minute, sign in and
 browse their pages with a think time between clicks (exponential, mean --think seconds, default 15). Every request's latency is recorded from
 the client side; any status other than the expected one, or a connection failure, counts as an error.
 """
@@ -118,6 +119,7 @@ class LoadRun:
         self.think = options["think"]
         self.password = (Path(settings.HOME) / PASSWORD_FILE).read_text(encoding="utf-8").strip()
         self.latencies: dict[str, list[float]] = {}
+        self.timeline: dict[int, list[float]] = {}  # minute of the run → latencies of requests started in it
         self.errors: list[str] = []
         self.submitted = 0
 
@@ -130,6 +132,7 @@ class LoadRun:
             self.errors.append(f"{kind} {path}: {type(exc).__name__} {exc}")
             return None
         self.latencies.setdefault(kind, []).append(time.perf_counter() - start)
+        self.timeline.setdefault(int((start - self.start) // 60), []).append(time.perf_counter() - start)
         if response.status_code != expect:
             self.errors.append(f"{kind} {path}: HTTP {response.status_code}")
             return None
@@ -167,7 +170,7 @@ class LoadRun:
         import httpx
 
         rng = random.Random(username)
-        await asyncio.sleep(rng.uniform(0, self.think))
+        await asyncio.sleep(rng.uniform(0, max(self.think, 60.0)))  # officials arrive over the first minute
         async with httpx.AsyncClient(timeout=30) as client:
             if not await self.login(client, username):
                 return
@@ -206,4 +209,5 @@ class LoadRun:
         return {"url": self.url, "wall_s": round(wall, 1), "enterprises": self.enterprises,
                 "officials": len(officials), "submitted": self.submitted, "errors": len(self.errors),
                 "error_samples": self.errors[:10], "requests_per_s": round(len(everything) / wall, 1),
-                "all": figures(everything), "by_kind": {k: figures(v) for k, v in sorted(self.latencies.items())}}
+                "all": figures(everything), "by_kind": {k: figures(v) for k, v in sorted(self.latencies.items())},
+                "by_minute": {str(m): figures(v) for m, v in sorted(self.timeline.items())}}
