@@ -8,11 +8,12 @@ problems, ``prepare`` (the users), gunicorn, ``run``, then stops the server. By 
     gunicorn dualtrack.wsgi -b 127.0.0.1:8765 -w 5
     dualtrack loadtest run --url http://127.0.0.1:8765 --minutes 10
 
-``run`` plays 2,000 enterprises (one every 0.3 s) that each sign in on the phone form and report one problem, spread evenly
-over the window, while 200 officials (HQ, districts, departments, leaders, liaison officers), arriving over the first
-minute, sign in and
-browse their pages with a think time between clicks (exponential, mean --think seconds, default 15). Every request's latency is recorded from
-the client side; any status other than the expected one, or a connection failure, counts as an error.
+``run`` plays 2,000 enterprises (one every 0.3 s) that each sign in on the phone form and report one
+problem, spread evenly over the window, while 200 officials (HQ, districts, departments, leaders, liaison
+officers), arriving over the first minute, sign in and browse their pages with a think time between
+clicks (exponential, mean ``--think`` seconds, default 15). Every request's latency is recorded from the
+client side, overall, per kind and per minute of the run; any status other than the expected one, or a
+connection failure, counts as an error.
 """
 
 from __future__ import annotations
