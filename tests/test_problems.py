@@ -194,6 +194,13 @@ def test_problems_import(city: City) -> None:
     assert first.due_at == dt.datetime(2020, 2, 13, 23, 59, 59, tzinfo=SHANGHAI) and first.next_action_at == first.due_at
     assert Problem.objects.get(ref="WT2020-00102").closed_at is not None
     assert run_import(dataset, io.BytesIO(csv_bytes(rows[:3])), "ledger.csv", city.users["hq"]).unchanged == 2
+    # the escalation worker moves on; importing the same ledger again must not reset its schedule
+    assert services.escalate_due(dt.datetime(2020, 2, 14, 8, 0, tzinfo=SHANGHAI)) == 1
+    escalated = Problem.objects.get(ref="WT2020-00101")
+    assert run_import(dataset, io.BytesIO(csv_bytes(rows[:3])), "ledger.csv", city.users["hq"]).unchanged == 2
+    again = Problem.objects.get(ref="WT2020-00101")
+    assert (again.escalation_level, again.next_action_at) == (1, escalated.next_action_at)
+    assert services.escalate_due(dt.datetime(2020, 2, 14, 8, 0, tzinfo=SHANGHAI)) == 0
 
 
 def test_worker_runs_every_apps_step(city: City, problem: Problem) -> None:

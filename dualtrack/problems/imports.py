@@ -102,8 +102,10 @@ class ProblemDataset(Dataset):
     def write_batch(self, rows: list[tuple[int, dict[str, Any]]], ctx: RowContext, state: dict[str, Any], user: Any,
                     result: ImportResult) -> None:
         existing = {pr.ref: pr for pr in Problem.objects.filter(ref__in=[v["ref"] for _r, v in rows])}
+        # next_action_at is the escalation worker's: a re-import compares the ledger's own fields and resets
+        # the schedule only when the state or the deadline changes (an escalated problem stays escalated).
         fields = ["description", "reported_at", "enterprise_id", "project_code", "category_id", "complexity",
-                  "department_id", "assigned_at", "due_at", "state", "resolved_at", "closed_at", "next_action_at"]
+                  "department_id", "assigned_at", "due_at", "state", "resolved_at", "closed_at"]
         for _row, values in rows:
             due = calendar.deadline(values["assigned_at"], state["deadline_days"][values["complexity"]]).due_at \
                 if values["assigned_at"] and values["complexity"] else None
@@ -133,6 +135,8 @@ class ProblemDataset(Dataset):
                 continue
             for f in changed:
                 setattr(problem, f, target[f])
+            if "state" in changed or "due_at" in changed:
+                problem.next_action_at = target["next_action_at"]
             problem.version += 1
             problem.save()
             audit.record(user, AuditAction.UPDATE, problem, before={f: before[f] for f in changed},
