@@ -298,3 +298,16 @@ def test_bulletin_section(city: City) -> None:
     assert "市重点续建项目2个,已复工1个,复工率50.0%" in part.paragraphs[0]
     assert "甲局均100%复工" in part.paragraphs[1] and "乙局复工率不到60%" in part.paragraphs[1]
     assert part.tables[2].rows[0][0] == "B1"  # red: not resumed after the deadline
+
+
+def test_projects_in_the_liaison_coverage_report(client: Any, city: City) -> None:
+    covered = make_project(city, "C1")
+    make_project(city, "U1")
+    make_project(city, "B1", county=city.binhai)
+    covered.liaison_officers.add(city.users["liaison"])
+    client.force_login(city.users["hq"])
+    page = client.get("/problems/coverage/").content.decode()
+    assert 'data-code="U1"' in page and 'data-code="B1"' in page and 'data-code="C1"' not in page
+    client.force_login(city.users["district"])  # 江北区 sees its own county's projects only
+    page = client.get("/problems/coverage/").content.decode()
+    assert 'data-code="U1"' in page and 'data-code="B1"' not in page and "50.0%" in page

@@ -389,6 +389,20 @@ def log_visit(actor: Any, visited_on: dt.date, notes: str, enterprise: Any = Non
     return visit
 
 
+_COVERAGE: list[Any] = []
+
+
+def register_coverage(provider: Any) -> None:
+    """Other modules add what their liaison officers must cover (key projects): ``provider(user)`` returns
+    ``{"label", "total", "covered", "rate", "uncovered": [(code, name, county), …]}``."""
+    if provider not in _COVERAGE:
+        _COVERAGE.append(provider)
+
+
+def coverage_extras(user: Any) -> list[dict[str, Any]]:
+    return [provider(user) for provider in _COVERAGE]
+
+
 def coverage(user: Any) -> dict[str, Any]:
     """全覆盖: key enterprises in the user's scope without a liaison officer, per county, with the list."""
     from django.db.models import Count, Q

@@ -267,7 +267,8 @@ def coverage(request: HttpRequest) -> HttpResponse:
         return redirect("problems:coverage")
     report = services.coverage(request.user)
     return render(request, "problems/coverage.html", {
-        "report": report, "page": paginate(request, report["uncovered"]), "officers": services.officers()})
+        "report": report, "page": paginate(request, report["uncovered"]), "officers": services.officers(),
+        "extras": services.coverage_extras(request.user)})
 
 
 def _ledger_xlsx(request: HttpRequest, queryset: Any) -> FileResponse:

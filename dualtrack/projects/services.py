@@ -429,3 +429,14 @@ def assign_demo_liaisons(officer: Any, county_code: str) -> int:
         audit.record(None, AuditAction.UPDATE, officer, before={"assigned_projects_added": []},
                      after={"assigned_projects_added": [p.code for p in mine]})
     return len(mine)
+
+
+def liaison_coverage(user: Any) -> dict[str, Any]:
+    """全覆盖 for key projects: those in the user's scope without a liaison officer."""
+    projects = Project.objects.restrict(user)
+    total = projects.count()
+    uncovered = projects.filter(liaison_officers__isnull=True).select_related("county").order_by("county__code", "code")
+    missing = uncovered.count()
+    return {"label": "重点项目", "total": total, "covered": total - missing,
+            "rate": round((total - missing) / total, 4) if total else None,
+            "uncovered": [(p.code, p.name, p.county.name) for p in uncovered[:200]]}
