@@ -218,6 +218,9 @@ def test_outreach_to_liaison_officers(client: Any, city: City, policy: Policy, f
 # --- public notice -----------------------------------------------------------------------------------------------
 
 def test_public_notice_shows_only_published_notices(client: Any, city: City, policy: Policy) -> None:
+    hq = city.users["hq"]
+    hq.full_name, hq.phone = "王建国", "13800000000"  # personal data that must not reach the public page
+    hq.save()
     measure = make_measure(city, policy, "P1", {"industries": ["C"]}, no_application=True)
     services.grant_entitlements(city.users["hq"], measure, DAY)
     for application in Application.objects.filter(measure=measure)[:2]:
@@ -242,7 +245,7 @@ def test_public_notice_shows_only_published_notices(client: Any, city: City, pol
             response = client.get(url)
             assert response.status_code == 200, url
             body = response.content.decode()
-            for secret in ("PZ-", city.e_jiangbei.uscc, "enterprise", "hq", hidden.title, expired.title, "/admin"):
+            for secret in ("PZ-", city.e_jiangbei.uscc, "王建国", "13800000000", hidden.title, expired.title, "/admin"):
                 assert secret not in body, (url, secret)
             for link in re.findall(r'href="([^"]+)"', body):
                 if link.startswith(("/static/", "data:")):  # stylesheets, scripts and the empty favicon
