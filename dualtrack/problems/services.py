@@ -530,8 +530,9 @@ def create_task(source_key: str, description: str, *, category: str = "其他", 
     return problem, True
 
 
-def tasks_by_source(prefix: str) -> dict[str, Problem]:
-    return {p.source_key: p for p in Problem.objects.filter(source_key__startswith=prefix)}
+def tasks_by_keys(keys: list[str]) -> dict[str, Problem]:
+    """The tasks other modules created, by their source keys (only those asked for)."""
+    return {p.source_key: p for p in Problem.objects.filter(source_key__in=keys)} if keys else {}
 
 
 def tasks_for_project(user: Any, project_code: str) -> Any:

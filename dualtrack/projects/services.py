@@ -155,7 +155,7 @@ def _attach_escalations(rows: list[ProjectStatus], day: dt.date) -> None:
             consequence="").select_related("project").order_by("month"):
         if month_end(light.month) < day:
             latest[light.project.code] = light
-    tasks = problems.tasks_by_source("project:")
+    tasks = problems.tasks_by_keys([_task_key(code, light.month, light.consequence) for code, light in latest.items()])
     for row in rows:
         light = latest.get(row.code)
         if light is not None:
