@@ -6,7 +6,6 @@ public notices (no login)."""
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from decimal import Decimal
 from typing import Any
 
@@ -20,22 +19,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from dualtrack.core import audit
-from dualtrack.core.choices import Action, AuditAction, Role
+from dualtrack.core.choices import Action, Role
 from dualtrack.core.scoping import get_scoped_or_404, user_role
-from dualtrack.core.views import paginate, query_without_page
+from dualtrack.core.views import paginate, query_without_page, validation_messages, xlsx_download
 from dualtrack.registry import services as registry
 
 from . import services
 from .choices import AmountRule, HeadcountBasis, OutreachState
 from .filters import ApplicationFilterSet
 from .models import Application, Measure, Outreach
-
-
-def _errors(request: HttpRequest, exc: ValidationError) -> None:
-    for errors in exc.message_dict.values():
-        for error in errors:
-            messages.error(request, error)
 
 
 @login_required
@@ -114,7 +106,7 @@ def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
                         else:  # about the measure or the enterprise: shown whatever the page shows
                             messages.error(request, error)
             else:
-                _errors(request, exc)
+                validation_messages(request, exc)
         except PermissionDenied as exc:
             raise Http404 from exc
         if action != "apply":
@@ -174,13 +166,8 @@ def _ledger_xlsx(request: HttpRequest, queryset: Any) -> FileResponse:
                       float(a.paid_amount) if a.paid_amount is not None else None, a.paid_on, a.voucher_no,
                       a.reject_reason])
         rows += 1
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    workbook.save(handle)
-    handle.seek(0)
-    audit.record(request.user, AuditAction.EXPORT, object_type="policies.application", object_repr=_("兑现台账"),
-                 detail={"rows": rows})
-    return FileResponse(handle, as_attachment=True, filename="policy-ledger.xlsx",
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return xlsx_download(request, workbook, "policy-ledger.xlsx", object_type="policies.application",
+                         object_repr=_("兑现台账"), detail={"rows": rows})
 
 
 @login_required
@@ -206,7 +193,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except services.ConcurrentChange as exc:
             messages.error(request, str(exc))
         except ValidationError as exc:
-            _errors(request, exc)
+            validation_messages(request, exc)
         except (ValueError, ArithmeticError):
             messages.error(request, _("金额或日期格式不正确"))
         except (PermissionDenied, Application.DoesNotExist) as exc:
@@ -226,7 +213,7 @@ def outreach(request: HttpRequest) -> HttpResponse:
             services.complete_outreach(request.user, int(request.POST.get("id", "0")), request.POST.get("note", ""))
             messages.success(request, _("已记录走访"))
         except ValidationError as exc:
-            _errors(request, exc)
+            validation_messages(request, exc)
         except (Outreach.DoesNotExist, ValueError) as exc:
             raise Http404 from exc
         return redirect("policies:outreach")

@@ -3,7 +3,6 @@ problem's page with its history and the moves the user may make."""
 
 from __future__ import annotations
 
-import tempfile
 from typing import Any
 
 from django import forms
@@ -17,10 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from dualtrack.core import audit
-from dualtrack.core.choices import Action, AuditAction, Role
+from dualtrack.core.choices import Action, Role
 from dualtrack.core.scoping import get_scoped_or_404, user_role
-from dualtrack.core.views import paginate, query_without_page
+from dualtrack.core.views import paginate, query_without_page, validation_messages, xlsx_download
 from dualtrack.registry import services as registry
 
 from . import services, suggest
@@ -120,12 +118,6 @@ class MoveForm(forms.Form):
     complexity = forms.ChoiceField(choices=[("", "—"), *Complexity.choices], required=False)
 
 
-def _messages_from(request: HttpRequest, exc: ValidationError) -> None:
-    for errors in exc.message_dict.values():
-        for error in errors:
-            messages.error(request, error)
-
-
 @login_required
 def detail(request: HttpRequest, ref: str) -> HttpResponse:
     problem = get_scoped_or_404(Problem.objects.select_related("category", "department", "enterprise",
@@ -177,7 +169,7 @@ def _post_on_problem(request: HttpRequest, problem: Problem) -> None:
     except services.ConcurrentChange as exc:
         messages.error(request, str(exc))
     except ValidationError as exc:
-        _messages_from(request, exc)
+        validation_messages(request, exc)
     except (PermissionDenied, Problem.DoesNotExist) as exc:
         raise Http404 from exc
 
@@ -261,7 +253,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
             added = services.assign_liaison(request.user, request.POST.get("username", ""),
                                             request.POST.get("uscc", "").split())
         except ValidationError as exc:
-            _messages_from(request, exc)
+            validation_messages(request, exc)
         else:
             messages.success(request, _("已分配 %(n)d 家企业") % {"n": added})
         return redirect("problems:coverage")
@@ -285,10 +277,5 @@ def _ledger_xlsx(request: HttpRequest, queryset: Any) -> FileResponse:
                       p.assigned_at.replace(tzinfo=None) if p.assigned_at else None,
                       p.due_at.replace(tzinfo=None) if p.due_at else None, p.escalation_level, p.description])
         rows += 1
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    workbook.save(handle)
-    handle.seek(0)
-    audit.record(request.user, AuditAction.EXPORT, object_type="problems.problem", object_repr=_("问题台账"),
-                 detail={"rows": rows})
-    return FileResponse(handle, as_attachment=True, filename="problems.xlsx",
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return xlsx_download(request, workbook, "problems.xlsx", object_type="problems.problem",
+                         object_repr=_("问题台账"), detail={"rows": rows})

@@ -6,7 +6,7 @@ from __future__ import annotations
 import calendar as month_calendar
 import datetime as dt
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -403,9 +403,6 @@ def status_json(user: Any, day: dt.date) -> list[dict[str, Any]]:
     """What ``dualtrack projects --date D --json`` prints."""
     return [row.as_json() for row in statuses(Project.objects.restrict(user), day)]
 
-
-def as_dicts(rows: list[ProjectStatus]) -> list[dict[str, Any]]:
-    return [asdict(r) for r in rows]
 
 
 def parse_day(raw: Any) -> dt.date | None:

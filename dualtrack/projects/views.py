@@ -4,7 +4,6 @@ investment curve and progress form, and the dispatch board for the weekly meetin
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from decimal import Decimal
 from typing import Any
 
@@ -18,11 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from dualtrack.core import audit
 from dualtrack.core.calendar import SHANGHAI
-from dualtrack.core.choices import Action, AuditAction, Role
+from dualtrack.core.choices import Action, Role
 from dualtrack.core.scoping import get_scoped_or_404, user_role
-from dualtrack.core.views import date_param, paginate, query_without_page
+from dualtrack.core.views import date_param, paginate, query_without_page, xlsx_download
 from dualtrack.epidemic import services as epidemic
 from dualtrack.problems import services as problems
 
@@ -74,13 +72,8 @@ def _register_xlsx(request: HttpRequest, queryset: Any, day: dt.date) -> FileRes
                       p.county.name, p.responsible_unit, float(p.total_investment), s.plan_to_date, s.completed,
                       s.progress_ratio, str(Light(s.light).label) if s.light else "", "是" if s.resumed else "否",
                       ";".join(s.reasons)])
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    workbook.save(handle)
-    handle.seek(0)
-    audit.record(request.user, AuditAction.EXPORT, object_type="projects.project", object_repr=_("重点项目"),
-                 detail={"rows": len(rows), "date": day.isoformat()})
-    return FileResponse(handle, as_attachment=True, filename=f"projects-{day.isoformat()}.xlsx",
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return xlsx_download(request, workbook, f"projects-{day.isoformat()}.xlsx", object_type="projects.project",
+                         object_repr=_("重点项目"), detail={"rows": len(rows), "date": day.isoformat()})
 
 
 @login_required

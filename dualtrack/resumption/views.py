@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from typing import Any
 
 from django import forms
@@ -17,10 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from dualtrack.core import audit
-from dualtrack.core.choices import Action, AuditAction, Role
+from dualtrack.core.choices import Action, Role
 from dualtrack.core.scoping import user_role
-from dualtrack.core.views import date_param, paginate, query_without_page
+from dualtrack.core.views import date_param, paginate, query_without_page, xlsx_download
 from dualtrack.epidemic import services as epidemic
 from dualtrack.epidemic.choices import COLOUR_HEX, Colour
 from dualtrack.portal import services as portal
@@ -165,11 +163,6 @@ def _crosscheck_xlsx(request: HttpRequest, day: dt.date, rows: list[dict[str, An
         for row in (r for r in rows if r["kind"] == kind):
             sheet.append([row["county"], row["uscc"], row["name"], round(row["min_ratio"], 4),
                           round(row["max_ratio"], 4), row["last_date"], "、".join(row["liaisons"])])
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    workbook.save(handle)
-    handle.seek(0)
-    audit.record(request.user, AuditAction.EXPORT, object_type="resumption.crosscheck",
-                 object_repr=f"数据核验 {day.isoformat()}", detail={"rows": len(rows), "date": day.isoformat()})
-    return FileResponse(handle, as_attachment=True, filename=f"crosscheck-{day.isoformat()}.xlsx",
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return xlsx_download(request, workbook, f"crosscheck-{day.isoformat()}.xlsx", object_type="resumption.crosscheck",
+                         object_repr=f"数据核验 {day.isoformat()}", detail={"rows": len(rows), "date": day.isoformat()})
 
