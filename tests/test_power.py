@@ -143,6 +143,25 @@ def run_pipeline(con: Any) -> dict[str, Any]:
     }
 
 
+def union_case(con: Any) -> dict[int, dict[str, Any]]:
+    """A 150-day window (three mask words of 63 days): 7 has two accounts overlapping on days 90..99 (union
+    0..139: 140 days); 8 has two accounts on days 0..30 and 110..149 (71 days together, under half); 9 has
+    readings on every other day (75, exactly half); 10 on 74 days (one under half)."""
+    rules = pipeline.PowerRules(baseline_start=dt.date(2019, 10, 1), baseline_end=dt.date(2020, 2, 27))
+    assert rules.window_days == 150
+
+    def on(days: range, account: str, kwh: float) -> list[tuple[dt.date, str, float]]:
+        return [(rules.baseline_start + dt.timedelta(days=i), account, kwh) for i in days]
+
+    rows = on(range(100), "A7a", 10.0) + on(range(90, 140), "A7b", 5.0)
+    rows += on(range(31), "A8a", 1.0) + on(range(110, 150), "A8b", 1.0)
+    rows += on(range(0, 150, 2), "A9", 2.0) + on(range(1, 148, 2), "A10", 2.0)
+    rows += [(dt.date(2020, 2, 28), "A7a", 999.0), (dt.date(2019, 9, 30), "A9", 999.0)]  # outside the window
+    accounts = {"A7a": 7, "A7b": 7, "A8a": 8, "A8b": 8, "A9": 9, "A10": 10}
+    r, a, _e = _tables(con, readings_table(rows), accounts, {})
+    return {b["enterprise_id"]: b for b in con.to_pyarrow(pipeline.baselines(r, a, rules)).to_pylist()}
+
+
 class TestPipeline:
     def test_constructed_cases_on_duckdb(self) -> None:
         got = run_pipeline(engine.connect("duckdb"))
@@ -159,6 +178,14 @@ class TestPipeline:
         county = {c["group"]: c for c in got["county"]}
         assert (county["339102"]["enterprises"], county["339102"]["resumed"]) == (2, 1)
         assert got["crosscheck"] == [{"enterprise_id": 4, "kind": "paper"}, {"enterprise_id": 5, "kind": "unreported"}]
+
+    def test_days_of_several_accounts_are_their_union(self) -> None:
+        base = union_case(engine.connect("duckdb"))
+        assert (base[7]["days"], base[7]["baseline_kwh"], base[7]["has_baseline"]) == (140, (100 * 10 + 50 * 5) / 140,
+                                                                                       True)
+        assert (base[8]["days"], base[8]["has_baseline"]) == (71, False)
+        assert (base[9]["days"], base[9]["baseline_kwh"], base[9]["has_baseline"]) == (75, 2.0, True)
+        assert (base[10]["days"], base[10]["has_baseline"]) == (74, False)
 
     def test_zhejiang_figures(self) -> None:
         """10 February 2020, Zhejiang: 64,590 of 333,427 firms (19.37%) with 405.42 GWh against a 1,288.07 GWh
@@ -185,6 +212,7 @@ class TestPipeline:
 
     @pytest.mark.spark
     def test_spark_agrees_with_duckdb(self) -> None:
+        assert union_case(engine.connect("spark")) == union_case(engine.connect("duckdb"))
         duck = run_pipeline(engine.connect("duckdb"))
         spark = run_pipeline(engine.connect("spark"))
         assert duck["crosscheck"] == spark["crosscheck"]

@@ -98,10 +98,10 @@ def measure(kind: str, root: Path, days: int, pandas_days: int) -> dict[str, Any
         accounts = con.read_parquet(str(root / "accounts.parquet"))
         base = con.read_parquet(str(root / "baselines.parquet"))
         enterprises = con.read_parquet(str(root / "enterprises.parquet"))
-        ratios = pipeline.day_ratios(readings, accounts, base, day, rules)
+        ratios = pipeline.with_groups(pipeline.day_ratios(readings, accounts, base, day, rules), enterprises)
         cached = con.create_table("ratios", ratios, temp=True)  # computed once, grouped five ways
         for by in ("county", "park", "section", "size", None):
-            con.to_pyarrow(pipeline.indicators(cached, enterprises, by, rules))
+            con.to_pyarrow(pipeline.indicators(cached, None, by, rules))
         rows = con.to_pyarrow(readings.count().as_table()).column(0)[0].as_py()
     elif kind in ("pandas", "pipeline_small"):
         small = pipeline.PowerRules(baseline_start=START, baseline_end=START + dt.timedelta(days=pandas_days - 1))

@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import ibis
+import ibis.expr.datatypes as dtypes
 from ibis import _
 from ibis.expr.types import Table
 
@@ -43,24 +44,47 @@ def enterprise_daily(readings: Table, accounts: Table) -> Table:
     return joined.group_by(["enterprise_id", "date"]).agg(kwh=_.kwh.sum())
 
 
+# Functions that DuckDB and Spark both have under these names; Ibis calls them as they are.
+@ibis.udf.agg.builtin
+def bit_or(value: int) -> int:  # type: ignore[empty-body]
+    """Bitwise OR over a group."""
+
+
+@ibis.udf.scalar.builtin
+def bit_count(value: int) -> dtypes.int8:  # type: ignore[empty-body]
+    """The number of bits set (DuckDB answers an INT8: cast before adding words up)."""
+
+
+DAY_BITS = 63  # days per int64 mask word (bit 63 would be the sign)
+
+
 def baselines(readings: Table, accounts: Table, rules: PowerRules) -> Table:
     """B_e: mean daily kWh over the window's days with a reading; ``has_baseline`` is false when those
     days are fewer than ``min_coverage`` of the window (DOMAIN.md §4.2).
 
-    The store holds at most one reading per account and day, so the window is aggregated per account
-    first (one pass, a group per account); only enterprises with several accounts need the distinct days
-    of the union of their accounts' readings."""
+    One pass over the window's readings, grouped per account (the store holds at most one reading per
+    account and day, so an account's days are its row count). An enterprise with several accounts has a
+    reading on the days of the union of its accounts' days; each account also keeps the set of its days as
+    bit masks (one int64 word per 63 days of the window), ORed per enterprise and counted, so the readings
+    are read once whatever the number of accounts."""
     window = readings.filter(_.date.between(ibis.date(rules.baseline_start), ibis.date(rules.baseline_end)))
-    per_account = window.group_by("account").agg(kwh=_.kwh.sum(), days=_.count())
+    offset = window.date.delta(ibis.date(rules.baseline_start), unit="day").cast("int64")
+    words = range((rules.window_days + DAY_BITS - 1) // DAY_BITS)
+    # 1 << k written as 2**62 >> (62 - k): Spark types a bare literal 1 as a 32-bit INT, whose shifts wrap
+    # at 32, while 2**62 can only be a BIGINT on every backend.
+    top = ibis.literal(1 << (DAY_BITS - 1), "int64")
+    masks = {f"mask{w}": offset.between(w * DAY_BITS, w * DAY_BITS + DAY_BITS - 1).ifelse(
+        top >> (w * DAY_BITS + DAY_BITS - 1 - offset), ibis.literal(0, "int64")) for w in words}
+    per_account = window.mutate(**masks).group_by("account").agg(
+        kwh=_.kwh.sum(), days=_.count(), **{f"mask{w}": bit_or(_[f"mask{w}"]) for w in words})
     per_enterprise = per_account.join(accounts, "account").group_by("enterprise_id").agg(
-        total_kwh=_.kwh.sum(), single_days=_.days.max())
-    several = accounts.group_by("enterprise_id").agg(n=_.count()).filter(_.n > 1).select("enterprise_id")
-    union_days = window.join(accounts.join(several, "enterprise_id"), "account").group_by("enterprise_id").agg(
-        union_days=_.date.nunique())
-    joined = per_enterprise.left_join(union_days, "enterprise_id")
-    days = joined.union_days.fill_null(joined.single_days)
-    return joined.select(
-        enterprise_id=joined.enterprise_id, baseline_kwh=joined.total_kwh / days, days=days,
+        total_kwh=_.kwh.sum(), single_days=_.days.max(), accounts=_.count(),
+        **{f"mask{w}": bit_or(_[f"mask{w}"]) for w in words})
+    union_days = sum((bit_count(per_enterprise[f"mask{w}"]).cast("int64") for w in words),
+                     ibis.literal(0, "int64"))
+    days = (per_enterprise.accounts > 1).ifelse(union_days, per_enterprise.single_days)
+    return per_enterprise.select(
+        enterprise_id=per_enterprise.enterprise_id, baseline_kwh=per_enterprise.total_kwh / days, days=days,
         has_baseline=days >= rules.min_coverage * rules.window_days,
     )
 
@@ -74,10 +98,17 @@ def day_ratios(readings: Table, accounts: Table, base: Table, day: dt.date, rule
         resumed=(_.ratio >= rules.resumed_ratio))
 
 
-def indicators(ratios: Table, enterprises: Table, by: str | None, rules: PowerRules) -> Table:
+def with_groups(ratios: Table, enterprises: Table) -> Table:
+    """The day's ratios of the enterprises in ``enterprises`` (the scope), with their grouping columns: computed
+    once, then grouped each way by ``indicators``."""
+    return ratios.join(enterprises, "enterprise_id")
+
+
+def indicators(ratios: Table, enterprises: Table | None, by: str | None, rules: PowerRules) -> Table:
     """Per group (``by`` one of the enterprise columns, or None for the whole city): enterprises, resumed,
-    count share, energy share (复产率) and the index (DOMAIN.md §4.2)."""
-    joined = ratios.join(enterprises, "enterprise_id")
+    count share, energy share (复产率) and the index (DOMAIN.md §4.2). ``enterprises`` None: ``ratios``
+    already carries the grouping columns (``with_groups``)."""
+    joined = ratios if enterprises is None else with_groups(ratios, enterprises)
     key = joined[by] if by else ibis.literal("city")
     grouped = joined.mutate(group=key).group_by("group").agg(
         enterprises=_.enterprise_id.count(),

@@ -8,7 +8,7 @@ power indicators come from the power pipeline (DuckDB or Spark) over the columna
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
@@ -90,6 +90,18 @@ class PowerContext:
     enterprises: pa.Table
     accounts: pa.Table
     baselines: pa.Table
+    day_ratios: dict[dt.date, pa.Table] = field(default_factory=dict)
+
+    def ratios(self, day: dt.date) -> Any:
+        """The day's ratios of the enterprises in scope with their grouping columns, computed once per day
+        and grouped each way from there (the dashboard asks for five groupings and an earlier day)."""
+        if day not in self.day_ratios:
+            ratios = pipeline.day_ratios(engine.readings(self.con, None, day, day),
+                                         engine.arrow_table(self.con, "accounts", self.accounts),
+                                         engine.arrow_table(self.con, "baselines", self.baselines), day, self.rules)
+            enterprises = engine.arrow_table(self.con, "enterprises", self.enterprises)
+            self.day_ratios[day] = self.con.to_pyarrow(pipeline.with_groups(ratios, enterprises))
+        return engine.arrow_table(self.con, "ratios", self.day_ratios[day])
 
 
 def power_context(user: Any = None, size_scope: str = "all", definition: dict[str, Any] | None = None,
@@ -111,12 +123,8 @@ def power_context(user: Any = None, size_scope: str = "all", definition: dict[st
 def power(ctx: PowerContext, day: dt.date, by: str | None) -> dict[str, dict[str, Any]]:
     """§4.2 per group: enterprises (with a baseline and a reading on the day), resumed, count_share,
     energy_share, index."""
-    readings = engine.readings(ctx.con, None, day, day)
-    accounts = engine.arrow_table(ctx.con, "accounts", ctx.accounts)
-    base = engine.arrow_table(ctx.con, "baselines", ctx.baselines)
-    enterprises = engine.arrow_table(ctx.con, "enterprises", ctx.enterprises)
-    ratios = pipeline.day_ratios(readings, accounts, base, day, ctx.rules)
-    table = ctx.con.to_pyarrow(pipeline.indicators(ratios, enterprises, POWER_COLUMNS[by] if by else None, ctx.rules))
+    table = ctx.con.to_pyarrow(pipeline.indicators(ctx.ratios(day), None, POWER_COLUMNS[by] if by else None,
+                                                   ctx.rules))
     result = {}
     for row in table.to_pylist():
         result[row["group"] or ""] = {
