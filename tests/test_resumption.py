@@ -181,7 +181,7 @@ class TestPowerAndTargets:
 class TestPages:
     def test_dashboard(self, client: Any, power_city: City, django_assert_max_num_queries: Any) -> None:
         client.force_login(power_city.users["hq"])
-        with django_assert_max_num_queries(60):
+        with django_assert_max_num_queries(24):
             response = client.get("/resumption/", {"date": D.isoformat()})
         assert response.status_code == 200
         body = response.content.decode()

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from dualtrack.core import rules as rule_sets
@@ -28,6 +28,13 @@ class Picture:
     data: dict[str, Any]
     definition: dict[str, Any]
     ctx: resumption.PowerContext
+    cells: dict[dt.date, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def reported(self, day: dt.date, by: str | None) -> dict[str, dict[str, Any]]:
+        """§4.1 by ``by`` on ``day``, from the day's cells (one query per day however many groupings)."""
+        if day not in self.cells:
+            self.cells[day] = resumption.reported_cells(day, self.user, self.size_scope)
+        return resumption.reported(day, by, cells=self.cells[day])
 
     @property
     def colours(self) -> dict[str, str]:
@@ -46,8 +53,8 @@ def picture(day: dt.date, *, size_scope: str = "all", user: Any = None, engine_n
 
 
 def _reported(pic: Picture, by: str | None) -> dict[str, dict[str, Any]]:
-    today = resumption.reported(pic.day, by, pic.user, pic.size_scope)
-    yesterday = resumption.reported(pic.day - dt.timedelta(days=1), by, pic.user, pic.size_scope)
+    today = pic.reported(pic.day, by)
+    yesterday = pic.reported(pic.day - dt.timedelta(days=1), by)
     return resumption.with_change(today, yesterday)
 
 

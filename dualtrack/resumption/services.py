@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from dualtrack.core import rules as rule_sets
@@ -46,30 +46,40 @@ def _latest_report(day: dt.date) -> QuerySet[ResumptionReport]:
     return ResumptionReport.objects.filter(enterprise=OuterRef("pk"), date__lte=day).order_by("-date")
 
 
-def reported(day: dt.date, by: str | None, user: Any = None, size_scope: str = "all") -> dict[str, dict[str, Any]]:
-    """§4.1 per group: scope_total, resumed, rate, workers_on_duty, workers_normal, worker_return_rate.
-    A report carries forward until a later one; no report means not resumed."""
+def reported_cells(day: dt.date, user: Any = None, size_scope: str = "all") -> list[dict[str, Any]]:
+    """The sums of §4.1 per cell of county × park × industry section × size class, in one query: every
+    grouping (and the city) adds cells up, so a page that shows five groupings asks once per day."""
     latest = _latest_report(day)
     queryset = enterprises_in(user, size_scope).annotate(
         report_resumed=Subquery(latest.values("resumed")[:1]),
         report_workers=Subquery(latest.values("workers_on_duty")[:1], output_field=IntegerField()),
     )
-    key = GROUPS[by] if by else None
-    values = queryset.values(key) if key else queryset.annotate(city=Value("city")).values("city")
-    rows = values.order_by().annotate(
+    return list(queryset.values(*GROUPS.values()).order_by().annotate(
         total=Count("id"), resumed=Count("id", filter=Q(report_resumed=True)),
         workers=Coalesce(Sum("report_workers", filter=Q(report_resumed=True)), 0),
         headcount=Coalesce(Sum("normal_headcount"), 0),
-    )
-    result = {}
-    for row in rows:
-        group = row[key] if key else "city"
-        result[group or ""] = {
-            "scope_total": row["total"], "resumed": row["resumed"], "rate": _ratio(row["resumed"], row["total"]),
-            "workers_on_duty": row["workers"], "workers_normal": row["headcount"],
-            "worker_return_rate": _ratio(row["workers"], row["headcount"]),
-        }
-    return result
+    ))
+
+
+def reported(day: dt.date, by: str | None, user: Any = None, size_scope: str = "all",
+             cells: list[dict[str, Any]] | None = None) -> dict[str, dict[str, Any]]:
+    """§4.1 per group: scope_total, resumed, rate, workers_on_duty, workers_normal, worker_return_rate.
+    A report carries forward until a later one; no report means not resumed. ``cells``: the day's
+    ``reported_cells`` when the caller already has them."""
+    if cells is None:
+        cells = reported_cells(day, user, size_scope)
+    sums: dict[str, list[int]] = {}
+    for cell in cells:  # a few hundred cells at most, not enterprises
+        group = (cell[GROUPS[by]] or "") if by else "city"
+        total = sums.setdefault(group, [0, 0, 0, 0])
+        for index, field_name in enumerate(("total", "resumed", "workers", "headcount")):
+            total[index] += cell[field_name]
+    return {
+        group: {"scope_total": total, "resumed": resumed, "rate": _ratio(resumed, total),
+                "workers_on_duty": workers, "workers_normal": headcount,
+                "worker_return_rate": _ratio(workers, headcount)}
+        for group, (total, resumed, workers, headcount) in sums.items()
+    }
 
 
 def with_change(today: dict[str, dict[str, Any]], yesterday: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
