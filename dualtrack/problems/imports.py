@@ -53,6 +53,15 @@ def _choice(names: dict[str, str], label: str) -> Any:
     return parse
 
 
+def _due_at(assigned_at: dt.datetime, working_days: int, known: dict[tuple[dt.date, int], dt.datetime]) -> dt.datetime:
+    """The deadline of :func:`calendar.deadline`, worked out once per day of assignment and number of working
+    days in a file (a ledger of thousands of rows has a few hundred such pairs)."""
+    key = (assigned_at.astimezone(calendar.SHANGHAI).date(), working_days)
+    if key not in known:
+        known[key] = calendar.deadline(assigned_at, working_days).due_at
+    return known[key]
+
+
 @register
 class ProblemDataset(Dataset):
     name = "problems"
@@ -82,7 +91,8 @@ class ProblemDataset(Dataset):
         departments = {d.code: d for d in registry.departments()} | {d.name: d for d in registry.departments()}
         return {"categories": {c.name: c for c in Category.objects.all()}, "departments": departments,
                 "enterprises": dict(registry.all_enterprises().values_list("uscc", "id")),
-                "deadline_days": rule_sets.current(RULES_KEY).definition["deadline_days"], "now": timezone.now()}
+                "deadline_days": rule_sets.current(RULES_KEY).definition["deadline_days"], "now": timezone.now(),
+                "due_days": {}}
 
     def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
         if values["uscc"] and values["uscc"] not in state["enterprises"]:
@@ -107,7 +117,7 @@ class ProblemDataset(Dataset):
         fields = ["description", "reported_at", "enterprise_id", "project_code", "category_id", "complexity",
                   "department_id", "assigned_at", "due_at", "state", "resolved_at", "closed_at"]
         for _row, values in rows:
-            due = calendar.deadline(values["assigned_at"], state["deadline_days"][values["complexity"]]).due_at \
+            due = _due_at(values["assigned_at"], state["deadline_days"][values["complexity"]], state["due_days"]) \
                 if values["assigned_at"] and values["complexity"] else None
             target = {
                 "description": values["description"], "reported_at": values["reported_at"],
