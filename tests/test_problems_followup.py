@@ -193,6 +193,19 @@ def test_report_with_a_photo_from_the_phone(client: Any, city: City) -> None:
     assert Problem.objects.count() == 1  # nothing half-written
 
 
+def test_errors_follow_the_users_language(client: Any, city: City, problem: Problem) -> None:
+    """Messages raised by the domain functions are translated like the pages: English for an English user."""
+    client.force_login(city.users["hq"])
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.post(f"/problems/{problem.ref}/", {"action": "merge", "into": "WT2020-99999"}, follow=True)
+    body = response.content.decode()
+    assert "No problem has the number “WT2020-99999”" in body and "找不到编号" not in body
+    client.force_login(city.users["enterprise"])
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    bad = client.post("/problems/new/", {"description": "x", "file": SimpleUploadedFile("x.png", b"hello")})
+    assert "Only photos (JPG, PNG) and PDF files are accepted" in bad.content.decode()
+
+
 # --- merging duplicates --------------------------------------------------------------------------------------
 
 def test_merge_a_duplicate(client: Any, city: City, problem: Problem) -> None:

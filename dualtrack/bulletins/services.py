@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dualtrack.core import audit, notifications
 from dualtrack.core.choices import AuditAction
@@ -46,7 +47,7 @@ def generate(day: dt.date, actor: Any) -> StoredBulletin:
     bulletin is never replaced."""
     existing = StoredBulletin.objects.select_for_update().filter(date=day).first()
     if existing is not None and existing.status == BulletinStatus.RELEASED:
-        raise ValidationError({"date": "该日通报已签发,不能重新生成"})
+        raise ValidationError({"date": _("该日通报已签发,不能重新生成")})
     bulletin = content.build(day)
     files = _files(bulletin)
     stored = existing or StoredBulletin(date=day)

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.request import Request
@@ -35,12 +36,12 @@ class CaseReportSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["new_local"] > attrs["new_confirmed"]:
-            raise serializers.ValidationError({"new_local": "本地病例数不能多于新增确诊数"})
+            raise serializers.ValidationError({"new_local": _("本地病例数不能多于新增确诊数")})
         if attrs["date"] > timezone.localdate():
-            raise serializers.ValidationError({"date": "日期晚于今天"})
+            raise serializers.ValidationError({"date": _("日期晚于今天")})
         county = registry.county_by_code(attrs["county_code"])
         if county is None:
-            raise serializers.ValidationError({"county_code": "区县(市)代码不存在"})
+            raise serializers.ValidationError({"county_code": _("区县(市)代码不存在")})
         attrs["county"] = county
         return attrs
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from .choices import HARD_HIT_DIVISIONS
 
@@ -36,39 +37,40 @@ class Eligibility:
         if data in (None, ""):
             return cls()
         if not isinstance(data, dict):
-            raise ValidationError({"eligibility": "申报条件须为 JSON 对象"})
+            raise ValidationError({"eligibility": _("申报条件须为 JSON 对象")})
         unknown = set(data) - set(cls.__dataclass_fields__)
         if unknown:
-            raise ValidationError({"eligibility": f"未知的条件:{'、'.join(sorted(unknown))}"})
+            raise ValidationError({"eligibility": _("未知的条件:%(names)s") % {"names": "、".join(sorted(unknown))}})
         errors: dict[str, str] = {}
         lists: dict[str, list[str]] = {}
         for name in ("industries", "size_classes", "counties", "parks"):
             value = data.get(name, [])
             if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-                errors[name] = f"{name}: 须为文字列表"
+                errors[name] = _("%(name)s: 须为文字列表") % {"name": name}
                 continue
             lists[name] = [v.strip() for v in value]
         for code in lists.get("industries", []):
             if not re.fullmatch(r"[A-T]|\d{2,4}", code):
-                errors["industries"] = f"industries: “{code}”不是行业门类字母或行业代码"
+                errors["industries"] = _("industries: “%(code)s”不是行业门类字母或行业代码") % {"code": code}
         for size in lists.get("size_classes", []):
             if size not in SIZE_CLASSES:
-                errors["size_classes"] = f"size_classes: “{size}”不是规模类型({'、'.join(SIZE_CLASSES)})"
+                errors["size_classes"] = _("size_classes: “%(size)s”不是规模类型(%(choices)s)") % {
+                    "size": size, "choices": "、".join(SIZE_CLASSES)}
         bounds: dict[str, int | None] = {}
         for name in ("headcount_min", "headcount_max"):
             value = data.get(name)
             if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
-                errors[name] = f"{name}: 须为非负整数"
+                errors[name] = _("%(name)s: 须为非负整数") % {"name": name}
             bounds[name] = value
         if bounds.get("headcount_min") is not None and bounds.get("headcount_max") is not None and \
                 bounds["headcount_min"] > bounds["headcount_max"]:  # type: ignore[operator]
-            errors["headcount_max"] = "headcount_max: 不能小于 headcount_min"
+            errors["headcount_max"] = _("headcount_max: 不能小于 headcount_min")
         for name in ("resumed",):
             if data.get(name) not in (None, True, False):
-                errors[name] = f"{name}: 须为 true、false 或 null"
+                errors[name] = _("%(name)s: 须为 true、false 或 null") % {"name": name}
         for name in ("hard_hit", "key_only"):
             if data.get(name, False) not in (True, False):
-                errors[name] = f"{name}: 须为 true 或 false"
+                errors[name] = _("%(name)s: 须为 true 或 false") % {"name": name}
         if errors:
             raise ValidationError({"eligibility": list(errors.values())})
         return cls(**lists, headcount_min=bounds.get("headcount_min"), headcount_max=bounds.get("headcount_max"),

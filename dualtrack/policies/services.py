@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Least
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dualtrack.core import audit, calendar
 from dualtrack.core.choices import Action, AuditAction
@@ -27,7 +28,7 @@ CENT = Decimal("0.0001")  # amounts are 万元 with four decimals (one yuan)
 
 class ConcurrentChange(Exception):
     def __init__(self, application: Application) -> None:
-        super().__init__(f"该申报已被他人处理,当前状态为“{application.get_state_display()}”,请刷新后再试。")
+        super().__init__(_("该申报已被他人处理,当前状态为“%(state)s”,请刷新后再试。") % {"state": application.get_state_display()})
         self.application = application
 
 
@@ -54,16 +55,16 @@ def validate_measure(measure: Measure) -> None:
     """A measure's amount rule has the numbers it needs; a 免申即享 measure needs no declared figure."""
     errors: dict[str, str] = {}
     if measure.amount_rule == AmountRule.FIXED and not measure.amount_fixed:
-        errors["amount_fixed"] = "定额规则须填写定额"
+        errors["amount_fixed"] = _("定额规则须填写定额")
     if measure.amount_rule == AmountRule.PER_HEAD and not measure.amount_per_head:
-        errors["amount_per_head"] = "按人数规则须填写每人金额"
+        errors["amount_per_head"] = _("按人数规则须填写每人金额")
     if measure.amount_rule == AmountRule.SHARE and not (measure.share_rate and measure.cap):
-        errors["share_rate"] = "按基数比例规则须填写比例和封顶金额"
+        errors["share_rate"] = _("按基数比例规则须填写比例和封顶金额")
     if measure.no_application and (measure.amount_rule == AmountRule.SHARE or
                                    measure.headcount_basis == HeadcountBasis.DECLARED):
-        errors["no_application"] = "免申即享的条款只能按定额或按正常用工人数计算(没有企业申报的数字)"
+        errors["no_application"] = _("免申即享的条款只能按定额或按正常用工人数计算(没有企业申报的数字)")
     if measure.window_end < measure.window_start:
-        errors["window_end"] = "申报截止早于申报开始"
+        errors["window_end"] = _("申报截止早于申报开始")
     try:
         Eligibility.parse(measure.eligibility)
     except ValidationError as exc:
@@ -81,11 +82,11 @@ def compute_amount(measure: Measure, enterprise: Any, declared_headcount: int | 
     elif measure.amount_rule == AmountRule.PER_HEAD:
         heads = enterprise.normal_headcount if measure.headcount_basis == HeadcountBasis.NORMAL else declared_headcount
         if heads is None:
-            raise ValidationError({"declared_headcount": "请填写申报人数"})
+            raise ValidationError({"declared_headcount": _("请填写申报人数")})
         amount = (measure.amount_per_head or Decimal(0)) * heads
     else:
         if declared_base is None:
-            raise ValidationError({"declared_base": f"请填写{measure.base_label or '申报基数'}"})
+            raise ValidationError({"declared_base": _("请填写%(label)s") % {"label": measure.base_label or _("申报基数")}})
         amount = (measure.share_rate or Decimal(0)) * declared_base
     if measure.cap is not None:
         amount = min(amount, measure.cap)
@@ -117,15 +118,16 @@ def apply(actor: Any, measure: Measure, enterprise: Any, declared_headcount: int
     if not registry.enterprises_for(actor).filter(pk=enterprise.pk).exists():
         raise PermissionDenied
     if measure.no_application:
-        raise ValidationError({"measure": "本条款免申即享,无需申报"})
+        raise ValidationError({"measure": _("本条款免申即享,无需申报")})
     if not measure.window_start <= day <= measure.window_end:
-        raise ValidationError({"measure": f"不在申报期内({measure.window_start:%Y-%m-%d} 至 {measure.window_end:%Y-%m-%d})"})
+        raise ValidationError({"measure": _("不在申报期内(%(start)s 至 %(end)s)") % {
+            "start": measure.window_start.isoformat(), "end": measure.window_end.isoformat()}})
     if Application.objects.filter(measure=measure, enterprise=enterprise).exists():
-        raise ValidationError({"measure": "已申报过本条款"})
+        raise ValidationError({"measure": _("已申报过本条款")})
     if not eligible(measure, day).filter(pk=enterprise.pk).exists():
-        raise ValidationError({"measure": "不符合申报条件:" + ";".join(eligibility_of(measure).describe())})
+        raise ValidationError({"measure": _("不符合申报条件:") + ";".join(eligibility_of(measure).describe())})
     if declared_base is not None and declared_base < 0 or declared_headcount is not None and declared_headcount < 0:
-        raise ValidationError({"declared_base": "申报数字不能为负"})
+        raise ValidationError({"declared_base": _("申报数字不能为负")})
     amount = compute_amount(measure, enterprise, declared_headcount, declared_base)
     application = Application.objects.create(
         measure=measure, enterprise=enterprise, state=ApplicationState.SUBMITTED, submitted_at=at or timezone.now(),
@@ -157,16 +159,17 @@ def review(actor: Any, application_id: int, version: int, approve: bool, approve
     """The responsible department approves (at most the computed amount) or rejects with a reason."""
     application = _locked(actor, application_id, version)
     if application.state != ApplicationState.SUBMITTED:
-        raise ValidationError({"state": f"当前状态为“{application.get_state_display()}”,不能审核"})
+        raise ValidationError({"state": _("当前状态为“%(state)s”,不能审核") % {"state": application.get_state_display()}})
     before = audit.snapshot(application)
     if approve:
         amount = application.amount if approved_amount is None else approved_amount.quantize(CENT)
         if not Decimal(0) < amount <= application.amount:
-            raise ValidationError({"approved_amount": f"核定金额须大于0且不超过测算金额{application.amount}万元"})
+            raise ValidationError({"approved_amount": _("核定金额须大于0且不超过测算金额%(amount)s万元") % {
+                "amount": application.amount}})
         application.state, application.approved_amount = ApplicationState.APPROVED, amount
     else:
         if not reason.strip():
-            raise ValidationError({"reason": "不予通过须说明原因"})
+            raise ValidationError({"reason": _("不予通过须说明原因")})
         application.state, application.reject_reason = ApplicationState.REJECTED, reason.strip()
     application.reviewed_at = at or timezone.now()
     application.reviewed_by = actor if getattr(actor, "pk", None) else None
@@ -182,14 +185,16 @@ def pay(actor: Any, application_id: int, version: int, paid_amount: Decimal, pai
     """兑现: the money reached the enterprise (amount, date, voucher number)."""
     application = _locked(actor, application_id, version)
     if application.state != ApplicationState.APPROVED:
-        raise ValidationError({"state": f"当前状态为“{application.get_state_display()}”,审核通过后才能兑现"})
+        raise ValidationError({"state": _("当前状态为“%(state)s”,审核通过后才能兑现") % {
+            "state": application.get_state_display()}})
     errors = {}
     if not voucher_no.strip():
-        errors["voucher_no"] = "请填写凭证号"
+        errors["voucher_no"] = _("请填写凭证号")
     if not Decimal(0) < paid_amount <= (application.approved_amount or Decimal(0)):
-        errors["paid_amount"] = f"兑现金额须大于0且不超过核定金额{application.approved_amount}万元"
+        errors["paid_amount"] = _("兑现金额须大于0且不超过核定金额%(amount)s万元") % {
+            "amount": application.approved_amount}
     if paid_on > today():
-        errors["paid_on"] = "兑现日期不能晚于今天"
+        errors["paid_on"] = _("兑现日期不能晚于今天")
     if errors:
         raise ValidationError(errors)
     before = audit.snapshot(application)
@@ -212,7 +217,7 @@ def grant_entitlements(actor: Any, measure: Measure, day: dt.date | None = None)
     with its amount, computed in the same query. Returns how many were granted (0 when run again)."""
     _require_manager(actor, measure)
     if not measure.no_application:
-        raise ValidationError({"measure": "只有免申即享的条款直接生成兑现名单"})
+        raise ValidationError({"measure": _("只有免申即享的条款直接生成兑现名单")})
     day = day or today()
     rows = eligible(measure, day).exclude(policy_applications__measure=measure).annotate(
         entitled=_amount_expression(measure)).values_list("pk", "entitled")
@@ -251,7 +256,7 @@ def complete_outreach(actor: Any, outreach_id: int, note: str) -> Outreach:
     if task is None:
         raise Outreach.DoesNotExist
     if not note.strip():
-        raise ValidationError({"note": "请填写走访情况"})
+        raise ValidationError({"note": _("请填写走访情况")})
     before = audit.snapshot(task)
     task.state, task.done_at, task.note = OutreachState.DONE, timezone.now(), note.strip()
     task.save()
@@ -265,9 +270,9 @@ def publish_notice(actor: Any, measure: Measure, period_start: dt.date, period_e
     """公示: the measure's paid beneficiaries, public without login while the period runs."""
     _require_manager(actor, measure)
     if period_end < period_start:
-        raise ValidationError({"period_end": "公示结束早于公示开始"})
+        raise ValidationError({"period_end": _("公示结束早于公示开始")})
     if not Application.objects.filter(measure=measure, state=ApplicationState.PAID).exists():
-        raise ValidationError({"measure": "尚无已兑现的企业,无需公示"})
+        raise ValidationError({"measure": _("尚无已兑现的企业,无需公示")})
     notice = Notice.objects.create(measure=measure, title=title.strip() or f"{measure.title}兑现情况公示",
                                    period_start=period_start, period_end=period_end, published=True,
                                    published_at=timezone.now())
@@ -320,9 +325,9 @@ def pay_batch(actor: Any, measure: Measure, paid_on: dt.date, voucher_no: str,
     approved amount, under one voucher number; every row audited. Returns how many were paid."""
     _require_manager(actor, measure)
     if not voucher_no.strip():
-        raise ValidationError({"voucher_no": "请填写凭证号"})
+        raise ValidationError({"voucher_no": _("请填写凭证号")})
     if paid_on > today():
-        raise ValidationError({"paid_on": "兑现日期不能晚于今天"})
+        raise ValidationError({"paid_on": _("兑现日期不能晚于今天")})
     queryset = Application.objects.select_for_update().filter(measure=measure, state=ApplicationState.APPROVED)
     if application_ids is not None:
         queryset = queryset.filter(pk__in=application_ids)

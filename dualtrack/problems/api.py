@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
@@ -62,7 +63,7 @@ class ProblemViewSet(ScopedReadOnlyViewSet):
         if data.validated_data.get("uscc"):
             enterprise = registry.enterprises_for(request.user).filter(uscc=data.validated_data["uscc"]).first()
             if enterprise is None:
-                raise exceptions.ValidationError({"uscc": ["企业不存在或不在您的范围内"]})
+                raise exceptions.ValidationError({"uscc": [_("企业不存在或不在您的范围内")]})
         elif getattr(request.user, "enterprise_id", None):
             enterprise = registry.enterprises_for(request.user).filter(pk=request.user.enterprise_id).first()  # type: ignore[union-attr,misc]
         if not Problem.permits(request.user, Action.VIEW):

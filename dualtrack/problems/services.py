@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dualtrack.accounts import services as accounts
 from dualtrack.core import audit, calendar, notifications
@@ -24,7 +25,7 @@ class ConcurrentChange(Exception):
     """Someone else moved the problem first."""
 
     def __init__(self, problem: Problem) -> None:
-        super().__init__(f"该问题已被他人处理,当前状态为“{problem.get_state_display()}”,请刷新后再试。")
+        super().__init__(_("该问题已被他人处理,当前状态为“%(state)s”,请刷新后再试。") % {"state": problem.get_state_display()})
         self.problem = problem
 
 
@@ -58,7 +59,7 @@ def next_ref(now: dt.datetime) -> str:
 def report(actor: Any, description: str, enterprise: Any = None, project_code: str = "") -> Problem:
     """An enterprise or a liaison officer reports a problem (发现)."""
     if not description.strip():
-        raise ValidationError({"description": "请描述问题"})
+        raise ValidationError({"description": _("请描述问题")})
     now = timezone.now()
     problem = Problem.objects.create(ref=next_ref(now), description=description.strip(), enterprise=enterprise,
                                      project_code=project_code, reported_at=now)
@@ -79,7 +80,8 @@ def move(problem_id: int, expected_version: int, to_state: str, actor: Any, comm
         raise ConcurrentChange(problem)
     allowed = TRANSITIONS.get((problem.state, to_state))
     if allowed is None:
-        raise ValidationError({"state": f"不能从“{problem.get_state_display()}”转为“{State(to_state).label}”"})
+        raise ValidationError({"state": _("不能从“%(from)s”转为“%(to)s”") % {
+            "from": problem.get_state_display(), "to": State(to_state).label}})
     if user_role(actor) not in allowed:
         raise PermissionDenied
     before = audit.snapshot(problem)
@@ -87,7 +89,7 @@ def move(problem_id: int, expected_version: int, to_state: str, actor: Any, comm
     if to_state == State.TRIAGED:
         for field in ("category", "department", "complexity"):
             if not fields.get(field):
-                raise ValidationError({field: "梳理时须确定类别、责任部门和复杂程度"})
+                raise ValidationError({field: _("梳理时须确定类别、责任部门和复杂程度")})
             setattr(problem, field, fields[field])
     if to_state == State.ASSIGNED:
         definition = rule_sets.current(RULES_KEY).definition
@@ -96,7 +98,7 @@ def move(problem_id: int, expected_version: int, to_state: str, actor: Any, comm
         problem.escalation_level = 0
     if to_state == State.RESOLVED:
         if not (fields.get("answer") or "").strip():
-            raise ValidationError({"answer": "办结须填写答复"})
+            raise ValidationError({"answer": _("办结须填写答复")})
         problem.answer, problem.resolved_at, problem.next_action_at = fields["answer"].strip(), now, None
     if to_state == State.CLOSED:
         problem.closed_at = now
@@ -285,11 +287,11 @@ def merge(problem_id: int, into_ref: str, actor: Any, comment: str = "") -> Prob
     if problem is None:
         raise Problem.DoesNotExist
     if target is None:
-        raise ValidationError({"into": f"找不到编号为“{into_ref}”的问题"})
+        raise ValidationError({"into": _("找不到编号为“%(ref)s”的问题") % {"ref": into_ref}})
     if target.pk == problem.pk or target.duplicate_of_id:
-        raise ValidationError({"into": "不能合并到自身或已合并的问题"})
+        raise ValidationError({"into": _("不能合并到自身或已合并的问题")})
     if problem.state not in (State.REPORTED, State.RETURNED, State.TRIAGED):
-        raise ValidationError({"state": "只有待梳理的问题可以合并"})
+        raise ValidationError({"state": _("只有待梳理的问题可以合并")})
     before = audit.snapshot(problem)
     now = timezone.now()
     from_state = problem.state
@@ -332,9 +334,9 @@ def _check_content(data: bytes, content_type: str) -> None:
             with Image.open(io.BytesIO(data)) as image:
                 image.verify()
         except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-            raise ValidationError({"file": "图片文件已损坏或不是图片"}) from exc
+            raise ValidationError({"file": _("图片文件已损坏或不是图片")}) from exc
     elif b"%%EOF" not in data[-2048:]:
-        raise ValidationError({"file": "PDF 文件不完整"})
+        raise ValidationError({"file": _("PDF 文件不完整")})
 
 
 @transaction.atomic
@@ -345,16 +347,16 @@ def attach(problem: Problem, upload: Any, actor: Any) -> Attachment:
     import secrets
 
     if problem.state == State.CLOSED:
-        raise ValidationError({"file": "已销号的问题不能再添加附件"})
+        raise ValidationError({"file": _("已销号的问题不能再添加附件")})
     size = getattr(upload, "size", None) or 0
     if size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError({"file": f"文件过大({size / 1048576:.1f} MB),上限 10 MB"})
+        raise ValidationError({"file": _("文件过大(%(size).1f MB),上限 10 MB") % {"size": size / 1048576}})
     data = upload.read(ATTACHMENT_MAX_BYTES + 1)
     if len(data) > ATTACHMENT_MAX_BYTES:
-        raise ValidationError({"file": "文件过大,上限 10 MB"})
+        raise ValidationError({"file": _("文件过大,上限 10 MB")})
     content_type = sniff(data[:16])
     if content_type is None:
-        raise ValidationError({"file": "只接受照片(JPG、PNG)和 PDF 文件"})
+        raise ValidationError({"file": _("只接受照片(JPG、PNG)和 PDF 文件")})
     _check_content(data, content_type)
     stored_name = secrets.token_hex(16)
     (attachment_dir() / stored_name).write_bytes(data)
@@ -378,11 +380,11 @@ def log_visit(actor: Any, visited_on: dt.date, notes: str, enterprise: Any = Non
     if user_role(actor) != "liaison":
         raise PermissionDenied
     if not notes.strip():
-        raise ValidationError({"notes": "请填写走访情况"})
+        raise ValidationError({"notes": _("请填写走访情况")})
     if enterprise is None and not project_code:
-        raise ValidationError({"enterprise": "请选择走访的企业或项目"})
+        raise ValidationError({"enterprise": _("请选择走访的企业或项目")})
     if visited_on > timezone.now().astimezone(calendar.SHANGHAI).date():
-        raise ValidationError({"visited_on": "走访日期不能晚于今天"})
+        raise ValidationError({"visited_on": _("走访日期不能晚于今天")})
     visit = Visit.objects.create(officer=actor, enterprise=enterprise, project_code=project_code,
                                  visited_on=visited_on, notes=notes.strip())
     audit.record_change(actor, visit, None)
@@ -464,13 +466,13 @@ def assign_liaison(actor: Any, username: str, usccs: list[str]) -> int:
         raise PermissionDenied
     officer = accounts.user_by_username(username.strip())
     if officer is None or officer.role != "liaison":
-        raise ValidationError({"username": f"“{username}”不是驻企服务员账号"})
+        raise ValidationError({"username": _("“%(username)s”不是驻企服务员账号") % {"username": username}})
     if not usccs:
-        raise ValidationError({"uscc": "请填写企业统一社会信用代码"})
+        raise ValidationError({"uscc": _("请填写企业统一社会信用代码")})
     found = dict(registry.all_enterprises().filter(uscc__in=usccs).values_list("uscc", "pk"))
     missing = [code for code in usccs if code not in found]
     if missing:
-        raise ValidationError({"uscc": "企业不存在:" + "、".join(missing[:10])})
+        raise ValidationError({"uscc": _("企业不存在:") + "、".join(missing[:10])})
     with transaction.atomic():
         return accounts.assign_enterprises(actor, officer, list(found.values()))
 

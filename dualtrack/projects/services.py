@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from dualtrack.core import audit, calendar
 from dualtrack.core import rules as rule_sets
@@ -226,7 +227,7 @@ def _consequence(project: Project, status: ProjectStatus, month: dt.date,
     previous = previous_month(month)
     if project.nature == Nature.NEW and project.planned_start and not status.started:
         limit = project.planned_start
-        for _ in range(rules["exit_no_start_months"]):
+        for _month in range(rules["exit_no_start_months"]):
             limit = month_end(limit) + dt.timedelta(days=1)
         limit = limit.replace(day=min(project.planned_start.day, month_calendar.monthrange(limit.year,
                                                                                           limit.month)[1]))
@@ -234,7 +235,7 @@ def _consequence(project: Project, status: ProjectStatus, month: dt.date,
             return Consequence.EXIT_REVIEW, f"计划开工{rules['exit_no_start_months']}个月后仍未开工"
     if status.light == Light.RED:
         months = [month]
-        for _ in range(rules["exit_red_months"] - 1):
+        for _month in range(rules["exit_red_months"] - 1):
             months.append(previous_month(months[-1]))
         if all(history.get((project.pk, m), Light.RED if m == month else None) == Light.RED for m in months):
             return Consequence.EXIT_REVIEW, f"连续{rules['exit_red_months']}个月亮红灯"
@@ -354,15 +355,16 @@ def save_progress(actor: Any, project: Project, *, date: dt.date, resumed: bool,
     errors: dict[str, str] = {}
     today = dt.datetime.now(calendar.SHANGHAI).date()
     if date > today:
-        errors["date"] = "日期不能晚于今天"
+        errors["date"] = _("日期不能晚于今天")
     if completed_cumulative < 0:
-        errors["completed_cumulative"] = "累计完成投资不能为负"
+        errors["completed_cumulative"] = _("累计完成投资不能为负")
     elif completed_cumulative > project.total_investment * Decimal("1.5"):
-        errors["completed_cumulative"] = f"累计完成投资超过总投资({project.total_investment}万元)的1.5倍,请核对"
+        errors["completed_cumulative"] = _("累计完成投资超过总投资(%(total)s万元)的1.5倍,请核对") % {
+            "total": project.total_investment}
     earlier = ProjectProgress.objects.filter(project=project, date__lt=date).order_by("-date").first()
     if earlier is not None and completed_cumulative < earlier.completed_cumulative:
-        errors["completed_cumulative"] = (f"累计完成投资不能少于{earlier.date:%Y-%m-%d}已报的"
-                                          f"{earlier.completed_cumulative}万元")
+        errors["completed_cumulative"] = _("累计完成投资不能少于%(date)s已报的%(amount)s万元") % {
+            "date": earlier.date.isoformat(), "amount": earlier.completed_cumulative}
     if errors:
         raise ValidationError(errors)
     existing = ProjectProgress.objects.filter(project=project, date=date).first()

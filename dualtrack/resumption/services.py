@@ -14,6 +14,7 @@ from typing import Any
 import pyarrow as pa
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from dualtrack.core import rules as rule_sets
 from dualtrack.core.choices import Action
@@ -202,9 +203,9 @@ def save_report(actor: Any, enterprise: Any, day: dt.date, resumed: bool, worker
     from dualtrack.core.scoping import ensure_in_scope
 
     if day > timezone.localdate():
-        raise ValidationError({"date": "日期晚于今天"})
+        raise ValidationError({"date": _("日期晚于今天")})
     if workers_on_duty < 0:
-        raise ValidationError({"workers_on_duty": "不能为负数"})
+        raise ValidationError({"workers_on_duty": _("不能为负数")})
     if workers_on_duty > 0 and not resumed:
         workers_on_duty = 0
     with transaction.atomic():
