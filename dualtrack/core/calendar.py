@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
+from django.utils.translation import gettext as _
 
 from .models import CalendarDay
 
@@ -46,8 +47,8 @@ class WorkingCalendar:
         if not self.estimated_years:
             return None
         years = "、".join(str(y) for y in sorted(self.estimated_years))
-        return (f"{years}年的法定节假日和调休尚未录入,按周一至周五计算工作日;"
-                "请市指挥部在“节假日与调休”中录入。")
+        return _("%(years)s年的法定节假日和调休尚未录入,按周一至周五计算工作日;"
+                 "请市指挥部在“节假日与调休”中录入。") % {"years": years}
 
 
 def add_working_days(day: dt.date, count: int) -> tuple[dt.date, WorkingCalendar]:

@@ -124,21 +124,23 @@ class Eligibility:
         """The conditions in words, for the measure's page."""
         parts = []
         if self.industries:
-            parts.append("行业:" + "、".join(self.industries))
+            parts.append(_("行业:%(values)s") % {"values": "、".join(self.industries)})
         if self.hard_hit:
-            parts.append("受疫情冲击较大行业(" + "、".join(HARD_HIT_DIVISIONS.values()) + ")")
+            parts.append(_("受疫情冲击较大行业(%(values)s)") % {"values": "、".join(HARD_HIT_DIVISIONS.values())})
         if self.size_classes:
-            parts.append("规模:" + "、".join(self.size_classes))
+            parts.append(_("规模:%(values)s") % {"values": "、".join(self.size_classes)})
         if self.counties:
-            parts.append("区县:" + "、".join(self.counties))
+            parts.append(_("区县:%(values)s") % {"values": "、".join(self.counties)})
         if self.parks:
-            parts.append("园区:" + "、".join(self.parks))
+            parts.append(_("园区:%(values)s") % {"values": "、".join(self.parks)})
         if self.headcount_min is not None or self.headcount_max is not None:
-            parts.append(f"正常用工人数:{self.headcount_min or 0}–{self.headcount_max if self.headcount_max is not None else '不限'}人")
+            parts.append(_("正常用工人数:%(low)s–%(high)s人") % {
+                "low": self.headcount_min or 0,
+                "high": self.headcount_max if self.headcount_max is not None else _("不限")})
         if self.resumed is True:
-            parts.append("已复工")
+            parts.append(_("已复工"))
         if self.resumed is False:
-            parts.append("尚未复工")
+            parts.append(_("尚未复工"))
         if self.key_only:
-            parts.append("重点企业")
-        return parts or ["全部企业"]
+            parts.append(_("重点企业"))
+        return parts or [_("全部企业")]
