@@ -70,11 +70,11 @@ def reported(day: dt.date, by: str | None, user: Any = None, size_scope: str = "
     if cells is None:
         cells = reported_cells(day, user, size_scope)
     sums: dict[str, list[int]] = {}
-    for cell in cells:  # a few hundred cells at most, not enterprises
+    for cell in cells:  # cells, not enterprises: a few hundred in a city
         group = (cell[GROUPS[by]] or "") if by else "city"
-        total = sums.setdefault(group, [0, 0, 0, 0])
+        running = sums.setdefault(group, [0, 0, 0, 0])
         for index, field_name in enumerate(("total", "resumed", "workers", "headcount")):
-            total[index] += cell[field_name]
+            running[index] += cell[field_name]
     return {
         group: {"scope_total": total, "resumed": resumed, "rate": _ratio(resumed, total),
                 "workers_on_duty": workers, "workers_normal": headcount,
