@@ -283,6 +283,8 @@ def test_api_lists_with_lights_in_scope(client: Any, city: City) -> None:
     assert [p["code"] for p in listing["results"]] == ["P1"]
     assert listing["results"][0]["status"]["light"] == "green"
     assert client.get("/api/v1/projects/X1", **auth).status_code == 404
+    bad = client.get("/api/v1/projects", {"date": "2020-02-30"}, **auth)  # not another day's lights
+    assert bad.status_code == 400 and "date" in bad.json()
 
 
 def test_bulletin_section(city: City) -> None:

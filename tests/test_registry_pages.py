@@ -202,6 +202,8 @@ def test_unknown_pages_are_friendly_404s(client: Client, city: City) -> None:
     client.force_login(city.users["hq"])
     response = client.get("/registry/enterprises/NOPE/")
     assert response.status_code == 404 and "页面不存在" in response.content.decode()
+    api = client.get("/api/v1/enterprises/NOPE")  # the API's 404 names no model, in the user's language
+    assert api.status_code == 404 and api.json() == {"detail": "未找到。"}
 
 
 def test_openapi_schema(client: Client, city: City) -> None:
@@ -210,6 +212,16 @@ def test_openapi_schema(client: Client, city: City) -> None:
     assert response.status_code == 200
     paths = response.json()["paths"]
     assert "/api/v1/enterprises" in paths and "/api/v1/imports/{dataset}" in paths
+    # The error answers are documented: 404 for an object (or one outside the scope), 400 for bad filters.
+    assert {"200", "401", "403", "404"} <= set(paths["/api/v1/enterprises/{uscc}"]["get"]["responses"])
+    assert {"200", "400", "404"} <= set(paths["/api/v1/enterprises"]["get"]["responses"])
+    error = paths["/api/v1/problems"]["post"]["responses"]["400"]["content"]["application/json"]["schema"]
+    assert error == {"$ref": "#/components/schemas/Error"}
+    # One report or a list of them: JSON only, and the schema says so.
+    reports = paths["/api/v1/resumption/reports"]["post"]
+    assert list(reports["requestBody"]["content"]) == ["application/json"]
+    form = client.post("/api/v1/resumption/reports", {"date": "2020-02-10", "uscc": "x", "resumed": "true"})
+    assert form.status_code == 415
 
 
 

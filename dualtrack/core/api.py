@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.parsers import MultiPartParser
@@ -21,11 +22,16 @@ logger = logging.getLogger(__name__)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler, plus a JSON body instead of an HTML 500 for anything unexpected."""
+    """DRF's handler, plus a JSON body instead of an HTML 500 for anything unexpected. A 404 says only "not
+    found", in the user's language (Django's "No Enterprise matches the given query." is English and names
+    the model)."""
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)
     if response is None:
         logger.exception("unhandled API error", exc_info=exc)
-        return Response({"detail": "internal error"}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+        return Response({"detail": _("系统暂时无法处理该请求,已记录错误。")},
+                        status=status.HTTP_500_INTERNAL_SERVER_ERROR)
     return response
 
 
@@ -72,6 +78,6 @@ class ImportView(APIView):
             raise Http404
         upload = request.FILES.get("file")
         if upload is None:
-            raise exceptions.ValidationError({"file": ["required"]})
+            raise exceptions.ValidationError({"file": [_("请选择要导入的文件")]})
         result = run_import(found, upload.file, upload.name or "upload", request.user)
         return Response(result.as_dict(), status=200 if result.ok else 422)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -50,7 +51,10 @@ class CaseReportsView(APIView):
     """``POST``: one report or a list of them (all or nothing). Correcting a day's report is posting it
     again; every change is audited."""
 
-    @extend_schema(request=CaseReportSerializer(many=True), responses={200: dict})
+    parser_classes = [JSONParser]  # one report (an object) or a list of them: JSON only
+
+    @extend_schema(request=CaseReportSerializer(many=True), responses={200: dict},
+                   description="One report (a JSON object) or a list of them; all are written or none.")
     def post(self, request: Request) -> Response:
         if not CaseReport.permits(request.user, Action.CHANGE):
             raise exceptions.PermissionDenied
@@ -82,5 +86,5 @@ class SituationView(APIView):
         try:
             day = dt.date.fromisoformat(raw) if raw else timezone.localdate()
         except ValueError as exc:
-            raise exceptions.ValidationError({"date": "YYYY-MM-DD"}) from exc
+            raise exceptions.ValidationError({"date": [_("日期格式应为 YYYY-MM-DD")]}) from exc
         return Response(services.situation(day, request.user))

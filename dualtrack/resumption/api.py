@@ -6,8 +6,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -29,7 +31,10 @@ class ReportSerializer(serializers.Serializer):
 
 
 class ReportsView(APIView):
-    @extend_schema(request=ReportSerializer(many=True), responses={200: dict})
+    parser_classes = [JSONParser]  # one report (an object) or a list of them: JSON only
+
+    @extend_schema(request=ReportSerializer(many=True), responses={200: dict},
+                   description="One report (a JSON object) or a list of them; all are written or none.")
     def post(self, request: Request) -> Response:
         many = isinstance(request.data, list)
         serializer = ReportSerializer(data=request.data, many=many)
@@ -37,7 +42,7 @@ class ReportsView(APIView):
         items: list[dict[str, Any]] = serializer.validated_data if many else [serializer.validated_data]
         reachable = registry.enterprises_for(request.user, Action.CHANGE)
         found = {e.uscc: e for e in reachable.filter(uscc__in=[i["uscc"] for i in items])}
-        missing = {str(n): {"uscc": ["企业不存在或不在您的管辖范围内"]} for n, i in enumerate(items)
+        missing = {str(n): {"uscc": [_("企业不存在或不在您的管辖范围内")]} for n, i in enumerate(items)
                    if i["uscc"] not in found}
         if missing:
             raise exceptions.ValidationError(missing)
