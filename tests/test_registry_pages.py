@@ -194,6 +194,9 @@ def test_english_switch(client: Client, city: City) -> None:
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     body = client.get(reverse("registry:enterprise_list")).content.decode()
     assert "Enterprises" in body and "企业名录" not in body
+    # Chart labels come from the JavaScript catalog every page loads (served locally, no CDN).
+    assert reverse("javascript-catalog") in body
+    assert "Power resumption index" in client.get(reverse("javascript-catalog")).content.decode()
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
     assert "企业名录" in client.get(reverse("registry:enterprise_list")).content.decode()
 

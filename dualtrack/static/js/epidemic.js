@@ -1,6 +1,7 @@
 /* The epidemic map and a county's charts (ECharts, vendored). Data comes from json_script blocks. */
 (function () {
   "use strict";
+  var gettext = window.gettext || function (s) { return s; };  /* the Django JavaScript catalog */
   function data(id) { var el = document.getElementById(id); return el ? JSON.parse(el.textContent) : null; }
 
   function renderMap() {
@@ -51,7 +52,7 @@
     cases.setOption({
       tooltip: { trigger: "axis" }, grid: { left: 40, right: 20, top: 30, bottom: 50 },
       xAxis: { type: "category", data: dates }, yAxis: { type: "value", minInterval: 1 },
-      series: [{ name: "新增确诊", type: "bar", data: h.map(function (d) {
+      series: [{ name: gettext("新增确诊"), type: "bar", data: h.map(function (d) {
         return { value: d.new_confirmed, itemStyle: { color: payload.colours[d.colour] } }; }) }]
     });
     var rtChart = echarts.init(document.getElementById("rt-chart"));
@@ -59,9 +60,9 @@
       tooltip: { trigger: "axis" }, grid: { left: 40, right: 20, top: 30, bottom: 50 },
       xAxis: { type: "category", data: dates }, yAxis: { type: "value", min: 0 },
       series: [
-        { name: "95%下限", type: "line", stack: "ci", symbol: "none", lineStyle: { opacity: 0 },
+        { name: gettext("95%下限"), type: "line", stack: "ci", symbol: "none", lineStyle: { opacity: 0 },
           data: h.map(function (d) { return d.rt_low; }) },
-        { name: "95%区间", type: "line", stack: "ci", symbol: "none", lineStyle: { opacity: 0 },
+        { name: gettext("95%区间"), type: "line", stack: "ci", symbol: "none", lineStyle: { opacity: 0 },
           areaStyle: { color: "rgba(183,28,28,0.15)" },
           data: h.map(function (d) { return d.rt_high === null ? null : d.rt_high - d.rt_low; }) },
         { name: "Rt", type: "line", data: h.map(function (d) { return d.rt_mean; }), color: "#b71c1c",

@@ -1,6 +1,7 @@
 /* Key projects: the map of lights and a project's investment curve (ECharts, vendored). */
 (function () {
   "use strict";
+  var gettext = window.gettext || function (s) { return s; };  /* the Django JavaScript catalog */
   function data(id) { var el = document.getElementById(id); return el ? JSON.parse(el.textContent) : null; }
 
   function renderMap() {
@@ -31,10 +32,10 @@
     if (!payload || !el || !window.echarts) return;
     var chart = echarts.init(el);
     chart.setOption({
-      tooltip: { trigger: "axis" }, legend: { data: ["计划累计", "完成累计"] },
+      tooltip: { trigger: "axis" }, legend: { data: [gettext("计划累计"), gettext("完成累计")] },
       xAxis: { type: "category", data: payload.months }, yAxis: { type: "value" },
-      series: [{ name: "计划累计", type: "line", data: payload.planned, lineStyle: { type: "dashed" } },
-               { name: "完成累计", type: "line", data: payload.completed }]
+      series: [{ name: gettext("计划累计"), type: "line", data: payload.planned, lineStyle: { type: "dashed" } },
+               { name: gettext("完成累计"), type: "line", data: payload.completed }]
     });
     window.addEventListener("resize", function () { chart.resize(); });
     el.setAttribute("data-rendered", "true");

@@ -1,6 +1,7 @@
 /* The resumption dashboard: a choropleth of the power index and the city's index trend (ECharts). */
 (function () {
   "use strict";
+  var gettext = window.gettext || function (s) { return s; };  /* the Django JavaScript catalog */
   function data(id) { var el = document.getElementById(id); return el ? JSON.parse(el.textContent) : null; }
   document.addEventListener("DOMContentLoaded", function () {
     var payload = data("resumption-payload");
@@ -11,7 +12,7 @@
       var map = echarts.init(mapEl);
       map.setOption({
         tooltip: { trigger: "item", formatter: function (p) { return p.name + ": " + (p.value === undefined || isNaN(p.value) ? "—" : p.value.toFixed(2)); } },
-        visualMap: { min: 0, max: 100, left: 10, bottom: 10, text: ["100", "0"], calculable: true,
+        visualMap: { min: 0, max: 100, left: 10, bottom: 10, calculable: true,
                      inRange: { color: ["#fde0dc", "#f9bdbb", "#e57373", "#c62828", "#7f0000"] } },
         series: [{ type: "map", map: "dualtrack-power", label: { show: true, fontSize: 12 },
                    itemStyle: { borderColor: "#fff" },
@@ -27,7 +28,7 @@
         tooltip: { trigger: "axis" }, grid: { left: 40, right: 20, top: 20, bottom: 40 },
         xAxis: { type: "category", data: payload.trend.map(function (d) { return d.date; }) },
         yAxis: { type: "value", min: 0, max: 100 },
-        series: [{ name: "复工电力指数", type: "line", smooth: true, color: "#b71c1c",
+        series: [{ name: gettext("复工电力指数"), type: "line", smooth: true, color: "#b71c1c",
                    data: payload.trend.map(function (d) { return d.index; }) }]
       });
       window.addEventListener("resize", function () { trend.resize(); });
