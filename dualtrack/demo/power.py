@@ -1,7 +1,7 @@
 """Demo electricity readings and resumption reports (2019-10-01 … 2020-04-30), deterministic.
 
 Every account gets a daily kWh: a level by size class, a weekly rhythm, the Spring Festival dip from mid
-January, then a resumption curve whose date depends on the county's epidemic (the 江北区 and 丰和市
+January (continuous production excepted), then a resumption curve whose date depends on the county's epidemic (the 江北区 and 丰和市
 clusters resume later), the industry (catering, lodging and entertainment later; manufacturing and key
 enterprises earlier). About 2% of enterprises have no readings in the baseline quarter (no baseline),
 a few report resumption that their meters deny (虚报复工), and a few resume without reporting (未报复工).
@@ -43,7 +43,13 @@ def generate(rows: list[dict[str, Any]], seed: int) -> tuple[pa.Table, list[dict
     resume -= np.array([5 if r["key"] == "是" else 0 for r in rows])
     resume += rng.gamma(2.0, 4.0, n)
     ramp = np.clip((t[None, :] - resume[:, None]) / 7.0, 0, 1)
-    low = rng.uniform(0.05, 0.2, n)[:, None]
+    low = rng.uniform(0.05, 0.2, n)
+    # Continuous production does not stop for the festival: power, gas and water supply (section D), and a
+    # share of manufacturing (chemicals, steel, food) and of health care keep running at most of their load.
+    sections = np.array([r["industry_code"][0] for r in rows])
+    continuous = (sections == "D") | (np.isin(sections, ["C", "Q"]) & (rng.random(n) < 0.12))
+    low[continuous] = rng.uniform(0.55, 0.9, continuous.sum())
+    low = low[:, None]
     full = rng.uniform(0.75, 1.0, n)[:, None]
     factor = np.where(t[None, :] < dip_start, 1.0, low + (full - low) * ramp)
     kwh = level[:, None] * factor * weekly * rng.lognormal(0, 0.08, (n, days))
@@ -58,7 +64,7 @@ def generate(rows: list[dict[str, Any]], seed: int) -> tuple[pa.Table, list[dict
     unreported[order[PAPER:PAPER + UNREPORTED]] = True
     kwh[paper, dip_start:] = level[paper, None] * rng.uniform(0.02, 0.07, (paper.sum(), days - dip_start))
     readings = _per_account(rows, kwh, dates, rng)
-    reports = _reports(rows, resume, paper, unreported, rng)
+    reports = _reports(rows, resume, paper, unreported, continuous, rng)
     return readings, reports
 
 
@@ -86,7 +92,7 @@ def _per_account(rows: list[dict[str, Any]], kwh: np.ndarray, dates: np.ndarray,
 
 
 def _reports(rows: list[dict[str, Any]], resume: np.ndarray, paper: np.ndarray, unreported: np.ndarray,
-             rng: np.random.Generator) -> list[dict[str, Any]]:
+             continuous: np.ndarray, rng: np.random.Generator) -> list[dict[str, Any]]:
     reports: list[dict[str, Any]] = []
     first_round = dt.date(2020, 2, 3)
     lag = rng.integers(0, 3, len(rows))
@@ -95,9 +101,12 @@ def _reports(rows: list[dict[str, Any]], resume: np.ndarray, paper: np.ndarray, 
         if silent[index] or unreported[index]:
             continue
         headcount = int(row["normal_headcount"])
-        reports.append({"date": first_round.isoformat(), "uscc": row["uscc"], "resumed": "否",
-                        "workers_on_duty": 0, "capacity": ""})
         day = START + dt.timedelta(days=int(resume[index]) + int(lag[index]))
+        if continuous[index] and not paper[index]:  # never stopped: resumed from the first round on
+            day = first_round
+        else:
+            reports.append({"date": first_round.isoformat(), "uscc": row["uscc"], "resumed": "否",
+                            "workers_on_duty": 0, "capacity": ""})
         if paper[index]:
             day = dt.date(2020, 2, 12)
         if day > END:
