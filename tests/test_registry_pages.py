@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -194,9 +195,10 @@ def test_english_switch(client: Client, city: City) -> None:
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     body = client.get(reverse("registry:enterprise_list")).content.decode()
     assert "Enterprises" in body and "企业名录" not in body
-    # Chart labels come from the JavaScript catalog every page loads (served locally, no CDN).
-    assert reverse("javascript-catalog") in body
-    assert "Power resumption index" in client.get(reverse("javascript-catalog")).content.decode()
+    # Chart labels travel with every page, translated on the server (no catalog request, no CDN).
+    assert '<script id="js-catalog" type="application/json">' in body
+    assert json.loads(body.split('<script id="js-catalog" type="application/json">')[1].split("</script>")[0])[
+        "复工电力指数"] == "Power-based resumption index"
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
     assert "企业名录" in client.get(reverse("registry:enterprise_list")).content.decode()
 

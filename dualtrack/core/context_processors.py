@@ -1,4 +1,4 @@
-"""Navigation per role."""
+"""Navigation per role, and the texts the pages' scripts show."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
+from .i18n import js_catalog
 from .navigation import menu_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        return {"nav_items": [], "js_catalog": js_catalog()}
     items = []
     for item in menu_for(user):
         try:
@@ -24,4 +25,4 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                       or request.path == url})
     from .notifications import unread_count
 
-    return {"nav_items": items, "unread_notifications": unread_count(user)}
+    return {"nav_items": items, "unread_notifications": unread_count(user), "js_catalog": js_catalog()}

@@ -8,6 +8,12 @@ class EpidemicConfig(AppConfig):
     verbose_name = _("疫情图")
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_noop
+
+        from dualtrack.core.i18n import register_js_texts
+
+        register_js_texts(gettext_noop("新增确诊"), gettext_noop("95%下限"), gettext_noop("95%区间"))  # the page scripts' charts
+
         from dualtrack.core.navigation import register_menu
         from dualtrack.core.rules import register_rules
 

@@ -8,6 +8,12 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("重点项目调度")
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_noop
+
+        from dualtrack.core.i18n import register_js_texts
+
+        register_js_texts(gettext_noop("计划累计"), gettext_noop("完成累计"))  # the page scripts' charts
+
         from dualtrack.bulletins import services as bulletins
         from dualtrack.core import periodic
         from dualtrack.core.navigation import register_menu

@@ -8,6 +8,12 @@ class ResumptionConfig(AppConfig):
     verbose_name = _("复工图")
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_noop
+
+        from dualtrack.core.i18n import register_js_texts
+
+        register_js_texts(gettext_noop("复工电力指数"))  # the page scripts' charts
+
         from dualtrack.core.navigation import register_menu
         from dualtrack.core.rules import register_rules
 

@@ -1,7 +1,8 @@
 /* The epidemic map and a county's charts (ECharts, vendored). Data comes from json_script blocks. */
 (function () {
   "use strict";
-  var gettext = window.gettext || function (s) { return s; };  /* the Django JavaScript catalog */
+  var catalog = JSON.parse((document.getElementById("js-catalog") || {}).textContent || "{}");
+  function gettext(text) { return catalog[text] || text; }  /* texts translated on the server (core/i18n.py) */
   function data(id) { var el = document.getElementById(id); return el ? JSON.parse(el.textContent) : null; }
 
   function renderMap() {
