@@ -199,8 +199,10 @@ def test_english_switch(client: Client, city: City) -> None:
     assert '<script id="js-catalog" type="application/json">' in body
     assert json.loads(body.split('<script id="js-catalog" type="application/json">')[1].split("</script>")[0])[
         "复工电力指数"] == "Power-based resumption index"
+    assert "Feb. 19, 2020" in client.get(reverse("epidemic:map"), {"date": "2020-02-19"}).content.decode()
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
     assert "企业名录" in client.get(reverse("registry:enterprise_list")).content.decode()
+    assert "2020年2月19日" in client.get(reverse("epidemic:map"), {"date": "2020-02-19"}).content.decode()
 
 
 def test_unknown_pages_are_friendly_404s(client: Client, city: City) -> None:
