@@ -1,9 +1,7 @@
 /* The epidemic map and a county's charts (ECharts, vendored). Data comes from json_script blocks. */
 (function () {
   "use strict";
-  var catalog = JSON.parse((document.getElementById("js-catalog") || {}).textContent || "{}");
-  function gettext(text) { return catalog[text] || text; }  /* texts translated on the server (core/i18n.py) */
-  function data(id) { var el = document.getElementById(id); return el ? JSON.parse(el.textContent) : null; }
+  var data = window.dualtrack.data, gettext = window.dualtrack.gettext;  /* static/js/dualtrack.js */
 
   function renderMap() {
     var payload = data("map-payload");

@@ -1,9 +1,7 @@
 /* Key projects: the map of lights and a project's investment curve (ECharts, vendored). */
 (function () {
   "use strict";
-  var catalog = JSON.parse((document.getElementById("js-catalog") || {}).textContent || "{}");
-  function gettext(text) { return catalog[text] || text; }  /* texts translated on the server (core/i18n.py) */
-  function data(id) { var el = document.getElementById(id); return el ? JSON.parse(el.textContent) : null; }
+  var data = window.dualtrack.data, gettext = window.dualtrack.gettext;  /* static/js/dualtrack.js */
 
   function renderMap() {
     var payload = data("projects-map-payload");

@@ -1,9 +1,7 @@
 /* The resumption dashboard: a choropleth of the power index and the city's index trend (ECharts). */
 (function () {
   "use strict";
-  var catalog = JSON.parse((document.getElementById("js-catalog") || {}).textContent || "{}");
-  function gettext(text) { return catalog[text] || text; }  /* texts translated on the server (core/i18n.py) */
-  function data(id) { var el = document.getElementById(id); return el ? JSON.parse(el.textContent) : null; }
+  var data = window.dualtrack.data, gettext = window.dualtrack.gettext;  /* static/js/dualtrack.js */
   document.addEventListener("DOMContentLoaded", function () {
     var payload = data("resumption-payload");
     if (!payload || !window.echarts) return;
