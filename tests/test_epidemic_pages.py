@@ -86,7 +86,10 @@ def test_county_page_explains_the_level(client: Client, outbreak: City) -> None:
 
 def test_publish_form(client: Client, outbreak: City) -> None:
     url = f"{reverse('epidemic:publish', args=['339102'])}"
+    # The leader sees the county but may not publish (403); another county's operator does not see it (404).
     client.force_login(outbreak.users["leader"])
+    assert client.post(url, {"date": D.isoformat(), "colour": "red", "reason": "x"}).status_code == 403
+    client.force_login(outbreak.users["district_binhai"])
     assert client.post(url, {"date": D.isoformat(), "colour": "red", "reason": "x"}).status_code == 404
     client.force_login(outbreak.users["hq"])
     response = client.post(url, {"date": D.isoformat(), "colour": "red", "reason": ""}, follow=True)

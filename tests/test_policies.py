@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 
 from dualtrack.core.calendar import SHANGHAI
 from dualtrack.policies import services
@@ -167,7 +168,7 @@ def test_apply_review_pay(client: Any, city: City, policy: Policy) -> None:
     with pytest.raises(ValidationError, match="不超过测算金额"):
         services.review(handler, application.pk, 0, approve=True, approved_amount=Decimal("9"))
     other = _user("shangwu", "department", department=_department())
-    with pytest.raises(Application.DoesNotExist):
+    with pytest.raises(Http404):  # another department does not see the application
         services.review(other, application.pk, 0, approve=True)
     approved = services.review(handler, application.pk, 0, approve=True, approved_amount=Decimal("7.5"))
     with pytest.raises(services.ConcurrentChange):

@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.http import Http404
 
 from dualtrack.core.calendar import SHANGHAI
 from dualtrack.problems import services
@@ -58,7 +59,7 @@ def test_roles_and_transitions(city: City, problem: Problem) -> None:
                       category=Category.objects.first(), department=city.department, complexity="simple")
     with pytest.raises(ValidationError):
         services.move(problem.pk, problem.version, "closed", city.users["hq"])
-    with pytest.raises(Problem.DoesNotExist):  # another district's operator cannot see it
+    with pytest.raises(Http404):  # another district's operator cannot see it
         services.move(problem.pk, problem.version, "triaged", city.users["district_binhai"])
 
 

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dualtrack.core import policy
 from dualtrack.core.choices import READ_ONLY_ROLES, Role
-from dualtrack.core.scoping import ALL, NOTHING, user_role
 
 
 class User(AbstractUser):
@@ -71,9 +71,4 @@ class User(AbstractUser):
 
     @classmethod
     def scope_q(cls, user: Any, action: str) -> Any:
-        role = user_role(user)
-        if role == Role.HQ:
-            return ALL
-        if action == "view" and role is not None:
-            return models.Q(pk=user.pk)
-        return NOTHING
+        return policy.scope(user, cls, action)

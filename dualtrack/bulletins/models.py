@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dualtrack.core.choices import Action, Role
-from dualtrack.core.scoping import ALL, NOTHING, ScopedModel, user_role
+from dualtrack.core.scoping import ScopedModel
 
 
 class BulletinStatus(models.TextChoices):
@@ -28,15 +25,6 @@ class JobStatus(models.TextChoices):
     PENDING = "pending", _("待执行")
     DONE = "done", _("已完成")
     FAILED = "failed", _("失败")
-
-
-def reader_scope(user: Any, action: str) -> Any:
-    role = user_role(user)
-    if role == Role.HQ:
-        return ALL
-    if action == Action.VIEW and role in (Role.LEADER, Role.DEPARTMENT):
-        return ALL
-    return NOTHING
 
 
 class StoredBulletin(ScopedModel):
@@ -64,10 +52,6 @@ class StoredBulletin(ScopedModel):
     def __str__(self) -> str:
         return str(self.content.get("title", self.date))
 
-    @classmethod
-    def scope_q(cls, user: Any, action: str) -> Any:
-        return reader_scope(user, action)
-
 
 class Subscription(ScopedModel):
     """Who is told when a bulletin is released, and how."""
@@ -84,10 +68,6 @@ class Subscription(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.target or self.user}"
-
-    @classmethod
-    def scope_q(cls, user: Any, action: str) -> Any:
-        return ALL if user_role(user) == Role.HQ else NOTHING
 
 
 class Job(models.Model):

@@ -8,7 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("平台框架")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (login / failed-login audit)
+        from . import policy, signals  # noqa: F401  (signals: login / failed-login audit)
+
+        policy.autodiscover()  # every app's policy.py declares its models' access rules
         from .imports import registered_datasets
         from .navigation import register_menu
         from .scoping import is_hq, user_role

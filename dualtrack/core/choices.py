@@ -19,7 +19,7 @@ class Role(models.TextChoices):
 
 
 class Action(models.TextChoices):
-    """What a user wants to do with an object; scoping answers per action."""
+    """What a user wants to do with an object (操作): the access policy answers per action and role."""
 
     VIEW = "view", _("查看")
     ADD = "add", _("新增")
@@ -27,6 +27,17 @@ class Action(models.TextChoices):
     DELETE = "delete", _("删除")
     IMPORT = "import", _("导入")
     EXPORT = "export", _("导出")
+    # Domain verbs
+    REPORT = "report", _("报送")
+    TRIAGE = "triage", _("梳理")
+    ASSIGN = "assign", _("转办")
+    RESOLVE = "resolve", _("办理")
+    CONFIRM = "confirm", _("确认销号")
+    APPLY = "apply", _("申报")
+    APPROVE = "approve", _("审核")
+    PAY = "pay", _("兑现")
+    PUBLISH = "publish", _("发布")
+    REVISE = "revise", _("修订")
 
 
 class AuditAction(models.TextChoices):
@@ -41,5 +52,9 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("导出")
     IMPORT = "import", _("导入")
 
+
+# The largest whole number a count may hold (a PostgreSQL ``integer``); a form or API field above it is refused
+# with a message instead of overflowing the database.
+MAX_COUNT = 2_147_483_647
 
 READ_ONLY_ROLES = frozenset({Role.LEADER, Role.PUBLIC})

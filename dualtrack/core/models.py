@@ -8,8 +8,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .choices import AuditAction, Role
-from .scoping import ALL, NOTHING, user_role
+from . import policy
+from .choices import Action, AuditAction
+from .policy import ALL
 
 
 class RuleSet(models.Model):
@@ -60,8 +61,8 @@ class AppendOnlyQuerySet(models.QuerySet):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise PermissionError("the audit log is append-only")
 
-    def restrict(self, user: Any, action: str = "view") -> AppendOnlyQuerySet:
-        return self if AuditLog.scope_q(user, action) is ALL else self.none()
+    def restrict(self, user: Any, action: str = Action.VIEW) -> AppendOnlyQuerySet:
+        return self if policy.scope(user, AuditLog, action) is ALL else self.none()
 
 
 class AuditLog(models.Model):
@@ -100,10 +101,6 @@ class AuditLog(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("the audit log is append-only")
-
-    @classmethod
-    def scope_q(cls, user: Any, action: str) -> Any:
-        return ALL if user_role(user) == Role.HQ and action == "view" else NOTHING
 
 
 class Notification(models.Model):

@@ -1,9 +1,9 @@
 """Scoped access: the restricted queryset is the only way in (NetBox ``RestrictedQuerySet``).
 
-Every scoped model declares ``scope_q(user, action)``, answering which rows that user may act on:
-``ALL`` (every row), ``NOTHING`` or a ``Q``. Views, API and exports fetch through
-``Model.objects.restrict(user, action)``; an object outside the user's scope is simply not found,
-so pages and API answer 404 and its existence does not leak.
+Which rows a user may act on is declared once per app in its ``policy.py`` (see :mod:`.policy`); every
+scoped model answers through it. Views, API and exports fetch through ``Model.objects.restrict(user,
+action)``; an object outside the user's scope is simply not found, so pages and API answer 404 and its
+existence does not leak.
 """
 
 from __future__ import annotations
@@ -14,31 +14,19 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
+from . import policy
 from .choices import Action, Role
+from .policy import ALL, NOTHING, user_role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-
-class _Everything:
-    """Marker: the user may act on every row."""
-
-    def __repr__(self) -> str:
-        return "ALL"
-
-
-ALL: Any = _Everything()
-NOTHING: Any = None
+__all__ = ["ALL", "NOTHING", "OutOfScope", "RestrictedQuerySet", "ScopedModel", "ensure_in_scope",
+           "get_scoped_or_404", "is_hq", "reference_scope", "user_role"]
 
 
 class OutOfScope(Exception):
     """Raised when a write would leave or reach outside the user's scope; the transaction rolls back."""
-
-
-def user_role(user: Any) -> str | None:
-    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
-        return None
-    return getattr(user, "role", None)
 
 
 def is_hq(user: Any) -> bool:
@@ -63,7 +51,7 @@ class RestrictedManager(models.Manager.from_queryset(RestrictedQuerySet)):  # ty
 
 
 class ScopedModel(models.Model):
-    """Abstract base: a restricted default manager and a scope declaration."""
+    """Abstract base: a restricted default manager; the scope comes from the app's declared policy."""
 
     objects: ClassVar[RestrictedManager] = RestrictedManager()
 
@@ -71,8 +59,8 @@ class ScopedModel(models.Model):
         abstract = True
 
     @classmethod
-    def scope_q(cls, user: Any, action: str) -> Q | Any:  # pragma: no cover - every model overrides
-        raise NotImplementedError
+    def scope_q(cls, user: Any, action: str) -> Q | Any:
+        return policy.scope(user, cls, action)
 
     @classmethod
     def permits(cls, user: Any, action: str) -> bool:
@@ -85,15 +73,22 @@ class ScopedModel(models.Model):
         return type(self).objects.restrict(user, action).filter(pk=self.pk).exists()
 
 
+REFERENCE_RULES: dict[str, dict[str, Any]] = {
+    Action.VIEW: policy.roles(Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT, Role.LIAISON, Role.ENTERPRISE),
+    Action.EXPORT: policy.roles(Role.HQ, Role.LEADER),
+    Action.ADD: policy.roles(Role.HQ),
+    Action.CHANGE: policy.roles(Role.HQ),
+    Action.DELETE: policy.roles(Role.HQ),
+    Action.IMPORT: policy.roles(Role.HQ),
+}
+"""Reference data (regions, parks, industries, departments, policy documents): every signed-in role but
+the public may view it; only HQ changes or imports it."""
+
+
 def reference_scope(user: Any, action: str) -> Any:
-    """Scope of reference data (regions, parks, industries, departments): every signed-in role but the
-    public may view it; only HQ changes or imports it."""
     role = user_role(user)
-    if action == Action.VIEW:
-        return NOTHING if role in (None, Role.PUBLIC) else ALL
-    if action == Action.EXPORT:
-        return ALL if role in (Role.HQ, Role.LEADER) else NOTHING
-    return ALL if role == Role.HQ else NOTHING
+    rule = REFERENCE_RULES.get(action, {}).get(role) if role else None
+    return NOTHING if rule is None else ALL
 
 
 def get_scoped_or_404(queryset: RestrictedQuerySet, user: AnonymousUser | Any, action: str = Action.VIEW,

@@ -16,7 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dualtrack.core.choices import Action
+from dualtrack.core import policy
+from dualtrack.core.choices import MAX_COUNT, Action
 from dualtrack.registry import services as registry
 
 from . import services
@@ -28,12 +29,12 @@ class CaseReportSerializer(serializers.Serializer):
 
     date = serializers.DateField()
     county_code = serializers.CharField(max_length=12)
-    new_confirmed = serializers.IntegerField(min_value=0)
-    new_local = serializers.IntegerField(min_value=0)
-    new_asymptomatic = serializers.IntegerField(min_value=0, default=0)
-    new_suspected = serializers.IntegerField(min_value=0, default=0)
-    new_cured = serializers.IntegerField(min_value=0, default=0)
-    new_deaths = serializers.IntegerField(min_value=0, default=0)
+    new_confirmed = serializers.IntegerField(min_value=0, max_value=MAX_COUNT)
+    new_local = serializers.IntegerField(min_value=0, max_value=MAX_COUNT)
+    new_asymptomatic = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, default=0)
+    new_suspected = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, default=0)
+    new_cured = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, default=0)
+    new_deaths = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, default=0)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["new_local"] > attrs["new_confirmed"]:
@@ -56,8 +57,7 @@ class CaseReportsView(APIView):
     @extend_schema(request=CaseReportSerializer(many=True), responses={200: dict},
                    description="One report (a JSON object) or a list of them; all are written or none.")
     def post(self, request: Request) -> Response:
-        if not CaseReport.permits(request.user, Action.CHANGE):
-            raise exceptions.PermissionDenied
+        policy.authorize_create(request.user, CaseReport, Action.REPORT)
         many = isinstance(request.data, list)
         serializer = CaseReportSerializer(data=request.data, many=many)
         serializer.is_valid(raise_exception=True)

@@ -2,35 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dualtrack.core.choices import Action, Role
-from dualtrack.core.scoping import ALL, NOTHING, ScopedModel, user_role
+from dualtrack.core.scoping import ScopedModel
 
 from .choices import Colour
-
-
-def epidemic_scope(user: Any, action: str) -> Any:
-    """HQ manages; leaders and department handlers (卫健委 among them) read everything; district operators
-    read their own county; enterprises and the public see no case data."""
-    role = user_role(user)
-    if role == Role.HQ:
-        return ALL
-    if action != Action.VIEW:
-        return NOTHING
-    if role in (Role.LEADER, Role.DEPARTMENT):
-        return ALL
-    if role == Role.DISTRICT:
-        if user.county_id:
-            return Q(county_id=user.county_id)
-        if user.park_id:
-            return Q(county__parks__id=user.park_id)
-    return NOTHING
 
 
 class CaseReport(ScopedModel):
@@ -61,10 +40,6 @@ class CaseReport(ScopedModel):
     def __str__(self) -> str:
         return f"{self.date} {self.county_id}"
 
-    @classmethod
-    def scope_q(cls, user: Any, action: str) -> Any:
-        return epidemic_scope(user, action)
-
 
 class ClusterEvent(ScopedModel):
     """A cluster outbreak (聚集性疫情) dated when it was reported."""
@@ -84,10 +59,6 @@ class ClusterEvent(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.date} {self.description}"
-
-    @classmethod
-    def scope_q(cls, user: Any, action: str) -> Any:
-        return epidemic_scope(user, action)
 
 
 class PublishedLevel(ScopedModel):
@@ -113,7 +84,3 @@ class PublishedLevel(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.date} {self.county_id} {self.colour}"
-
-    @classmethod
-    def scope_q(cls, user: Any, action: str) -> Any:
-        return epidemic_scope(user, action)

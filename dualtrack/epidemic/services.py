@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dualtrack.core import audit, rules
+from dualtrack.core import audit, policy, rules
 from dualtrack.core.choices import Action
 from dualtrack.core.models import RuleSet
 from dualtrack.core.scoping import ensure_in_scope, user_role
@@ -265,6 +265,7 @@ def level_changes(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def publish_level(actor: Any, county: Any, day: dt.date, colour: str, reason: str) -> PublishedLevel:
     """Publish the official colour of ``county`` for ``day`` (发布等级). A colour that differs from the
     suggestion needs a written reason. Audited with before and after."""
+    policy.authorize_create(actor, PublishedLevel, Action.PUBLISH)
     if colour not in Colour.values:
         raise ValidationError({"colour": _("无效的等级")})
     current = situation(day)
@@ -282,7 +283,7 @@ def publish_level(actor: Any, county: Any, day: dt.date, colour: str, reason: st
     obj.rules_version, obj.published_by = current["rules_version"], actor if getattr(actor, "pk", None) else None
     obj.save()
     audit.record_change(actor, obj, before)
-    ensure_in_scope(obj, actor, Action.CHANGE)
+    ensure_in_scope(obj, actor, Action.PUBLISH)
     return obj
 
 
@@ -290,6 +291,7 @@ def publish_level(actor: Any, county: Any, day: dt.date, colour: str, reason: st
 def save_case_report(actor: Any, county: Any, day: dt.date, values: dict[str, int]) -> tuple[CaseReport, bool]:
     """Create or correct one county's report for one day (HQ entry form and API); audited.
     Returns the report and whether it changed."""
+    policy.authorize_create(actor, CaseReport, Action.REPORT)
     if day > timezone.localdate():
         raise ValidationError({"date": _("日期晚于今天")})
     if values.get("new_local", 0) > values.get("new_confirmed", 0):
@@ -303,7 +305,7 @@ def save_case_report(actor: Any, county: Any, day: dt.date, values: dict[str, in
         return report, False
     report.save()
     audit.record_change(actor, report, before)
-    ensure_in_scope(report, actor, Action.CHANGE)
+    ensure_in_scope(report, actor, Action.REPORT)
     return report, True
 
 

@@ -10,23 +10,23 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dualtrack.core import rules
-from dualtrack.core.choices import Action
+from dualtrack.core import policy, rules
+from dualtrack.core.choices import MAX_COUNT, Action
 from dualtrack.core.models import RuleSet
 from dualtrack.core.scoping import is_hq
-from dualtrack.core.views import date_param
+from dualtrack.core.views import date_param, validation_messages
 from dualtrack.registry import services as registry
 
 from . import services
 from .choices import COLOUR_HEX, FIVE_COLOUR_RULES, NATIONAL_RULES, Colour, RiskLevel
-from .models import CaseReport
+from .models import CaseReport, PublishedLevel
 
 
 def _require_view(request: HttpRequest) -> None:
@@ -94,18 +94,17 @@ class PublishForm(forms.Form):
 
 @login_required
 def publish(request: HttpRequest, code: str) -> HttpResponse:
-    if not is_hq(request.user) or request.method != "POST":
-        raise Http404
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     county = _county(request, code)
+    policy.authorize_create(request.user, PublishedLevel, Action.PUBLISH)
     day = _day(request)
     form = PublishForm(request.POST)
     if form.is_valid():
         try:
             services.publish_level(request.user, county, day, form.cleaned_data["colour"], form.cleaned_data["reason"])
         except ValidationError as exc:
-            for errors in exc.message_dict.values():
-                for error in errors:
-                    messages.error(request, error)
+            validation_messages(request, exc)
         else:
             messages.success(request, _("已发布 %(county)s %(date)s 的等级") % {"county": county.name, "date": day})
     return redirect(f"{reverse('epidemic:county', args=[code])}?date={day.isoformat()}")
@@ -124,12 +123,12 @@ def quality(request: HttpRequest) -> HttpResponse:
 class CaseForm(forms.Form):
     date = forms.DateField(label=gettext_lazy("日期"), widget=forms.DateInput(attrs={"type": "date"}))
     county = forms.ChoiceField(label=gettext_lazy("区县(市)"))
-    new_confirmed = forms.IntegerField(label=gettext_lazy("新增确诊"), min_value=0)
-    new_local = forms.IntegerField(label=gettext_lazy("其中本地"), min_value=0)
-    new_asymptomatic = forms.IntegerField(label=gettext_lazy("新增无症状"), min_value=0, initial=0)
-    new_suspected = forms.IntegerField(label=gettext_lazy("新增疑似"), min_value=0, initial=0)
-    new_cured = forms.IntegerField(label=gettext_lazy("新增治愈"), min_value=0, initial=0)
-    new_deaths = forms.IntegerField(label=gettext_lazy("新增死亡"), min_value=0, initial=0)
+    new_confirmed = forms.IntegerField(label=gettext_lazy("新增确诊"), min_value=0, max_value=MAX_COUNT)
+    new_local = forms.IntegerField(label=gettext_lazy("其中本地"), min_value=0, max_value=MAX_COUNT)
+    new_asymptomatic = forms.IntegerField(label=gettext_lazy("新增无症状"), min_value=0, max_value=MAX_COUNT, initial=0)
+    new_suspected = forms.IntegerField(label=gettext_lazy("新增疑似"), min_value=0, max_value=MAX_COUNT, initial=0)
+    new_cured = forms.IntegerField(label=gettext_lazy("新增治愈"), min_value=0, max_value=MAX_COUNT, initial=0)
+    new_deaths = forms.IntegerField(label=gettext_lazy("新增死亡"), min_value=0, max_value=MAX_COUNT, initial=0)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -138,8 +137,7 @@ class CaseForm(forms.Form):
 
 @login_required
 def enter_cases(request: HttpRequest) -> HttpResponse:
-    if not is_hq(request.user):
-        raise PermissionDenied
+    policy.authorize_create(request.user, CaseReport, Action.REPORT)
     form = CaseForm(request.POST or None, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         values = {k: form.cleaned_data[k] for k in services.FIELDS}

@@ -3,16 +3,11 @@ payment (兑现), outreach tasks for liaison officers, and public notices (公�
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dualtrack.core.choices import Action, Role
-from dualtrack.core.scoping import ALL, NOTHING, ScopedModel, reference_scope, user_role
-from dualtrack.registry.models import enterprise_scope
+from dualtrack.core.scoping import ScopedModel
 
 from .choices import (
     AmountRule,
@@ -41,22 +36,6 @@ class Policy(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.title}({self.doc_number})"
-
-    @classmethod
-    def scope_q(cls, user: Any, action: str) -> Any:
-        return reference_scope(user, action)
-
-
-def measure_scope(user: Any, action: str, prefix: str = "") -> Any:
-    """Every signed-in role but the public reads measures; HQ changes them; a department changes its own."""
-    role = user_role(user)
-    if role == Role.HQ:
-        return ALL
-    if role == Role.DEPARTMENT and user.department_id:
-        return ALL if action == Action.VIEW else Q(**{f"{prefix}department_id": user.department_id})
-    if role in (Role.LEADER, Role.DISTRICT, Role.LIAISON, Role.ENTERPRISE):
-        return ALL if action == Action.VIEW else NOTHING
-    return NOTHING
 
 
 class Measure(ScopedModel):
@@ -90,24 +69,6 @@ class Measure(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
-
-    @classmethod
-    def scope_q(cls, user: Any, action: str) -> Any:
-        return measure_scope(user, action)
-
-
-def application_scope(user: Any, action: str) -> Any:
-    role = user_role(user)
-    if role == Role.HQ:
-        return ALL
-    if role == Role.LEADER:
-        return ALL if action in (Action.VIEW, Action.EXPORT) else NOTHING
-    if role == Role.DEPARTMENT and user.department_id:
-        return Q(measure__department_id=user.department_id)
-    if role in (Role.DISTRICT, Role.LIAISON, Role.ENTERPRISE):
-        q = enterprise_scope(user, action if action != Action.CHANGE else Action.VIEW, prefix="enterprise__")
-        return q if action in (Action.VIEW, Action.EXPORT, Action.CHANGE) else NOTHING
-    return NOTHING
 
 
 class Application(ScopedModel):
@@ -145,23 +106,6 @@ class Application(ScopedModel):
     def __str__(self) -> str:
         return f"{self.measure_id} {self.enterprise_id} {self.state}"
 
-    @classmethod
-    def scope_q(cls, user: Any, action: str) -> Any:
-        return application_scope(user, action)
-
-
-def outreach_scope(user: Any, action: str) -> Any:
-    role = user_role(user)
-    if role == Role.HQ:
-        return ALL
-    if role == Role.LIAISON:
-        return Q(officer_id=user.pk)
-    if role in (Role.LEADER, Role.DISTRICT):
-        return enterprise_scope(user, Action.VIEW, prefix="enterprise__") if action == Action.VIEW else NOTHING
-    if role == Role.DEPARTMENT and user.department_id:
-        return Q(measure__department_id=user.department_id) if action == Action.VIEW else NOTHING
-    return NOTHING
-
 
 class Outreach(ScopedModel):
     """A visit task (上门服务): an enterprise that qualifies for a measure and has not applied, handed to its
@@ -184,10 +128,6 @@ class Outreach(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.measure_id} {self.enterprise_id}"
-
-    @classmethod
-    def scope_q(cls, user: Any, action: str) -> Any:
-        return outreach_scope(user, action)
 
 
 class Notice(models.Model):

@@ -7,14 +7,16 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Least
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dualtrack.core import audit, calendar
+from dualtrack.core import policy as access
 from dualtrack.core.choices import Action, AuditAction
 from dualtrack.core.scoping import ensure_in_scope, user_role
 from dualtrack.registry import services as registry
@@ -113,10 +115,8 @@ def apply(actor: Any, measure: Measure, enterprise: Any, declared_headcount: int
     has not applied before, the amount follows the rule."""
     day = day or today()
     role = user_role(actor)
-    if role not in ("enterprise", "liaison", "hq"):
-        raise PermissionDenied
-    if not registry.enterprises_for(actor).filter(pk=enterprise.pk).exists():
-        raise PermissionDenied
+    access.authorize_create(actor, Application, Action.APPLY)
+    access.authorize(actor, enterprise, Action.REPORT)
     if measure.no_application:
         raise ValidationError({"measure": _("本条款免申即享,无需申报")})
     if not measure.window_start <= day <= measure.window_end:
@@ -137,17 +137,16 @@ def apply(actor: Any, measure: Measure, enterprise: Any, declared_headcount: int
     Outreach.objects.filter(measure=measure, enterprise=enterprise, state=OutreachState.OPEN).update(
         state=OutreachState.DONE, done_at=timezone.now(), note="企业已申报")
     audit.record_change(actor, application, None)
-    ensure_in_scope(application, actor, Action.VIEW)
+    ensure_in_scope(application, actor, Action.APPLY)
     return application
 
 
-def _locked(actor: Any, application_id: int, version: int) -> Application:
-    application = Application.objects.restrict(actor, Action.CHANGE).select_for_update().filter(
+def _locked(actor: Any, application_id: int, version: int, action: str) -> Application:
+    application = Application.objects.restrict(actor, Action.VIEW).select_for_update().filter(
         pk=application_id).select_related("measure").first()
     if application is None:
-        raise Application.DoesNotExist
-    if user_role(actor) not in ("hq", "department"):
-        raise PermissionDenied
+        raise Http404
+    access.authorize(actor, application, action)
     if application.version != version:
         raise ConcurrentChange(application)
     return application
@@ -157,7 +156,7 @@ def _locked(actor: Any, application_id: int, version: int) -> Application:
 def review(actor: Any, application_id: int, version: int, approve: bool, approved_amount: Decimal | None = None,
            reason: str = "", at: dt.datetime | None = None) -> Application:
     """The responsible department approves (at most the computed amount) or rejects with a reason."""
-    application = _locked(actor, application_id, version)
+    application = _locked(actor, application_id, version, Action.APPROVE)
     if application.state != ApplicationState.SUBMITTED:
         raise ValidationError({"state": _("当前状态为“%(state)s”,不能审核") % {"state": application.get_state_display()}})
     before = audit.snapshot(application)
@@ -183,7 +182,7 @@ def review(actor: Any, application_id: int, version: int, approve: bool, approve
 def pay(actor: Any, application_id: int, version: int, paid_amount: Decimal, paid_on: dt.date,
         voucher_no: str) -> Application:
     """兑现: the money reached the enterprise (amount, date, voucher number)."""
-    application = _locked(actor, application_id, version)
+    application = _locked(actor, application_id, version, Action.PAY)
     if application.state != ApplicationState.APPROVED:
         raise ValidationError({"state": _("当前状态为“%(state)s”,审核通过后才能兑现") % {
             "state": application.get_state_display()}})
@@ -206,9 +205,8 @@ def pay(actor: Any, application_id: int, version: int, paid_amount: Decimal, pai
     return application
 
 
-def _require_manager(actor: Any, measure: Measure) -> None:
-    if not Measure.objects.restrict(actor, Action.CHANGE).filter(pk=measure.pk).exists():
-        raise PermissionDenied
+def _require_manager(actor: Any, measure: Measure, action: str = Action.CHANGE) -> None:
+    access.authorize(actor, measure, action)
 
 
 @transaction.atomic
@@ -252,9 +250,10 @@ def create_outreach(actor: Any, measure: Measure, day: dt.date | None = None) ->
 
 @transaction.atomic
 def complete_outreach(actor: Any, outreach_id: int, note: str) -> Outreach:
-    task = Outreach.objects.restrict(actor, Action.CHANGE).select_for_update().filter(pk=outreach_id).first()
+    task = Outreach.objects.restrict(actor, Action.VIEW).select_for_update().filter(pk=outreach_id).first()
     if task is None:
-        raise Outreach.DoesNotExist
+        raise Http404
+    access.authorize(actor, task, Action.CHANGE)
     if not note.strip():
         raise ValidationError({"note": _("请填写走访情况")})
     before = audit.snapshot(task)
@@ -268,7 +267,7 @@ def complete_outreach(actor: Any, outreach_id: int, note: str) -> Outreach:
 def publish_notice(actor: Any, measure: Measure, period_start: dt.date, period_end: dt.date,
                    title: str = "") -> Notice:
     """公示: the measure's paid beneficiaries, public without login while the period runs."""
-    _require_manager(actor, measure)
+    _require_manager(actor, measure, Action.PUBLISH)
     if period_end < period_start:
         raise ValidationError({"period_end": _("公示结束早于公示开始")})
     if not Application.objects.filter(measure=measure, state=ApplicationState.PAID).exists():
@@ -323,7 +322,7 @@ def pay_batch(actor: Any, measure: Measure, paid_on: dt.date, voucher_no: str,
               application_ids: list[int] | None = None) -> int:
     """批量兑现: pay every approved application of a measure (or those listed) in one transfer, each its
     approved amount, under one voucher number; every row audited. Returns how many were paid."""
-    _require_manager(actor, measure)
+    _require_manager(actor, measure, Action.PAY)
     if not voucher_no.strip():
         raise ValidationError({"voucher_no": _("请填写凭证号")})
     if paid_on > today():
@@ -348,18 +347,26 @@ def pay_batch(actor: Any, measure: Measure, paid_on: dt.date, voucher_no: str,
 
 @transaction.atomic
 def save_policy(actor: Any, doc_number: str, **fields: Any) -> Policy:
-    policy = Policy.objects.filter(doc_number=doc_number).first()
-    before = audit.snapshot(policy) if policy else None
-    policy, _created = Policy.objects.update_or_create(doc_number=doc_number, defaults=fields)
-    if before is None or before != audit.snapshot(policy):
-        audit.record_change(actor, policy, before)
-    return policy
+    document = Policy.objects.filter(doc_number=doc_number).first()
+    if document is None:
+        access.authorize_create(actor, Policy, Action.ADD)
+    else:
+        access.authorize(actor, document, Action.CHANGE)
+    before = audit.snapshot(document) if document else None
+    document, _created = Policy.objects.update_or_create(doc_number=doc_number, defaults=fields)
+    if before is None or before != audit.snapshot(document):
+        audit.record_change(actor, document, before)
+    return document
 
 
 @transaction.atomic
 def save_measure(actor: Any, code: str, **fields: Any) -> Measure:
     """Create or update a measure (validated: its amount rule and eligibility), audited."""
     existing = Measure.objects.filter(code=code).first()
+    if existing is None:
+        access.authorize_create(actor, Measure, Action.ADD)
+    else:
+        access.authorize(actor, existing, Action.CHANGE)
     before = audit.snapshot(existing) if existing else None
     candidate = existing or Measure(code=code)
     for name, value in fields.items():

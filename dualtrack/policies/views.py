@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from dualtrack.core.choices import Action, Role
+from dualtrack.core import policy as access
+from dualtrack.core.choices import MAX_COUNT, Action, Role
 from dualtrack.core.scoping import get_scoped_or_404, user_role
 from dualtrack.core.views import paginate, query_without_page, validation_messages, xlsx_download
 from dualtrack.registry import services as registry
@@ -46,7 +47,8 @@ def policy_list(request: HttpRequest) -> HttpResponse:
 class ApplyForm(forms.Form):
     enterprise = forms.CharField(label=gettext_lazy("企业统一社会信用代码"), required=False,
                                  help_text=gettext_lazy("驻企服务员代企业申报时填写"))
-    declared_headcount = forms.IntegerField(label=gettext_lazy("申报人数"), min_value=0, required=False)
+    declared_headcount = forms.IntegerField(label=gettext_lazy("申报人数"), min_value=0, max_value=MAX_COUNT,
+                                            required=False)
     declared_base = forms.DecimalField(label=gettext_lazy("申报基数(万元)"), min_value=Decimal(0), required=False,
                                        max_digits=14, decimal_places=4)
 
@@ -56,7 +58,7 @@ def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
     measure = get_scoped_or_404(Measure.objects.select_related("policy", "department"), request.user,
                                 Action.VIEW, code=code)
     role = user_role(request.user)
-    can_manage = Measure.objects.restrict(request.user, Action.CHANGE).filter(pk=measure.pk).exists()
+    can_manage = access.may(request.user, measure, Action.CHANGE)
     form = ApplyForm(request.POST or None)
     if role == Role.ENTERPRISE:
         del form.fields["enterprise"]
@@ -70,16 +72,13 @@ def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
         action = request.POST.get("action", "apply")
         try:
             if action == "apply":
-                if role not in (Role.ENTERPRISE, Role.LIAISON, Role.HQ):
-                    raise PermissionDenied
+                access.authorize_create(request.user, Application, Action.APPLY)
                 if form.is_valid():
                     application = services.apply(request.user, measure, _applicant(request, form),
                                                  form.cleaned_data.get("declared_headcount"),
                                                  form.cleaned_data.get("declared_base"))
                     messages.success(request, _("已申报,测算金额 %(amount)s 万元") % {"amount": application.amount})
                     return redirect("policies:application", pk=application.pk)
-            elif not can_manage:
-                raise PermissionDenied
             elif action == "entitlements":
                 n = services.grant_entitlements(request.user, measure)
                 messages.success(request, _("已生成免申即享兑现名单 %(n)d 家") % {"n": n})
@@ -96,7 +95,7 @@ def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
                 services.publish_notice(request.user, measure, start, end, request.POST.get("title", ""))
                 messages.success(request, _("公示已发布"))
             else:
-                raise PermissionDenied
+                raise ValidationError({"action": _("未知的操作")})
         except ValidationError as exc:
             if action == "apply":
                 for field, errors in exc.message_dict.items():
@@ -107,8 +106,6 @@ def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
                             messages.error(request, error)
             else:
                 validation_messages(request, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
         if action != "apply":
             return redirect("policies:measure", code=code)
     day = services.today()
@@ -174,11 +171,9 @@ def _ledger_xlsx(request: HttpRequest, queryset: Any) -> FileResponse:
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_scoped_or_404(Application.objects.select_related("measure", "measure__department",
                                                                        "enterprise"), request.user, Action.VIEW, pk=pk)
-    can_handle = user_role(request.user) in (Role.HQ, Role.DEPARTMENT) and Application.objects.restrict(
-        request.user, Action.CHANGE).filter(pk=pk).exists()
+    can_handle = access.may(request.user, application, Action.APPROVE) or access.may(
+        request.user, application, Action.PAY)
     if request.method == "POST":
-        if not can_handle:
-            raise Http404
         try:
             version = int(request.POST.get("version", "-1"))
             action = request.POST.get("action")
@@ -196,8 +191,6 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             validation_messages(request, exc)
         except (ValueError, ArithmeticError):
             messages.error(request, _("金额或日期格式不正确"))
-        except (PermissionDenied, Application.DoesNotExist) as exc:
-            raise Http404 from exc
         return redirect("policies:application", pk=pk)
     return render(request, "policies/application.html", {"a": application, "can_handle": can_handle,
                                                           "today": services.today()})
@@ -214,7 +207,7 @@ def outreach(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已记录走访"))
         except ValidationError as exc:
             validation_messages(request, exc)
-        except (Outreach.DoesNotExist, ValueError) as exc:
+        except ValueError as exc:
             raise Http404 from exc
         return redirect("policies:outreach")
     state = request.GET.get("state", OutreachState.OPEN)

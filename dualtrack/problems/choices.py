@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dualtrack.core.choices import Action
+
 
 class State(models.TextChoices):
     REPORTED = "reported", _("发现")
@@ -23,18 +25,18 @@ class Complexity(models.TextChoices):
     COMPLEX = "complex", _("复杂")
 
 
-# Who may move a problem from one state to another.
-TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
-    (State.REPORTED, State.TRIAGED): frozenset({"hq"}),
-    (State.RETURNED, State.TRIAGED): frozenset({"hq"}),
-    (State.TRIAGED, State.ASSIGNED): frozenset({"hq"}),
-    (State.ASSIGNED, State.IN_PROGRESS): frozenset({"hq", "department"}),
-    (State.ASSIGNED, State.RESOLVED): frozenset({"hq", "department"}),
-    (State.IN_PROGRESS, State.RESOLVED): frozenset({"hq", "department"}),
-    (State.ASSIGNED, State.RETURNED): frozenset({"hq", "department"}),
-    (State.IN_PROGRESS, State.RETURNED): frozenset({"hq", "department"}),
-    (State.RESOLVED, State.CLOSED): frozenset({"hq", "enterprise", "liaison"}),
-    (State.RESOLVED, State.IN_PROGRESS): frozenset({"hq", "enterprise", "liaison"}),  # reopened: not satisfied
+# The verb each move is (the access policy in ``policy.py`` says who may take it, and where).
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (State.REPORTED, State.TRIAGED): Action.TRIAGE,
+    (State.RETURNED, State.TRIAGED): Action.TRIAGE,
+    (State.TRIAGED, State.ASSIGNED): Action.ASSIGN,
+    (State.ASSIGNED, State.IN_PROGRESS): Action.RESOLVE,
+    (State.ASSIGNED, State.RESOLVED): Action.RESOLVE,
+    (State.IN_PROGRESS, State.RESOLVED): Action.RESOLVE,
+    (State.ASSIGNED, State.RETURNED): Action.RESOLVE,
+    (State.IN_PROGRESS, State.RETURNED): Action.RESOLVE,
+    (State.RESOLVED, State.CLOSED): Action.CONFIRM,
+    (State.RESOLVED, State.IN_PROGRESS): Action.CONFIRM,  # reopened: not satisfied
 }
 OPEN_STATES = (State.ASSIGNED, State.IN_PROGRESS)
 DEFAULT_CATEGORIES = ["用工", "物流运输", "防疫物资", "资金", "原材料", "用地", "用电", "审批", "政策咨询", "其他"]

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dualtrack.core.choices import Action, Role
-from dualtrack.core.scoping import ALL, NOTHING, ScopedModel, user_role
+from dualtrack.core.scoping import ScopedModel
 
 from .choices import Complexity, State
 
@@ -28,23 +25,6 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-def problem_scope(user: Any, action: str) -> Any:
-    role = user_role(user)
-    if role == Role.HQ:
-        return ALL
-    if role == Role.LEADER:
-        return ALL if action == Action.VIEW else NOTHING
-    if role == Role.DEPARTMENT and user.department_id:
-        return Q(department_id=user.department_id)
-    if role == Role.DISTRICT and user.county_id:
-        return Q(enterprise__county_id=user.county_id) if action == Action.VIEW else NOTHING
-    if role == Role.LIAISON:
-        return Q(enterprise__liaison_officers=user.pk)
-    if role == Role.ENTERPRISE and user.enterprise_id:
-        return Q(enterprise_id=user.enterprise_id)
-    return NOTHING
 
 
 class Problem(ScopedModel):
@@ -85,10 +65,6 @@ class Problem(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.ref} {self.description[:30]}"
-
-    @classmethod
-    def scope_q(cls, user: Any, action: str) -> Any:
-        return problem_scope(user, action)
 
 
 class ProblemEvent(models.Model):
@@ -133,19 +109,6 @@ class Attachment(models.Model):
         return self.name
 
 
-def visit_scope(user: Any, action: str) -> Any:
-    role = user_role(user)
-    if role == Role.HQ:
-        return ALL
-    if role == Role.LEADER:
-        return ALL if action == Action.VIEW else NOTHING
-    if role == Role.DISTRICT and user.county_id:
-        return Q(enterprise__county_id=user.county_id) if action == Action.VIEW else NOTHING
-    if role == Role.LIAISON:
-        return Q(officer_id=user.pk)
-    return NOTHING
-
-
 class Visit(ScopedModel):
     """A liaison officer's visit to an enterprise or project (走访记录)."""
 
@@ -165,7 +128,3 @@ class Visit(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.visited_on} {self.enterprise or self.project_code}"
-
-    @classmethod
-    def scope_q(cls, user: Any, action: str) -> Any:
-        return visit_scope(user, action)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dualtrack.accounts import services as accounts
-from dualtrack.core import audit, calendar, notifications
+from dualtrack.core import audit, calendar, notifications, policy
 from dualtrack.core import rules as rule_sets
 from dualtrack.core.choices import Action, AuditAction
 from dualtrack.core.scoping import ensure_in_scope, user_role
@@ -57,12 +58,18 @@ def next_ref(now: dt.datetime) -> str:
 
 @transaction.atomic
 def report(actor: Any, description: str, enterprise: Any = None, project_code: str = "") -> Problem:
-    """An enterprise or a liaison officer reports a problem (发现)."""
+    """An enterprise or a liaison officer reports a problem (发现). The enterprise must be one the actor may
+    report for (its own, one in the officer's care); HQ may report without one."""
+    policy.authorize_create(actor, Problem, Action.REPORT)
+    if enterprise is not None:
+        policy.authorize(actor, enterprise, Action.REPORT)
     if not description.strip():
         raise ValidationError({"description": _("请描述问题")})
     now = timezone.now()
     problem = Problem.objects.create(ref=next_ref(now), description=description.strip(), enterprise=enterprise,
                                      project_code=project_code, reported_at=now)
+    if not policy.may(actor, problem, Action.REPORT):
+        raise ValidationError({"enterprise": _("请填写反映问题的企业")})
     _event(problem, actor, "", State.REPORTED, "", at=now)
     audit.record_change(actor, problem, None)
     return problem
@@ -75,15 +82,14 @@ def move(problem_id: int, expected_version: int, to_state: str, actor: Any, comm
     meantime, :class:`ConcurrentChange` says so and nothing is written."""
     problem = Problem.objects.restrict(actor, Action.VIEW).select_for_update().filter(pk=problem_id).first()
     if problem is None:
-        raise Problem.DoesNotExist
+        raise Http404
     if problem.version != expected_version:
         raise ConcurrentChange(problem)
-    allowed = TRANSITIONS.get((problem.state, to_state))
-    if allowed is None:
+    verb = TRANSITIONS.get((problem.state, to_state))
+    if verb is None:
         raise ValidationError({"state": _("不能从“%(from)s”转为“%(to)s”") % {
             "from": problem.get_state_display(), "to": State(to_state).label}})
-    if user_role(actor) not in allowed:
-        raise PermissionDenied
+    policy.authorize(actor, problem, verb)
     before = audit.snapshot(problem)
     now = timezone.now()
     if to_state == State.TRIAGED:
@@ -280,12 +286,11 @@ def refresh_recurrence() -> int:
 def merge(problem_id: int, into_ref: str, actor: Any, comment: str = "") -> Problem:
     """Merge a duplicate into an earlier problem (梳理时合并重复问题): the duplicate is closed with a link to the
     one that is followed; its history says so, and so does the other's."""
-    if user_role(actor) != "hq":
-        raise PermissionDenied
     problem = Problem.objects.restrict(actor, Action.VIEW).select_for_update().filter(pk=problem_id).first()
-    target = Problem.objects.restrict(actor, Action.VIEW).select_for_update().filter(ref=into_ref.strip()).first()
     if problem is None:
-        raise Problem.DoesNotExist
+        raise Http404
+    policy.authorize(actor, problem, Action.TRIAGE)
+    target = Problem.objects.restrict(actor, Action.VIEW).select_for_update().filter(ref=into_ref.strip()).first()
     if target is None:
         raise ValidationError({"into": _("找不到编号为“%(ref)s”的问题") % {"ref": into_ref}})
     if target.pk == problem.pk or target.duplicate_of_id:
@@ -307,6 +312,7 @@ def merge(problem_id: int, into_ref: str, actor: Any, comment: str = "") -> Prob
 
 # Attachments: photos and PDFs, checked by their content, kept outside the web root.
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_MAX_PIXELS = 50_000_000  # a small file may unpack to gigabytes of pixels (decompression bomb)
 _SIGNATURES = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"), (b"%PDF-", "application/pdf"))
 
 
@@ -328,12 +334,21 @@ def _check_content(data: bytes, content_type: str) -> None:
     import io
 
     if content_type.startswith("image/"):
+        import warnings
+
         from PIL import Image, UnidentifiedImageError
 
         try:
-            with Image.open(io.BytesIO(data)) as image:
-                image.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                with Image.open(io.BytesIO(data)) as image:
+                    if image.width * image.height > ATTACHMENT_MAX_PIXELS:
+                        raise ValidationError({"file": _("图片尺寸过大(%(w)d×%(h)d 像素),上限 5000 万像素") % {
+                            "w": image.width, "h": image.height}})
+                    image.verify()
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise ValidationError({"file": _("图片尺寸过大,上限 5000 万像素")}) from exc
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
             raise ValidationError({"file": _("图片文件已损坏或不是图片")}) from exc
     elif b"%%EOF" not in data[-2048:]:
         raise ValidationError({"file": _("PDF 文件不完整")})
@@ -346,6 +361,7 @@ def attach(problem: Problem, upload: Any, actor: Any) -> Attachment:
     import hashlib
     import secrets
 
+    policy.authorize(actor, problem, Action.CHANGE)
     if problem.state == State.CLOSED:
         raise ValidationError({"file": _("已销号的问题不能再添加附件")})
     size = getattr(upload, "size", None) or 0
@@ -377,8 +393,9 @@ def attachment_path(attachment: Attachment) -> Any:
 @transaction.atomic
 def log_visit(actor: Any, visited_on: dt.date, notes: str, enterprise: Any = None, project_code: str = "") -> Visit:
     """A liaison officer logs a visit (走访记录) to one of the enterprises in their care."""
-    if user_role(actor) != "liaison":
-        raise PermissionDenied
+    policy.authorize_create(actor, Visit, Action.ADD)
+    if enterprise is not None:
+        policy.authorize(actor, enterprise, Action.REPORT)
     if not notes.strip():
         raise ValidationError({"notes": _("请填写走访情况")})
     if enterprise is None and not project_code:
@@ -462,8 +479,7 @@ def assign_liaison(actor: Any, username: str, usccs: list[str]) -> int:
     """HQ puts enterprises (by credit code) in a liaison officer's care."""
     from dualtrack.registry import services as registry
 
-    if user_role(actor) != "hq":
-        raise PermissionDenied
+    policy.authorize_create(actor, "accounts.User", Action.CHANGE)
     officer = accounts.user_by_username(username.strip())
     if officer is None or officer.role != "liaison":
         raise ValidationError({"username": _("“%(username)s”不是驻企服务员账号") % {"username": username}})

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from dualtrack.core import policy
 from dualtrack.core.choices import Action, Role
 from dualtrack.core.scoping import get_scoped_or_404, user_role
 from dualtrack.core.views import paginate, query_without_page, validation_messages, xlsx_download
@@ -127,7 +128,10 @@ def detail(request: HttpRequest, ref: str) -> HttpResponse:
         _post_on_problem(request, problem)
         return redirect("problems:detail", ref=ref)
     role = user_role(request.user)
-    moves = [(to, State(to).label) for (frm, to), roles in TRANSITIONS.items() if frm == problem.state and role in roles]
+    verbs = {verb for (frm, _to), verb in TRANSITIONS.items() if frm == problem.state}
+    permitted = {verb for verb in verbs if policy.may(request.user, problem, verb)}
+    moves = [(to, State(to).label) for (frm, to), verb in TRANSITIONS.items()
+             if frm == problem.state and verb in permitted]
     suggestion = None
     if role == Role.HQ and problem.state in (State.REPORTED, State.RETURNED):
         suggestion = suggest.suggest(problem, request.user)
@@ -136,8 +140,9 @@ def detail(request: HttpRequest, ref: str) -> HttpResponse:
         "departments": registry.departments(), "complexities": Complexity.choices, "suggestion": suggestion,
         "deadline_status": services.deadline_status(problem), "attachments": problem.attachments.all(),
         "duplicates": problem.duplicates.all(),
-        "can_attach": problem.state != State.CLOSED and Problem.permits(request.user, Action.CHANGE),
-        "can_merge": role == Role.HQ and problem.state in (State.REPORTED, State.RETURNED, State.TRIAGED)})
+        "can_attach": problem.state != State.CLOSED and policy.may(request.user, problem, Action.CHANGE),
+        "can_merge": policy.may(request.user, problem, Action.TRIAGE)
+        and problem.state in (State.REPORTED, State.RETURNED, State.TRIAGED)})
 
 
 def _post_on_problem(request: HttpRequest, problem: Problem) -> None:
@@ -148,8 +153,6 @@ def _post_on_problem(request: HttpRequest, problem: Problem) -> None:
             upload = request.FILES.get("file")
             if upload is None:
                 raise ValidationError({"file": _("请选择文件")})
-            if not Problem.permits(request.user, Action.CHANGE):
-                raise PermissionDenied
             services.attach(problem, upload, request.user)
             messages.success(request, _("附件已上传"))
         elif action == "merge":
@@ -170,8 +173,6 @@ def _post_on_problem(request: HttpRequest, problem: Problem) -> None:
         messages.error(request, str(exc))
     except ValidationError as exc:
         validation_messages(request, exc)
-    except (PermissionDenied, Problem.DoesNotExist) as exc:
-        raise Http404 from exc
 
 
 @login_required

@@ -88,6 +88,8 @@ class ProjectDataset(Dataset):
                example="2022-12-31"),
         # Optional beyond the contract: the owner, the stage, the map point.
         Column("owner_uscc", "业主统一社会信用代码", p.code, required=False, blank=True, default=""),
+        Column("park_code", "园区代码", p.code, required=False, blank=True, default="",
+               help=gettext_lazy("位于功能园区的项目填写;须在项目所在区县")),
         Column("stage", "项目阶段", _choice(Stage, "项目阶段"), required=False, blank=True, default=Stage.CONSTRUCTION),
         Column("longitude", "经度", _coordinate, required=False, blank=True, default=None),
         Column("latitude", "纬度", _coordinate, required=False, blank=True, default=None),
@@ -100,12 +102,19 @@ class ProjectDataset(Dataset):
         departments = registry.departments()
         return {"counties": registry.county_ids_by_code(),
                 "departments": {d.code: d.pk for d in departments} | {d.name: d.pk for d in departments},
-                "owners": dict(registry.all_enterprises().values_list("uscc", "id"))}
+                "owners": dict(registry.all_enterprises().values_list("uscc", "id")),
+                "parks": registry.park_counties_by_code()}
 
     def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
         get = values.get
         if values["county_code"] not in state["counties"]:
             ctx.error("county_code", _("区县代码不存在"), values["county_code"])
+        if get("park_code"):
+            park = state["parks"].get(values["park_code"])
+            if park is None:
+                ctx.error("park_code", _("园区代码不存在"), values["park_code"])
+            elif state["counties"].get(values["county_code"]) not in (None, park[1]):
+                ctx.error("park_code", _("园区不在项目所在区县"), values["park_code"])
         if get("owner_uscc") and values["owner_uscc"] not in state["owners"]:
             ctx.error("owner_uscc", _("企业不存在"), values["owner_uscc"])
         if get("planned_start") and get("planned_completion") and values["planned_completion"] < values["planned_start"]:
@@ -129,6 +138,8 @@ class ProjectDataset(Dataset):
                 "responsible_department_id": state["departments"].get(v["responsible_unit"]),
                 "total_investment": v["total_investment"],
             } | {key: v[key] for key in optional if key in v}
+            if "park_code" in v:
+                target["park_id"] = state["parks"][v["park_code"]][0] if v["park_code"] else None
             if "owner_uscc" in v:
                 target["owner_id"] = state["owners"].get(v["owner_uscc"]) if v["owner_uscc"] else None
             _upsert(Project, {"code": v["code"]}, target, existing.get(v["code"]), user, result)

@@ -2,36 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dualtrack.core.choices import Action, Role
-from dualtrack.core.scoping import ALL, NOTHING, ScopedModel, user_role
+from dualtrack.core.scoping import ScopedModel
 
 from .choices import Consequence, Level, Light, Nature, Stage
-
-
-def project_scope(user: Any, action: str, prefix: str = "") -> Any:
-    """HQ all; leaders read all; a district its county's projects (and reports their progress); a department (责任单位) the projects it is responsible
-    for; a project owner (企业) its own projects; a liaison officer the projects in their care."""
-    role = user_role(user)
-    if role == Role.HQ:
-        return ALL
-    if role == Role.LEADER:
-        return ALL if action in (Action.VIEW, Action.EXPORT) else NOTHING
-    if role == Role.DISTRICT and user.county_id:
-        return Q(**{f"{prefix}county_id": user.county_id}) if action != Action.DELETE else NOTHING
-    if role == Role.DEPARTMENT and user.department_id:
-        return Q(**{f"{prefix}responsible_department_id": user.department_id}) if action != Action.DELETE else NOTHING
-    if role == Role.ENTERPRISE and user.enterprise_id:
-        return Q(**{f"{prefix}owner_id": user.enterprise_id}) if action in (Action.VIEW, Action.CHANGE) else NOTHING
-    if role == Role.LIAISON:
-        return Q(**{f"{prefix}liaison_officers": user.pk}) if action in (Action.VIEW, Action.CHANGE) else NOTHING
-    return NOTHING
 
 
 class Project(ScopedModel):
@@ -44,6 +21,8 @@ class Project(ScopedModel):
     stage = models.CharField(_("项目阶段"), max_length=12, choices=Stage.choices, default=Stage.CONSTRUCTION)
     county = models.ForeignKey("registry.Region", verbose_name=_("区县(市)"), on_delete=models.PROTECT,
                                related_name="projects")
+    park = models.ForeignKey("registry.Park", verbose_name=_("园区"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="projects", help_text=_("位于功能园区的项目:园区用户可见"))
     responsible_unit = models.CharField(_("责任单位"), max_length=100)
     responsible_department = models.ForeignKey("registry.Department", verbose_name=_("责任部门"), null=True,
                                                blank=True, on_delete=models.PROTECT, related_name="projects")
@@ -73,10 +52,6 @@ class Project(ScopedModel):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
-    @classmethod
-    def scope_q(cls, user: Any, action: str) -> Any:
-        return project_scope(user, action)
-
 
 class ProjectPlan(ScopedModel):
     """The planned cumulative completed investment at the end of a month (月度计划累计投资, 万元)."""
@@ -93,10 +68,6 @@ class ProjectPlan(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.month:%Y-%m} {self.planned_cumulative}"
-
-    @classmethod
-    def scope_q(cls, user: Any, action: str) -> Any:
-        return project_scope(user, action, prefix="project__")
 
 
 class ReportKind(models.TextChoices):
@@ -128,10 +99,6 @@ class ProjectProgress(ScopedModel):
     def __str__(self) -> str:
         return f"{self.project_id} {self.date}"
 
-    @classmethod
-    def scope_q(cls, user: Any, action: str) -> Any:
-        return project_scope(user, action, prefix="project__")
-
 
 class MonthlyLight(ScopedModel):
     """A project's light at the end of a month (月末亮灯), kept with its reasons and the rule-set version, and
@@ -155,7 +122,3 @@ class MonthlyLight(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.month:%Y-%m} {self.light}"
-
-    @classmethod
-    def scope_q(cls, user: Any, action: str) -> Any:
-        return project_scope(user, action, prefix="project__")

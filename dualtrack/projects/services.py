@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from dualtrack.core import audit, calendar
+from dualtrack.core import audit, calendar, policy
 from dualtrack.core import rules as rule_sets
 from dualtrack.core.choices import Action, AuditAction
 from dualtrack.core.scoping import ensure_in_scope
@@ -350,8 +350,7 @@ def save_progress(actor: Any, project: Project, *, date: dt.date, resumed: bool,
                   kind: str = ReportKind.WEEKLY) -> ProjectProgress:
     """A weekly or monthly progress report by the project's owner, responsible unit or liaison officer (or
     HQ): validated, upserted for the date, audited, and re-checked in scope."""
-    if not Project.objects.restrict(actor, Action.CHANGE).filter(pk=project.pk).exists():
-        raise PermissionDenied
+    policy.authorize(actor, project, Action.REPORT)
     errors: dict[str, str] = {}
     today = dt.datetime.now(calendar.SHANGHAI).date()
     if date > today:
@@ -378,7 +377,7 @@ def save_progress(actor: Any, project: Project, *, date: dt.date, resumed: bool,
         project.save(update_fields=["actual_start"])
         audit.record_change(actor, project, project_before)
     audit.record_change(actor, report, before)
-    ensure_in_scope(report, actor, Action.VIEW)
+    ensure_in_scope(report, actor, Action.REPORT)
     return report
 
 

@@ -11,12 +11,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from dualtrack.core import policy
 from dualtrack.core.calendar import SHANGHAI
 from dualtrack.core.choices import Action, Role
 from dualtrack.core.scoping import get_scoped_or_404, user_role
@@ -109,11 +110,10 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     project = get_scoped_or_404(Project.objects.select_related("county", "responsible_department", "owner"),
                                 request.user, Action.VIEW, code=code)
     day = _day(request)
-    can_report = Project.objects.restrict(request.user, Action.CHANGE).filter(pk=project.pk).exists()
+    can_report = policy.may(request.user, project, Action.REPORT)
     form = ProgressForm(request.POST or None, initial={"date": dt.datetime.now(SHANGHAI).date(), "kind": "weekly"})
     if request.method == "POST":
-        if not can_report:
-            raise Http404
+        policy.authorize(request.user, project, Action.REPORT)
         if form.is_valid():
             try:
                 services.save_progress(request.user, project, **form.cleaned_data)
@@ -121,8 +121,6 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
                 for field, errors in exc.message_dict.items():
                     for error in errors:
                         form.add_error(field if field in form.fields else None, error)
-            except PermissionDenied as exc:
-                raise Http404 from exc
             else:
                 messages.success(request, _("进度已报送"))
                 return redirect("projects:detail", code=code)

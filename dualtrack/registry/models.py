@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dualtrack.core.choices import Action, Role
-from dualtrack.core.scoping import ALL, NOTHING, ScopedModel, reference_scope, user_role
+from dualtrack.core.scoping import ScopedModel
 
 from .choices import IndustryLevel, RegionLevel, SizeClass
 
 
 class ReferenceData(ScopedModel):
-    """Reference data: every signed-in role but the public may view it; only HQ changes or imports it."""
+    """Reference data: every signed-in role but the public may view it; only HQ changes or imports it
+    (``registry/policy.py``)."""
 
     class Meta:
         abstract = True
 
     def __str__(self) -> str:
         return str(self.name)  # type: ignore[attr-defined]
-
-    @classmethod
-    def scope_q(cls, user: Any, action: str) -> Any:
-        return reference_scope(user, action)
 
 
 class Region(ReferenceData):
@@ -108,36 +101,6 @@ class KeyList(ReferenceData):
 
 
 
-def enterprise_scope(user: Any, action: str, prefix: str = "") -> Any:
-    """Which enterprises a user reaches (DOMAIN.md §1). ``prefix`` scopes related models
-    (``enterprise__``)."""
-    role = user_role(user)
-    if role == Role.HQ:
-        return ALL
-    if role == Role.LEADER:
-        return ALL if action in (Action.VIEW, Action.EXPORT) else NOTHING
-    if role == Role.DISTRICT:
-        if action == Action.DELETE:
-            return NOTHING
-        q = Q()
-        if user.county_id:
-            q |= Q(**{f"{prefix}county_id": user.county_id})
-        if user.park_id:
-            q |= Q(**{f"{prefix}park_id": user.park_id})
-        return q if q else NOTHING
-    if role == Role.LIAISON:
-        if action not in (Action.VIEW, Action.EXPORT):
-            return NOTHING
-        return Q(**{f"{prefix}liaison_officers": user.pk})
-    if role == Role.ENTERPRISE:
-        if action not in (Action.VIEW, Action.CHANGE) or not user.enterprise_id:
-            return NOTHING
-        return Q(**{f"{prefix}pk": user.enterprise_id})
-    # Department handlers reach enterprises through the items assigned to their department
-    # (problems, policies), not through the registry; the public never does.
-    return NOTHING
-
-
 class Enterprise(ScopedModel):
     """企业, identified by its unified social credit code (统一社会信用代码, GB 32100)."""
 
@@ -179,9 +142,6 @@ class Enterprise(ScopedModel):
     def __str__(self) -> str:
         return self.name
 
-    @classmethod
-    def scope_q(cls, user: Any, action: str) -> Any:
-        return enterprise_scope(user, action)
 
 
 class ElectricityAccount(ScopedModel):
@@ -198,7 +158,3 @@ class ElectricityAccount(ScopedModel):
 
     def __str__(self) -> str:
         return self.account_no
-
-    @classmethod
-    def scope_q(cls, user: Any, action: str) -> Any:
-        return enterprise_scope(user, action, prefix="enterprise__")

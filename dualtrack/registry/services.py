@@ -9,9 +9,7 @@ from django.db.models import Count, QuerySet
 from dualtrack.core.choices import Action
 
 from .choices import RegionLevel, SizeClass
-from .models import Department, ElectricityAccount, Enterprise, Industry, Park, Region, enterprise_scope
-
-__all__ = ["enterprise_scope"]  # other apps scope their enterprise-linked rows with it
+from .models import Department, ElectricityAccount, Enterprise, Industry, Park, Region
 
 
 def counties() -> QuerySet[Region]:
@@ -24,10 +22,6 @@ def city() -> Region | None:
 
 def enterprises_for(user: Any, action: str = Action.VIEW) -> QuerySet[Enterprise]:
     return Enterprise.objects.restrict(user, action)
-
-
-def industry_sections() -> QuerySet[Industry]:
-    return Industry.objects.filter(level="section")
 
 
 def registry_summary(user: Any) -> dict[str, Any]:
@@ -107,3 +101,8 @@ def departments() -> QuerySet[Department]:
 
 def department_by_code(code: str) -> Department | None:
     return Department.objects.filter(code=code).first()
+
+
+def park_counties_by_code() -> dict[str, tuple[int, int]]:
+    """Park code → (park id, id of the county it lies in)."""
+    return {code: (pk, county) for code, pk, county in Park.objects.values_list("code", "id", "county_id")}

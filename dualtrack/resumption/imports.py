@@ -11,10 +11,9 @@ from django.utils.translation import gettext_lazy
 
 from dualtrack.core import audit
 from dualtrack.core.bulk import insert_rows
-from dualtrack.core.choices import Action, AuditAction, Role
+from dualtrack.core.choices import Action, AuditAction
 from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register
 from dualtrack.core.imports import parsers as p
-from dualtrack.core.scoping import user_role
 from dualtrack.registry import services as registry
 
 from .models import ReportSource, ResumptionReport
@@ -47,7 +46,7 @@ class ResumptionDataset(Dataset):
     ]
 
     def can_import(self, user: Any) -> bool:
-        return user_role(user) in (Role.HQ, Role.DISTRICT) and ResumptionReport.permits(user, Action.IMPORT)
+        return ResumptionReport.permits(user, Action.IMPORT)
 
     def prepare(self, user: Any) -> dict[str, Any]:
         scope = registry.enterprises_for(user, Action.IMPORT)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dualtrack.core.scoping import ScopedModel
-from dualtrack.registry.services import enterprise_scope
 
 
 class ReportSource(models.TextChoices):
@@ -41,7 +38,3 @@ class ResumptionReport(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.date} {self.enterprise_id} {'resumed' if self.resumed else 'not resumed'}"
-
-    @classmethod
-    def scope_q(cls, user: Any, action: str) -> Any:
-        return enterprise_scope(user, action, prefix="enterprise__")

@@ -199,15 +199,14 @@ def save_report(actor: Any, enterprise: Any, day: dt.date, resumed: bool, worker
     from django.db import transaction
     from django.utils import timezone
 
-    from dualtrack.core import audit
+    from dualtrack.core import audit, policy
     from dualtrack.core.scoping import ensure_in_scope
 
+    policy.authorize(actor, enterprise, Action.REPORT)
     if day > timezone.localdate():
         raise ValidationError({"date": _("日期晚于今天")})
     if workers_on_duty < 0:
         raise ValidationError({"workers_on_duty": _("不能为负数")})
-    if workers_on_duty > 0 and not resumed:
-        workers_on_duty = 0
     with transaction.atomic():
         existing = ResumptionReport.objects.select_for_update().filter(enterprise=enterprise, date=day).first()
         before = audit.snapshot(existing) if existing else None
@@ -218,7 +217,7 @@ def save_report(actor: Any, enterprise: Any, day: dt.date, resumed: bool, worker
             return obj, False
         obj.save()
         audit.record_change(actor, obj, before)
-        ensure_in_scope(obj, actor, Action.CHANGE)
+        ensure_in_scope(obj, actor, Action.REPORT)
     return obj, True
 
 

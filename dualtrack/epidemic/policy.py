@@ -1,0 +1,37 @@
+"""Access policy of case data (DOMAIN.md §1, §3): HQ enters, imports and publishes; leaders and departments
+(卫健委 among them) read everything; a district operator reads its own county (a park operator the county
+its park lies in); enterprises and the public see no case data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from dualtrack.core.choices import Action, Role
+from dualtrack.core.policy import ALL, NOTHING, declare, roles
+
+
+def district_counties(user: Any) -> Any:
+    if user.county_id:
+        return Q(county_id=user.county_id)
+    if user.park_id:
+        return Q(county__parks__id=user.park_id)
+    return NOTHING
+
+
+READ = {Role.HQ: ALL, Role.LEADER: ALL, Role.DEPARTMENT: ALL, Role.DISTRICT: district_counties}
+
+for label in ("epidemic.CaseReport", "epidemic.ClusterEvent"):
+    declare(label, {
+        Action.VIEW: READ,
+        Action.REPORT: roles(Role.HQ),
+        Action.CHANGE: roles(Role.HQ),
+        Action.IMPORT: roles(Role.HQ),
+        Action.EXPORT: READ,
+    })
+declare("epidemic.PublishedLevel", {
+    Action.VIEW: READ,
+    Action.PUBLISH: roles(Role.HQ),
+    Action.CHANGE: roles(Role.HQ),
+})

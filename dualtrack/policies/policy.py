@@ -1,0 +1,77 @@
+"""Access policy of policy fulfilment (DOMAIN.md §1, §8): policy documents are reference data; every
+signed-in role reads measures, HQ and the responsible department manage theirs; an application is seen by
+its enterprise (and whoever sees the enterprise), handled by the measure's department; outreach tasks go to
+liaison officers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from dualtrack.core.choices import Action, Role
+from dualtrack.core.policy import ALL, NOTHING, declare, related
+from dualtrack.core.scoping import REFERENCE_RULES
+
+declare("policies.Policy", REFERENCE_RULES)
+
+
+def own_measures(user: Any) -> Any:
+    return Q(department_id=user.department_id) if user.department_id else NOTHING
+
+
+MANAGE_MEASURE = {Role.HQ: ALL, Role.DEPARTMENT: own_measures}
+declare("policies.Measure", {
+    Action.VIEW: {Role.HQ: ALL, Role.LEADER: ALL, Role.DISTRICT: ALL, Role.DEPARTMENT: ALL, Role.LIAISON: ALL,
+                  Role.ENTERPRISE: ALL},
+    Action.ADD: MANAGE_MEASURE,
+    Action.CHANGE: MANAGE_MEASURE,  # entitlement lists, outreach tasks
+    Action.PAY: MANAGE_MEASURE,  # batch payment
+    Action.PUBLISH: MANAGE_MEASURE,  # public notices
+    Action.EXPORT: {Role.HQ: ALL, Role.LEADER: ALL, Role.DEPARTMENT: own_measures},
+})
+
+
+def department_applications(user: Any) -> Any:
+    return Q(measure__department_id=user.department_id) if user.department_id else NOTHING
+
+
+def applications_of_visible_enterprises(user: Any) -> Any:
+    return related(user, "enterprise", "registry.Enterprise", Action.VIEW)
+
+
+def own_applications(user: Any) -> Any:
+    return Q(enterprise_id=user.enterprise_id) if user.enterprise_id else NOTHING
+
+
+def liaison_applications(user: Any) -> Any:
+    return Q(enterprise__liaison_officers=user.pk)
+
+
+SEE_APPLICATIONS = {Role.HQ: ALL, Role.LEADER: ALL, Role.DEPARTMENT: department_applications,
+                    Role.DISTRICT: applications_of_visible_enterprises,
+                    Role.LIAISON: applications_of_visible_enterprises, Role.ENTERPRISE: own_applications}
+HANDLE = {Role.HQ: ALL, Role.DEPARTMENT: department_applications}
+declare("policies.Application", {
+    Action.VIEW: SEE_APPLICATIONS,
+    Action.EXPORT: {Role.HQ: ALL, Role.LEADER: ALL, Role.DEPARTMENT: department_applications,
+                    Role.DISTRICT: applications_of_visible_enterprises},
+    Action.APPLY: {Role.HQ: ALL, Role.ENTERPRISE: own_applications, Role.LIAISON: liaison_applications},  # 申报
+    Action.APPROVE: HANDLE,  # 审核: approve or reject
+    Action.PAY: HANDLE,  # 兑现
+})
+
+
+def own_outreach(user: Any) -> Any:
+    return Q(officer_id=user.pk)
+
+
+def outreach_of_visible_enterprises(user: Any) -> Any:
+    return related(user, "enterprise", "registry.Enterprise", Action.VIEW)
+
+
+declare("policies.Outreach", {
+    Action.VIEW: {Role.HQ: ALL, Role.LIAISON: own_outreach, Role.LEADER: outreach_of_visible_enterprises,
+                  Role.DISTRICT: outreach_of_visible_enterprises, Role.DEPARTMENT: department_applications},
+    Action.CHANGE: {Role.HQ: ALL, Role.LIAISON: own_outreach},  # 上门服务 done
+})

@@ -1,0 +1,72 @@
+"""Access policy of problems (DOMAIN.md §1, §6): who sees a problem, who reports, triages, assigns, handles
+and confirms it, and who sees the liaison officers' visits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from dualtrack.core.choices import Action, Role
+from dualtrack.core.policy import ALL, NOTHING, declare, roles
+
+
+def department_problems(user: Any) -> Any:
+    return Q(department_id=user.department_id) if user.department_id else NOTHING
+
+
+def district_problems(user: Any) -> Any:
+    """A district operator's problems: those of its county's enterprises, or its park's (园区)."""
+    q = Q()
+    if user.county_id:
+        q |= Q(enterprise__county_id=user.county_id)
+    if user.park_id:
+        q |= Q(enterprise__park_id=user.park_id)
+    return q
+
+
+def liaison_problems(user: Any) -> Any:
+    return Q(enterprise__liaison_officers=user.pk)
+
+
+def own_problems(user: Any) -> Any:
+    return Q(enterprise_id=user.enterprise_id) if user.enterprise_id else NOTHING
+
+
+SEE = {Role.HQ: ALL, Role.LEADER: ALL, Role.DEPARTMENT: department_problems, Role.DISTRICT: district_problems,
+       Role.LIAISON: liaison_problems, Role.ENTERPRISE: own_problems}
+
+declare("problems.Problem", {
+    Action.VIEW: SEE,
+    Action.EXPORT: SEE,
+    # 发现: an enterprise for itself, a liaison officer for an enterprise in their care, HQ for anyone.
+    Action.REPORT: {Role.HQ: ALL, Role.LIAISON: liaison_problems, Role.ENTERPRISE: own_problems},
+    Action.TRIAGE: roles(Role.HQ),  # 梳理, and merging duplicates
+    Action.ASSIGN: roles(Role.HQ),  # 转办
+    Action.RESOLVE: {Role.HQ: ALL, Role.DEPARTMENT: department_problems},  # 协调, 办结, 退回
+    Action.CONFIRM: {Role.HQ: ALL, Role.LIAISON: liaison_problems, Role.ENTERPRISE: own_problems},  # 销号
+    # Attaching files to an open problem.
+    Action.CHANGE: {Role.HQ: ALL, Role.DEPARTMENT: department_problems, Role.LIAISON: liaison_problems,
+                    Role.ENTERPRISE: own_problems},
+    Action.IMPORT: roles(Role.HQ),
+})
+
+
+def district_visits(user: Any) -> Any:
+    q = Q()
+    if user.county_id:
+        q |= Q(enterprise__county_id=user.county_id)
+    if user.park_id:
+        q |= Q(enterprise__park_id=user.park_id)
+    return q
+
+
+def own_visits(user: Any) -> Any:
+    return Q(officer_id=user.pk)
+
+
+declare("problems.Visit", {
+    Action.VIEW: {Role.HQ: ALL, Role.LEADER: ALL, Role.DISTRICT: district_visits, Role.LIAISON: own_visits},
+    Action.ADD: {Role.LIAISON: own_visits},
+    Action.CHANGE: {Role.HQ: ALL, Role.LIAISON: own_visits},
+})

@@ -1,0 +1,49 @@
+"""Access policy of the registry (DOMAIN.md §1): reference data for every signed-in role, enterprises by
+district, park, liaison assignment or ownership."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from dualtrack.core.choices import Action, Role
+from dualtrack.core.policy import ALL, NOTHING, declare, roles
+from dualtrack.core.scoping import REFERENCE_RULES
+
+
+def district_enterprises(user: Any) -> Any:
+    """A district operator's enterprises: its county's, or its park's (a park operator, 园区)."""
+    q = Q()
+    if user.county_id:
+        q |= Q(county_id=user.county_id)
+    if user.park_id:
+        q |= Q(park_id=user.park_id)
+    return q
+
+
+def liaison_enterprises(user: Any) -> Any:
+    return Q(liaison_officers=user.pk)
+
+
+def own_enterprise(user: Any) -> Any:
+    return Q(pk=user.enterprise_id) if user.enterprise_id else NOTHING
+
+
+for label in ("registry.Region", "registry.Park", "registry.Industry", "registry.Department", "registry.KeyList"):
+    declare(label, REFERENCE_RULES)
+
+declare("registry.Enterprise", {
+    Action.VIEW: {Role.HQ: ALL, Role.LEADER: ALL, Role.DISTRICT: district_enterprises,
+                  Role.LIAISON: liaison_enterprises, Role.ENTERPRISE: own_enterprise},
+    Action.EXPORT: {Role.HQ: ALL, Role.LEADER: ALL, Role.DISTRICT: district_enterprises,
+                    Role.LIAISON: liaison_enterprises},
+    Action.ADD: {Role.HQ: ALL, Role.DISTRICT: district_enterprises},
+    Action.CHANGE: {Role.HQ: ALL, Role.DISTRICT: district_enterprises, Role.ENTERPRISE: own_enterprise},
+    Action.IMPORT: {Role.HQ: ALL, Role.DISTRICT: district_enterprises},
+    Action.DELETE: roles(Role.HQ),
+    # Reporting for an enterprise: its resumption status, its problems.
+    Action.REPORT: {Role.HQ: ALL, Role.DISTRICT: district_enterprises, Role.LIAISON: liaison_enterprises,
+                    Role.ENTERPRISE: own_enterprise},
+})
+declare("registry.ElectricityAccount", via=("enterprise", "registry.Enterprise"))
