@@ -9,7 +9,6 @@ import logging
 import urllib.request
 from collections.abc import Callable
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,8 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dualtrack.core import audit, notifications
-from dualtrack.core.choices import AuditAction
+from dualtrack.core import audit, notifications, policy
+from dualtrack.core.choices import Action, AuditAction
+from dualtrack.core.dates import SHANGHAI
 from dualtrack.core.scoping import is_hq
 
 from . import content, render
@@ -29,7 +29,6 @@ from .models import BulletinStatus, Channel, Job, JobStatus, StoredBulletin, Sub
 __all__ = ["Section", "Table", "md", "register_section"]
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def _files(bulletin: content.Bulletin) -> dict[str, bytes | None]:
@@ -45,6 +44,8 @@ def _files(bulletin: content.Bulletin) -> dict[str, bytes | None]:
 def generate(day: dt.date, actor: Any) -> StoredBulletin:
     """Compute the bulletin of ``day`` now (the cut-off) and store its numbers, text and files. A released
     bulletin is never replaced."""
+    if actor is not None:  # None: the scheduled run of the worker
+        policy.authorize_create(actor, StoredBulletin, Action.ADD)
     existing = StoredBulletin.objects.select_for_update().filter(date=day).first()
     if existing is not None and existing.status == BulletinStatus.RELEASED:
         raise ValidationError({"date": _("该日通报已签发,不能重新生成")})
@@ -70,8 +71,7 @@ def regenerate(stored: StoredBulletin) -> dict[str, bytes | None]:
 @transaction.atomic
 def sign_off(stored: StoredBulletin, actor: Any) -> StoredBulletin:
     """HQ signs off (签发): the bulletin is released and every active subscription gets a delivery job."""
-    if not is_hq(actor):
-        raise PermissionDenied
+    policy.authorize(actor, stored, Action.PUBLISH)
     locked = StoredBulletin.objects.select_for_update().get(pk=stored.pk)
     if locked.status == BulletinStatus.RELEASED:
         return locked

@@ -9,13 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dualtrack.core import audit
+from dualtrack.core import audit, dates, policy
 from dualtrack.core.choices import Action, AuditAction, Role
 from dualtrack.core.scoping import get_scoped_or_404, user_role
-from dualtrack.core.views import date_param, paginate, query_without_page
+from dualtrack.core.views import paginate, query_without_page, validation_messages
 from dualtrack.epidemic import services as epidemic
 from dualtrack.epidemic.choices import COLOUR_HEX, Colour
 from dualtrack.resumption import services as resumption
@@ -33,7 +32,7 @@ TYPES = {
 
 
 def _day(request: HttpRequest) -> dt.date:
-    return date_param(request) or resumption.last_data_day() or timezone.localdate()
+    return dates.requested_day(request, resumption.last_data_day)
 
 
 @login_required
@@ -78,41 +77,53 @@ def stored_list(request: HttpRequest) -> HttpResponse:
     if user_role(request.user) not in READERS:
         raise PermissionDenied
     if request.method == "POST":
-        if user_role(request.user) != Role.HQ:
-            raise PermissionDenied
-        day = date_param(request)
-        if day is None:
-            messages.error(request, _("请选择日期"))
+        policy.authorize_create(request.user, StoredBulletin, Action.ADD)
+        try:
+            day = dates.parse_day(request.POST.get("date"))
+        except dates.BadDay as exc:
+            messages.error(request, str(exc))
         else:
-            try:
-                services.generate(day, request.user)
-            except ValidationError as exc:
-                for errors in exc.message_dict.values():
-                    for error in errors:
-                        messages.error(request, error)
+            if day is None:
+                messages.error(request, _("请选择日期"))
             else:
-                return redirect("bulletins:stored", day=day.isoformat())
+                try:
+                    services.generate(day, request.user)
+                except ValidationError as exc:
+                    validation_messages(request, exc)
+                else:
+                    return redirect("bulletins:stored", day=day.isoformat())
     bulletins = StoredBulletin.objects.restrict(request.user).defer("docx", "xlsx", "pdf")
     jobs = Job.objects.filter(status=JobStatus.FAILED) if user_role(request.user) == Role.HQ else Job.objects.none()
     return render(request, "bulletins/stored_list.html", {"page": paginate(request, bulletins), "failed_jobs": jobs,
                                                           "query": query_without_page(request)})
 
 
+def _stored(request: HttpRequest, day: str) -> StoredBulletin:
+    """The stored bulletin of ``day`` (``YYYY-MM-DD``); a malformed date is simply not found."""
+    try:
+        wanted = dt.date.fromisoformat(day) if len(day) == 10 else None
+    except ValueError:
+        wanted = None
+    if wanted is None:
+        raise Http404
+    return get_scoped_or_404(StoredBulletin.objects.all(), request.user, Action.VIEW, date=wanted)
+
+
 @login_required
 def stored_detail(request: HttpRequest, day: str) -> HttpResponse:
-    stored = get_scoped_or_404(StoredBulletin.objects.all(), request.user, Action.VIEW, date=day)
+    stored = _stored(request, day)
     if request.method == "POST" and request.POST.get("action") == "sign_off":
         services.sign_off(stored, request.user)
         messages.success(request, _("已签发并推送"))
         return redirect("bulletins:stored", day=day)
     return render(request, "bulletins/stored_detail.html", {
         "stored": stored, "document": formats.html(content.from_dict(stored.content)),
-        "can_sign": user_role(request.user) == Role.HQ and stored.status == BulletinStatus.DRAFT})
+        "can_sign": policy.may(request.user, stored, Action.PUBLISH) and stored.status == BulletinStatus.DRAFT})
 
 
 @login_required
 def stored_file(request: HttpRequest, day: str, fmt: str) -> HttpResponse:
-    stored = get_scoped_or_404(StoredBulletin.objects.all(), request.user, Action.VIEW, date=day)
+    stored = _stored(request, day)
     data = {"docx": stored.docx, "xlsx": stored.xlsx, "pdf": stored.pdf}.get(fmt)
     if data is None:
         raise Http404

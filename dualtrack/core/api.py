@@ -35,6 +35,18 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
+def api_day(request: Request, default: Any) -> Any:
+    """The ``?date=`` an API call asks for, else ``default()``, else today; a malformed or out-of-range date
+    is a 400 naming the field."""
+    from . import dates
+
+    try:
+        day = dates.parse_day(request.query_params.get("date"))
+    except dates.BadDay as exc:
+        raise exceptions.ValidationError({"date": [str(exc)]}) from exc
+    return day or default() or dates.today()
+
+
 class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     """Lists and objects come only through ``restrict(user, view)``: out of scope is 404; a role that may
     see none of the model gets 403 on the list."""

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import chinese_calendar
 from django.utils.translation import gettext as _
 
+from .dates import SHANGHAI  # noqa: E402 - re-exported: deadlines are in Shanghai time
 from .models import CalendarDay
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)

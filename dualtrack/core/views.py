@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -28,17 +27,6 @@ def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE
     rows = queryset.order_by().in_bulk(keys)
     page.object_list = [rows[k] for k in keys]
     return page
-
-
-def date_param(request: HttpRequest) -> dt.date | None:
-    """The ``date`` asked for in the query or form (``YYYY-MM-DD``), or None when absent or malformed."""
-    raw = request.GET.get("date") or request.POST.get("date")
-    if raw:
-        try:
-            return dt.date.fromisoformat(raw)
-        except ValueError:
-            return None
-    return None
 
 
 def query_without_page(request: HttpRequest) -> str:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
@@ -16,7 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dualtrack.core import policy
+from dualtrack.core import dates, policy
+from dualtrack.core.api import api_day
 from dualtrack.core.choices import MAX_COUNT, Action
 from dualtrack.registry import services as registry
 
@@ -39,7 +38,7 @@ class CaseReportSerializer(serializers.Serializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["new_local"] > attrs["new_confirmed"]:
             raise serializers.ValidationError({"new_local": _("本地病例数不能多于新增确诊数")})
-        if attrs["date"] > timezone.localdate():
+        if attrs["date"] > dates.today():
             raise serializers.ValidationError({"date": _("日期晚于今天")})
         county = registry.county_by_code(attrs["county_code"])
         if county is None:
@@ -82,9 +81,5 @@ class SituationView(APIView):
     def get(self, request: Request) -> Response:
         if not CaseReport.permits(request.user, Action.VIEW):
             raise exceptions.PermissionDenied
-        raw = request.query_params.get("date")
-        try:
-            day = dt.date.fromisoformat(raw) if raw else timezone.localdate()
-        except ValueError as exc:
-            raise exceptions.ValidationError({"date": [_("日期格式应为 YYYY-MM-DD")]}) from exc
+        day = api_day(request, lambda: services.date_range()[1])
         return Response(services.situation(day, request.user))

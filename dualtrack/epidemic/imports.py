@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dualtrack.core import audit, policy
+from dualtrack.core import audit, dates, policy
 from dualtrack.core.choices import Action
 from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register
 from dualtrack.core.imports import parsers as p
@@ -37,7 +36,7 @@ class _EpidemicDataset(Dataset):
         return policy.allows(user, self.model, Action.IMPORT)
 
     def prepare(self, user: Any) -> dict[str, Any]:
-        return {"counties": registry.county_ids_by_code(), "today": timezone.localdate()}
+        return {"counties": registry.county_ids_by_code(), "today": dates.today()}
 
 
 @register

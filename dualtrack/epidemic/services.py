@@ -15,10 +15,9 @@ from typing import Any
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dualtrack.core import audit, policy, rules
+from dualtrack.core import audit, dates, policy, rules
 from dualtrack.core.choices import Action
 from dualtrack.core.models import RuleSet
 from dualtrack.core.scoping import ensure_in_scope, user_role
@@ -228,6 +227,9 @@ def situation_json(situation_data: dict[str, Any]) -> str:
     return json.dumps(situation_data, ensure_ascii=False, sort_keys=True, indent=1)
 
 
+HISTORY_DAYS = 366  # the longest colour timeline a page draws
+
+
 def colour_history(county_id: int, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
     """Day by day suggested and effective colour of one county, for its timeline and the 调级 record."""
     versions = RuleVersions.resolve()
@@ -292,7 +294,7 @@ def save_case_report(actor: Any, county: Any, day: dt.date, values: dict[str, in
     """Create or correct one county's report for one day (HQ entry form and API); audited.
     Returns the report and whether it changed."""
     policy.authorize_create(actor, CaseReport, Action.REPORT)
-    if day > timezone.localdate():
+    if day > dates.today():
         raise ValidationError({"date": _("日期晚于今天")})
     if values.get("new_local", 0) > values.get("new_confirmed", 0):
         raise ValidationError({"new_local": _("本地病例数不能多于新增确诊数")})

@@ -13,15 +13,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dualtrack.core import policy, rules
+from dualtrack.core import dates, policy, rules
 from dualtrack.core.choices import MAX_COUNT, Action
 from dualtrack.core.models import RuleSet
 from dualtrack.core.scoping import is_hq
-from dualtrack.core.views import date_param, validation_messages
+from dualtrack.core.views import validation_messages
 from dualtrack.registry import services as registry
 
 from . import services
@@ -36,8 +35,7 @@ def _require_view(request: HttpRequest) -> None:
 
 def _day(request: HttpRequest) -> dt.date:
     """The date asked for (``?date=``), else the last date with data, else today."""
-    _first, last = services.date_range()
-    return date_param(request) or last or timezone.localdate()
+    return dates.requested_day(request, lambda: services.date_range()[1])
 
 
 def _county(request: HttpRequest, code: str) -> Any:
@@ -75,7 +73,8 @@ def county_detail(request: HttpRequest, code: str) -> HttpResponse:
     county = _county(request, code)  # 404 for a county outside the user's scope, or no epidemic access
     day = _day(request)
     first, _last = services.date_range()
-    start = min(first or day, day - dt.timedelta(days=13))
+    # The timeline reaches back to the first case, at most HISTORY_DAYS: bounded whatever day is asked for.
+    start = max(min(first or day, day - dt.timedelta(days=13)), day - dt.timedelta(days=services.HISTORY_DAYS))
     history = services.colour_history(county.pk, start, day)
     region = next(r for r in services.situation(day, request.user, with_why=True)["regions"] if r["code"] == code)
     return render(request, "epidemic/county.html", {
@@ -138,7 +137,7 @@ class CaseForm(forms.Form):
 @login_required
 def enter_cases(request: HttpRequest) -> HttpResponse:
     policy.authorize_create(request.user, CaseReport, Action.REPORT)
-    form = CaseForm(request.POST or None, initial={"date": timezone.localdate()})
+    form = CaseForm(request.POST or None, initial={"date": dates.today()})
     if request.method == "POST" and form.is_valid():
         values = {k: form.cleaned_data[k] for k in services.FIELDS}
         county = registry.county_by_code(form.cleaned_data["county"])

@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dualtrack.core import audit, calendar
+from dualtrack.core import audit, dates
 from dualtrack.core import policy as access
 from dualtrack.core.choices import Action, AuditAction
 from dualtrack.core.scoping import ensure_in_scope, user_role
@@ -34,8 +34,7 @@ class ConcurrentChange(Exception):
         self.application = application
 
 
-def today() -> dt.date:
-    return timezone.now().astimezone(calendar.SHANGHAI).date()
+today = dates.today  # the calendar's today in Asia/Shanghai
 
 
 def eligibility_of(measure: Measure) -> Eligibility:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from dualtrack.core import dates
 from dualtrack.core import policy as access
 from dualtrack.core.choices import MAX_COUNT, Action, Role
 from dualtrack.core.scoping import get_scoped_or_404, user_role
@@ -108,7 +109,7 @@ def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
                 validation_messages(request, exc)
         if action != "apply":
             return redirect("policies:measure", code=code)
-    day = services.today()
+    day = dates.today()
     waiting = services.not_applied(measure, day, request.user).select_related("county").order_by("county__code", "name") \
         if role in (Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT, Role.LIAISON) else None
     eligibility = services.eligibility_of(measure)
@@ -193,7 +194,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("金额或日期格式不正确"))
         return redirect("policies:application", pk=pk)
     return render(request, "policies/application.html", {"a": application, "can_handle": can_handle,
-                                                          "today": services.today()})
+                                                          "today": dates.today()})
 
 
 @login_required

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
@@ -13,11 +12,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dualtrack.core.api import ScopedReadOnlyViewSet
-from dualtrack.core.choices import Action
+from dualtrack.core.choices import MAX_COUNT
 from dualtrack.registry import services as registry
 
 from . import services
-from .choices import Complexity, State
+from .choices import DESCRIPTION_MAX, Complexity, State
 from .filters import ProblemFilterSet
 from .models import Category, Problem
 
@@ -35,17 +34,17 @@ class ProblemSerializer(serializers.ModelSerializer):
 
 
 class CreateSerializer(serializers.Serializer):
-    description = serializers.CharField()
-    uscc = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(max_length=DESCRIPTION_MAX)
+    uscc = serializers.CharField(required=False, allow_blank=True, max_length=18)
 
 
 class MoveSerializer(serializers.Serializer):
     to_state = serializers.ChoiceField(choices=State.choices)
-    version = serializers.IntegerField(min_value=0)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-    answer = serializers.CharField(required=False, allow_blank=True, default="")
-    category = serializers.CharField(required=False, allow_blank=True, default="")
-    department = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(min_value=0, max_value=MAX_COUNT)
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=DESCRIPTION_MAX)
+    answer = serializers.CharField(required=False, allow_blank=True, default="", max_length=DESCRIPTION_MAX)
+    category = serializers.CharField(required=False, allow_blank=True, default="", max_length=50)
+    department = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)
     complexity = serializers.ChoiceField(choices=Complexity.choices, required=False, allow_blank=True, default="")
 
 
@@ -59,16 +58,11 @@ class ProblemViewSet(ScopedReadOnlyViewSet):
     def create(self, request: Request) -> Response:
         data = CreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        enterprise = None
-        if data.validated_data.get("uscc"):
-            enterprise = registry.enterprises_for(request.user).filter(uscc=data.validated_data["uscc"]).first()
-            if enterprise is None:
-                raise exceptions.ValidationError({"uscc": [_("企业不存在或不在您的范围内")]})
-        elif getattr(request.user, "enterprise_id", None):
-            enterprise = registry.enterprises_for(request.user).filter(pk=request.user.enterprise_id).first()  # type: ignore[union-attr,misc]
-        if not Problem.permits(request.user, Action.VIEW):
-            raise exceptions.PermissionDenied
-        problem = services.report(request.user, data.validated_data["description"], enterprise=enterprise)
+        try:
+            problem = services.report_for(request.user, data.validated_data["description"],
+                                          data.validated_data.get("uscc") or "")
+        except ValidationError as exc:
+            raise exceptions.ValidationError(exc.message_dict) from exc
         return Response(ProblemSerializer(problem).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=MoveSerializer, responses={200: ProblemSerializer, 409: dict})

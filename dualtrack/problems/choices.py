@@ -38,5 +38,6 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (State.RESOLVED, State.CLOSED): Action.CONFIRM,
     (State.RESOLVED, State.IN_PROGRESS): Action.CONFIRM,  # reopened: not satisfied
 }
+DESCRIPTION_MAX = 5000  # characters of a problem's description
 OPEN_STATES = (State.ASSIGNED, State.IN_PROGRESS)
 DEFAULT_CATEGORIES = ["用工", "物流运输", "防疫物资", "资金", "原材料", "用地", "用电", "审批", "政策咨询", "其他"]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dualtrack.accounts import services as accounts
-from dualtrack.core import audit, calendar
+from dualtrack.core import audit, calendar, dates
 from dualtrack.core import rules as rule_sets
 from dualtrack.core.choices import AuditAction, Role
 from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register
@@ -56,7 +56,7 @@ def _choice(names: dict[str, str], label: str) -> Any:
 def _due_at(assigned_at: dt.datetime, working_days: int, known: dict[tuple[dt.date, int], dt.datetime]) -> dt.datetime:
     """The deadline of :func:`calendar.deadline`, worked out once per day of assignment and number of working
     days in a file (a ledger of thousands of rows has a few hundred such pairs)."""
-    key = (assigned_at.astimezone(calendar.SHANGHAI).date(), working_days)
+    key = (assigned_at.astimezone(dates.SHANGHAI).date(), working_days)
     if key not in known:
         known[key] = calendar.deadline(assigned_at, working_days).due_at
     return known[key]

@@ -12,12 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dualtrack.accounts import services as accounts
-from dualtrack.core import audit, calendar, notifications, policy
+from dualtrack.core import audit, calendar, dates, notifications, policy
 from dualtrack.core import rules as rule_sets
 from dualtrack.core.choices import Action, AuditAction
 from dualtrack.core.scoping import ensure_in_scope, user_role
 
-from .choices import OPEN_STATES, TRANSITIONS, State
+from .choices import DESCRIPTION_MAX, OPEN_STATES, TRANSITIONS, State
 from .models import Attachment, Problem, ProblemEvent, Visit
 from .rules import RULES_KEY
 
@@ -43,7 +43,7 @@ def next_ref(now: dt.datetime) -> str:
     skipping any number an imported ledger already uses."""
     from dualtrack.core.sequences import next_value
 
-    year = now.astimezone(calendar.SHANGHAI).year
+    year = now.astimezone(dates.SHANGHAI).year
     prefix = f"WT{year}-"
 
     def highest() -> int:
@@ -65,6 +65,8 @@ def report(actor: Any, description: str, enterprise: Any = None, project_code: s
         policy.authorize(actor, enterprise, Action.REPORT)
     if not description.strip():
         raise ValidationError({"description": _("请描述问题")})
+    if len(description) > DESCRIPTION_MAX:
+        raise ValidationError({"description": _("问题描述不能超过 %(n)d 字") % {"n": DESCRIPTION_MAX}})
     now = timezone.now()
     problem = Problem.objects.create(ref=next_ref(now), description=description.strip(), enterprise=enterprise,
                                      project_code=project_code, reported_at=now)
@@ -73,6 +75,22 @@ def report(actor: Any, description: str, enterprise: Any = None, project_code: s
     _event(problem, actor, "", State.REPORTED, "", at=now)
     audit.record_change(actor, problem, None)
     return problem
+
+
+def report_for(actor: Any, description: str, uscc: str = "") -> Problem:
+    """Report a problem for the enterprise with credit code ``uscc`` (a liaison officer, HQ), or for the
+    actor's own enterprise. The page and the API both come here."""
+    from dualtrack.registry import services as registry
+
+    policy.authorize_create(actor, Problem, Action.REPORT)
+    enterprise = None
+    if uscc.strip():
+        enterprise = registry.enterprises_for(actor, Action.REPORT).filter(uscc=uscc.strip().upper()).first()
+        if enterprise is None:
+            raise ValidationError({"enterprise": _("企业不存在或不在您的联系范围内")})
+    elif getattr(actor, "enterprise_id", None):
+        enterprise = registry.enterprises_for(actor, Action.REPORT).filter(pk=actor.enterprise_id).first()
+    return report(actor, description, enterprise=enterprise)
 
 
 @transaction.atomic
@@ -120,7 +138,7 @@ def move(problem_id: int, expected_version: int, to_state: str, actor: Any, comm
     if to_state == State.TRIAGED:
         flag_recurrence(problem)
     if to_state == State.ASSIGNED:
-        local_due = problem.due_at.astimezone(calendar.SHANGHAI) if problem.due_at else None
+        local_due = problem.due_at.astimezone(dates.SHANGHAI) if problem.due_at else None
         notifications.notify(accounts.escalation_addressees(1, problem.department_id),
                              f"新交办问题 {problem.ref},限 {local_due:%m月%d日} 前办结" if local_due else
                              f"新交办问题 {problem.ref}", f"/problems/{problem.ref}/")
@@ -166,7 +184,7 @@ def export_rows(now: dt.datetime | None = None) -> list[dict[str, Any]]:
     now = now or timezone.now()
 
     def iso(value: dt.datetime | None) -> str | None:
-        return value.astimezone(calendar.SHANGHAI).isoformat() if value else None
+        return value.astimezone(dates.SHANGHAI).isoformat() if value else None
 
     rows = []
     for p in Problem.objects.select_related("category", "department").order_by("ref"):
@@ -184,7 +202,7 @@ def statistics(user: Any) -> dict[str, list[dict[str, Any]]]:
     working days (assignment to resolution)."""
     rows = list(Problem.objects.restrict(user, Action.VIEW).filter(assigned_at__isnull=False).values_list(
         "category__name", "department__name", "assigned_at", "due_at", "resolved_at"))
-    local_days = [(a.astimezone(calendar.SHANGHAI).date(), r.astimezone(calendar.SHANGHAI).date())
+    local_days = [(a.astimezone(dates.SHANGHAI).date(), r.astimezone(dates.SHANGHAI).date())
                   for _c, _d, a, _due, r in rows if r is not None]
     counter = calendar.WorkingDayCounter(min(a for a, _r in local_days), max(r for _a, r in local_days)) \
         if local_days else None
@@ -196,8 +214,8 @@ def statistics(user: Any) -> dict[str, list[dict[str, Any]]]:
             if resolved_at is not None:
                 stats["resolved"] += 1
                 stats["on_time"] += int(due_at is None or resolved_at <= due_at)
-                stats["days"] += counter.between(assigned_at.astimezone(calendar.SHANGHAI).date(),  # type: ignore[union-attr]
-                                                 resolved_at.astimezone(calendar.SHANGHAI).date())
+                stats["days"] += counter.between(assigned_at.astimezone(dates.SHANGHAI).date(),  # type: ignore[union-attr]
+                                                 resolved_at.astimezone(dates.SHANGHAI).date())
     result: dict[str, list[dict[str, Any]]] = {}
     for kind, table in groups.items():
         result[kind] = sorted(({**s, "on_time_rate": round(s["on_time"] / s["resolved"], 4) if s["resolved"] else None,
@@ -207,7 +225,7 @@ def statistics(user: Any) -> dict[str, list[dict[str, Any]]]:
 
 
 def _notify_escalation(problem: Problem, level_name: str, due_at: dt.datetime) -> None:
-    local = due_at.astimezone(calendar.SHANGHAI)
+    local = due_at.astimezone(dates.SHANGHAI)
     title = f"问题 {problem.ref} 逾期未办结,已调度至{level_name},请于 {local:%m月%d日} 前督办"
     link = f"/problems/{problem.ref}/"
     notifications.notify(accounts.escalation_addressees(problem.escalation_level, problem.department_id), title, link)
@@ -400,7 +418,7 @@ def log_visit(actor: Any, visited_on: dt.date, notes: str, enterprise: Any = Non
         raise ValidationError({"notes": _("请填写走访情况")})
     if enterprise is None and not project_code:
         raise ValidationError({"enterprise": _("请选择走访的企业或项目")})
-    if visited_on > timezone.now().astimezone(calendar.SHANGHAI).date():
+    if visited_on > dates.today():
         raise ValidationError({"visited_on": _("走访日期不能晚于今天")})
     visit = Visit.objects.create(officer=actor, enterprise=enterprise, project_code=project_code,
                                  visited_on=visited_on, notes=notes.strip())
@@ -442,8 +460,7 @@ def coverage(user: Any) -> dict[str, Any]:
             "rate": round(covered / total, 4) if total else None}
 
 
-def today() -> dt.date:
-    return timezone.now().astimezone(calendar.SHANGHAI).date()
+today = dates.today
 
 
 def escalation_levels() -> list[str]:

@@ -16,21 +16,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from dualtrack.core import policy
-from dualtrack.core.choices import Action, Role
+from dualtrack.core import dates, policy
+from dualtrack.core.choices import MAX_COUNT, Action, Role
 from dualtrack.core.scoping import get_scoped_or_404, user_role
 from dualtrack.core.views import paginate, query_without_page, validation_messages, xlsx_download
 from dualtrack.registry import services as registry
 
 from . import services, suggest
-from .choices import TRANSITIONS, Complexity, State
+from .choices import DESCRIPTION_MAX, TRANSITIONS, Complexity, State
 from .filters import ProblemFilterSet
 from .models import Category, Problem
 
 
 class ReportForm(forms.Form):
-    description = forms.CharField(label=gettext_lazy("遇到的困难和问题"), widget=forms.Textarea(attrs={"rows": 5}))
-    enterprise = forms.CharField(label=gettext_lazy("企业统一社会信用代码"), required=False,
+    description = forms.CharField(label=gettext_lazy("遇到的困难和问题"), max_length=DESCRIPTION_MAX,
+                                  widget=forms.Textarea(attrs={"rows": 5}))
+    enterprise = forms.CharField(label=gettext_lazy("企业统一社会信用代码"), required=False, max_length=18,
                                  help_text=gettext_lazy("驻企服务员代企业反映时填写"))
     file = forms.FileField(label=gettext_lazy("照片或 PDF(可选)"), required=False,
                            widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}))
@@ -38,33 +39,26 @@ class ReportForm(forms.Form):
 
 @login_required
 def report(request: HttpRequest) -> HttpResponse:
-    role = user_role(request.user)
-    if role not in (Role.ENTERPRISE, Role.LIAISON, Role.HQ):
-        raise PermissionDenied
+    """发现: an enterprise reports its own problem; a liaison officer (or HQ) reports for an enterprise. The
+    photo or PDF travels with the form and is kept with the problem in the same transaction."""
+    policy.authorize_create(request.user, Problem, Action.REPORT)
     form = ReportForm(request.POST or None, request.FILES or None)
-    if role == Role.ENTERPRISE:
+    if user_role(request.user) == Role.ENTERPRISE:
         del form.fields["enterprise"]
     if request.method == "POST" and form.is_valid():
-        enterprise = None
-        if role == Role.ENTERPRISE:
-            enterprise = registry.enterprises_for(request.user).filter(pk=request.user.enterprise_id).first()  # type: ignore[union-attr,misc]
-        elif form.cleaned_data.get("enterprise"):
-            enterprise = registry.enterprises_for(request.user).filter(uscc=form.cleaned_data["enterprise"].strip()).first()
-            if enterprise is None:
-                form.add_error("enterprise", _("企业不存在或不在您的联系范围内"))
-        if not form.errors:
-            try:
-                with transaction.atomic():
-                    problem = services.report(request.user, form.cleaned_data["description"], enterprise=enterprise)
-                    if form.cleaned_data["file"]:
-                        services.attach(problem, form.cleaned_data["file"], request.user)
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
-            else:
-                messages.success(request, _("已提交,编号 %(ref)s") % {"ref": problem.ref})
-                return redirect("problems:detail", ref=problem.ref)
+        try:
+            with transaction.atomic():
+                problem = services.report_for(request.user, form.cleaned_data["description"],
+                                              form.cleaned_data.get("enterprise") or "")
+                if form.cleaned_data["file"]:
+                    services.attach(problem, form.cleaned_data["file"], request.user)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, _("已提交,编号 %(ref)s") % {"ref": problem.ref})
+            return redirect("problems:detail", ref=problem.ref)
     return render(request, "problems/report.html", {"form": form})
 
 
@@ -111,7 +105,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
 class MoveForm(forms.Form):
     to_state = forms.ChoiceField(choices=State.choices)
-    version = forms.IntegerField()
+    version = forms.IntegerField(min_value=0, max_value=MAX_COUNT)
     comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     answer = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     category = forms.ModelChoiceField(queryset=Category.objects.all(), required=False)
@@ -222,7 +216,7 @@ def visits(request: HttpRequest) -> HttpResponse:
     form = None
     if user_role(request.user) == Role.LIAISON:
         mine = registry.enterprises_for(request.user).order_by("name").values_list("pk", "name")
-        form = VisitForm(request.POST or None, initial={"visited_on": services.today()})
+        form = VisitForm(request.POST or None, initial={"visited_on": dates.today()})
         form.fields["enterprise"].choices = [("", "—"), *((str(pk), name) for pk, name in mine)]  # type: ignore[attr-defined]
         if request.method == "POST" and form.is_valid():
             enterprise = registry.enterprises_for(request.user).filter(pk=form.cleaned_data["enterprise"]).first()

@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, serializers
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from dualtrack.core.api import ScopedReadOnlyViewSet
+from dualtrack.core.api import ScopedReadOnlyViewSet, api_day
 
 from . import services
 from .filters import ProjectFilterSet
@@ -43,11 +42,7 @@ class ProjectViewSet(ScopedReadOnlyViewSet):
     filterset_class = ProjectFilterSet
 
     def _day(self) -> dt.date:
-        raw = self.request.query_params.get("date")
-        day = services.parse_day(raw)
-        if raw and day is None:  # a client asking for a day must not get another day's lights
-            raise exceptions.ValidationError({"date": [_("日期格式应为 YYYY-MM-DD")]})
-        return day or services.default_day()
+        return api_day(self.request, services.default_day)  # a bad date is a 400, never another day's lights
 
     @extend_schema(parameters=[DATE])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:

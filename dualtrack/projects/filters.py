@@ -6,6 +6,8 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from dualtrack.core import dates
+
 from .choices import Level, Light, Nature, Stage
 from .models import Project
 
@@ -32,16 +34,14 @@ class ProjectFilterSet(django_filters.FilterSet):
 
     def filter_light(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
         """The light on the day asked for (``date``, default today), computed for the filtered projects."""
-        from dualtrack.core.calendar import SHANGHAI
 
         from .services import parse_day, statuses
 
         if not value:
             return queryset
         day = parse_day(self.data.get("date")) if self.data else None
-        import datetime as dt
 
-        day = day or dt.datetime.now(SHANGHAI).date()
+        day = day or dates.today()
         wanted = None if value == "none" else value
         codes = [s.code for s in statuses(queryset, day) if s.light == wanted]
         return queryset.filter(code__in=codes)

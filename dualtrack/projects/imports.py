@@ -5,11 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dualtrack.core import audit
+from dualtrack.core import audit, dates
 from dualtrack.core.choices import Action, AuditAction, Role
 from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register
 from dualtrack.core.imports import parsers as p
@@ -198,7 +197,7 @@ class ProjectProgressDataset(Dataset):
 
     def prepare(self, user: Any) -> dict[str, Any]:
         scope = Project.objects.restrict(user, Action.IMPORT)
-        return {"projects": dict(scope.values_list("code", "id")), "today": timezone.localdate()}
+        return {"projects": dict(scope.values_list("code", "id")), "today": dates.today()}
 
     def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
         if values["code"] not in state["projects"]:

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from dualtrack.core import audit, calendar, policy
+from dualtrack.core import audit, calendar, dates, policy
 from dualtrack.core import rules as rule_sets
 from dualtrack.core.choices import Action, AuditAction
 from dualtrack.core.scoping import ensure_in_scope
@@ -271,7 +271,7 @@ def evaluate_due(now: dt.datetime | None = None) -> int:
     """The worker's step: evaluate every month that has ended since the last evaluation."""
     from django.utils import timezone
 
-    today = (now or timezone.now()).astimezone(calendar.SHANGHAI).date()
+    today = (now or timezone.now()).astimezone(dates.SHANGHAI).date()
     months = months_to_evaluate(today)
     for month in months:
         evaluate_month(month)
@@ -352,7 +352,7 @@ def save_progress(actor: Any, project: Project, *, date: dt.date, resumed: bool,
     HQ): validated, upserted for the date, audited, and re-checked in scope."""
     policy.authorize(actor, project, Action.REPORT)
     errors: dict[str, str] = {}
-    today = dt.datetime.now(calendar.SHANGHAI).date()
+    today = dates.today()
     if date > today:
         errors["date"] = _("日期不能晚于今天")
     if completed_cumulative < 0:
@@ -416,7 +416,7 @@ def parse_day(raw: Any) -> dt.date | None:
 def default_day() -> dt.date:
     """The last day with a progress report (so the demo opens on data), else today."""
     last = ProjectProgress.objects.order_by("-date").values_list("date", flat=True).first()
-    return last or dt.datetime.now(calendar.SHANGHAI).date()
+    return last or dates.today()
 
 
 def assign_demo_liaisons(officer: Any, county_code: str) -> int:

@@ -17,11 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from dualtrack.core import policy
-from dualtrack.core.calendar import SHANGHAI
+from dualtrack.core import dates, policy
 from dualtrack.core.choices import Action, Role
 from dualtrack.core.scoping import get_scoped_or_404, user_role
-from dualtrack.core.views import date_param, paginate, query_without_page, xlsx_download
+from dualtrack.core.views import paginate, query_without_page, xlsx_download
 from dualtrack.epidemic import services as epidemic
 from dualtrack.problems import services as problems
 
@@ -34,7 +33,7 @@ LIGHT_HEX = {"red": "#d93025", "yellow": "#f2b600", "green": "#1e8e3e", None: "#
 
 
 def _day(request: HttpRequest) -> dt.date:
-    return date_param(request) or services.default_day()
+    return dates.requested_day(request, services.default_day)
 
 
 def _require_view(request: HttpRequest) -> None:
@@ -111,7 +110,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
                                 request.user, Action.VIEW, code=code)
     day = _day(request)
     can_report = policy.may(request.user, project, Action.REPORT)
-    form = ProgressForm(request.POST or None, initial={"date": dt.datetime.now(SHANGHAI).date(), "kind": "weekly"})
+    form = ProgressForm(request.POST or None, initial={"date": dates.today(), "kind": "weekly"})
     if request.method == "POST":
         policy.authorize(request.user, project, Action.REPORT)
         if form.is_valid():

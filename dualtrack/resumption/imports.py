@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dualtrack.core import audit
+from dualtrack.core import audit, dates
 from dualtrack.core.bulk import insert_rows
 from dualtrack.core.choices import Action, AuditAction
 from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register
@@ -50,7 +50,7 @@ class ResumptionDataset(Dataset):
 
     def prepare(self, user: Any) -> dict[str, Any]:
         scope = registry.enterprises_for(user, Action.IMPORT)
-        return {"ids": dict(scope.values_list("uscc", "id")), "today": timezone.localdate()}
+        return {"ids": dict(scope.values_list("uscc", "id")), "today": dates.today()}
 
     def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
         enterprise_id = state["ids"].get(values["uscc"])

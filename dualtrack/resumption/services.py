@@ -16,6 +16,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from dualtrack.core import dates
 from dualtrack.core import rules as rule_sets
 from dualtrack.core.choices import Action
 from dualtrack.power import baselines as power_baselines
@@ -197,13 +198,12 @@ def save_report(actor: Any, enterprise: Any, day: dt.date, resumed: bool, worker
     must reach the enterprise."""
     from django.core.exceptions import ValidationError
     from django.db import transaction
-    from django.utils import timezone
 
     from dualtrack.core import audit, policy
     from dualtrack.core.scoping import ensure_in_scope
 
     policy.authorize(actor, enterprise, Action.REPORT)
-    if day > timezone.localdate():
+    if day > dates.today():
         raise ValidationError({"date": _("日期晚于今天")})
     if workers_on_duty < 0:
         raise ValidationError({"workers_on_duty": _("不能为负数")})
@@ -249,9 +249,8 @@ def last_data_day() -> dt.date | None:
     reading_day = dt.date.fromisoformat(days[-1]) if days else None
     report_day = ResumptionReport.objects.order_by("-date").values_list("date", flat=True).first()
     candidates = [d for d in (reading_day, report_day) if d is not None]
-    from django.utils import timezone
 
-    return min(max(candidates), timezone.localdate()) if candidates else None
+    return min(max(candidates), dates.today()) if candidates else None
 
 
 def with_resumed_status(queryset: QuerySet[Any], day: dt.date) -> QuerySet[Any]:

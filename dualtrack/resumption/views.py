@@ -11,14 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from dualtrack.core import dates
 from dualtrack.core.choices import Action, Role
 from dualtrack.core.scoping import user_role
-from dualtrack.core.views import date_param, paginate, query_without_page, xlsx_download
+from dualtrack.core.views import paginate, query_without_page, xlsx_download
 from dualtrack.epidemic import services as epidemic
 from dualtrack.epidemic.choices import COLOUR_HEX, Colour
 from dualtrack.portal import services as portal
@@ -33,7 +33,7 @@ DASHBOARD_ROLES = (Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT)
 def _day(request: HttpRequest) -> dt.date:
     """The date asked for, else the last day with readings or reports (so a replayed epidemic such as the
     demo opens on data), else today."""
-    return date_param(request) or services.last_data_day() or timezone.localdate()
+    return dates.requested_day(request, services.last_data_day)
 
 
 def _require_dashboard(request: HttpRequest) -> None:
@@ -84,7 +84,7 @@ def self_report(request: HttpRequest) -> HttpResponse:
     if user_role(request.user) != Role.ENTERPRISE or not request.user.enterprise_id:  # type: ignore[union-attr]
         raise PermissionDenied
     enterprise = registry.enterprises_for(request.user).get(pk=request.user.enterprise_id)  # type: ignore[union-attr]
-    today = timezone.localdate()
+    today = dates.today()
     form = SelfReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

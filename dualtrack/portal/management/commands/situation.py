@@ -8,8 +8,8 @@ import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
+from dualtrack.core import dates
 from dualtrack.core.rules import RuleError
 from dualtrack.epidemic import services as epidemic
 from dualtrack.portal import services
@@ -32,7 +32,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            day = dt.date.fromisoformat(options["date"]) if options["date"] else timezone.localdate()
+            day = dt.date.fromisoformat(options["date"]) if options["date"] else dates.today()
         except ValueError as exc:
             raise CommandError(f"--date: {options['date']!r} is not YYYY-MM-DD") from exc
         try:

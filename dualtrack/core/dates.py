@@ -1,0 +1,81 @@
+"""Days and times as users mean them (DOMAIN.md §15): Asia/Shanghai, and the day a page is asked for.
+
+One of each, used everywhere: the time zone, "today", and the resolver of a requested ``?date=``. A date
+that is malformed or outside what can hold data (before ``DATA_EARLIEST_DAY``, after today) is refused with
+a message that says so, in bounded time: pages show it as a notice and open on their default day, the API
+answers 400.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def now() -> dt.datetime:
+    return timezone.now()
+
+
+def today() -> dt.date:
+    """The calendar's today in Asia/Shanghai."""
+    return timezone.now().astimezone(SHANGHAI).date()
+
+
+def local(moment: dt.datetime) -> dt.datetime:
+    """An aware time in Asia/Shanghai."""
+    return moment.astimezone(SHANGHAI)
+
+
+def local_naive(moment: dt.datetime | None) -> dt.datetime | None:
+    """An aware time as Shanghai wall-clock time without a zone (what a spreadsheet cell holds)."""
+    return None if moment is None else moment.astimezone(SHANGHAI).replace(tzinfo=None)
+
+
+def earliest_day() -> dt.date:
+    return dt.date.fromisoformat(str(getattr(settings, "DATA_EARLIEST_DAY", "2000-01-01")))
+
+
+class BadDay(ValueError):
+    """A requested date that is malformed or out of range; ``str()`` is the message for the user."""
+
+
+def parse_day(raw: Any, *, earliest: dt.date | None = None, latest: dt.date | None = None) -> dt.date | None:
+    """``YYYY-MM-DD`` as a date within [earliest, latest] (default: ``DATA_EARLIEST_DAY`` to today); None when
+    absent; :class:`BadDay` otherwise."""
+    if raw is None or str(raw).strip() == "":
+        return None
+    text = str(raw).strip()
+    try:
+        day = dt.date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise BadDay(_("日期“%(value)s”格式不正确,应为 YYYY-MM-DD") % {"value": text[:40]})
+    low, high = earliest or earliest_day(), latest or today()
+    if not low <= day <= high:
+        raise BadDay(_("日期 %(day)s 超出可查询范围(%(low)s 至 %(high)s)") % {
+            "day": day.isoformat(), "low": low.isoformat(), "high": high.isoformat()})
+    return day
+
+
+def requested_day(request: Any, default: Callable[[], dt.date | None], *, earliest: dt.date | None = None,
+                  latest: dt.date | None = None) -> dt.date:
+    """The day a page is asked for (``?date=`` or a posted ``date``), else ``default()`` (the latest day with
+    data), else today. A bad date is shown as a notice and the page opens on the default day."""
+    raw = request.GET.get("date") or request.POST.get("date")
+    try:
+        day = parse_day(raw, earliest=earliest, latest=latest)
+    except BadDay as exc:
+        from django.contrib import messages
+
+        messages.warning(request, str(exc))
+        day = None
+    return day or default() or today()
