@@ -201,6 +201,12 @@ ATTACHMENTS_ROOT = Path(os.environ.get("ATTACHMENTS_DIR", HOME / "attachments"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads are streamed to a temporary file
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(512 * 1024 * 1024)))
+# An .xlsx is a zip: what it unpacks to is limited too (a 2 MB file can unpack to 500 MB), and so are the rows
+# of a file imported row by row. Both are checked while the file is read, before anything is written.
+IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", str(256 * 1024 * 1024)))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "1000000"))
+# The earliest day any page or API call may ask for (?date=); later than today is refused too.
+DATA_EARLIEST_DAY = os.environ.get("DATA_EARLIEST_DAY", "2000-01-01")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

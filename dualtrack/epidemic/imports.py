@@ -97,7 +97,7 @@ class ClusterDataset(_EpidemicDataset):
         Column("date", "日期", p.date, example="2020-02-03"),
         Column("county_code", "区划代码", p.code, example="339102"),
         Column("cases", "病例数", p.non_negative_int, example=5),
-        Column("description", "描述", example="某小区家庭聚集性疫情"),
+        Column("description", "描述", example="某小区家庭聚集性疫情", max_length=300),
     ]
 
     def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:

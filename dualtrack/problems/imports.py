@@ -19,7 +19,7 @@ from dualtrack.core.imports import parsers as p
 from dualtrack.core.scoping import user_role
 from dualtrack.registry import services as registry
 
-from .choices import OPEN_STATES, Complexity, State
+from .choices import DESCRIPTION_MAX, OPEN_STATES, Complexity, State
 from .models import Category, Problem, ProblemEvent
 from .rules import RULES_KEY
 
@@ -69,15 +69,15 @@ class ProblemDataset(Dataset):
     natural_key = ("ref",)
     batch_size = None
     columns = [
-        Column("ref", "编号", p.code, example="WT2020-00001"),
+        Column("ref", "编号", p.code, example="WT2020-00001", max_length=30),
         Column("reported_at", "提出日期", _local_time, example="2020-02-10"),
         Column("uscc", "统一社会信用代码", p.code, required=False, blank=True, default="", example="91339102MA2CF0QX4T"),
         Column("project_code", "项目代码", p.code, required=False, blank=True, default=""),
-        Column("category", "类别", required=False, blank=True, default="", example="用工"),
+        Column("category", "类别", required=False, blank=True, default="", example="用工", max_length=50),
         Column("complexity", "复杂程度", _choice(COMPLEXITY_NAMES, "复杂程度"), required=False, blank=True, default="",
                example="一般"),
-        Column("description", "描述", example="复工员工返岗交通困难"),
-        Column("department", "责任部门", required=False, blank=True, default="", example="JXJ"),
+        Column("description", "描述", example="复工员工返岗交通困难", max_length=DESCRIPTION_MAX),
+        Column("department", "责任部门", required=False, blank=True, default="", example="JXJ", max_length=20),
         Column("assigned_at", "交办时间", _local_time, required=False, blank=True, default=None,
                example="2020-02-10 15:30"),
         Column("state", "状态", _choice(STATE_NAMES, "状态"), example="转办"),
@@ -166,7 +166,7 @@ class LiaisonDataset(Dataset):
     natural_key = ("username", "uscc")
     batch_size = None
     columns = [
-        Column("username", "服务员账号", p.text, example="liaison01"),
+        Column("username", "服务员账号", p.text, example="liaison01", max_length=150),
         Column("uscc", "统一社会信用代码", p.code, example="91339102MA2CF0QX4T"),
     ]
 

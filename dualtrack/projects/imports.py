@@ -72,13 +72,13 @@ class ProjectDataset(Dataset):
     natural_key = ("code",)
     batch_size = None
     columns = [
-        Column("code", "项目代码", p.code, example="2020-339102-48-01-000123"),
-        Column("name", "项目名称", example="宁江港区集装箱码头二期工程"),
+        Column("code", "项目代码", p.code, example="2020-339102-48-01-000123", max_length=40),
+        Column("name", "项目名称", example="宁江港区集装箱码头二期工程", max_length=200),
         Column("level", "项目级别", _choice(Level, "项目级别"), example="市重点"),
         Column("nature", "建设性质", _choice(Nature, "建设性质"), example="续建"),
         Column("county_code", "区划代码", p.code, example="339102"),
-        Column("responsible_unit", "责任单位", example="市交通运输局"),
-        Column("contact_leader", "联系领导", required=False, blank=True, default="", example="李明"),
+        Column("responsible_unit", "责任单位", example="市交通运输局", max_length=100),
+        Column("contact_leader", "联系领导", required=False, blank=True, default="", example="李明", max_length=50),
         Column("total_investment", "总投资", _money, example="125000"),
         Column("annual_plan", "年度计划投资", _money, required=False, blank=True, default=Decimal("0.00"),
                example="30000"),
@@ -151,7 +151,7 @@ class ProjectPlanDataset(Dataset):
     natural_key = ("code", "month")
     batch_size = 5000
     columns = [
-        Column("code", "项目代码", p.code, example="2020-339102-48-01-000123"),
+        Column("code", "项目代码", p.code, example="2020-339102-48-01-000123", max_length=40),
         Column("month", "月份", p.month, example="2020-03"),
         Column("planned_cumulative", "计划累计完成投资", _money, example="42000"),
     ]
@@ -184,11 +184,12 @@ class ProjectProgressDataset(Dataset):
     batch_size = 5000
     columns = [
         Column("date", "日期", p.date, example="2020-03-06"),
-        Column("code", "项目代码", p.code, example="2020-339102-48-01-000123"),
+        Column("code", "项目代码", p.code, example="2020-339102-48-01-000123", max_length=40),
         Column("resumed", "是否复工", p.boolean, example="是"),
         Column("workers_on_site", "在岗人数", p.non_negative_int, required=False, blank=True, default=0, example=320),
         Column("completed_cumulative", "累计完成投资", _money, example="36800"),
-        Column("physical_progress", "形象进度", required=False, blank=True, default="", example="主体结构完成60%"),
+        Column("physical_progress", "形象进度", required=False, blank=True, default="", example="主体结构完成60%",
+               max_length=300),
     ]
 
     def can_import(self, user: Any) -> bool:

@@ -116,7 +116,7 @@ class RegionDataset(ReferenceDataset):
     batch_size = None
     columns = [
         Column("code", "区划代码", _digits, example="330102"),
-        Column("name", "名称", example="上城区"),
+        Column("name", "名称", example="上城区", max_length=100),
         Column("parent_code", "上级代码", _digits, blank=True, default="", example="330100",
                help=gettext_lazy("市级留空")),
         Column("level", "层级", _region_level, example="县", help=gettext_lazy("市/县/乡/村")),
@@ -171,8 +171,8 @@ class ParkDataset(ReferenceDataset):
     label = gettext_lazy("功能园区")
     model, fields = Park, ["name", "county"]
     columns = [
-        Column("code", "园区代码", p.code, example="GX01"),
-        Column("name", "园区名称", example="高新技术产业开发区"),
+        Column("code", "园区代码", p.code, example="GX01", max_length=20),
+        Column("name", "园区名称", example="高新技术产业开发区", max_length=100),
         Column("county_code", "区划代码", _digits, example="339102"),
     ]
 
@@ -192,8 +192,8 @@ class DepartmentDataset(ReferenceDataset):
     label = gettext_lazy("职能部门")
     model, fields = Department, ["name"]
     columns = [
-        Column("code", "部门代码", p.code, example="JXJ"),
-        Column("name", "部门名称", example="市经济和信息化局"),
+        Column("code", "部门代码", p.code, example="JXJ", max_length=20),
+        Column("name", "部门名称", example="市经济和信息化局", max_length=100),
     ]
 
 
@@ -210,7 +210,7 @@ class EnterpriseDataset(Dataset):
     natural_key = ("uscc",)
     columns = [
         Column("uscc", "统一社会信用代码", validators.uscc, example="91339102MA2CF0QX4T"),
-        Column("name", "企业名称", example="宁江精密机械有限公司"),
+        Column("name", "企业名称", example="宁江精密机械有限公司", max_length=200),
         Column("county_code", "区划代码", _digits, example="339102"),
         Column("park_code", "园区代码", p.code, required=False, blank=True, default="", example=""),
         Column("industry_code", "行业代码", validators.industry_code, example="C3484"),
@@ -247,10 +247,16 @@ class EnterpriseDataset(Dataset):
                 ctx.error("park_code", _("园区代码不存在"), values["park_code"])
             else:
                 park_id = park[0]
+                if county_id is not None and park[1] != county_id:  # a park lies in one county
+                    ctx.error("park_code", _("园区 %(park)s 不在区县 %(county)s 内") % {
+                        "park": values["park_code"], "county": values["county_code"]}, values["park_code"])
         self._check_industry(values, ctx, state)
-        if not state["hq"] and county_id is not None:
-            in_scope = (user.county_id and county_id == user.county_id) or (user.park_id and park_id == user.park_id)
-            if not in_scope:
+        if not state["hq"] and county_id is not None and not ctx.failed:
+            # A county operator's rows stay in its county; a park operator's rows stay in its park (and so in
+            # the park's county, checked above). Either may not move a row elsewhere.
+            in_county = bool(user.county_id) and county_id == user.county_id
+            in_park = bool(user.park_id) and park_id == user.park_id
+            if not (in_county or in_park):
                 column = "park_code" if user.park_id and not user.county_id else "county_code"
                 ctx.error(column, _("无权导入其他区县(园区)的企业"), values.get(column))
         for account in values.get("power_accounts") or []:

@@ -17,9 +17,10 @@ from ..choices import AuditAction
 from ..scoping import OutOfScope
 from . import parsers
 from .parsers import CellError
-from .readers import iter_rows
+from .readers import FileTooLarge, Limits, check_name, check_size, iter_rows
 
 MAX_LISTED_ERRORS = 1000
+TEXT_MAX_LENGTH = 200  # the longest name, unit or code a column holds unless it says otherwise
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,15 @@ class Column:
     default: Any = None
     example: Any = ""
     help: Any = ""
+    max_length: int | None = None  # of a text value; TEXT_MAX_LENGTH when not given
+
+    def check_length(self, value: Any) -> None:
+        """A text value must fit the field it goes into, and hold no control character."""
+        if isinstance(value, str):
+            limit = self.max_length or TEXT_MAX_LENGTH
+            if len(value) > limit:
+                raise CellError(_("长度 %(length)d 超过上限 %(limit)d 个字符") % {"length": len(value), "limit": limit})
+            parsers.check_characters(value)
 
     def label(self) -> str:
         return f"{self.header}[{self.key}]"
@@ -213,16 +223,21 @@ def _map_headers(dataset: Dataset, header: list[Any], result: ImportResult) -> d
     return None if result.error_count else positions
 
 
-def run_import(dataset: Dataset, fh: IO[bytes], filename: str, user: Any, *, dry_run: bool = False) -> ImportResult:
-    """Import one file: every row valid and written, or nothing written and every error listed."""
+def run_import(dataset: Dataset, fh: IO[bytes], filename: str, user: Any, *, dry_run: bool = False,
+               limits: Limits | None = None) -> ImportResult:
+    """Import one file: every row valid and written, or nothing written and every error listed (and then
+    nothing counted as created, updated or unchanged)."""
     result = ImportResult(dataset=dataset.name, filename=filename)
     if not dataset.can_import(user):
         result.add_error(_("您没有导入“%(label)s”的权限") % {"label": dataset.label})
         return result
+    limits = limits or Limits.from_settings()
     digest = hashlib.sha256()
     try:
+        check_name(filename)
+        check_size(fh, limits)
         with transaction.atomic():
-            _run(dataset, fh, filename, user, result, digest)
+            _run(dataset, fh, filename, user, result, digest, limits)
             if result.error_count or dry_run:
                 raise _Rollback
             audit.record(
@@ -231,26 +246,29 @@ def run_import(dataset: Dataset, fh: IO[bytes], filename: str, user: Any, *, dry
             )
     except _Rollback:
         pass
-    except CellError as exc:  # the file itself (encoding, format)
+    except CellError as exc:  # the file itself (encoding, format, limits)
         result.add_error(str(exc))
     except OutOfScope:
         result.add_error(_("导入的数据超出您的权限范围,未写入任何数据"))
+    if not result.ok:
+        result.created = result.updated = result.unchanged = 0  # nothing was written
     return result
 
 
-def _run(dataset: Dataset, fh: IO[bytes], filename: str, user: Any, result: ImportResult, digest: Any) -> None:
+def _run(dataset: Dataset, fh: IO[bytes], filename: str, user: Any, result: ImportResult, digest: Any,
+         limits: Limits) -> None:
     fh.seek(0)
     for chunk in iter(lambda: fh.read(1 << 20), b""):
         digest.update(chunk)
     fh.seek(0)
-    rows = iter_rows(fh, filename)
+    rows = iter_rows(fh, filename, limits)
     try:
-        _read(dataset, rows, user, result)
+        _read(dataset, rows, user, result, limits)
     finally:
         rows.close()  # type: ignore[attr-defined]
 
 
-def _read(dataset: Dataset, rows: Any, user: Any, result: ImportResult) -> None:
+def _read(dataset: Dataset, rows: Any, user: Any, result: ImportResult, limits: Limits) -> None:
     header = next(rows, None)
     if header is None:
         result.add_error(_("文件为空"))
@@ -270,6 +288,8 @@ def _read(dataset: Dataset, rows: Any, user: Any, result: ImportResult) -> None:
         if all(parsers.is_blank(v) for v in raw):
             continue
         result.rows += 1
+        if result.rows > limits.max_rows:
+            raise FileTooLarge(_("文件超过 %(n)d 行的上限,请分批导入") % {"n": limits.max_rows})
         ctx.row, ctx.failed = row_number, False
         values: dict[str, Any] = {}
         for col in columns:
@@ -282,7 +302,10 @@ def _read(dataset: Dataset, rows: Any, user: Any, result: ImportResult) -> None:
                     ctx.error(col.key, _("不能为空"))
                 continue
             try:
+                if isinstance(cell, str):
+                    col.check_length(cell.strip())  # before parsing: nothing oversized or with NUL goes further
                 values[col.key] = col.parse(cell)
+                col.check_length(values[col.key])
             except CellError as exc:
                 ctx.error(col.key, str(exc), cell)
         if ctx.failed:
@@ -319,4 +342,4 @@ def describe_columns(dataset: Dataset) -> Iterable[dict[str, Any]]:
                "example": col.example, "help": col.help}
 
 
-__all__ = ["CellError", "Column", "Dataset", "ImportErrorItem", "ImportResult", "RowContext", "gettext_lazy"]
+__all__ = ["FileTooLarge", "CellError", "Column", "Dataset", "ImportErrorItem", "ImportResult", "RowContext", "gettext_lazy"]

@@ -27,6 +27,21 @@ _DATE_PATTERNS = [
 ]
 
 
+# A count cell above this would overflow the database's integer; a decimal at or above this is not a figure
+# anyone reports (money is kept with 14 digits, two after the point).
+MAX_INTEGER = 2_147_483_647
+MAX_DECIMAL = Decimal(10) ** 12
+# Characters no cell may hold: NUL and the other C0 controls but tab, line feed and carriage return.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def check_characters(value: str) -> None:
+    """Refuse control characters (a NUL byte cannot even be stored on PostgreSQL)."""
+    bad = _CONTROL.search(value)
+    if bad:
+        raise CellError(_("含有不允许的控制字符(U+%(code)04X)") % {"code": ord(bad.group())})
+
+
 def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -74,6 +89,8 @@ def non_negative_int(value: Any) -> int:
         result = int(Decimal(raw))
     if result < 0:
         raise CellError(_("不能为负数: %(value)s") % {"value": result})
+    if result > MAX_INTEGER:
+        raise CellError(_("数值过大: %(value)s(上限 %(max)d)") % {"value": text(value)[:30], "max": MAX_INTEGER})
     return result
 
 
@@ -81,9 +98,14 @@ def decimal_number(value: Any) -> Decimal:
     if isinstance(value, bool):
         raise CellError(_("“%(value)s”不是数字") % {"value": value})
     try:
-        return Decimal(str(value).replace(",", "").strip()) if not isinstance(value, float) else Decimal(repr(value))
+        number = Decimal(str(value).replace(",", "").strip()) if not isinstance(value, float) else Decimal(repr(value))
     except InvalidOperation as exc:
-        raise CellError(_("“%(value)s”不是数字") % {"value": text(value)}) from exc
+        raise CellError(_("“%(value)s”不是数字") % {"value": text(value)[:30]}) from exc
+    if not number.is_finite():
+        raise CellError(_("“%(value)s”不是数字") % {"value": text(value)[:30]})
+    if abs(number) >= MAX_DECIMAL:
+        raise CellError(_("数值过大: %(value)s") % {"value": text(value)[:30]})
+    return number
 
 
 def excel_serial_to_date(serial: float) -> dt.date:
