@@ -38,6 +38,7 @@ class Action(models.TextChoices):
     PAY = "pay", _("兑现")
     PUBLISH = "publish", _("发布")
     REVISE = "revise", _("修订")
+    PERSONAL = "personal", _("查看个人信息")  # phone and ID numbers unmasked
 
 
 class AuditAction(models.TextChoices):
@@ -51,6 +52,7 @@ class AuditAction(models.TextChoices):
     LOGOUT = "logout", _("退出")
     EXPORT = "export", _("导出")
     IMPORT = "import", _("导入")
+    VIEW_PERSONAL = "view_personal", _("查看个人信息")
 
 
 # The largest whole number a count may hold (a PostgreSQL ``integer``); a form or API field above it is refused

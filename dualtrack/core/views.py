@@ -93,25 +93,6 @@ def notification_list(request: HttpRequest) -> HttpResponse:
                   {"page": paginate(request, notifications.for_user(request.user))})
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def xlsx_download(request: HttpRequest, workbook: Any, filename: str, *, object_type: str, object_repr: str,
-                  detail: dict[str, Any]) -> Any:
-    """An export: the workbook as a download, with its audit row (who exported what, how many rows)."""
-    import tempfile
-
-    from django.http import FileResponse
-
-    from . import audit
-
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    workbook.save(handle)
-    handle.seek(0)
-    audit.record(request.user, AuditAction.EXPORT, object_type=object_type, object_repr=object_repr, detail=detail)
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
-
-
 def validation_messages(request: HttpRequest, exc: Any) -> None:
     """Every message of a ValidationError as an error message on the next page."""
     from django.contrib import messages

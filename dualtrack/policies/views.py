@@ -17,13 +17,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
 
-from dualtrack.core import dates
+from dualtrack.core import dates, exports
 from dualtrack.core import policy as access
 from dualtrack.core.choices import MAX_COUNT, Action, Role
 from dualtrack.core.scoping import get_scoped_or_404, user_role
-from dualtrack.core.views import paginate, query_without_page, validation_messages, xlsx_download
+from dualtrack.core.views import paginate, query_without_page, validation_messages
 from dualtrack.registry import services as registry
 
 from . import services
@@ -150,22 +149,17 @@ def ledger(request: HttpRequest) -> HttpResponse | FileResponse:
 
 
 def _ledger_xlsx(request: HttpRequest, queryset: Any) -> FileResponse:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("兑现台账"))
-    sheet.append([_("条款编号"), _("条款"), _("责任部门"), _("统一社会信用代码"), _("企业名称"), _("区县(市)"), _("来源"),
-                  _("状态"), _("申报时间"), _("测算金额(万元)"), _("核定金额(万元)"), _("兑现金额(万元)"), _("兑现日期"),
-                  _("凭证号"), _("不予通过原因")])
-    rows = 0
-    for a in queryset.iterator(chunk_size=2000):
-        sheet.append([a.measure.code, a.measure.title, a.measure.department.name, a.enterprise.uscc, a.enterprise.name,
-                      a.enterprise.county.name, a.get_source_display(), a.get_state_display(),
-                      a.submitted_at.replace(tzinfo=None), float(a.amount),
-                      float(a.approved_amount) if a.approved_amount is not None else None,
-                      float(a.paid_amount) if a.paid_amount is not None else None, a.paid_on, a.voucher_no,
-                      a.reject_reason])
-        rows += 1
-    return xlsx_download(request, workbook, "policy-ledger.xlsx", object_type="policies.application",
-                         object_repr=_("兑现台账"), detail={"rows": rows})
+    rows = ([a.measure.code, a.measure.title, a.measure.department.name, a.enterprise.uscc, a.enterprise.name,
+             a.enterprise.county.name, a.get_source_display(), a.get_state_display(), a.submitted_at, a.amount,
+             a.approved_amount, a.paid_amount, a.paid_on, a.voucher_no, a.reject_reason]
+            for a in queryset.iterator(chunk_size=2000))
+    sheet = exports.Sheet(_("兑现台账"), [
+        _("条款编号"), _("条款"), _("责任部门"), _("统一社会信用代码"), _("企业名称"), _("区县(市)"), _("来源"), _("状态"),
+        _("申报时间"), _("测算金额(万元)"), _("核定金额(万元)"), _("兑现金额(万元)"), _("兑现日期"), _("凭证号"),
+        _("不予通过原因")], rows)
+    return exports.xlsx_download(request, [sheet], exports.dated_name(_("兑现台账")),
+                                 object_type="policies.application", object_repr=_("兑现台账"),
+                                 detail={"filters": request.GET.dict()})
 
 
 @login_required

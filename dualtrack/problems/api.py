@@ -11,8 +11,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from dualtrack.core import policy, privacy
 from dualtrack.core.api import ScopedReadOnlyViewSet
-from dualtrack.core.choices import MAX_COUNT
+from dualtrack.core.choices import MAX_COUNT, Action
 from dualtrack.registry import services as registry
 
 from . import services
@@ -26,6 +27,22 @@ class ProblemSerializer(serializers.ModelSerializer):
     department = serializers.CharField(source="department.code", allow_null=True, read_only=True)
     enterprise = serializers.CharField(source="enterprise.uscc", allow_null=True, read_only=True)
     duplicate_of = serializers.CharField(source="duplicate_of.ref", allow_null=True, read_only=True)
+    description = serializers.SerializerMethodField()
+    answer = serializers.SerializerMethodField()
+
+    def _shown(self, problem: Problem, text: str) -> str:
+        """Phone and ID numbers masked unless the caller may see them (``personal_visible``, set by the
+        viewset's query; a problem just created or moved is checked against the policy)."""
+        visible = getattr(problem, "personal_visible", None)
+        if visible is None:
+            visible = policy.may(self.context["request"].user, problem, Action.PERSONAL)
+        return text if visible else privacy.mask(text)
+
+    def get_description(self, problem: Problem) -> str:
+        return self._shown(problem, problem.description)
+
+    def get_answer(self, problem: Problem) -> str:
+        return self._shown(problem, problem.answer)
 
     class Meta:
         model = Problem
@@ -54,6 +71,9 @@ class ProblemViewSet(ScopedReadOnlyViewSet):
     lookup_field = "ref"
     filterset_class = ProblemFilterSet
 
+    def get_queryset(self) -> Any:
+        return services.with_personal_flag(self.request.user, super().get_queryset())
+
     @extend_schema(request=CreateSerializer, responses={201: ProblemSerializer})
     def create(self, request: Request) -> Response:
         data = CreateSerializer(data=request.data)
@@ -63,7 +83,7 @@ class ProblemViewSet(ScopedReadOnlyViewSet):
                                           data.validated_data.get("uscc") or "")
         except ValidationError as exc:
             raise exceptions.ValidationError(exc.message_dict) from exc
-        return Response(ProblemSerializer(problem).data, status=status.HTTP_201_CREATED)
+        return Response(ProblemSerializer(problem, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=MoveSerializer, responses={200: ProblemSerializer, 409: dict})
     @action(detail=True, methods=["post"])
@@ -85,4 +105,4 @@ class ProblemViewSet(ScopedReadOnlyViewSet):
             raise exceptions.ValidationError(exc.message_dict) from exc
         except PermissionDenied as exc:
             raise exceptions.PermissionDenied from exc
-        return Response(ProblemSerializer(moved).data)
+        return Response(ProblemSerializer(moved, context={"request": request}).data)

@@ -49,6 +49,8 @@ declare("problems.Problem", {
     Action.CHANGE: {Role.HQ: ALL, Role.DEPARTMENT: department_problems, Role.LIAISON: liaison_problems,
                     Role.ENTERPRISE: own_problems},
     Action.IMPORT: roles(Role.HQ),
+    # Phone and ID numbers typed into descriptions, answers and comments: HQ and the handling department.
+    Action.PERSONAL: {Role.HQ: ALL, Role.DEPARTMENT: department_problems},
 })
 
 

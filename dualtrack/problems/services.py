@@ -77,6 +77,38 @@ def report(actor: Any, description: str, enterprise: Any = None, project_code: s
     return problem
 
 
+def with_personal_flag(user: Any, queryset: Any) -> Any:
+    """``queryset`` with ``personal_visible`` on each problem: whether ``user`` may see the phone and ID numbers
+    in its texts (the policy's ``PERSONAL``), in the same query."""
+    from django.db.models import BooleanField, ExpressionWrapper, Q, Value
+
+    found = policy.scope(user, Problem, Action.PERSONAL)
+    if found is policy.ALL:
+        flag: Any = Value(True)
+    elif found is policy.NOTHING:
+        flag = Value(False)
+    else:
+        flag = ExpressionWrapper(Q(found), output_field=BooleanField())
+    return queryset.annotate(personal_visible=flag)
+
+
+def texts_for(user: Any, problem: Problem) -> dict[str, Any]:
+    """The problem's description, answer and history comments as ``user`` may see them; a view of unmasked
+    personal data is audited."""
+    from dualtrack.core.privacy import contains_personal, mask
+
+    visible = policy.may(user, problem, Action.PERSONAL)
+    events = list(problem.events.all())
+    texts = [problem.description, problem.answer, *(e.comment for e in events)]
+    if visible and any(contains_personal(t) for t in texts):
+        audit.record(user, AuditAction.VIEW_PERSONAL, problem, detail={"fields": ["description", "answer", "comments"]})
+    show = (lambda t: t) if visible else mask
+    for event in events:
+        event.comment = show(event.comment)
+    return {"description": show(problem.description), "answer": show(problem.answer), "events": events,
+            "personal_visible": visible}
+
+
 def report_for(actor: Any, description: str, uscc: str = "") -> Problem:
     """Report a problem for the enterprise with credit code ``uscc`` (a liaison officer, HQ), or for the
     actor's own enterprise. The page and the API both come here."""

@@ -14,12 +14,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
 
-from dualtrack.core import dates, policy
+from dualtrack.core import dates, exports, policy, privacy
 from dualtrack.core.choices import MAX_COUNT, Action, Role
 from dualtrack.core.scoping import get_scoped_or_404, user_role
-from dualtrack.core.views import paginate, query_without_page, validation_messages, xlsx_download
+from dualtrack.core.views import paginate, query_without_page, validation_messages
 from dualtrack.registry import services as registry
 
 from . import services, suggest
@@ -63,6 +62,7 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 def _list(request: HttpRequest, queryset: Any, title: str) -> HttpResponse:
+    queryset = services.with_personal_flag(request.user, queryset)
     filterset = ProblemFilterSet(request.GET or None, queryset=queryset.select_related("category", "department",
                                                                                       "enterprise"))
     return render(request, "problems/list.html", {"filter": filterset, "page": paginate(request, filterset.qs),
@@ -76,7 +76,8 @@ def ledger(request: HttpRequest) -> HttpResponse | FileResponse:
         raise PermissionDenied
     queryset = Problem.objects.restrict(request.user)
     if request.GET.get("format") == "xlsx":
-        return _ledger_xlsx(request, ProblemFilterSet(request.GET or None, queryset=queryset).qs)
+        return _ledger_xlsx(request, ProblemFilterSet(
+            request.GET or None, queryset=services.with_personal_flag(request.user, queryset)).qs)
     return _list(request, queryset, _("问题台账"))
 
 
@@ -130,7 +131,7 @@ def detail(request: HttpRequest, ref: str) -> HttpResponse:
     if role == Role.HQ and problem.state in (State.REPORTED, State.RETURNED):
         suggestion = suggest.suggest(problem, request.user)
     return render(request, "problems/detail.html", {
-        "problem": problem, "events": problem.events.all(), "moves": moves, "categories": Category.objects.all(),
+        "problem": problem, "texts": services.texts_for(request.user, problem), "moves": moves, "categories": Category.objects.all(),
         "departments": registry.departments(), "complexities": Complexity.choices, "suggestion": suggestion,
         "deadline_status": services.deadline_status(problem), "attachments": problem.attachments.all(),
         "duplicates": problem.duplicates.all(),
@@ -193,7 +194,7 @@ def escalated(request: HttpRequest) -> HttpResponse:
     role = user_role(request.user)
     if role not in (Role.LEADER, Role.HQ):
         raise PermissionDenied
-    queryset = services.escalated_for(request.user)
+    queryset = services.with_personal_flag(request.user, services.escalated_for(request.user))
     return render(request, "problems/escalated.html", {
         "page": paginate(request, queryset.select_related("category", "department", "enterprise")),
         "levels": services.escalation_levels()})
@@ -259,18 +260,13 @@ def coverage(request: HttpRequest) -> HttpResponse:
 
 
 def _ledger_xlsx(request: HttpRequest, queryset: Any) -> FileResponse:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("问题台账"))
-    sheet.freeze_panes = "A2"
-    sheet.append([_("编号"), _("提出时间"), _("企业"), _("类别"), _("复杂程度"), _("责任部门"), _("状态"), _("交办时间"),
-                  _("办结时限"), _("调度层级"), _("描述")])
-    rows = 0
-    for p in queryset.select_related("category", "department", "enterprise").iterator(chunk_size=2000):
-        sheet.append([p.ref, p.reported_at.replace(tzinfo=None), p.enterprise.name if p.enterprise else "",
-                      p.category.name if p.category else "", p.get_complexity_display(),
-                      p.department.name if p.department else "", p.get_state_display(),
-                      p.assigned_at.replace(tzinfo=None) if p.assigned_at else None,
-                      p.due_at.replace(tzinfo=None) if p.due_at else None, p.escalation_level, p.description])
-        rows += 1
-    return xlsx_download(request, workbook, "problems.xlsx", object_type="problems.problem",
-                         object_repr=_("问题台账"), detail={"rows": rows})
+    rows = ([p.ref, p.reported_at, p.enterprise.name if p.enterprise else "", p.category.name if p.category else "",
+             p.get_complexity_display(), p.department.name if p.department else "", p.get_state_display(),
+             p.assigned_at, p.due_at, p.escalation_level,
+             p.description if p.personal_visible else privacy.mask(p.description)]
+            for p in queryset.select_related("category", "department", "enterprise").iterator(chunk_size=2000))
+    sheet = exports.Sheet(_("问题台账"), [
+        _("编号"), _("提出时间"), _("企业"), _("类别"), _("复杂程度"), _("责任部门"), _("状态"), _("交办时间"),
+        _("办结时限"), _("调度层级"), _("描述")], rows)
+    return exports.xlsx_download(request, [sheet], exports.dated_name(_("问题台账")), object_type="problems.problem",
+                                 object_repr=_("问题台账"), detail={"filters": request.GET.dict()})

@@ -15,12 +15,11 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
 
-from dualtrack.core import dates, policy
+from dualtrack.core import dates, exports, policy
 from dualtrack.core.choices import Action, Role
 from dualtrack.core.scoping import get_scoped_or_404, user_role
-from dualtrack.core.views import paginate, query_without_page, xlsx_download
+from dualtrack.core.views import paginate, query_without_page
 from dualtrack.epidemic import services as epidemic
 from dualtrack.problems import services as problems
 
@@ -59,21 +58,24 @@ def register(request: HttpRequest) -> HttpResponse | FileResponse:
 
 
 def _register_xlsx(request: HttpRequest, queryset: Any, day: dt.date) -> FileResponse:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("重点项目"))
-    sheet.append([_("项目代码"), _("项目名称"), _("项目级别"), _("建设性质"), _("项目阶段"), _("区县(市)"), _("责任单位"),
-                  _("总投资(万元)"), _("计划累计(万元)"), _("累计完成(万元)"), _("投资完成率"), _("亮灯"), _("是否复工"),
-                  _("原因")])
     projects = {p.code: p for p in queryset.select_related("county")}
-    rows = services.statuses(queryset, day)
-    for s in rows:
-        p = projects[s.code]
-        sheet.append([p.code, p.name, p.get_level_display(), p.get_nature_display(), p.get_stage_display(),
-                      p.county.name, p.responsible_unit, float(p.total_investment), s.plan_to_date, s.completed,
-                      s.progress_ratio, str(Light(s.light).label) if s.light else "", "是" if s.resumed else "否",
-                      ";".join(s.reasons)])
-    return xlsx_download(request, workbook, f"projects-{day.isoformat()}.xlsx", object_type="projects.project",
-                         object_repr=_("重点项目"), detail={"rows": len(rows), "date": day.isoformat()})
+    statuses = services.statuses(queryset, day)
+
+    def rows() -> Any:
+        for s in statuses:
+            p = projects[s.code]
+            yield [p.code, p.name, p.get_level_display(), p.get_nature_display(), p.get_stage_display(),
+                   p.county.name, p.responsible_unit, p.total_investment, s.plan_to_date, s.completed,
+                   s.progress_ratio, str(Light(s.light).label) if s.light else "", _("是") if s.resumed else _("否"),
+                   ";".join(s.reasons)]
+
+    sheet = exports.Sheet(_("重点项目"), [
+        _("项目代码"), _("项目名称"), _("项目级别"), _("建设性质"), _("项目阶段"), _("区县(市)"), _("责任单位"),
+        _("总投资(万元)"), _("计划累计(万元)"), _("累计完成(万元)"), _("投资完成率"), _("亮灯"), _("是否复工"), _("原因")],
+        rows())
+    return exports.xlsx_download(request, [sheet], exports.dated_name(_("重点项目"), day),
+                                 object_type="projects.project", object_repr=_("重点项目"),
+                                 detail={"date": day.isoformat()})
 
 
 @login_required

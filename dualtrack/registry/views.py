@@ -54,7 +54,7 @@ def enterprise_export(request: HttpRequest) -> FileResponse:
     queryset = Enterprise.objects.restrict(request.user, Action.EXPORT).select_related(
         "county", "park", "industry_division")
     filterset = EnterpriseFilterSet(request.GET or None, queryset=queryset, request=request)
-    return exports.enterprises_xlsx_response(request.user, filterset)
+    return exports.enterprises_xlsx_response(request, filterset)
 
 
 @login_required

@@ -13,12 +13,11 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
 
-from dualtrack.core import dates
+from dualtrack.core import dates, exports
 from dualtrack.core.choices import Action, Role
 from dualtrack.core.scoping import user_role
-from dualtrack.core.views import paginate, query_without_page, xlsx_download
+from dualtrack.core.views import paginate, query_without_page
 from dualtrack.epidemic import services as epidemic
 from dualtrack.epidemic.choices import COLOUR_HEX, Colour
 from dualtrack.portal import services as portal
@@ -153,16 +152,15 @@ def crosscheck(request: HttpRequest) -> HttpResponse | FileResponse:
 
 
 def _crosscheck_xlsx(request: HttpRequest, day: dt.date, rows: list[dict[str, Any]]) -> FileResponse:
-    workbook = Workbook(write_only=True)
     kinds = {"paper": _("虚报复工"), "unreported": _("未报复工")}
-    for kind, title in kinds.items():
-        sheet = workbook.create_sheet(title)
-        sheet.freeze_panes = "A2"
-        sheet.append([_("区县(市)"), _("统一社会信用代码"), _("企业名称"), _("近3日最低用电比"), _("近3日最高用电比"),
-                      _("最近读数日期"), _("驻企服务员")])
-        for row in (r for r in rows if r["kind"] == kind):
-            sheet.append([row["county"], row["uscc"], row["name"], round(row["min_ratio"], 4),
-                          round(row["max_ratio"], 4), row["last_date"], "、".join(row["liaisons"])])
-    return xlsx_download(request, workbook, f"crosscheck-{day.isoformat()}.xlsx", object_type="resumption.crosscheck",
-                         object_repr=f"数据核验 {day.isoformat()}", detail={"rows": len(rows), "date": day.isoformat()})
+    header = [_("区县(市)"), _("统一社会信用代码"), _("企业名称"), _("近3日最低用电比"), _("近3日最高用电比"),
+              _("最近读数日期"), _("驻企服务员")]
+    def of_kind(kind: str) -> list[list[Any]]:
+        return [[r["county"], r["uscc"], r["name"], round(r["min_ratio"], 4), round(r["max_ratio"], 4), r["last_date"],
+                 "、".join(r["liaisons"])] for r in rows if r["kind"] == kind]
+
+    sheets = [exports.Sheet(title, header, of_kind(kind)) for kind, title in kinds.items()]
+    return exports.xlsx_download(request, sheets, exports.dated_name(_("数据核验"), day),
+                                 object_type="resumption.crosscheck", object_repr=f"数据核验 {day.isoformat()}",
+                                 detail={"date": day.isoformat()})
 

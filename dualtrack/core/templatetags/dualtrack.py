@@ -55,3 +55,13 @@ def pp(value: Any) -> str:
     if value is None or value == "":
         return "—"
     return f"{float(value):+.1f}"
+
+
+@register.filter
+def personal(text: Any, visible: Any = False) -> Any:
+    """Free text with phone and ID numbers masked unless the user may see them (``visible``)."""
+    from dualtrack.core.privacy import mask
+
+    if not text or visible is True:
+        return text
+    return mask(str(text))
