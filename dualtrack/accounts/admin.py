@@ -1,10 +1,22 @@
+"""Users in the HQ-only admin; every change audited, the password change too. API tokens are not managed
+here: they are created and rotated on the account page or with ``dualtrack token`` (audited, with expiry)."""
+
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.models import TokenProxy
 
+from dualtrack.core import audit
 from dualtrack.core.admin_site import AuditedModelAdmin
+from dualtrack.core.choices import AuditAction
 
 from .models import User
+
+if admin.site.is_registered(TokenProxy):
+    admin.site.unregister(TokenProxy)
 
 
 @admin.register(User)
@@ -24,3 +36,12 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
                                                  "county", "park", "department", "enterprise")}),
     )
     readonly_fields = ["last_login", "date_joined"]
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        """Django's password form, plus an audit row when it succeeded (it redirects after saving)."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            target: Any = User.objects.filter(pk=id).first()
+            if target is not None:
+                audit.record(request.user, AuditAction.UPDATE, target, detail={"password": "changed by HQ"})
+        return response

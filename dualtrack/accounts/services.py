@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth import password_validation
@@ -41,13 +42,25 @@ def has_api_token(user: Any) -> bool:
     return Token.objects.filter(user=user).exists()
 
 
+def token_expires_at(user: Any) -> dt.datetime | None:
+    """When ``user``'s API token stops working (``API_TOKEN_TTL_DAYS`` after it was made), or None."""
+    from django.conf import settings
+
+    created = Token.objects.filter(user=user).values_list("created", flat=True).first()
+    return created + dt.timedelta(days=settings.API_TOKEN_TTL_DAYS) if created else None
+
+
 @transaction.atomic
-def rotate_api_token(user: Any) -> str:
-    """A new API token for ``user`` (the old one stops working); shown once."""
-    Token.objects.filter(user=user).delete()
+def rotate_api_token(user: Any, actor: Any = None) -> str:
+    """A new API token for ``user`` (the old one stops working at once); shown once, audited as created or
+    rotated, valid for ``API_TOKEN_TTL_DAYS``."""
+    had = Token.objects.filter(user=user).delete()[0] > 0
     token = Token.objects.create(user=user)
-    audit.record(user, AuditAction.UPDATE, user, object_repr=f"{user} API token",
-                 detail={"api_token": "rotated"})
+    expires = token_expires_at(user)
+    audit.record(actor or user, AuditAction.UPDATE if had else AuditAction.CREATE, user,
+                 object_repr=f"{user} API token",
+                 detail={"api_token": "rotated" if had else "created",
+                         "expires_at": expires.isoformat() if expires else None})
     return token.key
 
 

@@ -28,4 +28,5 @@ def account(request: HttpRequest) -> HttpResponse:
     token = None
     if request.method == "POST" and request.POST.get("action") == "token":
         token = services.rotate_api_token(request.user)
-    return render(request, "accounts/account.html", {"token": token, "has_token": services.has_api_token(request.user)})
+    return render(request, "accounts/account.html", {"token": token, "has_token": services.has_api_token(request.user),
+                                                     "expires_at": services.token_expires_at(request.user)})

@@ -9,7 +9,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,6 +16,7 @@ from rest_framework.views import APIView
 from dualtrack.core import dates, policy
 from dualtrack.core.api import api_day
 from dualtrack.core.choices import MAX_COUNT, Action
+from dualtrack.core.parsers import BoundedJSONParser
 from dualtrack.registry import services as registry
 
 from . import services
@@ -51,7 +51,7 @@ class CaseReportsView(APIView):
     """``POST``: one report or a list of them (all or nothing). Correcting a day's report is posting it
     again; every change is audited."""
 
-    parser_classes = [JSONParser]  # one report (an object) or a list of them: JSON only
+    parser_classes = [BoundedJSONParser]  # one report (an object) or a list of them: JSON only
 
     @extend_schema(request=CaseReportSerializer(many=True), responses={200: dict},
                    description="One report (a JSON object) or a list of them; all are written or none.")

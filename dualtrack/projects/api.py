@@ -41,8 +41,10 @@ class ProjectViewSet(ScopedReadOnlyViewSet):
     lookup_field = "code"
     filterset_class = ProjectFilterSet
 
-    def _day(self) -> dt.date:
-        return api_day(self.request, services.default_day)  # a bad date is a 400, never another day's lights
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        # Resolved before anything else: a bad date is a 400, never another day's lights (nor an empty list).
+        self.day: dt.date = api_day(request, services.default_day)
 
     @extend_schema(parameters=[DATE])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -57,7 +59,7 @@ class ProjectViewSet(ScopedReadOnlyViewSet):
         if objects is not None:
             items = objects if isinstance(objects, list | tuple) else [objects]
             if items and hasattr(items[0], "code"):
-                rows = services.statuses(Project.objects.filter(pk__in=[p.pk for p in items]), self._day())
+                rows = services.statuses(Project.objects.filter(pk__in=[p.pk for p in items]), self.day)
                 kwargs.setdefault("context", self.get_serializer_context())["statuses"] = {
                     r.code: r.as_json() for r in rows}
         return super().get_serializer(*args, **kwargs)

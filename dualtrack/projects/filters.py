@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +28,23 @@ class ProjectFilterSet(django_filters.FilterSet):
         model = Project
         fields = ["q", "level", "nature", "stage", "county", "light"]
 
+    def __init__(self, data: Any = None, queryset: Any = None, *, request: Any = None, prefix: Any = None,
+                 day: dt.date | None = None) -> None:
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.day = day  # the day whose lights the table shows: the light filter judges the same day
+
+    def light_day(self) -> dt.date:
+        """The page's or API call's day; else ``?date=``; else the day the register opens on (the last report)."""
+        from .services import default_day
+
+        if self.day is not None:
+            return self.day
+        try:
+            requested = dates.parse_day(self.data.get("date")) if self.data else None
+        except dates.BadDay:
+            requested = None
+        return requested or default_day()
+
     def search(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
         value = value.strip()
         if not value:
@@ -33,15 +53,12 @@ class ProjectFilterSet(django_filters.FilterSet):
                                | Q(responsible_unit__icontains=value))
 
     def filter_light(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
-        """The light on the day asked for (``date``, default today), computed for the filtered projects."""
-
-        from .services import parse_day, statuses
+        """The light on the same day as the table shows, computed for the filtered projects."""
+        from .services import statuses
 
         if not value:
             return queryset
-        day = parse_day(self.data.get("date")) if self.data else None
-
-        day = day or dates.today()
+        day = self.light_day()
         wanted = None if value == "none" else value
         codes = [s.code for s in statuses(queryset, day) if s.light == wanted]
         return queryset.filter(code__in=codes)

@@ -406,13 +406,6 @@ def status_json(user: Any, day: dt.date) -> list[dict[str, Any]]:
 
 
 
-def parse_day(raw: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(raw)) if raw else None
-    except ValueError:
-        return None
-
-
 def default_day() -> dt.date:
     """The last day with a progress report (so the demo opens on data), else today."""
     last = ProjectProgress.objects.order_by("-date").values_list("date", flat=True).first()

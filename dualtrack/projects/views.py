@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dualtrack.core import dates, exports, policy
-from dualtrack.core.choices import Action, Role
+from dualtrack.core.choices import MAX_COUNT, Action, Role
 from dualtrack.core.scoping import get_scoped_or_404, user_role
 from dualtrack.core.views import paginate, query_without_page
 from dualtrack.epidemic import services as epidemic
@@ -46,7 +46,7 @@ def register(request: HttpRequest) -> HttpResponse | FileResponse:
     _require_view(request)
     day = _day(request)
     filterset = ProjectFilterSet(request.GET or None, queryset=Project.objects.restrict(request.user).select_related(
-        "county"))
+        "county"), day=day)
     if request.GET.get("format") == "xlsx":
         return _register_xlsx(request, filterset.qs, day)
     page = paginate(request, filterset.qs.select_related("county"))
@@ -100,7 +100,7 @@ class ProgressForm(forms.Form):
     date = forms.DateField(label=gettext_lazy("日期"), widget=forms.DateInput(attrs={"type": "date"}))
     resumed = forms.TypedChoiceField(label=gettext_lazy("是否复工"), choices=[("1", "是"), ("0", "否")],
                                      coerce=lambda v: v == "1")
-    workers_on_site = forms.IntegerField(label=gettext_lazy("在岗人数"), min_value=0)
+    workers_on_site = forms.IntegerField(label=gettext_lazy("在岗人数"), min_value=0, max_value=MAX_COUNT)
     completed_cumulative = forms.DecimalField(label=gettext_lazy("累计完成投资(万元)"), min_value=Decimal(0),
                                               max_digits=14, decimal_places=2)
     physical_progress = forms.CharField(label=gettext_lazy("形象进度"), required=False, max_length=300)

@@ -9,12 +9,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dualtrack.core.choices import Action
+from dualtrack.core.choices import MAX_COUNT, Action
+from dualtrack.core.parsers import BoundedJSONParser
 from dualtrack.registry import services as registry
 
 from . import services
@@ -25,13 +25,13 @@ class ReportSerializer(serializers.Serializer):
     date = serializers.DateField()
     uscc = serializers.CharField(max_length=18)
     resumed = serializers.BooleanField()
-    workers_on_duty = serializers.IntegerField(min_value=0, default=0)
+    workers_on_duty = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, default=0)
     capacity = serializers.DecimalField(max_digits=5, decimal_places=4, min_value=0, max_value=1, required=False,
                                         allow_null=True, default=None)
 
 
 class ReportsView(APIView):
-    parser_classes = [JSONParser]  # one report (an object) or a list of them: JSON only
+    parser_classes = [BoundedJSONParser]  # one report (an object) or a list of them: JSON only
 
     @extend_schema(request=ReportSerializer(many=True), responses={200: dict},
                    description="One report (a JSON object) or a list of them; all are written or none.")

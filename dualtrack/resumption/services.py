@@ -221,6 +221,13 @@ def save_report(actor: Any, enterprise: Any, day: dt.date, resumed: bool, worker
     return obj, True
 
 
+def inconsistent_reports(day: dt.date, user: Any) -> QuerySet[ResumptionReport]:
+    """Reports of the day that say "not resumed" yet give workers on duty (数据质量). They are stored as reported,
+    never corrected silently; the worker-return rate counts only resumed enterprises' workers."""
+    return (ResumptionReport.objects.restrict(user).filter(date=day, resumed=False, workers_on_duty__gt=0)
+            .select_related("enterprise", "enterprise__county").order_by("enterprise__county__code", "enterprise__name"))
+
+
 def not_resumed(day: dt.date, user: Any) -> QuerySet[Any]:
     """Enterprises in the user's scope whose carried-forward status on ``day`` is not resumed (or that
     never reported), for district operators to follow up."""

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dualtrack.core import dates, exports
-from dualtrack.core.choices import Action, Role
+from dualtrack.core.choices import MAX_COUNT, Action, Role
 from dualtrack.core.scoping import user_role
 from dualtrack.core.views import paginate, query_without_page
 from dualtrack.epidemic import services as epidemic
@@ -74,7 +74,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 class SelfReportForm(forms.Form):
     resumed = forms.TypedChoiceField(label=gettext_lazy("今日是否复工"), coerce=lambda v: v == "1",
                                      choices=[("1", gettext_lazy("今日已复工")), ("0", gettext_lazy("今日未复工"))])
-    workers_on_duty = forms.IntegerField(label=gettext_lazy("在岗人数"), min_value=0, required=False)
+    workers_on_duty = forms.IntegerField(label=gettext_lazy("在岗人数"), min_value=0, max_value=MAX_COUNT, required=False)
 
 
 @login_required
@@ -114,8 +114,10 @@ def not_resumed(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def quality(request: HttpRequest) -> HttpResponse:
-    """Enterprises left out of the power indicators for want of a baseline (数据质量)."""
+    """数据质量: reports that contradict themselves (not resumed, yet workers on duty) on the day, and the
+    enterprises left out of the power indicators for want of a baseline."""
     _require_dashboard(request)
+    day = _day(request)
     ctx = services.power_context(request.user)
     days = dict(zip(ctx.baselines["enterprise_id"].to_pylist(), ctx.baselines["days"].to_pylist(), strict=True))
     queryset = registry.enterprises_for(request.user).filter(pk__in=services.no_baseline(ctx)) \
@@ -124,7 +126,8 @@ def quality(request: HttpRequest) -> HttpResponse:
     for enterprise in page:
         enterprise.baseline_days = days.get(enterprise.pk)  # type: ignore[attr-defined]
     return render(request, "resumption/quality.html", {
-        "page": page, "query": query_without_page(request), "window_days": ctx.rules.window_days,
+        "page": page, "query": query_without_page(request), "window_days": ctx.rules.window_days, "day": day,
+        "inconsistent": services.inconsistent_reports(day, request.user)[:200],
         "start": ctx.rules.baseline_start, "end": ctx.rules.baseline_end, "min_days": ctx.rules.min_coverage
         * ctx.rules.window_days})
 

@@ -8,5 +8,17 @@
     if (catalog === null) catalog = data("js-catalog") || {};
     return catalog[text] || text;
   }
-  window.dualtrack = { data: data, gettext: gettext };
+  /* Text from data (names of projects, enterprises, counties) put into a chart's HTML tooltip: escaped, so a
+     name such as <img onerror=…> is shown, never run. */
+  function escape(value) {
+    return String(value === undefined || value === null ? "" : value).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+  /* <select data-autosubmit> submits its form when changed (no inline handler: the CSP forbids them). */
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el && el.hasAttribute && el.hasAttribute("data-autosubmit") && el.form) el.form.submit();
+  });
+  window.dualtrack = { data: data, gettext: gettext, escape: escape };
 })();

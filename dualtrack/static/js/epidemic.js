@@ -1,7 +1,7 @@
 /* The epidemic map and a county's charts (ECharts, vendored). Data comes from json_script blocks. */
 (function () {
   "use strict";
-  var data = window.dualtrack.data, gettext = window.dualtrack.gettext;  /* static/js/dualtrack.js */
+  var data = window.dualtrack.data, gettext = window.dualtrack.gettext, escape = window.dualtrack.escape;  /* static/js/dualtrack.js */
 
   function renderMap() {
     var payload = data("map-payload");
@@ -10,7 +10,7 @@
     echarts.registerMap("dualtrack-city", payload.geojson);
     var chart = echarts.init(el);
     chart.setOption({
-      tooltip: { trigger: "item", formatter: function (p) { return p.name + ": " + (payload.labels[p.data && p.data.colour] || ""); } },
+      tooltip: { trigger: "item", formatter: function (p) { return escape(p.name) + ": " + escape(payload.labels[p.data && p.data.colour] || ""); } },
       series: [{
         type: "map", map: "dualtrack-city", roam: false, selectedMode: false,
         label: { show: true, color: "#1f2933", fontSize: 12 },

@@ -1,7 +1,7 @@
 /* Key projects: the map of lights and a project's investment curve (ECharts, vendored). */
 (function () {
   "use strict";
-  var data = window.dualtrack.data, gettext = window.dualtrack.gettext;  /* static/js/dualtrack.js */
+  var data = window.dualtrack.data, gettext = window.dualtrack.gettext, escape = window.dualtrack.escape;  /* static/js/dualtrack.js */
 
   function renderMap() {
     var payload = data("projects-map-payload");
@@ -10,7 +10,7 @@
     echarts.registerMap("dualtrack-projects", payload.geojson);
     var chart = echarts.init(el);
     chart.setOption({
-      tooltip: { trigger: "item", formatter: function (p) { return p.data && p.data.code ? p.data.name + "<br>" + p.data.code : p.name; } },
+      tooltip: { trigger: "item", formatter: function (p) { return p.data && p.data.code ? escape(p.data.name) + "<br>" + escape(p.data.code) : escape(p.name); } },
       geo: { map: "dualtrack-projects", roam: true, label: { show: true, color: "#52606d", fontSize: 11 },
              itemStyle: { areaColor: "#f1f4f8", borderColor: "#9aa5b1" } },
       series: [{

@@ -1,7 +1,7 @@
 /* The resumption dashboard: a choropleth of the power index and the city's index trend (ECharts). */
 (function () {
   "use strict";
-  var data = window.dualtrack.data, gettext = window.dualtrack.gettext;  /* static/js/dualtrack.js */
+  var data = window.dualtrack.data, gettext = window.dualtrack.gettext, escape = window.dualtrack.escape;  /* static/js/dualtrack.js */
   document.addEventListener("DOMContentLoaded", function () {
     var payload = data("resumption-payload");
     if (!payload || !window.echarts) return;
@@ -10,7 +10,7 @@
       echarts.registerMap("dualtrack-power", payload.geojson);
       var map = echarts.init(mapEl);
       map.setOption({
-        tooltip: { trigger: "item", formatter: function (p) { return p.name + ": " + (p.value === undefined || isNaN(p.value) ? "—" : p.value.toFixed(2)); } },
+        tooltip: { trigger: "item", formatter: function (p) { return escape(p.name) + ": " + (p.value === undefined || isNaN(p.value) ? "—" : p.value.toFixed(2)); } },
         visualMap: { min: 0, max: 100, left: 10, bottom: 10, calculable: true,
                      inRange: { color: ["#fde0dc", "#f9bdbb", "#e57373", "#c62828", "#7f0000"] } },
         series: [{ type: "map", map: "dualtrack-power", label: { show: true, fontSize: 12 },

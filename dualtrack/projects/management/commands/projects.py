@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from dualtrack.core import dates
 from dualtrack.core.actors import SystemActor
 from dualtrack.projects import services
 
@@ -31,9 +32,10 @@ class Command(BaseCommand):
             counts = services.evaluate_month(month)
             self.stdout.write(f"{month:%Y-%m}: {counts['projects']} projects, {counts['tasks']} new tasks")
             return
-        day = services.parse_day(options["date"]) if options["date"] else services.default_day()
-        if day is None:
-            raise CommandError(f"--date {options['date']}: expected YYYY-MM-DD")
+        try:
+            day = dates.parse_day(options["date"]) or services.default_day()
+        except dates.BadDay as exc:
+            raise CommandError(f"--date: {exc}") from exc
         rows = services.status_json(SystemActor(), day)
         if options["json"]:
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1))
