@@ -196,8 +196,17 @@ class TestPages:
         assert client.get("/resumption/", {"date": D.isoformat()}).status_code == status
 
     def test_self_report(self, client: Any, power_city: City) -> None:
-        client.force_login(power_city.users["district"])
+        # A district operator reports for its county's enterprises (as the API lets it), not for another county's;
+        # a department reports for none.
+        client.force_login(power_city.users["department"])
         assert client.get("/resumption/report/").status_code == 403
+        client.force_login(power_city.users["district"])
+        picker = client.get("/resumption/report/").content.decode()
+        assert power_city.e_jiangbei.uscc in picker and power_city.e_binhai.uscc not in picker
+        assert client.get("/resumption/report/", {"uscc": power_city.e_binhai.uscc}).status_code == 404
+        response = client.post("/resumption/report/", {"uscc": power_city.e_jiangbei_park.uscc, "resumed": "0"})
+        assert response.status_code == 302
+        assert ResumptionReport.objects.get(enterprise=power_city.e_jiangbei_park, date=timezone.localdate()).source == "on_behalf"
         client.force_login(power_city.users["enterprise"])
         assert client.get("/resumption/report/").status_code == 200
         response = client.post("/resumption/report/", {"resumed": "1", "workers_on_duty": "88"})

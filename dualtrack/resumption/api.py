@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from dualtrack.core import policy
 from dualtrack.core.choices import MAX_COUNT, Action
 from dualtrack.core.parsers import BoundedJSONParser
 from dualtrack.registry import services as registry
@@ -40,7 +41,8 @@ class ReportsView(APIView):
         serializer = ReportSerializer(data=request.data, many=many)
         serializer.is_valid(raise_exception=True)
         items: list[dict[str, Any]] = serializer.validated_data if many else [serializer.validated_data]
-        reachable = registry.enterprises_for(request.user, Action.CHANGE)
+        policy.authorize_create(request.user, "registry.Enterprise", Action.REPORT)
+        reachable = registry.enterprises_for(request.user, Action.REPORT)
         found = {e.uscc: e for e in reachable.filter(uscc__in=[i["uscc"] for i in items])}
         missing = {str(n): {"uscc": [_("企业不存在或不在您的管辖范围内")]} for n, i in enumerate(items)
                    if i["uscc"] not in found}

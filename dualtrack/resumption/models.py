@@ -13,6 +13,7 @@ class ReportSource(models.TextChoices):
     UPLOAD = "upload", _("区县上传")
     SELF = "self", _("企业自报")
     API = "api", _("接口")
+    ON_BEHALF = "on_behalf", _("代企业报送")  # a liaison officer, district operator or HQ on the report page
 
 
 class ResumptionReport(ScopedModel):

@@ -9,12 +9,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dualtrack.core import dates, exports
+from dualtrack.core import dates, exports, policy
 from dualtrack.core.choices import MAX_COUNT, Action, Role
 from dualtrack.core.scoping import user_role
 from dualtrack.core.views import paginate, query_without_page
@@ -24,7 +26,7 @@ from dualtrack.portal import services as portal
 from dualtrack.registry import services as registry
 
 from . import services
-from .models import ResumptionReport
+from .models import ReportSource, ResumptionReport
 
 DASHBOARD_ROLES = (Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT)
 
@@ -79,27 +81,48 @@ class SelfReportForm(forms.Form):
 
 @login_required
 def self_report(request: HttpRequest) -> HttpResponse:
-    """One tap for the enterprise's contact on a phone: resumed today or not, and workers on duty."""
-    if user_role(request.user) != Role.ENTERPRISE or not request.user.enterprise_id:  # type: ignore[union-attr]
-        raise PermissionDenied
-    enterprise = registry.enterprises_for(request.user).get(pk=request.user.enterprise_id)  # type: ignore[union-attr]
+    """One tap on a phone: resumed today or not, and workers on duty. An enterprise reports for itself; a
+    liaison officer, a district (or park) operator or HQ picks one of the enterprises they may report for
+    (``?uscc=``), the same rule as ``POST /api/v1/resumption/reports``."""
+    policy.authorize_create(request.user, "registry.Enterprise", Action.REPORT)
+    reachable = registry.enterprises_for(request.user, Action.REPORT)
+    uscc = (request.GET.get("uscc") or request.POST.get("uscc") or "").strip().upper()[:18]
+    if user_role(request.user) == Role.ENTERPRISE:
+        enterprise = reachable.filter(pk=getattr(request.user, "enterprise_id", None) or 0).first()
+    elif uscc:
+        enterprise = reachable.filter(uscc=uscc).first()
+        if enterprise is None:
+            raise Http404
+    else:
+        query = request.GET.get("q", "").strip()[:50]
+        choices = reachable.filter(Q(name__icontains=query) | Q(uscc__startswith=query.upper())) if query else reachable
+        return render(request, "resumption/self_report_pick.html", {
+            "page": paginate(request, choices.select_related("county").order_by("name")), "q": query,
+            "query": query_without_page(request)})
+    if enterprise is None:
+        raise Http404
     today = dates.today()
     form = SelfReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.save_report(request.user, enterprise, today, form.cleaned_data["resumed"],
-                                 form.cleaned_data["workers_on_duty"] or 0, source="self")
+                                 form.cleaned_data["workers_on_duty"] or 0,
+                                 source=ReportSource.SELF if user_role(request.user) == Role.ENTERPRISE
+                                 else ReportSource.ON_BEHALF)
         except ValidationError as exc:
             for errors in exc.message_dict.values():
                 for error in errors:
                     form.add_error(None, error)
         else:
             messages.success(request, _("已报送,谢谢!"))
-            return redirect("resumption:report")
+            target = reverse("resumption:report")
+            return redirect(f"{target}?uscc={enterprise.uscc}" if user_role(request.user) != Role.ENTERPRISE
+                            else target)
     latest = ResumptionReport.objects.restrict(request.user).filter(enterprise=enterprise, date__lte=today) \
         .order_by("-date").first()
     return render(request, "resumption/self_report.html", {"form": form, "enterprise": enterprise, "latest": latest,
-                                                           "today": today})
+                                                           "today": today, "for_other": user_role(request.user)
+                                                           != Role.ENTERPRISE})
 
 
 @login_required
