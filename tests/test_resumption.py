@@ -240,7 +240,7 @@ class TestPages:
         body = [{"date": "2020-02-11", "uscc": power_city.e_jiangbei.uscc, "resumed": True, "workers_on_duty": 90},
                 {"date": "2020-02-11", "uscc": power_city.e_binhai.uscc, "resumed": True}]
         response = client.post(url, body, content_type="application/json", **auth)
-        assert response.status_code == 400 and list(response.json()) == ["1"]
+        assert response.status_code == 404 and list(response.json()) == ["1"]  # the second is out of reach
         response = client.post(url, body[:1], content_type="application/json", **auth)
         assert response.json() == {"received": 1, "changed": 1}
         assert ResumptionReport.objects.get(date="2020-02-11").source == "api"

@@ -46,8 +46,8 @@ class ReportsView(APIView):
         found = {e.uscc: e for e in reachable.filter(uscc__in=[i["uscc"] for i in items])}
         missing = {str(n): {"uscc": [_("企业不存在或不在您的管辖范围内")]} for n, i in enumerate(items)
                    if i["uscc"] not in found}
-        if missing:
-            raise exceptions.ValidationError(missing)
+        if missing:  # out of reach is not found, as on the report page; the rows say which
+            raise exceptions.NotFound(missing)
         changed = 0
         try:
             with transaction.atomic():
