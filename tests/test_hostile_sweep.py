@@ -1,0 +1,204 @@
+"""Hostile input as a standing test (#13 §3): every URL pattern of the pages and the API is requested by every
+role that signs in, with hostile values in its path parameters and in every query parameter any view reads
+(dates far out of range, non-dates, huge integers, very long strings, unknown codes, control characters).
+No answer may be a server error, and each must come in under 2 s.
+
+A new URL pattern fails :func:`test_every_pattern_is_swept` until it is given its parameters here, so nothing
+is left out by accident.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from dualtrack.epidemic.models import CaseReport
+from dualtrack.policies.models import Application, Measure, Notice, Policy
+from dualtrack.problems.models import Problem
+from dualtrack.projects.models import Project, ProjectProgress
+
+from .conftest import City
+
+ROLES = ["hq", "leader", "district", "park", "department", "liaison", "enterprise", "public"]
+HUGE = "9" * 40
+HOSTILE_VALUES = ["9999-12-31", "0001-01-01", "not-a-date", HUGE, "-1", "x" * 3000, "UNKNOWN-代码\x00\x01", "1e999"]
+# The roles that reach most pages get every value; the others the three most likely to break something.
+FULL_SWEEP = {"hq", "district", "enterprise", "liaison"}
+SHORT_VALUES = ["9999-12-31", HUGE, "x" * 3000]
+# Every query parameter a view, a filter set or the API reads.
+QUERY_PARAMETERS = ["date", "page", "q", "county", "park", "light", "state", "format", "key", "level", "nature",
+                    "stage", "month", "uscc", "by", "scope", "size", "size_class", "section", "industry", "action",
+                    "kind", "category", "department", "complexity", "overdue", "due", "recurring", "source", "measure",
+                    "enterprise", "user", "object_type", "rules", "next", "id", "ordering", "search", "limit",
+                    "offset", "lang", "script", "fmt"]
+MAX_SECONDS = 2.0
+
+# URL name → (the valid path parameters, built from the fixture's objects).
+Paths = dict[str, Any]
+
+
+def _objects(city: City) -> dict[str, Any]:
+    day = dt.date(2020, 2, 18)
+    CaseReport.objects.create(date=day, county=city.jiangbei, new_confirmed=2, new_local=2)
+    problem = Problem.objects.create(ref="WT2020-00001", description="电话 13812345678", enterprise=city.e_jiangbei,
+                                     reported_at=timezone.now())
+    project = Project.objects.create(code="XM-S", name="扫描项目", level="city_key", nature="continuing",
+                                     county=city.jiangbei, responsible_unit=city.department.name,
+                                     responsible_department=city.department, owner=city.e_jiangbei,
+                                     total_investment=Decimal(10000))
+    ProjectProgress.objects.create(project=project, date=day, resumed=True, completed_cumulative=Decimal(10))
+    policy = Policy.objects.create(doc_number="宁政发〔2020〕3号", title="若干意见", issuer="市政府",
+                                   issued_on=dt.date(2020, 2, 6), effective_from=dt.date(2020, 2, 6))
+    measure = Measure.objects.create(code="M-S", policy=policy, title="稳岗返还", support_type="job_stabilisation",
+                                     department=city.department, window_start=dt.date(2020, 2, 10),
+                                     window_end=dt.date(2020, 6, 30), amount_rule="fixed", amount_fixed=1)
+    application = Application.objects.create(measure=measure, enterprise=city.e_jiangbei, source="enterprise",
+                                             state="paid", submitted_at=timezone.now(), amount=1, approved_amount=1,
+                                             paid_amount=1, paid_on=day, voucher_no="V1")
+    notice = Notice.objects.create(measure=measure, title="公示", period_start=dt.date(2020, 1, 1),
+                                   period_end=dt.date(2099, 1, 1), published=True, published_at=timezone.now())
+    return {"problem": problem, "project": project, "measure": measure, "application": application,
+            "notice": notice}
+
+
+def _valid_paths(city: City, objects: dict[str, Any]) -> dict[str, Paths]:
+    return {
+        "registry:enterprise_detail": {"uscc": city.e_jiangbei.uscc},
+        "registry:region_detail": {"code": city.jiangbei.code},
+        "epidemic:county": {"code": "339102"},
+        "epidemic:publish": {"code": "339102"},
+        "bulletins:file": {"fmt": "xlsx"},
+        "bulletins:stored": {"day": "2020-02-18"},
+        "bulletins:stored_file": {"day": "2020-02-18", "fmt": "xlsx"},
+        "bulletins:retry_job": {"pk": 1},
+        "problems:detail": {"ref": objects["problem"].ref},
+        "problems:attachment": {"ref": objects["problem"].ref, "pk": 1},
+        "projects:detail": {"code": objects["project"].code},
+        "policies:measure": {"code": objects["measure"].code},
+        "policies:application": {"pk": objects["application"].pk},
+        "public:notice": {"pk": objects["notice"].pk},
+        "import_upload": {"name": "enterprises"},
+        "import_template": {"name": "enterprises"},
+        "api-import": {"dataset": "enterprises"},
+        "region-detail": {"code": city.jiangbei.code},
+        "park-detail": {"code": city.park.code},
+        "department-detail": {"code": city.department.code},
+        "industry-detail": {"code": "C34"},
+        "enterprise-detail": {"uscc": city.e_jiangbei.uscc},
+        "problem-detail": {"ref": objects["problem"].ref},
+        "problem-move": {"ref": objects["problem"].ref},
+        "project-detail": {"code": objects["project"].code},
+        "measure-detail": {"code": objects["measure"].code},
+        "application-detail": {"pk": objects["application"].pk},
+    }
+
+
+def _hostile_paths(valid: Paths) -> list[Paths]:
+    """Each path parameter in turn replaced by hostile values (digits only for integer converters)."""
+    variants = []
+    for key, value in valid.items():
+        numeric = isinstance(value, int)
+        for bad in ([HUGE, "0"] if numeric else ["x" * 300, "UNKNOWN-2020-02-30", HUGE]):
+            variants.append({**valid, key: bad})
+    return variants
+
+
+def _patterns() -> list[tuple[str, str]]:
+    """(name, route) of every named URL pattern outside the Django admin."""
+    found: list[tuple[str, str]] = []
+
+    def walk(resolver: URLResolver, namespace: str) -> None:
+        for item in resolver.url_patterns:
+            if isinstance(item, URLResolver):
+                inner = f"{namespace}{item.namespace}:" if item.namespace else namespace
+                if item.namespace != "admin":
+                    walk(item, inner)
+            elif isinstance(item, URLPattern) and item.name:
+                found.append((f"{namespace}{item.name}", str(item.pattern)))
+
+    walk(get_resolver(), "")
+    return sorted(set(found))
+
+
+SKIPPED = {"logout", "set_language"}  # signing out ends the session the sweep uses; the switch only POSTs
+
+
+def test_every_pattern_is_swept(city: City) -> None:
+    valid = _valid_paths(city, _objects(city))
+    for name, route in _patterns():
+        if name in SKIPPED or "<" not in route and "(?P<" not in route:
+            continue
+        if "format" in route:
+            continue  # the API's .json/.api suffix variants: swept through their plain names
+        assert name in valid, f"{name} ({route}): give it valid path parameters in this sweep"
+
+
+def _urls(city: City, objects: dict[str, Any]) -> list[tuple[str, str]]:
+    """(name, url) for every pattern: valid path parameters, then hostile ones."""
+    valid = _valid_paths(city, objects)
+    urls: list[tuple[str, str]] = []
+    for name, route in _patterns():
+        if name in SKIPPED or "format" in route:
+            continue
+        kwargs = valid.get(name, {})
+        urls.append((name, reverse(name, kwargs=kwargs)))
+        for bad in _hostile_paths(kwargs):
+            try:
+                urls.append((name, reverse(name, kwargs=bad)))
+            except Exception:  # noqa: BLE001, S112 - a value the converter itself refuses never reaches a view
+                continue
+    return urls
+
+
+def _sweep(client: Client, url: str, auth: dict[str, str], tally: dict[str, Any], full: bool = True) -> None:
+    """The URL without a query, with every query parameter set to each hostile value at once, and the date
+    alone (a valid-looking neighbour cannot then hide its error)."""
+    values = HOSTILE_VALUES if full else SHORT_VALUES
+    queries: list[dict[str, str]] = [{}]
+    queries += [dict.fromkeys(QUERY_PARAMETERS, value) for value in values]
+    queries += [{"date": value} for value in ("9999-12-31", "0001-01-01", HUGE)] if full else []
+    for query in queries:
+        started = time.monotonic()
+        response = client.get(url, query, **auth)
+        elapsed = time.monotonic() - started
+        tally["requests"] += 1
+        tally["slowest"] = max(tally["slowest"], elapsed)
+        if response.status_code >= 500 or elapsed > MAX_SECONDS:
+            tally["failures"].append((url, {k: v[:20] for k, v in query.items()}, response.status_code,
+                                      round(elapsed, 2)))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_hostile_parameters_pages_and_api(city: City, role: str) -> None:
+    objects = _objects(city)
+    urls = _urls(city, objects)
+    tally: dict[str, Any] = {"requests": 0, "slowest": 0.0, "failures": []}
+    page_client = Client(raise_request_exception=False)
+    page_client.force_login(city.users[role])
+    token = {"HTTP_AUTHORIZATION": f"Token {city.token(role)}"}
+    api_client = Client(raise_request_exception=False)
+    full = role in FULL_SWEEP
+    for _name, url in urls:
+        if url.startswith("/api/"):
+            _sweep(api_client, url, token, tally, full)
+        else:
+            _sweep(page_client, url, {}, tally, full)
+    print(f"\n{role}: {len(urls)} URLs, {tally['requests']} requests, slowest {tally['slowest']:.2f} s")
+    assert tally["failures"] == [], tally["failures"][:20]
+    assert tally["requests"] > 500
+
+
+def test_anonymous_sweep(city: City) -> None:
+    objects = _objects(city)
+    tally: dict[str, Any] = {"requests": 0, "slowest": 0.0, "failures": []}
+    client = Client(raise_request_exception=False)
+    for _name, url in _urls(city, objects):
+        _sweep(client, url, {}, tally, full=False)
+    assert tally["failures"] == [], tally["failures"][:20]
