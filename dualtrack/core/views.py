@@ -55,23 +55,40 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _api_error(request: HttpRequest, status: int, detail: str) -> HttpResponse | None:
+    """Under ``/api/`` an error the router never reached (a path it does not match, a bad request) still answers
+    JSON, as the API documents, never an HTML page."""
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        return JsonResponse({"detail": detail}, status=status)
+    return None
+
+
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "404.html", status=404)
+    from django.utils.translation import gettext as _
+
+    return _api_error(request, 404, _("未找到。")) or render(request, "404.html", status=404)
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "403.html", status=403)
+    from django.utils.translation import gettext as _
+
+    return _api_error(request, 403, _("您没有执行该操作的权限。")) or render(request, "403.html", status=403)
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
     """Self-contained: no database, no user, no context processors (they may be what failed)."""
     from django.template import loader
 
-    return HttpResponse(loader.get_template("500.html").render(), status=500)
+    return _api_error(request, 500, "server error") or HttpResponse(loader.get_template("500.html").render(),
+                                                                     status=500)
 
 
 def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "400.html", status=400)
+    from django.utils.translation import gettext as _
+
+    return _api_error(request, 400, _("请求无效。")) or render(request, "400.html", status=400)
 
 
 @login_required

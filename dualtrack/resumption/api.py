@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -34,7 +34,9 @@ class ReportSerializer(serializers.Serializer):
 class ReportsView(APIView):
     parser_classes = [BoundedJSONParser]  # one report (an object) or a list of them: JSON only
 
-    @extend_schema(request=ReportSerializer(many=True), responses={200: dict},
+    @extend_schema(request=ReportSerializer(many=True), responses={
+        200: dict, 404: OpenApiResponse(dict, "An enterprise named is unknown or out of the caller's reach: the rows "
+                                              "(from 0) say which; nothing is written")},
                    description="One report (a JSON object) or a list of them; all are written or none.")
     def post(self, request: Request) -> Response:
         many = isinstance(request.data, list)
