@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "dualtrack.core.middleware.RequestContextMiddleware",
     "dualtrack.core.middleware.ContentSecurityPolicyMiddleware",
+    "dualtrack.core.middleware.ConcurrentChangeMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 # Sent on every page: scripts only from the application's own files (no inline script; json_script data blocks

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .choices import Action
+from .errors import ConcurrentChange
 from .imports import get_dataset, run_import
 
 logger = logging.getLogger(__name__)
@@ -27,6 +28,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     the model)."""
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    if isinstance(exc, ConcurrentChange):
+        body: dict[str, Any] = {"detail": str(exc)}
+        current = exc.obj
+        if current is not None:
+            body |= {k: getattr(current, k) for k in ("version", "state") if hasattr(current, k)}
+        return Response(body, status=status.HTTP_409_CONFLICT)
     response = drf_exception_handler(exc, context)
     if response is None:
         logger.exception("unhandled API error", exc_info=exc)

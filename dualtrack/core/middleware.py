@@ -66,3 +66,25 @@ class ContentSecurityPolicyMiddleware:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
+
+
+class ConcurrentChangeMiddleware:
+    """A page whose write lost a race (:class:`~dualtrack.core.errors.ConcurrentChange`) goes back to itself with
+    the message, nothing written, instead of an error page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> Any:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.contrib import messages
+        from django.shortcuts import redirect
+
+        from .errors import ConcurrentChange
+
+        if not isinstance(exception, ConcurrentChange) or request.path.startswith("/api/"):
+            return None
+        messages.error(request, str(exception))
+        return redirect(request.get_full_path())

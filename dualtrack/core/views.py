@@ -55,10 +55,10 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _api_error(request: HttpRequest, status: int, detail: str) -> HttpResponse | None:
+def _api_error(request: HttpRequest | None, status: int, detail: str) -> HttpResponse | None:
     """Under ``/api/`` an error the router never reached (a path it does not match, a bad request) still answers
     JSON, as the API documents, never an HTML page."""
-    if request.path.startswith("/api/"):
+    if request is not None and request.path.startswith("/api/"):
         from django.http import JsonResponse
 
         return JsonResponse({"detail": detail}, status=status)

@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from dualtrack.core import audit, dates, policy, rules
+from dualtrack.core import audit, dates, errors, policy, rules
 from dualtrack.core.choices import Action
 from dualtrack.core.models import RuleSet
 from dualtrack.core.scoping import ensure_in_scope, user_role
@@ -305,7 +305,11 @@ def save_case_report(actor: Any, county: Any, day: dt.date, values: dict[str, in
         setattr(report, field, int(values.get(field, 0)))
     if existing is not None and audit.snapshot(report) == before:
         return report, False
-    report.save()
+    try:
+        with transaction.atomic():  # the same county and day sent twice at once meets the unique constraint
+            report.save()
+    except IntegrityError as exc:
+        raise errors.ConcurrentChange(message=_("该区县当日数据刚由他人报送,请刷新后核对。")) from exc
     audit.record_change(actor, report, before)
     ensure_in_scope(report, actor, Action.REPORT)
     return report, True

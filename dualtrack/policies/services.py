@@ -8,16 +8,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Least
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dualtrack.core import audit, dates
+from dualtrack.core import audit, dates, errors
 from dualtrack.core import policy as access
-from dualtrack.core.choices import Action, AuditAction
+from dualtrack.core.choices import Action, AuditAction, Role
 from dualtrack.core.scoping import ensure_in_scope, user_role
 from dualtrack.registry import services as registry
 
@@ -28,10 +28,12 @@ from .models import Application, Measure, Notice, Outreach, Policy
 CENT = Decimal("0.0001")  # amounts are 万元 with four decimals (one yuan)
 
 
-class ConcurrentChange(Exception):
+class ConcurrentChange(errors.ConcurrentChange):
+    """Someone else reviewed or paid the application first."""
+
     def __init__(self, application: Application) -> None:
-        super().__init__(_("该申报已被他人处理,当前状态为“%(state)s”,请刷新后再试。") % {"state": application.get_state_display()})
-        self.application = application
+        super().__init__(application, _("该申报已被他人处理,当前状态为“%(state)s”,请刷新后再试。") % {
+            "state": application.get_state_display()})
 
 
 today = dates.today  # the calendar's today in Asia/Shanghai
@@ -128,11 +130,15 @@ def apply(actor: Any, measure: Measure, enterprise: Any, declared_headcount: int
     if declared_base is not None and declared_base < 0 or declared_headcount is not None and declared_headcount < 0:
         raise ValidationError({"declared_base": _("申报数字不能为负")})
     amount = compute_amount(measure, enterprise, declared_headcount, declared_base)
-    application = Application.objects.create(
-        measure=measure, enterprise=enterprise, state=ApplicationState.SUBMITTED, submitted_at=at or timezone.now(),
-        submitted_by=actor if getattr(actor, "pk", None) else None,
-        source=ApplicationSource.ENTERPRISE if role == "enterprise" else ApplicationSource.OFFICER,
-        declared_headcount=declared_headcount, declared_base=declared_base, amount=amount)
+    try:
+        with transaction.atomic():  # a savepoint: the same form sent twice at once meets the unique constraint
+            application = Application.objects.create(
+                measure=measure, enterprise=enterprise, state=ApplicationState.SUBMITTED,
+                submitted_at=at or timezone.now(), submitted_by=actor if getattr(actor, "pk", None) else None,
+                source=ApplicationSource.ENTERPRISE if role == Role.ENTERPRISE else ApplicationSource.OFFICER,
+                declared_headcount=declared_headcount, declared_base=declared_base, amount=amount)
+    except IntegrityError as exc:
+        raise ValidationError({"measure": _("已申报过本条款")}) from exc
     Outreach.objects.filter(measure=measure, enterprise=enterprise, state=OutreachState.OPEN).update(
         state=OutreachState.DONE, done_at=timezone.now(), note="企业已申报")
     audit.record_change(actor, application, None)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dualtrack.accounts import services as accounts
-from dualtrack.core import audit, calendar, dates, notifications, policy
+from dualtrack.core import audit, calendar, dates, errors, notifications, policy
 from dualtrack.core import rules as rule_sets
 from dualtrack.core.choices import Action, AuditAction
 from dualtrack.core.scoping import ensure_in_scope, user_role
@@ -22,12 +22,12 @@ from .models import Attachment, Problem, ProblemEvent, Visit
 from .rules import RULES_KEY
 
 
-class ConcurrentChange(Exception):
+class ConcurrentChange(errors.ConcurrentChange):
     """Someone else moved the problem first."""
 
     def __init__(self, problem: Problem) -> None:
-        super().__init__(_("该问题已被他人处理,当前状态为“%(state)s”,请刷新后再试。") % {"state": problem.get_state_display()})
-        self.problem = problem
+        super().__init__(problem, _("该问题已被他人处理,当前状态为“%(state)s”,请刷新后再试。") % {
+            "state": problem.get_state_display()})
 
 
 def _event(problem: Problem, actor: Any, from_state: str, to_state: str, comment: str,
