@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
 from dualtrack.bulletins import content, render
-from dualtrack.portal import services as portal
+from dualtrack.resumption import services as pictures
 
 from .conftest import City
 from .test_resumption import D, power_city  # noqa: F401  (the fixture)
@@ -22,7 +22,7 @@ from .test_resumption import D, power_city  # noqa: F401  (the fixture)
 
 def test_sentences_and_figures_match_the_situation(power_city: City) -> None:  # noqa: F811
     bulletin = content.build(D)
-    situation = portal.situation(D)
+    situation = pictures.situation(D)
     city = situation["city"]
     assert bulletin.figures["resumption_rate"] == city["resumption"]["rate"]
     assert bulletin.figures["power_index"] == city["power"]["index"]
@@ -46,7 +46,7 @@ def test_docx_reads_back(power_city: City, tmp_path: Path) -> None:  # noqa: F81
     assert title.font.size.pt == 22 and title._element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
     body = next(p for p in document.paragraphs if p.text.startswith("截至"))
     assert body.runs[0].font.size.pt == 16 and body.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
-    situation = {r["name"]: r for r in portal.situation(D)["regions"]}
+    situation = {r["name"]: r for r in pictures.situation(D)["regions"]}
     county_table = next(t for t in document.tables if t.rows[0].cells[1].text == "区县(市)")
     for row in county_table.rows[1:]:
         name, resumed = row.cells[1].text, int(row.cells[3].text.replace(",", ""))
@@ -60,7 +60,7 @@ def test_xlsx_reads_back(power_city: City) -> None:  # noqa: F811
     sheet = workbook["分区县(市)复工情况"]
     assert sheet.freeze_panes == "A2"
     rows = {r[1]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
-    situation = {r["name"]: r for r in portal.situation(D)["regions"]}
+    situation = {r["name"]: r for r in pictures.situation(D)["regions"]}
     for name, row in rows.items():
         assert row[4] == situation[name]["resumption"]["rate"]  # a number, not text
         assert row[6] == situation[name]["power"]["index"]
@@ -86,7 +86,7 @@ def test_pdf_draws_chinese_with_a_cjk_font(power_city: City, tmp_path: Path) -> 
     text = page.get_textpage().get_text_range()
     flat = text.replace("\n", "").replace("\r", "")
     assert "全市统筹推进疫情防控和经济社会发展工作" in flat and "疫情防控形势" in flat
-    city = portal.situation(D)["city"]
+    city = pictures.situation(D)["city"]
     all_text = "".join(document[i].get_textpage().get_text_range() for i in range(len(document))).replace("\r\n", "")
     assert f"全市复工电力指数为{city['power']['index']:.2f}" in all_text.replace("\n", "")
     ARTIFACTS.mkdir(exist_ok=True)

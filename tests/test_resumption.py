@@ -16,11 +16,11 @@ from django.utils import timezone
 from dualtrack.core import rules as rule_sets
 from dualtrack.core.imports import get_dataset, run_import
 from dualtrack.epidemic.models import CaseReport
-from dualtrack.portal import services as portal
 from dualtrack.power.store import import_power
 from dualtrack.registry import services as registry
 from dualtrack.registry.models import ElectricityAccount
 from dualtrack.resumption import services
+from dualtrack.resumption import services as pictures
 from dualtrack.resumption.models import ResumptionReport
 from dualtrack.resumption.rules import DEFAULT
 
@@ -114,7 +114,7 @@ def power_city(city: City, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> C
 
 class TestPowerAndTargets:
     def test_indicators_targets_and_data_quality(self, power_city: City) -> None:
-        data = portal.situation(D)
+        data = pictures.situation(D)
         regions = {r["code"]: r for r in data["regions"]}
         jiangbei = regions["339102"]
         assert jiangbei["power"] == {"enterprises": 2, "resumed": 1, "count_share": 0.5,

@@ -10,7 +10,6 @@ from typing import Any
 
 from dualtrack.epidemic import services as epidemic
 from dualtrack.epidemic.choices import Colour, RiskLevel
-from dualtrack.portal import services as portal
 from dualtrack.resumption import services as resumption
 
 COLOUR_NAMES = {"green": "绿色", "blue": "蓝色", "yellow": "黄色", "orange": "橙色", "red": "红色"}
@@ -103,12 +102,12 @@ NUMERALS = "一二三四五六七八九十"
 
 
 def build(day: dt.date, user: Any = None) -> Bulletin:
-    pic = portal.picture(day, user=user)
-    regions = portal.counties(pic)
+    pic = resumption.picture(day, user=user)
+    regions = resumption.counties(pic)
     city = pic.data["city"]
-    sizes = {g["key"]: g for g in portal.groups(pic, "size")}
+    sizes = {g["key"]: g for g in resumption.groups(pic, "size")}
     ctx = Context(day=day, user=user, city=city, regions=regions, sizes=sizes,
-                  industries=portal.groups(pic, "industry"), parks=portal.groups(pic, "park"))
+                  industries=resumption.groups(pic, "industry"), parks=resumption.groups(pic, "park"))
     sections = [section for _order, _name, builder in _SECTIONS if (section := builder(ctx)) is not None]
     for number, section in enumerate(sections):
         section.heading = f"{NUMERALS[number]}、{section.heading}"

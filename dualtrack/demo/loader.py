@@ -22,7 +22,7 @@ from dualtrack.core.actors import SystemActor
 from dualtrack.core.imports import get_dataset, run_import
 from dualtrack.epidemic import services as epidemic
 from dualtrack.policies import services as policies
-from dualtrack.power.store import import_power
+from dualtrack.power.services import import_power
 from dualtrack.problems import services as problems
 from dualtrack.projects import services as projects
 from dualtrack.registry import services as registry

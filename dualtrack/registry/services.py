@@ -106,3 +106,15 @@ def department_by_code(code: str) -> Department | None:
 def park_counties_by_code() -> dict[str, tuple[int, int]]:
     """Park code → (park id, id of the county it lies in)."""
     return {code: (pk, county) for code, pk, county in Park.objects.values_list("code", "id", "county_id")}
+
+
+def park_by_code(code: str) -> Park | None:
+    return Park.objects.filter(code=code).first()
+
+
+def enterprise_by_uscc(uscc: str) -> Enterprise | None:
+    return Enterprise.objects.filter(uscc=uscc).first()
+
+
+def region_by_code(code: str) -> Region | None:
+    return Region.objects.filter(code=code).first()

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from dualtrack.core.rules import RuleError
-from dualtrack.power.pipeline import PowerRules
+from dualtrack.power.services import PowerRules
 
 RULES_KEY = "resumption"
 COLOURS = ("green", "blue", "yellow", "orange", "red")

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from dualtrack.core import dates
 from dualtrack.core import rules as rule_sets
 from dualtrack.core.choices import Action
-from dualtrack.power import baselines as power_baselines
-from dualtrack.power import engine, pipeline
+from dualtrack.power.services import baselines as power_baselines
+from dualtrack.power.services import engine, pipeline
 from dualtrack.registry import services as registry
 
 from .models import ResumptionReport
@@ -272,3 +272,10 @@ def with_resumed_status(queryset: QuerySet[Any], day: dt.date) -> QuerySet[Any]:
     """Enterprises annotated with ``report_resumed``: their carried-forward reported status on ``day``
     (None when they never reported), as one correlated subquery: for other modules' eligibility rules."""
     return queryset.annotate(report_resumed=Subquery(_latest_report(day).values("resumed")[:1]))
+
+
+# The command picture (§4.3), for the dashboard, ``dualtrack situation``, the bulletin and the portal. Imported
+# last: it builds on the functions above.
+from .picture import EMPTY_RESUMPTION, Picture, counties, groups, picture, situation  # noqa: E402
+
+__all__ = ["EMPTY_RESUMPTION", "Picture", "counties", "groups", "picture", "situation"]

@@ -22,7 +22,6 @@ from dualtrack.core.scoping import user_role
 from dualtrack.core.views import paginate, query_without_page
 from dualtrack.epidemic import services as epidemic
 from dualtrack.epidemic.choices import COLOUR_HEX, Colour
-from dualtrack.portal import services as portal
 from dualtrack.registry import services as registry
 
 from . import services
@@ -57,14 +56,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     scope = request.GET.get("scope", "all")
     if scope not in services.SIZE_SCOPES:
         scope = "all"
-    pic = portal.picture(day, size_scope=scope, user=request.user)
-    counties = _ranked(portal.counties(pic))
+    pic = services.picture(day, size_scope=scope, user=request.user)
+    counties = _ranked(services.counties(pic))
     trend = services.power_trend(pic.ctx, day - dt.timedelta(days=29), day)
     below = [r for r in counties if r["target"]["met"] is False]
     return render(request, "resumption/dashboard.html", {
         "day": day, "scope": scope, "scopes": services.SIZE_SCOPES, "city": pic.data["city"],
-        "counties": counties, "parks": _ranked(portal.groups(pic, "park")),
-        "industries": _ranked(portal.groups(pic, "industry")), "sizes": _ranked(portal.groups(pic, "size")),
+        "counties": counties, "parks": _ranked(services.groups(pic, "park")),
+        "industries": _ranked(services.groups(pic, "industry")), "sizes": _ranked(services.groups(pic, "size")),
         "below": below, "colour_labels": {c.value: c.label for c in Colour},
         "payload": {"geojson": epidemic.map_geojson(request.user), "trend": trend,
                     "regions": [{"name": r["name"], "code": r["code"], "index": r["power"]["index"]} for r in counties],

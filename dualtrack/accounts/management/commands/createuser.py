@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from dualtrack.accounts import services
 from dualtrack.core.actors import SystemActor
 from dualtrack.core.choices import Role
-from dualtrack.registry.models import Department, Enterprise, Park, Region
+from dualtrack.registry import services as registry
 
 
 class Command(BaseCommand):
@@ -30,11 +30,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         scope: dict[str, Any] = {}
-        lookups = [("county", Region, "code"), ("park", Park, "code"), ("department", Department, "code"),
-                   ("enterprise", Enterprise, "uscc")]
-        for option, model, field in lookups:
+        lookups = [("county", registry.region_by_code), ("park", registry.park_by_code),
+                   ("department", registry.department_by_code), ("enterprise", registry.enterprise_by_uscc)]
+        for option, find in lookups:
             if options[option]:
-                obj = model._default_manager.filter(**{field: options[option]}).first()
+                obj = find(options[option])
                 if obj is None:
                     raise CommandError(f"no {option} {options[option]!r}")
                 scope[option] = obj

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from dualtrack.core import dates
 from dualtrack.core.rules import RuleError
 from dualtrack.epidemic import services as epidemic
-from dualtrack.portal import services
+from dualtrack.resumption import services
 from dualtrack.resumption.services import SIZE_SCOPES
 
 
