@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "dualtrack.resumption",
     "dualtrack.bulletins",
     "dualtrack.problems",
+    "dualtrack.liaison",
     "dualtrack.projects",
     "dualtrack.policies",
     "dualtrack.demo",

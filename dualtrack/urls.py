@@ -20,6 +20,7 @@ urlpatterns = [
     path("resumption/", include("dualtrack.resumption.urls")),
     path("bulletins/", include("dualtrack.bulletins.urls")),
     path("problems/", include("dualtrack.problems.urls")),
+    path("liaison/", include("dualtrack.liaison.urls")),
     path("projects/", include("dualtrack.projects.urls")),
     path("policies/", include("dualtrack.policies.urls")),
     path("public/notices/", include("dualtrack.policies.public_urls")),

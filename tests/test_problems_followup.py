@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from dualtrack.core.calendar import SHANGHAI
 from dualtrack.core.models import Notification
+from dualtrack.liaison import services as liaison
 from dualtrack.problems import services, suggest
 from dualtrack.problems.models import Category, Problem
 
@@ -234,7 +235,7 @@ def test_coverage_by_hand_and_by_file(client: Any, city: City) -> None:
     from .helpers import csv_bytes
 
     second_key = make_enterprise(city.binhai, "滨海重工有限公司", is_key=True)
-    report = services.coverage(city.users["hq"])
+    report = liaison.coverage(city.users["hq"])
     assert (report["total"], report["covered"]) == (2, 1)  # e_jiangbei has the liaison officer
     assert list(report["uncovered"]) == [second_key]
 
@@ -247,40 +248,40 @@ def test_coverage_by_hand_and_by_file(client: Any, city: City) -> None:
     good = run_import(dataset, io.BytesIO(csv_bytes(rows)), "l.csv", city.users["hq"])
     assert (good.created, good.unchanged) == (1, 1)
     assert run_import(dataset, io.BytesIO(csv_bytes(rows)), "l.csv", city.users["hq"]).created == 0
-    assert services.coverage(city.users["hq"])["rate"] == 1.0
+    assert liaison.coverage(city.users["hq"])["rate"] == 1.0
 
     client.force_login(city.users["hq"])
     other = _user("liaison2", "liaison")
-    response = client.post("/problems/coverage/", {"username": "liaison2", "uscc": f"{city.e_binhai.uscc}"})
+    response = client.post("/liaison/coverage/", {"username": "liaison2", "uscc": f"{city.e_binhai.uscc}"})
     assert response.status_code == 302 and list(other.assigned_enterprises.all()) == [city.e_binhai]
-    page = client.get("/problems/coverage/").content.decode()
+    page = client.get("/liaison/coverage/").content.decode()
     assert 'id="coverage-rate">100.0%' in page
     client.force_login(city.users["district_binhai"])
-    assert services.coverage(city.users["district_binhai"])["total"] == 1
-    assert client.post("/problems/coverage/", {"username": "liaison2", "uscc": "x"}).status_code == 403
+    assert liaison.coverage(city.users["district_binhai"])["total"] == 1
+    assert client.post("/liaison/coverage/", {"username": "liaison2", "uscc": "x"}).status_code == 403
 
 
 def test_visit_log(client: Any, city: City) -> None:
     client.force_login(city.users["liaison"])
     today = timezone.now().astimezone(SHANGHAI).date()
-    response = client.post("/problems/visits/", {"enterprise": city.e_jiangbei.pk, "visited_on": today.isoformat(),
+    response = client.post("/liaison/visits/", {"enterprise": city.e_jiangbei.pk, "visited_on": today.isoformat(),
                                                  "notes": "了解复工情况,员工到岗八成"})
     assert response.status_code == 302
-    not_mine = client.post("/problems/visits/", {"enterprise": city.e_binhai.pk, "visited_on": today.isoformat(),
+    not_mine = client.post("/liaison/visits/", {"enterprise": city.e_binhai.pk, "visited_on": today.isoformat(),
                                                  "notes": "x"})
     assert not_mine.status_code == 200  # not one of the officer's enterprises: the form says so
-    future = client.post("/problems/visits/", {"enterprise": city.e_jiangbei.pk,
+    future = client.post("/liaison/visits/", {"enterprise": city.e_jiangbei.pk,
                                                "visited_on": (today + dt.timedelta(days=1)).isoformat(), "notes": "x"})
     assert future.status_code == 200 and "不能晚于今天" in future.content.decode()
-    from dualtrack.problems.models import Visit
+    from dualtrack.liaison.models import Visit
 
     assert Visit.objects.count() == 1
     client.force_login(city.users["district"])
-    assert "员工到岗八成" in client.get("/problems/visits/").content.decode()
+    assert "员工到岗八成" in client.get("/liaison/visits/").content.decode()
     client.force_login(city.users["district_binhai"])
-    assert "员工到岗八成" not in client.get("/problems/visits/").content.decode()
+    assert "员工到岗八成" not in client.get("/liaison/visits/").content.decode()
     client.force_login(city.users["enterprise"])
-    assert client.get("/problems/visits/").status_code == 403
+    assert client.get("/liaison/visits/").status_code == 403
 
 
 # --- triage suggestion ---------------------------------------------------------------------------------------

@@ -308,8 +308,8 @@ def test_projects_in_the_liaison_coverage_report(client: Any, city: City) -> Non
     make_project(city, "B1", county=city.binhai)
     covered.liaison_officers.add(city.users["liaison"])
     client.force_login(city.users["hq"])
-    page = client.get("/problems/coverage/").content.decode()
+    page = client.get("/liaison/coverage/").content.decode()
     assert 'data-code="U1"' in page and 'data-code="B1"' in page and 'data-code="C1"' not in page
     client.force_login(city.users["district"])  # 江北区 sees its own county's projects only
-    page = client.get("/problems/coverage/").content.decode()
+    page = client.get("/liaison/coverage/").content.decode()
     assert 'data-code="U1"' in page and 'data-code="B1"' not in page and "50.0%" in page

@@ -200,7 +200,7 @@ def generate_bulletin_page(client: Client, city: City, role: str) -> Any:
 
 
 def assign_liaison_page(client: Client, city: City, role: str) -> Any:
-    return as_role(client, city, role).post("/problems/coverage/", {"username": "liaison",
+    return as_role(client, city, role).post("/liaison/coverage/", {"username": "liaison",
                                                                     "uscc": city.e_binhai.uscc})
 
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from rest_framework.authtoken.models import Token
 
 from dualtrack.core import audit
-from dualtrack.core.choices import AuditAction
+from dualtrack.core.choices import AuditAction, Role
 
 from .models import User
 
@@ -26,7 +26,7 @@ def create_user(actor: Any, *, username: str, password: str | None, role: str, f
     user.role, user.full_name = role, full_name or user.full_name
     for field in ("county", "park", "department", "enterprise"):
         setattr(user, field, scope.get(field))
-    user.is_staff = role == "hq"
+    user.is_staff = role == Role.HQ
     if password:
         password_validation.validate_password(password, user)
         user.set_password(password)
@@ -64,25 +64,13 @@ def rotate_api_token(user: Any, actor: Any = None) -> str:
     return token.key
 
 
-def escalation_addressees(level: int, department_id: int | None) -> list[User]:
-    """Who a problem escalated to ``level`` is addressed to (分级调度): level 1 the department's users;
-    level 2 the vice-mayor(s) in charge of the department (else every level-2 leader); level 3 and up
-    the leaders kept at that level (常务副市长, the secretariats of the two meetings)."""
-    active = User.objects.filter(is_active=True)
-    if level <= 0:
-        return []
-    if level == 1:
-        return list(active.filter(role="department", department_id=department_id)) if department_id else []
-    leaders = active.filter(role="leader", leader_level=level)
-    if level == 2 and department_id:
-        in_charge = list(leaders.filter(supervised_departments=department_id))
-        if in_charge:
-            return in_charge
-    return list(leaders)
+def active_users(role: str, **scope: Any) -> Any:
+    """Active users of ``role`` (a :class:`Role`) within ``scope`` (``department_id=``, ``leader_level=`` …)."""
+    return User.objects.filter(is_active=True, role=role, **scope)
 
 
 def liaison_officers() -> Any:
-    return User.objects.filter(role="liaison", is_active=True)
+    return User.objects.filter(role=Role.LIAISON, is_active=True)
 
 
 def user_by_username(username: str) -> User | None:
@@ -91,7 +79,7 @@ def user_by_username(username: str) -> User | None:
 
 def assign_enterprises(actor: Any, officer: User, enterprise_ids: list[int]) -> int:
     """Put enterprises in a liaison officer's care (by hand or by file), audited; returns how many were new."""
-    if officer.role != "liaison":
+    if officer.role != Role.LIAISON:
         raise ValueError(f"{officer.username} 不是驻企服务员")
     existing = set(officer.assigned_enterprises.filter(pk__in=enterprise_ids).values_list("pk", flat=True))
     new = [pk for pk in enterprise_ids if pk not in existing]
@@ -103,5 +91,5 @@ def assign_enterprises(actor: Any, officer: User, enterprise_ids: list[int]) -> 
 
 
 def departments_with_level2_leader() -> set[int]:
-    return set(User.objects.filter(is_active=True, role="leader", leader_level=2).values_list(
+    return set(User.objects.filter(is_active=True, role=Role.LEADER, leader_level=2).values_list(
         "supervised_departments", flat=True).exclude(supervised_departments=None))

@@ -117,3 +117,11 @@ def validation_messages(request: HttpRequest, exc: Any) -> None:
     for errors in exc.message_dict.values():
         for error in errors:
             messages.error(request, error)
+
+
+def form_errors(form: Any, exc: Any) -> None:
+    """Every message of a domain function's ValidationError on the form: beside its field when the form has
+    one, else at the top of the form."""
+    for field, errors in exc.message_dict.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)

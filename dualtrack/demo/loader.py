@@ -21,6 +21,7 @@ from dualtrack.core import audit, calendar
 from dualtrack.core.actors import SystemActor
 from dualtrack.core.imports import get_dataset, run_import
 from dualtrack.epidemic import services as epidemic
+from dualtrack.liaison import services as liaison
 from dualtrack.policies import services as policies
 from dualtrack.power.services import import_power
 from dualtrack.problems import services as problems
@@ -227,10 +228,13 @@ def load_liaisons(city: DemoCity, folder: Path, log: Any) -> None:
               [("username", "服务员账号"), ("uscc", "统一社会信用代码")])
     import_file("liaisons", folder / "liaisons.csv", log)
     officer = User.objects.get(username="liaison")
-    if not problems.visits_exist(officer):
+    if not liaison.visits_exist(officer):
         mine = sorted(officer.assigned_enterprises.values_list("pk", flat=True))
-        count = problems.add_demo_visits(officer, demo_problems.visits(mine, city.seed))
-        log(f"  visits: {count}")
+        planned = demo_problems.visits(mine, city.seed)
+        enterprises = registry.all_enterprises().in_bulk({pk for pk, _day, _notes in planned})
+        for pk, day, notes in planned:  # through the domain function: validated and audited like a real visit
+            liaison.log_visit(officer, day, notes, enterprise=enterprises[pk])
+        log(f"  visits: {len(planned)}")
     escalated = problems.replay_escalation(dt.date(2020, 2, 3), dt.date(2020, 4, 30))
     log(f"  escalations over the demo period: {escalated}")
 

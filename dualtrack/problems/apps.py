@@ -32,4 +32,3 @@ class ProblemsConfig(AppConfig):
         register_menu(_("反映问题"), "problems:report", lambda u: getattr(u, "role", "") in ("enterprise", "liaison"),
                       order=10)
         register_menu(_("领导督办"), "problems:escalated", lambda u: getattr(u, "role", "") in ("leader",), order=11)
-        register_menu(_("走访记录"), "problems:visits", lambda u: getattr(u, "role", "") == "liaison", order=12)

@@ -52,23 +52,3 @@ declare("problems.Problem", {
     # Phone and ID numbers typed into descriptions, answers and comments: HQ and the handling department.
     Action.PERSONAL: {Role.HQ: ALL, Role.DEPARTMENT: department_problems},
 })
-
-
-def district_visits(user: Any) -> Any:
-    q = Q()
-    if user.county_id:
-        q |= Q(enterprise__county_id=user.county_id)
-    if user.park_id:
-        q |= Q(enterprise__park_id=user.park_id)
-    return q
-
-
-def own_visits(user: Any) -> Any:
-    return Q(officer_id=user.pk)
-
-
-declare("problems.Visit", {
-    Action.VIEW: {Role.HQ: ALL, Role.LEADER: ALL, Role.DISTRICT: district_visits, Role.LIAISON: own_visits},
-    Action.ADD: {Role.LIAISON: own_visits},
-    Action.CHANGE: {Role.HQ: ALL, Role.LIAISON: own_visits},
-})

@@ -10,8 +10,6 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("statistics/", views.statistics, name="statistics"),
     path("escalated/", views.escalated, name="escalated"),
-    path("visits/", views.visits, name="visits"),
-    path("coverage/", views.coverage, name="coverage"),
     path("<str:ref>/", views.detail, name="detail"),
     path("<str:ref>/attachments/<int:pk>/", views.attachment, name="attachment"),
 ]

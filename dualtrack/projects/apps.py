@@ -30,7 +30,7 @@ class ProjectsConfig(AppConfig):
         register_rules(RULES_KEY, validate)
         bulletins.register_section(50, "projects", section)
         periodic.register("projects-month-end", services.evaluate_due)
-        from dualtrack.problems import services as problems
+        from dualtrack.liaison import services as liaison
 
-        problems.register_coverage(services.liaison_coverage)
+        liaison.register_coverage(services.liaison_coverage)
         register_menu(_("重点项目"), "projects:register", lambda u: Project.permits(u, "view"), order=8)

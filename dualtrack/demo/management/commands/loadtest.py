@@ -37,10 +37,10 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 OFFICIAL_PAGES = {
     "hq": ["/problems/", "/problems/triage/", "/problems/?deadline=overdue", "/problems/statistics/", "DETAIL",
            "/problems/escalated/"],
-    "district": ["/problems/", "/problems/?state=assigned", "DETAIL", "/problems/coverage/", "/problems/visits/"],
+    "district": ["/problems/", "/problems/?state=assigned", "DETAIL", "/liaison/coverage/", "/liaison/visits/"],
     "department": ["/problems/inbox/", "/problems/", "DETAIL", "/problems/statistics/"],
     "leader": ["/problems/escalated/", "/problems/statistics/", "/problems/", "DETAIL"],
-    "liaison": ["/problems/", "/problems/visits/", "DETAIL", "/problems/new/"],
+    "liaison": ["/problems/", "/liaison/visits/", "DETAIL", "/problems/new/"],
 }
 OFFICIAL_MIX = [("hq", 0.1), ("district", 0.4), ("department", 0.3), ("leader", 0.05), ("liaison", 0.15)]
 TEXTS = ["复工后员工返岗困难,需要协调包车", "原材料运输车辆通行受阻", "口罩等防疫物资缺口较大", "流动资金紧张,申请贷款展期",

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LiaisonConfig(AppConfig):
+    name = "dualtrack.liaison"
+    label = "liaison"
+    verbose_name = _("驻企联企服务员")
+
+    def ready(self) -> None:
+        from dualtrack.core.choices import Role
+        from dualtrack.core.navigation import register_menu
+        from dualtrack.core.scoping import user_role
+
+        from . import imports  # noqa: F401  (registers the liaisons dataset)
+
+        register_menu(_("走访记录"), "liaison:visits", lambda u: user_role(u) == Role.LIAISON, order=12)

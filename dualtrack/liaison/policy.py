@@ -1,0 +1,32 @@
+"""Access policy of liaison officers' records: an officer logs and reads their own visits; HQ and leaders read
+all; a district (or park) operator reads its enterprises' visits. Assigning enterprises to officers is HQ's
+(``accounts.User`` CHANGE)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from dualtrack.core.choices import Action, Role
+from dualtrack.core.policy import ALL, declare
+
+
+def district_visits(user: Any) -> Any:
+    q = Q()
+    if user.county_id:
+        q |= Q(enterprise__county_id=user.county_id)
+    if user.park_id:
+        q |= Q(enterprise__park_id=user.park_id)
+    return q
+
+
+def own_visits(user: Any) -> Any:
+    return Q(officer_id=user.pk)
+
+
+declare("liaison.Visit", {
+    Action.VIEW: {Role.HQ: ALL, Role.LEADER: ALL, Role.DISTRICT: district_visits, Role.LIAISON: own_visits},
+    Action.ADD: {Role.LIAISON: own_visits},
+    Action.CHANGE: {Role.HQ: ALL, Role.LIAISON: own_visits},
+})

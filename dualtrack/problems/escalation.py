@@ -1,0 +1,124 @@
+"""Deadlines and escalation (分级调度): due-soon and overdue states, one level up the chain per overdue period,
+run by the worker (``dualtrack worker``) with rows locked and re-checked; the leader's escalated list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from dualtrack.accounts import services as accounts
+from dualtrack.core import audit, calendar, dates, notifications
+from dualtrack.core import rules as rule_sets
+from dualtrack.core.choices import AuditAction
+from dualtrack.core.scoping import user_role
+
+from .addressing import escalation_addressees
+from .choices import OPEN_STATES
+from .models import Problem
+from .rules import RULES_KEY
+from .workflow import _event
+
+
+def escalate_due(now: dt.datetime | None = None) -> int:
+    """Raise every open problem past its current deadline one level up the chain (分级调度), with a new
+    deadline for that level; ``due_at`` never moves. Each row is locked and re-checked before it changes,
+    so two workers running at once escalate it once."""
+    now = now or timezone.now()
+    definition = rule_sets.current(RULES_KEY).definition
+    top = len(definition["levels"]) - 1
+    escalated = 0
+    due = Problem.objects.filter(state__in=OPEN_STATES, next_action_at__lte=now, escalation_level__lt=top)
+    for problem_id, level in list(due.values_list("pk", "escalation_level")):
+        with transaction.atomic():
+            locked = Problem.objects.select_for_update(**_skip_locked()).filter(
+                pk=problem_id, state__in=OPEN_STATES, escalation_level=level, next_action_at__lte=now).first()
+            if locked is None:
+                continue  # moved, resolved or escalated by someone else meanwhile
+            deadline = calendar.deadline(now, definition["deadline_days"][locked.complexity or "general"])
+            locked.escalation_level = level + 1
+            locked.next_action_at = deadline.due_at
+            locked.version += 1
+            locked.save(update_fields=["escalation_level", "next_action_at", "version"])
+            _event(locked, None, locked.state, locked.state, f"逾期,调度至:{definition['levels'][level + 1]}",
+                   level=level + 1, at=now)
+            audit.record(None, AuditAction.UPDATE, locked, before={"escalation_level": level},
+                         after={"escalation_level": level + 1, "next_action_at": deadline.due_at})
+            _notify_escalation(locked, definition["levels"][level + 1], deadline.due_at)
+            escalated += 1
+    return escalated
+
+
+def _skip_locked() -> dict[str, bool]:
+    return {"skip_locked": True} if connection.features.has_select_for_update_skip_locked else {}
+
+
+def _notify_escalation(problem: Problem, level_name: str, due_at: dt.datetime) -> None:
+    local = due_at.astimezone(dates.SHANGHAI)
+    title = f"问题 {problem.ref} 逾期未办结,已调度至{level_name},请于 {local:%m月%d日} 前督办"
+    link = f"/problems/{problem.ref}/"
+    notifications.notify(escalation_addressees(problem.escalation_level, problem.department_id), title, link)
+
+
+def deadline_flags(now: dt.datetime | None = None) -> dict[str, Any]:
+    """The Q objects for the due-soon (临期) and overdue (逾期) states of open problems, as of ``now``."""
+    from django.db.models import Q
+
+    now = now or timezone.now()
+    hours = rule_sets.current(RULES_KEY).definition.get("due_soon_hours", 24)
+    return {
+        "overdue": Q(state__in=OPEN_STATES, due_at__lt=now),
+        "due_soon": Q(state__in=OPEN_STATES, due_at__gte=now, due_at__lte=now + dt.timedelta(hours=hours)),
+    }
+
+
+def deadline_status(problem: Problem, now: dt.datetime | None = None) -> str | None:
+    """``"overdue"``, ``"due_soon"`` or None for one problem (the same rule as :func:`deadline_flags`)."""
+    now = now or timezone.now()
+    if problem.state not in OPEN_STATES or problem.due_at is None:
+        return None
+    if problem.due_at < now:
+        return "overdue"
+    hours = rule_sets.current(RULES_KEY).definition.get("due_soon_hours", 24)
+    return "due_soon" if problem.due_at <= now + dt.timedelta(hours=hours) else None
+
+
+today = dates.today
+
+
+def escalation_levels() -> list[str]:
+    return list(rule_sets.current(RULES_KEY).definition["levels"])
+
+
+def escalated_for(user: Any) -> Any:
+    """The open problems escalated to ``user`` (the same addressing as the notifications): HQ sees them all;
+    a leader those at their level (a vice-mayor in charge, level 2, those of their departments, or all of
+    level 2 for a department nobody is in charge of)."""
+    from django.db.models import Q
+
+    escalated = Problem.objects.restrict(user).filter(state__in=OPEN_STATES, escalation_level__gt=0)
+    role = user_role(user)
+    if role == "hq":
+        return escalated.order_by("-escalation_level", "next_action_at")
+    level = getattr(user, "leader_level", None)
+    if role != "leader" or not level:
+        return escalated.none()
+    mine = escalated.filter(escalation_level=level)
+    if level == 2:
+        supervised = list(user.supervised_departments.values_list("pk", flat=True))
+        mine = mine.filter(Q(department_id__in=supervised)
+                           | ~Q(department_id__in=accounts.departments_with_level2_leader()))
+    return mine.order_by("next_action_at")
+
+
+def replay_escalation(start: dt.date, end: dt.date) -> int:
+    """Run the escalation step as the worker would have at 08:00 on every day from ``start`` to ``end`` (for
+    the demo, or to catch up after the worker was stopped). Idempotent like the worker."""
+    total = 0
+    day = start
+    while day <= end:
+        total += escalate_due(dt.datetime.combine(day, dt.time(8, 0), tzinfo=calendar.SHANGHAI))
+        day += dt.timedelta(days=1)
+    return total

@@ -1,0 +1,66 @@
+"""The task API other apps call (督办任务): tasks set in motion by key projects and others, created already
+assigned, idempotent by their source key."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from dualtrack.core import audit, calendar, notifications
+from dualtrack.core import rules as rule_sets
+
+from .addressing import escalation_addressees
+from .choices import OPEN_STATES, State
+from .models import Problem
+from .rules import RULES_KEY
+from .workflow import _event, next_ref
+
+
+@transaction.atomic
+def create_task(source_key: str, description: str, *, category: str = "其他", department: Any = None,
+                complexity: str = "general", escalation_level: int = 0, project_code: str = "",
+                enterprise: Any = None, at: dt.datetime | None = None) -> tuple[Problem, bool]:
+    """A task another module sets in motion (督办任务, e.g. a key project's yellow light): created already
+    assigned, with the deadline of its complexity and starting at ``escalation_level`` of the chain, so the
+    problems module's deadlines, escalation and notifications apply. ``source_key`` makes it idempotent:
+    the same key returns the existing task. Returns (task, created)."""
+    from .models import Category
+
+    existing = Problem.objects.filter(source_key=source_key).first()
+    if existing is not None:
+        return existing, False
+    now = at or timezone.now()
+    definition = rule_sets.current(RULES_KEY).definition
+    due = calendar.deadline(now, definition["deadline_days"][complexity]).due_at
+    category_obj = Category.objects.filter(name=category).first() or Category.objects.filter(name="其他").first()
+    problem = Problem.objects.create(
+        ref=next_ref(now), description=description, category=category_obj, complexity=complexity,
+        department=department, enterprise=enterprise, project_code=project_code, state=State.ASSIGNED,
+        reported_at=now, assigned_at=now, due_at=due, next_action_at=due, escalation_level=escalation_level,
+        source_key=source_key)
+    level_name = definition["levels"][min(escalation_level, len(definition["levels"]) - 1)]
+    _event(problem, None, "", State.ASSIGNED, f"系统生成督办任务,送{level_name}", level=escalation_level or None, at=now)
+    audit.record_change(None, problem, None)
+    notifications.notify(escalation_addressees(max(escalation_level, 1), department_id=getattr(
+        department, "pk", None)), f"督办任务 {problem.ref}:{description[:60]}", f"/problems/{problem.ref}/")
+    return problem, True
+
+
+def tasks_by_keys(keys: list[str]) -> dict[str, Problem]:
+    """The tasks other modules created, by their source keys (only those asked for)."""
+    return {p.source_key: p for p in Problem.objects.filter(source_key__in=keys)} if keys else {}
+
+
+def tasks_for_project(user: Any, project_code: str) -> Any:
+    """The problems and dispatch tasks of a project that ``user`` may see."""
+    return Problem.objects.restrict(user).filter(project_code=project_code).select_related(
+        "department").order_by("-reported_at")
+
+
+def open_project_tasks(user: Any) -> Any:
+    """Open dispatch tasks set in motion by key projects, most escalated first."""
+    return Problem.objects.restrict(user).filter(source_key__startswith="project:", state__in=OPEN_STATES).select_related(
+        "department").order_by("-escalation_level", "due_at")
