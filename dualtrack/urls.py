@@ -5,7 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from dualtrack.accounts import views as account_views
 from dualtrack.core import views as core_views
-from dualtrack.core import views_imports
+from dualtrack.core import views_imports, views_rules
 from dualtrack.portal import views as portal_views
 
 urlpatterns = [
@@ -28,6 +28,7 @@ urlpatterns = [
     path("imports/<str:name>/", views_imports.import_upload, name="import_upload"),
     path("imports/<str:name>/template.xlsx", views_imports.import_template, name="import_template"),
     path("audit/", core_views.audit_log, name="audit_log"),
+    path("rules/", views_rules.rule_sets, name="rule_sets"),
     path("notifications/", core_views.notification_list, name="notifications"),
     path("api/v1/", include("dualtrack.api_urls")),
     path(settings.ADMIN_URL, admin.site.urls),

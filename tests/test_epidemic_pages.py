@@ -156,3 +156,31 @@ def test_data_quality_lists_missing_days(client: Client, outbreak: City) -> None
     rows = {r["code"]: r for r in client.get(reverse("epidemic:quality"), {"date": D.isoformat()}).context["rows"]}
     assert len(rows["339102"]["missing"]) == 9 and len(rows["339106"]["missing"]) == 13
     assert (D - dt.timedelta(days=5)).isoformat() in rows["339102"]["missing"]
+
+
+def test_one_rule_set_page_for_every_registered_rule_set(client: Client, city: City) -> None:
+    """The problems, projects and resumption rule sets could not be revised anywhere; now every registered
+    rule set has the same page, and a revision is a new version."""
+    from dualtrack.core import rules as rule_sets
+    from dualtrack.core.models import RuleSet
+
+    keys = rule_sets.registered_keys()
+    assert {"national-2020", "five-colour", "problems", "projects", "resumption"} <= set(keys)
+    client.force_login(city.users["hq"])
+    page = client.get(reverse("rule_sets")).content.decode()
+    assert all(f"?key={k}" in page for k in keys)
+    current = rule_sets.current("problems")
+    changed = {**current.definition, "due_soon_hours": 12} if "due_soon_hours" in current.definition else None
+    assert changed is not None
+    response = client.post(reverse("rule_sets"), {"key": "problems", "definition": json.dumps(changed),
+                                                  "comment": "临期提前到 12 小时"})
+    assert response.status_code == 302
+    assert rule_sets.current("problems").version == current.version + 1
+    assert RuleSet.objects.filter(key="problems").count() == current.version + 1  # the old version stays
+    bad = client.post(reverse("rule_sets"), {"key": "projects", "definition": "{}", "comment": "清空"})
+    assert bad.status_code == 200 and bad.context["form"].errors
+    client.force_login(city.users["leader"])
+    assert client.get(reverse("rule_sets"), {"key": "resumption"}).status_code == 200
+    assert client.post(reverse("rule_sets"), {"key": "problems", "definition": "{}", "comment": "x"}).status_code == 403
+    client.force_login(city.users["enterprise"])
+    assert client.get(reverse("rule_sets")).status_code == 403

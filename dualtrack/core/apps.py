@@ -19,4 +19,5 @@ class CoreConfig(AppConfig):
         register_menu(_("数据导入"), "import_index",
                       lambda u: any(d.can_import(u) for d in registered_datasets()), order=80)
         register_menu(_("审计日志"), "audit_log", is_hq, order=90)
+        register_menu(_("规则集"), "rule_sets", is_hq, order=91)
         register_menu(_("系统管理"), "admin:index", is_hq, order=95)

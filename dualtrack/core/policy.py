@@ -200,3 +200,7 @@ def roles(*granted: str, rule: Rule = ALL) -> RoleRules:
 
 # The platform's own models.
 declare("core.AuditLog", {Action.VIEW: roles(Role.HQ)})
+declare("core.RuleSet", {
+    Action.VIEW: roles(Role.HQ, Role.LEADER, Role.DEPARTMENT, Role.DISTRICT),
+    Action.REVISE: roles(Role.HQ),
+})

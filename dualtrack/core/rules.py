@@ -39,6 +39,11 @@ def register_rules(key: str, validator: Callable[[Any], None]) -> None:
     _VALIDATORS[key] = validator
 
 
+def registered_keys() -> list[str]:
+    """Every rule set an app registered a validator for (and so can be revised)."""
+    return sorted(_VALIDATORS)
+
+
 def current(key: str) -> RuleSet:
     found = RuleSet.objects.filter(key=key).order_by("-version").first()
     if found is None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from django import forms
@@ -16,15 +15,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dualtrack.core import dates, policy, rules
+from dualtrack.core import dates, policy
 from dualtrack.core.choices import MAX_COUNT, Action
-from dualtrack.core.models import RuleSet
 from dualtrack.core.scoping import is_hq
 from dualtrack.core.views import validation_messages
 from dualtrack.registry import services as registry
 
 from . import services
-from .choices import COLOUR_HEX, FIVE_COLOUR_RULES, NATIONAL_RULES, Colour, RiskLevel
+from .choices import COLOUR_HEX, Colour, RiskLevel
 from .models import CaseReport, PublishedLevel
 
 
@@ -152,40 +150,3 @@ def enter_cases(request: HttpRequest) -> HttpResponse:
             return redirect(f"{reverse('epidemic:enter')}?date={form.cleaned_data['date'].isoformat()}")
     return render(request, "epidemic/enter.html", {"form": form})
 
-
-class RuleForm(forms.Form):
-    definition = forms.CharField(label=gettext_lazy("规则定义(JSON)"), widget=forms.Textarea(attrs={"rows": 18}))
-    comment = forms.CharField(label=gettext_lazy("修订说明"))
-
-    def clean_definition(self) -> Any:
-        try:
-            return json.loads(self.cleaned_data["definition"])
-        except json.JSONDecodeError as exc:
-            raise forms.ValidationError(_("不是有效的 JSON: %(error)s") % {"error": exc}) from exc
-
-
-@login_required
-def rule_sets(request: HttpRequest) -> HttpResponse:
-    if not (is_hq(request.user) or CaseReport.permits(request.user, Action.VIEW)):
-        raise PermissionDenied
-    key = request.GET.get("key") or request.POST.get("key") or FIVE_COLOUR_RULES
-    if key not in (NATIONAL_RULES, FIVE_COLOUR_RULES):
-        raise Http404
-    current = rules.current(key)
-    form = RuleForm(request.POST or None, initial={"definition": json.dumps(current.definition, ensure_ascii=False,
-                                                                            indent=2)})
-    if request.method == "POST":
-        if not is_hq(request.user):
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                created = rules.revise(key, form.cleaned_data["definition"], request.user, form.cleaned_data["comment"])
-            except rules.RuleError as exc:
-                form.add_error("definition", str(exc))
-            else:
-                messages.success(request, _("已生成新版本 %(label)s") % {"label": created.label})
-                return redirect(f"{reverse('epidemic:rules')}?key={key}")
-    versions = RuleSet.objects.filter(key=key).order_by("-version")
-    return render(request, "epidemic/rules.html", {
-        "key": key, "keys": [NATIONAL_RULES, FIVE_COLOUR_RULES], "versions": versions, "form": form,
-        "can_edit": is_hq(request.user)})
