@@ -205,6 +205,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True  # serve straight from the app folders when collectstatic has not run
 MEDIA_ROOT = HOME / "media"
+# The triage suggestion model, trained by the worker (problems-triage-model step), read by pages.
+TRIAGE_MODEL_PATH = Path(os.environ.get("TRIAGE_MODEL_PATH", HOME / "triage-model.pickle"))
 # Problem attachments: outside the web root, served only through a scope-checked view.
 ATTACHMENTS_ROOT = Path(os.environ.get("ATTACHMENTS_DIR", HOME / "attachments"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads are streamed to a temporary file

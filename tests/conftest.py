@@ -52,6 +52,7 @@ def _isolated_power_store(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Non
 @pytest.fixture(autouse=True)
 def _isolated_attachments(tmp_path: Any, settings: Any) -> None:
     settings.ATTACHMENTS_ROOT = tmp_path / "attachments"
+    settings.TRIAGE_MODEL_PATH = tmp_path / "triage-model.pickle"
 
 
 @dataclass

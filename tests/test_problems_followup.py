@@ -302,6 +302,8 @@ def test_triage_suggestion_learns_from_the_citys_history(client: Any, city: City
             services.move(p.pk, p.version, "triaged", city.users["hq"], "", category=Category.objects.get(name=category),
                           department=department, complexity="simple")
     new = services.report(city.users["enterprise"], "我公司员工返岗难,用工缺口大,希望帮助招聘", enterprise=city.e_jiangbei)
+    assert suggest.suggest(new, city.users["hq"]) is None  # a page never trains: the worker does
+    assert suggest.retrain() is True and suggest.retrain() is False  # trained once, then up to date
     advice = suggest.suggest(new, city.users["hq"])
     assert advice is not None
     assert advice.category_id == Category.objects.get(name="用工").pk and advice.department_id == city.department.pk
@@ -315,7 +317,21 @@ def test_triage_suggestion_learns_from_the_citys_history(client: Any, city: City
 
 
 def test_no_suggestion_without_history(city: City, problem: Problem) -> None:
+    suggest.retrain()
     assert suggest.suggest(problem, city.users["hq"]) is None
+
+
+def test_retriaging_an_old_problem_makes_the_model_stale(city: City, problem: Problem) -> None:
+    """The model's key used to be (count, newest id): triaging an old problem again left it stale."""
+    triaged = services.move(problem.pk, 0, "triaged", city.users["hq"], category=Category.objects.first(),
+                            department=city.department, complexity="simple")
+    suggest.retrain()
+    before = suggest.signature()
+    triaged.category = Category.objects.last()
+    triaged.version += 1
+    triaged.save()
+    assert suggest.signature() != before
+    assert suggest.retrain() is True
 
 
 @pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),

@@ -237,6 +237,8 @@ def load_liaisons(city: DemoCity, folder: Path, log: Any) -> None:
         log(f"  visits: {len(planned)}")
     escalated = problems.replay_escalation(dt.date(2020, 2, 3), dt.date(2020, 4, 30))
     log(f"  escalations over the demo period: {escalated}")
+    if problems.retrain_triage_model():  # as the worker would: the triage suggestions need a model
+        log("  triage suggestion model trained")
 
 
 def load_projects(city: DemoCity, folder: Path, log: Any) -> None:

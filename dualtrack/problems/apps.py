@@ -28,6 +28,9 @@ class ProblemsConfig(AppConfig):
         from . import services
 
         periodic.register("problems-escalation", services.escalate_due)
+        from . import suggest
+
+        periodic.register("problems-triage-model", suggest.retrain)
         register_menu(_("问题闭环"), "problems:ledger", lambda u: Problem.permits(u, "view"), order=9)
         register_menu(_("反映问题"), "problems:report", lambda u: getattr(u, "role", "") in ("enterprise", "liaison"),
                       order=10)

@@ -23,6 +23,7 @@ from .escalation import (
     today,
 )
 from .statistics import export_rows, statistics
+from .suggest import retrain as retrain_triage_model
 from .tasks import create_task, open_project_tasks, tasks_by_keys, tasks_for_project
 from .workflow import (
     ConcurrentChange,
@@ -42,5 +43,5 @@ __all__ = [
     "deadline_flags", "deadline_status", "escalate_due", "escalated_for", "escalation_addressees",
     "escalation_levels", "export_rows", "flag_recurrence", "merge", "move", "next_ref", "open_project_tasks",
     "refresh_recurrence", "replay_escalation", "report", "report_for", "sniff", "statistics", "tasks_by_keys",
-    "tasks_for_project", "texts_for", "today", "with_personal_flag",
+    "retrain_triage_model", "tasks_for_project", "texts_for", "today", "with_personal_flag",
 ]

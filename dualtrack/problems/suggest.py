@@ -3,8 +3,9 @@ city's own triaged history, and the earlier problems most like it.
 
 The text is cut into words with jieba (its dictionary ships with the package: nothing is downloaded), weighed
 with TF-IDF (words and word pairs), and classified with complement naive Bayes, a classical text classifier
-that trains in milliseconds. The model is trained in-process from the triaged problems and retrained when
-the history changes; each problem's words are cut once per process.
+that trains quickly. The worker (``dualtrack worker``, step ``problems-triage-model``) trains it from the triaged
+problems whenever the history changes (a new triage, or an old problem triaged again) and keeps it in
+``TRIAGE_MODEL_PATH``; a page only reads the stored model, never trains one. The demo trains it once loaded.
 """
 
 from __future__ import annotations
@@ -47,22 +48,68 @@ class Suggestion:
     similar: list[tuple[Problem, float]]
 
 
-def _model() -> dict[str, Any] | None:
-    from django.db.models import Count, Max
+def _triaged() -> Any:
+    return Problem.objects.filter(category__isnull=False, department__isnull=False, duplicate_of__isnull=True)
 
-    triaged = Problem.objects.filter(category__isnull=False, department__isnull=False, duplicate_of__isnull=True)
-    signature = triaged.aggregate(n=Count("pk"), last=Max("pk"), version=Max("version"))
-    key = f"{signature['n']}:{signature['last']}"
+
+def signature() -> str:
+    """What the model was trained on, in one aggregate: how many triaged problems, the newest, and the sum of
+    their versions (every move, a re-triage included, raises a version)."""
+    from django.db.models import Count, Max, Sum
+
+    found = _triaged().aggregate(n=Count("pk"), last=Max("pk"), versions=Sum("version"))
+    return f"{found['n']}:{found['last']}:{found['versions']}"
+
+
+def _path() -> Any:
+    from pathlib import Path
+
+    from django.conf import settings
+
+    return Path(settings.TRIAGE_MODEL_PATH)
+
+
+def retrain(force: bool = False) -> bool:
+    """Train the model when the triaged history changed since the stored one (or ``force``); store it. Returns
+    whether it trained. The worker's step; the demo calls it once."""
+    import pickle
+
+    key = signature()
+    stored = _load()
+    if not force and stored is not None and stored.get("key") == key:
+        return False
+    rows = list(_triaged().values_list("pk", "description", "category_id", "department_id"))
+    for pk, description, _c, _d in rows:
+        if pk not in _words:
+            _words[pk] = tokens(description)
+    model = _train(rows) if len(rows) >= MIN_TRAINING else None
+    path = _path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    partial.write_bytes(pickle.dumps({"key": key, "model": model}))
+    partial.replace(path)  # readers see the old model or the new one, never half of one
+    return True
+
+
+def _load() -> dict[str, Any] | None:
+    """The stored model, read once per process and again when the file changes."""
+    import pickle
+
+    path = _path()
+    try:
+        stamp = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
     with _lock:
-        if _cache.get("key") == key:
-            return _cache["model"]
-        rows = list(triaged.values_list("pk", "description", "category_id", "department_id"))
-        for pk, description, _c, _d in rows:
-            if pk not in _words:
-                _words[pk] = tokens(description)
-        model = _train(rows) if len(rows) >= MIN_TRAINING else None
-        _cache.update(key=key, model=model)
-        return model
+        if _cache.get("stamp") != (str(path), stamp):
+            # The file is written only by this application (retrain above), in its own data folder.
+            _cache.update(stamp=(str(path), stamp), stored=pickle.loads(path.read_bytes()))  # noqa: S301
+        return _cache["stored"]
+
+
+def _model() -> dict[str, Any] | None:
+    stored = _load()
+    return stored["model"] if stored else None
 
 
 def _train(rows: list[tuple[int, str, int, int]]) -> dict[str, Any]:
@@ -83,7 +130,8 @@ def _train(rows: list[tuple[int, str, int, int]]) -> dict[str, Any]:
 
 
 def suggest(problem: Problem, user: Any, similar: int = 5) -> Suggestion | None:
-    """The suggestion for ``problem``; None when the city has too little triaged history to learn from."""
+    """The suggestion for ``problem`` from the stored model; None when there is none yet (too little triaged
+    history, or the worker has not trained one)."""
     model = _model()
     if model is None:
         return None
