@@ -99,8 +99,8 @@ class TestStore:
 def _tables(con: Any, readings: pa.Table, accounts: dict[str, int], enterprises: dict[int, str]) -> tuple[Any, ...]:
     acc = pa.table({"account": list(accounts), "enterprise_id": pa.array(list(accounts.values()), pa.int64())})
     ent = pa.table({"enterprise_id": pa.array(list(enterprises), pa.int64()), "county": list(enterprises.values())})
-    return (engine.arrow_table(con, "readings", readings), engine.arrow_table(con, "accounts", acc),
-            engine.arrow_table(con, "enterprises", ent))
+    return (engine.arrow_table(readings), engine.arrow_table(acc),
+            engine.arrow_table(ent))
 
 
 def readings_table(rows: list[tuple[dt.date, str, float]]) -> pa.Table:
@@ -130,7 +130,7 @@ def run_pipeline(con: Any) -> dict[str, Any]:
     r, a, e = _tables(con, readings, accounts, enterprises)
     base = pipeline.baselines(r, a, RULES)
     ratios = pipeline.day_ratios(r, a, base, DAY, RULES)
-    reported = engine.arrow_table(con, "reported", pa.table({
+    reported = engine.arrow_table(pa.table({
         "enterprise_id": pa.array([1, 2, 4], pa.int64()), "resumed": [True, False, True]}))
     recent = pipeline.recent_ratios(r, a, base, DAY, RULES)
     return {
@@ -199,11 +199,11 @@ class TestPipeline:
         ids = pa.array(np.arange(n), pa.int64())
         readings = pa.table({"date": pa.array([DAY] * n, pa.date32()), "account": pa.array(np.arange(n).astype(str)),
                              "kwh": pa.array(kwh)})
-        r = engine.arrow_table(con, "zr", readings)
-        a = engine.arrow_table(con, "za", pa.table({"account": pa.array(np.arange(n).astype(str)), "enterprise_id": ids}))
-        base = engine.arrow_table(con, "zb", pa.table({"enterprise_id": ids, "baseline_kwh": np.full(n, baseline_each),
+        r = engine.arrow_table(readings)
+        a = engine.arrow_table(pa.table({"account": pa.array(np.arange(n).astype(str)), "enterprise_id": ids}))
+        base = engine.arrow_table(pa.table({"enterprise_id": ids, "baseline_kwh": np.full(n, baseline_each),
                                                        "days": np.full(n, 92), "has_baseline": np.full(n, True)}))
-        e = engine.arrow_table(con, "ze", pa.table({"enterprise_id": ids, "county": ["330000"] * n}))
+        e = engine.arrow_table(pa.table({"enterprise_id": ids, "county": ["330000"] * n}))
         city = con.to_pyarrow(pipeline.indicators(pipeline.day_ratios(r, a, base, DAY, pipeline.PowerRules()), e, None,
                                                   pipeline.PowerRules())).to_pylist()[0]
         assert round(city["count_share"] * 100, 2) == 19.37

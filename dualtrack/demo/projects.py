@@ -32,10 +32,6 @@ DEMO_END = dt.date(2020, 4, 30)
 RESUMPTION_DEADLINE = dt.date(2020, 3, 15)
 
 
-def _month_end(year: int, month: int) -> dt.date:
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
 def generate(owners_by_county: dict[str, list[str]], seed: int, count: int = 300) -> tuple[list[dict[str, Any]],
                                                                                            list[dict[str, Any]],
                                                                                            list[dict[str, Any]]]:

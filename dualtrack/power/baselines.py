@@ -50,7 +50,7 @@ def ensure(con: Any, rules: pipeline.PowerRules, accounts: pa.Table, *, store: P
     if target.exists() and meta.exists() and json.loads(meta.read_text())["fingerprint"] == fingerprint:
         return pq.read_table(target), False
     readings = engine.readings(con, readings_root, rules.baseline_start, rules.baseline_end)
-    built = con.to_pyarrow(pipeline.baselines(readings, engine.arrow_table(con, "accounts", accounts), rules))
+    built = con.to_pyarrow(pipeline.baselines(readings, engine.arrow_table(accounts), rules))
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".tmp")
     pq.write_table(built, tmp)

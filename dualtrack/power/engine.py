@@ -57,6 +57,7 @@ def readings(con: Any, path: Path | None = None, start: dt.date | None = None, e
     return con.read_parquet([str(f) for f in files])
 
 
-def arrow_table(con: Any, name: str, table: pa.Table) -> Any:
-    """An in-memory Arrow table as an Ibis table; the backend registers it when a query runs."""
+def arrow_table(table: pa.Table) -> Any:
+    """An in-memory Arrow table as an Ibis table; the backend that runs the query registers it (no connection
+    or name is needed)."""
     return ibis.memtable(table)

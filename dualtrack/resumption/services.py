@@ -109,11 +109,11 @@ class PowerContext:
         and grouped each way from there (the dashboard asks for five groupings and an earlier day)."""
         if day not in self.day_ratios:
             ratios = pipeline.day_ratios(engine.readings(self.con, None, day, day),
-                                         engine.arrow_table(self.con, "accounts", self.accounts),
-                                         engine.arrow_table(self.con, "baselines", self.baselines), day, self.rules)
-            enterprises = engine.arrow_table(self.con, "enterprises", self.enterprises)
+                                         engine.arrow_table(self.accounts),
+                                         engine.arrow_table(self.baselines), day, self.rules)
+            enterprises = engine.arrow_table(self.enterprises)
             self.day_ratios[day] = self.con.to_pyarrow(pipeline.with_groups(ratios, enterprises))
-        return engine.arrow_table(self.con, "ratios", self.day_ratios[day])
+        return engine.arrow_table(self.day_ratios[day])
 
 
 def power_context(user: Any = None, size_scope: str = "all", definition: dict[str, Any] | None = None,
@@ -170,10 +170,10 @@ def crosscheck(ctx: PowerContext, day: dt.date, user: Any = None) -> list[dict[s
     """§4.4 lists for ``day``: ``paper`` and ``unreported``, with each enterprise's liaison officers."""
     start = day - dt.timedelta(days=ctx.rules.crosscheck_lookback_days - 1)
     readings = engine.readings(ctx.con, None, start, day)
-    accounts = engine.arrow_table(ctx.con, "accounts", ctx.accounts)
-    base = engine.arrow_table(ctx.con, "baselines", ctx.baselines)
+    accounts = engine.arrow_table(ctx.accounts)
+    base = engine.arrow_table(ctx.baselines)
     status = reported_status(day)
-    reported_table = engine.arrow_table(ctx.con, "reported", pa.table({
+    reported_table = engine.arrow_table(pa.table({
         "enterprise_id": pa.array(list(status), pa.int64()), "resumed": pa.array(list(status.values()), pa.bool_())}))
     recent = pipeline.recent_ratios(readings, accounts, base, day, ctx.rules)
     rows = ctx.con.to_pyarrow(pipeline.crosscheck(recent, reported_table, ctx.rules)).to_pylist()
@@ -249,9 +249,9 @@ def not_resumed(day: dt.date, user: Any) -> QuerySet[Any]:
 def power_trend(ctx: PowerContext, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
     """The city's power index day by day (one pipeline query over the range)."""
     readings = engine.readings(ctx.con, None, start, end)
-    accounts = engine.arrow_table(ctx.con, "accounts", ctx.accounts)
-    base = engine.arrow_table(ctx.con, "baselines", ctx.baselines)
-    enterprises = engine.arrow_table(ctx.con, "enterprises", ctx.enterprises)
+    accounts = engine.arrow_table(ctx.accounts)
+    base = engine.arrow_table(ctx.baselines)
+    enterprises = engine.arrow_table(ctx.enterprises)
     table = ctx.con.to_pyarrow(pipeline.indicators_by_day(readings, accounts, base, enterprises, ctx.rules))
     return [{"date": r["date"].isoformat(), "index": round(r["index"], 2) if r["index"] is not None else None,
              "count_share": r["count_share"], "energy_share": r["energy_share"]} for r in table.to_pylist()]
