@@ -205,6 +205,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True  # serve straight from the app folders when collectstatic has not run
 MEDIA_ROOT = HOME / "media"
+# Where users reach this installation: notifications, e-mails and robot messages carry absolute links to it.
+SITE_URL = os.environ.get("DUALTRACK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The triage suggestion model, trained by the worker (problems-triage-model step), read by pages.
 TRIAGE_MODEL_PATH = Path(os.environ.get("TRIAGE_MODEL_PATH", HOME / "triage-model.pickle"))
 # Problem attachments: outside the web root, served only through a scope-checked view.

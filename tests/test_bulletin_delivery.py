@@ -112,6 +112,11 @@ def test_delivery_to_every_channel_with_retry(power_city: City, receiver: Receiv
     assert formats == {True, False}  # DingTalk {"markdown": {"title", "text"}} and WeCom {"markdown": {"content"}}
     assert any("content" in b["markdown"] and b["msgtype"] == "markdown" for b in receiver.bodies)
     assert Job.objects.filter(status=JobStatus.DONE).count() == 4
+    # What leaves the application links back to it absolutely (SITE_URL); the in-app notice keeps the path.
+    link = f"{settings.SITE_URL}/bulletins/stored/{D.isoformat()}/"
+    assert link in mail.outbox[0].body
+    assert all(link in json.dumps(b["markdown"], ensure_ascii=False) for b in receiver.bodies)
+    assert Notification.objects.get(user=power_city.users["leader"]).link == f"/bulletins/stored/{D.isoformat()}/"
 
 
 def test_failures_are_kept_for_hq(power_city: City, client: Any) -> None:  # noqa: F811

@@ -109,16 +109,18 @@ def _deliver(payload: dict[str, Any]) -> None:
     subscription = Subscription.objects.select_related("user").get(pk=payload["subscription"])
     title = stored.content["title"]
     summary = "\n".join(p for s in stored.content["sections"][:2] for p in s["paragraphs"][:1])
-    link = f"/bulletins/stored/{stored.date.isoformat()}/"
+    path = f"/bulletins/stored/{stored.date.isoformat()}/"
+    link = notifications.absolute_url(path)
     if subscription.channel == Channel.IN_APP:
         if subscription.user is not None:
-            notifications.notify([subscription.user], title, link)
+            notifications.notify([subscription.user], title, path)
     elif subscription.channel == Channel.EMAIL:
         send_mail(title, f"{summary}\n\n{link}", None, [subscription.target])
     elif subscription.channel == Channel.DINGTALK:
-        _post(subscription.target, {"msgtype": "markdown", "markdown": {"title": title, "text": f"### {title}\n\n{summary}"}})
+        _post(subscription.target, {"msgtype": "markdown", "markdown": {
+            "title": title, "text": f"### {title}\n\n{summary}\n\n[查看通报]({link})"}})
     elif subscription.channel == Channel.WECOM:
-        _post(subscription.target, {"msgtype": "markdown", "markdown": {"content": f"**{title}**\n{summary}"}})
+        _post(subscription.target, {"msgtype": "markdown", "markdown": {"content": f"**{title}**\n{summary}\n[查看通报]({link})"}})
 
 
 def _post(url: str, body: dict[str, Any]) -> None:

@@ -9,8 +9,19 @@ from typing import Any
 from .models import Notification
 
 
+def absolute_url(path: str) -> str:
+    """``/problems/WT2020-00001/`` as a link that works from an e-mail or a chat robot (``SITE_URL``)."""
+    from django.conf import settings
+
+    if not path or path.startswith(("http://", "https://")):
+        return path
+    return f"{settings.SITE_URL}{path if path.startswith('/') else '/' + path}"
+
+
 def notify(users: Iterable[Any], title: str, link: str = "") -> int:
-    """One notice per user (each user once). Returns how many were written."""
+    """One notice per user (each user once). Returns how many were written. In-app notices keep the path (the
+    bell opens it on whatever address the user signed in at); what leaves the application carries
+    :func:`absolute_url`."""
     seen: set[int] = set()
     rows = []
     for user in users:
