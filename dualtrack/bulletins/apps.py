@@ -9,7 +9,9 @@ class BulletinsConfig(AppConfig):
 
     def ready(self) -> None:
         from dualtrack.core import periodic
+        from dualtrack.core.choices import Action, Role  # noqa: F401
         from dualtrack.core.navigation import register_menu
+        from dualtrack.core.scoping import user_role
 
         from . import services
 
@@ -19,5 +21,5 @@ class BulletinsConfig(AppConfig):
 
         periodic.register("bulletins", bulletin_step)
 
-        register_menu(_("每日通报"), "bulletins:page", lambda u: getattr(u, "role", "") in ("hq", "leader", "department")
+        register_menu(_("每日通报"), "bulletins:page", lambda u: user_role(u) in (Role.HQ, Role.LEADER, Role.DEPARTMENT)
                       and getattr(u, "is_authenticated", False), order=8)

@@ -10,6 +10,7 @@ class EpidemicConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_noop
 
+        from dualtrack.core.choices import Action, Role  # noqa: F401
         from dualtrack.core.i18n import register_js_texts
 
         register_js_texts(gettext_noop("新增确诊"), gettext_noop("95%下限"), gettext_noop("95%区间"))  # the page scripts' charts
@@ -23,4 +24,4 @@ class EpidemicConfig(AppConfig):
 
         for key, validator in RULE_VALIDATORS.items():
             register_rules(key, validator)
-        register_menu(_("疫情图"), "epidemic:map", lambda u: CaseReport.permits(u, "view"), order=5)
+        register_menu(_("疫情图"), "epidemic:map", lambda u: CaseReport.permits(u, Action.VIEW), order=5)

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from dualtrack.core import audit, dates, errors, policy, rules
-from dualtrack.core.choices import Action
+from dualtrack.core.choices import Action, Role
 from dualtrack.core.models import RuleSet
 from dualtrack.core.scoping import ensure_in_scope, user_role
 from dualtrack.registry import services as registry
@@ -126,7 +126,7 @@ def counties_for(user: Any) -> list[Any]:
         return counties
     if not CaseReport.permits(user, Action.VIEW):
         return []
-    if user_role(user) == "district":
+    if user_role(user) == Role.DISTRICT:
         own = user.county_id or registry.park_county_id(user.park_id)
         return [c for c in counties if c.pk == own]
     return counties

@@ -8,7 +8,7 @@ class LiaisonConfig(AppConfig):
     verbose_name = _("驻企联企服务员")
 
     def ready(self) -> None:
-        from dualtrack.core.choices import Role
+        from dualtrack.core.choices import Action, Role  # noqa: F401
         from dualtrack.core.navigation import register_menu
         from dualtrack.core.scoping import user_role
 

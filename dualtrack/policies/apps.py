@@ -9,12 +9,14 @@ class PoliciesConfig(AppConfig):
 
     def ready(self) -> None:
         from dualtrack.bulletins import services as bulletins
+        from dualtrack.core.choices import Action, Role  # noqa: F401
         from dualtrack.core.navigation import register_menu
+        from dualtrack.core.scoping import user_role
 
         from .bulletin import section
         from .models import Measure, Outreach
 
         bulletins.register_section(60, "policies", section)
-        register_menu(_("惠企政策"), "policies:list", lambda u: Measure.permits(u, "view"), order=13)
-        register_menu(_("上门服务"), "policies:outreach", lambda u: getattr(u, "role", "") == "liaison"
-                      and Outreach.permits(u, "view"), order=14)
+        register_menu(_("惠企政策"), "policies:list", lambda u: Measure.permits(u, Action.VIEW), order=13)
+        register_menu(_("上门服务"), "policies:outreach", lambda u: user_role(u) == Role.LIAISON
+                      and Outreach.permits(u, Action.VIEW), order=14)

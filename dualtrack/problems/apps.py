@@ -8,7 +8,10 @@ class ProblemsConfig(AppConfig):
     verbose_name = _("问题闭环")
 
     def ready(self) -> None:
+        from dualtrack.core import policy
+        from dualtrack.core.choices import Action, Role  # noqa: F401
         from dualtrack.core.rules import register_rules
+        from dualtrack.core.scoping import user_role
 
         from . import imports  # noqa: F401  (registers the problems dataset)
         from .rules import RULES_KEY, validate
@@ -31,7 +34,7 @@ class ProblemsConfig(AppConfig):
         from . import suggest
 
         periodic.register("problems-triage-model", suggest.retrain)
-        register_menu(_("问题闭环"), "problems:ledger", lambda u: Problem.permits(u, "view"), order=9)
-        register_menu(_("反映问题"), "problems:report", lambda u: getattr(u, "role", "") in ("enterprise", "liaison"),
+        register_menu(_("问题闭环"), "problems:ledger", lambda u: Problem.permits(u, Action.VIEW), order=9)
+        register_menu(_("反映问题"), "problems:report", lambda u: policy.allows(u, Problem, Action.REPORT),
                       order=10)
-        register_menu(_("领导督办"), "problems:escalated", lambda u: getattr(u, "role", "") in ("leader",), order=11)
+        register_menu(_("领导督办"), "problems:escalated", lambda u: user_role(u) == Role.LEADER, order=11)

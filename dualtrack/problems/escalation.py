@@ -12,7 +12,7 @@ from django.utils import timezone
 from dualtrack.accounts import services as accounts
 from dualtrack.core import audit, calendar, dates, notifications
 from dualtrack.core import rules as rule_sets
-from dualtrack.core.choices import AuditAction
+from dualtrack.core.choices import AuditAction, Role
 from dualtrack.core.scoping import user_role
 
 from .addressing import escalation_addressees
@@ -100,10 +100,10 @@ def escalated_for(user: Any) -> Any:
 
     escalated = Problem.objects.restrict(user).filter(state__in=OPEN_STATES, escalation_level__gt=0)
     role = user_role(user)
-    if role == "hq":
+    if role == Role.HQ:
         return escalated.order_by("-escalation_level", "next_action_at")
     level = getattr(user, "leader_level", None)
-    if role != "leader" or not level:
+    if role != Role.LEADER or not level:
         return escalated.none()
     mine = escalated.filter(escalation_level=level)
     if level == 2:

@@ -23,7 +23,8 @@ from .models import Problem
 _PUNCTUATION = re.compile(r"[\W_]+", re.UNICODE)
 _lock = threading.Lock()
 _cache: dict[str, Any] = {}
-_words: dict[int, list[str]] = {}  # problem id → its words (descriptions do not change once reported)
+_words: dict[str, list[str]] = {}  # a description → its words, cut once per process (keyed by the text itself:
+#                                  an id can be reused, a text's words cannot change)
 MIN_TRAINING = 20  # fewer triaged problems than this: no suggestion, a model would only guess
 
 
@@ -79,9 +80,9 @@ def retrain(force: bool = False) -> bool:
     if not force and stored is not None and stored.get("key") == key:
         return False
     rows = list(_triaged().values_list("pk", "description", "category_id", "department_id"))
-    for pk, description, _c, _d in rows:
-        if pk not in _words:
-            _words[pk] = tokens(description)
+    for _pk, description, _c, _d in rows:
+        if description not in _words:
+            _words[description] = tokens(description)
     model = _train(rows) if len(rows) >= MIN_TRAINING else None
     path = _path()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -117,7 +118,7 @@ def _train(rows: list[tuple[int, str, int, int]]) -> dict[str, Any]:
     from sklearn.naive_bayes import ComplementNB
 
     vectorizer = TfidfVectorizer(analyzer=_word_pairs, sublinear_tf=True)
-    matrix = vectorizer.fit_transform([_words[r[0]] for r in rows])
+    matrix = vectorizer.fit_transform([_words[r[1]] for r in rows])
     classifiers = {}
     for name, column in (("category", 2), ("department", 3)):
         labels = np.array([r[column] for r in rows])

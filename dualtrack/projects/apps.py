@@ -10,6 +10,7 @@ class ProjectsConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_noop
 
+        from dualtrack.core.choices import Action, Role  # noqa: F401
         from dualtrack.core.i18n import register_js_texts
 
         register_js_texts(gettext_noop("计划累计"), gettext_noop("完成累计"))  # the page scripts' charts
@@ -33,4 +34,4 @@ class ProjectsConfig(AppConfig):
         from dualtrack.liaison import services as liaison
 
         liaison.register_coverage(services.liaison_coverage)
-        register_menu(_("重点项目"), "projects:register", lambda u: Project.permits(u, "view"), order=8)
+        register_menu(_("重点项目"), "projects:register", lambda u: Project.permits(u, Action.VIEW), order=8)

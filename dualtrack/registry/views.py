@@ -8,8 +8,8 @@ from django.db.models import Count
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from dualtrack.core.choices import Action
-from dualtrack.core.scoping import get_scoped_or_404
+from dualtrack.core.choices import Action, Role
+from dualtrack.core.scoping import get_scoped_or_404, user_role
 from dualtrack.core.views import paginate, query_without_page
 
 from . import exports
@@ -66,7 +66,7 @@ def enterprise_detail(request: HttpRequest, uscc: str) -> HttpResponse:
         "enterprise": enterprise,
         "accounts": enterprise.power_accounts.all(),
         "key_lists": enterprise.key_lists.all(),
-        "can_view_liaisons": request.user.role in ("hq", "leader", "district"),  # type: ignore[union-attr]
+        "can_view_liaisons": user_role(request.user) in (Role.HQ, Role.LEADER, Role.DISTRICT),
         "liaisons": enterprise.liaison_officers.all(),
     })
 

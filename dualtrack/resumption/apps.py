@@ -10,7 +10,10 @@ class ResumptionConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_noop
 
+        from dualtrack.core import policy
+        from dualtrack.core.choices import Action, Role  # noqa: F401
         from dualtrack.core.i18n import register_js_texts
+        from dualtrack.core.scoping import user_role
 
         register_js_texts(gettext_noop("复工电力指数"))  # the page scripts' charts
 
@@ -22,6 +25,6 @@ class ResumptionConfig(AppConfig):
         from .rules import RULES_KEY, validate
 
         register_rules(RULES_KEY, validate)
-        register_menu(_("复工图"), "resumption:dashboard", lambda u: ResumptionReport.permits(u, "view")
-                      and getattr(u, "role", "") in ("hq", "leader", "district", "department"), order=6)
-        register_menu(_("今日复工"), "resumption:report", lambda u: getattr(u, "role", "") == "enterprise", order=7)
+        register_menu(_("复工图"), "resumption:dashboard", lambda u: ResumptionReport.permits(u, Action.VIEW)
+                      and user_role(u) in (Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT), order=6)
+        register_menu(_("今日复工"), "resumption:report", lambda u: policy.allows(u, "registry.Enterprise", Action.REPORT), order=7)
