@@ -10,13 +10,14 @@ from django.db import transaction
 from rest_framework.authtoken.models import Token
 
 from dualtrack.core import audit
+from dualtrack.core.actors import Actor
 from dualtrack.core.choices import AuditAction, Role
 
 from .models import User
 
 
 @transaction.atomic
-def create_user(actor: Any, *, username: str, password: str | None, role: str, full_name: str = "",
+def create_user(actor: Actor, *, username: str, password: str | None, role: str, full_name: str = "",
                 **scope: Any) -> User:
     """Create (or update the role and scope of) a user, validated, with the audit record."""
     user = User.objects.filter(username=username).first()
@@ -51,7 +52,7 @@ def token_expires_at(user: Any) -> dt.datetime | None:
 
 
 @transaction.atomic
-def rotate_api_token(user: Any, actor: Any = None) -> str:
+def rotate_api_token(user: Any, actor: Actor | None = None) -> str:
     """A new API token for ``user`` (the old one stops working at once); shown once, audited as created or
     rotated, valid for ``API_TOKEN_TTL_DAYS``."""
     had = Token.objects.filter(user=user).delete()[0] > 0
@@ -77,7 +78,7 @@ def user_by_username(username: str) -> User | None:
     return User.objects.filter(username=username).first()
 
 
-def assign_enterprises(actor: Any, officer: User, enterprise_ids: list[int]) -> int:
+def assign_enterprises(actor: Actor, officer: User, enterprise_ids: list[int]) -> int:
     """Put enterprises in a liaison officer's care (by hand or by file), audited; returns how many were new."""
     if officer.role != Role.LIAISON:
         raise ValueError(f"{officer.username} 不是驻企服务员")

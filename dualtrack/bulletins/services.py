@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dualtrack.core import audit, notifications, policy
+from dualtrack.core.actors import Actor
 from dualtrack.core.choices import Action, AuditAction
 from dualtrack.core.dates import SHANGHAI
 from dualtrack.core.scoping import is_hq
@@ -41,7 +42,7 @@ def _files(bulletin: content.Bulletin) -> dict[str, bytes | None]:
 
 
 @transaction.atomic
-def generate(day: dt.date, actor: Any) -> StoredBulletin:
+def generate(day: dt.date, actor: Actor | None) -> StoredBulletin:
     """Compute the bulletin of ``day`` now (the cut-off) and store its numbers, text and files. A released
     bulletin is never replaced."""
     if actor is not None:  # None: the scheduled run of the worker
@@ -69,7 +70,7 @@ def regenerate(stored: StoredBulletin) -> dict[str, bytes | None]:
 
 
 @transaction.atomic
-def sign_off(stored: StoredBulletin, actor: Any) -> StoredBulletin:
+def sign_off(stored: StoredBulletin, actor: Actor) -> StoredBulletin:
     """HQ signs off (签发): the bulletin is released and every active subscription gets a delivery job."""
     policy.authorize(actor, stored, Action.PUBLISH)
     locked = StoredBulletin.objects.select_for_update().get(pk=stored.pk)
@@ -169,7 +170,7 @@ def run_due(now: dt.datetime | None = None) -> dict[str, int]:
     return counts
 
 
-def retry(job: Job, actor: Any) -> None:
+def retry(job: Job, actor: Actor) -> None:
     """HQ sends a failed job back to the queue."""
     if not is_hq(actor):
         raise PermissionDenied

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from dualtrack.core import audit, dates, policy
+from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import Action, AuditAction, Role
 from dualtrack.core.scoping import get_scoped_or_404, user_role
 from dualtrack.core.views import paginate, query_without_page, validation_messages
@@ -87,7 +88,7 @@ def stored_list(request: HttpRequest) -> HttpResponse:
                 messages.error(request, _("请选择日期"))
             else:
                 try:
-                    services.generate(day, request.user)
+                    services.generate(day, actor_of(request))
                 except ValidationError as exc:
                     validation_messages(request, exc)
                 else:
@@ -113,7 +114,7 @@ def _stored(request: HttpRequest, day: str) -> StoredBulletin:
 def stored_detail(request: HttpRequest, day: str) -> HttpResponse:
     stored = _stored(request, day)
     if request.method == "POST" and request.POST.get("action") == "sign_off":
-        services.sign_off(stored, request.user)
+        services.sign_off(stored, actor_of(request))
         messages.success(request, _("已签发并推送"))
         return redirect("bulletins:stored", day=day)
     return render(request, "bulletins/stored_detail.html", {
@@ -140,5 +141,5 @@ def retry_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = Job.objects.filter(pk=pk).first()
     if job is None:
         raise Http404
-    services.retry(job, request.user)
+    services.retry(job, actor_of(request))
     return redirect("bulletins:stored_list")

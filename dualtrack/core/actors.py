@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+from typing import Any, Protocol, cast, runtime_checkable
 
 from .choices import Role
 
@@ -30,3 +31,40 @@ class SystemActor:
 
     def __str__(self) -> str:
         return self.name
+
+
+@runtime_checkable
+class Actor(Protocol):
+    """Who acts in a domain function: a signed-in :class:`~dualtrack.accounts.models.User` or the console's
+    :class:`SystemActor`. The access policy reads the role and the scope fields; the audit log the name."""
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def is_authenticated(self) -> bool: ...
+
+    @property
+    def is_active(self) -> bool: ...
+
+    @property
+    def pk(self) -> Any: ...
+
+    def get_username(self) -> str: ...
+
+
+def actor_of(request: Any) -> Actor:
+    """The signed-in user of a page or API request, as the actor of a domain function (pages and the API
+    require a sign-in before they get here; an anonymous request is refused)."""
+    from django.core.exceptions import PermissionDenied
+
+    user = request.user
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied
+    return cast(Actor, user)
+
+
+def as_user(actor: Actor | None) -> Any:
+    """The user to record as the author of a row (``reviewed_by``, ``uploaded_by`` …): the actor when it is a
+    user, None for the worker or the console."""
+    return actor if actor is not None and getattr(actor, "pk", None) else None

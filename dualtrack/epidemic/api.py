@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dualtrack.core import dates, policy
+from dualtrack.core.actors import actor_of
 from dualtrack.core.api import api_day
 from dualtrack.core.choices import MAX_COUNT, Action
 from dualtrack.core.parsers import BoundedJSONParser
@@ -66,7 +67,7 @@ class CaseReportsView(APIView):
             with transaction.atomic():
                 for item in items:
                     values = {f: item[f] for f in services.FIELDS}
-                    _report, did_change = services.save_case_report(request.user, item["county"], item["date"], values)
+                    _report, did_change = services.save_case_report(actor_of(request), item["county"], item["date"], values)
                     changed += did_change
         except DjangoValidationError as exc:
             raise exceptions.ValidationError(exc.message_dict) from exc

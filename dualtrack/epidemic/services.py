@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from dualtrack.core import audit, dates, errors, policy, rules
+from dualtrack.core.actors import Actor, as_user
 from dualtrack.core.choices import Action, Role
 from dualtrack.core.models import RuleSet
 from dualtrack.core.scoping import ensure_in_scope, user_role
@@ -264,7 +265,7 @@ def level_changes(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 @transaction.atomic
-def publish_level(actor: Any, county: Any, day: dt.date, colour: str, reason: str) -> PublishedLevel:
+def publish_level(actor: Actor, county: Any, day: dt.date, colour: str, reason: str) -> PublishedLevel:
     """Publish the official colour of ``county`` for ``day`` (发布等级). A colour that differs from the
     suggestion needs a written reason. Audited with before and after."""
     policy.authorize_create(actor, PublishedLevel, Action.PUBLISH)
@@ -282,7 +283,7 @@ def publish_level(actor: Any, county: Any, day: dt.date, colour: str, reason: st
     before = audit.snapshot(existing) if existing else None
     obj = existing or PublishedLevel(date=day, county=county)
     obj.colour, obj.suggested_colour, obj.reason = colour, suggested, reason.strip()
-    obj.rules_version, obj.published_by = current["rules_version"], actor if getattr(actor, "pk", None) else None
+    obj.rules_version, obj.published_by = current["rules_version"], as_user(actor)
     obj.save()
     audit.record_change(actor, obj, before)
     ensure_in_scope(obj, actor, Action.PUBLISH)
@@ -290,7 +291,7 @@ def publish_level(actor: Any, county: Any, day: dt.date, colour: str, reason: st
 
 
 @transaction.atomic
-def save_case_report(actor: Any, county: Any, day: dt.date, values: dict[str, int]) -> tuple[CaseReport, bool]:
+def save_case_report(actor: Actor, county: Any, day: dt.date, values: dict[str, int]) -> tuple[CaseReport, bool]:
     """Create or correct one county's report for one day (HQ entry form and API); audited.
     Returns the report and whether it changed."""
     policy.authorize_create(actor, CaseReport, Action.REPORT)

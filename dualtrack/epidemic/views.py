@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dualtrack.core import dates, policy
+from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import MAX_COUNT, Action
 from dualtrack.core.scoping import is_hq
-from dualtrack.core.views import validation_messages
+from dualtrack.core.views import form_errors, validation_messages
 from dualtrack.registry import services as registry
 
 from . import services
@@ -99,7 +100,7 @@ def publish(request: HttpRequest, code: str) -> HttpResponse:
     form = PublishForm(request.POST)
     if form.is_valid():
         try:
-            services.publish_level(request.user, county, day, form.cleaned_data["colour"], form.cleaned_data["reason"])
+            services.publish_level(actor_of(request), county, day, form.cleaned_data["colour"], form.cleaned_data["reason"])
         except ValidationError as exc:
             validation_messages(request, exc)
         else:
@@ -140,11 +141,9 @@ def enter_cases(request: HttpRequest) -> HttpResponse:
         values = {k: form.cleaned_data[k] for k in services.FIELDS}
         county = registry.county_by_code(form.cleaned_data["county"])
         try:
-            _report, changed = services.save_case_report(request.user, county, form.cleaned_data["date"], values)
+            _report, changed = services.save_case_report(actor_of(request), county, form.cleaned_data["date"], values)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            form_errors(form, exc)
         else:
             messages.success(request, _("已保存") if changed else _("数据未变化"))
             return redirect(f"{reverse('epidemic:enter')}?date={form.cleaned_data['date'].isoformat()}")

@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 
 from dualtrack.accounts import services as accounts
 from dualtrack.core import audit, dates, policy
+from dualtrack.core.actors import Actor
 from dualtrack.core.choices import Action, Role
 
 from .models import Visit
 
 
 @transaction.atomic
-def log_visit(actor: Any, visited_on: dt.date, notes: str, enterprise: Any = None, project_code: str = "") -> Visit:
+def log_visit(actor: Actor, visited_on: dt.date, notes: str, enterprise: Any = None, project_code: str = "") -> Visit:
     """A liaison officer logs a visit (走访记录) to one of the enterprises in their care."""
     policy.authorize_create(actor, Visit, Action.ADD)
     if enterprise is not None:
@@ -73,7 +74,7 @@ def officers() -> Any:
     return accounts.liaison_officers().order_by("username")
 
 
-def assign_liaison(actor: Any, username: str, usccs: list[str]) -> int:
+def assign_liaison(actor: Actor, username: str, usccs: list[str]) -> int:
     """HQ puts enterprises (by credit code) in a liaison officer's care."""
     from dualtrack.registry import services as registry
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dualtrack.core import dates
+from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import Action, Role
 from dualtrack.core.scoping import user_role
 from dualtrack.core.views import form_errors, paginate, validation_messages
@@ -42,7 +43,7 @@ def visits(request: HttpRequest) -> HttpResponse:
         if request.method == "POST" and form.is_valid():
             enterprise = registry.enterprises_for(request.user).filter(pk=form.cleaned_data["enterprise"]).first()
             try:
-                services.log_visit(request.user, form.cleaned_data["visited_on"], form.cleaned_data["notes"],
+                services.log_visit(actor_of(request), form.cleaned_data["visited_on"], form.cleaned_data["notes"],
                                    enterprise=enterprise)
             except ValidationError as exc:
                 form_errors(form, exc)
@@ -62,7 +63,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     if request.method == "POST":
         try:
-            added = services.assign_liaison(request.user, request.POST.get("username", ""),
+            added = services.assign_liaison(actor_of(request), request.POST.get("username", ""),
                                             request.POST.get("uscc", "").split())
         except ValidationError as exc:
             validation_messages(request, exc)

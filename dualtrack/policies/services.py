@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from dualtrack.core import audit, dates, errors
 from dualtrack.core import policy as access
+from dualtrack.core.actors import Actor, as_user
 from dualtrack.core.choices import Action, AuditAction, Role
 from dualtrack.core.scoping import ensure_in_scope, user_role
 from dualtrack.registry import services as registry
@@ -109,7 +110,7 @@ def _amount_expression(measure: Measure) -> Any:
 
 
 @transaction.atomic
-def apply(actor: Any, measure: Measure, enterprise: Any, declared_headcount: int | None = None,
+def apply(actor: Actor, measure: Measure, enterprise: Any, declared_headcount: int | None = None,
           declared_base: Decimal | None = None, day: dt.date | None = None,
           at: dt.datetime | None = None) -> Application:
     """An enterprise applies (or its liaison officer for it): the window is open, it qualifies on the day, it
@@ -134,7 +135,7 @@ def apply(actor: Any, measure: Measure, enterprise: Any, declared_headcount: int
         with transaction.atomic():  # a savepoint: the same form sent twice at once meets the unique constraint
             application = Application.objects.create(
                 measure=measure, enterprise=enterprise, state=ApplicationState.SUBMITTED,
-                submitted_at=at or timezone.now(), submitted_by=actor if getattr(actor, "pk", None) else None,
+                submitted_at=at or timezone.now(), submitted_by=as_user(actor),
                 source=ApplicationSource.ENTERPRISE if role == Role.ENTERPRISE else ApplicationSource.OFFICER,
                 declared_headcount=declared_headcount, declared_base=declared_base, amount=amount)
     except IntegrityError as exc:
@@ -146,7 +147,7 @@ def apply(actor: Any, measure: Measure, enterprise: Any, declared_headcount: int
     return application
 
 
-def _locked(actor: Any, application_id: int, version: int, action: str) -> Application:
+def _locked(actor: Actor, application_id: int, version: int, action: str) -> Application:
     application = Application.objects.restrict(actor, Action.VIEW).select_for_update().filter(
         pk=application_id).select_related("measure").first()
     if application is None:
@@ -158,7 +159,7 @@ def _locked(actor: Any, application_id: int, version: int, action: str) -> Appli
 
 
 @transaction.atomic
-def review(actor: Any, application_id: int, version: int, approve: bool, approved_amount: Decimal | None = None,
+def review(actor: Actor, application_id: int, version: int, approve: bool, approved_amount: Decimal | None = None,
            reason: str = "", at: dt.datetime | None = None) -> Application:
     """The responsible department approves (at most the computed amount) or rejects with a reason."""
     application = _locked(actor, application_id, version, Action.APPROVE)
@@ -176,7 +177,7 @@ def review(actor: Any, application_id: int, version: int, approve: bool, approve
             raise ValidationError({"reason": _("不予通过须说明原因")})
         application.state, application.reject_reason = ApplicationState.REJECTED, reason.strip()
     application.reviewed_at = at or timezone.now()
-    application.reviewed_by = actor if getattr(actor, "pk", None) else None
+    application.reviewed_by = as_user(actor)
     application.version += 1
     application.save()
     audit.record_change(actor, application, before)
@@ -184,7 +185,7 @@ def review(actor: Any, application_id: int, version: int, approve: bool, approve
 
 
 @transaction.atomic
-def pay(actor: Any, application_id: int, version: int, paid_amount: Decimal, paid_on: dt.date,
+def pay(actor: Actor, application_id: int, version: int, paid_amount: Decimal, paid_on: dt.date,
         voucher_no: str) -> Application:
     """兑现: the money reached the enterprise (amount, date, voucher number)."""
     application = _locked(actor, application_id, version, Action.PAY)
@@ -210,12 +211,12 @@ def pay(actor: Any, application_id: int, version: int, paid_amount: Decimal, pai
     return application
 
 
-def _require_manager(actor: Any, measure: Measure, action: str = Action.CHANGE) -> None:
+def _require_manager(actor: Actor, measure: Measure, action: str = Action.CHANGE) -> None:
     access.authorize(actor, measure, action)
 
 
 @transaction.atomic
-def grant_entitlements(actor: Any, measure: Measure, day: dt.date | None = None) -> int:
+def grant_entitlements(actor: Actor, measure: Measure, day: dt.date | None = None) -> int:
     """免申即享: every enterprise that qualifies on the day and has nothing yet gets an approved entitlement
     with its amount, computed in the same query. Returns how many were granted (0 when run again)."""
     _require_manager(actor, measure)
@@ -228,14 +229,14 @@ def grant_entitlements(actor: Any, measure: Measure, day: dt.date | None = None)
     new = [Application(measure=measure, enterprise_id=pk, source=ApplicationSource.ENTITLEMENT,
                        state=ApplicationState.APPROVED, submitted_at=now, amount=Decimal(amount).quantize(CENT),
                        approved_amount=Decimal(amount).quantize(CENT), reviewed_at=now,
-                       reviewed_by=actor if getattr(actor, "pk", None) else None) for pk, amount in rows]
+                       reviewed_by=as_user(actor)) for pk, amount in rows]
     Application.objects.bulk_create(new, batch_size=2000)
     audit.record(actor, AuditAction.CREATE, measure, detail={"entitlements": len(new), "date": day.isoformat()})
     return len(new)
 
 
 @transaction.atomic
-def create_outreach(actor: Any, measure: Measure, day: dt.date | None = None) -> dict[str, int]:
+def create_outreach(actor: Actor, measure: Measure, day: dt.date | None = None) -> dict[str, int]:
     """Visit tasks for each qualifying enterprise that has not applied, handed to its liaison officer (the
     first, when several look after it); enterprises without an officer are counted as unassigned."""
     _require_manager(actor, measure)
@@ -254,7 +255,7 @@ def create_outreach(actor: Any, measure: Measure, day: dt.date | None = None) ->
 
 
 @transaction.atomic
-def complete_outreach(actor: Any, outreach_id: int, note: str) -> Outreach:
+def complete_outreach(actor: Actor, outreach_id: int, note: str) -> Outreach:
     task = Outreach.objects.restrict(actor, Action.VIEW).select_for_update().filter(pk=outreach_id).first()
     if task is None:
         raise Http404
@@ -269,7 +270,7 @@ def complete_outreach(actor: Any, outreach_id: int, note: str) -> Outreach:
 
 
 @transaction.atomic
-def publish_notice(actor: Any, measure: Measure, period_start: dt.date, period_end: dt.date,
+def publish_notice(actor: Actor, measure: Measure, period_start: dt.date, period_end: dt.date,
                    title: str = "") -> Notice:
     """公示: the measure's paid beneficiaries, public without login while the period runs."""
     _require_manager(actor, measure, Action.PUBLISH)
@@ -323,7 +324,7 @@ def paid_by(day: dt.date, field: str) -> list[dict[str, Any]]:
 
 
 @transaction.atomic
-def pay_batch(actor: Any, measure: Measure, paid_on: dt.date, voucher_no: str,
+def pay_batch(actor: Actor, measure: Measure, paid_on: dt.date, voucher_no: str,
               application_ids: list[int] | None = None) -> int:
     """批量兑现: pay every approved application of a measure (or those listed) in one transfer, each its
     approved amount, under one voucher number; every row audited. Returns how many were paid."""
@@ -351,7 +352,7 @@ def pay_batch(actor: Any, measure: Measure, paid_on: dt.date, voucher_no: str,
 
 
 @transaction.atomic
-def save_policy(actor: Any, doc_number: str, **fields: Any) -> Policy:
+def save_policy(actor: Actor, doc_number: str, **fields: Any) -> Policy:
     document = Policy.objects.filter(doc_number=doc_number).first()
     if document is None:
         access.authorize_create(actor, Policy, Action.ADD)
@@ -365,7 +366,7 @@ def save_policy(actor: Any, doc_number: str, **fields: Any) -> Policy:
 
 
 @transaction.atomic
-def save_measure(actor: Any, code: str, **fields: Any) -> Measure:
+def save_measure(actor: Actor, code: str, **fields: Any) -> Measure:
     """Create or update a measure (validated: its amount rule and eligibility), audited."""
     existing = Measure.objects.filter(code=code).first()
     if existing is None:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from dualtrack.core import dates, exports
 from dualtrack.core import policy as access
+from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import MAX_COUNT, Action, Role
 from dualtrack.core.scoping import get_scoped_or_404, user_role
 from dualtrack.core.views import paginate, query_without_page, validation_messages
@@ -74,16 +75,16 @@ def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
             if action == "apply":
                 access.authorize_create(request.user, Application, Action.APPLY)
                 if form.is_valid():
-                    application = services.apply(request.user, measure, _applicant(request, form),
+                    application = services.apply(actor_of(request), measure, _applicant(request, form),
                                                  form.cleaned_data.get("declared_headcount"),
                                                  form.cleaned_data.get("declared_base"))
                     messages.success(request, _("已申报,测算金额 %(amount)s 万元") % {"amount": application.amount})
                     return redirect("policies:application", pk=application.pk)
             elif action == "entitlements":
-                n = services.grant_entitlements(request.user, measure)
+                n = services.grant_entitlements(actor_of(request), measure)
                 messages.success(request, _("已生成免申即享兑现名单 %(n)d 家") % {"n": n})
             elif action == "outreach":
-                counts = services.create_outreach(request.user, measure)
+                counts = services.create_outreach(actor_of(request), measure)
                 messages.success(request, _("已生成上门服务任务 %(n)d 项(其中 %(u)d 家企业尚无驻企服务员)") % {
                     "n": counts["tasks"], "u": counts["unassigned"]})
             elif action == "notice":
@@ -92,7 +93,7 @@ def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
                     end = dt.date.fromisoformat(request.POST.get("period_end", ""))
                 except ValueError as exc:
                     raise ValidationError({"period_start": _("请填写公示起止日期")}) from exc
-                services.publish_notice(request.user, measure, start, end, request.POST.get("title", ""))
+                services.publish_notice(actor_of(request), measure, start, end, request.POST.get("title", ""))
                 messages.success(request, _("公示已发布"))
             else:
                 raise ValidationError({"action": _("未知的操作")})
@@ -174,10 +175,10 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             action = request.POST.get("action")
             if action in ("approve", "reject"):
                 raw = request.POST.get("approved_amount", "").strip()
-                services.review(request.user, pk, version, action == "approve",
+                services.review(actor_of(request), pk, version, action == "approve",
                                 Decimal(raw) if raw else None, request.POST.get("reason", ""))
             elif action == "pay":
-                services.pay(request.user, pk, version, Decimal(request.POST.get("paid_amount", "0") or "0"),
+                services.pay(actor_of(request), pk, version, Decimal(request.POST.get("paid_amount", "0") or "0"),
                              dt.date.fromisoformat(request.POST.get("paid_on", "")), request.POST.get("voucher_no", ""))
             messages.success(request, _("已更新"))
         except services.ConcurrentChange as exc:
@@ -198,7 +199,7 @@ def outreach(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     if request.method == "POST":
         try:
-            services.complete_outreach(request.user, int(request.POST.get("id", "0")), request.POST.get("note", ""))
+            services.complete_outreach(actor_of(request), int(request.POST.get("id", "0")), request.POST.get("note", ""))
             messages.success(request, _("已记录走访"))
         except ValidationError as exc:
             validation_messages(request, exc)

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dualtrack.core import policy, privacy
+from dualtrack.core.actors import actor_of
 from dualtrack.core.api import ScopedReadOnlyViewSet
 from dualtrack.core.choices import MAX_COUNT, Action
 from dualtrack.registry import services as registry
@@ -79,7 +80,7 @@ class ProblemViewSet(ScopedReadOnlyViewSet):
         data = CreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            problem = services.report_for(request.user, data.validated_data["description"],
+            problem = services.report_for(actor_of(request), data.validated_data["description"],
                                           data.validated_data.get("uscc") or "")
         except ValidationError as exc:
             raise exceptions.ValidationError(exc.message_dict) from exc
@@ -95,7 +96,7 @@ class ProblemViewSet(ScopedReadOnlyViewSet):
         category = Category.objects.filter(name=values.pop("category")).first() if values.get("category") else None
         department = registry.department_by_code(values.pop("department")) if values.get("department") else None
         try:
-            moved = services.move(problem.pk, values["version"], values["to_state"], request.user, values["comment"],
+            moved = services.move(problem.pk, values["version"], values["to_state"], actor_of(request), values["comment"],
                                   answer=values["answer"], category=category, department=department,
                                   complexity=values["complexity"])
         except services.ConcurrentChange as exc:

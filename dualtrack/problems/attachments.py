@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dualtrack.core import audit, policy
+from dualtrack.core.actors import Actor, as_user
 from dualtrack.core.choices import Action
 
 from .choices import State
@@ -63,7 +64,7 @@ def _check_content(data: bytes, content_type: str) -> None:
 
 
 @transaction.atomic
-def attach(problem: Problem, upload: Any, actor: Any) -> Attachment:
+def attach(problem: Problem, upload: Any, actor: Actor) -> Attachment:
     """Keep a photo (JPEG/PNG) or PDF with a problem. The type is decided by the file's content, not its name
     or the browser's word; anything else, or more than 10 MB, is refused with the reason."""
     import hashlib
@@ -87,7 +88,7 @@ def attach(problem: Problem, upload: Any, actor: Any) -> Attachment:
     name = (getattr(upload, "name", "") or "attachment").replace("/", "_").replace("\\", "_")[-200:]
     attachment = Attachment.objects.create(problem=problem, name=name, content_type=content_type, size=len(data),
                                            sha256=hashlib.sha256(data).hexdigest(), stored_name=stored_name,
-                                           uploaded_at=timezone.now(), uploaded_by=actor)
+                                           uploaded_at=timezone.now(), uploaded_by=as_user(actor))
     audit.record_change(actor, attachment, None)
     return attachment
 

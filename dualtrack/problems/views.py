@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dualtrack.core import exports, policy, privacy
+from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import MAX_COUNT, Action, Role
 from dualtrack.core.scoping import get_scoped_or_404, user_role
-from dualtrack.core.views import paginate, query_without_page, validation_messages
+from dualtrack.core.views import form_errors, paginate, query_without_page, validation_messages
 from dualtrack.registry import services as registry
 
 from . import services, suggest
@@ -47,14 +48,12 @@ def report(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                problem = services.report_for(request.user, form.cleaned_data["description"],
+                problem = services.report_for(actor_of(request), form.cleaned_data["description"],
                                               form.cleaned_data.get("enterprise") or "")
                 if form.cleaned_data["file"]:
-                    services.attach(problem, form.cleaned_data["file"], request.user)
+                    services.attach(problem, form.cleaned_data["file"], actor_of(request))
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            form_errors(form, exc)
         else:
             messages.success(request, _("已提交,编号 %(ref)s") % {"ref": problem.ref})
             return redirect("problems:detail", ref=problem.ref)
@@ -148,10 +147,10 @@ def _post_on_problem(request: HttpRequest, problem: Problem) -> None:
             upload = request.FILES.get("file")
             if upload is None:
                 raise ValidationError({"file": _("请选择文件")})
-            services.attach(problem, upload, request.user)
+            services.attach(problem, upload, actor_of(request))
             messages.success(request, _("附件已上传"))
         elif action == "merge":
-            services.merge(problem.pk, request.POST.get("into", ""), request.user, request.POST.get("comment", ""))
+            services.merge(problem.pk, request.POST.get("into", ""), actor_of(request), request.POST.get("comment", ""))
             messages.success(request, _("已合并"))
         else:
             form = MoveForm(request.POST)
@@ -160,7 +159,7 @@ def _post_on_problem(request: HttpRequest, problem: Problem) -> None:
                 return
             data = form.cleaned_data
             department = registry.department_by_code(data["department"]) if data["department"] else None
-            services.move(problem.pk, data["version"], data["to_state"], request.user, data["comment"],
+            services.move(problem.pk, data["version"], data["to_state"], actor_of(request), data["comment"],
                           answer=data["answer"], category=data["category"], department=department,
                           complexity=data["complexity"])
             messages.success(request, _("已更新"))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from dualtrack.core import audit, calendar, dates, errors, notifications, policy
 from dualtrack.core import rules as rule_sets
+from dualtrack.core.actors import Actor, as_user
 from dualtrack.core.choices import Action, AuditAction
 from dualtrack.core.scoping import ensure_in_scope
 
@@ -31,10 +32,10 @@ class ConcurrentChange(errors.ConcurrentChange):
             "state": problem.get_state_display()})
 
 
-def _event(problem: Problem, actor: Any, from_state: str, to_state: str, comment: str,
+def _event(problem: Problem, actor: Actor | None, from_state: str, to_state: str, comment: str,
            level: int | None = None, at: dt.datetime | None = None) -> None:
     ProblemEvent.objects.create(
-        problem=problem, at=at or timezone.now(), actor=actor if getattr(actor, "pk", None) else None,
+        problem=problem, at=at or timezone.now(), actor=as_user(actor),
         actor_name=actor.get_username() if actor is not None else "system", from_state=from_state,
         to_state=to_state, escalation_level=level, comment=comment)
 
@@ -58,7 +59,7 @@ def next_ref(now: dt.datetime) -> str:
 
 
 @transaction.atomic
-def report(actor: Any, description: str, enterprise: Any = None, project_code: str = "") -> Problem:
+def report(actor: Actor, description: str, enterprise: Any = None, project_code: str = "") -> Problem:
     """An enterprise or a liaison officer reports a problem (发现). The enterprise must be one the actor may
     report for (its own, one in the officer's care); HQ may report without one."""
     policy.authorize_create(actor, Problem, Action.REPORT)
@@ -110,7 +111,7 @@ def texts_for(user: Any, problem: Problem) -> dict[str, Any]:
             "personal_visible": visible}
 
 
-def report_for(actor: Any, description: str, uscc: str = "") -> Problem:
+def report_for(actor: Actor, description: str, uscc: str = "") -> Problem:
     """Report a problem for the enterprise with credit code ``uscc`` (a liaison officer, HQ), or for the
     actor's own enterprise. The page and the API both come here."""
     from dualtrack.registry import services as registry
@@ -121,13 +122,13 @@ def report_for(actor: Any, description: str, uscc: str = "") -> Problem:
         enterprise = registry.enterprises_for(actor, Action.REPORT).filter(uscc=uscc.strip().upper()).first()
         if enterprise is None:
             raise ValidationError({"enterprise": _("企业不存在或不在您的联系范围内")})
-    elif getattr(actor, "enterprise_id", None):
-        enterprise = registry.enterprises_for(actor, Action.REPORT).filter(pk=actor.enterprise_id).first()
+    elif own := getattr(actor, "enterprise_id", None):
+        enterprise = registry.enterprises_for(actor, Action.REPORT).filter(pk=own).first()
     return report(actor, description, enterprise=enterprise)
 
 
 @transaction.atomic
-def move(problem_id: int, expected_version: int, to_state: str, actor: Any, comment: str = "",
+def move(problem_id: int, expected_version: int, to_state: str, actor: Actor, comment: str = "",
          **fields: Any) -> Problem:
     """Move a problem along §6. The caller says which version it saw: if someone moved the problem in the
     meantime, :class:`ConcurrentChange` says so and nothing is written."""
@@ -226,7 +227,7 @@ def refresh_recurrence() -> int:
 
 
 @transaction.atomic
-def merge(problem_id: int, into_ref: str, actor: Any, comment: str = "") -> Problem:
+def merge(problem_id: int, into_ref: str, actor: Actor, comment: str = "") -> Problem:
     """Merge a duplicate into an earlier problem (梳理时合并重复问题): the duplicate is closed with a link to the
     one that is followed; its history says so, and so does the other's."""
     problem = Problem.objects.restrict(actor, Action.VIEW).select_for_update().filter(pk=problem_id).first()

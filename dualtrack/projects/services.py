@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from dualtrack.core import audit, calendar, dates, policy
 from dualtrack.core import rules as rule_sets
+from dualtrack.core.actors import Actor
 from dualtrack.core.choices import Action, AuditAction
 from dualtrack.core.scoping import ensure_in_scope
 from dualtrack.problems import services as problems
@@ -345,7 +346,7 @@ def light_counts(rows: list[ProjectStatus]) -> dict[str, int]:
 # --- progress reports -----------------------------------------------------------------------------------------
 
 @transaction.atomic
-def save_progress(actor: Any, project: Project, *, date: dt.date, resumed: bool, workers_on_site: int,
+def save_progress(actor: Actor, project: Project, *, date: dt.date, resumed: bool, workers_on_site: int,
                   completed_cumulative: Decimal, physical_progress: str = "",
                   kind: str = ReportKind.WEEKLY) -> ProjectProgress:
     """A weekly or monthly progress report by the project's owner, responsible unit or liaison officer (or

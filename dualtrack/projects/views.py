@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dualtrack.core import dates, exports, policy
+from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import MAX_COUNT, Action, Role
 from dualtrack.core.scoping import get_scoped_or_404, user_role
-from dualtrack.core.views import paginate, query_without_page
+from dualtrack.core.views import form_errors, paginate, query_without_page
 from dualtrack.epidemic import services as epidemic
 from dualtrack.problems import services as problems
 
@@ -117,11 +118,9 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         policy.authorize(request.user, project, Action.REPORT)
         if form.is_valid():
             try:
-                services.save_progress(request.user, project, **form.cleaned_data)
+                services.save_progress(actor_of(request), project, **form.cleaned_data)
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
+                form_errors(form, exc)
             else:
                 messages.success(request, _("进度已报送"))
                 return redirect("projects:detail", code=code)

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dualtrack.core import policy
+from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import MAX_COUNT, Action
 from dualtrack.core.parsers import BoundedJSONParser
 from dualtrack.registry import services as registry
@@ -54,7 +55,7 @@ class ReportsView(APIView):
         try:
             with transaction.atomic():
                 for item in items:
-                    _report, did = services.save_report(request.user, found[item["uscc"]], item["date"],
+                    _report, did = services.save_report(actor_of(request), found[item["uscc"]], item["date"],
                                                         item["resumed"], item["workers_on_duty"], item["capacity"],
                                                         source=ReportSource.API)
                     changed += did

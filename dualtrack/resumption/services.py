@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from dualtrack.core import dates
 from dualtrack.core import rules as rule_sets
+from dualtrack.core.actors import Actor, as_user
 from dualtrack.core.choices import Action
 from dualtrack.power.services import baselines as power_baselines
 from dualtrack.power.services import engine, pipeline
@@ -192,7 +193,7 @@ def reported_status(day: dt.date) -> dict[int, bool]:
     return dict(rows)
 
 
-def save_report(actor: Any, enterprise: Any, day: dt.date, resumed: bool, workers_on_duty: int,
+def save_report(actor: Actor, enterprise: Any, day: dt.date, resumed: bool, workers_on_duty: int,
                 capacity: Any = None, source: str = "self") -> tuple[ResumptionReport, bool]:
     """Create or correct an enterprise's report for a day (self-report page and API), audited; the writer
     must reach the enterprise."""
@@ -216,7 +217,7 @@ def save_report(actor: Any, enterprise: Any, day: dt.date, resumed: bool, worker
                 before = audit.snapshot(existing) if existing else None
                 obj = existing or ResumptionReport(enterprise=enterprise, date=day)
                 obj.resumed, obj.workers_on_duty, obj.capacity, obj.source = resumed, workers_on_duty, capacity, source
-                obj.reported_by = actor if getattr(actor, "pk", None) else None
+                obj.reported_by = as_user(actor)
                 if existing is not None and audit.snapshot(obj) == before:
                     return obj, False
                 obj.save()

@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dualtrack.core import dates, exports, policy
+from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import MAX_COUNT, Action, Role
 from dualtrack.core.scoping import user_role
-from dualtrack.core.views import paginate, query_without_page
+from dualtrack.core.views import form_errors, paginate, query_without_page
 from dualtrack.epidemic import services as epidemic
 from dualtrack.epidemic.choices import COLOUR_HEX, Colour
 from dualtrack.registry import services as registry
@@ -104,14 +105,12 @@ def self_report(request: HttpRequest) -> HttpResponse:
     form = SelfReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_report(request.user, enterprise, today, form.cleaned_data["resumed"],
+            services.save_report(actor_of(request), enterprise, today, form.cleaned_data["resumed"],
                                  form.cleaned_data["workers_on_duty"] or 0,
                                  source=ReportSource.SELF if user_role(request.user) == Role.ENTERPRISE
                                  else ReportSource.ON_BEHALF)
         except ValidationError as exc:
-            for errors in exc.message_dict.values():
-                for error in errors:
-                    form.add_error(None, error)
+            form_errors(form, exc)
         else:
             messages.success(request, _("已报送,谢谢!"))
             target = reverse("resumption:report")
