@@ -178,3 +178,24 @@ class TestProjectLightFilter:
         filtered = client.get("/projects/", {"light": "green"})
         assert [p.code for p, _s in filtered.context["rows"]] == ["XM-G"]
         assert client.get("/api/v1/projects", {"light": "green"}, **api(client, city, "hq")).json()["count"] == 1
+
+
+class TestNulCharacters:
+    """PostgreSQL cannot store or compare NUL: found by the hostile sweep on PostgreSQL (500s on filters and in
+    the audit row of an export); now a 400 before any view or query."""
+
+    def test_query_and_form_parameters(self, client: Client, city: City) -> None:
+        client.force_login(city.users["hq"])
+        assert client.get("/problems/", {"q": "a\x00b"}).status_code == 400
+        assert client.get("/registry/enterprises/export.xlsx", {"q": "\x00"}).status_code == 400
+        assert client.post("/problems/new/", {"description": "有\x00空字符", "enterprise": city.e_jiangbei.uscc}
+                           ).status_code == 400
+        assert not Problem.objects.exists()
+        response = client.get("/api/v1/enterprises", {"q": "\x00"}, **api(client, city, "hq"))
+        assert response.status_code == 400 and response["Content-Type"].startswith("application/json")
+
+    def test_json_string_with_nul(self, client: Client, city: City) -> None:
+        body = json.dumps({"description": "有\u0000空字符"})
+        response = client.post("/api/v1/problems", body, content_type="application/json", **api(client, city, "hq"))
+        assert response.status_code == 400 and "U+0000" in response.json()["detail"]
+        assert not Problem.objects.exists()

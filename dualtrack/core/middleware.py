@@ -88,3 +88,25 @@ class ConcurrentChangeMiddleware:
             return None
         messages.error(request, str(exception))
         return redirect(request.get_full_path())
+
+
+class RejectNulMiddleware:
+    """A NUL character in a query or form parameter is never data anyone meant to send, and PostgreSQL cannot
+    store or even compare it: such a request is a clear 400 before any view (or database) sees it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> Any:
+        from django.core.exceptions import BadRequest
+
+        if "\x00" in request.path or any("\x00" in key or any("\x00" in v for v in values)
+                                         for key, values in request.GET.lists()):
+            raise BadRequest("NUL in the request")
+        form = request.META.get("CONTENT_TYPE", "").startswith(("application/x-www-form-urlencoded",
+                                                                "multipart/form-data"))
+        if request.method == "POST" and form and any(
+                "\x00" in key or any(isinstance(v, str) and "\x00" in v for v in values)
+                for key, values in request.POST.lists()):
+            raise BadRequest("NUL in the request")
+        return self.get_response(request)

@@ -15,10 +15,15 @@ MAX_DEPTH = 20  # far more than any body the API accepts (a list of flat objects
 
 
 def depth(value: Any) -> int:
-    """How deeply ``value`` nests lists and objects, walked without recursion."""
+    """How deeply ``value`` nests lists and objects, walked without recursion. A string holding NUL (which
+    PostgreSQL cannot store or compare) counts as too deep: the body is refused all the same."""
     deepest, stack = 0, [(value, 1)]
     while stack:
         item, level = stack.pop()
+        if isinstance(item, str) and "\x00" in item:
+            return MAX_DEPTH + 1
+        if isinstance(item, dict):
+            stack.extend((key, level) for key in item)
         if isinstance(item, dict | list):
             deepest = max(deepest, level)
             if level > MAX_DEPTH:
@@ -38,6 +43,8 @@ class BoundedJSONParser(JSONParser):
         except (ValueError, UnicodeDecodeError) as exc:
             raise ParseError(_("JSON 格式不正确: %(error)s") % {"error": str(exc)[:200]}) from exc
         if depth(data) > MAX_DEPTH:
+            if "\\u0000" in raw or "\x00" in raw:
+                raise ParseError(_("JSON 中含有不允许的空字符(U+0000)"))
             raise ParseError(_("JSON 嵌套层数过多(上限 %(n)d 层)") % {"n": MAX_DEPTH})
         return data
 
