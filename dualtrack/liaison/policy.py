@@ -9,16 +9,12 @@ from typing import Any
 from django.db.models import Q
 
 from dualtrack.core.choices import Action, Role
-from dualtrack.core.policy import ALL, declare
+from dualtrack.core.policy import ALL, declare, related
 
 
 def district_visits(user: Any) -> Any:
-    q = Q()
-    if user.county_id:
-        q |= Q(enterprise__county_id=user.county_id)
-    if user.park_id:
-        q |= Q(enterprise__park_id=user.park_id)
-    return q
+    """A district operator reads the visits to the enterprises it sees (its county's, or its park's)."""
+    return related(user, "enterprise", "registry.Enterprise", Action.VIEW)
 
 
 def own_visits(user: Any) -> Any:

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q
 
 from dualtrack.core.choices import Action, Role
-from dualtrack.core.policy import ALL, NOTHING, declare, roles
+from dualtrack.core.policy import ALL, NOTHING, declare, related, roles
 
 
 def department_problems(user: Any) -> Any:
@@ -16,13 +16,8 @@ def department_problems(user: Any) -> Any:
 
 
 def district_problems(user: Any) -> Any:
-    """A district operator's problems: those of its county's enterprises, or its park's (园区)."""
-    q = Q()
-    if user.county_id:
-        q |= Q(enterprise__county_id=user.county_id)
-    if user.park_id:
-        q |= Q(enterprise__park_id=user.park_id)
-    return q
+    """A district operator's problems: those of the enterprises it sees (its county's, or its park's)."""
+    return related(user, "enterprise", "registry.Enterprise", Action.VIEW)
 
 
 def liaison_problems(user: Any) -> Any:
