@@ -339,3 +339,28 @@ class TestApplicationAccessDepartment(ApplicationAccess):
     """A department sees the applications under its measures only."""
 
     allowed_role = "department"
+
+
+class TestProblemAccessPark(TestProblemAccess):
+    """A park operator (园区) sees the problems of its park's enterprises, not of the rest of the county
+    (it used to get 403 on every problem page)."""
+
+    allowed_role = "park"
+
+    def in_scope(self, city: City) -> Any:
+        return self._problem(city.e_jiangbei_park, "WT2020-00003")
+
+    def out_of_scope(self, city: City) -> Any:
+        return self._problem(city.e_jiangbei, "WT2020-00004")  # same county, outside the park
+
+
+class TestProjectAccessPark(ProjectAccess):
+    """A park operator sees the projects in its park or owned by its park's enterprises."""
+
+    allowed_role = "park"
+
+    def in_scope(self, city: City) -> Any:
+        return self._project(city, "XM-PARK", city.jiangbei, owner=city.e_jiangbei_park)
+
+    def out_of_scope(self, city: City) -> Any:
+        return self._project(city, "XM-COUNTY", city.jiangbei, owner=city.e_jiangbei)  # same county, not the park
