@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -24,7 +24,6 @@ from . import content, services
 from . import render as formats
 from .models import BulletinStatus, Job, JobStatus, StoredBulletin
 
-READERS = (Role.HQ, Role.LEADER, Role.DEPARTMENT)
 TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -38,8 +37,7 @@ def _day(request: HttpRequest) -> dt.date:
 
 @login_required
 def bulletin_page(request: HttpRequest) -> HttpResponse:
-    if user_role(request.user) not in READERS:
-        raise PermissionDenied
+    policy.authorize_create(request.user, StoredBulletin, Action.VIEW)
     day = _day(request)
     bulletin = content.build(day)
     geojson = epidemic.map_geojson(request.user)
@@ -55,8 +53,7 @@ def bulletin_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def bulletin_file(request: HttpRequest, fmt: str) -> HttpResponse:
-    if user_role(request.user) not in READERS:
-        raise PermissionDenied
+    policy.authorize_create(request.user, StoredBulletin, Action.VIEW)
     if fmt not in TYPES:
         raise Http404
     day = _day(request)
@@ -75,8 +72,7 @@ def bulletin_file(request: HttpRequest, fmt: str) -> HttpResponse:
 @login_required
 def stored_list(request: HttpRequest) -> HttpResponse:
     """Past bulletins, browsable; HQ generates a draft for a date here."""
-    if user_role(request.user) not in READERS:
-        raise PermissionDenied
+    policy.authorize_create(request.user, StoredBulletin, Action.VIEW)
     if request.method == "POST":
         policy.authorize_create(request.user, StoredBulletin, Action.ADD)
         try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import getpass
-from typing import Any, Protocol, cast, runtime_checkable
+from typing import Any, Protocol, cast
 
 from .choices import Role
 
@@ -33,7 +33,6 @@ class SystemActor:
         return self.name
 
 
-@runtime_checkable
 class Actor(Protocol):
     """Who acts in a domain function: a signed-in :class:`~dualtrack.accounts.models.User` or the console's
     :class:`SystemActor`. The access policy reads the role and the scope fields; the audit log the name."""

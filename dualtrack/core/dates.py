@@ -20,23 +20,9 @@ from django.utils.translation import gettext as _
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def now() -> dt.datetime:
-    return timezone.now()
-
-
 def today() -> dt.date:
     """The calendar's today in Asia/Shanghai."""
     return timezone.now().astimezone(SHANGHAI).date()
-
-
-def local(moment: dt.datetime) -> dt.datetime:
-    """An aware time in Asia/Shanghai."""
-    return moment.astimezone(SHANGHAI)
-
-
-def local_naive(moment: dt.datetime | None) -> dt.datetime | None:
-    """An aware time as Shanghai wall-clock time without a zone (what a spreadsheet cell holds)."""
-    return None if moment is None else moment.astimezone(SHANGHAI).replace(tzinfo=None)
 
 
 def earliest_day() -> dt.date:

@@ -18,11 +18,3 @@ class ConcurrentChange(Exception):
                        else _("该事项已被他人处理,请刷新后再试。"))
         super().__init__(message)
         self.obj = obj
-
-    @property
-    def problem(self) -> Any:  # the problems API reads it under this name
-        return self.obj
-
-    @property
-    def application(self) -> Any:
-        return self.obj

@@ -25,7 +25,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.db.models import Q
@@ -86,10 +85,6 @@ def declared(model: Any) -> ModelPolicy:
     return found
 
 
-def declared_models() -> list[str]:
-    return sorted(_POLICIES)
-
-
 def user_role(user: Any) -> str | None:
     if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return None
@@ -141,15 +136,6 @@ def allows(user: Any, model: Any, action: str) -> bool:
     return scope(user, model, action) is not NOTHING
 
 
-def restrict(queryset: models.QuerySet, user: Any, action: str) -> models.QuerySet:
-    found = scope(user, queryset.model, action)
-    if found is ALL:
-        return queryset
-    if found is NOTHING:
-        return queryset.none()
-    return queryset.filter(found)
-
-
 def _matches(obj: models.Model, user: Any, action: str) -> bool:
     found = scope(user, type(obj), action)
     if found is ALL:
@@ -177,10 +163,6 @@ def authorize_create(user: Any, model: Any, action: str = Action.ADD) -> None:
 def may(user: Any, obj: models.Model, action: str) -> bool:
     """Whether ``user`` may ``action`` on ``obj`` (for showing a button); never raises."""
     return _matches(obj, user, action)
-
-
-def model_of(label: str) -> type[models.Model]:
-    return apps.get_model(label)
 
 
 def autodiscover() -> None:

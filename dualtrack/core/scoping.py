@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
 __all__ = ["ALL", "NOTHING", "OutOfScope", "RestrictedQuerySet", "ScopedModel", "ensure_in_scope",
-           "get_scoped_or_404", "is_hq", "reference_scope", "user_role"]
+           "get_scoped_or_404", "is_hq", "user_role"]
 
 
 class OutOfScope(Exception):
@@ -83,12 +83,6 @@ REFERENCE_RULES: dict[str, dict[str, Any]] = {
 }
 """Reference data (regions, parks, industries, departments, policy documents): every signed-in role but
 the public may view it; only HQ changes or imports it."""
-
-
-def reference_scope(user: Any, action: str) -> Any:
-    role = user_role(user)
-    rule = REFERENCE_RULES.get(action, {}).get(role) if role else None
-    return NOTHING if rule is None else ALL
 
 
 def get_scoped_or_404(queryset: RestrictedQuerySet, user: AnonymousUser | Any, action: str = Action.VIEW,

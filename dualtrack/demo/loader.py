@@ -17,7 +17,7 @@ from django.db import transaction
 
 from dualtrack.accounts import services as accounts
 from dualtrack.accounts.models import User
-from dualtrack.core import audit, calendar
+from dualtrack.core import audit, calendar, dates
 from dualtrack.core.actors import SystemActor
 from dualtrack.core.imports import get_dataset, run_import
 from dualtrack.epidemic import services as epidemic
@@ -315,7 +315,7 @@ def load_policies(seed: int, log: Any) -> None:
                 policies.pay(ACTOR, application.pk, application.version, application.approved_amount or Decimal(0),
                              paid_on, f"PZ{paid_on:%Y%m%d}{application.pk:05d}")
                 paid += 1
-    today = policies.today()
+    today = dates.today()
     for measure in measures:
         if Application.objects.filter(measure=measure, state="paid").exists() and not Notice.objects.filter(
                 measure=measure).exists():

@@ -37,9 +37,6 @@ class ConcurrentChange(errors.ConcurrentChange):
             "state": application.get_state_display()})
 
 
-today = dates.today  # the calendar's today in Asia/Shanghai
-
-
 def eligibility_of(measure: Measure) -> Eligibility:
     return Eligibility.parse(measure.eligibility)
 
@@ -115,7 +112,7 @@ def apply(actor: Actor, measure: Measure, enterprise: Any, declared_headcount: i
           at: dt.datetime | None = None) -> Application:
     """An enterprise applies (or its liaison officer for it): the window is open, it qualifies on the day, it
     has not applied before, the amount follows the rule."""
-    day = day or today()
+    day = day or dates.today()
     role = user_role(actor)
     access.authorize_create(actor, Application, Action.APPLY)
     access.authorize(actor, enterprise, Action.REPORT)
@@ -198,7 +195,7 @@ def pay(actor: Actor, application_id: int, version: int, paid_amount: Decimal, p
     if not Decimal(0) < paid_amount <= (application.approved_amount or Decimal(0)):
         errors["paid_amount"] = _("兑现金额须大于0且不超过核定金额%(amount)s万元") % {
             "amount": application.approved_amount}
-    if paid_on > today():
+    if paid_on > dates.today():
         errors["paid_on"] = _("兑现日期不能晚于今天")
     if errors:
         raise ValidationError(errors)
@@ -222,7 +219,7 @@ def grant_entitlements(actor: Actor, measure: Measure, day: dt.date | None = Non
     _require_manager(actor, measure)
     if not measure.no_application:
         raise ValidationError({"measure": _("只有免申即享的条款直接生成兑现名单")})
-    day = day or today()
+    day = day or dates.today()
     rows = eligible(measure, day).exclude(policy_applications__measure=measure).annotate(
         entitled=_amount_expression(measure)).values_list("pk", "entitled")
     now = timezone.now()
@@ -240,7 +237,7 @@ def create_outreach(actor: Actor, measure: Measure, day: dt.date | None = None) 
     """Visit tasks for each qualifying enterprise that has not applied, handed to its liaison officer (the
     first, when several look after it); enterprises without an officer are counted as unassigned."""
     _require_manager(actor, measure)
-    day = day or today()
+    day = day or dates.today()
     targets = eligible(measure, day).exclude(policy_applications__measure=measure).exclude(
         pk__in=Outreach.objects.filter(measure=measure).values("enterprise_id"))
     officer_of: dict[int, int] = {}
@@ -287,7 +284,7 @@ def publish_notice(actor: Actor, measure: Measure, period_start: dt.date, period
 
 def public_notices(day: dt.date | None = None) -> QuerySet[Notice]:
     """Published notices whose period includes the day: the only things the public pages show."""
-    day = day or today()
+    day = day or dates.today()
     return Notice.objects.filter(published=True, period_start__lte=day, period_end__gte=day).select_related(
         "measure", "measure__policy", "measure__department")
 
@@ -331,7 +328,7 @@ def pay_batch(actor: Actor, measure: Measure, paid_on: dt.date, voucher_no: str,
     _require_manager(actor, measure, Action.PAY)
     if not voucher_no.strip():
         raise ValidationError({"voucher_no": _("请填写凭证号")})
-    if paid_on > today():
+    if paid_on > dates.today():
         raise ValidationError({"paid_on": _("兑现日期不能晚于今天")})
     queryset = Application.objects.select_for_update().filter(measure=measure, state=ApplicationState.APPROVED)
     if application_ids is not None:
@@ -351,13 +348,18 @@ def pay_batch(actor: Actor, measure: Measure, paid_on: dt.date, voucher_no: str,
     return len(rows)
 
 
+def _authorize_save(actor: Actor, model: Any, existing: Any) -> None:
+    """Creating needs ADD on the model; changing needs CHANGE on the row."""
+    if existing is None:
+        access.authorize_create(actor, model, Action.ADD)
+    else:
+        access.authorize(actor, existing, Action.CHANGE)
+
+
 @transaction.atomic
 def save_policy(actor: Actor, doc_number: str, **fields: Any) -> Policy:
     document = Policy.objects.filter(doc_number=doc_number).first()
-    if document is None:
-        access.authorize_create(actor, Policy, Action.ADD)
-    else:
-        access.authorize(actor, document, Action.CHANGE)
+    _authorize_save(actor, Policy, document)
     before = audit.snapshot(document) if document else None
     document, _created = Policy.objects.update_or_create(doc_number=doc_number, defaults=fields)
     if before is None or before != audit.snapshot(document):
@@ -369,10 +371,7 @@ def save_policy(actor: Actor, doc_number: str, **fields: Any) -> Policy:
 def save_measure(actor: Actor, code: str, **fields: Any) -> Measure:
     """Create or update a measure (validated: its amount rule and eligibility), audited."""
     existing = Measure.objects.filter(code=code).first()
-    if existing is None:
-        access.authorize_create(actor, Measure, Action.ADD)
-    else:
-        access.authorize(actor, existing, Action.CHANGE)
+    _authorize_save(actor, Measure, existing)
     before = audit.snapshot(existing) if existing else None
     candidate = existing or Measure(code=code)
     for name, value in fields.items():

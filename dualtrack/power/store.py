@@ -10,7 +10,6 @@ re-importing the same readings changes nothing (a day's reading of an account is
 from __future__ import annotations
 
 import codecs
-import datetime as dt
 import hashlib
 import os
 import shutil
@@ -22,7 +21,7 @@ from typing import Any
 import duckdb
 from django.utils.translation import gettext as _
 
-from dualtrack.core import audit
+from dualtrack.core import audit, dates
 from dualtrack.core.choices import AuditAction, Role
 from dualtrack.core.imports import ImportResult
 from dualtrack.core.imports.readers import FileFormatError, detect_encoding
@@ -150,7 +149,7 @@ def _stage(con: duckdb.DuckDBPyConnection, path: Path, workdir: Path, result: Im
         ("account IS NULL OR account = ''", HEADERS["account"][0], "account", _("不能为空")),
         ("kwh IS NULL", HEADERS["kwh"][0], "raw_kwh", _("不是数字")),
         ("kwh < 0", HEADERS["kwh"][0], "raw_kwh", _("不能为负数")),
-        (f"date > DATE '{dt.date.today().isoformat()}'", HEADERS["date"][0], "raw_when", _("日期晚于今天")),  # noqa: DTZ011
+        (f"date > DATE '{dates.today().isoformat()}'", HEADERS["date"][0], "raw_when", _("日期晚于今天")),
     ]
     for condition, column, value, message in checks:
         for row, raw in con.execute(f"SELECT _row, {value} FROM staged WHERE {condition} ORDER BY _row "

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -79,11 +78,8 @@ class ProblemViewSet(ScopedReadOnlyViewSet):
     def create(self, request: Request) -> Response:
         data = CreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            problem = services.report_for(actor_of(request), data.validated_data["description"],
-                                          data.validated_data.get("uscc") or "")
-        except ValidationError as exc:
-            raise exceptions.ValidationError(exc.message_dict) from exc
+        problem = services.report_for(actor_of(request), data.validated_data["description"],
+                                      data.validated_data.get("uscc") or "")
         return Response(ProblemSerializer(problem, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=MoveSerializer, responses={200: ProblemSerializer, 409: dict})
@@ -95,15 +91,8 @@ class ProblemViewSet(ScopedReadOnlyViewSet):
         values: dict[str, Any] = dict(data.validated_data)
         category = Category.objects.filter(name=values.pop("category")).first() if values.get("category") else None
         department = registry.department_by_code(values.pop("department")) if values.get("department") else None
-        try:
-            moved = services.move(problem.pk, values["version"], values["to_state"], actor_of(request), values["comment"],
-                                  answer=values["answer"], category=category, department=department,
-                                  complexity=values["complexity"])
-        except services.ConcurrentChange as exc:
-            return Response({"detail": str(exc), "version": exc.problem.version, "state": exc.problem.state},
-                            status=status.HTTP_409_CONFLICT)
-        except ValidationError as exc:
-            raise exceptions.ValidationError(exc.message_dict) from exc
-        except PermissionDenied as exc:
-            raise exceptions.PermissionDenied from exc
+        # A refusal, a stale version (409) or a move the role may not make (403) is translated by core.api.
+        moved = services.move(problem.pk, values["version"], values["to_state"], actor_of(request), values["comment"],
+                              answer=values["answer"], category=category, department=department,
+                              complexity=values["complexity"])
         return Response(ProblemSerializer(moved, context={"request": request}).data)

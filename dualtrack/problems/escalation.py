@@ -85,9 +85,6 @@ def deadline_status(problem: Problem, now: dt.datetime | None = None) -> str | N
     return "due_soon" if problem.due_at <= now + dt.timedelta(hours=hours) else None
 
 
-today = dates.today
-
-
 def escalation_levels() -> list[str]:
     return list(rule_sets.current(RULES_KEY).definition["levels"])
 

@@ -20,7 +20,6 @@ from .escalation import (
     escalated_for,
     escalation_levels,
     replay_escalation,
-    today,
 )
 from .statistics import export_rows, statistics
 from .suggest import retrain as retrain_triage_model
@@ -43,5 +42,5 @@ __all__ = [
     "deadline_flags", "deadline_status", "escalate_due", "escalated_for", "escalation_addressees",
     "escalation_levels", "export_rows", "flag_recurrence", "merge", "move", "next_ref", "open_project_tasks",
     "refresh_recurrence", "replay_escalation", "report", "report_for", "sniff", "statistics", "tasks_by_keys",
-    "retrain_triage_model", "tasks_for_project", "texts_for", "today", "with_personal_flag",
+    "retrain_triage_model", "tasks_for_project", "texts_for", "with_personal_flag",
 ]

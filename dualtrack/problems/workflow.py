@@ -82,7 +82,7 @@ def report(actor: Actor, description: str, enterprise: Any = None, project_code:
 def with_personal_flag(user: Any, queryset: Any) -> Any:
     """``queryset`` with ``personal_visible`` on each problem: whether ``user`` may see the phone and ID numbers
     in its texts (the policy's ``PERSONAL``), in the same query."""
-    from django.db.models import BooleanField, ExpressionWrapper, Q, Value
+    from django.db.models import BooleanField, ExpressionWrapper, Value
 
     found = policy.scope(user, Problem, Action.PERSONAL)
     if found is policy.ALL:
@@ -90,7 +90,7 @@ def with_personal_flag(user: Any, queryset: Any) -> Any:
     elif found is policy.NOTHING:
         flag = Value(False)
     else:
-        flag = ExpressionWrapper(Q(found), output_field=BooleanField())
+        flag = ExpressionWrapper(found, output_field=BooleanField())
     return queryset.annotate(personal_visible=flag)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -52,13 +51,10 @@ class ReportsView(APIView):
         if missing:  # out of reach is not found, as on the report page; the rows say which
             raise exceptions.NotFound(missing)
         changed = 0
-        try:
-            with transaction.atomic():
-                for item in items:
-                    _report, did = services.save_report(actor_of(request), found[item["uscc"]], item["date"],
-                                                        item["resumed"], item["workers_on_duty"], item["capacity"],
-                                                        source=ReportSource.API)
-                    changed += did
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError(exc.message_dict) from exc
+        with transaction.atomic():  # all or none; a refused item is a 400 naming its fields (core.api)
+            for item in items:
+                _report, did = services.save_report(actor_of(request), found[item["uscc"]], item["date"],
+                                                    item["resumed"], item["workers_on_duty"], item["capacity"],
+                                                    source=ReportSource.API)
+                changed += did
         return Response({"received": len(items), "changed": changed})

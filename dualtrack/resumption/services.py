@@ -210,24 +210,24 @@ def save_report(actor: Actor, enterprise: Any, day: dt.date, resumed: bool, work
         raise ValidationError({"workers_on_duty": _("不能为负数")})
     from django.db import IntegrityError
 
-    for attempt in (1, 2):  # the same report sent twice at once: the second finds the first and updates it
-        try:
-            with transaction.atomic():
-                existing = ResumptionReport.objects.select_for_update().filter(enterprise=enterprise, date=day).first()
-                before = audit.snapshot(existing) if existing else None
-                obj = existing or ResumptionReport(enterprise=enterprise, date=day)
-                obj.resumed, obj.workers_on_duty, obj.capacity, obj.source = resumed, workers_on_duty, capacity, source
-                obj.reported_by = as_user(actor)
-                if existing is not None and audit.snapshot(obj) == before:
-                    return obj, False
-                obj.save()
-                audit.record_change(actor, obj, before)
-                ensure_in_scope(obj, actor, Action.REPORT)
-            return obj, True
-        except IntegrityError:
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+    def upsert() -> tuple[ResumptionReport, bool]:
+        with transaction.atomic():
+            existing = ResumptionReport.objects.select_for_update().filter(enterprise=enterprise, date=day).first()
+            before = audit.snapshot(existing) if existing else None
+            obj = existing or ResumptionReport(enterprise=enterprise, date=day)
+            obj.resumed, obj.workers_on_duty, obj.capacity, obj.source = resumed, workers_on_duty, capacity, source
+            obj.reported_by = as_user(actor)
+            if existing is not None and audit.snapshot(obj) == before:
+                return obj, False
+            obj.save()
+            audit.record_change(actor, obj, before)
+            ensure_in_scope(obj, actor, Action.REPORT)
+        return obj, True
+
+    try:
+        return upsert()
+    except IntegrityError:  # the same report sent twice at once: the second finds the first and updates it
+        return upsert()
 
 
 def inconsistent_reports(day: dt.date, user: Any) -> QuerySet[ResumptionReport]:
