@@ -204,6 +204,11 @@ def assign_liaison_page(client: Client, city: City, role: str) -> Any:
                                                                     "uscc": city.e_binhai.uscc})
 
 
+def log_visit_page(client: Client, city: City, role: str) -> Any:
+    return as_role(client, city, role).post("/liaison/visits/", {
+        "enterprise": city.e_jiangbei.pk, "visited_on": "2020-03-02", "notes": "走访,电话 13812345678"})
+
+
 def _expect(**outcomes: str) -> dict[str, str]:
     assert set(outcomes) == set(ROLES), set(ROLES) ^ set(outcomes)
     return outcomes
@@ -249,6 +254,9 @@ ACTIONS = [
     WriteAction("assign enterprises to a liaison officer", _expect(
         anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="denied", park="denied",
         department="denied", liaison="denied", enterprise="denied", public="denied"), assign_liaison_page),
+    WriteAction("log a visit (走访记录)", _expect(
+        anonymous="anon", hq="denied", leader="denied", district="denied", district_binhai="denied", park="denied",
+        department="denied", liaison="ok", enterprise="denied", public="denied"), log_visit_page),
 ]
 
 
@@ -297,3 +305,7 @@ def test_writes_changed_what_they_said(client: Client, city: City) -> None:
     assert Problem.objects.latest("id").enterprise == city.e_jiangbei
     triaged = triage_api(client, city, "hq").json()
     assert triaged["state"] == "triaged" and triaged["department"] == "JXJ"
+    assert page_outcome(log_visit_page(client, city, "liaison")) == "ok"
+    as_role(client, city, "district")  # the district reads the officer's visit, the phone number masked
+    visits = client.get("/liaison/visits/").content.decode()
+    assert "138****5678" in visits and "13812345678" not in visits

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dualtrack.core import dates
+from dualtrack.core import dates, policy
 from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import Action, Role
 from dualtrack.core.scoping import user_role
@@ -35,6 +35,8 @@ def visits(request: HttpRequest) -> HttpResponse:
     and districts read the log of their scope."""
     if not Visit.permits(request.user, Action.VIEW):
         raise PermissionDenied
+    if request.method == "POST":  # only an officer logs visits: anyone else posting here is refused, not ignored
+        policy.authorize_create(request.user, Visit, Action.ADD)
     form = None
     if user_role(request.user) == Role.LIAISON:
         mine = registry.enterprises_for(request.user).order_by("name").values_list("pk", "name")
