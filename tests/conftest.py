@@ -50,6 +50,16 @@ def _isolated_power_store(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 @pytest.fixture(autouse=True)
+def _fresh_picture_caches() -> Any:
+    """Each test's database is rolled back: what a process caches from it (frames, parsed pictures) goes too."""
+    from dualtrack.resumption import snapshot
+
+    snapshot.forget()
+    yield
+    snapshot.forget()
+
+
+@pytest.fixture(autouse=True)
 def _isolated_attachments(tmp_path: Any, settings: Any) -> None:
     settings.ATTACHMENTS_ROOT = tmp_path / "attachments"
     settings.TRIAGE_MODEL_PATH = tmp_path / "triage-model.pickle"

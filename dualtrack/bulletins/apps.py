@@ -15,11 +15,11 @@ class BulletinsConfig(AppConfig):
 
         from . import services
 
-        def bulletin_step() -> dict[str, int]:
+        def bulletin_step() -> dict[str, object]:
             services.schedule_daily()
-            return services.run_due()
+            return {**services.run_due(), "drafts": services.keep_drafts_current()}
 
-        periodic.register("bulletins", bulletin_step)
+        periodic.register("bulletins", bulletin_step, order=60)  # after the day's pictures
 
         register_menu(_("每日通报"), "bulletins:page", lambda u: user_role(u) in (Role.HQ, Role.LEADER, Role.DEPARTMENT)
                       and getattr(u, "is_authenticated", False), order=8)

@@ -101,6 +101,14 @@ def register_section(order: int, name: str, builder: SectionBuilder) -> None:
 NUMERALS = "一二三四五六七八九十"
 
 
+def charts(day: dt.date) -> dict[str, Any]:
+    """The page's maps and trend for ``day`` (not part of the stored bulletin): from the day's stored picture."""
+    pic = resumption.picture(day, allow_stale=True)
+    return {"regions": [{"name": r["name"], "code": r["code"], "colour": r["risk"]["colour"],
+                         "reported": r["reported"], "index": r["power"]["index"]} for r in resumption.counties(pic)],
+            "trend": resumption.trend(pic)}
+
+
 def build(day: dt.date, user: Any = None) -> Bulletin:
     pic = resumption.picture(day, user=user)
     regions = resumption.counties(pic)
@@ -120,9 +128,9 @@ def build(day: dt.date, user: Any = None) -> Bulletin:
         "industrial_rate": sizes.get("规上工业", {}).get("resumption", {}).get("rate"),
     }
     charts = {
-        "regions": [{"name": r["name"], "code": r["code"], "colour": r["risk"]["colour"], "index": r["power"]["index"]}
-                    for r in regions],
-        "trend": resumption.power_trend(pic.ctx, day - dt.timedelta(days=29), day),
+        "regions": [{"name": r["name"], "code": r["code"], "colour": r["risk"]["colour"], "reported": r["reported"],
+                     "index": r["power"]["index"]} for r in regions],
+        "trend": resumption.trend(pic),
     }
     return Bulletin(day=day, title=f"全市统筹推进疫情防控和经济社会发展工作情况通报({day.year}年{md(day)})",
                     rules_version=pic.data["rules_version"], sections=sections, figures=figures, charts=charts)
@@ -133,13 +141,23 @@ def _epidemic(day: dt.date, city: dict[str, Any], regions: list[dict[str, Any]])
     counts = {c: [r["name"] for r in regions if r["risk"]["colour"] == c] for c in Colour.values}
     colour_text = ",".join(f"{COLOUR_NAMES[c]}{len(names)}个({'、'.join(names)})" for c in reversed(Colour.values)
                            if (names := counts[c]))
+    reporting = city.get("reporting", {})
+    reported_n, county_n = reporting.get("counties_reported", 0), reporting.get("counties", len(regions))
+    if reported_n == county_n:
+        today = f"当日新增{risk['new_confirmed']}例"
+    elif reported_n == 0:
+        today = f"{md(day)}各区县(市)尚未报送病例日报,当日新增病例未计"
+    else:  # what was not reported is not counted as zero: say how many counties the figure covers
+        today = (f"当日{reported_n}个区县(市)报送病例日报,新增{risk['new_confirmed']}例,"
+                 f"{'、'.join(reporting.get('missing', []))}未报送")
     paragraphs = [
-        f"截至{md(day)}24时,全市累计报告确诊病例{risk['cumulative_confirmed']:,}例,当日新增{risk['new_confirmed']}例,"
+        f"截至{md(day)}24时,全市累计报告确诊病例{risk['cumulative_confirmed']:,}例,{today},"
         f"近14天新增{risk['new_confirmed_14d']}例;累计治愈{risk['cumulative_cured']:,}例,治愈率{pct(risk['cure_rate'])}。",
         f"按五色图,全市各区县(市){colour_text}。城区风险等级为{LEVEL_NAMES[risk['level']]},"
         f"防控策略为“{risk['strategy']}”。",
     ]
-    previous = {r["code"]: r["risk"]["colour"] for r in epidemic.situation(day - dt.timedelta(days=1))["regions"]}
+    previous = {r["code"]: r["risk"]["colour"]
+                for r in resumption.picture(day - dt.timedelta(days=1)).data["regions"]}
     changes = [f"{r['name']}由{COLOUR_NAMES[previous[r['code']]]}调整为{COLOUR_NAMES[r['risk']['colour']]}"
                for r in regions if previous.get(r["code"]) and previous[r["code"]] != r["risk"]["colour"]]
     if changes:
@@ -147,7 +165,8 @@ def _epidemic(day: dt.date, city: dict[str, Any], regions: list[dict[str, Any]])
     table = Table("各区县(市)疫情等级", ["区县(市)", "五色等级", "风险等级", "累计确诊", "近14天新增", "近3天新增", "Rt"],
                   ["text", "text", "text", "int", "int", "int", "decimal"])
     for r in regions:
-        table.rows.append([r["name"], COLOUR_NAMES[r["risk"]["colour"]] + ("(发布)" if r["risk"]["published"] else ""),
+        table.rows.append([r["name"], COLOUR_NAMES[r["risk"]["colour"]] + ("(发布)" if r["risk"]["published"] else "")
+                           + ("" if r.get("reported", True) else "(未报送)"),
                            LEVEL_NAMES[r["risk"]["level"]], r["risk"]["cumulative_confirmed"],
                            r["risk"]["new_confirmed_14d"], r["risk"]["new_confirmed_3d"], r["risk"]["rt_mean"]])
     return Section("疫情防控形势", paragraphs, [table])
@@ -168,6 +187,8 @@ def _resumption(day: dt.date, city: dict[str, Any], sizes: dict[str, Any], indus
     if power["index"] is not None:
         paragraphs.append(f"全市复工电力指数为{power['index']:.2f},复工企业户数比例{pct(power['count_share'])},"
                           f"复产率{pct(power['energy_share'])}。")
+    elif not city.get("reporting", {}).get("power_arrived", True):
+        paragraphs.append(f"{md(day)}用电数据未到,复工电力指数和复产率暂缺。")
     top = sorted([g for g in industries if g["power"]["index"] is not None],
                  key=lambda g: -g["resumption"]["scope_total"])[:TOP_SECTIONS]
     if len(top) >= 2:
@@ -203,12 +224,16 @@ def _group_table(title: str, label: str, rows: list[dict[str, Any]]) -> Table:
     return table
 
 
-def _matching(day: dt.date, regions: list[dict[str, Any]]) -> Section:
+def _matching(day: dt.date, regions: list[dict[str, Any]], power_arrived: bool = True) -> Section:
     below = [r for r in regions if r["target"]["met"] is False]
-    paragraphs = [f"对照五色图产能目标,{len(below)}个区县(市)未达标:"
-                  + ";".join(f"{r['name']}({COLOUR_NAMES[r['risk']['colour']]},目标{pct(r['target']['capacity_target'])},"
-                             f"复产率{pct(r['power']['energy_share'])},差{abs(r['target']['gap_pp']):.1f}个百分点)"
-                             for r in below) + "。" if below else "各区县(市)复产率均达到五色图产能目标。"]
+    if not power_arrived:  # no readings for the day: whether targets are met is unknown, not "met" or "not met"
+        paragraphs = [f"{md(day)}用电数据未到,暂不能对照五色图产能目标。"]
+    else:
+        paragraphs = [
+            f"对照五色图产能目标,{len(below)}个区县(市)未达标:"
+            + ";".join(f"{r['name']}({COLOUR_NAMES[r['risk']['colour']]},目标{pct(r['target']['capacity_target'])},"
+                       f"复产率{pct(r['power']['energy_share'])},差{abs(r['target']['gap_pp']):.1f}个百分点)"
+                       for r in below) + "。" if below else "各区县(市)复产率均达到五色图产能目标。"]
     rising = [r["name"] for r in regions if r["target"].get("fast_rise")]
     if rising:
         paragraphs.append(f"{'、'.join(rising)}风险等级较高但复工电力指数上升较快,请疫情防控组关注。")
@@ -217,7 +242,8 @@ def _matching(day: dt.date, regions: list[dict[str, Any]]) -> Section:
     for r in regions:
         met = r["target"]["met"]
         table.rows.append([r["name"], COLOUR_NAMES[r["risk"]["colour"]], r["target"]["capacity_target"],
-                           r["power"]["energy_share"], "—" if met is None else ("达标" if met else "未达标"),
+                           r["power"]["energy_share"],
+                           ("—" if power_arrived else "数据未到") if met is None else ("达标" if met else "未达标"),
                            r["target"]["gap_pp"]])
     return Section("疫情图与复工图匹配情况", paragraphs, [table])
 
@@ -231,7 +257,8 @@ def _quality(day: dt.date, city: dict[str, Any], user: Any) -> Section:
 
 register_section(10, "epidemic", lambda c: _epidemic(c.day, c.city, c.regions))
 register_section(20, "resumption", lambda c: _resumption(c.day, c.city, c.sizes, c.industries, c.regions, c.parks))
-register_section(30, "matching", lambda c: _matching(c.day, c.regions))
+register_section(30, "matching", lambda c: _matching(c.day, c.regions,
+                                                     c.city.get("reporting", {}).get("power_arrived", True)))
 register_section(90, "quality", lambda c: _quality(c.day, c.city, c.user))
 
 

@@ -105,6 +105,26 @@ def schedule_daily(now: dt.datetime | None = None) -> Job | None:
     return enqueue("generate", day.isoformat(), {"date": day.isoformat()}, at)
 
 
+def keep_drafts_current() -> list[str]:
+    """The data-as-of day has a draft, and every draft is regenerated once its day's picture has been
+    recomputed (a late import); a released bulletin is never touched."""
+    from dualtrack.core import versions
+    from dualtrack.resumption import services as resumption
+
+    done = []
+    as_of = versions.as_of().day
+    if as_of is not None and not StoredBulletin.objects.filter(date=as_of).exists():
+        generate(as_of, None)
+        done.append(as_of.isoformat())
+    for day, generated_at in StoredBulletin.objects.filter(status=BulletinStatus.DRAFT).values_list(
+            "date", "generated_at"):
+        computed = resumption.picture_computed_at(day)
+        if computed is not None and computed > generated_at:
+            generate(day, None)
+            done.append(day.isoformat())
+    return done
+
+
 def _deliver(payload: dict[str, Any]) -> None:
     stored = StoredBulletin.objects.get(pk=payload["bulletin"])
     subscription = Subscription.objects.select_related("user").get(pk=payload["subscription"])

@@ -8,17 +8,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from dualtrack.core import audit, dates, policy
+from dualtrack.core import audit, dates, exports, policy, versions
 from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import Action, AuditAction, Role
 from dualtrack.core.scoping import get_scoped_or_404, user_role
 from dualtrack.core.views import paginate, query_without_page, validation_messages
 from dualtrack.epidemic import services as epidemic
 from dualtrack.epidemic.choices import COLOUR_HEX, Colour
-from dualtrack.resumption import services as resumption
 
 from . import content, services
 from . import render as formats
@@ -32,17 +32,38 @@ TYPES = {
 
 
 def _day(request: HttpRequest) -> dt.date:
-    return dates.requested_day(request, resumption.last_data_day)
+    """The date asked for, else the data-as-of day (数据截至), else today."""
+    return dates.requested_day(request, versions.data_day)
+
+
+def _bulletin(day: dt.date) -> tuple[content.Bulletin, StoredBulletin | None]:
+    """The day's stored bulletin (the released one, else the draft) when there is one: its numbers and files
+    are the ones HQ signs off; else the bulletin made now from the day's stored picture."""
+    stored = StoredBulletin.objects.filter(date=day).defer("docx", "xlsx", "pdf").first()
+    if stored is not None:
+        bulletin = content.from_dict(stored.content)
+        bulletin.charts = content.charts(day)
+        return bulletin, stored
+    return content.build(day), None
+
+
+def _download(data: bytes, day: dt.date, fmt: str) -> HttpResponse:
+    """The file under its Chinese name (每日通报-2020年2月19日.docx), encoded for every browser (RFC 6266)."""
+    response = HttpResponse(data, content_type=TYPES[fmt])
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=exports.dated_name(_("每日通报"), day, fmt))
+    return response
 
 
 @login_required
 def bulletin_page(request: HttpRequest) -> HttpResponse:
     policy.authorize_create(request.user, StoredBulletin, Action.VIEW)
     day = _day(request)
-    bulletin = content.build(day)
+    bulletin, stored = _bulletin(day)
     geojson = epidemic.map_geojson(request.user)
     return render(request, "bulletins/page.html", {
-        "bulletin": bulletin, "day": day, "document": formats.html(bulletin),
+        "bulletin": bulletin, "day": day, "document": formats.html(bulletin), "stored": stored,
+        "as_of": versions.as_of(),
         "map_payload": {"geojson": geojson, "regions": bulletin.charts["regions"], "colours": COLOUR_HEX,
                         "labels": {c.value: str(c.label) for c in Colour}, "county_url": "/epidemic/counties/CODE/",
                         "first": day.isoformat()},
@@ -57,16 +78,17 @@ def bulletin_file(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in TYPES:
         raise Http404
     day = _day(request)
-    bulletin = content.build(day)
-    try:
-        data = {"docx": formats.docx, "xlsx": formats.xlsx, "pdf": formats.pdf}[fmt](bulletin)
-    except formats.PdfUnavailable as exc:
-        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    stored = StoredBulletin.objects.filter(date=day).first()
+    data = bytes(getattr(stored, fmt)) if stored is not None and getattr(stored, fmt) is not None else None
+    if data is None:  # no stored bulletin for the day (or no stored PDF): rendered now from the stored picture
+        bulletin = content.build(day) if stored is None else content.from_dict(stored.content)
+        try:
+            data = {"docx": formats.docx, "xlsx": formats.xlsx, "pdf": formats.pdf}[fmt](bulletin)
+        except formats.PdfUnavailable as exc:
+            return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
     audit.record(request.user, AuditAction.EXPORT, object_type="bulletins.bulletin",
-                 object_repr=f"{bulletin.title}.{fmt}", detail={"date": bulletin.day.isoformat(), "format": fmt})
-    response = HttpResponse(data, content_type=TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="bulletin-{bulletin.day.isoformat()}.{fmt}"'
-    return response
+                 object_repr=f"{day.isoformat()}.{fmt}", detail={"date": day.isoformat(), "format": fmt})
+    return _download(data, day, fmt)
 
 
 @login_required
@@ -125,9 +147,7 @@ def stored_file(request: HttpRequest, day: str, fmt: str) -> HttpResponse:
     if data is None:
         raise Http404
     audit.record(request.user, AuditAction.EXPORT, stored, detail={"format": fmt})
-    response = HttpResponse(bytes(data), content_type=TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="bulletin-{day}.{fmt}"'
-    return response
+    return _download(bytes(data), stored.date, fmt)
 
 
 @login_required

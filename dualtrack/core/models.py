@@ -135,3 +135,19 @@ class Sequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}"
+
+
+class DataVersion(models.Model):
+    """The version of one source of data (数据版本): bumped by every write path of that source, so what is
+    derived from it (cached frames, stored pictures) is recomputed when, and only when, it changed."""
+
+    source = models.CharField(max_length=50, unique=True)
+    version = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("数据版本")
+        verbose_name_plural = _("数据版本")
+
+    def __str__(self) -> str:
+        return f"{self.source}@{self.version}"

@@ -7,17 +7,18 @@ from collections.abc import Callable
 from typing import Any
 
 logger = logging.getLogger(__name__)
-_STEPS: dict[str, Callable[[], Any]] = {}
+_STEPS: dict[str, tuple[int, Callable[[], Any]]] = {}
 
 
-def register(name: str, step: Callable[[], Any]) -> None:
-    _STEPS[name] = step
+def register(name: str, step: Callable[[], Any], order: int = 50) -> None:
+    """``order``: steps run from the lowest (what others read, such as the day's pictures, comes first)."""
+    _STEPS[name] = (order, step)
 
 
 def run_all() -> dict[str, Any]:
     """Run every registered step once; one step's failure is logged and does not stop the others."""
     results: dict[str, Any] = {}
-    for name, step in sorted(_STEPS.items()):
+    for name, (_order, step) in sorted(_STEPS.items(), key=lambda item: (item[1][0], item[0])):
         try:
             results[name] = step()
         except Exception as exc:  # noqa: BLE001 - a worker keeps going; the failure is reported

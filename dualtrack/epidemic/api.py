@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dualtrack.core import dates, policy
+from dualtrack.core import dates, policy, versions
 from dualtrack.core.actors import actor_of
 from dualtrack.core.api import api_day
 from dualtrack.core.choices import MAX_COUNT, Action
@@ -78,5 +78,5 @@ class SituationView(APIView):
     def get(self, request: Request) -> Response:
         if not CaseReport.permits(request.user, Action.VIEW):
             raise exceptions.PermissionDenied
-        day = api_day(request, lambda: services.date_range()[1])
+        day = api_day(request, versions.data_day)
         return Response(services.situation(day, request.user))

@@ -8,6 +8,14 @@ class EpidemicConfig(AppConfig):
     verbose_name = _("疫情图")
 
     def ready(self) -> None:
+        from dualtrack.core import versions
+
+        from .models import CaseReport, ClusterEvent, PublishedLevel
+
+        for model in (CaseReport, ClusterEvent, PublishedLevel):
+            versions.track(model, "epidemic", lambda obj: obj.date)
+        versions.register_source("epidemic", _("病例日报"),
+                                 lambda: CaseReport.objects.order_by("-date").values_list("date", flat=True).first())
         from django.utils.translation import gettext_noop
 
         from dualtrack.core.choices import Action, Role  # noqa: F401

@@ -42,6 +42,8 @@ class _EpidemicDataset(Dataset):
 @register
 class CaseDataset(_EpidemicDataset):
     name = "cases"
+    source = "epidemic"
+    day_column = "date"
     label = gettext_lazy("病例日报")
     model = CaseReport
     natural_key = ("date", "county_code")
@@ -90,6 +92,8 @@ class CaseDataset(_EpidemicDataset):
 @register
 class ClusterDataset(_EpidemicDataset):
     name = "clusters"
+    source = "epidemic"
+    day_column = "date"
     label = gettext_lazy("聚集性疫情")
     model = ClusterEvent
     natural_key = ("date", "county_code", "description")

@@ -143,6 +143,7 @@ def situation(day: dt.date, user: Any = None, rules_label: str | None = None, wi
     national_facts = facts_on(series, day, national["window_days"], 3)
     five_facts = facts_on(series, day, five["window_days"], five["recent_days"])
     published = {p.county_id: p for p in PublishedLevel.objects.filter(date=day, county_id__in=ids)}
+    reported = set(CaseReport.objects.filter(date=day, county_id__in=ids).values_list("county_id", flat=True))
     t = series.index(day)
     regions = []
     for i, county in enumerate(counties):
@@ -166,10 +167,12 @@ def situation(day: dt.date, user: Any = None, rules_label: str | None = None, wi
             "days_since_last_case": int(t - cases_days[-1]) if len(cases_days) else None,
             **_rt_fields(series, i, day),
         }
+        # A county without a case report for the day is 未报送: its new cases are unknown (null), not zero.
         region: dict[str, Any] = {
             "code": county.code, "name": county.name, "urban": county.urban, "risk": risk,
+            "reported": county.pk in reported,
             "metrics": {
-                "new_confirmed": int(confirmed[-1]) if len(confirmed) else 0,
+                "new_confirmed": (int(confirmed[-1]) if len(confirmed) else 0) if county.pk in reported else None,
                 "new_local": int(series.values["new_local"][i, t]),
                 "cumulative_local": int(series.values["new_local"][i, : t + 1].sum()),
                 "cumulative_imported": cumulative - int(series.values["new_local"][i, : t + 1].sum()),
@@ -194,33 +197,58 @@ def situation(day: dt.date, user: Any = None, rules_label: str | None = None, wi
 
 def _city(regions: list[dict[str, Any]], national: dict[str, Any], series: Series, day: dt.date) -> dict[str, Any]:
     """The city proper's level: the highest among its urban counties (DOMAIN.md §3.1)."""
-    urban = [r for r in regions if r["urban"]] or regions
-    level = max((r["risk"]["level"] for r in urban), key=lambda v: LEVEL_ORDER[v], default="low")
-    colour = max((r["risk"]["colour"] for r in regions), key=lambda v: COLOUR_ORDER[v], default="green")
-    city = registry.city()
-    total = sum(r["risk"]["cumulative_confirmed"] for r in regions)
-    cured = sum(r["metrics"]["cumulative_cured"] for r in regions)
     t = series.index(day)
     city_daily = series.values["new_confirmed"][:, : t + 1].sum(axis=0)
     case_days = np.nonzero(city_daily)[0]
     estimate = rt.estimate(city_daily)
+    rt_fields = {"rt_mean": round(estimate.mean, 3) if estimate else None,
+                 "rt_low": round(estimate.low, 3) if estimate else None,
+                 "rt_high": round(estimate.high, 3) if estimate else None,
+                 "rt_reliable": estimate.reliable if estimate else None}
+    city = registry.city()
+    return summary(regions, national["strategy"], int(t - case_days[-1]) if len(case_days) else None, rt_fields,
+                   code=city.code if city else None, name=city.name if city else None)
+
+
+def summary(regions: list[dict[str, Any]], strategies: dict[str, str], days_since_last_case: int | None,
+            rt_fields: dict[str, Any], *, code: str | None, name: str | None) -> dict[str, Any]:
+    """The whole of some counties: the city's, or a district's scope made from its stored county rows."""
+    urban = [r for r in regions if r["urban"]] or regions
+    level = max((r["risk"]["level"] for r in urban), key=lambda v: LEVEL_ORDER[v], default="low")
+    colour = max((r["risk"]["colour"] for r in regions), key=lambda v: COLOUR_ORDER[v], default="green")
+    total = sum(r["risk"]["cumulative_confirmed"] for r in regions)
+    cured = sum(r["metrics"]["cumulative_cured"] for r in regions)
+    reported = [r for r in regions if r["reported"]]
     return {
-        "code": city.code if city else None, "name": city.name if city else None,
-        "risk": {"level": level, "strategy": national["strategy"][level], "highest_colour": colour,
+        "code": code, "name": name,
+        "reporting": {"counties_reported": len(reported), "counties": len(regions),
+                      "missing": [r["name"] for r in regions if not r["reported"]]},
+        "risk": {"level": level, "strategy": strategies[level], "highest_colour": colour,
                  "cumulative_confirmed": total,
-                 "new_confirmed": sum(r["metrics"]["new_confirmed"] for r in regions),
+                 # the reported counties' new cases; unknown (null) when no county has reported for the day
+                 "new_confirmed": sum(r["metrics"]["new_confirmed"] for r in reported) if reported else None,
                  "new_confirmed_14d": sum(r["risk"]["new_confirmed_14d"] for r in regions),
                  "cumulative_cured": cured, "cure_rate": round(cured / total, 4) if total else None,
                  "cumulative_deaths": sum(r["metrics"]["cumulative_deaths"] for r in regions),
                  "new_asymptomatic": sum(r["metrics"]["new_asymptomatic"] for r in regions),
                  "new_suspected": sum(r["metrics"]["new_suspected"] for r in regions),
-                 "days_since_last_case": int(t - case_days[-1]) if len(case_days) else None,
-                 "rt_mean": round(estimate.mean, 3) if estimate else None,
-                 "rt_low": round(estimate.low, 3) if estimate else None,
-                 "rt_high": round(estimate.high, 3) if estimate else None,
-                 "rt_reliable": estimate.reliable if estimate else None,
+                 "days_since_last_case": days_since_last_case, **rt_fields,
                  "colour_counts": {c: sum(r["risk"]["colour"] == c for r in regions) for c in Colour.values}},
     }
+
+
+def scope_summary(regions: list[dict[str, Any]], strategies: dict[str, str]) -> dict[str, Any]:
+    """A district's whole from its county rows (Rt is the county's when the scope is one county)."""
+    single = regions[0]["risk"] if len(regions) == 1 else {}
+    days = [r["risk"]["days_since_last_case"] for r in regions if r["risk"]["days_since_last_case"] is not None]
+    city = registry.city()
+    return summary(regions, strategies, min(days) if days else None,
+                   {k: single.get(k) for k in ("rt_mean", "rt_low", "rt_high", "rt_reliable")},
+                   code=city.code if city else None, name=city.name if city else None)
+
+
+def strategies(rules_label: str | None = None) -> dict[str, str]:
+    return dict(RuleVersions.resolve(rules_label).national.definition["strategy"])
 
 
 def situation_json(situation_data: dict[str, Any]) -> str:

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dualtrack.core import dates, policy
+from dualtrack.core import dates, policy, versions
 from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import MAX_COUNT, Action
 from dualtrack.core.scoping import is_hq
@@ -33,8 +33,8 @@ def _require_view(request: HttpRequest) -> None:
 
 
 def _day(request: HttpRequest) -> dt.date:
-    """The date asked for (``?date=``), else the last date with data, else today."""
-    return dates.requested_day(request, lambda: services.date_range()[1])
+    """The date asked for (``?date=``), else the data-as-of day (数据截至), else today."""
+    return dates.requested_day(request, versions.data_day)
 
 
 def _county(request: HttpRequest, code: str) -> Any:
@@ -57,7 +57,8 @@ def epidemic_map(request: HttpRequest) -> HttpResponse:
         "offset": (day - first).days, "span": (last - first).days,
         "map_payload": {
             "geojson": services.map_geojson(request.user),
-            "regions": [{"name": r["name"], "code": r["code"], "colour": r["risk"]["colour"]} for r in data["regions"]],
+            "regions": [{"name": r["name"], "code": r["code"], "colour": r["risk"]["colour"], "reported": r["reported"]}
+                        for r in data["regions"]],
             "colours": COLOUR_HEX, "labels": {c.value: str(c.label) for c in Colour},
             "county_url": reverse("epidemic:county", args=["CODE"]),
             "first": first.isoformat(),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -61,3 +62,30 @@ def arrow_table(table: pa.Table) -> Any:
     """An in-memory Arrow table as an Ibis table; the backend that runs the query registers it (no connection
     or name is needed)."""
     return ibis.memtable(table)
+
+
+def last_reading_day(path: Path | None = None) -> dt.date | None:
+    """The latest day with readings in the store (a day is a folder), None when there are none."""
+    root = path or readings_path()
+    days = sorted(p.name for p in root.iterdir() if p.is_dir() and p.name[:1].isdigit()) if root.exists() else []
+    for name in reversed(days):
+        try:
+            return dt.date.fromisoformat(name)
+        except ValueError:
+            continue
+    return None
+
+
+_WARM = threading.local()
+
+
+def shared() -> Any:
+    """The process's warm analytics connection for ``POWER_ENGINE`` (one per thread: a DuckDB connection runs
+    one query at a time), opened once and reused by every computation instead of one per request."""
+    key = os.environ.get("POWER_ENGINE", "duckdb")
+    cached = getattr(_WARM, "connections", None)
+    if cached is None:
+        cached = _WARM.connections = {}
+    if key not in cached:
+        cached[key] = connect(key)
+    return cached[key]

@@ -164,3 +164,28 @@ def indicators_by_day(readings: Table, accounts: Table, base: Table, enterprises
     return grouped.mutate(count_share=_.resumed.cast("float64") / _.enterprises,
                           energy_share=_.resumed_kwh / _.baseline_kwh).mutate(
         index=(rules.count_weight * _.count_share + (1 - rules.count_weight) * _.energy_share) * 100).order_by("date")
+
+
+CELL = ["county", "park", "section", "size"]
+
+
+def _sums(grouped: Table) -> Table:
+    return grouped.agg(
+        enterprises=_.enterprise_id.count(), resumed=_.resumed.cast("int64").sum(),
+        resumed_kwh=_.resumed.ifelse(_.kwh, 0.0).sum(), baseline_kwh=_.baseline_kwh.sum())
+
+
+def cell_sums(ratios: Table) -> Table:
+    """The additive parts of §4.2 per county × park × section × size cell (``ratios`` from ``with_groups``):
+    any grouping of any scope is a sum of cells, and its shares and index follow from the sums."""
+    return _sums(ratios.mutate(park=_.park.fill_null(""), section=_.section.fill_null(""),
+                               size=_.size.fill_null("")).group_by(CELL))
+
+
+def cell_sums_by_day(readings: Table, accounts: Table, base: Table, enterprises: Table, rules: PowerRules) -> Table:
+    """``cell_sums`` per day of ``readings`` over county × park × size (the trend of any scope), in one query."""
+    daily = enterprise_daily(readings, accounts)
+    usable = base.filter(_.has_baseline & (_.baseline_kwh > 0)).select("enterprise_id", "baseline_kwh")
+    joined = daily.join(usable, "enterprise_id").join(enterprises, "enterprise_id").mutate(
+        resumed=(_.kwh / _.baseline_kwh) >= rules.resumed_ratio, park=_.park.fill_null(""), size=_.size.fill_null(""))
+    return _sums(joined.group_by(["date", "county", "park", "size"]))

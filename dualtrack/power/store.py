@@ -99,6 +99,9 @@ def import_power(path: Path, user: Any, *, store: Path | None = None) -> ImportR
         finally:
             con.close()
     if result.ok:
+        from dualtrack.core import versions
+
+        versions.changed("power", getattr(result, "earliest_day", None))
         audit.record(user, AuditAction.IMPORT, object_type="import.power", object_repr=path.name[:300],
                      detail={k: v for k, v in result.as_dict().items() if k != "errors"} | {"sha256": _digest(path)})
     return result
@@ -174,6 +177,7 @@ def _write(con: duckdb.DuckDBPyConnection, root: Path, workdir: Path, result: Im
     """Merge each day of the file with that day's stored readings; swap the day files in at the end."""
     root.mkdir(parents=True, exist_ok=True)
     days = [d for (d,) in con.execute("SELECT DISTINCT date FROM daily ORDER BY date").fetchall()]
+    result.earliest_day = days[0] if days else None
     prepared: list[tuple[Path, Path]] = []
     for day in days:
         target = root / day.isoformat() / "readings.parquet"

@@ -8,6 +8,12 @@ class RegistryConfig(AppConfig):
     verbose_name = _("基础信息")
 
     def ready(self) -> None:
+        from dualtrack.core import versions
+
+        from .models import ElectricityAccount, Enterprise, Park
+
+        for model in (Enterprise, ElectricityAccount, Park):
+            versions.track(model, "registry", lambda obj: None)
         from dualtrack.core.choices import Action, Role  # noqa: F401
         from dualtrack.core.navigation import register_menu
 

@@ -112,6 +112,7 @@ class ReferenceDataset(Dataset):
 @register
 class RegionDataset(ReferenceDataset):
     name = "regions"
+    source = "registry"
     label = gettext_lazy("行政区划")
     batch_size = None
     columns = [
@@ -168,6 +169,7 @@ class RegionDataset(ReferenceDataset):
 @register
 class ParkDataset(ReferenceDataset):
     name = "parks"
+    source = "registry"
     label = gettext_lazy("功能园区")
     model, fields = Park, ["name", "county"]
     columns = [
@@ -206,6 +208,7 @@ OPTIONAL_FIELD_COLUMNS = {"park_id": "park_code", "is_key": "key", "established_
 @register
 class EnterpriseDataset(Dataset):
     name = "enterprises"
+    source = "registry"
     label = gettext_lazy("企业名录")
     natural_key = ("uscc",)
     columns = [

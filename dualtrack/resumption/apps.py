@@ -25,6 +25,18 @@ class ResumptionConfig(AppConfig):
         from .rules import RULES_KEY, validate
 
         register_rules(RULES_KEY, validate)
+
+        from dualtrack.core import periodic, versions
+
+        from . import snapshot
+
+        versions.track(ResumptionReport, "resumption", lambda obj: obj.date)
+
+        def stale_from(sender: object, source: str, day: object = None, **kwargs: object) -> None:
+            snapshot.mark_stale(day)  # type: ignore[arg-type]
+
+        versions.data_changed.connect(stale_from, weak=False, dispatch_uid="resumption:pictures")
+        periodic.register("pictures", snapshot.worker_step, order=10)
         register_menu(_("复工图"), "resumption:dashboard", lambda u: ResumptionReport.permits(u, Action.VIEW)
                       and user_role(u) in (Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT), order=6)
         register_menu(_("今日复工"), "resumption:report", lambda u: policy.allows(u, "registry.Enterprise", Action.REPORT), order=7)

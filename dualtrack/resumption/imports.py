@@ -34,6 +34,8 @@ def _capacity(value: Any) -> Decimal:
 @register
 class ResumptionDataset(Dataset):
     name = "resumption"
+    source = "resumption"
+    day_column = "date"
     label = gettext_lazy("复工填报")
     natural_key = ("date", "uscc")
     batch_size = 5000

@@ -8,7 +8,7 @@ power indicators come from the power pipeline (DuckDB or Spark) over the columna
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
@@ -20,7 +20,6 @@ from dualtrack.core import dates
 from dualtrack.core import rules as rule_sets
 from dualtrack.core.actors import Actor, as_user
 from dualtrack.core.choices import Action
-from dualtrack.power.services import baselines as power_baselines
 from dualtrack.power.services import engine, pipeline
 from dualtrack.registry import services as registry
 
@@ -103,85 +102,29 @@ class PowerContext:
     enterprises: pa.Table
     accounts: pa.Table
     baselines: pa.Table
-    day_ratios: dict[dt.date, pa.Table] = field(default_factory=dict)
-
-    def ratios(self, day: dt.date) -> Any:
-        """The day's ratios of the enterprises in scope with their grouping columns, computed once per day
-        and grouped each way from there (the dashboard asks for five groupings and an earlier day)."""
-        if day not in self.day_ratios:
-            ratios = pipeline.day_ratios(engine.readings(self.con, None, day, day),
-                                         engine.arrow_table(self.accounts),
-                                         engine.arrow_table(self.baselines), day, self.rules)
-            enterprises = engine.arrow_table(self.enterprises)
-            self.day_ratios[day] = self.con.to_pyarrow(pipeline.with_groups(ratios, enterprises))
-        return engine.arrow_table(self.day_ratios[day])
 
 
 def power_context(user: Any = None, size_scope: str = "all", definition: dict[str, Any] | None = None,
                   con: Any = None) -> PowerContext:
+    from .snapshot import account_frame, baseline_table
+
     definition = definition or rule_sets.current(RULES_KEY).definition
     rules = power_rules(definition)
-    con = con or engine.connect()
+    con = con or engine.shared()
     queryset = enterprises_in(user, size_scope)
     rows = list(queryset.values_list("id", "county__code", "park__code", "industry_section", "size_class"))
     columns: list[Any] = list(zip(*rows, strict=True)) if rows else [[], [], [], [], []]
     enterprises = pa.table({"enterprise_id": pa.array(columns[0], pa.int64()), "county": pa.array(columns[1], pa.string()),
                             "park": pa.array(columns[2], pa.string()), "section": pa.array(columns[3], pa.string()),
                             "size": pa.array(columns[4], pa.string())})
-    accounts = registry.account_frame()
-    base, _built = power_baselines.ensure(con, rules, accounts)
-    return PowerContext(con=con, rules=rules, enterprises=enterprises, accounts=accounts, baselines=base)
-
-
-def power(ctx: PowerContext, day: dt.date, by: str | None) -> dict[str, dict[str, Any]]:
-    """§4.2 per group: enterprises (with a baseline and a reading on the day), resumed, count_share,
-    energy_share, index."""
-    table = ctx.con.to_pyarrow(pipeline.indicators(ctx.ratios(day), None, POWER_COLUMNS[by] if by else None,
-                                                   ctx.rules))
-    result = {}
-    for row in table.to_pylist():
-        result[row["group"] or ""] = {
-            "enterprises": row["enterprises"], "resumed": row["resumed"],
-            "count_share": round(row["count_share"], 6) if row["count_share"] is not None else None,
-            "energy_share": round(row["energy_share"], 6) if row["energy_share"] is not None else None,
-            "index": round(row["index"], 4) if row["index"] is not None else None,
-        }
-    return result
-
-
-EMPTY_POWER = {"enterprises": 0, "resumed": 0, "count_share": None, "energy_share": None, "index": None}
-
-
-def target(colour: str | None, energy_share: float | None, definition: dict[str, Any]) -> dict[str, Any]:
-    """§4.3: the capacity target of the colour, met or not, gap in percentage points (red: no target)."""
-    capacity = definition["targets"].get(colour) if colour else None
-    if capacity is None or energy_share is None:
-        return {"colour": colour, "capacity_target": capacity, "met": None, "gap_pp": None}
-    return {"colour": colour, "capacity_target": capacity, "met": energy_share >= capacity,
-            "gap_pp": round((energy_share - capacity) * 100, 4)}
+    return PowerContext(con=con, rules=rules, enterprises=enterprises, accounts=account_frame(),
+                        baselines=baseline_table(con, rules))
 
 
 def no_baseline(ctx: PowerContext) -> list[int]:
     """Enterprises left out of the power indicators for want of a baseline (data quality)."""
     with_baseline = set(pa.compute.filter(ctx.baselines["enterprise_id"], ctx.baselines["has_baseline"]).to_pylist())
     return sorted(set(ctx.enterprises["enterprise_id"].to_pylist()) - with_baseline)
-
-
-def crosscheck(ctx: PowerContext, day: dt.date, user: Any = None) -> list[dict[str, Any]]:
-    """§4.4 lists for ``day``: ``paper`` and ``unreported``, with each enterprise's liaison officers."""
-    start = day - dt.timedelta(days=ctx.rules.crosscheck_lookback_days - 1)
-    readings = engine.readings(ctx.con, None, start, day)
-    accounts = engine.arrow_table(ctx.accounts)
-    base = engine.arrow_table(ctx.baselines)
-    status = reported_status(day)
-    reported_table = engine.arrow_table(pa.table({
-        "enterprise_id": pa.array(list(status), pa.int64()), "resumed": pa.array(list(status.values()), pa.bool_())}))
-    recent = pipeline.recent_ratios(readings, accounts, base, day, ctx.rules)
-    rows = ctx.con.to_pyarrow(pipeline.crosscheck(recent, reported_table, ctx.rules)).to_pylist()
-    in_scope = set(ctx.enterprises["enterprise_id"].to_pylist())
-    rows = [r for r in rows if r["enterprise_id"] in in_scope]
-    details = registry.enterprise_details([r["enterprise_id"] for r in rows])
-    return sorted(({**r, **details[r["enterprise_id"]]} for r in rows), key=lambda r: (r["kind"], r["county"], r["uscc"]))
 
 
 def reported_status(day: dt.date) -> dict[int, bool]:
@@ -247,36 +190,28 @@ def not_resumed(day: dt.date, user: Any) -> QuerySet[Any]:
             .select_related("county", "park").order_by("county__code", "-is_key", "name"))
 
 
-def power_trend(ctx: PowerContext, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
-    """The city's power index day by day (one pipeline query over the range)."""
-    readings = engine.readings(ctx.con, None, start, end)
-    accounts = engine.arrow_table(ctx.accounts)
-    base = engine.arrow_table(ctx.baselines)
-    enterprises = engine.arrow_table(ctx.enterprises)
-    table = ctx.con.to_pyarrow(pipeline.indicators_by_day(readings, accounts, base, enterprises, ctx.rules))
-    return [{"date": r["date"].isoformat(), "index": round(r["index"], 2) if r["index"] is not None else None,
-             "count_share": r["count_share"], "energy_share": r["energy_share"]} for r in table.to_pylist()]
-
-
-def last_data_day() -> dt.date | None:
-    """The latest day with power readings in the store or a resumption report."""
-    root = engine.readings_path()
-    days = sorted(p.name for p in root.iterdir() if p.is_dir()) if root.exists() else []
-    reading_day = dt.date.fromisoformat(days[-1]) if days else None
-    report_day = ResumptionReport.objects.order_by("-date").values_list("date", flat=True).first()
-    candidates = [d for d in (reading_day, report_day) if d is not None]
-
-    return min(max(candidates), dates.today()) if candidates else None
-
-
 def with_resumed_status(queryset: QuerySet[Any], day: dt.date) -> QuerySet[Any]:
     """Enterprises annotated with ``report_resumed``: their carried-forward reported status on ``day``
     (None when they never reported), as one correlated subquery: for other modules' eligibility rules."""
     return queryset.annotate(report_resumed=Subquery(_latest_report(day).values("resumed")[:1]))
 
 
-# The command picture (§4.3), for the dashboard, ``dualtrack situation``, the bulletin and the portal. Imported
-# last: it builds on the functions above.
-from .picture import EMPTY_RESUMPTION, Picture, counties, groups, picture, situation  # noqa: E402
+# The command picture (§4.3), for the dashboard, 总览, ``dualtrack situation``, the bulletin and the API: views of
+# the day's stored picture. Imported last: the stored picture builds on the functions above.
+from .picture import (  # noqa: E402
+    EMPTY_POWER,
+    EMPTY_RESUMPTION,
+    Picture,
+    counties,
+    crosscheck_rows,
+    groups,
+    picture,
+    situation,
+    target,
+    trend,
+)
+from .snapshot import computed_at as picture_computed_at  # noqa: E402
+from .snapshot import worker_step as refresh_pictures  # noqa: E402
 
-__all__ = ["EMPTY_RESUMPTION", "Picture", "counties", "groups", "picture", "situation"]
+__all__ = ["EMPTY_POWER", "EMPTY_RESUMPTION", "Picture", "counties", "crosscheck_rows", "groups", "picture",
+           "picture_computed_at", "refresh_pictures", "situation", "target", "trend"]

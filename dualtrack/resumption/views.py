@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dualtrack.core import dates, exports, policy
+from dualtrack.core import dates, exports, policy, versions
 from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import MAX_COUNT, Action, Role
 from dualtrack.core.scoping import user_role
@@ -32,9 +32,9 @@ DASHBOARD_ROLES = (Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT)
 
 
 def _day(request: HttpRequest) -> dt.date:
-    """The date asked for, else the last day with readings or reports (so a replayed epidemic such as the
-    demo opens on data), else today."""
-    return dates.requested_day(request, services.last_data_day)
+    """The date asked for, else the data-as-of day (the latest day every source has reached: power readings
+    arrive a day after the reports), else today."""
+    return dates.requested_day(request, versions.data_day)
 
 
 def _require_dashboard(request: HttpRequest) -> None:
@@ -57,9 +57,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     scope = request.GET.get("scope", "all")
     if scope not in services.SIZE_SCOPES:
         scope = "all"
-    pic = services.picture(day, size_scope=scope, user=request.user)
+    pic = services.picture(day, size_scope=scope, user=request.user, allow_stale=True)
     counties = _ranked(services.counties(pic))
-    trend = services.power_trend(pic.ctx, day - dt.timedelta(days=29), day)
+    trend = services.trend(pic)
     below = [r for r in counties if r["target"]["met"] is False]
     return render(request, "resumption/dashboard.html", {
         "day": day, "scope": scope, "scopes": services.SIZE_SCOPES, "city": pic.data["city"],
@@ -69,7 +69,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "payload": {"geojson": epidemic.map_geojson(request.user), "trend": trend,
                     "regions": [{"name": r["name"], "code": r["code"], "index": r["power"]["index"]} for r in counties],
                     "colours": COLOUR_HEX},
-        "rules_version": pic.data["rules_version"],
+        "rules_version": pic.data["rules_version"], "stale": pic.stale, "computed_at": pic.snapshot.computed_at,
+        "as_of": versions.as_of(),
     })
 
 
@@ -158,8 +159,8 @@ def crosscheck(request: HttpRequest) -> HttpResponse | FileResponse:
     if user_role(request.user) not in (Role.HQ, Role.LEADER, Role.DISTRICT, Role.LIAISON):
         raise PermissionDenied
     day = _day(request)
-    ctx = services.power_context(request.user)
-    rows = services.crosscheck(ctx, day, request.user)
+    pic = services.picture(day, user=request.user, allow_stale=True)
+    rows = services.crosscheck_rows(pic)
     if request.user.role == Role.LIAISON:  # type: ignore[union-attr]
         rows = [r for r in rows if request.user.username in r["liaisons"]]  # type: ignore[union-attr]
     if request.GET.get("format") == "xlsx":

@@ -81,6 +81,7 @@ class ImportResult:
     unchanged: int = 0
     errors: list[ImportErrorItem] = field(default_factory=list)
     error_count: int = 0
+    earliest_day: Any = None  # the earliest day the rows are for (``Dataset.day_column``): what is stale from
 
     @property
     def ok(self) -> bool:
@@ -136,6 +137,10 @@ class Dataset:
     columns: list[Column] = []
     natural_key: tuple[str, ...] = ()
     batch_size: int | None = 2000  # None: the rows are written together at the end (small datasets)
+    # The data source a successful import changes (``core.versions``), and the column giving each row's day
+    # (what is derived from the source is stale from the earliest day imported; None: every day).
+    source: str | None = None
+    day_column: str | None = None
 
     # --- permissions -------------------------------------------------------------------------
     def can_import(self, user: Any) -> bool:
@@ -240,6 +245,10 @@ def run_import(dataset: Dataset, fh: IO[bytes], filename: str, user: Any, *, dry
             _run(dataset, fh, filename, user, result, digest, limits)
             if result.error_count or dry_run:
                 raise _Rollback
+            if dataset.source:  # what was derived from this source, from the earliest day written on, is stale
+                from .. import versions
+
+                versions.changed(dataset.source, result.earliest_day)
             audit.record(
                 user, AuditAction.IMPORT, object_type=f"import.{dataset.name}", object_repr=filename[:300],
                 detail={k: v for k, v in result.as_dict().items() if k != "errors"} | {"sha256": digest.hexdigest()},
@@ -319,6 +328,9 @@ def _read(dataset: Dataset, rows: Any, user: Any, result: ImportResult, limits: 
         dataset.check_row(values, ctx, state, user)
         if ctx.failed:
             continue
+        if dataset.day_column and values.get(dataset.day_column) is not None and (
+                result.earliest_day is None or values[dataset.day_column] < result.earliest_day):
+            result.earliest_day = values[dataset.day_column]
         if dataset.batch_size is None:  # small dataset: checked as a whole at the end
             batch.append((row_number, values))
             continue

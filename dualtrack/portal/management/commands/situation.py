@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from dualtrack.core import dates
+from dualtrack.core import versions
 from dualtrack.core.rules import RuleError
 from dualtrack.epidemic import services as epidemic
 from dualtrack.resumption import services
@@ -20,7 +20,8 @@ class Command(BaseCommand):
     help = "Print the epidemic situation of every county on a date (JSON with --json)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--date", help="YYYY-MM-DD (default: today, Asia/Shanghai)")
+        parser.add_argument("--date", help="YYYY-MM-DD (default: the data-as-of day, the latest day every source "
+                                                    "has reached; else today, Asia/Shanghai)")
         parser.add_argument("--json", action="store_true", help="machine-readable JSON")
         parser.add_argument("--rules", help="rule-set versions, e.g. national-2020:v1,five-colour:v1 "
                                             "(default: the current ones)")
@@ -32,7 +33,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            day = dt.date.fromisoformat(options["date"]) if options["date"] else dates.today()
+            day = dt.date.fromisoformat(options["date"]) if options["date"] else versions.data_day()
         except ValueError as exc:
             raise CommandError(f"--date: {options['date']!r} is not YYYY-MM-DD") from exc
         try:

@@ -1,0 +1,365 @@
+"""The stored daily picture (每日态势): computed once per day and rule-set version, read by every page.
+
+:func:`compute` runs the whole city's numbers for a day (the epidemic situation, the sums of §4.1 and §4.2 per
+county × park × industry section × size class, the power trend, the cross-check flags, what has been
+reported); :func:`stored` answers the stored picture, computing it the first time a day is asked for. The
+worker (step ``pictures``) keeps the data-as-of day's picture fresh and recomputes those marked stale by a
+late import (``core.versions``). A scope (a district, a park) and a size class are sums of cells, so every
+user reads the same stored picture.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import pyarrow as pa
+from django.db import IntegrityError, transaction
+from django.db.models import Count, IntegerField, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from dualtrack.core import rules as rule_sets
+from dualtrack.core import versions
+from dualtrack.epidemic import services as epidemic
+from dualtrack.power.services import baselines as power_baselines
+from dualtrack.power.services import engine, pipeline
+from dualtrack.registry import services as registry
+
+from .models import DayPicture
+from .rules import RULES_KEY, power_rules
+
+logger = logging.getLogger(__name__)
+TREND_DAYS = 30
+FORMAT = 1  # bumped when the payload's shape changes: older stored pictures are recomputed
+
+
+@dataclass
+class ReportedCell:
+    """§4.1 sums of one county × park × section × size cell: active enterprises, resumed (carried forward),
+    workers on duty of the resumed, normal headcount, enterprises with a report dated the day, enterprises
+    without a power baseline."""
+
+    county: str
+    park: str
+    section: str
+    size: str
+    total: int
+    resumed: int
+    workers: int
+    headcount: int
+    reported_today: int = 0
+    no_baseline: int = 0
+
+
+@dataclass
+class PowerCell:
+    """§4.2 sums of one cell: enterprises with a baseline and a reading, power-resumed, their kWh, baselines."""
+
+    county: str
+    park: str
+    section: str
+    size: str
+    enterprises: int
+    resumed: int
+    resumed_kwh: float
+    baseline_kwh: float
+
+
+@dataclass
+class TrendCell:
+    date: str
+    county: str
+    park: str
+    size: str
+    enterprises: int
+    resumed: int
+    resumed_kwh: float
+    baseline_kwh: float
+
+
+@dataclass
+class CrossFlag:
+    """One §4.4 flag: ``paper`` (reported resumed, no power) or ``unreported`` (power, not reported)."""
+
+    enterprise_id: int
+    kind: str
+    min_ratio: float
+    max_ratio: float
+    last_date: str
+    county: str
+    park: str
+    size: str
+
+
+@dataclass
+class Snapshot:
+    """One day's stored picture, whole city (scoped views are made from it in ``picture``)."""
+
+    day: dt.date
+    rules_version: str
+    definition: dict[str, Any]
+    epidemic: dict[str, Any]
+    reported: list[ReportedCell]
+    reported_before: list[ReportedCell]
+    power: list[PowerCell]
+    power_earlier: list[PowerCell]
+    trend: list[TrendCell]
+    crosscheck: list[CrossFlag]
+    power_arrived: bool
+    power_through: str | None
+    computed_at: str = ""
+    seconds: float = 0.0
+    stale: bool = False
+    format: int = FORMAT
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_payload(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["day"] = self.day.isoformat()
+        for transient in ("stale", "computed_at", "seconds"):
+            data.pop(transient)
+        return data
+
+    @classmethod
+    def from_payload(cls, data: dict[str, Any], *, stale: bool = False, computed_at: str = "",
+                     seconds: float = 0.0) -> Snapshot:
+        return cls(
+            day=dt.date.fromisoformat(data["day"]), rules_version=data["rules_version"],
+            definition=data["definition"], epidemic=data["epidemic"],
+            reported=[ReportedCell(**c) for c in data["reported"]],
+            reported_before=[ReportedCell(**c) for c in data["reported_before"]],
+            power=[PowerCell(**c) for c in data["power"]], power_earlier=[PowerCell(**c) for c in data["power_earlier"]],
+            trend=[TrendCell(**c) for c in data["trend"]], crosscheck=[CrossFlag(**c) for c in data["crosscheck"]],
+            power_arrived=data["power_arrived"], power_through=data["power_through"], computed_at=computed_at,
+            seconds=seconds, stale=stale, format=data.get("format", 0), extra=data.get("extra", {}))
+
+
+# --- frames cached by data version --------------------------------------------------------------------
+
+_FRAMES: dict[str, tuple[Any, Any]] = {}
+
+
+def forget() -> None:
+    """Drop what this process keeps (a test's database is rolled back under it; a restored database too)."""
+    _FRAMES.clear()
+    _PARSED.clear()
+
+
+def _cached(name: str, key: Any, build: Any) -> Any:
+    hit = _FRAMES.get(name)
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    value = build()
+    _FRAMES[name] = (key, value)
+    return value
+
+
+def enterprise_frame() -> pa.Table:
+    """Active enterprises with their grouping columns, rebuilt only when the registry's version changes."""
+    def build() -> pa.Table:
+        rows = list(registry.all_enterprises().filter(is_active=True).values_list(
+            "id", "county__code", "park__code", "industry_section", "size_class"))
+        columns: list[Any] = list(zip(*rows, strict=True)) if rows else [[], [], [], [], []]
+        return pa.table({"enterprise_id": pa.array(columns[0], pa.int64()),
+                         "county": pa.array(columns[1], pa.string()), "park": pa.array(columns[2], pa.string()),
+                         "section": pa.array(columns[3], pa.string()), "size": pa.array(columns[4], pa.string())})
+    return _cached("enterprises", versions.version("registry"), build)
+
+
+def account_frame() -> pa.Table:
+    return _cached("accounts", versions.version("registry"), registry.account_frame)
+
+
+def baseline_table(con: Any, rules: pipeline.PowerRules) -> pa.Table:
+    """The baselines, re-checked against the store only when power or registry data changed."""
+    key = (rules, str(engine.store_path()), versions.version("power"), versions.version("registry"))
+    return _cached("baselines", key, lambda: power_baselines.ensure(con, rules, account_frame())[0])
+
+
+# --- computing ------------------------------------------------------------------------------------------
+
+
+def _reported_cells(day: dt.date) -> list[ReportedCell]:
+    from .services import _latest_report
+
+    latest = _latest_report(day)
+    queryset = registry.all_enterprises().filter(is_active=True).annotate(
+        report_resumed=Subquery(latest.values("resumed")[:1]),
+        report_workers=Subquery(latest.values("workers_on_duty")[:1], output_field=IntegerField()),
+        report_date=Subquery(latest.values("date")[:1]),
+    )
+    rows = queryset.values("county__code", "park__code", "industry_section", "size_class").order_by().annotate(
+        total=Count("id"), resumed=Count("id", filter=Q(report_resumed=True)),
+        workers=Coalesce(Sum("report_workers", filter=Q(report_resumed=True)), 0),
+        headcount=Coalesce(Sum("normal_headcount"), 0), reported_today=Count("id", filter=Q(report_date=day)))
+    return [ReportedCell(county=r["county__code"] or "", park=r["park__code"] or "", section=r["industry_section"] or "",
+                         size=r["size_class"] or "", total=r["total"], resumed=r["resumed"], workers=r["workers"],
+                         headcount=r["headcount"], reported_today=r["reported_today"]) for r in rows]
+
+
+def _cell_key(row: dict[str, Any]) -> tuple[str, str, str, str]:
+    return (row["county"] or "", row["park"] or "", row["section"] or "", row["size"] or "")
+
+
+def _power_cells(con: Any, ratios: Any) -> list[PowerCell]:
+    table = con.to_pyarrow(pipeline.cell_sums(ratios))
+    return [PowerCell(county=r["county"] or "", park=r["park"] or "", section=r["section"] or "", size=r["size"] or "",
+                      enterprises=int(r["enterprises"]), resumed=int(r["resumed"] or 0),
+                      resumed_kwh=float(r["resumed_kwh"] or 0.0), baseline_kwh=float(r["baseline_kwh"] or 0.0))
+            for r in table.to_pylist()]
+
+
+def compute(day: dt.date, *, engine_name: str | None = None, epidemic_rules: str | None = None) -> Snapshot:
+    """The whole city's picture of ``day`` (nothing stored)."""
+    started = time.perf_counter()
+    situation = epidemic.situation(day, None, rules_label=epidemic_rules)
+    version = rule_sets.current(RULES_KEY)
+    definition = version.definition
+    rules = power_rules(definition)
+    con = engine.shared() if engine_name is None else engine.connect(engine_name)
+    enterprises = enterprise_frame()
+    accounts = account_frame()
+    base = baseline_table(con, rules) if engine_name is None else power_baselines.ensure(con, rules, accounts)[0]
+    ent, acc, bas = engine.arrow_table(enterprises), engine.arrow_table(accounts), engine.arrow_table(base)
+
+    def ratios(on: dt.date) -> Any:
+        day_ratios = pipeline.day_ratios(engine.readings(con, None, on, on), acc, bas, on, rules)
+        return engine.arrow_table(con.to_pyarrow(pipeline.with_groups(day_ratios, ent)))
+
+    reported = _reported_cells(day)
+    has_baseline = pa.compute.filter(base["enterprise_id"], base["has_baseline"])
+    without = enterprises.filter(pa.compute.invert(pa.compute.is_in(enterprises["enterprise_id"], value_set=has_baseline)))
+    missing_baseline = {
+        _cell_key(row): row["enterprise_id_count"]
+        for row in without.group_by(["county", "park", "section", "size"]).aggregate([("enterprise_id", "count")]).to_pylist()}
+    for cell in reported:
+        cell.no_baseline = missing_baseline.get((cell.county, cell.park, cell.section, cell.size), 0)
+    earlier = day - dt.timedelta(days=definition["fast_rise_days"])
+    trend_table = con.to_pyarrow(pipeline.cell_sums_by_day(
+        engine.readings(con, None, day - dt.timedelta(days=TREND_DAYS - 1), day), acc, bas, ent, rules))
+    trend = [TrendCell(date=r["date"].isoformat(), county=r["county"] or "", park=r["park"] or "", size=r["size"] or "",
+                       enterprises=int(r["enterprises"]), resumed=int(r["resumed"] or 0),
+                       resumed_kwh=float(r["resumed_kwh"] or 0.0), baseline_kwh=float(r["baseline_kwh"] or 0.0))
+             for r in trend_table.to_pylist()]
+    power_through = engine.last_reading_day()
+    snapshot = Snapshot(
+        day=day, rules_version=f"{situation['rules_version']},{version.label}", definition=definition,
+        epidemic=situation, reported=reported, reported_before=_reported_cells(day - dt.timedelta(days=1)),
+        power=_power_cells(con, ratios(day)), power_earlier=_power_cells(con, ratios(earlier)), trend=trend,
+        crosscheck=_crosscheck(con, day, acc, bas, enterprises, rules),
+        power_arrived=(engine.readings_path() / day.isoformat()).is_dir(),
+        power_through=min(power_through, day).isoformat() if power_through else None,
+    )
+    snapshot.seconds = round(time.perf_counter() - started, 3)
+    return snapshot
+
+
+def _crosscheck(con: Any, day: dt.date, accounts: Any, base: Any, enterprises: pa.Table,
+                rules: pipeline.PowerRules) -> list[CrossFlag]:
+    from .services import reported_status
+
+    start = day - dt.timedelta(days=rules.crosscheck_lookback_days - 1)
+    status = reported_status(day)
+    reported_table = engine.arrow_table(pa.table({
+        "enterprise_id": pa.array(list(status), pa.int64()), "resumed": pa.array(list(status.values()), pa.bool_())}))
+    recent = pipeline.recent_ratios(engine.readings(con, None, start, day), accounts, base, day, rules)
+    flags = pipeline.crosscheck(recent, reported_table, rules).join(engine.arrow_table(enterprises), "enterprise_id")
+    return [CrossFlag(enterprise_id=int(r["enterprise_id"]), kind=r["kind"], min_ratio=float(r["min_ratio"]),
+                      max_ratio=float(r["max_ratio"]), last_date=r["last_date"].isoformat(), county=r["county"] or "",
+                      park=r["park"] or "", size=r["size"] or "")
+            for r in con.to_pyarrow(flags).to_pylist()]
+
+
+# --- storing and reading -------------------------------------------------------------------------------
+
+
+def current_label() -> str:
+    from dualtrack.epidemic.services import RuleVersions
+
+    return f"{RuleVersions.resolve(None).label},{rule_sets.current(RULES_KEY).label}"
+
+
+_PARSED: dict[int, tuple[str, Snapshot]] = {}  # stored picture id -> (computed_at, parsed): parsed once per process
+
+
+def save(snapshot: Snapshot) -> DayPicture:
+    """Store ``snapshot`` as its day's picture (replacing an older computation of the same versions)."""
+    payload = json.loads(json.dumps(snapshot.as_payload(), default=str))
+    values = {"payload": payload, "computed_at": timezone.now(), "seconds": snapshot.seconds, "stale": False}
+    try:
+        with transaction.atomic():
+            row, _created = DayPicture.objects.update_or_create(day=snapshot.day, rules_version=snapshot.rules_version,
+                                                                defaults=values)
+    except IntegrityError:  # computed by another process at the same moment: theirs is as good
+        row = DayPicture.objects.get(day=snapshot.day, rules_version=snapshot.rules_version)
+    return row
+
+
+def refresh(day: dt.date) -> DayPicture:
+    return save(compute(day))
+
+
+def stored(day: dt.date, *, allow_stale: bool = False) -> Snapshot:
+    """The stored picture of ``day`` for the current rule sets: computed and stored when there is none (or
+    when it is stale and ``allow_stale`` is false: the API, the CLI and the bulletin never read stale numbers;
+    pages do, saying an update is running, while the worker recomputes it)."""
+    label = current_label()
+    found = DayPicture.objects.filter(day=day, rules_version=label).values("pk", "computed_at", "stale", "seconds").first()
+    head: dict[str, Any] | None = dict(found) if found else None
+    if head is None or (head["stale"] and not allow_stale):
+        row = refresh(day)
+        head = {"pk": row.pk, "computed_at": row.computed_at, "stale": False, "seconds": row.seconds}
+    stamp = head["computed_at"].isoformat()
+    cached = _PARSED.get(head["pk"])
+    if cached is None or cached[0] != stamp:
+        payload = DayPicture.objects.filter(pk=head["pk"]).values_list("payload", flat=True).first()
+        if payload is None or payload.get("format") != FORMAT:  # an older shape: compute it again
+            row = refresh(day)
+            head = {"pk": row.pk, "stale": False, "seconds": row.seconds}
+            payload, stamp = row.payload, row.computed_at.isoformat()
+        snapshot = Snapshot.from_payload(payload, computed_at=stamp, seconds=head["seconds"])
+        if len(_PARSED) > 64:
+            _PARSED.clear()
+        _PARSED[head["pk"]] = (stamp, snapshot)
+        cached = _PARSED[head["pk"]]
+    snap = cached[1]
+    snap.stale = bool(head["stale"])
+    return snap
+
+
+def computed_at(day: dt.date) -> dt.datetime | None:
+    """When the current picture of ``day`` was computed (None: none yet, or stale)."""
+    return DayPicture.objects.filter(day=day, rules_version=current_label(), stale=False) \
+        .values_list("computed_at", flat=True).first()
+
+
+def mark_stale(day: dt.date | None) -> int:
+    """Pictures of ``day`` and later (every day when None) are stale: their data changed."""
+    queryset = DayPicture.objects.filter(stale=False)
+    if day is not None:
+        queryset = queryset.filter(day__gte=day)
+    return queryset.update(stale=True)
+
+
+def worker_step() -> dict[str, Any]:
+    """Keep the pictures fresh: the data-as-of day and the day before it, then every stale one (latest
+    first). Each picture is recomputed only if it is still stale when its turn comes."""
+    as_of = versions.as_of().day
+    done: list[str] = []
+    label = current_label()
+    if as_of is not None:
+        for day in (as_of, as_of - dt.timedelta(days=1)):
+            if not DayPicture.objects.filter(day=day, rules_version=label, stale=False).exists():
+                refresh(day)
+                done.append(day.isoformat())
+    for day in DayPicture.objects.filter(stale=True, rules_version=label).order_by("-day").values_list("day", flat=True):
+        if DayPicture.objects.filter(day=day, rules_version=label, stale=True).exists():
+            refresh(day)
+            done.append(day.isoformat())
+    DayPicture.objects.exclude(rules_version=label).filter(stale=True).delete()  # superseded rule sets
+    return {"recomputed": done}
