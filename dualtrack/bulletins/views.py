@@ -8,8 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.http import content_disposition_header
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from dualtrack.core import audit, dates, exports, policy, versions
@@ -51,7 +51,7 @@ def _download(data: bytes, day: dt.date, fmt: str) -> HttpResponse:
     """The file under its Chinese name (每日通报-2020年2月19日.docx), encoded for every browser (RFC 6266)."""
     response = HttpResponse(data, content_type=TYPES[fmt])
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=exports.dated_name(_("每日通报"), day, fmt))
+        as_attachment=True, filename=exports.dated_name(_("每日通报"), day, fmt)) or "attachment"
     return response
 
 

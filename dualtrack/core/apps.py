@@ -11,6 +11,9 @@ class CoreConfig(AppConfig):
         from . import policy, signals  # noqa: F401  (signals: login / failed-login audit)
 
         policy.autodiscover()  # every app's policy.py declares its models' access rules
+        from .cards import notices_card, register_card
+
+        register_card(90, "notices", notices_card)
         from .imports import registered_datasets
         from .navigation import register_menu
         from .scoping import is_hq, user_role

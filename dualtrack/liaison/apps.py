@@ -8,6 +8,11 @@ class LiaisonConfig(AppConfig):
     verbose_name = _("驻企联企服务员")
 
     def ready(self) -> None:
+        from dualtrack.core.cards import register_card
+
+        from .cards import visits_card
+
+        register_card(13, "visits", visits_card)
         from dualtrack.core.choices import Action, Role  # noqa: F401
         from dualtrack.core.navigation import register_menu
         from dualtrack.core.scoping import user_role

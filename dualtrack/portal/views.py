@@ -1,12 +1,24 @@
+"""总览: the morning command picture of each role, laid out from the cards the apps register
+(``core.cards``); the portal knows no app."""
+
 from __future__ import annotations
+
+import datetime as dt
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from dualtrack.registry import services as registry
+from dualtrack.core import dates, versions
+from dualtrack.core.cards import cards_for
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html", {"summary": registry.registry_summary(request.user)})
+    day: dt.date = dates.requested_day(request, versions.data_day)
+    as_of = versions.as_of()
+    cards = cards_for(request.user, day)
+    charts: list[dict[str, Any]] = [dict(card.chart, key=card.key) for card in cards if card.chart]
+    return render(request, "portal/home.html", {"cards": cards, "day": day, "as_of": as_of, "charts": charts,
+                                                "is_as_of": as_of.day == day})

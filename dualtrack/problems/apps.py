@@ -34,6 +34,11 @@ class ProblemsConfig(AppConfig):
         from . import suggest
 
         periodic.register("problems-triage-model", suggest.retrain)
+        from dualtrack.core.cards import register_card
+
+        from .cards import problems_card
+
+        register_card(20, "problems", problems_card)
         register_menu(_("问题闭环"), "problems:ledger", lambda u: Problem.permits(u, Action.VIEW), order=9)
         register_menu(_("反映问题"), "problems:report", lambda u: policy.allows(u, Problem, Action.REPORT),
                       order=10)

@@ -30,6 +30,11 @@ class ProjectsConfig(AppConfig):
 
         register_rules(RULES_KEY, validate)
         bulletins.register_section(50, "projects", section)
+        from dualtrack.core.cards import register_card
+
+        from .cards import projects_card
+
+        register_card(30, "projects", projects_card)
         periodic.register("projects-month-end", services.evaluate_due)
         from dualtrack.liaison import services as liaison
 

@@ -15,7 +15,8 @@ class ResumptionConfig(AppConfig):
         from dualtrack.core.i18n import register_js_texts
         from dualtrack.core.scoping import user_role
 
-        register_js_texts(gettext_noop("复工电力指数"))  # the page scripts' charts
+        register_js_texts(gettext_noop("复工电力指数"), gettext_noop("五色图"), gettext_noop("未报送"),
+                          gettext_noop("数据未到"))  # the page scripts' charts
 
         from dualtrack.core.navigation import register_menu
         from dualtrack.core.rules import register_rules
@@ -37,6 +38,14 @@ class ResumptionConfig(AppConfig):
 
         versions.data_changed.connect(stale_from, weak=False, dispatch_uid="resumption:pictures")
         periodic.register("pictures", snapshot.worker_step, order=10)
+
+        from dualtrack.core.cards import register_card
+
+        from . import cards
+
+        register_card(10, "situation", cards.situation_card)
+        register_card(11, "own-status", cards.enterprise_card)
+        register_card(12, "liaison-enterprises", cards.liaison_card)
         register_menu(_("复工图"), "resumption:dashboard", lambda u: ResumptionReport.permits(u, Action.VIEW)
                       and user_role(u) in (Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT), order=6)
         register_menu(_("今日复工"), "resumption:report", lambda u: policy.allows(u, "registry.Enterprise", Action.REPORT), order=7)

@@ -1,0 +1,102 @@
+"""The cards of 总览 (the morning command picture): apps register a card builder, as they register bulletin
+sections and menu items; the portal lays out whatever cards a user's role gets, and knows no app.
+
+A builder gets the user and the data-as-of day and answers a :class:`Card` (or None: nothing for this user).
+Every figure says its day; a figure that was not reported is ``missing`` (shown as 未报送 / 数据未到), never 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Figure:
+    """One headline number: ``value`` already formatted for display, or None with ``missing`` saying why."""
+
+    label: str
+    value: str | None
+    change: str = ""  # "比上日 +2.3个百分点"
+    missing: str = ""  # 未报送 / 数据未到, shown instead of a value
+    link: str = ""
+    tone: str = ""  # "bad" / "good" / "" for the colour of the change
+    key: str = ""  # a stable name for tests and the page's data attributes
+
+
+@dataclass
+class Row:
+    """One line of a card's list (the five most urgent problems, the counties below target …)."""
+
+    text: str
+    link: str = ""
+    note: str = ""
+    tone: str = ""
+
+
+@dataclass
+class Card:
+    key: str
+    title: str
+    link: str = ""
+    day: dt.date | None = None
+    figures: list[Figure] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    rows_title: str = ""
+    note: str = ""
+    chart: dict[str, Any] | None = None  # {"kind": "maps", …} drawn by the page's script
+    wide: bool = False
+
+
+CardBuilder = Callable[[Any, dt.date], "Card | None"]
+_CARDS: list[tuple[int, str, CardBuilder]] = []
+
+
+def register_card(order: int, name: str, builder: CardBuilder) -> None:
+    """Add a card to 总览 (``order``: lower first). Registering the same name again does nothing."""
+    if any(existing == name for _o, existing, _b in _CARDS):
+        return
+    _CARDS.append((order, name, builder))
+    _CARDS.sort(key=lambda item: item[0])
+
+
+def cards_for(user: Any, day: dt.date) -> list[Card]:
+    """The user's cards for ``day``. A card that fails is left out and logged: the rest of the picture shows."""
+    cards = []
+    for _order, name, builder in _CARDS:
+        try:
+            card = builder(user, day)
+        except Exception:  # noqa: BLE001 - one card's failure must not take the morning picture down
+            logger.exception("card %s failed", name)
+            continue
+        if card is not None:
+            cards.append(card)
+    return cards
+
+
+def registered() -> list[str]:
+    return [name for _order, name, _builder in _CARDS]
+
+
+def notices_card(user: Any, day: dt.date) -> Card | None:
+    """Everyone's unread notices (the bell's list), the five latest."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from .dates import SHANGHAI
+    from .notifications import for_user
+
+    notices = for_user(user)
+    unread = notices.filter(read=False)
+    count = unread.count()
+    rows = [Row(n.title, link=n.link or reverse("notifications"),
+                note=n.created_at.astimezone(SHANGHAI).strftime("%m-%d %H:%M"))
+            for n in unread.order_by("-created_at")[:5]]
+    return Card(key="notices", title=_("消息"), link=reverse("notifications"), figures=[
+        Figure(_("未读消息"), f"{count:,}", key="unread", link=reverse("notifications"))], rows=rows,
+        rows_title=_("最新未读") if rows else "")

@@ -1,0 +1,39 @@
+"""The liaison officer's visits card on 总览: visits in the week and the enterprises not visited lately."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Max
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from dualtrack.core.cards import Card, Figure, Row
+from dualtrack.core.choices import Action, Role
+from dualtrack.core.scoping import user_role
+from dualtrack.registry import services as registry
+
+from .models import Visit
+
+VISIT_DUE_DAYS = 14  # an enterprise not visited for two weeks is due a visit
+TOP = 5
+
+
+def visits_card(user: Any, day: dt.date) -> Card | None:
+    if user_role(user) != Role.LIAISON:
+        return None
+    today = day
+    enterprises = registry.enterprises_for(user, Action.VIEW).filter(is_active=True).annotate(
+        last_visit=Max("visits__visited_on"))
+    due_before = today - dt.timedelta(days=VISIT_DUE_DAYS)
+    due = list(enterprises.exclude(last_visit__gt=due_before).order_by("last_visit", "name")
+               .values_list("name", "uscc", "last_visit"))
+    week = Visit.objects.restrict(user).filter(officer=user, visited_on__range=(today - dt.timedelta(days=6), today))
+    page = reverse("liaison:visits")
+    rows = [Row(name, link=page + f"?uscc={uscc}", note=_("上次走访 %(day)s") % {"day": last.isoformat()} if last
+                else _("尚未走访"), tone="bad") for name, uscc, last in due[:TOP]]
+    return Card(key="visits", title=_("走访服务"), link=page, day=today, figures=[
+        Figure(_("近7日走访"), f"{week.count()}", key="visits_week", link=page),
+        Figure(_("待走访企业"), f"{len(due)}", key="visits_due", link=page, tone="bad" if due else ""),
+    ], rows=rows, rows_title=_("超过 %(n)d 天未走访") % {"n": VISIT_DUE_DAYS} if rows else "")

@@ -1,0 +1,66 @@
+"""The policies' cards on 总览: payments in the week to the day and the review queue (HQ, leaders, districts,
+departments); for an enterprise, the measures it qualifies for and has not applied to."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from dualtrack.core.cards import Card, Figure, Row
+from dualtrack.core.choices import Action, Role
+from dualtrack.core.scoping import user_role
+
+from .choices import ApplicationState
+from .models import Application, Measure
+from .services import not_applied
+
+WEEK = 7
+TOP = 5
+
+
+def policies_card(user: Any, day: dt.date) -> Card | None:
+    role = user_role(user)
+    if role == Role.ENTERPRISE:
+        return _enterprise_card(user, day)
+    if role not in (Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT) or not Application.permits(user, Action.VIEW):
+        return None
+    start = day - dt.timedelta(days=WEEK - 1)
+    figures = Application.objects.restrict(user).aggregate(
+        paid=Count("pk", filter=Q(state=ApplicationState.PAID, paid_on__range=(start, day))),
+        amount=Sum("paid_amount", filter=Q(state=ApplicationState.PAID, paid_on__range=(start, day))),
+        waiting=Count("pk", filter=Q(state=ApplicationState.SUBMITTED)),
+        to_pay=Count("pk", filter=Q(state=ApplicationState.APPROVED)),
+        paid_total=Sum("paid_amount", filter=Q(state=ApplicationState.PAID, paid_on__lte=day)))
+    ledger = reverse("policies:ledger")
+    return Card(key="policies", title=_("惠企政策兑现"), link=ledger, day=day, figures=[
+        Figure(_("近7日兑现"), f"{figures['paid']:,}", key="paid_week",
+               change=_("%(amount)s 万元") % {"amount": f"{figures['amount'] or Decimal(0):,.1f}"},
+               link=ledger + "?state=paid"),
+        Figure(_("待审核") if role != Role.DEPARTMENT else _("本部门待审核"), f"{figures['waiting']:,}",
+               key="waiting", link=ledger + "?state=submitted", tone="bad" if figures["waiting"] else ""),
+        Figure(_("待兑现"), f"{figures['to_pay']:,}", key="to_pay", link=ledger + "?state=approved"),
+        Figure(_("累计兑现(万元)"), f"{figures['paid_total'] or Decimal(0):,.1f}", key="paid_total", link=ledger),
+    ], note=_("%(start)s 至 %(day)s") % {"start": start.isoformat(), "day": day.isoformat()})
+
+
+def _enterprise_card(user: Any, day: dt.date) -> Card | None:
+    enterprise_id = getattr(user, "enterprise_id", None)
+    if not enterprise_id:
+        return None
+    open_measures = Measure.objects.filter(window_start__lte=day, window_end__gte=day, no_application=False) \
+        .order_by("window_end", "code")
+    eligible = [m for m in open_measures if not_applied(m, day, user).filter(pk=enterprise_id).exists()]
+    mine = Application.objects.restrict(user).filter(enterprise_id=enterprise_id)
+    rows = [Row(m.title, link=reverse("policies:measure", args=[m.code]),
+                note=_("申报截止 %(end)s") % {"end": m.window_end.isoformat()}) for m in eligible[:TOP]]
+    return Card(key="policies", title=_("惠企政策"), link=reverse("policies:list"), day=day, figures=[
+        Figure(_("符合条件未申报"), f"{len(eligible)}", key="eligible", tone="bad" if eligible else ""),
+        Figure(_("已申报"), f"{mine.count()}", key="applied", link=reverse("policies:ledger")),
+        Figure(_("已兑现"), f"{mine.filter(state=ApplicationState.PAID).count()}", key="paid",
+               link=reverse("policies:ledger")),
+    ], rows=rows, rows_title=_("可以申报的政策") if rows else "")

@@ -1,0 +1,85 @@
+"""The problems' cards on 总览: overdue and escalated problems with the five most urgent (HQ, leaders,
+districts), a department's inbox, an enterprise's or a liaison officer's open problems."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dualtrack.core.cards import Card, Figure, Row
+from dualtrack.core.choices import Action, Role
+from dualtrack.core.dates import SHANGHAI
+from dualtrack.core.scoping import user_role
+
+from .choices import OPEN_STATES, State
+from .escalation import deadline_flags, escalated_for
+from .models import Problem
+
+TOP = 5
+
+
+def _urgent(problems: Any, overdue: Q) -> list[Problem]:
+    """Overdue first (the longest overdue first), then the highest escalation, then the nearest deadline."""
+    return list(problems.filter(state__in=OPEN_STATES).annotate(
+        late=Case(When(overdue, then=Value(0)), default=Value(1), output_field=IntegerField()))
+        .order_by("late", "-escalation_level", "due_at").select_related("enterprise", "department")[:TOP])
+
+
+def problems_card(user: Any, day: dt.date) -> Card | None:
+    role = user_role(user)
+    if role not in (Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT, Role.LIAISON, Role.ENTERPRISE) \
+            or not Problem.permits(user, Action.VIEW):
+        return None
+    now = timezone.now()
+    flags = deadline_flags(now)
+    problems = Problem.objects.restrict(user)
+    open_problems = problems.filter(state__in=OPEN_STATES)
+    start = dt.datetime.combine(now.astimezone(SHANGHAI).date(), dt.time.min, tzinfo=SHANGHAI)
+    ledger = reverse("problems:inbox" if role == Role.DEPARTMENT else "problems:ledger")
+    if role == Role.ENTERPRISE:
+        figures = [
+            Figure(_("办理中"), f"{problems.filter(state__in=[*OPEN_STATES, State.REPORTED, State.TRIAGED]).count()}",
+                   key="open", link=ledger),
+            Figure(_("待您确认"), f"{problems.filter(state=State.RESOLVED).count()}", key="to_confirm",
+                   link=ledger + "?state=resolved", tone="bad"),
+            Figure(_("已销号"), f"{problems.filter(state=State.CLOSED).count()}", key="closed", link=ledger),
+        ]
+        rows = [Row(p.description[:40], link=reverse("problems:detail", args=[p.ref]), note=p.get_state_display())
+                for p in problems.exclude(state=State.CLOSED).order_by("-reported_at")[:TOP]]
+        return Card(key="problems", title=_("我反映的问题"), link=ledger, figures=figures, rows=rows,
+                    rows_title=_("最近的问题") if rows else "", note=_("截至 %(now)s") % {
+                        "now": now.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")})
+    escalated = escalated_for(user).count() if role in (Role.HQ, Role.LEADER) else \
+        open_problems.filter(escalation_level__gt=0).count()
+    figures = [
+        Figure(_("待办结") if role != Role.DEPARTMENT else _("本部门待办"), f"{open_problems.count():,}", key="open",
+               link=ledger),
+        Figure(_("逾期"), f"{open_problems.filter(flags['overdue']).count():,}", key="overdue",
+               link=ledger + "?deadline=overdue", tone="bad"),
+        Figure(_("临期"), f"{open_problems.filter(flags['due_soon']).count():,}", key="due_soon",
+               link=ledger + "?deadline=due_soon"),
+        Figure(_("提级调度"), f"{escalated:,}", key="escalated",
+               link=reverse("problems:escalated") if role in (Role.HQ, Role.LEADER) else ledger),
+        Figure(_("今日新收集"), f"{problems.filter(reported_at__gte=start).count():,}", key="new_today", link=ledger),
+    ]
+    if role in (Role.HQ,):
+        figures.append(Figure(_("待梳理"), f"{problems.filter(state__in=[State.REPORTED]).count():,}", key="to_triage",
+                              link=reverse("problems:triage")))
+    rows = []
+    for p in _urgent(problems, flags["overdue"]):
+        late = p.due_at is not None and p.due_at < now
+        who = p.enterprise.name if p.enterprise else (p.project_code or "")
+        rows.append(Row(f"{p.ref} {who}"[:60], link=reverse("problems:detail", args=[p.ref]),
+                        note=(_("逾期") if late else _("时限 %(due)s") % {
+                            "due": p.due_at.astimezone(SHANGHAI).strftime("%m-%d %H:%M")} if p.due_at else "")
+                        + (f" · {p.department.name}" if p.department else "")
+                        + (" · " + _("第%(n)d级调度") % {"n": p.escalation_level} if p.escalation_level else ""),
+                        tone="bad" if late else ""))
+    return Card(key="problems", title=_("问题闭环"), link=ledger, figures=figures, rows=rows,
+                rows_title=_("最紧急的 %(n)d 个问题") % {"n": len(rows)} if rows else "",
+                note=_("截至 %(now)s") % {"now": now.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")})

@@ -1,0 +1,50 @@
+"""The key projects' card on 总览: red and yellow lights (count and the largest by investment)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from dualtrack.core.cards import Card, Figure, Row
+from dualtrack.core.choices import Action, Role
+from dualtrack.core.scoping import user_role
+
+from .choices import Light
+from .models import Project
+from .services import statuses
+
+TOP = 5
+
+
+def projects_card(user: Any, day: dt.date) -> Card | None:
+    if user_role(user) not in (Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT) \
+            or not Project.permits(user, Action.VIEW):
+        return None
+    projects = Project.objects.restrict(user)
+    rows = statuses(projects, day)
+    if not rows:
+        return None
+    counts = {light: sum(1 for r in rows if r.light == light) for light in Light.values}
+    investment = dict(projects.values_list("code", "total_investment"))
+    flagged = sorted((r for r in rows if r.light in (Light.RED, Light.YELLOW)),
+                     key=lambda r: (-(investment.get(r.code) or Decimal(0)), r.code))[:TOP]
+    q = f"?date={day.isoformat()}"
+    board = reverse("projects:board") + q
+    figures = [
+        Figure(_("重点项目"), f"{len(rows):,}", key="projects", link=reverse("projects:register")),
+        Figure(_("红灯"), f"{counts[Light.RED]:,}", key="red", link=board, tone="bad"),
+        Figure(_("黄灯"), f"{counts[Light.YELLOW]:,}", key="yellow", link=board),
+        Figure(_("绿灯"), f"{counts[Light.GREEN]:,}", key="green", link=board, tone="good"),
+        Figure(_("未亮灯"), f"{sum(1 for r in rows if r.light is None):,}", key="unlit", link=board),
+    ]
+    lights = {c.value: str(c.label) for c in Light}
+    items = [Row(f"{r.name}", link=reverse("projects:detail", args=[r.code]) + q,
+                 note=f"{lights[r.light or '']} · " + _("总投资 %(v)s 万元") % {
+                     "v": f"{investment.get(r.code) or 0:,.0f}"} + (f" · {r.reasons[0]}" if r.reasons else ""),
+                 tone="bad" if r.light == Light.RED else "") for r in flagged]
+    return Card(key="projects", title=_("重点项目"), link=board, day=day, figures=figures, rows=items,
+                rows_title=_("投资最大的红黄灯项目") if items else "")

@@ -1,0 +1,154 @@
+"""The command picture's cards on 总览 (疫情图与复工图, reporting completeness; an enterprise's own status; a
+liaison officer's enterprises), read from the day's stored picture."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from dualtrack.core.cards import Card, Figure, Row
+from dualtrack.core.choices import Action, Role
+from dualtrack.core.scoping import user_role
+from dualtrack.epidemic import services as epidemic
+from dualtrack.epidemic.choices import COLOUR_HEX, Colour
+from dualtrack.registry import services as registry
+
+from . import picture as pictures
+from .models import ResumptionReport
+
+PICTURE_ROLES = (Role.HQ, Role.LEADER, Role.DISTRICT)
+
+
+def pct(value: float | None) -> str | None:
+    return None if value is None else f"{value * 100:.1f}%"
+
+
+def signed(value: float | None, unit: str, digits: int = 1) -> str:
+    if value is None:
+        return ""
+    return _("比上日 %(v)s%(unit)s") % {"v": f"{value:+.{digits}f}", "unit": unit}
+
+
+def _query(day: dt.date) -> str:
+    return f"?date={day.isoformat()}"
+
+
+def situation_card(user: Any, day: dt.date) -> Card | None:
+    """HQ, leaders, a district or park operator: the two maps, the headline figures with their change on the day
+    before, the counties below their capacity target, and what has been reported."""
+    if user_role(user) not in PICTURE_ROLES or not ResumptionReport.permits(user, Action.VIEW):
+        return None
+    pic = pictures.picture(day, user=user, allow_stale=True)
+    counties = pictures.counties(pic)
+    before = pictures.picture(day - dt.timedelta(days=1), user=user, allow_stale=True)
+    city, city_before = pic.data["city"], before.data["city"]
+    reporting = city["reporting"]
+    risk = city["risk"]
+    trend = {row["date"]: row["index"] for row in pictures.trend(pic)}
+    index, index_before = city["power"]["index"], trend.get((day - dt.timedelta(days=1)).isoformat())
+    arrived = reporting["power_arrived"]
+    no_cases = _("未报送") if reporting["counties_reported"] == 0 else ""
+    new_cases, new_before = risk["new_confirmed"], city_before["risk"]["new_confirmed"]
+    colour_counts = risk["colour_counts"]
+    labels = {c.value: str(c.label) for c in Colour}
+    short = {"red": _("红"), "orange": _("橙"), "yellow": _("黄"), "blue": _("蓝"), "green": _("绿")}
+    q = _query(day)
+    figures = [
+        Figure(_("新增确诊"), None if new_cases is None else f"{new_cases}", key="new_confirmed", missing=no_cases,
+               change=_("比上日 %(v)+d例") % {"v": new_cases - new_before}
+               if new_cases is not None and new_before is not None else "",
+               link=reverse("epidemic:map") + q),
+        Figure(_("五色图"), " ".join(f"{short[c]}{colour_counts[c]}" for c in reversed(Colour.values) if colour_counts[c])
+               or "—", key="colours", link=reverse("epidemic:map") + q),
+        Figure(_("复工率"), pct(city["resumption"]["rate"]), key="resumption_rate",
+               change=signed(city["resumption"]["rate_change_pp"], _("个百分点")), link=reverse("resumption:dashboard") + q),
+        Figure(_("复岗率"), pct(city["resumption"]["worker_return_rate"]), key="worker_return_rate",
+               link=reverse("resumption:dashboard") + q),
+        Figure(_("复工电力指数"), None if index is None else f"{index:.2f}", key="power_index",
+               missing="" if index is not None else (_("数据未到") if not arrived else "—"),
+               change=signed(index - index_before, "", 2) if index is not None and index_before is not None else "",
+               link=reverse("resumption:dashboard") + q),
+        Figure(_("复产率"), pct(city["power"]["energy_share"]), key="energy_share",
+               missing="" if city["power"]["energy_share"] is not None else (_("数据未到") if not arrived else "—"),
+               link=reverse("resumption:dashboard") + q),
+    ]
+    below = [r for r in counties if r["target"]["met"] is False]
+    rows = [Row(f"{r['name']}({labels[r['risk']['colour']]})",
+                link=reverse("epidemic:county", args=[r["code"]]) + q,
+                note=_("目标 %(target)s,复产率 %(share)s,差 %(gap).1f 个百分点") % {
+                    "target": pct(r["target"]["capacity_target"]), "share": pct(r["power"]["energy_share"]),
+                    "gap": abs(r["target"]["gap_pp"])}, tone="bad") for r in below]
+    if not arrived:
+        note_below = _("%(day)s 用电数据未到,暂不能对照产能目标") % {"day": day.isoformat()}
+    elif not below:
+        note_below = _("各区县(市)均达到产能目标")
+    else:
+        note_below = ""
+    completeness = _("病例日报 %(n)d/%(total)d 个区县(市)已报送;企业当日报送 %(reported)s 家(共 %(all)s 家);"
+                     "用电数据截至 %(through)s") % {
+        "n": reporting["counties_reported"], "total": reporting["counties"],
+        "reported": f"{reporting['enterprises_reported']:,}", "all": f"{reporting['enterprises']:,}",
+        "through": reporting["power_through"] or _("无")}
+    if reporting.get("missing"):
+        completeness += ";" + _("未报送:%(names)s") % {"names": "、".join(reporting["missing"])}
+    return Card(
+        key="situation", title=_("疫情图与复工图"), link=reverse("resumption:dashboard") + q, day=day, figures=figures,
+        rows=rows, rows_title=note_below or _("未达到产能目标的区县(市)"),
+        note=completeness + (" · " + _("数据更新中,稍后刷新") if pic.stale else ""), wide=True,
+        chart={"kind": "maps", "geojson": epidemic.map_geojson(user), "colours": COLOUR_HEX, "labels": labels,
+               "regions": [{"name": r["name"], "code": r["code"], "colour": r["risk"]["colour"],
+                            "reported": r["reported"], "index": r["power"]["index"]} for r in counties],
+               "power_arrived": arrived},
+    )
+
+
+def enterprise_card(user: Any, day: dt.date) -> Card | None:
+    """An enterprise: its own reported status (and when it last reported) and the power cross-check flag."""
+    if user_role(user) != Role.ENTERPRISE or not getattr(user, "enterprise_id", None):
+        return None
+    latest = ResumptionReport.objects.filter(enterprise_id=user.enterprise_id, date__lte=day).order_by("-date").first()
+    status = None if latest is None else (_("已复工") if latest.resumed else _("未复工"))
+    figures = [
+        Figure(_("复工状态"), status, key="status", missing=_("未报送") if latest is None else "",
+               change=_("%(day)s 报送") % {"day": latest.date.isoformat()} if latest else "",
+               link=reverse("resumption:report")),
+        Figure(_("在岗人数"), f"{latest.workers_on_duty:,}" if latest else None, key="workers_on_duty",
+               missing=_("未报送") if latest is None else ""),
+    ]
+    pic = pictures.picture(day, user=user, allow_stale=True)
+    rows = [Row(_("用电数据与报送状态不符(%(kind)s),请核实后重新报送") % {
+        "kind": _("报复工但用电很低") if f["kind"] == "paper" else _("用电已恢复但未报复工")},
+        link=reverse("resumption:report"), tone="bad") for f in pictures.crosscheck_rows(pic)]
+    return Card(key="own-status", title=_("本企业复工情况"), link=reverse("resumption:report"), day=day,
+                figures=figures, rows=rows, rows_title=_("数据核验提示") if rows else "")
+
+
+def liaison_card(user: Any, day: dt.date) -> Card | None:
+    """A liaison officer: their enterprises with today's status and the cross-check flags to follow up."""
+    if user_role(user) != Role.LIAISON:
+        return None
+    enterprises = registry.enterprises_for(user, Action.VIEW).filter(is_active=True)
+    from .services import with_resumed_status
+
+    statuses = list(with_resumed_status(enterprises, day).values_list("report_resumed", flat=True))
+    reported_today = ResumptionReport.objects.filter(enterprise__in=enterprises, date=day).count()
+    pic = pictures.picture(day, user=user, allow_stale=True)
+    flags = pictures.crosscheck_rows(pic)
+    figures = [
+        Figure(_("联系企业"), f"{len(statuses)}", key="enterprises"),
+        Figure(_("已复工"), f"{sum(1 for s in statuses if s)}", key="resumed"),
+        Figure(_("未复工或未报送"), f"{sum(1 for s in statuses if not s)}", key="not_resumed",
+               link=reverse("resumption:report")),
+        Figure(_("当日已报送"), f"{reported_today}", key="reported_today"),
+        Figure(_("数据核验提示"), f"{len(flags)}", key="flags", link=reverse("resumption:crosscheck") + _query(day),
+               tone="bad" if flags else ""),
+    ]
+    rows = [Row(f"{f['name']}", link=reverse("resumption:report") + f"?uscc={f['uscc']}",
+                note=_("报复工但用电很低") if f["kind"] == "paper" else _("用电已恢复但未报复工"), tone="bad")
+            for f in flags[:5]]
+    return Card(key="liaison-enterprises", title=_("我联系的企业"), link=reverse("resumption:report"), day=day,
+                figures=figures, rows=rows, rows_title=_("待核实的企业") if rows else "")
+
