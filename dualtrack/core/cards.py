@@ -40,6 +40,17 @@ class Row:
 
 
 @dataclass
+class Table:
+    headers: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # one per row ("" for none): the first cell links there
+
+    @property
+    def lines(self) -> list[tuple[str, list[str]]]:
+        return [(self.links[i] if i < len(self.links) else "", row) for i, row in enumerate(self.rows)]
+
+
+@dataclass
 class Card:
     key: str
     title: str
@@ -51,6 +62,7 @@ class Card:
     note: str = ""
     chart: dict[str, Any] | None = None  # {"kind": "maps", …} drawn by the page's script
     wide: bool = False
+    table: Table | None = None
 
 
 CardBuilder = Callable[[Any, dt.date], "Card | None"]
@@ -100,3 +112,32 @@ def notices_card(user: Any, day: dt.date) -> Card | None:
     return Card(key="notices", title=_("消息"), link=reverse("notifications"), figures=[
         Figure(_("未读消息"), f"{count:,}", key="unread", link=reverse("notifications"))], rows=rows,
         rows_title=_("最新未读") if rows else "")
+
+
+# --- the enterprise's page (一企一档): panels registered by the apps in the same way ---------------------------
+
+
+PanelBuilder = Callable[[Any, Any], "Card | None"]
+_PANELS: list[tuple[int, str, PanelBuilder]] = []
+
+
+def register_panel(order: int, name: str, builder: PanelBuilder) -> None:
+    """Add a part to an enterprise's page (一企一档): ``builder(user, enterprise)`` answers a card (often with a
+    ``table``) or None when the user may not see that part."""
+    if any(existing == name for _o, existing, _b in _PANELS):
+        return
+    _PANELS.append((order, name, builder))
+    _PANELS.sort(key=lambda item: item[0])
+
+
+def panels_for(user: Any, enterprise: Any) -> list[Card]:
+    panels = []
+    for _order, name, builder in _PANELS:
+        try:
+            panel = builder(user, enterprise)
+        except Exception:  # noqa: BLE001 - one part's failure must not take the page down
+            logger.exception("enterprise panel %s failed", name)
+            continue
+        if panel is not None:
+            panels.append(panel)
+    return panels

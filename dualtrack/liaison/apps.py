@@ -13,6 +13,11 @@ class LiaisonConfig(AppConfig):
         from .cards import visits_card
 
         register_card(13, "visits", visits_card)
+        from dualtrack.core.cards import register_panel
+
+        from .cards import enterprise_panel
+
+        register_panel(50, "visits", enterprise_panel)
         from dualtrack.core.choices import Action, Role  # noqa: F401
         from dualtrack.core.navigation import register_menu
         from dualtrack.core.scoping import user_role

@@ -37,3 +37,24 @@ def visits_card(user: Any, day: dt.date) -> Card | None:
         Figure(_("近7日走访"), f"{week.count()}", key="visits_week", link=page),
         Figure(_("待走访企业"), f"{len(due)}", key="visits_due", link=page, tone="bad" if due else ""),
     ], rows=rows, rows_title=_("超过 %(n)d 天未走访") % {"n": VISIT_DUE_DAYS} if rows else "")
+
+
+def enterprise_panel(user: Any, enterprise: Any) -> Card | None:
+    """一企一档: its liaison officers and their visits (the notes as the visits page shows them)."""
+    if not Visit.permits(user, Action.VIEW):
+        return None
+    from dualtrack.core.cards import Table
+    from dualtrack.core.privacy import mask
+
+    visits = list(Visit.objects.restrict(user).filter(enterprise=enterprise).select_related("officer")
+                  .order_by("-visited_on")[:30])
+    officers = "、".join(str(o) for o in enterprise.liaison_officers.all()) \
+        if user_role(user) in (Role.HQ, Role.LEADER, Role.DISTRICT, Role.LIAISON) else ""
+    rows = [[v.visited_on.isoformat(), str(v.officer),
+             v.notes[:120] if v.officer_id == getattr(user, "pk", None) else mask(v.notes[:120])] for v in visits]
+    return Card(key="visits", title=_("驻企服务"), figures=[
+        Figure(_("走访次数"), f"{len(visits)}", key="visits"),
+        Figure(_("上次走访"), visits[0].visited_on.isoformat() if visits else None, key="last_visit",
+               missing=_("尚未走访"))],
+        note=_("驻企服务员:%(names)s") % {"names": officers} if officers else "",
+        table=Table([_("走访日期"), _("服务员"), _("走访情况")], rows) if rows else None)

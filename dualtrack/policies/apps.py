@@ -22,6 +22,11 @@ class PoliciesConfig(AppConfig):
         from .cards import policies_card
 
         register_card(40, "policies", policies_card)
+        from dualtrack.core.cards import register_panel
+
+        from .cards import enterprise_panel
+
+        register_panel(40, "policies", enterprise_panel)
         register_menu(_("惠企政策"), "policies:list", lambda u: Measure.permits(u, Action.VIEW), order=13)
         register_menu(_("上门服务"), "policies:outreach", lambda u: user_role(u) == Role.LIAISON
                       and Outreach.permits(u, Action.VIEW), order=14)

@@ -64,3 +64,28 @@ def _enterprise_card(user: Any, day: dt.date) -> Card | None:
         Figure(_("已兑现"), f"{mine.filter(state=ApplicationState.PAID).count()}", key="paid",
                link=reverse("policies:ledger")),
     ], rows=rows, rows_title=_("可以申报的政策") if rows else "")
+
+
+def enterprise_panel(user: Any, enterprise: Any) -> Card | None:
+    """一企一档: the measures the enterprise applied to (or was granted) and those it qualifies for on the
+    data-as-of day without having applied."""
+    if not Application.permits(user, Action.VIEW):
+        return None
+    from dualtrack.core import versions
+    from dualtrack.core.cards import Table
+
+    day = versions.data_day()
+    applications = list(Application.objects.restrict(user).filter(enterprise=enterprise).select_related("measure")
+                        .order_by("-submitted_at"))
+    open_measures = Measure.objects.filter(window_start__lte=day, window_end__gte=day).order_by("window_end", "code")
+    eligible = [m for m in open_measures if not_applied(m, day, user).filter(pk=enterprise.pk).exists()]
+    rows = [[a.measure.title, a.get_state_display(), f"{a.amount:,.2f}",
+             f"{a.paid_amount:,.2f}" if a.paid_amount is not None else "—"] for a in applications]
+    return Card(key="policies", title=_("惠企政策"), day=day, figures=[
+        Figure(_("已申报或享受"), f"{len(applications)}", key="applied"),
+        Figure(_("符合条件未申报"), f"{len(eligible)}", key="eligible", tone="bad" if eligible else "")],
+        rows=[Row(m.title, link=reverse("policies:measure", args=[m.code]),
+                  note=_("申报截止 %(end)s") % {"end": m.window_end.isoformat()}) for m in eligible[:TOP]],
+        rows_title=_("可以申报的政策") if eligible else "",
+        table=Table([_("政策条款"), _("状态"), _("测算金额(万元)"), _("兑现金额(万元)")], rows,
+                    [reverse("policies:application", args=[a.pk]) for a in applications]) if rows else None)

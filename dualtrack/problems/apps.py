@@ -39,6 +39,11 @@ class ProblemsConfig(AppConfig):
         from .cards import problems_card
 
         register_card(20, "problems", problems_card)
+        from dualtrack.core.cards import register_panel
+
+        from .cards import enterprise_panel
+
+        register_panel(20, "problems", enterprise_panel)
         register_menu(_("问题闭环"), "problems:ledger", lambda u: Problem.permits(u, Action.VIEW), order=9)
         register_menu(_("反映问题"), "problems:report", lambda u: policy.allows(u, Problem, Action.REPORT),
                       order=10)

@@ -83,3 +83,25 @@ def problems_card(user: Any, day: dt.date) -> Card | None:
     return Card(key="problems", title=_("问题闭环"), link=ledger, figures=figures, rows=rows,
                 rows_title=_("最紧急的 %(n)d 个问题") % {"n": len(rows)} if rows else "",
                 note=_("截至 %(now)s") % {"now": now.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")})
+
+
+def enterprise_panel(user: Any, enterprise: Any) -> Card | None:
+    """一企一档: the enterprise's problems, as far as the user may see them."""
+    if not Problem.permits(user, Action.VIEW):
+        return None
+    from dualtrack.core.cards import Table
+
+    problems = list(Problem.objects.restrict(user).filter(enterprise=enterprise).select_related("department")
+                    .order_by("-reported_at")[:50])
+    now = timezone.now()
+    rows, links = [], []
+    for p in problems:
+        late = p.state in OPEN_STATES and p.due_at is not None and p.due_at < now
+        rows.append([p.ref, p.description[:60], p.get_state_display() + (" · " + _("逾期") if late else ""),
+                     p.department.name if p.department else "—",
+                     p.reported_at.astimezone(SHANGHAI).strftime("%Y-%m-%d")])
+        links.append(reverse("problems:detail", args=[p.ref]))
+    open_count = sum(1 for p in problems if p.state in OPEN_STATES)
+    return Card(key="problems", title=_("困难和问题"), figures=[
+        Figure(_("问题"), f"{len(problems)}", key="problems"), Figure(_("办理中"), f"{open_count}", key="open")],
+        table=Table([_("编号"), _("描述"), _("状态"), _("责任部门"), _("提出日期")], rows, links) if rows else None)

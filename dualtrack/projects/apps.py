@@ -35,6 +35,11 @@ class ProjectsConfig(AppConfig):
         from .cards import projects_card
 
         register_card(30, "projects", projects_card)
+        from dualtrack.core.cards import register_panel
+
+        from .cards import enterprise_panel
+
+        register_panel(30, "projects", enterprise_panel)
         periodic.register("projects-month-end", services.evaluate_due)
         from dualtrack.liaison import services as liaison
 

@@ -48,3 +48,23 @@ def projects_card(user: Any, day: dt.date) -> Card | None:
                  tone="bad" if r.light == Light.RED else "") for r in flagged]
     return Card(key="projects", title=_("重点项目"), link=board, day=day, figures=figures, rows=items,
                 rows_title=_("投资最大的红黄灯项目") if items else "")
+
+
+def enterprise_panel(user: Any, enterprise: Any) -> Card | None:
+    """一企一档: the key projects the enterprise owns, with their light on the data-as-of day."""
+    if not Project.permits(user, Action.VIEW):
+        return None
+    projects = Project.objects.restrict(user).filter(owner=enterprise)
+    if not projects.exists():
+        return None
+    from dualtrack.core import versions
+    from dualtrack.core.cards import Table
+
+    day = versions.data_day()
+    lights = {c.value: str(c.label) for c in Light}
+    rows = statuses(projects, day)
+    return Card(key="projects", title=_("重点项目"), day=day, table=Table(
+        [_("项目"), _("亮灯"), _("投资完成率")],
+        [[r.name, lights.get(r.light or "", _("未亮灯")),
+          f"{r.progress_ratio * 100:.1f}%" if r.progress_ratio is not None else "—"] for r in rows],
+        [reverse("projects:detail", args=[r.code]) for r in rows]))

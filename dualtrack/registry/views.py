@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from dualtrack.core import cards
 from dualtrack.core.choices import Action, Role
 from dualtrack.core.scoping import get_scoped_or_404, user_role
 from dualtrack.core.views import paginate, query_without_page
@@ -62,8 +63,10 @@ def enterprise_detail(request: HttpRequest, uscc: str) -> HttpResponse:
     enterprise = get_scoped_or_404(
         Enterprise.objects.select_related("county", "township", "park", "industry_division"), request.user,
         Action.VIEW, uscc=uscc)
+    panels = cards.panels_for(request.user, enterprise)  # 一企一档: each app's part, as far as the user may see it
     return render(request, "registry/enterprise_detail.html", {
-        "enterprise": enterprise,
+        "enterprise": enterprise, "panels": panels,
+        "charts": [dict(p.chart, key=p.key) for p in panels if p.chart],
         "accounts": enterprise.power_accounts.all(),
         "key_lists": enterprise.key_lists.all(),
         "can_view_liaisons": user_role(request.user) in (Role.HQ, Role.LEADER, Role.DISTRICT),

@@ -46,6 +46,9 @@ class ResumptionConfig(AppConfig):
         register_card(10, "situation", cards.situation_card)
         register_card(11, "own-status", cards.enterprise_card)
         register_card(12, "liaison-enterprises", cards.liaison_card)
+        from dualtrack.core.cards import register_panel
+
+        register_panel(10, "resumption", cards.enterprise_panel)
         register_menu(_("复工图"), "resumption:dashboard", lambda u: ResumptionReport.permits(u, Action.VIEW)
                       and user_role(u) in (Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT), order=6)
         register_menu(_("今日复工"), "resumption:report", lambda u: policy.allows(u, "registry.Enterprise", Action.REPORT), order=7)

@@ -152,3 +152,45 @@ def liaison_card(user: Any, day: dt.date) -> Card | None:
     return Card(key="liaison-enterprises", title=_("我联系的企业"), link=reverse("resumption:report"), day=day,
                 figures=figures, rows=rows, rows_title=_("待核实的企业") if rows else "")
 
+
+
+HISTORY_REPORTS = 30
+POWER_DAYS = 90
+
+
+def enterprise_panel(user: Any, enterprise: Any) -> Card | None:
+    """一企一档: the enterprise's reports, its power ratio over the last 90 days against its baseline, and its
+    cross-check flag on the data-as-of day."""
+    if not ResumptionReport.permits(user, Action.VIEW):
+        return None
+    from dualtrack.core import versions
+    from dualtrack.core.cards import Table
+
+    from .services import power_history
+
+    day = versions.data_day()
+    reports = list(ResumptionReport.objects.restrict(user).filter(enterprise=enterprise).order_by("-date")
+                   [:HISTORY_REPORTS])
+    history = power_history(enterprise, day, POWER_DAYS)
+    pic = pictures.picture(day, allow_stale=True)
+    flag = next((f for f in pic.snapshot.crosscheck if f.enterprise_id == enterprise.pk), None)
+    baseline = history["baseline_kwh"]
+    last = next((p for p in reversed(history["points"]) if p["ratio"] is not None), None)
+    figures = [
+        Figure(_("最近报送"), (_("已复工") if reports[0].resumed else _("未复工")) if reports else None, key="status",
+               missing=_("未报送"), change=reports[0].date.isoformat() if reports else ""),
+        Figure(_("基期日均用电(千瓦时)"), f"{baseline:,.0f}" if baseline else None, key="baseline",
+               missing=_("无基期")),
+        Figure(_("最近用电比"), f"{last['ratio'] * 100:.0f}%" if last else None, key="ratio",
+               missing=_("数据未到"), change=last["date"] if last else ""),
+        Figure(_("数据核验"), (_("报复工但用电很低") if flag.kind == "paper" else _("用电已恢复但未报复工")) if flag
+               else _("无异常"), key="crosscheck", tone="bad" if flag else "good"),
+    ]
+    table = Table([_("日期"), _("是否复工"), _("在岗人数"), _("来源")], [
+        [r.date.isoformat(), _("已复工") if r.resumed else _("未复工"), f"{r.workers_on_duty:,}", r.get_source_display()]
+        for r in reports])
+    return Card(key="resumption", title=_("复工复产"), day=day, figures=figures, table=table if reports else None,
+                note=_("最近 %(n)d 次报送;用电比 = 当日用电量 ÷ 基期日均用电量,达到 %(threshold).0f%% 视为复工") % {
+                    "n": len(reports), "threshold": history["resumed_ratio"] * 100},
+                chart={"kind": "ratio", "points": history["points"], "threshold": history["resumed_ratio"],
+                       "label": _("用电比")} if history["points"] else None, wide=True)

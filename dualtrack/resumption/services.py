@@ -190,6 +190,31 @@ def not_resumed(day: dt.date, user: Any) -> QuerySet[Any]:
             .select_related("county", "park").order_by("county__code", "-is_key", "name"))
 
 
+def power_history(enterprise: Any, end: dt.date, days: int) -> dict[str, Any]:
+    """One enterprise's daily kWh and ratio to its baseline over ``days`` days to ``end`` (一企一档): the store's
+    files of those days only, its accounts only."""
+    from ibis import _ as col
+
+    from .snapshot import baseline_table
+
+    definition = rule_sets.current(RULES_KEY).definition
+    rules = power_rules(definition)
+    con = engine.shared()
+    accounts = list(enterprise.power_accounts.values_list("account_no", flat=True))
+    base = baseline_table(con, rules)
+    mine = base.filter(pa.compute.equal(base["enterprise_id"], enterprise.pk)).to_pylist()
+    baseline = mine[0]["baseline_kwh"] if mine and mine[0]["has_baseline"] else None
+    points: list[dict[str, Any]] = []
+    if accounts:
+        start = end - dt.timedelta(days=days - 1)
+        daily = engine.readings(con, None, start, end).filter(col.account.isin(accounts)).group_by("date") \
+            .agg(kwh=col.kwh.sum()).order_by("date")
+        for row in con.to_pyarrow(daily).to_pylist():
+            points.append({"date": row["date"].isoformat(), "kwh": round(row["kwh"], 1),
+                           "ratio": round(row["kwh"] / baseline, 4) if baseline else None})
+    return {"baseline_kwh": baseline, "points": points, "resumed_ratio": rules.resumed_ratio}
+
+
 def with_resumed_status(queryset: QuerySet[Any], day: dt.date) -> QuerySet[Any]:
     """Enterprises annotated with ``report_resumed``: their carried-forward reported status on ``day``
     (None when they never reported), as one correlated subquery: for other modules' eligibility rules."""

@@ -15,6 +15,18 @@
     var charts = data("overview-charts");
     if (!charts || !window.echarts) return;
     charts.forEach(function (c) {
+      if (c.kind === "ratio") {
+        draw(document.getElementById("chart-" + c.key), {
+          tooltip: { trigger: "axis" }, grid: { left: 44, right: 16, top: 16, bottom: 32 },
+          xAxis: { type: "category", data: c.points.map(function (p) { return p.date; }) },
+          yAxis: { type: "value", axisLabel: { formatter: function (v) { return Math.round(v * 100) + "%"; } } },
+          series: [{ name: c.label, type: "line", color: "#b71c1c", showSymbol: false,
+                     data: c.points.map(function (p) { return p.ratio; }),
+                     markLine: { symbol: "none", lineStyle: { type: "dashed", color: "#555" },
+                                 data: [{ yAxis: c.threshold }] } }]
+        });
+        return;
+      }
       if (c.kind !== "maps" || !c.geojson.features.length) return;
       var name = "dualtrack-overview-" + c.key;
       echarts.registerMap(name, c.geojson);
