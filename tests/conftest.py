@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -52,11 +54,14 @@ def _isolated_power_store(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Non
 @pytest.fixture(autouse=True)
 def _fresh_picture_caches() -> Any:
     """Each test's database is rolled back: what a process caches from it (frames, parsed pictures) goes too."""
+    from dualtrack.core import rules
     from dualtrack.resumption import snapshot
 
     snapshot.forget()
+    rules.forget()
     yield
     snapshot.forget()
+    rules.forget()
 
 
 @pytest.fixture(autouse=True)
@@ -117,3 +122,55 @@ def city(db: Any) -> City:
     }
     c.users["liaison"].assigned_enterprises.add(c.e_jiangbei)
     return c
+
+
+# A small city with power readings (shared by the resumption and overview tests).
+D = dt.date(2020, 2, 10)
+
+
+def report(enterprise: Any, day: dt.date, resumed: bool, workers: int = 0) -> None:
+    from dualtrack.resumption.models import ResumptionReport
+
+    ResumptionReport.objects.create(enterprise=enterprise, date=day, resumed=resumed, workers_on_duty=workers)
+
+
+BASE_START, BASE_END = dt.date(2019, 12, 1), dt.date(2019, 12, 10)
+
+
+@pytest.fixture
+def power_city(city: City, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> City:
+    from dualtrack.core import rules as rule_sets
+    from dualtrack.epidemic.models import CaseReport
+    from dualtrack.power.store import import_power
+    from dualtrack.registry.models import ElectricityAccount
+    from dualtrack.resumption.rules import DEFAULT
+
+    from .helpers import csv_bytes
+
+    """Readings for: e_jiangbei (two accounts, resumed on power), e_jiangbei_park (reported resumed, meter
+    low: on paper), e_binhai (not reported, meter high: unreported), e_nobase (no baseline)."""
+    monkeypatch.setenv("POWER_STORE", str(tmp_path / "power"))
+    definition = {**DEFAULT, "baseline_start": BASE_START.isoformat(), "baseline_end": BASE_END.isoformat()}
+    rule_sets.revise("resumption", definition, city.users["hq"], "测试基期")
+    city.e_nobase = make_enterprise(city.binhai, "滨海新设企业有限公司")  # type: ignore[attr-defined]
+    accounts = {"J1": city.e_jiangbei, "J2": city.e_jiangbei, "P1": city.e_jiangbei_park, "B1": city.e_binhai,
+                "N1": city.e_nobase}  # type: ignore[attr-defined]
+    for number, enterprise in accounts.items():
+        ElectricityAccount.objects.create(account_no=number, enterprise=enterprise)
+    rows = [["日期", "电力户号", "用电量"]]
+    for i in range(10):
+        day = (BASE_START + dt.timedelta(days=i)).isoformat()
+        rows += [[day, "J1", "60"], [day, "J2", "40"], [day, "P1", "100"], [day, "B1", "100"]]
+    rows += [[(BASE_START + dt.timedelta(days=i)).isoformat(), "N1", "100"] for i in range(4)]
+    for k in range(3):
+        day = (D - dt.timedelta(days=k)).isoformat()
+        rows += [[day, "J1", "30"], [day, "J2", "20"], [day, "P1", "5"], [day, "B1", "80"], [day, "N1", "90"]]
+    path = tmp_path / "readings.csv"
+    path.write_bytes(csv_bytes(rows))
+    assert import_power(path, city.users["hq"]).ok
+    report(city.e_jiangbei, D - dt.timedelta(days=2), True, 70)
+    report(city.e_jiangbei_park, D - dt.timedelta(days=2), True, 50)
+    CaseReport.objects.create(date=D, county=city.jiangbei, new_confirmed=1, new_local=1)  # 江北 yellow
+    return city
+
+

@@ -21,9 +21,8 @@ from dualtrack.resumption import services as pictures
 from dualtrack.resumption import snapshot
 from dualtrack.resumption.models import DayPicture, ResumptionReport
 
-from .conftest import City
+from .conftest import City, D
 from .helpers import csv_bytes
-from .test_resumption import D, power_city  # noqa: F401  (the fixture)
 
 NEXT = D + dt.timedelta(days=1)  # no readings, no case report
 

@@ -14,6 +14,7 @@ Decision lists (first match wins) are the common shape of grading rules::
 from __future__ import annotations
 
 import operator
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -44,11 +45,27 @@ def registered_keys() -> list[str]:
     return sorted(_VALIDATORS)
 
 
+CURRENT_TTL = 2.0  # seconds a process reuses the current version it read (a page asks a dozen times)
+_CURRENT: dict[str, tuple[float, RuleSet]] = {}
+
+
 def current(key: str) -> RuleSet:
+    """The latest version of ``key``. Read once per ``CURRENT_TTL`` seconds in a process: a revision made in
+    another process is seen within that time, one made in this process at once."""
+    cached = _CURRENT.get(key)
+    now = time.monotonic()
+    if cached is not None and cached[0] > now:
+        return cached[1]
     found = RuleSet.objects.filter(key=key).order_by("-version").first()
     if found is None:
         raise RuleError(f"no rule set {key!r}")
+    _CURRENT[key] = (now + CURRENT_TTL, found)
     return found
+
+
+def forget() -> None:
+    """Drop the versions this process keeps (a revision here; a test's rolled-back database)."""
+    _CURRENT.clear()
 
 
 def version(key: str, number: int) -> RuleSet:
@@ -70,6 +87,8 @@ def revise(key: str, definition: Any, actor: Any, comment: str) -> RuleSet:
     latest = RuleSet.objects.select_for_update().filter(key=key).order_by("-version").first()
     if latest is not None and latest.definition == definition:
         raise RuleError("the definition is unchanged")
+    forget()
+    transaction.on_commit(forget)
     created = RuleSet.objects.create(
         key=key, version=(latest.version + 1) if latest else 1, definition=definition, comment=comment,
         created_by_username=actor.get_username() if actor is not None else "",
