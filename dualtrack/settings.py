@@ -219,6 +219,8 @@ IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(512 
 # of a file imported row by row. Both are checked while the file is read, before anything is written.
 IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", str(256 * 1024 * 1024)))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "1000000"))
+# An export with more rows than this runs as a background job with its progress shown (core.exportjobs).
+EXPORT_INLINE_ROWS = int(os.environ.get("EXPORT_INLINE_ROWS", "5000"))
 # The earliest day any page or API call may ask for (?date=); later than today is refused too.
 DATA_EARLIEST_DAY = os.environ.get("DATA_EARLIEST_DAY", "2000-01-01")
 

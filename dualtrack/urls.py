@@ -5,7 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from dualtrack.accounts import views as account_views
 from dualtrack.core import views as core_views
-from dualtrack.core import views_imports, views_rules
+from dualtrack.core import views_exports, views_imports, views_rules
 from dualtrack.portal import views as portal_views
 
 urlpatterns = [
@@ -30,6 +30,8 @@ urlpatterns = [
     path("audit/", core_views.audit_log, name="audit_log"),
     path("rules/", views_rules.rule_sets, name="rule_sets"),
     path("notifications/", core_views.notification_list, name="notifications"),
+    path("exports/<uuid:token>/", views_exports.export_job, name="export_job"),
+    path("exports/<uuid:token>/file", views_exports.export_file, name="export_file"),
     path("api/v1/", include("dualtrack.api_urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -21,8 +21,7 @@ from dualtrack.bulletins.models import Channel, Job, JobStatus, StoredBulletin, 
 from dualtrack.core.models import Notification
 from dualtrack.resumption.models import ResumptionReport
 
-from .conftest import City
-from .test_resumption import D, power_city  # noqa: F401  (the fixture)
+from .conftest import City, D
 
 
 class Receiver:

@@ -16,8 +16,7 @@ from openpyxl import load_workbook
 from dualtrack.bulletins import content, render
 from dualtrack.resumption import services as pictures
 
-from .conftest import City
-from .test_resumption import D, power_city  # noqa: F401  (the fixture)
+from .conftest import City, D
 
 
 def test_sentences_and_figures_match_the_situation(power_city: City) -> None:  # noqa: F811

@@ -97,6 +97,8 @@ def _valid_paths(city: City, objects: dict[str, Any]) -> dict[str, Paths]:
         "project-detail": {"code": objects["project"].code},
         "measure-detail": {"code": objects["measure"].code},
         "application-detail": {"pk": objects["application"].pk},
+        "export_job": {"token": "8c4b1c8e-2f1a-4d6b-9a55-1f0e7d3c2b11"},  # nobody's job: 404 for everyone
+        "export_file": {"token": "8c4b1c8e-2f1a-4d6b-9a55-1f0e7d3c2b11"},
     }
 
 

@@ -14,6 +14,10 @@ class CoreConfig(AppConfig):
         from .cards import notices_card, register_card
 
         register_card(90, "notices", notices_card)
+
+        from . import exportjobs, periodic
+
+        periodic.register("exports", exportjobs.worker_step, order=90)
         from .imports import registered_datasets
         from .navigation import register_menu
         from .scoping import is_hq, user_role

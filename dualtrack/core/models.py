@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from . import policy
 from .choices import Action, AuditAction
 from .policy import ALL
+from .scoping import ScopedModel
 
 
 class RuleSet(models.Model):
@@ -151,3 +152,45 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}@{self.version}"
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("排队中")
+    RUNNING = "running", _("导出中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class ExportJob(ScopedModel):
+    """A long export (导出任务): run in the background with its progress shown, the file kept for its user to
+    download when ready. Claimed only if still in the state it was read in; the worker picks up what a
+    stopped process left."""
+
+    token = models.UUIDField(unique=True, editable=False)
+    kind = models.CharField(_("类型"), max_length=50)
+    params = models.JSONField(_("筛选条件"), default=dict)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE,
+                             related_name="+")
+    status = models.CharField(_("状态"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING,
+                              db_index=True)
+    total = models.PositiveIntegerField(_("总行数"), default=0)
+    done_rows = models.PositiveIntegerField(_("已导出行数"), default=0)
+    filename = models.CharField(_("文件名"), max_length=200)
+    error = models.TextField(_("错误"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} {self.status}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == ExportStatus.DONE:
+            return 100
+        return min(99, int(self.done_rows * 100 / self.total)) if self.total else 0

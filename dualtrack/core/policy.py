@@ -182,6 +182,8 @@ def roles(*granted: str, rule: Rule = ALL) -> RoleRules:
 
 # The platform's own models.
 declare("core.AuditLog", {Action.VIEW: roles(Role.HQ)})
+# An export job is its user's alone.
+declare("core.ExportJob", {Action.VIEW: roles(*Role.values, rule=lambda user: Q(user=user))})
 declare("core.RuleSet", {
     Action.VIEW: roles(Role.HQ, Role.LEADER, Role.DEPARTMENT, Role.DISTRICT),
     Action.REVISE: roles(Role.HQ),

@@ -27,6 +27,12 @@ class PoliciesConfig(AppConfig):
         from .cards import enterprise_panel
 
         register_panel(40, "policies", enterprise_panel)
+
+        from dualtrack.core.exportjobs import register_export
+
+        from .views import ledger_export
+
+        register_export("policies.ledger", ledger_export)
         register_menu(_("惠企政策"), "policies:list", lambda u: Measure.permits(u, Action.VIEW), order=13)
         register_menu(_("上门服务"), "policies:outreach", lambda u: user_role(u) == Role.LIAISON
                       and Outreach.permits(u, Action.VIEW), order=14)

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dualtrack.core import dates, exports
+from dualtrack.core import dates, exportjobs, exports
 from dualtrack.core import policy as access
 from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import MAX_COUNT, Action, Role
@@ -144,12 +144,15 @@ def ledger(request: HttpRequest) -> HttpResponse | FileResponse:
     filterset = ApplicationFilterSet(request.GET or None, queryset=Application.objects.restrict(request.user))
     queryset = filterset.qs.select_related("measure", "measure__department", "enterprise", "enterprise__county")
     if request.GET.get("format") == "xlsx":
-        return _ledger_xlsx(request, queryset)
+        return exportjobs.export(request, "policies.ledger")
     return render(request, "policies/ledger.html", {"filter": filterset, "page": paginate(request, queryset),
                                                     "query": query_without_page(request)})
 
 
-def _ledger_xlsx(request: HttpRequest, queryset: Any) -> FileResponse:
+def ledger_export(user: Any, params: Any) -> exportjobs.Export:
+    """兑现台账 as .xlsx with the ledger's filters (``core.exportjobs``: a job when it is long)."""
+    filterset = ApplicationFilterSet(params or None, queryset=Application.objects.restrict(user))
+    queryset = filterset.qs.select_related("measure", "measure__department", "enterprise", "enterprise__county")
     rows = ([a.measure.code, a.measure.title, a.measure.department.name, a.enterprise.uscc, a.enterprise.name,
              a.enterprise.county.name, a.get_source_display(), a.get_state_display(), a.submitted_at, a.amount,
              a.approved_amount, a.paid_amount, a.paid_on, a.voucher_no, a.reject_reason]
@@ -158,9 +161,8 @@ def _ledger_xlsx(request: HttpRequest, queryset: Any) -> FileResponse:
         _("条款编号"), _("条款"), _("责任部门"), _("统一社会信用代码"), _("企业名称"), _("区县(市)"), _("来源"), _("状态"),
         _("申报时间"), _("测算金额(万元)"), _("核定金额(万元)"), _("兑现金额(万元)"), _("兑现日期"), _("凭证号"),
         _("不予通过原因")], rows)
-    return exports.xlsx_download(request, [sheet], exports.dated_name(_("兑现台账")),
-                                 object_type="policies.application", object_repr=_("兑现台账"),
-                                 detail={"filters": request.GET.dict()})
+    return exportjobs.Export([sheet], exports.dated_name(_("兑现台账")), "policies.application", _("兑现台账"),
+                             total=queryset.count(), detail={"filters": dict(params.lists()) if params else {}})
 
 
 @login_required

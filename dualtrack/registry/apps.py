@@ -14,6 +14,12 @@ class RegistryConfig(AppConfig):
 
         for model in (Enterprise, ElectricityAccount, Park):
             versions.track(model, "registry", lambda obj: None)
+
+        from dualtrack.core.exportjobs import register_export
+
+        from .exports import enterprises_export
+
+        register_export("registry.enterprises", enterprises_export)
         from dualtrack.core.choices import Action, Role  # noqa: F401
         from dualtrack.core.navigation import register_menu
 

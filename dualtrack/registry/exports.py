@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import IO, Any
 
-from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
 
-from dualtrack.core import audit, exports
+from dualtrack.core import audit, exportjobs, exports
 from dualtrack.core.choices import AuditAction
 
 from .filters import EnterpriseFilterSet
@@ -32,7 +31,11 @@ def write_enterprises_xlsx(user: Any, filterset: EnterpriseFilterSet, out: IO[by
     return rows
 
 
-def enterprises_xlsx_response(request: HttpRequest, filterset: EnterpriseFilterSet) -> FileResponse:
-    return exports.xlsx_download(request, [_sheet(filterset)], exports.dated_name(_("企业名录")),
-                                 object_type=Enterprise._meta.label_lower, object_repr=_("企业名录"),
-                                 detail={"filters": dict(filterset.data or {})})
+def enterprises_export(user: Any, params: Any) -> exportjobs.Export:
+    """企业名录 as .xlsx with the list's filters (``core.exportjobs``: a job when it is long)."""
+    from dualtrack.core.choices import Action
+
+    filterset = EnterpriseFilterSet(params or None, queryset=Enterprise.objects.restrict(user, Action.EXPORT))
+    return exportjobs.Export([_sheet(filterset)], exports.dated_name(_("企业名录")), Enterprise._meta.label_lower,
+                             _("企业名录"), total=filterset.qs.count(),
+                             detail={"filters": dict(params.lists()) if params else {}})

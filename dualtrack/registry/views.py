@@ -8,12 +8,11 @@ from django.db.models import Count
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from dualtrack.core import cards
+from dualtrack.core import cards, exportjobs
 from dualtrack.core.choices import Action, Role
 from dualtrack.core.scoping import get_scoped_or_404, user_role
 from dualtrack.core.views import paginate, query_without_page
 
-from . import exports
 from .choices import RegionLevel
 from .filters import EnterpriseFilterSet
 from .models import Department, Enterprise, Industry, Park, Region
@@ -50,12 +49,9 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def enterprise_export(request: HttpRequest) -> FileResponse:
+def enterprise_export(request: HttpRequest) -> HttpResponse | FileResponse:
     _require(Enterprise, request, Action.EXPORT)
-    queryset = Enterprise.objects.restrict(request.user, Action.EXPORT).select_related(
-        "county", "park", "industry_division")
-    filterset = EnterpriseFilterSet(request.GET or None, queryset=queryset, request=request)
-    return exports.enterprises_xlsx_response(request, filterset)
+    return exportjobs.export(request, "registry.enterprises")
 
 
 @login_required

@@ -55,7 +55,9 @@ class Command(BaseCommand):
         results: dict[str, Any] = {"day": day.isoformat(), "machine": f"{platform.processor() or platform.machine()}, "
                                    f"Python {platform.python_version()}", "picture_seconds": round(min(computes), 3),
                                    "pages": []}
-        for role, user in users.items():
+        for role, found in users.items():
+            assert found is not None  # noqa: S101 - checked above
+            user: User = found
             client = Client(HTTP_HOST="127.0.0.1")
             client.force_login(user)
             for name, path in PAGES:

@@ -1,0 +1,157 @@
+"""Long exports as jobs (导出任务): a list with more rows than ``EXPORT_INLINE_ROWS`` is not written behind a plain
+link while the user waits; it becomes a job that runs in the background (a thread of the web process, picked up
+by the worker if that process stops), shows its progress, and offers the file when ready.
+
+Apps register an export kind with a builder ``(user, params) -> Export``: the same function answers a small
+export at once and a large one in the job, from the request's filters (``params``, the query string's lists).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect
+from django.utils import timezone
+
+from . import audit
+from .choices import AuditAction
+from .exports import Sheet, write_xlsx, xlsx_download
+from .models import ExportJob, ExportStatus
+
+logger = logging.getLogger(__name__)
+PROGRESS_EVERY = 1000  # rows between two progress updates
+STALLED_AFTER = dt.timedelta(minutes=15)  # a running job not finished by then was left by a stopped process
+PICKUP_AFTER = dt.timedelta(seconds=30)  # a pending job no thread took (the process stopped at once)
+KEEP = dt.timedelta(hours=24)  # files are deleted after a day
+
+
+@dataclass
+class Export:
+    """What to write: the sheets (rows consumed once), the Chinese file name, the audit's object, the row count."""
+
+    sheets: Sequence[Sheet]
+    filename: str
+    object_type: str
+    object_repr: str
+    total: int
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+Builder = Callable[[Any, QueryDict], Export]
+_BUILDERS: dict[str, Builder] = {}
+
+
+def register_export(kind: str, builder: Builder) -> None:
+    _BUILDERS[kind] = builder
+
+
+def inline_rows() -> int:
+    return int(getattr(settings, "EXPORT_INLINE_ROWS", 5000))
+
+
+def folder() -> Path:
+    path = Path(settings.HOME) / "exports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def file_of(job: ExportJob) -> Path:
+    return folder() / f"{job.token}.xlsx"
+
+
+def _params(request: HttpRequest) -> dict[str, list[str]]:
+    return {key: values for key, values in request.GET.lists() if key not in ("format", "page")}
+
+
+def _query(params: dict[str, list[str]]) -> QueryDict:
+    return QueryDict(urlencode(params, doseq=True))
+
+
+def export(request: HttpRequest, kind: str) -> HttpResponse | FileResponse:
+    """The ``kind`` export with the request's filters: the file at once when it is small, else a job and its
+    progress page."""
+    params = _params(request)
+    spec = _BUILDERS[kind](request.user, _query(params))
+    if spec.total <= inline_rows():
+        return xlsx_download(request, spec.sheets, spec.filename, object_type=spec.object_type,
+                             object_repr=spec.object_repr, detail=spec.detail)
+    job = ExportJob.objects.create(token=uuid.uuid4(), kind=kind, params=params, user=request.user,  # type: ignore[misc]
+                                   total=spec.total,
+                                   filename=spec.filename)
+    transaction.on_commit(lambda: start(job.pk))
+    return redirect("export_job", token=job.token)
+
+
+def start(job_id: int) -> None:
+    """Run the job in a thread of this process (the request has answered already)."""
+    def target() -> None:
+        try:
+            run(job_id)
+        finally:
+            connection.close()
+
+    threading.Thread(target=target, name=f"export-{job_id}", daemon=True).start()
+
+
+def _counted(rows: Iterable[Sequence[Any]], job_id: int, offset: list[int]) -> Iterator[Sequence[Any]]:
+    for row in rows:
+        offset[0] += 1
+        if offset[0] % PROGRESS_EVERY == 0:
+            ExportJob.objects.filter(pk=job_id).update(done_rows=offset[0])
+        yield row
+
+
+def run(job_id: int) -> bool:
+    """Write the job's file, if the job is still pending (a second runner loses the race). True when written."""
+    now = timezone.now()
+    if not ExportJob.objects.filter(pk=job_id, status=ExportStatus.PENDING).update(status=ExportStatus.RUNNING,
+                                                                                  started_at=now, done_rows=0):
+        return False
+    job = ExportJob.objects.select_related("user").get(pk=job_id)
+    partial = file_of(job).with_suffix(".part")
+    try:
+        spec = _BUILDERS[job.kind](job.user, _query(job.params))
+        written = [0]
+        sheets = [Sheet(s.title, s.header, _counted(s.rows, job.pk, written), s.widths) for s in spec.sheets]
+        target = file_of(job)
+        with partial.open("wb") as out:
+            rows = write_xlsx(sheets, out)
+        partial.replace(target)
+        audit.record(job.user, AuditAction.EXPORT, object_type=spec.object_type, object_repr=spec.object_repr,
+                     detail={"rows": rows, "filename": spec.filename, "job": str(job.token), **spec.detail})
+        ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.DONE, done_rows=rows, total=rows,
+                                                   finished_at=timezone.now())
+        return True
+    except Exception as exc:  # noqa: BLE001 - the user sees the failure on the job's page
+        logger.exception("export job %s failed", job.pk)
+        partial.unlink(missing_ok=True)
+        ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.FAILED, error=str(exc)[:2000],
+                                                   finished_at=timezone.now())
+        return False
+
+
+def worker_step(now: dt.datetime | None = None) -> dict[str, int]:
+    """Run what no thread took, retry what a stopped process left running, delete files older than a day."""
+    now = now or timezone.now()
+    ExportJob.objects.filter(status=ExportStatus.RUNNING, started_at__lt=now - STALLED_AFTER).update(
+        status=ExportStatus.PENDING)
+    ran = 0
+    for pk in ExportJob.objects.filter(status=ExportStatus.PENDING, created_at__lt=now - PICKUP_AFTER) \
+            .values_list("pk", flat=True):
+        ran += run(pk)
+    old = list(ExportJob.objects.filter(created_at__lt=now - KEEP))
+    for job in old:
+        file_of(job).unlink(missing_ok=True)
+    ExportJob.objects.filter(pk__in=[j.pk for j in old]).delete()
+    return {"ran": ran, "deleted": len(old)}
