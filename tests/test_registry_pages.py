@@ -237,10 +237,3 @@ def test_template_filters() -> None:
 
     assert thousands(20000) == "20,000" and thousands("1234.5") == "1,234.50" and thousands(None) == ""
     assert as_json({"name": "江北区", "n": 1}) == '{"n": 1, "name": "江北区"}' and as_json(None) == ""
-
-
-def test_home_counts_by_size_class_in_order(client: Client, city: City) -> None:
-    client.force_login(city.users["hq"])
-    response = client.get(reverse("home"))
-    assert response.context["summary"]["by_size"][:2] == [("规上工业", 2), ("限上服务业", 1)]
-    assert "3</div>" in response.content.decode()

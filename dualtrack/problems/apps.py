@@ -44,6 +44,12 @@ class ProblemsConfig(AppConfig):
         from .cards import enterprise_panel
 
         register_panel(20, "problems", enterprise_panel)
+
+        from dualtrack.core.exportjobs import register_export
+
+        from .views import ledger_export
+
+        register_export("problems.ledger", ledger_export)
         register_menu(_("问题闭环"), "problems:ledger", lambda u: Problem.permits(u, Action.VIEW), order=9)
         register_menu(_("反映问题"), "problems:report", lambda u: policy.allows(u, Problem, Action.REPORT),
                       order=10)

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dualtrack.core import exports, policy, privacy
+from dualtrack.core import exportjobs, exports, policy, privacy
 from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import MAX_COUNT, Action, Role
 from dualtrack.core.scoping import get_scoped_or_404, user_role
@@ -75,8 +75,7 @@ def ledger(request: HttpRequest) -> HttpResponse | FileResponse:
         raise PermissionDenied
     queryset = Problem.objects.restrict(request.user)
     if request.GET.get("format") == "xlsx":
-        return _ledger_xlsx(request, ProblemFilterSet(
-            request.GET or None, queryset=services.with_personal_flag(request.user, queryset)).qs)
+        return exportjobs.export(request, "problems.ledger")
     return _list(request, queryset, _("问题台账"))
 
 
@@ -199,7 +198,11 @@ def escalated(request: HttpRequest) -> HttpResponse:
         "levels": services.escalation_levels()})
 
 
-def _ledger_xlsx(request: HttpRequest, queryset: Any) -> FileResponse:
+def ledger_export(user: Any, params: Any) -> exportjobs.Export:
+    """问题台账 as .xlsx with the ledger's filters; descriptions masked for those who may not read personal data
+    (``core.exportjobs``: a job when it is long)."""
+    queryset = ProblemFilterSet(params or None, queryset=services.with_personal_flag(
+        user, Problem.objects.restrict(user))).qs
     rows = ([p.ref, p.reported_at, p.enterprise.name if p.enterprise else "", p.category.name if p.category else "",
              p.get_complexity_display(), p.department.name if p.department else "", p.get_state_display(),
              p.assigned_at, p.due_at, p.escalation_level,
@@ -208,5 +211,5 @@ def _ledger_xlsx(request: HttpRequest, queryset: Any) -> FileResponse:
     sheet = exports.Sheet(_("问题台账"), [
         _("编号"), _("提出时间"), _("企业"), _("类别"), _("复杂程度"), _("责任部门"), _("状态"), _("交办时间"),
         _("办结时限"), _("调度层级"), _("描述")], rows)
-    return exports.xlsx_download(request, [sheet], exports.dated_name(_("问题台账")), object_type="problems.problem",
-                                 object_repr=_("问题台账"), detail={"filters": request.GET.dict()})
+    return exportjobs.Export([sheet], exports.dated_name(_("问题台账")), "problems.problem", _("问题台账"),
+                             total=queryset.count(), detail={"filters": dict(params.lists()) if params else {}})

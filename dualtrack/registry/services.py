@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 
 from dualtrack.core.choices import Action
 
@@ -22,21 +22,6 @@ def city() -> Region | None:
 
 def enterprises_for(user: Any, action: str = Action.VIEW) -> QuerySet[Enterprise]:
     return Enterprise.objects.restrict(user, action)
-
-
-def registry_summary(user: Any) -> dict[str, Any]:
-    """Headline counts for the home page, within the user's scope."""
-    enterprises = Enterprise.objects.restrict(user, Action.VIEW)
-    counts = dict(enterprises.order_by().values_list("size_class").annotate(n=Count("id")))
-    by_size = [(size.label, counts.get(size.value, 0)) for size in SizeClass]
-    return {
-        "enterprises": sum(counts.values()),
-        "by_size": by_size,
-        "key_enterprises": enterprises.filter(is_key=True).count(),
-        "counties": Region.objects.restrict(user).filter(level=RegionLevel.COUNTY).count(),
-        "parks": Park.objects.restrict(user).count(),
-        "departments": Department.objects.restrict(user).count(),
-    }
 
 
 def park_county_id(park_id: int | None) -> int | None:

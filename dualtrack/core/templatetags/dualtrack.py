@@ -65,3 +65,22 @@ def personal(text: Any, visible: Any = False) -> Any:
     if not text or visible is True:
         return text
     return mask(str(text))
+
+
+@register.inclusion_tag("core/_as_of.html")
+def as_of_note(day: Any, stale: bool = False) -> dict[str, Any]:
+    """"数据截至 2020-04-30 · 病例日报至 … · 用电数据至 …" under a dashboard's title (DOMAIN.md §15), or, for
+    another day, which day is shown and the way back; "数据更新中" while the worker recomputes the day."""
+    from dualtrack.core import versions
+
+    as_of = versions.as_of()
+    return {"day": day, "as_of": as_of, "is_as_of": as_of.day == day, "stale": stale,
+            "sources": [(as_of.labels.get(name, name), latest) for name, latest in as_of.sources.items()]}
+
+
+@register.filter
+def reported_or(value: Any, missing: str = "") -> Any:
+    """A reported figure, or 未报送 where it was not reported (None), never 0."""
+    from django.utils.translation import gettext
+
+    return gettext("未报送") if value is None else value

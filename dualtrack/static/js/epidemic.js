@@ -10,14 +10,20 @@
     echarts.registerMap("dualtrack-city", payload.geojson);
     var chart = echarts.init(el);
     chart.setOption({
-      tooltip: { trigger: "item", formatter: function (p) { return escape(p.name) + ": " + escape(payload.labels[p.data && p.data.colour] || ""); } },
+      tooltip: { trigger: "item", formatter: function (p) {
+        var missing = p.data && p.data.reported === false ? "(" + gettext("未报送") + ")" : "";
+        return escape(p.name) + ": " + escape(payload.labels[p.data && p.data.colour] || "") + missing; } },
       series: [{
         type: "map", map: "dualtrack-city", roam: false, selectedMode: false,
         label: { show: true, color: "#1f2933", fontSize: 12 },
         emphasis: { label: { show: true }, itemStyle: { areaColor: null, borderWidth: 2 } },
         itemStyle: { borderColor: "#ffffff", borderWidth: 1.5 },
         data: payload.regions.map(function (r) {
-          return { name: r.name, code: r.code, colour: r.colour, itemStyle: { areaColor: payload.colours[r.colour] } };
+          /* a county without a case report for the day is grey and says so: never shown as green */
+          var missing = r.reported === false;
+          return { name: r.name, code: r.code, colour: r.colour, reported: r.reported,
+                   itemStyle: { areaColor: missing ? "#bdbdbd" : payload.colours[r.colour] },
+                   label: missing ? { formatter: "{b}\n" + gettext("未报送") } : undefined };
         })
       }]
     });
