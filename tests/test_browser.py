@@ -176,3 +176,60 @@ def test_a_problem_followed_to_closure(live_server: Any, city: City, browser_pag
     expect(page.locator("#problem-state")).to_have_text("销号")
     assert page.locator("#history tr").count() == 6  # header + five steps
     page.screenshot(path=str(ARTIFACTS / "problem-closed.png"), full_page=True)
+
+
+def test_each_roles_overview_shows_the_situation_numbers(live_server: Any, power_city: City,
+                                                         browser_page: Any) -> None:
+    """总览 per role in a real browser: the figures are those of ``dualtrack situation --json`` for the day, the two
+    maps draw, a day without readings says 数据未到, and no page logs a console error."""
+    import datetime as dt
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    from dualtrack.resumption import services as pictures
+
+    from .conftest import D
+
+    square = {"type": "Polygon", "coordinates": [[[120, 29], [120.2, 29], [120.2, 29.2], [120, 29.2], [120, 29]]]}
+    for county in (power_city.jiangbei, power_city.binhai):
+        county.geometry = square
+        county.save()
+    out = io.StringIO()
+    call_command("situation", "--date", D.isoformat(), "--json", stdout=out)
+    city_figures = json.loads(out.getvalue())["city"]
+    district_figures = pictures.situation(D, user=power_city.users["district"])["city"]
+    page = browser_page
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    def sign_in(username: str) -> None:
+        page.context.clear_cookies()
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+
+    def figure(key: str) -> str:
+        return page.locator(f"[data-figure='{key}'] .n").first.inner_text().strip()
+
+    for username, expected in (("hq", city_figures), ("jiangbei", district_figures)):
+        sign_in(username)
+        page.goto(f"{live_server.url}/?date={D.isoformat()}")
+        page.locator("#map-colour-situation[data-rendered=true]").wait_for()
+        page.locator("#map-index-situation[data-rendered=true]").wait_for()
+        assert figure("resumption_rate") == f"{expected['resumption']['rate'] * 100:.1f}%"
+        assert figure("power_index") == f"{expected['power']['index']:.2f}"
+        assert figure("energy_share") == f"{expected['power']['energy_share'] * 100:.1f}%"
+        assert figure("new_confirmed") == str(expected["risk"]["new_confirmed"])
+        page.screenshot(path=str(ARTIFACTS / f"overview-{username}.png"), full_page=True)
+    page.goto(f"{live_server.url}/?date={(D + dt.timedelta(days=1)).isoformat()}")  # no readings, no case reports
+    assert figure("power_index") == "数据未到" and figure("new_confirmed") == "未报送"
+    for username, card in (("liaison", "liaison-enterprises"), ("enterprise", "own-status")):
+        sign_in(username)
+        page.goto(f"{live_server.url}/?date={D.isoformat()}")
+        assert page.locator(f"[data-card='{card}']").count() == 1
+        assert page.locator("[data-card='situation']").count() == 0
+    assert errors == []
