@@ -191,6 +191,12 @@ def load_demo(seed: int = 2020, enterprises: int = 20000, log: Any = print,
     load_liaisons(city, folder, log)
     load_policies(city.seed, log)
     publish_demo_levels()
+    # As the worker does every morning: the data-as-of day's picture (and the day before) and its draft bulletin.
+    from dualtrack.bulletins import services as bulletins
+    from dualtrack.resumption import services as resumption
+
+    log(f"  daily pictures computed: {', '.join(resumption.refresh_pictures()['recomputed']) or 'none'}")
+    log(f"  draft bulletins: {', '.join(bulletins.keep_drafts_current()) or 'none'}")
     return logins
 
 

@@ -103,6 +103,27 @@ def measure(kind: str, root: Path, days: int, pandas_days: int) -> dict[str, Any
         for by in ("county", "park", "section", "size", None):
             con.to_pyarrow(pipeline.indicators(cached, None, by, rules))
         rows = con.to_pyarrow(readings.count().as_table()).column(0)[0].as_py()
+    elif kind == "picture":
+        # The power side of the stored daily picture (resumption.snapshot.compute), the same pipeline calls:
+        # the day's and an earlier day's cell sums, the 30-day trend by county × park × size, the cross-check
+        # over the last 14 days against a reported status (two thirds reported resumed).
+        con = engine.connect("duckdb")
+        day = START + dt.timedelta(days=days - 1)
+        accounts = con.read_parquet(str(root / "accounts.parquet"))
+        base = con.read_parquet(str(root / "baselines.parquet"))
+        enterprises = con.read_parquet(str(root / "enterprises.parquet"))
+        for on in (day, day - dt.timedelta(days=3)):
+            ratios = pipeline.with_groups(pipeline.day_ratios(engine.readings(con, root / "readings", on, on), accounts,
+                                                              base, on, rules), enterprises)
+            con.to_pyarrow(pipeline.cell_sums(ratios))
+        con.to_pyarrow(pipeline.cell_sums_by_day(engine.readings(con, root / "readings", day - dt.timedelta(days=29),
+                                                                 day), accounts, base, enterprises, rules))
+        reported = enterprises.select("enterprise_id", resumed=(enterprises.enterprise_id % 3) != 0)
+        recent = pipeline.recent_ratios(engine.readings(con, root / "readings", day - dt.timedelta(days=13), day),
+                                        accounts, base, day, rules)
+        con.to_pyarrow(pipeline.crosscheck(recent, reported, rules).join(enterprises, "enterprise_id"))
+        trend = pipeline.PowerRules(baseline_start=day - dt.timedelta(days=29), baseline_end=day)
+        rows = _count(f"SELECT count(*) FROM read_parquet({_window_files(root, trend)})")
     elif kind in ("pandas", "pipeline_small"):
         small = pipeline.PowerRules(baseline_start=START, baseline_end=START + dt.timedelta(days=pandas_days - 1))
         files = _window_files(root, small)

@@ -42,11 +42,12 @@ class Command(BaseCommand):
             self.stdout.write(f"generated {generated['rows']:,} readings ({enterprises:,} enterprises × {days} days, "
                               f"{generated['bytes'] / 1e9:.2f} GB) in {generated['seconds']} s")
         results = [bench.run_child(kind, root, days, options["pandas_days"])
-                   for kind in ("baselines", "scan", "day", "pipeline_small", "pandas")]
+                   for kind in ("baselines", "scan", "day", "picture", "pipeline_small", "pandas")]
         self.stdout.write(f"| measurement ({enterprises:,} enterprises × {days} days) | wall s | rows | rows/s | peak MB |")
         self.stdout.write("|---|---|---|---|---|")
         labels = {"baselines": "(1) build baselines", "scan": "(3) bare DuckDB scan of the rows of (1)",
                   "day": "(2) all indicators for one day (5 groupings)",
+                  "picture": "(5) the power side of a day's stored picture (2 days of cells, 30-day trend, cross-check)",
                   "pipeline_small": f"pipeline baselines on {options['pandas_days']} days (for (4))",
                   "pandas": f"(4) plain pandas baselines on the same {options['pandas_days']} days"}
         for r in results:
