@@ -32,6 +32,10 @@ def signed(value: float | None, unit: str, digits: int = 1) -> str:
     return _("比上日 %(v)s%(unit)s") % {"v": f"{value:+.{digits}f}", "unit": unit}
 
 
+def _pp_change(now: float | None, before: float | None) -> str:
+    return signed((now - before) * 100, _("个百分点")) if now is not None and before is not None else ""
+
+
 def _query(day: dt.date) -> str:
     return f"?date={day.isoformat()}"
 
@@ -53,6 +57,8 @@ def situation_card(user: Any, day: dt.date) -> Card | None:
     no_cases = _("未报送") if reporting["counties_reported"] == 0 else ""
     new_cases, new_before = risk["new_confirmed"], city_before["risk"]["new_confirmed"]
     colour_counts = risk["colour_counts"]
+    colours_before = {r["code"]: r["risk"]["colour"] for r in before.data["regions"]}
+    changed = sum(1 for r in pic.data["regions"] if colours_before.get(r["code"], r["risk"]["colour"]) != r["risk"]["colour"])
     labels = {c.value: str(c.label) for c in Colour}
     short = {"red": _("红"), "orange": _("橙"), "yellow": _("黄"), "blue": _("蓝"), "green": _("绿")}
     q = _query(day)
@@ -62,10 +68,13 @@ def situation_card(user: Any, day: dt.date) -> Card | None:
                if new_cases is not None and new_before is not None else "",
                link=reverse("epidemic:map") + q),
         Figure(_("五色图"), " ".join(f"{short[c]}{colour_counts[c]}" for c in reversed(Colour.values) if colour_counts[c])
-               or "—", key="colours", link=reverse("epidemic:map") + q),
+               or "—", key="colours", link=reverse("epidemic:map") + q,
+               change=_("当日调级 %(n)d 个") % {"n": changed} if changed else _("与上日相同")),
         Figure(_("复工率"), pct(city["resumption"]["rate"]), key="resumption_rate",
                change=signed(city["resumption"]["rate_change_pp"], _("个百分点")), link=reverse("resumption:dashboard") + q),
         Figure(_("复岗率"), pct(city["resumption"]["worker_return_rate"]), key="worker_return_rate",
+               change=_pp_change(city["resumption"]["worker_return_rate"],
+                                 city_before["resumption"]["worker_return_rate"]),
                link=reverse("resumption:dashboard") + q),
         Figure(_("复工电力指数"), None if index is None else f"{index:.2f}", key="power_index",
                missing="" if index is not None else (_("数据未到") if not arrived else "—"),
@@ -73,6 +82,7 @@ def situation_card(user: Any, day: dt.date) -> Card | None:
                link=reverse("resumption:dashboard") + q),
         Figure(_("复产率"), pct(city["power"]["energy_share"]), key="energy_share",
                missing="" if city["power"]["energy_share"] is not None else (_("数据未到") if not arrived else "—"),
+               change=_pp_change(city["power"]["energy_share"], city_before["power"]["energy_share"]),
                link=reverse("resumption:dashboard") + q),
     ]
     below = [r for r in counties if r["target"]["met"] is False]
