@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -65,16 +66,22 @@ def write_xlsx(sheets: Sequence[Sheet], out: IO[bytes]) -> int:
     """Write the sheets (streamed, rows never all in memory) to ``out``; returns the data rows written."""
     workbook = Workbook(write_only=True)
     total = 0
-    for spec in sheets:
-        sheet = workbook.create_sheet(spec.title[:31])
-        sheet.freeze_panes = "A2"
-        for column, width in spec.widths.items():
-            sheet.column_dimensions[column].width = width
-        sheet.append([safe_cell(sheet, h, bold=True) for h in spec.header])
-        for row in spec.rows:
-            sheet.append([safe_cell(sheet, v) for v in row])
-            spec.count += 1
-        total += spec.count
+    try:
+        for spec in sheets:
+            sheet = workbook.create_sheet(spec.title[:31])
+            sheet.freeze_panes = "A2"
+            for column, width in spec.widths.items():
+                sheet.column_dimensions[column].width = width
+            sheet.append([safe_cell(sheet, h, bold=True) for h in spec.header])
+            for row in spec.rows:
+                sheet.append([safe_cell(sheet, v) for v in row])
+                spec.count += 1
+            total += spec.count
+    except BaseException:
+        for sheet in workbook.worksheets:  # close the half-written sheets' streams now, not when collected
+            with contextlib.suppress(Exception):
+                sheet.close()
+        raise
     workbook.save(out)
     return total
 
