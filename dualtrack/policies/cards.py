@@ -41,7 +41,7 @@ def policies_card(user: Any, day: dt.date) -> Card | None:
         Figure(_("近7日兑现"), f"{figures['paid']:,}", key="paid_week",
                change=_("%(amount)s 万元") % {"amount": f"{figures['amount'] or Decimal(0):,.1f}"},
                link=ledger + "?state=paid"),
-        Figure(_("待审核") if role != Role.DEPARTMENT else _("本部门待审核"), f"{figures['waiting']:,}",
+        Figure(_("待审核申报") if role != Role.DEPARTMENT else _("本部门待审核"), f"{figures['waiting']:,}",
                key="waiting", link=ledger + "?state=submitted", tone="bad" if figures["waiting"] else ""),
         Figure(_("待兑现"), f"{figures['to_pay']:,}", key="to_pay", link=ledger + "?state=approved"),
         Figure(_("累计兑现(万元)"), f"{figures['paid_total'] or Decimal(0):,.1f}", key="paid_total", link=ledger),

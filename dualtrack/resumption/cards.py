@@ -67,7 +67,7 @@ def situation_card(user: Any, day: dt.date) -> Card | None:
                change=_("比上日 %(v)+d例") % {"v": new_cases - new_before}
                if new_cases is not None and new_before is not None else "",
                link=reverse("epidemic:map") + q),
-        Figure(_("五色图"), " ".join(f"{short[c]}{colour_counts[c]}" for c in reversed(Colour.values) if colour_counts[c])
+        Figure(_("五色图"), " ".join(f"{short[c]} {colour_counts[c]}" for c in reversed(Colour.values) if colour_counts[c])
                or "—", key="colours", link=reverse("epidemic:map") + q,
                change=_("当日调级 %(n)d 个") % {"n": changed} if changed else _("与上日相同")),
         Figure(_("复工率"), pct(city["resumption"]["rate"]), key="resumption_rate",
