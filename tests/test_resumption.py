@@ -189,6 +189,10 @@ class TestPages:
         body = client.get("/resumption/crosscheck/", {"date": D.isoformat()}).content.decode()
         assert f'data-kind="paper" data-uscc="{power_city.e_jiangbei_park.uscc}"' in body
         assert f'data-kind="unreported" data-uscc="{power_city.e_binhai.uscc}"' in body
+        only_paper = client.get("/resumption/crosscheck/", {"date": D.isoformat(), "kind": "paper"})
+        assert [r["uscc"] for r in only_paper.context["page"]] == [power_city.e_jiangbei_park.uscc]
+        binhai = client.get("/resumption/crosscheck/", {"date": D.isoformat(), "county": "滨海区"})
+        assert [r["uscc"] for r in binhai.context["page"]] == [power_city.e_binhai.uscc]
         response = client.get("/resumption/crosscheck/", {"date": D.isoformat(), "format": "xlsx"})
         rows = read_xlsx(b"".join(response.streaming_content))
         assert rows[1][1] == power_city.e_jiangbei_park.uscc

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,6 +29,7 @@ from dualtrack.registry import services as registry
 from . import services
 from .models import ReportSource, ResumptionReport
 
+CROSSCHECK_PAGE = 50
 DASHBOARD_ROLES = (Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT)
 
 
@@ -165,14 +167,20 @@ def crosscheck(request: HttpRequest) -> HttpResponse | FileResponse:
         rows = [r for r in rows if request.user.username in r["liaisons"]]  # type: ignore[union-attr]
     if request.GET.get("format") == "xlsx":
         return _crosscheck_xlsx(request, day, rows)
-    by_county: dict[str, list[dict[str, Any]]] = {}
-    by_liaison: dict[str, list[dict[str, Any]]] = {}
+    by_county: dict[str, dict[str, int]] = {}
+    by_liaison: dict[str, int] = {}
     for row in rows:
-        by_county.setdefault(row["county"], []).append(row)
+        counts = by_county.setdefault(row["county"], {"paper": 0, "unreported": 0})
+        counts[row["kind"]] += 1
         for officer in row["liaisons"] or [_("(未指定服务员)")]:
-            by_liaison.setdefault(officer, []).append(row)
+            by_liaison[officer] = by_liaison.get(officer, 0) + 1
+    county = request.GET.get("county", "")[:50]
+    kind = request.GET.get("kind", "")
+    listed = [r for r in rows if (not county or r["county"] == county) and (not kind or r["kind"] == kind)]
+    page = Paginator(listed, CROSSCHECK_PAGE).get_page(request.GET.get("page"))
     return render(request, "resumption/crosscheck.html", {
-        "day": day, "rows": rows, "by_county": sorted(by_county.items()), "by_liaison": sorted(by_liaison.items()),
+        "day": day, "rows": rows, "page": page, "query": query_without_page(request), "county": county,
+        "kind": kind, "by_county": sorted(by_county.items()), "by_liaison": sorted(by_liaison.items()),
         "kinds": {"paper": _("虚报复工"), "unreported": _("未报复工")}})
 
 
