@@ -120,3 +120,22 @@ def test_sections_are_pluggable(power_city: City) -> None:  # noqa: F811
         assert headings == ["一、疫情防控形势", "二、复工复产进展", "三、疫情图与复工图匹配情况", "四、重点项目", "五、数据质量"]
     finally:
         _SECTIONS[:] = [item for item in _SECTIONS if item[1] != "test-projects"]
+
+
+def test_the_pdf_is_rendered_by_a_job_not_while_hq_waits(client: Any, power_city: City) -> None:  # noqa: F811
+    """Generating a draft stores Word and Excel at once; the PDF (a browser printing it, seconds) follows from a
+    job, and the page says so meanwhile."""
+    from dualtrack.bulletins import services
+
+    stored = services.generate(D, power_city.users["hq"])
+    assert stored.docx and stored.xlsx and not stored.pdf and services.pdf_pending(stored)
+    client.force_login(power_city.users["hq"])
+    assert "PDF 生成中" in client.get(f"/bulletins/stored/{D.isoformat()}/").content.decode()
+    live = client.get("/bulletins/bulletin.pdf", {"date": D.isoformat()})
+    assert live.status_code == 302 and live["Location"] == f"/bulletins/stored/{D.isoformat()}/"
+    assert services.run_due()["done"] == 1
+    stored.refresh_from_db()
+    assert bytes(stored.pdf).startswith(b"%PDF") and not services.pdf_pending(stored)
+    assert "pdf" in stored.digests
+    download = client.get(f"/bulletins/stored/{D.isoformat()}/bulletin.pdf")
+    assert download.status_code == 200 and "%E6%AF%8F%E6%97%A5%E9%80%9A%E6%8A%A5" in download["Content-Disposition"]

@@ -179,6 +179,30 @@ class TestPipeline:
         assert (county["339102"]["enterprises"], county["339102"]["resumed"]) == (2, 1)
         assert got["crosscheck"] == [{"enterprise_id": 4, "kind": "paper"}, {"enterprise_id": 5, "kind": "unreported"}]
 
+    def test_last_days_with_readings_skip_a_missing_day(self) -> None:
+        """§4.4's "last 3 days with readings": one enterprise read every day, one whose meter skipped days (its
+        last three are D, D-2, D-4), one with only two readings in the lookback (no flag)."""
+        con = engine.connect("duckdb")
+        rows: list[tuple[dt.date, str, float]] = []
+        window = [RULES.baseline_start + dt.timedelta(days=i) for i in range(10)]
+        for day in window:
+            rows += [(day, "E1", 100.0), (day, "E2", 100.0), (day, "E3", 100.0)]
+        for k in range(6):  # E1 every day at 5 %; E2 on D, D-2, D-4 at 50 % (and 1 % on D-6, outside its last 3)
+            rows.append((DAY - dt.timedelta(days=k), "E1", 5.0))
+        rows += [(DAY - dt.timedelta(days=k), "E2", 50.0) for k in (0, 2, 4)] + [(DAY - dt.timedelta(days=6), "E2", 1.0)]
+        rows += [(DAY, "E3", 90.0), (DAY - dt.timedelta(days=1), "E3", 90.0)]
+        r, a, _e = _tables(con, readings_table(rows), {"E1": 1, "E2": 2, "E3": 3}, {1: "x", 2: "x", 3: "x"})
+        base = pipeline.baselines(r, a, RULES)
+        recent = {row["enterprise_id"]: row for row in con.to_pyarrow(
+            pipeline.recent_ratios(r, a, base, DAY, RULES)).to_pylist()}
+        assert (recent[1]["days"], recent[1]["max_ratio"], recent[1]["last_date"]) == (3, 0.05, DAY)
+        assert (recent[2]["days"], recent[2]["min_ratio"], recent[2]["max_ratio"]) == (3, 0.5, 0.5)  # not D-6's 1 %
+        assert recent[3]["days"] == 2
+        reported = engine.arrow_table(pa.table({"enterprise_id": pa.array([1], pa.int64()), "resumed": [True]}))
+        flags = {row["enterprise_id"]: row["kind"] for row in con.to_pyarrow(
+            pipeline.crosscheck(pipeline.recent_ratios(r, a, base, DAY, RULES), reported, RULES)).to_pylist()}
+        assert flags == {1: "paper", 2: "unreported"}  # E3: two readings are not three days
+
     def test_days_of_several_accounts_are_their_union(self) -> None:
         base = union_case(engine.connect("duckdb"))
         assert (base[7]["days"], base[7]["baseline_kwh"], base[7]["has_baseline"]) == (140, (100 * 10 + 50 * 5) / 140,

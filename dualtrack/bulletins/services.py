@@ -32,12 +32,13 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 
 
-def _files(bulletin: content.Bulletin) -> dict[str, bytes | None]:
-    files: dict[str, bytes | None] = {"docx": render.docx(bulletin), "xlsx": render.xlsx(bulletin)}
-    try:
-        files["pdf"] = render.pdf(bulletin)
-    except render.PdfUnavailable:
-        files["pdf"] = None  # shown as missing; Word and Excel are still there
+def _files(bulletin: content.Bulletin, *, pdf: bool = True) -> dict[str, bytes | None]:
+    files: dict[str, bytes | None] = {"docx": render.docx(bulletin), "xlsx": render.xlsx(bulletin), "pdf": None}
+    if pdf:
+        try:
+            files["pdf"] = render.pdf(bulletin)
+        except render.PdfUnavailable:
+            files["pdf"] = None  # shown as missing; Word and Excel are still there
     return files
 
 
@@ -51,7 +52,7 @@ def generate(day: dt.date, actor: Actor | None) -> StoredBulletin:
     if existing is not None and existing.status == BulletinStatus.RELEASED:
         raise ValidationError({"date": _("该日通报已签发,不能重新生成")})
     bulletin = content.build(day)
-    files = _files(bulletin)
+    files = _files(bulletin, pdf=False)  # the PDF (a browser printing it, seconds) is rendered by a job
     stored = existing or StoredBulletin(date=day)
     stored.content = json.loads(json.dumps(bulletin.as_dict(), ensure_ascii=False, default=str))
     stored.rules_version, stored.generated_at = bulletin.rules_version, timezone.now()
@@ -60,7 +61,43 @@ def generate(day: dt.date, actor: Actor | None) -> StoredBulletin:
     stored.save()
     audit.record(actor, AuditAction.CREATE if existing is None else AuditAction.UPDATE, stored,
                  after={"date": day.isoformat(), "rules_version": stored.rules_version, "figures": bulletin.figures})
+    job = enqueue("pdf", f"{day.isoformat()}@{stored.generated_at.isoformat()}", {"bulletin": stored.pk})
+    transaction.on_commit(lambda: start(job.pk))
     return stored
+
+
+def pdf_pending(stored: StoredBulletin) -> bool:
+    """The stored bulletin's PDF is still being rendered (a job is queued for it)."""
+    return not stored.pdf and Job.objects.filter(kind="pdf", status=JobStatus.PENDING,
+                                                 key__startswith=f"{stored.date.isoformat()}@").exists()
+
+
+def _render_pdf(payload: dict[str, Any]) -> None:
+    """Print the stored bulletin's PDF from its stored content (the same numbers as its Word and Excel)."""
+    stored = StoredBulletin.objects.filter(pk=payload["bulletin"]).first()
+    if stored is None or stored.pdf:
+        return
+    try:
+        data = render.pdf(content.from_dict(stored.content))
+    except render.PdfUnavailable:
+        return  # no browser on this machine: the PDF stays missing, Word and Excel are there
+    digests = dict(stored.digests, pdf=hashlib.sha256(data).hexdigest())
+    StoredBulletin.objects.filter(pk=stored.pk, generated_at=stored.generated_at).update(pdf=data, digests=digests)
+
+
+def start(job_id: int) -> None:
+    """Run one queued job now in a thread of this process (the worker picks it up if the process stops)."""
+    import threading
+
+    from django.db import connection
+
+    def target() -> None:
+        try:
+            run_job(job_id)
+        finally:
+            connection.close()
+
+    threading.Thread(target=target, name=f"bulletin-job-{job_id}", daemon=True).start()
 
 
 def regenerate(stored: StoredBulletin) -> dict[str, bytes | None]:
@@ -160,7 +197,8 @@ def _generate(payload: dict[str, Any]) -> None:
     generate(dt.date.fromisoformat(payload["date"]), None)
 
 
-HANDLERS: dict[str, Callable[[dict[str, Any]], None]] = {"generate": _generate, "deliver": _deliver}
+HANDLERS: dict[str, Callable[[dict[str, Any]], None]] = {"generate": _generate, "deliver": _deliver,
+                                                        "pdf": _render_pdf}
 
 
 def run_due(now: dt.datetime | None = None) -> dict[str, int]:
@@ -170,24 +208,36 @@ def run_due(now: dt.datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     counts = {"done": 0, "retry": 0, "failed": 0}
     for job in list(Job.objects.filter(status=JobStatus.PENDING, next_attempt_at__lte=now)):
-        claimed = Job.objects.filter(pk=job.pk, status=JobStatus.PENDING, attempts=job.attempts).update(
-            attempts=job.attempts + 1, next_attempt_at=now + dt.timedelta(minutes=10))
-        if not claimed:
-            continue
-        try:
-            HANDLERS[job.kind](job.payload)
-        except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried
-            logger.warning("job %s failed: %s", job, exc)
-            attempts = job.attempts + 1
-            failed = attempts >= MAX_ATTEMPTS
-            Job.objects.filter(pk=job.pk).update(
-                status=JobStatus.FAILED if failed else JobStatus.PENDING, last_error=str(exc)[:2000],
-                next_attempt_at=now + dt.timedelta(minutes=2 ** attempts))
-            counts["failed" if failed else "retry"] += 1
-        else:
-            Job.objects.filter(pk=job.pk).update(status=JobStatus.DONE, last_error="")
-            counts["done"] += 1
+        outcome = _run_one(job, now)
+        if outcome:
+            counts[outcome] += 1
     return counts
+
+
+def run_job(job_id: int, now: dt.datetime | None = None) -> str | None:
+    job = Job.objects.filter(pk=job_id, status=JobStatus.PENDING).first()
+    return _run_one(job, now or timezone.now()) if job is not None else None
+
+
+def _run_one(job: Job, now: dt.datetime) -> str | None:
+    """Run ``job`` if it is still pending with the attempt count that was read; "done", "retry", "failed"
+    or None (another runner has it)."""
+    claimed = Job.objects.filter(pk=job.pk, status=JobStatus.PENDING, attempts=job.attempts).update(
+        attempts=job.attempts + 1, next_attempt_at=now + dt.timedelta(minutes=10))
+    if not claimed:
+        return None
+    try:
+        HANDLERS[job.kind](job.payload)
+    except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried
+        logger.warning("job %s failed: %s", job, exc)
+        attempts = job.attempts + 1
+        failed = attempts >= MAX_ATTEMPTS
+        Job.objects.filter(pk=job.pk).update(
+            status=JobStatus.FAILED if failed else JobStatus.PENDING, last_error=str(exc)[:2000],
+            next_attempt_at=now + dt.timedelta(minutes=2 ** attempts))
+        return "failed" if failed else "retry"
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.DONE, last_error="")
+    return "done"
 
 
 def retry(job: Job, actor: Actor) -> None:

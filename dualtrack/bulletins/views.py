@@ -80,6 +80,9 @@ def bulletin_file(request: HttpRequest, fmt: str) -> HttpResponse:
     day = _day(request)
     stored = StoredBulletin.objects.filter(date=day).first()
     data = bytes(getattr(stored, fmt)) if stored is not None and getattr(stored, fmt) is not None else None
+    if data is None and stored is not None and fmt == "pdf" and services.pdf_pending(stored):
+        messages.info(request, _("PDF 正在生成,完成后可在本页下载"))
+        return redirect("bulletins:stored", day=day.isoformat())
     if data is None:  # no stored bulletin for the day (or no stored PDF): rendered now from the stored picture
         bulletin = content.build(day) if stored is None else content.from_dict(stored.content)
         try:
@@ -137,6 +140,7 @@ def stored_detail(request: HttpRequest, day: str) -> HttpResponse:
         return redirect("bulletins:stored", day=day)
     return render(request, "bulletins/stored_detail.html", {
         "stored": stored, "document": formats.html(content.from_dict(stored.content)),
+        "pdf_pending": services.pdf_pending(stored),
         "can_sign": policy.may(request.user, stored, Action.PUBLISH) and stored.status == BulletinStatus.DRAFT})
 
 

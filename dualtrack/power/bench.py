@@ -82,6 +82,7 @@ def measure(kind: str, root: Path, days: int, pandas_days: int) -> dict[str, Any
     rules = _rules(days)
     started = time.perf_counter()
     rows = 0
+    parts: dict[str, float] = {}
     if kind == "baselines":
         con = engine.connect("duckdb")
         readings = engine.readings(con, root / "readings", rules.baseline_start, rules.baseline_end)
@@ -104,26 +105,26 @@ def measure(kind: str, root: Path, days: int, pandas_days: int) -> dict[str, Any
             con.to_pyarrow(pipeline.indicators(cached, None, by, rules))
         rows = con.to_pyarrow(readings.count().as_table()).column(0)[0].as_py()
     elif kind == "picture":
-        # The power side of the stored daily picture (resumption.snapshot.compute), the same pipeline calls:
-        # the day's and an earlier day's cell sums, the 30-day trend by county × park × size, the cross-check
-        # over the last 14 days against a reported status (two thirds reported resumed).
+        # The power side of a day's stored picture (resumption.snapshot.compute) once the days before it are
+        # stored, as every morning: the day's cells (its trend part is their sum), and the cross-check over
+        # the last 14 days against a reported status (two thirds reported resumed). The earlier day's cells
+        # and the 29 other trend days are read from the stored pictures.
         con = engine.connect("duckdb")
         day = START + dt.timedelta(days=days - 1)
         accounts = con.read_parquet(str(root / "accounts.parquet"))
         base = con.read_parquet(str(root / "baselines.parquet"))
         enterprises = con.read_parquet(str(root / "enterprises.parquet"))
-        for on in (day, day - dt.timedelta(days=3)):
-            ratios = pipeline.with_groups(pipeline.day_ratios(engine.readings(con, root / "readings", on, on), accounts,
-                                                              base, on, rules), enterprises)
-            con.to_pyarrow(pipeline.cell_sums(ratios))
-        con.to_pyarrow(pipeline.cell_sums_by_day(engine.readings(con, root / "readings", day - dt.timedelta(days=29),
-                                                                 day), accounts, base, enterprises, rules))
+        ratios = pipeline.with_groups(pipeline.day_ratios(engine.readings(con, root / "readings", day, day), accounts,
+                                                          base, day, rules), enterprises)
+        con.to_pyarrow(pipeline.cell_sums(ratios))
+        parts["cells"] = round(time.perf_counter() - started, 2)
         reported = enterprises.select("enterprise_id", resumed=(enterprises.enterprise_id % 3) != 0)
         recent = pipeline.recent_ratios(engine.readings(con, root / "readings", day - dt.timedelta(days=13), day),
                                         accounts, base, day, rules)
         con.to_pyarrow(pipeline.crosscheck(recent, reported, rules).join(enterprises, "enterprise_id"))
-        trend = pipeline.PowerRules(baseline_start=day - dt.timedelta(days=29), baseline_end=day)
-        rows = _count(f"SELECT count(*) FROM read_parquet({_window_files(root, trend)})")
+        parts["crosscheck"] = round(time.perf_counter() - started - parts["cells"], 2)
+        window = pipeline.PowerRules(baseline_start=day - dt.timedelta(days=13), baseline_end=day)
+        rows = _count(f"SELECT count(*) FROM read_parquet({_window_files(root, window)})")
     elif kind in ("pandas", "pipeline_small"):
         small = pipeline.PowerRules(baseline_start=START, baseline_end=START + dt.timedelta(days=pandas_days - 1))
         files = _window_files(root, small)
@@ -146,7 +147,7 @@ def measure(kind: str, root: Path, days: int, pandas_days: int) -> dict[str, Any
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"kind": kind, "seconds": round(seconds, 2), "rows": int(rows), "rows_per_s": int(rows / seconds),
-            "peak_mb": round(peak_mb)}
+            "peak_mb": round(peak_mb), **({"parts": parts} if parts else {})}
 
 
 def run_child(kind: str, root: Path, days: int, pandas_days: int) -> dict[str, Any]:

@@ -17,6 +17,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import ibis
 import pyarrow as pa
 from django.db import IntegrityError, transaction
 from django.db.models import Count, IntegerField, Q, Subquery, Sum
@@ -35,7 +36,7 @@ from .rules import RULES_KEY, power_rules
 
 logger = logging.getLogger(__name__)
 TREND_DAYS = 30
-FORMAT = 1  # bumped when the payload's shape changes: older stored pictures are recomputed
+FORMAT = 2  # bumped when the payload's shape changes: older stored pictures are recomputed
 
 
 @dataclass
@@ -110,6 +111,7 @@ class Snapshot:
     power_earlier: list[PowerCell]
     trend: list[TrendCell]
     crosscheck: list[CrossFlag]
+    day_trend: list[TrendCell]  # this day's part of every later day's trend
     power_arrived: bool
     power_through: str | None
     computed_at: str = ""
@@ -135,6 +137,7 @@ class Snapshot:
             reported_before=[ReportedCell(**c) for c in data["reported_before"]],
             power=[PowerCell(**c) for c in data["power"]], power_earlier=[PowerCell(**c) for c in data["power_earlier"]],
             trend=[TrendCell(**c) for c in data["trend"]], crosscheck=[CrossFlag(**c) for c in data["crosscheck"]],
+            day_trend=[TrendCell(**c) for c in data["day_trend"]],
             power_arrived=data["power_arrived"], power_through=data["power_through"], computed_at=computed_at,
             seconds=seconds, stale=stale, format=data.get("format", 0), extra=data.get("extra", {}))
 
@@ -240,23 +243,58 @@ def compute(day: dt.date, *, engine_name: str | None = None, epidemic_rules: str
     for cell in reported:
         cell.no_baseline = missing_baseline.get((cell.county, cell.park, cell.section, cell.size), 0)
     earlier = day - dt.timedelta(days=definition["fast_rise_days"])
-    trend_table = con.to_pyarrow(pipeline.cell_sums_by_day(
-        engine.readings(con, None, day - dt.timedelta(days=TREND_DAYS - 1), day), acc, bas, ent, rules))
-    trend = [TrendCell(date=r["date"].isoformat(), county=r["county"] or "", park=r["park"] or "", size=r["size"] or "",
-                       enterprises=int(r["enterprises"]), resumed=int(r["resumed"] or 0),
-                       resumed_kwh=float(r["resumed_kwh"] or 0.0), baseline_kwh=float(r["baseline_kwh"] or 0.0))
-             for r in trend_table.to_pylist()]
+    label = f"{situation['rules_version']},{version.label}"
+    power_today = _power_cells(con, ratios(day))
+    # What earlier days' stored pictures already hold is not computed again: each picture keeps its own day's
+    # trend cells, so a day's computation reads one day of readings for the trend, not thirty.
+    stored_trend = _stored_parts(label, day - dt.timedelta(days=TREND_DAYS - 1), day - dt.timedelta(days=1), "day_trend")
+    stored_power = _stored_parts(label, earlier, earlier, "power")
+    trend = [TrendCell(**c) for cells in stored_trend.values() for c in cells]
+    trend += _day_trend(day, power_today)
+    missing = [day - dt.timedelta(days=n) for n in range(1, TREND_DAYS) if day - dt.timedelta(days=n) not in stored_trend]
+    if missing:
+        readings = engine.readings(con, None, min(missing), max(missing))
+        readings = readings.filter(readings.date.isin([ibis.date(d) for d in missing]))
+        trend_table = con.to_pyarrow(pipeline.cell_sums_by_day(readings, acc, bas, ent, rules))
+        trend += [TrendCell(date=r["date"].isoformat(), county=r["county"] or "", park=r["park"] or "",
+                            size=r["size"] or "", enterprises=int(r["enterprises"]), resumed=int(r["resumed"] or 0),
+                            resumed_kwh=float(r["resumed_kwh"] or 0.0), baseline_kwh=float(r["baseline_kwh"] or 0.0))
+                  for r in trend_table.to_pylist()]
+    trend.sort(key=lambda c: (c.date, c.county, c.park, c.size))
+    power_earlier = [PowerCell(**c) for c in stored_power[earlier]] if earlier in stored_power \
+        else _power_cells(con, ratios(earlier))
     power_through = engine.last_reading_day()
     snapshot = Snapshot(
-        day=day, rules_version=f"{situation['rules_version']},{version.label}", definition=definition,
+        day=day, rules_version=label, definition=definition,
         epidemic=situation, reported=reported, reported_before=_reported_cells(day - dt.timedelta(days=1)),
-        power=_power_cells(con, ratios(day)), power_earlier=_power_cells(con, ratios(earlier)), trend=trend,
+        power=power_today, power_earlier=power_earlier, trend=trend, day_trend=_day_trend(day, power_today),
         crosscheck=_crosscheck(con, day, acc, bas, enterprises, rules),
         power_arrived=(engine.readings_path() / day.isoformat()).is_dir(),
         power_through=min(power_through, day).isoformat() if power_through else None,
     )
     snapshot.seconds = round(time.perf_counter() - started, 3)
     return snapshot
+
+
+def _day_trend(day: dt.date, power: list[PowerCell]) -> list[TrendCell]:
+    """The day's power cells summed over industry sections: its part of the trend (county × park × size)."""
+    sums: dict[tuple[str, str, str], list[float]] = {}
+    for cell in power:
+        running = sums.setdefault((cell.county, cell.park, cell.size), [0, 0, 0.0, 0.0])
+        running[0] += cell.enterprises
+        running[1] += cell.resumed
+        running[2] += cell.resumed_kwh
+        running[3] += cell.baseline_kwh
+    return [TrendCell(date=day.isoformat(), county=county, park=park, size=size, enterprises=int(v[0]),
+                      resumed=int(v[1]), resumed_kwh=v[2], baseline_kwh=v[3])
+            for (county, park, size), v in sorted(sums.items())]
+
+
+def _stored_parts(label: str, first: dt.date, last: dt.date, key: str) -> dict[dt.date, list[dict[str, Any]]]:
+    """One part of the fresh stored pictures of ``first``…``last`` (only that part is read from the database)."""
+    rows = DayPicture.objects.filter(rules_version=label, stale=False, day__range=(first, last),
+                                     payload__format=FORMAT).values_list("day", f"payload__{key}")
+    return {day: part for day, part in rows if part is not None}
 
 
 def _crosscheck(con: Any, day: dt.date, accounts: Any, base: Any, enterprises: pa.Table,

@@ -131,3 +131,31 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"| policy matching: {n:,} enterprises × {len(measures)} measures ({matched:,} matches) | "
                           f"best {min(timings):.2f} s, worst {max(timings):.2f} s of 3 |")
+        self._picture(n, day)
+
+    def _picture(self, n: int, day: Any) -> None:
+        """The database side of a day's stored picture at this size (the reported resumption summed per cell
+        for the day and the day before, each enterprise's carried-forward status for the cross-check, the
+        epidemic situation), with an empty power store: ``bench_power`` measures the power side."""
+        import os
+        import tempfile
+
+        from dualtrack.resumption import snapshot
+
+        with tempfile.TemporaryDirectory() as empty:
+            previous = os.environ.get("POWER_STORE")
+            os.environ["POWER_STORE"] = empty
+            try:
+                timings = []
+                for _round in range(3):
+                    snapshot.forget()
+                    started = time.perf_counter()
+                    snapshot.compute(day)
+                    timings.append(time.perf_counter() - started)
+            finally:
+                if previous is None:
+                    os.environ.pop("POWER_STORE", None)
+                else:
+                    os.environ["POWER_STORE"] = previous
+        self.stdout.write(f"| the day's picture, database side: {n:,} enterprises | best {min(timings):.2f} s, "
+                          f"worst {max(timings):.2f} s of 3 |")

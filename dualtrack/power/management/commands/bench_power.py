@@ -47,7 +47,7 @@ class Command(BaseCommand):
         self.stdout.write("|---|---|---|---|---|")
         labels = {"baselines": "(1) build baselines", "scan": "(3) bare DuckDB scan of the rows of (1)",
                   "day": "(2) all indicators for one day (5 groupings)",
-                  "picture": "(5) the power side of a day's stored picture (2 days of cells, 30-day trend, cross-check)",
+                  "picture": "(5) the power side of a day's stored picture (the day's cells, 14-day cross-check)",
                   "pipeline_small": f"pipeline baselines on {options['pandas_days']} days (for (4))",
                   "pandas": f"(4) plain pandas baselines on the same {options['pandas_days']} days"}
         for r in results:
