@@ -110,7 +110,7 @@ def test_delivery_to_every_channel_with_retry(power_city: City, receiver: Receiv
     formats = {("markdown" in b and "text" in b["markdown"]) for b in receiver.bodies}
     assert formats == {True, False}  # DingTalk {"markdown": {"title", "text"}} and WeCom {"markdown": {"content"}}
     assert any("content" in b["markdown"] and b["msgtype"] == "markdown" for b in receiver.bodies)
-    assert Job.objects.filter(status=JobStatus.DONE).count() == 4
+    assert Job.objects.filter(status=JobStatus.DONE, kind="deliver").count() == 4
     # What leaves the application links back to it absolutely (SITE_URL); the in-app notice keeps the path.
     link = f"{settings.SITE_URL}/bulletins/stored/{D.isoformat()}/"
     assert link in mail.outbox[0].body
