@@ -127,15 +127,6 @@ def no_baseline(ctx: PowerContext) -> list[int]:
     return sorted(set(ctx.enterprises["enterprise_id"].to_pylist()) - with_baseline)
 
 
-def reported_status(day: dt.date) -> dict[int, bool]:
-    """Each enterprise's reported status carried forward to ``day`` (absent: never reported); callers keep
-    the enterprises in their scope."""
-    rows = (registry.all_enterprises()
-            .annotate(report_resumed=Subquery(_latest_report(day).values("resumed")[:1]))
-            .filter(report_resumed__isnull=False).values_list("pk", "report_resumed"))
-    return dict(rows)
-
-
 def save_report(actor: Actor, enterprise: Any, day: dt.date, resumed: bool, workers_on_duty: int,
                 capacity: Any = None, source: str = "self") -> tuple[ResumptionReport, bool]:
     """Create or correct an enterprise's report for a day (self-report page and API), audited; the writer

@@ -20,8 +20,6 @@ from typing import Any
 import ibis
 import pyarrow as pa
 from django.db import IntegrityError, transaction
-from django.db.models import Count, IntegerField, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from dualtrack.core import rules as rule_sets
@@ -166,11 +164,12 @@ def enterprise_frame() -> pa.Table:
     """Active enterprises with their grouping columns, rebuilt only when the registry's version changes."""
     def build() -> pa.Table:
         rows = list(registry.all_enterprises().filter(is_active=True).values_list(
-            "id", "county__code", "park__code", "industry_section", "size_class"))
-        columns: list[Any] = list(zip(*rows, strict=True)) if rows else [[], [], [], [], []]
+            "id", "county__code", "park__code", "industry_section", "size_class", "normal_headcount"))
+        columns: list[Any] = list(zip(*rows, strict=True)) if rows else [[], [], [], [], [], []]
         return pa.table({"enterprise_id": pa.array(columns[0], pa.int64()),
                          "county": pa.array(columns[1], pa.string()), "park": pa.array(columns[2], pa.string()),
-                         "section": pa.array(columns[3], pa.string()), "size": pa.array(columns[4], pa.string())})
+                         "section": pa.array(columns[3], pa.string()), "size": pa.array(columns[4], pa.string()),
+                         "headcount": pa.array(columns[5], pa.int64())})
     return _cached("enterprises", versions.version("registry"), build)
 
 
@@ -187,22 +186,46 @@ def baseline_table(con: Any, rules: pipeline.PowerRules) -> pa.Table:
 # --- computing ------------------------------------------------------------------------------------------
 
 
-def _reported_cells(day: dt.date) -> list[ReportedCell]:
-    from .services import _latest_report
+def latest_reports(day: dt.date) -> pa.Table:
+    """Each enterprise's latest report on or before ``day`` (the carry-forward of §4.1): ``enterprise_id``,
+    ``resumed``, ``workers``, ``date``. One pass over the (enterprise, date) index, whatever the number of
+    enterprises; shared by the cells and the cross-check."""
+    from django.db import connection
 
-    latest = _latest_report(day)
-    queryset = registry.all_enterprises().filter(is_active=True).annotate(
-        report_resumed=Subquery(latest.values("resumed")[:1]),
-        report_workers=Subquery(latest.values("workers_on_duty")[:1], output_field=IntegerField()),
-        report_date=Subquery(latest.values("date")[:1]),
-    )
-    rows = queryset.values("county__code", "park__code", "industry_section", "size_class").order_by().annotate(
-        total=Count("id"), resumed=Count("id", filter=Q(report_resumed=True)),
-        workers=Coalesce(Sum("report_workers", filter=Q(report_resumed=True)), 0),
-        headcount=Coalesce(Sum("normal_headcount"), 0), reported_today=Count("id", filter=Q(report_date=day)))
-    return [ReportedCell(county=r["county__code"] or "", park=r["park__code"] or "", section=r["industry_section"] or "",
-                         size=r["size_class"] or "", total=r["total"], resumed=r["resumed"], workers=r["workers"],
-                         headcount=r["headcount"], reported_today=r["reported_today"]) for r in rows]
+    from .models import ResumptionReport
+
+    table = connection.ops.quote_name(ResumptionReport._meta.db_table)
+    sql = (f"SELECT r.enterprise_id, r.resumed, r.workers_on_duty, r.date FROM {table} r "  # noqa: S608 - names only
+           f"JOIN (SELECT enterprise_id, MAX(date) AS latest FROM {table} WHERE date <= %s GROUP BY enterprise_id) m "
+           "ON r.enterprise_id = m.enterprise_id AND r.date = m.latest")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [day])
+        rows = cursor.fetchall()
+    columns: list[Any] = list(zip(*rows, strict=True)) if rows else [[], [], [], []]
+    dates = [d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)) for d in columns[3]]
+    return pa.table({"enterprise_id": pa.array(columns[0], pa.int64()), "resumed": pa.array(columns[1], pa.bool_()),
+                     "workers": pa.array(columns[2], pa.int64()), "date": pa.array(dates, pa.date32())})
+
+
+def _reported_cells(day: dt.date, latest: pa.Table | None = None) -> list[ReportedCell]:
+    """§4.1's sums per cell: the active enterprises (the registry frame) joined to their latest reports."""
+    import pyarrow.compute as pc
+
+    latest = latest if latest is not None else latest_reports(day)
+    joined = enterprise_frame().join(latest, "enterprise_id", join_type="left outer")
+    resumed = pc.fill_null(joined["resumed"], False)
+    joined = joined.append_column("resumed_n", pc.cast(resumed, pa.int64()))
+    joined = joined.append_column("workers_r", pc.if_else(resumed, pc.fill_null(joined["workers"], 0), 0))
+    joined = joined.append_column("today_n", pc.cast(pc.fill_null(pc.equal(joined["date"], pa.scalar(day, pa.date32())),
+                                                                   False), pa.int64()))
+    grouped = joined.group_by(["county", "park", "section", "size"]).aggregate([
+        ("enterprise_id", "count"), ("resumed_n", "sum"), ("workers_r", "sum"), ("headcount", "sum"),
+        ("today_n", "sum")])
+    return [ReportedCell(county=r["county"] or "", park=r["park"] or "", section=r["section"] or "",
+                         size=r["size"] or "", total=r["enterprise_id_count"], resumed=r["resumed_n_sum"] or 0,
+                         workers=r["workers_r_sum"] or 0, headcount=r["headcount_sum"] or 0,
+                         reported_today=r["today_n_sum"] or 0)
+            for r in grouped.to_pylist()]
 
 
 def _cell_key(row: dict[str, Any]) -> tuple[str, str, str, str]:
@@ -234,7 +257,8 @@ def compute(day: dt.date, *, engine_name: str | None = None, epidemic_rules: str
         day_ratios = pipeline.day_ratios(engine.readings(con, None, on, on), acc, bas, on, rules)
         return engine.arrow_table(con.to_pyarrow(pipeline.with_groups(day_ratios, ent)))
 
-    reported = _reported_cells(day)
+    latest = latest_reports(day)
+    reported = _reported_cells(day, latest)
     has_baseline = pa.compute.filter(base["enterprise_id"], base["has_baseline"])
     without = enterprises.filter(pa.compute.invert(pa.compute.is_in(enterprises["enterprise_id"], value_set=has_baseline)))
     missing_baseline = {
@@ -268,7 +292,7 @@ def compute(day: dt.date, *, engine_name: str | None = None, epidemic_rules: str
         day=day, rules_version=label, definition=definition,
         epidemic=situation, reported=reported, reported_before=_reported_cells(day - dt.timedelta(days=1)),
         power=power_today, power_earlier=power_earlier, trend=trend, day_trend=_day_trend(day, power_today),
-        crosscheck=_crosscheck(con, day, acc, bas, enterprises, rules),
+        crosscheck=_crosscheck(con, day, acc, bas, enterprises, rules, latest),
         power_arrived=(engine.readings_path() / day.isoformat()).is_dir(),
         power_through=min(power_through, day).isoformat() if power_through else None,
     )
@@ -298,13 +322,9 @@ def _stored_parts(label: str, first: dt.date, last: dt.date, key: str) -> dict[d
 
 
 def _crosscheck(con: Any, day: dt.date, accounts: Any, base: Any, enterprises: pa.Table,
-                rules: pipeline.PowerRules) -> list[CrossFlag]:
-    from .services import reported_status
-
+                rules: pipeline.PowerRules, latest: pa.Table) -> list[CrossFlag]:
     start = day - dt.timedelta(days=rules.crosscheck_lookback_days - 1)
-    status = reported_status(day)
-    reported_table = engine.arrow_table(pa.table({
-        "enterprise_id": pa.array(list(status), pa.int64()), "resumed": pa.array(list(status.values()), pa.bool_())}))
+    reported_table = engine.arrow_table(latest.select(["enterprise_id", "resumed"]))
     recent = pipeline.recent_ratios(engine.readings(con, None, start, day), accounts, base, day, rules)
     flags = pipeline.crosscheck(recent, reported_table, rules).join(engine.arrow_table(enterprises), "enterprise_id")
     return [CrossFlag(enterprise_id=int(r["enterprise_id"]), kind=r["kind"], min_ratio=float(r["min_ratio"]),
