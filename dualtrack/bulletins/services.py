@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dualtrack.core import audit, notifications, policy
+from dualtrack.core import audit, background, notifications, policy
 from dualtrack.core.actors import Actor
 from dualtrack.core.choices import Action, AuditAction
 from dualtrack.core.dates import SHANGHAI
@@ -87,17 +87,7 @@ def _render_pdf(payload: dict[str, Any]) -> None:
 
 def start(job_id: int) -> None:
     """Run one queued job now in a thread of this process (the worker picks it up if the process stops)."""
-    import threading
-
-    from django.db import connection
-
-    def target() -> None:
-        try:
-            run_job(job_id)
-        finally:
-            connection.close()
-
-    threading.Thread(target=target, name=f"bulletin-job-{job_id}", daemon=True).start()
+    background.in_thread(f"bulletin-job-{job_id}", run_job, job_id)
 
 
 def regenerate(stored: StoredBulletin) -> dict[str, bytes | None]:

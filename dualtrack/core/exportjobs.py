@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -19,12 +18,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.utils import timezone
 
-from . import audit
+from . import audit, background
 from .choices import AuditAction
 from .exports import Sheet, write_xlsx, xlsx_download
 from .models import ExportJob, ExportStatus
@@ -95,13 +94,7 @@ def export(request: HttpRequest, kind: str) -> HttpResponse | FileResponse:
 
 def start(job_id: int) -> None:
     """Run the job in a thread of this process (the request has answered already)."""
-    def target() -> None:
-        try:
-            run(job_id)
-        finally:
-            connection.close()
-
-    threading.Thread(target=target, name=f"export-{job_id}", daemon=True).start()
+    background.in_thread(f"export-{job_id}", run, job_id)
 
 
 def _counted(rows: Iterable[Sequence[Any]], job_id: int, offset: list[int]) -> Iterator[Sequence[Any]]:
