@@ -37,7 +37,7 @@ def test_a_long_export_is_a_job_with_progress_and_its_file(client: Any, city: Ci
     assert exportjobs.run(job.pk) is True
     assert exportjobs.run(job.pk) is False  # a second runner loses the race
     job.refresh_from_db()
-    assert (job.status, job.done_rows, job.percent) == (ExportStatus.DONE, 2, 100)
+    assert (job.status, job.done_rows, job.percent(job.done_rows)) == (ExportStatus.DONE, 2, 100)
     fragment = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
     assert "下载文件" in fragment and "every 1s" not in fragment  # polling stops when done
     download = client.get(f"/exports/{job.token}/file")
@@ -93,3 +93,14 @@ def test_a_failing_export_says_so(client: Any, city: City) -> None:
         assert "导出失败" in client.get(f"/exports/{job.token}/").content.decode()
     finally:
         exportjobs._BUILDERS.pop("test.broken", None)
+
+
+def test_progress_is_read_beside_the_file_while_it_runs(city: City) -> None:
+    job = ExportJob.objects.create(token="00000000-0000-0000-0000-000000000002", kind="registry.enterprises",
+                                   user=city.users["hq"], total=4000, filename="x.xlsx", status=ExportStatus.RUNNING)
+    assert exportjobs.progress(job) == 0
+    exportjobs.progress_file(job).write_text("2000")
+    assert exportjobs.progress(job) == 2000 and job.percent(2000) == 50
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.DONE, done_rows=4000)
+    job.refresh_from_db()
+    assert exportjobs.progress(job) == 4000 and job.percent(4000) == 100

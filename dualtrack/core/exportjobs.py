@@ -97,11 +97,27 @@ def start(job_id: int) -> None:
     background.in_thread(f"export-{job_id}", run, job_id)
 
 
-def _counted(rows: Iterable[Sequence[Any]], job_id: int, offset: list[int]) -> Iterator[Sequence[Any]]:
+def progress_file(job: ExportJob) -> Path:
+    return folder() / f"{job.token}.progress"
+
+
+def progress(job: ExportJob) -> int:
+    """Rows written so far: kept in a file beside the export while it runs (a write to the database in the
+    middle of the rows' read would conflict with it on SQLite), in the job once done."""
+    if job.status != ExportStatus.RUNNING:
+        return job.done_rows
+    try:
+        return int(progress_file(job).read_text() or 0)
+    except (OSError, ValueError):
+        return 0
+
+
+def _counted(rows: Iterable[Sequence[Any]], job: ExportJob, offset: list[int]) -> Iterator[Sequence[Any]]:
+    marker = progress_file(job)
     for row in rows:
         offset[0] += 1
         if offset[0] % PROGRESS_EVERY == 0:
-            ExportJob.objects.filter(pk=job_id).update(done_rows=offset[0])
+            marker.write_text(str(offset[0]))
         yield row
 
 
@@ -113,10 +129,11 @@ def run(job_id: int) -> bool:
         return False
     job = ExportJob.objects.select_related("user").get(pk=job_id)
     partial = file_of(job).with_suffix(".part")
+    sheets: list[Sheet] = []
     try:
         spec = _BUILDERS[job.kind](job.user, _query(job.params))
         written = [0]
-        sheets = [Sheet(s.title, s.header, _counted(s.rows, job.pk, written), s.widths) for s in spec.sheets]
+        sheets = [Sheet(s.title, s.header, _counted(s.rows, job, written), s.widths) for s in spec.sheets]
         target = file_of(job)
         with partial.open("wb") as out:
             rows = write_xlsx(sheets, out)
@@ -125,10 +142,16 @@ def run(job_id: int) -> bool:
                      detail={"rows": rows, "filename": spec.filename, "job": str(job.token), **spec.detail})
         ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.DONE, done_rows=rows, total=rows,
                                                    finished_at=timezone.now())
+        progress_file(job).unlink(missing_ok=True)
         return True
     except Exception as exc:  # noqa: BLE001 - the user sees the failure on the job's page
         logger.exception("export job %s failed", job.pk)
+        for sheet in sheets:  # end the rows' read before writing the failure (SQLite: one writer at a time)
+            close = getattr(sheet.rows, "close", None)
+            if close is not None:
+                close()
         partial.unlink(missing_ok=True)
+        progress_file(job).unlink(missing_ok=True)
         ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.FAILED, error=str(exc)[:2000],
                                                    finished_at=timezone.now())
         return False
@@ -146,5 +169,6 @@ def worker_step(now: dt.datetime | None = None) -> dict[str, int]:
     old = list(ExportJob.objects.filter(created_at__lt=now - KEEP))
     for job in old:
         file_of(job).unlink(missing_ok=True)
+        progress_file(job).unlink(missing_ok=True)
     ExportJob.objects.filter(pk__in=[j.pk for j in old]).delete()
     return {"ran": ran, "deleted": len(old)}

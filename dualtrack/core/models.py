@@ -189,8 +189,7 @@ class ExportJob(ScopedModel):
     def __str__(self) -> str:
         return f"{self.filename} {self.status}"
 
-    @property
-    def percent(self) -> int:
+    def percent(self, done: int) -> int:
         if self.status == ExportStatus.DONE:
             return 100
-        return min(99, int(self.done_rows * 100 / self.total)) if self.total else 0
+        return min(99, int(done * 100 / self.total)) if self.total else 0

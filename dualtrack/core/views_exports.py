@@ -22,7 +22,9 @@ def _job(request: HttpRequest, token: object) -> ExportJob:
 def export_job(request: HttpRequest, token: object) -> HttpResponse:
     job = _job(request, token)
     template = "core/_export_progress.html" if request.headers.get("HX-Request") else "core/export_job.html"
-    return render(request, template, {"job": job, "running": job.status in (ExportStatus.PENDING, ExportStatus.RUNNING)})
+    done = exportjobs.progress(job)
+    return render(request, template, {"job": job, "done": done, "percent": job.percent(done),
+                                      "running": job.status in (ExportStatus.PENDING, ExportStatus.RUNNING)})
 
 
 @login_required
