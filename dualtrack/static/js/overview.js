@@ -51,12 +51,12 @@
           return escape(p.name) + ": " + (p.value === undefined || p.value === null || isNaN(p.value) ? notArrived : p.value.toFixed(2));
         } },
         visualMap: { min: 0, max: 100, left: 0, bottom: 0, itemHeight: 80, calculable: false,
-                     inRange: { color: ["#fde0dc", "#f9bdbb", "#e57373", "#c62828", "#7f0000"] },
+                     inRange: { color: ["#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]  /* blues: red is the risk map's */ },
                      outOfRange: { color: MISSING } },
         series: [{ type: "map", map: name, label: { show: true, fontSize: 11 }, itemStyle: { borderColor: "#fff", areaColor: MISSING },
                    data: c.regions.map(function (r) {
                      return r.index === null ? { name: r.name, value: NaN, label: { formatter: "{b}\n" + notArrived } }
-                                              : { name: r.name, value: r.index };
+                                              : { name: r.name, value: r.index, label: { formatter: "{b}\n" + r.index.toFixed(1) } };
                    }) }]
       });
     });

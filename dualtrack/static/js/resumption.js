@@ -12,8 +12,10 @@
       map.setOption({
         tooltip: { trigger: "item", formatter: function (p) { return escape(p.name) + ": " + (p.value === undefined || isNaN(p.value) ? "—" : p.value.toFixed(2)); } },
         visualMap: { min: 0, max: 100, left: 10, bottom: 10, calculable: true,
-                     inRange: { color: ["#fde0dc", "#f9bdbb", "#e57373", "#c62828", "#7f0000"] } },
-        series: [{ type: "map", map: "dualtrack-power", label: { show: true, fontSize: 12 },
+                     inRange: { color: ["#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]  /* blues: red is the risk map's */ } },
+        series: [{ type: "map", map: "dualtrack-power",
+                   label: { show: true, fontSize: 12, formatter: function (p) {  /* the county and its index */
+                     return p.name + (p.value === undefined || isNaN(p.value) ? "" : "\n" + p.value.toFixed(1)); } },
                    itemStyle: { borderColor: "#fff" },
                    data: payload.regions.map(function (r) { return { name: r.name, value: r.index }; }) }]
       });
