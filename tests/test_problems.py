@@ -226,3 +226,17 @@ def test_statistics(client: Any, city: City, problem: Problem) -> None:
     assert 'data-name="市经济和信息化局"' in client.get("/problems/statistics/").content.decode()
     client.force_login(city.users["enterprise"])
     assert client.get("/problems/statistics/").status_code == 403
+
+
+def test_triage_chooses_the_complexity_and_sees_the_deadline_before_assigning(client: Any, city: City,
+                                                                               problem: Problem) -> None:
+    client.force_login(city.users["hq"])
+    page = client.get(f"/problems/{problem.ref}/").content.decode()
+    assert '<select name="complexity" required><option value="">请选择</option>' in page
+    assert "简单(1个工作日内办结)" in page and "复杂(15个工作日内办结)" in page
+    with time_machine.travel(T0, tick=False):
+        services.move(problem.pk, problem.version, "triaged", city.users["hq"], "归类",
+                      category=Category.objects.get(name="防疫物资"), department=city.department, complexity="general")
+    with time_machine.travel(dt.datetime(2020, 2, 10, 9, 0, tzinfo=SHANGHAI), tick=False):  # a Monday
+        page = client.get(f"/problems/{problem.ref}/").content.decode()
+    assert "转办后办结时限:2020-02-13 23:59" in page  # 3 working days after Monday

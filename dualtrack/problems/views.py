@@ -12,10 +12,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dualtrack.core import exportjobs, exports, policy, privacy
+from dualtrack.core import calendar, exportjobs, exports, policy, privacy
+from dualtrack.core import rules as rule_sets
 from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import MAX_COUNT, Action, Role
 from dualtrack.core.scoping import get_scoped_or_404, user_role
@@ -26,6 +28,7 @@ from . import services, suggest
 from .choices import DESCRIPTION_MAX, TRANSITIONS, Complexity, State
 from .filters import ProblemFilterSet
 from .models import Category, Problem
+from .rules import RULES_KEY
 
 
 class ReportForm(forms.Form):
@@ -128,9 +131,16 @@ def detail(request: HttpRequest, ref: str) -> HttpResponse:
     suggestion = None
     if role == Role.HQ and problem.state in (State.REPORTED, State.RETURNED):
         suggestion = suggest.suggest(problem, request.user)
+    deadline_days = rule_sets.current(RULES_KEY).definition["deadline_days"]
+    # Triage must choose a complexity (no default), each shown with the time it gives; 转办 shows the deadline.
+    complexities = [(value, _("%(label)s(%(n)d个工作日内办结)") % {"label": label, "n": deadline_days[value]})
+                    for value, label in Complexity.choices]
+    assign_due = calendar.deadline(timezone.now(), deadline_days[problem.complexity]).due_at \
+        if problem.complexity and any(to == State.ASSIGNED for to, _label in moves) else None
     return render(request, "problems/detail.html", {
         "problem": problem, "texts": services.texts_for(request.user, problem), "moves": moves, "categories": Category.objects.all(),
-        "departments": registry.departments(), "complexities": Complexity.choices, "suggestion": suggestion,
+        "departments": registry.departments(), "complexities": complexities, "suggestion": suggestion,
+        "assign_due": assign_due,
         "deadline_status": services.deadline_status(problem), "attachments": problem.attachments.all(),
         "duplicates": problem.duplicates.all(),
         "can_attach": problem.state != State.CLOSED and policy.may(request.user, problem, Action.CHANGE),
