@@ -240,3 +240,16 @@ def test_triage_chooses_the_complexity_and_sees_the_deadline_before_assigning(cl
     with time_machine.travel(dt.datetime(2020, 2, 10, 9, 0, tzinfo=SHANGHAI), tick=False):  # a Monday
         page = client.get(f"/problems/{problem.ref}/").content.decode()
     assert "转办后办结时限:2020-02-13 23:59" in page  # 3 working days after Monday
+
+
+def test_ledger_rows_say_overdue_and_due_soon(client: Any, city: City, problem: Problem) -> None:
+    with time_machine.travel(T0, tick=False):
+        triage_and_assign(city, problem, complexity="simple")  # due at the end of Tuesday 11 February
+    with time_machine.travel(dt.datetime(2020, 2, 11, 9, 0, tzinfo=SHANGHAI), tick=False):
+        client.force_login(city.users["hq"])
+        assert '<span class="flag due-soon">临期</span>' in client.get("/problems/").content.decode()
+    with time_machine.travel(dt.datetime(2020, 2, 12, 9, 0, tzinfo=SHANGHAI), tick=False):
+        client.force_login(city.users["hq"])
+        assert '<span class="flag overdue">逾期</span>' in client.get("/problems/").content.decode()
+        client.force_login(city.users["department"])  # the department's inbox too
+        assert '<span class="flag overdue">逾期</span>' in client.get("/problems/inbox/").content.decode()

@@ -64,7 +64,12 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 def _list(request: HttpRequest, queryset: Any, title: str) -> HttpResponse:
-    queryset = services.with_personal_flag(request.user, queryset)
+    from django.db.models import Case, CharField, Value, When
+
+    flags = services.deadline_flags()
+    queryset = services.with_personal_flag(request.user, queryset).annotate(deadline_flag=Case(  # 逾期 / 临期 per row
+        When(flags["overdue"], then=Value("overdue")), When(flags["due_soon"], then=Value("due_soon")),
+        default=Value(""), output_field=CharField()))
     filterset = ProblemFilterSet(request.GET or None, queryset=queryset.select_related("category", "department",
                                                                                       "enterprise"))
     return render(request, "problems/list.html", {"filter": filterset, "page": paginate(request, filterset.qs),
