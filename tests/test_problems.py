@@ -253,3 +253,16 @@ def test_ledger_rows_say_overdue_and_due_soon(client: Any, city: City, problem: 
         assert '<span class="flag overdue">逾期</span>' in client.get("/problems/").content.decode()
         client.force_login(city.users["department"])  # the department's inbox too
         assert '<span class="flag overdue">逾期</span>' in client.get("/problems/inbox/").content.decode()
+
+
+def test_the_enterprise_is_told_and_answers_with_two_clear_choices(client: Any, city: City, problem: Problem) -> None:
+    from dualtrack.core.models import Notification
+
+    with time_machine.travel(T0, tick=False):
+        problem = triage_and_assign(city, problem)
+        services.move(problem.pk, problem.version, "resolved", city.users["department"], answer="已协调口罩5000只")
+    told = Notification.objects.get(user=city.users["enterprise"])
+    assert told.title == f"您反映的问题 {problem.ref} 已办结,请确认是否满意" and told.link == f"/problems/{problem.ref}/"
+    client.force_login(city.users["enterprise"])
+    page = client.get(f"/problems/{problem.ref}/").content.decode()
+    assert "满意,销号" in page and "不满意,重新办理" in page and ">协调<" not in page

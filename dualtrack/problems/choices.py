@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +39,11 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (State.IN_PROGRESS, State.RETURNED): Action.RESOLVE,
     (State.RESOLVED, State.CLOSED): Action.CONFIRM,
     (State.RESOLVED, State.IN_PROGRESS): Action.CONFIRM,  # reopened: not satisfied
+}
+# The buttons that are not just the new state's name: the enterprise's two answers to a resolved problem.
+TRANSITION_LABELS: dict[tuple[str, str], Any] = {
+    (State.RESOLVED, State.CLOSED): _("满意,销号"),
+    (State.RESOLVED, State.IN_PROGRESS): _("不满意,重新办理"),
 }
 DESCRIPTION_MAX = 5000  # characters of a problem's description
 OPEN_STATES = (State.ASSIGNED, State.IN_PROGRESS)

@@ -25,7 +25,7 @@ from dualtrack.core.views import form_errors, paginate, query_without_page, vali
 from dualtrack.registry import services as registry
 
 from . import services, suggest
-from .choices import DESCRIPTION_MAX, TRANSITIONS, Complexity, State
+from .choices import DESCRIPTION_MAX, TRANSITION_LABELS, TRANSITIONS, Complexity, State
 from .filters import ProblemFilterSet
 from .models import Category, Problem
 from .rules import RULES_KEY
@@ -131,7 +131,7 @@ def detail(request: HttpRequest, ref: str) -> HttpResponse:
     role = user_role(request.user)
     verbs = {verb for (frm, _to), verb in TRANSITIONS.items() if frm == problem.state}
     permitted = {verb for verb in verbs if policy.may(request.user, problem, verb)}
-    moves = [(to, State(to).label) for (frm, to), verb in TRANSITIONS.items()
+    moves = [(to, TRANSITION_LABELS.get((frm, to), State(to).label)) for (frm, to), verb in TRANSITIONS.items()
              if frm == problem.state and verb in permitted]
     suggestion = None
     if role == Role.HQ and problem.state in (State.REPORTED, State.RETURNED):

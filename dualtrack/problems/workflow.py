@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -176,8 +177,23 @@ def move(problem_id: int, expected_version: int, to_state: str, actor: Actor, co
         notifications.notify(escalation_addressees(1, problem.department_id),
                              f"新交办问题 {problem.ref},限 {local_due:%m月%d日} 前办结" if local_due else
                              f"新交办问题 {problem.ref}", f"/problems/{problem.ref}/")
+    if to_state in (State.RESOLVED, State.RETURNED):
+        _tell_reporter(problem, to_state)
     ensure_in_scope(problem, actor, Action.VIEW)
     return problem
+
+
+def _tell_reporter(problem: Problem, to_state: str) -> None:
+    """The enterprise (its users) and whoever reported the problem learn that it was answered or returned."""
+    from django.contrib.auth import get_user_model
+
+    reporter_id = problem.events.filter(from_state="").order_by("at").values_list("actor_id", flat=True).first()
+    users = get_user_model().objects.filter(
+        Q(enterprise_id=problem.enterprise_id) if problem.enterprise_id else Q(pk__in=[]))
+    people = list(users) + list(get_user_model().objects.filter(pk=reporter_id)) if reporter_id else list(users)
+    title = (f"您反映的问题 {problem.ref} 已办结,请确认是否满意" if to_state == State.RESOLVED
+             else f"您反映的问题 {problem.ref} 被退回,请查看原因")
+    notifications.notify(people, title, f"/problems/{problem.ref}/")
 
 
 def flag_recurrence(problem: Problem) -> int:
