@@ -67,6 +67,7 @@ def _fresh_picture_caches() -> Any:
 @pytest.fixture(autouse=True)
 def _isolated_attachments(tmp_path: Any, settings: Any) -> None:
     settings.ATTACHMENTS_ROOT = tmp_path / "attachments"
+    settings.EXPORTS_ROOT = tmp_path / "exports"  # export jobs' files and progress
     settings.TRIAGE_MODEL_PATH = tmp_path / "triage-model.pickle"
 
 

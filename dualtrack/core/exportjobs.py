@@ -60,7 +60,7 @@ def inline_rows() -> int:
 
 
 def folder() -> Path:
-    path = Path(settings.HOME) / "exports"
+    path = Path(getattr(settings, "EXPORTS_ROOT", None) or Path(settings.HOME) / "exports")
     path.mkdir(parents=True, exist_ok=True)
     return path
 
