@@ -361,3 +361,12 @@ def test_ref_sequence_skips_numbers_an_imported_ledger_uses(city: City) -> None:
         first = services.report(city.users["enterprise"], "新问题", enterprise=city.e_jiangbei)
         second = services.report(city.users["enterprise"], "又一个", enterprise=city.e_jiangbei)
     assert (first.ref, second.ref) == ("WT2020-00008", "WT2020-00009")
+
+
+def test_date_fields_open_on_their_value(client: Any, city: City) -> None:
+    """A date input accepts only YYYY-MM-DD: the visit form opens on today, not blank (zh-hans wrote 2026/12/01)."""
+    from dualtrack.core import dates
+
+    client.force_login(city.users["liaison"])
+    page = client.get("/liaison/visits/").content.decode()
+    assert f'type="date" name="visited_on" value="{dates.today().isoformat()}"' in page
