@@ -21,7 +21,8 @@ class EpidemicConfig(AppConfig):
         from dualtrack.core.choices import Action, Role  # noqa: F401
         from dualtrack.core.i18n import register_js_texts
 
-        register_js_texts(gettext_noop("新增确诊"), gettext_noop("95%下限"), gettext_noop("95%区间"))  # the page scripts' charts
+        register_js_texts(gettext_noop("新增确诊"), gettext_noop("95%下限"), gettext_noop("95%区间"),
+                          gettext_noop("Rt(不可靠)"))  # the page scripts' charts
 
         from dualtrack.core.navigation import register_menu
         from dualtrack.core.rules import register_rules

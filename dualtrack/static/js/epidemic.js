@@ -70,8 +70,15 @@
         { name: gettext("95%区间"), type: "line", stack: "ci", symbol: "none", lineStyle: { opacity: 0 },
           areaStyle: { color: "rgba(183,28,28,0.15)" },
           data: h.map(function (d) { return d.rt_high === null ? null : d.rt_high - d.rt_low; }) },
-        { name: "Rt", type: "line", data: h.map(function (d) { return d.rt_mean; }), color: "#b71c1c",
-          markLine: { silent: true, symbol: "none", data: [{ yAxis: 1 }], lineStyle: { type: "dashed", color: "#616e7c" } } }
+        /* Rt where the estimate is reliable: solid; where it is not (too few cases, CV > 0.3): dashed grey, joined
+           at the edges so the line does not break. A quiet county's estimate drifting up stays visibly unreliable. */
+        { name: "Rt", type: "line", color: "#b71c1c", symbol: "none", connectNulls: false,
+          data: h.map(function (d) { return d.rt_reliable ? d.rt_mean : null; }),
+          markLine: { silent: true, symbol: "none", data: [{ yAxis: 1 }], lineStyle: { type: "dashed", color: "#616e7c" } } },
+        { name: gettext("Rt(不可靠)"), type: "line", color: "#9aa5b1", symbol: "none", lineStyle: { type: "dashed" },
+          data: h.map(function (d, i) {
+            var edge = !d.rt_reliable || (h[i - 1] && !h[i - 1].rt_reliable) || (h[i + 1] && !h[i + 1].rt_reliable);
+            return edge ? d.rt_mean : null; }) }
       ]
     });
     window.addEventListener("resize", function () { cases.resize(); rtChart.resize(); });
