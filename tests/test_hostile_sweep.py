@@ -179,6 +179,13 @@ def _sweep(client: Client, url: str, auth: dict[str, str], tally: dict[str, Any]
 
 @pytest.mark.parametrize("role", ROLES)
 def test_hostile_parameters_pages_and_api(city: City, role: str) -> None:
+    from dualtrack.bulletins import services as bulletins
+    from dualtrack.resumption import services as resumption
+
+    # As the worker has every morning: the data-as-of day's picture and draft bulletin are stored. (A page asking
+    # for a day never computed yet computes it in the request: a known limit, see the #14 closing note.)
+    resumption.refresh_pictures()
+    bulletins.keep_drafts_current()
     objects = _objects(city)
     urls = _urls(city, objects)
     tally: dict[str, Any] = {"requests": 0, "slowest": 0.0, "failures": []}

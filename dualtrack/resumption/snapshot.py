@@ -407,7 +407,7 @@ def mark_stale(day: dt.date | None) -> int:
 def worker_step() -> dict[str, Any]:
     """Keep the pictures fresh: the data-as-of day and the day before it, then every stale one (latest
     first). Each picture is recomputed only if it is still stale when its turn comes."""
-    as_of = versions.as_of().day
+    as_of = versions.data_day()  # the pages' default day (today while nothing has arrived)
     done: list[str] = []
     label = current_label()
     if as_of is not None:
