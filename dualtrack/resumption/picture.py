@@ -156,13 +156,10 @@ def _weight(pic: Picture) -> float:
 
 
 def _reported(pic: Picture, by: str | None) -> dict[str, dict[str, Any]]:
-    today = reported_sums(pic.cells(pic.snapshot.reported), by)
-    yesterday = reported_sums(pic.cells(pic.snapshot.reported_before), by)
-    for group, row in today.items():  # rate_change_pp = (rate on d − rate on d−1) × 100
-        before = yesterday.get(group, {}).get("rate")
-        row["rate_change_pp"] = round((row["rate"] - before) * 100, 4) if row["rate"] is not None and \
-            before is not None else None
-    return today
+    from .services import with_change  # the one rate_change_pp rule (services imports this module last)
+
+    return with_change(reported_sums(pic.cells(pic.snapshot.reported), by),
+                       reported_sums(pic.cells(pic.snapshot.reported_before), by))
 
 
 def _power(pic: Picture, by: str | None, earlier: bool = False) -> dict[str, dict[str, Any]]:
