@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from dualtrack.accounts import views as account_views
@@ -10,6 +12,8 @@ from dualtrack.portal import views as portal_views
 
 urlpatterns = [
     path("", portal_views.home, name="home"),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's): the platform's icon, not a 404.
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("login/", account_views.LoginView.as_view(), name="login"),
     path("logout/", account_views.logout_view, name="logout"),
     path("account/", account_views.account, name="account"),

@@ -122,12 +122,23 @@ def test_industry_page_lists_all_sections_and_divisions(client: Client, city: Ci
 def test_navigation_per_role(client: Client, city: City) -> None:
     client.force_login(city.users["department"])
     labels = [i["label"] for i in client.get(reverse("home")).context["nav_items"]]
-    assert "企业名录" not in labels and "行政区划" in labels
+    # reference data (code lists) is in HQ's menu only; the others reach it from the import page
+    assert "企业名录" not in labels and "行政区划" not in labels
+    assert reverse("registry:industry_list") in client.get(reverse("import_index")).content.decode()
     # a department imports only the progress of the key projects it is responsible for
     assert [d.name for d in client.get(reverse("import_index")).context["datasets"]] == ["project_progress"]
     client.force_login(city.users["district"])
     labels = [i["label"] for i in client.get(reverse("home")).context["nav_items"]]
     assert "企业名录" in labels and "数据导入" in labels and "审计日志" not in labels
+    assert not {"行政区划", "功能园区", "职能部门", "行业分类"} & set(labels)
+    client.force_login(city.users["hq"])
+    labels = [i["label"] for i in client.get(reverse("home")).context["nav_items"]]
+    assert {"行政区划", "功能园区", "职能部门", "行业分类", "审计日志"} <= set(labels)
+    # an enterprise has its own file in the menu, not a directory of one
+    client.force_login(city.users["enterprise"])
+    items = {i["label"]: i["url"] for i in client.get(reverse("home")).context["nav_items"]}
+    assert "企业名录" not in items
+    assert items["本企业档案"] == reverse("registry:enterprise_detail", args=[city.e_jiangbei.uscc])
     client.force_login(city.users["hq"])
     labels = [i["label"] for i in client.get(reverse("home")).context["nav_items"]]
     assert "审计日志" in labels and "系统管理" in labels

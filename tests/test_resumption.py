@@ -176,6 +176,20 @@ class TestPages:
         assert saved.resumed and saved.workers_on_duty == 88 and saved.source == "self"
         assert saved.reported_by == power_city.users["enterprise"]
 
+    def test_liaison_sees_each_enterprises_report_status_and_reports_for_it(self, client: Any,
+                                                                          power_city: City) -> None:
+        client.force_login(power_city.users["liaison"])
+        page = client.get("/resumption/report/")
+        (listed,) = page.context["page"]  # assigned e_jiangbei only
+        assert listed.uscc == power_city.e_jiangbei.uscc and listed.last_day == D - dt.timedelta(days=2)
+        assert "最近报送 " + (D - dt.timedelta(days=2)).isoformat() in page.content.decode()
+        response = client.post("/resumption/report/", {"uscc": power_city.e_jiangbei.uscc, "resumed": "1",
+                                                       "workers_on_duty": "41"})
+        assert response.status_code == 302
+        body = client.get("/resumption/report/").content.decode()
+        assert "今日已报" in body and "已复工，在岗 41 人" in body
+        assert client.get("/resumption/report/", {"uscc": power_city.e_binhai.uscc}).status_code == 404
+
     def test_not_resumed_list_for_district(self, client: Any, power_city: City) -> None:
         client.force_login(power_city.users["district"])
         report(power_city.e_jiangbei_park, D, False, 0)

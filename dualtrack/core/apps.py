@@ -18,10 +18,14 @@ class CoreConfig(AppConfig):
         from . import exportjobs, periodic
 
         periodic.register("exports", exportjobs.worker_step, order=90)
+        from django.utils.translation import gettext_noop
+
+        from .i18n import register_js_texts
         from .imports import registered_datasets
         from .navigation import register_menu
         from .scoping import is_hq, user_role
 
+        register_js_texts(gettext_noop("尚未导入区县边界，无法绘制地图"))
         register_menu(_("总览"), "home", lambda u: user_role(u) is not None, order=0)
         register_menu(_("数据导入"), "import_index",
                       lambda u: any(d.can_import(u) for d in registered_datasets()), order=80)

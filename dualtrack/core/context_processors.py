@@ -18,8 +18,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = []
     for item in menu_for(user):
         try:
-            url = reverse(item.url_name)
+            url = item.url_for(user) if item.url_for else reverse(item.url_name)
         except NoReverseMatch:
+            continue
+        if not url:
             continue
         items.append({"label": item.label, "url": url, "active": request.path.startswith(url) and url != "/"
                       or request.path == url})

@@ -13,15 +13,19 @@ class MenuItem:
     url_name: str
     visible: Callable[[Any], bool]
     order: int = 100
+    # For an entry whose address depends on the user (an enterprise's own file): returns the path, or None
+    # to leave the entry out.
+    url_for: Callable[[Any], str | None] | None = None
 
 
 _MENU: list[MenuItem] = []
 
 
-def register_menu(label: Any, url_name: str, visible: Callable[[Any], bool], order: int = 100) -> None:
+def register_menu(label: Any, url_name: str, visible: Callable[[Any], bool], order: int = 100,
+                  url_for: Callable[[Any], str | None] | None = None) -> None:
     if any(item.url_name == url_name for item in _MENU):
         return
-    _MENU.append(MenuItem(label, url_name, visible, order))
+    _MENU.append(MenuItem(label, url_name, visible, order, url_for))
     _MENU.sort(key=lambda item: item.order)
 
 

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -99,9 +99,14 @@ def self_report(request: HttpRequest) -> HttpResponse:
     else:
         query = request.GET.get("q", "").strip()[:50]
         choices = reachable.filter(Q(name__icontains=query) | Q(uscc__startswith=query.upper())) if query else reachable
+        # Each enterprise's latest report up to today, so a liaison officer sees whom to chase.
+        latest = ResumptionReport.objects.filter(enterprise=OuterRef("pk"), date__lte=dates.today()).order_by("-date")
+        choices = choices.annotate(last_day=Subquery(latest.values("date")[:1]),
+                                   last_resumed=Subquery(latest.values("resumed")[:1]),
+                                   last_workers=Subquery(latest.values("workers_on_duty")[:1]))
         return render(request, "resumption/self_report_pick.html", {
             "page": paginate(request, choices.select_related("county").order_by("name")), "q": query,
-            "query": query_without_page(request)})
+            "query": query_without_page(request), "today": dates.today()})
     if enterprise is None:
         raise Http404
     today = dates.today()

@@ -20,5 +20,62 @@
     var el = event.target;
     if (el && el.hasAttribute && el.hasAttribute("data-autosubmit") && el.form) el.form.submit();
   });
-  window.dualtrack = { data: data, gettext: gettext, escape: escape };
+  /* The phone menu button opens and closes the role's menu. */
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest ? event.target.closest("[data-menu-toggle]") : null;
+    if (!button) return;
+    var header = button.closest("header");
+    var open = header.classList.toggle("open");
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+  /* A list table (one plain header row, no merged cells) gets each cell labelled with its column's name,
+     so that below 600 px the stylesheet can show every row as a card. */
+  function stackTables(root) {
+    var tables = (root.querySelectorAll ? root.querySelectorAll("table") : []);
+    Array.prototype.forEach.call(tables, function (table) {
+      if (table.classList.contains("stack") || table.classList.contains("no-stack")) return;
+      // The header is the <thead>'s one row, or a first row made only of <th> cells.
+      var headRow = null;
+      if (table.tHead) {
+        if (table.tHead.rows.length !== 1) return;
+        headRow = table.tHead.rows[0];
+      } else if (table.rows.length && Array.prototype.every.call(table.rows[0].cells, function (c) { return c.tagName === "TH"; })) {
+        headRow = table.rows[0];
+      }
+      if (!headRow || headRow.cells.length < 2) return;
+      var names = [];
+      var plain = Array.prototype.every.call(headRow.cells, function (cell) {
+        names.push(cell.textContent.replace(/\s+/g, " ").trim());
+        return cell.colSpan === 1 && cell.rowSpan === 1;
+      });
+      if (!plain) return;
+      var merged = false;
+      Array.prototype.forEach.call(table.tBodies, function (body) {
+        Array.prototype.forEach.call(body.rows, function (row) {
+          if (row === headRow) { row.classList.add("stack-head"); return; }
+          var column = 0;
+          Array.prototype.forEach.call(row.cells, function (cell) {
+            if (cell.rowSpan > 1) merged = true;
+            if (!cell.hasAttribute("data-label")) {
+              cell.setAttribute("data-label", cell.colSpan > 1 ? "" : (names[column] || ""));
+            }
+            column += cell.colSpan;
+          });
+        });
+      });
+      if (!merged) table.classList.add("stack");
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { stackTables(document); });
+  document.addEventListener("htmx:load", function (event) { stackTables(event.target); });
+  /* A map needs the counties' boundaries: without them (a city that has not imported them yet) the map's box
+     says so instead of failing. Returns whether the map can be drawn. */
+  function hasBoundaries(el, geojson) {
+    if (geojson && geojson.features && geojson.features.length) return true;
+    el.classList.add("map-empty");
+    el.textContent = gettext("尚未导入区县边界，无法绘制地图");
+    el.setAttribute("data-rendered", "empty");
+    return false;
+  }
+  window.dualtrack = { data: data, gettext: gettext, escape: escape, hasBoundaries: hasBoundaries };
 })();

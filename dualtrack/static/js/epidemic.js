@@ -6,7 +6,7 @@
   function renderMap() {
     var payload = data("map-payload");
     var el = document.getElementById("epidemic-map");
-    if (!payload || !el || !window.echarts) return;
+    if (!payload || !el || !window.echarts || !window.dualtrack.hasBoundaries(el, payload.geojson)) return;
     echarts.registerMap("dualtrack-city", payload.geojson);
     var chart = echarts.init(el);
     chart.setOption({

@@ -6,7 +6,7 @@
   function renderMap() {
     var payload = data("projects-map-payload");
     var el = document.getElementById("project-map");
-    if (!payload || !el || !window.echarts) return;
+    if (!payload || !el || !window.echarts || !window.dualtrack.hasBoundaries(el, payload.geojson)) return;
     echarts.registerMap("dualtrack-projects", payload.geojson);
     var chart = echarts.init(el);
     chart.setOption({
