@@ -94,3 +94,108 @@ def test_every_page_draws_without_script_errors_and_fits_a_phone(live_server: An
     assert opened >= 3, f"{role} opened only {opened} pages"
     assert errors == [], "\n".join(errors)
     assert too_wide == [], f"{role} on a 390 px phone: " + ", ".join(too_wide)
+
+
+def test_phone_flows_of_enterprise_liaison_and_district(live_server: Any, city: City, tmp_path: Any,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a 390×844 phone: the enterprise reports resumption and a problem with a photo from the menu, is told
+    when it is answered and closes it (满意，销号); the liaison officer reports for an enterprise in their care
+    and logs a visit; the district operator finds the problem as a card in the ledger. Every page fits."""
+    from PIL import Image
+    from playwright.sync_api import expect, sync_playwright
+
+    from dualtrack.problems import services as problems
+    from dualtrack.problems.models import Category, Problem
+    from dualtrack.resumption.models import ResumptionReport
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    photo = tmp_path / "现场照片.png"
+    Image.new("RGB", (64, 48), (200, 40, 40)).save(photo)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        page = browser.new_page(viewport=PHONE, locale="zh-CN", has_touch=True, is_mobile=True)
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+
+        def fits() -> None:
+            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], page.url
+
+        def sign_in(username: str) -> None:
+            page.context.clear_cookies()
+            page.goto(f"{live_server.url}/login/")
+            page.fill("#id_username", username)
+            page.fill("#id_password", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_url(f"{live_server.url}/")
+
+        def menu(label: str) -> None:
+            nav = page.locator("header nav")
+            expect(nav).to_be_hidden()  # folded away on a phone
+            page.click("[data-menu-toggle]")
+            expect(nav).to_be_visible()
+            nav.get_by_role("link", name=label, exact=True).click()
+            page.wait_for_load_state("load")
+            fits()
+
+        sign_in("enterprise")
+        assert page.locator("header.top").bounding_box()["height"] <= 60  # one line: title, bell, menu
+        menu("今日复工")
+        page.fill("#id_workers_on_duty", "35")
+        page.get_by_role("button", name="今日已复工").click()
+        expect(page.locator(".messages")).to_contain_text("已报送")
+        report = ResumptionReport.objects.get(enterprise=city.e_jiangbei)
+        assert report.resumed and report.workers_on_duty == 35
+        menu("反映问题")
+        page.fill("textarea[name=description]", "厂区门口道路封闭,货车进不来,请协调")
+        page.set_input_files("input[type=file]", str(photo))
+        page.get_by_role("button", name="提交").click()
+        expect(page.locator("#attachments")).to_contain_text("现场照片.png")
+        fits()
+        problem = Problem.objects.get(enterprise=city.e_jiangbei)
+        assert problem.attachments.count() == 1
+        hq, handler = city.users["hq"], city.users["department"]
+        problem = problems.move(problem.pk, problem.version, "triaged", hq, "归类",
+                                category=Category.objects.first(), department=city.department, complexity="simple")
+        problem = problems.move(problem.pk, problem.version, "assigned", hq, "转办")
+        problems.move(problem.pk, problem.version, "resolved", handler, "", answer="已协调交警临时放行")
+        page.goto(f"{live_server.url}/notifications/")
+        fits()
+        page.get_by_text(f"您反映的问题 {problem.ref} 已办结").click()
+        expect(page.locator("#problem-state")).to_have_text("办结")
+        fits()
+        form = page.locator("form.move[data-to='closed']")
+        expect(form.locator("button[type=submit]")).to_have_text("满意，销号")
+        expect(page.locator("form.move[data-to='in_progress'] button[type=submit]")).to_have_text("不满意，重新办理")
+        form.locator("[name=comment]").fill("满意")
+        form.locator("button[type=submit]").click()
+        expect(page.locator("#problem-state")).to_have_text("销号")
+        page.screenshot(path=str(ARTIFACTS / "phone-enterprise-problem-closed.png"), full_page=True)
+
+        sign_in("liaison")
+        menu("今日复工")
+        expect(page.locator("#report-for")).to_contain_text("今日已报")  # the enterprise's own report
+        page.locator("#report-for").get_by_role("link", name=city.e_jiangbei.name).click()
+        page.get_by_role("button", name="今日未复工").click()
+        expect(page.locator(".messages")).to_contain_text("已报送")
+        assert ResumptionReport.objects.get(enterprise=city.e_jiangbei).source == "on_behalf"
+        menu("走访记录")
+        page.select_option("select[name=enterprise]", label=city.e_jiangbei.name)
+        page.fill("textarea[name=notes]", "了解道路封闭问题办理情况,企业满意")
+        page.get_by_role("button", name="保存").click()
+        expect(page.locator("#visits")).to_contain_text("了解道路封闭问题办理情况")
+        fits()
+        page.screenshot(path=str(ARTIFACTS / "phone-liaison-visits.png"), full_page=True)
+
+        sign_in("jiangbei")
+        menu("问题闭环")
+        row = page.locator("table.stack tbody tr", has_text=problem.ref)
+        expect(row).to_be_visible()
+        # a card: each value under its column's name, one column wide
+        assert row.bounding_box()["width"] <= PHONE["width"]
+        page.screenshot(path=str(ARTIFACTS / "phone-district-problems.png"), full_page=False)
+        browser.close()
+    from django.db import connections
+
+    connections.close_all()
+    assert errors == []

@@ -265,4 +265,4 @@ def test_the_enterprise_is_told_and_answers_with_two_clear_choices(client: Any, 
     assert told.title == f"您反映的问题 {problem.ref} 已办结,请确认是否满意" and told.link == f"/problems/{problem.ref}/"
     client.force_login(city.users["enterprise"])
     page = client.get(f"/problems/{problem.ref}/").content.decode()
-    assert "满意,销号" in page and "不满意,重新办理" in page and ">协调<" not in page
+    assert "满意，销号" in page and "不满意，重新办理" in page and ">协调<" not in page

@@ -42,8 +42,8 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 }
 # The buttons that are not just the new state's name: the enterprise's two answers to a resolved problem.
 TRANSITION_LABELS: dict[tuple[str, str], Any] = {
-    (State.RESOLVED, State.CLOSED): _("满意,销号"),
-    (State.RESOLVED, State.IN_PROGRESS): _("不满意,重新办理"),
+    (State.RESOLVED, State.CLOSED): _("满意，销号"),
+    (State.RESOLVED, State.IN_PROGRESS): _("不满意，重新办理"),
 }
 DESCRIPTION_MAX = 5000  # characters of a problem's description
 OPEN_STATES = (State.ASSIGNED, State.IN_PROGRESS)
