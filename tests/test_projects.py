@@ -10,9 +10,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
+from dualtrack.problems import services as problems
 from dualtrack.problems.models import Problem
 from dualtrack.projects import services
 from dualtrack.projects.models import MonthlyLight, Project, ProjectPlan, ProjectProgress
@@ -129,10 +131,38 @@ def test_yellow_then_two_yellows_then_red_three_months(city: City) -> None:
     assert MonthlyLight.objects.get(project=project, month=D(2020, 5, 1)).consequence == "city_leader"
     services.evaluate_month(D(2020, 6, 1))  # June: the third red running → exit review
     june = MonthlyLight.objects.get(project=project, month=D(2020, 6, 1))
-    assert june.consequence == "exit_review" and june.rules_version == "projects:v1"
+    assert june.consequence == "exit_review" and june.rules_version == "projects:v2"
     assert "连续3个月亮红灯" in Problem.objects.get(source_key="project:P1:2020-06:exit_review").description
     before = Problem.objects.count()
     assert services.evaluate_month(D(2020, 6, 1))["tasks"] == 0 and Problem.objects.count() == before  # idempotent
+
+
+def test_a_county_governments_project_task_goes_to_the_dispatch_department(city: City, client: Any) -> None:
+    """A project whose responsible unit is a county government has no city department: its dispatch task goes to
+    the rule set's dispatch department (FGW), links to its project, and tasks made before are routed too."""
+    from dualtrack.registry.models import Department
+
+    fgw = Department.objects.create(code="FGW", name="市发展和改革委员会")
+    project = make_project(city, "C1", unit="江北区人民政府", plans={"2020-02": 1000, "2020-03": 1000})
+    assert project.responsible_department is None
+    progress(project, D(2020, 2, 20), 700)
+    services.evaluate_month(D(2020, 2, 1))
+    task = Problem.objects.get(source_key="project:C1:2020-02:talk")
+    assert task.department == fgw
+    client.force_login(city.users["hq"])
+    assert 'href="/projects/C1/"' in client.get(f"/problems/{task.ref}/").content.decode()
+    # a task made while no dispatch department existed is routed by the worker's next run
+    orphan, _created = problems.create_task("project:C1:old", "旧任务", project_code="C1")
+    assert orphan.department is None
+    seen = orphan.version
+    with time_machine.travel(dt.datetime(2020, 3, 2, 9, tzinfo=dt.UTC)):
+        services.evaluate_due()
+    orphan.refresh_from_db()
+    assert orphan.department == fgw and orphan.version == seen + 1
+    assert orphan.events.filter(comment__contains="交市发展和改革委员会跟踪督办").exists()
+    closed, _created = problems.create_task("project:C1:closed", "已销号", project_code="C1")
+    Problem.objects.filter(pk=closed.pk).update(state="closed")
+    assert problems.route_tasks_without_department(fgw) == 0  # only open tasks move
 
 
 def test_no_start_six_months_after_plan_is_exit_review(city: City) -> None:

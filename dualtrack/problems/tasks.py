@@ -49,6 +49,27 @@ def create_task(source_key: str, description: str, *, category: str = "其他", 
     return problem, True
 
 
+@transaction.atomic
+def route_tasks_without_department(department: Any) -> int:
+    """Open tasks created without a responsible department (a project whose responsible unit is a county
+    government) go to ``department``: recorded in each task's history and the audit log, and its handlers
+    are told. Returns how many were routed."""
+    if department is None:
+        return 0
+    routed = 0
+    for problem in Problem.objects.select_for_update().filter(
+            department__isnull=True, state__in=OPEN_STATES).exclude(source_key=""):
+        before = audit.snapshot(problem)
+        problem.department, problem.version = department, problem.version + 1
+        problem.save(update_fields=["department", "version"])
+        _event(problem, None, problem.state, problem.state, f"无市级责任部门,交{department.name}跟踪督办")
+        audit.record_change(None, problem, before)
+        notifications.notify(escalation_addressees(max(problem.escalation_level, 1), department_id=department.pk),
+                             f"督办任务 {problem.ref}:{problem.description[:60]}", f"/problems/{problem.ref}/")
+        routed += 1
+    return routed
+
+
 def tasks_by_keys(keys: list[str]) -> dict[str, Problem]:
     """The tasks other modules created, by their source keys (only those asked for)."""
     return {p.source_key: p for p in Problem.objects.filter(source_key__in=keys)} if keys else {}

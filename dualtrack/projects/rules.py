@@ -17,6 +17,9 @@ DEFAULT: dict[str, Any] = {
     "exit_red_months": 3,
     "exit_no_start_months": 6,
     "ranking_low_rate": 0.6,
+    # The department (its code) that follows the dispatch tasks of a project with no responsible city
+    # department: a county government or an enterprise as the responsible unit.
+    "dispatch_department": "FGW",
 }
 
 
@@ -31,6 +34,9 @@ def validate(definition: Any) -> None:
         dt.date.fromisoformat(definition.get("resumption_deadline", ""))
     except (TypeError, ValueError) as exc:
         raise RuleError("resumption_deadline: a date YYYY-MM-DD") from exc
+    dispatch = definition.get("dispatch_department", "")
+    if not isinstance(dispatch, str) or len(dispatch) > 20:
+        raise RuleError("dispatch_department: a department's code")
     for key in ("start_grace_days", "exit_red_months", "exit_no_start_months"):
         value = definition.get(key)
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:

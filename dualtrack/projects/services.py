@@ -198,6 +198,7 @@ def evaluate_month(month: dt.date, at: dt.datetime | None = None) -> dict[str, i
             month__gte=month_start(month - dt.timedelta(days=31 * rules["exit_red_months"])),
             month__lt=month).values_list("project_id", "month", "light")}
     counts = {"projects": 0, "tasks": 0}
+    fallback = dispatch_department(rules)
     for status in statuses(projects, end, rules):
         project = by_code[status.code]
         consequence, why = _consequence(project, status, month, history, rules, end)
@@ -209,7 +210,7 @@ def evaluate_month(month: dt.date, at: dt.datetime | None = None) -> dict[str, i
                                                         why=why)
             task, created = problems.create_task(
                 _task_key(project.code, month, consequence), text, category="其他",
-                department=project.responsible_department, complexity="general",
+                department=project.responsible_department or fallback, complexity="general",
                 escalation_level=CONSEQUENCE_LEVEL[consequence], project_code=project.code,
                 enterprise=project.owner, at=at)
             task_ref = task.ref
@@ -220,6 +221,16 @@ def evaluate_month(month: dt.date, at: dt.datetime | None = None) -> dict[str, i
         history[(project.pk, month)] = status.light
         counts["projects"] += 1
     return counts
+
+
+def dispatch_department(rules: dict[str, Any] | None = None) -> Any:
+    """The department that follows dispatch tasks of projects with no responsible city department (the rule
+    set's ``dispatch_department``), or None when the registry has no such department."""
+    from dualtrack.registry import services as registry
+
+    rules = rules if rules is not None else rule_sets.current(RULES_KEY).definition
+    code = rules.get("dispatch_department") or ""
+    return registry.department_by_code(code) if code else None
 
 
 def _consequence(project: Project, status: ProjectStatus, month: dt.date,
@@ -276,6 +287,8 @@ def evaluate_due(now: dt.datetime | None = None) -> int:
     months = months_to_evaluate(today)
     for month in months:
         evaluate_month(month)
+    # Tasks created before the rule set named a dispatch department (or while the registry lacked it).
+    problems.route_tasks_without_department(dispatch_department())
     return len(months)
 
 
