@@ -370,3 +370,61 @@ def test_date_fields_open_on_their_value(client: Any, city: City) -> None:
     client.force_login(city.users["liaison"])
     page = client.get("/liaison/visits/").content.decode()
     assert f'type="date" name="visited_on" value="{dates.today().isoformat()}"' in page
+
+
+def test_a_leaders_instruction_is_kept_in_the_history_and_sent_to_the_handler(client: Any, city: City,
+                                                                               problem: Problem) -> None:
+    """领导批示: only on an escalated, open problem and only by a leader; kept in the history under the leader's
+    name (the state does not change), audited, and sent to the handling department and HQ."""
+    from dualtrack.core.models import AuditLog
+
+    leader, handler, hq = city.users["leader"], city.users["department"], city.users["hq"]
+    leader.full_name = "分管副市长 李明"
+    leader.save()
+    with time_machine.travel(T0, tick=False):
+        assigned = triage_and_assign(city, problem, complexity="simple")
+    client.force_login(leader)
+    page = client.get(f"/problems/{assigned.ref}/").content.decode()
+    assert 'id="instruct"' not in page  # not escalated yet: nothing to instruct on
+    client.post(f"/problems/{assigned.ref}/", {"action": "instruct", "instruction": "请尽快办结"})
+    assert not assigned.events.filter(kind="instruction").exists()
+    services.escalate_due(dt.datetime(2020, 2, 12, 8, 0, tzinfo=SHANGHAI))
+    assert 'id="instruct"' in client.get(f"/problems/{assigned.ref}/").content.decode()
+    client.post(f"/problems/{assigned.ref}/", {"action": "instruct", "instruction": "   "})
+    assert not assigned.events.filter(kind="instruction").exists()  # empty: refused with a message
+    before = Notification.objects.filter(user=handler).count()
+    response = client.post(f"/problems/{assigned.ref}/", {"action": "instruct",
+                                                          "instruction": "请市经信局三日内协调到位,结果报我"})
+    assert response.status_code == 302
+    event = assigned.events.get(kind="instruction")
+    assert event.actor == leader and event.from_state == event.to_state == "assigned"
+    assigned.refresh_from_db()
+    assert assigned.state == "assigned"
+    assert Notification.objects.filter(user=handler).count() == before + 1
+    sent = Notification.objects.filter(user=handler).order_by("-id").first()
+    assert "分管副市长 李明对问题" in sent.title and "请市经信局三日内协调到位" in sent.title
+    assert Notification.objects.filter(user=hq, title__contains="批示").exists()
+    assert AuditLog.objects.filter(actor=leader, object_type="problems.problemevent").exists()
+    history = client.get(f"/problems/{assigned.ref}/").content.decode().split('id="history"')[1]
+    assert 'data-kind="instruction"' in history and "分管副市长 李明" in history and "领导批示" in history
+    for role in ("hq", "department", "enterprise"):  # only leaders write 批示
+        client.force_login(city.users[role])
+        client.post(f"/problems/{assigned.ref}/", {"action": "instruct", "instruction": "批示"})
+    assert assigned.events.filter(kind="instruction").count() == 1
+
+
+def test_audit_log_reads_as_names_and_chinese_fields_before_and_after(client: Any, city: City,
+                                                                        problem: Problem) -> None:
+    city.users["hq"].full_name = "市指挥部 王建国"
+    city.users["hq"].save()
+    with time_machine.travel(T0, tick=False):
+        triage_and_assign(city, problem, complexity="simple")
+    client.force_login(city.users["hq"])
+    page = client.get("/audit/", {"object_type": "problems.problem", "action": "update"}).content.decode()
+    table = page.split('id="audit-log"')[1]
+    assert "市指挥部 王建国" in table and "问题" in table
+    # the state, under its Chinese name, with the choices' labels before → after
+    assert '<li data-field="state"><span class="muted">状态</span>: <del>梳理</del> → <ins>转办</ins></li>' in table
+    assert "{&quot;" not in table  # no raw JSON for a change
+    by_name = client.get("/audit/", {"user": "王建国"}).context["readings"]
+    assert by_name and all(r.actor == "市指挥部 王建国" for r in by_name)

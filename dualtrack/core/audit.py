@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import json
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .bulk import insert_rows
 from .choices import AuditAction
@@ -114,3 +118,73 @@ def record_change(actor: Any, obj: models.Model, before: dict[str, Any] | None) 
 
 def record_delete(actor: Any, obj: models.Model) -> AuditLog:
     return record(actor, AuditAction.DELETE, obj, before=snapshot(obj))
+
+
+# --- reading the log --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of an audited object, before and after, under its Chinese name."""
+
+    field: str
+    label: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True)
+class Reading:
+    """An audit entry as a person reads it: who (their name), what kind of object (its Chinese name), and each
+    changed field before → after."""
+
+    entry: AuditLog
+    actor: str
+    object_label: str
+    changes: list[FieldChange]
+
+
+def _shown(value: Any) -> Any:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)[:300]
+    return value
+
+
+def model_label(object_type: str) -> str:
+    """The Chinese name of ``app.model`` (the audit log's object type), or the type itself if unknown."""
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type
+
+
+def read(entries: Iterable[AuditLog]) -> list[Reading]:
+    """Audit entries for the log's page: names, not logins; Chinese model and field names; one line per field
+    that changed (an entry that creates shows what was set, one that deletes what was removed)."""
+    out = []
+    for entry in entries:
+        try:
+            model = apps.get_model(entry.object_type) if entry.object_type else None
+        except (LookupError, ValueError):
+            model = None
+        fields = {f.attname: f for f in model._meta.concrete_fields} if model else {}
+        if model:
+            fields.update({f.name: f for f in model._meta.many_to_many})
+        before, after = entry.before or {}, entry.after or {}
+        if not isinstance(before, dict) or not isinstance(after, dict):
+            before, after = {"value": before}, {"value": after}
+        changes = []
+        for key in list(dict.fromkeys([*before, *after])):
+            old, new = before.get(key), after.get(key)
+            if key in before and key in after and old == new:
+                continue
+            field = fields.get(key)
+            label = str(getattr(field, "verbose_name", "")) if field is not None else key
+            choices = dict(field.flatchoices) if field is not None and getattr(field, "choices", None) else {}
+            changes.append(FieldChange(key, label or key, _shown(choices.get(old, old)), _shown(choices.get(new, new))))
+        actor = str(entry.actor) if entry.actor else (entry.actor_username or _("系统"))
+        out.append(Reading(entry, actor, model_label(entry.object_type) if entry.object_type else "", changes))
+    return out

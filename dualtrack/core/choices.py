@@ -39,6 +39,7 @@ class Action(models.TextChoices):
     PUBLISH = "publish", _("发布")
     REVISE = "revise", _("修订")
     PERSONAL = "personal", _("查看个人信息")  # phone and ID numbers unmasked
+    INSTRUCT = "instruct", _("批示")  # a leader's written instruction on an escalated item
 
 
 class AuditAction(models.TextChoices):

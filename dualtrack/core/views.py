@@ -37,21 +37,31 @@ def query_without_page(request: HttpRequest) -> str:
 
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
+    """审计日志 as HQ reads it: people's names, Chinese model and field names, each changed field before → after."""
+    from django.apps import apps as django_apps
+    from django.db.models import Q
+
+    from . import audit
+
     if not is_hq(request.user):
         raise PermissionDenied
     entries = AuditLog.objects.restrict(request.user).select_related("actor")
     action = request.GET.get("action", "")
     if action in AuditAction.values:
         entries = entries.filter(action=action)
-    username = request.GET.get("user", "").strip()
+    username = request.GET.get("user", "").strip()[:100]
     if username:
-        entries = entries.filter(actor_username=username)
-    object_type = request.GET.get("object_type", "").strip()
+        entries = entries.filter(Q(actor_username=username) | Q(actor__full_name__icontains=username))
+    object_type = request.GET.get("object_type", "").strip()[:100]
     if object_type:
         entries = entries.filter(object_type=object_type)
+    types = sorted(((m._meta.label_lower, str(m._meta.verbose_name)) for m in django_apps.get_models()
+                    if m.__module__.startswith("dualtrack.")), key=lambda t: t[1])
+    page = paginate(request, entries)
     return render(request, "core/audit_log.html", {
-        "page": paginate(request, entries), "actions": AuditAction.choices, "action": action,
-        "username": username, "object_type": object_type, "query": query_without_page(request),
+        "page": page, "readings": audit.read(page), "actions": AuditAction.choices, "action": action,
+        "username": username, "object_type": object_type, "object_types": types,
+        "query": query_without_page(request),
     })
 
 

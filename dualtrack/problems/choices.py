@@ -20,6 +20,17 @@ class State(models.TextChoices):
     RETURNED = "returned", _("退回")
 
 
+class EventKind(models.TextChoices):
+    """What a step of a problem's history is."""
+
+    MOVE = "move", _("流转")
+    INSTRUCTION = "instruction", _("领导批示")
+    NOTE = "note", _("记录")
+
+
+INSTRUCTION_MAX = 2000  # characters of a leader's instruction
+
+
 class Complexity(models.TextChoices):
     POLICY = "policy", _("政策咨询")
     SIMPLE = "simple", _("简单")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dualtrack.core.scoping import ScopedModel
 
-from .choices import Complexity, State
+from .choices import Complexity, EventKind, State
 
 
 class Category(models.Model):
@@ -79,6 +79,7 @@ class ProblemEvent(models.Model):
     to_state = models.CharField(_("新状态"), max_length=12, choices=State.choices, blank=True)
     escalation_level = models.PositiveSmallIntegerField(_("调度层级"), null=True, blank=True)
     comment = models.TextField(_("意见"), blank=True)
+    kind = models.CharField(_("类型"), max_length=12, choices=EventKind.choices, default=EventKind.MOVE)
 
     class Meta:
         ordering = ["at", "id"]

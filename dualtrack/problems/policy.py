@@ -28,6 +28,12 @@ def own_problems(user: Any) -> Any:
     return Q(enterprise_id=user.enterprise_id) if user.enterprise_id else NOTHING
 
 
+def escalated_problems(user: Any) -> Any:
+    from .choices import OPEN_STATES
+
+    return Q(escalation_level__gt=0, state__in=OPEN_STATES)
+
+
 SEE = {Role.HQ: ALL, Role.LEADER: ALL, Role.DEPARTMENT: department_problems, Role.DISTRICT: district_problems,
        Role.LIAISON: liaison_problems, Role.ENTERPRISE: own_problems}
 
@@ -44,6 +50,8 @@ declare("problems.Problem", {
     Action.CHANGE: {Role.HQ: ALL, Role.DEPARTMENT: department_problems, Role.LIAISON: liaison_problems,
                     Role.ENTERPRISE: own_problems},
     Action.IMPORT: roles(Role.HQ),
+    # 批示: a leader on a problem escalated past the department (open, escalation level ≥ 1).
+    Action.INSTRUCT: {Role.LEADER: escalated_problems},
     # Phone and ID numbers typed into descriptions, answers and comments: HQ and the handling department.
     Action.PERSONAL: {Role.HQ: ALL, Role.DEPARTMENT: department_problems},
 })

@@ -33,6 +33,7 @@ from .tasks import (
 from .workflow import (
     ConcurrentChange,
     flag_recurrence,
+    instruct,
     merge,
     move,
     next_ref,
@@ -46,7 +47,7 @@ from .workflow import (
 __all__ = [
     "ATTACHMENT_MAX_BYTES", "ATTACHMENT_MAX_PIXELS", "ConcurrentChange", "attach", "attachment_path", "create_task",
     "deadline_flags", "deadline_status", "escalate_due", "escalated_for", "escalation_addressees",
-    "escalation_levels", "export_rows", "flag_recurrence", "merge", "move", "next_ref", "open_project_tasks", "route_tasks_without_department",
+    "escalation_levels", "export_rows", "flag_recurrence", "instruct", "merge", "move", "next_ref", "open_project_tasks", "route_tasks_without_department",
     "refresh_recurrence", "replay_escalation", "report", "report_for", "sniff", "statistics", "tasks_by_keys",
     "retrain_triage_model", "tasks_for_project", "texts_for", "with_personal_flag",
 ]

@@ -13,7 +13,7 @@ from dualtrack.core import audit, calendar, notifications
 from dualtrack.core import rules as rule_sets
 
 from .addressing import escalation_addressees
-from .choices import OPEN_STATES, State
+from .choices import OPEN_STATES, EventKind, State
 from .models import Problem
 from .rules import RULES_KEY
 from .workflow import _event, next_ref
@@ -62,7 +62,8 @@ def route_tasks_without_department(department: Any) -> int:
         before = audit.snapshot(problem)
         problem.department, problem.version = department, problem.version + 1
         problem.save(update_fields=["department", "version"])
-        _event(problem, None, problem.state, problem.state, f"无市级责任部门,交{department.name}跟踪督办")
+        _event(problem, None, problem.state, problem.state, f"无市级责任部门,交{department.name}跟踪督办",
+               kind=EventKind.NOTE)
         audit.record_change(None, problem, before)
         notifications.notify(escalation_addressees(max(problem.escalation_level, 1), department_id=department.pk),
                              f"督办任务 {problem.ref}:{problem.description[:60]}", f"/problems/{problem.ref}/")

@@ -149,12 +149,13 @@ def detail(request: HttpRequest, ref: str) -> HttpResponse:
         "deadline_status": services.deadline_status(problem), "attachments": problem.attachments.all(),
         "duplicates": problem.duplicates.all(),
         "can_attach": problem.state != State.CLOSED and policy.may(request.user, problem, Action.CHANGE),
+        "can_instruct": policy.may(request.user, problem, Action.INSTRUCT),
         "can_merge": policy.may(request.user, problem, Action.TRIAGE)
         and problem.state in (State.REPORTED, State.RETURNED, State.TRIAGED)})
 
 
 def _post_on_problem(request: HttpRequest, problem: Problem) -> None:
-    """The three things a problem's page posts: a move, an attachment, a merge into an earlier problem."""
+    """What a problem's page posts: a move, an attachment, a merge into an earlier problem, a leader's 批示."""
     action = request.POST.get("action", "move")
     try:
         if action == "attach":
@@ -163,6 +164,9 @@ def _post_on_problem(request: HttpRequest, problem: Problem) -> None:
                 raise ValidationError({"file": _("请选择文件")})
             services.attach(problem, upload, actor_of(request))
             messages.success(request, _("附件已上传"))
+        elif action == "instruct":
+            services.instruct(problem.pk, actor_of(request), request.POST.get("instruction", ""))
+            messages.success(request, _("批示已送达承办部门和市指挥部"))
         elif action == "merge":
             services.merge(problem.pk, request.POST.get("into", ""), actor_of(request), request.POST.get("comment", ""))
             messages.success(request, _("已合并"))

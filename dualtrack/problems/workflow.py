@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from dualtrack.core import audit, calendar, dates, errors, notifications, policy
 from dualtrack.core import rules as rule_sets
 from dualtrack.core.actors import Actor, as_user
-from dualtrack.core.choices import Action, AuditAction
+from dualtrack.core.choices import Action, AuditAction, Role
 from dualtrack.core.scoping import ensure_in_scope
 
 from .addressing import escalation_addressees
-from .choices import DESCRIPTION_MAX, TRANSITIONS, State
+from .choices import DESCRIPTION_MAX, INSTRUCTION_MAX, TRANSITIONS, EventKind, State
 from .models import Problem, ProblemEvent
 from .rules import RULES_KEY
 
@@ -34,11 +34,11 @@ class ConcurrentChange(errors.ConcurrentChange):
 
 
 def _event(problem: Problem, actor: Actor | None, from_state: str, to_state: str, comment: str,
-           level: int | None = None, at: dt.datetime | None = None) -> None:
+           level: int | None = None, at: dt.datetime | None = None, kind: str = EventKind.MOVE) -> None:
     ProblemEvent.objects.create(
         problem=problem, at=at or timezone.now(), actor=as_user(actor),
         actor_name=actor.get_username() if actor is not None else "system", from_state=from_state,
-        to_state=to_state, escalation_level=level, comment=comment)
+        to_state=to_state, escalation_level=level, comment=comment, kind=kind)
 
 
 def next_ref(now: dt.datetime) -> str:
@@ -101,7 +101,7 @@ def texts_for(user: Any, problem: Problem) -> dict[str, Any]:
     from dualtrack.core.privacy import contains_personal, mask
 
     visible = policy.may(user, problem, Action.PERSONAL)
-    events = list(problem.events.all())
+    events = list(problem.events.select_related("actor"))
     texts = [problem.description, problem.answer, *(e.comment for e in events)]
     if visible and any(contains_personal(t) for t in texts):
         audit.record(user, AuditAction.VIEW_PERSONAL, problem, detail={"fields": ["description", "answer", "comments"]})
@@ -181,6 +181,34 @@ def move(problem_id: int, expected_version: int, to_state: str, actor: Actor, co
         _tell_reporter(problem, to_state)
     ensure_in_scope(problem, actor, Action.VIEW)
     return problem
+
+
+@transaction.atomic
+def instruct(problem_id: int, actor: Actor, text: str) -> ProblemEvent:
+    """领导批示: a leader's written instruction on an escalated problem. Kept in the problem's history (the
+    state does not change), audited, and sent to the handling department and to HQ."""
+    problem = Problem.objects.restrict(actor, Action.VIEW).select_for_update().filter(pk=problem_id).first()
+    if problem is None:
+        raise Http404
+    policy.authorize(actor, problem, Action.INSTRUCT)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"instruction": _("请填写批示内容")})
+    if len(text) > INSTRUCTION_MAX:
+        raise ValidationError({"instruction": _("批示不能超过 %(n)s 字") % {"n": INSTRUCTION_MAX}})
+    _event(problem, actor, problem.state, problem.state, text, level=problem.escalation_level or None,
+           kind=EventKind.INSTRUCTION)
+    event = problem.events.order_by("-id").first()
+    assert event is not None  # noqa: S101 - written just above
+    audit.record(actor, AuditAction.CREATE, event, after={"problem": problem.ref, "instruction": text})
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model()
+    handlers = users.objects.filter(Q(role=Role.HQ) | Q(role=Role.DEPARTMENT, department_id=problem.department_id)
+                                    if problem.department_id else Q(role=Role.HQ), is_active=True)
+    notifications.notify(list(handlers), f"{actor}对问题 {problem.ref} 作出批示:{text[:60]}",
+                         f"/problems/{problem.ref}/")
+    return event
 
 
 def _tell_reporter(problem: Problem, to_state: str) -> None:
