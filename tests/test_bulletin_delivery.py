@@ -102,7 +102,14 @@ def test_delivery_to_every_channel_with_retry(power_city: City, receiver: Receiv
     stored = services.generate(D, power_city.users["hq"])
     services.sign_off(stored, power_city.users["hq"])
     counts = services.run_due()
-    assert counts == {"done": 4, "retry": 1, "failed": 0}  # three deliveries and the draft's PDF; one robot retries
+    # three deliveries, the draft's PDF job and the released bulletin's (第1期, 签发人); one robot retries
+    assert counts == {"done": 5, "retry": 1, "failed": 0}
+    released = StoredBulletin.objects.get(pk=stored.pk)
+    assert released.pdf is not None and released.issue_number == 1
+    import pypdfium2 as pdfium
+
+    first = pdfium.PdfDocument(bytes(released.pdf))[0].get_textpage().get_text_range().replace("\r\n", "")
+    assert "2020年第1期" in first.replace("\n", "")
     assert Notification.objects.get(user=power_city.users["leader"]).title == stored.content["title"]
     assert mail.outbox[0].to == ["leader@example.gov.cn"] and mail.outbox[0].subject == stored.content["title"]
     later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)

@@ -41,7 +41,14 @@ def test_docx_reads_back(power_city: City, tmp_path: Path) -> None:  # noqa: F81
     assert (round(section.top_margin.mm), round(section.left_margin.mm)) == (37, 28)
     assert round(section.page_width.mm - section.left_margin.mm - section.right_margin.mm) == 156
     assert round(section.page_height.mm - section.top_margin.mm - section.bottom_margin.mm) == 225
-    title = document.paragraphs[0].runs[0]
+    # the red header: issuing body in red, 送审稿 until signed off, the office and 签发人, a red rule
+    issuer = document.paragraphs[0].runs[0]
+    assert issuer.text == "宁江市统筹推进疫情防控和经济社会发展工作指挥部" and str(issuer.font.color.rgb) == "D00000"
+    assert document.paragraphs[1].text == "(送审稿)"
+    assert document.paragraphs[2].text.startswith("宁江市统筹推进疫情防控和经济社会发展工作指挥部办公室")
+    assert document.paragraphs[2].text.endswith("签发人：(待签发)")
+    assert 'w:color="D00000"' in document.paragraphs[2]._p.xml
+    title = next(p for p in document.paragraphs if p.text.startswith("全市统筹推进")).runs[0]
     assert title.font.size.pt == 22 and title._element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
     body = next(p for p in document.paragraphs if p.text.startswith("截至"))
     assert body.runs[0].font.size.pt == 16 and body.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
@@ -139,3 +146,52 @@ def test_the_pdf_is_rendered_by_a_job_not_while_hq_waits(client: Any, power_city
     assert "pdf" in stored.digests
     download = client.get(f"/bulletins/stored/{D.isoformat()}/bulletin.pdf")
     assert download.status_code == 200 and "%E6%AF%8F%E6%97%A5%E9%80%9A%E6%8A%A5" in download["Content-Disposition"]
+
+
+def test_the_released_bulletin_in_its_official_layout_with_maps(power_city: City) -> None:  # noqa: F811
+    """Signed off: 第1期 and the signer in the Word and PDF files, the distribution line, the five-colour map, the
+    power-index map and the trend as pictures; the PDF's first page kept as PNG in test-artifacts."""
+    import pypdfium2 as pdfium
+
+    from dualtrack.bulletins import services
+
+    from .test_browser import ARTIFACTS
+
+    for county, x in ((power_city.jiangbei, 120.0), (power_city.binhai, 120.3)):
+        county.geometry = {"type": "Polygon", "coordinates": [[[x, 29], [x + 0.3, 29], [x + 0.3, 29.3], [x, 29.3],
+                                                               [x, 29]]]}
+        county.save()
+    hq = power_city.users["hq"]
+    hq.full_name = "王建国"
+    hq.save()
+    draft = services.generate(D, hq)
+    released = services.sign_off(draft, hq)
+    assert released.issue_number == 1 and released.content["masthead"]["signer"] == "王建国"
+    document = Document(io.BytesIO(bytes(released.docx)))
+    texts = [p.text for p in document.paragraphs]
+    assert texts[1] == "2020年第1期" and texts[2].endswith("签发人：王建国")
+    assert any(t.startswith("抄送：市委办公室，") for t in texts)
+    assert any(t.startswith("宁江市统筹推进疫情防控和经济社会发展工作指挥部办公室") and t.endswith("印发") for t in texts)
+    assert len(document.inline_shapes) == 3  # the two maps and the trend
+    cells = {c.text for t in document.tables for row in t.rows for c in row.cells}
+    assert "图1 全市疫情风险五色图(2月10日)" in cells and "图2 全市用电指数分布图(2月10日)" in cells  # side by side
+    assert "图3 全市用电指数走势(近30日)" in texts
+    pdf = render.pdf(content.from_dict(released.content))
+    page = pdfium.PdfDocument(pdf)[0]
+    flat = page.get_textpage().get_text_range().replace("\r", "").replace("\n", "")
+    assert "宁江市统筹推进疫情防控和经济社会发展工作指挥部" in flat and "2020年第1期" in flat and "签发人：王建国" in flat
+    image = page.render(scale=1.0).to_pil().convert("RGB")
+    ARTIFACTS.mkdir(exist_ok=True)
+    image.save(ARTIFACTS / "bulletin-released-page1.png")
+    width, height = image.size
+
+    def red(pixel: tuple[int, int, int]) -> bool:
+        return pixel[0] > 180 and pixel[1] < 70 and pixel[2] < 70
+
+    # the red rule: a row of red across most of the text block, in the top third; red letters above it
+    rule = next(y for y in range(height // 3) if sum(red(image.getpixel((x, y))) for x in range(width)) > width * 0.6)
+    assert sum(red(image.getpixel((x, y))) for x in range(0, width, 2) for y in range(rule - 4)) > 50
+    # the five-colour map on the first page: 江北区 yellow (#fbc02d); 滨海区 sent no case report, grey (#bdbdbd)
+    colours = {image.getpixel((x, y)) for x in range(0, width, 2) for y in range(height // 5, height, 2)}
+    assert any(r > 230 and 170 < g < 210 and b < 80 for r, g, b in colours)
+    assert (189, 189, 189) in colours

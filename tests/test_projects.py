@@ -329,7 +329,41 @@ def test_bulletin_section(city: City) -> None:
     assert part is not None
     assert "市重点续建项目2个,已复工1个,复工率50.0%" in part.paragraphs[0]
     assert "甲局均100%复工" in part.paragraphs[1] and "乙局复工率不到60%" in part.paragraphs[1]
-    assert part.tables[2].rows[0][0] == "B1"  # red: not resumed after the deadline
+    tables = {t.title: t for t in part.tables}
+    assert tables["各责任单位项目亮灯情况"].rows[0] == ["乙局", 1, 1, 0, 0, 0]  # red first
+    assert tables["投资额最大的1个红灯项目"].rows[0][0] == "B1"  # red: not resumed after the deadline
+    assert tables["红灯项目清单"].annex and [r[0] for r in tables["红灯项目清单"].rows] == ["B1"]
+
+
+def test_the_bulletin_summarises_red_projects_and_annexes_the_full_list(city: City) -> None:
+    """Hundreds of red projects would fill a PDF: the text names the ten largest by investment with reasons, the
+    Word file says how many the annex holds, and the Excel file holds them all."""
+    from docx import Document
+    from openpyxl import load_workbook
+
+    from dualtrack.bulletins import content, render
+    from dualtrack.bulletins.content import Bulletin, Context
+    from dualtrack.projects.bulletin import section
+
+    for n in range(14):
+        project = make_project(city, f"R{n:02d}", unit="乙局", plans={"2020-03": 1000})
+        Project.objects.filter(pk=project.pk).update(total_investment=Decimal(1000 * (n + 1)))
+        progress(project, D(2020, 3, 10), 100, resumed=False)
+    ctx = Context(day=D(2020, 3, 31), user=None, city={}, regions=[], sizes={}, industries=[], parks=[])
+    part = section(ctx)
+    assert part is not None
+    top = next(t for t in part.tables if t.title.startswith("投资额最大的"))
+    assert top.title == "投资额最大的10个红灯项目" and len(top.rows) == 10 and not top.annex
+    assert [r[0] for r in top.rows[:2]] == ["R13", "R12"] and top.rows[0][3] == 14000 and top.rows[0][5]
+    bulletin = Bulletin(day=D(2020, 3, 31), title="通报", rules_version="v", sections=[part], figures={},
+                        masthead=content.Masthead(issuer="宁江市指挥部", office="宁江市指挥部办公室"))
+    document = Document(io.BytesIO(render.docx(bulletin, [])))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "红灯项目清单共14项,详见附件(Excel)。" in text and "附件:1.红灯项目清单(见 Excel 文件)" in text
+    assert not any(t.rows[0].cells[0].text == "项目代码" and len(t.rows) == 15 for t in document.tables)
+    workbook = load_workbook(io.BytesIO(render.xlsx(bulletin)))
+    annex = workbook["附件1 红灯项目清单"]
+    assert annex.max_row == 15 and annex["A2"].value == "R13"
 
 
 def test_projects_in_the_liaison_coverage_report(client: Any, city: City) -> None:

@@ -25,6 +25,25 @@ class Table:
     headers: list[str]
     formats: list[str]
     rows: list[list[Any]] = field(default_factory=list)
+    annex: bool = False  # only in the Excel annex (a long list); the Word and PDF files name it as an annex
+
+
+@dataclass
+class Masthead:
+    """The official layout's parts (GB/T 9704): the issuing body (红头), the issue number (第X期, given at
+    sign-off), the issuer (签发人), the distribution line (抄送) and the printing line (印发)."""
+
+    issuer: str
+    office: str
+    cc: list[str] = field(default_factory=list)
+    number: int | None = None
+    year: int | None = None
+    signer: str = ""
+    released_on: str = ""  # ISO date of the sign-off
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"issuer": self.issuer, "office": self.office, "cc": self.cc, "number": self.number,
+                "year": self.year, "signer": self.signer, "released_on": self.released_on}
 
 
 @dataclass
@@ -41,15 +60,19 @@ class Bulletin:
     rules_version: str
     sections: list[Section]
     figures: dict[str, Any]  # the headline numbers, for tests and the API
-    charts: dict[str, Any] = field(default_factory=dict)  # for the web page (not stored)
+    # The maps' and the trend's data (the web page's charts, the files' pictures): stored with the bulletin, so a
+    # released bulletin keeps the pictures of its day.
+    charts: dict[str, Any] = field(default_factory=dict)
+    masthead: Masthead | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "date": self.day.isoformat(), "title": self.title, "rules_version": self.rules_version,
-            "figures": self.figures,
+            "figures": self.figures, "charts": self.charts,
+            "masthead": self.masthead.as_dict() if self.masthead else None,
             "sections": [{"heading": s.heading, "paragraphs": s.paragraphs,
-                          "tables": [{"title": t.title, "headers": t.headers, "formats": t.formats, "rows": t.rows}
-                                     for t in s.tables]}
+                          "tables": [{"title": t.title, "headers": t.headers, "formats": t.formats, "rows": t.rows,
+                                      "annex": t.annex} for t in s.tables]}
                          for s in self.sections],
         }
 
@@ -133,7 +156,22 @@ def build(day: dt.date, user: Any = None) -> Bulletin:
         "trend": resumption.trend(pic),
     }
     return Bulletin(day=day, title=f"全市统筹推进疫情防控和经济社会发展工作情况通报({day.year}年{md(day)})",
-                    rules_version=pic.data["rules_version"], sections=sections, figures=figures, charts=charts)
+                    rules_version=pic.data["rules_version"], sections=sections, figures=figures, charts=charts,
+                    masthead=masthead())
+
+
+def masthead() -> Masthead:
+    """The issuing body and distribution from the settings (``BULLETIN_ISSUER``, ``BULLETIN_OFFICE``,
+    ``BULLETIN_CC``); the issuing body defaults to the city's command headquarters."""
+    from django.conf import settings
+
+    from dualtrack.registry import services as registry
+
+    city = registry.city()
+    city_name = city.name if city is not None else ""
+    issuer = settings.BULLETIN_ISSUER or f"{city_name}统筹推进疫情防控和经济社会发展工作指挥部"
+    office = settings.BULLETIN_OFFICE or f"{issuer}办公室"
+    return Masthead(issuer=issuer, office=office, cc=list(settings.BULLETIN_CC))
 
 
 def _epidemic(day: dt.date, city: dict[str, Any], regions: list[dict[str, Any]]) -> Section:
@@ -265,7 +303,9 @@ register_section(90, "quality", lambda c: _quality(c.day, c.city, c.user))
 def from_dict(data: dict[str, Any]) -> Bulletin:
     """A bulletin back from its stored form (a released bulletin is rendered from this, never recomputed)."""
     sections = [Section(s["heading"], list(s["paragraphs"]),
-                        [Table(t["title"], list(t["headers"]), list(t["formats"]), [list(r) for r in t["rows"]])
-                         for t in s["tables"]]) for s in data["sections"]]
+                        [Table(t["title"], list(t["headers"]), list(t["formats"]), [list(r) for r in t["rows"]],
+                               annex=bool(t.get("annex"))) for t in s["tables"]]) for s in data["sections"]]
+    head = data.get("masthead")
     return Bulletin(day=dt.date.fromisoformat(data["date"]), title=data["title"], rules_version=data["rules_version"],
-                    sections=sections, figures=dict(data["figures"]))
+                    sections=sections, figures=dict(data["figures"]), charts=dict(data.get("charts") or {}),
+                    masthead=Masthead(**head) if head else None)

@@ -39,6 +39,8 @@ class StoredBulletin(ScopedModel):
     signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("签发人"), null=True, blank=True,
                                       on_delete=models.PROTECT, related_name="+")
     released_at = models.DateTimeField(_("签发时间"), null=True, blank=True)
+    # 第X期: numbered within its year at sign-off, in the order bulletins are released.
+    issue_number = models.PositiveIntegerField(_("期号"), null=True, blank=True)
     docx = models.BinaryField(_("Word"), editable=False)
     xlsx = models.BinaryField(_("Excel"), editable=False)
     pdf = models.BinaryField(_("PDF"), editable=False, null=True)

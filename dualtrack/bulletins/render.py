@@ -1,18 +1,21 @@
-"""Bulletin formats: .xlsx (a sheet per table, numbers as numbers) and .docx (after GB/T 9704)."""
+"""Bulletin formats: .xlsx (a sheet per table, numbers as numbers; the annexes), .docx and PDF (after GB/T 9704)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from .content import Bulletin, Table
+from .content import Bulletin, Masthead, Table, md
+from .figures import Figure, figures
 
 NUMBER_FORMATS = {"int": "#,##0", "percent": "0.0%", "pp": "+0.0;-0.0;0.0", "decimal": "0.00", "text": "@"}
 # GB/T 9704 official fonts, kept by name in the file; renderers substitute open CJK fonts for them.
@@ -24,15 +27,23 @@ def xlsx(bulletin: Bulletin) -> bytes:
     first = workbook.active
     assert first is not None  # noqa: S101 - a new workbook has one sheet
     first.title = "通报正文"
+    head = bulletin.masthead
+    if head is not None:
+        first.append([head.issuer])
+        first.append([issue_line(head) + ("  签发人：" + head.signer if head.signer else "")])
     first.append([bulletin.title])
-    first["A1"].font = Font(bold=True, size=14)
+    first.cell(row=first.max_row, column=1).font = Font(bold=True, size=14)
     for section in bulletin.sections:
         first.append([section.heading])
         for paragraph in section.paragraphs:
             first.append([paragraph])
     used: set[str] = set()
+    annex = 0
     for section in bulletin.sections:
         for table in section.tables:
+            if table.annex:  # the long lists the Word and PDF files name as annexes
+                annex += 1
+                table = Table(f"附件{annex} {table.title}", table.headers, table.formats, table.rows, annex=True)
             _sheet(workbook, table, used)
     out = io.BytesIO()
     workbook.save(out)
@@ -58,33 +69,123 @@ def _sheet(workbook: Workbook, table: Table, used: set[str]) -> None:
         sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = 14 if index > 1 else 22
 
 
-def _font(run: Any, name: str, size: float, bold: bool = False) -> None:
+def _font(run: Any, name: str, size: float, bold: bool = False, colour: RGBColor | None = None) -> None:
     run.font.name = name
     run.font.size = Pt(size)
     run.font.bold = bold
+    if colour is not None:
+        run.font.color.rgb = colour
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
 
 
-def docx(bulletin: Bulletin) -> bytes:
+RED = RGBColor(0xD0, 0x00, 0x00)
+
+
+def _rule(paragraph: Any, colour: str = "D00000", size: int = 12) -> None:
+    """A horizontal line under ``paragraph`` (the red separator under the header, the 版记 lines)."""
+    properties = paragraph._p.get_or_add_pPr()
+    border = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", str(size)), ("w:space", "1"), ("w:color", colour)):
+        bottom.set(qn(key), value)
+    border.append(bottom)
+    properties.append(border)
+
+
+def issuer_size(issuer: str) -> int:
+    """The red header's size in points: as large as 26 pt (小初) while the issuing body fits the 156 mm line."""
+    return max(16, min(26, int(156 / 25.4 * 72 * 0.88 / max(len(issuer), 1))))
+
+
+def issue_line(masthead: Masthead | None) -> str:
+    """第X期, or 送审稿 for a draft not yet signed off."""
+    if masthead is None or masthead.number is None:
+        return "(送审稿)"
+    return f"{masthead.year}年第{masthead.number}期"
+
+
+def release_date(bulletin: Bulletin) -> str:
+    head = bulletin.masthead
+    when = dt.date.fromisoformat(head.released_on) if head and head.released_on else bulletin.day
+    return f"{when.year}年{when.month}月{when.day}日"
+
+
+def annex_tables(bulletin: Bulletin) -> list[Table]:
+    return [t for s in bulletin.sections for t in s.tables if t.annex]
+
+
+def figures_for(bulletin: Bulletin) -> list[Figure]:
+    """The bulletin's maps and trend as pictures, from its stored chart data on the counties' boundaries."""
+    if not bulletin.charts:
+        return []
+    from dualtrack.epidemic import services as epidemic
+
+    return figures(bulletin.charts, epidemic.map_geojson(None), md(bulletin.day))
+
+
+def docx(bulletin: Bulletin, pictures: list[Figure] | None = None) -> bytes:
     """A4; margins top 37 mm, left 28 mm, text block 156 × 225 mm; title 2号 (22 pt) 小标宋, headings 3号
-    黑体, body 3号 (16 pt) 仿宋 (GB/T 9704)."""
+    黑体, body 3号 (16 pt) 仿宋 (GB/T 9704). The red header (发文机关标志, 期号, 签发人, red line), the maps and
+    trend as pictures, long lists named as annexes (in the Excel file), and the 版记 (抄送, 印发)."""
+    pictures = figures_for(bulletin) if pictures is None else pictures
+    head = bulletin.masthead
     document = Document()
     page = document.sections[0]
     page.page_width, page.page_height = Mm(210), Mm(297)
     page.top_margin, page.left_margin = Mm(37), Mm(28)
     page.right_margin, page.bottom_margin = Mm(210 - 28 - 156), Mm(297 - 37 - 225)
+    if head is not None:
+        banner = document.add_paragraph()
+        banner.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _font(banner.add_run(head.issuer), TITLE_FONT, issuer_size(head.issuer), colour=RED)
+        number = document.add_paragraph()
+        number.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _font(number.add_run(issue_line(head)), BODY_FONT, 16)
+        line = document.add_paragraph()
+        line.paragraph_format.tab_stops.add_tab_stop(Mm(156), WD_TAB_ALIGNMENT.RIGHT)
+        _font(line.add_run(head.office + "\t"), BODY_FONT, 12)
+        _font(line.add_run("签发人："), BODY_FONT, 12)
+        _font(line.add_run(head.signer or "(待签发)"), SUBHEADING_FONT, 12)
+        _rule(line, size=18)
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.space_before = Pt(12)
     _font(title.add_run(bulletin.title), TITLE_FONT, 22)
-    for section in bulletin.sections:
+    for index, section in enumerate(bulletin.sections):
         heading = document.add_paragraph()
+        heading.paragraph_format.keep_with_next = True  # never left alone at a page's foot
         _font(heading.add_run(section.heading), HEADING_FONT, 16)
         for text in section.paragraphs:
             paragraph = document.add_paragraph()
             paragraph.paragraph_format.first_line_indent = Pt(32)
             _font(paragraph.add_run(text), BODY_FONT, 16)
+        if index == 0:  # the pictures after the situation they show: the two maps side by side, then the trend
+            maps = [p for p in pictures if p.is_map]
+            if maps:
+                row = document.add_table(rows=2, cols=len(maps))
+                for column, picture in enumerate(maps):
+                    cell = row.cell(0, column).paragraphs[0]
+                    cell.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                    cell.add_run().add_picture(io.BytesIO(picture.png), width=Mm(150 / len(maps) - 3))
+                    label = row.cell(1, column).paragraphs[0]
+                    label.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                    _font(label.add_run(picture.caption), SUBHEADING_FONT, 10.5)
+            for picture in (p for p in pictures if not p.is_map):
+                holder = document.add_paragraph()
+                holder.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                holder.paragraph_format.keep_with_next = True
+                holder.add_run().add_picture(io.BytesIO(picture.png), width=Mm(140))
+                caption = document.add_paragraph()
+                caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                _font(caption.add_run(picture.caption), SUBHEADING_FONT, 12)
         for table in section.tables:
+            if table.annex:
+                note = document.add_paragraph()
+                note.paragraph_format.first_line_indent = Pt(32)
+                _font(note.add_run(f"{table.title}共{len(table.rows)}项,详见附件(Excel)。"), BODY_FONT, 16)
+                continue
             caption = document.add_paragraph()
+            caption.paragraph_format.keep_with_next = True
             _font(caption.add_run(table.title), SUBHEADING_FONT, 14)
             grid = document.add_table(rows=1, cols=len(table.headers))
             grid.style = "Table Grid"
@@ -94,6 +195,32 @@ def docx(bulletin: Bulletin) -> bytes:
                 cells = grid.add_row().cells
                 for cell, value, fmt in zip(cells, row, table.formats, strict=True):
                     _font(cell.paragraphs[0].add_run(display(value, fmt)), BODY_FONT, 10.5)
+    annexes = annex_tables(bulletin)
+    if annexes:
+        paragraph = document.add_paragraph()
+        paragraph.paragraph_format.space_before = Pt(16)
+        _font(paragraph.add_run("附件:" + ";".join(f"{n}.{t.title}" for n, t in enumerate(annexes, start=1))
+                                + "(见 Excel 文件)"), BODY_FONT, 16)
+    if head is not None:
+        signature = document.add_paragraph()
+        signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        signature.paragraph_format.space_before = Pt(24)
+        _font(signature.add_run(head.office), BODY_FONT, 16)
+        dated = document.add_paragraph()
+        dated.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        _font(dated.add_run(release_date(bulletin)), BODY_FONT, 16)
+        # 版记: the distribution line and the printing line between black rules, at the end.
+        top = document.add_paragraph()
+        top.paragraph_format.space_before = Pt(24)
+        _rule(top, "000000", 8)
+        if head.cc:
+            cc = document.add_paragraph()
+            _font(cc.add_run("抄送：" + "，".join(head.cc) + "。"), BODY_FONT, 14)
+            _rule(cc, "000000", 4)
+        printed = document.add_paragraph()
+        printed.paragraph_format.tab_stops.add_tab_stop(Mm(156), WD_TAB_ALIGNMENT.RIGHT)
+        _font(printed.add_run(f"{head.office}\t{release_date(bulletin)}印发"), BODY_FONT, 14)
+        _rule(printed, "000000", 8)
     document.core_properties.title = bulletin.title
     out = io.BytesIO()
     document.save(out)
@@ -114,22 +241,33 @@ def display(value: Any, fmt: str) -> str:
     return str(value)
 
 
-def html(bulletin: Bulletin) -> str:
-    """A standalone page (print CSS after GB/T 9704): the web view and the source of the PDF."""
+def html(bulletin: Bulletin, pictures: list[Figure] | None = None) -> str:
+    """A standalone page (print CSS after GB/T 9704): the source of the PDF, and the web view (which draws its
+    maps live, so passes no pictures)."""
+    import base64
+
     from django.template.loader import render_to_string
 
     sections = [{"heading": s.heading, "paragraphs": s.paragraphs,
-                 "tables": [{"title": t.title, "headers": t.headers,
-                             "cells": [[(display(v, f), f != "text") for v, f in zip(row, t.formats, strict=True)]
-                                       for row in t.rows]} for t in s.tables]} for s in bulletin.sections]
-    return render_to_string("bulletins/document.html", {"bulletin": bulletin, "sections": sections})
+                 "tables": [{"title": t.title, "headers": t.headers, "annex": t.annex, "count": len(t.rows),
+                             "cells": [] if t.annex else [
+                                 [(display(v, f), f != "text") for v, f in zip(row, t.formats, strict=True)]
+                                 for row in t.rows]} for t in s.tables]} for s in bulletin.sections]
+    images = [{"caption": p.caption, "map": p.is_map,
+               "src": "data:image/png;base64," + base64.b64encode(p.png).decode("ascii")} for p in (pictures or [])]
+    return render_to_string("bulletins/document.html", {
+        "bulletin": bulletin, "sections": sections, "head": bulletin.masthead,
+        "maps": [i for i in images if i["map"]], "charts": [i for i in images if not i["map"]],
+        "issuer_size": issuer_size(bulletin.masthead.issuer) if bulletin.masthead else 26,
+        "issue_line": issue_line(bulletin.masthead), "release_date": release_date(bulletin),
+        "annexes": [t.title for t in annex_tables(bulletin)]})
 
 
 class PdfUnavailable(RuntimeError):
     """Chromium is needed to print the PDF."""
 
 
-def pdf(bulletin: Bulletin) -> bytes:
+def pdf(bulletin: Bulletin, pictures: list[Figure] | None = None) -> bytes:
     """The HTML printed to PDF by headless Chromium, with the Noto CJK fonts the set-up installs."""
     import os
     import shutil
@@ -142,7 +280,8 @@ def pdf(bulletin: Bulletin) -> bytes:
         raise PdfUnavailable("PDF bulletins need Chromium and CJK fonts: apt-get install chromium fonts-noto-cjk")
     with tempfile.TemporaryDirectory(prefix="bulletin-") as work:
         source, target = Path(work) / "bulletin.html", Path(work) / "bulletin.pdf"
-        source.write_text(html(bulletin), encoding="utf-8")
+        source.write_text(html(bulletin, figures_for(bulletin) if pictures is None else pictures),
+                          encoding="utf-8")
         subprocess.run(  # noqa: S603 - a fixed program and our own files
             [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
              "--disable-component-update", "--disable-sync", "--no-first-run", "--no-pdf-header-footer",

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,10 +34,12 @@ MAX_ATTEMPTS = 5
 
 
 def _files(bulletin: content.Bulletin, *, pdf: bool = True) -> dict[str, bytes | None]:
-    files: dict[str, bytes | None] = {"docx": render.docx(bulletin), "xlsx": render.xlsx(bulletin), "pdf": None}
+    pictures = render.figures_for(bulletin)  # drawn once for the Word and the PDF file
+    files: dict[str, bytes | None] = {"docx": render.docx(bulletin, pictures), "xlsx": render.xlsx(bulletin),
+                                      "pdf": None}
     if pdf:
         try:
-            files["pdf"] = render.pdf(bulletin)
+            files["pdf"] = render.pdf(bulletin, pictures)
         except render.PdfUnavailable:
             files["pdf"] = None  # shown as missing; Word and Excel are still there
     return files
@@ -82,7 +85,9 @@ def _render_pdf(payload: dict[str, Any]) -> None:
     except render.PdfUnavailable:
         return  # no browser on this machine: the PDF stays missing, Word and Excel are there
     digests = dict(stored.digests, pdf=hashlib.sha256(data).hexdigest())
-    StoredBulletin.objects.filter(pk=stored.pk, generated_at=stored.generated_at).update(pdf=data, digests=digests)
+    # Only if the bulletin is still what was printed: not regenerated, not signed off in the meantime.
+    StoredBulletin.objects.filter(pk=stored.pk, generated_at=stored.generated_at, status=stored.status,
+                                  pdf__isnull=True).update(pdf=data, digests=digests)
 
 
 def start(job_id: int) -> None:
@@ -104,9 +109,26 @@ def sign_off(stored: StoredBulletin, actor: Actor) -> StoredBulletin:
     if locked.status == BulletinStatus.RELEASED:
         return locked
     locked.status, locked.signed_off_by, locked.released_at = BulletinStatus.RELEASED, actor, timezone.now()
-    locked.save(update_fields=["status", "signed_off_by", "released_at"])
+    # 第X期 and 签发人 go into the released files: what is pushed is what was signed.
+    year = locked.date.year
+    last = StoredBulletin.objects.filter(status=BulletinStatus.RELEASED, date__year=year).aggregate(
+        n=Max("issue_number"))["n"] or 0
+    locked.issue_number = last + 1
+    bulletin = content.from_dict(locked.content)
+    bulletin.masthead = bulletin.masthead or content.masthead()
+    bulletin.masthead.number, bulletin.masthead.year = locked.issue_number, year
+    bulletin.masthead.signer = str(actor)
+    bulletin.masthead.released_on = timezone.localdate(locked.released_at).isoformat()
+    locked.content = json.loads(json.dumps(bulletin.as_dict(), ensure_ascii=False, default=str))
+    files = _files(bulletin, pdf=False)
+    locked.docx, locked.xlsx, locked.pdf = files["docx"], files["xlsx"], None
+    locked.digests = {k: hashlib.sha256(v).hexdigest() for k, v in files.items() if v is not None}
+    locked.save(update_fields=["status", "signed_off_by", "released_at", "issue_number", "content", "docx", "xlsx",
+                               "pdf", "digests"])
+    job = enqueue("pdf", f"{locked.date.isoformat()}@released", {"bulletin": locked.pk})
+    transaction.on_commit(lambda: start(job.pk))
     audit.record(actor, AuditAction.UPDATE, locked, before={"status": BulletinStatus.DRAFT},
-                 after={"status": BulletinStatus.RELEASED})
+                 after={"status": BulletinStatus.RELEASED, "issue_number": locked.issue_number})
     for subscription in Subscription.objects.filter(active=True):
         enqueue("deliver", f"{locked.date.isoformat()}:{subscription.pk}",
                 {"bulletin": locked.pk, "subscription": subscription.pk})

@@ -42,7 +42,7 @@ def _bulletin(day: dt.date) -> tuple[content.Bulletin, StoredBulletin | None]:
     stored = StoredBulletin.objects.filter(date=day).defer("docx", "xlsx", "pdf").first()
     if stored is not None:
         bulletin = content.from_dict(stored.content)
-        bulletin.charts = content.charts(day)
+        bulletin.charts = bulletin.charts or content.charts(day)  # a bulletin stored before charts were kept
         return bulletin, stored
     return content.build(day), None
 
@@ -86,7 +86,8 @@ def bulletin_file(request: HttpRequest, fmt: str) -> HttpResponse:
     if data is None:  # no stored bulletin for the day (or no stored PDF): rendered now from the stored picture
         bulletin = content.build(day) if stored is None else content.from_dict(stored.content)
         try:
-            data = {"docx": formats.docx, "xlsx": formats.xlsx, "pdf": formats.pdf}[fmt](bulletin)
+            data = formats.docx(bulletin) if fmt == "docx" else formats.xlsx(bulletin) if fmt == "xlsx" \
+                else formats.pdf(bulletin)
         except formats.PdfUnavailable as exc:
             return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
     audit.record(request.user, AuditAction.EXPORT, object_type="bulletins.bulletin",

@@ -7,6 +7,8 @@ from typing import Any
 
 from .models import Project
 
+TOP_RED = 10  # red projects named in the bulletin's text, the largest by investment
+
 
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
@@ -53,8 +55,37 @@ def section(ctx: Any) -> Any:
     for g in ranks["units"]:
         unit_table.rows.append([g["rank"], g["name"], g["projects"], g["due"], g["resumed"], g["rate"],
                                 g["mean_ratio"]])
-    red = Table("红灯项目", ["项目代码", "项目名称", "责任单位", "投资完成率", "原因"], ["text", "text", "text", "percent", "text"])
-    for r in rows:
-        if r.light == "red":
-            red.rows.append([r.code, r.name, r.responsible_unit, r.progress_ratio, ";".join(r.reasons)])
-    return Section("重点项目推进情况", paragraphs, [level_table, unit_table, red])
+    # Lights summarised by responsible unit and by county; the ten largest red projects with their reasons in
+    # the text; every red project in the Excel annex (a city has hundreds: the PDF stays a few pages).
+    from dualtrack.registry import services as registry
+
+    county_names = dict(registry.counties().values_list("pk", "name"))
+    investment = dict(projects.values_list("code", "total_investment"))
+    light_tables = []
+    for title, label, key in (("各责任单位项目亮灯情况", "责任单位", lambda r: r.responsible_unit),
+                              ("各区县(市)项目亮灯情况", "区县(市)", lambda r: county_names.get(r.county_id, "—"))):
+        counts: dict[str, dict[str, int]] = {}
+        for r in rows:
+            group = counts.setdefault(key(r), {"red": 0, "yellow": 0, "green": 0, "none": 0})
+            group[r.light or "none"] += 1
+        table = Table(title, [label, "项目数", "红灯", "黄灯", "绿灯", "未亮灯"], ["text", "int", "int", "int", "int", "int"])
+        for name, c in sorted(counts.items(), key=lambda item: (-item[1]["red"], -item[1]["yellow"], item[0])):
+            table.rows.append([name, sum(c.values()), c["red"], c["yellow"], c["green"], c["none"]])
+        light_tables.append(table)
+    red_rows = sorted((r for r in rows if r.light == "red"),
+                      key=lambda r: (-(investment.get(r.code) or 0), r.code))
+    top = Table(f"投资额最大的{min(TOP_RED, len(red_rows))}个红灯项目", ["项目代码", "项目名称", "责任单位", "总投资(万元)",
+                                                                 "投资完成率", "原因"],
+                ["text", "text", "text", "int", "percent", "text"])
+    for r in red_rows[:TOP_RED]:
+        top.rows.append([r.code, r.name, r.responsible_unit, investment.get(r.code), r.progress_ratio,
+                         ";".join(r.reasons)])
+    red = Table("红灯项目清单", ["项目代码", "项目名称", "责任单位", "区县(市)", "总投资(万元)", "投资完成率", "原因"],
+                ["text", "text", "text", "text", "int", "percent", "text"], annex=True)
+    for r in red_rows:
+        red.rows.append([r.code, r.name, r.responsible_unit, county_names.get(r.county_id, "—"),
+                         investment.get(r.code), r.progress_ratio, ";".join(r.reasons)])
+    tables = [level_table, unit_table, *light_tables]
+    if red_rows:
+        tables += [top, red]
+    return Section("重点项目推进情况", paragraphs, tables)
