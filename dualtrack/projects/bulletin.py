@@ -61,17 +61,18 @@ def section(ctx: Any) -> Any:
 
     county_names = dict(registry.counties().values_list("pk", "name"))
     investment = dict(projects.values_list("code", "total_investment"))
-    light_tables = []
+    light_tables: list[Any] = []
     for title, label, key in (("各责任单位项目亮灯情况", "责任单位", lambda r: r.responsible_unit),
                               ("各区县(市)项目亮灯情况", "区县(市)", lambda r: county_names.get(r.county_id, "—"))):
         counts: dict[str, dict[str, int]] = {}
         for r in rows:
             group = counts.setdefault(key(r), {"red": 0, "yellow": 0, "green": 0, "none": 0})
             group[r.light or "none"] += 1
-        table = Table(title, [label, "项目数", "红灯", "黄灯", "绿灯", "未亮灯"], ["text", "int", "int", "int", "int", "int"])
+        by_light = Table(title, [label, "项目数", "红灯", "黄灯", "绿灯", "未亮灯"],
+                         ["text", "int", "int", "int", "int", "int"])
         for name, c in sorted(counts.items(), key=lambda item: (-item[1]["red"], -item[1]["yellow"], item[0])):
-            table.rows.append([name, sum(c.values()), c["red"], c["yellow"], c["green"], c["none"]])
-        light_tables.append(table)
+            by_light.rows.append([name, sum(c.values()), c["red"], c["yellow"], c["green"], c["none"]])
+        light_tables.append(by_light)
     red_rows = sorted((r for r in rows if r.light == "red"),
                       key=lambda r: (-(investment.get(r.code) or 0), r.code))
     top = Table(f"投资额最大的{min(TOP_RED, len(red_rows))}个红灯项目", ["项目代码", "项目名称", "责任单位", "总投资(万元)",
