@@ -119,7 +119,7 @@ class TestStoredPicture:
 
     def test_a_late_import_recomputes_the_past_day_and_a_released_bulletin_stays(self, power_city: City) -> None:
         stored = bulletins.generate(D, power_city.users["hq"])
-        bulletins.sign_off(stored, power_city.users["hq"])
+        stored = bulletins.sign_off(stored, power_city.users["hq"])  # 第1期 and the signer go into its content
         released = json.dumps(stored.content, sort_keys=True)
         before = pictures.situation(D)
         assert before["city"]["reporting"]["counties_reported"] == 1

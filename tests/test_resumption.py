@@ -190,6 +190,26 @@ class TestPages:
         assert "今日已报" in body and "已复工，在岗 41 人" in body
         assert client.get("/resumption/report/", {"uscc": power_city.e_binhai.uscc}).status_code == 404
 
+    def test_a_park_operators_rows_and_map_are_named_as_the_park(self, client: Any, power_city: City) -> None:
+        from dualtrack.epidemic import services as epidemic
+        from dualtrack.resumption import services as pictures
+
+        square = {"type": "Polygon", "coordinates": [[[120, 29], [120.2, 29], [120.2, 29.2], [120, 29.2], [120, 29]]]}
+        power_city.jiangbei.geometry = square
+        power_city.jiangbei.save()
+        park_user, park = power_city.users["park"], power_city.park
+        (row,) = pictures.situation(D, user=park_user)["regions"]
+        assert row["name"] == park.name and row["code"] == power_city.jiangbei.code
+        assert [f["properties"]["name"] for f in epidemic.map_geojson(park_user)["features"]] == [park.name]
+        (region,) = epidemic.situation(D, user=park_user)["regions"]
+        assert region["name"] == park.name and region["county_name"] == "江北区"
+        # the county's own operator and HQ still see the county's name
+        assert [r["name"] for r in pictures.situation(D, user=power_city.users["district"])["regions"]] == ["江北区"]
+        assert epidemic.map_geojson(power_city.users["hq"])["features"][0]["properties"]["name"] == "江北区"
+        client.force_login(park_user)
+        page = client.get("/resumption/", {"date": D.isoformat()})
+        assert [r["name"] for r in page.context["counties"]] == [park.name]
+
     def test_not_resumed_list_for_district(self, client: Any, power_city: City) -> None:
         client.force_login(power_city.users["district"])
         report(power_city.e_jiangbei_park, D, False, 0)

@@ -93,7 +93,7 @@ def _map(regions: list[dict[str, Any]], geojson: dict[str, Any], kind: str) -> b
             cy = sum(p[1] for p in biggest) / len(biggest)
             dark = kind == "index" and face in INDEX_SCALE[3:] or kind == "colour" and face in (
                 COLOUR_HEX["green"], COLOUR_HEX["red"], COLOUR_HEX["blue"])
-            ax.text(cx, cy, label, ha="center", va="center", fontsize=7, color="white" if dark else "#1f2933")
+            ax.text(cx, cy, label, ha="center", va="center", fontsize=9, color="white" if dark else "#1f2933")
     ax.set_xlim(min(xs), max(xs))
     ax.set_ylim(min(ys), max(ys))
     ax.set_aspect("equal")
@@ -108,7 +108,7 @@ def _map(regions: list[dict[str, Any]], geojson: dict[str, Any], kind: str) -> b
                    Patch(facecolor=INDEX_SCALE[-1], label=f"高 (≥{top * (len(INDEX_SCALE) - 1) / len(INDEX_SCALE):.2f})")]
         if any(r.get("index") is None for r in drawn):
             handles.append(Patch(facecolor=MISSING, label="数据未到"))
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=len(handles), fontsize=7,
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=len(handles), fontsize=9,
               frameon=False, handlelength=1.2, columnspacing=1.2)
     return _png(plt, fig)
 

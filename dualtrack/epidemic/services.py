@@ -133,11 +133,21 @@ def counties_for(user: Any) -> list[Any]:
     return counties
 
 
+def scope_names(user: Any) -> dict[str, str]:
+    """A park operator sees the county their park lies in under the park's name (its rows, its map): county code
+    → park name. Empty for everyone else."""
+    if user is None or user_role(user) != Role.DISTRICT or getattr(user, "county_id", None):
+        return {}
+    park = getattr(user, "park", None)
+    return {park.county.code: park.name} if park is not None and park.county_id else {}
+
+
 def situation(day: dt.date, user: Any = None, rules_label: str | None = None, with_why: bool = False) -> dict[str, Any]:
     """The situation on ``day`` for every county in ``user``'s scope (every county when ``user`` is None)."""
     versions = RuleVersions.resolve(rules_label)
     national, five = versions.national.definition, versions.five_colour.definition
     counties = counties_for(user)
+    names = scope_names(user)
     ids = [c.pk for c in counties]
     series = load_series(ids, day)
     national_facts = facts_on(series, day, national["window_days"], 3)
@@ -169,7 +179,8 @@ def situation(day: dt.date, user: Any = None, rules_label: str | None = None, wi
         }
         # A county without a case report for the day is 未报送: its new cases are unknown (null), not zero.
         region: dict[str, Any] = {
-            "code": county.code, "name": county.name, "urban": county.urban, "risk": risk,
+            "code": county.code, "name": names.get(county.code, county.name), "county_name": county.name,
+            "urban": county.urban, "risk": risk,
             "reported": county.pk in reported,
             "metrics": {
                 "new_confirmed": (int(confirmed[-1]) if len(confirmed) else 0) if county.pk in reported else None,
@@ -365,6 +376,8 @@ def date_range() -> tuple[dt.date | None, dt.date | None]:
 
 def map_geojson(user: Any = None) -> dict[str, Any]:
     """The counties' boundaries as a FeatureCollection for the map."""
-    features = [{"type": "Feature", "properties": {"name": c.name, "code": c.code}, "geometry": c.geometry}
+    names = scope_names(user)
+    features = [{"type": "Feature", "properties": {"name": names.get(c.code, c.name), "code": c.code},
+                 "geometry": c.geometry}
                 for c in counties_for(user) if c.geometry]
     return {"type": "FeatureCollection", "features": features}

@@ -104,6 +104,9 @@ def picture(day: dt.date, *, size_scope: str = "all", user: Any = None, engine_n
     if not scope.whole:
         visible = {c.code for c in epidemic.counties_for(user)} if user is not None else set()
         data["regions"] = [r for r in data["regions"] if r["code"] in visible]
+        names = epidemic.scope_names(user)  # a park operator's county row and map area carry the park's name
+        for region in data["regions"]:
+            region["name"] = names.get(region["code"], region["name"])
         data["city"] = epidemic.scope_summary(data["regions"], epidemic.strategies(epidemic_rules)) \
             if data["regions"] else data["city"] | {"reporting": {"counties_reported": 0, "counties": 0, "missing": []}}
     data["rules_version"] = snap.rules_version
