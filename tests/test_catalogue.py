@@ -33,3 +33,31 @@ def test_compiled_catalogue_is_current() -> None:
     with translation.override("en"):
         stale = [m for m in untranslated[:2000] if translation.gettext(m) == m and re.search(r"[\u4e00-\u9fff]", m)]
     assert stale == []
+
+
+# Chinese a translation may keep: the values users type in Chinese cells (是/否, 市/县/乡/村, size classes).
+KEPT_CHINESE = re.compile(r"是/否|市/县/乡/村|规上工业/限上服务业/农业龙头/规下/其他|第一行为列名")
+
+
+def test_no_translation_leaves_chinese_in_the_english_interface() -> None:
+    """'Energy share (复产率)' once: a translation quoting the Chinese term reads as untranslated."""
+    left = [(msgid, msgstr) for msgid, msgstr, _f in _entries()
+            if re.search(r"[\u4e00-\u9fff。，：]", msgstr) and not KEPT_CHINESE.search(msgstr)]
+    assert left == []
+
+
+def test_english_pages_translate_the_scope_options_strategy_and_categories(client: object, city: object) -> None:
+    from django.conf import settings
+    from django.test import Client
+
+    assert isinstance(client, Client)
+    client.force_login(city.users["hq"])  # type: ignore[attr-defined]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    dashboard = client.get("/resumption/").content.decode()
+    options = re.findall(r'<select name="scope">(.*?)</select>', dashboard, re.S)[0]
+    assert ">Industrial above designated size</option>" in options
+    assert not re.search(r">[^<]*[\u4e00-\u9fff][^<]*</option>", options)
+    epidemic = client.get("/epidemic/").content.decode()
+    assert "Guard against imported cases" in epidemic and "外防输入" not in epidemic
+    ledger = client.get("/problems/").content.decode()
+    assert ">Labour</option>" in ledger

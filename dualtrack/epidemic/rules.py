@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from dualtrack.core.rules import RuleError, validate_decision_list
 
 from .choices import FIVE_COLOUR_RULES, NATIONAL_RULES, Colour, RiskLevel
@@ -18,9 +20,11 @@ NATIONAL_2020: dict[str, Any] = {
         {"outcome": "medium", "all": []},
     ],
     "strategy": {
-        "low": "外防输入、全面恢复生产生活秩序",
-        "medium": "外防输入、内防扩散、尽快有序恢复生产生活秩序",
-        "high": "内防扩散、外防输出、严格管控",
+        # marked for the catalogue: the English interface shows the default texts translated (a revised text is
+        # shown as written)
+        "low": gettext_noop("外防输入、全面恢复生产生活秩序"),
+        "medium": gettext_noop("外防输入、内防扩散、尽快有序恢复生产生活秩序"),
+        "high": gettext_noop("内防扩散、外防输出、严格管控"),
     },
 }
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from dualtrack.core.choices import Action
 
@@ -58,4 +59,7 @@ TRANSITION_LABELS: dict[tuple[str, str], Any] = {
 }
 DESCRIPTION_MAX = 5000  # characters of a problem's description
 OPEN_STATES = (State.ASSIGNED, State.IN_PROGRESS)
-DEFAULT_CATEGORIES = ["用工", "物流运输", "防疫物资", "资金", "原材料", "用地", "用电", "审批", "政策咨询", "其他"]
+# Marked for the catalogue: the English interface shows the default categories translated (see Category.__str__).
+DEFAULT_CATEGORIES = [gettext_noop("用工"), gettext_noop("物流运输"), gettext_noop("防疫物资"), gettext_noop("资金"),
+                      gettext_noop("原材料"), gettext_noop("用地"), gettext_noop("用电"), gettext_noop("审批"),
+                      gettext_noop("政策咨询"), gettext_noop("其他")]

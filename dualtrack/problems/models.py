@@ -24,7 +24,10 @@ class Category(models.Model):
         ordering = ["order", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        # A default category reads in the user's language; one a city added reads as written.
+        from django.utils.translation import gettext
+
+        return gettext(self.name)
 
 
 class Problem(ScopedModel):

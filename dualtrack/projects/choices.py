@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class Level(models.TextChoices):
@@ -44,4 +45,6 @@ class Consequence(models.TextChoices):
 # Escalation level in the problems chain at which each consequence's task starts.
 CONSEQUENCE_LEVEL: dict[str, int] = {Consequence.TALK: 1, Consequence.VICE_MAYOR: 2, Consequence.CITY_LEADER: 2,
                      Consequence.EXIT_REVIEW: 4}
-LEVEL_GROUPS = {"省重点续建": (Level.PROVINCE_KEY, Nature.CONTINUING), "市重点续建": (Level.CITY_KEY, Nature.CONTINUING)}
+# The groups the dispatch reports on (names marked for the catalogue: the board shows them translated).
+LEVEL_GROUPS = {gettext_noop("省重点续建"): (Level.PROVINCE_KEY, Nature.CONTINUING),
+                gettext_noop("市重点续建"): (Level.CITY_KEY, Nature.CONTINUING)}
