@@ -229,8 +229,11 @@ def test_public_notice_shows_only_published_notices(client: Any, city: City, pol
     hidden = Notice.objects.create(measure=measure, title="未发布的公示", period_start=DAY, period_end=D(2099, 1, 1))
     with time_machine.travel(dt.datetime(2020, 3, 12, 10, 0, tzinfo=SHANGHAI)):
         with pytest.raises(ValidationError):
-            services.publish_notice(city.users["hq"], measure, D(2020, 3, 12), D(2020, 3, 5))
-        shown = services.publish_notice(city.users["hq"], measure, D(2020, 3, 12), D(2020, 3, 19))
+            services.publish_notice(city.users["hq"], measure, D(2020, 3, 12), D(2020, 3, 5), objection_contact="x")
+        with pytest.raises(ValidationError, match="异议受理方式"):  # the public must know where objections go
+            services.publish_notice(city.users["hq"], measure, D(2020, 3, 12), D(2020, 3, 19))
+        shown = services.publish_notice(city.users["hq"], measure, D(2020, 3, 12), D(2020, 3, 19),
+                                        objection_contact="市经信局企业服务处 0574-87180001")
         expired = Notice.objects.create(measure=measure, title="已过期的公示", period_start=D(2020, 2, 1),
                                         period_end=D(2020, 2, 8), published=True)
         index = client.get("/public/notices/")  # no login
@@ -256,6 +259,17 @@ def test_public_notice_shows_only_published_notices(client: Any, city: City, pol
         assert seen == {"/public/notices/", f"/public/notices/{shown.pk}/"}
         detail = client.get(f"/public/notices/{shown.pk}/").content.decode()
         assert "受益企业 2 家,兑现金额合计 4.00 万元" in detail
+        objection = detail.split('id="objection"')[1].split("</p>")[0]
+        assert "2020-03-12 至 2020-03-19" in objection and "市经信局企业服务处 0574-87180001" in objection
+        assert 'id="back"' in detail
+        # a search by a beneficiary's name (is my enterprise listed?), by department, or one that finds nothing
+        beneficiary = Application.objects.filter(measure=measure, state="paid").first().enterprise.name
+        assert shown.title in client.get("/public/notices/", {"q": beneficiary[:4]}).content.decode()
+        assert shown.title in client.get("/public/notices/", {"q": "经济和信息化"}).content.decode()
+        nothing = client.get("/public/notices/", {"q": "不存在的企业"}).content.decode()
+        assert shown.title not in nothing and "没有找到相符的公示" in nothing
+        back = client.get(f"/public/notices/{shown.pk}/", {"q": "经济"}).content.decode()
+        assert 'href="/public/notices/?q=%E7%BB%8F%E6%B5%8E" id="back"' in back
         assert client.get(f"/public/notices/{hidden.pk}/").status_code == 404
         assert client.get(f"/public/notices/{expired.pk}/").status_code == 404
 

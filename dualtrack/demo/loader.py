@@ -325,7 +325,8 @@ def load_policies(seed: int, log: Any) -> None:
     for measure in measures:
         if Application.objects.filter(measure=measure, state="paid").exists() and not Notice.objects.filter(
                 measure=measure).exists():
-            policies.publish_notice(ACTOR, measure, today, today + dt.timedelta(days=14))
+            policies.publish_notice(ACTOR, measure, today, today + dt.timedelta(days=14),
+                                    objection_contact=f"{measure.department.name}政策兑现窗口 0574-8718{measure.pk:04d}")
     policies.create_outreach(ACTOR, next(m for m in measures if m.code == "ZC01"), day)
     log(f"  policies: {len(measures)} measures, {created} applications or entitlements, {paid} paid; "
         f"outreach tasks for {officer.username} and the other officers")

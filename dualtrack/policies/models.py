@@ -138,6 +138,9 @@ class Notice(models.Model):
     title = models.CharField(_("公示标题"), max_length=200)
     period_start = models.DateField(_("公示开始"))
     period_end = models.DateField(_("公示结束"))
+    # Where an objection goes during the period (异议受理): the public page names it.
+    objection_contact = models.CharField(_("异议受理方式"), max_length=200, blank=True,
+                                         help_text=_("受理异议的单位和电话、邮箱或地址"))
     published = models.BooleanField(_("已发布"), default=False)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

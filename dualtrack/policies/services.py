@@ -268,25 +268,40 @@ def complete_outreach(actor: Actor, outreach_id: int, note: str) -> Outreach:
 
 @transaction.atomic
 def publish_notice(actor: Actor, measure: Measure, period_start: dt.date, period_end: dt.date,
-                   title: str = "") -> Notice:
-    """公示: the measure's paid beneficiaries, public without login while the period runs."""
+                   title: str = "", objection_contact: str = "") -> Notice:
+    """公示: the measure's paid beneficiaries, public without login while the period runs, with where an
+    objection goes (the unit and its phone, e-mail or address)."""
     _require_manager(actor, measure, Action.PUBLISH)
     if period_end < period_start:
         raise ValidationError({"period_end": _("公示结束早于公示开始")})
+    objection_contact = (objection_contact or "").strip()
+    if not objection_contact:
+        raise ValidationError({"objection_contact": _("请填写异议受理方式(受理单位和电话、邮箱或地址)")})
+    if len(objection_contact) > 200:
+        raise ValidationError({"objection_contact": _("异议受理方式不能超过200字")})
     if not Application.objects.filter(measure=measure, state=ApplicationState.PAID).exists():
         raise ValidationError({"measure": _("尚无已兑现的企业,无需公示")})
     notice = Notice.objects.create(measure=measure, title=title.strip() or f"{measure.title}兑现情况公示",
                                    period_start=period_start, period_end=period_end, published=True,
-                                   published_at=timezone.now())
+                                   objection_contact=objection_contact, published_at=timezone.now())
     audit.record_change(actor, notice, None)
     return notice
 
 
-def public_notices(day: dt.date | None = None) -> QuerySet[Notice]:
-    """Published notices whose period includes the day: the only things the public pages show."""
+def public_notices(day: dt.date | None = None, query: str = "") -> QuerySet[Notice]:
+    """Published notices whose period includes the day: the only things the public pages show. ``query`` finds
+    a notice by its title, its measure, its department or a beneficiary's name (an enterprise checking that it
+    is listed)."""
     day = day or dates.today()
-    return Notice.objects.filter(published=True, period_start__lte=day, period_end__gte=day).select_related(
+    notices = Notice.objects.filter(published=True, period_start__lte=day, period_end__gte=day).select_related(
         "measure", "measure__policy", "measure__department")
+    query = query.strip()[:50]
+    if query:
+        paid = Application.objects.filter(state=ApplicationState.PAID, enterprise__name__icontains=query)
+        notices = notices.filter(Q(title__icontains=query) | Q(measure__title__icontains=query)
+                                 | Q(measure__department__name__icontains=query)
+                                 | Q(measure__in=paid.values("measure_id"))).distinct()
+    return notices
 
 
 def notice_content(notice: Notice) -> dict[str, Any]:

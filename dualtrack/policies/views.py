@@ -93,7 +93,8 @@ def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
                     end = dt.date.fromisoformat(request.POST.get("period_end", ""))
                 except ValueError as exc:
                     raise ValidationError({"period_start": _("请填写公示起止日期")}) from exc
-                services.publish_notice(actor_of(request), measure, start, end, request.POST.get("title", ""))
+                services.publish_notice(actor_of(request), measure, start, end, request.POST.get("title", ""),
+                                        request.POST.get("objection_contact", ""))
                 messages.success(request, _("公示已发布"))
             else:
                 raise ValidationError({"action": _("未知的操作")})
@@ -216,9 +217,11 @@ def outreach(request: HttpRequest) -> HttpResponse:
 
 def public_notices(request: HttpRequest) -> HttpResponse:
     """公示 (no login): the notices published and running today; nothing else."""
-    notices = list(services.public_notices())
+    query = request.GET.get("q", "").strip()[:50]
+    notices = list(services.public_notices(query=query)[:200])
     totals = services.notice_totals(notices)
-    return render(request, "policies/public_list.html", {"notices": [(n, totals[n.pk]) for n in notices]})
+    return render(request, "policies/public_list.html", {"notices": [(n, totals[n.pk]) for n in notices],
+                                                         "q": query})
 
 
 def public_notice(request: HttpRequest, pk: int) -> HttpResponse:
@@ -226,4 +229,5 @@ def public_notice(request: HttpRequest, pk: int) -> HttpResponse:
     if notice is None:
         raise Http404
     return render(request, "policies/public_notice.html", {"notice": notice, "content": services.notice_content(notice),
-                                                           "policy": notice.measure.policy})
+                                                           "policy": notice.measure.policy,
+                                                           "q": request.GET.get("q", "").strip()[:50]})
