@@ -415,6 +415,8 @@ def test_a_leaders_instruction_is_kept_in_the_history_and_sent_to_the_handler(cl
 
 def test_audit_log_reads_as_names_and_chinese_fields_before_and_after(client: Any, city: City,
                                                                         problem: Problem) -> None:
+    from dualtrack.core.models import AuditLog
+
     city.users["hq"].full_name = "市指挥部 王建国"
     city.users["hq"].save()
     with time_machine.travel(T0, tick=False):
@@ -426,5 +428,14 @@ def test_audit_log_reads_as_names_and_chinese_fields_before_and_after(client: An
     # the state, under its Chinese name, with the choices' labels before → after
     assert '<li data-field="state"><span class="muted">状态</span>: <del>梳理</del> → <ins>转办</ins></li>' in table
     assert "{&quot;" not in table  # no raw JSON for a change
+    # values that are lists or objects (a bulletin's figures, a rule set's definition) read as text
+    from dualtrack.core import audit
+
+    audit.record(city.users["hq"], "update", problem, before={"tags": ["a"], "figures": {"x": 1}},
+                 after={"tags": ["a", "b"], "figures": {"x": 2}, "state": "closed"})
+    (reading,) = audit.read([AuditLog.objects.order_by("-id").first()])
+    assert [(c.field, c.before, c.after) for c in reading.changes] == [
+        ("tags", '["a"]', '["a", "b"]'), ("figures", '{"x": 1}', '{"x": 2}'), ("state", "—", "销号")]
+    assert client.get("/audit/").status_code == 200
     by_name = client.get("/audit/", {"user": "王建国"}).context["readings"]
     assert by_name and all(r.actor == "市指挥部 王建国" for r in by_name)

@@ -184,7 +184,11 @@ def read(entries: Iterable[AuditLog]) -> list[Reading]:
             field = fields.get(key)
             label = str(getattr(field, "verbose_name", "")) if field is not None else key
             choices = dict(field.flatchoices) if field is not None and getattr(field, "choices", None) else {}
-            changes.append(FieldChange(key, label or key, _shown(choices.get(old, old)), _shown(choices.get(new, new))))
+
+            def label_of(value: Any, choices: dict[Any, Any] = choices) -> Any:
+                return choices.get(value, value) if isinstance(value, str | int | bool) else value
+
+            changes.append(FieldChange(key, label or key, _shown(label_of(old)), _shown(label_of(new))))
         actor = str(entry.actor) if entry.actor else (entry.actor_username or _("系统"))
         out.append(Reading(entry, actor, model_label(entry.object_type) if entry.object_type else "", changes))
     return out
