@@ -361,6 +361,9 @@ def test_the_bulletin_summarises_red_projects_and_annexes_the_full_list(city: Ci
     text = "\n".join(p.text for p in document.paragraphs)
     assert "红灯项目清单共14项,详见附件(Excel)。" in text and "附件:1.红灯项目清单(见 Excel 文件)" in text
     assert not any(t.rows[0].cells[0].text == "项目代码" and len(t.rows) == 15 for t in document.tables)
+    # stored as JSON and read back (a released bulletin is rendered from its stored content)
+    stored = content.from_dict(json.loads(json.dumps(bulletin.as_dict(), ensure_ascii=False, default=str)))
+    assert "14,000" in render.html(stored) and render.docx(stored, [])
     workbook = load_workbook(io.BytesIO(render.xlsx(bulletin)))
     annex = workbook["附件1 红灯项目清单"]
     assert annex.max_row == 15 and annex["A2"].value == "R13"

@@ -230,6 +230,8 @@ def docx(bulletin: Bulletin, pictures: list[Figure] | None = None) -> bytes:
 def display(value: Any, fmt: str) -> str:
     if value is None:
         return "—"
+    if fmt != "text":
+        value = float(value)  # a number stored as text (a Decimal through JSON) reads as a number
     if fmt == "int":
         return f"{int(value):,}"
     if fmt == "percent":

@@ -60,7 +60,8 @@ def section(ctx: Any) -> Any:
     from dualtrack.registry import services as registry
 
     county_names = dict(registry.counties().values_list("pk", "name"))
-    investment = dict(projects.values_list("code", "total_investment"))
+    # whole 万元 as numbers (the bulletin is stored as JSON: a Decimal would come back as text)
+    investment = {code: int(amount) for code, amount in projects.values_list("code", "total_investment")}
     light_tables: list[Any] = []
     for title, label, key in (("各责任单位项目亮灯情况", "责任单位", lambda r: r.responsible_unit),
                               ("各区县(市)项目亮灯情况", "区县(市)", lambda r: county_names.get(r.county_id, "—"))):
