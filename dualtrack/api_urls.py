@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from dualtrack.core.api import ImportView
+from dualtrack.economy import api as economy_api
 from dualtrack.epidemic import api as epidemic_api
 from dualtrack.policies import api as policies_api
 from dualtrack.problems import api as problems_api
@@ -33,5 +34,6 @@ urlpatterns = [
     path("epidemic/cases", epidemic_api.CaseReportsView.as_view(), name="api-epidemic-cases"),
     path("resumption/reports", resumption_api.ReportsView.as_view(), name="api-resumption-reports"),
     path("epidemic/situation", epidemic_api.SituationView.as_view(), name="api-epidemic-situation"),
+    path("economy", economy_api.EconomyView.as_view(), name="api-economy"),
     path("", include(router.urls)),
 ]

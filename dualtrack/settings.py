@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "dualtrack.liaison",
     "dualtrack.projects",
     "dualtrack.policies",
+    "dualtrack.economy",
     "dualtrack.demo",
     "dualtrack.portal",
 ]

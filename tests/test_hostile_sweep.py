@@ -37,7 +37,7 @@ QUERY_PARAMETERS = ["date", "page", "q", "county", "park", "light", "state", "fo
                     "stage", "month", "uscc", "by", "scope", "size", "size_class", "section", "industry", "action",
                     "kind", "category", "department", "complexity", "overdue", "due", "recurring", "source", "measure",
                     "enterprise", "user", "object_type", "rules", "next", "id", "ordering", "search", "limit",
-                    "offset", "lang", "script", "fmt"]
+                    "offset", "lang", "script", "fmt", "year"]
 MAX_SECONDS = 2.0
 
 # URL name → (the valid path parameters, built from the fixture's objects).
@@ -64,8 +64,18 @@ def _objects(city: City) -> dict[str, Any]:
                                              paid_amount=1, paid_on=day, voucher_no="V1")
     notice = Notice.objects.create(measure=measure, title="公示", period_start=dt.date(2020, 1, 1),
                                    period_end=dt.date(2099, 1, 1), published=True, published_at=timezone.now())
+    from dualtrack.economy.models import Actual, Indicator, Target
+
+    indicator = Indicator.objects.create(code="GDZC", name="固定资产投资", unit="亿元", kind="amount",
+                                         department=city.department)
+    for code, kind, county in (("339100", "city", None), (city.jiangbei.code, "county", city.jiangbei)):
+        Target.objects.create(year=2020, scope_code=code, scope_kind=kind, county=county, indicator=indicator,
+                              target=Decimal(110), target_growth=Decimal("0.1"), prior_year_total=Decimal(100))
+        for month in (2, 3):
+            Actual.objects.create(month=dt.date(2020, month, 1), scope_code=code, scope_kind=kind, county=county,
+                                  indicator=indicator, cumulative=Decimal(10 * month), prior_cumulative=Decimal(11 * month))
     return {"problem": problem, "project": project, "measure": measure, "application": application,
-            "notice": notice}
+            "notice": notice, "indicator": indicator}
 
 
 def _valid_paths(city: City, objects: dict[str, Any]) -> dict[str, Paths]:
@@ -97,6 +107,7 @@ def _valid_paths(city: City, objects: dict[str, Any]) -> dict[str, Paths]:
         "project-detail": {"code": objects["project"].code},
         "measure-detail": {"code": objects["measure"].code},
         "application-detail": {"pk": objects["application"].pk},
+        "economy:indicator": {"code": objects["indicator"].code},
         "export_job": {"token": "8c4b1c8e-2f1a-4d6b-9a55-1f0e7d3c2b11"},  # nobody's job: 404 for everyone
         "export_file": {"token": "8c4b1c8e-2f1a-4d6b-9a55-1f0e7d3c2b11"},
     }

@@ -28,7 +28,32 @@ from . import content, render
 from .content import Section, Table, md, register_section  # the extension points other apps use
 from .models import BulletinStatus, Channel, Job, JobStatus, StoredBulletin, Subscription
 
-__all__ = ["Section", "Table", "md", "register_section"]
+__all__ = ["Section", "Table", "document_files", "document_html", "md", "register_section"]
+
+
+def _document(day: dt.date, title: str, sections: list[Section], rules_version: str,
+              masthead: dict[str, Any] | None) -> content.Bulletin:
+    head = content.Masthead(**masthead) if masthead else content.masthead()
+    return content.Bulletin(day=day, title=title, rules_version=rules_version, sections=sections, figures={},
+                            masthead=head)
+
+
+def document_files(day: dt.date, title: str, sections: list[Section], rules_version: str,
+                   masthead: dict[str, Any] | None = None) -> dict[str, bytes]:
+    """Another app's report (the economy's monthly report) in the bulletin's layout: Word after GB/T 9704 with
+    the red header, and Excel with a sheet per table. ``masthead`` as :meth:`masthead_dict` gives it."""
+    document = _document(day, title, sections, rules_version, masthead)
+    return {"docx": render.docx(document, []), "xlsx": render.xlsx(document)}
+
+
+def document_html(day: dt.date, title: str, sections: list[Section], rules_version: str,
+                  masthead: dict[str, Any] | None = None) -> str:
+    return render.html(_document(day, title, sections, rules_version, masthead))
+
+
+def masthead_dict() -> dict[str, Any]:
+    """The issuing body and distribution of the settings, as stored with a report."""
+    return content.masthead().as_dict()
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 

@@ -104,3 +104,15 @@ class ImportView(APIView):
             raise exceptions.ValidationError({"file": [_("请选择要导入的文件")]})
         result = run_import(found, upload.file, upload.name or "upload", request.user)
         return Response(result.as_dict(), status=200 if result.ok else 422)
+
+
+def api_month(request: Request, default: Any) -> Any:
+    """The ``?month=YYYY-MM`` an API call asks for, else ``default()``, else this month; a malformed or
+    out-of-range month is a 400 naming the field."""
+    from . import dates
+
+    try:
+        month = dates.parse_month(request.query_params.get("month"))
+    except dates.BadDay as exc:
+        raise exceptions.ValidationError({"month": [str(exc)]}) from exc
+    return month or default() or dates.today().replace(day=1)

@@ -65,3 +65,35 @@ def requested_day(request: Any, default: Callable[[], dt.date | None], *, earlie
         messages.warning(request, str(exc))
         day = None
     return day or default() or today()
+
+
+def parse_month(raw: Any, *, earliest: dt.date | None = None, latest: dt.date | None = None) -> dt.date | None:
+    """``YYYY-MM`` as the first day of that month, within [earliest, latest] (default: ``DATA_EARLIEST_DAY`` to
+    today's month); None when absent; :class:`BadDay` otherwise."""
+    if raw is None or str(raw).strip() == "":
+        return None
+    text = str(raw).strip()
+    month = None
+    if len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit() and 1 <= int(text[5:]) <= 12:
+        month = dt.date(int(text[:4]), int(text[5:]), 1)
+    if month is None:
+        raise BadDay(_("月份“%(value)s”格式不正确,应为 YYYY-MM") % {"value": text[:40]})
+    low = (earliest or earliest_day()).replace(day=1)
+    high = (latest or today()).replace(day=1)
+    if not low <= month <= high:
+        raise BadDay(_("月份 %(month)s 超出可查询范围(%(low)s 至 %(high)s)") % {
+            "month": f"{month:%Y-%m}", "low": f"{low:%Y-%m}", "high": f"{high:%Y-%m}"})
+    return month
+
+
+def requested_month(request: Any, default: Callable[[], dt.date | None]) -> dt.date:
+    """The month a page is asked for (``?month=YYYY-MM``), else ``default()`` (the latest month with data), else
+    this month. A bad month is shown as a notice and the page opens on the default month."""
+    try:
+        month = parse_month(request.GET.get("month") or request.POST.get("month"))
+    except BadDay as exc:
+        from django.contrib import messages
+
+        messages.warning(request, str(exc))
+        month = None
+    return month or default() or today().replace(day=1)

@@ -190,6 +190,7 @@ def load_demo(seed: int = 2020, enterprises: int = 20000, log: Any = print,
     load_projects(city, folder, log)
     load_liaisons(city, folder, log)
     load_policies(city.seed, log)
+    load_economy(city.seed, folder, log)
     publish_demo_levels()
     # As the worker does every morning: the data-as-of day's picture (and the day before) and its draft bulletin.
     from dualtrack.bulletins import services as bulletins
@@ -198,6 +199,14 @@ def load_demo(seed: int = 2020, enterprises: int = 20000, log: Any = print,
     log(f"  daily pictures computed: {', '.join(resumption.refresh_pictures()['recomputed']) or 'none'}")
     log(f"  draft bulletins: {', '.join(bulletins.keep_drafts_current()) or 'none'}")
     return logins
+
+
+def load_economy(seed: int, folder: Path, log: Any) -> None:
+    """Indicators, the 2020 targets and 1—2月 … 1—6月 cumulative figures, through the three datasets."""
+    from . import economy
+
+    for name, path in economy.write(folder, seed).items():
+        import_file(name, path, log)
 
 
 def load_power(city: DemoCity, folder: Path, log: Any) -> None:

@@ -1,0 +1,46 @@
+"""The 经济运行 card on 总览: the latest month's lights in the user's scope and the indicators falling behind."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from dualtrack.core.cards import Card, Figure, Row
+from dualtrack.core.choices import Role
+from dualtrack.core.scoping import user_role
+
+from . import services
+from .choices import Light, ScopeKind
+
+
+def economy_card(user: Any, day: dt.date) -> Card | None:
+    if not services.can_view(user) or user_role(user) not in (Role.HQ, Role.LEADER, Role.DEPARTMENT, Role.DISTRICT):
+        return None
+    month = services.latest_month(user, day)
+    if month is None:
+        return None
+    evaluation = services.evaluate(month, user, with_trend=False)
+    own = [r for r in evaluation.rows if r.scope_kind != ScopeKind.CITY] if user_role(user) == Role.DISTRICT \
+        else [r for r in evaluation.rows if r.scope_kind == ScopeKind.CITY]
+    if not own:
+        return None
+    scope = own[0].scope
+    counts = evaluation.lights(scope)
+    link = reverse("economy:overview") + f"?month={month:%Y-%m}"
+    figures = [Figure(_("绿灯"), str(counts["green"]), link=link, tone="good", key="economy_green"),
+               Figure(_("黄灯"), str(counts["yellow"]), link=link, key="economy_yellow"),
+               Figure(_("红灯"), str(counts["red"]), link=link, tone="bad" if counts["red"] else "", key="economy_red")]
+    if counts["none"]:
+        figures.append(Figure(_("未报送"), None, missing=str(counts["none"]), link=link, key="economy_missing"))
+    behind = [r for r in own if r.scope == scope and r.light == Light.RED] + \
+             [r for r in own if r.scope == scope and r.on_schedule is False and r.light != Light.RED]
+    rows = [Row(services.sentence(r, month), reverse("economy:indicator", args=[r.indicator])
+                + f"?month={month:%Y-%m}&scope={r.scope}", tone="bad" if r.light == Light.RED else "")
+            for r in behind[:5]]
+    return Card("economy", _("经济运行") + f" · {own[0].scope_name}", link=link, figures=figures, rows=rows,
+                rows_title=_("落后的指标") if rows else "",
+                note=_("%(year)s年%(period)s累计,对照年度目标") % {"year": month.year,
+                                                              "period": services.month_label(month)})

@@ -1,0 +1,224 @@
+"""The ``indicators``, ``economy_targets`` and ``economy_actuals`` datasets (DOMAIN.md §10, §11). Growth is read
+in percent (6.5 for 6.5%) and stored as a fraction."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dualtrack.core import audit, dates
+from dualtrack.core.choices import Action, AuditAction, Role
+from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register
+from dualtrack.core.imports import parsers as p
+from dualtrack.core.scoping import user_role
+from dualtrack.registry import services as registry
+
+from .choices import GROWTH_PERCENT_LIMIT, INDICATOR_KIND_ALIASES, IndicatorKind, ScopeKind
+from .models import Actual, Indicator, Target
+
+Rows = list[tuple[int, dict[str, Any]]]
+
+
+def _kind(value: Any) -> str:
+    raw = p.text(value)
+    if raw not in INDICATOR_KIND_ALIASES:
+        raise p.CellError(_("“%(value)s”不是有效类型(总量/增速)") % {"value": raw})
+    return INDICATOR_KIND_ALIASES[raw]
+
+
+def _amount(value: Any) -> Decimal:
+    number = p.decimal_number(value)
+    if number < 0:
+        raise p.CellError(_("数值不能为负"))
+    return number.quantize(Decimal("0.0001"))
+
+
+def _percent(value: Any) -> Decimal:
+    """A growth in percent ("6.5", "6.5%", "-12.3") as a fraction (0.065)."""
+    raw = p.text(value).rstrip("%").strip() if isinstance(value, str) else value
+    number = p.decimal_number(raw)
+    if abs(number) > GROWTH_PERCENT_LIMIT:
+        raise p.CellError(_("增速 %(value)s%% 超出合理范围(请以百分数填写,如 6.5 表示 6.5%%)") % {"value": number})
+    return (number / 100).quantize(Decimal("0.000001"))
+
+
+def _year(value: Any) -> int:
+    number = p.non_negative_int(value)
+    if not 2000 <= number <= 2100:
+        raise p.CellError(_("“%(value)s”不是有效年度") % {"value": value})
+    return number
+
+
+def _scopes() -> dict[str, tuple[str, int | None, int | None]]:
+    """Scope code → (kind, county id, park id): the city's, a county's or a park's code."""
+    city = registry.city()
+    scopes: dict[str, tuple[str, int | None, int | None]] = {}
+    if city is not None:
+        scopes[city.code] = (ScopeKind.CITY, None, None)
+    for code, county_id in registry.county_ids_by_code().items():
+        scopes[code] = (ScopeKind.COUNTY, county_id, None)
+    for code, (park_id, county_id) in registry.park_counties_by_code().items():
+        scopes[code] = (ScopeKind.PARK, county_id, park_id)
+    return scopes
+
+
+def _upsert(model: Any, key: dict[str, Any], target: dict[str, Any], existing: Any, user: Any,
+            result: ImportResult) -> None:
+    """Idempotent: the same row again changes nothing; a corrected figure is updated and audited (before →
+    after), never silently."""
+    if existing is None:
+        obj = model.objects.create(**key, **target)
+        audit.record(user, AuditAction.CREATE, obj, after={**key, **target})
+        result.created += 1
+        return
+    changed = [f for f in target if getattr(existing, f) != target[f]]
+    if not changed:
+        result.unchanged += 1
+        return
+    before = {f: getattr(existing, f) for f in changed}
+    for f in changed:
+        setattr(existing, f, target[f])
+    existing.save(update_fields=changed)
+    audit.record(user, AuditAction.UPDATE, existing, before=before, after={f: target[f] for f in changed})
+    result.updated += 1
+
+
+class _ScopedFigures(Dataset):
+    """What targets and actuals share: the scope, the indicator, and who may import which indicator."""
+
+    def can_import(self, user: Any) -> bool:
+        return user_role(user) in (Role.HQ, Role.DEPARTMENT) and Target.permits(user, Action.IMPORT)
+
+    def prepare(self, user: Any) -> dict[str, Any]:
+        indicators = Indicator.objects.all()
+        if user_role(user) != Role.HQ:  # a department: the indicators it reports
+            indicators = indicators.filter(department_id=getattr(user, "department_id", None) or 0)
+        return {"scopes": _scopes(), "indicators": {i.code: (i.pk, i.kind) for i in indicators},
+                "all_indicators": set(Indicator.objects.values_list("code", flat=True)), "today": dates.today()}
+
+    def check_scope_and_indicator(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any]) -> None:
+        if values["scope"] not in state["scopes"]:
+            ctx.error("scope", _("范围代码不存在(全市、区县或园区代码)"), values["scope"])
+        if values["indicator"] not in state["indicators"]:
+            message = _("该指标不由您的部门报送") if values["indicator"] in state["all_indicators"] else \
+                _("指标不存在(请先导入指标)")
+            ctx.error("indicator", message, values["indicator"])
+
+    def scope_fields(self, scope: str, state: dict[str, Any]) -> dict[str, Any]:
+        kind, county_id, park_id = state["scopes"][scope]
+        return {"scope_kind": kind, "county_id": county_id, "park_id": park_id}
+
+
+@register
+class IndicatorDataset(Dataset):
+    name = "indicators"
+    label = gettext_lazy("经济指标")
+    natural_key = ("code",)
+    batch_size = None
+    columns = [
+        Column("code", "指标代码", p.code, example="GDZC", max_length=20),
+        Column("name", "指标名称", example="固定资产投资", max_length=100),
+        Column("unit", "单位", required=False, blank=True, default="", example="亿元", max_length=20),
+        Column("kind", "类型", _kind, example="总量", help=gettext_lazy("总量:累计总额,对照年度目标;增速:只报累计增速")),
+        Column("department", "责任部门", required=False, blank=True, default="", example="FGW", max_length=100,
+               help=gettext_lazy("部门代码或名称")),
+    ]
+
+    def can_import(self, user: Any) -> bool:
+        return user_role(user) == Role.HQ
+
+    def prepare(self, user: Any) -> dict[str, Any]:
+        departments = registry.departments()
+        return {"departments": {d.code: d.pk for d in departments} | {d.name: d.pk for d in departments}}
+
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+        if values.get("department") and values["department"] not in state["departments"]:
+            ctx.error("department", _("部门不存在"), values["department"])
+
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+                    result: ImportResult) -> None:
+        existing = Indicator.objects.in_bulk([v["code"] for _r, v in rows], field_name="code")
+        for row, v in rows:
+            target = {"name": v["name"], "unit": v.get("unit", ""), "kind": v["kind"],
+                      "department_id": state["departments"].get(v.get("department") or "")}
+            if v["code"] not in existing:
+                target["order"] = row
+            _upsert(Indicator, {"code": v["code"]}, target, existing.get(v["code"]), user, result)
+
+
+@register
+class TargetDataset(_ScopedFigures):
+    name = "economy_targets"
+    label = gettext_lazy("经济指标年度目标")
+    natural_key = ("year", "scope", "indicator")
+    batch_size = None
+    columns = [
+        Column("year", "年度", _year, example=2020),
+        Column("scope", "范围代码", p.code, example="339100", help=gettext_lazy("全市、区县(市)或园区的代码")),
+        Column("indicator", "指标代码", p.code, example="GDZC"),
+        Column("target", "年度目标", _amount, required=False, blank=True, default=None, example="1250",
+               help=gettext_lazy("总量指标必填;增速指标留空")),
+        Column("target_growth", "目标增速", _percent, example="8", help=gettext_lazy("百分数,8 表示 8%")),
+        Column("prior_year_total", "上年全年", _amount, required=False, blank=True, default=None, example="1157.4"),
+    ]
+
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+        self.check_scope_and_indicator(values, ctx, state)
+        found = state["indicators"].get(values["indicator"])
+        if found and found[1] == IndicatorKind.AMOUNT and values.get("target") is None:
+            ctx.error("target", _("总量指标须填写年度目标"))
+        if found and found[1] == IndicatorKind.AMOUNT and values.get("target") == 0:
+            ctx.error("target", _("年度目标须大于0"), values["target"])
+
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+                    result: ImportResult) -> None:
+        years = {v["year"] for _r, v in rows}
+        existing = {(t.year, t.scope_code, t.indicator_id): t for t in Target.objects.filter(year__in=years)}
+        for _row, v in rows:
+            indicator_id = state["indicators"][v["indicator"]][0]
+            key = {"year": v["year"], "scope_code": v["scope"], "indicator_id": indicator_id}
+            target = {"target": v.get("target"), "target_growth": v["target_growth"],
+                      "prior_year_total": v.get("prior_year_total")} | self.scope_fields(v["scope"], state)
+            _upsert(Target, key, target, existing.get((v["year"], v["scope"], indicator_id)), user, result)
+
+
+@register
+class ActualDataset(_ScopedFigures):
+    name = "economy_actuals"
+    label = gettext_lazy("经济指标月度累计")
+    natural_key = ("month", "scope", "indicator")
+    batch_size = None
+    columns = [
+        Column("month", "月份", p.month, example="2020-05"),
+        Column("scope", "范围代码", p.code, example="339100"),
+        Column("indicator", "指标代码", p.code, example="GDZC"),
+        Column("cumulative", "累计值", _amount, required=False, blank=True, default=None, example="412.6",
+               help=gettext_lazy("总量指标:1月至本月累计")),
+        Column("prior_cumulative", "上年同期累计", _amount, required=False, blank=True, default=None, example="455.9"),
+        Column("growth", "累计增速", _percent, required=False, blank=True, default=None, example="-9.5",
+               help=gettext_lazy("百分数;不填时按 累计值 ÷ 上年同期累计 − 1 计算")),
+    ]
+
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+        self.check_scope_and_indicator(values, ctx, state)
+        if values["month"] > state["today"]:
+            ctx.error("month", _("月份晚于本月"), f"{values['month']:%Y-%m}")
+        found = state["indicators"].get(values["indicator"])
+        if found and found[1] == IndicatorKind.AMOUNT and values.get("cumulative") is None:
+            ctx.error("cumulative", _("总量指标须填写累计值"))
+        if found and found[1] == IndicatorKind.GROWTH and values.get("growth") is None:
+            ctx.error("growth", _("增速指标须填写累计增速"))
+
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+                    result: ImportResult) -> None:
+        months = {v["month"] for _r, v in rows}
+        existing = {(a.month, a.scope_code, a.indicator_id): a for a in Actual.objects.filter(month__in=months)}
+        for _row, v in rows:
+            indicator_id = state["indicators"][v["indicator"]][0]
+            key = {"month": v["month"], "scope_code": v["scope"], "indicator_id": indicator_id}
+            target = {"cumulative": v.get("cumulative"), "prior_cumulative": v.get("prior_cumulative"),
+                      "growth": v.get("growth")} | self.scope_fields(v["scope"], state)
+            _upsert(Actual, key, target, existing.get((v["month"], v["scope"], indicator_id)), user, result)

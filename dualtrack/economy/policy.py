@@ -1,0 +1,50 @@
+"""Access policy of the economy track (DOMAIN.md §1, §11): HQ, leaders and departments read every scope; a
+district its county (with the parks in it) and the city; a park operator its park and the city. HQ imports
+everything; a department the figures of the indicators it reports. HQ keeps the indicators and signs off the
+monthly report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from dualtrack.core.choices import Action, Role
+from dualtrack.core.policy import ALL, NOTHING, declare, roles
+
+from .choices import ScopeKind
+
+
+def district_figures(user: Any) -> Any:
+    if user.county_id:
+        return Q(scope_kind=ScopeKind.CITY) | Q(county_id=user.county_id)
+    if user.park_id:
+        return Q(scope_kind=ScopeKind.CITY) | Q(park_id=user.park_id)
+    return NOTHING
+
+
+def own_indicators(user: Any) -> Any:
+    return Q(indicator__department_id=user.department_id) if user.department_id else NOTHING
+
+
+def own_indicator_rows(user: Any) -> Any:
+    return Q(department_id=user.department_id) if user.department_id else NOTHING
+
+
+READ = {Role.HQ: ALL, Role.LEADER: ALL, Role.DEPARTMENT: ALL, Role.DISTRICT: district_figures}
+for label in ("economy.Target", "economy.Actual"):
+    declare(label, {
+        Action.VIEW: READ,
+        Action.EXPORT: READ,
+        Action.IMPORT: {Role.HQ: ALL, Role.DEPARTMENT: own_indicators},
+    })
+declare("economy.Indicator", {
+    Action.VIEW: {Role.HQ: ALL, Role.LEADER: ALL, Role.DEPARTMENT: ALL, Role.DISTRICT: ALL},
+    Action.IMPORT: roles(Role.HQ),
+    Action.CHANGE: {Role.HQ: ALL, Role.DEPARTMENT: own_indicator_rows},  # its targets and actuals
+})
+declare("economy.MonthlyReport", {
+    Action.VIEW: {Role.HQ: ALL, Role.LEADER: ALL, Role.DEPARTMENT: ALL},
+    Action.ADD: roles(Role.HQ),
+    Action.PUBLISH: roles(Role.HQ),
+})

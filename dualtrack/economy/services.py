@@ -1,0 +1,266 @@
+"""Economy against the year's targets (经济运行监测, 双过半, DOMAIN.md §11): a month's rows judged by the rule set
+``economy``, in a user's scope; the series behind a trend; the monthly report. Other apps (the command picture, the
+bulletin) call these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from django.db.models import Max, QuerySet
+
+from dualtrack.core import rules as rule_sets
+from dualtrack.core.choices import Action
+
+from . import engine
+from .choices import IndicatorKind, Light, ScopeKind
+from .models import Actual, Indicator, Target
+from .rules import RULES_KEY
+
+__all__ = ["Evaluation", "Row", "evaluate", "indicator_series", "latest_month", "month_label", "scopes_for"]
+
+
+def _fraction(value: Any) -> float | None:
+    """A fraction for JSON: six decimals, as stored."""
+    return None if value is None else round(float(value), 6)
+
+
+@dataclass
+class Row:
+    """One indicator × scope in a month, with what §11 says of it."""
+
+    indicator: str
+    indicator_name: str
+    unit: str
+    kind: str
+    scope: str
+    scope_name: str
+    scope_kind: str
+    target: Decimal | None
+    target_growth: Fraction | None
+    actual: Decimal | None
+    growth: Fraction | None  # exact (a Fraction of the stored figures); fractions, not percent
+    completion: Fraction | None
+    time_progress: float
+    on_schedule: bool | None
+    double_half: bool | None
+    light: str | None
+    needed_growth: Fraction | None
+    reported: bool  # an actual was reported for the month
+    rank: int | None = None  # among the counties, by growth (1 = highest)
+    trend: list[float | None] = field(default_factory=list)  # growth, January through the month
+
+    @property
+    def gap_pp(self) -> float | None:
+        """Growth minus target growth, in percentage points."""
+        if self.growth is None or self.target_growth is None:
+            return None
+        return round(float(self.growth - self.target_growth) * 100, 1)
+
+    @property
+    def schedule_gap_pp(self) -> float | None:
+        """Completion minus time progress, in percentage points."""
+        return None if self.completion is None else round((float(self.completion) - self.time_progress) * 100, 1)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"indicator": self.indicator, "scope": self.scope, "kind": self.kind,
+                "target": None if self.target is None else float(self.target),
+                "target_growth": _fraction(self.target_growth),
+                "actual": None if self.actual is None else float(self.actual), "growth": _fraction(self.growth),
+                "completion": _fraction(self.completion), "time_progress": _fraction(self.time_progress),
+                "on_schedule": self.on_schedule, "double_half": self.double_half, "light": self.light,
+                "needed_growth": _fraction(self.needed_growth)}
+
+
+@dataclass
+class Evaluation:
+    month: dt.date
+    rules_version: str
+    rows: list[Row]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"month": f"{self.month:%Y-%m}", "rules_version": self.rules_version,
+                "rows": [r.as_json() for r in self.rows]}
+
+    def row(self, indicator: str, scope: str) -> Row | None:
+        return next((r for r in self.rows if r.indicator == indicator and r.scope == scope), None)
+
+    def lights(self, scope: str | None = None) -> dict[str, int]:
+        counts = {Light.GREEN.value: 0, Light.YELLOW.value: 0, Light.RED.value: 0, "none": 0}
+        for r in self.rows:
+            if scope is None or r.scope == scope:
+                counts[r.light or "none"] += 1
+        return counts
+
+
+def month_label(month: dt.date) -> str:
+    """"1—5月" (the seeds' way of naming a cumulative period)."""
+    return "1月" if month.month == 1 else f"1—{month.month}月"
+
+
+def scope_names() -> dict[str, str]:
+    from dualtrack.registry import services as registry
+
+    city = registry.city()
+    names = {city.code: city.name} if city is not None else {}
+    names |= dict(registry.counties().values_list("code", "name"))
+    return names | registry.park_names()
+
+
+def scopes_for(user: Any, year: int) -> list[tuple[str, str, str]]:
+    """(code, name, kind) of the scopes with a target in ``year`` that ``user`` sees: the city first, then the
+    counties and the parks in code order."""
+    names = scope_names()
+    order = {ScopeKind.CITY: 0, ScopeKind.COUNTY: 1, ScopeKind.PARK: 2}
+    found = set(Target.objects.restrict(user).filter(year=year).values_list("scope_code", "scope_kind"))
+    return [(code, names.get(code, code), kind) for code, kind in sorted(found, key=lambda s: (order[s[1]], s[0]))]
+
+
+def latest_month(user: Any = None, on_or_before: dt.date | None = None) -> dt.date | None:
+    """The latest month with an actual in ``user``'s scope (not after ``on_or_before``'s month, if given)."""
+    actuals = Actual.objects.restrict(user) if user is not None else Actual.objects.all()
+    if on_or_before is not None:
+        actuals = actuals.filter(month__lte=on_or_before.replace(day=1))
+    return actuals.aggregate(m=Max("month"))["m"]
+
+
+def _actuals(user: Any, year: int, upto: dt.date) -> QuerySet[Actual]:
+    base = Actual.objects.restrict(user) if user is not None else Actual.objects.all()
+    return base.filter(month__gte=dt.date(year, 1, 1), month__lte=upto)
+
+
+def evaluate(month: dt.date, user: Any = None, *, with_trend: bool = True) -> Evaluation:
+    """Every indicator × scope with a target for ``month``'s year that ``user`` sees (every one for the console),
+    judged under the current ``economy`` rule set. The city's growth is the bar for counties and parks whatever
+    the user sees."""
+    month = month.replace(day=1)
+    rule_set = rule_sets.current(RULES_KEY)
+    rules = rule_set.definition
+    targets = Target.objects.restrict(user) if user is not None else Target.objects.all()
+    targets = list(targets.filter(year=month.year).select_related("indicator"))
+    indicators = {t.indicator_id: t.indicator for t in targets}
+    actual_rows = _actuals(user, month.year, month) if with_trend else _actuals(user, month.year, month).filter(
+        month=month)
+    by_key: dict[tuple[int, str], dict[dt.date, Actual]] = defaultdict(dict)
+    for item in actual_rows:
+        by_key[(item.indicator_id, item.scope_code)][item.month] = item
+    city_targets = {t.indicator_id: t for t in Target.objects.filter(year=month.year, scope_kind=ScopeKind.CITY)}
+    city_actuals = {(a.indicator_id, a.month): a for a in Actual.objects.filter(
+        scope_kind=ScopeKind.CITY, month__gte=dt.date(month.year, 1, 1), month__lte=month)}
+
+    def city_growth(indicator_id: int, on: dt.date) -> Fraction | None:
+        found = city_actuals.get((indicator_id, on))
+        return None if found is None else engine.growth(found.growth, found.cumulative, found.prior_cumulative)
+
+    def figures(target: Target, actual: Actual | None) -> engine.Figures:
+        return engine.Figures(
+            kind=indicators[target.indicator_id].kind, scope_kind=target.scope_kind, target=target.target,
+            target_growth=target.target_growth, prior_year_total=target.prior_year_total,
+            cumulative=actual.cumulative if actual else None, prior_cumulative=actual.prior_cumulative if actual else None,
+            reported_growth=actual.growth if actual else None)
+
+    names = scope_names()
+    rows = []
+    for target in targets:
+        indicator = indicators[target.indicator_id]
+        months = by_key.get((target.indicator_id, target.scope_code), {})
+        actual = months.get(month)
+        verdict = engine.judge(figures(target, actual), month, city_growth(target.indicator_id, month), rules)
+        trend: list[float | None] = []
+        if with_trend:
+            for number in range(1, month.month + 1):
+                earlier = months.get(dt.date(month.year, number, 1))
+                g = engine.growth(earlier.growth, earlier.cumulative, earlier.prior_cumulative) if earlier else None
+                trend.append(_fraction(g))
+        rows.append(Row(
+            indicator=indicator.code, indicator_name=indicator.name, unit=indicator.unit, kind=indicator.kind,
+            scope=target.scope_code, scope_name=names.get(target.scope_code, target.scope_code),
+            scope_kind=target.scope_kind, target=target.target if indicator.kind == IndicatorKind.AMOUNT else None,
+            target_growth=engine.exact(target.target_growth), actual=actual.cumulative if actual else None,
+            growth=verdict.growth, completion=verdict.completion, time_progress=float(verdict.time_progress),
+            on_schedule=verdict.on_schedule, double_half=verdict.double_half, light=verdict.light,
+            needed_growth=verdict.needed_growth, reported=actual is not None, trend=trend))
+    del city_targets  # the bar is the city's actual growth, not its target
+    _rank(rows, _county_growths(month))
+    order = {ScopeKind.CITY: 0, ScopeKind.COUNTY: 1, ScopeKind.PARK: 2}
+    position = {i.pk: (i.order, i.code) for i in indicators.values()}
+    code_to_id = {i.code: i.pk for i in indicators.values()}
+    rows.sort(key=lambda r: (position[code_to_id[r.indicator]], order[ScopeKind(r.scope_kind)], r.scope))
+    return Evaluation(month, rule_set.label, rows)
+
+
+def _county_growths(month: dt.date) -> dict[str, list[Fraction]]:
+    """Every county's growth per indicator code for the month, whatever the user sees: a district's rank is its
+    place among all the counties."""
+    found: dict[str, list[Fraction]] = defaultdict(list)
+    for actual in Actual.objects.filter(month=month, scope_kind=ScopeKind.COUNTY).select_related("indicator"):
+        g = engine.growth(actual.growth, actual.cumulative, actual.prior_cumulative)
+        if g is not None:
+            found[actual.indicator.code].append(g)
+    return found
+
+
+def _rank(rows: list[Row], growths: dict[str, list[Fraction]]) -> None:
+    """Counties ranked by growth per indicator among all the counties (ties share a rank: one more than the
+    number growing faster); parks and the city are not ranked."""
+    for row in rows:
+        if row.scope_kind == ScopeKind.COUNTY and row.growth is not None:
+            row.rank = 1 + sum(1 for g in growths.get(row.indicator, []) if g > row.growth)
+
+
+def indicator_series(indicator: Indicator, scope: str, month: dt.date, user: Any) -> list[Row]:
+    """The indicator in one scope, January through ``month``: each month judged as it was then."""
+    series = []
+    for number in range(1, month.month + 1):
+        found = evaluate(dt.date(month.year, number, 1), user, with_trend=False).row(indicator.code, scope)
+        if found is not None:
+            series.append(found)
+    return series
+
+
+def current_rules() -> dict[str, Any]:
+    return dict(rule_sets.current(RULES_KEY).definition)
+
+
+def _pct(value: Any) -> str:
+    return f"{float(value) * 100:.1f}%"
+
+
+def sentence(row: Row, month: dt.date) -> str:
+    """The seeds' sentence for a row: "1—5月全市固定资产投资完成412.6亿元,同比下降9.5%,完成年度目标的33.0%,
+    低于时序进度8.4个百分点" (amount), "1—5月全市地区生产总值增长2.1%,低于年度目标3.9个百分点" (growth)."""
+    period = month_label(month)
+    if row.growth is None and row.actual is None:
+        return f"{period}{row.scope_name}{row.indicator_name}尚未报送"
+    parts = []
+    if row.kind == IndicatorKind.AMOUNT and row.actual is not None:
+        parts.append(f"{period}{row.scope_name}{row.indicator_name}完成{float(row.actual):,.1f}{row.unit}")
+        if row.growth is not None:
+            parts.append(f"同比{'增长' if row.growth >= 0 else '下降'}{abs(float(row.growth)) * 100:.1f}%")
+        if row.completion is not None:
+            gap = row.schedule_gap_pp or 0.0
+            parts.append(f"完成年度目标的{_pct(row.completion)}"
+                         + (f",{'高于' if gap > 0 else '低于'}时序进度{abs(gap):.1f}个百分点" if abs(gap) >= 0.05
+                            else ",与时序进度持平"))
+        if row.needed_growth is not None and month.month < 12:
+            parts.append(f"后{12 - month.month}个月需增长{_pct(row.needed_growth)}方能完成全年目标")
+    else:
+        direction = "增长" if (row.growth or 0) >= 0 else "下降"
+        parts.append(f"{period}{row.scope_name}{row.indicator_name.removesuffix('增速')}{direction}"
+                     f"{abs(float(row.growth or 0)) * 100:.1f}%")
+        if row.gap_pp is not None:
+            parts.append(f"{'高于' if row.gap_pp > 0 else '低于'}年度目标{abs(row.gap_pp):.1f}个百分点"
+                         if abs(row.gap_pp) >= 0.05 else "与年度目标持平")
+    return ",".join(parts)
+
+
+def indicator_by_code(code: str) -> Indicator | None:
+    return Indicator.objects.filter(code=code).first()
+
+
+def can_view(user: Any) -> bool:
+    return Target.permits(user, Action.VIEW)
