@@ -37,10 +37,23 @@ def economy_card(user: Any, day: dt.date) -> Card | None:
         figures.append(Figure(_("未报送"), None, missing=str(counts["none"]), link=link, key="economy_missing"))
     behind = [r for r in own if r.scope == scope and r.light == Light.RED] + \
              [r for r in own if r.scope == scope and r.on_schedule is False and r.light != Light.RED]
-    rows = [Row(services.sentence(r, month), reverse("economy:indicator", args=[r.indicator])
+    rows = [Row(_short(r), reverse("economy:indicator", args=[r.indicator])
                 + f"?month={month:%Y-%m}&scope={r.scope}", tone="bad" if r.light == Light.RED else "")
             for r in behind[:5]]
     return Card("economy", _("经济运行") + f" · {own[0].scope_name}", link=link, figures=figures, rows=rows,
                 rows_title=_("落后的指标") if rows else "",
                 note=_("%(year)s年%(period)s累计,对照年度目标") % {"year": month.year,
-                                                              "period": services.month_label(month)})
+                                                              "period": services.period_label(month)})
+
+
+def _short(row: services.Row) -> str:
+    """One line of the card in the user's language: the growth against its target, and completion against time
+    progress for an amount indicator."""
+    def pct(value: object) -> str:
+        return "—" if value is None else f"{float(value) * 100:.1f}%"  # type: ignore[arg-type]
+
+    text = _("%(name)s:累计增速 %(growth)s(目标 %(target)s)") % {
+        "name": row.indicator_name, "growth": pct(row.growth), "target": pct(row.target_growth)}
+    if row.completion is not None:
+        text += _(",完成 %(done)s(时序进度 %(tau)s)") % {"done": pct(row.completion), "tau": pct(row.time_progress)}
+    return text

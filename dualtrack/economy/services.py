@@ -102,6 +102,16 @@ def month_label(month: dt.date) -> str:
     return "1月" if month.month == 1 else f"1—{month.month}月"
 
 
+def period_label(month: dt.date) -> str:
+    """The cumulative period in the user's language, for pages ("1—5月" / "Jan–May"); documents in Chinese use
+    :func:`month_label`."""
+    from django.utils.translation import gettext as _
+
+    if month.month == 1:
+        return _("1月")
+    return _("1—%(n)s月") % {"n": month.month}
+
+
 def scope_names() -> dict[str, str]:
     from dualtrack.registry import services as registry
 

@@ -67,7 +67,7 @@ def overview(request: HttpRequest) -> HttpResponseBase:
     matrix = [(code, name, unit, kind, [cells.get((code, s)) for s, _n, _k in scopes])
               for code, name, unit, kind in indicators]
     return render(request, "economy/overview.html", {
-        "month": month, "period": services.month_label(month), "evaluation": evaluation, "scopes": scopes,
+        "month": month, "period": services.period_label(month), "evaluation": evaluation, "scopes": scopes,
         "scope": scope, "scope_name": dict((c, n) for c, n, _k in scopes).get(scope or "", ""),
         "rows": [r for r in evaluation.rows if r.scope == scope], "matrix": matrix,
         "time_progress": services.engine.time_progress(month), "latest": services.latest_month(request.user),
@@ -119,7 +119,7 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
                                for r in series],
              "amount": found.kind == IndicatorKind.AMOUNT}
     return render(request, "economy/indicator.html", {
-        "indicator": found, "month": month, "period": services.month_label(month), "scopes": scopes,
+        "indicator": found, "month": month, "period": services.period_label(month), "scopes": scopes,
         "scope": scope, "scope_name": dict((c, n) for c, n, _k in scopes).get(scope, scope), "series": series,
         "counties": counties, "parks": parks, "chart": chart, "rules_version": evaluation.rules_version})
 
@@ -143,7 +143,7 @@ def double_half(request: HttpRequest) -> HttpResponse:
     rows = evaluation.rows if evaluation else []
     missed = [r for r in rows if r.double_half is False]
     return render(request, "economy/double_half.html", {
-        "year": year, "month": month, "period": services.month_label(month) if month else "",
+        "year": year, "month": month, "period": services.period_label(month) if month else "",
         "from_month": from_month, "rows": rows, "missed": missed,
         "met": sum(1 for r in rows if r.double_half), "judged": sum(1 for r in rows if r.double_half is not None),
         "evaluation": evaluation})
@@ -183,7 +183,7 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
             "attachment"
         return response
     return render(request, "economy/report.html", {
-        "month": month, "period": services.month_label(month), "stored": stored,
+        "month": month, "period": services.period_label(month), "stored": stored,
         "document": report.html(stored) if stored else "",
         "can_generate": MonthlyReport.permits(request.user, Action.ADD)
         and (stored is None or stored.status == ReportStatus.DRAFT),

@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -43,4 +44,4 @@ def sparkline(values: list[float | None] | None, width: int = 64) -> SafeString 
         '<svg class="spark" width="{}" height="{}" viewBox="0 0 {} {}" role="img" aria-label="{}">'
         '<line x1="0" x2="{}" y1="{}" y2="{}" stroke="#cbd2d9" stroke-dasharray="2 2"/>'
         '<polyline fill="none" stroke="{}" stroke-width="1.5" points="{}"/></svg>',
-        width, height, width, height, "趋势", width, y(0.0), y(0.0), colour, line)
+        width, height, width, height, gettext("逐月累计增速"), width, y(0.0), y(0.0), colour, line)
