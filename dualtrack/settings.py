@@ -45,6 +45,13 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# The key of the ID numbers' keyed hashes (worker return, poverty alleviation); the secret key when unset. Set it
+# once and keep it: a new key makes earlier hashes unfindable.
+PERSONAL_DATA_KEY = os.environ.get("PERSONAL_DATA_KEY", "")
+# The human-resources bureau (人社局) that plans point-to-point worker return and sees the workers' personal data
+# (its department code), and how long after the campaign's last arrival the personal data is kept.
+WORKER_RETURN_BUREAU = os.environ.get("WORKER_RETURN_BUREAU", "RSJ")
+WORKER_RETURN_RETENTION_DAYS = int(os.environ.get("WORKER_RETURN_RETENTION_DAYS", "90"))
 DEBUG = _env_bool("DEBUG")
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
@@ -76,6 +83,7 @@ INSTALLED_APPS = [
     "dualtrack.projects",
     "dualtrack.policies",
     "dualtrack.economy",
+    "dualtrack.workreturn",
     "dualtrack.demo",
     "dualtrack.portal",
 ]

@@ -31,3 +31,28 @@ def mask(text: str) -> str:
 
 def contains_personal(text: str) -> bool:
     return bool(text) and mask(text) != text
+
+
+def mask_name(name: str) -> str:
+    """A person's name with all but its first character hidden: 张三丰 → 张**."""
+    return name[:1] + "*" * max(len(name) - 1, 1) if name else name
+
+
+def mask_phone(phone: str) -> str:
+    """138****1234 (a number too short to mask keeps only its last two digits)."""
+    digits = "".join(c for c in phone if c.isdigit())
+    if len(digits) >= 7:
+        return f"{digits[:3]}****{digits[-4:]}"
+    return "*" * max(len(digits) - 2, 0) + digits[-2:] if digits else phone
+
+
+def keyed_hash(value: str) -> str:
+    """An ID number as a keyed hash (HMAC-SHA256 with ``PERSONAL_DATA_KEY``, else the secret key): the same
+    number gives the same hash, so a duplicate is found, and nobody without the key can test a guess."""
+    import hashlib
+    import hmac
+
+    from django.conf import settings
+
+    key = (getattr(settings, "PERSONAL_DATA_KEY", "") or settings.SECRET_KEY).encode()
+    return hmac.new(key, value.strip().upper().encode(), hashlib.sha256).hexdigest()

@@ -103,3 +103,12 @@ def enterprise_by_uscc(uscc: str) -> Enterprise | None:
 
 def region_by_code(code: str) -> Region | None:
     return Region.objects.filter(code=code).first()
+
+
+def usccs(ids: Any) -> dict[int, str]:
+    """Enterprise id → its unified social credit code, for the ids given."""
+    return dict(Enterprise.objects.filter(pk__in=list(ids)).values_list("pk", "uscc"))
+
+
+def enterprise_ids_by_uscc(codes: Any) -> dict[str, int]:
+    return dict(Enterprise.objects.filter(uscc__in=list(codes)).values_list("uscc", "pk"))

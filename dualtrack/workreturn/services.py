@@ -1,0 +1,292 @@
+"""Point-to-point worker return (点对点返岗, DOMAIN.md §12): manifests within the seat rule, boarding checks,
+arrivals, receipts and their deadline, the state of every worker at a moment, and the worker step that raises a
+task when a receipt is overdue. Writes check the access policy, change and audit together."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dualtrack.core import audit, policy, privacy
+from dualtrack.core import rules as rule_sets
+from dualtrack.core.actors import Actor
+from dualtrack.core.choices import Action, AuditAction
+from dualtrack.core.dates import SHANGHAI
+
+from . import engine
+from .choices import WorkerState
+from .models import Boarding, LabourDemand, ManifestEntry, Receipt, Trip, Worker
+from .rules import RULES_KEY
+
+
+def rules() -> tuple[str, dict[str, Any]]:
+    current = rule_sets.current(RULES_KEY)
+    return current.label, dict(current.definition)
+
+
+# --- writes -----------------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def set_manifest(actor: Actor, trip: Trip, workers: list[Worker]) -> int:
+    """A trip's manifest, whole: refused (nothing written) when it exceeds ⌊0.5 × seats⌋ passengers or names a
+    worker already on another trip."""
+    policy.authorize(actor, trip, Action.IMPORT)
+    label, definition = rules()
+    limit = engine.capacity(trip.seats, definition)
+    codes = {w.pk for w in workers}
+    if len(codes) > limit:
+        raise ValidationError({"manifest": _("车次 %(trip)s 核载 %(seats)s 座,最多乘坐 %(limit)s 人(一人两座),名单有 %(n)s 人") % {
+            "trip": trip.code, "seats": trip.seats, "limit": limit, "n": len(codes)}})
+    elsewhere = ManifestEntry.objects.filter(worker_id__in=codes).exclude(trip=trip).select_related("worker", "trip")
+    if elsewhere:
+        first = elsewhere[0]
+        raise ValidationError({"manifest": _("%(worker)s 已在车次 %(trip)s 的名单上") % {
+            "worker": first.worker.code, "trip": first.trip.code}})
+    before = sorted(ManifestEntry.objects.filter(trip=trip).values_list("worker__code", flat=True))
+    ManifestEntry.objects.filter(trip=trip).exclude(worker_id__in=codes).delete()
+    present = set(ManifestEntry.objects.filter(trip=trip).values_list("worker_id", flat=True))
+    ManifestEntry.objects.bulk_create([ManifestEntry(trip=trip, worker_id=pk) for pk in codes - present])
+    after = sorted(w.code for w in workers)
+    if before != after:
+        audit.record(actor, AuditAction.UPDATE, trip, before={"manifest": before}, after={"manifest": after})
+    return len(codes)
+
+
+def worker_by_slip(user: Any, code: str) -> Worker:
+    """A worker by the slip's QR token or registration number, among those ``user`` may see (404 otherwise)."""
+    code = (code or "").strip()[:40]
+    found = Worker.objects.restrict(user).filter(Q(slip_token=code) | Q(code=code.upper())).first() if code else None
+    if found is None:
+        raise Http404
+    return found
+
+
+@transaction.atomic
+def record_boarding(actor: Actor, trip: Trip, worker: Worker, temperature: Decimal,
+                    at: dt.datetime | None = None) -> Boarding:
+    """The boarding check (scan or import): allowed, or refused with its reason; either way an event, kept with
+    the rule set's version. Only a worker on the trip's manifest boards it."""
+    policy.authorize(actor, trip, Action.REPORT)
+    if not ManifestEntry.objects.filter(trip=trip, worker=worker).exists():
+        raise ValidationError({"worker": _("%(worker)s 不在车次 %(trip)s 的名单上") % {"worker": worker.code,
+                                                                                 "trip": trip.code}})
+    if not Decimal("30") <= temperature <= Decimal("45"):
+        raise ValidationError({"temperature": _("体温 %(t)s℃ 不在合理范围(30–45℃)") % {"t": temperature}})
+    label, definition = rules()
+    at = at or timezone.now()
+    allowed, reason = engine.boarding(worker.attestation_date, trip.departure.astimezone(SHANGHAI).date(),
+                                      temperature, definition)
+    boarding, created = Boarding.objects.update_or_create(trip=trip, worker=worker, defaults={
+        "boarded_at": at, "temperature": temperature, "allowed": allowed, "reason": reason, "rules_version": label})
+    audit.record(actor, AuditAction.CREATE if created else AuditAction.UPDATE, boarding,
+                 after={"trip": trip.code, "worker": worker.code, "temperature": str(temperature),
+                        "allowed": allowed, "reason": reason})
+    return boarding
+
+
+@transaction.atomic
+def record_arrival(actor: Actor, trip: Trip, at: dt.datetime | None = None) -> int:
+    """The trip arrived: every worker who boarded it is due a receipt by the end of the 3rd working day after the
+    arrival day. Returns how many arrived."""
+    policy.authorize(actor, trip, Action.REPORT)
+    at = at or timezone.now()
+    if at < trip.departure:
+        raise ValidationError({"arrived_at": _("到达时间早于出发时间")})
+    _label, definition = rules()
+    before = trip.arrived_at
+    trip.arrived_at = at
+    trip.save(update_fields=["arrived_at"])
+    due = engine.receipt_due(at, definition)
+    boarded = Boarding.objects.filter(trip=trip, allowed=True).values_list("worker_id", flat=True)
+    count = Worker.objects.filter(pk__in=boarded).update(receipt_due_at=due)
+    audit.record(actor, AuditAction.UPDATE, trip, before={"arrived_at": before}, after={"arrived_at": at})
+    return count
+
+
+@transaction.atomic
+def record_receipt(actor: Actor, worker: Worker, at: dt.datetime | None = None) -> Receipt:
+    """回执单: the receiving enterprise confirms the worker arrived (a late receipt ends the overdue state)."""
+    policy.authorize(actor, worker, Action.VIEW)
+    trip = Trip.objects.filter(boardings__worker=worker, boardings__allowed=True, arrived_at__isnull=False).first()
+    if trip is None:
+        raise ValidationError({"worker": _("%(worker)s 尚未随车到达,不能回执") % {"worker": worker.code}})
+    policy.authorize(actor, trip, Action.REPORT)
+    receipt, created = Receipt.objects.get_or_create(worker=worker, defaults={"receipt_at": at or timezone.now()})
+    if created:
+        audit.record(actor, AuditAction.CREATE, receipt, after={"worker": worker.code, "receipt_at": receipt.receipt_at})
+    return receipt
+
+
+# --- the picture at a moment ------------------------------------------------------------------------------------
+
+@dataclass
+class TripState:
+    code: str
+    passengers: int
+    seats: int
+    boarded: int
+    refused: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class WorkerStatus:
+    code: str
+    state: str
+    receipt_due_at: dt.datetime | None
+    receipt_overdue: bool
+    poor_labourer: bool
+    enterprise_id: int
+    trip: str | None
+
+
+@dataclass
+class Campaign:
+    rules_version: str
+    at: dt.datetime
+    trips: list[TripState]
+    workers: list[WorkerStatus]
+    enterprises: list[dict[str, Any]]
+
+    def as_json(self) -> dict[str, Any]:
+        """The contract of ``dualtrack worker-return --json``: no personal data."""
+        return {
+            "rules_version": self.rules_version,
+            "trips": [{"code": t.code, "passengers": t.passengers, "seats": t.seats, "boarded": t.boarded,
+                       "refused": t.refused} for t in self.trips],
+            "workers": [{"code": w.code, "state": w.state,
+                         "receipt_due_at": w.receipt_due_at.astimezone(SHANGHAI).isoformat() if w.receipt_due_at
+                         else None, "receipt_overdue": w.receipt_overdue} for w in self.workers],
+            "enterprises": self.enterprises,
+        }
+
+
+def campaign(at: dt.datetime, user: Any = None) -> Campaign:
+    """Every trip, worker and enterprise in ``user``'s scope as of ``at``: boardings, arrivals and receipts that
+    have happened by then, and each receipt's deadline from arrival on."""
+    label, definition = rules()
+    trips = Trip.objects.restrict(user) if user is not None else Trip.objects.all()
+    trips = list(trips)
+    trip_ids = {t.pk for t in trips}
+    passengers = Counter(ManifestEntry.objects.filter(trip_id__in=trip_ids).values_list("trip_id", flat=True))
+    boardings = list(Boarding.objects.filter(trip_id__in=trip_ids, boarded_at__lte=at).select_related("worker"))
+    by_trip: dict[int, list[Boarding]] = defaultdict(list)
+    latest: dict[int, Boarding] = {}
+    for b in boardings:
+        by_trip[b.trip_id].append(b)
+        if b.worker_id not in latest or b.boarded_at > latest[b.worker_id].boarded_at:
+            latest[b.worker_id] = b
+    arrived_at = {t.pk: t.arrived_at for t in trips if t.arrived_at is not None and t.arrived_at <= at}
+    codes = {t.pk: t.code for t in trips}
+    trip_states = [TripState(t.code, passengers.get(t.pk, 0), t.seats, sum(1 for b in by_trip[t.pk] if b.allowed),
+                             [{"worker": b.worker.code, "reason": b.reason}
+                              for b in sorted(by_trip[t.pk], key=lambda b: b.worker.code) if not b.allowed])
+                   for t in sorted(trips, key=lambda t: t.code)]
+    workers = Worker.objects.restrict(user) if user is not None else Worker.objects.all()
+    receipts = dict(Receipt.objects.filter(receipt_at__lte=at).values_list("worker_id", "receipt_at"))
+    statuses = []
+    for worker in workers.order_by("code"):
+        b = latest.get(worker.pk)
+        state, due, overdue = WorkerState.REGISTERED.value, None, False
+        if b is not None:
+            state = WorkerState.BOARDED if b.allowed else WorkerState.REFUSED
+            arrival = arrived_at.get(b.trip_id) if b.allowed else None
+            if arrival is not None:
+                state = WorkerState.ARRIVED
+                due = engine.receipt_due(arrival, definition)
+                if worker.pk in receipts:
+                    state = WorkerState.RECEIVED
+                else:
+                    overdue = at > due
+        statuses.append(WorkerStatus(worker.code, str(state), due, overdue, worker.poor_labourer, worker.enterprise_id,
+                                     codes.get(b.trip_id) if b else None))
+    return Campaign(label, at, trip_states, statuses, _enterprises(user, statuses))
+
+
+def _enterprises(user: Any, statuses: list[WorkerStatus]) -> list[dict[str, Any]]:
+    from dualtrack.registry import services as registry
+
+    demand = LabourDemand.objects.restrict(user) if user is not None else LabourDemand.objects.all()
+    requested = dict(demand.values("enterprise_id").annotate(n=Sum("headcount")).values_list("enterprise_id", "n"))
+    arrived = Counter(s.enterprise_id for s in statuses if s.state in (WorkerState.ARRIVED, WorkerState.RECEIVED))
+    ids = set(requested) | set(arrived)
+    usccs = registry.usccs(ids)
+    return [{"uscc": usccs[pk], "requested": requested.get(pk, 0), "arrived": arrived.get(pk, 0),
+             "fulfilment": engine.fulfilment(arrived.get(pk, 0), requested.get(pk, 0))}
+            for pk in sorted(ids, key=lambda pk: usccs.get(pk, "")) if pk in usccs]
+
+
+# --- personal data ----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PersonView:
+    """A worker's name, phone and ID as ``user`` may see them: whole for the home county, the bureau and the
+    receiving enterprise; masked for everyone else; gone once erased."""
+
+    name: str
+    phone: str
+    id_number: str
+    whole: bool
+
+
+def person(user: Any, worker: Worker) -> PersonView:
+    whole = policy.may(user, worker, Action.PERSONAL)
+    if worker.erased_at is not None:
+        return PersonView(_("(已删除)"), "", "", whole)
+    id_text = f"**************{worker.id_last4}" if worker.id_last4 else ""
+    if whole:
+        return PersonView(worker.name, worker.phone, id_text, True)
+    return PersonView(privacy.mask_name(worker.name), privacy.mask_phone(worker.phone), id_text, False)
+
+
+@transaction.atomic
+def erase_personal_data(now: dt.datetime | None = None) -> int:
+    """Erase names, phones and ID hashes once the campaign has ended plus the retention period (the last arrival
+    + ``WORKER_RETURN_RETENTION_DAYS``); the counts (workers, states, trips) stay. The worker step runs it."""
+    from django.conf import settings
+
+    now = now or timezone.now()
+    last = Trip.objects.exclude(arrived_at__isnull=True).order_by("-arrived_at").values_list("arrived_at", flat=True)
+    if not last or Trip.objects.filter(arrived_at__isnull=True, departure__gte=now - dt.timedelta(days=30)).exists():
+        return 0  # the campaign is still running
+    if now < last[0] + dt.timedelta(days=settings.WORKER_RETURN_RETENTION_DAYS):
+        return 0
+    erased = Worker.objects.filter(erased_at__isnull=True).update(name="", phone="", id_hash="", id_last4="",
+                                                                  erased_at=now)
+    if erased:
+        audit.record(None, AuditAction.DELETE, object_type="workreturn.worker", object_repr=f"{erased} workers",
+                     detail={"erased": erased, "fields": ["name", "phone", "id_hash", "id_last4"]})
+    return erased
+
+
+# --- the worker step: overdue receipts --------------------------------------------------------------------------
+
+def raise_overdue_receipts(now: dt.datetime | None = None) -> int:
+    """Receipts past due raise a task for the receiving enterprise's liaison officer (the problems task API);
+    each worker once, claimed only if still unclaimed (two workers running at once raise it once)."""
+    from dualtrack.problems import services as problems
+
+    now = now or timezone.now()
+    raised = 0
+    due = Worker.objects.filter(receipt_due_at__lt=now, receipt__isnull=True, receipt_task="").select_related(
+        "enterprise")
+    for worker in due:
+        task, _created = problems.create_task(
+            f"receipt:{worker.code}", f"务工人员 {worker.code} 已随车到达 {worker.enterprise.name},回执单逾期未返回,"
+            f"请驻企服务员督促企业回执", category="用工", enterprise=worker.enterprise, complexity="simple", at=now)
+        if Worker.objects.filter(pk=worker.pk, receipt_task="").update(receipt_task=task.ref):
+            raised += 1
+    return raised
+
+
+def worker_step() -> dict[str, int]:
+    return {"overdue": raise_overdue_receipts(), "erased": erase_personal_data()}

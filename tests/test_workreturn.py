@@ -1,0 +1,219 @@
+"""Point-to-point worker return (DOMAIN.md §12, issue #17): the rules at their boundaries, manifests, boardings,
+arrivals, receipts and their deadline, the campaign as of a moment, personal data and its erasure."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+
+from dualtrack.core.dates import SHANGHAI
+from dualtrack.core.imports import get_dataset, run_import
+from dualtrack.registry.models import Department
+from dualtrack.workreturn import engine, services
+from dualtrack.workreturn.models import Boarding, ManifestEntry, Trip, Worker
+from dualtrack.workreturn.rules import DEFAULT
+
+from .conftest import City, _user
+from .helpers import csv_bytes
+
+RULES = dict(DEFAULT)
+D = dt.date
+
+
+def at(text: str) -> dt.datetime:
+    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=SHANGHAI)
+
+
+# --- the rules at their boundaries --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("attested", "temperature", "expected"), [
+    (D(2020, 2, 1), "36.5", (True, "")),  # exactly 14 days before the departure day
+    (D(2020, 1, 31), "36.5", (False, "attestation")),  # 15 days
+    (D(2020, 2, 16), "36.5", (False, "attestation")),  # dated after the departure day
+    (D(2020, 2, 10), "37.2", (True, "")),
+    (D(2020, 2, 10), "37.3", (False, "temperature")),
+    (D(2020, 1, 31), "38.0", (False, "attestation")),  # the attestation is checked first
+])
+def test_boarding_rules(attested: dt.date, temperature: str, expected: tuple[bool, str]) -> None:
+    assert engine.boarding(attested, D(2020, 2, 15), Decimal(temperature), RULES) == expected
+
+
+def test_one_passenger_for_two_seats() -> None:
+    assert engine.capacity(44, RULES) == 22 and engine.capacity(45, RULES) == 22 and engine.capacity(1, RULES) == 0
+
+
+@pytest.mark.django_db  # the working calendar reads HQ's holiday overrides
+@pytest.mark.parametrize(("arrived", "due_day"), [
+    ("2020-02-14 18:00", D(2020, 2, 19)),  # a Friday: Mon, Tue, Wed
+    ("2020-02-15 18:00", D(2020, 2, 19)),  # a Saturday: the same three working days
+    ("2020-04-30 18:00", D(2020, 5, 8)),  # before the 1–5 May holiday: 6, 7, 8 May
+])
+def test_receipt_due_at_the_end_of_the_third_working_day(arrived: str, due_day: dt.date) -> None:
+    due = engine.receipt_due(at(arrived), RULES)
+    assert due == dt.datetime.combine(due_day, dt.time(23, 59, 59), tzinfo=SHANGHAI)
+
+
+# --- a campaign ---------------------------------------------------------------------------------------------------
+
+def load(user: Any, name: str, rows: list[list[Any]]) -> Any:
+    return run_import(get_dataset(name), io.BytesIO(csv_bytes(rows)), f"{name}.csv", user)
+
+
+WORKER_HEADER = ["登记编号", "姓名", "手机号", "身份证号", "户籍村代码", "意向企业信用代码", "贫困劳动力", "健康证明类型", "证明日期"]
+
+
+@pytest.fixture
+def campaign(city: City) -> City:
+    """Binhai sends workers to Jiangbei's enterprise on a 44-seat bus departing 15 February 2020 07:00."""
+    bureau = Department.objects.create(code="RSJ", name="市人力资源和社会保障局")
+    city.users["bureau"] = _user("rsj", "department", department=bureau)
+    city.users["binhai_district"] = city.users["district_binhai"]
+    hq = city.users["hq"]
+    target = city.e_jiangbei.uscc
+    assert load(hq, "labour_demand", [["统一社会信用代码", "岗位", "需求人数", "来源地区划代码", "需到岗日期"],
+                                      [target, "装配工", 30, "339106", "2020-02-20"]]).ok
+    rows = [WORKER_HEADER]
+    for n in range(1, 24):
+        rows.append([f"W{n:03d}", f"马建{n}", f"1390000{n:04d}", f"3391061990010{n:04d}"[:17] + "X", "339106100201",
+                     target, "是" if n <= 3 else "否", "14天无外出证明", "2020-02-01" if n != 2 else "2020-01-31"])
+    result = load(city.users["binhai_district"], "workers", rows)
+    assert result.ok, result.errors
+    assert load(hq, "trips", [["车次编号", "出发地区划代码", "目的企业信用代码", "出发时间", "车牌号", "核载座位", "带队人"],
+                              ["T1", "339106", target, "2020-02-15 07:00", "宁B12345", 44, "王强"]]).ok
+    return city
+
+
+def test_the_id_number_is_kept_only_as_a_keyed_hash_and_its_last_four(campaign: City) -> None:
+    worker = Worker.objects.get(code="W001")
+    assert worker.id_last4 == "001X"[-4:] and len(worker.id_hash) == 64
+    assert not any("3391061990010" in str(v) for v in Worker.objects.values_list().first())  # type: ignore[union-attr]
+    again = load(campaign.users["binhai_district"], "workers", [WORKER_HEADER, [
+        "W001", "马建1", "13900000001", "33910619900100001X"[:17] + "X", "339106100201", campaign.e_jiangbei.uscc, "是",
+        "14天无外出证明", "2020-02-01"]])
+    assert again.ok and again.unchanged == 1
+
+
+def test_a_district_registers_only_its_own_countys_workers(campaign: City) -> None:
+    result = load(campaign.users["district"], "workers", [WORKER_HEADER, [
+        "W900", "张三", "13900009000", "339102199001019000", "339106100201", campaign.e_jiangbei.uscc, "否", "健康证明",
+        "2020-02-10"]])
+    assert not result.ok and result.errors[0].column == "户籍村代码"
+
+
+def test_a_manifest_over_the_seat_rule_is_refused_whole(campaign: City) -> None:
+    hq, trip = campaign.users["hq"], Trip.objects.get(code="T1")
+    workers = list(Worker.objects.order_by("code"))
+    with pytest.raises(ValidationError, match="最多乘坐 22 人"):
+        services.set_manifest(hq, trip, workers[:23])
+    assert ManifestEntry.objects.count() == 0
+    header = ["车次编号", "登记编号"]
+    refused = load(hq, "trip_manifest", [header, *[["T1", w.code] for w in workers[:23]]])
+    assert not refused.ok and ManifestEntry.objects.count() == 0 and "最多乘坐 22 人" in str(refused.errors[0])
+    assert load(hq, "trip_manifest", [header, *[["T1", w.code] for w in workers[:22]]]).ok
+    assert ManifestEntry.objects.count() == 22
+    assert load(hq, "trip_manifest", [header, ["T1", workers[22].code]]).ok is False  # the 23rd, later: refused
+
+
+def board_and_arrive(city: City) -> Trip:
+    hq, trip = city.users["hq"], Trip.objects.get(code="T1")
+    services.set_manifest(hq, trip, list(Worker.objects.order_by("code"))[:22])
+    assert load(hq, "boardings", [["登记编号", "车次编号", "上车时间", "体温"],
+                                  ["W001", "T1", "2020-02-15 06:40", "36.5"],
+                                  ["W002", "T1", "2020-02-15 06:41", "36.4"],  # attestation 15 days old
+                                  ["W003", "T1", "2020-02-15 06:42", "37.3"],  # fever
+                                  *[[f"W{n:03d}", "T1", "2020-02-15 06:50", "36.6"] for n in range(4, 23)]]).ok
+    assert load(hq, "arrivals", [["车次编号", "到达时间"], ["T1", "2020-02-16 18:30"]]).ok
+    return trip
+
+
+def test_the_campaign_as_of_a_moment(campaign: City) -> None:
+    board_and_arrive(campaign)
+    before = services.campaign(at("2020-02-15 06:45")).as_json()
+    states = {w["code"]: w["state"] for w in before["workers"]}
+    assert states["W001"] == "boarded" and states["W002"] == "refused" and states["W005"] == "registered"
+    trip = before["trips"][0]
+    assert trip == {"code": "T1", "passengers": 22, "seats": 44, "boarded": 1,
+                    "refused": [{"worker": "W002", "reason": "attestation"}, {"worker": "W003", "reason": "temperature"}]}
+    out = io.StringIO()
+    call_command("worker-return", "--at", "2020-02-17 09:00", "--json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["rules_version"] == "worker-return:v1"
+    w1 = next(w for w in data["workers"] if w["code"] == "W001")
+    # arrived on Sunday 16 Feb: Mon 17, Tue 18, Wed 19
+    assert w1 == {"code": "W001", "state": "arrived", "receipt_due_at": "2020-02-19T23:59:59+08:00",
+                  "receipt_overdue": False}
+    w23 = next(w for w in data["workers"] if w["code"] == "W023")
+    assert w23 == {"code": "W023", "state": "registered", "receipt_due_at": None, "receipt_overdue": False}
+    assert data["enterprises"] == [{"uscc": campaign.e_jiangbei.uscc, "requested": 30, "arrived": 20,
+                                    "fulfilment": round(20 / 30, 6)}]
+    text = out.getvalue()
+    assert "马建" not in text and "1390000" not in text and "3391061990" not in text  # no personal data
+
+
+def test_a_receipt_on_the_due_day_and_the_day_after(campaign: City) -> None:
+    board_and_arrive(campaign)
+    hq = campaign.users["hq"]
+    assert load(hq, "receipts", [["登记编号", "回执时间"], ["W001", "2020-02-19 17:00"]]).ok  # on the due day
+    assert load(hq, "receipts", [["登记编号", "回执时间"], ["W004", "2020-02-20 10:00"]]).ok  # the day after
+    on_due_day = {w.code: w for w in services.campaign(at("2020-02-19 23:59")).workers}
+    assert (on_due_day["W001"].state, on_due_day["W001"].receipt_overdue) == ("received", False)
+    assert on_due_day["W004"].receipt_overdue is False  # still the due day
+    next_day = {w.code: w for w in services.campaign(at("2020-02-20 09:00")).workers}
+    assert next_day["W004"].receipt_overdue is True and next_day["W005"].receipt_overdue is True
+    later = {w.code: w for w in services.campaign(at("2020-02-20 10:00")).workers}
+    assert (later["W004"].state, later["W004"].receipt_overdue) == ("received", False)  # the late receipt ends it
+    refused = load(hq, "receipts", [["登记编号", "回执时间"], ["W002", "2020-02-20 10:00"]])
+    assert not refused.ok and "尚未随车到达" in str(refused.errors[0])
+
+
+def test_an_overdue_receipt_raises_a_task_for_the_enterprises_liaison_officer_once(campaign: City) -> None:
+    from dualtrack.problems.models import Problem
+
+    board_and_arrive(campaign)
+    assert services.raise_overdue_receipts(at("2020-02-19 23:00")) == 0
+    raised = services.raise_overdue_receipts(at("2020-02-20 08:00"))
+    assert raised == 20 and services.raise_overdue_receipts(at("2020-02-21 08:00")) == 0
+    task = Problem.objects.get(source_key="receipt:W001")
+    assert task.enterprise == campaign.e_jiangbei and task.state == "assigned"
+    assert Problem.objects.restrict(campaign.users["liaison"]).filter(pk=task.pk).exists()  # the enterprise's officer
+
+
+def test_personal_data_whole_only_for_the_home_county_the_bureau_and_the_enterprise(campaign: City) -> None:
+    worker = Worker.objects.get(code="W001")
+    for role in ("binhai_district", "bureau", "enterprise"):
+        view = services.person(campaign.users[role], worker)
+        assert view.whole and view.name == "马建1" and view.phone == "13900000001", role
+    for role in ("hq", "leader", "district", "liaison"):
+        view = services.person(campaign.users[role], worker)
+        assert not view.whole and view.name == "马**" and view.phone == "139****0001", role
+    assert services.person(campaign.users["hq"], worker).id_number.endswith(worker.id_last4)
+
+
+def test_a_manifest_is_seen_by_the_origin_county_the_bureau_and_the_enterprise_only(campaign: City) -> None:
+    from dualtrack.core.choices import Action
+
+    trip = Trip.objects.get(code="T1")
+    for role, sees in (("binhai_district", True), ("bureau", True), ("enterprise", True), ("hq", True),
+                       ("district", False), ("leader", False), ("liaison", False), ("department", False)):
+        assert Trip.objects.restrict(campaign.users[role], Action.EXPORT).filter(pk=trip.pk).exists() == sees, role
+
+
+def test_erasure_after_the_retention_period_keeps_the_counts(campaign: City, settings: Any) -> None:
+    board_and_arrive(campaign)
+    settings.WORKER_RETURN_RETENTION_DAYS = 90
+    assert services.erase_personal_data(at("2020-05-15 00:00")) == 0  # 89 days after the last arrival
+    erased = services.erase_personal_data(at("2020-05-16 18:31"))
+    assert erased == 23
+    worker = Worker.objects.get(code="W001")
+    assert (worker.name, worker.phone, worker.id_hash, worker.id_last4) == ("", "", "", "")
+    assert services.person(campaign.users["binhai_district"], worker).name == "(已删除)"
+    after = services.campaign(at("2020-05-16 19:00"))
+    assert len(after.workers) == 23 and sum(1 for w in after.workers if w.state == "arrived") == 20
+    assert Boarding.objects.count() == 22
