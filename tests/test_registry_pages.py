@@ -125,8 +125,10 @@ def test_navigation_per_role(client: Client, city: City) -> None:
     # reference data (code lists) is in HQ's menu only; the others reach it from the import page
     assert "企业名录" not in labels and "行政区划" not in labels
     assert reverse("registry:industry_list") in client.get(reverse("import_index")).content.decode()
-    # a department imports only the progress of the key projects it is responsible for
-    assert [d.name for d in client.get(reverse("import_index")).context["datasets"]] == ["project_progress"]
+    # a department imports the progress of the key projects it is responsible for and the figures of the economic
+    # indicators it reports (the human-resources bureau also the worker-return data)
+    assert [d.name for d in client.get(reverse("import_index")).context["datasets"]] == [
+        "project_progress", "economy_targets", "economy_actuals"]
     client.force_login(city.users["district"])
     labels = [i["label"] for i in client.get(reverse("home")).context["nav_items"]]
     assert "企业名录" in labels and "数据导入" in labels and "审计日志" not in labels
@@ -148,8 +150,10 @@ class TestUploadPages:
     def test_district_sees_only_the_enterprise_dataset(self, client: Client, city: City) -> None:
         client.force_login(city.users["district"])
         datasets = [d.name for d in client.get(reverse("import_index")).context["datasets"]]
-        # their own enterprises' registry and reports, and their county's key-project progress
-        assert datasets == ["enterprises", "resumption", "project_progress"]
+        # their own enterprises' registry and reports, their county's key-project progress, the workers whose home
+        # is their county, and boardings, arrivals and receipts of the trips leaving from or coming to it
+        assert datasets == ["enterprises", "resumption", "project_progress", "workers", "boardings", "arrivals",
+                            "receipts"]
         assert client.get(reverse("import_upload", args=["regions"])).status_code == 404
         assert client.get(reverse("import_upload", args=["enterprises"])).status_code == 200
 
