@@ -13,6 +13,7 @@ from dualtrack.problems import api as problems_api
 from dualtrack.projects import api as projects_api
 from dualtrack.registry import api as registry_api
 from dualtrack.resumption import api as resumption_api
+from dualtrack.workreturn import api as workreturn_api
 
 router = DefaultRouter(trailing_slash=False)
 router.register("regions", registry_api.RegionViewSet)
@@ -35,5 +36,6 @@ urlpatterns = [
     path("resumption/reports", resumption_api.ReportsView.as_view(), name="api-resumption-reports"),
     path("epidemic/situation", epidemic_api.SituationView.as_view(), name="api-epidemic-situation"),
     path("economy", economy_api.EconomyView.as_view(), name="api-economy"),
+    path("worker-return", workreturn_api.WorkerReturnView.as_view(), name="api-worker-return"),
     path("", include(router.urls)),
 ]

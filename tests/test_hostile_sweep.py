@@ -37,7 +37,7 @@ QUERY_PARAMETERS = ["date", "page", "q", "county", "park", "light", "state", "fo
                     "stage", "month", "uscc", "by", "scope", "size", "size_class", "section", "industry", "action",
                     "kind", "category", "department", "complexity", "overdue", "due", "recurring", "source", "measure",
                     "enterprise", "user", "object_type", "rules", "next", "id", "ordering", "search", "limit",
-                    "offset", "lang", "script", "fmt", "year"]
+                    "offset", "lang", "script", "fmt", "year", "at", "mode", "trip", "code"]
 MAX_SECONDS = 2.0
 
 # URL name → (the valid path parameters, built from the fixture's objects).
@@ -74,8 +74,16 @@ def _objects(city: City) -> dict[str, Any]:
         for month in (2, 3):
             Actual.objects.create(month=dt.date(2020, month, 1), scope_code=code, scope_kind=kind, county=county,
                                   indicator=indicator, cumulative=Decimal(10 * month), prior_cumulative=Decimal(11 * month))
+    from dualtrack.workreturn.models import ManifestEntry, Trip, Worker
+
+    worker = Worker.objects.create(code="W001", name="马建军", phone="13900000001", id_last4="123X",
+                                   village_code="339106100201", home_county=city.binhai, enterprise=city.e_jiangbei,
+                                   attestation_kind="no_travel_14", attestation_date=dt.date(2020, 2, 10))
+    trip = Trip.objects.create(code="T1", origin=city.binhai, enterprise=city.e_jiangbei, plate="宁B12345", seats=44,
+                               departure=dt.datetime(2020, 2, 15, 7, tzinfo=dt.UTC))
+    ManifestEntry.objects.create(trip=trip, worker=worker)
     return {"problem": problem, "project": project, "measure": measure, "application": application,
-            "notice": notice, "indicator": indicator}
+            "notice": notice, "indicator": indicator, "worker": worker, "trip": trip}
 
 
 def _valid_paths(city: City, objects: dict[str, Any]) -> dict[str, Paths]:
@@ -108,6 +116,9 @@ def _valid_paths(city: City, objects: dict[str, Any]) -> dict[str, Paths]:
         "measure-detail": {"code": objects["measure"].code},
         "application-detail": {"pk": objects["application"].pk},
         "economy:indicator": {"code": objects["indicator"].code},
+        "workreturn:trip": {"code": objects["trip"].code},
+        "workreturn:trip_slips": {"code": objects["trip"].code},
+        "workreturn:worker_slips": {"code": objects["worker"].code},
         "export_job": {"token": "8c4b1c8e-2f1a-4d6b-9a55-1f0e7d3c2b11"},  # nobody's job: 404 for everyone
         "export_file": {"token": "8c4b1c8e-2f1a-4d6b-9a55-1f0e7d3c2b11"},
     }

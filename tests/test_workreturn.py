@@ -217,3 +217,79 @@ def test_erasure_after_the_retention_period_keeps_the_counts(campaign: City, set
     after = services.campaign(at("2020-05-16 19:00"))
     assert len(after.workers) == 23 and sum(1 for w in after.workers if w.state == "arrived") == 20
     assert Boarding.objects.count() == 22
+
+
+# --- pages --------------------------------------------------------------------------------------------------------
+
+def test_the_manifest_page_is_404_outside_the_county_the_bureau_and_the_enterprise(client: Any, campaign: City) -> None:
+    from dualtrack.core.models import AuditLog
+
+    services.set_manifest(campaign.users["hq"], Trip.objects.get(code="T1"), list(Worker.objects.order_by("code"))[:5])
+    for role, status in (("district", 404), ("leader", 404), ("liaison", 404), ("binhai_district", 200),
+                         ("bureau", 200), ("enterprise", 200)):
+        client.force_login(campaign.users[role])
+        response = client.get("/worker-return/trips/T1/")
+        assert response.status_code == status, role
+        if status == 200:
+            body = response.content.decode()
+            whole = role in ("binhai_district", "bureau", "enterprise")
+            assert ("马建1" in body) == whole and ("马**" in body) == (not whole)
+    views = AuditLog.objects.filter(object_type="workreturn.trip", action="view_personal").count()
+    assert views == 3  # every view of the manifest audited
+    client.force_login(campaign.users["district"])  # Jiangbei receives the trip: sees it in the plan, not its names
+    page = client.get("/worker-return/trips/").content.decode()
+    assert 'data-trip="T1"' in page and 'href="/worker-return/trips/T1/"' not in page
+
+
+def test_scanning_boards_refuses_arrives_and_receipts(client: Any, campaign: City) -> None:
+    hq = campaign.users["hq"]
+    services.set_manifest(hq, Trip.objects.get(code="T1"), list(Worker.objects.order_by("code"))[:3])
+    client.force_login(campaign.users["binhai_district"])
+    token = Worker.objects.get(code="W001").slip_token
+    page = client.post("/worker-return/scan/", {"mode": "boarding", "trip": "T1", "temperature": "36.6",
+                                                "code": token})
+    assert page.context["outcome"] == {"ok": True, "worker": "W001", "text": "准予上车"}
+    fever = client.post("/worker-return/scan/", {"mode": "boarding", "trip": "T1", "temperature": "37.3",
+                                                 "code": "W003"})
+    assert fever.context["outcome"]["ok"] is False and "37.3" in fever.context["outcome"]["text"]
+    assert Boarding.objects.get(worker__code="W003").reason == "temperature"
+    unknown = client.post("/worker-return/scan/", {"mode": "boarding", "trip": "T1", "temperature": "36.6",
+                                                   "code": "nope"})
+    assert unknown.context["outcome"] is None
+    client.force_login(campaign.users["enterprise"])
+    arrived = client.post("/worker-return/scan/", {"mode": "arrival", "code": token})
+    assert arrived.context["outcome"]["text"] == "车次 T1 已到达" and Trip.objects.get(code="T1").arrived_at
+    receipt = client.post("/worker-return/scan/", {"mode": "receipt", "code": token})
+    assert receipt.context["outcome"]["text"] == "回执已记录,闭环完成"
+    assert Worker.objects.get(code="W001").receipt.receipt_at is not None
+
+
+def test_the_slips_pdf_is_printed_once_with_the_token_only_in_the_qr_code(client: Any, campaign: City) -> None:
+    import time
+
+    import pypdfium2 as pdfium
+
+    services.set_manifest(campaign.users["hq"], Trip.objects.get(code="T1"), list(Worker.objects.order_by("code"))[:2])
+    client.force_login(campaign.users["binhai_district"])
+    first = client.get("/worker-return/trips/T1/slips.pdf")
+    assert first.status_code == 200 and 'id="slips-pending"' in first.content.decode()
+    for _attempt in range(60):
+        response = client.get("/worker-return/trips/T1/slips.pdf")
+        if response.get("Content-Type") == "application/pdf":
+            break
+        time.sleep(0.5)
+    assert response["Content-Type"] == "application/pdf"
+    document = pdfium.PdfDocument(response.content)
+    assert len(document) == 2  # a page per worker, the three slips on it
+    text = document[0].get_textpage().get_text_range().replace("\r\n", "")
+    assert "点对点返岗备案单" in text and "联络单" in text and "回执单" in text and "W001" in text and "马建1" in text
+    from .test_browser import ARTIFACTS
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    document[0].render(scale=1.0).to_pil().save(ARTIFACTS / "worker-return-slips.png")
+    token = Worker.objects.get(code="W001").slip_token
+    assert token not in text  # the token is in the QR code, not printed as text
+    from dualtrack.workreturn import slips
+
+    svg = slips.qr_svg(token)
+    assert "<svg" in svg and "马建" not in svg

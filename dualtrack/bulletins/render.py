@@ -14,9 +14,12 @@ from docx.shared import Mm, Pt, RGBColor
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from dualtrack.core.pdf import PdfUnavailable, html_to_pdf
+
 from .content import Bulletin, Masthead, Table, md
 from .figures import Figure, figures
 
+__all__ = ["PdfUnavailable", "docx", "html", "pdf", "xlsx"]
 NUMBER_FORMATS = {"int": "#,##0", "percent": "0.0%", "pp": "+0.0;-0.0;0.0", "decimal": "0.00", "text": "@"}
 # GB/T 9704 official fonts, kept by name in the file; renderers substitute open CJK fonts for them.
 TITLE_FONT, BODY_FONT, HEADING_FONT, SUBHEADING_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312"
@@ -265,28 +268,6 @@ def html(bulletin: Bulletin, pictures: list[Figure] | None = None) -> str:
         "annexes": [t.title for t in annex_tables(bulletin)]})
 
 
-class PdfUnavailable(RuntimeError):
-    """Chromium is needed to print the PDF."""
-
-
 def pdf(bulletin: Bulletin, pictures: list[Figure] | None = None) -> bytes:
-    """The HTML printed to PDF by headless Chromium, with the Noto CJK fonts the set-up installs."""
-    import os
-    import shutil
-    import subprocess
-    import tempfile
-    from pathlib import Path
-
-    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-    if not (Path(chromium).exists() or shutil.which(chromium)):
-        raise PdfUnavailable("PDF bulletins need Chromium and CJK fonts: apt-get install chromium fonts-noto-cjk")
-    with tempfile.TemporaryDirectory(prefix="bulletin-") as work:
-        source, target = Path(work) / "bulletin.html", Path(work) / "bulletin.pdf"
-        source.write_text(html(bulletin, figures_for(bulletin) if pictures is None else pictures),
-                          encoding="utf-8")
-        subprocess.run(  # noqa: S603 - a fixed program and our own files
-            [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-             "--disable-component-update", "--disable-sync", "--no-first-run", "--no-pdf-header-footer",
-             f"--user-data-dir={work}/profile", f"--print-to-pdf={target}", source.as_uri()],
-            check=True, capture_output=True, timeout=120)
-        return target.read_bytes()
+    """The HTML printed to PDF by headless Chromium (``core.pdf``)."""
+    return html_to_pdf(html(bulletin, figures_for(bulletin) if pictures is None else pictures))

@@ -231,3 +231,15 @@ from .snapshot import worker_step as refresh_pictures  # noqa: E402
 
 __all__ = ["EMPTY_POWER", "EMPTY_RESUMPTION", "Picture", "counties", "crosscheck_rows", "groups", "picture",
            "picture_computed_at", "refresh_pictures", "situation", "target", "trend"]
+
+
+def latest_workers_on_duty(enterprise_ids: list[int]) -> dict[int, tuple[Any, int]]:
+    """Each enterprise's latest self-reported workers on duty (the date and the figure), as reported: other
+    counts (workers brought back point to point) are shown beside it and never change it."""
+    from django.db.models import OuterRef, Subquery
+
+    from .models import ResumptionReport
+
+    latest = ResumptionReport.objects.filter(enterprise_id=OuterRef("enterprise_id")).order_by("-date")
+    rows = ResumptionReport.objects.filter(enterprise_id__in=enterprise_ids, pk=Subquery(latest.values("pk")[:1]))
+    return {r.enterprise_id: (r.date, r.workers_on_duty) for r in rows}

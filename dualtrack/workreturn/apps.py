@@ -20,3 +20,18 @@ class WorkReturnConfig(AppConfig):
 
         register_rules(RULES_KEY, validate)
         periodic.register("worker-return", services.worker_step, order=40)
+        from django.utils.translation import gettext_noop
+
+        from dualtrack.bulletins import services as bulletins
+        from dualtrack.core.cards import register_card
+        from dualtrack.core.choices import Action
+        from dualtrack.core.navigation import register_menu
+
+        from .bulletin import section
+        from .cards import worker_return_card
+        from .models import Trip
+
+        bulletins.register_section(48, "worker-return", section)
+        register_card(45, "worker-return", worker_return_card)
+        register_menu(_("点对点返岗"), "workreturn:board", lambda u: Trip.permits(u, Action.VIEW), order=14)
+        gettext_noop("上车扫码"), gettext_noop("到达扫码"), gettext_noop("到岗回执")  # the scan page's modes

@@ -225,6 +225,22 @@ def _enterprises(user: Any, statuses: list[WorkerStatus]) -> list[dict[str, Any]
             for pk in sorted(ids, key=lambda pk: usccs.get(pk, "")) if pk in usccs]
 
 
+def day_figures(day: dt.date, user: Any = None) -> dict[str, int]:
+    """The bulletin's and the card's figures for ``day`` (Asia/Shanghai): trips that arrived that day and the
+    workers on them; workers arrived so far, and the registered poor labourers among them."""
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=SHANGHAI)
+    start = end - dt.timedelta(days=1)
+    trips = Trip.objects.restrict(user) if user is not None else Trip.objects.all()
+    arrived_trips = trips.filter(arrived_at__gte=start, arrived_at__lt=end)
+    boarded = Boarding.objects.filter(allowed=True, trip__in=trips.filter(arrived_at__lt=end))
+    return {"trips_today": arrived_trips.count(),
+            "workers_today": Boarding.objects.filter(allowed=True, trip__in=arrived_trips).count(),
+            "workers_total": boarded.count(),
+            "poor_total": boarded.filter(worker__poor_labourer=True).count(),
+            "overdue": Worker.objects.filter(pk__in=boarded.values("worker_id"), receipt__isnull=True,
+                                             receipt_due_at__lt=end).count()}
+
+
 # --- personal data ----------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -1,0 +1,30 @@
+"""The 点对点返岗 card on 总览: trips and workers brought back on the day, the total so far, poor labourers among
+them, overdue receipts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from dualtrack.core.cards import Card, Figure
+from dualtrack.core.choices import Action
+
+from . import services
+from .models import Trip
+
+
+def worker_return_card(user: Any, day: dt.date) -> Card | None:
+    if not Trip.permits(user, Action.VIEW) or not Trip.objects.restrict(user).exists():
+        return None
+    figures = services.day_figures(day, user)
+    link = reverse("workreturn:board")
+    return Card("worker-return", _("点对点返岗"), link=link, day=day, figures=[
+        Figure(_("当日到达车次"), str(figures["trips_today"]), link=reverse("workreturn:trips"), key="trips_today"),
+        Figure(_("当日接返人数"), str(figures["workers_today"]), link=link, key="workers_today"),
+        Figure(_("累计接返"), str(figures["workers_total"]), link=link, key="workers_total"),
+        Figure(_("其中贫困劳动力"), str(figures["poor_total"]), link=link, key="poor_total"),
+        Figure(_("回执逾期"), str(figures["overdue"]), link=reverse("workreturn:receipts"),
+               tone="bad" if figures["overdue"] else "", key="receipts_overdue")])

@@ -1,0 +1,211 @@
+"""点对点返岗 pages: the demand board, the trip plan and a trip's manifest, the phone scanning page, unreturned
+receipts, and the three slips as PDF."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+
+from dualtrack.core import audit, policy
+from dualtrack.core.actors import actor_of
+from dualtrack.core.choices import Action, AuditAction
+from dualtrack.core.pdf import PdfUnavailable
+from dualtrack.core.scoping import get_scoped_or_404
+from dualtrack.core.views import paginate, validation_messages
+from dualtrack.registry import services as registry
+
+from . import services, slips
+from .models import Boarding, LabourDemand, ManifestEntry, Trip, Worker
+
+
+def _require_view(request: HttpRequest) -> None:
+    if not Trip.permits(request.user, Action.VIEW):
+        raise PermissionDenied
+
+
+@login_required
+def board(request: HttpRequest) -> HttpResponse:
+    """需求对接: per enterprise, workers requested, on a trip, arrived (and fulfilment), beside the workers on duty
+    the enterprise reported itself (never changed by these); per origin county, workers registered and sent."""
+    _require_view(request)
+    now = timezone.now()
+    state = services.campaign(now, request.user)
+    by_enterprise = {e["uscc"]: e for e in state.enterprises}
+    on_trip = dict(ManifestEntry.objects.restrict(request.user).values("worker__enterprise__uscc").annotate(
+        n=Count("pk")).values_list("worker__enterprise__uscc", "n"))
+    names = dict(registry.all_enterprises().filter(uscc__in=list(by_enterprise)).values_list("uscc", "name"))
+    ids = registry.enterprise_ids_by_uscc(list(by_enterprise))
+    from dualtrack.resumption import services as resumption
+
+    on_duty = resumption.latest_workers_on_duty(list(ids.values()))
+    rows = [{**e, "name": names.get(e["uscc"], e["uscc"]), "on_trip": on_trip.get(e["uscc"], 0),
+             "on_duty": on_duty.get(ids.get(e["uscc"], 0))} for e in state.enterprises]
+    origins = list(Worker.objects.restrict(request.user).values("home_county__name").annotate(
+        registered=Count("pk"), poor=Count("pk", filter=Q(poor_labourer=True))).order_by("home_county__code"))
+    sent = dict(Boarding.objects.restrict(request.user).filter(allowed=True).values("worker__home_county__name")
+                .annotate(n=Count("pk")).values_list("worker__home_county__name", "n"))
+    for origin in origins:
+        origin["sent"] = sent.get(origin["home_county__name"], 0)
+    demand = LabourDemand.objects.restrict(request.user).aggregate(n=Sum("headcount"))["n"] or 0
+    arrived = sum(1 for w in state.workers if w.state in ("arrived", "received"))
+    return render(request, "workreturn/board.html", {
+        "rows": rows, "origins": origins, "demand": demand, "arrived": arrived, "now": now,
+        "overdue": sum(1 for w in state.workers if w.receipt_overdue),
+        "poor_arrived": sum(1 for w in state.workers if w.poor_labourer and w.state in ("arrived", "received")),
+        "rules_version": state.rules_version})
+
+
+@login_required
+def trips(request: HttpRequest) -> HttpResponse:
+    """车次计划: every trip with its seats, passengers within the seat rule, boardings, refusals and arrival."""
+    _require_view(request)
+    queryset = Trip.objects.restrict(request.user).select_related("origin", "enterprise").annotate(
+        passengers=Count("manifest", distinct=True),
+        boarded=Count("boardings", filter=Q(boardings__allowed=True), distinct=True),
+        refused=Count("boardings", filter=Q(boardings__allowed=False), distinct=True)).order_by("departure", "code")
+    _label, definition = services.rules()
+    page = paginate(request, queryset)
+    for trip in page:
+        trip.capacity = services.engine.capacity(trip.seats, definition)
+        trip.may_see_manifest = policy.may(request.user, trip, Action.EXPORT)
+    return render(request, "workreturn/trips.html", {"page": page})
+
+
+@login_required
+def trip(request: HttpRequest, code: str) -> HttpResponse:
+    """A trip and its manifest: for the origin county, the bureau, the receiving enterprise and HQ only (404 for
+    anyone else); every view is audited. Its arrival is recorded here too."""
+    found = get_scoped_or_404(Trip.objects.select_related("origin", "enterprise"), request.user, Action.EXPORT,
+                              code=code.upper()[:30])
+    if request.method == "POST":
+        try:
+            count = services.record_arrival(actor_of(request), found)
+            messages.success(request, _("已记录到达:%(n)s 人随车到达,回执单三个工作日内返回") % {"n": count})
+        except (ValidationError, PermissionDenied) as exc:
+            if isinstance(exc, PermissionDenied):
+                raise
+            validation_messages(request, exc)
+        return redirect("workreturn:trip", code=found.code)
+    entries = list(ManifestEntry.objects.filter(trip=found).select_related("worker", "worker__home_county")
+                   .order_by("worker__code"))
+    boardings = {b.worker_id: b for b in Boarding.objects.filter(trip=found)}
+    manifest = [{"worker": e.worker, "person": services.person(request.user, e.worker),
+                 "boarding": boardings.get(e.worker_id)} for e in entries]
+    audit.record(request.user, AuditAction.VIEW_PERSONAL, found, detail={"manifest": len(entries),
+                                                                        "whole": any(m["person"].whole for m in manifest)})
+    _label, definition = services.rules()
+    return render(request, "workreturn/trip.html", {
+        "trip": found, "manifest": manifest, "capacity": services.engine.capacity(found.seats, definition),
+        "can_arrive": found.arrived_at is None and policy.may(request.user, found, Action.REPORT)})
+
+
+def _pdf(request: HttpRequest, workers: list[Worker], trip: Trip | None, name: str) -> HttpResponse:
+    """The slips' PDF when printed; until then a page that says it is being printed and looks again."""
+    try:
+        path, ready = slips.prepare(request.user, workers, trip)
+    except PdfUnavailable as exc:
+        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    if not ready:
+        return render(request, "workreturn/slips_pending.html", {"name": name, "count": len(workers)})
+    audit.record(request.user, AuditAction.EXPORT, trip or workers[0], detail={"slips": [w.code for w in workers]})
+    response = HttpResponse(path.read_bytes(), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name) or "attachment"
+    return response
+
+
+@login_required
+def trip_slips(request: HttpRequest, code: str) -> HttpResponse:
+    found = get_scoped_or_404(Trip.objects.select_related("enterprise"), request.user, Action.EXPORT,
+                              code=code.upper()[:30])
+    workers = [e.worker for e in ManifestEntry.objects.filter(trip=found).select_related("worker__enterprise")
+               .order_by("worker__code")]
+    if not workers:
+        raise Http404
+    return _pdf(request, workers, found, f"三联单-车次{found.code}.pdf")
+
+
+@login_required
+def worker_slips(request: HttpRequest, code: str) -> HttpResponse:
+    worker = get_scoped_or_404(Worker.objects.select_related("enterprise"), request.user, Action.EXPORT,
+                               code=code.upper()[:30])
+    entry = ManifestEntry.objects.filter(worker=worker).select_related("trip").first()
+    return _pdf(request, [worker], entry.trip if entry else None, f"三联单-{worker.code}.pdf")
+
+
+SCAN_MODES = [("boarding", "上车扫码"), ("arrival", "到达扫码"), ("receipt", "到岗回执")]
+
+
+@login_required
+def scan(request: HttpRequest) -> HttpResponse:
+    """扫码: a phone scans the slip's QR code (or the code is typed): at boarding, with the temperature taken;
+    at arrival (the worker's trip arrives); at the enterprise (the receipt). Every scan answers with the worker's
+    code and what was recorded."""
+    if not Trip.permits(request.user, Action.REPORT):
+        raise PermissionDenied
+    mode = request.POST.get("mode") or request.GET.get("mode") or "boarding"
+    mode = mode if mode in dict(SCAN_MODES) else "boarding"
+    trips_in_scope = Trip.objects.restrict(request.user, Action.REPORT).order_by("-departure")[:50]
+    trip_code = (request.POST.get("trip") or request.GET.get("trip") or "").strip().upper()[:30]
+    outcome: dict[str, Any] | None = None
+    if request.method == "POST":
+        try:
+            worker = services.worker_by_slip(request.user, request.POST.get("code", ""))
+            outcome = _scan(request, mode, worker, trip_code)
+        except ValidationError as exc:
+            validation_messages(request, exc)
+        except Http404:
+            messages.error(request, _("未找到该三联单或不在您的范围内"))
+    return render(request, "workreturn/scan.html", {
+        "modes": SCAN_MODES, "mode": mode, "trips": trips_in_scope, "trip_code": trip_code, "outcome": outcome,
+        "temperature": request.POST.get("temperature", "")})
+
+
+def _scan(request: HttpRequest, mode: str, worker: Worker, trip_code: str) -> dict[str, Any]:
+    actor = actor_of(request)
+    if mode == "boarding":
+        found = Trip.objects.restrict(request.user, Action.REPORT).filter(code=trip_code).first()
+        if found is None:
+            raise ValidationError({"trip": _("请选择车次")})
+        try:
+            temperature = Decimal(request.POST.get("temperature", "").strip())
+        except InvalidOperation as exc:
+            raise ValidationError({"temperature": _("请填写体温,如 36.5")}) from exc
+        boarding = services.record_boarding(actor, found, worker, temperature)
+        if boarding.allowed:
+            return {"ok": True, "worker": worker.code, "text": _("准予上车")}
+        return {"ok": False, "worker": worker.code, "text": _("不准上车:%(reason)s") % {
+            "reason": boarding.get_reason_display()}}
+    if mode == "arrival":
+        boarding = Boarding.objects.filter(worker=worker, allowed=True).select_related("trip").order_by(
+            "-boarded_at").first()
+        if boarding is None:
+            raise ValidationError({"worker": _("%(worker)s 尚未上车") % {"worker": worker.code}})
+        if boarding.trip.arrived_at is None:
+            services.record_arrival(actor, boarding.trip)
+        return {"ok": True, "worker": worker.code, "text": _("车次 %(trip)s 已到达") % {"trip": boarding.trip.code}}
+    services.record_receipt(actor, worker)
+    return {"ok": True, "worker": worker.code, "text": _("回执已记录,闭环完成")}
+
+
+@login_required
+def receipts(request: HttpRequest) -> HttpResponse:
+    """未回执: workers who arrived and whose receipt has not come back, due and overdue first."""
+    _require_view(request)
+    now = timezone.now()
+    pending = Worker.objects.restrict(request.user).filter(receipt_due_at__isnull=False, receipt__isnull=True) \
+        .select_related("enterprise").order_by("receipt_due_at", "code")
+    page = paginate(request, pending)
+    for worker in page:
+        worker.overdue = worker.receipt_due_at < now
+    return render(request, "workreturn/receipts.html", {"page": page, "now": now,
+                                                         "can_receipt": Trip.permits(request.user, Action.REPORT)})
