@@ -77,9 +77,9 @@ def _objects(city: City) -> dict[str, Any]:
     from dualtrack.workreturn.models import ManifestEntry, Trip, Worker
 
     worker = Worker.objects.create(code="W001", name="马建军", phone="13900000001", id_last4="123X",
-                                   village_code="339106100201", home_county=city.binhai, enterprise=city.e_jiangbei,
+                                   village_code="339106100201", home_code="339106", home_county=city.binhai, enterprise=city.e_jiangbei,
                                    attestation_kind="no_travel_14", attestation_date=dt.date(2020, 2, 10))
-    trip = Trip.objects.create(code="T1", origin=city.binhai, enterprise=city.e_jiangbei, plate="宁B12345", seats=44,
+    trip = Trip.objects.create(code="T1", origin_code="339106", origin=city.binhai, enterprise=city.e_jiangbei, plate="宁B12345", seats=44,
                                departure=dt.datetime(2020, 2, 15, 7, tzinfo=dt.UTC))
     ManifestEntry.objects.create(trip=trip, worker=worker)
     return {"problem": problem, "project": project, "measure": measure, "application": application,

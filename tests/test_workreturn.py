@@ -293,3 +293,23 @@ def test_the_slips_pdf_is_printed_once_with_the_token_only_in_the_qr_code(client
 
     svg = slips.qr_svg(token)
     assert "<svg" in svg and "马建" not in svg
+
+
+def test_workers_from_outside_the_city_are_kept_by_their_county_code_and_named(client: Any, campaign: City) -> None:
+    bureau = campaign.users["bureau"]
+    target = campaign.e_jiangbei.uscc
+    assert load(bureau, "labour_demand", [["统一社会信用代码", "岗位", "需求人数", "来源地区划代码", "需到岗日期", "来源地名称"],
+                                          [target, "焊工", 10, "640402", "2020-02-25", "宁夏固原市原州区"]]).ok
+    result = load(bureau, "workers", [WORKER_HEADER, ["GY001", "马海", "13900001111", "640402199001011111",
+                                                      "640402100201", target, "是", "健康码绿码", "2020-02-20"]])
+    assert result.ok, result.errors
+    worker = Worker.objects.get(code="GY001")
+    assert worker.home_code == "640402" and worker.home_county is None
+    assert not services.person(campaign.users["binhai_district"], worker).whole  # not Binhai's worker
+    assert services.person(bureau, worker).whole
+    client.force_login(bureau)
+    page = client.get("/worker-return/").content.decode()
+    assert "宁夏固原市原州区" in page
+    bad = load(bureau, "labour_demand", [["统一社会信用代码", "岗位", "需求人数", "来源地区划代码", "需到岗日期"],
+                                         [target, "焊工", 10, "6404", "2020-02-25"]])
+    assert not bad.ok and bad.errors[0].column == "来源地区划代码"

@@ -72,6 +72,13 @@ def _phone(value: Any) -> str:
     return raw
 
 
+def _county_code(value: Any) -> str:
+    raw = p.code(value)
+    if not re.fullmatch(r"\d{6}", raw):
+        raise p.CellError(_("区划代码应为6位数字"))
+    return raw
+
+
 def _village(value: Any) -> str:
     raw = p.code(value)
     if not re.fullmatch(r"\d{12}", raw):
@@ -116,8 +123,12 @@ class LabourDemandDataset(Dataset):
         Column("uscc", "统一社会信用代码", p.code, example="91339102MA2XXXXXXX"),
         Column("position", "岗位", example="装配工", max_length=100),
         Column("headcount", "需求人数", p.non_negative_int, example=40),
-        Column("origin_code", "来源地区划代码", p.code, example="640402", help=gettext_lazy("务工人员户籍所在区县")),
+        Column("origin_code", "来源地区划代码", _county_code, example="640402",
+               help=gettext_lazy("务工人员户籍所在区县(可在本市以外)")),
         Column("needed_by", "需到岗日期", p.date, example="2020-02-20"),
+        # Optional beyond the contract: the origin's name, shown instead of its code.
+        Column("origin_name", "来源地名称", required=False, blank=True, default="", example="宁夏固原市原州区",
+               max_length=50),
     ]
 
     def can_import(self, user: Any) -> bool:
@@ -130,24 +141,25 @@ class LabourDemandDataset(Dataset):
     def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
         if values["uscc"] not in state["enterprises"]:
             ctx.error("uscc", _("企业不存在或不在您的范围内"), values["uscc"])
-        if values["origin_code"] not in state["origins"]:
-            ctx.error("origin_code", _("区县代码不存在"), values["origin_code"])
         if values["headcount"] == 0:
             ctx.error("headcount", _("需求人数须大于0"))
 
     def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
                     result: ImportResult) -> None:
-        existing = {(d.enterprise_id, d.position, d.origin_id): d for d in LabourDemand.objects.all()}
+        existing = {(d.enterprise_id, d.position, d.origin_code): d for d in LabourDemand.objects.all()}
         for _row, v in rows:
             key = {"enterprise_id": state["enterprises"][v["uscc"]], "position": v["position"],
-                   "origin_id": state["origins"][v["origin_code"]]}
-            _upsert(LabourDemand, key, {"headcount": v["headcount"], "needed_by": v["needed_by"]},
-                    existing.get(tuple(key.values())), user, result)
+                   "origin_code": v["origin_code"]}
+            target = {"headcount": v["headcount"], "needed_by": v["needed_by"],
+                      "origin_id": state["origins"].get(v["origin_code"])}
+            if "origin_name" in v:
+                target["origin_name"] = v["origin_name"]
+            _upsert(LabourDemand, key, target, existing.get(tuple(key.values())), user, result)
 
 
 def _origins() -> dict[str, int]:
-    """Origin counties: any county-level region the registry holds (origin counties outside the city are
-    imported as regions too)."""
+    """The city's counties by code: an origin or a home among them is linked to it (most are outside the city and
+    kept by their code)."""
     return registry.county_ids_by_code()
 
 
@@ -180,9 +192,7 @@ class WorkerDataset(Dataset):
 
     def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
         county = values["village_code"][:6]
-        if county not in state["origins"]:
-            ctx.error("village_code", _("村代码所属区县 %(county)s 不存在") % {"county": county}, values["village_code"])
-        elif state["own_county"] and county != state["own_county"]:
+        if state["own_county"] and county != state["own_county"]:
             ctx.error("village_code", _("只能登记本区县户籍的务工人员"), values["village_code"])
         if values["uscc"] not in state["enterprises"]:
             ctx.error("uscc", _("企业不存在"), values["uscc"])
@@ -200,7 +210,7 @@ class WorkerDataset(Dataset):
         for _row, v in rows:
             target = {"name": v["name"], "phone": v["phone"], "id_hash": privacy.keyed_hash(v["id_number"]),
                       "id_last4": v["id_number"][-4:], "village_code": v["village_code"],
-                      "home_county_id": state["origins"][v["village_code"][:6]],
+                      "home_code": v["village_code"][:6], "home_county_id": state["origins"].get(v["village_code"][:6]),
                       "enterprise_id": state["enterprises"][v["uscc"]], "poor_labourer": v["poor_labourer"],
                       "attestation_kind": v["attestation_kind"], "attestation_date": v["attestation_date"]}
             shown = {"code": v["code"], "village_code": v["village_code"], "uscc": v["uscc"],
@@ -216,12 +226,14 @@ class TripDataset(Dataset):
     batch_size = None
     columns = [
         Column("code", "车次编号", p.code, example="DDD-2020-001", max_length=30),
-        Column("origin_code", "出发地区划代码", p.code, example="640402"),
+        Column("origin_code", "出发地区划代码", _county_code, example="640402"),
         Column("uscc", "目的企业信用代码", p.code, example="91339102MA2XXXXXXX"),
         Column("departure", "出发时间", _moment, example="2020-02-15 07:00"),
         Column("plate", "车牌号", example="宁A12345", max_length=20),
         Column("seats", "核载座位", p.non_negative_int, example=44),
         Column("escort", "带队人", required=False, blank=True, default="", example="王强", max_length=50),
+        Column("origin_name", "出发地名称", required=False, blank=True, default="", example="宁夏固原市原州区",
+               max_length=50),
     ]
 
     def can_import(self, user: Any) -> bool:
@@ -231,8 +243,6 @@ class TripDataset(Dataset):
         return {"origins": _origins(), "enterprises": dict(registry.all_enterprises().values_list("uscc", "id"))}
 
     def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
-        if values["origin_code"] not in state["origins"]:
-            ctx.error("origin_code", _("区县代码不存在"), values["origin_code"])
         if values["uscc"] not in state["enterprises"]:
             ctx.error("uscc", _("企业不存在"), values["uscc"])
         if not 1 <= values["seats"] <= 80:
@@ -242,8 +252,11 @@ class TripDataset(Dataset):
                     result: ImportResult) -> None:
         existing = Trip.objects.in_bulk([v["code"] for _r, v in rows], field_name="code")
         for _row, v in rows:
-            target = {"origin_id": state["origins"][v["origin_code"]], "enterprise_id": state["enterprises"][v["uscc"]],
-                      "departure": v["departure"], "plate": v["plate"], "seats": v["seats"], "escort": v["escort"]}
+            target = {"origin_code": v["origin_code"], "origin_id": state["origins"].get(v["origin_code"]),
+                      "enterprise_id": state["enterprises"][v["uscc"]], "departure": v["departure"],
+                      "plate": v["plate"], "seats": v["seats"], "escort": v["escort"]}
+            if "origin_name" in v:
+                target["origin_name"] = v["origin_name"]
             _upsert(Trip, {"code": v["code"]}, target, existing.get(v["code"]), user, result)
 
 

@@ -28,13 +28,17 @@ class LabourDemand(ScopedModel):
                                    related_name="+")
     position = models.CharField(_("岗位"), max_length=100)
     headcount = models.PositiveIntegerField(_("需求人数"))
-    origin = models.ForeignKey("registry.Region", verbose_name=_("来源地"), on_delete=models.PROTECT, related_name="+")
+    # Workers mostly come from counties outside the city (区划代码 and a name); a county of the city is linked too.
+    origin_code = models.CharField(_("来源地区划代码"), max_length=6)
+    origin_name = models.CharField(_("来源地"), max_length=50, blank=True)
+    origin = models.ForeignKey("registry.Region", verbose_name=_("来源区县"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
     needed_by = models.DateField(_("需到岗日期"))
 
     class Meta:
         verbose_name = _("用工需求")
         verbose_name_plural = _("用工需求")
-        constraints = [models.UniqueConstraint(fields=["enterprise", "position", "origin"], name="demand_key")]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "position", "origin_code"], name="demand_key")]
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} {self.position} {self.headcount}"
@@ -49,8 +53,9 @@ class Worker(ScopedModel):
     id_hash = models.CharField(_("身份证号摘要"), max_length=64, blank=True, db_index=True)
     id_last4 = models.CharField(_("身份证号后四位"), max_length=4, blank=True)
     village_code = models.CharField(_("户籍村代码"), max_length=12)
-    home_county = models.ForeignKey("registry.Region", verbose_name=_("户籍区县"), on_delete=models.PROTECT,
-                                    related_name="+")
+    home_code = models.CharField(_("户籍区县代码"), max_length=6, db_index=True)  # the village code's first six
+    home_county = models.ForeignKey("registry.Region", verbose_name=_("户籍区县"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")  # when it is one of the city's
     enterprise = models.ForeignKey("registry.Enterprise", verbose_name=_("意向企业"), on_delete=models.PROTECT,
                                    related_name="+")
     poor_labourer = models.BooleanField(_("建档立卡贫困劳动力"), default=False)
@@ -77,7 +82,10 @@ class Trip(ScopedModel):
     """车次 (一车一方案): from an origin county to an enterprise, with its plate, seats and escort."""
 
     code = models.CharField(_("车次编号"), max_length=30, unique=True)
-    origin = models.ForeignKey("registry.Region", verbose_name=_("出发地"), on_delete=models.PROTECT, related_name="+")
+    origin_code = models.CharField(_("出发地区划代码"), max_length=6)
+    origin_name = models.CharField(_("出发地"), max_length=50, blank=True)
+    origin = models.ForeignKey("registry.Region", verbose_name=_("出发区县"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")  # when it is one of the city's
     enterprise = models.ForeignKey("registry.Enterprise", verbose_name=_("目的企业"), on_delete=models.PROTECT,
                                    related_name="+")
     departure = models.DateTimeField(_("出发时间"))
@@ -93,6 +101,10 @@ class Trip(ScopedModel):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def origin_label(self) -> str:
+        return self.origin_name or (self.origin.name if self.origin_id and self.origin else self.origin_code)
 
 
 class ManifestEntry(ScopedModel):

@@ -225,6 +225,15 @@ def _enterprises(user: Any, statuses: list[WorkerStatus]) -> list[dict[str, Any]
             for pk in sorted(ids, key=lambda pk: usccs.get(pk, "")) if pk in usccs]
 
 
+def origin_names() -> dict[str, str]:
+    """Origin county code → name: the city's counties, and the names the demand and trip files gave."""
+    from dualtrack.registry import services as registry
+
+    names = dict(registry.counties().values_list("code", "name"))
+    names |= dict(LabourDemand.objects.exclude(origin_name="").values_list("origin_code", "origin_name"))
+    return names | dict(Trip.objects.exclude(origin_name="").values_list("origin_code", "origin_name"))
+
+
 def day_figures(day: dt.date, user: Any = None) -> dict[str, int]:
     """The bulletin's and the card's figures for ``day`` (Asia/Shanghai): trips that arrived that day and the
     workers on them; workers arrived so far, and the registered poor labourers among them."""

@@ -50,12 +50,14 @@ def board(request: HttpRequest) -> HttpResponse:
     on_duty = resumption.latest_workers_on_duty(list(ids.values()))
     rows = [{**e, "name": names.get(e["uscc"], e["uscc"]), "on_trip": on_trip.get(e["uscc"], 0),
              "on_duty": on_duty.get(ids.get(e["uscc"], 0))} for e in state.enterprises]
-    origins = list(Worker.objects.restrict(request.user).values("home_county__name").annotate(
-        registered=Count("pk"), poor=Count("pk", filter=Q(poor_labourer=True))).order_by("home_county__code"))
-    sent = dict(Boarding.objects.restrict(request.user).filter(allowed=True).values("worker__home_county__name")
-                .annotate(n=Count("pk")).values_list("worker__home_county__name", "n"))
+    origins = list(Worker.objects.restrict(request.user).values("home_code").annotate(
+        registered=Count("pk"), poor=Count("pk", filter=Q(poor_labourer=True))).order_by("home_code"))
+    sent = dict(Boarding.objects.restrict(request.user).filter(allowed=True).values("worker__home_code")
+                .annotate(n=Count("pk")).values_list("worker__home_code", "n"))
+    place_names = services.origin_names()
     for origin in origins:
-        origin["sent"] = sent.get(origin["home_county__name"], 0)
+        origin["sent"] = sent.get(origin["home_code"], 0)
+        origin["name"] = place_names.get(origin["home_code"], origin["home_code"])
     demand = LabourDemand.objects.restrict(request.user).aggregate(n=Sum("headcount"))["n"] or 0
     arrived = sum(1 for w in state.workers if w.state in ("arrived", "received"))
     return render(request, "workreturn/board.html", {
@@ -96,10 +98,11 @@ def trip(request: HttpRequest, code: str) -> HttpResponse:
                 raise
             validation_messages(request, exc)
         return redirect("workreturn:trip", code=found.code)
-    entries = list(ManifestEntry.objects.filter(trip=found).select_related("worker", "worker__home_county")
-                   .order_by("worker__code"))
+    entries = list(ManifestEntry.objects.filter(trip=found).select_related("worker").order_by("worker__code"))
     boardings = {b.worker_id: b for b in Boarding.objects.filter(trip=found)}
+    place_names = services.origin_names()
     manifest = [{"worker": e.worker, "person": services.person(request.user, e.worker),
+                 "home": place_names.get(e.worker.home_code, e.worker.home_code),
                  "boarding": boardings.get(e.worker_id)} for e in entries]
     audit.record(request.user, AuditAction.VIEW_PERSONAL, found, detail={"manifest": len(entries),
                                                                         "whole": any(m["person"].whole for m in manifest)})
