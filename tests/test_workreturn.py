@@ -206,15 +206,19 @@ def test_a_manifest_is_seen_by_the_origin_county_the_bureau_and_the_enterprise_o
 
 
 def test_erasure_after_the_retention_period_keeps_the_counts(campaign: City, settings: Any) -> None:
+    from dualtrack.core import rules as rule_sets
+
     board_and_arrive(campaign)
     settings.WORKER_RETURN_RETENTION_DAYS = 90
-    assert services.erase_personal_data(at("2020-05-15 00:00")) == 0  # 89 days after the last arrival
-    erased = services.erase_personal_data(at("2020-05-16 18:31"))
+    assert services.erase_personal_data(at("2021-01-01 00:00")) == 0  # the campaign still runs: nothing erased
+    rule_sets.revise("worker-return", {**RULES, "campaign_end": "2020-03-15"}, campaign.users["hq"], "活动结束")
+    assert services.erase_personal_data(at("2020-06-13 00:00")) == 0  # 89 days after the end
+    erased = services.erase_personal_data(at("2020-06-14 00:00"))
     assert erased == 23
     worker = Worker.objects.get(code="W001")
     assert (worker.name, worker.phone, worker.id_hash, worker.id_last4) == ("", "", "", "")
     assert services.person(campaign.users["binhai_district"], worker).name == "(已删除)"
-    after = services.campaign(at("2020-05-16 19:00"))
+    after = services.campaign(at("2020-06-14 01:00"))
     assert len(after.workers) == 23 and sum(1 for w in after.workers if w.state == "arrived") == 20
     assert Boarding.objects.count() == 22
 

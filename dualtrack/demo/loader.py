@@ -59,6 +59,7 @@ DEMO_USERS: list[tuple[str, str, str, dict[str, Any]]] = [
     ("binhai", "district", "滨海区 陈刚(区县操作员)", {"county": "339106"}),
     ("gaoxin", "district", "高新区 周敏(园区操作员)", {"park": "GXQ"}),
     ("jingxin", "department", "市经信局 赵强", {"department": "JXJ"}),
+    ("renshe", "department", "市人社局 郑红(点对点返岗)", {"department": "RSJ"}),
     ("liaison", "liaison", "驻企服务员 孙伟", {}),
     ("enterprise", "enterprise", "企业联络人 吴芳", {}),
     ("public", "public", "公众", {}),
@@ -191,6 +192,7 @@ def load_demo(seed: int = 2020, enterprises: int = 20000, log: Any = print,
     load_liaisons(city, folder, log)
     load_policies(city.seed, log)
     load_economy(city.seed, folder, log)
+    load_worker_return(city.seed, folder, log)
     publish_demo_levels()
     # As the worker does every morning: the data-as-of day's picture (and the day before) and its draft bulletin.
     from dualtrack.bulletins import services as bulletins
@@ -206,6 +208,18 @@ def load_economy(seed: int, folder: Path, log: Any) -> None:
     from . import economy
 
     for name, path in economy.write(folder, seed).items():
+        import_file(name, path, log)
+
+
+def load_worker_return(seed: int, folder: Path, log: Any) -> None:
+    """The point-to-point campaign through the seven datasets; the demo enterprise login's enterprise receives
+    workers, with 39 other key industrial enterprises."""
+    from . import workreturn
+
+    own = User.objects.get(username="enterprise").enterprise
+    others = list(Enterprise.objects.filter(is_key=True, size_class="规上工业").exclude(pk=own.pk)
+                  .order_by("uscc").values_list("uscc", flat=True)[:39])
+    for name, path in workreturn.write(folder, seed, [own.uscc, *others]).items():
         import_file(name, path, log)
 
 

@@ -3,6 +3,7 @@ and the receipt's deadline in working days."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from dualtrack.core.rules import RuleError
@@ -13,6 +14,8 @@ DEFAULT: dict[str, Any] = {
     "fever_celsius": 37.3,  # boarding needs a temperature below this
     "passenger_share": 0.5,  # passengers ≤ ⌊0.5 × seats⌋: one passenger for two seats
     "receipt_working_days": 3,  # 回执单 due at the end of the 3rd working day after arrival
+    # The day HQ declares the campaign over (YYYY-MM-DD), from which the retention period runs; none while it runs.
+    "campaign_end": None,
 }
 
 
@@ -26,6 +29,12 @@ def validate(definition: Any) -> None:
     fever = definition.get("fever_celsius")
     if not isinstance(fever, int | float) or isinstance(fever, bool) or not 35 <= fever <= 40:
         raise RuleError("fever_celsius: a temperature between 35 and 40")
+    end = definition.get("campaign_end")
+    if end is not None:
+        try:
+            dt.date.fromisoformat(end)
+        except (TypeError, ValueError) as exc:
+            raise RuleError("campaign_end: null while the campaign runs, else a date YYYY-MM-DD") from exc
     share = definition.get("passenger_share")
     if not isinstance(share, int | float) or isinstance(share, bool) or not 0 < share <= 1:
         raise RuleError("passenger_share: a share with 0 < share ≤ 1")

@@ -275,15 +275,17 @@ def person(user: Any, worker: Worker) -> PersonView:
 
 @transaction.atomic
 def erase_personal_data(now: dt.datetime | None = None) -> int:
-    """Erase names, phones and ID hashes once the campaign has ended plus the retention period (the last arrival
-    + ``WORKER_RETURN_RETENTION_DAYS``); the counts (workers, states, trips) stay. The worker step runs it."""
+    """Erase names, phones and ID hashes ``WORKER_RETURN_RETENTION_DAYS`` after the campaign's end (the rule set's
+    ``campaign_end``, set by HQ when the campaign is over; nothing is erased while it runs); the counts (workers,
+    states, trips) stay. The worker step runs it."""
     from django.conf import settings
 
     now = now or timezone.now()
-    last = Trip.objects.exclude(arrived_at__isnull=True).order_by("-arrived_at").values_list("arrived_at", flat=True)
-    if not last or Trip.objects.filter(arrived_at__isnull=True, departure__gte=now - dt.timedelta(days=30)).exists():
+    end = rules()[1].get("campaign_end")
+    if not end:
         return 0  # the campaign is still running
-    if now < last[0] + dt.timedelta(days=settings.WORKER_RETURN_RETENTION_DAYS):
+    ended = dt.datetime.combine(dt.date.fromisoformat(end), dt.time(23, 59, 59), tzinfo=SHANGHAI)
+    if now < ended + dt.timedelta(days=settings.WORKER_RETURN_RETENTION_DAYS):
         return 0
     erased = Worker.objects.filter(erased_at__isnull=True).update(name="", phone="", id_hash="", id_last4="",
                                                                   erased_at=now)

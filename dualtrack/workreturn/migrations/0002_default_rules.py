@@ -2,7 +2,8 @@
 
 from django.db import migrations
 
-RULES = {"attestation_max_days": 14, "fever_celsius": 37.3, "passenger_share": 0.5, "receipt_working_days": 3}
+RULES = {"attestation_max_days": 14, "fever_celsius": 37.3, "passenger_share": 0.5, "receipt_working_days": 3,
+         "campaign_end": None}
 
 
 def seed(apps, schema_editor):
