@@ -217,6 +217,7 @@ def load_worker_return(seed: int, folder: Path, log: Any) -> None:
     from . import workreturn
 
     own = User.objects.get(username="enterprise").enterprise
+    assert own is not None  # noqa: S101 - ensure_users gave the demo enterprise login its enterprise
     others = list(Enterprise.objects.filter(is_key=True, size_class="规上工业").exclude(pk=own.pk)
                   .order_by("uscc").values_list("uscc", flat=True)[:39])
     for name, path in workreturn.write(folder, seed, [own.uscc, *others]).items():
