@@ -199,3 +199,71 @@ def test_phone_flows_of_enterprise_liaison_and_district(live_server: Any, city: 
 
     connections.close_all()
     assert errors == []
+
+
+def test_phone_scans_close_the_worker_return_loop(live_server: Any, city: City, tmp_path: Any,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a 390×844 phone: the origin county scans the slip at boarding (a fever is refused), the enterprise scans
+    it at arrival and again for the receipt, and the worker's state is received."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from dualtrack.workreturn import services
+    from dualtrack.workreturn.models import Trip, Worker
+
+    from .test_workreturn import WORKER_HEADER, load
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    hq, target = city.users["hq"], city.e_jiangbei.uscc
+    rows = [WORKER_HEADER, ["W001", "马建军", "13900000001", "33910619900101001X", "339106100201", target, "否",
+                            "14天无外出证明", "2020-02-10"],
+            ["W002", "马海", "13900000002", "33910619900101002X", "339106100201", target, "否", "健康证明", "2020-02-10"]]
+    assert load(hq, "workers", rows).ok
+    assert load(hq, "trips", [["车次编号", "出发地区划代码", "目的企业信用代码", "出发时间", "车牌号", "核载座位"],
+                              ["T1", "339106", target, "2020-02-15 07:00", "宁B12345", 44]]).ok
+    services.set_manifest(hq, Trip.objects.get(code="T1"), list(Worker.objects.order_by("code")))
+    token = Worker.objects.get(code="W001").slip_token
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        page = browser.new_page(viewport=PHONE, locale="zh-CN", has_touch=True, is_mobile=True)
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+
+        def sign_in(username: str) -> None:
+            page.context.clear_cookies()
+            page.goto(f"{live_server.url}/login/")
+            page.fill("#id_username", username)
+            page.fill("#id_password", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_url(f"{live_server.url}/")
+
+        def scan(mode: str, code: str, temperature: str = "") -> str:
+            page.goto(f"{live_server.url}/worker-return/scan/?mode={mode}&trip=T1")
+            if temperature:
+                page.fill("#id_temperature", temperature)
+            page.fill("#id_code", code)
+            page.get_by_role("button", name="确认").click()
+            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+            return page.locator("#scan-outcome").inner_text()
+
+        sign_in("binhai")
+        assert "准予上车" in scan("boarding", token, "36.6")
+        assert "不准上车" in scan("boarding", "W002", "37.5")
+        page.screenshot(path=str(ARTIFACTS / "phone-worker-return-refused.png"))
+        sign_in("enterprise")
+        assert "车次 T1 已到达" in scan("arrival", token)
+        expect(page.locator("[data-for-mode=boarding]")).to_be_hidden()  # no trip or temperature at arrival
+        assert "闭环完成" in scan("receipt", token)
+        page.screenshot(path=str(ARTIFACTS / "phone-worker-return-receipt.png"))
+        browser.close()
+    from django.db import connections
+
+    connections.close_all()
+    assert errors == []
+    states = {w.code: w.state for w in services.campaign(dt_now()).workers}
+    assert states == {"W001": "received", "W002": "refused"}
+
+
+def dt_now() -> Any:
+    from django.utils import timezone
+
+    return timezone.now()

@@ -211,8 +211,10 @@ class WorkerDataset(Dataset):
             target = {"name": v["name"], "phone": v["phone"], "id_hash": privacy.keyed_hash(v["id_number"]),
                       "id_last4": v["id_number"][-4:], "village_code": v["village_code"],
                       "home_code": v["village_code"][:6], "home_county_id": state["origins"].get(v["village_code"][:6]),
-                      "enterprise_id": state["enterprises"][v["uscc"]], "poor_labourer": v["poor_labourer"],
+                      "enterprise_id": state["enterprises"][v["uscc"]],
                       "attestation_kind": v["attestation_kind"], "attestation_date": v["attestation_date"]}
+            if "poor_labourer" in v or v["code"] not in existing:
+                target["poor_labourer"] = v.get("poor_labourer", False)
             shown = {"code": v["code"], "village_code": v["village_code"], "uscc": v["uscc"],
                      "attestation_kind": v["attestation_kind"], "attestation_date": v["attestation_date"]}
             _upsert(Worker, {"code": v["code"]}, target, existing.get(v["code"]), user, result, shown)
@@ -254,9 +256,10 @@ class TripDataset(Dataset):
         for _row, v in rows:
             target = {"origin_code": v["origin_code"], "origin_id": state["origins"].get(v["origin_code"]),
                       "enterprise_id": state["enterprises"][v["uscc"]], "departure": v["departure"],
-                      "plate": v["plate"], "seats": v["seats"], "escort": v["escort"]}
-            if "origin_name" in v:
-                target["origin_name"] = v["origin_name"]
+                      "plate": v["plate"], "seats": v["seats"]}
+            for optional in ("escort", "origin_name"):  # a file without the column leaves the value alone
+                if optional in v:
+                    target[optional] = v[optional]
             _upsert(Trip, {"code": v["code"]}, target, existing.get(v["code"]), user, result)
 
 
