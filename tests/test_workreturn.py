@@ -317,3 +317,23 @@ def test_workers_from_outside_the_city_are_kept_by_their_county_code_and_named(c
     bad = load(bureau, "labour_demand", [["统一社会信用代码", "岗位", "需求人数", "来源地区划代码", "需到岗日期"],
                                          [target, "焊工", 10, "6404", "2020-02-25"]])
     assert not bad.ok and bad.errors[0].column == "来源地区划代码"
+
+
+def test_completed_trips_become_charter_bus_entitlements(campaign: City) -> None:
+    from dualtrack.policies.models import Application, Measure, Policy
+
+    policy = Policy.objects.create(doc_number="宁政发〔2020〕3号", title="若干意见", issuer="市政府",
+                                   issued_on=D(2020, 2, 6), effective_from=D(2020, 2, 6))
+    Measure.objects.create(code="ZC07", policy=policy, title="组织市外员工返岗包车费用补贴", support_type="charter_bus",
+                           department=Department.objects.get(code="RSJ"), window_start=D(2020, 2, 10),
+                           window_end=D(2020, 6, 30), amount_rule="per_head", amount_per_head=Decimal("0.02"),
+                           headcount_basis="declared", cap=Decimal("20"))
+    board_and_arrive(campaign)
+    assert services.charter_bus_entitlements(campaign.users["hq"], "ZC07") == {"created": 1, "updated": 0,
+                                                                              "unchanged": 0}
+    entitlement = Application.objects.get(measure__code="ZC07", enterprise=campaign.e_jiangbei)
+    assert entitlement.declared_headcount == 20 and entitlement.approved_amount == Decimal("0.40")
+    assert entitlement.state == "approved" and entitlement.source == "entitlement"
+    assert services.charter_bus_entitlements(campaign.users["hq"], "ZC07")["unchanged"] == 1  # idempotent
+    with pytest.raises(ValidationError):
+        services.charter_bus_entitlements(campaign.users["hq"], "NOPE")

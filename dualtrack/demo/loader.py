@@ -222,6 +222,10 @@ def load_worker_return(seed: int, folder: Path, log: Any) -> None:
                   .order_by("uscc").values_list("uscc", flat=True)[:39])
     for name, path in workreturn.write(folder, seed, [own.uscc, *others]).items():
         import_file(name, path, log)
+    from dualtrack.workreturn import services as worker_return
+
+    counts = worker_return.charter_bus_entitlements(ACTOR, "ZC07")
+    log(f"  charter-bus subsidy (ZC07) for the completed trips: {counts}")
 
 
 def load_power(city: DemoCity, folder: Path, log: Any) -> None:

@@ -233,6 +233,47 @@ def grant_entitlements(actor: Actor, measure: Measure, day: dt.date | None = Non
 
 
 @transaction.atomic
+def entitle_by_headcount(actor: Actor, measure: Measure, headcounts: dict[int, int]) -> dict[str, int]:
+    """Entitlements another module computes (the charter-bus subsidy for the workers each enterprise brought back
+    point to point): per enterprise id, an approved entitlement for the declared headcount under the measure's
+    rule. Run again with more workers, an unpaid entitlement follows (audited); a paid one stays as paid."""
+    _require_manager(actor, measure)
+    from dualtrack.registry import services as registry
+
+    enterprises = registry.all_enterprises().in_bulk(list(headcounts))
+    existing = {a.enterprise_id: a for a in Application.objects.filter(measure=measure,
+                                                                       enterprise_id__in=list(headcounts))}
+    now = timezone.now()
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for pk, heads in sorted(headcounts.items()):
+        if pk not in enterprises or heads <= 0:
+            continue
+        amount = compute_amount(measure, enterprises[pk], declared_headcount=heads)
+        found = existing.get(pk)
+        if found is None:
+            created = Application.objects.create(
+                measure=measure, enterprise_id=pk, source=ApplicationSource.ENTITLEMENT,
+                state=ApplicationState.APPROVED, submitted_at=now, declared_headcount=heads, amount=amount,
+                approved_amount=amount, reviewed_at=now, reviewed_by=as_user(actor))
+            audit.record_change(actor, created, None)
+            counts["created"] += 1
+        elif found.state == ApplicationState.APPROVED and found.declared_headcount != heads:
+            before = audit.snapshot(found)
+            found.declared_headcount, found.amount, found.approved_amount = heads, amount, amount
+            found.version += 1
+            found.save(update_fields=["declared_headcount", "amount", "approved_amount", "version"])
+            audit.record_change(actor, found, before)
+            counts["updated"] += 1
+        else:
+            counts["unchanged"] += 1
+    return counts
+
+
+def measure_by_code(code: str) -> Measure | None:
+    return Measure.objects.filter(code=code).first()
+
+
+@transaction.atomic
 def create_outreach(actor: Actor, measure: Measure, day: dt.date | None = None) -> dict[str, int]:
     """Visit tasks for each qualifying enterprise that has not applied, handed to its liaison officer (the
     first, when several look after it); enterprises without an officer are counted as unassigned."""

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -313,6 +313,19 @@ def raise_overdue_receipts(now: dt.datetime | None = None) -> int:
         if Worker.objects.filter(pk=worker.pk, receipt_task="").update(receipt_task=task.ref):
             raised += 1
     return raised
+
+
+def charter_bus_entitlements(actor: Actor, measure_code: str) -> dict[str, int]:
+    """Completed trips as entitlements of the charter-bus subsidy measure (包车补贴, §8): each receiving enterprise,
+    for the workers who arrived on its trips."""
+    from dualtrack.policies import services as policies
+
+    measure = policies.measure_by_code(measure_code)
+    if measure is None:
+        raise ValidationError({"measure": _("政策条款 %(code)s 不存在") % {"code": measure_code}})
+    arrived = Boarding.objects.filter(allowed=True, trip__arrived_at__isnull=False).values(
+        "trip__enterprise_id").annotate(n=Count("pk")).values_list("trip__enterprise_id", "n")
+    return policies.entitle_by_headcount(actor, measure, dict(arrived))
 
 
 def worker_step() -> dict[str, int]:
