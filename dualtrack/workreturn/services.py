@@ -193,6 +193,8 @@ def campaign(at: dt.datetime, user: Any = None) -> Campaign:
                    for t in sorted(trips, key=lambda t: t.code)]
     workers = Worker.objects.restrict(user) if user is not None else Worker.objects.all()
     receipts = dict(Receipt.objects.filter(receipt_at__lte=at).values_list("worker_id", "receipt_at"))
+    # One deadline per trip (every worker on it arrived together): the working calendar is read once per trip.
+    due_by_trip = {pk: engine.receipt_due(arrival, definition) for pk, arrival in arrived_at.items()}
     statuses = []
     for worker in workers.order_by("code"):
         b = latest.get(worker.pk)
@@ -202,7 +204,7 @@ def campaign(at: dt.datetime, user: Any = None) -> Campaign:
             arrival = arrived_at.get(b.trip_id) if b.allowed else None
             if arrival is not None:
                 state = WorkerState.ARRIVED
-                due = engine.receipt_due(arrival, definition)
+                due = due_by_trip[b.trip_id]
                 if worker.pk in receipts:
                     state = WorkerState.RECEIVED
                 else:
