@@ -337,3 +337,43 @@ def test_completed_trips_become_charter_bus_entitlements(campaign: City) -> None
     assert services.charter_bus_entitlements(campaign.users["hq"], "ZC07")["unchanged"] == 1  # idempotent
     with pytest.raises(ValidationError):
         services.charter_bus_entitlements(campaign.users["hq"], "NOPE")
+
+
+def test_demand_workers_and_trips_on_pages(client: Any, campaign: City) -> None:
+    target = campaign.e_jiangbei.uscc
+    client.force_login(campaign.users["enterprise"])  # its own enterprise only
+    response = client.post("/worker-return/demand/new/", {"enterprise": target, "position": "叉车工", "headcount": "5",
+                                                          "origin_code": "640402", "origin_name": "宁夏固原市原州区",
+                                                          "needed_by": "2020-03-01"})
+    assert response.status_code == 302
+    assert client.post("/worker-return/demand/new/", {"enterprise": campaign.e_binhai.uscc, "position": "x",
+                                                      "headcount": "5", "origin_code": "640402",
+                                                      "needed_by": "2020-03-01"}).status_code == 200  # not offered
+    from dualtrack.workreturn.models import LabourDemand
+
+    assert LabourDemand.objects.filter(enterprise=campaign.e_jiangbei, position="叉车工").count() == 1
+    assert not LabourDemand.objects.filter(enterprise=campaign.e_binhai).exists()
+    client.force_login(campaign.users["district"])  # Jiangbei may not register Binhai's villagers
+    refused = client.post("/worker-return/workers/new/", {
+        "code": "P1", "name": "杨帆", "phone": "13900002222", "id_number": "33910619900101222X",
+        "village_code": "339106100201", "enterprise": target, "attestation_kind": "green_code",
+        "attestation_date": "2020-02-20"})
+    assert refused.status_code == 200 and "只能登记本区县户籍" in refused.content.decode()
+    client.force_login(campaign.users["binhai_district"])
+    ok = client.post("/worker-return/workers/new/", {
+        "code": "P1", "name": "杨帆", "phone": "13900002222", "id_number": "33910619900101222X",
+        "village_code": "339106100201", "enterprise": target, "attestation_kind": "green_code",
+        "attestation_date": "2020-02-20", "poor_labourer": "on"})
+    assert ok.status_code == 302 and Worker.objects.get(code="P1").poor_labourer
+    assert client.get("/worker-return/trips/new/").status_code == 403  # planning is the bureau's and HQ's
+    client.force_login(campaign.users["bureau"])
+    planned = client.post("/worker-return/trips/new/", {
+        "code": "T9", "origin_code": "339106", "enterprise": target, "departure": "2020-02-25T07:00",
+        "plate": "宁B99999", "seats": "4"})
+    assert planned.status_code == 302 and planned["Location"] == "/worker-return/trips/T9/"
+    page = client.get("/worker-return/trips/T9/").content.decode()
+    assert 'id="manifest-form"' in page and 'value="P1"' in page
+    too_many = client.post("/worker-return/trips/T9/", {"action": "manifest", "worker": ["P1", "W004", "W005"]})
+    assert too_many.status_code == 302 and ManifestEntry.objects.filter(trip__code="T9").count() == 0
+    client.post("/worker-return/trips/T9/", {"action": "manifest", "worker": ["P1", "W004"]})
+    assert set(ManifestEntry.objects.filter(trip__code="T9").values_list("worker__code", flat=True)) == {"P1", "W004"}

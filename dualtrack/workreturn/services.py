@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.http import Http404
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from dualtrack.core import audit, policy, privacy
 from dualtrack.core import rules as rule_sets
 from dualtrack.core.actors import Actor
-from dualtrack.core.choices import Action, AuditAction
+from dualtrack.core.choices import Action, AuditAction, Role
 from dualtrack.core.dates import SHANGHAI
 
 from . import engine
@@ -60,6 +60,126 @@ def set_manifest(actor: Actor, trip: Trip, workers: list[Worker]) -> int:
     if before != after:
         audit.record(actor, AuditAction.UPDATE, trip, before={"manifest": before}, after={"manifest": after})
     return len(codes)
+
+
+@transaction.atomic
+def post_demand(actor: Actor, enterprise: Any, position: str, headcount: int, origin_code: str,
+                needed_by: dt.date, origin_name: str = "") -> LabourDemand:
+    """用工需求 from a page: an enterprise for itself, a liaison officer for an enterprise in their care, HQ or the
+    bureau for any; the same key as the file (enterprise, position, origin) updates it, audited."""
+    from dualtrack.registry import services as registry
+
+    position, origin_code, origin_name = position.strip()[:100], origin_code.strip(), origin_name.strip()[:50]
+    errors = {}
+    if not position:
+        errors["position"] = _("请填写岗位")
+    if headcount <= 0:
+        errors["headcount"] = _("需求人数须大于0")
+    if not (len(origin_code) == 6 and origin_code.isdigit()):
+        errors["origin_code"] = _("区划代码应为6位数字")
+    if errors:
+        raise ValidationError(errors)
+    existing = LabourDemand.objects.filter(enterprise=enterprise, position=position, origin_code=origin_code).first()
+    before = audit.snapshot(existing) if existing else None
+    demand = existing or LabourDemand(enterprise=enterprise, position=position, origin_code=origin_code)
+    demand.headcount, demand.needed_by = headcount, needed_by
+    demand.origin_name = origin_name or demand.origin_name
+    demand.origin_id = registry.county_ids_by_code().get(origin_code)
+    if existing is not None:
+        policy.authorize(actor, demand, Action.REPORT)
+    else:
+        policy.authorize_create(actor, LabourDemand, Action.REPORT)
+    demand.save()
+    if not LabourDemand.objects.restrict(actor, Action.REPORT).filter(pk=demand.pk).exists():
+        raise PermissionDenied  # an enterprise outside the actor's scope: nothing is kept (the transaction rolls back)
+    audit.record_change(actor, demand, before)
+    return demand
+
+
+@transaction.atomic
+def register_worker(actor: Actor, *, code: str, name: str, phone: str, id_number: str, village_code: str,
+                    enterprise: Any, attestation_kind: str, attestation_date: dt.date,
+                    poor_labourer: bool = False) -> Worker:
+    """A worker registered on a page by the home county (its own villages only), the bureau or HQ: the ID number
+    kept as a keyed hash and its last four; the registration number is the key, as in the file."""
+    import re
+
+    from dualtrack.core.scoping import user_role
+    from dualtrack.registry import services as registry
+
+    code, id_number, village_code = code.strip().upper()[:30], id_number.strip().upper(), village_code.strip()
+    phone = re.sub(r"[\s-]", "", phone)
+    errors = {}
+    if not code:
+        errors["code"] = _("请填写登记编号")
+    if not name.strip():
+        errors["name"] = _("请填写姓名")
+    if not re.fullmatch(r"1[3-9]\d{9}", phone):
+        errors["phone"] = _("手机号应为11位")
+    if not re.fullmatch(r"\d{17}[\dX]", id_number):
+        errors["id_number"] = _("身份证号应为18位")
+    if not re.fullmatch(r"\d{12}", village_code):
+        errors["village_code"] = _("村代码应为12位数字")
+    own = getattr(getattr(actor, "county", None), "code", None) if user_role(actor) == Role.DISTRICT else None
+    if own and village_code[:6] != own:
+        errors["village_code"] = _("只能登记本区县户籍的务工人员")
+    if errors:
+        raise ValidationError(errors)
+    policy.authorize_create(actor, Worker, Action.IMPORT)
+    existing = Worker.objects.filter(code=code).first()
+    if existing is not None and not Worker.objects.restrict(actor, Action.IMPORT).filter(pk=existing.pk).exists():
+        raise ValidationError({"code": _("登记编号已被使用")})
+    worker = existing or Worker(code=code)
+    worker.name, worker.phone = name.strip()[:50], phone
+    worker.id_hash, worker.id_last4 = privacy.keyed_hash(id_number), id_number[-4:]
+    worker.village_code, worker.home_code = village_code, village_code[:6]
+    worker.home_county_id = registry.county_ids_by_code().get(village_code[:6])
+    worker.enterprise, worker.poor_labourer = enterprise, poor_labourer
+    worker.attestation_kind, worker.attestation_date = attestation_kind, attestation_date
+    worker.save()
+    audit.record(actor, AuditAction.CREATE if existing is None else AuditAction.UPDATE, worker,
+                 after={"code": code, "village_code": village_code, "attestation_date": attestation_date})
+    return worker
+
+
+@transaction.atomic
+def plan_trip(actor: Actor, *, code: str, origin_code: str, enterprise: Any, departure: dt.datetime, plate: str,
+              seats: int, escort: str = "", origin_name: str = "") -> Trip:
+    """一车一方案 from a page (HQ or the bureau), keyed by its code as in the file."""
+    from dualtrack.registry import services as registry
+
+    policy.authorize_create(actor, Trip, Action.IMPORT)
+    code, origin_code = code.strip().upper()[:30], origin_code.strip()
+    errors = {}
+    if not code:
+        errors["code"] = _("请填写车次编号")
+    if not (len(origin_code) == 6 and origin_code.isdigit()):
+        errors["origin_code"] = _("区划代码应为6位数字")
+    if not 1 <= seats <= 80:
+        errors["seats"] = _("核载座位应在1到80之间")
+    if not plate.strip():
+        errors["plate"] = _("请填写车牌号")
+    if errors:
+        raise ValidationError(errors)
+    existing = Trip.objects.filter(code=code).first()
+    before = audit.snapshot(existing) if existing else None
+    if existing is not None and ManifestEntry.objects.filter(trip=existing).count() > engine.capacity(seats, rules()[1]):
+        raise ValidationError({"seats": _("名单人数已超过新的座位数的一半")})
+    trip = existing or Trip(code=code)
+    trip.origin_code, trip.origin_name = origin_code, origin_name.strip()[:50] or trip.origin_name
+    trip.origin_id = registry.county_ids_by_code().get(origin_code)
+    trip.enterprise, trip.departure, trip.plate = enterprise, departure, plate.strip()[:20]
+    trip.seats, trip.escort = seats, escort.strip()[:50]
+    trip.save()
+    audit.record_change(actor, trip, before)
+    return trip
+
+
+def manifest_candidates(trip: Trip) -> Any:
+    """The workers who may ride ``trip``: registered for its enterprise from its origin, on no other trip."""
+    taken = ManifestEntry.objects.exclude(trip=trip).values("worker_id")
+    return Worker.objects.filter(enterprise=trip.enterprise, home_code=trip.origin_code).exclude(
+        pk__in=taken).order_by("code")
 
 
 def worker_by_slip(user: Any, code: str) -> Worker:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,17 +16,25 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from dualtrack.core import audit, policy
+from dualtrack.core import audit, dates, policy
 from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import Action, AuditAction
 from dualtrack.core.pdf import PdfUnavailable
 from dualtrack.core.scoping import get_scoped_or_404
-from dualtrack.core.views import paginate, validation_messages
+from dualtrack.core.views import date_input, form_errors, paginate, validation_messages
 from dualtrack.registry import services as registry
 
 from . import services, slips
+from .choices import AttestationKind
 from .models import Boarding, LabourDemand, ManifestEntry, Trip, Worker
+
+
+def nav(user: Any) -> dict[str, bool]:
+    """Which of the section's pages the user may open (the sub-menu shows only those)."""
+    return {"can_scan": Trip.permits(user, Action.REPORT), "can_demand": LabourDemand.permits(user, Action.REPORT),
+            "can_register": Worker.permits(user, Action.IMPORT), "can_trip": Trip.permits(user, Action.IMPORT)}
 
 
 def _require_view(request: HttpRequest) -> None:
@@ -60,7 +69,7 @@ def board(request: HttpRequest) -> HttpResponse:
         origin["name"] = place_names.get(origin["home_code"], origin["home_code"])
     demand = LabourDemand.objects.restrict(request.user).aggregate(n=Sum("headcount"))["n"] or 0
     arrived = sum(1 for w in state.workers if w.state in ("arrived", "received"))
-    return render(request, "workreturn/board.html", {
+    return render(request, "workreturn/board.html", {**nav(request.user),
         "rows": rows, "origins": origins, "demand": demand, "arrived": arrived, "now": now,
         "overdue": sum(1 for w in state.workers if w.receipt_overdue),
         "poor_arrived": sum(1 for w in state.workers if w.poor_labourer and w.state in ("arrived", "received")),
@@ -80,7 +89,7 @@ def trips(request: HttpRequest) -> HttpResponse:
     for trip in page:
         trip.capacity = services.engine.capacity(trip.seats, definition)
         trip.may_see_manifest = policy.may(request.user, trip, Action.EXPORT)
-    return render(request, "workreturn/trips.html", {"page": page})
+    return render(request, "workreturn/trips.html", {**nav(request.user), "page": page})
 
 
 @login_required
@@ -91,11 +100,14 @@ def trip(request: HttpRequest, code: str) -> HttpResponse:
                               code=code.upper()[:30])
     if request.method == "POST":
         try:
-            count = services.record_arrival(actor_of(request), found)
-            messages.success(request, _("已记录到达:%(n)s 人随车到达,回执单三个工作日内返回") % {"n": count})
-        except (ValidationError, PermissionDenied) as exc:
-            if isinstance(exc, PermissionDenied):
-                raise
+            if request.POST.get("action") == "manifest":
+                chosen = list(services.manifest_candidates(found).filter(code__in=request.POST.getlist("worker")))
+                count = services.set_manifest(actor_of(request), found, chosen)
+                messages.success(request, _("乘车名单已保存:%(n)s 人") % {"n": count})
+            else:
+                count = services.record_arrival(actor_of(request), found)
+                messages.success(request, _("已记录到达:%(n)s 人随车到达,回执单三个工作日内返回") % {"n": count})
+        except ValidationError as exc:
             validation_messages(request, exc)
         return redirect("workreturn:trip", code=found.code)
     entries = list(ManifestEntry.objects.filter(trip=found).select_related("worker").order_by("worker__code"))
@@ -107,8 +119,12 @@ def trip(request: HttpRequest, code: str) -> HttpResponse:
     audit.record(request.user, AuditAction.VIEW_PERSONAL, found, detail={"manifest": len(entries),
                                                                         "whole": any(m["person"].whole for m in manifest)})
     _label, definition = services.rules()
-    return render(request, "workreturn/trip.html", {
+    can_plan = policy.may(request.user, found, Action.IMPORT) and not Boarding.objects.filter(trip=found).exists()
+    on_trip = {e.worker_id for e in entries}
+    return render(request, "workreturn/trip.html", {**nav(request.user),
         "trip": found, "manifest": manifest, "capacity": services.engine.capacity(found.seats, definition),
+        "candidates": [(w, w.pk in on_trip) for w in services.manifest_candidates(found)[:200]] if can_plan else [],
+        "can_plan": can_plan,
         "can_arrive": found.arrived_at is None and policy.may(request.user, found, Action.REPORT)})
 
 
@@ -119,7 +135,7 @@ def _pdf(request: HttpRequest, workers: list[Worker], trip: Trip | None, name: s
     except PdfUnavailable as exc:
         return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
     if not ready:
-        return render(request, "workreturn/slips_pending.html", {"name": name, "count": len(workers)})
+        return render(request, "workreturn/slips_pending.html", {**nav(request.user), "name": name, "count": len(workers)})
     audit.record(request.user, AuditAction.EXPORT, trip or workers[0], detail={"slips": [w.code for w in workers]})
     response = HttpResponse(path.read_bytes(), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name) or "attachment"
@@ -168,7 +184,7 @@ def scan(request: HttpRequest) -> HttpResponse:
             validation_messages(request, exc)
         except Http404:
             messages.error(request, _("未找到该三联单或不在您的范围内"))
-    return render(request, "workreturn/scan.html", {
+    return render(request, "workreturn/scan.html", {**nav(request.user),
         "modes": SCAN_MODES, "mode": mode, "trips": trips_in_scope, "trip_code": trip_code, "outcome": outcome,
         "temperature": request.POST.get("temperature", "")})
 
@@ -210,5 +226,108 @@ def receipts(request: HttpRequest) -> HttpResponse:
     page = paginate(request, pending)
     for worker in page:
         worker.overdue = worker.receipt_due_at < now
-    return render(request, "workreturn/receipts.html", {"page": page, "now": now,
+    return render(request, "workreturn/receipts.html", {**nav(request.user), "page": page, "now": now,
                                                          "can_receipt": Trip.permits(request.user, Action.REPORT)})
+
+
+# --- the forms: demand, a worker, a trip and its manifest -------------------------------------------------------
+
+class DemandForm(forms.Form):
+    enterprise = forms.ChoiceField(label=gettext_lazy("企业"))
+    position = forms.CharField(label=gettext_lazy("岗位"), max_length=100)
+    headcount = forms.IntegerField(label=gettext_lazy("需求人数"), min_value=1, max_value=10000)
+    origin_code = forms.CharField(label=gettext_lazy("来源地区划代码"), max_length=6, min_length=6)
+    origin_name = forms.CharField(label=gettext_lazy("来源地名称"), max_length=50, required=False)
+    needed_by = forms.DateField(label=gettext_lazy("需到岗日期"), widget=date_input())
+
+
+@login_required
+def demand_new(request: HttpRequest) -> HttpResponse:
+    """发布用工需求: an enterprise for itself; a liaison officer, the bureau or HQ for an enterprise they may."""
+    policy.authorize_create(request.user, LabourDemand, Action.REPORT)
+    reachable = registry.enterprises_for(request.user).order_by("name")
+    choices = [(e.uscc, e.name) for e in reachable[:500]]
+    form = DemandForm(request.POST or None, initial={"needed_by": dates.today()})
+    form.fields["enterprise"].choices = choices  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        enterprise = reachable.filter(uscc=form.cleaned_data["enterprise"]).first()
+        try:
+            services.post_demand(actor_of(request), enterprise, form.cleaned_data["position"],
+                                 form.cleaned_data["headcount"], form.cleaned_data["origin_code"],
+                                 form.cleaned_data["needed_by"], form.cleaned_data["origin_name"])
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("用工需求已发布"))
+            return redirect("workreturn:board")
+    return render(request, "workreturn/form.html", {**nav(request.user), "form": form, "title": _("发布用工需求")})
+
+
+class WorkerForm(forms.Form):
+    code = forms.CharField(label=gettext_lazy("登记编号"), max_length=30)
+    name = forms.CharField(label=gettext_lazy("姓名"), max_length=50)
+    phone = forms.CharField(label=gettext_lazy("手机号"), max_length=20)
+    id_number = forms.CharField(label=gettext_lazy("身份证号"), max_length=18, min_length=18)
+    village_code = forms.CharField(label=gettext_lazy("户籍村代码"), max_length=12, min_length=12)
+    enterprise = forms.ChoiceField(label=gettext_lazy("意向企业"))
+    poor_labourer = forms.BooleanField(label=gettext_lazy("建档立卡贫困劳动力"), required=False)
+    attestation_kind = forms.ChoiceField(label=gettext_lazy("健康证明类型"), choices=AttestationKind.choices)
+    attestation_date = forms.DateField(label=gettext_lazy("证明日期"), widget=date_input())
+
+
+@login_required
+def worker_new(request: HttpRequest) -> HttpResponse:
+    """登记务工人员: the home county (its villages), the bureau or HQ; the enterprises with demand to choose from."""
+    policy.authorize_create(request.user, Worker, Action.IMPORT)
+    with_demand = LabourDemand.objects.values("enterprise_id")
+    enterprises = registry.all_enterprises().filter(pk__in=with_demand).order_by("name")
+    form = WorkerForm(request.POST or None, initial={"attestation_date": dates.today()})
+    form.fields["enterprise"].choices = [(e.uscc, e.name) for e in enterprises]  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            worker = services.register_worker(
+                actor_of(request), code=data["code"], name=data["name"], phone=data["phone"],
+                id_number=data["id_number"], village_code=data["village_code"],
+                enterprise=enterprises.get(uscc=data["enterprise"]), attestation_kind=data["attestation_kind"],
+                attestation_date=data["attestation_date"], poor_labourer=data["poor_labourer"])
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("已登记 %(code)s,可打印三联单") % {"code": worker.code})
+            return redirect("workreturn:board")
+    return render(request, "workreturn/form.html", {**nav(request.user), "form": form, "title": _("登记务工人员")})
+
+
+class TripForm(forms.Form):
+    code = forms.CharField(label=gettext_lazy("车次编号"), max_length=30)
+    origin_code = forms.CharField(label=gettext_lazy("出发地区划代码"), max_length=6, min_length=6)
+    origin_name = forms.CharField(label=gettext_lazy("出发地名称"), max_length=50, required=False)
+    enterprise = forms.ChoiceField(label=gettext_lazy("目的企业"))
+    departure = forms.DateTimeField(label=gettext_lazy("出发时间"), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    plate = forms.CharField(label=gettext_lazy("车牌号"), max_length=20)
+    seats = forms.IntegerField(label=gettext_lazy("核载座位"), min_value=1, max_value=80)
+    escort = forms.CharField(label=gettext_lazy("带队人"), max_length=50, required=False)
+
+
+@login_required
+def trip_new(request: HttpRequest) -> HttpResponse:
+    """一车一方案: HQ or the bureau plans a trip against the demand, then picks its passengers on the trip's page."""
+    policy.authorize_create(request.user, Trip, Action.IMPORT)
+    enterprises = registry.all_enterprises().filter(pk__in=LabourDemand.objects.values("enterprise_id")).order_by("name")
+    form = TripForm(request.POST or None)
+    form.fields["enterprise"].choices = [(e.uscc, e.name) for e in enterprises]  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            trip = services.plan_trip(actor_of(request), code=data["code"], origin_code=data["origin_code"],
+                                      enterprise=enterprises.get(uscc=data["enterprise"]), departure=data["departure"],
+                                      plate=data["plate"], seats=data["seats"], escort=data["escort"],
+                                      origin_name=data["origin_name"])
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("车次已保存,请选择乘车人员"))
+            return redirect("workreturn:trip", code=trip.code)
+    return render(request, "workreturn/form.html", {**nav(request.user), "form": form, "title": _("安排车次")})
