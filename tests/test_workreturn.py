@@ -377,3 +377,26 @@ def test_demand_workers_and_trips_on_pages(client: Any, campaign: City) -> None:
     assert too_many.status_code == 302 and ManifestEntry.objects.filter(trip__code="T9").count() == 0
     client.post("/worker-return/trips/T9/", {"action": "manifest", "worker": ["P1", "W004"]})
     assert set(ManifestEntry.objects.filter(trip__code="T9").values_list("worker__code", flat=True)) == {"P1", "W004"}
+
+
+def test_a_receipt_due_across_the_may_holiday(campaign: City) -> None:
+    """Arrival on 30 April 2020: 1–5 May are holidays, so the receipt is due at the end of 8 May; on 8 May it is
+    on time, from 9 May 00:00 it is overdue."""
+    hq = campaign.users["hq"]
+    assert load(hq, "trips", [["车次编号", "出发地区划代码", "目的企业信用代码", "出发时间", "车牌号", "核载座位"],
+                              ["T2", "339106", campaign.e_jiangbei.uscc, "2020-04-29 07:00", "宁B22222", 44]]).ok
+    trip = Trip.objects.get(code="T2")
+    workers = [Worker.objects.get(code="W005"), Worker.objects.get(code="W006")]
+    for worker in workers:  # fresh attestations for the later trip
+        worker.attestation_date = D(2020, 4, 25)
+        worker.save()
+    services.set_manifest(hq, trip, workers)
+    for worker in workers:
+        services.record_boarding(hq, trip, worker, Decimal("36.5"), at("2020-04-29 06:50"))
+    services.record_arrival(hq, trip, at("2020-04-30 18:00"))
+    services.record_receipt(hq, workers[0], at("2020-05-08 22:00"))
+    on_the_day = {w.code: w for w in services.campaign(at("2020-05-08 23:59")).workers}
+    assert on_the_day["W005"].state == "received" and on_the_day["W006"].receipt_overdue is False
+    assert on_the_day["W006"].receipt_due_at == dt.datetime(2020, 5, 8, 23, 59, 59, tzinfo=SHANGHAI)
+    after = {w.code: w for w in services.campaign(at("2020-05-09 00:00")).workers}
+    assert after["W006"].receipt_overdue is True and after["W005"].receipt_overdue is False
