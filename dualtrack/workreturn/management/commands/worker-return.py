@@ -20,8 +20,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--at", help="YYYY-MM-DD HH:MM, Asia/Shanghai (default: now)")
         parser.add_argument("--json", action="store_true")
+        parser.add_argument("--entitle", metavar="MEASURE",
+                            help="turn the completed trips into entitlements of this charter-bus subsidy measure")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["entitle"]:
+            from django.core.exceptions import ValidationError
+
+            from dualtrack.core.actors import SystemActor
+
+            try:
+                counts = services.charter_bus_entitlements(SystemActor(), options["entitle"])
+            except ValidationError as exc:
+                raise CommandError("; ".join(exc.messages)) from exc
+            self.stdout.write(f"{options['entitle']}: {counts}")
+            return
         at = timezone.now()
         if options["at"]:
             try:
