@@ -52,6 +52,8 @@ PERSONAL_DATA_KEY = os.environ.get("PERSONAL_DATA_KEY", "")
 # (its department code), and how long after the campaign's last arrival the personal data is kept.
 WORKER_RETURN_BUREAU = os.environ.get("WORKER_RETURN_BUREAU", "RSJ")
 WORKER_RETURN_RETENTION_DAYS = int(os.environ.get("WORKER_RETURN_RETENTION_DAYS", "90"))
+# The poverty office (扶贫办, a department's code) that sees and imports every household.
+POVERTY_OFFICE = os.environ.get("POVERTY_OFFICE", "FPB")
 DEBUG = _env_bool("DEBUG")
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
@@ -84,6 +86,7 @@ INSTALLED_APPS = [
     "dualtrack.policies",
     "dualtrack.economy",
     "dualtrack.workreturn",
+    "dualtrack.poverty",
     "dualtrack.demo",
     "dualtrack.portal",
 ]

@@ -151,9 +151,10 @@ class TestUploadPages:
         client.force_login(city.users["district"])
         datasets = [d.name for d in client.get(reverse("import_index")).context["datasets"]]
         # their own enterprises' registry and reports, their county's key-project progress, the workers whose home
-        # is their county, and boardings, arrivals and receipts of the trips leaving from or coming to it
+        # is their county, boardings, arrivals and receipts of the trips leaving from or coming to it, and their
+        # villages' registered poor households, checks and labourers
         assert datasets == ["enterprises", "resumption", "project_progress", "workers", "boardings", "arrivals",
-                            "receipts"]
+                            "receipts", "households", "household_checks", "labourers"]
         assert client.get(reverse("import_upload", args=["regions"])).status_code == 404
         assert client.get(reverse("import_upload", args=["enterprises"])).status_code == 200
 

@@ -112,3 +112,10 @@ def usccs(ids: Any) -> dict[int, str]:
 
 def enterprise_ids_by_uscc(codes: Any) -> dict[str, int]:
     return dict(Enterprise.objects.filter(uscc__in=list(codes)).values_list("uscc", "pk"))
+
+
+def villages_with_counties() -> dict[str, tuple[int, int]]:
+    """Village code → (village id, the id of the county it lies in: village → township → county)."""
+    rows = Region.objects.filter(level=RegionLevel.VILLAGE, parent__parent__level=RegionLevel.COUNTY).values_list(
+        "code", "id", "parent__parent_id")
+    return {code: (pk, county) for code, pk, county in rows}

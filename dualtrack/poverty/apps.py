@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PovertyConfig(AppConfig):
+    name = "dualtrack.poverty"
+    label = "poverty"
+    verbose_name = _("脱贫攻坚")
+
+    def ready(self) -> None:
+        from dualtrack.core.rules import register_rules
+
+        from . import (
+            imports,  # noqa: F401  (registers the datasets)
+            policy,  # noqa: F401  (declares the access policy)
+        )
+        from .rules import RULES_KEY, validate
+
+        register_rules(RULES_KEY, validate)

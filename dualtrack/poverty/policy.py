@@ -1,0 +1,32 @@
+"""Access policy of poverty alleviation (DOMAIN.md §13, §15): household rows (and their checks and labourers)
+only for the poverty office 扶贫办 (a department, ``POVERTY_OFFICE``) and the operators of the household's county;
+HQ and leaders see aggregates, never a household. The office and the county operators import their rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q
+
+from dualtrack.core.choices import Action, Role
+from dualtrack.core.policy import ALL, NOTHING, declare, roles
+
+
+def office(user: Any) -> Any:
+    department = getattr(user, "department", None)
+    return ALL if department is not None and department.code == settings.POVERTY_OFFICE else NOTHING
+
+
+def county_households(user: Any) -> Any:
+    return Q(county_id=user.county_id) if user.county_id else NOTHING
+
+
+ROWS = {Role.DEPARTMENT: office, Role.DISTRICT: county_households}
+declare("poverty.Household", {Action.VIEW: ROWS, Action.IMPORT: ROWS, Action.PERSONAL: ROWS})
+for label in ("poverty.HouseholdCheck", "poverty.Labourer"):
+    declare(label, via=("household", "poverty.Household"))
+declare("poverty.RegionFlag", {
+    Action.VIEW: roles(Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT),
+    Action.IMPORT: {Role.HQ: ALL, Role.DEPARTMENT: office},
+})
