@@ -9,6 +9,7 @@ from dualtrack.core.api import ImportView
 from dualtrack.economy import api as economy_api
 from dualtrack.epidemic import api as epidemic_api
 from dualtrack.policies import api as policies_api
+from dualtrack.poverty import api as poverty_api
 from dualtrack.problems import api as problems_api
 from dualtrack.projects import api as projects_api
 from dualtrack.registry import api as registry_api
@@ -37,5 +38,6 @@ urlpatterns = [
     path("epidemic/situation", epidemic_api.SituationView.as_view(), name="api-epidemic-situation"),
     path("economy", economy_api.EconomyView.as_view(), name="api-economy"),
     path("worker-return", workreturn_api.WorkerReturnView.as_view(), name="api-worker-return"),
+    path("poverty", poverty_api.PovertyView.as_view(), name="api-poverty"),
     path("", include(router.urls)),
 ]

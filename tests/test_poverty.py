@@ -130,3 +130,30 @@ def test_a_county_operator_imports_only_its_own_villages(villages: City) -> None
     assert load(villages.users["district"], "households", [HOUSEHOLDS, [
         "H8", "某某", "339102196501018888", "339102001201", 2, "边缘户", 2019, "", ""]]).ok
     assert not Household.permits(villages.users["hq"], "view")  # HQ sees aggregates, never a household
+
+
+def test_the_war_map_shows_aggregates_and_the_api_households_only_to_the_office_and_the_county(
+        villages: City, client: Any) -> None:
+    office = villages.users["office"]
+    assert load(office, "households", [HOUSEHOLDS,
+                                       ["H1", "马福", "339102196501011234", "339102001201", 4, "脱贫户", 2015, "", ""],
+                                       ["H2", "杨春", "339106196501011235", "339106001201", 3, "贫困户", 2016, "", ""]]).ok
+    assert load(office, "household_checks", [CHECKS,
+        ["H1", 2020, "9000", "9000", "", "是", "是", "是", "是", "是", "是", "B", "2020-06-10"],
+        ["H2", 2020, "3900", "", "", "是", "是", "是", "否", "是", "是", "A", "2020-06-10"]]).ok
+    client.force_login(villages.users["hq"])
+    page = client.get("/poverty/", {"year": "2020"})
+    body = page.content.decode()
+    assert page.status_code == 200 and "马福" not in body and "杨春" not in body  # aggregates only
+    areas = {a.code: a for a in page.context["areas"]}
+    assert areas["339106"].not_met == 1 and areas["339106"].supervised and areas["339102"].not_met == 0
+    detail = {a.code: a for a in client.get("/poverty/", {"year": "2020", "county": "339106"}).context["areas"]}
+    assert detail["339106001201"].failed["medical"] == 1 and detail["339106001201"].failed["income"] == 1
+    assert client.get("/api/v1/poverty", {"year": "2020"}).json()["households"] == []  # HQ: no household
+    client.force_login(villages.users["district"])  # Jiangbei's operator: its own households only
+    codes = [h["code"] for h in client.get("/api/v1/poverty", {"year": "2020"}).json()["households"]]
+    assert codes == ["H1"]
+    client.force_login(office)
+    assert len(client.get("/api/v1/poverty", {"year": "2020"}).json()["households"]) == 2
+    client.force_login(villages.users["enterprise"])
+    assert client.get("/poverty/").status_code == 403 and client.get("/api/v1/poverty").status_code == 403

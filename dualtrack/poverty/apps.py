@@ -17,3 +17,9 @@ class PovertyConfig(AppConfig):
         from .rules import RULES_KEY, validate
 
         register_rules(RULES_KEY, validate)
+        from dualtrack.core.choices import Action
+        from dualtrack.core.navigation import register_menu
+
+        from .models import RegionFlag
+
+        register_menu(_("脱贫攻坚"), "poverty:war_map", lambda u: RegionFlag.permits(u, Action.VIEW), order=15)

@@ -97,3 +97,59 @@ def _counties(statuses: list[HouseholdStatus], rules: dict[str, Any]) -> list[Co
             engine.county_warning(monitored[pk], households[pk], pk in deep, rules),
             _fraction(engine.share(away[pk], away_before[pk]))))
     return out
+
+
+@dataclass
+class Area:
+    """A county, township or village on the war map, with its households' figures for the year."""
+
+    code: str
+    name: str
+    level: str
+    households: int = 0
+    checked: int = 0
+    not_met: int = 0
+    monitored: int = 0
+    failed: Counter[str] | None = None
+    supervised: bool = False
+    deep: bool = False
+
+    @property
+    def monitored_share(self) -> float | None:
+        return _fraction(engine.share(self.monitored, self.households))
+
+
+def war_map(year: int, county_code: str | None = None) -> list[Area]:
+    """作战图: the counties (or one county's townships and villages) with households not meeting the standard,
+    failed guarantees by kind and monitoring cases; flagged ones (挂牌督战, 深度贫困) marked. Aggregates only: no
+    household, no name."""
+    from dualtrack.registry import services as registry
+
+    statuses = evaluate(year).households
+    by_code = {s.code: s for s in statuses}
+    rows = Household.objects.values_list("code", "county__code", "village__code", "village__parent__code")
+    flags = {code: (supervised, deep) for code, supervised, deep in RegionFlag.objects.values_list(
+        "region__code", "supervised", "deep")}
+    areas: dict[str, Area] = {}
+    names = registry.region_names()
+    for code, county, village, township in rows:
+        if county_code is None:
+            keys = [(county, "county")]
+        elif county == county_code:
+            keys = [(township, "township"), (village, "village")]
+        else:
+            continue
+        status = by_code.get(code)
+        for key, level in keys:
+            area = areas.get(key)
+            if area is None:
+                area = areas[key] = Area(key, names.get(key, key), level, failed=Counter())
+                area.supervised, area.deep = flags.get(key, (False, False))
+            area.households += 1
+            if status is not None:
+                area.checked += 1
+                area.not_met += int(not status.met)
+                area.monitored += int(status.monitored)
+                assert area.failed is not None  # noqa: S101 - set above
+                area.failed.update(status.reasons)
+    return sorted(areas.values(), key=lambda a: (a.level != "county", a.level != "township", a.code))

@@ -119,3 +119,7 @@ def villages_with_counties() -> dict[str, tuple[int, int]]:
     rows = Region.objects.filter(level=RegionLevel.VILLAGE, parent__parent__level=RegionLevel.COUNTY).values_list(
         "code", "id", "parent__parent_id")
     return {code: (pk, county) for code, pk, county in rows}
+
+
+def region_names() -> dict[str, str]:
+    return dict(Region.objects.values_list("code", "name"))
