@@ -315,3 +315,18 @@ class TestCommandLine:
 
     def test_system_actor_scope(self) -> None:
         assert SystemActor().role == "hq"
+
+
+def test_a_regions_file_without_the_optional_urban_column(city: City) -> None:
+    """Villages imported with 区划代码, 名称, 上级代码, 层级 only (no 城区): created, and a county's 城区 flag left alone
+    by a file that does not carry it (this raised a KeyError)."""
+    from dualtrack.registry.models import Region
+
+    from .helpers import csv_bytes
+
+    rows = [["区划代码", "名称", "上级代码", "层级"], ["339102001201", "江滨一村", "339102001", "村"],
+            ["339102", "江北区", "339100", "县"]]
+    result = run_import(get_dataset("regions"), io.BytesIO(csv_bytes(rows)), "villages.csv", city.users["hq"])
+    assert result.ok, result.errors
+    assert Region.objects.get(code="339102001201").parent == city.township
+    assert Region.objects.get(code="339102").urban is True  # left as it was

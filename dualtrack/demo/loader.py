@@ -60,6 +60,7 @@ DEMO_USERS: list[tuple[str, str, str, dict[str, Any]]] = [
     ("gaoxin", "district", "高新区 周敏(园区操作员)", {"park": "GXQ"}),
     ("jingxin", "department", "市经信局 赵强", {"department": "JXJ"}),
     ("renshe", "department", "市人社局 郑红(点对点返岗)", {"department": "RSJ"}),
+    ("fupin", "department", "市扶贫办 何静", {"department": "FPB"}),
     ("liaison", "liaison", "驻企服务员 孙伟", {}),
     ("enterprise", "enterprise", "企业联络人 吴芳", {}),
     ("public", "public", "公众", {}),
@@ -81,12 +82,12 @@ def write_files(city: DemoCity, folder: Path) -> dict[str, Path]:
     return {name: path for name, (_rows, path) in files.items()}
 
 
-def import_file(name: str, path: Path, log: Any) -> None:
+def import_file(name: str, path: Path, log: Any, actor: Any = ACTOR) -> None:
     dataset = get_dataset(name)
     if dataset is None:
         raise RuntimeError(f"dataset {name} is not registered")
     with path.open("rb") as fh:
-        result = run_import(dataset, fh, path.name, ACTOR)
+        result = run_import(dataset, fh, path.name, actor)
     if not result.ok:
         raise RuntimeError(f"demo {name} import failed: " + "; ".join(str(e) for e in result.errors[:10]))
     log(f"  {name}: {result.rows} rows ({result.created} created, {result.updated} updated, "
@@ -193,6 +194,7 @@ def load_demo(seed: int = 2020, enterprises: int = 20000, log: Any = print,
     load_policies(city.seed, log)
     load_economy(city.seed, folder, log)
     load_worker_return(city.seed, folder, log)
+    load_poverty(city, folder, log)
     publish_demo_levels()
     # As the worker does every morning: the data-as-of day's picture (and the day before) and its draft bulletin.
     from dualtrack.bulletins import services as bulletins
@@ -209,6 +211,23 @@ def load_economy(seed: int, folder: Path, log: Any) -> None:
 
     for name, path in economy.write(folder, seed).items():
         import_file(name, path, log)
+
+
+def load_poverty(city: DemoCity, folder: Path, log: Any) -> None:
+    """Villages of 青溪县 and 安平县, their registered poor households, checks and labourers; 青溪县 挂牌督战 and
+    深度贫困, with a few villages of 安平县 挂牌督战."""
+    from dualtrack.poverty import services as poverty
+
+    from . import poverty as demo_poverty
+
+    if not city.townships:
+        city.region_rows()
+    office = User.objects.get(username="fupin")  # the poverty office imports the households, as it would
+    for name, path in demo_poverty.write(folder, city.seed, city.townships).items():
+        import_file(name, path, log, ACTOR if name == "regions" else office)
+    poverty.set_flags(ACTOR, "339121", supervised=True, deep=True)
+    for town_code, _name in city.townships["339122"][:2]:
+        poverty.set_flags(ACTOR, f"{town_code}201", supervised=True, deep=False)
 
 
 def load_worker_return(seed: int, folder: Path, log: Any) -> None:

@@ -153,3 +153,25 @@ def war_map(year: int, county_code: str | None = None) -> list[Area]:
                 assert area.failed is not None  # noqa: S101 - set above
                 area.failed.update(status.reasons)
     return sorted(areas.values(), key=lambda a: (a.level != "county", a.level != "township", a.code))
+
+
+def set_flags(actor: Any, region_code: str, *, supervised: bool, deep: bool) -> RegionFlag:
+    """挂牌督战 / 深度贫困 on a county or village (HQ or the poverty office), audited."""
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from dualtrack.core import audit, policy
+    from dualtrack.core.choices import Action
+    from dualtrack.registry import services as registry
+
+    region = registry.region_by_code(region_code)
+    if region is None:
+        raise ValidationError({"region": f"{region_code}"})
+    policy.authorize_create(actor, RegionFlag, Action.IMPORT)
+    with transaction.atomic():
+        flag, _created = RegionFlag.objects.get_or_create(region=region)
+        before = audit.snapshot(flag)
+        flag.supervised, flag.deep = supervised, deep
+        flag.save()
+        audit.record_change(actor, flag, before)
+    return flag

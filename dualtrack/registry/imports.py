@@ -74,14 +74,15 @@ def upsert_by_code(model: type[models.Model], rows: Rows, fields: list[str], ctx
     for row_number, values in rows:
         ctx.row = row_number
         obj = existing.get(values["code"])
+        present = [f for f in fields if f in values]  # an optional column left out of the file: left alone
         if obj is None:
-            obj = model(**{f: values[f] for f in ["code", *fields]})
+            obj = model(**{f: values[f] for f in ["code", *present]})
             obj.save()
             audit.record_change(user, obj, None)
             result.created += 1
         else:
             before = audit.snapshot(obj)
-            changed = [f for f in fields if getattr(obj, f) != values[f]]
+            changed = [f for f in present if getattr(obj, f) != values[f]]
             if changed:
                 for f in changed:
                     setattr(obj, f, values[f])
