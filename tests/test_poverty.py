@@ -157,3 +157,24 @@ def test_the_war_map_shows_aggregates_and_the_api_households_only_to_the_office_
     assert len(client.get("/api/v1/poverty", {"year": "2020"}).json()["households"]) == 2
     client.force_login(villages.users["enterprise"])
     assert client.get("/poverty/").status_code == 403 and client.get("/api/v1/poverty").status_code == 403
+
+
+def test_card_and_bulletin_section(villages: City) -> None:
+    import datetime as dt
+
+    from dualtrack.bulletins.content import Context
+    from dualtrack.core.cards import cards_for
+    from dualtrack.poverty.bulletin import section
+
+    office = villages.users["office"]
+    assert load(office, "households", [HOUSEHOLDS,
+                                       ["H2", "杨春", "339106196501011235", "339106001201", 3, "贫困户", 2016, "", ""]]).ok
+    assert load(office, "household_checks", [CHECKS,
+        ["H2", 2020, "3900", "", "", "是", "是", "是", "是", "是", "是", "A", "2020-06-10"]]).ok
+    day = dt.date(2020, 6, 20)
+    card = {c.key: c for c in cards_for(villages.users["hq"], day)}["poverty"]
+    assert {f.key: f.value for f in card.figures} == {"households": "1", "not_met": "1", "monitored": "1"}
+    assert card.rows and "滨海区" in card.rows[0].text
+    assert "poverty" not in {c.key for c in cards_for(villages.users["district"], day)}  # Jiangbei has none
+    part = section(Context(day=day, user=None, city={}, regions=[], sizes={}, industries=[], parks=[]))
+    assert part is not None and "滨海区建档立卡户1户,2020年核查未达标1户,监测对象1户(占100.0%),超过预警线。" in part.paragraphs

@@ -23,3 +23,11 @@ class PovertyConfig(AppConfig):
         from .models import RegionFlag
 
         register_menu(_("脱贫攻坚"), "poverty:war_map", lambda u: RegionFlag.permits(u, Action.VIEW), order=15)
+        from dualtrack.bulletins import services as bulletins
+        from dualtrack.core.cards import register_card
+
+        from .bulletin import section
+        from .cards import poverty_card
+
+        bulletins.register_section(55, "poverty", section)
+        register_card(50, "poverty", poverty_card)

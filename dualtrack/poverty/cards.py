@@ -1,0 +1,41 @@
+"""The 脱贫攻坚 card on 总览: households not meeting the standard, monitoring cases, counties warning (aggregates)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from dualtrack.core.cards import Card, Figure, Row
+from dualtrack.core.choices import Action, Role
+from dualtrack.core.scoping import user_role
+
+from . import services
+from .models import Household, RegionFlag
+
+
+def poverty_card(user: Any, day: dt.date) -> Card | None:
+    if user_role(user) not in (Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT) or \
+            not RegionFlag.permits(user, Action.VIEW) or not Household.objects.exists():
+        return None
+    evaluation = services.evaluate(day.year)
+    counties = evaluation.counties
+    if user_role(user) == Role.DISTRICT:
+        own = getattr(getattr(user, "county", None), "code", None)
+        counties = [c for c in counties if c.code == own]
+        if not counties:
+            return None
+    link = reverse("poverty:war_map") + f"?year={day.year}"
+    households = sum(c.households for c in counties)
+    not_met = sum(c.not_met for c in counties)
+    monitored = sum(c.monitored for c in counties)
+    rows = [Row(_("%(name)s:监测对象占 %(share)s,超过预警线") % {
+        "name": c.name, "share": f"{(c.monitored_share or 0) * 100:.1f}%"}, link + f"&county={c.code}", tone="bad")
+        for c in counties if c.warning]
+    return Card("poverty", _("脱贫攻坚"), link=link, figures=[
+        Figure(_("建档立卡户"), f"{households:,}", link=link, key="households"),
+        Figure(_("未达标"), str(not_met), link=link, tone="bad" if not_met else "", key="not_met"),
+        Figure(_("监测对象"), str(monitored), link=link, key="monitored")], rows=rows,
+        note=_("%(year)s年核查 · 规则版本 %(version)s") % {"year": day.year, "version": evaluation.rules_version})
