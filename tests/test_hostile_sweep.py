@@ -82,8 +82,18 @@ def _objects(city: City) -> dict[str, Any]:
     trip = Trip.objects.create(code="T1", origin_code="339106", origin=city.binhai, enterprise=city.e_jiangbei, plate="宁B12345", seats=44,
                                departure=dt.datetime(2020, 2, 15, 7, tzinfo=dt.UTC))
     ManifestEntry.objects.create(trip=trip, worker=worker)
+    from dualtrack.poverty.models import Household, HouseholdCheck
+    from dualtrack.registry.models import Region
+
+    village = Region.objects.create(code="339102001201", name="江滨一村", level="village", parent=city.township)
+    household = Household.objects.create(code="H1", head_name="马福", id_hash="0" * 64, id_last4="1234",
+                                         village=village, county=city.jiangbei, members=4, kind="poor",
+                                         year_identified=2015)
+    HouseholdCheck.objects.create(household=household, year=2020, income=Decimal(3900), food=True, clothing=True,
+                                  education=True, medical=True, housing=True, water=True, housing_grade="B",
+                                  checked_on=dt.date(2020, 6, 1))
     return {"problem": problem, "project": project, "measure": measure, "application": application,
-            "notice": notice, "indicator": indicator, "worker": worker, "trip": trip}
+            "notice": notice, "indicator": indicator, "worker": worker, "trip": trip, "household": household}
 
 
 def _valid_paths(city: City, objects: dict[str, Any]) -> dict[str, Paths]:
@@ -117,6 +127,7 @@ def _valid_paths(city: City, objects: dict[str, Any]) -> dict[str, Paths]:
         "application-detail": {"pk": objects["application"].pk},
         "economy:indicator": {"code": objects["indicator"].code},
         "workreturn:trip": {"code": objects["trip"].code},
+        "poverty:household": {"code": objects["household"].code},
         "workreturn:trip_slips": {"code": objects["trip"].code},
         "workreturn:worker_slips": {"code": objects["worker"].code},
         "export_job": {"token": "8c4b1c8e-2f1a-4d6b-9a55-1f0e7d3c2b11"},  # nobody's job: 404 for everyone

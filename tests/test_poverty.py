@@ -178,3 +178,27 @@ def test_card_and_bulletin_section(villages: City) -> None:
     assert "poverty" not in {c.key for c in cards_for(villages.users["district"], day)}  # Jiangbei has none
     part = section(Context(day=day, user=None, city={}, regions=[], sizes={}, industries=[], parks=[]))
     assert part is not None and "滨海区建档立卡户1户,2020年核查未达标1户,监测对象1户(占100.0%),超过预警线。" in part.paragraphs
+
+
+def test_a_household_page_is_404_except_to_the_office_and_its_county(villages: City, client: Any) -> None:
+    from dualtrack.core.models import AuditLog
+
+    office = villages.users["office"]
+    assert load(office, "households", [HOUSEHOLDS,
+                                       ["H1", "马福", "339102196501011234", "339102001201", 4, "脱贫户", 2015, "", ""]]).ok
+    assert load(office, "household_checks", [CHECKS,
+        ["H1", 2020, "3900", "", "", "是", "是", "是", "否", "是", "是", "C", "2020-06-10"]]).ok
+    for role, status in (("office", 200), ("district", 200), ("district_binhai", 404), ("hq", 404),
+                         ("leader", 404), ("liaison", 404)):
+        client.force_login(villages.users[role])
+        response = client.get("/poverty/households/H1/")
+        assert response.status_code == status, role
+        if status == 200:
+            body = response.content.decode()
+            assert "马福" in body and "基本医疗" in body and "住房安全" in body and "收入低于标准1.5倍" in body
+    assert AuditLog.objects.filter(object_type="poverty.household", action="view_personal").count() == 2
+    client.force_login(villages.users["district"])
+    listed = client.get("/poverty/households/", {"year": "2020", "status": "not_met"})
+    assert [h.code for h in listed.context["page"]] == ["H1"]
+    client.force_login(villages.users["hq"])
+    assert client.get("/poverty/households/").status_code == 403

@@ -30,6 +30,8 @@ GUARANTEES = ["food", "clothing", "education", "medical", "housing", "water"]
 GUARANTEE_NAMES = {"food": _("不愁吃"), "clothing": _("不愁穿"), "education": _("义务教育"), "medical": _("基本医疗"),
                    "housing": _("住房安全"), "water": _("饮水安全")}
 EXIT_REASONS = ["income", *GUARANTEES]
+MONITOR_NAMES = {"low_income": _("收入低于标准1.5倍"), "rigid_spending": _("刚性支出超过上年收入"),
+                 "income_drop": _("收入下降30%以上")}
 MONITOR_REASONS = ["low_income", "rigid_spending", "income_drop"]
 KIND_ALIASES = {str(c.label): c.value for c in HouseholdKind} | {c.value: c.value for c in HouseholdKind}
 STATUS_ALIASES = {str(c.label): c.value for c in LabourerStatus} | {c.value: c.value for c in LabourerStatus}

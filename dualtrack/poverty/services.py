@@ -59,6 +59,15 @@ class Evaluation:
                               "outbound_rate": c.outbound_rate} for c in self.counties]}
 
 
+def current_rules() -> dict[str, Any]:
+    return dict(rule_sets.current(RULES_KEY).definition)
+
+
+def facts_of(check: HouseholdCheck) -> engine.Check:
+    return engine.Check(check.income, check.last_income, check.rigid_spending, check.household.members,
+                        {key: getattr(check, key) for key in GUARANTEES}, check.housing_grade)
+
+
 def evaluate(year: int, user: Any = None) -> Evaluation:
     """Every household checked in ``year`` that ``user`` may see (every one for the console), and every county's
     aggregates (which everyone with a view of the war map may see)."""
@@ -67,8 +76,7 @@ def evaluate(year: int, user: Any = None) -> Evaluation:
     checks = HouseholdCheck.objects.filter(year=year).select_related("household", "household__county")
     statuses = []
     for check in checks.order_by("household__code"):
-        facts = engine.Check(check.income, check.last_income, check.rigid_spending, check.household.members,
-                             {key: getattr(check, key) for key in GUARANTEES}, check.housing_grade)
+        facts = facts_of(check)
         met, reasons = engine.exit_standard(facts, rules)
         monitored, why = engine.monitoring(facts, rules)
         statuses.append(HouseholdStatus(check.household.code, check.household.county_id, met, reasons, monitored, why))
