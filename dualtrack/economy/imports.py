@@ -9,9 +9,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dualtrack.core import audit, dates
-from dualtrack.core.choices import Action, AuditAction, Role
-from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register
+from dualtrack.core import dates
+from dualtrack.core.choices import Action, Role
+from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register, upsert
 from dualtrack.core.imports import parsers as p
 from dualtrack.core.scoping import user_role
 from dualtrack.registry import services as registry
@@ -63,27 +63,6 @@ def _scopes() -> dict[str, tuple[str, int | None, int | None]]:
     for code, (park_id, county_id) in registry.park_counties_by_code().items():
         scopes[code] = (ScopeKind.PARK, county_id, park_id)
     return scopes
-
-
-def _upsert(model: Any, key: dict[str, Any], target: dict[str, Any], existing: Any, user: Any,
-            result: ImportResult) -> None:
-    """Idempotent: the same row again changes nothing; a corrected figure is updated and audited (before →
-    after), never silently."""
-    if existing is None:
-        obj = model.objects.create(**key, **target)
-        audit.record(user, AuditAction.CREATE, obj, after={**key, **target})
-        result.created += 1
-        return
-    changed = [f for f in target if getattr(existing, f) != target[f]]
-    if not changed:
-        result.unchanged += 1
-        return
-    before = {f: getattr(existing, f) for f in changed}
-    for f in changed:
-        setattr(existing, f, target[f])
-    existing.save(update_fields=changed)
-    audit.record(user, AuditAction.UPDATE, existing, before=before, after={f: target[f] for f in changed})
-    result.updated += 1
 
 
 class _ScopedFigures(Dataset):
@@ -146,7 +125,7 @@ class IndicatorDataset(Dataset):
                       "department_id": state["departments"].get(v.get("department") or "")}
             if v["code"] not in existing:
                 target["order"] = row
-            _upsert(Indicator, {"code": v["code"]}, target, existing.get(v["code"]), user, result)
+            upsert(Indicator, {"code": v["code"]}, target, existing.get(v["code"]), user, result)
 
 
 @register
@@ -182,7 +161,7 @@ class TargetDataset(_ScopedFigures):
             key = {"year": v["year"], "scope_code": v["scope"], "indicator_id": indicator_id}
             target = {"target": v.get("target"), "target_growth": v["target_growth"],
                       "prior_year_total": v.get("prior_year_total")} | self.scope_fields(v["scope"], state)
-            _upsert(Target, key, target, existing.get((v["year"], v["scope"], indicator_id)), user, result)
+            upsert(Target, key, target, existing.get((v["year"], v["scope"], indicator_id)), user, result)
 
 
 @register
@@ -221,4 +200,4 @@ class ActualDataset(_ScopedFigures):
             key = {"month": v["month"], "scope_code": v["scope"], "indicator_id": indicator_id}
             target = {"cumulative": v.get("cumulative"), "prior_cumulative": v.get("prior_cumulative"),
                       "growth": v.get("growth")} | self.scope_fields(v["scope"], state)
-            _upsert(Actual, key, target, existing.get((v["month"], v["scope"], indicator_id)), user, result)
+            upsert(Actual, key, target, existing.get((v["month"], v["scope"], indicator_id)), user, result)

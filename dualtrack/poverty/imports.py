@@ -11,15 +11,16 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dualtrack.core import audit, privacy
-from dualtrack.core.choices import Action, AuditAction
-from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register
+from dualtrack.core import privacy
+from dualtrack.core.choices import Action
+from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register, upsert
 from dualtrack.core.imports import parsers as p
 
 from .choices import KIND_ALIASES, STATUS_ALIASES, HousingGrade
 from .models import Household, HouseholdCheck, Labourer
 
 Rows = list[tuple[int, dict[str, Any]]]
+PERSONAL = ("head_name", "id_hash", "id_last4", "name")  # audited as "…" when they change
 
 
 def _choice(aliases: dict[str, str], label: str) -> Any:
@@ -59,28 +60,6 @@ def _villages(user: Any) -> dict[str, tuple[int, int]]:
     found = registry.villages_with_counties()
     county = getattr(user, "county_id", None)
     return {code: ids for code, ids in found.items() if county is None or ids[1] == county}
-
-
-def _upsert(model: Any, key: dict[str, Any], target: dict[str, Any], existing: Any, user: Any,
-            result: ImportResult, shown: dict[str, Any] | None = None) -> Any:
-    if existing is None:
-        obj = model.objects.create(**key, **target)
-        audit.record(user, AuditAction.CREATE, obj, after=shown if shown is not None else {**key, **target})
-        result.created += 1
-        return obj
-    changed = [f for f in target if getattr(existing, f) != target[f]]
-    if not changed:
-        result.unchanged += 1
-        return existing
-    hidden = {"head_name", "id_hash", "id_last4", "name"}
-    before = {f: ("…" if f in hidden else getattr(existing, f)) for f in changed}
-    for f in changed:
-        setattr(existing, f, target[f])
-    existing.save(update_fields=changed)
-    audit.record(user, AuditAction.UPDATE, existing, before=before,
-                 after={f: ("…" if f in hidden else target[f]) for f in changed})
-    result.updated += 1
-    return existing
 
 
 class _PovertyDataset(Dataset):
@@ -126,9 +105,9 @@ class HouseholdDataset(_PovertyDataset):
             for optional in ("cause", "helper"):
                 if optional in v:
                     target[optional] = v[optional]
-            _upsert(Household, {"code": v["code"]}, target, existing.get(v["code"]), user, result,
-                    shown={"code": v["code"], "village_code": v["village_code"], "members": v["members"],
-                           "kind": v["kind"]})
+            upsert(Household, {"code": v["code"]}, target, existing.get(v["code"]), user, result,
+                   shown={"code": v["code"], "village_code": v["village_code"], "members": v["members"],
+                          "kind": v["kind"]}, hidden=PERSONAL)
 
 
 @register
@@ -168,8 +147,8 @@ class HouseholdCheckDataset(_PovertyDataset):
                   "water", "housing_grade", "checked_on"]
         for _row, v in rows:
             key = {"household_id": state["households"][v["household"]], "year": v["year"]}
-            _upsert(HouseholdCheck, key, {f: v.get(f) for f in fields}, existing.get((key["household_id"], v["year"])),
-                    user, result)
+            upsert(HouseholdCheck, key, {f: v.get(f) for f in fields}, existing.get((key["household_id"], v["year"])),
+                   user, result)
 
 
 @register
@@ -203,5 +182,5 @@ class LabourerDataset(_PovertyDataset):
             for optional in ("workplace", "away_last_year"):
                 if optional in v:
                     target[optional] = v[optional]
-            _upsert(Labourer, key, target, existing.get((key["household_id"], v["name"])), user, result,
-                    shown={"household": v["household"], "status": v["status"]})
+            upsert(Labourer, key, target, existing.get((key["household_id"], v["name"])), user, result,
+                   shown={"household": v["household"], "status": v["status"]}, hidden=PERSONAL)

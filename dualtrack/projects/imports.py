@@ -8,9 +8,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dualtrack.core import audit, dates
-from dualtrack.core.choices import Action, AuditAction, Role
-from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register
+from dualtrack.core import dates
+from dualtrack.core.choices import Action, Role
+from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register, upsert
 from dualtrack.core.imports import parsers as p
 from dualtrack.core.scoping import user_role
 from dualtrack.registry import services as registry
@@ -42,27 +42,6 @@ def _money(value: Any) -> Decimal:
 
 def _coordinate(value: Any) -> float:
     return float(p.decimal_number(value))
-
-
-def _upsert(model: Any, key: dict[str, Any], target: dict[str, Any], existing: Any, user: Any,
-            result: ImportResult) -> Any:
-    if existing is None:
-        obj = model.objects.create(**key, **target)
-        audit.record(user, AuditAction.CREATE, obj, after={**key, **target})
-        result.created += 1
-        return obj
-    before = {f: getattr(existing, f) for f in target}
-    changed = [f for f in target if before[f] != target[f]]
-    if not changed:
-        result.unchanged += 1
-        return existing
-    for f in changed:
-        setattr(existing, f, target[f])
-    existing.save(update_fields=changed)
-    audit.record(user, AuditAction.UPDATE, existing, before={f: before[f] for f in changed},
-                 after={f: target[f] for f in changed})
-    result.updated += 1
-    return existing
 
 
 @register
@@ -141,7 +120,7 @@ class ProjectDataset(Dataset):
                 target["park_id"] = state["parks"][v["park_code"]][0] if v["park_code"] else None
             if "owner_uscc" in v:
                 target["owner_id"] = state["owners"].get(v["owner_uscc"]) if v["owner_uscc"] else None
-            _upsert(Project, {"code": v["code"]}, target, existing.get(v["code"]), user, result)
+            upsert(Project, {"code": v["code"]}, target, existing.get(v["code"]), user, result)
 
 
 @register
@@ -172,7 +151,7 @@ class ProjectPlanDataset(Dataset):
         existing = {(x.project_id, x.month): x for x in ProjectPlan.objects.filter(project_id__in=ids)}
         for _row, v in rows:
             key = {"project_id": state["projects"][v["code"]], "month": v["month"]}
-            _upsert(ProjectPlan, key, {"planned_cumulative": v["planned_cumulative"]},
+            upsert(ProjectPlan, key, {"planned_cumulative": v["planned_cumulative"]},
                     existing.get((key["project_id"], key["month"])), user, result)
 
 
@@ -220,4 +199,4 @@ class ProjectProgressDataset(Dataset):
             obj = existing.get((key["project_id"], key["date"]))
             if obj is None:
                 target["kind"] = ReportKind.IMPORT
-            _upsert(ProjectProgress, key, target, obj, user, result)
+            upsert(ProjectProgress, key, target, obj, user, result)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from dualtrack.core import audit, privacy
 from dualtrack.core.choices import Action, AuditAction, Role
 from dualtrack.core.dates import SHANGHAI
-from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register
+from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register, upsert
 from dualtrack.core.imports import parsers as p
 from dualtrack.core.scoping import user_role
 from dualtrack.registry import services as registry
@@ -27,6 +27,7 @@ from .models import Boarding, LabourDemand, ManifestEntry, Receipt, Trip, Worker
 from .policy import is_bureau
 
 Rows = list[tuple[int, dict[str, Any]]]
+PERSONAL = ("name", "phone", "id_hash", "id_last4")  # audited as "…" when they change
 ID_NUMBER = re.compile(r"\d{17}[\dX]")
 PHONE = re.compile(r"1[3-9]\d{9}")
 
@@ -90,29 +91,6 @@ def _planner(user: Any) -> bool:
     return user_role(user) == Role.HQ or (user_role(user) == Role.DEPARTMENT and is_bureau(user))
 
 
-def _upsert(model: Any, key: dict[str, Any], target: dict[str, Any], existing: Any, user: Any,
-            result: ImportResult, shown: dict[str, Any] | None = None) -> Any:
-    if existing is None:
-        obj = model.objects.create(**key, **target)
-        audit.record(user, AuditAction.CREATE, obj, after=shown if shown is not None else {**key, **target})
-        result.created += 1
-        return obj
-    changed = [f for f in target if getattr(existing, f) != target[f]]
-    if not changed:
-        result.unchanged += 1
-        return existing
-    before = {f: getattr(existing, f) for f in changed}
-    for f in changed:
-        setattr(existing, f, target[f])
-    existing.save(update_fields=changed)
-    personal = {"name", "phone", "id_hash", "id_last4"}
-    audit.record(user, AuditAction.UPDATE, existing,
-                 before={f: ("…" if f in personal else v) for f, v in before.items()},
-                 after={f: ("…" if f in personal else target[f]) for f in changed})
-    result.updated += 1
-    return existing
-
-
 @register
 class LabourDemandDataset(Dataset):
     name = "labour_demand"
@@ -154,7 +132,7 @@ class LabourDemandDataset(Dataset):
                       "origin_id": state["origins"].get(v["origin_code"])}
             if "origin_name" in v:
                 target["origin_name"] = v["origin_name"]
-            _upsert(LabourDemand, key, target, existing.get(tuple(key.values())), user, result)
+            upsert(LabourDemand, key, target, existing.get(tuple(key.values())), user, result)
 
 
 def _origins() -> dict[str, int]:
@@ -217,7 +195,8 @@ class WorkerDataset(Dataset):
                 target["poor_labourer"] = v.get("poor_labourer", False)
             shown = {"code": v["code"], "village_code": v["village_code"], "uscc": v["uscc"],
                      "attestation_kind": v["attestation_kind"], "attestation_date": v["attestation_date"]}
-            _upsert(Worker, {"code": v["code"]}, target, existing.get(v["code"]), user, result, shown)
+            upsert(Worker, {"code": v["code"]}, target, existing.get(v["code"]), user, result, shown=shown,
+                   hidden=PERSONAL)
 
 
 @register
@@ -260,7 +239,7 @@ class TripDataset(Dataset):
             for optional in ("escort", "origin_name"):  # a file without the column leaves the value alone
                 if optional in v:
                     target[optional] = v[optional]
-            _upsert(Trip, {"code": v["code"]}, target, existing.get(v["code"]), user, result)
+            upsert(Trip, {"code": v["code"]}, target, existing.get(v["code"]), user, result)
 
 
 @register

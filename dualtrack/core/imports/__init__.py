@@ -17,6 +17,7 @@ from .base import (
     registered_datasets,
     run_import,
 )
+from .upsert import upsert
 
 __all__ = [
     "CellError",
@@ -29,4 +30,5 @@ __all__ = [
     "register",
     "registered_datasets",
     "run_import",
+    "upsert",
 ]
