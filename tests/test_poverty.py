@@ -202,3 +202,18 @@ def test_a_household_page_is_404_except_to_the_office_and_its_county(villages: C
     assert [h.code for h in listed.context["page"]] == ["H1"]
     client.force_login(villages.users["hq"])
     assert client.get("/poverty/households/").status_code == 403
+
+
+def test_the_judged_year_is_kept_until_an_import_changes_the_data(villages: City) -> None:
+    from dualtrack.poverty import services
+
+    office = villages.users["office"]
+    assert load(office, "households", [HOUSEHOLDS,
+                                       ["H1", "马福", "339102196501011234", "339102001201", 4, "脱贫户", 2015, "", ""]]).ok
+    row = ["H1", 2020, "3900", "", "", "是", "是", "是", "是", "是", "是", "B", "2020-06-10"]
+    assert load(office, "household_checks", [CHECKS, row]).ok
+    first = services.evaluate(2020)
+    assert services.evaluate(2020) is first  # kept: the card and the bulletin do not judge again
+    assert load(office, "household_checks", [CHECKS, ["H1", 2020, "9000", *row[3:]]]).ok  # a corrected income
+    again = services.evaluate(2020)
+    assert again is not first and again.households[0].met and not first.households[0].met

@@ -19,7 +19,7 @@ from dualtrack.core.actors import Actor
 from dualtrack.core.choices import Action, AuditAction
 
 from . import services
-from .choices import IndicatorKind, Light, ReportStatus, ScopeKind
+from .choices import Light, ReportStatus, ScopeKind
 from .models import MonthlyReport
 
 LIGHT_TEXT: dict[str | None, str] = {Light.GREEN.value: "绿灯", Light.YELLOW.value: "黄灯", Light.RED.value: "红灯"}
@@ -149,4 +149,4 @@ def sign_off(stored: MonthlyReport, actor: Actor) -> MonthlyReport:
     return locked
 
 
-__all__ = ["IndicatorKind", "generate", "html", "sections", "sign_off"]
+__all__ = ["generate", "html", "sections", "sign_off"]

@@ -158,7 +158,6 @@ def evaluate(month: dt.date, user: Any = None, *, with_trend: bool = True) -> Ev
     by_key: dict[tuple[int, str], dict[dt.date, Actual]] = defaultdict(dict)
     for item in actual_rows:
         by_key[(item.indicator_id, item.scope_code)][item.month] = item
-    city_targets = {t.indicator_id: t for t in Target.objects.filter(year=month.year, scope_kind=ScopeKind.CITY)}
     city_actuals = {(a.indicator_id, a.month): a for a in Actual.objects.filter(
         scope_kind=ScopeKind.CITY, month__gte=dt.date(month.year, 1, 1), month__lte=month)}
 
@@ -194,7 +193,6 @@ def evaluate(month: dt.date, user: Any = None, *, with_trend: bool = True) -> Ev
             growth=verdict.growth, completion=verdict.completion, time_progress=float(verdict.time_progress),
             on_schedule=verdict.on_schedule, double_half=verdict.double_half, light=verdict.light,
             needed_growth=verdict.needed_growth, reported=actual is not None, trend=trend))
-    del city_targets  # the bar is the city's actual growth, not its target
     _rank(rows, _county_growths(month))
     order = {ScopeKind.CITY: 0, ScopeKind.COUNTY: 1, ScopeKind.PARK: 2}
     position = {i.pk: (i.order, i.code) for i in indicators.values()}

@@ -68,9 +68,34 @@ def facts_of(check: HouseholdCheck) -> engine.Check:
                         {key: getattr(check, key) for key in GUARANTEES}, check.housing_grade)
 
 
+_EVALUATIONS: dict[int, tuple[Any, Evaluation]] = {}
+SOURCE = "poverty"  # the data version the imports and the flags bump (``core.versions``)
+
+
+def forget() -> None:
+    """Drop the evaluations this process keeps (a test's database is rolled back under them)."""
+    _EVALUATIONS.clear()
+
+
 def evaluate(year: int, user: Any = None) -> Evaluation:
     """Every household checked in ``year`` that ``user`` may see (every one for the console), and every county's
-    aggregates (which everyone with a view of the war map may see)."""
+    aggregates (which everyone with a view of the war map may see). Judged once per rule version and data version
+    in a process: the 总览 card and the bulletin read it, they do not judge 3,000 households per request."""
+    from dualtrack.core import versions
+
+    key = (rule_sets.current(RULES_KEY).label, versions.version(SOURCE))
+    hit = _EVALUATIONS.get(year)
+    if hit is None or hit[0] != key:
+        hit = (key, _judge(year))
+        _EVALUATIONS[year] = hit
+    full = hit[1]
+    if user is None:
+        return full
+    codes = set(Household.objects.restrict(user).values_list("code", flat=True))
+    return Evaluation(year, full.rules_version, [s for s in full.households if s.code in codes], full.counties)
+
+
+def _judge(year: int) -> Evaluation:
     current = rule_sets.current(RULES_KEY)
     rules = current.definition
     checks = HouseholdCheck.objects.filter(year=year).select_related("household", "household__county")
@@ -80,11 +105,7 @@ def evaluate(year: int, user: Any = None) -> Evaluation:
         met, reasons = engine.exit_standard(facts, rules)
         monitored, why = engine.monitoring(facts, rules)
         statuses.append(HouseholdStatus(check.household.code, check.household.county_id, met, reasons, monitored, why))
-    visible = statuses
-    if user is not None:
-        codes = set(Household.objects.restrict(user).values_list("code", flat=True))
-        visible = [s for s in statuses if s.code in codes]
-    return Evaluation(year, current.label, visible, _counties(statuses, rules))
+    return Evaluation(year, current.label, statuses, _counties(statuses, rules))
 
 
 def _counties(statuses: list[HouseholdStatus], rules: dict[str, Any]) -> list[CountyStatus]:
@@ -176,10 +197,13 @@ def set_flags(actor: Any, region_code: str, *, supervised: bool, deep: bool) -> 
     if region is None:
         raise ValidationError({"region": f"{region_code}"})
     policy.authorize_create(actor, RegionFlag, Action.IMPORT)
+    from dualtrack.core import versions
+
     with transaction.atomic():
         flag, _created = RegionFlag.objects.get_or_create(region=region)
         before = audit.snapshot(flag)
         flag.supervised, flag.deep = supervised, deep
         flag.save()
         audit.record_change(actor, flag, before)
+        versions.changed(SOURCE)
     return flag

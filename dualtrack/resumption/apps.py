@@ -34,7 +34,8 @@ class ResumptionConfig(AppConfig):
         versions.track(ResumptionReport, "resumption", lambda obj: obj.date)
 
         def stale_from(sender: object, source: str, day: object = None, **kwargs: object) -> None:
-            snapshot.mark_stale(day)  # type: ignore[arg-type]
+            if source in snapshot.SOURCES:  # other sources (the poverty checks …) are not in the picture
+                snapshot.mark_stale(day)  # type: ignore[arg-type]
 
         versions.data_changed.connect(stale_from, weak=False, dispatch_uid="resumption:pictures")
         periodic.register("pictures", snapshot.worker_step, order=10)

@@ -143,6 +143,7 @@ class Snapshot:
 # --- frames cached by data version --------------------------------------------------------------------
 
 _FRAMES: dict[str, tuple[Any, Any]] = {}
+SOURCES = frozenset({"epidemic", "resumption", "registry", "power"})  # the data a day's picture is computed from
 
 
 def forget() -> None:
