@@ -209,6 +209,12 @@ def log_visit_page(client: Client, city: City, role: str) -> Any:
         "enterprise": city.e_jiangbei.pk, "visited_on": "2020-03-02", "notes": "走访,电话 13812345678"})
 
 
+def post_demand_page(client: Client, city: City, role: str) -> Any:
+    return as_role(client, city, role).post("/worker-return/demand/new/", {
+        "enterprise": city.e_jiangbei.uscc, "position": "装配工", "headcount": "5", "origin_code": "640402",
+        "needed_by": "2020-03-01"})
+
+
 def _expect(**outcomes: str) -> dict[str, str]:
     assert set(outcomes) == set(ROLES), set(ROLES) ^ set(outcomes)
     return outcomes
@@ -257,6 +263,9 @@ ACTIONS = [
     WriteAction("log a visit (走访记录)", _expect(
         anonymous="anon", hq="denied", leader="denied", district="denied", district_binhai="denied", park="denied",
         department="denied", liaison="ok", enterprise="denied", public="denied"), log_visit_page),
+    WriteAction("post labour demand (用工需求)", _expect(
+        anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="denied", park="denied",
+        department="denied", liaison="ok", enterprise="ok", public="denied"), post_demand_page),
 ]
 
 
