@@ -29,6 +29,11 @@ def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE
     return page
 
 
+def paginate_list(request: HttpRequest, rows: list[Any], per_page: int = PAGE_SIZE) -> Any:
+    """One page of rows already computed (a list of dataclasses, bounded by its service)."""
+    return Paginator(rows, per_page).get_page(request.GET.get("page"))
+
+
 def query_without_page(request: HttpRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)

@@ -17,6 +17,12 @@ class PovertyConfig(AppConfig):
         from .rules import RULES_KEY, validate
 
         register_rules(RULES_KEY, validate)
+        from dualtrack.core import periodic
+
+        from . import board
+
+        # After the problems' escalation (its findings' states are read): last week's board is frozen once.
+        periodic.register("poverty-week", lambda: {"frozen": board.freeze_due()}, order=60)
         from dualtrack.core.choices import Action
         from dualtrack.core.navigation import register_menu
 

@@ -25,4 +25,24 @@ def section(ctx: Any) -> Any:
         if c.outbound_rate is not None:
             text += f",贫困劳动力外出务工率{c.outbound_rate * 100:.1f}%"
         parts.append(text + "。")
-    return Section("脱贫攻坚情况", parts, [])
+    from . import board
+
+    rows = {r.code: r for r in board.county_board(ctx.day.year, ctx.day)}
+    extra = []
+    for c in evaluation.counties:
+        r = rows.get(c.code)
+        if r is None or not (r.findings_open or r.projects or r.helpers):
+            continue
+        bits = []
+        if r.projects:
+            bits.append(f"扶贫项目{r.projects}个、已开工{r.projects_started}个")
+        if r.helpers:
+            bits.append(f"帮扶力量到岗{r.helpers_on_site}/{r.helpers}人")
+        if r.findings_open:
+            bits.append(f"问题整改未销号{r.findings_open}个(逾期{r.findings_overdue}个)")
+        extra.append(f"{c.name}:" + ",".join(bits) + "。")
+    census = board.census(ctx.day)
+    if census.items and census.days_left > 0:
+        extra.append(f"距国家脱贫攻坚普查还有{census.days_left}天,普查准备事项完成{census.done}/{census.items}项"
+                     + (f",逾期未完成{len(census.late)}项。" if census.late else "。"))
+    return Section("脱贫攻坚情况", parts + extra, [])

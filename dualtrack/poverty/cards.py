@@ -34,6 +34,19 @@ def poverty_card(user: Any, day: dt.date) -> Card | None:
     rows = [Row(_("%(name)s:监测对象占 %(share)s,超过预警线") % {
         "name": c.name, "share": f"{(c.monitored_share or 0) * 100:.1f}%"}, link + f"&county={c.code}", tone="bad")
         for c in counties if c.warning]
+    from . import board, findings
+
+    open_findings = findings.counts_by_area(day)
+    for c in counties:
+        overdue = open_findings.get(c.code, {}).get("overdue", 0)
+        if overdue:
+            rows.append(Row(_("%(name)s:%(n)s 个整改问题逾期") % {"name": c.name, "n": overdue},
+                            reverse("poverty:findings") + f"?county={c.code}&state=overdue", tone="bad"))
+    census = board.census(day)
+    if census.items and census.days_left > 0:
+        rows.append(Row(_("距普查 %(n)s 天,准备事项完成 %(done)s/%(items)s") % {
+            "n": census.days_left, "done": census.done, "items": census.items}, reverse("poverty:census"),
+            tone="bad" if census.late else ""))
     return Card("poverty", _("脱贫攻坚"), link=link, figures=[
         Figure(_("建档立卡户"), f"{households:,}", link=link, key="households"),
         Figure(_("未达标"), str(not_met), link=link, tone="bad" if not_met else "", key="not_met"),

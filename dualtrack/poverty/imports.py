@@ -11,13 +11,20 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dualtrack.core import privacy
+from dualtrack.core import dates, privacy
 from dualtrack.core.choices import Action
 from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register, upsert
 from dualtrack.core.imports import parsers as p
 
-from .choices import KIND_ALIASES, STATUS_ALIASES, HousingGrade
-from .models import Household, HouseholdCheck, Labourer
+from .choices import (
+    FINDING_WORKING_DAYS,
+    KIND_ALIASES,
+    POST_ALIASES,
+    SOURCE_ALIASES,
+    STATUS_ALIASES,
+    HousingGrade,
+)
+from .models import Finding, Helper, Household, HouseholdCheck, InspectionTeam, Labourer
 
 Rows = list[tuple[int, dict[str, Any]]]
 PERSONAL = ("head_name", "id_hash", "id_last4", "name")  # audited as "…" when they change
@@ -165,6 +172,8 @@ class LabourerDataset(_PovertyDataset):
         Column("status", "务工状态", _choice(STATUS_ALIASES, "务工状态(在家待岗/已外出/就近就业)"), example="在家待岗"),
         Column("workplace", "务工地", required=False, blank=True, default="", example="", max_length=100),
         Column("away_last_year", "上年外出", p.boolean, required=False, blank=True, default=False, example="是"),
+        Column("id_number", "身份证号", _id_number, required=False, blank=True, default="",
+               example="640402199001011234"),
     ]
 
     def prepare(self, user: Any) -> dict[str, Any]:
@@ -184,5 +193,166 @@ class LabourerDataset(_PovertyDataset):
             for optional in ("workplace", "away_last_year"):
                 if optional in v:
                     target[optional] = v[optional]
+            if v.get("id_number"):  # matched with the point-to-point return's arrivals (§12), by keyed hash
+                target["id_hash"] = privacy.keyed_hash(v["id_number"])
+                target["id_last4"] = v["id_number"][-4:]
             upsert(Labourer, key, target, existing.get((key["household_id"], v["name"])), user, result,
                    shown={"household": v["household"], "status": v["status"]}, hidden=PERSONAL)
+
+
+# --- findings, help teams and inspection teams ------------------------------------------------------------------
+
+def _places(user: Any, regions: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+    county = getattr(user, "county_id", None)
+    return {code: ids for code, ids in regions.items() if county is None or ids[1] == county}
+
+
+@register
+class FindingDataset(Dataset):
+    """问题清单: the findings of 督战, 巡视回头看 and 成效考核; each new one is assigned to its county at once as a task of
+    the closed loop, with its working-day deadline."""
+
+    name = "poverty_findings"
+    label = gettext_lazy("脱贫攻坚问题清单")
+    natural_key = ("code",)
+    batch_size = None
+    columns = [
+        Column("code", "问题编号", p.code, example="DZ2020-001", max_length=30),
+        Column("source", "问题来源", _choice(SOURCE_ALIASES, "问题来源(督战/巡视回头看/成效考核)"), example="督战"),
+        Column("village_code", "村代码", p.code, example="339121100201"),
+        Column("household", "户编号", p.code, required=False, blank=True, default="", example="640402100201-0001"),
+        Column("description", "问题描述", example="住房等级C级,危房改造未完成", max_length=2000),
+        Column("found_on", "发现日期", p.date, example="2020-04-06"),
+        Column("working_days", "整改时限(工作日)", p.non_negative_int, required=False, blank=True,
+               default=FINDING_WORKING_DAYS, example=5),
+    ]
+
+    def can_import(self, user: Any) -> bool:
+        return Finding.permits(user, Action.IMPORT)
+
+    def prepare(self, user: Any) -> dict[str, Any]:
+        from dualtrack.registry import services as registry
+
+        return {"villages": registry.villages_with_counties(),
+                "households": dict(Household.objects.values_list("code", "village__code")),
+                "existing": dict(Finding.objects.values_list("code", "village__code"))}
+
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+        village = values["village_code"]
+        if village not in state["villages"]:
+            ctx.error("village_code", _("村代码不存在"), village)
+        if values.get("household"):
+            found = state["households"].get(values["household"])
+            if found is None:
+                ctx.error("household", _("户不存在(请先导入建档立卡户)"), values["household"])
+            elif found != village:
+                ctx.error("household", _("该户不在所填村"), values["household"])
+        if state["existing"].get(values["code"], village) != village:
+            ctx.error("village_code", _("该问题已交办,不能改到别的村"), village)
+        if "working_days" in values and not 1 <= values["working_days"] <= 60:
+            ctx.error("working_days", _("整改时限应为 1 到 60 个工作日"))
+        if values["found_on"] > dates.today():
+            ctx.error("found_on", _("发现日期不能晚于今天"))
+
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+                    result: ImportResult) -> None:
+        from django.utils import timezone
+
+        from .findings import open_task
+
+        existing = Finding.objects.in_bulk([v["code"] for _r, v in rows], field_name="code")
+        households = dict(Household.objects.filter(code__in=[v.get("household") for _r, v in rows]).values_list(
+            "code", "id"))
+        now = timezone.now()
+        for _row, v in rows:
+            village, county = state["villages"][v["village_code"]]
+            target = {"source": v["source"], "village_id": village, "county_id": county,
+                      "household_id": households.get(v.get("household") or ""), "description": v["description"],
+                      "found_on": v["found_on"], "working_days": v.get("working_days", FINDING_WORKING_DAYS)}
+            finding = upsert(Finding, {"code": v["code"]}, target, existing.get(v["code"]), user, result)
+            if not finding.task_ref:
+                open_task(finding, now)
+
+
+@register
+class HelperDataset(Dataset):
+    """帮扶力量: the help teams' members (第一书记, 工作队员) and household helpers, and the day each arrived."""
+
+    name = "helpers"
+    label = gettext_lazy("帮扶力量")
+    natural_key = ("village_code", "name")
+    batch_size = None
+    columns = [
+        Column("village_code", "村代码", p.code, example="339121100201"),
+        Column("name", "姓名", example="李卫东", max_length=50),
+        Column("post", "职务", _choice(POST_ALIASES, "职务(第一书记/工作队员/帮扶责任人)"), example="第一书记"),
+        Column("team", "工作队", required=False, blank=True, default="", example="市发改委驻村工作队", max_length=100),
+        Column("unit", "派出单位", required=False, blank=True, default="", example="市发展改革委", max_length=100),
+        Column("arrived_on", "到岗日期", p.date, required=False, blank=True, default=None, example="2020-02-24"),
+    ]
+
+    def can_import(self, user: Any) -> bool:
+        return Helper.permits(user, Action.IMPORT)
+
+    def prepare(self, user: Any) -> dict[str, Any]:
+        return {"villages": _villages(user)}
+
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+        if values["village_code"] not in state["villages"]:
+            ctx.error("village_code", _("村代码不存在或不在您的区县"), values["village_code"])
+        if values.get("arrived_on") and values["arrived_on"] > dates.today():
+            ctx.error("arrived_on", _("到岗日期不能晚于今天"))
+
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+                    result: ImportResult) -> None:
+        villages = state["villages"]
+        existing = {(h.village_id, h.name): h for h in Helper.objects.filter(
+            village_id__in=[villages[v["village_code"]][0] for _r, v in rows])}
+        for _row, v in rows:
+            village, county = villages[v["village_code"]]
+            target = {"county_id": county, "post": v["post"]} | {
+                key: v[key] for key in ("team", "unit", "arrived_on") if key in v}
+            upsert(Helper, {"village_id": village, "name": v["name"]}, target, existing.get((village, v["name"])),
+                   user, result)
+
+
+@register
+class InspectionTeamDataset(Dataset):
+    """督战队: one per township; a team with fewer than 3 full-time members is flagged on the war map."""
+
+    name = "inspection_teams"
+    label = gettext_lazy("督战队")
+    natural_key = ("code",)
+    batch_size = None
+    columns = [
+        Column("code", "督战队编号", p.code, example="DZD-01", max_length=30),
+        Column("name", "督战队名称", example="石门镇督战队", max_length=100),
+        Column("township_code", "乡镇代码", p.code, example="339121100"),
+        Column("leader", "队长", example="张建华", max_length=50),
+        Column("members", "队员人数", p.non_negative_int, example=5),
+        Column("full_time_members", "专职队员人数", p.non_negative_int, example=3),
+    ]
+
+    def can_import(self, user: Any) -> bool:
+        return InspectionTeam.permits(user, Action.IMPORT)
+
+    def prepare(self, user: Any) -> dict[str, Any]:
+        from dualtrack.registry import services as registry
+
+        return {"townships": _places(user, registry.townships_with_counties())}
+
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+        if values["township_code"] not in state["townships"]:
+            ctx.error("township_code", _("乡镇代码不存在或不在您的区县"), values["township_code"])
+        if values["full_time_members"] > values["members"]:
+            ctx.error("full_time_members", _("专职队员人数不能多于队员人数"))
+
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+                    result: ImportResult) -> None:
+        existing = InspectionTeam.objects.in_bulk([v["code"] for _r, v in rows], field_name="code")
+        for _row, v in rows:
+            township, county = state["townships"][v["township_code"]]
+            upsert(InspectionTeam, {"code": v["code"]}, {
+                "name": v["name"], "township_id": township, "county_id": county, "leader": v["leader"],
+                "members": v["members"], "full_time_members": v["full_time_members"]},
+                existing.get(v["code"]), user, result)

@@ -30,3 +30,23 @@ declare("poverty.RegionFlag", {
     Action.VIEW: roles(Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT),
     Action.IMPORT: {Role.HQ: ALL, Role.DEPARTMENT: office},
 })
+
+
+def county_rows(user: Any) -> Any:
+    return Q(county_id=user.county_id) if user.county_id else NOTHING
+
+
+# Findings, helpers and inspection teams name no household member: HQ and leaders see them all, the office all,
+# a county's operators their own. The office (and HQ) raise findings and import teams; a county imports its own.
+PLACES = {Role.HQ: ALL, Role.LEADER: ALL, Role.DEPARTMENT: office, Role.DISTRICT: county_rows}
+declare("poverty.Finding", {Action.VIEW: PLACES, Action.ADD: {Role.HQ: ALL, Role.DEPARTMENT: office},
+                            Action.IMPORT: {Role.HQ: ALL, Role.DEPARTMENT: office}})
+for label in ("poverty.Helper", "poverty.InspectionTeam"):
+    declare(label, {Action.VIEW: PLACES, Action.IMPORT: {Role.HQ: ALL, Role.DEPARTMENT: office,
+                                                          Role.DISTRICT: county_rows}})
+# The census checklist and the weekly boards: everyone on the war map reads them; the office ticks the checklist
+# and freezes the week (HQ too).
+declare("poverty.CensusItem", {Action.VIEW: roles(Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT),
+                               Action.CHANGE: {Role.HQ: ALL, Role.DEPARTMENT: office}})
+declare("poverty.WeeklyBoard", {Action.VIEW: roles(Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT),
+                                Action.ADD: {Role.HQ: ALL, Role.DEPARTMENT: office}})

@@ -4,7 +4,7 @@ rule set ``poverty-2020``, and the counties' aggregates and warnings. Other apps
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from dualtrack.core import rules as rule_sets
@@ -83,7 +83,7 @@ def evaluate(year: int, user: Any = None) -> Evaluation:
     in a process: the 总览 card and the bulletin read it, they do not judge 3,000 households per request."""
     from dualtrack.core import versions
 
-    key = (rule_sets.current(RULES_KEY).label, versions.version(SOURCE))
+    key = (rule_sets.current(RULES_KEY).label, versions.version(SOURCE), frozenset(arrived_hashes()))
     hit = _EVALUATIONS.get(year)
     if hit is None or hit[0] != key:
         hit = (key, _judge(year))
@@ -115,8 +115,9 @@ def _counties(statuses: list[HouseholdStatus], rules: dict[str, Any]) -> list[Co
     not_met = Counter(s.county_id for s in statuses if not s.met)
     monitored = Counter(s.county_id for s in statuses if s.monitored)
     deep = set(RegionFlag.objects.filter(deep=True).values_list("region_id", flat=True))
-    away = Counter(Labourer.objects.filter(status=LabourerStatus.AWAY).values_list("household__county_id", flat=True))
-    away_before = Counter(Labourer.objects.filter(away_last_year=True).values_list("household__county_id", flat=True))
+    labour = labour_by_county()
+    away = Counter({pk: figures["away"] for pk, figures in labour.items()})
+    away_before = Counter({pk: figures["away_last_year"] for pk, figures in labour.items()})
     counties = {c.pk: c for c in registry.counties().filter(pk__in=list(households))}
     out = []
     for pk, county in sorted(counties.items(), key=lambda item: item[1].code):
@@ -125,6 +126,30 @@ def _counties(statuses: list[HouseholdStatus], rules: dict[str, Any]) -> list[Co
             _fraction(engine.share(monitored[pk], households[pk])),
             engine.county_warning(monitored[pk], households[pk], pk in deep, rules),
             _fraction(engine.share(away[pk], away_before[pk]))))
+    return out
+
+
+def arrived_hashes(until: Any = None) -> set[str]:
+    """Poor labourers brought back by the point-to-point return (§12): they count as 已外出."""
+    from dualtrack.workreturn import services as workreturn
+
+    return workreturn.arrived_poor_labourer_hashes(until)
+
+
+def labour_by_county(until: Any = None) -> dict[int, dict[str, int]]:
+    """Per county id: labourers, 已外出 (as imported, or arrived on a trip of §12 by ``until``), 在家待岗 (and not
+    arrived), 就近就业, and those who worked away last year (the outbound rate's base)."""
+    arrived = arrived_hashes(until)
+    out: dict[int, dict[str, int]] = {}
+    for county, status, before, id_hash in Labourer.objects.values_list(
+            "household__county_id", "status", "away_last_year", "id_hash"):
+        entry = out.setdefault(county, {"labourers": 0, "away": 0, "at_home": 0, "nearby": 0, "away_last_year": 0})
+        if id_hash and id_hash in arrived:
+            status = LabourerStatus.AWAY
+        entry["labourers"] += 1
+        entry["away" if status == LabourerStatus.AWAY else "at_home" if status == LabourerStatus.AT_HOME
+              else "nearby"] += 1
+        entry["away_last_year"] += int(before)
     return out
 
 
@@ -142,6 +167,8 @@ class Area:
     failed: Counter[str] | None = None
     supervised: bool = False
     deep: bool = False
+    findings: dict[str, int] = field(default_factory=dict)  # open and overdue findings (the view fills them in)
+    helpers: tuple[int, int] = (0, 0)  # helpers, of whom on site
 
     @property
     def monitored_share(self) -> float | None:

@@ -2,40 +2,58 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from dualtrack.core import audit, dates
 from dualtrack.core.choices import Action, AuditAction
 from dualtrack.core.scoping import get_scoped_or_404
-from dualtrack.core.views import paginate, query_without_page
+from dualtrack.core.views import (
+    date_input,
+    form_errors,
+    paginate,
+    paginate_list,
+    query_without_page,
+    validation_messages,
+)
 
-from . import services
-from .choices import GUARANTEE_NAMES, MONITOR_NAMES
-from .models import Household, RegionFlag
+from . import board, findings, services
+from .choices import FINDING_WORKING_DAYS, GUARANTEE_NAMES, MONITOR_NAMES, FindingSource, HelperPost
+from .models import CensusItem, Finding, Helper, Household, InspectionTeam, RegionFlag, WeeklyBoard
 
 
 @login_required
 def war_map(request: HttpRequest) -> HttpResponse:
     if not RegionFlag.permits(request.user, Action.VIEW):
         raise PermissionDenied
-    try:
-        year = int(request.GET.get("year") or dates.today().year)
-    except ValueError:
-        year = dates.today().year
-    year = min(max(year, 2014), dates.today().year)
+    year = _year(request)
+    day = dates.requested_day(request, board.default_day)
     county = (request.GET.get("county") or "").strip()[:12] or None
     areas = services.war_map(year, county)
     if county and not areas:
         raise Http404
     evaluation = services.evaluate(year, None)
+    open_findings = findings.counts_by_area(day)
+    helpers = board.helpers_by_area(day)
+    for area in areas:
+        area.findings = open_findings.get(area.code, {})
+        area.helpers = helpers.get(area.code, (0, 0))
     return render(request, "poverty/war_map.html", {
-        "year": year, "county": county, "areas": areas, "guarantees": list(GUARANTEE_NAMES.items()),
+        "year": year, "day": day, "county": county, "areas": areas, "guarantees": list(GUARANTEE_NAMES.items()),
         "rules_version": evaluation.rules_version,
-        "counties": {c.code: c for c in evaluation.counties},
+        "counties": {c.code: c for c in board.county_board(year, day)} if not county else {},
+        "census": board.census(day), "latest_board": WeeklyBoard.objects.order_by("-week").first(),
         "may_see_households": Household.permits(request.user, Action.VIEW)})
 
 
@@ -81,15 +99,210 @@ def household(request: HttpRequest, code: str) -> HttpResponse:
         met, reasons = services.engine.exit_standard(facts, rules)
         monitored, why = services.engine.monitoring(facts, rules)
         checks.append({"check": check, "met": met, "reasons": reasons, "monitored": monitored, "why": why})
+    arrived = services.arrived_hashes()
+    labourers = list(found.labourers.order_by("name"))
+    for labourer in labourers:
+        labourer.arrived = bool(labourer.id_hash) and labourer.id_hash in arrived
     audit.record(request.user, AuditAction.VIEW_PERSONAL, found)
     return render(request, "poverty/household.html", {
-        "household": found, "checks": checks, "labourers": found.labourers.order_by("name"),
+        "household": found, "checks": checks, "findings": findings.rows(request.user, household=found.code),
+        "sources": dict(FindingSource.choices), "labourers": labourers,
         "names": dict(GUARANTEE_NAMES), "monitor_names": MONITOR_NAMES})
 
 
 def _year(request: HttpRequest) -> int:
-    try:
-        year = int(request.GET.get("year") or dates.today().year)
-    except ValueError:
-        year = dates.today().year
+    """``?year=``, else the latest year with checks; kept within 2014 and this year."""
+    raw = (request.GET.get("year") or "").strip()
+    year = int(raw) if raw.isdigit() and len(raw) == 4 else board.latest_year()
     return min(max(year, 2014), dates.today().year)
+
+
+# --- 问题整改 and 对账销号 -------------------------------------------------------------------------------------------
+
+class FindingForm(forms.Form):
+    source = forms.ChoiceField(label=gettext_lazy("问题来源"), choices=FindingSource.choices)
+    village = forms.ChoiceField(label=gettext_lazy("村"))
+    household = forms.CharField(label=gettext_lazy("户编号(可不填)"), max_length=30, required=False)
+    description = forms.CharField(label=gettext_lazy("问题描述"), max_length=findings.DESCRIPTION_MAX,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    found_on = forms.DateField(label=gettext_lazy("发现日期"), widget=date_input())
+    working_days = forms.IntegerField(label=gettext_lazy("整改时限(工作日)"), min_value=1, max_value=60,
+                                      initial=FINDING_WORKING_DAYS)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from dualtrack.registry import services as registry
+
+        names = registry.region_names()
+        self.fields["village"].choices = sorted(  # type: ignore[attr-defined]
+            ((code, f"{names.get(code[:6], '')} {names.get(code[:9], '')} {names.get(code, code)}")
+             for code in registry.villages_with_counties()), key=lambda c: c[0])
+
+
+@login_required
+def finding_list(request: HttpRequest) -> HttpResponse:
+    """问题清单: the findings the user may see with their tasks' states and deadlines; the office (and HQ) add
+    one here."""
+    if not Finding.permits(request.user, Action.VIEW):
+        raise PermissionDenied
+    county = (request.GET.get("county") or "").strip()[:6]
+    state = request.GET.get("state", "") if request.GET.get("state") in ("open", "overdue", "closed") else ""
+    household = (request.GET.get("household") or "").strip()[:30]
+    may_add = Finding.permits(request.user, Action.ADD)
+    form = FindingForm(initial={"found_on": dates.today()}) if may_add else None
+    if request.method == "POST":
+        if not may_add:
+            raise PermissionDenied
+        form = FindingForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                found = findings.raise_finding(
+                    request.user, source=data["source"], village_code=data["village"],
+                    household_code=data["household"].strip().upper(), description=data["description"],
+                    found_on=data["found_on"], working_days=data["working_days"])
+            except ValidationError as exc:
+                form_errors(form, exc)
+            else:
+                messages.success(request, _("问题 %(code)s 已交办区县整改,督办编号 %(ref)s") % {
+                    "code": found.code, "ref": found.task_ref})
+                return redirect("poverty:findings")
+    rows = findings.rows(request.user, county=county, state=state, household=household)
+    page = paginate_list(request, rows)
+    return render(request, "poverty/findings.html", {
+        "page": page, "form": form, "county": county, "state": state, "household": household,
+        "counties": _counties_for(request.user), "sources": dict(FindingSource.choices),
+        "query": query_without_page(request),
+        "may_reconcile": Household.permits(request.user, Action.VIEW)}, status=400 if form is not None and form.errors else 200)
+
+
+def _counties_for(user: object) -> list[tuple[str, str]]:
+    from dualtrack.registry import services as registry
+
+    own = getattr(user, "county_id", None)
+    return [(c.code, c.name) for c in registry.counties() if own is None or c.pk == own]
+
+
+@login_required
+def reconciliation(request: HttpRequest) -> HttpResponse:
+    """一户一户对账销号: each household's findings until all are closed (the office and the county only)."""
+    if not Household.permits(request.user, Action.VIEW):
+        raise PermissionDenied
+    rows = findings.reconciliation(request.user)
+    cleared = sum(1 for r in rows if r.cleared)
+    return render(request, "poverty/reconciliation.html", {
+        "page": paginate_list(request, rows), "cleared": cleared, "total": len(rows),
+        "query": query_without_page(request)})
+
+
+# --- 帮扶力量与督战队 ------------------------------------------------------------------------------------------------
+
+@login_required
+def forces(request: HttpRequest) -> HttpResponse:
+    """Inspection teams (督战队, fewer than 3 full-time members flagged) and help teams on site by village."""
+    if not InspectionTeam.permits(request.user, Action.VIEW):
+        raise PermissionDenied
+    day = dates.requested_day(request, board.default_day)
+    teams = list(InspectionTeam.objects.restrict(request.user).select_related("township", "county"))
+    for team in teams:
+        team.short = board.understaffed(team)
+    helpers = Helper.objects.restrict(request.user).select_related("village", "county").order_by(
+        "county__code", "village__code", "post", "name")
+    villages: dict[str, dict[str, object]] = {}
+    for h in helpers:
+        entry = villages.setdefault(h.village.code, {"county": h.county.name, "name": h.village.name, "total": 0,
+                                                     "on_site": 0, "missing": []})
+        entry["total"] += 1  # type: ignore[operator]
+        if h.arrived_on is not None and h.arrived_on <= day:
+            entry["on_site"] += 1  # type: ignore[operator]
+        else:
+            entry["missing"].append(f"{HelperPost(h.post).label} {h.name}")  # type: ignore[attr-defined]
+    return render(request, "poverty/forces.html", {
+        "day": day, "teams": teams, "short": sum(1 for t in teams if t.short), "villages": list(villages.values()),
+        "minimum": board.INSPECTION_MIN_FULL_TIME})
+
+
+# --- 普查倒计时 ----------------------------------------------------------------------------------------------------
+
+@login_required
+def census(request: HttpRequest) -> HttpResponse:
+    if not CensusItem.permits(request.user, Action.VIEW):
+        raise PermissionDenied
+    day = dates.requested_day(request, board.default_day)
+    return render(request, "poverty/census.html", {
+        "day": day, "census": board.census(day), "items": CensusItem.objects.select_related("done_by"),
+        "may_tick": CensusItem.permits(request.user, Action.CHANGE)})
+
+
+@login_required
+@require_POST
+def census_tick(request: HttpRequest, order: int) -> HttpResponse:
+    item = get_scoped_or_404(CensusItem.objects.all(), request.user, Action.VIEW, order=order)
+    try:
+        done_on = dates.parse_day(request.POST.get("done_on")) if request.POST.get("done") == "1" else None
+        board.tick_census_item(request.user, item, done=request.POST.get("done") == "1", on=done_on)
+    except dates.BadDay as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        validation_messages(request, exc)
+    else:
+        messages.success(request, _("已更新:%(title)s") % {"title": item.title})
+    return redirect("poverty:census")
+
+
+# --- 一周一调度 ----------------------------------------------------------------------------------------------------
+
+@login_required
+def weekly_list(request: HttpRequest) -> HttpResponse:
+    if not WeeklyBoard.permits(request.user, Action.VIEW):
+        raise PermissionDenied
+    may_freeze = WeeklyBoard.permits(request.user, Action.ADD)
+    this_week = board.monday(board.default_day() or dates.today())
+    if request.method == "POST":
+        if not may_freeze:
+            raise PermissionDenied
+        try:
+            week = dates.parse_day(request.POST.get("week")) or this_week
+            frozen = board.freeze_week(request.user, week)
+        except dates.BadDay as exc:
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            validation_messages(request, exc)
+        else:
+            messages.success(request, _("%(week)s 一周一调度已冻结") % {"week": frozen.week.isoformat()})
+            return redirect("poverty:weekly", week=frozen.week.isoformat())
+        return redirect("poverty:weekly_list")
+    boards = WeeklyBoard.objects.defer("xlsx", "figures").order_by("-week")
+    return render(request, "poverty/weekly_list.html", {
+        "page": paginate(request, boards), "may_freeze": may_freeze, "this_week": this_week,
+        "this_week_frozen": WeeklyBoard.objects.filter(week=this_week).exists(),
+        "query": query_without_page(request)})
+
+
+def _board(request: HttpRequest, week: str) -> WeeklyBoard:
+    try:
+        day = dt.date.fromisoformat(week)
+    except ValueError as exc:
+        raise Http404 from exc
+    return get_scoped_or_404(WeeklyBoard.objects.all(), request.user, Action.VIEW, week=day)
+
+
+@login_required
+def weekly(request: HttpRequest, week: str) -> HttpResponse:
+    frozen = _board(request, week)
+    return render(request, "poverty/weekly.html", {"board": frozen, "f": frozen.figures})
+
+
+@login_required
+def weekly_xlsx(request: HttpRequest, week: str) -> HttpResponseBase:
+    """The frozen file, byte for byte as it was frozen."""
+    import io
+
+    from django.http import FileResponse
+
+    from dualtrack.core.exports import XLSX, dated_name
+
+    frozen = _board(request, week)
+    name = dated_name("一周一调度", frozen.week)
+    audit.record(request.user, AuditAction.EXPORT, frozen, detail={"filename": name})
+    return FileResponse(io.BytesIO(bytes(frozen.xlsx)), as_attachment=True, filename=name, content_type=XLSX)

@@ -42,6 +42,9 @@ class Problem(ScopedModel):
     enterprise = models.ForeignKey("registry.Enterprise", verbose_name=_("企业"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="problems")
     project_code = models.CharField(_("项目代码"), max_length=30, blank=True)
+    county = models.ForeignKey("registry.Region", verbose_name=_("整改区县"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+",
+                               help_text=_("问题在某地整改(如脱贫攻坚问题整改):该区县用户可见、可办理"))
     state = models.CharField(_("状态"), max_length=12, choices=State.choices, default=State.REPORTED, db_index=True)
     reported_at = models.DateTimeField(_("提出时间"))
     assigned_at = models.DateTimeField(_("交办时间"), null=True, blank=True)

@@ -16,8 +16,23 @@ def department_problems(user: Any) -> Any:
 
 
 def district_problems(user: Any) -> Any:
-    """A district operator's problems: those of the enterprises it sees (its county's, or its park's)."""
-    return related(user, "enterprise", "registry.Enterprise", Action.VIEW)
+    """A district operator's problems: those of the enterprises it sees (its county's, or its park's), and those
+    to be put right in its county (a poverty finding 问题整改, DOMAIN.md §13)."""
+    enterprises = related(user, "enterprise", "registry.Enterprise", Action.VIEW)
+    if not user.county_id or enterprises is ALL:
+        return enterprises
+    here = Q(county_id=user.county_id)
+    return here if enterprises is NOTHING else enterprises | here
+
+
+def county_problems(user: Any) -> Any:
+    """Problems to be put right in the operator's county (整改): the county handles them."""
+    return Q(county_id=user.county_id) if user.county_id else NOTHING
+
+
+def followed_problems(user: Any) -> Any:
+    """Problems put right in a county that a department follows (督办): it confirms them closed (销号)."""
+    return Q(department_id=user.department_id, county__isnull=False) if user.department_id else NOTHING
 
 
 def liaison_problems(user: Any) -> Any:
@@ -44,11 +59,14 @@ declare("problems.Problem", {
     Action.REPORT: {Role.HQ: ALL, Role.LIAISON: liaison_problems, Role.ENTERPRISE: own_problems},
     Action.TRIAGE: roles(Role.HQ),  # 梳理, and merging duplicates
     Action.ASSIGN: roles(Role.HQ),  # 转办
-    Action.RESOLVE: {Role.HQ: ALL, Role.DEPARTMENT: department_problems},  # 协调, 办结, 退回
-    Action.CONFIRM: {Role.HQ: ALL, Role.LIAISON: liaison_problems, Role.ENTERPRISE: own_problems},  # 销号
+    # 协调, 办结, 退回: the department; for a problem put right in a county (整改), that county's operators too.
+    Action.RESOLVE: {Role.HQ: ALL, Role.DEPARTMENT: department_problems, Role.DISTRICT: county_problems},
+    # 销号: the enterprise or its liaison officer; for a problem put right in a county, the department following it.
+    Action.CONFIRM: {Role.HQ: ALL, Role.LIAISON: liaison_problems, Role.ENTERPRISE: own_problems,
+                     Role.DEPARTMENT: followed_problems},
     # Attaching files to an open problem.
     Action.CHANGE: {Role.HQ: ALL, Role.DEPARTMENT: department_problems, Role.LIAISON: liaison_problems,
-                    Role.ENTERPRISE: own_problems},
+                    Role.ENTERPRISE: own_problems, Role.DISTRICT: county_problems},
     Action.IMPORT: roles(Role.HQ),
     # 批示: a leader on a problem escalated past the department (open, escalation level ≥ 1).
     Action.INSTRUCT: {Role.LEADER: escalated_problems},

@@ -22,11 +22,14 @@ from .workflow import _event, next_ref
 @transaction.atomic
 def create_task(source_key: str, description: str, *, category: str = "其他", department: Any = None,
                 complexity: str = "general", escalation_level: int = 0, project_code: str = "",
-                enterprise: Any = None, at: dt.datetime | None = None) -> tuple[Problem, bool]:
+                enterprise: Any = None, county: Any = None, working_days: int | None = None,
+                at: dt.datetime | None = None) -> tuple[Problem, bool]:
     """A task another module sets in motion (督办任务, e.g. a key project's yellow light): created already
     assigned, with the deadline of its complexity and starting at ``escalation_level`` of the chain, so the
     problems module's deadlines, escalation and notifications apply. ``source_key`` makes it idempotent:
-    the same key returns the existing task. Returns (task, created)."""
+    the same key returns the existing task. ``county`` is where it is put right (整改: that county's operators
+    handle it, the department follows and confirms it); ``working_days`` overrides the complexity's deadline.
+    Returns (task, created)."""
     from .models import Category
 
     existing = Problem.objects.filter(source_key=source_key).first()
@@ -34,11 +37,11 @@ def create_task(source_key: str, description: str, *, category: str = "其他", 
         return existing, False
     now = at or timezone.now()
     definition = rule_sets.current(RULES_KEY).definition
-    due = calendar.deadline(now, definition["deadline_days"][complexity]).due_at
+    due = calendar.deadline(now, working_days or definition["deadline_days"][complexity]).due_at
     category_obj = Category.objects.filter(name=category).first() or Category.objects.filter(name="其他").first()
     problem = Problem.objects.create(
         ref=next_ref(now), description=description, category=category_obj, complexity=complexity,
-        department=department, enterprise=enterprise, project_code=project_code, state=State.ASSIGNED,
+        department=department, enterprise=enterprise, county=county, project_code=project_code, state=State.ASSIGNED,
         reported_at=now, assigned_at=now, due_at=due, next_action_at=due, escalation_level=escalation_level,
         source_key=source_key)
     level_name = definition["levels"][min(escalation_level, len(definition["levels"]) - 1)]

@@ -69,6 +69,7 @@ class ProjectDataset(Dataset):
         Column("park_code", "园区代码", p.code, required=False, blank=True, default="",
                help=gettext_lazy("位于功能园区的项目填写;须在项目所在区县")),
         Column("stage", "项目阶段", _choice(Stage, "项目阶段"), required=False, blank=True, default=Stage.CONSTRUCTION),
+        Column("poverty", "扶贫项目", p.boolean, required=False, blank=True, default=False, example="否"),
         Column("longitude", "经度", _coordinate, required=False, blank=True, default=None),
         Column("latitude", "纬度", _coordinate, required=False, blank=True, default=None),
     ]
@@ -108,7 +109,7 @@ class ProjectDataset(Dataset):
                     result: ImportResult) -> None:
         existing = Project.objects.in_bulk([v["code"] for _r, v in rows], field_name="code")
         optional = ["contact_leader", "annual_plan", "planned_start", "planned_completion", "stage", "longitude",
-                    "latitude"]  # only when the file has the column: a file without it leaves the value alone
+                    "latitude", "poverty"]  # only when the file has the column: a file without it leaves the value alone
         for _row, v in rows:
             target = {
                 "name": v["name"], "level": v["level"], "nature": v["nature"],

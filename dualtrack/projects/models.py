@@ -39,6 +39,8 @@ class Project(ScopedModel):
     actual_completion = models.DateField(_("实际竣工日期"), null=True, blank=True)
     planned_operation = models.DateField(_("计划投产日期"), null=True, blank=True)
     actual_operation = models.DateField(_("实际投产日期"), null=True, blank=True)
+    poverty = models.BooleanField(_("扶贫项目"), default=False, db_index=True,
+                                  help_text=_("脱贫攻坚作战图按区县统计扶贫项目的开工和亮灯"))
     longitude = models.FloatField(_("经度"), null=True, blank=True)
     latitude = models.FloatField(_("纬度"), null=True, blank=True)
     liaison_officers = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("驻企服务员"), blank=True,

@@ -414,6 +414,12 @@ def investment_curve(project: Project, until: dt.date) -> dict[str, list[Any]]:
             "completed": completed}
 
 
+def poverty_project_statuses(day: dt.date) -> list[ProjectStatus]:
+    """The poverty projects (扶贫项目, DOMAIN.md §13) on ``day``: started or not and their lights, for the
+    poverty war map's counties (aggregates; the war map does not list a project its viewer could not see)."""
+    return statuses(Project.objects.filter(poverty=True), day)
+
+
 def status_json(user: Any, day: dt.date) -> list[dict[str, Any]]:
     """What ``dualtrack projects --date D --json`` prints."""
     return [row.as_json() for row in statuses(Project.objects.restrict(user), day)]

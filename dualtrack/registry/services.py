@@ -121,5 +121,12 @@ def villages_with_counties() -> dict[str, tuple[int, int]]:
     return {code: (pk, county) for code, pk, county in rows}
 
 
+def townships_with_counties() -> dict[str, tuple[int, int]]:
+    """Township code → (township id, its county's id)."""
+    rows = Region.objects.filter(level=RegionLevel.TOWNSHIP, parent__level=RegionLevel.COUNTY).values_list(
+        "code", "id", "parent_id")
+    return {code: (pk, county) for code, pk, county in rows}
+
+
 def region_names() -> dict[str, str]:
     return dict(Region.objects.values_list("code", "name"))

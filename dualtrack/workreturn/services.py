@@ -450,5 +450,14 @@ def charter_bus_entitlements(actor: Actor, measure_code: str) -> dict[str, int]:
     return policies.entitle_by_headcount(actor, measure, dict(arrived))
 
 
+def arrived_poor_labourer_hashes(until: dt.datetime | None = None) -> set[str]:
+    """The keyed ID hashes of workers flagged as poor labourers (建档立卡贫困劳动力) who arrived on a trip by
+    ``until``: poverty alleviation counts them as 已外出 (DOMAIN.md §13). Erased workers have no hash left."""
+    arrived = Boarding.objects.filter(allowed=True, trip__arrived_at__isnull=False, worker__poor_labourer=True)
+    if until is not None:
+        arrived = arrived.filter(trip__arrived_at__lte=until)
+    return set(arrived.exclude(worker__id_hash="").values_list("worker__id_hash", flat=True))
+
+
 def worker_step() -> dict[str, int]:
     return {"overdue": raise_overdue_receipts(), "erased": erase_personal_data()}
