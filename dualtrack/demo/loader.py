@@ -19,6 +19,7 @@ from dualtrack.accounts import services as accounts
 from dualtrack.accounts.models import User
 from dualtrack.core import audit, calendar, dates
 from dualtrack.core.actors import SystemActor
+from dualtrack.core.dates import SHANGHAI
 from dualtrack.core.imports import get_dataset, run_import
 from dualtrack.epidemic import services as epidemic
 from dualtrack.liaison import services as liaison
@@ -61,6 +62,7 @@ DEMO_USERS: list[tuple[str, str, str, dict[str, Any]]] = [
     ("jingxin", "department", "市经信局 赵强", {"department": "JXJ"}),
     ("renshe", "department", "市人社局 郑红(点对点返岗)", {"department": "RSJ"}),
     ("fupin", "department", "市扶贫办 何静", {"department": "FPB"}),
+    ("qingxi", "district", "青溪县 马英(区县操作员,挂牌督战县)", {"county": "339121"}),
     ("liaison", "liaison", "驻企服务员 孙伟", {}),
     ("enterprise", "enterprise", "企业联络人 吴芳", {}),
     ("public", "public", "公众", {}),
@@ -224,10 +226,65 @@ def load_poverty(city: DemoCity, folder: Path, log: Any) -> None:
         city.region_rows()
     office = User.objects.get(username="fupin")  # the poverty office imports the households, as it would
     for name, path in demo_poverty.write(folder, city.seed, city.townships).items():
-        import_file(name, path, log, ACTOR if name == "regions" else office)
+        if name != "poverty_findings":  # recorded one by one on their days, below
+            import_file(name, path, log, ACTOR if name == "regions" else office)
     poverty.set_flags(ACTOR, "339121", supervised=True, deep=True)
     for town_code, _name in city.townships["339122"][:2]:
         poverty.set_flags(ACTOR, f"{town_code}201", supervised=True, deep=False)
+    load_poverty_findings(folder / "poverty-poverty_findings.csv", office, log)
+    own = User.objects.get(username="enterprise").enterprise
+    receivers = [own.uscc] if own is not None else []
+    for name, path in demo_poverty.write_homecoming(folder, city.seed, city.townships, receivers).items():
+        import_file(name, path, log)
+    from dualtrack.poverty import board
+    from dualtrack.poverty.models import WeeklyBoard
+
+    for week in (dt.date(2020, 4, 6), dt.date(2020, 4, 13), dt.date(2020, 4, 20)):  # 一周一调度, frozen each week
+        if WeeklyBoard.objects.filter(week=week).exists():
+            continue  # frozen: never again
+        board.freeze_week(None, week, at=dt.datetime.combine(week + dt.timedelta(days=7), dt.time(9, 0),
+                                                             tzinfo=SHANGHAI))
+    for order, done in ((1, dt.date(2020, 4, 10)), (2, dt.date(2020, 4, 24)), (4, dt.date(2020, 4, 28))):
+        board.tick_census_item(office, poverty_census_item(order), done=True, on=done)
+
+
+def poverty_census_item(order: int) -> Any:
+    from dualtrack.poverty.models import CensusItem
+
+    return CensusItem.objects.get(order=order)
+
+
+def load_poverty_findings(path: Path, office: Any, log: Any) -> None:
+    """The findings as the office recorded them, each on its day (its task assigned then, with its working-day
+    deadline), then the county's handling as of the demo's end: most put right and closed by the office, some
+    overdue and escalated."""
+    import csv as csv_module
+
+    from dualtrack.poverty import findings
+    from dualtrack.problems.models import Problem
+
+    with path.open(encoding="utf-8-sig") as handle:
+        lines = list(csv_module.reader(handle))[1:]
+    if Problem.objects.filter(source_key__startswith="poverty:finding:").exists():
+        return  # loaded before: the tasks and their histories stay as they were
+    sources = {"督战": "inspection", "巡视回头看": "review", "成效考核": "assessment"}
+    closed = 0
+    for number, (_code, source, village, household, text, day, working_days) in enumerate(lines):
+        at = dt.datetime.combine(dt.date.fromisoformat(day), dt.time(10, 0), tzinfo=SHANGHAI)
+        finding = findings.raise_finding(office, source=sources[source], village_code=village,
+                                         household_code=household, description=text,
+                                         found_on=at.date(), working_days=int(working_days), at=at)
+        task = Problem.objects.get(ref=finding.task_ref)
+        county_user = User.objects.filter(role="district", county_id=finding.county_id).first()
+        done = at + dt.timedelta(days=3 + number % 9)
+        if county_user is None or number % 4 == 3 or done.date() > dt.date(2020, 4, 28):
+            continue  # still being put right
+        task = problems.move(task.pk, task.version, "resolved", county_user, answer="已整改到位,附整改前后照片",
+                             at=done)
+        problems.move(task.pk, task.version, "closed", office, "核实无误,对账销号", at=done + dt.timedelta(days=1))
+        closed += 1
+    escalated = problems.escalate_due(dt.datetime(2020, 4, 30, 18, 0, tzinfo=SHANGHAI))
+    log(f"  poverty findings: {len(lines)} recorded, {closed} closed, {escalated} escalated")
 
 
 def load_worker_return(seed: int, folder: Path, log: Any) -> None:

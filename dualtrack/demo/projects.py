@@ -15,7 +15,7 @@ HEADERS = [("code", "项目代码"), ("name", "项目名称"), ("level", "项目
            ("county_code", "区划代码"), ("responsible_unit", "责任单位"), ("contact_leader", "联系领导"),
            ("total_investment", "总投资"), ("annual_plan", "年度计划投资"), ("planned_start", "计划开工日期"),
            ("planned_completion", "计划竣工日期"), ("owner_uscc", "业主统一社会信用代码"), ("stage", "项目阶段"),
-           ("longitude", "经度"), ("latitude", "纬度")]
+           ("longitude", "经度"), ("latitude", "纬度"), ("poverty", "扶贫项目")]
 PLAN_HEADERS = [("code", "项目代码"), ("month", "月份"), ("planned_cumulative", "计划累计完成投资")]
 PROGRESS_HEADERS = [("date", "日期"), ("code", "项目代码"), ("resumed", "是否复工"), ("workers_on_site", "在岗人数"),
                     ("completed_cumulative", "累计完成投资"), ("physical_progress", "形象进度")]
@@ -73,7 +73,26 @@ def generate(owners_by_county: dict[str, list[str]], seed: int, count: int = 300
                 (month - start_month + 1) / (13 - start_month)
             plans.append({"code": code, "month": f"2020-{month:02d}", "planned_cumulative": f"{annual * share:.0f}"})
         progress.extend(_progress(rng, code, nature, planned_start, annual, start_month))
+    _flag_poverty_projects(projects)
     return projects, plans, progress
+
+
+POVERTY_KINDS = ["扶贫车间", "光伏扶贫电站", "农村饮水安全巩固提升工程", "易地扶贫搬迁安置点配套", "特色产业基地",
+                 "产业路", "村级冷链仓储", "农村危房改造"]
+POVERTY_COUNTIES = ("339121", "339122")  # 青溪县 (挂牌督战) and 安平县, where the registered poor households live
+
+
+def _flag_poverty_projects(projects: list[dict[str, Any]]) -> None:
+    """The first 15 projects of the two poverty counties are poverty projects (扶贫项目, §13): named as such, in the
+    same rows (the random draws, and so every other project, are unchanged)."""
+    number = 0
+    for row in projects:
+        row["poverty"] = "否"
+        if row["county_code"] in POVERTY_COUNTIES and number < 15:
+            county_name = row["name"][:3]  # 青溪县, 安平县
+            row["name"] = f"{county_name}{POVERTY_KINDS[number % len(POVERTY_KINDS)]}{'一期' if number < 8 else '二期'}"
+            row["poverty"] = "是"
+            number += 1
 
 
 def _plan_on(day: dt.date, annual: float, nature: str, start_month: int) -> float:

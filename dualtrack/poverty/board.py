@@ -264,12 +264,17 @@ def freeze_due(today: dt.date | None = None) -> int:
 
 
 def default_day() -> dt.date | None:
-    """The latest day with poverty data (a check, a finding, a helper's arrival): the war map opens on it."""
+    """The latest day with poverty data (a check, a finding or a step of its task, a helper's arrival): the war
+    map and the findings open on it."""
     from django.db.models import Max
 
+    from dualtrack.problems import services as problems
+
+    from .choices import FINDING_KEY
     from .models import Finding, HouseholdCheck
 
+    moved = problems.last_moved(FINDING_KEY)
     days = [HouseholdCheck.objects.aggregate(d=Max("checked_on"))["d"], Finding.objects.aggregate(d=Max("found_on"))["d"],
-            Helper.objects.aggregate(d=Max("arrived_on"))["d"]]
+            Helper.objects.aggregate(d=Max("arrived_on"))["d"], moved.astimezone(dates.SHANGHAI).date() if moved else None]
     found = [d for d in days if d is not None]
     return min(max(found), dates.today()) if found else None

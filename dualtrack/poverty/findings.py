@@ -132,7 +132,9 @@ def rows(user: Any, *, now: dt.datetime | None = None, county: str = "", state: 
     for f in found_list:
         task = tasks.get(FINDING_KEY + f.code)
         closed = task is not None and task.state == "closed"
-        overdue = bool(task is not None and not closed and task.due_at and task.due_at < now)
+        # Overdue while being put right (assigned, in progress) past its due time; resolved awaits the office's 销号.
+        overdue = bool(task is not None and task.state in ("assigned", "in_progress") and task.due_at
+                       and task.due_at < now)
         row = FindingRow(f.code, f.source, f.household.code if f.household_id else "", f.village.name,
                          f.county.name, f.description, f.found_on, task.ref if task else "",
                          task.state if task else "", task.due_at if task else None,
@@ -187,7 +189,8 @@ def counts_by_area(day: dt.date) -> dict[str, dict[str, int]]:
         if task is None or task.assigned_at is None or task.assigned_at > end:
             continue
         is_open = task.closed_at is None or task.closed_at > end
-        overdue = is_open and task.due_at is not None and task.due_at < end
+        being_put_right = task.resolved_at is None or task.resolved_at > end
+        overdue = is_open and being_put_right and task.due_at is not None and task.due_at < end
         for key in (county, township, village):
             entry = counts.setdefault(key, {"findings": 0, "open": 0, "overdue": 0})
             entry["findings"] += 1

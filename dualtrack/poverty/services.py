@@ -10,7 +10,7 @@ from typing import Any
 from dualtrack.core import rules as rule_sets
 
 from . import engine
-from .choices import GUARANTEES, LabourerStatus
+from .choices import EXIT_REASONS, GUARANTEES, LabourerStatus
 from .models import Household, HouseholdCheck, Labourer, RegionFlag
 from .rules import RULES_KEY
 
@@ -199,7 +199,8 @@ def war_map(year: int, county_code: str | None = None) -> list[Area]:
         for key, level in keys:
             area = areas.get(key)
             if area is None:
-                area = areas[key] = Area(key, names.get(key, key), level, failed=Counter())
+                # Every reason present (0 when none failed it): the page reads each by key.
+                area = areas[key] = Area(key, names.get(key, key), level, failed=Counter(dict.fromkeys(EXIT_REASONS, 0)))
                 area.supervised, area.deep = flags.get(key, (False, False))
             area.households += 1
             if status is not None:

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -167,10 +168,12 @@ def finding_list(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("问题 %(code)s 已交办区县整改,督办编号 %(ref)s") % {
                     "code": found.code, "ref": found.task_ref})
                 return redirect("poverty:findings")
-    rows = findings.rows(request.user, county=county, state=state, household=household)
+    day = dates.requested_day(request, board.default_day)
+    end = dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=dates.SHANGHAI)
+    rows = findings.rows(request.user, now=min(end, timezone.now()), county=county, state=state, household=household)
     page = paginate_list(request, rows)
     return render(request, "poverty/findings.html", {
-        "page": page, "form": form, "county": county, "state": state, "household": household,
+        "page": page, "form": form, "county": county, "state": state, "household": household, "day": day,
         "counties": _counties_for(request.user), "sources": dict(FindingSource.choices),
         "query": query_without_page(request),
         "may_reconcile": Household.permits(request.user, Action.VIEW)}, status=400 if form is not None and form.errors else 200)
@@ -188,10 +191,12 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
     """一户一户对账销号: each household's findings until all are closed (the office and the county only)."""
     if not Household.permits(request.user, Action.VIEW):
         raise PermissionDenied
-    rows = findings.reconciliation(request.user)
+    day = dates.requested_day(request, board.default_day)
+    end = dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=dates.SHANGHAI)
+    rows = findings.reconciliation(request.user, min(end, timezone.now()))
     cleared = sum(1 for r in rows if r.cleared)
     return render(request, "poverty/reconciliation.html", {
-        "page": paginate_list(request, rows), "cleared": cleared, "total": len(rows),
+        "page": paginate_list(request, rows), "cleared": cleared, "total": len(rows), "day": day,
         "query": query_without_page(request)})
 
 

@@ -25,6 +25,7 @@ from .statistics import export_rows, statistics
 from .suggest import retrain as retrain_triage_model
 from .tasks import (
     create_task,
+    last_moved,
     open_project_tasks,
     route_tasks_without_department,
     tasks_by_keys,
@@ -47,7 +48,7 @@ from .workflow import (
 __all__ = [
     "ATTACHMENT_MAX_BYTES", "ATTACHMENT_MAX_PIXELS", "ConcurrentChange", "attach", "attachment_path", "create_task",
     "deadline_flags", "deadline_status", "escalate_due", "escalated_for", "escalation_addressees",
-    "escalation_levels", "export_rows", "flag_recurrence", "instruct", "merge", "move", "next_ref", "open_project_tasks", "route_tasks_without_department",
+    "escalation_levels", "export_rows", "flag_recurrence", "instruct", "last_moved", "merge", "move", "next_ref", "open_project_tasks", "route_tasks_without_department",
     "refresh_recurrence", "replay_escalation", "report", "report_for", "sniff", "statistics", "tasks_by_keys",
     "retrain_triage_model", "tasks_for_project", "texts_for", "with_personal_flag",
 ]

@@ -89,3 +89,12 @@ def open_project_tasks(user: Any) -> Any:
     """Open dispatch tasks set in motion by key projects, most escalated first."""
     return Problem.objects.restrict(user).filter(source_key__startswith="project:", state__in=OPEN_STATES).select_related(
         "department").order_by("-escalation_level", "due_at")
+
+
+def last_moved(source_prefix: str) -> dt.datetime | None:
+    """When a task whose source key starts with ``source_prefix`` last moved (its latest history step)."""
+    from django.db.models import Max
+
+    from .models import ProblemEvent
+
+    return ProblemEvent.objects.filter(problem__source_key__startswith=source_prefix).aggregate(at=Max("at"))["at"]

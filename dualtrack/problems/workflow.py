@@ -132,7 +132,8 @@ def report_for(actor: Actor, description: str, uscc: str = "") -> Problem:
 def move(problem_id: int, expected_version: int, to_state: str, actor: Actor, comment: str = "",
          **fields: Any) -> Problem:
     """Move a problem along §6. The caller says which version it saw: if someone moved the problem in the
-    meantime, :class:`ConcurrentChange` says so and nothing is written."""
+    meantime, :class:`ConcurrentChange` says so and nothing is written. ``at`` (among ``fields``) is the moment of
+    the move when history is replayed (the demo); default now."""
     problem = Problem.objects.restrict(actor, Action.VIEW).select_for_update().filter(pk=problem_id).first()
     if problem is None:
         raise Http404
@@ -144,7 +145,7 @@ def move(problem_id: int, expected_version: int, to_state: str, actor: Actor, co
             "from": problem.get_state_display(), "to": State(to_state).label}})
     policy.authorize(actor, problem, verb)
     before = audit.snapshot(problem)
-    now = timezone.now()
+    now = fields.pop("at", None) or timezone.now()
     if to_state == State.TRIAGED:
         for field in ("category", "department", "complexity"):
             if not fields.get(field):
