@@ -37,7 +37,7 @@ QUERY_PARAMETERS = ["date", "page", "q", "county", "park", "light", "state", "fo
                     "stage", "month", "uscc", "by", "scope", "size", "size_class", "section", "industry", "action",
                     "kind", "category", "department", "complexity", "overdue", "due", "recurring", "source", "measure",
                     "enterprise", "user", "object_type", "rules", "next", "id", "ordering", "search", "limit",
-                    "offset", "lang", "script", "fmt", "year", "at", "mode", "trip", "code"]
+                    "offset", "lang", "script", "fmt", "year", "at", "mode", "trip", "code", "household", "week"]
 MAX_SECONDS = 2.0
 
 # URL name → (the valid path parameters, built from the fixture's objects).
@@ -92,8 +92,12 @@ def _objects(city: City) -> dict[str, Any]:
     HouseholdCheck.objects.create(household=household, year=2020, income=Decimal(3900), food=True, clothing=True,
                                   education=True, medical=True, housing=True, water=True, housing_grade="B",
                                   checked_on=dt.date(2020, 6, 1))
+    from dualtrack.poverty import board
+
+    weekly = board.freeze_week(None, dt.date(2020, 5, 11))
     return {"problem": problem, "project": project, "measure": measure, "application": application,
-            "notice": notice, "indicator": indicator, "worker": worker, "trip": trip, "household": household}
+            "notice": notice, "indicator": indicator, "worker": worker, "trip": trip, "household": household,
+            "weekly": weekly}
 
 
 def _valid_paths(city: City, objects: dict[str, Any]) -> dict[str, Paths]:
@@ -128,6 +132,9 @@ def _valid_paths(city: City, objects: dict[str, Any]) -> dict[str, Paths]:
         "economy:indicator": {"code": objects["indicator"].code},
         "workreturn:trip": {"code": objects["trip"].code},
         "poverty:household": {"code": objects["household"].code},
+        "poverty:census_tick": {"order": 1},
+        "poverty:weekly": {"week": objects["weekly"].week.isoformat()},
+        "poverty:weekly_xlsx": {"week": objects["weekly"].week.isoformat()},
         "workreturn:trip_slips": {"code": objects["trip"].code},
         "workreturn:worker_slips": {"code": objects["worker"].code},
         "export_job": {"token": "8c4b1c8e-2f1a-4d6b-9a55-1f0e7d3c2b11"},  # nobody's job: 404 for everyone

@@ -215,6 +215,24 @@ def post_demand_page(client: Client, city: City, role: str) -> Any:
         "needed_by": "2020-03-01"})
 
 
+def record_finding_page(client: Client, city: City, role: str) -> Any:
+    from dualtrack.registry.models import Region
+
+    Region.objects.get_or_create(code="339102001201", defaults={"name": "江滨一村", "level": "village",
+                                                                "parent": city.township})
+    return as_role(client, city, role).post("/poverty/findings/", {
+        "source": "inspection", "village": "339102001201", "household": "", "description": "村级帮扶台账不全",
+        "found_on": "2020-05-11", "working_days": "5"})
+
+
+def tick_census_page(client: Client, city: City, role: str) -> Any:
+    return as_role(client, city, role).post("/poverty/census/1/", {"done": "1", "done_on": "2020-06-20"})
+
+
+def freeze_week_page(client: Client, city: City, role: str) -> Any:
+    return as_role(client, city, role).post("/poverty/weekly/", {"week": "2020-05-11"})
+
+
 def _expect(**outcomes: str) -> dict[str, str]:
     assert set(outcomes) == set(ROLES), set(ROLES) ^ set(outcomes)
     return outcomes
@@ -266,6 +284,16 @@ ACTIONS = [
     WriteAction("post labour demand (用工需求)", _expect(
         anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="denied", park="denied",
         department="denied", liaison="ok", enterprise="ok", public="denied"), post_demand_page),
+    # The poverty office is a department this fixture does not have: HQ stands for it here (tests/test_poverty_*).
+    WriteAction("record a poverty finding (问题清单)", _expect(
+        anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="denied", park="denied",
+        department="denied", liaison="denied", enterprise="denied", public="denied"), record_finding_page),
+    WriteAction("tick a census readiness item (普查准备)", _expect(
+        anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="denied", park="denied",
+        department="denied", liaison="hidden", enterprise="hidden", public="hidden"), tick_census_page),
+    WriteAction("freeze the weekly board (一周一调度)", _expect(
+        anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="denied", park="denied",
+        department="denied", liaison="denied", enterprise="denied", public="denied"), freeze_week_page),
 ]
 
 
