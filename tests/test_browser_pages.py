@@ -23,7 +23,7 @@ PHONE_ROLES = {"enterprise", "liaison", "district", "park"}
 ROLES = ["hq", "leader", "district", "park", "department", "liaison", "enterprise", "public"]
 PHONE = {"width": 390, "height": 844}
 # Downloads, not pages (a browser saves them; nothing is drawn).
-DOWNLOADS = ("export", "file", "template", "attachment", "retry_job", "javascript-catalog")
+DOWNLOADS = ("export", "file", "template", "attachment", "retry_job", "javascript-catalog", "xlsx")
 
 
 def _page_urls(city: City) -> list[str]:
