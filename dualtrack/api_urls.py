@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 from dualtrack.core.api import ImportView
 from dualtrack.economy import api as economy_api
 from dualtrack.epidemic import api as epidemic_api
+from dualtrack.investment import api as investment_api
 from dualtrack.policies import api as policies_api
 from dualtrack.poverty import api as poverty_api
 from dualtrack.problems import api as problems_api
@@ -39,5 +40,6 @@ urlpatterns = [
     path("economy", economy_api.EconomyView.as_view(), name="api-economy"),
     path("worker-return", workreturn_api.WorkerReturnView.as_view(), name="api-worker-return"),
     path("poverty", poverty_api.PovertyView.as_view(), name="api-poverty"),
+    path("investment", investment_api.InvestmentView.as_view(), name="api-investment"),
     path("", include(router.urls)),
 ]

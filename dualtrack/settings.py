@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "dualtrack.economy",
     "dualtrack.workreturn",
     "dualtrack.poverty",
+    "dualtrack.investment",
     "dualtrack.demo",
     "dualtrack.portal",
 ]

@@ -30,6 +30,7 @@ urlpatterns = [
     path("economy/", include("dualtrack.economy.urls")),
     path("worker-return/", include("dualtrack.workreturn.urls")),
     path("poverty/", include("dualtrack.poverty.urls")),
+    path("investment/", include("dualtrack.investment.urls")),
     path("public/notices/", include("dualtrack.policies.public_urls")),
     path("imports/", views_imports.import_index, name="import_index"),
     path("imports/<str:name>/", views_imports.import_upload, name="import_upload"),

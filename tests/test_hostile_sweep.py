@@ -37,7 +37,7 @@ QUERY_PARAMETERS = ["date", "page", "q", "county", "park", "light", "state", "fo
                     "stage", "month", "uscc", "by", "scope", "size", "size_class", "section", "industry", "action",
                     "kind", "category", "department", "complexity", "overdue", "due", "recurring", "source", "measure",
                     "enterprise", "user", "object_type", "rules", "next", "id", "ordering", "search", "limit",
-                    "offset", "lang", "script", "fmt", "year", "at", "mode", "trip", "code", "household", "week"]
+                    "offset", "lang", "script", "fmt", "year", "at", "mode", "trip", "code", "household", "week", "stage"]
 MAX_SECONDS = 2.0
 
 # URL name → (the valid path parameters, built from the fixture's objects).
@@ -95,9 +95,13 @@ def _objects(city: City) -> dict[str, Any]:
     from dualtrack.poverty import board
 
     weekly = board.freeze_week(None, dt.date(2020, 5, 11))
+    from dualtrack.investment.models import Lead
+
+    lead = Lead.objects.create(code="ZS-1", name="新能源零部件", investor="某集团", amount=Decimal(12), county=city.jiangbei,
+                               stage="signed", signed_on=dt.date(2020, 3, 10))
     return {"problem": problem, "project": project, "measure": measure, "application": application,
             "notice": notice, "indicator": indicator, "worker": worker, "trip": trip, "household": household,
-            "weekly": weekly}
+            "weekly": weekly, "lead": lead}
 
 
 def _valid_paths(city: City, objects: dict[str, Any]) -> dict[str, Paths]:
@@ -133,6 +137,7 @@ def _valid_paths(city: City, objects: dict[str, Any]) -> dict[str, Paths]:
         "workreturn:trip": {"code": objects["trip"].code},
         "poverty:household": {"code": objects["household"].code},
         "poverty:census_tick": {"order": 1},
+        "investment:lead": {"code": objects["lead"].code},
         "poverty:weekly": {"week": objects["weekly"].week.isoformat()},
         "poverty:weekly_xlsx": {"week": objects["weekly"].week.isoformat()},
         "workreturn:trip_slips": {"code": objects["trip"].code},

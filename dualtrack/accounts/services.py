@@ -74,6 +74,11 @@ def liaison_officers() -> Any:
     return User.objects.filter(role=Role.LIAISON, is_active=True)
 
 
+def user_ids_by_username() -> dict[str, int]:
+    """Every active user's id by username (imports naming a responsible person)."""
+    return dict(User.objects.filter(is_active=True).values_list("username", "pk"))
+
+
 def user_by_username(username: str) -> User | None:
     return User.objects.filter(username=username).first()
 

@@ -98,3 +98,14 @@ class WorkingDayCounter:
         if end <= start:
             return 0
         return self.cumulative[(end - self.start).days] - self.cumulative[(start - self.start).days]
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus ``months`` calendar months; the month's last day when the day does not exist in it
+    (31 August + 6 months = 28 February, or 29 in a leap year)."""
+    import calendar as month_calendar
+
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = month_calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))

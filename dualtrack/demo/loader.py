@@ -197,6 +197,7 @@ def load_demo(seed: int = 2020, enterprises: int = 20000, log: Any = print,
     load_economy(city.seed, folder, log)
     load_worker_return(city.seed, folder, log)
     load_poverty(city, folder, log)
+    load_investment(city.seed, folder, log)
     publish_demo_levels()
     # As the worker does every morning: the data-as-of day's picture (and the day before) and its draft bulletin.
     from dualtrack.bulletins import services as bulletins
@@ -285,6 +286,18 @@ def load_poverty_findings(path: Path, office: Any, log: Any) -> None:
         closed += 1
     escalated = problems.escalate_due(dt.datetime(2020, 4, 30, 18, 0, tzinfo=SHANGHAI))
     log(f"  poverty findings: {len(lines)} recorded, {closed} closed, {escalated} escalated")
+
+
+def load_investment(seed: int, folder: Path, log: Any) -> None:
+    """About 150 leads with their activities, funds and the 2020 targets, through the four datasets; the red
+    leads' tasks raised as the worker would on the demo's last day."""
+    from dualtrack.investment import services as investment
+
+    from . import investment as demo_investment
+
+    for name, path in demo_investment.write(folder, seed).items():
+        import_file(name, path, log)
+    log(f"  red leads' tasks: {investment.raise_red_tasks(dt.date(2020, 4, 30), at=dt.datetime(2020, 4, 30, 18, 0, tzinfo=SHANGHAI))}")
 
 
 def load_worker_return(seed: int, folder: Path, log: Any) -> None:

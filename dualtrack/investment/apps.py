@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InvestmentConfig(AppConfig):
+    name = "dualtrack.investment"
+    label = "investment"
+    verbose_name = _("招商引资")
+
+    def ready(self) -> None:
+        from dualtrack.core.rules import register_rules
+
+        from . import (
+            imports,  # noqa: F401  (registers the datasets)
+            policy,  # noqa: F401  (declares the access policy)
+        )
+        from .rules import RULES_KEY, validate
+
+        register_rules(RULES_KEY, validate)
+        from dualtrack.core.choices import Action
+        from dualtrack.core.navigation import register_menu
+
+        from .models import Lead
+
+        register_menu(_("招商引资"), "investment:leads", lambda u: Lead.permits(u, Action.VIEW), order=16)

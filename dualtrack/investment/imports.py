@@ -1,0 +1,210 @@
+"""The ``leads``, ``lead_activities``, ``fund_arrivals`` and ``investment_targets`` datasets (DOMAIN.md §10, §14):
+a county's or park's investment staff import their own leads; HQ imports every lead and the targets."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dualtrack.core.choices import Action
+from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register, upsert
+from dualtrack.core.imports import parsers as p
+
+from .choices import ActivityKind, InvestorClass, Stage, aliases
+from .models import FundArrival, InvestmentTarget, Lead, LeadActivity
+
+Rows = list[tuple[int, dict[str, Any]]]
+
+
+def _choice(table: dict[str, str], label: str) -> Any:
+    def parse(value: Any) -> str:
+        raw = p.text(value)
+        if raw not in table:
+            raise p.CellError(_("“%(value)s”不是有效的%(label)s") % {"value": raw, "label": label})
+        return table[raw]
+    return parse
+
+
+def _amount(value: Any) -> Decimal:
+    number = p.decimal_number(value)
+    if number < 0:
+        raise p.CellError(_("数值不能为负"))
+    return number.quantize(Decimal("0.0001"))
+
+
+@register
+class LeadDataset(Dataset):
+    name = "leads"
+    label = gettext_lazy("招商项目")
+    natural_key = ("code",)
+    batch_size = None
+    columns = [
+        Column("code", "线索编号", p.code, example="ZS2020-0001", max_length=30),
+        Column("name", "项目名称", example="新能源汽车零部件产业园", max_length=200),
+        Column("investor", "投资方", example="某某集团有限公司", max_length=200),
+        Column("investor_class", "投资方类别", _choice(aliases(InvestorClass), "投资方类别"), required=False, blank=True,
+               default=InvestorClass.OTHER, example="民营500强"),
+        Column("industry_code", "行业代码", p.code, required=False, blank=True, default="", example="C36", max_length=5),
+        Column("amount", "计划投资", _amount, example="12.5"),
+        Column("county_code", "区划代码", p.code, example="339102"),
+        Column("park_code", "园区代码", p.code, required=False, blank=True, default="", example="GXQ"),
+        Column("source", "信息来源", required=False, blank=True, default="", example="商会推介", max_length=100),
+        Column("informant", "第一信息人", required=False, blank=True, default="", example="王明", max_length=50),
+        Column("officer", "首席服务员", required=False, blank=True, default="", example="jiangbei"),
+        Column("stage", "阶段", _choice(aliases(Stage), "阶段"), example="正式签约"),
+        Column("signed_on", "签约日期", p.date, required=False, blank=True, default=None, example="2020-03-18"),
+        Column("started_on", "开工日期", p.date, required=False, blank=True, default=None, example=""),
+    ]
+
+    def can_import(self, user: Any) -> bool:
+        return Lead.permits(user, Action.IMPORT)
+
+    def prepare(self, user: Any) -> dict[str, Any]:
+        from dualtrack.accounts import services as accounts
+        from dualtrack.registry import services as registry
+
+        county, park = getattr(user, "county_id", None), getattr(user, "park_id", None)
+        counties = {c: pk for c, pk in registry.county_ids_by_code().items() if county is None or pk == county}
+        parks = {c: ids for c, ids in registry.park_counties_by_code().items() if park is None or ids[0] == park}
+        return {"counties": {} if park else counties, "parks": parks, "park_user": park is not None,
+                "officers": accounts.user_ids_by_username()}
+
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+        get = values.get
+        county = values["county_code"]
+        if state["park_user"]:
+            found = state["parks"].get(get("park_code") or "")
+            if found is None:
+                ctx.error("park_code", _("园区用户只能导入本园区的项目"), get("park_code"))
+        elif county not in state["counties"]:
+            ctx.error("county_code", _("区县代码不存在或不在您的区县"), county)
+        if get("park_code"):
+            park = state["parks"].get(values["park_code"])
+            if park is None:
+                ctx.error("park_code", _("园区代码不存在"), values["park_code"])
+        if get("officer") and values["officer"] not in state["officers"]:
+            ctx.error("officer", _("用户名不存在"), values["officer"])
+        stage = values["stage"]
+        if stage not in (Stage.LEAD, Stage.TALKS, Stage.INTENT, Stage.STOPPED) and not get("signed_on"):
+            ctx.error("signed_on", _("正式签约及以后的阶段须填写签约日期"))
+        if stage in (Stage.STARTED, Stage.OPERATING) and not get("started_on"):
+            ctx.error("started_on", _("开工、投产阶段须填写开工日期"))
+        if get("signed_on") and get("started_on") and values["started_on"] < values["signed_on"]:
+            ctx.error("started_on", _("开工日期早于签约日期"))
+
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+                    result: ImportResult) -> None:
+        from dualtrack.registry import services as registry
+
+        all_counties = registry.county_ids_by_code()
+        existing = Lead.objects.in_bulk([v["code"] for _r, v in rows], field_name="code")
+        for _row, v in rows:
+            target = {"name": v["name"], "investor": v["investor"], "amount": v["amount"],
+                      "county_id": all_counties[v["county_code"]], "stage": v["stage"],
+                      "signed_on": v.get("signed_on"), "started_on": v.get("started_on")}
+            for key in ("investor_class", "industry_code", "source", "informant"):
+                if key in v:
+                    target[key] = v[key]
+            if "park_code" in v:
+                target["park_id"] = state["parks"][v["park_code"]][0] if v["park_code"] else None
+            if "officer" in v:
+                target["officer_id"] = state["officers"].get(v["officer"]) if v["officer"] else None
+            upsert(Lead, {"code": v["code"]}, target, existing.get(v["code"]), user, result)
+
+
+class _LeadRowsDataset(Dataset):
+    batch_size = None
+
+    def can_import(self, user: Any) -> bool:
+        return Lead.permits(user, Action.IMPORT)
+
+    def prepare(self, user: Any) -> dict[str, Any]:
+        return {"leads": dict(Lead.objects.restrict(user, Action.IMPORT).values_list("code", "id"))}
+
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+        if values["lead"] not in state["leads"]:
+            ctx.error("lead", _("招商项目不存在或不在您的范围"), values["lead"])
+
+
+@register
+class LeadActivityDataset(_LeadRowsDataset):
+    name = "lead_activities"
+    label = gettext_lazy("招商活动")
+    natural_key = ("date", "lead", "kind")
+    columns = [
+        Column("date", "日期", p.date, example="2020-03-02"),
+        Column("lead", "线索编号", p.code, example="ZS2020-0001"),
+        Column("kind", "类型", _choice(aliases(ActivityKind), "活动类型"), example="线上洽谈"),
+        Column("note", "说明", required=False, blank=True, default="", example="视频洽谈,确定签约意向", max_length=500),
+    ]
+
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+                    result: ImportResult) -> None:
+        ids = [state["leads"][v["lead"]] for _r, v in rows]
+        existing = {(a.date, a.lead_id, a.kind): a for a in LeadActivity.objects.filter(lead_id__in=ids)}
+        for _row, v in rows:
+            key = {"date": v["date"], "lead_id": state["leads"][v["lead"]], "kind": v["kind"]}
+            target = {"note": v["note"]} if "note" in v else {}
+            upsert(LeadActivity, key, target, existing.get((v["date"], key["lead_id"], v["kind"])), user, result)
+
+
+@register
+class FundArrivalDataset(_LeadRowsDataset):
+    name = "fund_arrivals"
+    label = gettext_lazy("到位资金")
+    natural_key = ("month", "lead")
+    columns = [
+        Column("month", "月份", p.month, example="2020-03"),
+        Column("lead", "线索编号", p.code, example="ZS2020-0001"),
+        Column("amount", "到位资金", _amount, example="1.2"),
+    ]
+
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+                    result: ImportResult) -> None:
+        ids = [state["leads"][v["lead"]] for _r, v in rows]
+        existing = {(a.month, a.lead_id): a for a in FundArrival.objects.filter(lead_id__in=ids)}
+        for _row, v in rows:
+            key = {"month": v["month"], "lead_id": state["leads"][v["lead"]]}
+            upsert(FundArrival, key, {"amount": v["amount"]}, existing.get((v["month"], key["lead_id"])), user, result)
+
+
+@register
+class InvestmentTargetDataset(Dataset):
+    name = "investment_targets"
+    label = gettext_lazy("招商目标")
+    natural_key = ("year", "scope")
+    batch_size = None
+    columns = [
+        Column("year", "年度", p.non_negative_int, example=2020),
+        Column("scope", "范围代码", p.code, example="339102"),
+        Column("amount_target", "签约总额目标", _amount, example="120"),
+        Column("big_threshold", "大项目门槛", _amount, example="10"),
+        Column("big_count_target", "大项目数目标", p.non_negative_int, example=3),
+    ]
+
+    def can_import(self, user: Any) -> bool:
+        return InvestmentTarget.permits(user, Action.IMPORT)
+
+    def prepare(self, user: Any) -> dict[str, Any]:
+        from dualtrack.registry import services as registry
+
+        city = registry.city()
+        return {"scopes": {*registry.county_ids_by_code(), *registry.park_counties_by_code(),
+                           *([city.code] if city else [])}}
+
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+        if values["scope"] not in state["scopes"]:
+            ctx.error("scope", _("范围代码应为本市、区县或园区的代码"), values["scope"])
+        if not 2000 <= values["year"] <= 2100:
+            ctx.error("year", _("年度应为四位数"))
+
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+                    result: ImportResult) -> None:
+        existing = {(t.year, t.scope_code): t for t in InvestmentTarget.objects.all()}
+        for _row, v in rows:
+            upsert(InvestmentTarget, {"year": v["year"], "scope_code": v["scope"]},
+                   {"amount_target": v["amount_target"], "big_threshold": v["big_threshold"],
+                    "big_count_target": v["big_count_target"]}, existing.get((v["year"], v["scope"])), user, result)

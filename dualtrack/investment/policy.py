@@ -1,0 +1,33 @@
+"""Access policy of investment promotion (DOMAIN.md §14, §15): a county's or park's investment staff (district
+operators) see and work their own leads; HQ and leaders see all; the chief service officer sees the leads in
+their care. Another county's lead answers 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from dualtrack.core.choices import Action, Role
+from dualtrack.core.policy import ALL, NOTHING, declare, roles
+
+
+def own_leads(user: Any) -> Any:
+    if user.park_id:
+        return Q(park_id=user.park_id)
+    return Q(county_id=user.county_id) if user.county_id else NOTHING
+
+
+def officer_leads(user: Any) -> Any:
+    return Q(officer_id=user.pk)
+
+
+SEE = {Role.HQ: ALL, Role.LEADER: ALL, Role.DISTRICT: own_leads, Role.DEPARTMENT: officer_leads,
+       Role.LIAISON: officer_leads}
+WORK = {Role.HQ: ALL, Role.DISTRICT: own_leads}
+declare("investment.Lead", {Action.VIEW: SEE, Action.EXPORT: SEE, Action.IMPORT: WORK, Action.ADD: WORK,
+                            Action.CHANGE: WORK})
+for label in ("investment.LeadActivity", "investment.FundArrival"):
+    declare(label, via=("lead", "investment.Lead"))
+declare("investment.InvestmentTarget", {Action.VIEW: roles(Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT),
+                                        Action.IMPORT: roles(Role.HQ)})

@@ -1,0 +1,146 @@
+"""Investment promotion (招商引资, DOMAIN.md §14): each lead's light on a date under the rule set ``investment``, the
+scopes' figures against their targets (the city, and each county and park with a target that year), and the red
+leads' tasks. Other apps call these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Max
+
+from dualtrack.core import rules as rule_sets
+
+from . import engine
+from .choices import LEAD_TASK_KEY, Stage
+from .models import FundArrival, InvestmentTarget, Lead, LeadActivity
+from .rules import RULES_KEY
+
+
+@dataclass
+class LeadStatus:
+    code: str
+    name: str
+    stage: str
+    light: str | None
+    reasons: list[str]
+    county_code: str
+    park_code: str
+    amount: Decimal
+
+
+@dataclass
+class ScopeFigures:
+    scope: str
+    name: str
+    signed_amount: Decimal
+    amount_target: Decimal | None
+    progress: float | None
+    big_signed: int
+    big_target: int | None
+    start_rate: float | None
+    funds_rate: float | None
+    signed: int = 0
+    started: int = 0
+
+
+@dataclass
+class Evaluation:
+    day: dt.date
+    rules_version: str
+    leads: list[LeadStatus]
+    scopes: list[ScopeFigures]
+
+    def as_json(self) -> dict[str, Any]:
+        """The contract of ``dualtrack investment --json``: amounts in 亿元, rates as fractions."""
+        def amount(value: Decimal | None) -> float | None:
+            return None if value is None else round(float(value), 4)
+
+        return {"rules_version": self.rules_version,
+                "leads": [{"code": s.code, "stage": s.stage, "light": s.light, "reasons": s.reasons}
+                          for s in self.leads],
+                "scopes": [{"scope": s.scope, "signed_amount": amount(s.signed_amount),
+                            "amount_target": amount(s.amount_target), "progress": s.progress,
+                            "big_signed": s.big_signed, "big_target": s.big_target, "start_rate": s.start_rate,
+                            "funds_rate": s.funds_rate} for s in self.scopes]}
+
+
+def evaluate(day: dt.date, user: Any = None) -> Evaluation:
+    """Every lead ``user`` may see (all for the console) judged on ``day``, and the scopes' figures (the city's,
+    and each county's and park's with a target in ``day``'s year). A lead counts for its county and, when it has
+    one, its park; a 终止 lead counts nowhere; arrivals of months after ``day``'s are left out."""
+    from dualtrack.registry import services as registry
+
+    current = rule_sets.current(RULES_KEY)
+    rules = current.definition
+    last = dict(LeadActivity.objects.filter(date__lte=day).values("lead_id").annotate(d=Max("date")).values_list(
+        "lead_id", "d"))
+    arrived: dict[int, Decimal] = defaultdict(Decimal)
+    for lead_id, amount in FundArrival.objects.filter(month__lte=day.replace(day=1)).values_list("lead_id", "amount"):
+        arrived[lead_id] += amount
+    leads = list(Lead.objects.select_related("county", "park").order_by("code"))
+    visible = None if user is None else set(Lead.objects.restrict(user).values_list("pk", flat=True))
+    statuses = []
+    totals: dict[str, dict[str, Any]] = defaultdict(lambda: {
+        "signed_amount": Decimal(0), "big": 0, "signed": 0, "started": 0, "planned": Decimal(0),
+        "arrived": Decimal(0)})
+    targets = {t.scope_code: t for t in InvestmentTarget.objects.filter(year=day.year)}
+    city = registry.city()
+    city_code = city.code if city else "city"
+    for lead in leads:
+        facts = engine.LeadFacts(lead.stage, lead.signed_on, lead.started_on, last.get(lead.pk))
+        light, reasons = engine.light(facts, day, rules)
+        if visible is None or lead.pk in visible:
+            statuses.append(LeadStatus(lead.code, lead.name, lead.stage, light, [str(r) for r in reasons],
+                                       lead.county.code, lead.park.code if lead.park else "", lead.amount))
+        if lead.stage == Stage.STOPPED or not engine.formally_signed(facts, day):
+            continue
+        for scope in (city_code, lead.county.code, *([lead.park.code] if lead.park else [])):
+            entry = totals[scope]
+            entry["signed"] += 1
+            entry["started"] += int(engine.started(facts, day))
+            entry["planned"] += lead.amount
+            entry["arrived"] += arrived.get(lead.pk, Decimal(0))
+            if lead.signed_on and lead.signed_on.year == day.year:
+                entry["signed_amount"] += lead.amount
+                target = targets.get(scope)
+                if target is not None and lead.amount >= target.big_threshold:
+                    entry["big"] += 1
+    names = registry.region_names() | registry.park_names()
+    scopes = []
+    for code in [city_code, *sorted(c for c in targets if c != city_code)]:
+        entry, target = totals[code], targets.get(code)
+        scopes.append(ScopeFigures(
+            code, names.get(code, code), entry["signed_amount"], target.amount_target if target else None,
+            engine.ratio(entry["signed_amount"], target.amount_target) if target else None, entry["big"],
+            target.big_count_target if target else None, engine.ratio(entry["started"], entry["signed"]),
+            engine.ratio(entry["arrived"], entry["planned"]), entry["signed"], entry["started"]))
+    return Evaluation(day, current.label, statuses, scopes)
+
+
+def raise_red_tasks(day: dt.date, at: dt.datetime | None = None) -> int:
+    """Each red lead raises one task of the closed loop (§6) for its chief service officer: put right in its
+    county, told to the officer. Idempotent by the lead's code."""
+    from dualtrack.core import notifications
+    from dualtrack.problems import services as problems
+
+    evaluation = evaluate(day)
+    red = [s.code for s in evaluation.leads if s.light == "red"]
+    raised = 0
+    for lead in Lead.objects.filter(code__in=red).select_related("officer", "county"):
+        officer = lead.officer
+        task, created = problems.create_task(
+            LEAD_TASK_KEY + lead.code,
+            f"招商项目 {lead.code} {lead.name} 正式签约({lead.signed_on:%Y-%m-%d})满9个月仍未开工,"
+            f"请首席服务员{officer.full_name if officer else '(未确定)'}协调推进开工",
+            category="其他", department=getattr(officer, "department", None), county=lead.county,
+            complexity="general", at=at)
+        if created:
+            raised += 1
+            if officer is not None:
+                notifications.notify([officer], f"招商项目 {lead.name} 亮红灯,已生成督办任务 {task.ref}",
+                                     f"/problems/{task.ref}/")
+    return raised

@@ -1,0 +1,151 @@
+"""Investment promotion (DOMAIN.md §14, issue #19), the core: a signed lead's lights at 6 and 9 calendar months
+(31 August + 6 months on 28/29 February), a stale lead at 30 days, 终止 leads, scopes with parks, the funds rate
+with later arrivals left out, the contract and the scope of a county's operator."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from dualtrack.core.calendar import add_months
+from dualtrack.core.imports import get_dataset, run_import
+from dualtrack.investment import engine
+from dualtrack.investment.rules import DEFAULT
+
+from .conftest import City
+from .helpers import csv_bytes
+
+D = dt.date
+RULES = dict(DEFAULT)
+
+
+@pytest.mark.parametrize(("start", "months", "expected"), [
+    (D(2019, 8, 31), 6, D(2020, 2, 29)),  # leap year
+    (D(2020, 8, 31), 6, D(2021, 2, 28)),
+    (D(2020, 1, 31), 1, D(2020, 2, 29)),
+    (D(2020, 3, 15), 9, D(2020, 12, 15)),
+    (D(2020, 5, 31), 9, D(2021, 2, 28)),
+])
+def test_calendar_months_take_the_months_last_day(start: dt.date, months: int, expected: dt.date) -> None:
+    assert add_months(start, months) == expected
+
+
+def signed(on: dt.date, stage: str = "signed", started: dt.date | None = None) -> engine.LeadFacts:
+    return engine.LeadFacts(stage, on, started, None)
+
+
+@pytest.mark.parametrize(("day", "expected"), [
+    (D(2020, 2, 27), (None, [])), (D(2020, 2, 28), (None, [])),  # leap year: 31 August + 6 = 29 February
+    (D(2020, 2, 29), ("yellow", ["not_started_6m"])),
+    (D(2020, 5, 30), ("yellow", ["not_started_6m"])), (D(2020, 5, 31), ("red", ["not_started_9m"])),
+])
+def test_signed_31_august_2019(day: dt.date, expected: tuple[Any, list[str]]) -> None:
+    assert engine.light(signed(D(2019, 8, 31)), day, RULES) == expected
+
+
+@pytest.mark.parametrize(("day", "expected"), [
+    (D(2021, 2, 27), (None, [])), (D(2021, 2, 28), ("yellow", ["not_started_6m"])),  # not a leap year
+])
+def test_signed_31_august_2020(day: dt.date, expected: tuple[Any, list[str]]) -> None:
+    assert engine.light(signed(D(2020, 8, 31)), day, RULES) == expected
+
+
+def test_exactly_six_and_nine_months_and_a_start_ends_the_light() -> None:
+    lead = signed(D(2020, 3, 15), stage="land")
+    assert engine.light(lead, D(2020, 9, 14), RULES) == (None, [])
+    assert engine.light(lead, D(2020, 9, 15), RULES)[0] == "yellow"
+    assert engine.light(lead, D(2020, 12, 14), RULES)[0] == "yellow"
+    assert engine.light(lead, D(2020, 12, 15), RULES)[0] == "red"
+    assert engine.light(signed(D(2020, 3, 15), "started", D(2020, 10, 1)), D(2020, 12, 15), RULES) == (None, [])
+    assert engine.light(signed(D(2020, 3, 15), "stopped"), D(2021, 3, 15), RULES) == (None, [])
+
+
+@pytest.mark.parametrize(("days_before", "stale"), [(29, False), (30, True), (None, True)])
+def test_a_lead_before_signing_is_stale_after_thirty_days_without_activity(days_before: int | None,
+                                                                           stale: bool) -> None:
+    day = D(2020, 4, 30)
+    last = None if days_before is None else day - dt.timedelta(days=days_before)
+    result = engine.light(engine.LeadFacts("talks", None, None, last), day, RULES)
+    assert result == (("yellow", ["stale"]) if stale else (None, []))
+
+
+LEADS = ["线索编号", "项目名称", "投资方", "投资方类别", "行业代码", "计划投资", "区划代码", "园区代码", "信息来源", "第一信息人",
+         "首席服务员", "阶段", "签约日期", "开工日期"]
+
+
+def load(user: Any, name: str, rows: list[list[Any]]) -> Any:
+    return run_import(get_dataset(name), io.BytesIO(csv_bytes(rows)), f"{name}.csv", user)
+
+
+@pytest.fixture
+def leads(city: City) -> City:
+    hq = city.users["hq"]
+    assert load(hq, "leads", [LEADS,
+        ["ZS-1", "新能源零部件", "某集团", "民营500强", "C36", "12", "339102", "GXQ", "商会", "王明", "jiangbei", "正式签约",
+         "2020-03-10", ""],
+        ["ZS-2", "冷链物流中心", "某物流", "其他", "G59", "6", "339102", "", "", "", "", "开工", "2020-01-20", "2020-04-01"],
+        ["ZS-3", "文旅综合体", "某文旅", "中国500强", "R90", "30", "339106", "", "", "", "", "终止", "2020-02-01", ""],
+        ["ZS-4", "数据中心", "某科技", "新经济500强", "I65", "8", "339106", "", "", "", "", "洽谈", "", ""]]).ok
+    assert load(hq, "investment_targets", [["年度", "范围代码", "签约总额目标", "大项目门槛", "大项目数目标"],
+                                          [2020, "339102", "100", "10", 2], [2020, "GXQ", "40", "10", 1],
+                                          [2020, "339100", "300", "10", 10]]).ok
+    assert load(hq, "fund_arrivals", [["月份", "线索编号", "到位资金"], ["2020-03", "ZS-1", "1.5"],
+                                      ["2020-04", "ZS-2", "1.5"], ["2020-06", "ZS-1", "5"]]).ok
+    return city
+
+
+def test_scopes_a_lead_counts_for_its_county_and_park_stopped_leads_nowhere(leads: City) -> None:
+    out = io.StringIO()
+    call_command("investment", "--date", "2020-04-30", "--json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["rules_version"] == "investment:v1"
+    by_code = {lead["code"]: lead for lead in data["leads"]}
+    assert by_code["ZS-3"] == {"code": "ZS-3", "stage": "stopped", "light": None, "reasons": []}
+    assert by_code["ZS-4"]["light"] == "yellow" and by_code["ZS-4"]["reasons"] == ["stale"]
+    scopes = {s["scope"]: s for s in data["scopes"]}
+    assert list(scopes) == ["339100", "339102", "GXQ"]  # the city first; 滨海区 has no target
+    assert scopes["339102"] == {"scope": "339102", "signed_amount": 18.0, "amount_target": 100.0, "progress": 0.18,
+                                "big_signed": 1, "big_target": 2, "start_rate": 0.5, "funds_rate": 0.166667}
+    assert scopes["GXQ"]["signed_amount"] == 12.0 and scopes["GXQ"]["start_rate"] == 0.0
+    assert scopes["GXQ"]["funds_rate"] == 0.125  # 1.5 of 12: June's 5 arrived after the date
+    assert scopes["339100"]["signed_amount"] == 18.0  # 终止 counts nowhere
+
+
+def test_a_county_operator_sees_only_its_leads_and_another_countys_lead_is_404(leads: City, client: Any) -> None:
+    client.force_login(leads.users["district_binhai"])
+    assert client.get("/investment/leads/ZS-1/").status_code == 404
+    assert client.get("/investment/leads/ZS-4/").status_code == 200
+    codes = [s["code"] for s in client.get("/api/v1/investment", {"date": "2020-04-30"}).json()["leads"]]
+    assert codes == ["ZS-3", "ZS-4"]
+    client.force_login(leads.users["hq"])
+    assert client.get("/investment/", {"date": "2020-04-30"}).status_code == 200
+    assert client.get("/investment/league/", {"date": "2020-04-30"}).status_code == 200
+    client.force_login(leads.users["enterprise"])
+    assert client.get("/investment/").status_code == 403
+
+
+def test_a_red_lead_raises_one_task_for_its_officer(leads: City) -> None:
+    from dualtrack.investment import services
+    from dualtrack.problems.models import Problem
+
+    assert services.raise_red_tasks(D(2020, 12, 10)) == 1  # ZS-1 signed 10 March: red on 10 December
+    assert services.raise_red_tasks(D(2020, 12, 11)) == 0
+    task = Problem.objects.get(source_key="investment:red:ZS-1")
+    assert task.county == leads.jiangbei and "首席服务员" in task.description
+
+
+def test_reimporting_leads_changes_nothing_and_bad_rows_name_their_column(leads: City) -> None:
+    hq = leads.users["hq"]
+    again = load(hq, "leads", [LEADS, ["ZS-4", "数据中心", "某科技", "新经济500强", "I65", "8", "339106", "", "", "", "",
+                                       "洽谈", "", ""]])
+    assert again.ok and again.unchanged == 1
+    bad = load(hq, "leads", [LEADS, ["ZS-5", "x", "y", "其他", "", "5", "339102", "", "", "", "", "正式签约", "", ""]])
+    assert not bad.ok and bad.errors[0].column == "签约日期"
+    refused = load(leads.users["district"], "leads", [LEADS, ["ZS-6", "x", "y", "其他", "", "5", "339106", "", "", "",
+                                                             "", "洽谈", "", ""]])
+    assert not refused.ok and refused.errors[0].column == "区划代码"
