@@ -22,7 +22,16 @@ def district_problems(user: Any) -> Any:
     if not user.county_id or enterprises is ALL:
         return enterprises
     here = Q(county_id=user.county_id)
-    return here if enterprises is NOTHING else enterprises | here
+    if enterprises is NOTHING:
+        return here
+    # As a subquery, not a join: an OR across a join makes it an outer join, which rows locked for update
+    # (FOR UPDATE on PostgreSQL) may not be read through.
+    from django.apps import apps
+
+    from dualtrack.core.policy import scope
+
+    enterprise = apps.get_model("registry", "Enterprise")
+    return Q(enterprise__in=enterprise.objects.filter(scope(user, enterprise, Action.VIEW)).values("pk")) | here
 
 
 def county_problems(user: Any) -> Any:
