@@ -1,7 +1,10 @@
 """Hostile input as a standing test (#13 §3): every URL pattern of the pages and the API is requested by every
 role that signs in, with hostile values in its path parameters and in every query parameter any view reads
 (dates far out of range, non-dates, huge integers, very long strings, unknown codes, control characters).
-No answer may be a server error, and each must come in under 2 s.
+No answer may be a server error, and none may run unbounded: each must take under 2 s of this process's CPU
+time (the request runs in-process under the test client; CPU time, unlike the wall clock, does not grow when
+something else loads the machine, so the bound holds on a busy CI host) and under 10 s on the wall clock.
+How fast pages are is measured in ``./run bench`` (docs/benchmarks.md), not here.
 
 A new URL pattern fails :func:`test_every_pattern_is_swept` until it is given its parameters here, so nothing
 is left out by accident.
@@ -38,7 +41,8 @@ QUERY_PARAMETERS = ["date", "page", "q", "county", "park", "light", "state", "fo
                     "kind", "category", "department", "complexity", "overdue", "due", "recurring", "source", "measure",
                     "enterprise", "user", "object_type", "rules", "next", "id", "ordering", "search", "limit",
                     "offset", "lang", "script", "fmt", "year", "at", "mode", "trip", "code", "household", "week", "stage"]
-MAX_SECONDS = 2.0
+MAX_CPU_SECONDS = 2.0
+MAX_WALL_SECONDS = 10.0
 
 # URL name → (the valid path parameters, built from the fixture's objects).
 Paths = dict[str, Any]
@@ -212,14 +216,15 @@ def _sweep(client: Client, url: str, auth: dict[str, str], tally: dict[str, Any]
     queries += [dict.fromkeys(QUERY_PARAMETERS, value) for value in values]
     queries += [{"date": value} for value in ("9999-12-31", "0001-01-01", HUGE)] if full else []
     for query in queries:
-        started = time.monotonic()
+        started, started_cpu = time.monotonic(), time.process_time()
         response = client.get(url, query, **auth)
-        elapsed = time.monotonic() - started
+        elapsed, cpu = time.monotonic() - started, time.process_time() - started_cpu
         tally["requests"] += 1
         tally["slowest"] = max(tally["slowest"], elapsed)
-        if response.status_code >= 500 or elapsed > MAX_SECONDS:
+        tally["most_cpu"] = max(tally["most_cpu"], cpu)
+        if response.status_code >= 500 or cpu > MAX_CPU_SECONDS or elapsed > MAX_WALL_SECONDS:
             tally["failures"].append((url, {k: v[:20] for k, v in query.items()}, response.status_code,
-                                      round(elapsed, 2)))
+                                      round(cpu, 2), round(elapsed, 2)))
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -233,7 +238,7 @@ def test_hostile_parameters_pages_and_api(city: City, role: str) -> None:
     bulletins.keep_drafts_current()
     objects = _objects(city)
     urls = _urls(city, objects)
-    tally: dict[str, Any] = {"requests": 0, "slowest": 0.0, "failures": []}
+    tally: dict[str, Any] = {"requests": 0, "slowest": 0.0, "most_cpu": 0.0, "failures": []}
     page_client = Client(raise_request_exception=False)
     page_client.force_login(city.users[role])
     token = {"HTTP_AUTHORIZATION": f"Token {city.token(role)}"}
@@ -244,14 +249,15 @@ def test_hostile_parameters_pages_and_api(city: City, role: str) -> None:
             _sweep(api_client, url, token, tally, full)
         else:
             _sweep(page_client, url, {}, tally, full)
-    print(f"\n{role}: {len(urls)} URLs, {tally['requests']} requests, slowest {tally['slowest']:.2f} s")
+    print(f"\n{role}: {len(urls)} URLs, {tally['requests']} requests, slowest {tally['slowest']:.2f} s, "
+          f"most CPU {tally['most_cpu']:.2f} s")
     assert tally["failures"] == [], tally["failures"][:20]
     assert tally["requests"] > 500
 
 
 def test_anonymous_sweep(city: City) -> None:
     objects = _objects(city)
-    tally: dict[str, Any] = {"requests": 0, "slowest": 0.0, "failures": []}
+    tally: dict[str, Any] = {"requests": 0, "slowest": 0.0, "most_cpu": 0.0, "failures": []}
     client = Client(raise_request_exception=False)
     for _name, url in _urls(city, objects):
         _sweep(client, url, {}, tally, full=False)
