@@ -124,6 +124,13 @@ def register_section(order: int, name: str, builder: SectionBuilder) -> None:
 NUMERALS = "一二三四五六七八九十"
 
 
+def chinese_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 11 → 十一, 20 → 二十, 35 → 三十五 (section headings; a bulletin has under 100)."""
+    tens, units = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else NUMERALS[tens - 1] + "十")
+    return head + (NUMERALS[units - 1] if units else "")
+
+
 def charts(day: dt.date) -> dict[str, Any]:
     """The page's maps and trend for ``day`` (not part of the stored bulletin): from the day's stored picture."""
     pic = resumption.picture(day, allow_stale=True)
@@ -141,7 +148,7 @@ def build(day: dt.date, user: Any = None) -> Bulletin:
                   industries=resumption.groups(pic, "industry"), parks=resumption.groups(pic, "park"))
     sections = [section for _order, _name, builder in _SECTIONS if (section := builder(ctx)) is not None]
     for number, section in enumerate(sections):
-        section.heading = f"{NUMERALS[number]}、{section.heading}"
+        section.heading = f"{chinese_numeral(number + 1)}、{section.heading}"
     figures = {
         "cumulative_confirmed": city["risk"]["cumulative_confirmed"], "new_confirmed": city["risk"]["new_confirmed"],
         "city_level": city["risk"]["level"], "resumption_rate": city["resumption"]["rate"],

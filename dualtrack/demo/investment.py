@@ -83,3 +83,35 @@ def write(folder: Path, seed: int) -> dict[str, Path]:
             writer.writerows(data)
         paths[name] = path
     return paths
+
+
+BID_KINDS = ["中央预算内投资", "地方政府专项债券", "省级专项"]
+
+
+def write_bids(folder: Path, seed: int, project_codes: list[str]) -> Path:
+    """争资: each of the projects bid for one or two funds in 2019 and in 2020 (2020's partly still pending)."""
+    rng = random.Random(seed * 23 + 7)
+    path = folder / "investment-fund_bids.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["项目代码", "年度", "资金类别", "申请金额", "获得金额", "状态"])
+        for code in project_codes:
+            for year in (2019, 2020):
+                for kind in rng.sample(BID_KINDS, rng.choice([1, 1, 2])):
+                    requested = rng.randrange(500, 20000, 100)
+                    state = rng.choices(["已获批", "未获批", "申报中"], [6, 3, 0 if year == 2019 else 4])[0]
+                    won = round(requested * rng.uniform(0.4, 1.0), -2) if state == "已获批" else ""
+                    writer.writerow([code, year, kind, requested, won, state])
+    return path
+
+
+def groundbreakings(seed: int, new_projects: list[tuple[str, Any]]) -> list[tuple[dt.date, str, str, list[str]]]:
+    """Two 集中开工 events of 2020 with the new projects planned to start around them."""
+    rng = random.Random(seed * 29 + 11)
+    events = [(dt.date(2020, 3, 6), "2020年第一批重大项目集中开工活动", "高新区主会场(线上直播连线各分会场)"),
+              (dt.date(2020, 4, 18), "2020年第二批重大项目集中开工活动", "滨海区主会场")]
+    codes = [code for code, _planned in sorted(new_projects, key=lambda p: (p[1] or dt.date.max, p[0]))]
+    rng.shuffle(codes)
+    half = max(1, min(12, len(codes) // 2))
+    return [(day, title, place, chosen) for (day, title, place), chosen in
+            zip(events, (codes[:half], codes[half:2 * half]), strict=True) if chosen]

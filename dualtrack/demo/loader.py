@@ -298,6 +298,18 @@ def load_investment(seed: int, folder: Path, log: Any) -> None:
     for name, path in demo_investment.write(folder, seed).items():
         import_file(name, path, log)
     log(f"  red leads' tasks: {investment.raise_red_tasks(dt.date(2020, 4, 30), at=dt.datetime(2020, 4, 30, 18, 0, tzinfo=SHANGHAI))}")
+    # The pipeline: 争资 bids of 30 key projects over 2019 and 2020, and two 集中开工 events.
+    from dualtrack.core.actors import SystemActor
+    from dualtrack.investment import actions
+    from dualtrack.projects import services as projects
+
+    codes = list(projects.projects_for(None).order_by("-total_investment", "code").values_list("code", flat=True)[:30])
+    import_file("fund_bids", demo_investment.write_bids(folder, seed, codes), log)
+    for day, title, place, chosen in demo_investment.groundbreakings(seed, list(
+            projects.projects_for(None).filter(nature="new").values_list("code", "planned_start"))):
+        event = actions.add_groundbreaking(SystemActor("demo"), day=day, title=title, place=place, county_id=None,
+                                           project_codes=chosen)
+        log(f"  集中开工 {event.date}: {len(chosen)} projects")
 
 
 def load_worker_return(seed: int, folder: Path, log: Any) -> None:

@@ -29,11 +29,7 @@ def _kind(value: Any) -> str:
     return INDICATOR_KIND_ALIASES[raw]
 
 
-def _amount(value: Any) -> Decimal:
-    number = p.decimal_number(value)
-    if number < 0:
-        raise p.CellError(_("数值不能为负"))
-    return number.quantize(Decimal("0.0001"))
+_amount = p.amount
 
 
 def _percent(value: Any) -> Decimal:

@@ -23,3 +23,11 @@ class InvestmentConfig(AppConfig):
         from .models import Lead
 
         register_menu(_("招商引资"), "investment:leads", lambda u: Lead.permits(u, Action.VIEW), order=16)
+        from dualtrack.bulletins import services as bulletins
+        from dualtrack.core.cards import register_card
+
+        from .bulletin import section
+        from .cards import investment_card
+
+        bulletins.register_section(57, "investment", section)
+        register_card(52, "investment", investment_card)

@@ -49,6 +49,35 @@ class Reason(models.TextChoices):
     STALE = "stale", _("30天无招商活动")
 
 
+class FundKind(models.TextChoices):
+    """争资的资金类别."""
+
+    CENTRAL_BUDGET = "central_budget", _("中央预算内投资")
+    SPECIAL_BOND = "special_bond", _("地方政府专项债券")
+    PROVINCIAL = "provincial", _("省级专项")
+
+
+class BidState(models.TextChoices):
+    PENDING = "pending", _("申报中")
+    WON = "won", _("已获批")
+    REJECTED = "rejected", _("未获批")
+
+
+class PipelineStage(models.TextChoices):
+    """四个一批: where a key project stands at a quarter's end, read from its dates."""
+
+    RESERVE = "reserve", _("储备")
+    CONSTRUCTION = "construction", _("在建")
+    COMPLETED = "completed", _("竣工")
+    OPERATING = "operating", _("投产")
+
+
+# A key project created when a lead starts gets this default plan (its planned investment spread evenly over
+# these months from the start month) until its responsible unit imports its own monthly plan.
+HANDOVER_PLAN_MONTHS = 24
+HANDOVER_PROJECT_PREFIX = "ZS-"  # the key project of lead ZS2020-0001 is ZS-ZS2020-0001 unless one is linked
+
+
 def aliases(choices: type[models.TextChoices]) -> dict[str, str]:
     return {str(c.label): c.value for c in choices} | {c.value: c.value for c in choices}
 

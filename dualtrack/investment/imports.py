@@ -13,26 +13,14 @@ from dualtrack.core.choices import Action
 from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register, upsert
 from dualtrack.core.imports import parsers as p
 
-from .choices import ActivityKind, InvestorClass, Stage, aliases
-from .models import FundArrival, InvestmentTarget, Lead, LeadActivity
+from .choices import ActivityKind, BidState, FundKind, InvestorClass, Stage, aliases
+from .models import FundArrival, FundBid, InvestmentTarget, Lead, LeadActivity
 
 Rows = list[tuple[int, dict[str, Any]]]
 
 
-def _choice(table: dict[str, str], label: str) -> Any:
-    def parse(value: Any) -> str:
-        raw = p.text(value)
-        if raw not in table:
-            raise p.CellError(_("“%(value)s”不是有效的%(label)s") % {"value": raw, "label": label})
-        return table[raw]
-    return parse
-
-
-def _amount(value: Any) -> Decimal:
-    number = p.decimal_number(value)
-    if number < 0:
-        raise p.CellError(_("数值不能为负"))
-    return number.quantize(Decimal("0.0001"))
+_choice = p.choice
+_amount = p.amount
 
 
 @register
@@ -208,3 +196,53 @@ class InvestmentTargetDataset(Dataset):
             upsert(InvestmentTarget, {"year": v["year"], "scope_code": v["scope"]},
                    {"amount_target": v["amount_target"], "big_threshold": v["big_threshold"],
                     "big_count_target": v["big_count_target"]}, existing.get((v["year"], v["scope"])), user, result)
+
+
+@register
+class FundBidDataset(Dataset):
+    """争资: each key project's bids for higher-level funds in a year, imported by the development and reform
+    commission (a department) or HQ."""
+
+    name = "fund_bids"
+    label = gettext_lazy("争取上级资金")
+    natural_key = ("project", "year", "fund_kind")
+    batch_size = None
+    columns = [
+        Column("project", "项目代码", p.code, example="XM2020-001", max_length=40),
+        Column("year", "年度", p.non_negative_int, example=2020),
+        Column("fund_kind", "资金类别", _choice(aliases(FundKind), "资金类别"), example="地方政府专项债券"),
+        Column("requested", "申请金额", lambda v: p.amount(v, "0.01"), example="5000"),
+        Column("won", "获得金额", lambda v: p.amount(v, "0.01"), required=False, blank=True, default=Decimal(0),
+               example="3000"),
+        Column("state", "状态", _choice(aliases(BidState), "状态"), example="已获批"),
+    ]
+
+    def can_import(self, user: Any) -> bool:
+        return FundBid.permits(user, Action.IMPORT)
+
+    def prepare(self, user: Any) -> dict[str, Any]:
+        from dualtrack.projects import services as projects
+
+        return {"projects": dict(projects.projects_for(user).values_list("code", "pk"))}
+
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+        if values["project"] not in state["projects"]:
+            ctx.error("project", _("重点项目代码不存在"), values["project"])
+        if not 2000 <= values["year"] <= 2100:
+            ctx.error("year", _("年度应为四位数"))
+        won = values.get("won") or Decimal(0)
+        if values["state"] == BidState.WON and not won:
+            ctx.error("won", _("已获批的须填写获得金额"))
+        if values["state"] != BidState.WON and won:
+            ctx.error("won", _("未获批或申报中的获得金额应为空"))
+        if won > values["requested"]:
+            ctx.error("won", _("获得金额超过申请金额"))
+
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+                    result: ImportResult) -> None:
+        ids = [state["projects"][v["project"]] for _r, v in rows]
+        existing = {(b.project_id, b.year, b.fund_kind): b for b in FundBid.objects.filter(project_id__in=ids)}
+        for _row, v in rows:
+            key = {"project_id": state["projects"][v["project"]], "year": v["year"], "fund_kind": v["fund_kind"]}
+            upsert(FundBid, key, {"requested": v["requested"], "won": v.get("won") or Decimal(0), "state": v["state"]},
+                   existing.get((key["project_id"], v["year"], v["fund_kind"])), user, result)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dualtrack.core.scoping import ScopedModel
 
-from .choices import ActivityKind, InvestorClass, Stage
+from .choices import ActivityKind, BidState, FundKind, InvestorClass, Stage
 
 
 class Lead(ScopedModel):
@@ -35,6 +35,7 @@ class Lead(ScopedModel):
     enterprise = models.ForeignKey("registry.Enterprise", verbose_name=_("注册企业"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     project_code = models.CharField(_("重点项目代码"), max_length=40, blank=True)
+    stop_reason = models.CharField(_("终止原因"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("招商项目")
@@ -85,3 +86,39 @@ class InvestmentTarget(ScopedModel):
         verbose_name = _("招商目标")
         verbose_name_plural = _("招商目标")
         constraints = [models.UniqueConstraint(fields=["year", "scope_code"], name="investment_target_key")]
+
+
+class GroundbreakingEvent(ScopedModel):
+    """集中开工活动: a day when many projects start together at one place, with their total investment."""
+
+    date = models.DateField(_("日期"), db_index=True)
+    title = models.CharField(_("活动名称"), max_length=200)
+    place = models.CharField(_("主会场"), max_length=200)
+    county = models.ForeignKey("registry.Region", verbose_name=_("区县"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+", help_text=_("空白为全市集中开工"))
+    projects = models.ManyToManyField("projects.Project", verbose_name=_("开工项目"), related_name="+")
+
+    class Meta:
+        verbose_name = _("集中开工活动")
+        verbose_name_plural = _("集中开工活动")
+        ordering = ["-date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.title}"
+
+
+class FundBid(ScopedModel):
+    """争资: a project's bid for higher-level funds in a year (中央预算内投资, 地方政府专项债券, 省级专项), in 万元."""
+
+    project = models.ForeignKey("projects.Project", verbose_name=_("项目"), on_delete=models.CASCADE,
+                                related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
+    fund_kind = models.CharField(_("资金类别"), max_length=16, choices=FundKind.choices)
+    requested = models.DecimalField(_("申请金额(万元)"), max_digits=14, decimal_places=2)
+    won = models.DecimalField(_("获得金额(万元)"), max_digits=14, decimal_places=2, default=0)
+    state = models.CharField(_("状态"), max_length=10, choices=BidState.choices, default=BidState.PENDING)
+
+    class Meta:
+        verbose_name = _("争取上级资金")
+        verbose_name_plural = _("争取上级资金")
+        constraints = [models.UniqueConstraint(fields=["project", "year", "fund_kind"], name="fund_bid_key")]

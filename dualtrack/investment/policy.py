@@ -25,9 +25,30 @@ def officer_leads(user: Any) -> Any:
 SEE = {Role.HQ: ALL, Role.LEADER: ALL, Role.DISTRICT: own_leads, Role.DEPARTMENT: officer_leads,
        Role.LIAISON: officer_leads}
 WORK = {Role.HQ: ALL, Role.DISTRICT: own_leads}
+# REPORT: logging an activity (a visit, an online negotiation): the staff and the lead's chief service officer.
+REPORT = {Role.HQ: ALL, Role.DISTRICT: own_leads, Role.DEPARTMENT: officer_leads, Role.LIAISON: officer_leads}
 declare("investment.Lead", {Action.VIEW: SEE, Action.EXPORT: SEE, Action.IMPORT: WORK, Action.ADD: WORK,
-                            Action.CHANGE: WORK})
+                            Action.CHANGE: WORK, Action.REPORT: REPORT})
 for label in ("investment.LeadActivity", "investment.FundArrival"):
     declare(label, via=("lead", "investment.Lead"))
 declare("investment.InvestmentTarget", {Action.VIEW: roles(Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT),
                                         Action.IMPORT: roles(Role.HQ)})
+
+
+def own_county(user: Any) -> Any:
+    return Q(county_id=user.county_id) if user.county_id and not user.park_id else NOTHING
+
+
+def own_county_projects(user: Any) -> Any:
+    return Q(project__county_id=user.county_id) if user.county_id else NOTHING
+
+
+# 集中开工 events: everyone who follows projects sees them; HQ records the city's, a county its own.
+declare("investment.GroundbreakingEvent", {
+    Action.VIEW: roles(Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT),
+    Action.ADD: {Role.HQ: ALL, Role.DISTRICT: own_county}})
+# 争资 bids: the development and reform commission (a department) and HQ import them; a county sees its own.
+declare("investment.FundBid", {
+    Action.VIEW: {Role.HQ: ALL, Role.LEADER: ALL, Role.DEPARTMENT: ALL, Role.DISTRICT: own_county_projects},
+    Action.EXPORT: {Role.HQ: ALL, Role.LEADER: ALL, Role.DEPARTMENT: ALL, Role.DISTRICT: own_county_projects},
+    Action.IMPORT: roles(Role.HQ, Role.DEPARTMENT)})

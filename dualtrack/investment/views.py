@@ -1,31 +1,66 @@
-"""招商引资: the lead pipeline by stage with lights, the league table against targets, one lead's page."""
+"""招商引资: the lead pipeline by stage with lights, the league table against targets, one lead's page with its
+work (activities, stages, the hand-over), a signing ceremony, the week's activity, the 四个一批 board with 集中开工
+events, 争资 bids, and their Excel exports. Views parse typed input and call one function of :mod:`.actions`,
+:mod:`.services` or :mod:`.pipeline`."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
+from decimal import Decimal
+from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from dualtrack.core import dates
-from dualtrack.core.choices import Action
-from dualtrack.core.scoping import get_scoped_or_404
-from dualtrack.core.views import paginate_list, query_without_page
+from dualtrack.core import dates, exports
+from dualtrack.core.actors import actor_of
+from dualtrack.core.choices import Action, Role
+from dualtrack.core.scoping import get_scoped_or_404, user_role
+from dualtrack.core.views import form_errors, paginate, paginate_list, query_without_page
 
-from . import services
-from .choices import ActivityKind, Reason, Stage
-from .models import InvestmentTarget, Lead
+from . import actions, pipeline, services
+from .choices import (
+    BEFORE_SIGNING,
+    ActivityKind,
+    BidState,
+    FundKind,
+    InvestorClass,
+    PipelineStage,
+    Reason,
+    Stage,
+)
+from .forms import ActivityForm, GroundbreakingForm, LeadForm, SigningForm, StageForm
+from .models import FundBid, GroundbreakingEvent, InvestmentTarget, Lead, LeadActivity
 
 
-def _default_day() -> object:
-    from django.db.models import Max
+def default_day() -> dt.date | None:
+    """The latest day with an activity or a signing (never after today)."""
+    found = [d for d in (LeadActivity.objects.aggregate(d=Max("date"))["d"],
+                         Lead.objects.aggregate(d=Max("signed_on"))["d"]) if d]
+    return min(max(found), dates.today()) if found else None
 
-    from .models import LeadActivity
 
-    found = LeadActivity.objects.aggregate(d=Max("date"))["d"]
-    return min(found, dates.today()) if found else None
+def _year(request: HttpRequest) -> int:
+    raw = (request.GET.get("year") or "").strip()
+    fallback = (default_day() or dates.today()).year
+    year = int(raw) if raw.isdigit() and len(raw) == 4 else fallback
+    return min(max(year, 2000), dates.today().year)
+
+
+def _filtered(request: HttpRequest, evaluation: services.Evaluation) -> tuple[list[services.LeadStatus], str, str]:
+    """One filter for the pipeline page and its export: ?stage= and ?light=."""
+    stage = request.GET.get("stage", "") if request.GET.get("stage") in Stage.values else ""
+    light = request.GET.get("light", "") if request.GET.get("light") in ("red", "yellow") else ""
+    rows = [s for s in evaluation.leads if (not stage or s.stage == stage) and (not light or s.light == light)]
+    rows.sort(key=lambda s: ({"red": 0, "yellow": 1}.get(s.light or "", 2), s.code))
+    return rows, stage, light
 
 
 @login_required
@@ -33,18 +68,35 @@ def leads(request: HttpRequest) -> HttpResponse:
     """The pipeline: how many leads at each stage, and the leads with their lights (the ones needing action first)."""
     if not Lead.permits(request.user, Action.VIEW):
         raise PermissionDenied
-    day = dates.requested_day(request, _default_day)  # type: ignore[arg-type]
+    day = dates.requested_day(request, default_day)  # type: ignore[arg-type]
     evaluation = services.evaluate(day, request.user)
-    stage = request.GET.get("stage", "") if request.GET.get("stage") in Stage.values else ""
-    light = request.GET.get("light", "") if request.GET.get("light") in ("red", "yellow") else ""
+    rows, stage, light = _filtered(request, evaluation)
     counts = Counter(s.stage for s in evaluation.leads)
-    rows = [s for s in evaluation.leads if (not stage or s.stage == stage) and (not light or s.light == light)]
-    rows.sort(key=lambda s: ({"red": 0, "yellow": 1}.get(s.light or "", 2), s.code))
     return render(request, "investment/leads.html", {
         "day": day, "rules_version": evaluation.rules_version, "page": paginate_list(request, rows),
         "stages": [(value, label, counts.get(value, 0)) for value, label in Stage.choices], "stage": stage,
         "light": light, "reasons": dict(Reason.choices), "stage_names": dict(Stage.choices),
-        "query": query_without_page(request)})
+        "query": query_without_page(request), "may_add": Lead.permits(request.user, Action.ADD)})
+
+
+@login_required
+def leads_xlsx(request: HttpRequest) -> HttpResponseBase:
+    if not Lead.permits(request.user, Action.EXPORT):
+        raise PermissionDenied
+    day = dates.requested_day(request, default_day)  # type: ignore[arg-type]
+    evaluation = services.evaluate(day, request.user)
+    rows, _stage, _light = _filtered(request, evaluation)
+    stage_names, reasons = dict(Stage.choices), dict(Reason.choices)
+    lights = {"red": _("红灯"), "yellow": _("黄灯")}
+    sheet = exports.Sheet(_("招商项目"), [_("线索编号"), _("项目名称"), _("阶段"), _("计划投资(亿元)"), _("区县"), _("园区"),
+                                     _("亮灯"), _("原因"), _("数据截至")],
+                          ([s.code, s.name, str(stage_names.get(s.stage, s.stage)), s.amount, s.county_code,
+                            s.park_code, str(lights.get(s.light or "", "")),
+                            "、".join(str(reasons.get(r, r)) for r in s.reasons), day] for s in rows),
+                          widths={"B": 36})
+    return exports.xlsx_download(request, [sheet], exports.dated_name(_("招商项目"), day),
+                                 object_type="investment.lead", object_repr=_("招商项目"),
+                                 detail={"date": day.isoformat(), "rules_version": evaluation.rules_version})
 
 
 @login_required
@@ -52,7 +104,7 @@ def league(request: HttpRequest) -> HttpResponse:
     """The league table: the city, each county and park against its targets for the year."""
     if not InvestmentTarget.permits(request.user, Action.VIEW):
         raise PermissionDenied
-    day = dates.requested_day(request, _default_day)  # type: ignore[arg-type]
+    day = dates.requested_day(request, default_day)  # type: ignore[arg-type]
     evaluation = services.evaluate(day)
     scopes = sorted(evaluation.scopes[1:], key=lambda s: -(s.progress or 0))
     return render(request, "investment/league.html", {
@@ -60,9 +112,221 @@ def league(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def league_xlsx(request: HttpRequest) -> HttpResponseBase:
+    if not InvestmentTarget.permits(request.user, Action.VIEW):
+        raise PermissionDenied
+    day = dates.requested_day(request, default_day)  # type: ignore[arg-type]
+    evaluation = services.evaluate(day)
+    sheet = exports.Sheet(_("目标进度"), [_("范围代码"), _("范围"), _("今年签约(亿元)"), _("目标(亿元)"), _("完成进度"),
+                                      _("大项目"), _("大项目目标"), _("开工率"), _("资金到位率"), _("数据截至")],
+                          ([s.scope, s.name, s.signed_amount, s.amount_target, s.progress, s.big_signed, s.big_target,
+                            s.start_rate, s.funds_rate, day] for s in evaluation.scopes), widths={"B": 20})
+    return exports.xlsx_download(request, [sheet], exports.dated_name(_("招商目标进度"), day),
+                                 object_type="investment.investmenttarget", object_repr=_("招商目标进度"),
+                                 detail={"date": day.isoformat(), "rules_version": evaluation.rules_version})
+
+
+@login_required
 def lead(request: HttpRequest, code: str) -> HttpResponse:
     found = get_scoped_or_404(Lead.objects.select_related("county", "park", "officer", "enterprise"), request.user,
                               Action.VIEW, code=code.upper()[:30])
+    may_report, may_change = found.in_scope(request.user, Action.REPORT), found.in_scope(request.user, Action.CHANGE)
+    activity_form = ActivityForm(initial={"date": dates.today()}) if may_report else None
+    stage_form = StageForm(initial={"date": dates.today()}) if may_change and found.stage not in (
+        Stage.STOPPED, Stage.OPERATING) else None
+    if stage_form is not None:
+        at = actions.ORDER.index(Stage(found.stage))
+        stage_form.fields["stage"].choices = [  # type: ignore[attr-defined]
+            (s.value, s.label) for s in [*actions.ORDER[at + 1:], Stage.STOPPED]]
+    return _lead_page(request, found, activity_form, stage_form)
+
+
+def _lead_page(request: HttpRequest, found: Lead, activity_form: Any, stage_form: Any) -> HttpResponse:
+    day = dates.today()
+    status = next((s for s in services.evaluate(day, request.user).leads if s.code == found.code), None)
     return render(request, "investment/lead.html", {
-        "lead": found, "activities": found.activities.order_by("-date")[:200],
-        "arrivals": found.arrivals.order_by("month"), "kinds": dict(ActivityKind.choices)})
+        "lead": found, "activities": found.activities.order_by("-date")[:200], "status": status,
+        "arrivals": found.arrivals.order_by("month"), "kinds": dict(ActivityKind.choices),
+        "reasons": dict(Reason.choices), "activity_form": activity_form, "stage_form": stage_form, "day": day})
+
+
+@login_required
+@require_POST
+def lead_activity(request: HttpRequest, code: str) -> HttpResponse:
+    found = get_scoped_or_404(Lead.objects.all(), request.user, Action.VIEW, code=code.upper()[:30])
+    form = ActivityForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.log_activity(actor_of(request), found, day=form.cleaned_data["date"],
+                                 kind=form.cleaned_data["kind"], note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("已登记招商活动"))
+            return redirect("investment:lead", code=found.code)
+    return _lead_page(request, found, form, None)
+
+
+@login_required
+@require_POST
+def lead_stage(request: HttpRequest, code: str) -> HttpResponse:
+    found = get_scoped_or_404(Lead.objects.all(), request.user, Action.VIEW, code=code.upper()[:30])
+    form = StageForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            moved = actions.move_stage(actor_of(request), found, stage=data["stage"], day=data["date"],
+                                       uscc=data["uscc"], project_code=data["project_code"], reason=data["reason"])
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("已推进到:%(stage)s") % {"stage": moved.get_stage_display()})
+            if moved.project_code and data["stage"] in (Stage.STARTED, Stage.OPERATING):
+                messages.info(request, _("已转入重点项目 %(code)s,按重点项目调度亮灯") % {"code": moved.project_code})
+            return redirect("investment:lead", code=found.code)
+    return _lead_page(request, found, None, form)
+
+
+def _county_choices(request: HttpRequest) -> list[tuple[str, str]]:
+    from dualtrack.registry import services as registry
+
+    return [("", "—"), *((str(c.pk), c.name) for c in registry.counties())]
+
+
+@login_required
+def lead_new(request: HttpRequest) -> HttpResponse:
+    """A lead entered on a phone by a county's or park's investment staff (HQ names the county)."""
+    if not Lead.permits(request.user, Action.ADD):
+        raise PermissionDenied
+    form = LeadForm(request.POST or None)
+    if user_role(request.user) == Role.HQ:
+        form.fields["county"].choices = _county_choices(request)  # type: ignore[attr-defined]
+        form.fields["county"].required = True
+    else:
+        del form.fields["county"]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = actions.add_lead(actor_of(request), actions.NewLead(
+                name=data["name"], investor=data["investor"], amount=data["amount"],
+                investor_class=data["investor_class"], industry_code=data["industry_code"], source=data["source"],
+                informant=data["informant"], county_id=int(data["county"]) if data.get("county") else None))
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("已登记招商项目 %(code)s") % {"code": created.code})
+            return redirect("investment:lead", code=created.code)
+    return render(request, "investment/lead_new.html", {"form": form, "classes": InvestorClass.choices})
+
+
+@login_required
+def signing(request: HttpRequest) -> HttpResponse:
+    """签约仪式: several leads before signing formally signed at once (a ceremony, often online 云签约)."""
+    if not Lead.permits(request.user, Action.CHANGE):
+        raise PermissionDenied
+    open_leads = Lead.objects.restrict(request.user, Action.CHANGE).filter(stage__in=BEFORE_SIGNING).order_by(
+        "code")[:300]
+    form = SigningForm(request.POST or None, initial={"date": dates.today()})
+    form.fields["leads"].choices = [  # type: ignore[attr-defined]
+        (lead.code, f"{lead.code} {lead.name}({lead.amount:.2f}亿元)") for lead in open_leads]
+    if request.method == "POST" and form.is_valid():
+        chosen = list(Lead.objects.restrict(request.user, Action.CHANGE).filter(code__in=form.cleaned_data["leads"]))
+        try:
+            signed = actions.sign_at_ceremony(actor_of(request), chosen, day=form.cleaned_data["date"],
+                                              place=form.cleaned_data["place"])
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("%(n)s 个项目已正式签约,计划总投资 %(amount)s 亿元") % {
+                "n": len(signed), "amount": f"{sum((s.amount for s in signed), Decimal(0)):.2f}"})
+            return redirect("investment:leads")
+    return render(request, "investment/signing.html", {"form": form})
+
+
+@login_required
+def weekly(request: HttpRequest) -> HttpResponse:
+    """The week's activity: signings, starts, visits out and in, online negotiations, promotions and events."""
+    if not Lead.permits(request.user, Action.VIEW):
+        raise PermissionDenied
+    day = dates.requested_day(request, default_day)  # type: ignore[arg-type]
+    monday = pipeline.monday_of(day)
+    week = pipeline.week_activity(request.user, monday)
+    visible = Lead.objects.restrict(request.user, Action.VIEW)
+    signed = visible.filter(signed_on__range=(monday, week.sunday)).exclude(stage=Stage.STOPPED).order_by("signed_on")
+    started = visible.filter(started_on__range=(monday, week.sunday)).exclude(stage=Stage.STOPPED).order_by(
+        "started_on")
+    return render(request, "investment/weekly.html", {
+        "day": day, "week": week, "kinds": ActivityKind.choices, "signed": signed[:100], "started": started[:100],
+        "previous": monday - dt.timedelta(days=7), "next": monday + dt.timedelta(days=7) if monday +
+        dt.timedelta(days=7) <= dates.today() else None})
+
+
+@login_required
+def pipeline_board(request: HttpRequest) -> HttpResponse:
+    """四个一批 per quarter with the moves between stages, and the year's 集中开工 events."""
+    if not GroundbreakingEvent.permits(request.user, Action.VIEW):
+        raise PermissionDenied
+    year = _year(request)
+    board = pipeline.four_batches(request.user, year, until=dates.today())
+    names = dict(PipelineStage.choices)
+    return render(request, "investment/pipeline.html", {
+        "year": year, "board": board, "stages": PipelineStage.choices, "names": names,
+        "may_add": GroundbreakingEvent.permits(request.user, Action.ADD)})
+
+
+@login_required
+def groundbreaking_new(request: HttpRequest) -> HttpResponse:
+    if not GroundbreakingEvent.permits(request.user, Action.ADD):
+        raise PermissionDenied
+    form = GroundbreakingForm(request.POST or None, initial={"date": dates.today()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        codes = [c for part in data["projects"].replace(",", ",").splitlines() for c in part.split(",")]
+        try:
+            event = actions.add_groundbreaking(actor_of(request), day=data["date"], title=data["title"],
+                                               place=data["place"], county_id=None, project_codes=codes)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("已登记集中开工活动:%(title)s") % {"title": event.title})
+            return redirect(f"/investment/pipeline/?year={event.date.year}")
+    return render(request, "investment/groundbreaking_new.html", {"form": form})
+
+
+def _bids(request: HttpRequest, year: int) -> Any:
+    bids = FundBid.objects.restrict(request.user, Action.VIEW).filter(year=year).select_related("project")
+    kind = request.GET.get("kind", "")
+    if kind in FundKind.values:
+        bids = bids.filter(fund_kind=kind)
+    state = request.GET.get("state", "")
+    if state in BidState.values:
+        bids = bids.filter(state=state)
+    return bids.order_by("project__code", "fund_kind")
+
+
+@login_required
+def bids(request: HttpRequest) -> HttpResponse:
+    """争资: each fund kind's bids, success rate and growth of funds won, and the bids themselves."""
+    if not FundBid.permits(request.user, Action.VIEW):
+        raise PermissionDenied
+    year = _year(request)
+    return render(request, "investment/bids.html", {
+        "year": year, "figures": pipeline.bid_figures(request.user, year), "kinds": dict(FundKind.choices),
+        "states": dict(BidState.choices), "page": paginate(request, _bids(request, year)),
+        "query": query_without_page(request), "kind": request.GET.get("kind", ""),
+        "state": request.GET.get("state", ""), "kind_choices": FundKind.choices, "state_choices": BidState.choices})
+
+
+@login_required
+def bids_xlsx(request: HttpRequest) -> HttpResponseBase:
+    if not FundBid.permits(request.user, Action.EXPORT):
+        raise PermissionDenied
+    year = _year(request)
+    kinds, states = dict(FundKind.choices), dict(BidState.choices)
+    sheet = exports.Sheet(_("争取上级资金"), [_("项目代码"), _("项目名称"), _("年度"), _("资金类别"), _("申请金额(万元)"),
+                                        _("获得金额(万元)"), _("状态")],
+                          ([b.project.code, b.project.name, b.year, str(kinds.get(b.fund_kind, b.fund_kind)),
+                            b.requested, b.won, str(states.get(b.state, b.state))]
+                           for b in _bids(request, year).iterator(chunk_size=1000)), widths={"B": 36})
+    return exports.xlsx_download(request, [sheet], f"{_('争取上级资金')}-{year}.xlsx",
+                                 object_type="investment.fundbid", object_repr=_("争取上级资金"), detail={"year": year})

@@ -30,13 +30,7 @@ Rows = list[tuple[int, dict[str, Any]]]
 PERSONAL = ("head_name", "id_hash", "id_last4", "name")  # audited as "…" when they change
 
 
-def _choice(aliases: dict[str, str], label: str) -> Any:
-    def parse(value: Any) -> str:
-        raw = p.text(value)
-        if raw not in aliases:
-            raise p.CellError(_("“%(value)s”不是有效的%(label)s") % {"value": raw, "label": label})
-        return aliases[raw]
-    return parse
+_choice = p.choice
 
 
 def _money(value: Any) -> Decimal:

@@ -43,13 +43,7 @@ def _local_time(value: Any) -> dt.datetime:
         raise p.CellError(_("“%(value)s”不是有效时间(格式 YYYY-MM-DD HH:MM)") % {"value": raw}) from exc
 
 
-def _choice(names: dict[str, str], label: str) -> Any:
-    def parse(value: Any) -> str:
-        raw = p.text(value)
-        if raw not in names:
-            raise p.CellError(_("“%(value)s”不是有效的%(label)s") % {"value": raw, "label": label})
-        return names[raw]
-    return parse
+_choice = p.choice
 
 
 def _due_at(assigned_at: dt.datetime, working_days: int, known: dict[tuple[dt.date, int], dt.datetime]) -> dt.datetime:

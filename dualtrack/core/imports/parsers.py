@@ -149,3 +149,22 @@ def month(value: Any) -> dt.date:
         return date(raw).replace(day=1)
     except CellError:
         raise CellError(_("“%(value)s”不是有效月份(格式 YYYY-MM)") % {"value": raw}) from None
+
+
+def choice(table: dict[str, str], label: str) -> Any:
+    """A parser taking any key of ``table`` (a choice's label or its value) to the stored value; anything else is
+    the cell's error naming what was expected."""
+    def parse(value: Any) -> str:
+        raw = text(value)
+        if raw not in table:
+            raise CellError(_("“%(value)s”不是有效的%(label)s") % {"value": raw, "label": label})
+        return table[raw]
+    return parse
+
+
+def amount(value: Any, places: str = "0.0001") -> Decimal:
+    """A non-negative quantity (亿元, 万元 or a count with decimals), rounded to ``places``."""
+    number = decimal_number(value)
+    if number < 0:
+        raise CellError(_("数值不能为负"))
+    return number.quantize(Decimal(places))

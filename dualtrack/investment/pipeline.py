@@ -1,0 +1,166 @@
+"""The project pipeline (DOMAIN.md §14): the 四个一批 board (储备一批、建设一批、竣工一批、投产一批 per quarter and the
+moves between them), 集中开工 events, bids for higher-level funds (争资) with their success rate and growth, and the
+week's investment activity. Figures are aggregated in the database, never by a loop over rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Case, CharField, Count, DecimalField, F, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
+
+from dualtrack.core.choices import Action
+
+from .choices import ActivityKind, BidState, FundKind, PipelineStage
+from .models import FundBid, GroundbreakingEvent, Lead, LeadActivity
+
+WAN_PER_YI = Decimal(10000)  # projects are in 万元, investment promotion speaks 亿元
+QUARTER_ENDS = ((3, 31), (6, 30), (9, 30), (12, 31))
+
+
+def _visible(model: Any, user: Any) -> Any:
+    """The rows of ``model`` that ``user`` may see; every row for ``None`` (the worker, the city's bulletin)."""
+    return model.objects.all() if user is None else model.objects.restrict(user, Action.VIEW)
+
+
+def quarter_ends(year: int) -> list[dt.date]:
+    return [dt.date(year, m, d) for m, d in QUARTER_ENDS]
+
+
+def _stage_on(day: dt.date, prefix: str = "") -> Case:
+    """A key project's place in the 四个一批 on ``day``, from its dates: 投产 once it operates, 竣工 once completed,
+    在建 once started (a 续建 project without a start date was under construction already), else 储备."""
+    f = prefix
+    return Case(
+        When(Q(**{f"{f}actual_operation__lte": day}), then=Value(PipelineStage.OPERATING.value)),
+        When(Q(**{f"{f}actual_completion__lte": day}), then=Value(PipelineStage.COMPLETED.value)),
+        When(Q(**{f"{f}actual_start__lte": day}), then=Value(PipelineStage.CONSTRUCTION.value)),
+        When(Q(**{f"{f}actual_start__isnull": True, f"{f}nature": "continuing"}) &
+             ~Q(**{f"{f}stage__in": ("reserve", "preparation")}), then=Value(PipelineStage.CONSTRUCTION.value)),
+        default=Value(PipelineStage.RESERVE.value), output_field=CharField())
+
+
+@dataclass
+class QuarterColumn:
+    end: dt.date
+    counts: dict[str, int]
+    amounts: dict[str, Decimal]  # 亿元
+    moves: list[tuple[str, str, int]] = field(default_factory=list)  # (from, to, projects) since the last quarter
+
+
+@dataclass
+class Board:
+    year: int
+    quarters: list[QuarterColumn]
+    events: list[Any]
+
+
+def four_batches(user: Any, year: int, until: dt.date | None = None) -> Board:
+    """The 四个一批 board of the key projects ``user`` may see: each quarter end of ``year`` (the quarter under way
+    up to ``until``, none after it) with projects and total investment per stage, and how many moved between
+    stages in the quarter."""
+    from dualtrack.projects import services as projects
+
+    visible = projects.projects_for(user)
+    quarters: list[QuarterColumn] = []
+    previous_end = dt.date(year - 1, 12, 31)
+    for quarter_end in quarter_ends(year):
+        if until is not None and previous_end >= until:
+            break
+        end = min(quarter_end, until) if until is not None else quarter_end  # the quarter so far
+        grouped = visible.annotate(pipeline=_stage_on(end)).values("pipeline").annotate(
+            n=Count("pk"), amount=Coalesce(Sum("total_investment"), Value(Decimal(0)), output_field=DecimalField()))
+        counts = {s: 0 for s in PipelineStage.values}
+        amounts = {s: Decimal(0) for s in PipelineStage.values}
+        for row in grouped:
+            counts[row["pipeline"]], amounts[row["pipeline"]] = row["n"], row["amount"] / WAN_PER_YI
+        moved = visible.annotate(before=_stage_on(previous_end), after=_stage_on(end)).exclude(
+            before=F("after")).values("before", "after").annotate(n=Count("pk")).order_by("before", "after")
+        quarters.append(QuarterColumn(end, counts, amounts, [(m["before"], m["after"], m["n"]) for m in moved]))
+        previous_end = end
+    events = list(_visible(GroundbreakingEvent, user).filter(date__year=year).annotate(
+        n=Count("projects"), amount=Sum("projects__total_investment")).select_related("county").order_by("date"))
+    for event in events:
+        event.amount_yi = (event.amount or Decimal(0)) / WAN_PER_YI
+    return Board(year, quarters, events)
+
+
+@dataclass
+class BidFigures:
+    kind: str  # a FundKind value, or "" for all kinds
+    bids: int
+    decided: int
+    won_bids: int
+    requested: Decimal
+    won: Decimal
+    won_last_year: Decimal
+    success_rate: float | None  # bids won ÷ bids decided (won or not)
+    growth: float | None  # funds won this year against last year, as a fraction
+
+
+def _ratio(part: Decimal | int, whole: Decimal | int) -> float | None:
+    from .engine import ratio
+
+    return ratio(part, whole)
+
+
+def bid_figures(user: Any, year: int) -> list[BidFigures]:
+    """争资 per fund kind and in all: bids, decided, won, requested and won amounts (万元), the success rate and the
+    year-on-year growth of funds won."""
+    bids = _visible(FundBid, user)
+    this_year = {r["fund_kind"]: r for r in bids.filter(year=year).values("fund_kind").annotate(
+        n=Count("pk"), decided=Count("pk", filter=~Q(state=BidState.PENDING)),
+        won_bids=Count("pk", filter=Q(state=BidState.WON)), requested=Sum("requested"),
+        won=Sum("won", filter=Q(state=BidState.WON)))}
+    last_year = {r["fund_kind"]: r["won"] or Decimal(0) for r in bids.filter(year=year - 1, state=BidState.WON).values(
+        "fund_kind").annotate(won=Sum("won"))}
+    rows = []
+    for kind in FundKind.values:
+        r = this_year.get(kind, {})
+        won, before = r.get("won") or Decimal(0), last_year.get(kind, Decimal(0))
+        rows.append(BidFigures(kind, r.get("n", 0), r.get("decided", 0), r.get("won_bids", 0),
+                               r.get("requested") or Decimal(0), won, before,
+                               _ratio(r.get("won_bids", 0), r.get("decided", 0)),
+                               _ratio(won - before, before) if before else None))
+    total_won, total_before = sum((r.won for r in rows), Decimal(0)), sum((r.won_last_year for r in rows), Decimal(0))
+    decided, won_bids = sum(r.decided for r in rows), sum(r.won_bids for r in rows)
+    rows.append(BidFigures("", sum(r.bids for r in rows), decided, won_bids, sum((r.requested for r in rows),
+                           Decimal(0)), total_won, total_before, _ratio(won_bids, decided),
+                           _ratio(total_won - total_before, total_before) if total_before else None))
+    return rows
+
+
+@dataclass
+class WeekActivity:
+    monday: dt.date
+    sunday: dt.date
+    signed: int
+    signed_amount: Decimal  # 亿元
+    started: int
+    started_amount: Decimal
+    by_kind: dict[str, int]
+    events: int  # 集中开工 events in the week
+    event_projects: int
+
+
+def monday_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def week_activity(user: Any, monday: dt.date) -> WeekActivity:
+    """The week's investment activity among the leads ``user`` may see: signings and starts (with their planned
+    investment), visits out and in, online negotiations, promotions and ceremonies, and 集中开工 events."""
+    sunday = monday + dt.timedelta(days=6)
+    leads = _visible(Lead, user).exclude(stage="stopped")
+    signed = leads.filter(signed_on__range=(monday, sunday)).aggregate(n=Count("pk"), amount=Sum("amount"))
+    started = leads.filter(started_on__range=(monday, sunday)).aggregate(n=Count("pk"), amount=Sum("amount"))
+    kinds = dict(_visible(LeadActivity, user).filter(date__range=(monday, sunday)).values(
+        "kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    events = _visible(GroundbreakingEvent, user).filter(date__range=(monday, sunday)).aggregate(
+        n=Count("pk", distinct=True), projects=Count("projects"))
+    return WeekActivity(monday, sunday, signed["n"], signed["amount"] or Decimal(0), started["n"],
+                        started["amount"] or Decimal(0), {k: kinds.get(k, 0) for k in ActivityKind.values},
+                        events["n"], events["projects"])
