@@ -32,13 +32,14 @@ def quarter_ends(year: int) -> list[dt.date]:
 
 def _stage_on(day: dt.date, prefix: str = "") -> Case:
     """A key project's place in the 四个一批 on ``day``, from its dates: 投产 once it operates, 竣工 once completed,
-    在建 once started (a 续建 project without a start date was under construction already), else 储备."""
+    在建 once started (its start date, else its first report of work under way; a 续建 project without one was
+    under construction already), else 储备."""
     f = prefix
     return Case(
         When(Q(**{f"{f}actual_operation__lte": day}), then=Value(PipelineStage.OPERATING.value)),
         When(Q(**{f"{f}actual_completion__lte": day}), then=Value(PipelineStage.COMPLETED.value)),
-        When(Q(**{f"{f}actual_start__lte": day}), then=Value(PipelineStage.CONSTRUCTION.value)),
-        When(Q(**{f"{f}actual_start__isnull": True, f"{f}nature": "continuing"}) &
+        When(Q(**{f"{f}started_on__lte": day}), then=Value(PipelineStage.CONSTRUCTION.value)),
+        When(Q(**{f"{f}started_on__isnull": True, f"{f}nature": "continuing"}) &
              ~Q(**{f"{f}stage__in": ("reserve", "preparation")}), then=Value(PipelineStage.CONSTRUCTION.value)),
         default=Value(PipelineStage.RESERVE.value), output_field=CharField())
 
@@ -64,7 +65,7 @@ def four_batches(user: Any, year: int, until: dt.date | None = None) -> Board:
     stages in the quarter."""
     from dualtrack.projects import services as projects
 
-    visible = projects.projects_for(user)
+    visible = projects.with_start_dates(projects.projects_for(user))
     quarters: list[QuarterColumn] = []
     previous_end = dt.date(year - 1, 12, 31)
     for quarter_end in quarter_ends(year):

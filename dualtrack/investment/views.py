@@ -142,7 +142,7 @@ def lead(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _lead_page(request: HttpRequest, found: Lead, activity_form: Any, stage_form: Any) -> HttpResponse:
-    day = dates.today()
+    day = default_day() or dates.today()  # the pipeline's data-as-of day, as on the list the user came from
     status = next((s for s in services.evaluate(day, request.user).leads if s.code == found.code), None)
     return render(request, "investment/lead.html", {
         "lead": found, "activities": found.activities.order_by("-date")[:200], "status": status,
@@ -267,7 +267,7 @@ def pipeline_board(request: HttpRequest) -> HttpResponse:
     if not GroundbreakingEvent.permits(request.user, Action.VIEW):
         raise PermissionDenied
     year = _year(request)
-    board = pipeline.four_batches(request.user, year, until=dates.today())
+    board = pipeline.four_batches(request.user, year, until=default_day() or dates.today())
     names = dict(PipelineStage.choices)
     return render(request, "investment/pipeline.html", {
         "year": year, "board": board, "stages": PipelineStage.choices, "names": names,

@@ -516,3 +516,13 @@ def projects_for(user: Any) -> QuerySet[Project]:
     """The key projects ``user`` may see (the restricted queryset other apps start from); all for ``None`` (the
     worker, the city's bulletin)."""
     return Project.objects.all() if user is None else Project.objects.restrict(user, Action.VIEW)
+
+
+def with_start_dates(projects: QuerySet[Project]) -> QuerySet[Project]:
+    """``projects`` annotated with ``started_on``: the actual start date, else the first progress report that says
+    work is under way (a new project's start is often known only from its reports)."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    first = ProjectProgress.objects.filter(project=OuterRef("pk"), resumed=True).order_by("date").values("date")[:1]
+    return projects.annotate(started_on=Coalesce("actual_start", Subquery(first)))
