@@ -103,6 +103,11 @@ def _objects(city: City) -> dict[str, Any]:
 
     lead = Lead.objects.create(code="ZS-1", name="新能源零部件", investor="某集团", amount=Decimal(12), county=city.jiangbei,
                                stage="signed", signed_on=dt.date(2020, 3, 10))
+    from dualtrack.investment.models import FundBid, GroundbreakingEvent
+
+    FundBid.objects.create(project=project, year=2020, fund_kind="special_bond", requested=Decimal(5000),
+                           won=Decimal(3000), state="won")
+    GroundbreakingEvent.objects.create(date=dt.date(2020, 3, 6), title="集中开工", place="江北").projects.add(project)
     return {"problem": problem, "project": project, "measure": measure, "application": application,
             "notice": notice, "indicator": indicator, "worker": worker, "trip": trip, "household": household,
             "weekly": weekly, "lead": lead}
@@ -142,6 +147,8 @@ def _valid_paths(city: City, objects: dict[str, Any]) -> dict[str, Paths]:
         "poverty:household": {"code": objects["household"].code},
         "poverty:census_tick": {"order": 1},
         "investment:lead": {"code": objects["lead"].code},
+        "investment:lead_activity": {"code": objects["lead"].code},
+        "investment:lead_stage": {"code": objects["lead"].code},
         "poverty:weekly": {"week": objects["weekly"].week.isoformat()},
         "poverty:weekly_xlsx": {"week": objects["weekly"].week.isoformat()},
         "workreturn:trip_slips": {"code": objects["trip"].code},

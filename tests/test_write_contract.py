@@ -233,6 +233,45 @@ def freeze_week_page(client: Client, city: City, role: str) -> Any:
     return as_role(client, city, role).post("/poverty/weekly/", {"week": "2020-05-11"})
 
 
+def _lead(city: City, code: str, stage: str) -> Any:
+    from dualtrack.investment.models import Lead
+
+    return Lead.objects.get_or_create(code=code, defaults={
+        "name": "新能源零部件", "investor": "某集团", "amount": Decimal(12), "county": city.jiangbei, "stage": stage,
+        "signed_on": dt.date(2020, 3, 10) if stage == "signed" else None, "officer": city.users["department"]})[0]
+
+
+def add_lead_page(client: Client, city: City, role: str) -> Any:
+    return as_role(client, city, role).post("/investment/new/", {
+        "name": "海上风电装备", "investor": "某能源集团", "investor_class": "other", "amount": "25.5",
+        "county": city.jiangbei.pk})
+
+
+def lead_activity_page(client: Client, city: City, role: str) -> Any:
+    _lead(city, "ZS-W", "signed")
+    return as_role(client, city, role).post("/investment/leads/ZS-W/activity/", {
+        "date": "2020-04-01", "kind": "online", "note": "云招商"})
+
+
+def lead_stage_page(client: Client, city: City, role: str) -> Any:
+    _lead(city, "ZS-W", "signed")
+    return as_role(client, city, role).post("/investment/leads/ZS-W/stage/", {"stage": "stopped", "reason": "撤资"})
+
+
+def signing_page(client: Client, city: City, role: str) -> Any:
+    _lead(city, "ZS-T", "talks")
+    return as_role(client, city, role).post("/investment/signing/", {"date": "2020-04-01", "place": "云签约",
+                                                                     "leads": ["ZS-T"]})
+
+
+def groundbreaking_page(client: Client, city: City, role: str) -> Any:
+    Project.objects.get_or_create(code="XM-G", defaults={
+        "name": "开工项目", "level": "city_key", "nature": "new", "county": city.jiangbei, "responsible_unit": "江北区",
+        "total_investment": Decimal(10000)})
+    return as_role(client, city, role).post("/investment/pipeline/groundbreaking/new/", {
+        "date": "2020-03-06", "title": "集中开工", "place": "江北", "projects": "XM-G"})
+
+
 def _expect(**outcomes: str) -> dict[str, str]:
     assert set(outcomes) == set(ROLES), set(ROLES) ^ set(outcomes)
     return outcomes
@@ -294,6 +333,23 @@ ACTIONS = [
     WriteAction("freeze the weekly board (一周一调度)", _expect(
         anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="denied", park="denied",
         department="denied", liaison="denied", enterprise="denied", public="denied"), freeze_week_page),
+    # 招商引资: a county's or park's staff work their own leads; the lead's chief service officer (a department user
+    # here) logs activities on it; the leader reads.
+    WriteAction("add a lead (登记招商线索)", _expect(
+        anonymous="anon", hq="ok", leader="denied", district="ok", district_binhai="ok", park="ok",
+        department="denied", liaison="denied", enterprise="denied", public="denied"), add_lead_page),
+    WriteAction("log a lead's activity (招商活动)", _expect(
+        anonymous="anon", hq="ok", leader="denied", district="ok", district_binhai="hidden", park="hidden",
+        department="ok", liaison="hidden", enterprise="hidden", public="hidden"), lead_activity_page),
+    WriteAction("move a lead's stage (推进阶段)", _expect(
+        anonymous="anon", hq="ok", leader="denied", district="ok", district_binhai="hidden", park="hidden",
+        department="denied", liaison="hidden", enterprise="hidden", public="hidden"), lead_stage_page),
+    WriteAction("sign leads at a ceremony (签约仪式)", _expect(
+        anonymous="anon", hq="ok", leader="denied", district="ok", district_binhai="invalid", park="invalid",
+        department="denied", liaison="denied", enterprise="denied", public="denied"), signing_page),
+    WriteAction("record a 集中开工 event", _expect(
+        anonymous="anon", hq="ok", leader="denied", district="ok", district_binhai="invalid", park="denied",
+        department="denied", liaison="denied", enterprise="denied", public="denied"), groundbreaking_page),
 ]
 
 
