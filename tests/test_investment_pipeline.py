@@ -271,3 +271,24 @@ def test_bulletin_headings_count_past_ten() -> None:
     from dualtrack.bulletins.content import chinese_numeral
 
     assert [chinese_numeral(n) for n in (1, 10, 11, 12, 20, 21)] == ["一", "十", "十一", "十二", "二十", "二十一"]
+
+
+PROJECT_HEADER = ["项目代码", "项目名称", "项目级别", "建设性质", "区划代码", "责任单位", "总投资", "实际开工日期", "实际竣工日期",
+                  "实际投产日期"]
+
+
+def test_project_milestones_import_and_a_blank_cell_keeps_a_date_already_known(city: City) -> None:
+    hq = city.users["hq"]
+    row = ["XM-M", "码头二期", "市重点", "续建", "339102", "江北区", "50000"]
+    assert load(hq, "projects", [PROJECT_HEADER, [*row, "2019-05-01", "2020-03-20", ""]]).ok
+    project = Project.objects.get(code="XM-M")
+    assert (project.actual_start, project.actual_completion, project.actual_operation) == (
+        D(2019, 5, 1), D(2020, 3, 20), None)
+    assert load(hq, "projects", [PROJECT_HEADER, [*row, "", "", "2020-04-10"]]).ok
+    project.refresh_from_db()
+    assert (project.actual_start, project.actual_completion, project.actual_operation) == (
+        D(2019, 5, 1), D(2020, 3, 20), D(2020, 4, 10))
+    bad = load(hq, "projects", [PROJECT_HEADER, [*row, "2020-05-01", "2020-03-20", ""],
+                                ["XM-N", *row[1:], "", "", "2999-01-01"]])
+    assert not bad.ok and [e.column for e in bad.errors] == ["实际竣工日期", "实际投产日期"]
+    assert pipeline.four_batches(hq, 2020).quarters[1].counts["operating"] == 1

@@ -15,7 +15,8 @@ HEADERS = [("code", "项目代码"), ("name", "项目名称"), ("level", "项目
            ("county_code", "区划代码"), ("responsible_unit", "责任单位"), ("contact_leader", "联系领导"),
            ("total_investment", "总投资"), ("annual_plan", "年度计划投资"), ("planned_start", "计划开工日期"),
            ("planned_completion", "计划竣工日期"), ("owner_uscc", "业主统一社会信用代码"), ("stage", "项目阶段"),
-           ("longitude", "经度"), ("latitude", "纬度"), ("poverty", "扶贫项目")]
+           ("longitude", "经度"), ("latitude", "纬度"), ("poverty", "扶贫项目"), ("actual_completion", "实际竣工日期"),
+           ("actual_operation", "实际投产日期")]
 PLAN_HEADERS = [("code", "项目代码"), ("month", "月份"), ("planned_cumulative", "计划累计完成投资")]
 PROGRESS_HEADERS = [("date", "日期"), ("code", "项目代码"), ("resumed", "是否复工"), ("workers_on_site", "在岗人数"),
                     ("completed_cumulative", "累计完成投资"), ("physical_progress", "形象进度")]
@@ -74,7 +75,22 @@ def generate(owners_by_county: dict[str, list[str]], seed: int, count: int = 300
             plans.append({"code": code, "month": f"2020-{month:02d}", "planned_cumulative": f"{annual * share:.0f}"})
         progress.extend(_progress(rng, code, nature, planned_start, annual, start_month))
     _flag_poverty_projects(projects)
+    _mark_milestones(projects)
     return projects, plans, progress
+
+
+def _mark_milestones(projects: list[dict[str, Any]]) -> None:
+    """Every 12th 续建 project was completed in March or April 2020 and every other of those is in operation by the
+    end of April (竣工一批、投产一批 on the 四个一批 board); chosen by position, so the random draws are unchanged."""
+    continuing = [row for row in projects if row["nature"] == "续建"]
+    for number, row in enumerate(continuing[::12]):
+        completed = dt.date(2020, 3, 2) + dt.timedelta(days=4 * number)
+        row["actual_completion"], row["stage"] = completed.isoformat(), "竣工"
+        if number % 2 == 1 and completed + dt.timedelta(days=20) <= dt.date(2020, 4, 30):
+            row["actual_operation"], row["stage"] = (completed + dt.timedelta(days=20)).isoformat(), "投产"
+    for row in projects:
+        row.setdefault("actual_completion", "")
+        row.setdefault("actual_operation", "")
 
 
 POVERTY_KINDS = ["扶贫车间", "光伏扶贫电站", "农村饮水安全巩固提升工程", "易地扶贫搬迁安置点配套", "特色产业基地",

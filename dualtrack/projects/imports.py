@@ -44,6 +44,9 @@ def _coordinate(value: Any) -> float:
     return float(p.decimal_number(value))
 
 
+MILESTONES = ("actual_start", "actual_completion", "actual_operation")
+
+
 @register
 class ProjectDataset(Dataset):
     name = "projects"
@@ -70,6 +73,10 @@ class ProjectDataset(Dataset):
                help=gettext_lazy("位于功能园区的项目填写;须在项目所在区县")),
         Column("stage", "项目阶段", _choice(Stage, "项目阶段"), required=False, blank=True, default=Stage.CONSTRUCTION),
         Column("poverty", "扶贫项目", p.boolean, required=False, blank=True, default=False, example="否"),
+        # The milestones reached (四个一批 places each project by them at each quarter's end).
+        Column("actual_start", "实际开工日期", p.date, required=False, blank=True, default=None),
+        Column("actual_completion", "实际竣工日期", p.date, required=False, blank=True, default=None),
+        Column("actual_operation", "实际投产日期", p.date, required=False, blank=True, default=None),
         Column("longitude", "经度", _coordinate, required=False, blank=True, default=None),
         Column("latitude", "纬度", _coordinate, required=False, blank=True, default=None),
     ]
@@ -98,6 +105,12 @@ class ProjectDataset(Dataset):
             ctx.error("owner_uscc", _("企业不存在"), values["owner_uscc"])
         if get("planned_start") and get("planned_completion") and values["planned_completion"] < values["planned_start"]:
             ctx.error("planned_completion", _("计划竣工日期早于计划开工日期"))
+        today = dates.today()
+        for key in ("actual_start", "actual_completion", "actual_operation"):
+            if get(key) and values[key] > today:
+                ctx.error(key, _("实际日期不能晚于今天"), values[key].isoformat())
+        if get("actual_start") and get("actual_completion") and values["actual_completion"] < values["actual_start"]:
+            ctx.error("actual_completion", _("实际竣工日期早于实际开工日期"))
         if get("annual_plan") and values["annual_plan"] > values["total_investment"]:
             ctx.error("annual_plan", _("年度计划投资大于总投资"))
         if get("longitude") is not None and not -180 <= values["longitude"] <= 180:
@@ -117,6 +130,8 @@ class ProjectDataset(Dataset):
                 "responsible_department_id": state["departments"].get(v["responsible_unit"]),
                 "total_investment": v["total_investment"],
             } | {key: v[key] for key in optional if key in v}
+            # A milestone reached is kept: a blank cell never clears a date reported here or by progress reports.
+            target |= {key: v[key] for key in MILESTONES if v.get(key) is not None}
             if "park_code" in v:
                 target["park_id"] = state["parks"][v["park_code"]][0] if v["park_code"] else None
             if "owner_uscc" in v:
