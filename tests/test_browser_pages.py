@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -267,3 +268,77 @@ def dt_now() -> Any:
     from django.utils import timezone
 
     return timezone.now()
+
+
+def test_phone_flow_of_a_countys_investment_staff(live_server: Any, city: City,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a 390×844 phone the district's investment staff record a lead from the 招商引资 menu, log an online
+    negotiation (云招商), sign it with another at one ceremony, register the company and start it: the lead becomes
+    a key project. Every page fits the screen."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from dualtrack.investment.models import Lead, LeadActivity
+    from dualtrack.projects.models import Project
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    Lead.objects.create(code="ZS2020-0900", name="冷链物流中心", investor="某物流", amount=Decimal(6),
+                        county=city.jiangbei, stage="talks")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        page = browser.new_page(viewport=PHONE, locale="zh-CN", has_touch=True, is_mobile=True)
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+
+        def fits() -> None:
+            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], page.url
+
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", city.users["district"].username)
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/")
+        page.click("text=菜单")
+        page.click("nav >> text=招商引资")
+        page.click("text=登记招商线索")
+        fits()
+        page.fill("#id_name", "新能源汽车零部件产业园")
+        page.fill("#id_investor", "某汽车集团")
+        page.select_option("#id_investor_class", "private500")
+        page.fill("#id_amount", "12.5")
+        page.fill("#id_informant", "王明")
+        page.click("#lead-form button[type=submit]")
+        expect(page.locator("h1")).to_have_text("新能源汽车零部件产业园")
+        fits()
+        lead = Lead.objects.get(name="新能源汽车零部件产业园")
+        assert (lead.county, lead.informant, lead.stage) == (city.jiangbei, "王明", "lead")
+        page.fill("#activity-form #id_date", "2020-03-02")
+        page.select_option("#activity-form #id_kind", "online")
+        page.fill("#activity-form #id_note", "视频洽谈,确定签约意向")
+        page.click("#activity-form button[type=submit]")
+        expect(page.locator("#activities")).to_contain_text("视频洽谈")
+        page.goto(f"{live_server.url}/investment/signing/")
+        fits()
+        page.fill("#id_date", "2020-03-20")
+        page.fill("#id_place", "2020年一季度云签约仪式")
+        page.check(f"input[value='{lead.code}']")
+        page.check("input[value='ZS2020-0900']")
+        page.click("#signing-form button[type=submit]")
+        expect(page.locator(".messages")).to_contain_text("2 个项目已正式签约")
+        assert set(Lead.objects.values_list("stage", flat=True)) == {"signed"}
+        assert LeadActivity.objects.filter(kind="signing").count() == 2
+        page.goto(f"{live_server.url}/investment/leads/{lead.code}/")
+        page.select_option("#stage-form #id_stage", "registered")
+        page.fill("#stage-form #id_uscc", city.e_jiangbei.uscc)
+        page.click("#stage-form button[type=submit]")
+        expect(page.locator("#lead-enterprise")).to_have_text(city.e_jiangbei.name)
+        page.select_option("#stage-form #id_stage", "started")
+        page.fill("#stage-form #id_date", "2020-04-15")
+        page.click("#stage-form button[type=submit]")
+        expect(page.locator("#lead-project")).to_have_text(f"ZS-{lead.code}")
+        fits()
+        assert Project.objects.get(code=f"ZS-{lead.code}").owner == city.e_jiangbei
+        browser.close()
+    from django.db import connections
+
+    connections.close_all()
+    assert errors == []
