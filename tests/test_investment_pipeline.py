@@ -158,6 +158,8 @@ def test_four_batches_places_projects_by_their_dates_at_each_quarter_end(city: C
     _project(city, "P-C", nature="continuing", actual_completion=D(2020, 3, 31))
     _project(city, "P-O", actual_start=D(2019, 3, 1), actual_completion=D(2020, 6, 1), actual_operation=D(2020, 8, 1))
     _project(city, "P-K", nature="continuing")  # 续建 without dates: under construction all year
+    resumed = _project(city, "P-Q", nature="continuing")  # its report after the holiday is a resumption, not a start
+    ProjectProgress.objects.create(project=resumed, date=D(2020, 2, 20), resumed=True, completed_cumulative=10)
     reported = _project(city, "P-P", stage="preparation")  # its start known only from a report of work under way
     ProjectProgress.objects.create(project=reported, date=D(2020, 2, 10), resumed=False,
                                    completed_cumulative=0)
@@ -165,12 +167,12 @@ def test_four_batches_places_projects_by_their_dates_at_each_quarter_end(city: C
                                    completed_cumulative=10)
     board = pipeline.four_batches(city.users["hq"], 2020)
     q1, q2, q3, _q4 = board.quarters
-    assert q1.counts == {"reserve": 2, "construction": 3, "completed": 1, "operating": 0}
+    assert q1.counts == {"reserve": 2, "construction": 4, "completed": 1, "operating": 0}
     assert sorted(q1.moves) == [("construction", "completed", 1), ("reserve", "construction", 1)]
-    assert q2.counts == {"reserve": 1, "construction": 3, "completed": 2, "operating": 0}
+    assert q2.counts == {"reserve": 1, "construction": 4, "completed": 2, "operating": 0}
     assert sorted(q2.moves) == [("construction", "completed", 1), ("reserve", "construction", 1)]
     assert q3.counts["operating"] == 1 and q3.moves == [("completed", "operating", 1)]
-    assert q1.amounts["construction"] == Decimal(3)  # 3 × 10000 万元 = 3 亿元
+    assert q1.amounts["construction"] == Decimal(4)  # 4 × 10000 万元 = 4 亿元
     so_far = pipeline.four_batches(city.users["hq"], 2020, until=D(2020, 5, 10)).quarters
     assert [q.end for q in so_far] == [D(2020, 3, 31), D(2020, 5, 10)]  # the second quarter so far
     assert so_far[1].moves == [("reserve", "construction", 1)]

@@ -98,7 +98,7 @@ def write_bids(folder: Path, seed: int, project_codes: list[str]) -> Path:
         for code in project_codes:
             for year in (2019, 2020):
                 for kind in rng.sample(BID_KINDS, rng.choice([1, 1, 2])):
-                    requested = rng.randrange(500, 20000, 100)
+                    requested = rng.randrange(500, 20000 if year == 2019 else 30000, 100)
                     state = rng.choices(["已获批", "未获批", "申报中"], [6, 3, 0 if year == 2019 else 4])[0]
                     won = round(requested * rng.uniform(0.4, 1.0), -2) if state == "已获批" else ""
                     writer.writerow([code, year, kind, requested, won, state])

@@ -519,10 +519,12 @@ def projects_for(user: Any) -> QuerySet[Project]:
 
 
 def with_start_dates(projects: QuerySet[Project]) -> QuerySet[Project]:
-    """``projects`` annotated with ``started_on``: the actual start date, else the first progress report that says
-    work is under way (a new project's start is often known only from its reports)."""
-    from django.db.models import OuterRef, Subquery
+    """``projects`` annotated with ``started_on``: the actual start date, else, for a new project (新开工), the first
+    progress report that says work is under way (its start is often known only from its reports). A 续建 project's
+    first report after the Spring Festival is its resumption, not its start: it has no ``started_on`` then."""
+    from django.db.models import Case, DateField, OuterRef, Subquery, When
     from django.db.models.functions import Coalesce
 
     first = ProjectProgress.objects.filter(project=OuterRef("pk"), resumed=True).order_by("date").values("date")[:1]
-    return projects.annotate(started_on=Coalesce("actual_start", Subquery(first)))
+    return projects.annotate(started_on=Coalesce("actual_start", Case(
+        When(nature=Nature.NEW, then=Subquery(first)), default=None, output_field=DateField())))
