@@ -294,3 +294,17 @@ def test_project_milestones_import_and_a_blank_cell_keeps_a_date_already_known(c
                                 ["XM-N", *row[1:], "", "", "2999-01-01"]])
     assert not bad.ok and [e.column for e in bad.errors] == ["实际竣工日期", "实际投产日期"]
     assert pipeline.four_batches(hq, 2020).quarters[1].counts["operating"] == 1
+
+
+def test_the_worker_raises_red_leads_tasks_once_on_the_data_as_of_day(leads: City) -> None:
+    from dualtrack.core import periodic
+    from dualtrack.investment import services
+    from dualtrack.problems.models import Problem
+
+    actions.log_activity(leads.users["district"], Lead.objects.get(code="ZS-2"), day=D(2020, 12, 9), kind="online")
+    assert services.data_day() == D(2020, 12, 9)  # ZS-1 signed 10 March: red from 10 December, not yet
+    assert periodic.run_all()["investment-red-leads"] == {"day": "2020-12-09", "raised": 0}
+    actions.log_activity(leads.users["district"], Lead.objects.get(code="ZS-2"), day=D(2020, 12, 10), kind="online")
+    assert periodic.run_all()["investment-red-leads"] == {"day": "2020-12-10", "raised": 1}
+    assert periodic.run_all()["investment-red-leads"]["raised"] == 0
+    assert Problem.objects.filter(source_key="investment:red:ZS-1").count() == 1

@@ -17,6 +17,12 @@ class InvestmentConfig(AppConfig):
         from .rules import RULES_KEY, validate
 
         register_rules(RULES_KEY, validate)
+        from dualtrack.core import periodic
+
+        from . import services
+
+        # After the problems' escalation: a red lead's new task starts its own clock.
+        periodic.register("investment-red-leads", services.raise_due, order=55)
         from dualtrack.core.choices import Action
         from dualtrack.core.navigation import register_menu
 

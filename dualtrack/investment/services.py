@@ -68,6 +68,16 @@ class Evaluation:
                             "funds_rate": s.funds_rate} for s in self.scopes]}
 
 
+def data_day() -> dt.date | None:
+    """The pipeline's data-as-of day: the latest day with an activity or a signing, never after today (pages open
+    on it; the worker judges on it)."""
+    from dualtrack.core import dates
+
+    found = [d for d in (LeadActivity.objects.aggregate(d=Max("date"))["d"],
+                         Lead.objects.aggregate(d=Max("signed_on"))["d"]) if d]
+    return min(max(found), dates.today()) if found else None
+
+
 def evaluate(day: dt.date, user: Any = None) -> Evaluation:
     """Every lead ``user`` may see (all for the console) judged on ``day``, and the scopes' figures (the city's,
     and each county's and park's with a target in ``day``'s year). A lead counts for its county and, when it has
@@ -144,3 +154,10 @@ def raise_red_tasks(day: dt.date, at: dt.datetime | None = None) -> int:
                 notifications.notify([officer], f"招商项目 {lead.name} 亮红灯,已生成督办任务 {task.ref}",
                                      f"/problems/{task.ref}/")
     return raised
+
+
+def raise_due() -> dict[str, Any]:
+    """The worker's step: the red leads of the data-as-of day raise their tasks (idempotent: a lead's task is
+    raised once)."""
+    day = data_day()
+    return {"day": day.isoformat() if day else None, "raised": raise_red_tasks(day) if day else 0}

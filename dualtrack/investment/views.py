@@ -13,7 +13,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Max
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -37,14 +36,9 @@ from .choices import (
     Stage,
 )
 from .forms import ActivityForm, GroundbreakingForm, LeadForm, SigningForm, StageForm
-from .models import FundBid, GroundbreakingEvent, InvestmentTarget, Lead, LeadActivity
+from .models import FundBid, GroundbreakingEvent, InvestmentTarget, Lead
 
-
-def default_day() -> dt.date | None:
-    """The latest day with an activity or a signing (never after today)."""
-    found = [d for d in (LeadActivity.objects.aggregate(d=Max("date"))["d"],
-                         Lead.objects.aggregate(d=Max("signed_on"))["d"]) if d]
-    return min(max(found), dates.today()) if found else None
+default_day = services.data_day
 
 
 def _year(request: HttpRequest) -> int:
