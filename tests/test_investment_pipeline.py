@@ -308,3 +308,43 @@ def test_the_worker_raises_red_leads_tasks_once_on_the_data_as_of_day(leads: Cit
     assert periodic.run_all()["investment-red-leads"] == {"day": "2020-12-10", "raised": 1}
     assert periodic.run_all()["investment-red-leads"]["raised"] == 0
     assert Problem.objects.filter(source_key="investment:red:ZS-1").count() == 1
+
+
+INVESTMENT_PAGES = ["/investment/?date=2020-04-30", "/investment/league/?date=2020-04-30",
+                    "/investment/weekly/?date=2020-04-30", "/investment/pipeline/?year=2020",
+                    "/investment/bids/?year=2020", "/investment/leads/ZS-1/"]
+
+
+def _many(city: City, start: int, count: int) -> None:
+    for n in range(start, start + count):
+        lead = Lead.objects.create(code=f"ZS-M{n:03d}", name=f"项目{n}", investor="某集团", amount=Decimal(3),
+                                   county=city.jiangbei, stage="signed", signed_on=D(2020, 3, 1 + n % 28))
+        LeadActivity.objects.create(lead=lead, date=D(2020, 4, 1 + n % 29), kind="online")
+        project = _project(city, f"P-M{n:03d}", actual_start=D(2020, 2, 1 + n % 28))
+        FundBid.objects.create(project=project, year=2020, fund_kind="provincial", requested=Decimal(100),
+                               won=Decimal(50), state="won")
+
+
+def test_investment_pages_have_pinned_query_counts(leads: City, client: Any,
+                                                   django_assert_max_num_queries: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(leads.users["hq"])
+
+    def counts() -> list[int]:
+        found = []
+        for url in INVESTMENT_PAGES:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200, url
+            found.append(len(queries))
+        return found
+
+    _many(leads, 0, 20)
+    counts()  # warm: the rule set and the menu are read once per process
+    fewer = counts()
+    _many(leads, 20, 40)
+    assert counts() == fewer  # the same number of queries for 20 leads and projects as for 60
+    for url in INVESTMENT_PAGES:
+        with django_assert_max_num_queries(30):
+            client.get(url)
