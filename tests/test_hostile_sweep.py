@@ -149,6 +149,7 @@ def _valid_paths(city: City, objects: dict[str, Any]) -> dict[str, Paths]:
         "investment:lead": {"code": objects["lead"].code},
         "investment:lead_activity": {"code": objects["lead"].code},
         "investment:lead_stage": {"code": objects["lead"].code},
+        "investment:lead_officer": {"code": objects["lead"].code},
         "poverty:weekly": {"week": objects["weekly"].week.isoformat()},
         "poverty:weekly_xlsx": {"week": objects["weekly"].week.isoformat()},
         "workreturn:trip_slips": {"code": objects["trip"].code},

@@ -141,7 +141,7 @@ def test_a_lead_entered_on_a_phone_belongs_to_the_users_county(leads: City, clie
     assert response.status_code == 302
     lead = Lead.objects.get(name="海上风电装备")
     assert (lead.county, lead.stage, lead.informant, lead.amount) == (leads.binhai, "lead", "陈华", Decimal("25.5"))
-    assert lead.code.startswith(f"ZS{dates.today().year}-") and lead.officer == leads.users["district_binhai"]
+    assert lead.code.startswith(f"ZS{dates.today().year}-") and lead.officer is None  # 未确定 until one is named
     bad = client.post("/investment/new/", {"name": "x", "investor": "y", "investor_class": "other", "amount": "0"})
     assert bad.status_code == 200 and "计划投资" in bad.content.decode()
 
@@ -348,3 +348,22 @@ def test_investment_pages_have_pinned_query_counts(leads: City, client: Any,
     for url in INVESTMENT_PAGES:
         with django_assert_max_num_queries(30):
             client.get(url)
+
+
+def test_naming_the_chief_service_officer(leads: City, client: Any) -> None:
+    from dualtrack.core.models import Notification
+
+    lead = Lead.objects.get(code="ZS-2")
+    client.force_login(leads.users["district"])
+    refused = client.post("/investment/leads/ZS-2/officer/", {"officer": leads.users["district_binhai"].pk})
+    assert refused.status_code == 200 and Lead.objects.get(code="ZS-2").officer is None  # another county's operator
+    response = client.post("/investment/leads/ZS-2/officer/", {"officer": leads.users["department"].pk})
+    assert response.status_code == 302
+    lead.refresh_from_db()
+    assert lead.officer == leads.users["department"]
+    assert Notification.objects.filter(user=leads.users["department"], link="/investment/leads/ZS-2/").exists()
+    client.force_login(leads.users["department"])  # the officer now sees the lead and logs its activities
+    assert client.get("/investment/leads/ZS-2/").status_code == 200
+    assert client.post("/investment/leads/ZS-2/officer/", {"officer": leads.users["department"].pk}).status_code == 403
+    client.force_login(leads.users["district_binhai"])
+    assert client.post("/investment/leads/ZS-2/officer/", {"officer": leads.users["department"].pk}).status_code == 404

@@ -258,6 +258,11 @@ def lead_stage_page(client: Client, city: City, role: str) -> Any:
     return as_role(client, city, role).post("/investment/leads/ZS-W/stage/", {"stage": "stopped", "reason": "撤资"})
 
 
+def lead_officer_page(client: Client, city: City, role: str) -> Any:
+    _lead(city, "ZS-W", "signed")
+    return as_role(client, city, role).post("/investment/leads/ZS-W/officer/", {"officer": city.users["liaison"].pk})
+
+
 def signing_page(client: Client, city: City, role: str) -> Any:
     _lead(city, "ZS-T", "talks")
     return as_role(client, city, role).post("/investment/signing/", {"date": "2020-04-01", "place": "云签约",
@@ -344,6 +349,9 @@ ACTIONS = [
     WriteAction("move a lead's stage (推进阶段)", _expect(
         anonymous="anon", hq="ok", leader="denied", district="ok", district_binhai="hidden", park="hidden",
         department="denied", liaison="hidden", enterprise="hidden", public="hidden"), lead_stage_page),
+    WriteAction("name a lead's chief service officer (首席服务员)", _expect(
+        anonymous="anon", hq="ok", leader="denied", district="ok", district_binhai="hidden", park="hidden",
+        department="denied", liaison="hidden", enterprise="hidden", public="hidden"), lead_officer_page),
     WriteAction("sign leads at a ceremony (签约仪式)", _expect(
         anonymous="anon", hq="ok", leader="denied", district="ok", district_binhai="invalid", park="invalid",
         department="denied", liaison="denied", enterprise="denied", public="denied"), signing_page),

@@ -99,3 +99,12 @@ def assign_enterprises(actor: Actor, officer: User, enterprise_ids: list[int]) -
 def departments_with_level2_leader() -> set[int]:
     return set(User.objects.filter(is_active=True, role=Role.LEADER, leader_level=2).values_list(
         "supervised_departments", flat=True).exclude(supervised_departments=None))
+
+
+def officer_candidates(county_id: int | None) -> Any:
+    """Who may be named a lead's chief service officer (首席服务员): the county's operators, the departments' staff and
+    the liaison officers, active ones only."""
+    from django.db.models import Q
+
+    return User.objects.filter(Q(role=Role.DISTRICT, county_id=county_id) | Q(role__in=(Role.DEPARTMENT, Role.LIAISON)),
+                               is_active=True).order_by("role", "username")

@@ -97,10 +97,30 @@ def add_lead(actor: Actor, spec: NewLead) -> Lead:
         code=_next_code(dates.today()), name=spec.name.strip()[:200], investor=spec.investor.strip()[:200],
         amount=spec.amount.quantize(Decimal("0.0001")), investor_class=spec.investor_class,
         industry_code=spec.industry_code.strip()[:5], source=spec.source.strip()[:100],
-        informant=spec.informant.strip()[:50], county_id=county_id, park_id=park_id, stage=Stage.LEAD,
-        officer_id=actor.pk if getattr(actor, "role", None) != "hq" and actor.pk else None)
+        informant=spec.informant.strip()[:50], county_id=county_id, park_id=park_id, stage=Stage.LEAD)
     audit.record_change(actor, lead, None)
     ensure_in_scope(lead, actor, Action.CHANGE)
+    return lead
+
+
+@transaction.atomic
+def name_officer(actor: Actor, lead: Lead, officer_id: int | None) -> Lead:
+    """首席服务员: name (or change) the lead's chief service officer, who is told and then sees the lead and logs its
+    activities; a red lead's task goes to them."""
+    from dualtrack.accounts import services as accounts
+    from dualtrack.core import notifications
+
+    policy.authorize(actor, lead, Action.CHANGE)
+    officer = accounts.officer_candidates(lead.county_id).filter(pk=officer_id).first() if officer_id else None
+    if officer is None:
+        raise ValidationError({"officer": _("请选择本区县的工作人员、部门工作人员或驻企服务员")})
+    before = audit.snapshot(lead)
+    lead.officer = officer
+    lead.save(update_fields=["officer"])
+    audit.record_change(actor, lead, before)
+    ensure_in_scope(lead, actor, Action.CHANGE)
+    notifications.notify([officer], _("您被确定为招商项目 %(name)s 的首席服务员") % {"name": lead.name},
+                         f"/investment/leads/{lead.code}/")
     return lead
 
 

@@ -53,3 +53,7 @@ class GroundbreakingForm(forms.Form):
     place = forms.CharField(label=_("主会场"), max_length=200)
     projects = forms.CharField(label=_("开工项目代码"), widget=forms.Textarea(attrs={"rows": 4}),
                                help_text=_("每行一个,或以逗号分隔"))
+
+
+class OfficerForm(forms.Form):
+    officer = forms.TypedChoiceField(label=_("首席服务员"), coerce=int)

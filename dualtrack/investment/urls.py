@@ -18,4 +18,5 @@ urlpatterns = [
     path("leads/<str:code>/", views.lead, name="lead"),
     path("leads/<str:code>/activity/", views.lead_activity, name="lead_activity"),
     path("leads/<str:code>/stage/", views.lead_stage, name="lead_stage"),
+    path("leads/<str:code>/officer/", views.lead_officer, name="lead_officer"),
 ]

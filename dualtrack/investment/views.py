@@ -35,7 +35,7 @@ from .choices import (
     Reason,
     Stage,
 )
-from .forms import ActivityForm, GroundbreakingForm, LeadForm, SigningForm, StageForm
+from .forms import ActivityForm, GroundbreakingForm, LeadForm, OfficerForm, SigningForm, StageForm
 from .models import FundBid, GroundbreakingEvent, InvestmentTarget, Lead
 
 default_day = services.data_day
@@ -132,16 +132,30 @@ def lead(request: HttpRequest, code: str) -> HttpResponse:
         at = actions.ORDER.index(Stage(found.stage))
         stage_form.fields["stage"].choices = [  # type: ignore[attr-defined]
             (s.value, s.label) for s in [*actions.ORDER[at + 1:], Stage.STOPPED]]
-    return _lead_page(request, found, activity_form, stage_form)
+    return _lead_page(request, found, activity_form, stage_form, _officer_form(found, may_change))
 
 
-def _lead_page(request: HttpRequest, found: Lead, activity_form: Any, stage_form: Any) -> HttpResponse:
+def _officer_form(found: Lead, may_change: bool, data: Any = None) -> OfficerForm | None:
+    if not may_change or found.stage == Stage.STOPPED:
+        return None
+    from dualtrack.accounts import services as accounts
+
+    form = OfficerForm(data, initial={"officer": found.officer_id})
+    form.fields["officer"].choices = [  # type: ignore[attr-defined]
+        ("", "—"), *((u.pk, f"{u.full_name or u.username}({u.get_role_display()})")
+                     for u in accounts.officer_candidates(found.county_id)[:500])]
+    return form
+
+
+def _lead_page(request: HttpRequest, found: Lead, activity_form: Any, stage_form: Any,
+               officer_form: Any = None) -> HttpResponse:
     day = default_day() or dates.today()  # the pipeline's data-as-of day, as on the list the user came from
     status = next((s for s in services.evaluate(day, request.user).leads if s.code == found.code), None)
     return render(request, "investment/lead.html", {
         "lead": found, "activities": found.activities.order_by("-date")[:200], "status": status,
         "arrivals": found.arrivals.order_by("month"), "kinds": dict(ActivityKind.choices),
-        "reasons": dict(Reason.choices), "activity_form": activity_form, "stage_form": stage_form, "day": day})
+        "reasons": dict(Reason.choices), "activity_form": activity_form, "stage_form": stage_form, "day": day,
+        "officer_form": officer_form})
 
 
 @login_required
@@ -179,6 +193,26 @@ def lead_stage(request: HttpRequest, code: str) -> HttpResponse:
                 messages.info(request, _("已转入重点项目 %(code)s,按重点项目调度亮灯") % {"code": moved.project_code})
             return redirect("investment:lead", code=found.code)
     return _lead_page(request, found, None, form)
+
+
+@login_required
+@require_POST
+def lead_officer(request: HttpRequest, code: str) -> HttpResponse:
+    found = get_scoped_or_404(Lead.objects.all(), request.user, Action.VIEW, code=code.upper()[:30])
+    form = _officer_form(found, True, request.POST)
+    if form is None:
+        messages.error(request, _("项目已终止,不能再变更阶段"))
+        return redirect("investment:lead", code=found.code)
+    if form.is_valid():
+        try:
+            named = actions.name_officer(actor_of(request), found, form.cleaned_data["officer"])
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("已确定首席服务员:%(name)s") % {"name": named.officer.full_name if named.officer
+                                                                     else ""})
+            return redirect("investment:lead", code=found.code)
+    return _lead_page(request, found, None, None, form)
 
 
 def _county_choices(request: HttpRequest) -> list[tuple[str, str]]:
