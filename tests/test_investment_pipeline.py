@@ -255,8 +255,14 @@ def test_card_bulletin_and_exports(leads: City, client: Any) -> None:
     class Ctx:
         day = D(2020, 4, 30)
 
+    _project(leads, "P-1")
+    for day, title in ((D(2020, 3, 6), "第一批集中开工"), (D(2020, 4, 28), "第二批集中开工")):
+        actions.add_groundbreaking(leads.users["hq"], day=day, title=title, place="高新区", county_id=None,
+                                   project_codes=["P-1"])
     text = "".join(section(Ctx()).paragraphs)
     assert "本周新签约项目1个、总投资4.00亿元" in text and "2020年全市累计签约16.00亿元" in text
+    assert "4月28日第二批集中开工在高新区举行,1个项目集中开工、总投资1.00亿元" in text
+    assert "第一批" not in text and "今年已举办集中开工活动2次,集中开工项目2个、总投资2.00亿元" in text
     client.force_login(leads.users["hq"])
     response = client.get("/investment/leads.xlsx", {"date": "2020-04-30"})
     assert response.status_code == 200

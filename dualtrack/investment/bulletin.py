@@ -37,10 +37,14 @@ def section(ctx: Any) -> Any:
         parts.append(f"正式签约满9个月仍未开工的项目{len(red)}个,计划投资"
                      f"{sum((s.amount for s in red), Decimal(0)):.2f}亿元,已交首席服务员督办。")
     board = pipeline.four_batches(None, day.year, until=day)
-    for event in board.events:
-        if event.date <= day:
+    held = [e for e in board.events if e.date <= day]
+    for event in held:
+        if event.date >= week.monday:  # this week's events in full; the year's in one sentence
             parts.append(f"{event.date.month}月{event.date.day}日{event.title}在{event.place}举行,"
                          f"{event.n}个项目集中开工、总投资{event.amount_yi:.2f}亿元。")
+    if held:
+        parts.append(f"今年已举办集中开工活动{len(held)}次,集中开工项目{sum(e.n for e in held)}个、总投资"
+                     f"{sum((e.amount_yi for e in held), Decimal(0)):.2f}亿元。")
     bids = pipeline.bid_figures(None, day.year)[-1]
     if bids.bids:
         text = f"今年争取上级资金申报{bids.bids}个,已获批{bids.won_bids}个、{bids.won / 10000:.2f}亿元"
