@@ -373,3 +373,23 @@ def test_naming_the_chief_service_officer(leads: City, client: Any) -> None:
     assert client.post("/investment/leads/ZS-2/officer/", {"officer": leads.users["department"].pk}).status_code == 403
     client.force_login(leads.users["district_binhai"])
     assert client.post("/investment/leads/ZS-2/officer/", {"officer": leads.users["department"].pk}).status_code == 404
+
+
+def test_the_pipeline_cli_contract(city: City) -> None:
+    import json
+
+    from django.core.management import call_command
+
+    _project(city, "P-C", nature="continuing", actual_completion=D(2020, 2, 10))
+    _project(city, "P-R", stage="reserve")
+    actions.add_groundbreaking(city.users["hq"], day=D(2020, 3, 6), title="集中开工", place="江北", county_id=None,
+                               project_codes=["P-R"])
+    out = io.StringIO()
+    call_command("investment", "--date", "2020-03-05", "--pipeline", stdout=out)
+    data = json.loads(out.getvalue())
+    assert [q["end"] for q in data["quarters"]] == ["2020-03-05"]
+    assert data["quarters"][0]["stages"]["completed"] == {"projects": 1, "amount": 1.0}
+    assert data["quarters"][0]["moves"] == [{"from": "construction", "to": "completed", "projects": 1}]
+    assert data["events"] == []  # the event of 6 March has not been held on the 5th
+    assert data["bids"][-1] == {"fund_kind": None, "bids": 0, "decided": 0, "won_bids": 0, "requested": 0.0,
+                                "won": 0.0, "won_last_year": 0.0, "success_rate": None, "growth": None}

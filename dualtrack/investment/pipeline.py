@@ -165,3 +165,24 @@ def week_activity(user: Any, monday: dt.date) -> WeekActivity:
     return WeekActivity(monday, sunday, signed["n"], signed["amount"] or Decimal(0), started["n"],
                         started["amount"] or Decimal(0), {k: kinds.get(k, 0) for k in ActivityKind.values},
                         events["n"], events["projects"])
+
+
+def pipeline_json(day: dt.date) -> dict[str, Any]:
+    """``dualtrack investment --pipeline --json``: the year of ``day`` up to ``day``: the 四个一批 at each quarter's end
+    (projects and 亿元 per stage, the moves), the 集中开工 events held and the 争资 figures per fund kind."""
+    board = four_batches(None, day.year, until=day)
+
+    def amount(value: Decimal) -> float:
+        return round(float(value), 4)
+
+    return {
+        "year": day.year, "date": day.isoformat(),
+        "quarters": [{"end": q.end.isoformat(),
+                      "stages": {s: {"projects": q.counts[s], "amount": amount(q.amounts[s])} for s in q.counts},
+                      "moves": [{"from": a, "to": b, "projects": n} for a, b, n in q.moves]} for q in board.quarters],
+        "events": [{"date": e.date.isoformat(), "title": e.title, "place": e.place, "projects": e.n,
+                    "amount": amount(e.amount_yi)} for e in board.events if e.date <= day],
+        "bids": [{"fund_kind": f.kind or None, "bids": f.bids, "decided": f.decided, "won_bids": f.won_bids,
+                  "requested": amount(f.requested), "won": amount(f.won), "won_last_year": amount(f.won_last_year),
+                  "success_rate": f.success_rate, "growth": f.growth} for f in bid_figures(None, day.year)],
+    }

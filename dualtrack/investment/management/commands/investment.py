@@ -1,5 +1,5 @@
 """``dualtrack investment --date YYYY-MM-DD --json``: every lead's stage and light, and the scopes' figures
-against their targets (DOMAIN.md §14)."""
+against their targets (DOMAIN.md §14); ``--pipeline``: the project pipeline of the year up to the date."""
 
 from __future__ import annotations
 
@@ -13,12 +13,15 @@ from dualtrack.investment import services
 
 
 class Command(BaseCommand):
-    help = "Investment promotion on a date (--json: the contract); --raise-tasks raises the red leads' tasks."
+    help = ("Investment promotion on a date (--json: the contract); --raise-tasks raises the red leads' tasks; "
+            "--pipeline: 四个一批, 集中开工 and 争资 (JSON).")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--date", required=True, metavar="YYYY-MM-DD")
         parser.add_argument("--json", action="store_true")
         parser.add_argument("--raise-tasks", action="store_true")
+        parser.add_argument("--pipeline", action="store_true",
+                            help="the year's 四个一批, 集中开工 events and 争资 figures up to --date instead")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -27,6 +30,11 @@ class Command(BaseCommand):
             raise CommandError("--date YYYY-MM-DD") from exc
         if options["raise_tasks"]:
             self.stderr.write(f"red leads' tasks raised: {services.raise_red_tasks(day)}")
+        if options["pipeline"]:
+            from dualtrack.investment import pipeline
+
+            self.stdout.write(json.dumps(pipeline.pipeline_json(day), ensure_ascii=False, indent=1))
+            return
         result = services.evaluate(day)
         if options["json"]:
             self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=1))
