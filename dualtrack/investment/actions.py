@@ -35,6 +35,20 @@ ORDER = [Stage.LEAD, Stage.TALKS, Stage.INTENT, Stage.SIGNED, Stage.REGISTERED, 
 MAX_AMOUNT = Decimal(100000)  # 亿元: beyond any real project, a typing slip
 
 
+def _advance(lead: Lead, stage: Stage) -> None:
+    """Move ``lead`` to ``stage`` unless it is there or beyond already (a start after 供地 keeps going forward)."""
+    if ORDER.index(Stage(lead.stage)) < ORDER.index(stage):
+        lead.stage = stage
+
+
+def _save(actor: Actor, lead: Lead, before: dict[str, Any]) -> Lead:
+    """Save, audit the change against ``before`` and re-check the scope, in the caller's transaction."""
+    lead.save()
+    audit.record_change(actor, lead, before)
+    ensure_in_scope(lead, actor, Action.CHANGE)
+    return lead
+
+
 def _check_day(errors: dict[str, str], field: str, day: dt.date | None, *, required: bool = True) -> None:
     if day is None:
         if required:
@@ -116,9 +130,7 @@ def name_officer(actor: Actor, lead: Lead, officer_id: int | None) -> Lead:
         raise ValidationError({"officer": _("请选择本区县的工作人员、部门工作人员或驻企服务员")})
     before = audit.snapshot(lead)
     lead.officer = officer
-    lead.save(update_fields=["officer"])
-    audit.record_change(actor, lead, before)
-    ensure_in_scope(lead, actor, Action.CHANGE)
+    _save(actor, lead, before)
     notifications.notify([officer], _("您被确定为招商项目 %(name)s 的首席服务员") % {"name": lead.name},
                          f"/investment/leads/{lead.code}/")
     return lead
@@ -179,10 +191,7 @@ def move_stage(actor: Actor, lead: Lead, *, stage: str, day: dt.date | None = No
     if errors:
         raise ValidationError(errors)
     lead.stage = stage
-    lead.save()
-    audit.record_change(actor, lead, before)
-    ensure_in_scope(lead, actor, Action.CHANGE)
-    return lead
+    return _save(actor, lead, before)
 
 
 @transaction.atomic
@@ -203,12 +212,8 @@ def register(actor: Actor, lead: Lead, uscc: str) -> Lead:
         raise ValidationError({"uscc": _("统一社会信用代码 %(code)s 不在企业名录中,请先登记企业") % {"code": code[:18]}})
     before = audit.snapshot(lead)
     lead.enterprise = enterprise
-    if ORDER.index(Stage(lead.stage)) < ORDER.index(Stage.REGISTERED):
-        lead.stage = Stage.REGISTERED
-    lead.save()
-    audit.record_change(actor, lead, before)
-    ensure_in_scope(lead, actor, Action.CHANGE)
-    return lead
+    _advance(lead, Stage.REGISTERED)
+    return _save(actor, lead, before)
 
 
 @transaction.atomic
@@ -239,11 +244,8 @@ def start(actor: Actor, lead: Lead, *, day: dt.date | None, project_code: str = 
         responsible_unit=f"{(lead.park or lead.county).name}"))
     before = audit.snapshot(lead)
     lead.started_on, lead.project_code = day, project.code
-    if ORDER.index(Stage(lead.stage)) < ORDER.index(Stage.STARTED):
-        lead.stage = Stage.STARTED
-    lead.save()
-    audit.record_change(actor, lead, before)
-    ensure_in_scope(lead, actor, Action.CHANGE)
+    _advance(lead, Stage.STARTED)
+    _save(actor, lead, before)
     return project
 
 
