@@ -393,3 +393,12 @@ def test_the_pipeline_cli_contract(city: City) -> None:
     assert data["events"] == []  # the event of 6 March has not been held on the 5th
     assert data["bids"][-1] == {"fund_kind": None, "bids": 0, "decided": 0, "won_bids": 0, "requested": 0.0,
                                 "won": 0.0, "won_last_year": 0.0, "success_rate": None, "growth": None}
+
+
+def test_first_informants_to_reward(leads: City) -> None:
+    actions.sign_at_ceremony(leads.users["hq"], [Lead.objects.get(code="ZS-3")], day=D(2020, 4, 28), place="云签约")
+    Lead.objects.filter(code="ZS-3").update(informant="王明")
+    assert [(i.name, i.leads, i.amount) for i in pipeline.informants(leads.users["hq"], D(2020, 4, 30))] == [
+        ("王明", 2, Decimal(16))]  # ZS-1 (12) and ZS-3 (4)
+    assert pipeline.informants(leads.users["hq"], D(2020, 4, 27))[0].leads == 1  # ZS-3 signed after the day
+    assert pipeline.informants(leads.users["district_binhai"], D(2020, 4, 30)) == []  # not their leads

@@ -186,3 +186,19 @@ def pipeline_json(day: dt.date) -> dict[str, Any]:
                   "requested": amount(f.requested), "won": amount(f.won), "won_last_year": amount(f.won_last_year),
                   "success_rate": f.success_rate, "growth": f.growth} for f in bid_figures(None, day.year)],
     }
+
+
+@dataclass
+class Informant:
+    name: str
+    leads: int
+    amount: Decimal  # 亿元, planned investment of their leads formally signed in the year
+
+
+def informants(user: Any, day: dt.date, limit: int = 20) -> list[Informant]:
+    """第一信息人 to reward (重奖招商引资第一信息人): whose leads, among those ``user`` may see, were formally signed in
+    ``day``'s year up to ``day``, by planned investment."""
+    rows = _visible(Lead, user).exclude(stage="stopped").exclude(informant="").filter(
+        signed_on__year=day.year, signed_on__lte=day).values("informant").annotate(
+        n=Count("pk"), amount=Sum("amount")).order_by("-amount", "informant")[:limit]
+    return [Informant(r["informant"], r["n"], r["amount"]) for r in rows]

@@ -102,7 +102,8 @@ def league(request: HttpRequest) -> HttpResponse:
     evaluation = services.evaluate(day)
     scopes = sorted(evaluation.scopes[1:], key=lambda s: -(s.progress or 0))
     return render(request, "investment/league.html", {
-        "day": day, "rules_version": evaluation.rules_version, "city": evaluation.scopes[0], "scopes": scopes})
+        "day": day, "rules_version": evaluation.rules_version, "city": evaluation.scopes[0], "scopes": scopes,
+        "informants": pipeline.informants(request.user, day)})
 
 
 @login_required
