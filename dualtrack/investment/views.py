@@ -286,8 +286,9 @@ def weekly(request: HttpRequest) -> HttpResponse:
         "started_on")
     return render(request, "investment/weekly.html", {
         "day": day, "week": week, "kinds": ActivityKind.choices, "signed": signed[:100], "started": started[:100],
-        "previous": monday - dt.timedelta(days=7), "next": monday + dt.timedelta(days=7) if monday +
-        dt.timedelta(days=7) <= dates.today() else None})
+        "previous": monday - dt.timedelta(days=7),
+        "next": monday + dt.timedelta(days=7) if monday + dt.timedelta(days=7) <= (default_day() or dates.today())
+        else None})
 
 
 @login_required
