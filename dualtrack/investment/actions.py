@@ -224,7 +224,7 @@ def start(actor: Actor, lead: Lead, *, day: dt.date | None, project_code: str = 
     from dualtrack.projects import services as projects
 
     policy.authorize(actor, lead, Action.CHANGE)
-    lead = Lead.objects.select_for_update().select_related("county", "park").get(pk=lead.pk)
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)  # no joins: PostgreSQL locks no outer join
     errors: dict[str, str] = {}
     _check_day(errors, "date", day)
     if lead.stage in BEFORE_SIGNING or lead.stage == Stage.STOPPED or lead.signed_on is None:
