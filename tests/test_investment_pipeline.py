@@ -402,3 +402,23 @@ def test_first_informants_to_reward(leads: City) -> None:
         ("王明", 2, Decimal(16))]  # ZS-1 (12) and ZS-3 (4)
     assert pipeline.informants(leads.users["hq"], D(2020, 4, 27))[0].leads == 1  # ZS-3 signed after the day
     assert pipeline.informants(leads.users["district_binhai"], D(2020, 4, 30)) == []  # not their leads
+
+
+def test_lead_search_and_the_pipeline_export(leads: City, client: Any) -> None:
+    client.force_login(leads.users["hq"])
+    page = client.get("/investment/", {"date": "2020-04-30", "q": "冷链"})
+    assert [s.code for s in page.context["page"]] == ["ZS-2"]
+    assert [s.code for s in client.get("/investment/", {"date": "2020-04-30", "q": "zs-4"}).context["page"]] == ["ZS-4"]
+    _project(leads, "P-C", nature="continuing", actual_completion=D(2020, 2, 10))
+    actions.add_groundbreaking(leads.users["hq"], day=D(2020, 3, 6), title="集中开工", place="江北", county_id=None,
+                               project_codes=["P-C"])
+    actions.log_activity(leads.users["hq"], Lead.objects.get(code="ZS-2"), day=D(2020, 4, 30), kind="online")
+    response = client.get("/investment/pipeline.xlsx", {"year": "2020"})
+    assert response["Content-Disposition"].endswith(quote("四个一批-2020.xlsx"))
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    quarters = list(book["四个一批"].iter_rows(values_only=True))
+    assert quarters[0][:5] == ("季度末", "储备(个)", "在建(个)", "竣工(个)", "投产(个)")
+    assert [row[0].date() for row in quarters[1:]] == [D(2020, 3, 31), D(2020, 4, 30)]  # up to the data day
+    assert quarters[1][3] == 1 and quarters[1][9] == "在建→竣工 1"
+    events = list(book["集中开工活动"].iter_rows(min_row=2, values_only=True))
+    assert [(e[1], e[3], e[4]) for e in events] == [("集中开工", 1, 1)]

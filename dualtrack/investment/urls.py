@@ -12,6 +12,7 @@ urlpatterns = [
     path("league.xlsx", views.league_xlsx, name="league_xlsx"),
     path("weekly/", views.weekly, name="weekly"),
     path("pipeline/", views.pipeline_board, name="pipeline"),
+    path("pipeline.xlsx", views.pipeline_xlsx, name="pipeline_xlsx"),
     path("pipeline/groundbreaking/new/", views.groundbreaking_new, name="groundbreaking_new"),
     path("bids/", views.bids, name="bids"),
     path("bids.xlsx", views.bids_xlsx, name="bids_xlsx"),

@@ -49,10 +49,12 @@ def _year(request: HttpRequest) -> int:
 
 
 def _filtered(request: HttpRequest, evaluation: services.Evaluation) -> tuple[list[services.LeadStatus], str, str]:
-    """One filter for the pipeline page and its export: ?stage= and ?light=."""
+    """One filter for the pipeline page and its export: ?stage=, ?light= and ?q= (a code or part of a name)."""
     stage = request.GET.get("stage", "") if request.GET.get("stage") in Stage.values else ""
     light = request.GET.get("light", "") if request.GET.get("light") in ("red", "yellow") else ""
-    rows = [s for s in evaluation.leads if (not stage or s.stage == stage) and (not light or s.light == light)]
+    q = (request.GET.get("q") or "").strip()[:50]
+    rows = [s for s in evaluation.leads if (not stage or s.stage == stage) and (not light or s.light == light)
+            and (not q or q.upper() in s.code or q in s.name)]
     rows.sort(key=lambda s: ({"red": 0, "yellow": 1}.get(s.light or "", 2), s.code))
     return rows, stage, light
 
@@ -70,7 +72,8 @@ def leads(request: HttpRequest) -> HttpResponse:
         "day": day, "rules_version": evaluation.rules_version, "page": paginate_list(request, rows),
         "stages": [(value, label, counts.get(value, 0)) for value, label in Stage.choices], "stage": stage,
         "light": light, "reasons": dict(Reason.choices), "stage_names": dict(Stage.choices),
-        "query": query_without_page(request), "may_add": Lead.permits(request.user, Action.ADD)})
+        "query": query_without_page(request), "may_add": Lead.permits(request.user, Action.ADD),
+        "q": (request.GET.get("q") or "").strip()[:50]})
 
 
 @login_required
@@ -302,6 +305,25 @@ def pipeline_board(request: HttpRequest) -> HttpResponse:
     return render(request, "investment/pipeline.html", {
         "year": year, "board": board, "stages": PipelineStage.choices, "names": names,
         "may_add": GroundbreakingEvent.permits(request.user, Action.ADD)})
+
+
+@login_required
+def pipeline_xlsx(request: HttpRequest) -> HttpResponseBase:
+    if not GroundbreakingEvent.permits(request.user, Action.VIEW):
+        raise PermissionDenied
+    year = _year(request)
+    board = pipeline.four_batches(request.user, year, until=default_day() or dates.today())
+    names = dict(PipelineStage.choices)
+    quarters = exports.Sheet(_("四个一批"), [_("季度末"), *(f"{names[s]}{_('(个)')}" for s in PipelineStage.values),
+                                         *(f"{names[s]}{_('(亿元)')}" for s in PipelineStage.values), _("本季度阶段变动")],
+                             ([q.end, *(q.counts[s] for s in PipelineStage.values),
+                               *(q.amounts[s] for s in PipelineStage.values),
+                               ";".join(f"{names[a]}→{names[b]} {n}" for a, b, n in q.moves)] for q in board.quarters))
+    events = exports.Sheet(_("集中开工活动"), [_("日期"), _("活动名称"), _("主会场"), _("项目数"), _("总投资(亿元)")],
+                           ([e.date, e.title, e.place, e.n, e.amount_yi] for e in board.events), widths={"B": 36})
+    return exports.xlsx_download(request, [quarters, events], f"{_('四个一批')}-{year}.xlsx",
+                                 object_type="investment.groundbreakingevent", object_repr=_("四个一批"),
+                                 detail={"year": year})
 
 
 @login_required
