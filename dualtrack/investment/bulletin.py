@@ -36,8 +36,7 @@ def section(ctx: Any) -> Any:
     if red:
         parts.append(f"正式签约满9个月仍未开工的项目{len(red)}个,计划投资"
                      f"{sum((s.amount for s in red), Decimal(0)):.2f}亿元,已交首席服务员督办。")
-    board = pipeline.four_batches(None, day.year, until=day)
-    held = [e for e in board.events if e.date <= day]
+    held = [e for e in pipeline.groundbreakings(None, day.year) if e.date <= day]
     for event in held:
         if event.date >= week.monday:  # this week's events in full; the year's in one sentence
             parts.append(f"{event.date.month}月{event.date.day}日{event.title}在{event.place}举行,"
@@ -47,7 +46,7 @@ def section(ctx: Any) -> Any:
                      f"{sum((e.amount_yi for e in held), Decimal(0)):.2f}亿元。")
     bids = pipeline.bid_figures(None, day.year)[-1]
     if bids.bids:
-        text = f"今年争取上级资金申报{bids.bids}个,已获批{bids.won_bids}个、{bids.won / 10000:.2f}亿元"
+        text = f"今年争取上级资金申报{bids.bids}个,已获批{bids.won_bids}个、{bids.won / pipeline.WAN_PER_YI:.2f}亿元"
         if bids.growth is not None:
             text += f",比上年{'增长' if bids.growth >= 0 else '下降'}{abs(bids.growth) * 100:.1f}%"
         parts.append(text + "。")

@@ -82,11 +82,17 @@ def four_batches(user: Any, year: int, until: dt.date | None = None) -> Board:
             before=F("after")).values("before", "after").annotate(n=Count("pk")).order_by("before", "after")
         quarters.append(QuarterColumn(end, counts, amounts, [(m["before"], m["after"], m["n"]) for m in moved]))
         previous_end = end
+    return Board(year, quarters, groundbreakings(user, year))
+
+
+def groundbreakings(user: Any, year: int) -> list[Any]:
+    """The year's 集中开工 events ``user`` may see, each with its projects (``n``) and their total in 亿元
+    (``amount_yi``)."""
     events = list(_visible(GroundbreakingEvent, user).filter(date__year=year).annotate(
         n=Count("projects"), amount=Sum("projects__total_investment")).select_related("county").order_by("date"))
     for event in events:
         event.amount_yi = (event.amount or Decimal(0)) / WAN_PER_YI
-    return Board(year, quarters, events)
+    return events
 
 
 @dataclass

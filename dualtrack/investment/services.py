@@ -78,6 +78,14 @@ def data_day() -> dt.date | None:
     return min(max(found), dates.today()) if found else None
 
 
+def lead_light(lead: Lead, day: dt.date) -> tuple[str | None, list[str]]:
+    """One lead's light and reasons on ``day`` (its page), as :func:`evaluate` judges it among all."""
+    last = lead.activities.filter(date__lte=day).aggregate(d=Max("date"))["d"]
+    facts = engine.LeadFacts(lead.stage, lead.signed_on, lead.started_on, last)
+    light, reasons = engine.light(facts, day, rule_sets.current(RULES_KEY).definition)
+    return light, [str(r) for r in reasons]
+
+
 def evaluate(day: dt.date, user: Any = None) -> Evaluation:
     """Every lead ``user`` may see (all for the console) judged on ``day``, and the scopes' figures (the city's,
     and each county's and park's with a target in ``day``'s year). A lead counts for its county and, when it has

@@ -154,11 +154,12 @@ def _officer_form(found: Lead, may_change: bool, data: Any = None) -> OfficerFor
 def _lead_page(request: HttpRequest, found: Lead, activity_form: Any, stage_form: Any,
                officer_form: Any = None) -> HttpResponse:
     day = default_day() or dates.today()  # the pipeline's data-as-of day, as on the list the user came from
-    status = next((s for s in services.evaluate(day, request.user).leads if s.code == found.code), None)
+    light, reasons = services.lead_light(found, day)
     return render(request, "investment/lead.html", {
-        "lead": found, "activities": found.activities.order_by("-date")[:200], "status": status,
+        "lead": found, "activities": found.activities.order_by("-date")[:200],
         "arrivals": found.arrivals.order_by("month"), "kinds": dict(ActivityKind.choices),
-        "reasons": dict(Reason.choices), "activity_form": activity_form, "stage_form": stage_form, "day": day,
+        "light": light, "light_reasons": reasons, "reasons": dict(Reason.choices), "activity_form": activity_form,
+        "stage_form": stage_form, "day": day,
         "officer_form": officer_form})
 
 

@@ -493,13 +493,11 @@ def create_for_handover(actor: Actor, spec: HandoverProject) -> tuple[Project, b
             spec.total_investment * 12 / spec.plan_months).quantize(Decimal("0.01"))),
         planned_start=spec.started_on, actual_start=spec.started_on)
     audit.record_change(actor, project, None)
-    month = month_start(spec.started_on)
-    plans = []
-    for k in range(1, spec.plan_months + 1):
-        plans.append(ProjectPlan(project=project, month=month, planned_cumulative=(
-            spec.total_investment * k / spec.plan_months).quantize(Decimal("0.01"))))
-        month = month_start(month + dt.timedelta(days=32))
-    ProjectPlan.objects.bulk_create(plans)
+    first = month_start(spec.started_on)
+    ProjectPlan.objects.bulk_create(ProjectPlan(
+        project=project, month=calendar.add_months(first, k - 1),
+        planned_cumulative=(spec.total_investment * k / spec.plan_months).quantize(Decimal("0.01")))
+        for k in range(1, spec.plan_months + 1))
     return project, True
 
 
