@@ -54,6 +54,9 @@ WORKER_RETURN_BUREAU = os.environ.get("WORKER_RETURN_BUREAU", "RSJ")
 WORKER_RETURN_RETENTION_DAYS = int(os.environ.get("WORKER_RETURN_RETENTION_DAYS", "90"))
 # The poverty office (扶贫办, a department's code) that sees and imports every household.
 POVERTY_OFFICE = os.environ.get("POVERTY_OFFICE", "FPB")
+# The development and reform commission (发改委, a department's code) that keeps the key projects' bids for
+# higher-level funds (争资) and imports them.
+FUND_BID_OFFICE = os.environ.get("FUND_BID_OFFICE", "FGW")
 DEBUG = _env_bool("DEBUG")
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]

@@ -28,6 +28,16 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-ru
                "--disable-component-update", "--disable-sync"]
 
 
+def sign_in(page: Any, base_url: str, username: str) -> None:
+    """Sign in at the login page as ``username`` (any earlier session's cookies dropped) and wait for 总览."""
+    page.context.clear_cookies()
+    page.goto(f"{base_url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/")
+
+
 @pytest.fixture
 def browser_page(monkeypatch: pytest.MonkeyPatch) -> Any:
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
@@ -51,10 +61,7 @@ def test_district_operator_uploads_bad_then_good_file(live_server: Any, city: Ci
                                                        browser_page: Any, tmp_path: Path) -> None:
     page = browser_page
     ARTIFACTS.mkdir(exist_ok=True)
-    page.goto(f"{live_server.url}/")
-    page.fill("#id_username", "jiangbei")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page, live_server.url, "jiangbei")
     page.locator("header nav").get_by_role("link", name="数据导入").click()
     page.locator("main").get_by_role("link", name="企业名录").click()
 
@@ -119,10 +126,7 @@ def test_map_shows_each_countys_colour(live_server: Any, city: City,
     expected = {r["code"]: r["risk"]["colour"] for r in situation(day)["regions"]}
     assert expected == {"339102": "yellow", "339106": "orange"}
     page = browser_page
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "hq")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page, live_server.url, "hq")
     page.goto(f"{live_server.url}/epidemic/?date={day.isoformat()}")
     page.locator("#epidemic-map[data-rendered=true]").wait_for()
     for code, colour in expected.items():
@@ -137,13 +141,6 @@ def test_a_problem_followed_to_closure(live_server: Any, city: City, browser_pag
     """Enterprise reports → HQ triages and assigns → department resolves → enterprise confirms → closed."""
     page = browser_page
 
-    def sign_in(username: str) -> None:
-        page.context.clear_cookies()
-        page.goto(f"{live_server.url}/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-
     def move(to_state: str, **fields: str) -> None:
         form = page.locator(f"form.move[data-to='{to_state}']")
         for name, value in fields.items():
@@ -155,22 +152,22 @@ def test_a_problem_followed_to_closure(live_server: Any, city: City, browser_pag
         form.locator("button[type=submit]").click()
         expect(page.locator("#problem-state")).not_to_have_text("")
 
-    sign_in("enterprise")
+    sign_in(page, live_server.url, "enterprise")
     page.goto(f"{live_server.url}/problems/new/")
     page.fill("textarea[name=description]", "复工员工缺少口罩,请协调")
     page.click("text=提交")
     ref = page.locator("h1").inner_text().split(" ")[0]
-    sign_in("hq")
+    sign_in(page, live_server.url, "hq")
     page.goto(f"{live_server.url}/problems/{ref}/")
     move("triaged", department="JXJ", complexity="general")
     move("assigned", comment="请市经信局限时办结")
     expect(page.locator("#problem-state")).to_have_text("转办")
-    sign_in("jingxin")
+    sign_in(page, live_server.url, "jingxin")
     page.goto(f"{live_server.url}/problems/inbox/")
     page.click(f"text={ref}")
     move("resolved", answer="已协调口罩2万只")
     expect(page.locator("#problem-state")).to_have_text("办结")
-    sign_in("enterprise")
+    sign_in(page, live_server.url, "enterprise")
     page.goto(f"{live_server.url}/problems/{ref}/")
     move("closed", comment="问题已解决,满意")
     expect(page.locator("#problem-state")).to_have_text("销号")
@@ -205,18 +202,11 @@ def test_each_roles_overview_shows_the_situation_numbers(live_server: Any, power
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
 
-    def sign_in(username: str) -> None:
-        page.context.clear_cookies()
-        page.goto(f"{live_server.url}/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-
     def figure(key: str) -> str:
         return page.locator(f"[data-figure='{key}'] .n").first.inner_text().strip()
 
     for username, expected in (("hq", city_figures), ("jiangbei", district_figures)):
-        sign_in(username)
+        sign_in(page, live_server.url, username)
         page.goto(f"{live_server.url}/?date={D.isoformat()}")
         page.locator("#map-colour-situation[data-rendered=true]").wait_for()
         page.locator("#map-index-situation[data-rendered=true]").wait_for()
@@ -228,7 +218,7 @@ def test_each_roles_overview_shows_the_situation_numbers(live_server: Any, power
     page.goto(f"{live_server.url}/?date={(D + dt.timedelta(days=1)).isoformat()}")  # no readings, no case reports
     assert figure("power_index") == "数据未到" and figure("new_confirmed") == "未报送"
     for username, card in (("liaison", "liaison-enterprises"), ("enterprise", "own-status")):
-        sign_in(username)
+        sign_in(page, live_server.url, username)
         page.goto(f"{live_server.url}/?date={D.isoformat()}")
         assert page.locator(f"[data-card='{card}']").count() == 1
         assert page.locator("[data-card='situation']").count() == 0

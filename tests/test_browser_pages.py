@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from .conftest import PASSWORD, City
-from .test_browser import ARTIFACTS, CHROMIUM, LAUNCH_ARGS
+from .conftest import City
+from .test_browser import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, sign_in
 from .test_hostile_sweep import SKIPPED, _objects, _patterns, _valid_paths
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -64,11 +64,7 @@ def test_every_page_draws_without_script_errors_and_fits_a_phone(live_server: An
         page.on("console", lambda message: errors.append(f"{current['url']}: {message.text}")
                 if message.type == "error" else None)
         page.on("pageerror", lambda error: errors.append(f"{current['url']}: {error}"))
-        page.goto(f"{live_server.url}/login/")
-        page.fill("#id_username", city.users[role].username)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        sign_in(page, live_server.url, city.users[role].username)
         for url in urls:
             current["url"] = url
             # The status first, from the same session: a page the role may not open (403/404) or a POST-only
@@ -122,14 +118,6 @@ def test_phone_flows_of_enterprise_liaison_and_district(live_server: Any, city: 
         def fits() -> None:
             assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], page.url
 
-        def sign_in(username: str) -> None:
-            page.context.clear_cookies()
-            page.goto(f"{live_server.url}/login/")
-            page.fill("#id_username", username)
-            page.fill("#id_password", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{live_server.url}/")
-
         def menu(label: str) -> None:
             nav = page.locator("header nav")
             expect(nav).to_be_hidden()  # folded away on a phone
@@ -139,7 +127,7 @@ def test_phone_flows_of_enterprise_liaison_and_district(live_server: Any, city: 
             page.wait_for_load_state("load")
             fits()
 
-        sign_in("enterprise")
+        sign_in(page, live_server.url, "enterprise")
         assert page.locator("header.top").bounding_box()["height"] <= 60  # one line: title, bell, menu
         menu("今日复工")
         page.fill("#id_workers_on_duty", "35")
@@ -173,7 +161,7 @@ def test_phone_flows_of_enterprise_liaison_and_district(live_server: Any, city: 
         expect(page.locator("#problem-state")).to_have_text("销号")
         page.screenshot(path=str(ARTIFACTS / "phone-enterprise-problem-closed.png"), full_page=True)
 
-        sign_in("liaison")
+        sign_in(page, live_server.url, "liaison")
         menu("今日复工")
         expect(page.locator("#report-for")).to_contain_text("今日已报")  # the enterprise's own report
         page.locator("#report-for").get_by_role("link", name=city.e_jiangbei.name).click()
@@ -188,7 +176,7 @@ def test_phone_flows_of_enterprise_liaison_and_district(live_server: Any, city: 
         fits()
         page.screenshot(path=str(ARTIFACTS / "phone-liaison-visits.png"), full_page=True)
 
-        sign_in("jiangbei")
+        sign_in(page, live_server.url, "jiangbei")
         menu("问题闭环")
         row = page.locator("table.stack tbody tr", has_text=problem.ref)
         expect(row).to_be_visible()
@@ -229,14 +217,6 @@ def test_phone_scans_close_the_worker_return_loop(live_server: Any, city: City, 
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
 
-        def sign_in(username: str) -> None:
-            page.context.clear_cookies()
-            page.goto(f"{live_server.url}/login/")
-            page.fill("#id_username", username)
-            page.fill("#id_password", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{live_server.url}/")
-
         def scan(mode: str, code: str, temperature: str = "") -> str:
             page.goto(f"{live_server.url}/worker-return/scan/?mode={mode}&trip=T1")
             if temperature:
@@ -246,11 +226,11 @@ def test_phone_scans_close_the_worker_return_loop(live_server: Any, city: City, 
             assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
             return page.locator("#scan-outcome").inner_text()
 
-        sign_in("binhai")
+        sign_in(page, live_server.url, "binhai")
         assert "准予上车" in scan("boarding", token, "36.6")
         assert "不准上车" in scan("boarding", "W002", "37.5")
         page.screenshot(path=str(ARTIFACTS / "phone-worker-return-refused.png"))
-        sign_in("enterprise")
+        sign_in(page, live_server.url, "enterprise")
         assert "车次 T1 已到达" in scan("arrival", token)
         expect(page.locator("[data-for-mode=boarding]")).to_be_hidden()  # no trip or temperature at arrival
         assert "闭环完成" in scan("receipt", token)
@@ -292,11 +272,7 @@ def test_phone_flow_of_a_countys_investment_staff(live_server: Any, city: City,
         def fits() -> None:
             assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], page.url
 
-        page.goto(f"{live_server.url}/login/")
-        page.fill("#id_username", city.users["district"].username)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        sign_in(page, live_server.url, city.users["district"].username)
         page.click("text=菜单")
         page.click("nav >> text=招商引资")
         page.click("text=登记招商线索")

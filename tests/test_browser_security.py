@@ -9,19 +9,12 @@ import pytest
 
 from dualtrack.projects.models import Project
 
-from .conftest import PASSWORD, City
-from .test_browser import browser_page  # noqa: F401 - the fixture
+from .conftest import City
+from .test_browser import browser_page, sign_in  # noqa: F401 - the fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PAYLOAD = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
-
-
-def _sign_in(page: Any, url: str, username: str) -> None:
-    page.goto(f"{url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
 
 
 def test_project_name_in_the_map_tooltip_is_text(live_server: Any, city: City, browser_page: Any) -> None:  # noqa: F811
@@ -33,7 +26,7 @@ def test_project_name_in_the_map_tooltip_is_text(live_server: Any, city: City, b
     page = browser_page
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    _sign_in(page, live_server.url, "hq")
+    sign_in(page, live_server.url, "hq")
     response = page.goto(f"{live_server.url}/projects/map/")
     assert "script-src 'self'" in response.headers["content-security-policy"]
     page.locator("#project-map[data-rendered=true]").wait_for()
@@ -53,7 +46,7 @@ def test_inline_script_is_refused_by_the_policy(live_server: Any, city: City, br
     """The policy is real: a script element injected into a page does not run, and the language switch (once an
     inline handler) still works through dualtrack.js."""
     page = browser_page
-    _sign_in(page, live_server.url, "hq")
+    sign_in(page, live_server.url, "hq")
     page.goto(f"{live_server.url}/problems/")
     ran = page.evaluate("""() => new Promise(resolve => {
         const s = document.createElement('script');

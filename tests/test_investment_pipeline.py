@@ -146,6 +146,39 @@ def test_a_lead_entered_on_a_phone_belongs_to_the_users_county(leads: City, clie
     assert bad.status_code == 200 and "计划投资" in bad.content.decode()
 
 
+def test_hq_places_a_lead_in_a_park_which_must_lie_in_the_chosen_county(leads: City, client: Any) -> None:
+    client.force_login(leads.users["hq"])
+    page = client.get("/investment/new/").content.decode()
+    assert f'value="{leads.park.pk}"' in page  # the park picker lists the city's parks
+    base = {"name": "园区新材料", "investor": "某材料", "investor_class": "other", "amount": "3"}
+    wrong = client.post("/investment/new/", {**base, "county": leads.binhai.pk, "park": leads.park.pk})
+    assert wrong.status_code == 200 and "该园区不在所选区县内" in wrong.content.decode()
+    assert not Lead.objects.filter(name="园区新材料").exists()
+    assert client.post("/investment/new/", {**base, "county": leads.jiangbei.pk, "park": leads.park.pk}).status_code == 302
+    lead = Lead.objects.get(name="园区新材料")
+    assert (lead.county, lead.park) == (leads.jiangbei, leads.park)  # counts for both scopes
+    client.force_login(leads.users["district_binhai"])  # a county's staff choose among their own county's parks
+    assert f'value="{leads.park.pk}"' not in client.get("/investment/new/").content.decode()
+    refused = client.post("/investment/new/", {**base, "name": "越界园区", "park": leads.park.pk})
+    assert refused.status_code == 200 and not Lead.objects.filter(name="越界园区").exists()
+
+
+def test_a_liaison_officer_has_招商引资_in_the_menu_only_as_a_leads_chief_service_officer(leads: City,
+                                                                                   client: Any) -> None:
+    from django.urls import reverse
+
+    liaison = leads.users["liaison"]
+    client.force_login(liaison)
+
+    def labels() -> list[str]:
+        return [str(i["label"]) for i in client.get(reverse("home")).context["nav_items"]]
+
+    assert "招商引资" not in labels()
+    actions.name_officer(leads.users["hq"], Lead.objects.get(code="ZS-2"), liaison.pk)
+    assert "招商引资" in labels()
+    assert "ZS-2" in client.get("/investment/").content.decode()
+
+
 def _project(city: City, code: str, **dates: Any) -> Project:
     return Project.objects.create(code=code, name=code, level="city_key", nature=dates.pop("nature", "new"),
                                   stage=dates.pop("stage", "construction"), county=city.jiangbei,
@@ -225,6 +258,21 @@ def test_fund_bids_success_rate_and_growth(city: City) -> None:
     assert FundBid.objects.count() == 5
     assert load(hq, "fund_bids", [BIDS, ["P-1", 2019, "中央预算内投资", "1000", "800", "已获批"]]).unchanged == 1
     assert not load(city.users["district"], "fund_bids", [BIDS, ["P-1", 2021, "省级专项", "1", "", "申报中"]]).ok
+
+
+def test_the_development_and_reform_commission_imports_bids_for_every_key_project(city: City, client: Any) -> None:
+    from dualtrack.registry.models import Department
+
+    from .conftest import _user
+
+    _project(city, "P-1")  # no responsible unit: not one of the commission's own projects
+    commission = _user("fagai", "department", department=Department.objects.create(code="FGW", name="市发展和改革委员会"))
+    assert load(commission, "fund_bids", [BIDS, ["P-1", 2020, "中央预算内投资", "1000", "", "申报中"]]).ok
+    other_department = city.users["department"]  # 经信局 follows the bids but does not keep them
+    assert not load(other_department, "fund_bids", [BIDS, ["P-1", 2020, "省级专项", "5", "", "申报中"]]).ok
+    client.force_login(other_department)
+    assert "P-1" in client.get("/investment/bids/?year=2020").content.decode()
+    assert FundBid.objects.count() == 1
 
 
 def test_the_weeks_activity(leads: City) -> None:

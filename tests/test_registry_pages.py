@@ -126,10 +126,10 @@ def test_navigation_per_role(client: Client, city: City) -> None:
     assert "企业名录" not in labels and "行政区划" not in labels
     assert reverse("registry:industry_list") in client.get(reverse("import_index")).content.decode()
     # a department imports the progress of the key projects it is responsible for and the figures of the economic
-    # indicators it reports (the human-resources bureau also the worker-return data), and the key projects' bids
-    # for higher-level funds (争资, kept by the development and reform commission)
+    # indicators it reports (the human-resources bureau also the worker-return data; the development and reform
+    # commission also the bids for higher-level funds, 争资)
     assert [d.name for d in client.get(reverse("import_index")).context["datasets"]] == [
-        "project_progress", "economy_targets", "economy_actuals", "fund_bids"]
+        "project_progress", "economy_targets", "economy_actuals"]
     client.force_login(city.users["district"])
     labels = [i["label"] for i in client.get(reverse("home")).context["nav_items"]]
     assert "企业名录" in labels and "数据导入" in labels and "审计日志" not in labels

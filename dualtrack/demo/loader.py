@@ -62,6 +62,7 @@ DEMO_USERS: list[tuple[str, str, str, dict[str, Any]]] = [
     ("jingxin", "department", "市经信局 赵强", {"department": "JXJ"}),
     ("renshe", "department", "市人社局 郑红(点对点返岗)", {"department": "RSJ"}),
     ("fupin", "department", "市扶贫办 何静", {"department": "FPB"}),
+    ("fagai", "department", "市发改委 钱进(争资)", {"department": "FGW"}),
     ("qingxi", "district", "青溪县 马英(区县操作员,挂牌督战县)", {"county": "339121"}),
     ("liaison", "liaison", "驻企服务员 孙伟", {}),
     ("enterprise", "enterprise", "企业联络人 吴芳", {}),

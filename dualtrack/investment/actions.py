@@ -97,14 +97,24 @@ def add_lead(actor: Actor, spec: NewLead) -> Lead:
         errors["investor_class"] = _("投资方类别无效")
     county_id, park_id = spec.county_id, spec.park_id
     user_county, user_park = getattr(actor, "county_id", None), getattr(actor, "park_id", None)
-    if user_park:
-        from dualtrack.registry import services as registry
+    from dualtrack.registry import services as registry
 
+    if user_park:
         park_id, county_id = user_park, registry.park_county_id(user_park)
-    elif user_county:
-        county_id = user_county
+    else:
+        if user_county:
+            county_id = user_county
+        if park_id is not None:
+            # A park lies in one county: the lead counts for both, so the two must agree.
+            park_county = registry.park_county_id(park_id)
+            if park_county is None:
+                errors["park"] = _("园区不存在")
+            elif county_id is None:
+                county_id = park_county
+            elif park_county != county_id:
+                errors["park"] = _("该园区不在所选区县内")
     if county_id is None:
-        errors["county_id"] = _("请选择区县")
+        errors["county"] = _("请选择区县")
     if errors:
         raise ValidationError(errors)
     lead = Lead.objects.create(

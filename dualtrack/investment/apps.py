@@ -1,5 +1,19 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+def _in_menu(user: Any) -> bool:
+    """A liaison officer's phone menu is short: 招商引资 shows only once they are a lead's chief service officer."""
+    from dualtrack.core.choices import Action, Role
+    from dualtrack.core.policy import user_role
+
+    from .models import Lead
+
+    if not Lead.permits(user, Action.VIEW):
+        return False
+    return user_role(user) != Role.LIAISON or Lead.objects.restrict(user, Action.VIEW).exists()
 
 
 class InvestmentConfig(AppConfig):
@@ -23,12 +37,9 @@ class InvestmentConfig(AppConfig):
 
         # After the problems' escalation: a red lead's new task starts its own clock.
         periodic.register("investment-red-leads", services.raise_due, order=55)
-        from dualtrack.core.choices import Action
         from dualtrack.core.navigation import register_menu
 
-        from .models import Lead
-
-        register_menu(_("招商引资"), "investment:leads", lambda u: Lead.permits(u, Action.VIEW), order=16)
+        register_menu(_("招商引资"), "investment:leads", _in_menu, order=16)
         from dualtrack.bulletins import services as bulletins
         from dualtrack.core.cards import register_card
 

@@ -18,6 +18,7 @@ class LeadForm(forms.Form):
     amount = forms.DecimalField(label=_("计划投资(亿元)"), min_value=0, max_digits=12, decimal_places=4,
                                 widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}))
     county = forms.ChoiceField(label=_("区县"), required=False)
+    park = forms.ChoiceField(label=_("功能园区"), required=False, help_text=_("园区项目同时计入园区和所在区县"))
     industry_code = forms.CharField(label=_("行业代码"), max_length=5, required=False)
     source = forms.CharField(label=_("信息来源"), max_length=100, required=False)
     informant = forms.CharField(label=_("第一信息人"), max_length=50, required=False,

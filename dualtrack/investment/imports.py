@@ -223,7 +223,9 @@ class FundBidDataset(Dataset):
     def prepare(self, user: Any) -> dict[str, Any]:
         from dualtrack.projects import services as projects
 
-        return {"projects": dict(projects.projects_for(user).values_list("code", "pk"))}
+        # Who may import bids (HQ, the development and reform commission) keeps them for every key project, not
+        # only the projects their unit is responsible for (can_import has already checked the policy).
+        return {"projects": dict(projects.projects_for(None).values_list("code", "pk"))}
 
     def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
         if values["project"] not in state["projects"]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
 
 from dualtrack.core.choices import Action, Role
@@ -47,8 +48,13 @@ def own_county_projects(user: Any) -> Any:
 declare("investment.GroundbreakingEvent", {
     Action.VIEW: roles(Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT),
     Action.ADD: {Role.HQ: ALL, Role.DISTRICT: own_county}})
-# 争资 bids: the development and reform commission (a department) and HQ import them; a county sees its own.
-declare("investment.FundBid", {
-    Action.VIEW: {Role.HQ: ALL, Role.LEADER: ALL, Role.DEPARTMENT: ALL, Role.DISTRICT: own_county_projects},
-    Action.EXPORT: {Role.HQ: ALL, Role.LEADER: ALL, Role.DEPARTMENT: ALL, Role.DISTRICT: own_county_projects},
-    Action.IMPORT: roles(Role.HQ, Role.DEPARTMENT)})
+def fund_bid_office(user: Any) -> Any:
+    department = getattr(user, "department", None)
+    return ALL if department is not None and department.code == settings.FUND_BID_OFFICE else NOTHING
+
+
+# 争资 bids: HQ and the development and reform commission (发改委, ``FUND_BID_OFFICE``) import them; the other
+# departments see them (each follows its own sector's bids), a county its own projects'.
+BIDS_SEE = {Role.HQ: ALL, Role.LEADER: ALL, Role.DEPARTMENT: ALL, Role.DISTRICT: own_county_projects}
+declare("investment.FundBid", {Action.VIEW: BIDS_SEE, Action.EXPORT: BIDS_SEE,
+                               Action.IMPORT: {Role.HQ: ALL, Role.DEPARTMENT: fund_bid_office}})

@@ -231,19 +231,29 @@ def lead_new(request: HttpRequest) -> HttpResponse:
     """A lead entered on a phone by a county's or park's investment staff (HQ names the county)."""
     if not Lead.permits(request.user, Action.ADD):
         raise PermissionDenied
+    from dualtrack.registry import services as registry
+
     form = LeadForm(request.POST or None)
-    if user_role(request.user) == Role.HQ:
+    user = request.user
+    if user_role(user) == Role.HQ:
         form.fields["county"].choices = _county_choices(request)  # type: ignore[attr-defined]
         form.fields["county"].required = True
     else:
         del form.fields["county"]
+    if getattr(user, "park_id", None):
+        del form.fields["park"]  # a park's staff add to their own park
+    else:
+        county_id = None if user_role(user) == Role.HQ else getattr(user, "county_id", None)
+        form.fields["park"].choices = [("", "—"), *(  # type: ignore[attr-defined]
+            (str(p.pk), f"{p.name}({p.county.name})") for p in registry.parks(county_id))]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             created = actions.add_lead(actor_of(request), actions.NewLead(
                 name=data["name"], investor=data["investor"], amount=data["amount"],
                 investor_class=data["investor_class"], industry_code=data["industry_code"], source=data["source"],
-                informant=data["informant"], county_id=int(data["county"]) if data.get("county") else None))
+                informant=data["informant"], county_id=int(data["county"]) if data.get("county") else None,
+                park_id=int(data["park"]) if data.get("park") else None))
         except ValidationError as exc:
             form_errors(form, exc)
         else:

@@ -24,6 +24,12 @@ def enterprises_for(user: Any, action: str = Action.VIEW) -> QuerySet[Enterprise
     return Enterprise.objects.restrict(user, action)
 
 
+def parks(county_id: int | None = None) -> QuerySet[Park]:
+    """The parks, or those of one county, in code order."""
+    found = Park.objects.select_related("county").order_by("code")
+    return found.filter(county_id=county_id) if county_id is not None else found
+
+
 def park_county_id(park_id: int | None) -> int | None:
     if park_id is None:
         return None
