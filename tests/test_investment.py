@@ -14,7 +14,7 @@ from django.core.management import call_command
 
 from dualtrack.core.calendar import add_months
 from dualtrack.core.imports import get_dataset, run_import
-from dualtrack.investment import engine
+from dualtrack.investment import engine, services
 from dualtrack.investment.rules import DEFAULT
 
 from .conftest import City
@@ -103,7 +103,7 @@ def test_scopes_a_lead_counts_for_its_county_and_park_stopped_leads_nowhere(lead
     out = io.StringIO()
     call_command("investment", "--date", "2020-04-30", "--json", stdout=out)
     data = json.loads(out.getvalue())
-    assert data["rules_version"] == "investment:v1"
+    assert (data["date"], data["rules_version"]) == ("2020-04-30", "investment:v1")
     by_code = {lead["code"]: lead for lead in data["leads"]}
     assert by_code["ZS-3"] == {"code": "ZS-3", "stage": "stopped", "light": None, "reasons": []}
     assert by_code["ZS-4"]["light"] == "yellow" and by_code["ZS-4"]["reasons"] == ["stale"]
@@ -122,6 +122,8 @@ def test_a_county_operator_sees_only_its_leads_and_another_countys_lead_is_404(l
     assert client.get("/investment/leads/ZS-4/").status_code == 200
     codes = [s["code"] for s in client.get("/api/v1/investment", {"date": "2020-04-30"}).json()["leads"]]
     assert codes == ["ZS-3", "ZS-4"]
+    undated = client.get("/api/v1/investment").json()  # no date: the data-as-of day, as the pages open on it
+    assert undated["date"] == services.data_day().isoformat()
     client.force_login(leads.users["hq"])
     assert client.get("/investment/", {"date": "2020-04-30"}).status_code == 200
     assert client.get("/investment/league/", {"date": "2020-04-30"}).status_code == 200

@@ -1,4 +1,4 @@
-"""``/api/v1/investment?date=YYYY-MM-DD``: the leads the caller may see with their lights, and the scopes'
+"""``/api/v1/investment?date=YYYY-MM-DD`` (the data-as-of day without one): the leads the caller may see with their lights, and the scopes'
 figures, as ``dualtrack investment --json`` prints them."""
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ class InvestmentView(APIView):
         if not InvestmentTarget.permits(request.user, Action.VIEW):
             raise exceptions.PermissionDenied
         try:
-            day = dates.parse_day(request.query_params.get("date")) or dates.today()
+            # Without a date: the data-as-of day, as the pages open on it.
+            day = dates.parse_day(request.query_params.get("date")) or services.data_day() or dates.today()
         except dates.BadDay as exc:
             raise exceptions.ValidationError({"date": [str(exc)]}) from exc
         return Response(services.evaluate(day, request.user).as_json())

@@ -59,7 +59,7 @@ class Evaluation:
         def amount(value: Decimal | None) -> float | None:
             return None if value is None else round(float(value), 4)
 
-        return {"rules_version": self.rules_version,
+        return {"date": self.day.isoformat(), "rules_version": self.rules_version,
                 "leads": [{"code": s.code, "stage": s.stage, "light": s.light, "reasons": s.reasons}
                           for s in self.leads],
                 "scopes": [{"scope": s.scope, "signed_amount": amount(s.signed_amount),
