@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import Max, Sum
 
 from dualtrack.core import rules as rule_sets
 
@@ -96,9 +96,8 @@ def evaluate(day: dt.date, user: Any = None) -> Evaluation:
     rules = current.definition
     last = dict(LeadActivity.objects.filter(date__lte=day).values("lead_id").annotate(d=Max("date")).values_list(
         "lead_id", "d"))
-    arrived: dict[int, Decimal] = defaultdict(Decimal)
-    for lead_id, amount in FundArrival.objects.filter(month__lte=day.replace(day=1)).values_list("lead_id", "amount"):
-        arrived[lead_id] += amount
+    arrived: dict[int, Decimal] = dict(FundArrival.objects.filter(month__lte=day.replace(day=1)).values(
+        "lead_id").annotate(total=Sum("amount")).values_list("lead_id", "total"))
     leads = list(Lead.objects.select_related("county", "park").order_by("code"))
     visible = None if user is None else set(Lead.objects.restrict(user).values_list("pk", flat=True))
     statuses = []
