@@ -174,6 +174,7 @@ def test_a_liaison_officer_has_招商引资_in_the_menu_only_as_a_leads_chief_se
         return [str(i["label"]) for i in client.get(reverse("home")).context["nav_items"]]
 
     assert "招商引资" not in labels()
+    assert "尚未被确定为招商项目的首席服务员" in client.get("/investment/").content.decode()
     actions.name_officer(leads.users["hq"], Lead.objects.get(code="ZS-2"), liaison.pk)
     assert "招商引资" in labels()
     assert "ZS-2" in client.get("/investment/").content.decode()

@@ -73,7 +73,9 @@ def leads(request: HttpRequest) -> HttpResponse:
         "stages": [(value, label, counts.get(value, 0)) for value, label in Stage.choices], "stage": stage,
         "light": light, "reasons": dict(Reason.choices), "stage_names": dict(Stage.choices),
         "query": query_without_page(request), "may_add": Lead.permits(request.user, Action.ADD),
-        "q": (request.GET.get("q") or "").strip()[:50]})
+        "q": (request.GET.get("q") or "").strip()[:50],
+        # A department or liaison officer sees only the leads in their care as chief service officer.
+        "as_officer": user_role(request.user) in (Role.DEPARTMENT, Role.LIAISON)})
 
 
 @login_required
