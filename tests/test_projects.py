@@ -298,9 +298,14 @@ def test_cli_json(city: City) -> None:
                                            "reasons": ["投资完成率70.0%,低于80%"], "resumed": True,
                                            "stage": "construction", "escalation": None}]
     services.evaluate_month(D(2020, 3, 1))
-    out = io.StringIO()
-    call_command("projects", "--date", "2020-04-02", "--json", stdout=out)
-    escalation = json.loads(out.getvalue())[0]["escalation"]
+
+    def escalation_on(day: str) -> Any:
+        out = io.StringIO()
+        call_command("projects", "--date", day, "--json", stdout=out)
+        return json.loads(out.getvalue())[0]["escalation"]
+
+    assert escalation_on("2020-03-31") is None  # March's consequence is known once March has ended
+    escalation = escalation_on("2020-04-01")
     assert escalation["consequence"] == "talk" and escalation["month"] == "2020-03" and escalation["task"]
 
 

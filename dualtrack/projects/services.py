@@ -152,18 +152,21 @@ def statuses(projects: QuerySet[Project], day: dt.date, rules: dict[str, Any] | 
 
 def _attach_escalations(rows: list[ProjectStatus], day: dt.date) -> None:
     """Each project's latest month-end consequence on or before ``day`` with its task."""
-    latest: dict[str, MonthlyLight] = {}
-    for light in MonthlyLight.objects.filter(project__code__in=[r.code for r in rows]).exclude(
-            consequence="").select_related("project").order_by("month"):
-        if month_end(light.month) < day:
-            latest[light.project.code] = light
-    tasks = problems.tasks_by_keys([_task_key(code, light.month, light.consequence) for code, light in latest.items()])
+    # A month's consequence is known once the month has ended before ``day``: the months before ``day``'s own.
+    # Plain values, ordered by month: the last one seen per project is its latest (no model per light).
+    latest: dict[str, tuple[dt.date, str, str]] = {}
+    for code, month, consequence, task_ref in MonthlyLight.objects.filter(
+            project__code__in=[r.code for r in rows], month__lt=month_start(day)).exclude(
+            consequence="").order_by("month").values_list("project__code", "month", "consequence", "task_ref"):
+        latest[code] = (month, consequence, task_ref)
+    tasks = problems.tasks_by_keys([_task_key(code, month, consequence)
+                                    for code, (month, consequence, _ref) in latest.items()])
     for row in rows:
-        light = latest.get(row.code)
-        if light is not None:
-            task = tasks.get(_task_key(row.code, light.month, light.consequence))
-            row.escalation = {"consequence": light.consequence, "month": f"{light.month:%Y-%m}",
-                              "task": light.task_ref or None,
+        found = latest.get(row.code)
+        if found is not None:
+            month, consequence, task_ref = found
+            task = tasks.get(_task_key(row.code, month, consequence))
+            row.escalation = {"consequence": consequence, "month": f"{month:%Y-%m}", "task": task_ref or None,
                               "task_state": task.state if task else None,
                               "task_escalation_level": task.escalation_level if task else None}
 

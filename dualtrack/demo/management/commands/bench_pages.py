@@ -1,5 +1,5 @@
 """``dualtrack bench_pages``: the morning pages through the whole Django stack, on the loaded city (the demo by
-default), with a warm server: 总览, 疫情图, 复工图, 每日通报, 数据核验 and 调度会, for HQ and a district operator,
+default), with a warm server: 总览, 疫情图, 复工图, 每日通报, 数据核验, 调度会 and the investment pages, for HQ and a district operator,
 p50/p95 over repeated requests; and the time to compute the day's picture (what the worker does once a day).
 Figures for docs/benchmarks.md; ``--json`` prints them as JSON."""
 
@@ -20,7 +20,10 @@ from dualtrack.core.choices import Role
 from dualtrack.resumption import snapshot
 
 PAGES = [("总览", "/"), ("疫情图", "/epidemic/"), ("复工图", "/resumption/"), ("每日通报", "/bulletins/"),
-         ("数据核验", "/resumption/crosscheck/"), ("调度会", "/projects/board/")]
+         ("数据核验", "/resumption/crosscheck/"), ("调度会", "/projects/board/"),
+         # 招商引资: leads change with every activity logged, so these are judged per request (no daily snapshot).
+         ("招商项目", "/investment/"), ("目标进度", "/investment/league/"), ("四个一批", "/investment/pipeline/"),
+         ("争资", "/investment/bids/")]
 
 
 def percentile(values: list[float], q: float) -> float:
