@@ -5,6 +5,8 @@ Figures for docs/benchmarks.md; ``--json`` prints them as JSON."""
 
 from __future__ import annotations
 
+import atexit
+import gc
 import json
 import platform
 import statistics
@@ -41,6 +43,8 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        gc.freeze()  # as dualtrack.wsgi does once the application is loaded (a server's process, not a console's)
+        atexit.register(gc.unfreeze)
         day = versions.as_of().day
         if day is None:
             raise CommandError("no data loaded: run ./run demo (or import a city) first")
