@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +27,29 @@ ROLES = ["hq", "leader", "district", "park", "department", "liaison", "enterpris
 PHONE = {"width": 390, "height": 844}
 # Downloads, not pages (a browser saves them; nothing is drawn).
 DOWNLOADS = ("export", "file", "template", "attachment", "retry_job", "javascript-catalog", "xlsx")
+
+
+@contextmanager
+def phone_page() -> Iterator[tuple[Any, list[str]]]:
+    """A 390×844 touch phone in chromium, and the script errors its pages throw (checked by the caller after the
+    flow); the ORM's connections opened beside Playwright are closed afterwards."""
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        try:
+            page = browser.new_page(viewport=PHONE, locale="zh-CN", has_touch=True, is_mobile=True)
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            yield page, errors
+        finally:
+            browser.close()
+            connections.close_all()
+
+
+def fits(page: Any) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], page.url
 
 
 def _page_urls(city: City) -> list[str]:
@@ -99,7 +124,7 @@ def test_phone_flows_of_enterprise_liaison_and_district(live_server: Any, city: 
     when it is answered and closes it (满意，销号); the liaison officer reports for an enterprise in their care
     and logs a visit; the district operator finds the problem as a card in the ledger. Every page fits."""
     from PIL import Image
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     from dualtrack.problems import services as problems
     from dualtrack.problems.models import Category, Problem
@@ -109,14 +134,7 @@ def test_phone_flows_of_enterprise_liaison_and_district(live_server: Any, city: 
     photo = tmp_path / "现场照片.png"
     Image.new("RGB", (64, 48), (200, 40, 40)).save(photo)
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        page = browser.new_page(viewport=PHONE, locale="zh-CN", has_touch=True, is_mobile=True)
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-
-        def fits() -> None:
-            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], page.url
+    with phone_page() as (page, errors):
 
         def menu(label: str) -> None:
             nav = page.locator("header nav")
@@ -125,7 +143,7 @@ def test_phone_flows_of_enterprise_liaison_and_district(live_server: Any, city: 
             expect(nav).to_be_visible()
             nav.get_by_role("link", name=label, exact=True).click()
             page.wait_for_load_state("load")
-            fits()
+            fits(page)
 
         sign_in(page, live_server.url, "enterprise")
         assert page.locator("header.top").bounding_box()["height"] <= 60  # one line: title, bell, menu
@@ -140,7 +158,7 @@ def test_phone_flows_of_enterprise_liaison_and_district(live_server: Any, city: 
         page.set_input_files("input[type=file]", str(photo))
         page.get_by_role("button", name="提交").click()
         expect(page.locator("#attachments")).to_contain_text("现场照片.png")
-        fits()
+        fits(page)
         problem = Problem.objects.get(enterprise=city.e_jiangbei)
         assert problem.attachments.count() == 1
         hq, handler = city.users["hq"], city.users["department"]
@@ -149,10 +167,10 @@ def test_phone_flows_of_enterprise_liaison_and_district(live_server: Any, city: 
         problem = problems.move(problem.pk, problem.version, "assigned", hq, "转办")
         problems.move(problem.pk, problem.version, "resolved", handler, "", answer="已协调交警临时放行")
         page.goto(f"{live_server.url}/notifications/")
-        fits()
+        fits(page)
         page.get_by_text(f"您反映的问题 {problem.ref} 已办结").click()
         expect(page.locator("#problem-state")).to_have_text("办结")
-        fits()
+        fits(page)
         form = page.locator("form.move[data-to='closed']")
         expect(form.locator("button[type=submit]")).to_have_text("满意，销号")
         expect(page.locator("form.move[data-to='in_progress'] button[type=submit]")).to_have_text("不满意，重新办理")
@@ -173,7 +191,7 @@ def test_phone_flows_of_enterprise_liaison_and_district(live_server: Any, city: 
         page.fill("textarea[name=notes]", "了解道路封闭问题办理情况,企业满意")
         page.get_by_role("button", name="保存").click()
         expect(page.locator("#visits")).to_contain_text("了解道路封闭问题办理情况")
-        fits()
+        fits(page)
         page.screenshot(path=str(ARTIFACTS / "phone-liaison-visits.png"), full_page=True)
 
         sign_in(page, live_server.url, "jiangbei")
@@ -183,10 +201,6 @@ def test_phone_flows_of_enterprise_liaison_and_district(live_server: Any, city: 
         # a card: each value under its column's name, one column wide
         assert row.bounding_box()["width"] <= PHONE["width"]
         page.screenshot(path=str(ARTIFACTS / "phone-district-problems.png"), full_page=False)
-        browser.close()
-    from django.db import connections
-
-    connections.close_all()
     assert errors == []
 
 
@@ -194,7 +208,7 @@ def test_phone_scans_close_the_worker_return_loop(live_server: Any, city: City, 
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """On a 390×844 phone: the origin county scans the slip at boarding (a fever is refused), the enterprise scans
     it at arrival and again for the receipt, and the worker's state is received."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     from dualtrack.workreturn import services
     from dualtrack.workreturn.models import Trip, Worker
@@ -211,11 +225,7 @@ def test_phone_scans_close_the_worker_return_loop(live_server: Any, city: City, 
                               ["T1", "339106", target, "2020-02-15 07:00", "宁B12345", 44]]).ok
     services.set_manifest(hq, Trip.objects.get(code="T1"), list(Worker.objects.order_by("code")))
     token = Worker.objects.get(code="W001").slip_token
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        page = browser.new_page(viewport=PHONE, locale="zh-CN", has_touch=True, is_mobile=True)
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
+    with phone_page() as (page, errors):
 
         def scan(mode: str, code: str, temperature: str = "") -> str:
             page.goto(f"{live_server.url}/worker-return/scan/?mode={mode}&trip=T1")
@@ -223,7 +233,7 @@ def test_phone_scans_close_the_worker_return_loop(live_server: Any, city: City, 
                 page.fill("#id_temperature", temperature)
             page.fill("#id_code", code)
             page.get_by_role("button", name="确认").click()
-            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+            fits(page)
             return page.locator("#scan-outcome").inner_text()
 
         sign_in(page, live_server.url, "binhai")
@@ -235,10 +245,6 @@ def test_phone_scans_close_the_worker_return_loop(live_server: Any, city: City, 
         expect(page.locator("[data-for-mode=boarding]")).to_be_hidden()  # no trip or temperature at arrival
         assert "闭环完成" in scan("receipt", token)
         page.screenshot(path=str(ARTIFACTS / "phone-worker-return-receipt.png"))
-        browser.close()
-    from django.db import connections
-
-    connections.close_all()
     assert errors == []
     states = {w.code: w.state for w in services.campaign(dt_now()).workers}
     assert states == {"W001": "received", "W002": "refused"}
@@ -255,7 +261,7 @@ def test_phone_flow_of_a_countys_investment_staff(live_server: Any, city: City,
     """On a 390×844 phone the district's investment staff record a lead from the 招商引资 menu, log an online
     negotiation (云招商), sign it with another at one ceremony, register the company and start it: the lead becomes
     a key project. Every page fits the screen."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     from dualtrack.investment.models import Lead, LeadActivity
     from dualtrack.projects.models import Project
@@ -263,20 +269,13 @@ def test_phone_flow_of_a_countys_investment_staff(live_server: Any, city: City,
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     Lead.objects.create(code="ZS2020-0900", name="冷链物流中心", investor="某物流", amount=Decimal(6),
                         county=city.jiangbei, stage="talks")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        page = browser.new_page(viewport=PHONE, locale="zh-CN", has_touch=True, is_mobile=True)
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-
-        def fits() -> None:
-            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], page.url
+    with phone_page() as (page, errors):
 
         sign_in(page, live_server.url, city.users["district"].username)
         page.click("text=菜单")
         page.click("nav >> text=招商引资")
         page.click("text=登记招商线索")
-        fits()
+        fits(page)
         page.fill("#id_name", "新能源汽车零部件产业园")
         page.fill("#id_investor", "某汽车集团")
         page.select_option("#id_investor_class", "private500")
@@ -284,7 +283,7 @@ def test_phone_flow_of_a_countys_investment_staff(live_server: Any, city: City,
         page.fill("#id_informant", "王明")
         page.click("#lead-form button[type=submit]")
         expect(page.locator("h1")).to_have_text("新能源汽车零部件产业园")
-        fits()
+        fits(page)
         lead = Lead.objects.get(name="新能源汽车零部件产业园")
         assert (lead.county, lead.informant, lead.stage) == (city.jiangbei, "王明", "lead")
         page.fill("#activity-form #id_date", "2020-03-02")
@@ -293,7 +292,7 @@ def test_phone_flow_of_a_countys_investment_staff(live_server: Any, city: City,
         page.click("#activity-form button[type=submit]")
         expect(page.locator("#activities")).to_contain_text("视频洽谈")
         page.goto(f"{live_server.url}/investment/signing/")
-        fits()
+        fits(page)
         page.fill("#id_date", "2020-03-20")
         page.fill("#id_place", "2020年一季度云签约仪式")
         page.check(f"input[value='{lead.code}']")
@@ -311,10 +310,6 @@ def test_phone_flow_of_a_countys_investment_staff(live_server: Any, city: City,
         page.fill("#stage-form #id_date", "2020-04-15")
         page.click("#stage-form button[type=submit]")
         expect(page.locator("#lead-project")).to_have_text(f"ZS-{lead.code}")
-        fits()
+        fits(page)
         assert Project.objects.get(code=f"ZS-{lead.code}").owner == city.e_jiangbei
-        browser.close()
-    from django.db import connections
-
-    connections.close_all()
     assert errors == []
