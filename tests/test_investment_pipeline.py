@@ -134,6 +134,19 @@ def test_another_countys_lead_answers_404_on_its_pages_and_writes(leads: City, c
     assert LeadActivity.objects.get(lead__code="ZS-4").note == "视频"
 
 
+def test_a_refused_form_on_a_leads_page_keeps_the_pages_other_forms(leads: City, client: Any) -> None:
+    client.force_login(leads.users["district"])
+    future = (dates.today() + dt.timedelta(days=1)).isoformat()
+    page = client.post("/investment/leads/ZS-2/activity/", {"date": future, "kind": "online"}).content.decode()
+    assert "日期不能晚于今天" in page
+    assert 'id="stage-form"' in page and 'id="officer-form"' in page  # still there to use
+    back = client.post("/investment/leads/ZS-1/stage/", {"stage": "talks"}).content.decode()  # 正式签约 → 洽谈
+    stage_form = back.split('id="stage-form"')[1].split("</form>")[0]
+    assert "不在可用的选项中" in stage_form  # the choice is refused beside the field: only forward, or 终止
+    assert 'value="talks"' not in stage_form and 'value="registered"' in stage_form
+    assert Lead.objects.get(code="ZS-1").stage == "signed" and not LeadActivity.objects.filter(lead__code="ZS-2").exists()
+
+
 def test_a_lead_entered_on_a_phone_belongs_to_the_users_county(leads: City, client: Any) -> None:
     client.force_login(leads.users["district_binhai"])
     response = client.post("/investment/new/", {"name": "海上风电装备", "investor": "某能源集团", "investor_class": "china500",

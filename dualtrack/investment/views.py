@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -130,20 +131,19 @@ def league_xlsx(request: HttpRequest) -> HttpResponseBase:
 def lead(request: HttpRequest, code: str) -> HttpResponse:
     found = get_scoped_or_404(Lead.objects.select_related("county", "park", "officer", "enterprise"), request.user,
                               Action.VIEW, code=code.upper()[:30])
-    may_report, may_change = found.in_scope(request.user, Action.REPORT), found.in_scope(request.user, Action.CHANGE)
-    activity_form = ActivityForm(initial={"date": dates.today()}) if may_report else None
-    stage_form = StageForm(initial={"date": dates.today()}) if may_change and found.stage not in (
-        Stage.STOPPED, Stage.OPERATING) else None
-    if stage_form is not None:
-        at = actions.ORDER.index(Stage(found.stage))
-        stage_form.fields["stage"].choices = [  # type: ignore[attr-defined]
-            (s.value, s.label) for s in [*actions.ORDER[at + 1:], Stage.STOPPED]]
-    return _lead_page(request, found, activity_form, stage_form, _officer_form(found, may_change))
+    return _lead_page(request, found, _lead_forms(request, found))
 
 
-def _officer_form(found: Lead, may_change: bool, data: Any = None) -> OfficerForm | None:
-    if not may_change or found.stage == Stage.STOPPED:
-        return None
+def _stage_form(found: Lead, data: Any = None) -> StageForm:
+    """Forward from the lead's stage, or 终止 (the same choices on the page and when a move is posted)."""
+    form = StageForm(data, initial={"date": dates.today()})
+    at = actions.ORDER.index(Stage(found.stage)) if found.stage in actions.ORDER else len(actions.ORDER)
+    form.fields["stage"].choices = [  # type: ignore[attr-defined]
+        (s.value, s.label) for s in [*actions.ORDER[at + 1:], Stage.STOPPED]]
+    return form
+
+
+def _officer_form(found: Lead, data: Any = None) -> OfficerForm:
     from dualtrack.accounts import services as accounts
 
     form = OfficerForm(data, initial={"officer": found.officer_id})
@@ -153,73 +153,93 @@ def _officer_form(found: Lead, may_change: bool, data: Any = None) -> OfficerFor
     return form
 
 
-def _lead_page(request: HttpRequest, found: Lead, activity_form: Any, stage_form: Any,
-               officer_form: Any = None) -> HttpResponse:
+def _lead_forms(request: HttpRequest, found: Lead) -> dict[str, Any]:
+    """The forms of the lead's page that the user may use: logging an activity (the staff and the chief service
+    officer), moving the stage and naming the officer (the staff, until the lead is 终止 or 投产)."""
+    may_report, may_change = found.in_scope(request.user, Action.REPORT), found.in_scope(request.user, Action.CHANGE)
+    closed = found.stage in (Stage.STOPPED, Stage.OPERATING)
+    return {"activity_form": ActivityForm(initial={"date": dates.today()}) if may_report else None,
+            "stage_form": _stage_form(found) if may_change and not closed else None,
+            "officer_form": _officer_form(found) if may_change and found.stage != Stage.STOPPED else None}
+
+
+def _lead_page(request: HttpRequest, found: Lead, forms: dict[str, Any]) -> HttpResponse:
     day = default_day() or dates.today()  # the pipeline's data-as-of day, as on the list the user came from
     light, reasons = services.lead_light(found, day)
     return render(request, "investment/lead.html", {
         "lead": found, "activities": found.activities.order_by("-date")[:200],
         "arrivals": found.arrivals.order_by("month"), "kinds": dict(ActivityKind.choices),
-        "light": light, "light_reasons": reasons, "reasons": dict(Reason.choices), "activity_form": activity_form,
-        "stage_form": stage_form, "day": day,
-        "officer_form": officer_form})
+        "light": light, "light_reasons": reasons, "reasons": dict(Reason.choices), "day": day, **forms})
+
+
+Notes = list[tuple[int, str]]
+
+
+def _work_lead(request: HttpRequest, found: Lead, name: str, form: Any, run: Callable[[dict[str, Any]], Notes]
+               ) -> HttpResponse:
+    """A form posted on the lead's page: ``run`` calls the domain function and answers the messages to show, and the
+    user goes back to the lead; on an error the page comes again with this form's errors beside its fields and the
+    lead's other forms as they were."""
+    if form.is_valid():
+        try:
+            notes = run(form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            for level, text in notes:
+                messages.add_message(request, level, text)
+            return redirect("investment:lead", code=found.code)
+    forms = _lead_forms(request, found)
+    forms[name] = form
+    return _lead_page(request, found, forms)
+
+
+def _posted_lead(request: HttpRequest, code: str) -> Lead:
+    return get_scoped_or_404(Lead.objects.all(), request.user, Action.VIEW, code=code.upper()[:30])
 
 
 @login_required
 @require_POST
 def lead_activity(request: HttpRequest, code: str) -> HttpResponse:
-    found = get_scoped_or_404(Lead.objects.all(), request.user, Action.VIEW, code=code.upper()[:30])
-    form = ActivityForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.log_activity(actor_of(request), found, day=form.cleaned_data["date"],
-                                 kind=form.cleaned_data["kind"], note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("已登记招商活动"))
-            return redirect("investment:lead", code=found.code)
-    return _lead_page(request, found, form, None)
+    found = _posted_lead(request, code)
+
+    def run(data: dict[str, Any]) -> Notes:
+        actions.log_activity(actor_of(request), found, day=data["date"], kind=data["kind"], note=data["note"])
+        return [(messages.SUCCESS, _("已登记招商活动"))]
+
+    return _work_lead(request, found, "activity_form", ActivityForm(request.POST), run)
 
 
 @login_required
 @require_POST
 def lead_stage(request: HttpRequest, code: str) -> HttpResponse:
-    found = get_scoped_or_404(Lead.objects.all(), request.user, Action.VIEW, code=code.upper()[:30])
-    form = StageForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            moved = actions.move_stage(actor_of(request), found, stage=data["stage"], day=data["date"],
-                                       uscc=data["uscc"], project_code=data["project_code"], reason=data["reason"])
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("已推进到:%(stage)s") % {"stage": moved.get_stage_display()})
-            if moved.project_code and data["stage"] in (Stage.STARTED, Stage.OPERATING):
-                messages.info(request, _("已转入重点项目 %(code)s,按重点项目调度亮灯") % {"code": moved.project_code})
-            return redirect("investment:lead", code=found.code)
-    return _lead_page(request, found, None, form)
+    found = _posted_lead(request, code)
+
+    def run(data: dict[str, Any]) -> Notes:
+        moved = actions.move_stage(actor_of(request), found, stage=data["stage"], day=data["date"],
+                                   uscc=data["uscc"], project_code=data["project_code"], reason=data["reason"])
+        notes = [(messages.SUCCESS, _("已推进到:%(stage)s") % {"stage": moved.get_stage_display()})]
+        if moved.project_code and data["stage"] in (Stage.STARTED, Stage.OPERATING):
+            notes.append((messages.INFO, _("已转入重点项目 %(code)s,按重点项目调度亮灯") % {"code": moved.project_code}))
+        return notes
+
+    return _work_lead(request, found, "stage_form", _stage_form(found, request.POST), run)
 
 
 @login_required
 @require_POST
 def lead_officer(request: HttpRequest, code: str) -> HttpResponse:
-    found = get_scoped_or_404(Lead.objects.all(), request.user, Action.VIEW, code=code.upper()[:30])
-    form = _officer_form(found, True, request.POST)
-    if form is None:
+    found = _posted_lead(request, code)
+    if found.stage == Stage.STOPPED:
         messages.error(request, _("项目已终止,不能再变更阶段"))
         return redirect("investment:lead", code=found.code)
-    if form.is_valid():
-        try:
-            named = actions.name_officer(actor_of(request), found, form.cleaned_data["officer"])
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("已确定首席服务员:%(name)s") % {"name": named.officer.full_name if named.officer
-                                                                     else ""})
-            return redirect("investment:lead", code=found.code)
-    return _lead_page(request, found, None, None, form)
+
+    def run(data: dict[str, Any]) -> Notes:
+        named = actions.name_officer(actor_of(request), found, data["officer"])
+        return [(messages.SUCCESS, _("已确定首席服务员:%(name)s") % {
+            "name": named.officer.full_name if named.officer else ""})]
+
+    return _work_lead(request, found, "officer_form", _officer_form(found, request.POST), run)
 
 
 def _county_choices(request: HttpRequest) -> list[tuple[str, str]]:
