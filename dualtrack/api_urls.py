@@ -41,5 +41,6 @@ urlpatterns = [
     path("worker-return", workreturn_api.WorkerReturnView.as_view(), name="api-worker-return"),
     path("poverty", poverty_api.PovertyView.as_view(), name="api-poverty"),
     path("investment", investment_api.InvestmentView.as_view(), name="api-investment"),
+    path("investment/pipeline", investment_api.PipelineView.as_view(), name="api-investment-pipeline"),
     path("", include(router.urls)),
 ]

@@ -243,7 +243,16 @@ def test_a_groundbreaking_event_takes_only_projects_the_user_sees(city: City, cl
                                                                    ("全市第二批", 2, Decimal(4))]
     client.force_login(city.users["enterprise"])
     assert client.get("/investment/pipeline/").status_code == 403
+    assert client.get("/api/v1/investment/pipeline").status_code == 403
     assert GroundbreakingEvent.objects.count() == 2
+    client.force_login(city.users["district_binhai"])  # the API gives what the caller may see, as the page does:
+    data = client.get("/api/v1/investment/pipeline", {"date": "2020-06-30"}).json()
+    assert [(e["title"], e["projects"]) for e in data["events"]] == [("江北区集中开工", 1), ("全市第二批", 2)]  # the city's
+    assert sum(s["projects"] for s in data["quarters"][0]["stages"].values()) == 1  # its own county's projects
+    client.force_login(city.users["hq"])
+    data = client.get("/api/v1/investment/pipeline", {"date": "2020-04-10"}).json()
+    assert (data["date"], [e["projects"] for e in data["events"]]) == ("2020-04-10", [1])  # not yet the second
+    assert client.get("/api/v1/investment/pipeline", {"date": "2020-13-01"}).status_code == 400
 
 
 BIDS = ["项目代码", "年度", "资金类别", "申请金额", "获得金额", "状态"]

@@ -1,7 +1,10 @@
-"""``/api/v1/investment?date=YYYY-MM-DD`` (the data-as-of day without one): the leads the caller may see with their lights, and the scopes'
-figures, as ``dualtrack investment --json`` prints them."""
+"""``/api/v1/investment?date=YYYY-MM-DD`` (the data-as-of day without one): the leads the caller may see with their
+lights, and the scopes' figures, as ``dualtrack investment --json`` prints them; ``/api/v1/investment/pipeline``: the
+project pipeline, as ``--pipeline`` prints it."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
@@ -12,8 +15,16 @@ from rest_framework.views import APIView
 from dualtrack.core import dates
 from dualtrack.core.choices import Action
 
-from . import services
-from .models import InvestmentTarget
+from . import pipeline, services
+from .models import GroundbreakingEvent, InvestmentTarget
+
+
+def _day(request: Request) -> dt.date:
+    """``?date=``, or the data-as-of day (as the pages open on it)."""
+    try:
+        return dates.parse_day(request.query_params.get("date")) or services.data_day() or dates.today()
+    except dates.BadDay as exc:
+        raise exceptions.ValidationError({"date": [str(exc)]}) from exc
 
 
 class InvestmentView(APIView):
@@ -21,9 +32,15 @@ class InvestmentView(APIView):
     def get(self, request: Request) -> Response:
         if not InvestmentTarget.permits(request.user, Action.VIEW):
             raise exceptions.PermissionDenied
-        try:
-            # Without a date: the data-as-of day, as the pages open on it.
-            day = dates.parse_day(request.query_params.get("date")) or services.data_day() or dates.today()
-        except dates.BadDay as exc:
-            raise exceptions.ValidationError({"date": [str(exc)]}) from exc
-        return Response(services.evaluate(day, request.user).as_json())
+        return Response(services.evaluate(_day(request), request.user).as_json())
+
+
+class PipelineView(APIView):
+    """The project pipeline of the date's year up to the date: 四个一批, 集中开工 events and 争资, as
+    ``dualtrack investment --pipeline --json`` prints them, of the projects the caller may see."""
+
+    @extend_schema(parameters=[OpenApiParameter("date", str)], responses={200: dict})
+    def get(self, request: Request) -> Response:
+        if not GroundbreakingEvent.permits(request.user, Action.VIEW):
+            raise exceptions.PermissionDenied
+        return Response(pipeline.pipeline_json(_day(request), request.user))

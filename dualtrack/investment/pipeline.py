@@ -173,10 +173,11 @@ def week_activity(user: Any, monday: dt.date) -> WeekActivity:
                         events["n"], events["projects"])
 
 
-def pipeline_json(day: dt.date) -> dict[str, Any]:
-    """``dualtrack investment --pipeline --json``: the year of ``day`` up to ``day``: the 四个一批 at each quarter's end
-    (projects and 亿元 per stage, the moves), the 集中开工 events held and the 争资 figures per fund kind."""
-    board = four_batches(None, day.year, until=day)
+def pipeline_json(day: dt.date, user: Any = None) -> dict[str, Any]:
+    """``dualtrack investment --pipeline --json`` (and ``/api/v1/investment/pipeline``): the year of ``day`` up to
+    ``day``: the 四个一批 at each quarter's end (projects and 亿元 per stage, the moves), the 集中开工 events held and
+    the 争资 figures per fund kind, of what ``user`` may see (the whole city for the console)."""
+    board = four_batches(user, day.year, until=day)
 
     def amount(value: Decimal) -> float:
         return round(float(value), 4)
@@ -190,7 +191,7 @@ def pipeline_json(day: dt.date) -> dict[str, Any]:
                     "amount": amount(e.amount_yi)} for e in board.events if e.date <= day],
         "bids": [{"fund_kind": f.kind or None, "bids": f.bids, "decided": f.decided, "won_bids": f.won_bids,
                   "requested": amount(f.requested), "won": amount(f.won), "won_last_year": amount(f.won_last_year),
-                  "success_rate": f.success_rate, "growth": f.growth} for f in bid_figures(None, day.year)],
+                  "success_rate": f.success_rate, "growth": f.growth} for f in bid_figures(user, day.year)],
     }
 
 
