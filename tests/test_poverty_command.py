@@ -269,6 +269,11 @@ def test_pages_and_the_finding_form(households: City, client: Any) -> None:
     assert posted.status_code == 302
     finding = Finding.objects.get()
     assert finding.household.code == "H2" and finding.task_ref
+    household_page = client.get("/poverty/households/H2/").content.decode()
+    title = household_page.split("<title>")[1].split("</title>")[0]
+    main = household_page.split("<main")[1]
+    assert "H2" in title and "<" not in title  # the page's title is its code, not the findings table
+    assert 'id="household-findings"' in main and finding.code in main.split('id="household-findings"')[1]
     bad = client.post("/poverty/findings/", {"source": "review", "village": "339106001201", "household": "H1",
                                              "description": "x", "found_on": "2020-05-11", "working_days": "5"})
     assert bad.status_code == 400 and "该户不在所选村" in bad.content.decode()
