@@ -475,6 +475,24 @@ def test_first_informants_to_reward(leads: City) -> None:
     assert pipeline.informants(leads.users["district_binhai"], D(2020, 4, 30)) == []  # not their leads
 
 
+def test_the_first_informants_name_is_personal_data(leads: City, client: Any) -> None:
+    """Whole for HQ and the lead's own staff, each view audited; masked for a leader and the chief service
+    officer's department."""
+    from dualtrack.core.audit import AuditLog
+
+    actions.name_officer(leads.users["hq"], Lead.objects.get(code="ZS-1"), leads.users["department"].pk)
+    for role, shown in (("district", "王明"), ("hq", "王明"), ("leader", "王*"), ("department", "王*")):
+        client.force_login(leads.users[role])
+        before = AuditLog.objects.filter(action="view_personal").count()
+        lead_page = client.get("/investment/leads/ZS-1/").content.decode()
+        league = client.get("/investment/league/", {"date": "2020-04-30"})
+        assert f"<dd>{shown} ·" in lead_page, role
+        assert ("王明" in lead_page) is (shown == "王明"), role
+        assert [i.name for i in league.context["informants"]] == [shown], role
+        audited = AuditLog.objects.filter(action="view_personal").count() - before
+        assert audited == (2 if shown == "王明" else 0), role
+
+
 def test_lead_search_and_the_pipeline_export(leads: City, client: Any) -> None:
     client.force_login(leads.users["hq"])
     page = client.get("/investment/", {"date": "2020-04-30", "q": "冷链"})

@@ -28,8 +28,10 @@ SEE = {Role.HQ: ALL, Role.LEADER: ALL, Role.DISTRICT: own_leads, Role.DEPARTMENT
 WORK = {Role.HQ: ALL, Role.DISTRICT: own_leads}
 # REPORT: logging an activity (a visit, an online negotiation): the staff and the lead's chief service officer.
 REPORT = {Role.HQ: ALL, Role.DISTRICT: own_leads, Role.DEPARTMENT: officer_leads, Role.LIAISON: officer_leads}
+# PERSONAL: the first informant's name (第一信息人, often a private person): HQ, which awards them, and the lead's own
+# staff, who recorded it; masked for leaders, departments and liaison officers.
 declare("investment.Lead", {Action.VIEW: SEE, Action.EXPORT: SEE, Action.IMPORT: WORK, Action.ADD: WORK,
-                            Action.CHANGE: WORK, Action.REPORT: REPORT})
+                            Action.CHANGE: WORK, Action.REPORT: REPORT, Action.PERSONAL: WORK})
 for label in ("investment.LeadActivity", "investment.FundArrival"):
     declare(label, via=("lead", "investment.Lead"))
 declare("investment.InvestmentTarget", {Action.VIEW: roles(Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT),

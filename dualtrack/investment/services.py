@@ -168,3 +168,38 @@ def raise_due() -> dict[str, Any]:
     raised once)."""
     day = data_day()
     return {"day": day.isoformat() if day else None, "raised": raise_red_tasks(day) if day else 0}
+
+
+def informant_shown(user: Any, lead: Lead) -> str:
+    """The lead's first informant (第一信息人) as ``user`` may see it: whole for HQ and the lead's own staff (the view
+    is audited), masked (王**) for everyone else."""
+    from dualtrack.core import audit, policy, privacy
+    from dualtrack.core.choices import Action, AuditAction
+
+    if not lead.informant:
+        return ""
+    if not policy.may(user, lead, Action.PERSONAL):
+        return privacy.mask_name(lead.informant)
+    audit.record(user, AuditAction.VIEW_PERSONAL, lead, detail={"fields": ["informant"]})
+    return lead.informant
+
+
+def informants_shown(user: Any, day: dt.date) -> list[Any]:
+    """The year's first informants to reward (:func:`pipeline.informants`), named whole for whoever may see the
+    personal data of all the leads they see (HQ, a county's or park's staff: the view is audited), masked for the
+    others."""
+    from dualtrack.core import audit, policy, privacy
+    from dualtrack.core.choices import Action, AuditAction
+
+    from . import pipeline
+
+    found = pipeline.informants(user, day)
+    if not found:
+        return found
+    if not policy.allows(user, Lead, Action.PERSONAL):
+        for informant in found:
+            informant.name = privacy.mask_name(informant.name)
+        return found
+    audit.record(user, AuditAction.VIEW_PERSONAL, object_type="investment.lead", object_repr="第一信息人",
+                 detail={"informants": len(found), "year": day.year})
+    return found

@@ -109,7 +109,7 @@ def league(request: HttpRequest) -> HttpResponse:
     scopes = sorted(evaluation.scopes[1:], key=lambda s: -(s.progress or 0))
     return render(request, "investment/league.html", {
         "day": day, "rules_version": evaluation.rules_version, "city": evaluation.scopes[0], "scopes": scopes,
-        "informants": pipeline.informants(request.user, day)})
+        "informants": services.informants_shown(request.user, day)})
 
 
 @login_required
@@ -167,7 +167,8 @@ def _lead_page(request: HttpRequest, found: Lead, forms: dict[str, Any]) -> Http
     day = default_day() or dates.today()  # the pipeline's data-as-of day, as on the list the user came from
     light, reasons = services.lead_light(found, day)
     return render(request, "investment/lead.html", {
-        "lead": found, "activities": found.activities.order_by("-date")[:200],
+        "lead": found, "informant": services.informant_shown(request.user, found),
+        "activities": found.activities.order_by("-date")[:200],
         "arrivals": found.arrivals.order_by("month"), "kinds": dict(ActivityKind.choices),
         "light": light, "light_reasons": reasons, "reasons": dict(Reason.choices), "day": day, **forms})
 
