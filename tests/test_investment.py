@@ -15,6 +15,7 @@ from django.core.management import call_command
 from dualtrack.core.calendar import add_months
 from dualtrack.core.imports import get_dataset, run_import
 from dualtrack.investment import engine, services
+from dualtrack.investment.models import Lead
 from dualtrack.investment.rules import DEFAULT
 
 from .conftest import City
@@ -151,3 +152,18 @@ def test_reimporting_leads_changes_nothing_and_bad_rows_name_their_column(leads:
     refused = load(leads.users["district"], "leads", [LEADS, ["ZS-6", "x", "y", "其他", "", "5", "339106", "", "", "",
                                                              "", "洽谈", "", ""]])
     assert not refused.ok and refused.errors[0].column == "区划代码"
+
+
+def test_a_leads_park_must_lie_in_its_county(leads: City) -> None:
+    """高新区 (GXQ) lies in 江北区: a lead there counts for both, so a row naming it with another county is refused
+    naming the column, whoever imports it (a park's own staff too), and nothing is written."""
+    def row(code: str, county: str, park: str) -> list[str]:
+        return [code, "园区项目", "某公司", "其他", "", "5", county, park, "", "", "", "洽谈", "", ""]
+
+    hq, park_staff = leads.users["hq"], leads.users["park"]
+    wrong = load(hq, "leads", [LEADS, row("ZS-7", "339106", "GXQ"), row("ZS-8", "339102", "GXQ")])
+    assert not wrong.ok and [(e.row, e.column) for e in wrong.errors] == [(2, "区划代码")]
+    unknown = load(park_staff, "leads", [LEADS, row("ZS-9", "999999", "GXQ")])
+    assert not unknown.ok and [e.column for e in unknown.errors] == ["区划代码"]
+    assert not Lead.objects.filter(code__in=["ZS-7", "ZS-8", "ZS-9"]).exists()
+    assert load(park_staff, "leads", [LEADS, row("ZS-9", "339102", "GXQ")]).created == 1

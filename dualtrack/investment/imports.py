@@ -36,15 +36,20 @@ class LeadDataset(Dataset):
         Column("investor_class", "投资方类别", _choice(aliases(InvestorClass), "投资方类别"), required=False, blank=True,
                default=InvestorClass.OTHER, example="民营500强"),
         Column("industry_code", "行业代码", p.code, required=False, blank=True, default="", example="C36", max_length=5),
-        Column("amount", "计划投资", _amount, example="12.5"),
+        Column("amount", "计划投资", _amount, example="12.5", help=gettext_lazy("亿元")),
         Column("county_code", "区划代码", p.code, example="339102"),
-        Column("park_code", "园区代码", p.code, required=False, blank=True, default="", example="GXQ"),
+        Column("park_code", "园区代码", p.code, required=False, blank=True, default="", example="GXQ",
+               help=gettext_lazy("落在功能园区的项目填写;须在所填区县内,同时计入园区和区县")),
         Column("source", "信息来源", required=False, blank=True, default="", example="商会推介", max_length=100),
-        Column("informant", "第一信息人", required=False, blank=True, default="", example="王明", max_length=50),
-        Column("officer", "首席服务员", required=False, blank=True, default="", example="jiangbei"),
+        Column("informant", "第一信息人", required=False, blank=True, default="", example="王明", max_length=50,
+               help=gettext_lazy("个人信息:仅市指挥部和本区县(园区)可见")),
+        Column("officer", "首席服务员", required=False, blank=True, default="", example="jiangbei",
+               help=gettext_lazy("用户名,可暂不填")),
         Column("stage", "阶段", _choice(aliases(Stage), "阶段"), example="正式签约"),
-        Column("signed_on", "签约日期", p.date, required=False, blank=True, default=None, example="2020-03-18"),
-        Column("started_on", "开工日期", p.date, required=False, blank=True, default=None, example=""),
+        Column("signed_on", "签约日期", p.date, required=False, blank=True, default=None, example="2020-03-18",
+               help=gettext_lazy("正式签约及以后阶段必填")),
+        Column("started_on", "开工日期", p.date, required=False, blank=True, default=None, example="",
+               help=gettext_lazy("开工、投产阶段必填")),
     ]
 
     def can_import(self, user: Any) -> bool:
@@ -57,22 +62,23 @@ class LeadDataset(Dataset):
         county, park = getattr(user, "county_id", None), getattr(user, "park_id", None)
         counties = {c: pk for c, pk in registry.county_ids_by_code().items() if county is None or pk == county}
         parks = {c: ids for c, ids in registry.park_counties_by_code().items() if park is None or ids[0] == park}
-        return {"counties": {} if park else counties, "parks": parks, "park_user": park is not None,
-                "officers": accounts.user_ids_by_username()}
+        return {"counties": counties, "all_counties": registry.county_ids_by_code(), "parks": parks,
+                "park_user": park is not None, "officers": accounts.user_ids_by_username()}
 
     def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
         get = values.get
         county = values["county_code"]
+        park = state["parks"].get(get("park_code") or "")
         if state["park_user"]:
-            found = state["parks"].get(get("park_code") or "")
-            if found is None:
+            if park is None:
                 ctx.error("park_code", _("园区用户只能导入本园区的项目"), get("park_code"))
         elif county not in state["counties"]:
             ctx.error("county_code", _("区县代码不存在或不在您的区县"), county)
-        if get("park_code"):
-            park = state["parks"].get(values["park_code"])
-            if park is None:
-                ctx.error("park_code", _("园区代码不存在"), values["park_code"])
+        if get("park_code") and park is None and not state["park_user"]:
+            ctx.error("park_code", _("园区代码不存在"), values["park_code"])
+        # A lead counts for its county and its park: the park must lie in that county.
+        if park is not None and state["all_counties"].get(county) != park[1]:
+            ctx.error("county_code", _("区划代码与园区所在区县不符"), county)
         if get("officer") and values["officer"] not in state["officers"]:
             ctx.error("officer", _("用户名不存在"), values["officer"])
         stage = values["stage"]
@@ -147,7 +153,7 @@ class FundArrivalDataset(_LeadRowsDataset):
     columns = [
         Column("month", "月份", p.month, example="2020-03"),
         Column("lead", "线索编号", p.code, example="ZS2020-0001"),
-        Column("amount", "到位资金", _amount, example="1.2"),
+        Column("amount", "到位资金", _amount, example="1.2", help=gettext_lazy("亿元,当月到位")),
     ]
 
     def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
@@ -167,9 +173,9 @@ class InvestmentTargetDataset(Dataset):
     batch_size = None
     columns = [
         Column("year", "年度", p.non_negative_int, example=2020),
-        Column("scope", "范围代码", p.code, example="339102"),
-        Column("amount_target", "签约总额目标", _amount, example="120"),
-        Column("big_threshold", "大项目门槛", _amount, example="10"),
+        Column("scope", "范围代码", p.code, example="339102", help=gettext_lazy("全市、区县(市)或园区的代码")),
+        Column("amount_target", "签约总额目标", _amount, example="120", help=gettext_lazy("亿元,当年正式签约的计划投资")),
+        Column("big_threshold", "大项目门槛", _amount, example="10", help=gettext_lazy("亿元,计划投资达到即为大项目")),
         Column("big_count_target", "大项目数目标", p.non_negative_int, example=3),
     ]
 
@@ -208,10 +214,10 @@ class FundBidDataset(Dataset):
     natural_key = ("project", "year", "fund_kind")
     batch_size = None
     columns = [
-        Column("project", "项目代码", p.code, example="XM2020-001", max_length=40),
+        Column("project", "项目代码", p.code, example="XM2020-001", max_length=40, help=gettext_lazy("重点项目代码")),
         Column("year", "年度", p.non_negative_int, example=2020),
         Column("fund_kind", "资金类别", _choice(aliases(FundKind), "资金类别"), example="地方政府专项债券"),
-        Column("requested", "申请金额", lambda v: p.amount(v, "0.01"), example="5000"),
+        Column("requested", "申请金额", lambda v: p.amount(v, "0.01"), example="5000", help=gettext_lazy("万元")),
         Column("won", "获得金额", lambda v: p.amount(v, "0.01"), required=False, blank=True, default=Decimal(0),
                example="3000"),
         Column("state", "状态", _choice(aliases(BidState), "状态"), example="已获批"),
