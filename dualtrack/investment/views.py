@@ -294,7 +294,7 @@ def signing(request: HttpRequest) -> HttpResponse:
         "code")[:300]
     form = SigningForm(request.POST or None, initial={"date": dates.today()})
     form.fields["leads"].choices = [  # type: ignore[attr-defined]
-        (lead.code, f"{lead.code} {lead.name}({lead.amount:.2f}亿元)") for lead in open_leads]
+        (lead.code, f"{lead.code} {lead.name}({lead.amount:.2f} {_('亿元')})") for lead in open_leads]
     if request.method == "POST" and form.is_valid():
         chosen = list(Lead.objects.restrict(request.user, Action.CHANGE).filter(code__in=form.cleaned_data["leads"]))
         try:
