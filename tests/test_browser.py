@@ -4,6 +4,7 @@ file and read its errors, upload a good one and find the rows."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -104,7 +105,11 @@ def test_district_operator_uploads_bad_then_good_file(live_server: Any, city: Ci
     expect(page.locator("#enterprises tbody tr")).to_have_count(1)  # htmx swapped the filtered table in
     expect(page.locator("#enterprises tbody tr")).to_contain_text("江北瑞丰精密机械有限公司")
     assert "q=" in page.url  # the filter is in the address, so the page can be shared and reloaded
+    # Enter sends the form's change and submit at once: the later request replaces the earlier (hx-sync); wait
+    # until the table has settled, or the click may land on a row being swapped out.
+    page.wait_for_load_state("networkidle")
     page.click(f"text={codes[0]}")
+    page.wait_for_url(re.compile(f"/registry/enterprises/{codes[0]}/$"))
     page.wait_for_selector("text=3302777001")
     page.screenshot(path=str(ARTIFACTS / "enterprise-detail.png"), full_page=True)
     assert set(Enterprise.objects.filter(uscc__in=codes).values_list("county__code", flat=True)) == {"339102"}

@@ -2,8 +2,10 @@
 role that signs in, with hostile values in its path parameters and in every query parameter any view reads
 (dates far out of range, non-dates, huge integers, very long strings, unknown codes, control characters).
 No answer may be a server error, and none may run unbounded: each must take under 2 s of this process's CPU
-time (the request runs in-process under the test client; CPU time, unlike the wall clock, does not grow when
-something else loads the machine, so the bound holds on a busy CI host) and under 10 s on the wall clock.
+time (the request runs in-process under the test client; CPU time, unlike the wall clock, barely grows when
+something else loads the machine) and under 10 s on the wall clock. A request over a bound is asked again once
+and the better of the two counts: on a shared virtual machine even CPU time grows when the host is busy (seen:
+2.08 s for a page that takes 0.87 s alone), while unbounded work stays over the bound.
 How fast pages are is measured in ``./run bench`` (docs/benchmarks.md), not here.
 
 A new URL pattern fails :func:`test_every_pattern_is_swept` until it is given its parameters here, so nothing
@@ -216,6 +218,12 @@ def _urls(city: City, objects: dict[str, Any]) -> list[tuple[str, str]]:
     return urls
 
 
+def _timed(client: Client, url: str, query: dict[str, str], auth: dict[str, str]) -> tuple[Any, float, float]:
+    started, started_cpu = time.monotonic(), time.process_time()
+    response = client.get(url, query, **auth)
+    return response, time.monotonic() - started, time.process_time() - started_cpu
+
+
 def _sweep(client: Client, url: str, auth: dict[str, str], tally: dict[str, Any], full: bool = True) -> None:
     """The URL without a query, with every query parameter set to each hostile value at once, and the date
     alone (a valid-looking neighbour cannot then hide its error)."""
@@ -224,9 +232,12 @@ def _sweep(client: Client, url: str, auth: dict[str, str], tally: dict[str, Any]
     queries += [dict.fromkeys(QUERY_PARAMETERS, value) for value in values]
     queries += [{"date": value} for value in ("9999-12-31", "0001-01-01", HUGE)] if full else []
     for query in queries:
-        started, started_cpu = time.monotonic(), time.process_time()
-        response = client.get(url, query, **auth)
-        elapsed, cpu = time.monotonic() - started, time.process_time() - started_cpu
+        response, elapsed, cpu = _timed(client, url, query, auth)
+        if response.status_code < 500 and (cpu > MAX_CPU_SECONDS or elapsed > MAX_WALL_SECONDS):
+            # Asked again once, the better of the two counting: on a shared host the CPU time of the same work
+            # grows when the host takes the virtual CPU away. Unbounded work is over the bound both times.
+            _again, elapsed_again, cpu_again = _timed(client, url, query, auth)
+            elapsed, cpu = min(elapsed, elapsed_again), min(cpu, cpu_again)
         tally["requests"] += 1
         tally["slowest"] = max(tally["slowest"], elapsed)
         tally["most_cpu"] = max(tally["most_cpu"], cpu)
