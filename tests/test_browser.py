@@ -4,7 +4,6 @@ file and read its errors, upload a good one and find the rows."""
 from __future__ import annotations
 
 import os
-import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -105,11 +104,10 @@ def test_district_operator_uploads_bad_then_good_file(live_server: Any, city: Ci
     expect(page.locator("#enterprises tbody tr")).to_have_count(1)  # htmx swapped the filtered table in
     expect(page.locator("#enterprises tbody tr")).to_contain_text("江北瑞丰精密机械有限公司")
     assert "q=" in page.url  # the filter is in the address, so the page can be shared and reloaded
-    # Enter sends the form's change and submit at once: the later request replaces the earlier (hx-sync); wait
-    # until the table has settled, or the click may land on a row being swapped out.
-    page.wait_for_load_state("networkidle")
-    page.click(f"text={codes[0]}")
-    page.wait_for_url(re.compile(f"/registry/enterprises/{codes[0]}/$"))
+    # Enter sends the form's change and then its submit (queued one after the other, hx-sync): the table is
+    # swapped twice, and a click can land on the row being swapped out. Follow the row's link instead.
+    link = page.locator("#enterprises tbody a", has_text=codes[0])
+    page.goto(live_server.url + link.get_attribute("href"))
     page.wait_for_selector("text=3302777001")
     page.screenshot(path=str(ARTIFACTS / "enterprise-detail.png"), full_page=True)
     assert set(Enterprise.objects.filter(uscc__in=codes).values_list("county__code", flat=True)) == {"339102"}
