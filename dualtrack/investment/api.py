@@ -4,27 +4,17 @@ project pipeline, as ``--pipeline`` prints it."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dualtrack.core import dates
+from dualtrack.core.api import api_day
 from dualtrack.core.choices import Action
 
 from . import pipeline, services
 from .models import GroundbreakingEvent, InvestmentTarget
-
-
-def _day(request: Request) -> dt.date:
-    """``?date=``, or the data-as-of day (as the pages open on it)."""
-    try:
-        return dates.parse_day(request.query_params.get("date")) or services.data_day() or dates.today()
-    except dates.BadDay as exc:
-        raise exceptions.ValidationError({"date": [str(exc)]}) from exc
 
 
 class InvestmentView(APIView):
@@ -32,7 +22,7 @@ class InvestmentView(APIView):
     def get(self, request: Request) -> Response:
         if not InvestmentTarget.permits(request.user, Action.VIEW):
             raise exceptions.PermissionDenied
-        return Response(services.evaluate(_day(request), request.user).as_json())
+        return Response(services.evaluate(api_day(request, services.data_day), request.user).as_json())
 
 
 class PipelineView(APIView):
@@ -43,4 +33,4 @@ class PipelineView(APIView):
     def get(self, request: Request) -> Response:
         if not GroundbreakingEvent.permits(request.user, Action.VIEW):
             raise exceptions.PermissionDenied
-        return Response(pipeline.pipeline_json(_day(request), request.user))
+        return Response(pipeline.pipeline_json(api_day(request, services.data_day), request.user))

@@ -60,9 +60,10 @@ class LeadDataset(Dataset):
         from dualtrack.registry import services as registry
 
         county, park = getattr(user, "county_id", None), getattr(user, "park_id", None)
-        counties = {c: pk for c, pk in registry.county_ids_by_code().items() if county is None or pk == county}
+        all_counties = registry.county_ids_by_code()
+        counties = {c: pk for c, pk in all_counties.items() if county is None or pk == county}
         parks = {c: ids for c, ids in registry.park_counties_by_code().items() if park is None or ids[0] == park}
-        return {"counties": counties, "all_counties": registry.county_ids_by_code(), "parks": parks,
+        return {"counties": counties, "all_counties": all_counties, "parks": parks,
                 "park_user": park is not None, "officers": accounts.user_ids_by_username()}
 
     def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
@@ -91,9 +92,7 @@ class LeadDataset(Dataset):
 
     def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
                     result: ImportResult) -> None:
-        from dualtrack.registry import services as registry
-
-        all_counties = registry.county_ids_by_code()
+        all_counties = state["all_counties"]
         existing = Lead.objects.in_bulk([v["code"] for _r, v in rows], field_name="code")
         for _row, v in rows:
             target = {"name": v["name"], "investor": v["investor"], "amount": v["amount"],

@@ -49,15 +49,17 @@ def _year(request: HttpRequest) -> int:
     return min(max(year, 2000), dates.today().year)
 
 
-def _filtered(request: HttpRequest, evaluation: services.Evaluation) -> tuple[list[services.LeadStatus], str, str]:
-    """One filter for the pipeline page and its export: ?stage=, ?light= and ?q= (a code or part of a name)."""
+def _filtered(request: HttpRequest, evaluation: services.Evaluation
+              ) -> tuple[list[services.LeadStatus], str, str, str]:
+    """One filter for the pipeline page and its export: ?stage=, ?light= and ?q= (a code or part of a name); the
+    rows and the filter's values as read."""
     stage = request.GET.get("stage", "") if request.GET.get("stage") in Stage.values else ""
     light = request.GET.get("light", "") if request.GET.get("light") in ("red", "yellow") else ""
     q = (request.GET.get("q") or "").strip()[:50]
     rows = [s for s in evaluation.leads if (not stage or s.stage == stage) and (not light or s.light == light)
             and (not q or q.upper() in s.code or q in s.name)]
     rows.sort(key=lambda s: ({"red": 0, "yellow": 1}.get(s.light or "", 2), s.code))
-    return rows, stage, light
+    return rows, stage, light, q
 
 
 @login_required
@@ -67,14 +69,14 @@ def leads(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     day = dates.requested_day(request, default_day)  # type: ignore[arg-type]
     evaluation = services.evaluate(day, request.user)
-    rows, stage, light = _filtered(request, evaluation)
+    rows, stage, light, q = _filtered(request, evaluation)
     counts = Counter(s.stage for s in evaluation.leads)
     return render(request, "investment/leads.html", {
         "day": day, "rules_version": evaluation.rules_version, "page": paginate_list(request, rows),
         "stages": [(value, label, counts.get(value, 0)) for value, label in Stage.choices], "stage": stage,
         "light": light, "reasons": dict(Reason.choices), "stage_names": dict(Stage.choices),
         "query": query_without_page(request), "may_add": Lead.permits(request.user, Action.ADD),
-        "q": (request.GET.get("q") or "").strip()[:50],
+        "q": q,
         # A department or liaison officer sees only the leads in their care as chief service officer.
         "as_officer": user_role(request.user) in (Role.DEPARTMENT, Role.LIAISON)})
 
@@ -85,7 +87,7 @@ def leads_xlsx(request: HttpRequest) -> HttpResponseBase:
         raise PermissionDenied
     day = dates.requested_day(request, default_day)  # type: ignore[arg-type]
     evaluation = services.evaluate(day, request.user)
-    rows, _stage, _light = _filtered(request, evaluation)
+    rows, _stage, _light, _q = _filtered(request, evaluation)
     stage_names, reasons = dict(Stage.choices), dict(Reason.choices)
     lights = {"red": _("红灯"), "yellow": _("黄灯")}
     sheet = exports.Sheet(_("招商项目"), [_("线索编号"), _("项目名称"), _("阶段"), _("计划投资(亿元)"), _("区县"), _("园区"),
@@ -328,25 +330,27 @@ def weekly(request: HttpRequest) -> HttpResponse:
         else None})
 
 
+def _board(request: HttpRequest) -> pipeline.Board:
+    """The 四个一批 board of ``?year=`` up to the data-as-of day, of the projects the user may see (page and export)."""
+    if not GroundbreakingEvent.permits(request.user, Action.VIEW):
+        raise PermissionDenied
+    return pipeline.four_batches(request.user, _year(request), until=default_day() or dates.today())
+
+
 @login_required
 def pipeline_board(request: HttpRequest) -> HttpResponse:
     """四个一批 per quarter with the moves between stages, and the year's 集中开工 events."""
-    if not GroundbreakingEvent.permits(request.user, Action.VIEW):
-        raise PermissionDenied
-    year = _year(request)
-    board = pipeline.four_batches(request.user, year, until=default_day() or dates.today())
+    board = _board(request)
     names = dict(PipelineStage.choices)
     return render(request, "investment/pipeline.html", {
-        "year": year, "board": board, "stages": PipelineStage.choices, "names": names,
+        "year": board.year, "board": board, "stages": PipelineStage.choices, "names": names,
         "may_add": GroundbreakingEvent.permits(request.user, Action.ADD)})
 
 
 @login_required
 def pipeline_xlsx(request: HttpRequest) -> HttpResponseBase:
-    if not GroundbreakingEvent.permits(request.user, Action.VIEW):
-        raise PermissionDenied
-    year = _year(request)
-    board = pipeline.four_batches(request.user, year, until=default_day() or dates.today())
+    board = _board(request)
+    year = board.year
     names = dict(PipelineStage.choices)
     quarters = exports.Sheet(_("四个一批"), [_("季度末"), *(f"{names[s]}{_('(个)')}" for s in PipelineStage.values),
                                          *(f"{names[s]}{_('(亿元)')}" for s in PipelineStage.values), _("本季度阶段变动")],
