@@ -57,6 +57,9 @@ POVERTY_OFFICE = os.environ.get("POVERTY_OFFICE", "FPB")
 # The development and reform commission (发改委, a department's code) that keeps the key projects' bids for
 # higher-level funds (争资) and imports them.
 FUND_BID_OFFICE = os.environ.get("FUND_BID_OFFICE", "FGW")
+# The one clock (DOMAIN.md §15): an ISO date-time such as 2020-04-30T18:00:00+08:00 fixes every "today" and "now"
+# of the domain for a demo, a training or a replay; unset, the real time. ``./run demo`` sets the demo city's last day.
+DUALTRACK_CLOCK = os.environ.get("DUALTRACK_CLOCK", "")
 DEBUG = _env_bool("DEBUG")
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]

@@ -20,9 +20,38 @@ from django.utils.translation import gettext as _
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
+class BadClock(ValueError):
+    """``DUALTRACK_CLOCK`` is not an ISO date-time with its offset."""
+
+
+def parse_clock(raw: str) -> dt.datetime | None:
+    """``DUALTRACK_CLOCK`` as an aware date-time (a bare date is that day at 18:00 in Asia/Shanghai); None when
+    empty. :class:`BadClock` names what is wrong."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    try:
+        if len(text) == 10:
+            return dt.datetime.combine(dt.date.fromisoformat(text), dt.time(18, 0), tzinfo=SHANGHAI)
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise BadClock(f"DUALTRACK_CLOCK={text[:40]!r} is not an ISO date-time such as 2020-04-30T18:00:00+08:00") from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=SHANGHAI)
+    return moment
+
+
+def now() -> dt.datetime:
+    """The one clock (DOMAIN.md §15 "One clock"): every "now" of the domain (deadlines, windows, overdue flags,
+    the latest day a module may show). ``DUALTRACK_CLOCK`` (settings) sets it for a demo, a training or a replay;
+    unset, it is the real time. Record-keeping times (the audit log's ``at``, a file's creation) stay real."""
+    fixed = parse_clock(str(getattr(settings, "DUALTRACK_CLOCK", "") or ""))
+    return fixed if fixed is not None else timezone.now()
+
+
 def today() -> dt.date:
-    """The calendar's today in Asia/Shanghai."""
-    return timezone.now().astimezone(SHANGHAI).date()
+    """The clock's today in Asia/Shanghai."""
+    return now().astimezone(SHANGHAI).date()
 
 
 def earliest_day() -> dt.date:
