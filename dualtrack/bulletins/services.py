@@ -18,7 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dualtrack.core import audit, background, notifications, policy
+from dualtrack.core import audit, background, dates, notifications, policy
 from dualtrack.core.actors import Actor
 from dualtrack.core.choices import Action, AuditAction
 from dualtrack.core.dates import SHANGHAI
@@ -83,7 +83,7 @@ def generate(day: dt.date, actor: Actor | None) -> StoredBulletin:
     files = _files(bulletin, pdf=False)  # the PDF (a browser printing it, seconds) is rendered by a job
     stored = existing or StoredBulletin(date=day)
     stored.content = json.loads(json.dumps(bulletin.as_dict(), ensure_ascii=False, default=str))
-    stored.rules_version, stored.generated_at = bulletin.rules_version, timezone.now()
+    stored.rules_version, stored.generated_at = bulletin.rules_version, dates.now()
     stored.docx, stored.xlsx, stored.pdf = files["docx"], files["xlsx"], files["pdf"]
     stored.digests = {k: hashlib.sha256(v).hexdigest() for k, v in files.items() if v is not None}
     stored.save()
@@ -133,7 +133,7 @@ def sign_off(stored: StoredBulletin, actor: Actor) -> StoredBulletin:
     locked = StoredBulletin.objects.select_for_update().get(pk=stored.pk)
     if locked.status == BulletinStatus.RELEASED:
         return locked
-    locked.status, locked.signed_off_by, locked.released_at = BulletinStatus.RELEASED, actor, timezone.now()
+    locked.status, locked.signed_off_by, locked.released_at = BulletinStatus.RELEASED, actor, dates.now()
     # 第X期 and 签发人 go into the released files: what is pushed is what was signed.
     year = locked.date.year
     last = StoredBulletin.objects.filter(status=BulletinStatus.RELEASED, date__year=year).aggregate(
@@ -165,13 +165,13 @@ def sign_off(stored: StoredBulletin, actor: Actor) -> StoredBulletin:
 
 def enqueue(kind: str, key: str, payload: dict[str, Any], when: dt.datetime | None = None) -> Job:
     job, _created = Job.objects.get_or_create(kind=kind, key=key, defaults={
-        "payload": payload, "next_attempt_at": when or timezone.now()})
+        "payload": payload, "next_attempt_at": when or dates.real_now()})
     return job
 
 
 def schedule_daily(now: dt.datetime | None = None) -> Job | None:
     """Queue today's bulletin (of yesterday, Asia/Shanghai) for the configured time, once."""
-    now = now or timezone.now()
+    now = now or dates.now()
     local = now.astimezone(SHANGHAI)
     hour, minute = (int(part) for part in getattr(settings, "BULLETIN_TIME", "08:00").split(":"))
     at = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
@@ -242,7 +242,7 @@ def run_due(now: dt.datetime | None = None) -> dict[str, int]:
     """Run every due job once. A job is claimed only if it is still pending with the attempt count that
     was read (a concurrent worker loses the race); failures back off and, after MAX_ATTEMPTS, stay failed
     for HQ to see."""
-    now = now or timezone.now()
+    now = now or dates.real_now()
     counts = {"done": 0, "retry": 0, "failed": 0}
     for job in list(Job.objects.filter(status=JobStatus.PENDING, next_attempt_at__lte=now)):
         outcome = _run_one(job, now)
@@ -253,7 +253,7 @@ def run_due(now: dt.datetime | None = None) -> dict[str, int]:
 
 def run_job(job_id: int, now: dt.datetime | None = None) -> str | None:
     job = Job.objects.filter(pk=job_id, status=JobStatus.PENDING).first()
-    return _run_one(job, now or timezone.now()) if job is not None else None
+    return _run_one(job, now or dates.real_now()) if job is not None else None
 
 
 def _run_one(job: Job, now: dt.datetime) -> str | None:
@@ -282,5 +282,5 @@ def retry(job: Job, actor: Actor) -> None:
     if not is_hq(actor):
         raise PermissionDenied
     Job.objects.filter(pk=job.pk, status=JobStatus.FAILED).update(status=JobStatus.PENDING, attempts=0,
-                                                                  next_attempt_at=timezone.now())
+                                                                  next_attempt_at=dates.real_now())
     audit.record(actor, AuditAction.UPDATE, job, before={"status": "failed"}, after={"status": "pending"})

@@ -13,8 +13,9 @@ from typing import Any
 from django.apps import apps
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from dualtrack.core import dates
 
 from .bulk import insert_rows
 from .choices import AuditAction
@@ -78,7 +79,7 @@ def build(actor: Any, action: str, obj: models.Model | None = None, *, before: d
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:300]
     return AuditLog(
-        action=action, object_type=object_type, object_id=object_id, object_repr=object_repr[:300],
+        clock_at=dates.set_clock(), action=action, object_type=object_type, object_id=object_id, object_repr=object_repr[:300],
         before=_jsonable(before) if before is not None else None,
         after=_jsonable(after) if after is not None else None,
         detail=_jsonable(detail) if detail is not None else None,
@@ -92,15 +93,15 @@ def record(actor: Any, action: str, obj: models.Model | None = None, **kwargs: A
     return entry
 
 
-AUDIT_FIELDS = ("at", "actor", "actor_username", "action", "object_type", "object_id", "object_repr", "before",
+AUDIT_FIELDS = ("at", "clock_at", "actor", "actor_username", "action", "object_type", "object_id", "object_repr", "before",
                 "after", "detail", "ip")
 
 
 def record_many(entries: list[AuditLog]) -> None:
     """Write many audit rows at once (imports), through one prepared INSERT."""
-    now = timezone.now()
+    now = dates.real_now()
     insert_rows(AuditLog, AUDIT_FIELDS, (
-        (now, e.actor_id, e.actor_username, e.action, e.object_type, e.object_id, e.object_repr, e.before, e.after,
+        (now, e.clock_at, e.actor_id, e.actor_username, e.action, e.object_type, e.object_id, e.object_repr, e.before, e.after,
          e.detail, e.ip) for e in entries))
 
 

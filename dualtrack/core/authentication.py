@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
+from dualtrack.core import dates
+
 
 class ExpiringTokenAuthentication(TokenAuthentication):
     """``Authorization: Token <key>``; a token older than ``API_TOKEN_TTL_DAYS`` no longer works (rotate it on
@@ -17,9 +19,8 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         import datetime as dt
 
         from django.conf import settings
-        from django.utils import timezone
 
         user, token = super().authenticate_credentials(key)
-        if token.created + dt.timedelta(days=settings.API_TOKEN_TTL_DAYS) < timezone.now():
+        if token.created + dt.timedelta(days=settings.API_TOKEN_TTL_DAYS) < dates.real_now():
             raise exceptions.AuthenticationFailed(_("令牌已过期,请在“我的账户”页面重新生成"))
         return user, token

@@ -61,3 +61,18 @@ class AuditAction(models.TextChoices):
 MAX_COUNT = 2_147_483_647
 
 READ_ONLY_ROLES = frozenset({Role.LEADER, Role.PUBLIC})
+
+
+class DateKind(models.TextChoices):
+    """What a date in an import column or a form field is about, which sets the days it may take (DOMAIN.md §15
+    "One clock"): a day of data or an event lies between ``DATA_EARLIEST_DAY`` and the clock's today; a date of
+    record about the past (established, identified) may be any earlier day since 1900; a plan or a deadline may lie
+    ahead, up to ``PLAN_YEARS_AHEAD`` years past the clock."""
+
+    EVENT = "event", _("数据日或事件日期")
+    PAST = "past", _("既往日期")
+    PLAN = "plan", _("计划或期限日期")
+
+
+PLAN_YEARS_AHEAD = 30
+EARLIEST_PAST_DAY = "1900-01-01"

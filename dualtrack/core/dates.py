@@ -9,6 +9,7 @@ answers 400.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,6 +25,7 @@ class BadClock(ValueError):
     """``DUALTRACK_CLOCK`` is not an ISO date-time with its offset."""
 
 
+@functools.lru_cache(maxsize=8)
 def parse_clock(raw: str) -> dt.datetime | None:
     """``DUALTRACK_CLOCK`` as an aware date-time (a bare date is that day at 18:00 in Asia/Shanghai); None when
     empty. :class:`BadClock` names what is wrong."""
@@ -41,12 +43,23 @@ def parse_clock(raw: str) -> dt.datetime | None:
     return moment
 
 
+def set_clock() -> dt.datetime | None:
+    """The moment ``DUALTRACK_CLOCK`` fixes, or None when the clock is the real time."""
+    return parse_clock(str(getattr(settings, "DUALTRACK_CLOCK", "") or ""))
+
+
 def now() -> dt.datetime:
     """The one clock (DOMAIN.md §15 "One clock"): every "now" of the domain (deadlines, windows, overdue flags,
     the latest day a module may show). ``DUALTRACK_CLOCK`` (settings) sets it for a demo, a training or a replay;
     unset, it is the real time. Record-keeping times (the audit log's ``at``, a file's creation) stay real."""
-    fixed = parse_clock(str(getattr(settings, "DUALTRACK_CLOCK", "") or ""))
+    fixed = set_clock()
     return fixed if fixed is not None else timezone.now()
+
+
+def real_now() -> dt.datetime:
+    """The real time, for record-keeping and machinery only: the audit log's ``at`` beside the clock's, a job queue's
+    claims and retries, an API token's age, when a file or a cached picture was made."""
+    return timezone.now()
 
 
 def today() -> dt.date:

@@ -21,7 +21,8 @@ from django.conf import settings
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
-from django.utils import timezone
+
+from dualtrack.core import dates
 
 from . import audit, background
 from .choices import AuditAction
@@ -123,7 +124,7 @@ def _counted(rows: Iterable[Sequence[Any]], job: ExportJob, offset: list[int]) -
 
 def run(job_id: int) -> bool:
     """Write the job's file, if the job is still pending (a second runner loses the race). True when written."""
-    now = timezone.now()
+    now = dates.real_now()
     if not ExportJob.objects.filter(pk=job_id, status=ExportStatus.PENDING).update(status=ExportStatus.RUNNING,
                                                                                   started_at=now, done_rows=0):
         return False
@@ -141,7 +142,7 @@ def run(job_id: int) -> bool:
         audit.record(job.user, AuditAction.EXPORT, object_type=spec.object_type, object_repr=spec.object_repr,
                      detail={"rows": rows, "filename": spec.filename, "job": str(job.token), **spec.detail})
         ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.DONE, done_rows=rows, total=rows,
-                                                   finished_at=timezone.now())
+                                                   finished_at=dates.real_now())
         progress_file(job).unlink(missing_ok=True)
         return True
     except Exception as exc:  # noqa: BLE001 - the user sees the failure on the job's page
@@ -153,13 +154,13 @@ def run(job_id: int) -> bool:
         partial.unlink(missing_ok=True)
         progress_file(job).unlink(missing_ok=True)
         ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.FAILED, error=str(exc)[:2000],
-                                                   finished_at=timezone.now())
+                                                   finished_at=dates.real_now())
         return False
 
 
 def worker_step(now: dt.datetime | None = None) -> dict[str, int]:
     """Run what no thread took, retry what a stopped process left running, delete files older than a day."""
-    now = now or timezone.now()
+    now = now or dates.real_now()
     ExportJob.objects.filter(status=ExportStatus.RUNNING, started_at__lt=now - STALLED_AFTER).update(
         status=ExportStatus.PENDING)
     ran = 0

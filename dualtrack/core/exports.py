@@ -22,6 +22,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from dualtrack.core import dates
+
 from . import audit
 from .choices import AuditAction
 from .dates import SHANGHAI
@@ -101,6 +103,6 @@ def xlsx_download(request: HttpRequest, sheets: Sequence[Sheet], filename: str, 
 def dated_name(stem: str, day: dt.date | None = None, suffix: str = "xlsx") -> str:
     """``问题台账-2020年2月19日.xlsx``; without a day, the moment of export (Shanghai)."""
     if day is None:
-        now = dt.datetime.now(SHANGHAI)
+        now = dates.now().astimezone(SHANGHAI)
         return f"{stem}-{now.year}年{now.month}月{now.day}日{now:%H%M}.{suffix}"
     return f"{stem}-{day.year}年{day.month}月{day.day}日.{suffix}"

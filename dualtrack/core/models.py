@@ -69,7 +69,10 @@ class AppendOnlyQuerySet(models.QuerySet):
 class AuditLog(models.Model):
     """One change, login, failed login, import or export: who, when, before and after."""
 
-    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)  # the real time
+    # The one clock's moment when an operator set it (DUALTRACK_CLOCK: a demo, a training, a replay); empty when the
+    # clock is the real time. The domain's records carry the clock; the log keeps both.
+    clock_at = models.DateTimeField(_("业务时钟时间"), null=True, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dualtrack.bulletins import services as bulletins
-from dualtrack.core import audit, policy
+from dualtrack.core import audit, dates, policy
 from dualtrack.core.actors import Actor
 from dualtrack.core.choices import Action, AuditAction
 
@@ -100,7 +100,7 @@ def generate(month: dt.date, actor: Actor) -> MonthlyReport:
     content = json.loads(json.dumps(content, ensure_ascii=False, default=str))
     files = _files(content)
     stored = existing or MonthlyReport(month=month)
-    stored.content, stored.rules_version, stored.generated_at = content, evaluation.rules_version, timezone.now()
+    stored.content, stored.rules_version, stored.generated_at = content, evaluation.rules_version, dates.now()
     stored.docx, stored.xlsx = files["docx"], files["xlsx"]
     stored.save()
     audit.record(actor, AuditAction.CREATE if existing is None else AuditAction.UPDATE, stored,
@@ -135,7 +135,7 @@ def sign_off(stored: MonthlyReport, actor: Actor) -> MonthlyReport:
     locked = MonthlyReport.objects.select_for_update().get(pk=stored.pk)
     if locked.status == ReportStatus.RELEASED:
         return locked
-    locked.status, locked.signed_off_by, locked.released_at = ReportStatus.RELEASED, actor, timezone.now()
+    locked.status, locked.signed_off_by, locked.released_at = ReportStatus.RELEASED, actor, dates.now()
     released = MonthlyReport.objects.filter(status=ReportStatus.RELEASED, month__year=locked.month.year).count()
     head = dict(locked.content.get("masthead") or bulletins.masthead_dict())
     head |= {"number": released + 1, "year": locked.month.year, "signer": str(actor),

@@ -12,7 +12,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Least
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dualtrack.core import audit, dates, errors
@@ -132,13 +131,13 @@ def apply(actor: Actor, measure: Measure, enterprise: Any, declared_headcount: i
         with transaction.atomic():  # a savepoint: the same form sent twice at once meets the unique constraint
             application = Application.objects.create(
                 measure=measure, enterprise=enterprise, state=ApplicationState.SUBMITTED,
-                submitted_at=at or timezone.now(), submitted_by=as_user(actor),
+                submitted_at=at or dates.now(), submitted_by=as_user(actor),
                 source=ApplicationSource.ENTERPRISE if role == Role.ENTERPRISE else ApplicationSource.OFFICER,
                 declared_headcount=declared_headcount, declared_base=declared_base, amount=amount)
     except IntegrityError as exc:
         raise ValidationError({"measure": _("已申报过本条款")}) from exc
     Outreach.objects.filter(measure=measure, enterprise=enterprise, state=OutreachState.OPEN).update(
-        state=OutreachState.DONE, done_at=timezone.now(), note="企业已申报")
+        state=OutreachState.DONE, done_at=dates.now(), note="企业已申报")
     audit.record_change(actor, application, None)
     ensure_in_scope(application, actor, Action.APPLY)
     return application
@@ -173,7 +172,7 @@ def review(actor: Actor, application_id: int, version: int, approve: bool, appro
         if not reason.strip():
             raise ValidationError({"reason": _("不予通过须说明原因")})
         application.state, application.reject_reason = ApplicationState.REJECTED, reason.strip()
-    application.reviewed_at = at or timezone.now()
+    application.reviewed_at = at or dates.now()
     application.reviewed_by = as_user(actor)
     application.version += 1
     application.save()
@@ -222,7 +221,7 @@ def grant_entitlements(actor: Actor, measure: Measure, day: dt.date | None = Non
     day = day or dates.today()
     rows = eligible(measure, day).exclude(policy_applications__measure=measure).annotate(
         entitled=_amount_expression(measure)).values_list("pk", "entitled")
-    now = timezone.now()
+    now = dates.now()
     new = [Application(measure=measure, enterprise_id=pk, source=ApplicationSource.ENTITLEMENT,
                        state=ApplicationState.APPROVED, submitted_at=now, amount=Decimal(amount).quantize(CENT),
                        approved_amount=Decimal(amount).quantize(CENT), reviewed_at=now,
@@ -243,7 +242,7 @@ def entitle_by_headcount(actor: Actor, measure: Measure, headcounts: dict[int, i
     enterprises = registry.all_enterprises().in_bulk(list(headcounts))
     existing = {a.enterprise_id: a for a in Application.objects.filter(measure=measure,
                                                                        enterprise_id__in=list(headcounts))}
-    now = timezone.now()
+    now = dates.now()
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for pk, heads in sorted(headcounts.items()):
         if pk not in enterprises or heads <= 0:
@@ -301,7 +300,7 @@ def complete_outreach(actor: Actor, outreach_id: int, note: str) -> Outreach:
     if not note.strip():
         raise ValidationError({"note": _("请填写走访情况")})
     before = audit.snapshot(task)
-    task.state, task.done_at, task.note = OutreachState.DONE, timezone.now(), note.strip()
+    task.state, task.done_at, task.note = OutreachState.DONE, dates.now(), note.strip()
     task.save()
     audit.record_change(actor, task, before)
     return task
@@ -324,7 +323,7 @@ def publish_notice(actor: Actor, measure: Measure, period_start: dt.date, period
         raise ValidationError({"measure": _("尚无已兑现的企业,无需公示")})
     notice = Notice.objects.create(measure=measure, title=title.strip() or f"{measure.title}兑现情况公示",
                                    period_start=period_start, period_end=period_end, published=True,
-                                   objection_contact=objection_contact, published_at=timezone.now())
+                                   objection_contact=objection_contact, published_at=dates.now())
     audit.record_change(actor, notice, None)
     return notice
 

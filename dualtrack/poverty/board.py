@@ -13,7 +13,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dualtrack.core import audit, dates, policy
@@ -239,7 +238,7 @@ def freeze_week(actor: Any, week: dt.date, *, as_of: dt.date | None = None,
     try:
         with transaction.atomic():
             board = WeeklyBoard.objects.create(
-                week=week, as_of=as_of, year=data["year"], frozen_at=at or timezone.now(), frozen_by=actor,
+                week=week, as_of=as_of, year=data["year"], frozen_at=at or dates.now(), frozen_by=actor,
                 rules_version=services.evaluate(data["year"]).rules_version, figures=data, xlsx=content,
                 sha256=hashlib.sha256(content).hexdigest())
             audit.record(actor, AuditAction.CREATE, board, after={

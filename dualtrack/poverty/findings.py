@@ -11,7 +11,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dualtrack.core import audit, dates, policy
@@ -91,7 +90,7 @@ def raise_finding(actor: Any, *, source: str, village_code: str, description: st
             code=next_code(found_on), source=source, household=household, village_id=village_id,
             county_id=county_id, description=description, found_on=found_on, working_days=working_days)
         audit.record_change(actor, finding, None)
-        open_task(finding, at or timezone.now())
+        open_task(finding, at or dates.now())
     return finding
 
 
@@ -120,7 +119,7 @@ def rows(user: Any, *, now: dt.datetime | None = None, county: str = "", state: 
     ``closed``."""
     from dualtrack.problems import services as problems
 
-    now = now or timezone.now()
+    now = now or dates.now()
     found = Finding.objects.restrict(user).select_related("household", "village", "county")
     if county:
         found = found.filter(county__code=county)

@@ -250,14 +250,13 @@ class FindingDataset(Dataset):
 
     def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
                     result: ImportResult) -> None:
-        from django.utils import timezone
 
         from .findings import open_task
 
         existing = Finding.objects.in_bulk([v["code"] for _r, v in rows], field_name="code")
         households = dict(Household.objects.filter(code__in=[v.get("household") for _r, v in rows]).values_list(
             "code", "id"))
-        now = timezone.now()
+        now = dates.now()
         for _row, v in rows:
             village, county = state["villages"][v["village_code"]]
             target = {"source": v["source"], "village_id": village, "county_id": county,

@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -170,7 +169,7 @@ def finding_list(request: HttpRequest) -> HttpResponse:
                 return redirect("poverty:findings")
     day = dates.requested_day(request, board.default_day)
     end = dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=dates.SHANGHAI)
-    rows = findings.rows(request.user, now=min(end, timezone.now()), county=county, state=state, household=household)
+    rows = findings.rows(request.user, now=min(end, dates.now()), county=county, state=state, household=household)
     page = paginate_list(request, rows)
     return render(request, "poverty/findings.html", {
         "page": page, "form": form, "county": county, "state": state, "household": household, "day": day,
@@ -193,7 +192,7 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     day = dates.requested_day(request, board.default_day)
     end = dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=dates.SHANGHAI)
-    rows = findings.reconciliation(request.user, min(end, timezone.now()))
+    rows = findings.reconciliation(request.user, min(end, dates.now()))
     cleared = sum(1 for r in rows if r.cleared)
     return render(request, "poverty/reconciliation.html", {
         "page": paginate_list(request, rows), "cleared": cleared, "total": len(rows), "day": day,

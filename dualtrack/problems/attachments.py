@@ -6,10 +6,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dualtrack.core import audit, policy
+from dualtrack.core import audit, dates, policy
 from dualtrack.core.actors import Actor, as_user
 from dualtrack.core.choices import Action
 
@@ -88,7 +87,7 @@ def attach(problem: Problem, upload: Any, actor: Actor) -> Attachment:
     name = (getattr(upload, "name", "") or "attachment").replace("/", "_").replace("\\", "_")[-200:]
     attachment = Attachment.objects.create(problem=problem, name=name, content_type=content_type, size=len(data),
                                            sha256=hashlib.sha256(data).hexdigest(), stored_name=stored_name,
-                                           uploaded_at=timezone.now(), uploaded_by=as_user(actor))
+                                           uploaded_at=dates.now(), uploaded_by=as_user(actor))
     audit.record_change(actor, attachment, None)
     return attachment
 

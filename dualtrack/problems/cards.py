@@ -8,9 +8,9 @@ from typing import Any
 
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dualtrack.core import dates
 from dualtrack.core.cards import Card, Figure, Row
 from dualtrack.core.choices import Action, Role
 from dualtrack.core.dates import SHANGHAI
@@ -35,7 +35,7 @@ def problems_card(user: Any, day: dt.date) -> Card | None:
     if role not in (Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT, Role.LIAISON, Role.ENTERPRISE) \
             or not Problem.permits(user, Action.VIEW):
         return None
-    now = timezone.now()
+    now = dates.now()
     flags = deadline_flags(now)
     problems = Problem.objects.restrict(user)
     open_problems = problems.filter(state__in=OPEN_STATES)
@@ -93,7 +93,7 @@ def enterprise_panel(user: Any, enterprise: Any) -> Card | None:
 
     problems = list(Problem.objects.restrict(user).filter(enterprise=enterprise).select_related("department")
                     .order_by("-reported_at")[:50])
-    now = timezone.now()
+    now = dates.now()
     rows, links = [], []
     for p in problems:
         late = p.state in OPEN_STATES and p.due_at is not None and p.due_at < now

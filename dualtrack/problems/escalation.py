@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Any
 
 from django.db import connection, transaction
-from django.utils import timezone
 
 from dualtrack.accounts import services as accounts
 from dualtrack.core import audit, calendar, dates, notifications
@@ -26,7 +25,7 @@ def escalate_due(now: dt.datetime | None = None) -> int:
     """Raise every open problem past its current deadline one level up the chain (分级调度), with a new
     deadline for that level; ``due_at`` never moves. Each row is locked and re-checked before it changes,
     so two workers running at once escalate it once."""
-    now = now or timezone.now()
+    now = now or dates.now()
     definition = rule_sets.current(RULES_KEY).definition
     top = len(definition["levels"]) - 1
     escalated = 0
@@ -66,7 +65,7 @@ def deadline_flags(now: dt.datetime | None = None) -> dict[str, Any]:
     """The Q objects for the due-soon (临期) and overdue (逾期) states of open problems, as of ``now``."""
     from django.db.models import Q
 
-    now = now or timezone.now()
+    now = now or dates.now()
     hours = rule_sets.current(RULES_KEY).definition.get("due_soon_hours", 24)
     return {
         "overdue": Q(state__in=OPEN_STATES, due_at__lt=now),
@@ -76,7 +75,7 @@ def deadline_flags(now: dt.datetime | None = None) -> dict[str, Any]:
 
 def deadline_status(problem: Problem, now: dt.datetime | None = None) -> str | None:
     """``"overdue"``, ``"due_soon"`` or None for one problem (the same rule as :func:`deadline_flags`)."""
-    now = now or timezone.now()
+    now = now or dates.now()
     if problem.state not in OPEN_STATES or problem.due_at is None:
         return None
     if problem.due_at < now:

@@ -6,6 +6,8 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from dualtrack.core import dates
+
 from .choices import Complexity, State
 from .models import Category, Problem
 
@@ -33,13 +35,12 @@ class ProblemFilterSet(django_filters.FilterSet):
                                | Q(enterprise__name__icontains=value))
 
     def filter_overdue(self, queryset: QuerySet[Problem], name: str, value: bool | None) -> QuerySet[Problem]:
-        from django.utils import timezone
 
         from .choices import OPEN_STATES
 
         if value is None:
             return queryset
-        overdue = Q(state__in=OPEN_STATES, due_at__lt=timezone.now())
+        overdue = Q(state__in=OPEN_STATES, due_at__lt=dates.now())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
     def filter_deadline(self, queryset: QuerySet[Problem], name: str, value: str) -> QuerySet[Problem]:

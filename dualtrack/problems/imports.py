@@ -6,7 +6,6 @@ import datetime as dt
 import re
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -84,7 +83,7 @@ class ProblemDataset(Dataset):
         departments = {d.code: d for d in registry.departments()} | {d.name: d for d in registry.departments()}
         return {"categories": {c.name: c for c in Category.objects.all()}, "departments": departments,
                 "enterprises": dict(registry.all_enterprises().values_list("uscc", "id")),
-                "deadline_days": rule_sets.current(RULES_KEY).definition["deadline_days"], "now": timezone.now(),
+                "deadline_days": rule_sets.current(RULES_KEY).definition["deadline_days"], "now": dates.now(),
                 "due_days": {}}
 
     def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:

@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils import timezone
-
 from dualtrack.core import calendar, dates
 from dualtrack.core.choices import Action
 
@@ -17,7 +15,7 @@ from .models import Problem
 
 def export_rows(now: dt.datetime | None = None) -> list[dict[str, Any]]:
     """The ledger for ``dualtrack problems export --json`` (times ISO 8601 with +08:00)."""
-    now = now or timezone.now()
+    now = now or dates.now()
 
     def iso(value: dt.datetime | None) -> str | None:
         return value.astimezone(dates.SHANGHAI).isoformat() if value else None

@@ -7,9 +7,8 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
-from dualtrack.core import audit, calendar, notifications
+from dualtrack.core import audit, calendar, dates, notifications
 from dualtrack.core import rules as rule_sets
 
 from .addressing import escalation_addressees
@@ -35,7 +34,7 @@ def create_task(source_key: str, description: str, *, category: str = "其他", 
     existing = Problem.objects.filter(source_key=source_key).first()
     if existing is not None:
         return existing, False
-    now = at or timezone.now()
+    now = at or dates.now()
     definition = rule_sets.current(RULES_KEY).definition
     due = calendar.deadline(now, working_days or definition["deadline_days"][complexity]).due_at
     category_obj = Category.objects.filter(name=category).first() or Category.objects.filter(name="其他").first()

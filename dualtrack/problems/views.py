@@ -12,11 +12,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dualtrack.core import calendar, exportjobs, exports, policy, privacy
+from dualtrack.core import calendar, dates, exportjobs, exports, policy, privacy
 from dualtrack.core import rules as rule_sets
 from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import MAX_COUNT, Action, Role
@@ -140,7 +139,7 @@ def detail(request: HttpRequest, ref: str) -> HttpResponse:
     # Triage must choose a complexity (no default), each shown with the time it gives; 转办 shows the deadline.
     complexities = [(value, _("%(label)s(%(n)d个工作日内办结)") % {"label": label, "n": deadline_days[value]})
                     for value, label in Complexity.choices]
-    assign_due = calendar.deadline(timezone.now(), deadline_days[problem.complexity]).due_at \
+    assign_due = calendar.deadline(dates.now(), deadline_days[problem.complexity]).due_at \
         if problem.complexity and any(to == State.ASSIGNED for to, _label in moves) else None
     return render(request, "problems/detail.html", {
         "problem": problem, "texts": services.texts_for(request.user, problem), "moves": moves, "categories": Category.objects.all(),

@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dualtrack.core import audit, calendar, dates, errors, notifications, policy
@@ -36,7 +35,7 @@ class ConcurrentChange(errors.ConcurrentChange):
 def _event(problem: Problem, actor: Actor | None, from_state: str, to_state: str, comment: str,
            level: int | None = None, at: dt.datetime | None = None, kind: str = EventKind.MOVE) -> None:
     ProblemEvent.objects.create(
-        problem=problem, at=at or timezone.now(), actor=as_user(actor),
+        problem=problem, at=at or dates.now(), actor=as_user(actor),
         actor_name=actor.get_username() if actor is not None else "system", from_state=from_state,
         to_state=to_state, escalation_level=level, comment=comment, kind=kind)
 
@@ -70,7 +69,7 @@ def report(actor: Actor, description: str, enterprise: Any = None, project_code:
         raise ValidationError({"description": _("请描述问题")})
     if len(description) > DESCRIPTION_MAX:
         raise ValidationError({"description": _("问题描述不能超过 %(n)d 字") % {"n": DESCRIPTION_MAX}})
-    now = timezone.now()
+    now = dates.now()
     problem = Problem.objects.create(ref=next_ref(now), description=description.strip(), enterprise=enterprise,
                                      project_code=project_code, reported_at=now)
     if not policy.may(actor, problem, Action.REPORT):
@@ -145,7 +144,7 @@ def move(problem_id: int, expected_version: int, to_state: str, actor: Actor, co
             "from": problem.get_state_display(), "to": State(to_state).label}})
     policy.authorize(actor, problem, verb)
     before = audit.snapshot(problem)
-    now = fields.pop("at", None) or timezone.now()
+    now = fields.pop("at", None) or dates.now()
     if to_state == State.TRIAGED:
         for field in ("category", "department", "complexity"):
             if not fields.get(field):
@@ -287,7 +286,7 @@ def merge(problem_id: int, into_ref: str, actor: Actor, comment: str = "") -> Pr
     if problem.state not in (State.REPORTED, State.RETURNED, State.TRIAGED):
         raise ValidationError({"state": _("只有待梳理的问题可以合并")})
     before = audit.snapshot(problem)
-    now = timezone.now()
+    now = dates.now()
     from_state = problem.state
     problem.duplicate_of, problem.state, problem.closed_at = target, State.CLOSED, now
     problem.next_action_at, problem.version = None, problem.version + 1

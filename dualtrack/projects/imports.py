@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dualtrack.core import dates
-from dualtrack.core.choices import Action, Role
+from dualtrack.core.choices import Action, DateKind, Role
 from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register, upsert
 from dualtrack.core.imports import parsers as p
 from dualtrack.core.scoping import user_role
@@ -64,8 +64,9 @@ class ProjectDataset(Dataset):
         Column("total_investment", "总投资", _money, example="125000"),
         Column("annual_plan", "年度计划投资", _money, required=False, blank=True, default=Decimal("0.00"),
                example="30000"),
-        Column("planned_start", "计划开工日期", p.date, required=False, blank=True, default=None, example="2019-06-01"),
-        Column("planned_completion", "计划竣工日期", p.date, required=False, blank=True, default=None,
+        Column("planned_start", "计划开工日期", p.date, required=False, blank=True, default=None, example="2019-06-01",
+               when=DateKind.PLAN),
+        Column("planned_completion", "计划竣工日期", p.date, required=False, blank=True, default=None, when=DateKind.PLAN,
                example="2022-12-31"),
         # Optional beyond the contract: the owner, the stage, the map point.
         Column("owner_uscc", "业主统一社会信用代码", p.code, required=False, blank=True, default=""),
@@ -147,7 +148,7 @@ class ProjectPlanDataset(Dataset):
     batch_size = 5000
     columns = [
         Column("code", "项目代码", p.code, example="2020-339102-48-01-000123", max_length=40),
-        Column("month", "月份", p.month, example="2020-03"),
+        Column("month", "月份", p.month, example="2020-03", when=DateKind.PLAN),
         Column("planned_cumulative", "计划累计完成投资", _money, example="42000"),
     ]
 

@@ -284,9 +284,8 @@ def months_to_evaluate(today: dt.date) -> list[dt.date]:
 
 def evaluate_due(now: dt.datetime | None = None) -> int:
     """The worker's step: evaluate every month that has ended since the last evaluation."""
-    from django.utils import timezone
 
-    today = (now or timezone.now()).astimezone(dates.SHANGHAI).date()
+    today = (now or dates.now()).astimezone(dates.SHANGHAI).date()
     months = months_to_evaluate(today)
     for month in months:
         evaluate_month(month)

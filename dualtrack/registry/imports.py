@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dualtrack.core import audit
+from dualtrack.core import audit, dates
 from dualtrack.core.bulk import insert_rows
-from dualtrack.core.choices import Action, AuditAction, Role
+from dualtrack.core.choices import Action, AuditAction, DateKind, Role
 from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register
 from dualtrack.core.imports import parsers as p
 from dualtrack.core.imports.parsers import CellError
@@ -221,7 +220,8 @@ class EnterpriseDataset(Dataset):
         Column("size_class", "规模类型", _size_class, example="规上工业"),
         Column("normal_headcount", "正常用工人数", p.non_negative_int, example=120),
         Column("key", "重点企业", p.boolean, required=False, blank=True, default=False, example="否"),
-        Column("established_on", "成立日期", p.date, required=False, blank=True, default=None, example="2015-06-18"),
+        Column("established_on", "成立日期", p.date, required=False, blank=True, default=None, example="2015-06-18",
+               when=DateKind.PAST),
         Column("power_accounts", "电力户号", _accounts, required=False, blank=True, default=[],
                example="3301020001;3301020002", help=gettext_lazy("多个户号以分号分隔")),
     ]
@@ -372,7 +372,7 @@ class EnterpriseDataset(Dataset):
             audits.append(audit.build(user, AuditAction.UPDATE, obj, before=before_audit, after=after_audit))
             result.updated += 1
         if to_create:
-            now = timezone.now()
+            now = dates.now()
             create_fields = ["uscc", *ENTERPRISE_FIELDS, "is_active", "created_at", "updated_at"]
             insert_rows(Enterprise, create_fields, (  # absent optional columns take the model's defaults
                 [obj.uscc, *(getattr(obj, f) for f in ENTERPRISE_FIELDS), True, now, now] for obj in to_create))

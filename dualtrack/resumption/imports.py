@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -88,7 +87,7 @@ class ResumptionDataset(Dataset):
             ResumptionReport.objects.bulk_update(changed, [*fields, "updated_at"], batch_size=1000)
             result.updated += len(changed)
         if new:
-            now = timezone.now()
+            now = dates.now()
             reporter = getattr(user, "pk", None)
             insert_rows(ResumptionReport, ["date", "enterprise", "resumed", "workers_on_duty", "capacity", "source",
                                            "reported_by", "updated_at"],

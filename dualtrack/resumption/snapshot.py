@@ -20,10 +20,9 @@ from typing import Any
 import ibis
 import pyarrow as pa
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
+from dualtrack.core import dates, versions
 from dualtrack.core import rules as rule_sets
-from dualtrack.core import versions
 from dualtrack.epidemic import services as epidemic
 from dualtrack.power.services import baselines as power_baselines
 from dualtrack.power.services import engine, pipeline
@@ -349,7 +348,7 @@ _PARSED: dict[int, tuple[str, Snapshot]] = {}  # stored picture id -> (computed_
 def save(snapshot: Snapshot) -> DayPicture:
     """Store ``snapshot`` as its day's picture (replacing an older computation of the same versions)."""
     payload = json.loads(json.dumps(snapshot.as_payload(), default=str))
-    values = {"payload": payload, "computed_at": timezone.now(), "seconds": snapshot.seconds, "stale": False}
+    values = {"payload": payload, "computed_at": dates.real_now(), "seconds": snapshot.seconds, "stale": False}
     try:
         with transaction.atomic():
             row, _created = DayPicture.objects.update_or_create(day=snapshot.day, rules_version=snapshot.rules_version,

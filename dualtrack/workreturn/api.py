@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from dualtrack.core import dates
 from dualtrack.core.choices import Action
 from dualtrack.core.dates import SHANGHAI
 
@@ -25,7 +26,7 @@ class WorkerReturnView(APIView):
         if not Trip.permits(request.user, Action.VIEW):
             raise exceptions.PermissionDenied
         raw = (request.query_params.get("at") or "").strip()
-        at = dt.datetime.now(SHANGHAI)
+        at = dates.now().astimezone(SHANGHAI)
         if raw:
             try:
                 at = dt.datetime.strptime(raw.replace("T", " ")[:16], "%Y-%m-%d %H:%M").replace(tzinfo=SHANGHAI)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dualtrack.core import audit, privacy
-from dualtrack.core.choices import Action, AuditAction, Role
+from dualtrack.core.choices import Action, AuditAction, DateKind, Role
 from dualtrack.core.dates import SHANGHAI
 from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register, upsert
 from dualtrack.core.imports import parsers as p
@@ -103,7 +103,7 @@ class LabourDemandDataset(Dataset):
         Column("headcount", "需求人数", p.non_negative_int, example=40),
         Column("origin_code", "来源地区划代码", _county_code, example="640402",
                help=gettext_lazy("务工人员户籍所在区县(可在本市以外)")),
-        Column("needed_by", "需到岗日期", p.date, example="2020-02-20"),
+        Column("needed_by", "需到岗日期", p.date, example="2020-02-20", when=DateKind.PLAN),
         # Optional beyond the contract: the origin's name, shown instead of its code.
         Column("origin_name", "来源地名称", required=False, blank=True, default="", example="宁夏固原市原州区",
                max_length=50),
@@ -209,7 +209,7 @@ class TripDataset(Dataset):
         Column("code", "车次编号", p.code, example="DDD-2020-001", max_length=30),
         Column("origin_code", "出发地区划代码", _county_code, example="640402"),
         Column("uscc", "目的企业信用代码", p.code, example="91339102MA2XXXXXXX"),
-        Column("departure", "出发时间", _moment, example="2020-02-15 07:00"),
+        Column("departure", "出发时间", _moment, example="2020-02-15 07:00", when=DateKind.PLAN),
         Column("plate", "车牌号", example="宁A12345", max_length=20),
         Column("seats", "核载座位", p.non_negative_int, example=44),
         Column("escort", "带队人", required=False, blank=True, default="", example="王强", max_length=50),

@@ -14,10 +14,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dualtrack.core import audit, policy, privacy
+from dualtrack.core import audit, dates, policy, privacy
 from dualtrack.core import rules as rule_sets
 from dualtrack.core.actors import Actor
 from dualtrack.core.choices import Action, AuditAction, Role
@@ -203,7 +202,7 @@ def record_boarding(actor: Actor, trip: Trip, worker: Worker, temperature: Decim
     if not Decimal("30") <= temperature <= Decimal("45"):
         raise ValidationError({"temperature": _("体温 %(t)s℃ 不在合理范围(30–45℃)") % {"t": temperature}})
     label, definition = rules()
-    at = at or timezone.now()
+    at = at or dates.now()
     allowed, reason = engine.boarding(worker.attestation_date, trip.departure.astimezone(SHANGHAI).date(),
                                       temperature, definition)
     boarding, created = Boarding.objects.update_or_create(trip=trip, worker=worker, defaults={
@@ -219,7 +218,7 @@ def record_arrival(actor: Actor, trip: Trip, at: dt.datetime | None = None) -> i
     """The trip arrived: every worker who boarded it is due a receipt by the end of the 3rd working day after the
     arrival day. Returns how many arrived."""
     policy.authorize(actor, trip, Action.REPORT)
-    at = at or timezone.now()
+    at = at or dates.now()
     if at < trip.departure:
         raise ValidationError({"arrived_at": _("到达时间早于出发时间")})
     _label, definition = rules()
@@ -241,7 +240,7 @@ def record_receipt(actor: Actor, worker: Worker, at: dt.datetime | None = None) 
     if trip is None:
         raise ValidationError({"worker": _("%(worker)s 尚未随车到达,不能回执") % {"worker": worker.code}})
     policy.authorize(actor, trip, Action.REPORT)
-    receipt, created = Receipt.objects.get_or_create(worker=worker, defaults={"receipt_at": at or timezone.now()})
+    receipt, created = Receipt.objects.get_or_create(worker=worker, defaults={"receipt_at": at or dates.now()})
     if created:
         audit.record(actor, AuditAction.CREATE, receipt, after={"worker": worker.code, "receipt_at": receipt.receipt_at})
     return receipt
@@ -402,7 +401,7 @@ def erase_personal_data(now: dt.datetime | None = None) -> int:
     states, trips) stay. The worker step runs it."""
     from django.conf import settings
 
-    now = now or timezone.now()
+    now = now or dates.now()
     end = rules()[1].get("campaign_end")
     if not end:
         return 0  # the campaign is still running
@@ -424,7 +423,7 @@ def raise_overdue_receipts(now: dt.datetime | None = None) -> int:
     each worker once, claimed only if still unclaimed (two workers running at once raise it once)."""
     from dualtrack.problems import services as problems
 
-    now = now or timezone.now()
+    now = now or dates.now()
     raised = 0
     due = Worker.objects.filter(receipt_due_at__lt=now, receipt__isnull=True, receipt_task="").select_related(
         "enterprise")

@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -47,7 +46,7 @@ def board(request: HttpRequest) -> HttpResponse:
     """需求对接: per enterprise, workers requested, on a trip, arrived (and fulfilment), beside the workers on duty
     the enterprise reported itself (never changed by these); per origin county, workers registered and sent."""
     _require_view(request)
-    now = timezone.now()
+    now = dates.now()
     state = services.campaign(now, request.user)
     by_enterprise = {e["uscc"]: e for e in state.enterprises}
     on_trip = dict(ManifestEntry.objects.restrict(request.user).values("worker__enterprise__uscc").annotate(
@@ -220,7 +219,7 @@ def _scan(request: HttpRequest, mode: str, worker: Worker, trip_code: str) -> di
 def receipts(request: HttpRequest) -> HttpResponse:
     """未回执: workers who arrived and whose receipt has not come back, due and overdue first."""
     _require_view(request)
-    now = timezone.now()
+    now = dates.now()
     pending = Worker.objects.restrict(request.user).filter(receipt_due_at__isnull=False, receipt__isnull=True) \
         .select_related("enterprise").order_by("receipt_due_at", "code")
     page = paginate(request, pending)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import audit
-from ..choices import AuditAction
+from ..choices import AuditAction, DateKind
 from ..scoping import OutOfScope
 from . import parsers
 from .parsers import CellError
@@ -36,6 +36,8 @@ class Column:
     example: Any = ""
     help: Any = ""
     max_length: int | None = None  # of a text value; TEXT_MAX_LENGTH when not given
+    # What a date in this column is about (DateKind): a day of data or an event by default, never past the clock
+    when: str = DateKind.EVENT
 
     def check_length(self, value: Any) -> None:
         """A text value must fit the field it goes into, and hold no control character."""
@@ -315,6 +317,7 @@ def _read(dataset: Dataset, rows: Any, user: Any, result: ImportResult, limits: 
                     col.check_length(cell.strip())  # before parsing: nothing oversized or with NUL goes further
                 values[col.key] = col.parse(cell)
                 col.check_length(values[col.key])
+                parsers.check_day(values[col.key], col.when)
             except CellError as exc:
                 ctx.error(col.key, str(exc), cell)
         if ctx.failed:

@@ -137,6 +137,41 @@ def date(value: Any) -> dt.date:
     raise CellError(_("“%(value)s”不是有效日期(格式 YYYY-MM-DD)") % {"value": text(value)})
 
 
+def day_bounds(kind: str) -> tuple[dt.date, dt.date]:
+    """The first and last day a date of ``kind`` (:class:`~dualtrack.core.choices.DateKind`) may take."""
+    from dualtrack.core import dates
+    from dualtrack.core.choices import EARLIEST_PAST_DAY, PLAN_YEARS_AHEAD, DateKind
+
+    today = dates.today()
+    if kind == DateKind.PAST:
+        return dt.date.fromisoformat(EARLIEST_PAST_DAY), today
+    if kind == DateKind.PLAN:
+        return dates.earliest_day(), today.replace(year=today.year + PLAN_YEARS_AHEAD, month=12, day=31)
+    return dates.earliest_day(), today
+
+
+def check_day(value: Any, kind: str) -> None:
+    """Refuse a date or date-time outside what a date of ``kind`` may be: before ``DATA_EARLIEST_DAY`` (or 1900 for
+    a date of record), or after the clock's today (a plan: far in the future). Compared on the local day, so an
+    absurd date-time (0001-01-01 00:00+08:00) is refused before anything converts it to UTC."""
+    if isinstance(value, dt.datetime):
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    else:
+        return
+    low, high = day_bounds(kind)
+    if day < low:
+        raise CellError(_("日期 %(day)s 早于可接受的最早日期 %(low)s") % {"day": day.isoformat(), "low": low.isoformat()})
+    if day > high:
+        from dualtrack.core.choices import DateKind
+
+        if kind == DateKind.PLAN:
+            raise CellError(_("日期 %(day)s 晚于可接受的最晚日期 %(high)s") % {"day": day.isoformat(), "high": high.isoformat()})
+        raise CellError(_("日期 %(day)s 晚于今天(%(today)s)，不能登记未来的日期") % {
+            "day": day.isoformat(), "today": high.isoformat()})
+
+
 def month(value: Any) -> dt.date:
     """``YYYY-MM`` (or a date) as the first day of that month."""
     if isinstance(value, dt.date | dt.datetime | int | float):

@@ -8,8 +8,8 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
+from dualtrack.core import dates
 from dualtrack.core.dates import SHANGHAI
 from dualtrack.workreturn import services
 
@@ -35,7 +35,7 @@ class Command(BaseCommand):
                 raise CommandError("; ".join(exc.messages)) from exc
             self.stdout.write(f"{options['entitle']}: {counts}")
             return
-        at = timezone.now()
+        at = dates.now()
         if options["at"]:
             try:
                 at = dt.datetime.strptime(options["at"].strip(), "%Y-%m-%d %H:%M").replace(tzinfo=SHANGHAI)
