@@ -43,6 +43,7 @@ def make_enterprise(county: Region, name: str, *, park: Park | None = None, divi
 def _fast_password_hashing(settings: Any) -> None:
     """Argon2 is the production hasher (tested in test_auth); tests hash with MD5 to stay quick."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.DUALTRACK_CLOCK = ""  # the real time, whatever the shell exported; a test sets the clock it needs
 
 
 @pytest.fixture(autouse=True)
