@@ -84,7 +84,7 @@ def _mark_milestones(projects: list[dict[str, Any]]) -> None:
     end of April (竣工一批、投产一批 on the 四个一批 board); chosen by position, so the random draws are unchanged."""
     continuing = [row for row in projects if row["nature"] == "续建"]
     for number, row in enumerate(continuing[::12]):
-        completed = dt.date(2020, 3, 2) + dt.timedelta(days=4 * number)
+        completed = dt.date(2020, 3, 2) + dt.timedelta(days=(4 * number) % 60)  # never past 30 April
         row["actual_completion"], row["stage"] = completed.isoformat(), "竣工"
         if number % 2 == 1 and completed + dt.timedelta(days=20) <= dt.date(2020, 4, 30):
             row["actual_operation"], row["stage"] = (completed + dt.timedelta(days=20)).isoformat(), "投产"

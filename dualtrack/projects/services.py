@@ -429,9 +429,9 @@ def status_json(user: Any, day: dt.date) -> list[dict[str, Any]]:
 
 
 def default_day() -> dt.date:
-    """The last day with a progress report (so the demo opens on data), else today."""
+    """The last day with a progress report (so the demo opens on data), never past the clock, else today."""
     last = ProjectProgress.objects.order_by("-date").values_list("date", flat=True).first()
-    return last or dates.today()
+    return min(last, dates.today()) if last else dates.today()  # never past the clock
 
 
 def assign_demo_liaisons(officer: Any, county_code: str) -> int:
