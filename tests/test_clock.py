@@ -167,3 +167,31 @@ def test_no_module_reads_the_wall_clock_but_core_dates() -> None:
             if _reads_the_real_time(node):
                 offenders.append(f"{rel}:{node.lineno}")  # type: ignore[attr-defined]
     assert offenders == []
+
+
+def test_a_policy_window_is_judged_on_the_clock_on_the_card_and_the_measure_page(client: Any, city: City,
+                                                                                 settings: Any) -> None:
+    """总览 said 可以申报 (judged on the data-as-of day) while the measure page, judged on the clock, had no apply form."""
+    from decimal import Decimal
+
+    from dualtrack.policies import cards
+    from dualtrack.policies.models import Measure, Policy
+
+    policy = Policy.objects.create(title="关于促进企业复工复产的若干意见", issuer="宁江市人民政府", doc_number="宁政发〔2020〕5号",
+                                   issued_on=dt.date(2020, 2, 8), effective_from=dt.date(2020, 2, 8))
+    Measure.objects.create(policy=policy, code="M1", title="稳岗补贴", support_type="subsidy", department=city.department,
+                           window_start=dt.date(2020, 2, 10), window_end=dt.date(2020, 3, 9), eligibility={},
+                           amount_rule="fixed", amount_fixed=Decimal("2"))
+    enterprise = city.users["enterprise"]
+    data_day = dt.date(2020, 3, 9)  # the data arrived up to the 9th
+    settings.DUALTRACK_CLOCK = "2020-03-09T20:00:00+08:00"
+    card = cards._enterprise_card(enterprise, data_day)
+    assert card is not None and [r.text for r in card.rows] == ["稳岗补贴"]
+    settings.DUALTRACK_CLOCK = "2020-03-10T09:00:00+08:00"  # the window closed last night
+    card = cards._enterprise_card(enterprise, data_day)
+    assert card is not None and card.rows == []
+    client.force_login(enterprise)
+    page = client.get("/policies/measures/M1/").content.decode()
+    assert "稳岗补贴" in page and 'id="apply-form"' not in page
+    settings.DUALTRACK_CLOCK = "2020-03-09T20:00:00+08:00"
+    assert 'id="apply-form"' in client.get("/policies/measures/M1/").content.decode()

@@ -11,6 +11,7 @@ from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from dualtrack.core import dates
 from dualtrack.core.cards import Card, Figure, Row
 from dualtrack.core.choices import Action, Role
 from dualtrack.core.scoping import user_role
@@ -52,7 +53,8 @@ def _enterprise_card(user: Any, day: dt.date) -> Card | None:
     enterprise_id = getattr(user, "enterprise_id", None)
     if not enterprise_id:
         return None
-    open_measures = Measure.objects.filter(window_start__lte=day, window_end__gte=day, no_application=False) \
+    today = dates.today()  # a window is a deadline: judged on the clock, as the measure page and applying judge it
+    open_measures = Measure.objects.filter(window_start__lte=today, window_end__gte=today, no_application=False) \
         .order_by("window_end", "code")
     eligible = [m for m in open_measures if not_applied(m, day, user).filter(pk=enterprise_id).exists()]
     mine = Application.objects.restrict(user).filter(enterprise_id=enterprise_id)
@@ -77,7 +79,8 @@ def enterprise_panel(user: Any, enterprise: Any) -> Card | None:
     day = versions.data_day()
     applications = list(Application.objects.restrict(user).filter(enterprise=enterprise).select_related("measure")
                         .order_by("-submitted_at"))
-    open_measures = Measure.objects.filter(window_start__lte=day, window_end__gte=day).order_by("window_end", "code")
+    today = dates.today()  # the window on the clock, eligibility on the data-as-of day
+    open_measures = Measure.objects.filter(window_start__lte=today, window_end__gte=today).order_by("window_end", "code")
     eligible = [m for m in open_measures if not_applied(m, day, user).filter(pk=enterprise.pk).exists()]
     rows = [[a.measure.title, a.get_state_display(), f"{a.amount:,.2f}",
              f"{a.paid_amount:,.2f}" if a.paid_amount is not None else "—"] for a in applications]
