@@ -32,6 +32,10 @@ INDICATORS = [
 # growth by month for an average scope: the epidemic's trough in February, recovery through June.
 SHARE_2019 = {2: 0.135, 3: 0.225, 4: 0.31, 5: 0.40, 6: 0.505}
 GROWTH_2020 = {2: -0.245, 3: -0.152, 4: -0.082, 5: -0.031, 6: 0.006}
+# The demo city's clock stands at 30 April 2020 (DOMAIN.md §15 "One clock"): the months reported by then, 1—2月 to
+# 1—4月; May and June would be figures from the future, which an import refuses.
+DEMO_LAST_MONTH = 4
+REPORTED_2020 = {month: growth for month, growth in GROWTH_2020.items() if month <= DEMO_LAST_MONTH}
 # Counties and parks that lag (the epidemic hit them hardest) or lead, in percentage points of growth.
 # Indicators that fared better than the average (exports of protective supplies, investment promotion).
 INDICATOR_SHIFT = {"WMJCK": 0.07, "ZSYZ": 0.19, "GDZC": 0.03, "YBGGYS": -0.02}
@@ -67,7 +71,7 @@ def rows(seed: int) -> dict[str, list[list[Any]]]:
             goal = target_growth + (0 if scope == CITY_CODE else rng.choice([-0.5, 0, 0, 0.5, 1.0]))
             if total is None:  # a growth indicator: the target growth, then the reported cumulative growth
                 out["economy_targets"].append([2020, scope, code, "", f"{goal:.1f}", ""])
-                for month, growth in GROWTH_2020.items():
+                for month, growth in REPORTED_2020.items():
                     depth = 0.35 if code == "GDP" else 0.5 if code == "GYZJZ" else 0.4
                     value = (growth * depth + bias * 0.6) * 100
                     out["economy_actuals"].append([f"2020-{month:02d}", scope, code, "", "", f"{value:.1f}"])
@@ -76,7 +80,7 @@ def rows(seed: int) -> dict[str, list[list[Any]]]:
             prior_year = round(total * weight, 2)
             out["economy_targets"].append([2020, scope, code, f"{prior_year * (1 + goal / 100):.2f}", f"{goal:.1f}",
                                            f"{prior_year:.2f}"])
-            for month, growth in GROWTH_2020.items():
+            for month, growth in REPORTED_2020.items():
                 prior = prior_year * SHARE_2019[month]
                 actual = prior * (1 + growth + bias + (rng.uniform(-0.01, 0.01) if scope != CITY_CODE else 0))
                 # the city reports its totals and the prior year's; growth is computed (A / P − 1)
