@@ -241,6 +241,8 @@ IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "1000000"))
 # An export with more rows than this runs as a background job with its progress shown (core.exportjobs).
 EXPORT_INLINE_ROWS = int(os.environ.get("EXPORT_INLINE_ROWS", "5000"))
 EXPORTS_ROOT = Path(os.environ.get("EXPORTS_ROOT") or HOME / "exports")  # their files, kept a day
+# PDF printing (a headless Chromium, about 1 GiB each): at most this many at once on the machine (core.pdf).
+PDF_CONCURRENCY = int(os.environ.get("PDF_CONCURRENCY", "2"))
 # The earliest day any page or API call may ask for (?date=); later than today is refused too.
 DATA_EARLIEST_DAY = os.environ.get("DATA_EARLIEST_DAY", "2000-01-01")
 

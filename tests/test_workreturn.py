@@ -273,16 +273,22 @@ def test_the_slips_pdf_is_printed_once_with_the_token_only_in_the_qr_code(client
 
     import pypdfium2 as pdfium
 
+    from dualtrack.core import exportjobs
+    from dualtrack.core.models import ExportJob
+
     services.set_manifest(campaign.users["hq"], Trip.objects.get(code="T1"), list(Worker.objects.order_by("code"))[:2])
     client.force_login(campaign.users["binhai_district"])
     first = client.get("/worker-return/trips/T1/slips.pdf")
     assert first.status_code == 200 and 'id="slips-pending"' in first.content.decode()
+    # Printed by a queued job (at most PDF_CONCURRENCY at once); the same request joins it.
+    assert client.get("/worker-return/trips/T1/slips.pdf").status_code == 200 and ExportJob.objects.count() == 1
+    assert exportjobs.run(ExportJob.objects.get().pk)
     for _attempt in range(60):
         response = client.get("/worker-return/trips/T1/slips.pdf")
         if response.get("Content-Type") == "application/pdf":
             break
         time.sleep(0.5)
-    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Type"] == "application/pdf" and ExportJob.objects.count() == 1  # printed once
     document = pdfium.PdfDocument(response.content)
     assert len(document) == 2  # a page per worker, the three slips on it
     text = document[0].get_textpage().get_text_range().replace("\r\n", "")

@@ -20,6 +20,9 @@ class BulletinsConfig(AppConfig):
             return {**services.run_due(), "drafts": services.keep_drafts_current()}
 
         periodic.register("bulletins", bulletin_step, order=60)  # after the day's pictures
+        from dualtrack.core.exportjobs import register_print
+
+        register_print(services.PRINT_KIND, services.print_pdf)  # a bulletin's PDF printed on request
 
         register_menu(_("每日通报"), "bulletins:page", lambda u: user_role(u) in (Role.HQ, Role.LEADER, Role.DEPARTMENT)
                       and getattr(u, "is_authenticated", False), order=8)

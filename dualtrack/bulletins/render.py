@@ -11,9 +11,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
-from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
+from dualtrack.core.exports import Sheet, Styled, xlsx_bytes
 from dualtrack.core.pdf import PdfUnavailable, html_to_pdf
 
 from .content import Bulletin, Masthead, Table, md
@@ -26,50 +26,48 @@ TITLE_FONT, BODY_FONT, HEADING_FONT, SUBHEADING_FONT = "方正小标宋简体", 
 
 
 def xlsx(bulletin: Bulletin) -> bytes:
-    workbook = Workbook()
-    first = workbook.active
-    assert first is not None  # noqa: S101 - a new workbook has one sheet
-    first.title = "通报正文"
+    """The text on a first sheet, then a sheet per table (the annexes named 附件N), through the one export
+    path (``core.exports``): a name such as ``=HYPERLINK(…)`` stays text, numbers stay numbers."""
     head = bulletin.masthead
+    lines: list[list[Any]] = []
     if head is not None:
-        first.append([head.issuer])
-        first.append([issue_line(head) + ("  签发人：" + head.signer if head.signer else "")])
-    first.append([bulletin.title])
-    first.cell(row=first.max_row, column=1).font = Font(bold=True, size=14)
+        lines.append([head.issuer])
+        lines.append([issue_line(head) + ("  签发人：" + head.signer if head.signer else "")])
+    lines.append([Styled(bulletin.title, bold=True, size=14)])
     for section in bulletin.sections:
-        first.append([section.heading])
-        for paragraph in section.paragraphs:
-            first.append([paragraph])
-    used: set[str] = set()
+        lines.append([section.heading])
+        lines.extend([paragraph] for paragraph in section.paragraphs)
+    sheets = [Sheet("通报正文", [], lines, freeze=None)]
+    used: set[str] = {"通报正文"}
     annex = 0
     for section in bulletin.sections:
         for table in section.tables:
             if table.annex:  # the long lists the Word and PDF files name as annexes
                 annex += 1
                 table = Table(f"附件{annex} {table.title}", table.headers, table.formats, table.rows, annex=True)
-            _sheet(workbook, table, used)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+            sheets.append(_sheet(table, used))
+    return xlsx_bytes(sheets)
 
 
-def _sheet(workbook: Workbook, table: Table, used: set[str]) -> None:
+def _number(value: Any, fmt: str) -> Any:
+    """A number stored as text (a Decimal through JSON) written as the number it is; text stays text."""
+    if fmt != "text" and isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _sheet(table: Table, used: set[str]) -> Sheet:
     name = table.title[:31]
     while name in used:
         name = name[:29] + str(len(used))
     used.add(name)
-    sheet = workbook.create_sheet(name)
-    sheet.append(table.headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    for row in table.rows:
-        sheet.append(row)
-    for index, fmt in enumerate(table.formats, start=1):
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-            if cell.value is not None and fmt != "text":
-                cell.number_format = NUMBER_FORMATS[fmt]
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = 14 if index > 1 else 22
+    formats = [None if fmt == "text" else NUMBER_FORMATS[fmt] for fmt in table.formats]
+    widths: dict[str, float] = {get_column_letter(index): 14 if index > 1 else 22 for index in range(1, len(table.formats) + 1)}
+    rows = ([_number(value, fmt) for value, fmt in zip(row, table.formats, strict=False)] for row in table.rows)
+    return Sheet(name, table.headers, rows, widths, formats=formats)
 
 
 def _font(run: Any, name: str, size: float, bold: bool = False, colour: RGBColor | None = None) -> None:

@@ -28,7 +28,7 @@ from . import content, render
 from .content import Section, Table, md, register_section  # the extension points other apps use
 from .models import BulletinStatus, Channel, Job, JobStatus, StoredBulletin, Subscription
 
-__all__ = ["Section", "Table", "document_files", "document_html", "md", "register_section"]
+__all__ = ["Section", "Table", "document_files", "document_html", "md", "print_pdf", "register_section"]
 
 
 def _document(day: dt.date, title: str, sections: list[Section], rules_version: str,
@@ -113,6 +113,18 @@ def _render_pdf(payload: dict[str, Any]) -> None:
     # Only if the bulletin is still what was printed: not regenerated, not signed off in the meantime.
     StoredBulletin.objects.filter(pk=stored.pk, generated_at=stored.generated_at, status=stored.status,
                                   pdf__isnull=True).update(pdf=data, digests=digests)
+
+
+PRINT_KIND = "bulletins.pdf"
+
+
+def print_pdf(user: Any, params: dict[str, Any]) -> bytes:
+    """A day's bulletin printed on request (``core.exportjobs`` print job, in a print slot): the stored
+    bulletin's content when there is one, else the bulletin made now from the day's stored picture."""
+    policy.authorize_create(user, StoredBulletin, Action.VIEW)
+    day = dt.date.fromisoformat(params["date"])
+    stored = StoredBulletin.objects.filter(date=day).defer("docx", "xlsx", "pdf").first()
+    return render.pdf(content.build(day) if stored is None else content.from_dict(stored.content))
 
 
 def start(job_id: int) -> None:

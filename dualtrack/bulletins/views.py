@@ -12,7 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from dualtrack.core import audit, dates, exports, policy, versions
+from dualtrack.core import audit, dates, exportjobs, exports, policy, versions
+from dualtrack.core import pdf as printing
 from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import Action, AuditAction, Role
 from dualtrack.core.scoping import get_scoped_or_404, user_role
@@ -83,13 +84,16 @@ def bulletin_file(request: HttpRequest, fmt: str) -> HttpResponse:
     if data is None and stored is not None and fmt == "pdf" and services.pdf_pending(stored):
         messages.info(request, _("PDF 正在生成,完成后可在本页下载"))
         return redirect("bulletins:stored", day=day.isoformat())
-    if data is None:  # no stored bulletin for the day (or no stored PDF): rendered now from the stored picture
+    if data is None and fmt == "pdf":  # printed by a queued job (a Chromium each: a bounded number at once)
+        if not printing.available():
+            return HttpResponse("PDF files need Chromium and CJK fonts: apt-get install chromium fonts-noto-cjk",
+                                status=503, content_type="text/plain; charset=utf-8")
+        job = exportjobs.queue_print(request.user, services.PRINT_KIND, {"date": day.isoformat()},
+                                     exports.dated_name(_("每日通报"), day, "pdf"))
+        return redirect("export_job", token=job.token)
+    if data is None:  # no stored bulletin for the day: rendered now from the stored picture
         bulletin = content.build(day) if stored is None else content.from_dict(stored.content)
-        try:
-            data = formats.docx(bulletin) if fmt == "docx" else formats.xlsx(bulletin) if fmt == "xlsx" \
-                else formats.pdf(bulletin)
-        except formats.PdfUnavailable as exc:
-            return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+        data = formats.docx(bulletin) if fmt == "docx" else formats.xlsx(bulletin)
     audit.record(request.user, AuditAction.EXPORT, object_type="bulletins.bulletin",
                  object_repr=f"{day.isoformat()}.{fmt}", detail={"date": day.isoformat(), "format": fmt})
     return _download(data, day, fmt)

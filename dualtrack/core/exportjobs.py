@@ -4,6 +4,11 @@ by the worker if that process stops), shows its progress, and offers the file wh
 
 Apps register an export kind with a builder ``(user, params) -> Export``: the same function answers a small
 export at once and a large one in the job, from the request's filters (``params``, the query string's lists).
+
+A print (a PDF: the worker-return slips, a bulletin printed on request) is always a job: apps register a print
+kind with a maker ``(user, params) -> bytes``; :func:`queue_print` queues it or joins the same request's job,
+and the job prints when one of the machine's print slots (``core.pdf``, ``PDF_CONCURRENCY``) is free, its page
+showing its place in the queue meanwhile.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from django.shortcuts import redirect
 
 from dualtrack.core import dates
 
-from . import audit, background
+from . import audit, background, pdf
 from .choices import AuditAction
 from .exports import Sheet, write_xlsx, xlsx_download
 from .models import ExportJob, ExportStatus
@@ -50,10 +55,22 @@ class Export:
 
 Builder = Callable[[Any, QueryDict], Export]
 _BUILDERS: dict[str, Builder] = {}
+Maker = Callable[[Any, dict[str, Any]], bytes]
+_MAKERS: dict[str, Maker] = {}
+PRINTING = "printing"  # the progress file's mark while a print job holds its slot
 
 
 def register_export(kind: str, builder: Builder) -> None:
     _BUILDERS[kind] = builder
+
+
+def register_print(kind: str, maker: Maker) -> None:
+    """``maker(user, params)`` returns the file's bytes (it prints through ``core.pdf``), run in a job."""
+    _MAKERS[kind] = maker
+
+
+def is_print(job: ExportJob) -> bool:
+    return job.kind in _MAKERS
 
 
 def inline_rows() -> int:
@@ -67,7 +84,38 @@ def folder() -> Path:
 
 
 def file_of(job: ExportJob) -> Path:
-    return folder() / f"{job.token}.xlsx"
+    return folder() / f"{job.token}{Path(job.filename).suffix or '.xlsx'}"
+
+
+def queue_print(user: Any, kind: str, params: dict[str, Any], filename: str, total: int = 1) -> ExportJob:
+    """The print job of this request: the same user's job of the same kind and parameters when it is queued,
+    printing or done (its file still there), else a new one, started once the transaction commits."""
+    for job in ExportJob.objects.filter(user=user, kind=kind, params=params).exclude(status=ExportStatus.FAILED):
+        if job.status != ExportStatus.DONE or file_of(job).exists():
+            return job
+    job = ExportJob.objects.create(token=uuid.uuid4(), kind=kind, params=params, user=user,  # type: ignore[misc]
+                                   total=total, filename=filename)
+    transaction.on_commit(lambda: start(job.pk))
+    return job
+
+
+def phase(job: ExportJob) -> str:
+    """A print job's phase: "pending" (queued), "waiting" (taken, waiting for a print slot), "printing", "done",
+    "failed"."""
+    if job.status != ExportStatus.RUNNING:
+        return str(job.status)
+    try:
+        return "printing" if progress_file(job).read_text() == PRINTING else "waiting"
+    except OSError:
+        return "waiting"
+
+
+def ahead(job: ExportJob) -> int:
+    """Print jobs queued before this one and not yet done (its place in the queue)."""
+    if job.status not in (ExportStatus.PENDING, ExportStatus.RUNNING):
+        return 0
+    return ExportJob.objects.filter(kind__in=list(_MAKERS), status__in=[ExportStatus.PENDING, ExportStatus.RUNNING],
+                                    created_at__lt=job.created_at).count()
 
 
 def _params(request: HttpRequest) -> dict[str, list[str]]:
@@ -105,7 +153,7 @@ def progress_file(job: ExportJob) -> Path:
 def progress(job: ExportJob) -> int:
     """Rows written so far: kept in a file beside the export while it runs (a write to the database in the
     middle of the rows' read would conflict with it on SQLite), in the job once done."""
-    if job.status != ExportStatus.RUNNING:
+    if job.status != ExportStatus.RUNNING or is_print(job):
         return job.done_rows
     try:
         return int(progress_file(job).read_text() or 0)
@@ -129,6 +177,8 @@ def run(job_id: int) -> bool:
                                                                                   started_at=now, done_rows=0):
         return False
     job = ExportJob.objects.select_related("user").get(pk=job_id)
+    if is_print(job):
+        return _print(job)
     partial = file_of(job).with_suffix(".part")
     sheets: list[Sheet] = []
     try:
@@ -156,6 +206,32 @@ def run(job_id: int) -> bool:
         ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.FAILED, error=str(exc)[:2000],
                                                    finished_at=dates.real_now())
         return False
+
+
+def _print(job: ExportJob) -> bool:
+    """Print the job's file once a print slot is free (the job waits its turn, its page says so)."""
+    partial = file_of(job).with_suffix(".part")
+    try:
+        with pdf.slot():
+            progress_file(job).write_text(PRINTING)
+            data = _MAKERS[job.kind](job.user, dict(job.params))
+        with partial.open("wb") as out:
+            out.write(data)
+        partial.chmod(0o600)  # the slips carry names: not readable by other accounts of the machine
+        partial.replace(file_of(job))
+        audit.record(job.user, AuditAction.EXPORT, object_type=job.kind, object_repr=job.filename,
+                     detail={"filename": job.filename, "job": str(job.token), **dict(job.params)})
+        ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.DONE, done_rows=job.total,
+                                                   finished_at=timezone.now())
+        return True
+    except Exception as exc:  # noqa: BLE001 - the user sees the failure on the job's page
+        logger.exception("print job %s failed", job.pk)
+        partial.unlink(missing_ok=True)
+        ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.FAILED, error=str(exc)[:2000],
+                                                   finished_at=timezone.now())
+        return False
+    finally:
+        progress_file(job).unlink(missing_ok=True)
 
 
 def worker_step(now: dt.datetime | None = None) -> dict[str, int]:

@@ -1,5 +1,7 @@
-"""The one .xlsx export path (导出): every list a user downloads goes through :func:`write_xlsx` and
-:func:`xlsx_download`, which hold the rules of DOMAIN.md §15 in one place:
+"""The one .xlsx export path (导出): every .xlsx the platform writes (a list a user downloads, a bulletin's or a
+report's annex, an import template, a frozen weekly board) goes through :func:`write_xlsx` (or
+:func:`xlsx_bytes`, :func:`xlsx_download`), which hold the rules of DOMAIN.md §15 in one place; no other module
+writes with openpyxl (``tests/test_exports_everywhere.py`` checks it):
 
 - a text value beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is stored as text, never as
   a formula (``=HYPERLINK(…)``, ``=cmd|…``); numbers stay numbers;
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +23,7 @@ from typing import IO, Any
 from django.http import FileResponse, HttpRequest
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from openpyxl.styles import Font, PatternFill
 
 from dualtrack.core import dates
 
@@ -33,15 +36,28 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _BOLD = Font(bold=True)
 
 
+@dataclass(frozen=True)
+class Styled:
+    """A cell's value with its look (a bulletin's title in bold 14 pt); the value is written as any other."""
+
+    value: Any
+    bold: bool = False
+    size: float | None = None
+
+
 @dataclass
 class Sheet:
-    """One sheet: its title, header row and data rows (any iterable, consumed once)."""
+    """One sheet: its title, header row (none when empty) and data rows (any iterable, consumed once)."""
 
     title: str
     header: Sequence[Any]
     rows: Iterable[Sequence[Any]]
     widths: dict[str, float] = field(default_factory=dict)
     count: int = 0  # filled in as the rows are written
+    formats: Sequence[str | None] = ()  # per column: the number format of the data cells that hold a value
+    freeze: str | None = "A2"
+    header_fill: str | None = None  # an RGB colour behind the header row
+    header_format: str | None = None  # the header cells' number format ("@": the column is text)
 
 
 def cell_value(value: Any) -> Any:
@@ -51,16 +67,24 @@ def cell_value(value: Any) -> Any:
     return value
 
 
-def safe_cell(sheet: Any, value: Any, *, bold: bool = False) -> Any:
+def safe_cell(sheet: Any, value: Any, *, bold: bool = False, number_format: str | None = None,
+              fill: str | None = None) -> Any:
     """A write-only cell for ``value``; text that a spreadsheet would run as a formula is kept as text."""
+    size = None
+    if isinstance(value, Styled):
+        bold, size, value = bold or value.bold, value.size, value.value
     value = cell_value(value)
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         cell.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
     if isinstance(value, Decimal):
         cell.number_format = "0.00"
-    if bold:
-        cell.font = _BOLD
+    if number_format is not None and value is not None:
+        cell.number_format = number_format
+    if bold or size:
+        cell.font = Font(bold=True, size=size) if size else _BOLD
+    if fill is not None:
+        cell.fill = PatternFill("solid", fgColor=fill)
     return cell
 
 
@@ -71,12 +95,17 @@ def write_xlsx(sheets: Sequence[Sheet], out: IO[bytes]) -> int:
     try:
         for spec in sheets:
             sheet = workbook.create_sheet(spec.title[:31])
-            sheet.freeze_panes = "A2"
+            if spec.freeze:
+                sheet.freeze_panes = spec.freeze
             for column, width in spec.widths.items():
                 sheet.column_dimensions[column].width = width
-            sheet.append([safe_cell(sheet, h, bold=True) for h in spec.header])
+            if spec.header:
+                sheet.append([safe_cell(sheet, h, bold=True, number_format=spec.header_format, fill=spec.header_fill)
+                              for h in spec.header])
+            formats = list(spec.formats)
             for row in spec.rows:
-                sheet.append([safe_cell(sheet, v) for v in row])
+                sheet.append([safe_cell(sheet, v, number_format=formats[i] if i < len(formats) else None)
+                              for i, v in enumerate(row)])
                 spec.count += 1
             total += spec.count
     except BaseException:
@@ -86,6 +115,13 @@ def write_xlsx(sheets: Sequence[Sheet], out: IO[bytes]) -> int:
         raise
     workbook.save(out)
     return total
+
+
+def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
+    """The sheets as the bytes of an .xlsx file (a file stored in the database: a bulletin's, a board's)."""
+    out = io.BytesIO()
+    write_xlsx(sheets, out)
+    return out.getvalue()
 
 
 def xlsx_download(request: HttpRequest, sheets: Sequence[Sheet], filename: str, *, object_type: str,

@@ -3,6 +3,8 @@ Only the job's user sees either (anyone else: 404)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -22,9 +24,18 @@ def _job(request: HttpRequest, token: object) -> ExportJob:
 def export_job(request: HttpRequest, token: object) -> HttpResponse:
     job = _job(request, token)
     template = "core/_export_progress.html" if request.headers.get("HX-Request") else "core/export_job.html"
+    return render(request, template, progress_context(job))
+
+
+def progress_context(job: ExportJob) -> dict[str, Any]:
+    """What the progress fragment (``core/_export_progress.html``) shows of a job: an export's rows, a print's
+    place in the queue."""
     done = exportjobs.progress(job)
-    return render(request, template, {"job": job, "done": done, "percent": job.percent(done),
-                                      "running": job.status in (ExportStatus.PENDING, ExportStatus.RUNNING)})
+    printing = exportjobs.is_print(job)
+    phase = exportjobs.phase(job)
+    percent = job.percent(done) if not printing else {"pending": 0, "waiting": 5, "printing": 50}.get(phase, 100)
+    return {"job": job, "done": done, "percent": percent, "print": printing, "phase": phase,
+            "ahead": exportjobs.ahead(job), "running": job.status in (ExportStatus.PENDING, ExportStatus.RUNNING)}
 
 
 @login_required
@@ -33,4 +44,5 @@ def export_file(request: HttpRequest, token: object) -> FileResponse:
     path = exportjobs.file_of(job)
     if job.status != ExportStatus.DONE or not path.exists():
         raise Http404
-    return FileResponse(path.open("rb"), as_attachment=True, filename=job.filename, content_type=XLSX)
+    content_type = "application/pdf" if path.suffix == ".pdf" else XLSX
+    return FileResponse(path.open("rb"), as_attachment=True, filename=job.filename, content_type=content_type)

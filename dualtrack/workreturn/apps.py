@@ -20,6 +20,11 @@ class WorkReturnConfig(AppConfig):
 
         register_rules(RULES_KEY, validate)
         periodic.register("worker-return", services.worker_step, order=40)
+        from dualtrack.core.exportjobs import register_print
+
+        from . import slips
+
+        register_print(slips.KIND, slips.make)  # the three slips, printed as a queued job
         from django.utils.translation import gettext_noop
 
         from dualtrack.bulletins import services as bulletins

@@ -5,21 +5,22 @@ per worker or per trip, laid out in Chinese on A4 (three slips to a page)."""
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 from typing import Any
 
 import segno
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from dualtrack.core import background
+from dualtrack.core import exportjobs
+from dualtrack.core import pdf as printing
+from dualtrack.core.choices import Action
 from dualtrack.core.dates import SHANGHAI
+from dualtrack.core.models import ExportJob
 from dualtrack.core.pdf import PdfUnavailable, html_to_pdf
-from dualtrack.core.pdf import available as pdf_available
+from dualtrack.core.scoping import get_scoped_or_404
 
 from . import services
-from .models import Trip, Worker
+from .models import ManifestEntry, Trip, Worker
 
 SLIPS = [("备案单", "(村居留存)"), ("联络单", "(务工人员随身携带)"), ("回执单", "(企业到岗后返回村居)")]
 
@@ -42,35 +43,39 @@ def pdf(user: Any, workers: list[Worker], trip: Trip | None = None) -> bytes:
     return html_to_pdf(html(user, workers, trip))
 
 
-def folder() -> Path:
-    path = Path(getattr(settings, "EXPORTS_ROOT", None) or Path(settings.HOME) / "exports") / "slips"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+KIND = "workreturn.slips"
 
 
-def prepare(user: Any, workers: list[Worker], trip: Trip | None = None) -> tuple[Path, bool]:
-    """The slips' PDF file and whether it is ready. Printing takes Chromium a few seconds: the page is built now
-    (what this user may see of each worker), printed in the background, and named by its content, so the same
-    slips are printed once and a changed manifest or view gets a file of its own."""
-    if not pdf_available():
+def chosen(user: Any, params: dict[str, Any]) -> tuple[list[Worker], Trip | None]:
+    """The workers and trip of a slips request (``{"trip": code}`` or ``{"worker": code}``), within what ``user``
+    may export (404 otherwise), as the page and the print job both read them."""
+    if "trip" in params:
+        trip = get_scoped_or_404(Trip.objects.select_related("enterprise"), user, Action.EXPORT,
+                                 code=str(params["trip"]).upper()[:30])
+        workers = [e.worker for e in ManifestEntry.objects.filter(trip=trip).select_related("worker__enterprise")
+                   .order_by("worker__code")]
+        return workers, trip
+    worker = get_scoped_or_404(Worker.objects.select_related("enterprise"), user, Action.EXPORT,
+                               code=str(params.get("worker", "")).upper()[:30])
+    entry = ManifestEntry.objects.filter(worker=worker).select_related("trip").first()
+    return [worker], entry.trip if entry else None
+
+
+def digest(page: str) -> str:
+    return hashlib.sha256(page.encode()).hexdigest()[:32]
+
+
+def make(user: Any, params: dict[str, Any]) -> bytes:
+    """The print job's file (``core.exportjobs``): the slips as this user may see them, printed in a slot."""
+    workers, trip = chosen(user, params)
+    return pdf(user, workers, trip)
+
+
+def queue(user: Any, params: dict[str, Any], workers: list[Worker], trip: Trip | None, name: str) -> ExportJob:
+    """The slips' print job: printing takes Chromium seconds and about 1 GiB, so it is queued (at most
+    ``PDF_CONCURRENCY`` print at once) and the same request joins it. The page as the user sees it now names
+    the job, so the same slips are printed once and a changed manifest or view gets a job of its own."""
+    if not printing.available():
         raise PdfUnavailable("PDF files need Chromium and CJK fonts: apt-get install chromium fonts-noto-cjk")
     page = html(user, workers, trip)
-    target = folder() / f"{hashlib.sha256(page.encode()).hexdigest()[:32]}.pdf"
-    if target.exists():
-        return target, True
-    busy = target.with_suffix(".part")
-    if not busy.exists():
-        busy.write_bytes(b"")
-        background.in_thread(f"slips-{target.stem}", _print, page, target)
-    return target, False
-
-
-def _print(page: str, target: Path) -> None:
-    try:
-        data = html_to_pdf(page)
-        target.with_suffix(".tmp").write_bytes(data)
-        target.with_suffix(".tmp").replace(target)
-    except PdfUnavailable:
-        pass
-    finally:
-        target.with_suffix(".part").unlink(missing_ok=True)
+    return exportjobs.queue_print(user, KIND, {**params, "digest": digest(page)}, name, total=len(workers))

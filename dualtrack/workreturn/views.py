@@ -17,12 +17,14 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dualtrack.core import audit, dates, policy
+from dualtrack.core import audit, dates, exportjobs, policy
 from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import Action, AuditAction
+from dualtrack.core.models import ExportStatus
 from dualtrack.core.pdf import PdfUnavailable
 from dualtrack.core.scoping import get_scoped_or_404
 from dualtrack.core.views import date_input, form_errors, paginate, validation_messages
+from dualtrack.core.views_exports import progress_context
 from dualtrack.registry import services as registry
 
 from . import services, slips
@@ -127,14 +129,20 @@ def trip(request: HttpRequest, code: str) -> HttpResponse:
         "can_arrive": found.arrived_at is None and policy.may(request.user, found, Action.REPORT)})
 
 
-def _pdf(request: HttpRequest, workers: list[Worker], trip: Trip | None, name: str) -> HttpResponse:
-    """The slips' PDF when printed; until then a page that says it is being printed and looks again."""
+def _pdf(request: HttpRequest, params: dict[str, str], name: str) -> HttpResponse:
+    """The slips' PDF when printed; until then a page with the print job's place in the queue and progress,
+    which looks again (``slips.queue``: at most ``PDF_CONCURRENCY`` print at once)."""
+    workers, trip = slips.chosen(request.user, params)
+    if not workers:
+        raise Http404
     try:
-        path, ready = slips.prepare(request.user, workers, trip)
+        job = slips.queue(request.user, params, workers, trip, name)
     except PdfUnavailable as exc:
         return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
-    if not ready:
-        return render(request, "workreturn/slips_pending.html", {**nav(request.user), "name": name, "count": len(workers)})
+    path = exportjobs.file_of(job)
+    if job.status != ExportStatus.DONE or not path.exists():
+        return render(request, "workreturn/slips_pending.html", {**nav(request.user), **progress_context(job),
+                                                                 "name": name, "count": len(workers)})
     audit.record(request.user, AuditAction.EXPORT, trip or workers[0], detail={"slips": [w.code for w in workers]})
     response = HttpResponse(path.read_bytes(), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name) or "attachment"
@@ -143,21 +151,12 @@ def _pdf(request: HttpRequest, workers: list[Worker], trip: Trip | None, name: s
 
 @login_required
 def trip_slips(request: HttpRequest, code: str) -> HttpResponse:
-    found = get_scoped_or_404(Trip.objects.select_related("enterprise"), request.user, Action.EXPORT,
-                              code=code.upper()[:30])
-    workers = [e.worker for e in ManifestEntry.objects.filter(trip=found).select_related("worker__enterprise")
-               .order_by("worker__code")]
-    if not workers:
-        raise Http404
-    return _pdf(request, workers, found, f"三联单-车次{found.code}.pdf")
+    return _pdf(request, {"trip": code.upper()[:30]}, f"三联单-车次{code.upper()[:30]}.pdf")
 
 
 @login_required
 def worker_slips(request: HttpRequest, code: str) -> HttpResponse:
-    worker = get_scoped_or_404(Worker.objects.select_related("enterprise"), request.user, Action.EXPORT,
-                               code=code.upper()[:30])
-    entry = ManifestEntry.objects.filter(worker=worker).select_related("trip").first()
-    return _pdf(request, [worker], entry.trip if entry else None, f"三联单-{worker.code}.pdf")
+    return _pdf(request, {"worker": code.upper()[:30]}, f"三联单-{code.upper()[:30]}.pdf")
 
 
 SCAN_MODES = [("boarding", "上车扫码"), ("arrival", "到达扫码"), ("receipt", "到岗回执")]
