@@ -222,13 +222,13 @@ def _print(job: ExportJob) -> bool:
         audit.record(job.user, AuditAction.EXPORT, object_type=job.kind, object_repr=job.filename,
                      detail={"filename": job.filename, "job": str(job.token), **dict(job.params)})
         ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.DONE, done_rows=job.total,
-                                                   finished_at=timezone.now())
+                                                   finished_at=dates.real_now())
         return True
     except Exception as exc:  # noqa: BLE001 - the user sees the failure on the job's page
         logger.exception("print job %s failed", job.pk)
         partial.unlink(missing_ok=True)
         ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.FAILED, error=str(exc)[:2000],
-                                                   finished_at=timezone.now())
+                                                   finished_at=dates.real_now())
         return False
     finally:
         progress_file(job).unlink(missing_ok=True)
