@@ -223,6 +223,36 @@ def test_erasure_after_the_retention_period_keeps_the_counts(campaign: City, set
     assert Boarding.objects.count() == 22
 
 
+def test_the_slips_files_are_private_and_erased_with_the_personal_data(client: Any, campaign: City, settings: Any,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The slips PDFs stayed in var/exports/slips/ (mode 0644) with whole names after erasure: they are written for
+    the application's user only and erased with the data."""
+    import stat
+
+    from dualtrack.core import background
+    from dualtrack.core import rules as rule_sets
+    from dualtrack.workreturn import slips
+
+    monkeypatch.setattr(slips, "pdf_available", lambda: True)
+    monkeypatch.setattr(slips, "html_to_pdf", lambda page: b"%PDF-1.7 " + page.encode())  # no Chromium needed
+    monkeypatch.setattr(background, "in_thread", lambda name, work, *args: work(*args))
+    services.set_manifest(campaign.users["hq"], Trip.objects.get(code="T1"), list(Worker.objects.order_by("code"))[:3])
+    client.force_login(campaign.users["binhai_district"])
+    client.get("/worker-return/trips/T1/slips.pdf")
+    client.get("/worker-return/workers/W001/slips.pdf")
+    assert client.get("/worker-return/trips/T1/slips.pdf")["Content-Type"] == "application/pdf"
+    files = sorted(slips.folder().iterdir())
+    assert len(files) == 2 and all("马建1".encode() in f.read_bytes() for f in files)
+    assert stat.S_IMODE(slips.folder().stat().st_mode) == 0o700
+    assert {stat.S_IMODE(f.stat().st_mode) for f in files} == {0o600}  # not world-readable
+
+    board_and_arrive(campaign)
+    rule_sets.revise("worker-return", {**RULES, "campaign_end": "2020-03-15"}, campaign.users["hq"], "活动结束")
+    settings.WORKER_RETURN_RETENTION_DAYS = 90
+    assert services.erase_personal_data(at("2020-06-14 00:00")) == 23
+    assert list(slips.folder().iterdir()) == []  # the names went with the data
+
+
 # --- pages --------------------------------------------------------------------------------------------------------
 
 def test_the_manifest_page_is_404_outside_the_county_the_bureau_and_the_enterprise(client: Any, campaign: City) -> None:

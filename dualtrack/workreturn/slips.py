@@ -1,10 +1,14 @@
 """The three slips (三联单) of a worker: 备案单 kept by the village, 联络单 carried by the worker, 回执单 returned by
 the enterprise, with one QR code (segno) carrying the worker's opaque token and nothing else. One printable PDF
-per worker or per trip, laid out in Chinese on A4 (three slips to a page)."""
+per worker or per trip, laid out in Chinese on A4 (three slips to a page).
+
+The files hold names and phones: written readable by the application's user only (a folder of mode 700, files of
+mode 600) and erased with the workers' personal data (``services.erase_personal_data``)."""
 
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +48,27 @@ def pdf(user: Any, workers: list[Worker], trip: Trip | None = None) -> bytes:
 
 def folder() -> Path:
     path = Path(getattr(settings, "EXPORTS_ROOT", None) or Path(settings.HOME) / "exports") / "slips"
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)  # a folder made by an earlier release was world-readable
     return path
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """``data`` into ``path``, readable and writable by the application's user only (mode 600)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an existing file keeps its mode through os.open
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+
+
+def erase() -> int:
+    """Every slips file (printed, being printed): they hold the personal data erased with them. Returns how many."""
+    erased = 0
+    for path in folder().iterdir():
+        if path.is_file():
+            path.unlink(missing_ok=True)
+            erased += 1
+    return erased
 
 
 def prepare(user: Any, workers: list[Worker], trip: Trip | None = None) -> tuple[Path, bool]:
@@ -60,7 +83,7 @@ def prepare(user: Any, workers: list[Worker], trip: Trip | None = None) -> tuple
         return target, True
     busy = target.with_suffix(".part")
     if not busy.exists():
-        busy.write_bytes(b"")
+        _write_private(busy, b"")
         background.in_thread(f"slips-{target.stem}", _print, page, target)
     return target, False
 
@@ -68,7 +91,7 @@ def prepare(user: Any, workers: list[Worker], trip: Trip | None = None) -> tuple
 def _print(page: str, target: Path) -> None:
     try:
         data = html_to_pdf(page)
-        target.with_suffix(".tmp").write_bytes(data)
+        _write_private(target.with_suffix(".tmp"), data)
         target.with_suffix(".tmp").replace(target)
     except PdfUnavailable:
         pass
