@@ -5,7 +5,8 @@ else (DOMAIN.md §15). Masking keeps enough to tell numbers apart: 138****5678, 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.db.models import Q
 
@@ -158,3 +159,51 @@ def matching(value: str, chains: Iterable[str], *, hash_field: str = "id_hash", 
         if hashed is not None:
             found |= Q(**{hash_field: hashed, key_field: chain})
     return found
+
+
+# --- the one masking path (DOMAIN.md §15) -------------------------------------------------------------------------
+
+def whole_for(user: Any, objects: Sequence[Any]) -> set[Any]:
+    """The primary keys of ``objects`` (of one model) whose personal data ``user`` may see whole: the rows the
+    model's declared policy grants ``Action.PERSONAL`` (one query at most)."""
+    from . import policy
+    from .choices import Action
+
+    if not objects:
+        return set()
+    model = type(objects[0])
+    found = policy.scope(user, model, Action.PERSONAL)
+    if found is policy.ALL:
+        return {o.pk for o in objects}
+    if found is policy.NOTHING:
+        return set()
+    return set(model._base_manager.filter(found, pk__in=[o.pk for o in objects]).values_list("pk", flat=True))
+
+
+def texts(user: Any, objects: Sequence[Any], *fields: str, limit: int | None = None) -> list[dict[str, str]]:
+    """Free text and contacts as ``user`` may see them, every page, API, export and PDF alike: for each object the
+    values of ``fields``, whole where its model's policy grants ``Action.PERSONAL``, phone and ID numbers masked
+    elsewhere (before any cut to ``limit`` characters, so half a number is never shown). Each whole view of personal
+    data is audited (查看个人信息, the object and its fields)."""
+    from . import audit
+    from .choices import AuditAction
+
+    whole = whole_for(user, objects)
+    out, seen = [], []
+    for obj in objects:
+        values = {f: str(getattr(obj, f) or "") for f in fields}
+        if obj.pk in whole:
+            personal = [f for f, v in values.items() if contains_personal(v)]
+            if personal:
+                seen.append(audit.build(user, AuditAction.VIEW_PERSONAL, obj, detail={"fields": personal}))
+        else:
+            values = {f: mask(v) for f, v in values.items()}
+        out.append({f: v[:limit] if limit else v for f, v in values.items()})
+    if seen:
+        audit.record_many(seen)
+    return out
+
+
+def text(user: Any, obj: Any, field: str, *, limit: int | None = None) -> str:
+    """One object's ``field`` as :func:`texts` shows it."""
+    return texts(user, [obj], field, limit=limit)[0][field]
