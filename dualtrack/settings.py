@@ -4,6 +4,7 @@ Environment variables:
 - ``DATABASE_URL``: database; default a SQLite file ``var/dualtrack.sqlite3`` under ``DUALTRACK_HOME``.
 - ``DUALTRACK_HOME``: folder for local state (database, secret key, uploads); default ``./var``.
 - ``SECRET_KEY``: if unset, one is generated on first run and kept in ``$DUALTRACK_HOME/secret_key``.
+- ``PERSONAL_DATA_KEY`` or ``PERSONAL_DATA_KEY_FILE``: the keys of the ID numbers' hashes (required in production).
 - ``DEBUG``: ``1`` to enable debug pages (never in production).
 - ``ALLOWED_HOSTS``: comma-separated, default ``127.0.0.1,localhost``.
 - ``CACHE_URL``: ``redis://…`` for a shared cache (several app servers); default local memory.
@@ -45,9 +46,14 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-# The key of the ID numbers' keyed hashes (worker return, poverty alleviation); the secret key when unset. Set it
-# once and keep it: a new key makes earlier hashes unfindable.
-PERSONAL_DATA_KEY = os.environ.get("PERSONAL_DATA_KEY", "")
+# The keys of the ID numbers' keyed hashes (worker return, poverty alleviation): ``id:key`` pairs, the current one
+# first, from ``PERSONAL_DATA_KEY`` or the file ``PERSONAL_DATA_KEY_FILE``. A secret of its own: never the secret
+# key, never kept under DUALTRACK_HOME beside the database; without it the application does not start in production
+# (core.checks). ``./run demo`` keeps one in ~/.config/dualtrack/. README, "Keys for personal data".
+PERSONAL_DATA_KEY_FILE = os.environ.get("PERSONAL_DATA_KEY_FILE", "")
+PERSONAL_DATA_KEY = os.environ.get("PERSONAL_DATA_KEY", "") or (
+    Path(PERSONAL_DATA_KEY_FILE).expanduser().read_text(encoding="utf-8") if PERSONAL_DATA_KEY_FILE
+    and Path(PERSONAL_DATA_KEY_FILE).expanduser().is_file() else "")
 # The human-resources bureau (人社局) that plans point-to-point worker return and sees the workers' personal data
 # (its department code), and how long after the campaign's last arrival the personal data is kept.
 WORKER_RETURN_BUREAU = os.environ.get("WORKER_RETURN_BUREAU", "RSJ")

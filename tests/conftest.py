@@ -46,6 +46,16 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.DUALTRACK_CLOCK = ""  # the real time, whatever the shell exported; a test sets the clock it needs
 
 
+# The keys for personal data (DOMAIN.md §15): tests have one of their own, never the secret key (production refuses
+# to start without one; see tests/test_personal_data_keys.py).
+TEST_PERSONAL_DATA_KEY = "t1:test-personal-data-key-0123456789abcdef"
+
+
+@pytest.fixture(autouse=True)
+def _personal_data_key(settings: Any) -> None:
+    settings.PERSONAL_DATA_KEY = TEST_PERSONAL_DATA_KEY
+
+
 @pytest.fixture(autouse=True)
 def _isolated_power_store(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test has its own (empty) power store, never the developer's var/."""

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -221,6 +222,46 @@ def test_erasure_after_the_retention_period_keeps_the_counts(campaign: City, set
     after = services.campaign(at("2020-06-14 01:00"))
     assert len(after.workers) == 23 and sum(1 for w in after.workers if w.state == "arrived") == 20
     assert Boarding.objects.count() == 22
+
+
+def test_the_slips_files_are_private_and_erased_with_the_personal_data(client: Any, campaign: City, settings: Any,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The slips PDFs stayed in var/exports/slips/ (mode 0644) with whole names after erasure: they are written for
+    the application's user only and erased with the data (their print jobs too)."""
+    import stat
+
+    from dualtrack.core import exportjobs, pdf
+    from dualtrack.core import rules as rule_sets
+    from dualtrack.core.models import ExportJob
+
+    def chromium(command: list[str], **_kwargs: Any) -> None:  # no Chromium needed: the page itself as the "PDF"
+        source = next(a for a in command if a.startswith("file://") or a.endswith(".html"))
+        page = Path(source.removeprefix("file://")).read_bytes()
+        target = next(a.split("=", 1)[1] for a in command if a.startswith("--print-to-pdf="))
+        Path(target).write_bytes(b"%PDF-1.7 " + page)
+
+    monkeypatch.setattr(pdf.subprocess, "run", chromium)
+    monkeypatch.setattr(pdf, "available", lambda: True)
+    services.set_manifest(campaign.users["hq"], Trip.objects.get(code="T1"), list(Worker.objects.order_by("code"))[:3])
+    client.force_login(campaign.users["binhai_district"])
+    client.get("/worker-return/trips/T1/slips.pdf")
+    client.get("/worker-return/workers/W001/slips.pdf")
+    jobs = list(ExportJob.objects.filter(kind="workreturn.slips"))
+    assert len(jobs) == 2 and all(exportjobs.run(job.pk) for job in jobs)
+    assert client.get("/worker-return/trips/T1/slips.pdf")["Content-Type"] == "application/pdf"
+    files = [exportjobs.file_of(job) for job in jobs]
+    assert all("马建1".encode() in f.read_bytes() for f in files)
+    assert {stat.S_IMODE(f.stat().st_mode) for f in files} == {0o600}  # not world-readable
+    legacy = Path(settings.EXPORTS_ROOT) / "slips"  # where an earlier release kept them
+    legacy.mkdir(parents=True, exist_ok=True)
+    (legacy / "old.pdf").write_bytes("马建1".encode())
+
+    board_and_arrive(campaign)
+    rule_sets.revise("worker-return", {**RULES, "campaign_end": "2020-03-15"}, campaign.users["hq"], "活动结束")
+    settings.WORKER_RETURN_RETENTION_DAYS = 90
+    assert services.erase_personal_data(at("2020-06-14 00:00")) == 23
+    assert not any(f.exists() for f in files) and list(legacy.iterdir()) == []  # the names went with the data
+    assert not ExportJob.objects.filter(kind="workreturn.slips").exists()
 
 
 # --- pages --------------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("平台框架")
 
     def ready(self) -> None:
-        from . import policy, signals  # noqa: F401  (signals: login / failed-login audit)
+        from . import checks, policy, signals  # noqa: F401  (signals: login / failed-login audit; checks: the keys)
 
         policy.autodiscover()  # every app's policy.py declares its models' access rules
         from .cards import notices_card, register_card

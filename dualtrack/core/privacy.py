@@ -5,6 +5,10 @@ else (DOMAIN.md §15). Masking keeps enough to tell numbers apart: 138****5678, 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db.models import Q
 
 # An 18-character resident ID (17 digits and a digit or X) or an old 15-digit one; a mainland mobile number
 # (optionally +86); a landline with its area code. Digits around a match must not be digits (no partial hits
@@ -46,13 +50,160 @@ def mask_phone(phone: str) -> str:
     return "*" * max(len(digits) - 2, 0) + digits[-2:] if digits else phone
 
 
-def keyed_hash(value: str) -> str:
-    """An ID number as a keyed hash (HMAC-SHA256 with ``PERSONAL_DATA_KEY``, else the secret key): the same
-    number gives the same hash, so a duplicate is found, and nobody without the key can test a guess."""
+# --- keys for personal data (DOMAIN.md §15) -------------------------------------------------------------------
+# An ID number is never stored: only its keyed hash (HMAC-SHA256) and last four characters. The key is a secret of
+# its own (``PERSONAL_DATA_KEY`` or the file ``PERSONAL_DATA_KEY_FILE``): never the web application's secret, never
+# kept beside the database. Keys are ``id:key`` pairs, the current one first; each hash is stored with the ids of
+# the keys that made it (``id_key``), so a rotation rolls over: ``dualtrack personal-data-keys --rehash`` wraps
+# every stored hash in the current key (HMAC of the old hash, no ID number needed) and records the chain
+# ("0>2026a"); a lookup computes the value's hash along each chain it finds.
+
+CHAIN = ">"
+_KEY_ID = re.compile(r"[A-Za-z0-9_.-]{1,16}")
+
+
+def parse_keys(raw: str) -> dict[str, bytes]:
+    """``id:key`` pairs separated by commas or new lines (``#`` starts a comment line), the current key first. A
+    lone key without an id has the id ``0`` (the single key of the releases before key ids)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    keys: dict[str, bytes] = {}
+    for line in (raw or "").splitlines():
+        if line.strip().startswith("#"):
+            continue
+        for item in line.split(","):
+            item = item.strip()
+            if not item:
+                continue
+            key_id, sep, secret = item.partition(":")
+            if not sep:
+                key_id, secret = "0", item
+            key_id, secret = key_id.strip(), secret.strip()
+            if not _KEY_ID.fullmatch(key_id) or not secret:
+                raise ImproperlyConfigured(
+                    "PERSONAL_DATA_KEY: each key is id:key, the id 1 to 16 letters, digits, '.', '_' or '-'")
+            if key_id in keys:
+                raise ImproperlyConfigured(f"PERSONAL_DATA_KEY: the key id {key_id} is given twice")
+            keys[key_id] = secret.encode()
+    return keys
+
+
+def keys() -> dict[str, bytes]:
+    """The configured keys, the current one first; ImproperlyConfigured when there is none (never the secret key)."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    found = parse_keys(getattr(settings, "PERSONAL_DATA_KEY", ""))
+    if not found:
+        raise ImproperlyConfigured("PERSONAL_DATA_KEY (or PERSONAL_DATA_KEY_FILE) is not set: the keyed hash of ID "
+                                   "numbers needs a key of its own (README, 'Keys for personal data')")
+    return found
+
+
+def current_key_id() -> str:
+    return next(iter(keys()))
+
+
+def _mac(key: bytes, data: bytes) -> str:
     import hashlib
     import hmac
 
-    from django.conf import settings
+    return hmac.new(key, data, hashlib.sha256).hexdigest()
 
-    key = (getattr(settings, "PERSONAL_DATA_KEY", "") or settings.SECRET_KEY).encode()
-    return hmac.new(key, value.strip().upper().encode(), hashlib.sha256).hexdigest()
+
+def _normal(value: str) -> bytes:
+    return value.strip().upper().encode()
+
+
+def keyed_hash(value: str) -> str:
+    """An ID number as a keyed hash with the current key: the same number gives the same hash, so a duplicate is
+    found, and nobody without the key can test a guess. Stored with :func:`current_key_id` (see :func:`id_fields`)."""
+    return _mac(next(iter(keys().values())), _normal(value))
+
+
+def id_fields(value: str) -> dict[str, str]:
+    """What a row keeps of an ID number: its keyed hash, the key's id beside it and its last four characters."""
+    key_id, key = next(iter(keys().items()))
+    value = value.strip().upper()
+    return {"id_hash": _mac(key, value.encode()), "id_key": key_id, "id_last4": value[-4:]}
+
+
+def digest(value: str, chain: str) -> str | None:
+    """``value``'s hash along the key chain a row records ("0>2026a": made with key 0, then wrapped in 2026a); None
+    when a key of the chain is no longer configured."""
+    known = keys()
+    ids = chain.split(CHAIN) if chain else []
+    if not ids or any(i not in known for i in ids):
+        return None
+    out = _mac(known[ids[0]], _normal(value))
+    for key_id in ids[1:]:
+        out = _mac(known[key_id], out.encode())
+    return out
+
+
+def rewrap(id_hash: str, chain: str) -> tuple[str, str]:
+    """A stored hash moved to the current key without the ID number: wrapped in one more HMAC, the chain extended.
+    A hash already made with the current key is returned as it is."""
+    key_id, key = next(iter(keys().items()))
+    if not id_hash or chain.split(CHAIN)[-1] == key_id:
+        return id_hash, chain
+    return _mac(key, id_hash.encode()), f"{chain}{CHAIN}{key_id}" if chain else key_id
+
+
+def matching(value: str, chains: Iterable[str], *, hash_field: str = "id_hash", key_field: str = "id_key") -> Q:
+    """A filter for the rows holding ``value``'s hash under any of ``chains`` (the chains present in a table): a
+    lookup tries every known key. Matches nothing when no chain can be computed."""
+    found = Q(pk__in=[])
+    for chain in set(chains):
+        hashed = digest(value, chain)
+        if hashed is not None:
+            found |= Q(**{hash_field: hashed, key_field: chain})
+    return found
+
+
+# --- the one masking path (DOMAIN.md §15) -------------------------------------------------------------------------
+
+def whole_for(user: Any, objects: Sequence[Any]) -> set[Any]:
+    """The primary keys of ``objects`` (of one model) whose personal data ``user`` may see whole: the rows the
+    model's declared policy grants ``Action.PERSONAL`` (one query at most)."""
+    from . import policy
+    from .choices import Action
+
+    if not objects:
+        return set()
+    model = type(objects[0])
+    found = policy.scope(user, model, Action.PERSONAL)
+    if found is policy.ALL:
+        return {o.pk for o in objects}
+    if found is policy.NOTHING:
+        return set()
+    return set(model._base_manager.filter(found, pk__in=[o.pk for o in objects]).values_list("pk", flat=True))
+
+
+def texts(user: Any, objects: Sequence[Any], *fields: str, limit: int | None = None) -> list[dict[str, str]]:
+    """Free text and contacts as ``user`` may see them, every page, API, export and PDF alike: for each object the
+    values of ``fields``, whole where its model's policy grants ``Action.PERSONAL``, phone and ID numbers masked
+    elsewhere (before any cut to ``limit`` characters, so half a number is never shown). Each whole view of personal
+    data is audited (查看个人信息, the object and its fields)."""
+    from . import audit
+    from .choices import AuditAction
+
+    whole = whole_for(user, objects)
+    out, seen = [], []
+    for obj in objects:
+        values = {f: str(getattr(obj, f) or "") for f in fields}
+        if obj.pk in whole:
+            personal = [f for f, v in values.items() if contains_personal(v)]
+            if personal:
+                seen.append(audit.build(user, AuditAction.VIEW_PERSONAL, obj, detail={"fields": personal}))
+        else:
+            values = {f: mask(v) for f, v in values.items()}
+        out.append({f: v[:limit] if limit else v for f, v in values.items()})
+    if seen:
+        audit.record_many(seen)
+    return out
+
+
+def text(user: Any, obj: Any, field: str, *, limit: int | None = None) -> str:
+    """One object's ``field`` as :func:`texts` shows it."""
+    return texts(user, [obj], field, limit=limit)[0][field]

@@ -17,6 +17,12 @@ class PovertyConfig(AppConfig):
         from .rules import RULES_KEY, validate
 
         register_rules(RULES_KEY, validate)
+        from dualtrack.workreturn import services as workreturn
+
+        from . import services
+
+        # A worker registered with a labourer's ID number is linked to the labourer then (the link outlives erasure).
+        workreturn.worker_identified.connect(services.match_worker, dispatch_uid="poverty-match-worker")
         from dualtrack.core import periodic
 
         from . import board

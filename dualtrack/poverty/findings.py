@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from dualtrack.core import audit, dates, policy
+from dualtrack.core import audit, dates, policy, privacy
 from dualtrack.core.choices import Action
 
 from .choices import FINDING_KEY, FINDING_WORKING_DAYS, FindingSource
@@ -127,20 +127,24 @@ def rows(user: Any, *, now: dt.datetime | None = None, county: str = "", state: 
         found = found.filter(household__code=household)
     found_list = list(found.order_by("-found_on", "code")[:2000])
     tasks = problems.tasks_by_keys([FINDING_KEY + f.code for f in found_list])
-    out = []
+    kept = []
     for f in found_list:
         task = tasks.get(FINDING_KEY + f.code)
         closed = task is not None and task.state == "closed"
         # Overdue while being put right (assigned, in progress) past its due time; resolved awaits the office's 销号.
         overdue = bool(task is not None and task.state in ("assigned", "in_progress") and task.due_at
                        and task.due_at < now)
-        row = FindingRow(f.code, f.source, f.household.code if f.household_id else "", f.village.name,
-                         f.county.name, f.description, f.found_on, task.ref if task else "",
-                         task.state if task else "", task.due_at if task else None,
-                         task.escalation_level if task else 0, closed, overdue)
         if state == "open" and closed or state == "closed" and not closed or state == "overdue" and not overdue:
             continue
-        out.append(row)
+        kept.append((f, task, closed, overdue))
+    # The text as the user may read it: phone and ID numbers masked unless the policy grants them (audited if whole).
+    shown = privacy.texts(user, [f for f, *_rest in kept], "description")
+    out = []
+    for (f, task, closed, overdue), texts in zip(kept, shown, strict=True):
+        out.append(FindingRow(f.code, f.source, f.household.code if f.household_id else "", f.village.name,
+                              f.county.name, texts["description"], f.found_on, task.ref if task else "",
+                              task.state if task else "", task.due_at if task else None,
+                              task.escalation_level if task else 0, closed, overdue))
     return out
 
 

@@ -16,6 +16,7 @@ from dualtrack.core.choices import Action
 from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register, upsert
 from dualtrack.core.imports import parsers as p
 
+from . import services
 from .choices import (
     FINDING_WORKING_DAYS,
     KIND_ALIASES,
@@ -27,7 +28,7 @@ from .choices import (
 from .models import Finding, Helper, Household, HouseholdCheck, InspectionTeam, Labourer
 
 Rows = list[tuple[int, dict[str, Any]]]
-PERSONAL = ("head_name", "id_hash", "id_last4", "name")  # audited as "…" when they change
+PERSONAL = ("head_name", "id_hash", "id_key", "id_last4", "name")  # audited as "…" when they change
 
 
 _choice = p.choice
@@ -102,8 +103,7 @@ class HouseholdDataset(_PovertyDataset):
         existing = Household.objects.in_bulk([v["code"] for _r, v in rows], field_name="code")
         for _row, v in rows:
             village, county = state["villages"][v["village_code"]]
-            target = {"head_name": v["head_name"], "id_hash": privacy.keyed_hash(v["id_number"]),
-                      "id_last4": v["id_number"][-4:], "village_id": village, "county_id": county,
+            target = {"head_name": v["head_name"], **privacy.id_fields(v["id_number"]), "village_id": village, "county_id": county,
                       "members": v["members"], "kind": v["kind"], "year_identified": v["year_identified"]}
             for optional in ("cause", "helper"):
                 if optional in v:
@@ -188,10 +188,11 @@ class LabourerDataset(_PovertyDataset):
                 if optional in v:
                     target[optional] = v[optional]
             if v.get("id_number"):  # matched with the point-to-point return's arrivals (§12), by keyed hash
-                target["id_hash"] = privacy.keyed_hash(v["id_number"])
-                target["id_last4"] = v["id_number"][-4:]
-            upsert(Labourer, key, target, existing.get((key["household_id"], v["name"])), user, result,
-                   shown={"household": v["household"], "status": v["status"]}, hidden=PERSONAL)
+                target.update(privacy.id_fields(v["id_number"]))
+            labourer = upsert(Labourer, key, target, existing.get((key["household_id"], v["name"])), user, result,
+                              shown={"household": v["household"], "status": v["status"]}, hidden=PERSONAL)
+            if v.get("id_number"):
+                services.match_labourer(labourer, v["id_number"])
 
 
 # --- findings, help teams and inspection teams ------------------------------------------------------------------

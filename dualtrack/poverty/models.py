@@ -16,6 +16,7 @@ class Household(ScopedModel):
     code = models.CharField(_("户编号"), max_length=30, unique=True)
     head_name = models.CharField(_("户主姓名"), max_length=50)
     id_hash = models.CharField(_("身份证号摘要"), max_length=64, db_index=True)
+    id_key = models.CharField(_("摘要密钥"), max_length=100, blank=True)  # the key ids that made id_hash (core.privacy)
     id_last4 = models.CharField(_("身份证号后四位"), max_length=4)
     village = models.ForeignKey("registry.Region", verbose_name=_("村"), on_delete=models.PROTECT, related_name="+")
     county = models.ForeignKey("registry.Region", verbose_name=_("区县"), on_delete=models.PROTECT, related_name="+")
@@ -64,7 +65,12 @@ class Labourer(ScopedModel):
     # Optional: with it, a worker of the point-to-point return (§12) flagged as a poor labourer who arrives counts
     # as 已外出 (matched by the keyed hash, never by name).
     id_hash = models.CharField(_("身份证号摘要"), max_length=64, blank=True, db_index=True)
+    id_key = models.CharField(_("摘要密钥"), max_length=100, blank=True)  # the key ids that made id_hash (core.privacy)
     id_last4 = models.CharField(_("身份证号后四位"), max_length=4, blank=True)
+    # The match, kept when it is made (either side written with the ID number): the worker's personal data is erased
+    # after the campaign, the figures that counted the match stay the same.
+    worker = models.ForeignKey("workreturn.Worker", verbose_name=_("返岗务工人员"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = _("贫困劳动力")

@@ -38,9 +38,12 @@ def county_rows(user: Any) -> Any:
 
 # Findings, helpers and inspection teams name no household member: HQ and leaders see them all, the office all,
 # a county's operators their own. The office (and HQ) raise findings and import teams; a county imports its own.
+# Phone and ID numbers typed into a finding's text (PERSONAL) are read whole by those who see the households: the
+# office and the finding's own county; masked for HQ and leaders (core.privacy.texts).
 PLACES = {Role.HQ: ALL, Role.LEADER: ALL, Role.DEPARTMENT: office, Role.DISTRICT: county_rows}
 declare("poverty.Finding", {Action.VIEW: PLACES, Action.ADD: {Role.HQ: ALL, Role.DEPARTMENT: office},
-                            Action.IMPORT: {Role.HQ: ALL, Role.DEPARTMENT: office}})
+                            Action.IMPORT: {Role.HQ: ALL, Role.DEPARTMENT: office},
+                            Action.PERSONAL: {Role.DEPARTMENT: office, Role.DISTRICT: county_rows}})
 for label in ("poverty.Helper", "poverty.InspectionTeam"):
     declare(label, {Action.VIEW: PLACES, Action.IMPORT: {Role.HQ: ALL, Role.DEPARTMENT: office,
                                                           Role.DISTRICT: county_rows}})

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from dualtrack.core import privacy
 from dualtrack.core import rules as rule_sets
 
 from . import engine
@@ -83,7 +84,7 @@ def evaluate(year: int, user: Any = None) -> Evaluation:
     in a process: the 总览 card and the bulletin read it, they do not judge 3,000 households per request."""
     from dualtrack.core import versions
 
-    key = (rule_sets.current(RULES_KEY).label, versions.version(SOURCE), frozenset(arrived_hashes()))
+    key = (rule_sets.current(RULES_KEY).label, versions.version(SOURCE), frozenset(arrived_workers()))
     hit = _EVALUATIONS.get(year)
     if hit is None or hit[0] != key:
         hit = (key, _judge(year))
@@ -129,22 +130,48 @@ def _counties(statuses: list[HouseholdStatus], rules: dict[str, Any]) -> list[Co
     return out
 
 
-def arrived_hashes(until: Any = None) -> set[str]:
-    """Poor labourers brought back by the point-to-point return (§12): they count as 已外出."""
+def arrived_workers(until: Any = None) -> set[int]:
+    """Poor labourers brought back by the point-to-point return (§12), as the workers' ids: the labourers linked to
+    them count as 已外出."""
     from dualtrack.workreturn import services as workreturn
 
-    return workreturn.arrived_poor_labourer_hashes(until)
+    return workreturn.arrived_poor_labourers(until)
+
+
+# --- the match with the point-to-point return (§12), kept as a link --------------------------------------------
+
+def match_labourer(labourer: Labourer, id_number: str) -> None:
+    """A labourer written with an ID number: linked to the worker registered with the same number (any known key).
+    The link stays when the worker's personal data is erased."""
+    from dualtrack.workreturn import services as workreturn
+
+    found = workreturn.worker_ids_with_id_number(id_number)
+    if found and labourer.worker_id not in found:
+        Labourer.objects.filter(pk=labourer.pk).update(worker_id=found[0])
+        labourer.worker_id = found[0]
+
+
+def match_worker(sender: Any, worker: Any, id_number: str, **kwargs: Any) -> None:
+    """A worker registered with an ID number (``workreturn.services.worker_identified``): the labourers with the same
+    number are linked to it, any linked before under another number are let go."""
+    chains = Labourer.objects.exclude(id_hash="").values_list("id_key", flat=True).distinct()
+    same = privacy.matching(id_number, chains)
+    from dualtrack.core import versions
+
+    let_go = Labourer.objects.filter(worker_id=worker.pk).exclude(same).update(worker=None)
+    if let_go + Labourer.objects.filter(same).exclude(worker_id=worker.pk).update(worker_id=worker.pk):
+        versions.changed(SOURCE)  # the figures read the links
 
 
 def labour_by_county(until: Any = None) -> dict[int, dict[str, int]]:
     """Per county id: labourers, 已外出 (as imported, or arrived on a trip of §12 by ``until``), 在家待岗 (and not
     arrived), 就近就业, and those who worked away last year (the outbound rate's base)."""
-    arrived = arrived_hashes(until)
+    arrived = arrived_workers(until)
     out: dict[int, dict[str, int]] = {}
-    for county, status, before, id_hash in Labourer.objects.values_list(
-            "household__county_id", "status", "away_last_year", "id_hash"):
+    for county, status, before, worker in Labourer.objects.values_list(
+            "household__county_id", "status", "away_last_year", "worker_id"):
         entry = out.setdefault(county, {"labourers": 0, "away": 0, "at_home": 0, "nearby": 0, "away_last_year": 0})
-        if id_hash and id_hash in arrived:
+        if worker is not None and worker in arrived:
             status = LabourerStatus.AWAY
         entry["labourers"] += 1
         entry["away" if status == LabourerStatus.AWAY else "at_home" if status == LabourerStatus.AT_HOME

@@ -99,10 +99,10 @@ def household(request: HttpRequest, code: str) -> HttpResponse:
         met, reasons = services.engine.exit_standard(facts, rules)
         monitored, why = services.engine.monitoring(facts, rules)
         checks.append({"check": check, "met": met, "reasons": reasons, "monitored": monitored, "why": why})
-    arrived = services.arrived_hashes()
+    arrived = services.arrived_workers()
     labourers = list(found.labourers.order_by("name"))
     for labourer in labourers:
-        labourer.arrived = bool(labourer.id_hash) and labourer.id_hash in arrived
+        labourer.arrived = labourer.worker_id is not None and labourer.worker_id in arrived
     audit.record(request.user, AuditAction.VIEW_PERSONAL, found)
     return render(request, "poverty/household.html", {
         "household": found, "checks": checks, "findings": findings.rows(request.user, household=found.code),

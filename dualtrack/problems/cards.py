@@ -89,15 +89,18 @@ def enterprise_panel(user: Any, enterprise: Any) -> Card | None:
     """一企一档: the enterprise's problems, as far as the user may see them."""
     if not Problem.permits(user, Action.VIEW):
         return None
+    from dualtrack.core import privacy
     from dualtrack.core.cards import Table
 
     problems = list(Problem.objects.restrict(user).filter(enterprise=enterprise).select_related("department")
                     .order_by("-reported_at")[:50])
     now = dates.now()
     rows, links = [], []
-    for p in problems:
+    # The enterprise's phone in a description: whole only where the policy grants it (the one masking path).
+    shown = privacy.texts(user, problems, "description", limit=60)
+    for p, texts in zip(problems, shown, strict=True):
         late = p.state in OPEN_STATES and p.due_at is not None and p.due_at < now
-        rows.append([p.ref, p.description[:60], p.get_state_display() + (" · " + _("逾期") if late else ""),
+        rows.append([p.ref, texts["description"], p.get_state_display() + (" · " + _("逾期") if late else ""),
                      p.department.name if p.department else "—",
                      p.reported_at.astimezone(SHANGHAI).strftime("%Y-%m-%d")])
         links.append(reverse("problems:detail", args=[p.ref]))

@@ -79,6 +79,7 @@ declare("problems.Problem", {
     Action.IMPORT: roles(Role.HQ),
     # 批示: a leader on a problem escalated past the department (open, escalation level ≥ 1).
     Action.INSTRUCT: {Role.LEADER: escalated_problems},
-    # Phone and ID numbers typed into descriptions, answers and comments: HQ and the handling department.
-    Action.PERSONAL: {Role.HQ: ALL, Role.DEPARTMENT: department_problems},
+    # Phone and ID numbers typed into descriptions, answers and comments: HQ, the handling department and the
+    # enterprise that reported its own problem (its own contacts); masked for everyone else (core.privacy.texts).
+    Action.PERSONAL: {Role.HQ: ALL, Role.DEPARTMENT: department_problems, Role.ENTERPRISE: own_problems},
 })

@@ -27,7 +27,7 @@ from .models import Boarding, LabourDemand, ManifestEntry, Receipt, Trip, Worker
 from .policy import is_bureau
 
 Rows = list[tuple[int, dict[str, Any]]]
-PERSONAL = ("name", "phone", "id_hash", "id_last4")  # audited as "…" when they change
+PERSONAL = ("name", "phone", "id_hash", "id_key", "id_last4")  # audited as "…" when they change
 ID_NUMBER = re.compile(r"\d{17}[\dX]")
 PHONE = re.compile(r"1[3-9]\d{9}")
 
@@ -186,8 +186,8 @@ class WorkerDataset(Dataset):
                     result: ImportResult) -> None:
         existing = Worker.objects.in_bulk([v["code"] for _r, v in rows], field_name="code")
         for _row, v in rows:
-            target = {"name": v["name"], "phone": v["phone"], "id_hash": privacy.keyed_hash(v["id_number"]),
-                      "id_last4": v["id_number"][-4:], "village_code": v["village_code"],
+            target = {"name": v["name"], "phone": v["phone"], **privacy.id_fields(v["id_number"]),
+                      "village_code": v["village_code"],
                       "home_code": v["village_code"][:6], "home_county_id": state["origins"].get(v["village_code"][:6]),
                       "enterprise_id": state["enterprises"][v["uscc"]],
                       "attestation_kind": v["attestation_kind"], "attestation_date": v["attestation_date"]}
@@ -195,8 +195,9 @@ class WorkerDataset(Dataset):
                 target["poor_labourer"] = v.get("poor_labourer", False)
             shown = {"code": v["code"], "village_code": v["village_code"], "uscc": v["uscc"],
                      "attestation_kind": v["attestation_kind"], "attestation_date": v["attestation_date"]}
-            upsert(Worker, {"code": v["code"]}, target, existing.get(v["code"]), user, result, shown=shown,
+            worker = upsert(Worker, {"code": v["code"]}, target, existing.get(v["code"]), user, result, shown=shown,
                    hidden=PERSONAL)
+            services.worker_identified.send(Worker, worker=worker, id_number=v["id_number"])
 
 
 @register

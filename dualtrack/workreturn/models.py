@@ -51,6 +51,7 @@ class Worker(ScopedModel):
     name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
     id_hash = models.CharField(_("身份证号摘要"), max_length=64, blank=True, db_index=True)
+    id_key = models.CharField(_("摘要密钥"), max_length=100, blank=True)  # the key ids that made id_hash (core.privacy)
     id_last4 = models.CharField(_("身份证号后四位"), max_length=4, blank=True)
     village_code = models.CharField(_("户籍村代码"), max_length=12)
     home_code = models.CharField(_("户籍区县代码"), max_length=6, db_index=True)  # the village code's first six

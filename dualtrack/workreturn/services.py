@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, Sum
+from django.dispatch import Signal
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,11 @@ from . import engine
 from .choices import WorkerState
 from .models import Boarding, LabourDemand, ManifestEntry, Receipt, Trip, Worker
 from .rules import RULES_KEY
+
+# Sent (with ``worker`` and ``id_number``) when a worker is registered with an ID number, on a page or by a file:
+# poverty alleviation links its labourers with the same number then (DOMAIN.md §13), and the link outlives the
+# worker's erasure, so the figures that counted the match stay the same.
+worker_identified = Signal()
 
 
 def rules() -> tuple[str, dict[str, Any]]:
@@ -130,7 +136,7 @@ def register_worker(actor: Actor, *, code: str, name: str, phone: str, id_number
         raise ValidationError({"code": _("登记编号已被使用")})
     worker = existing or Worker(code=code)
     worker.name, worker.phone = name.strip()[:50], phone
-    worker.id_hash, worker.id_last4 = privacy.keyed_hash(id_number), id_number[-4:]
+    worker.id_hash, worker.id_key, worker.id_last4 = privacy.id_fields(id_number).values()
     worker.village_code, worker.home_code = village_code, village_code[:6]
     worker.home_county_id = registry.county_ids_by_code().get(village_code[:6])
     worker.enterprise, worker.poor_labourer = enterprise, poor_labourer
@@ -138,6 +144,7 @@ def register_worker(actor: Actor, *, code: str, name: str, phone: str, id_number
     worker.save()
     audit.record(actor, AuditAction.CREATE if existing is None else AuditAction.UPDATE, worker,
                  after={"code": code, "village_code": village_code, "attestation_date": attestation_date})
+    worker_identified.send(Worker, worker=worker, id_number=id_number)
     return worker
 
 
@@ -408,11 +415,14 @@ def erase_personal_data(now: dt.datetime | None = None) -> int:
     ended = dt.datetime.combine(dt.date.fromisoformat(end), dt.time(23, 59, 59), tzinfo=SHANGHAI)
     if now < ended + dt.timedelta(days=settings.WORKER_RETURN_RETENTION_DAYS):
         return 0
-    erased = Worker.objects.filter(erased_at__isnull=True).update(name="", phone="", id_hash="", id_last4="",
-                                                                  erased_at=now)
+    erased = Worker.objects.filter(erased_at__isnull=True).update(name="", phone="", id_hash="", id_key="",
+                                                                  id_last4="", erased_at=now)
     if erased:
+        from . import slips
+
+        files = slips.erase()  # the printed slips hold the names and phones erased here
         audit.record(None, AuditAction.DELETE, object_type="workreturn.worker", object_repr=f"{erased} workers",
-                     detail={"erased": erased, "fields": ["name", "phone", "id_hash", "id_last4"]})
+                     detail={"erased": erased, "fields": ["name", "phone", "id_hash", "id_last4"], "slips_files": files})
     return erased
 
 
@@ -449,13 +459,20 @@ def charter_bus_entitlements(actor: Actor, measure_code: str) -> dict[str, int]:
     return policies.entitle_by_headcount(actor, measure, dict(arrived))
 
 
-def arrived_poor_labourer_hashes(until: dt.datetime | None = None) -> set[str]:
-    """The keyed ID hashes of workers flagged as poor labourers (建档立卡贫困劳动力) who arrived on a trip by
-    ``until``: poverty alleviation counts them as 已外出 (DOMAIN.md §13). Erased workers have no hash left."""
+def arrived_poor_labourers(until: dt.datetime | None = None) -> set[int]:
+    """The ids of workers flagged as poor labourers (建档立卡贫困劳动力) who arrived on a trip by ``until``: poverty
+    alleviation counts the labourers linked to them as 已外出 (DOMAIN.md §13), erased or not."""
     arrived = Boarding.objects.filter(allowed=True, trip__arrived_at__isnull=False, worker__poor_labourer=True)
     if until is not None:
         arrived = arrived.filter(trip__arrived_at__lte=until)
-    return set(arrived.exclude(worker__id_hash="").values_list("worker__id_hash", flat=True))
+    return set(arrived.values_list("worker_id", flat=True))
+
+
+def worker_ids_with_id_number(id_number: str) -> list[int]:
+    """The workers (not erased) registered with ``id_number``, whichever known key hashed it."""
+    chains = Worker.objects.exclude(id_hash="").values_list("id_key", flat=True).distinct()
+    return list(Worker.objects.filter(privacy.matching(id_number, chains), erased_at__isnull=True)
+                .values_list("pk", flat=True))
 
 
 def worker_step() -> dict[str, int]:

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from dualtrack.core import periodic
+from dualtrack.core.checks import require_personal_data_key
 
 
 class Command(BaseCommand):
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=int, default=30)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        require_personal_data_key()  # production does not start without the keys for personal data
         while True:
             results = periodic.run_all()
             self.stdout.write(" ".join(f"{name}={value}" for name, value in results.items()))
