@@ -209,9 +209,8 @@ class ProjectProgressDataset(Dataset):
                                                                                     date__in=dates)}
         for number, v in rows:
             key = {"project_id": state["projects"][v["code"]], "date": v["date"]}
-            target = {"resumed": v["resumed"], "workers_on_site": v["workers_on_site"],
-                      "completed_cumulative": v["completed_cumulative"],
-                      "physical_progress": v["physical_progress"]}
+            target = {"resumed": v["resumed"], "completed_cumulative": v["completed_cumulative"]} | {
+                key: v[key] for key in ("workers_on_site", "physical_progress") if key in v}  # optional columns
             obj = existing.get((key["project_id"], key["date"]))
             if obj is None:
                 target["kind"] = ReportKind.IMPORT
