@@ -222,6 +222,16 @@ def a_workers(w: City) -> Attempt:
                    ("workreturn.Worker",), ("W-1", "滨海区"))
 
 
+def a_workers_from_outside_the_city(w: City) -> Attempt:
+    """The issue's case: the bureau registered a Ningxia worker; a county imports the same registration number."""
+    ok(w.users["bureau"], "workers", [WORKERS, ["NX-1", "马建军", "13900000001", "640402199001011234", "640402100201",
+                                                w.e_binhai.uscc, "健康证明", "2020-02-10"]])
+    return Attempt(w.users["district"], "workers", [WORKERS, ["NX-1", "张三", "13900009999", "339102199001019999",
+                                                              "339102001201", w.e_jiangbei.uscc, "健康证明",
+                                                              "2020-02-12"]],
+                   ("workreturn.Worker",), ("NX-1", "640402"))
+
+
 def a_boardings(w: City) -> Attempt:
     _binhai_trip(w, arrive=False)
     return Attempt(w.users["district"], "boardings", [["登记编号", "车次编号", "上车时间", "体温"],
@@ -258,6 +268,7 @@ ATTEMPTS: dict[str, Callable[[City], Attempt]] = {
     "fund_arrivals": a_fund_arrivals,
     "labour_demand": a_labour_demand,
     "workers": a_workers,
+    "workers (outside the city)": a_workers_from_outside_the_city,
     "boardings": a_boardings,
     "arrivals": a_arrivals,
     "receipts": a_receipts,

@@ -157,7 +157,8 @@ class TargetDataset(_ScopedFigures):
             key = {"year": v["year"], "scope_code": v["scope"], "indicator_id": indicator_id}
             target = {"target": v.get("target"), "target_growth": v["target_growth"],
                       "prior_year_total": v.get("prior_year_total")} | self.scope_fields(v["scope"], state)
-            upsert(Target, key, target, existing.get((v["year"], v["scope"], indicator_id)), user, ctx, row=(number, v))
+            upsert(Target, key, target, existing.get((v["year"], v["scope"], indicator_id)), user, ctx,
+                   row=(number, v))
 
 
 @register
@@ -196,4 +197,5 @@ class ActualDataset(_ScopedFigures):
             key = {"month": v["month"], "scope_code": v["scope"], "indicator_id": indicator_id}
             target = {"cumulative": v.get("cumulative"), "prior_cumulative": v.get("prior_cumulative"),
                       "growth": v.get("growth")} | self.scope_fields(v["scope"], state)
-            upsert(Actual, key, target, existing.get((v["month"], v["scope"], indicator_id)), user, ctx, row=(number, v))
+            upsert(Actual, key, target, existing.get((v["month"], v["scope"], indicator_id)), user, ctx,
+                   row=(number, v))

@@ -141,7 +141,8 @@ class LeadActivityDataset(_LeadRowsDataset):
         for number, v in rows:
             key = {"date": v["date"], "lead_id": state["leads"][v["lead"]], "kind": v["kind"]}
             target = {"note": v["note"]} if "note" in v else {}
-            upsert(LeadActivity, key, target, existing.get((v["date"], key["lead_id"], v["kind"])), user, ctx, row=(number, v))
+            upsert(LeadActivity, key, target, existing.get((v["date"], key["lead_id"], v["kind"])), user, ctx,
+                   row=(number, v))
 
 
 @register
@@ -161,7 +162,8 @@ class FundArrivalDataset(_LeadRowsDataset):
         existing = {(a.month, a.lead_id): a for a in FundArrival.objects.filter(lead_id__in=ids)}
         for number, v in rows:
             key = {"month": v["month"], "lead_id": state["leads"][v["lead"]]}
-            upsert(FundArrival, key, {"amount": v["amount"]}, existing.get((v["month"], key["lead_id"])), user, ctx, row=(number, v))
+            upsert(FundArrival, key, {"amount": v["amount"]}, existing.get((v["month"], key["lead_id"])), user,
+                   ctx, row=(number, v))
 
 
 @register
@@ -200,7 +202,8 @@ class InvestmentTargetDataset(Dataset):
         for number, v in rows:
             upsert(InvestmentTarget, {"year": v["year"], "scope_code": v["scope"]},
                    {"amount_target": v["amount_target"], "big_threshold": v["big_threshold"],
-                    "big_count_target": v["big_count_target"]}, existing.get((v["year"], v["scope"])), user, ctx, row=(number, v))
+                    "big_count_target": v["big_count_target"]}, existing.get((v["year"], v["scope"])), user, ctx,
+                   row=(number, v))
 
 
 @register

@@ -201,8 +201,8 @@ class WorkerDataset(Dataset):
                 target["poor_labourer"] = v.get("poor_labourer", False)
             shown = {"code": v["code"], "village_code": v["village_code"], "uscc": v["uscc"],
                      "attestation_kind": v["attestation_kind"], "attestation_date": v["attestation_date"]}
-            upsert(Worker, {"code": v["code"]}, target, existing.get(v["code"]), user, ctx, row=(number, v), shown=shown,
-                   hidden=PERSONAL)
+            upsert(Worker, {"code": v["code"]}, target, existing.get(v["code"]), user, ctx, row=(number, v),
+                   shown=shown, hidden=PERSONAL)
 
 
 @register
@@ -314,7 +314,8 @@ class ManifestDataset(Dataset):
 
     def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
                     result: ImportResult) -> None:
-        """Each trip's manifest through the page's action (:func:`services.set_manifest`): those on it and the file's."""
+        """Each trip's manifest through the page's action (:func:`services.set_manifest`): those already on it and
+        the file's."""
         by_trip: dict[str, Rows] = {}
         for number, v in rows:
             by_trip.setdefault(v["trip"], []).append((number, v))
