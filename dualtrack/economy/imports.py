@@ -116,12 +116,12 @@ class IndicatorDataset(Dataset):
     def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
                     result: ImportResult) -> None:
         existing = Indicator.objects.in_bulk([v["code"] for _r, v in rows], field_name="code")
-        for row, v in rows:
+        for number, v in rows:
             target = {"name": v["name"], "unit": v.get("unit", ""), "kind": v["kind"],
                       "department_id": state["departments"].get(v.get("department") or "")}
             if v["code"] not in existing:
-                target["order"] = row
-            upsert(Indicator, {"code": v["code"]}, target, existing.get(v["code"]), user, result)
+                target["order"] = number
+            upsert(Indicator, {"code": v["code"]}, target, existing.get(v["code"]), user, ctx, row=(number, v))
 
 
 @register
@@ -152,12 +152,13 @@ class TargetDataset(_ScopedFigures):
                     result: ImportResult) -> None:
         years = {v["year"] for _r, v in rows}
         existing = {(t.year, t.scope_code, t.indicator_id): t for t in Target.objects.filter(year__in=years)}
-        for _row, v in rows:
+        for number, v in rows:
             indicator_id = state["indicators"][v["indicator"]][0]
             key = {"year": v["year"], "scope_code": v["scope"], "indicator_id": indicator_id}
             target = {"target": v.get("target"), "target_growth": v["target_growth"],
                       "prior_year_total": v.get("prior_year_total")} | self.scope_fields(v["scope"], state)
-            upsert(Target, key, target, existing.get((v["year"], v["scope"], indicator_id)), user, result)
+            upsert(Target, key, target, existing.get((v["year"], v["scope"], indicator_id)), user, ctx,
+                   row=(number, v))
 
 
 @register
@@ -191,9 +192,10 @@ class ActualDataset(_ScopedFigures):
                     result: ImportResult) -> None:
         months = {v["month"] for _r, v in rows}
         existing = {(a.month, a.scope_code, a.indicator_id): a for a in Actual.objects.filter(month__in=months)}
-        for _row, v in rows:
+        for number, v in rows:
             indicator_id = state["indicators"][v["indicator"]][0]
             key = {"month": v["month"], "scope_code": v["scope"], "indicator_id": indicator_id}
             target = {"cumulative": v.get("cumulative"), "prior_cumulative": v.get("prior_cumulative"),
                       "growth": v.get("growth")} | self.scope_fields(v["scope"], state)
-            upsert(Actual, key, target, existing.get((v["month"], v["scope"], indicator_id)), user, result)
+            upsert(Actual, key, target, existing.get((v["month"], v["scope"], indicator_id)), user, ctx,
+                   row=(number, v))

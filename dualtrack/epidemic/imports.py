@@ -69,8 +69,10 @@ class CaseDataset(_EpidemicDataset):
         fields = [f for f in CASE_FIELDS if f in ctx.headers]
         dates = {v["date"] for _r, v in rows}
         existing = {(c.date, c.county_id): c for c in CaseReport.objects.filter(date__in=dates)}
-        for _row, values in rows:
+        for number, values in rows:
             obj = existing.get((values["date"], values["county_id"]))
+            if obj is not None and not ctx.may_change(user, obj, (number, values)):
+                continue
             if obj is None:
                 obj = CaseReport(date=values["date"], county_id=values["county_id"], **{f: values[f] for f in fields})
                 obj.save()
@@ -111,9 +113,11 @@ class ClusterDataset(_EpidemicDataset):
 
     def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
                     result: ImportResult) -> None:
-        for _row, values in rows:
+        for number, values in rows:
             obj = ClusterEvent.objects.filter(date=values["date"], county_id=values["county_id"],
                                               description=values["description"]).first()
+            if obj is not None and not ctx.may_change(user, obj, (number, values)):
+                continue
             if obj is None:
                 obj = ClusterEvent.objects.create(date=values["date"], county_id=values["county_id"],
                                                   description=values["description"], cases=values["cases"])

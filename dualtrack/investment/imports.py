@@ -94,7 +94,7 @@ class LeadDataset(Dataset):
                     result: ImportResult) -> None:
         all_counties = state["all_counties"]
         existing = Lead.objects.in_bulk([v["code"] for _r, v in rows], field_name="code")
-        for _row, v in rows:
+        for number, v in rows:
             target = {"name": v["name"], "investor": v["investor"], "amount": v["amount"],
                       "county_id": all_counties[v["county_code"]], "stage": v["stage"],
                       "signed_on": v.get("signed_on"), "started_on": v.get("started_on")}
@@ -105,7 +105,7 @@ class LeadDataset(Dataset):
                 target["park_id"] = state["parks"][v["park_code"]][0] if v["park_code"] else None
             if "officer" in v:
                 target["officer_id"] = state["officers"].get(v["officer"]) if v["officer"] else None
-            upsert(Lead, {"code": v["code"]}, target, existing.get(v["code"]), user, result)
+            upsert(Lead, {"code": v["code"]}, target, existing.get(v["code"]), user, ctx, row=(number, v))
 
 
 class _LeadRowsDataset(Dataset):
@@ -138,10 +138,11 @@ class LeadActivityDataset(_LeadRowsDataset):
                     result: ImportResult) -> None:
         ids = [state["leads"][v["lead"]] for _r, v in rows]
         existing = {(a.date, a.lead_id, a.kind): a for a in LeadActivity.objects.filter(lead_id__in=ids)}
-        for _row, v in rows:
+        for number, v in rows:
             key = {"date": v["date"], "lead_id": state["leads"][v["lead"]], "kind": v["kind"]}
             target = {"note": v["note"]} if "note" in v else {}
-            upsert(LeadActivity, key, target, existing.get((v["date"], key["lead_id"], v["kind"])), user, result)
+            upsert(LeadActivity, key, target, existing.get((v["date"], key["lead_id"], v["kind"])), user, ctx,
+                   row=(number, v))
 
 
 @register
@@ -159,9 +160,10 @@ class FundArrivalDataset(_LeadRowsDataset):
                     result: ImportResult) -> None:
         ids = [state["leads"][v["lead"]] for _r, v in rows]
         existing = {(a.month, a.lead_id): a for a in FundArrival.objects.filter(lead_id__in=ids)}
-        for _row, v in rows:
+        for number, v in rows:
             key = {"month": v["month"], "lead_id": state["leads"][v["lead"]]}
-            upsert(FundArrival, key, {"amount": v["amount"]}, existing.get((v["month"], key["lead_id"])), user, result)
+            upsert(FundArrival, key, {"amount": v["amount"]}, existing.get((v["month"], key["lead_id"])), user,
+                   ctx, row=(number, v))
 
 
 @register
@@ -197,10 +199,11 @@ class InvestmentTargetDataset(Dataset):
     def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
                     result: ImportResult) -> None:
         existing = {(t.year, t.scope_code): t for t in InvestmentTarget.objects.all()}
-        for _row, v in rows:
+        for number, v in rows:
             upsert(InvestmentTarget, {"year": v["year"], "scope_code": v["scope"]},
                    {"amount_target": v["amount_target"], "big_threshold": v["big_threshold"],
-                    "big_count_target": v["big_count_target"]}, existing.get((v["year"], v["scope"])), user, result)
+                    "big_count_target": v["big_count_target"]}, existing.get((v["year"], v["scope"])), user, ctx,
+                   row=(number, v))
 
 
 @register
@@ -249,7 +252,7 @@ class FundBidDataset(Dataset):
                     result: ImportResult) -> None:
         ids = [state["projects"][v["project"]] for _r, v in rows]
         existing = {(b.project_id, b.year, b.fund_kind): b for b in FundBid.objects.filter(project_id__in=ids)}
-        for _row, v in rows:
+        for number, v in rows:
             key = {"project_id": state["projects"][v["project"]], "year": v["year"], "fund_kind": v["fund_kind"]}
             upsert(FundBid, key, {"requested": v["requested"], "won": v.get("won") or Decimal(0), "state": v["state"]},
-                   existing.get((key["project_id"], v["year"], v["fund_kind"])), user, result)
+                   existing.get((key["project_id"], v["year"], v["fund_kind"])), user, ctx, row=(number, v))

@@ -101,14 +101,14 @@ class HouseholdDataset(_PovertyDataset):
     def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
                     result: ImportResult) -> None:
         existing = Household.objects.in_bulk([v["code"] for _r, v in rows], field_name="code")
-        for _row, v in rows:
+        for number, v in rows:
             village, county = state["villages"][v["village_code"]]
             target = {"head_name": v["head_name"], **privacy.id_fields(v["id_number"]), "village_id": village, "county_id": county,
                       "members": v["members"], "kind": v["kind"], "year_identified": v["year_identified"]}
             for optional in ("cause", "helper"):
                 if optional in v:
                     target[optional] = v[optional]
-            upsert(Household, {"code": v["code"]}, target, existing.get(v["code"]), user, result,
+            upsert(Household, {"code": v["code"]}, target, existing.get(v["code"]), user, ctx, row=(number, v),
                    shown={"code": v["code"], "village_code": v["village_code"], "members": v["members"],
                           "kind": v["kind"]}, hidden=PERSONAL)
 
@@ -148,10 +148,10 @@ class HouseholdCheckDataset(_PovertyDataset):
             household_id__in=[state["households"][v["household"]] for _r, v in rows])}
         fields = ["income", "last_income", "rigid_spending", "food", "clothing", "education", "medical", "housing",
                   "water", "housing_grade", "checked_on"]
-        for _row, v in rows:
+        for number, v in rows:
             key = {"household_id": state["households"][v["household"]], "year": v["year"]}
             upsert(HouseholdCheck, key, {f: v.get(f) for f in fields}, existing.get((key["household_id"], v["year"])),
-                   user, result)
+                   user, ctx, row=(number, v))
 
 
 @register
@@ -181,7 +181,7 @@ class LabourerDataset(_PovertyDataset):
                     result: ImportResult) -> None:
         existing = {(x.household_id, x.name): x for x in Labourer.objects.filter(
             household_id__in=[state["households"][v["household"]] for _r, v in rows])}
-        for _row, v in rows:
+        for number, v in rows:
             key = {"household_id": state["households"][v["household"]], "name": v["name"]}
             target = {"status": v["status"]}
             for optional in ("workplace", "away_last_year"):
@@ -189,9 +189,10 @@ class LabourerDataset(_PovertyDataset):
                     target[optional] = v[optional]
             if v.get("id_number"):  # matched with the point-to-point return's arrivals (§12), by keyed hash
                 target.update(privacy.id_fields(v["id_number"]))
-            labourer = upsert(Labourer, key, target, existing.get((key["household_id"], v["name"])), user, result,
-                              shown={"household": v["household"], "status": v["status"]}, hidden=PERSONAL)
-            if v.get("id_number"):
+            labourer = upsert(Labourer, key, target, existing.get((key["household_id"], v["name"])), user, ctx,
+                              row=(number, v), shown={"household": v["household"], "status": v["status"]},
+                              hidden=PERSONAL)
+            if labourer is not None and v.get("id_number"):  # None: refused, the file is rolled back
                 services.match_labourer(labourer, v["id_number"])
 
 
@@ -258,13 +259,13 @@ class FindingDataset(Dataset):
         households = dict(Household.objects.filter(code__in=[v.get("household") for _r, v in rows]).values_list(
             "code", "id"))
         now = dates.now()
-        for _row, v in rows:
+        for number, v in rows:
             village, county = state["villages"][v["village_code"]]
             target = {"source": v["source"], "village_id": village, "county_id": county,
                       "household_id": households.get(v.get("household") or ""), "description": v["description"],
                       "found_on": v["found_on"], "working_days": v.get("working_days", FINDING_WORKING_DAYS)}
-            finding = upsert(Finding, {"code": v["code"]}, target, existing.get(v["code"]), user, result)
-            if not finding.task_ref:
+            finding = upsert(Finding, {"code": v["code"]}, target, existing.get(v["code"]), user, ctx, row=(number, v))
+            if finding is not None and not finding.task_ref:
                 open_task(finding, now)
 
 
@@ -302,12 +303,12 @@ class HelperDataset(Dataset):
         villages = state["villages"]
         existing = {(h.village_id, h.name): h for h in Helper.objects.filter(
             village_id__in=[villages[v["village_code"]][0] for _r, v in rows])}
-        for _row, v in rows:
+        for number, v in rows:
             village, county = villages[v["village_code"]]
             target = {"county_id": county, "post": v["post"]} | {
                 key: v[key] for key in ("team", "unit", "arrived_on") if key in v}
             upsert(Helper, {"village_id": village, "name": v["name"]}, target, existing.get((village, v["name"])),
-                   user, result)
+                   user, ctx, row=(number, v))
 
 
 @register
@@ -344,9 +345,9 @@ class InspectionTeamDataset(Dataset):
     def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
                     result: ImportResult) -> None:
         existing = InspectionTeam.objects.in_bulk([v["code"] for _r, v in rows], field_name="code")
-        for _row, v in rows:
+        for number, v in rows:
             township, county = state["townships"][v["township_code"]]
             upsert(InspectionTeam, {"code": v["code"]}, {
                 "name": v["name"], "township_id": township, "county_id": county, "leader": v["leader"],
                 "members": v["members"], "full_time_members": v["full_time_members"]},
-                existing.get(v["code"]), user, result)
+                existing.get(v["code"]), user, ctx, row=(number, v))

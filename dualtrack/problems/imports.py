@@ -108,7 +108,7 @@ class ProblemDataset(Dataset):
         # the schedule only when the state or the deadline changes (an escalated problem stays escalated).
         fields = ["description", "reported_at", "enterprise_id", "project_code", "category_id", "complexity",
                   "department_id", "assigned_at", "due_at", "state", "resolved_at", "closed_at"]
-        for _row, values in rows:
+        for number, values in rows:
             due = _due_at(values["assigned_at"], state["deadline_days"][values["complexity"]], state["due_days"]) \
                 if values["assigned_at"] and values["complexity"] else None
             target = {
@@ -123,6 +123,8 @@ class ProblemDataset(Dataset):
                 "next_action_at": due if values["state"] in OPEN_STATES else None,
             }
             problem = existing.get(values["ref"])
+            if problem is not None and not ctx.may_change(user, problem, (number, values)):
+                continue
             if problem is None:
                 problem = Problem.objects.create(ref=values["ref"], **target)
                 ProblemEvent.objects.create(problem=problem, at=values["reported_at"], actor_name=user.get_username(),

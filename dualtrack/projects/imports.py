@@ -124,7 +124,7 @@ class ProjectDataset(Dataset):
         existing = Project.objects.in_bulk([v["code"] for _r, v in rows], field_name="code")
         optional = ["contact_leader", "annual_plan", "planned_start", "planned_completion", "stage", "longitude",
                     "latitude", "poverty"]  # only when the file has the column: a file without it leaves the value alone
-        for _row, v in rows:
+        for number, v in rows:
             target = {
                 "name": v["name"], "level": v["level"], "nature": v["nature"],
                 "county_id": state["counties"][v["county_code"]], "responsible_unit": v["responsible_unit"],
@@ -137,7 +137,7 @@ class ProjectDataset(Dataset):
                 target["park_id"] = state["parks"][v["park_code"]][0] if v["park_code"] else None
             if "owner_uscc" in v:
                 target["owner_id"] = state["owners"].get(v["owner_uscc"]) if v["owner_uscc"] else None
-            upsert(Project, {"code": v["code"]}, target, existing.get(v["code"]), user, result)
+            upsert(Project, {"code": v["code"]}, target, existing.get(v["code"]), user, ctx, row=(number, v))
 
 
 @register
@@ -166,10 +166,10 @@ class ProjectPlanDataset(Dataset):
                     result: ImportResult) -> None:
         ids = {state["projects"][v["code"]] for _r, v in rows}
         existing = {(x.project_id, x.month): x for x in ProjectPlan.objects.filter(project_id__in=ids)}
-        for _row, v in rows:
+        for number, v in rows:
             key = {"project_id": state["projects"][v["code"]], "month": v["month"]}
             upsert(ProjectPlan, key, {"planned_cumulative": v["planned_cumulative"]},
-                    existing.get((key["project_id"], key["month"])), user, result)
+                    existing.get((key["project_id"], key["month"])), user, ctx, row=(number, v))
 
 
 @register
@@ -208,12 +208,11 @@ class ProjectProgressDataset(Dataset):
         dates = {v["date"] for _r, v in rows}
         existing = {(x.project_id, x.date): x for x in ProjectProgress.objects.filter(project_id__in=ids,
                                                                                     date__in=dates)}
-        for _row, v in rows:
+        for number, v in rows:
             key = {"project_id": state["projects"][v["code"]], "date": v["date"]}
-            target = {"resumed": v["resumed"], "workers_on_site": v["workers_on_site"],
-                      "completed_cumulative": v["completed_cumulative"],
-                      "physical_progress": v["physical_progress"]}
+            target = {"resumed": v["resumed"], "completed_cumulative": v["completed_cumulative"]} | {
+                key: v[key] for key in ("workers_on_site", "physical_progress") if key in v}  # optional columns
             obj = existing.get((key["project_id"], key["date"]))
             if obj is None:
                 target["kind"] = ReportKind.IMPORT
-            upsert(ProjectProgress, key, target, obj, user, result)
+            upsert(ProjectProgress, key, target, obj, user, ctx, row=(number, v))

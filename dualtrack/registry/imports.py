@@ -74,6 +74,8 @@ def upsert_by_code(model: type[models.Model], rows: Rows, fields: list[str], ctx
         ctx.row = row_number
         obj = existing.get(values["code"])
         present = [f for f in fields if f in values]  # an optional column left out of the file: left alone
+        if obj is not None and not ctx.may_change(user, obj, (row_number, values)):
+            continue
         if obj is None:
             obj = model(**{f: values[f] for f in ["code", *present]})
             obj.save()
@@ -305,13 +307,8 @@ class EnterpriseDataset(Dataset):
         with_accounts = "power_accounts" in headers
         usccs = [values["uscc"] for _, values in rows]
         existing = {e.uscc: e for e in Enterprise.objects.filter(uscc__in=usccs)}
-        if not state["hq"] and existing:
-            allowed = set(Enterprise.objects.restrict(user, Action.IMPORT).filter(uscc__in=list(existing))
-                          .values_list("uscc", flat=True))
-            for row_number, values in rows:
-                if values["uscc"] in existing and values["uscc"] not in allowed:
-                    ctx.row = row_number
-                    ctx.error("uscc", _("该企业已登记在其他区县(园区),无权修改"), values["uscc"])
+        ctx.refuse_foreign(user, (((number, values), existing[values["uscc"]]) for number, values in rows
+                                  if values["uscc"] in existing))
         current_accounts: dict[str, tuple[str, int]] = {}
         if with_accounts:
             wanted = [a for _, values in rows for a in values["power_accounts"]]

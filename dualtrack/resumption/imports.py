@@ -67,6 +67,11 @@ class ResumptionDataset(Dataset):
         keys = {(v["enterprise_id"], v["date"]) for _r, v in rows}
         existing = {(r.enterprise_id, r.date): r for r in ResumptionReport.objects.filter(
             enterprise_id__in={k[0] for k in keys}, date__in={k[1] for k in keys})}
+        refused = ctx.refuse_foreign(user, (((number, values), existing[(values["enterprise_id"], values["date"])])
+                                            for number, values in rows
+                                            if (values["enterprise_id"], values["date"]) in existing))
+        if refused:
+            return
         new, changed, audits = [], [], []
         for _row, values in rows:
             report = existing.get((values["enterprise_id"], values["date"]))

@@ -10,11 +10,12 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dualtrack.core import audit, privacy
-from dualtrack.core.choices import Action, AuditAction, DateKind, Role
+from dualtrack.core import privacy
+from dualtrack.core.choices import Action, DateKind, Role
 from dualtrack.core.dates import SHANGHAI
 from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register, upsert
 from dualtrack.core.imports import parsers as p
@@ -87,6 +88,10 @@ def _village(value: Any) -> str:
     return raw
 
 
+def _message(exc: ValidationError) -> str:
+    return "；".join(str(m) for m in exc.messages)
+
+
 def _planner(user: Any) -> bool:
     return user_role(user) == Role.HQ or (user_role(user) == Role.DEPARTMENT and is_bureau(user))
 
@@ -97,6 +102,7 @@ class LabourDemandDataset(Dataset):
     label = gettext_lazy("用工需求")
     natural_key = ("uscc", "position", "origin_code")
     batch_size = None
+    model, import_action = LabourDemand, Action.REPORT  # an enterprise (or its liaison officer) reports its own
     columns = [
         Column("uscc", "统一社会信用代码", p.code, example="91339102MA2XXXXXXX"),
         Column("position", "岗位", example="装配工", max_length=100),
@@ -125,14 +131,14 @@ class LabourDemandDataset(Dataset):
     def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
                     result: ImportResult) -> None:
         existing = {(d.enterprise_id, d.position, d.origin_code): d for d in LabourDemand.objects.all()}
-        for _row, v in rows:
+        for number, v in rows:
             key = {"enterprise_id": state["enterprises"][v["uscc"]], "position": v["position"],
                    "origin_code": v["origin_code"]}
             target = {"headcount": v["headcount"], "needed_by": v["needed_by"],
                       "origin_id": state["origins"].get(v["origin_code"])}
             if "origin_name" in v:
                 target["origin_name"] = v["origin_name"]
-            upsert(LabourDemand, key, target, existing.get(tuple(key.values())), user, result)
+            upsert(LabourDemand, key, target, existing.get(tuple(key.values())), user, ctx, row=(number, v))
 
 
 def _origins() -> dict[str, int]:
@@ -185,7 +191,7 @@ class WorkerDataset(Dataset):
     def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
                     result: ImportResult) -> None:
         existing = Worker.objects.in_bulk([v["code"] for _r, v in rows], field_name="code")
-        for _row, v in rows:
+        for number, v in rows:
             target = {"name": v["name"], "phone": v["phone"], **privacy.id_fields(v["id_number"]),
                       "village_code": v["village_code"],
                       "home_code": v["village_code"][:6], "home_county_id": state["origins"].get(v["village_code"][:6]),
@@ -195,9 +201,10 @@ class WorkerDataset(Dataset):
                 target["poor_labourer"] = v.get("poor_labourer", False)
             shown = {"code": v["code"], "village_code": v["village_code"], "uscc": v["uscc"],
                      "attestation_kind": v["attestation_kind"], "attestation_date": v["attestation_date"]}
-            worker = upsert(Worker, {"code": v["code"]}, target, existing.get(v["code"]), user, result, shown=shown,
-                   hidden=PERSONAL)
-            services.worker_identified.send(Worker, worker=worker, id_number=v["id_number"])
+            worker = upsert(Worker, {"code": v["code"]}, target, existing.get(v["code"]), user, ctx, row=(number, v),
+                            shown=shown, hidden=PERSONAL)
+            if worker is not None:  # None: refused (another scope's record), the file is rolled back
+                services.worker_identified.send(Worker, worker=worker, id_number=v["id_number"])
 
 
 @register
@@ -222,25 +229,31 @@ class TripDataset(Dataset):
         return _planner(user)
 
     def prepare(self, user: Any) -> dict[str, Any]:
-        return {"origins": _origins(), "enterprises": dict(registry.all_enterprises().values_list("uscc", "id"))}
+        return {"origins": _origins(), "enterprises": dict(registry.all_enterprises().values_list("uscc", "id")),
+                "trips": {t.code: t for t in Trip.objects.all()}}
 
     def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
         if values["uscc"] not in state["enterprises"]:
             ctx.error("uscc", _("企业不存在"), values["uscc"])
         if not 1 <= values["seats"] <= 80:
             ctx.error("seats", _("核载座位应在1到80之间"), values["seats"])
+            return
+        try:  # the page's rule: the seats may not fall below twice the manifest
+            services.check_seats(state["trips"].get(values["code"]), values["seats"])
+        except ValidationError as exc:
+            ctx.error("seats", _message(exc), values["seats"])
 
     def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
                     result: ImportResult) -> None:
         existing = Trip.objects.in_bulk([v["code"] for _r, v in rows], field_name="code")
-        for _row, v in rows:
+        for number, v in rows:
             target = {"origin_code": v["origin_code"], "origin_id": state["origins"].get(v["origin_code"]),
                       "enterprise_id": state["enterprises"][v["uscc"]], "departure": v["departure"],
                       "plate": v["plate"], "seats": v["seats"]}
             for optional in ("escort", "origin_name"):  # a file without the column leaves the value alone
                 if optional in v:
                     target[optional] = v[optional]
-            upsert(Trip, {"code": v["code"]}, target, existing.get(v["code"]), user, result)
+            upsert(Trip, {"code": v["code"]}, target, existing.get(v["code"]), user, ctx, row=(number, v))
 
 
 @register
@@ -262,18 +275,25 @@ class ManifestDataset(Dataset):
 
         from .rules import RULES_KEY
 
-        return {"trips": {t.code: t for t in Trip.objects.all()}, "workers": dict(Worker.objects.values_list("code", "id")),
+        return {"trips": {t.code: t for t in Trip.objects.all()},
+                "workers": {w.code: w for w in Worker.objects.only("id", "code", "enterprise_id", "home_code")},
                 "on_trips": dict(ManifestEntry.objects.values_list("worker__code", "trip__code")),
                 "rules": rule_sets.current(RULES_KEY).definition}
 
     def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
-        if values["trip"] not in state["trips"]:
+        trip, worker = state["trips"].get(values["trip"]), state["workers"].get(values["worker"])
+        if trip is None:
             ctx.error("trip", _("车次不存在"), values["trip"])
-        if values["worker"] not in state["workers"]:
+        if worker is None:
             ctx.error("worker", _("务工人员不存在"), values["worker"])
         elif state["on_trips"].get(values["worker"], values["trip"]) != values["trip"]:
             ctx.error("worker", _("已在车次 %(trip)s 的名单上") % {"trip": state["on_trips"][values["worker"]]},
                       values["worker"])
+        elif trip is not None:
+            try:  # the page's rule: registered for the trip's enterprise, from its origin
+                services.check_rider(trip, worker)
+            except ValidationError as exc:
+                ctx.error("worker", _message(exc), values["worker"])
 
     def check_all(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any) -> None:
         """The seat rule per trip, on the manifest as it will be (those already on it and the file's): a trip over
@@ -296,14 +316,26 @@ class ManifestDataset(Dataset):
 
     def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
                     result: ImportResult) -> None:
-        present = set(ManifestEntry.objects.values_list("trip__code", "worker__code"))
-        for _row, v in rows:
-            if (v["trip"], v["worker"]) in present:
-                result.unchanged += 1
+        """Each trip's manifest through the page's action (:func:`services.set_manifest`): those already on it and
+        the file's."""
+        by_trip: dict[str, Rows] = {}
+        for number, v in rows:
+            by_trip.setdefault(v["trip"], []).append((number, v))
+        for code, trip_rows in by_trip.items():
+            trip = state["trips"][code]
+            if not ctx.may_change(user, trip, trip_rows[0]):
                 continue
-            entry = ManifestEntry.objects.create(trip=state["trips"][v["trip"]], worker_id=state["workers"][v["worker"]])
-            audit.record(user, AuditAction.CREATE, entry, after={"trip": v["trip"], "worker": v["worker"]})
-            result.created += 1
+            on_it = list(Worker.objects.filter(pk__in=ManifestEntry.objects.filter(trip=trip).values("worker_id")))
+            present = {w.code for w in on_it}
+            added = [state["workers"][v["worker"]] for _n, v in trip_rows if v["worker"] not in present]
+            try:
+                services.set_manifest(user, trip, on_it + added)
+            except ValidationError as exc:
+                ctx.row = trip_rows[0][0]
+                ctx.error("trip", _message(exc), code)
+                continue
+            result.created += len(added)
+            result.unchanged += len(trip_rows) - len(added)
 
 
 class _TripEvents(Dataset):

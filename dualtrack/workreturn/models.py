@@ -78,6 +78,13 @@ class Worker(ScopedModel):
     def __str__(self) -> str:
         return self.code
 
+    def import_owner(self) -> str:
+        """Whose registration this is (the home county registers it): named when an import of another scope would
+        change it."""
+        if self.home_county_id is not None:
+            return str(self.home_county.name)  # type: ignore[union-attr]
+        return _("户籍地 %(code)s（市外）") % {"code": self.home_code}
+
 
 class Trip(ScopedModel):
     """车次 (一车一方案): from an origin county to an enterprise, with its plate, seats and escort."""

@@ -41,13 +41,35 @@ def rules() -> tuple[str, dict[str, Any]]:
 
 # --- writes -----------------------------------------------------------------------------------------------------
 
+def check_rider(trip: Trip, worker: Worker) -> None:
+    """Only a worker registered for the trip's enterprise from its origin rides it (the page's candidates, the
+    file's rows and :func:`set_manifest` alike)."""
+    if worker.enterprise_id != trip.enterprise_id or worker.home_code != trip.origin_code:
+        raise ValidationError({"worker": _("%(worker)s 登记的意向企业或户籍地与车次 %(trip)s 不符，不能乘坐") % {
+            "worker": worker.code, "trip": trip.code}})
+
+
+def check_seats(trip: Trip | None, seats: int) -> None:
+    """A trip's seats may not fall below twice its manifest (one passenger for two seats)."""
+    if trip is None or trip.pk is None:
+        return
+    on_board = ManifestEntry.objects.filter(trip=trip).count()
+    limit = engine.capacity(seats, rules()[1])
+    if on_board > limit:
+        raise ValidationError({"seats": _("名单人数已超过新的座位数的一半：车次 %(trip)s 名单 %(n)s 人，核载 %(seats)s 座最多乘坐 "
+                                          "%(limit)s 人") % {"trip": trip.code, "n": on_board, "seats": seats,
+                                                            "limit": limit}})
+
+
 @transaction.atomic
 def set_manifest(actor: Actor, trip: Trip, workers: list[Worker]) -> int:
-    """A trip's manifest, whole: refused (nothing written) when it exceeds ⌊0.5 × seats⌋ passengers or names a
-    worker already on another trip."""
+    """A trip's manifest, whole: refused (nothing written) when it exceeds ⌊0.5 × seats⌋ passengers, names a
+    worker already on another trip or one registered for another enterprise or origin."""
     policy.authorize(actor, trip, Action.IMPORT)
     label, definition = rules()
     limit = engine.capacity(trip.seats, definition)
+    for worker in workers:
+        check_rider(trip, worker)
     codes = {w.pk for w in workers}
     if len(codes) > limit:
         raise ValidationError({"manifest": _("车次 %(trip)s 核载 %(seats)s 座,最多乘坐 %(limit)s 人(一人两座),名单有 %(n)s 人") % {
@@ -169,8 +191,7 @@ def plan_trip(actor: Actor, *, code: str, origin_code: str, enterprise: Any, dep
         raise ValidationError(errors)
     existing = Trip.objects.filter(code=code).first()
     before = audit.snapshot(existing) if existing else None
-    if existing is not None and ManifestEntry.objects.filter(trip=existing).count() > engine.capacity(seats, rules()[1]):
-        raise ValidationError({"seats": _("名单人数已超过新的座位数的一半")})
+    check_seats(existing, seats)
     trip = existing or Trip(code=code)
     trip.origin_code, trip.origin_name = origin_code, origin_name.strip()[:50] or trip.origin_name
     trip.origin_id = registry.county_ids_by_code().get(origin_code)

@@ -8,12 +8,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from django.db import transaction
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import audit
-from ..choices import AuditAction, DateKind
+from .. import audit, policy
+from ..choices import Action, AuditAction, DateKind
 from ..scoping import OutOfScope
 from . import parsers
 from .parsers import CellError
@@ -108,12 +109,17 @@ class ImportResult:
         }
 
 
-class RowContext:
-    """Passed to a dataset's row checks: reports errors against the current row."""
+Row = tuple[int, dict[str, Any]]  # the row as numbered in Excel, and its parsed values
 
-    def __init__(self, result: ImportResult, headers: dict[str, str]) -> None:
+
+class RowContext:
+    """Passed to a dataset's row checks and writes: reports errors against the current row, and judges whether an
+    existing record may be changed through the import (:meth:`may_change`, :meth:`refuse_foreign`)."""
+
+    def __init__(self, result: ImportResult, headers: dict[str, str], dataset: Dataset | None = None) -> None:
         self.result = result
         self.headers = headers  # column key -> header as written in the file
+        self.dataset = dataset
         self.row: int = 0
         self.failed = False
 
@@ -121,6 +127,87 @@ class RowContext:
         self.failed = True
         column = self.headers.get(key, key) if key else None
         self.result.add_error(message, row=self.row, column=column, value=value)
+
+    # --- the one write path: an existing record is changed only within the importing user's scope ------------
+    @property
+    def action(self) -> str:
+        """The action an import of this dataset takes on its rows (the model's declared policy is judged on it)."""
+        return self.dataset.import_action if self.dataset is not None else Action.IMPORT
+
+    def may_change(self, user: Any, existing: models.Model, row: Row, action: str | None = None) -> bool:
+        """Whether ``user`` may change ``existing`` (found by the row's natural key) through this import: the
+        declared policy judged on the record as it is. If not, a row error names the row and the record's owner."""
+        if policy.may(user, existing, action or self.action):
+            return True
+        self.refuse(existing, row)
+        return False
+
+    def refuse_foreign(self, user: Any, found: Iterable[tuple[Row, models.Model]],
+                       action: str | None = None) -> set[int]:
+        """:meth:`may_change` for many rows at once (one query per model): the row numbers refused."""
+        pairs = list(found)
+        refused: set[int] = set()
+        by_model: dict[type[models.Model], list[tuple[Row, models.Model]]] = {}
+        for row, obj in pairs:
+            by_model.setdefault(type(obj), []).append((row, obj))
+        for model, items in by_model.items():
+            scope = policy.scope(user, model, action or self.action)
+            if scope is policy.ALL:
+                continue
+            allowed: set[Any] = set()
+            if scope is not policy.NOTHING:
+                allowed = set(model._default_manager.filter(scope, pk__in=[o.pk for _r, o in items]).values_list(
+                    "pk", flat=True))
+            for row, obj in items:
+                if obj.pk not in allowed:
+                    self.refuse(obj, row)
+                    refused.add(row[0])
+        return refused
+
+    def refuse(self, existing: models.Model, row: Row) -> None:
+        """The row error for a record of another scope: the row, its key and the record's owner, nothing written."""
+        number, values = row
+        keys: tuple[str, ...] = ()
+        headers: list[str] = []
+        if self.dataset is not None:
+            keys = self.dataset.natural_key
+            headers = [self.headers.get(k) or self.dataset.column(k).header for k in keys]
+        what, key = "/".join(headers), "/".join(parsers.text(values.get(k)) for k in keys)
+        self.row = number
+        self.error(keys[0] if keys else None, _("%(what)s %(key)s 已属于%(owner)s，不在您的范围内，无权通过导入修改")
+                   % {"what": what or existing._meta.verbose_name, "key": key or str(existing),
+                      "owner": owner_of(existing)}, key or None)
+
+
+OWNER_FIELDS = ("park", "county", "home_county", "origin", "enterprise", "township", "village", "department",
+                "indicator", "project", "lead", "household", "trip", "worker")
+
+
+def owner_of(obj: models.Model) -> str:
+    """Whose a record is, in words: its model's ``import_owner()``, or the first of its county, park, enterprise …
+    (a record that follows another's scope: that record's owner)."""
+    named = getattr(obj, "import_owner", None)
+    if callable(named):
+        return str(named())
+    try:
+        declared = policy.declared(type(obj))
+    except ImproperlyConfigured:
+        declared = None
+    if declared is not None and declared.via is not None:
+        parent: Any = obj
+        for step in declared.via[0].split("__"):
+            parent = getattr(parent, step, None)
+        if isinstance(parent, models.Model):
+            return owner_of(parent)
+    for name in OWNER_FIELDS:
+        try:
+            obj._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        value = getattr(obj, name, None)
+        if value is not None:
+            return str(getattr(value, "name", None) or value)
+    return _("其他单位")
 
 
 class _Rollback(Exception):
@@ -143,10 +230,18 @@ class Dataset:
     # (what is derived from the source is stale from the earliest day imported; None: every day).
     source: str | None = None
     day_column: str | None = None
+    # The model the rows are written to, and the action of its declared policy an import takes: who may import
+    # (:meth:`can_import`) and, row by row, which existing records a user may change (``RowContext.may_change``,
+    # which :func:`~dualtrack.core.imports.upsert` always asks).
+    model: Any = None
+    import_action: str = Action.IMPORT
 
     # --- permissions -------------------------------------------------------------------------
     def can_import(self, user: Any) -> bool:
-        raise NotImplementedError
+        """By default the model's declared policy: ``user`` may take :attr:`import_action` on some of its rows."""
+        if self.model is None:
+            raise NotImplementedError(f"{self.name}: declare model or implement can_import")
+        return policy.allows(user, self.model, self.import_action)
 
     # --- hooks ---------------------------------------------------------------------------------
     def prepare(self, user: Any) -> dict[str, Any]:
@@ -288,7 +383,7 @@ def _read(dataset: Dataset, rows: Any, user: Any, result: ImportResult, limits: 
     if positions is None:
         return
     headers = {key: parsers.text(header[index]) for key, index in positions.items()}
-    ctx = RowContext(result, headers)
+    ctx = RowContext(result, headers, dataset)
     state = dataset.prepare(user)
     seen: dict[tuple[Any, ...], int] = {}
     batch: list[tuple[int, dict[str, Any]]] = []
@@ -357,4 +452,5 @@ def describe_columns(dataset: Dataset) -> Iterable[dict[str, Any]]:
                "example": col.example, "help": col.help}
 
 
-__all__ = ["FileTooLarge", "CellError", "Column", "Dataset", "ImportErrorItem", "ImportResult", "RowContext", "gettext_lazy"]
+__all__ = ["FileTooLarge", "CellError", "Column", "Dataset", "ImportErrorItem", "ImportResult", "Row", "RowContext",
+           "gettext_lazy", "owner_of"]
