@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dualtrack.core import dates
-from dualtrack.core.choices import Action, Role
+from dualtrack.core.choices import Role
 from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register, upsert
 from dualtrack.core.imports import parsers as p
 from dualtrack.core.scoping import user_role
@@ -64,9 +64,6 @@ def _scopes() -> dict[str, tuple[str, int | None, int | None]]:
 class _ScopedFigures(Dataset):
     """What targets and actuals share: the scope, the indicator, and who may import which indicator."""
 
-    def can_import(self, user: Any) -> bool:
-        return user_role(user) in (Role.HQ, Role.DEPARTMENT) and Target.permits(user, Action.IMPORT)
-
     def prepare(self, user: Any) -> dict[str, Any]:
         indicators = Indicator.objects.all()
         if user_role(user) != Role.HQ:  # a department: the indicators it reports
@@ -90,6 +87,7 @@ class _ScopedFigures(Dataset):
 @register
 class IndicatorDataset(Dataset):
     name = "indicators"
+    model = Indicator
     label = gettext_lazy("经济指标")
     natural_key = ("code",)
     batch_size = None
@@ -101,9 +99,6 @@ class IndicatorDataset(Dataset):
         Column("department", "责任部门", required=False, blank=True, default="", example="FGW", max_length=100,
                help=gettext_lazy("部门代码或名称")),
     ]
-
-    def can_import(self, user: Any) -> bool:
-        return user_role(user) == Role.HQ
 
     def prepare(self, user: Any) -> dict[str, Any]:
         departments = registry.departments()
@@ -127,6 +122,7 @@ class IndicatorDataset(Dataset):
 @register
 class TargetDataset(_ScopedFigures):
     name = "economy_targets"
+    model = Target  # HQ, or a department for the indicators it reports
     label = gettext_lazy("经济指标年度目标")
     natural_key = ("year", "scope", "indicator")
     batch_size = None
@@ -164,6 +160,7 @@ class TargetDataset(_ScopedFigures):
 @register
 class ActualDataset(_ScopedFigures):
     name = "economy_actuals"
+    model = Actual
     label = gettext_lazy("经济指标月度累计")
     natural_key = ("month", "scope", "indicator")
     batch_size = None

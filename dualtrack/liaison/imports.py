@@ -8,10 +8,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dualtrack.accounts import services as accounts
-from dualtrack.core.choices import Role
+from dualtrack.core.choices import Action
 from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register
 from dualtrack.core.imports import parsers as p
-from dualtrack.core.scoping import user_role
 from dualtrack.registry import services as registry
 
 
@@ -20,6 +19,8 @@ class LiaisonDataset(Dataset):
     """驻企服务员名单: which liaison officer looks after which enterprise (one row per pair)."""
 
     name = "liaisons"
+    # Who looks after which enterprise is part of an officer's account: HQ changes it (accounts.User CHANGE)
+    model, import_action = "accounts.User", Action.CHANGE
     label = gettext_lazy("驻企服务员联系企业")
     natural_key = ("username", "uscc")
     batch_size = None
@@ -27,9 +28,6 @@ class LiaisonDataset(Dataset):
         Column("username", "服务员账号", p.text, example="liaison01", max_length=150),
         Column("uscc", "统一社会信用代码", p.code, example="91339102MA2CF0QX4T"),
     ]
-
-    def can_import(self, user: Any) -> bool:
-        return user_role(user) == Role.HQ
 
     def prepare(self, user: Any) -> dict[str, Any]:
         return {"officers": {u.username: u for u in accounts.liaison_officers()},

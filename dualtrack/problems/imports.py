@@ -11,10 +11,9 @@ from django.utils.translation import gettext_lazy
 
 from dualtrack.core import audit, calendar, dates
 from dualtrack.core import rules as rule_sets
-from dualtrack.core.choices import AuditAction, Role
+from dualtrack.core.choices import AuditAction
 from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register
 from dualtrack.core.imports import parsers as p
-from dualtrack.core.scoping import user_role
 from dualtrack.registry import services as registry
 
 from .choices import DESCRIPTION_MAX, OPEN_STATES, Complexity, State
@@ -57,6 +56,7 @@ def _due_at(assigned_at: dt.datetime, working_days: int, known: dict[tuple[dt.da
 @register
 class ProblemDataset(Dataset):
     name = "problems"
+    model = Problem
     label = gettext_lazy("问题台账")
     natural_key = ("ref",)
     batch_size = None
@@ -75,9 +75,6 @@ class ProblemDataset(Dataset):
         Column("state", "状态", _choice(STATE_NAMES, "状态"), example="转办"),
         Column("resolved_at", "办结时间", _local_time, required=False, blank=True, default=None),
     ]
-
-    def can_import(self, user: Any) -> bool:
-        return user_role(user) == Role.HQ
 
     def prepare(self, user: Any) -> dict[str, Any]:
         departments = {d.code: d for d in registry.departments()} | {d.name: d for d in registry.departments()}

@@ -9,10 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dualtrack.core import dates
-from dualtrack.core.choices import Action, DateKind, Role
+from dualtrack.core.choices import Action, DateKind
 from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register, upsert
 from dualtrack.core.imports import parsers as p
-from dualtrack.core.scoping import user_role
 from dualtrack.registry import services as registry
 
 from .choices import Level, Nature, Stage
@@ -50,6 +49,7 @@ MILESTONES = ("actual_start", "actual_completion", "actual_operation")
 @register
 class ProjectDataset(Dataset):
     name = "projects"
+    model, import_action = Project, Action.ADD  # HQ keeps the list of key projects
     label = gettext_lazy("重点项目")
     natural_key = ("code",)
     batch_size = None
@@ -81,9 +81,6 @@ class ProjectDataset(Dataset):
         Column("longitude", "经度", _coordinate, required=False, blank=True, default=None),
         Column("latitude", "纬度", _coordinate, required=False, blank=True, default=None),
     ]
-
-    def can_import(self, user: Any) -> bool:
-        return user_role(user) == Role.HQ
 
     def prepare(self, user: Any) -> dict[str, Any]:
         departments = registry.departments()
@@ -143,6 +140,7 @@ class ProjectDataset(Dataset):
 @register
 class ProjectPlanDataset(Dataset):
     name = "project_plans"
+    model, import_action = ProjectPlan, Action.ADD  # the plans follow the projects' list: HQ's
     label = gettext_lazy("重点项目月度计划")
     natural_key = ("code", "month")
     batch_size = 5000
@@ -151,9 +149,6 @@ class ProjectPlanDataset(Dataset):
         Column("month", "月份", p.month, example="2020-03", when=DateKind.PLAN),
         Column("planned_cumulative", "计划累计完成投资", _money, example="42000"),
     ]
-
-    def can_import(self, user: Any) -> bool:
-        return user_role(user) == Role.HQ
 
     def prepare(self, user: Any) -> dict[str, Any]:
         return {"projects": dict(Project.objects.values_list("code", "id"))}
@@ -175,6 +170,7 @@ class ProjectPlanDataset(Dataset):
 @register
 class ProjectProgressDataset(Dataset):
     name = "project_progress"
+    model = ProjectProgress  # the declared IMPORT of its project: HQ, the project's county or park, its unit
     label = gettext_lazy("重点项目进度")
     natural_key = ("date", "code")
     batch_size = 5000
@@ -187,10 +183,6 @@ class ProjectProgressDataset(Dataset):
         Column("physical_progress", "形象进度", required=False, blank=True, default="", example="主体结构完成60%",
                max_length=300),
     ]
-
-    def can_import(self, user: Any) -> bool:
-        return user_role(user) in (Role.HQ, Role.DISTRICT, Role.DEPARTMENT) and ProjectProgress.permits(
-            user, Action.IMPORT)
 
     def prepare(self, user: Any) -> dict[str, Any]:
         scope = Project.objects.restrict(user, Action.IMPORT)

@@ -103,9 +103,6 @@ class ReferenceDataset(Dataset):
     model: type[models.Model]
     fields: list[str]
 
-    def can_import(self, user: Any) -> bool:
-        return user_role(user) == Role.HQ
-
     def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
                     result: ImportResult) -> None:
         upsert_by_code(self.model, rows, self.fields, ctx, user, result)
@@ -114,6 +111,7 @@ class ReferenceDataset(Dataset):
 @register
 class RegionDataset(ReferenceDataset):
     name = "regions"
+    model = Region
     source = "registry"
     label = gettext_lazy("行政区划")
     batch_size = None
@@ -210,6 +208,7 @@ OPTIONAL_FIELD_COLUMNS = {"park_id": "park_code", "is_key": "key", "established_
 @register
 class EnterpriseDataset(Dataset):
     name = "enterprises"
+    model = Enterprise  # HQ, or a district operator for its county or park
     source = "registry"
     label = gettext_lazy("企业名录")
     natural_key = ("uscc",)
@@ -227,9 +226,6 @@ class EnterpriseDataset(Dataset):
         Column("power_accounts", "电力户号", _accounts, required=False, blank=True, default=[],
                example="3301020001;3301020002", help=gettext_lazy("多个户号以分号分隔")),
     ]
-
-    def can_import(self, user: Any) -> bool:
-        return Enterprise.permits(user, Action.IMPORT) and user_role(user) in (Role.HQ, Role.DISTRICT)
 
     def prepare(self, user: Any) -> dict[str, Any]:
         return {
