@@ -59,5 +59,3 @@ class AuditAction(models.TextChoices):
 # The largest whole number a count may hold (a PostgreSQL ``integer``); a form or API field above it is refused
 # with a message instead of overflowing the database.
 MAX_COUNT = 2_147_483_647
-
-READ_ONLY_ROLES = frozenset({Role.LEADER, Role.PUBLIC})
