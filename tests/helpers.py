@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from typing import Any
 
@@ -40,5 +39,3 @@ def enterprise_row(uscc: str, name: str, county: str = "339102", park: str = "",
     return [uscc, name, county, park, industry, size, headcount, key, established, accounts]
 
 
-def as_date(value: str) -> dt.date:
-    return dt.date.fromisoformat(value)

@@ -133,6 +133,51 @@ def test_the_same_report_sent_twice_at_once(city: City) -> None:
     assert ResumptionReport.objects.filter(enterprise=city.e_jiangbei, date=day).count() == 1
 
 
+def _trip_with(city: City, *codes: str) -> tuple[Any, list[Any]]:
+    from dualtrack.workreturn.models import ManifestEntry, Trip, Worker
+
+    trip = Trip.objects.create(code="T1", origin_code="339106", enterprise=city.e_jiangbei, plate="宁B12345",
+                               seats=44, departure=dt.datetime(2020, 2, 15, 7, 0, tzinfo=SHANGHAI))
+    workers = [Worker.objects.create(code=code, village_code="339106100201", home_code="339106",
+                                     enterprise=city.e_jiangbei, attestation_kind="no_travel_14",
+                                     attestation_date=dt.date(2020, 2, 10)) for code in codes]
+    for worker in workers:
+        ManifestEntry.objects.create(trip=trip, worker=worker)
+    return trip, workers
+
+
+@concurrent
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_boarding_scans_of_one_worker_at_once_are_both_kept(city: City) -> None:
+    """A refusal at 37.4 ℃ and a re-check at 36.8 ℃ scanned at the same moment: both events are kept (the trip's
+    row orders them), the refusal stays in the history."""
+    from dualtrack.workreturn import services as workreturn
+    from dualtrack.workreturn.models import Boarding
+
+    trip, (worker,) = _trip_with(city, "W001")
+    moment = dt.datetime(2020, 2, 15, 6, 40, tzinfo=SHANGHAI)
+    results = race(lambda: workreturn.record_boarding(city.users["hq"], trip, worker, Decimal("37.4"), moment),
+                   lambda: workreturn.record_boarding(city.users["hq"], trip, worker, Decimal("36.8"), moment,
+                                                      note="复测"))
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sorted(Boarding.objects.values_list("allowed", flat=True)) == [False, True]
+    assert workreturn.current_boardings().count() == 1
+
+
+@concurrent
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_arrivals_of_one_trip_at_once(city: City) -> None:
+    from dualtrack.workreturn import services as workreturn
+    from dualtrack.workreturn.models import Trip
+
+    trip, _workers = _trip_with(city, "W001")
+    first = dt.datetime(2020, 2, 16, 18, 30, tzinfo=SHANGHAI)
+    results = race(lambda: workreturn.record_arrival(city.users["hq"], trip, first),
+                   lambda: workreturn.record_arrival(city.users["hq"], trip, first + dt.timedelta(days=3)))
+    _one_won(results, ValidationError)
+    assert Trip.objects.get(pk=trip.pk).arrived_at in (first, first + dt.timedelta(days=3))
+
+
 # --- everywhere: the same outcomes one after the other -----------------------------------------------------
 
 def test_second_handler_with_a_stale_version(city: City) -> None:

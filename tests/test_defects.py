@@ -149,12 +149,13 @@ class TestReportedValuesKept:
     """``save_report`` set workers on duty to 0 when an enterprise reported "not resumed": a reported value
     altered silently (§15)."""
 
-    def test_stored_as_reported_listed_in_data_quality_and_not_counted(self, client: Client, city: City) -> None:
+    def test_stored_as_reported_listed_in_data_quality_and_still_counted(self, client: Client, city: City) -> None:
         report, changed = resumption.save_report(city.users["enterprise"], city.e_jiangbei, D, False, 35)
         report.refresh_from_db()
         assert changed and report.workers_on_duty == 35 and report.resumed is False
         figures = resumption.reported(D, None, city.users["hq"])["city"]
-        assert figures["workers_on_duty"] == 0 and figures["resumed"] == 0  # only resumed enterprises' workers
+        # §4.1 (issue #26 §6): its workers on duty count as reported; the enterprise is not counted as resumed
+        assert figures["workers_on_duty"] == 35 and figures["resumed"] == 0
         client.force_login(city.users["district"])
         page = client.get("/resumption/quality/", {"date": D.isoformat()}).content.decode()
         assert f'data-uscc="{city.e_jiangbei.uscc}"' in page.split('id="inconsistent-reports"')[1].split("</table>")[0]

@@ -154,6 +154,33 @@ def test_reimporting_leads_changes_nothing_and_bad_rows_name_their_column(leads:
     assert not refused.ok and refused.errors[0].column == "区划代码"
 
 
+def test_a_file_moves_a_lead_forward_only_and_keeps_its_recorded_dates(leads: City) -> None:
+    """A stage move is an event (DOMAIN.md §15, issue #26 §2): the page moves a lead forward only; the file did
+    move it back, out of 终止, and rewrote its signing and start dates. Now refused, the row and column named."""
+    from dualtrack.investment.models import Lead
+
+    hq = leads.users["hq"]
+
+    def row(code: str, stage: str, signed_on: str, started_on: str = "") -> list[str]:
+        lead = Lead.objects.select_related("county").get(code=code)
+        return [code, lead.name, lead.investor, "其他", lead.industry_code, str(lead.amount), lead.county.code, "",
+                "", "", "", stage, signed_on, started_on]
+
+    back = load(hq, "leads", [LEADS, row("ZS-2", "正式签约", "2020-01-20")])  # 开工 → 正式签约
+    assert not back.ok and back.errors[0].column == "阶段" and "只能向前推进" in back.errors[0].message
+    revived = load(hq, "leads", [LEADS, row("ZS-3", "洽谈", "2020-02-01")])  # 终止 → 洽谈
+    assert not revived.ok and "已终止" in revived.errors[0].message
+    resigned = load(hq, "leads", [LEADS, row("ZS-1", "正式签约", "2020-04-10")])
+    assert not resigned.ok and resigned.errors[0].column == "签约日期" and "2020-03-10" in resigned.errors[0].message
+    restarted = load(hq, "leads", [LEADS, row("ZS-2", "开工", "2020-01-20", "2020-04-20")])
+    assert not restarted.ok and restarted.errors[0].column == "开工日期"
+    stages = dict(Lead.objects.values_list("code", "stage"))
+    assert (stages["ZS-2"], stages["ZS-3"]) == ("started", "stopped")
+    assert Lead.objects.get(code="ZS-1").signed_on == D(2020, 3, 10)
+    forward = load(hq, "leads", [LEADS, row("ZS-1", "供地", "2020-03-10")])  # forward, as on the page
+    assert forward.ok and Lead.objects.get(code="ZS-1").stage == "land"
+
+
 def test_a_leads_park_must_lie_in_its_county(leads: City) -> None:
     """高新区 (GXQ) lies in 江北区: a lead there counts for both, so a row naming it with another county is refused
     naming the column, whoever imports it (a park's own staff too), and nothing is written."""

@@ -204,6 +204,40 @@ def test_problems_import(city: City) -> None:
     assert services.escalate_due(dt.datetime(2020, 2, 14, 8, 0, tzinfo=SHANGHAI)) == 0
 
 
+def test_the_ledger_file_never_rewrites_a_recorded_move(city: City) -> None:
+    """A move is an event (DOMAIN.md §15, issue #26 §2): the ledger file reopened a closed problem and rewrote its
+    办结 time, with no step in its history. Now a closed problem stays closed, a recorded 办结 time stays, and a
+    move the file makes is a new step of the history beside the earlier ones."""
+    from dualtrack.core.imports import get_dataset, run_import
+    from dualtrack.problems.models import ProblemEvent
+
+    from .helpers import csv_bytes
+
+    header = ["编号", "提出日期", "统一社会信用代码", "项目代码", "类别", "复杂程度", "描述", "责任部门", "交办时间", "状态", "办结时间"]
+
+    dataset = get_dataset("problems")
+    assert dataset is not None
+
+    def load(*rows: list[str]) -> Any:
+        return run_import(dataset, io.BytesIO(csv_bytes([header, *rows])), "ledger.csv", city.users["hq"])
+
+    def row(ref: str, state: str, resolved: str) -> list[str]:
+        return [ref, "2020-02-11", "", "", "资金", "复杂", "贷款难", "JXJ", "2020-02-11 10:00", state, resolved]
+
+    assert load(row("WT2020-00102", "销号", "2020-02-20 17:00"), row("WT2020-00105", "办结", "2020-02-21 17:00")).ok
+    reopened = load(row("WT2020-00102", "转办", ""))
+    assert not reopened.ok and reopened.errors[0].column == "状态" and "已销号" in reopened.errors[0].message
+    moved = load(row("WT2020-00102", "销号", "2020-03-01 09:00"))
+    assert not moved.ok and "已销号" in moved.errors[0].message
+    rewritten = load(row("WT2020-00105", "办结", "2020-03-01 09:00"))
+    assert not rewritten.ok and rewritten.errors[0].column == "办结时间" and "2020-02-21 17:00" in rewritten.errors[0].message
+    closed = Problem.objects.get(ref="WT2020-00102")
+    assert closed.state == "closed" and closed.resolved_at == dt.datetime(2020, 2, 20, 17, 0, tzinfo=SHANGHAI)
+    assert load(row("WT2020-00105", "销号", "2020-02-21 17:00")).updated == 1  # forward: a new step
+    steps = list(ProblemEvent.objects.filter(problem__ref="WT2020-00105").values_list("from_state", "to_state"))
+    assert steps == [("", "resolved"), ("resolved", "closed")]
+
+
 def test_worker_runs_every_apps_step(city: City, problem: Problem) -> None:
     with time_machine.travel(T0, tick=False):
         triage_and_assign(city, problem, complexity="simple")

@@ -43,6 +43,24 @@ class TestReported:
         city_row = services.reported(D, None)["city"]
         assert (city_row["scope_total"], city_row["resumed"]) == (3, 2)
 
+    def test_workers_on_duty_of_an_enterprise_not_resumed_count_as_reported(self, city: City) -> None:
+        """§4.1 at its boundary: "not resumed" with 5 on duty (guards) counts its 5 in 在岗人数 and 复岗率, on the
+        query path and on the stored picture's path alike; "not resumed" with 0 adds nothing; no report adds
+        nothing."""
+        from dualtrack.resumption import snapshot
+
+        report(city.e_jiangbei, D, True, 60)
+        report(city.e_jiangbei_park, D, False, 5)  # not resumed, 5 guards on duty: listed in data quality
+        report(city.e_binhai, D, False, 0)
+        expected = {"scope_total": 2, "resumed": 1, "rate": 0.5, "workers_on_duty": 65, "workers_normal": 200,
+                    "worker_return_rate": 0.325}
+        assert services.reported(D, "county")["339102"] == expected
+        assert services.reported(D, None)["city"]["workers_on_duty"] == 65
+        snapshot.refresh(D)
+        county = next(r for r in services.situation(D)["regions"] if r["code"] == "339102")["resumption"]
+        assert {k: county[k] for k in expected} == expected
+        assert [r.enterprise for r in services.inconsistent_reports(D, city.users["hq"])] == [city.e_jiangbei_park]
+
     def test_no_report_means_not_resumed_and_size_scope(self, city: City) -> None:
         today = services.reported(D, "size", size_scope="限上服务业")
         assert today == {"限上服务业": {"scope_total": 1, "resumed": 0, "rate": 0.0, "workers_on_duty": 0,

@@ -140,6 +140,10 @@ def test_the_campaign_as_of_a_moment(campaign: City) -> None:
     states = {w["code"]: w["state"] for w in before["workers"]}
     assert states["W001"] == "boarded" and states["W002"] == "refused" and states["W005"] == "registered"
     trip = before["trips"][0]
+    history = trip.pop("history")  # every boarding event by then, in order
+    assert [(e["worker"], e["at"], e["allowed"], e["reason"]) for e in history] == [
+        ("W001", "2020-02-15T06:40:00+08:00", True, ""), ("W002", "2020-02-15T06:41:00+08:00", False, "attestation"),
+        ("W003", "2020-02-15T06:42:00+08:00", False, "temperature")]
     assert trip == {"code": "T1", "passengers": 22, "seats": 44, "boarded": 1,
                     "refused": [{"worker": "W002", "reason": "attestation"}, {"worker": "W003", "reason": "temperature"}]}
     out = io.StringIO()
@@ -447,3 +451,89 @@ def test_a_receipt_due_across_the_may_holiday(campaign: City) -> None:
     assert on_the_day["W006"].receipt_due_at == dt.datetime(2020, 5, 8, 23, 59, 59, tzinfo=SHANGHAI)
     after = {w.code: w for w in services.campaign(at("2020-05-09 00:00")).workers}
     assert after["W006"].receipt_overdue is True and after["W005"].receipt_overdue is False
+
+
+# --- a recorded event is never rewritten (DOMAIN.md §15, issue #26 §2) ----------------------------------------------
+
+def test_a_refusal_stays_in_the_history_when_the_worker_is_scanned_again(client: Any, campaign: City,
+                                                                         settings: Any) -> None:
+    """Refused at 37.4 ℃, re-checked at 36.8 ℃ with its note: two events; the worker is on board now, and the
+    refusal stays in the trip's refusals, its history (page and ``worker-return --json``) and the database."""
+    settings.DUALTRACK_CLOCK = "2020-02-15T06:45:00+08:00"  # the scan's moment
+    hq = campaign.users["hq"]
+    trip = Trip.objects.get(code="T1")
+    services.set_manifest(hq, trip, list(Worker.objects.order_by("code"))[:3])
+    client.force_login(campaign.users["binhai_district"])
+    fever = client.post("/worker-return/scan/", {"mode": "boarding", "trip": "T1", "temperature": "37.4",
+                                                 "code": "W001"})
+    assert fever.context["outcome"]["ok"] is False
+    settings.DUALTRACK_CLOCK = "2020-02-15T07:00:00+08:00"  # the re-check, then the figures, on the one clock
+    services.record_boarding(hq, trip, Worker.objects.get(code="W001"), Decimal("36.8"), at("2020-02-15 06:55"),
+                             note="休息后复测")
+    events = list(Boarding.objects.filter(worker__code="W001").order_by("pk").values_list("allowed", "reason", "note"))
+    assert events == [(False, "temperature", ""), (True, "", "休息后复测")]
+    state = services.campaign(at("2020-02-15 07:00"))
+    assert {w.code: w.state for w in state.workers}["W001"] == "boarded"
+    assert state.trips[0].boarded == 1
+    assert state.trips[0].refused == [{"worker": "W001", "reason": "temperature"}]
+    out = io.StringIO()
+    call_command("worker-return", "--json", stdout=out)  # now: both events, in order
+    trip_json = json.loads(out.getvalue())["trips"][0]
+    assert trip_json["refused"] == [{"worker": "W001", "reason": "temperature"}] and trip_json["boarded"] == 1
+    assert [(e["worker"], e["allowed"], e["reason"], e["note"]) for e in trip_json["history"]] == [
+        ("W001", False, "temperature", ""), ("W001", True, "", "休息后复测")]
+    client.force_login(hq)
+    page = client.get("/worker-return/trips/T1/").content.decode()
+    assert "休息后复测" in page and "boarding-earlier" in page and "37.4℃" in page
+    listing = client.get("/worker-return/trips/").content.decode()
+    assert listing.count('<td class="num">1</td>') >= 2  # one on board, one refusal
+
+
+def test_the_same_boarding_recorded_twice_is_one_event_and_a_new_file_row_adds_one(campaign: City) -> None:
+    hq = campaign.users["hq"]
+    services.set_manifest(hq, Trip.objects.get(code="T1"), list(Worker.objects.order_by("code"))[:3])
+    header = ["登记编号", "车次编号", "上车时间", "体温"]
+    assert load(hq, "boardings", [header, ["W003", "T1", "2020-02-15 06:42", "37.4"]]).ok
+    again = load(hq, "boardings", [header, ["W003", "T1", "2020-02-15 06:42", "37.4"]])
+    assert again.ok and again.unchanged == 1 and Boarding.objects.count() == 1
+    recheck = load(hq, "boardings", [header, ["W003", "T1", "2020-02-15 06:58", "36.9"]])
+    assert recheck.ok and Boarding.objects.filter(worker__code="W003").count() == 2
+    assert list(services.current_boardings().values_list("allowed", flat=True)) == [True]
+    assert Boarding.objects.filter(worker__code="W003", allowed=False, reason="temperature").exists()
+
+
+def test_a_correction_that_refuses_takes_the_worker_off_board(campaign: City) -> None:
+    """Allowed at first, then a correction refuses: the arrival counts only the workers on board now."""
+    hq = campaign.users["hq"]
+    trip = Trip.objects.get(code="T1")
+    w1, w4 = Worker.objects.get(code="W001"), Worker.objects.get(code="W004")
+    services.set_manifest(hq, trip, [w1, w4])
+    services.record_boarding(hq, trip, w1, Decimal("36.5"), at("2020-02-15 06:40"))
+    services.record_boarding(hq, trip, w4, Decimal("36.5"), at("2020-02-15 06:41"))
+    services.record_boarding(hq, trip, w4, Decimal("37.5"), at("2020-02-15 06:41"), note="体温录错，复测37.5")
+    assert services.record_arrival(hq, trip, at("2020-02-16 18:30")) == 1
+    assert Worker.objects.get(code="W004").receipt_due_at is None
+    assert services.day_figures(D(2020, 2, 16))["workers_today"] == 1
+
+
+def test_an_arrival_once_recorded_is_never_moved(client: Any, campaign: City) -> None:
+    """A second arrival (the domain action, the file, the trip page, the scan) is refused: the arrival time and
+    the receipt deadline stay, and the overdue state with them."""
+    board_and_arrive(campaign)
+    hq = campaign.users["hq"]
+    trip = Trip.objects.get(code="T1")
+    due = Worker.objects.get(code="W001").receipt_due_at
+    with pytest.raises(ValidationError, match="已于 2020-02-16 18:30 到达"):
+        services.record_arrival(hq, trip, at("2020-02-25 10:00"))
+    with pytest.raises(ValidationError, match="到达时间不能更改"):
+        services.record_arrival(campaign.users["enterprise"], trip)  # the receiving enterprise, now
+    moved = load(hq, "arrivals", [["车次编号", "到达时间"], ["T1", "2020-02-25 10:00"]])
+    assert not moved.ok and "到达时间不能更改" in str(moved.errors[0])
+    assert load(hq, "arrivals", [["车次编号", "到达时间"], ["T1", "2020-02-16 18:30"]]).unchanged == 1  # the same
+    client.force_login(campaign.users["enterprise"])
+    page = client.post("/worker-return/trips/T1/", {}, follow=True)
+    assert "到达时间不能更改" in page.content.decode()
+    trip.refresh_from_db()
+    assert trip.arrived_at == at("2020-02-16 18:30") and Worker.objects.get(code="W001").receipt_due_at == due
+    later = {w.code: w for w in services.campaign(at("2020-02-20 09:00")).workers}
+    assert later["W001"].receipt_overdue is True

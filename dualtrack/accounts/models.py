@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dualtrack.core import policy
-from dualtrack.core.choices import READ_ONLY_ROLES, Role
+from dualtrack.core.choices import Role
 
 
 class User(AbstractUser):
@@ -52,10 +52,6 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
-
-    @property
-    def is_read_only(self) -> bool:
-        return self.role in READ_ONLY_ROLES
 
     def clean(self) -> None:
         super().clean()

@@ -132,12 +132,6 @@ def start(job_id: int) -> None:
     background.in_thread(f"bulletin-job-{job_id}", run_job, job_id)
 
 
-def regenerate(stored: StoredBulletin) -> dict[str, bytes | None]:
-    """The files of a stored bulletin rendered again from its stored content: the same numbers, whatever
-    the data has become since."""
-    return _files(content.from_dict(stored.content))
-
-
 @transaction.atomic
 def sign_off(stored: StoredBulletin, actor: Actor) -> StoredBulletin:
     """HQ signs off (签发): the bulletin is released and every active subscription gets a delivery job."""

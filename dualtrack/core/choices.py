@@ -60,9 +60,6 @@ class AuditAction(models.TextChoices):
 # with a message instead of overflowing the database.
 MAX_COUNT = 2_147_483_647
 
-READ_ONLY_ROLES = frozenset({Role.LEADER, Role.PUBLIC})
-
-
 class DateKind(models.TextChoices):
     """What a date in an import column or a form field is about, which sets the days it may take (DOMAIN.md §15
     "One clock"): a day of data or an event lies between ``DATA_EARLIEST_DAY`` and the clock's today; a date of

@@ -19,7 +19,7 @@ from .choices import Light, ScopeKind
 def economy_card(user: Any, day: dt.date) -> Card | None:
     if not services.can_view(user) or user_role(user) not in (Role.HQ, Role.LEADER, Role.DEPARTMENT, Role.DISTRICT):
         return None
-    month = services.latest_month(user, day)
+    month = services.latest_month_ended(user, day)
     if month is None:
         return None
     evaluation = services.evaluate(month, user, with_trend=False)

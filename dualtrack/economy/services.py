@@ -138,6 +138,12 @@ def latest_month(user: Any = None, on_or_before: dt.date | None = None) -> dt.da
     return actuals.aggregate(m=Max("month"))["m"]
 
 
+def latest_month_ended(user: Any, day: dt.date) -> dt.date | None:
+    """The latest month with an actual in ``user``'s scope among the months that ended before ``day``: a month's
+    cumulative figures cannot exist before it is over (the card and the bulletin of ``day`` say only those)."""
+    return latest_month(user, day.replace(day=1) - dt.timedelta(days=1))
+
+
 def _actuals(user: Any, year: int, upto: dt.date) -> QuerySet[Actual]:
     base = Actual.objects.restrict(user) if user is not None else Actual.objects.all()
     return base.filter(month__gte=dt.date(year, 1, 1), month__lte=upto)

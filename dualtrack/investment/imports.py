@@ -64,7 +64,11 @@ class LeadDataset(Dataset):
         counties = {c: pk for c, pk in all_counties.items() if county is None or pk == county}
         parks = {c: ids for c, ids in registry.park_counties_by_code().items() if park is None or ids[0] == park}
         return {"counties": counties, "all_counties": all_counties, "parks": parks,
-                "park_user": park is not None, "officers": accounts.user_ids_by_username()}
+                "park_user": park is not None, "officers": accounts.user_ids_by_username(),
+                "recorded": {code: (stage, signed, started) for code, stage, signed, started in
+                             # only the user's own: another scope's lead is refused as such, its stage never told
+                             Lead.objects.restrict(user, Action.IMPORT)
+                             .values_list("code", "stage", "signed_on", "started_on")}}
 
     def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
         get = values.get
@@ -89,6 +93,29 @@ class LeadDataset(Dataset):
             ctx.error("started_on", _("开工、投产阶段须填写开工日期"))
         if get("signed_on") and get("started_on") and values["started_on"] < values["signed_on"]:
             ctx.error("started_on", _("开工日期早于签约日期"))
+        self._check_recorded(values, ctx, state)
+
+    @staticmethod
+    def _check_recorded(values: dict[str, Any], ctx: RowContext, state: dict[str, Any]) -> None:
+        """A stage move is an event (DOMAIN.md §15): a file moves a lead forward as the page does, never back nor
+        out of 终止, and a recorded signing or start date stays as recorded."""
+        from .actions import ORDER
+
+        recorded = state["recorded"].get(values["code"])
+        if recorded is None:
+            return
+        current, signed_on, started_on = recorded
+        stage = values["stage"]
+        if current == Stage.STOPPED and stage != Stage.STOPPED:
+            ctx.error("stage", _("项目已终止，不能再变更阶段"), Stage(stage).label)
+        elif stage != Stage.STOPPED and current != Stage.STOPPED and ORDER.index(Stage(stage)) < ORDER.index(
+                Stage(current)):
+            ctx.error("stage", _("阶段只能向前推进（当前：%(stage)s）") % {"stage": Stage(current).label},
+                      Stage(stage).label)
+        for key, day, label in (("signed_on", signed_on, _("签约日期")), ("started_on", started_on, _("开工日期"))):
+            if day is not None and values.get(key) != day:
+                ctx.error(key, _("%(what)s已记录为 %(day)s，不能更改") % {"what": label, "day": day.isoformat()},
+                          values.get(key))
 
     def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
                     result: ImportResult) -> None:

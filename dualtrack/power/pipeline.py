@@ -166,21 +166,6 @@ def crosscheck(recent: Table, reported_resumed: Table, rules: PowerRules) -> Tab
         "enterprise_id", "kind", "min_ratio", "max_ratio", "last_date")
 
 
-def indicators_by_day(readings: Table, accounts: Table, base: Table, enterprises: Table, rules: PowerRules) -> Table:
-    """The whole-scope index for every day of ``readings`` (trend charts), in one query."""
-    daily = enterprise_daily(readings, accounts)
-    usable = base.filter(_.has_baseline & (_.baseline_kwh > 0)).select("enterprise_id", "baseline_kwh")
-    scoped = enterprises.select("enterprise_id")
-    joined = daily.join(usable, "enterprise_id").join(scoped, "enterprise_id").mutate(
-        resumed=(_.kwh / _.baseline_kwh) >= rules.resumed_ratio)
-    grouped = joined.group_by("date").agg(
-        enterprises=_.enterprise_id.count(), resumed=_.resumed.cast("int64").sum(),
-        resumed_kwh=_.resumed.ifelse(_.kwh, 0.0).sum(), baseline_kwh=_.baseline_kwh.sum())
-    return grouped.mutate(count_share=_.resumed.cast("float64") / _.enterprises,
-                          energy_share=_.resumed_kwh / _.baseline_kwh).mutate(
-        index=(rules.count_weight * _.count_share + (1 - rules.count_weight) * _.energy_share) * 100).order_by("date")
-
-
 CELL = ["county", "park", "section", "size"]
 
 

@@ -81,7 +81,9 @@ class ProblemDataset(Dataset):
         return {"categories": {c.name: c for c in Category.objects.all()}, "departments": departments,
                 "enterprises": dict(registry.all_enterprises().values_list("uscc", "id")),
                 "deadline_days": rule_sets.current(RULES_KEY).definition["deadline_days"], "now": dates.now(),
-                "due_days": {}}
+                "due_days": {},
+                "recorded": {ref: (st, resolved) for ref, st, resolved in
+                             Problem.objects.values_list("ref", "state", "resolved_at")}}
 
     def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
         if values["uscc"] and values["uscc"] not in state["enterprises"]:
@@ -97,6 +99,14 @@ class ProblemDataset(Dataset):
             ctx.error("resolved_at", _("已办结的问题须有办结时间"))
         if values["reported_at"] > state["now"]:
             ctx.error("reported_at", _("日期晚于今天"))
+        # A move is an event (DOMAIN.md §15): a closed problem stays closed, a recorded 办结 keeps its time.
+        recorded_state, resolved_at = state["recorded"].get(values["ref"], (None, None))
+        if recorded_state == State.CLOSED and (values["state"] != State.CLOSED or values["resolved_at"] != resolved_at):
+            ctx.error("state", _("问题 %(ref)s 已销号，不能更改状态或办结时间") % {"ref": values["ref"]},
+                      State(values["state"]).label)
+        elif resolved_at is not None and values["resolved_at"] is not None and values["resolved_at"] != resolved_at:
+            ctx.error("resolved_at", _("办结时间已记录为 %(at)s，不能更改") % {
+                "at": resolved_at.astimezone(dates.SHANGHAI).strftime("%Y-%m-%d %H:%M")}, values["resolved_at"])
 
     def write_batch(self, rows: list[tuple[int, dict[str, Any]]], ctx: RowContext, state: dict[str, Any], user: Any,
                     result: ImportResult) -> None:
@@ -140,6 +150,10 @@ class ProblemDataset(Dataset):
                 problem.next_action_at = target["next_action_at"]
             problem.version += 1
             problem.save()
+            if "state" in changed:  # the move is a new step of the problem's history, beside the earlier ones
+                ProblemEvent.objects.create(problem=problem, at=state["now"], actor=user,
+                                            actor_name=user.get_username(), from_state=before["state"],
+                                            to_state=target["state"], comment=_("从台账导入"))
             audit.record(user, AuditAction.UPDATE, problem, before={f: before[f] for f in changed},
                          after={f: target[f] for f in changed})
             result.updated += 1

@@ -58,7 +58,7 @@ def reported_cells(day: dt.date, user: Any = None, size_scope: str = "all") -> l
     )
     return list(queryset.values(*GROUPS.values()).order_by().annotate(
         total=Count("id"), resumed=Count("id", filter=Q(report_resumed=True)),
-        workers=Coalesce(Sum("report_workers", filter=Q(report_resumed=True)), 0),
+        workers=Coalesce(Sum("report_workers"), 0),  # as reported, "not resumed" with staff on duty too (§4.1)
         headcount=Coalesce(Sum("normal_headcount"), 0),
     ))
 
@@ -166,7 +166,8 @@ def save_report(actor: Actor, enterprise: Any, day: dt.date, resumed: bool, work
 
 def inconsistent_reports(day: dt.date, user: Any) -> QuerySet[ResumptionReport]:
     """Reports of the day that say "not resumed" yet give workers on duty (数据质量). They are stored as reported,
-    never corrected silently; the worker-return rate counts only resumed enterprises' workers."""
+    never corrected silently, and counted as reported: the worker-return rate sums every active enterprise's
+    workers on duty (DOMAIN.md §4.1, guards and maintenance staff of an enterprise not resumed too)."""
     return (ResumptionReport.objects.restrict(user).filter(date=day, resumed=False, workers_on_duty__gt=0)
             .select_related("enterprise", "enterprise__county").order_by("enterprise__county__code", "enterprise__name"))
 

@@ -215,7 +215,8 @@ def _reported_cells(day: dt.date, latest: pa.Table | None = None) -> list[Report
     joined = enterprise_frame().join(latest, "enterprise_id", join_type="left outer")
     resumed = pc.fill_null(joined["resumed"], False)
     joined = joined.append_column("resumed_n", pc.cast(resumed, pa.int64()))
-    joined = joined.append_column("workers_r", pc.if_else(resumed, pc.fill_null(joined["workers"], 0), 0))
+    # Workers on duty as reported, "not resumed" with staff on duty too (§4.1: listed in data quality, still counted)
+    joined = joined.append_column("workers_r", pc.fill_null(joined["workers"], 0))
     joined = joined.append_column("today_n", pc.cast(pc.fill_null(pc.equal(joined["date"], pa.scalar(day, pa.date32())),
                                                                    False), pa.int64()))
     grouped = joined.group_by(["county", "park", "section", "size"]).aggregate([

@@ -398,6 +398,9 @@ class ArrivalDataset(_TripEvents):
         trip = state["trips"].get(values["trip"])
         if trip is None:
             ctx.error("trip", _("车次不存在或不在您的范围内"), values["trip"])
+        elif trip.arrived_at is not None and trip.arrived_at != values["arrived_at"]:
+            ctx.error("arrived_at", _("车次 %(trip)s 已于 %(at)s 到达，到达时间不能更改") % {
+                "trip": trip.code, "at": trip.arrived_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")})
         elif values["arrived_at"] < trip.departure:
             ctx.error("arrived_at", _("到达时间早于出发时间"))
 

@@ -128,7 +128,9 @@ class ManifestEntry(ScopedModel):
 
 
 class Boarding(ScopedModel):
-    """A boarding check: allowed, or refused with its reason (an event, not a bad row)."""
+    """A boarding check: allowed, or refused with its reason (an event, not a bad row). Never rewritten (DOMAIN.md
+    §15): every scan is a row of its own, a re-check or a correction a later event with its note kept beside the
+    first; a worker's current boarding on a trip is the latest event (by ``boarded_at``, then the order of record)."""
 
     trip = models.ForeignKey(Trip, verbose_name=_("车次"), on_delete=models.CASCADE, related_name="boardings")
     worker = models.ForeignKey(Worker, verbose_name=_("务工人员"), on_delete=models.PROTECT, related_name="+")
@@ -137,11 +139,13 @@ class Boarding(ScopedModel):
     allowed = models.BooleanField(_("准予上车"))
     reason = models.CharField(_("未准原因"), max_length=20, choices=RefusalReason.choices, blank=True)
     rules_version = models.CharField(_("规则版本"), max_length=50)
+    note = models.CharField(_("复测或更正说明"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("上车检查")
         verbose_name_plural = _("上车检查")
-        constraints = [models.UniqueConstraint(fields=["trip", "worker"], name="boarding_key")]
+        ordering = ["boarded_at", "pk"]  # the history in order: the last of a trip and worker is the current one
+        indexes = [models.Index(fields=["trip", "worker", "boarded_at"], name="boarding_history")]
 
 
 class Receipt(ScopedModel):

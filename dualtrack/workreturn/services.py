@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.dispatch import Signal
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -218,45 +218,76 @@ def worker_by_slip(user: Any, code: str) -> Worker:
     return found
 
 
+def current_boardings(events: Any = None) -> Any:
+    """The current boarding of each worker on each trip: the latest of its events (by ``boarded_at``, then the
+    order of record); earlier events (a refusal before a re-check, a scan before its correction) stay as history."""
+    events = Boarding.objects.all() if events is None else events
+    later = Boarding.objects.filter(trip_id=OuterRef("trip_id"), worker_id=OuterRef("worker_id")).filter(
+        Q(boarded_at__gt=OuterRef("boarded_at")) | Q(boarded_at=OuterRef("boarded_at"), pk__gt=OuterRef("pk")))
+    return events.filter(~Exists(later))
+
+
+def boarded(events: Any = None) -> Any:
+    """The workers on board: those whose current boarding on a trip is allowed."""
+    return current_boardings(events).filter(allowed=True)
+
+
 @transaction.atomic
 def record_boarding(actor: Actor, trip: Trip, worker: Worker, temperature: Decimal,
-                    at: dt.datetime | None = None) -> Boarding:
+                    at: dt.datetime | None = None, note: str = "") -> Boarding:
     """The boarding check (scan or import): allowed, or refused with its reason; either way an event, kept with
-    the rule set's version. Only a worker on the trip's manifest boards it."""
+    the rule set's version and never rewritten. A later scan of the same worker (a re-check, or a correction with
+    its note) is a new event beside the first: the refusal stays in the trip's history. The same scan recorded
+    again (same moment, temperature and note) is the same event. Only a worker on the trip's manifest boards it."""
     policy.authorize(actor, trip, Action.REPORT)
+    # The trip's row is held until the event is written: scans of one trip run one after the other, so two at
+    # once are both kept, in order, and the arrival waits for them.
+    trip = Trip.objects.select_for_update().get(pk=trip.pk)
     if not ManifestEntry.objects.filter(trip=trip, worker=worker).exists():
         raise ValidationError({"worker": _("%(worker)s 不在车次 %(trip)s 的名单上") % {"worker": worker.code,
                                                                                  "trip": trip.code}})
     if not Decimal("30") <= temperature <= Decimal("45"):
         raise ValidationError({"temperature": _("体温 %(t)s℃ 不在合理范围(30–45℃)") % {"t": temperature}})
+    note = " ".join((note or "").split())[:200]
     label, definition = rules()
     at = at or dates.now()
+    same = Boarding.objects.filter(trip=trip, worker=worker, boarded_at=at, temperature=temperature,
+                                   note=note).order_by("-pk").first()
+    if same is not None:
+        return same
+    previous = current_boardings(Boarding.objects.filter(trip=trip, worker=worker)).first()
     allowed, reason = engine.boarding(worker.attestation_date, trip.departure.astimezone(SHANGHAI).date(),
                                       temperature, definition)
-    boarding, created = Boarding.objects.update_or_create(trip=trip, worker=worker, defaults={
-        "boarded_at": at, "temperature": temperature, "allowed": allowed, "reason": reason, "rules_version": label})
-    audit.record(actor, AuditAction.CREATE if created else AuditAction.UPDATE, boarding,
+    boarding = Boarding.objects.create(trip=trip, worker=worker, boarded_at=at, temperature=temperature,
+                                       allowed=allowed, reason=reason, rules_version=label, note=note)
+    audit.record(actor, AuditAction.CREATE, boarding,
+                 before=None if previous is None else {"boarding": previous.pk, "allowed": previous.allowed,
+                                                       "reason": previous.reason},
                  after={"trip": trip.code, "worker": worker.code, "temperature": str(temperature),
-                        "allowed": allowed, "reason": reason})
+                        "allowed": allowed, "reason": reason, "note": note})
     return boarding
 
 
 @transaction.atomic
 def record_arrival(actor: Actor, trip: Trip, at: dt.datetime | None = None) -> int:
-    """The trip arrived: every worker who boarded it is due a receipt by the end of the 3rd working day after the
-    arrival day. Returns how many arrived."""
+    """The trip arrived: every worker on board is due a receipt by the end of the 3rd working day after the
+    arrival day. Returns how many arrived. An arrival is an event: once recorded it is never moved (a second
+    arrival is refused, whichever path sends it)."""
     policy.authorize(actor, trip, Action.REPORT)
+    trip = Trip.objects.select_for_update().get(pk=trip.pk)  # two arrivals at once: the second sees the first
+    if trip.arrived_at is not None:
+        raise ValidationError({"arrived_at": _("车次 %(trip)s 已于 %(at)s 到达，到达时间不能更改") % {
+            "trip": trip.code, "at": trip.arrived_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")}})
     at = at or dates.now()
     if at < trip.departure:
         raise ValidationError({"arrived_at": _("到达时间早于出发时间")})
     _label, definition = rules()
-    before = trip.arrived_at
     trip.arrived_at = at
     trip.save(update_fields=["arrived_at"])
     due = engine.receipt_due(at, definition)
-    boarded = Boarding.objects.filter(trip=trip, allowed=True).values_list("worker_id", flat=True)
-    count = Worker.objects.filter(pk__in=boarded).update(receipt_due_at=due)
-    audit.record(actor, AuditAction.UPDATE, trip, before={"arrived_at": before}, after={"arrived_at": at})
+    on_board = boarded(Boarding.objects.filter(trip=trip)).values_list("worker_id", flat=True)
+    count = Worker.objects.filter(pk__in=on_board).update(receipt_due_at=due)
+    audit.record(actor, AuditAction.UPDATE, trip, before={"arrived_at": None}, after={"arrived_at": at})
     return count
 
 
@@ -264,7 +295,8 @@ def record_arrival(actor: Actor, trip: Trip, at: dt.datetime | None = None) -> i
 def record_receipt(actor: Actor, worker: Worker, at: dt.datetime | None = None) -> Receipt:
     """回执单: the receiving enterprise confirms the worker arrived (a late receipt ends the overdue state)."""
     policy.authorize(actor, worker, Action.VIEW)
-    trip = Trip.objects.filter(boardings__worker=worker, boardings__allowed=True, arrived_at__isnull=False).first()
+    trip = Trip.objects.filter(pk__in=boarded(Boarding.objects.filter(worker=worker)).values("trip_id"),
+                               arrived_at__isnull=False).first()
     if trip is None:
         raise ValidationError({"worker": _("%(worker)s 尚未随车到达,不能回执") % {"worker": worker.code}})
     policy.authorize(actor, trip, Action.REPORT)
@@ -282,7 +314,8 @@ class TripState:
     passengers: int
     seats: int
     boarded: int
-    refused: list[dict[str, str]] = field(default_factory=list)
+    refused: list[dict[str, str]] = field(default_factory=list)  # every refusal by then, re-checked or not
+    history: list[dict[str, Any]] = field(default_factory=list)  # every boarding event by then, in order
 
 
 @dataclass
@@ -309,7 +342,7 @@ class Campaign:
         return {
             "rules_version": self.rules_version,
             "trips": [{"code": t.code, "passengers": t.passengers, "seats": t.seats, "boarded": t.boarded,
-                       "refused": t.refused} for t in self.trips],
+                       "refused": t.refused, "history": t.history} for t in self.trips],
             "workers": [{"code": w.code, "state": w.state,
                          "receipt_due_at": w.receipt_due_at.astimezone(SHANGHAI).isoformat() if w.receipt_due_at
                          else None, "receipt_overdue": w.receipt_overdue} for w in self.workers],
@@ -325,18 +358,22 @@ def campaign(at: dt.datetime, user: Any = None) -> Campaign:
     trips = list(trips)
     trip_ids = {t.pk for t in trips}
     passengers = Counter(ManifestEntry.objects.filter(trip_id__in=trip_ids).values_list("trip_id", flat=True))
-    boardings = list(Boarding.objects.filter(trip_id__in=trip_ids, boarded_at__lte=at).select_related("worker"))
+    # Every event by then, in order (boarding time, then the order of record): the last one of a worker is their
+    # current boarding; the earlier ones (a refusal before a re-check) stay in the trip's history and refusals.
+    boardings = list(Boarding.objects.filter(trip_id__in=trip_ids, boarded_at__lte=at).select_related("worker")
+                     .order_by("boarded_at", "pk"))
     by_trip: dict[int, list[Boarding]] = defaultdict(list)
     latest: dict[int, Boarding] = {}
     for b in boardings:
         by_trip[b.trip_id].append(b)
-        if b.worker_id not in latest or b.boarded_at > latest[b.worker_id].boarded_at:
-            latest[b.worker_id] = b
+        latest[b.worker_id] = b
     arrived_at = {t.pk: t.arrived_at for t in trips if t.arrived_at is not None and t.arrived_at <= at}
     codes = {t.pk: t.code for t in trips}
-    trip_states = [TripState(t.code, passengers.get(t.pk, 0), t.seats, sum(1 for b in by_trip[t.pk] if b.allowed),
+    trip_states = [TripState(t.code, passengers.get(t.pk, 0), t.seats,
+                             sum(1 for b in latest.values() if b.trip_id == t.pk and b.allowed),
                              [{"worker": b.worker.code, "reason": b.reason}
-                              for b in sorted(by_trip[t.pk], key=lambda b: b.worker.code) if not b.allowed])
+                              for b in sorted(by_trip[t.pk], key=lambda b: b.worker.code) if not b.allowed],
+                             [_event(b) for b in by_trip[t.pk]])
                    for t in sorted(trips, key=lambda t: t.code)]
     workers = Worker.objects.restrict(user) if user is not None else Worker.objects.all()
     receipts = dict(Receipt.objects.filter(receipt_at__lte=at).values_list("worker_id", "receipt_at"))
@@ -359,6 +396,12 @@ def campaign(at: dt.datetime, user: Any = None) -> Campaign:
         statuses.append(WorkerStatus(worker.code, str(state), due, overdue, worker.poor_labourer, worker.enterprise_id,
                                      codes.get(b.trip_id) if b else None))
     return Campaign(label, at, trip_states, statuses, _enterprises(user, statuses))
+
+
+def _event(b: Boarding) -> dict[str, Any]:
+    """A boarding event as the campaign's history shows it: no temperature, a note's phones and IDs masked."""
+    return {"worker": b.worker.code, "at": b.boarded_at.astimezone(SHANGHAI).isoformat(), "allowed": b.allowed,
+            "reason": b.reason, "note": privacy.mask(b.note)}
 
 
 def _enterprises(user: Any, statuses: list[WorkerStatus]) -> list[dict[str, Any]]:
@@ -390,12 +433,12 @@ def day_figures(day: dt.date, user: Any = None) -> dict[str, int]:
     start = end - dt.timedelta(days=1)
     trips = Trip.objects.restrict(user) if user is not None else Trip.objects.all()
     arrived_trips = trips.filter(arrived_at__gte=start, arrived_at__lt=end)
-    boarded = Boarding.objects.filter(allowed=True, trip__in=trips.filter(arrived_at__lt=end))
+    on_board = boarded(Boarding.objects.filter(trip__in=trips.filter(arrived_at__lt=end)))
     return {"trips_today": arrived_trips.count(),
-            "workers_today": Boarding.objects.filter(allowed=True, trip__in=arrived_trips).count(),
-            "workers_total": boarded.count(),
-            "poor_total": boarded.filter(worker__poor_labourer=True).count(),
-            "overdue": Worker.objects.filter(pk__in=boarded.values("worker_id"), receipt__isnull=True,
+            "workers_today": boarded(Boarding.objects.filter(trip__in=arrived_trips)).count(),
+            "workers_total": on_board.count(),
+            "poor_total": on_board.filter(worker__poor_labourer=True).count(),
+            "overdue": Worker.objects.filter(pk__in=on_board.values("worker_id"), receipt__isnull=True,
                                              receipt_due_at__lt=end).count()}
 
 
@@ -475,7 +518,7 @@ def charter_bus_entitlements(actor: Actor, measure_code: str) -> dict[str, int]:
     measure = policies.measure_by_code(measure_code)
     if measure is None:
         raise ValidationError({"measure": _("政策条款 %(code)s 不存在") % {"code": measure_code}})
-    arrived = Boarding.objects.filter(allowed=True, trip__arrived_at__isnull=False).values(
+    arrived = boarded(Boarding.objects.filter(trip__arrived_at__isnull=False)).values(
         "trip__enterprise_id").annotate(n=Count("pk")).values_list("trip__enterprise_id", "n")
     return policies.entitle_by_headcount(actor, measure, dict(arrived))
 
@@ -483,7 +526,7 @@ def charter_bus_entitlements(actor: Actor, measure_code: str) -> dict[str, int]:
 def arrived_poor_labourers(until: dt.datetime | None = None) -> set[int]:
     """The ids of workers flagged as poor labourers (建档立卡贫困劳动力) who arrived on a trip by ``until``: poverty
     alleviation counts the labourers linked to them as 已外出 (DOMAIN.md §13), erased or not."""
-    arrived = Boarding.objects.filter(allowed=True, trip__arrived_at__isnull=False, worker__poor_labourer=True)
+    arrived = boarded(Boarding.objects.filter(trip__arrived_at__isnull=False, worker__poor_labourer=True))
     if until is not None:
         arrived = arrived.filter(trip__arrived_at__lte=until)
     return set(arrived.values_list("worker_id", flat=True))

@@ -62,7 +62,7 @@ def board(request: HttpRequest) -> HttpResponse:
              "on_duty": on_duty.get(ids.get(e["uscc"], 0))} for e in state.enterprises]
     origins = list(Worker.objects.restrict(request.user).values("home_code").annotate(
         registered=Count("pk"), poor=Count("pk", filter=Q(poor_labourer=True))).order_by("home_code"))
-    sent = dict(Boarding.objects.restrict(request.user).filter(allowed=True).values("worker__home_code")
+    sent = dict(services.boarded(Boarding.objects.restrict(request.user)).values("worker__home_code")
                 .annotate(n=Count("pk")).values_list("worker__home_code", "n"))
     place_names = services.origin_names()
     for origin in origins:
@@ -79,15 +79,18 @@ def board(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def trips(request: HttpRequest) -> HttpResponse:
-    """车次计划: every trip with its seats, passengers within the seat rule, boardings, refusals and arrival."""
+    """车次计划: every trip with its seats, passengers within the seat rule, workers on board (their current
+    boarding), refusals (every one recorded, re-checked or not) and arrival."""
     _require_view(request)
     queryset = Trip.objects.restrict(request.user).select_related("origin", "enterprise").annotate(
         passengers=Count("manifest", distinct=True),
-        boarded=Count("boardings", filter=Q(boardings__allowed=True), distinct=True),
         refused=Count("boardings", filter=Q(boardings__allowed=False), distinct=True)).order_by("departure", "code")
     _label, definition = services.rules()
     page = paginate(request, queryset)
+    on_board = dict(services.boarded(Boarding.objects.filter(trip__in=[t.pk for t in page])).values("trip_id")
+                    .annotate(n=Count("pk")).values_list("trip_id", "n"))
     for trip in page:
+        trip.boarded = on_board.get(trip.pk, 0)
         trip.capacity = services.engine.capacity(trip.seats, definition)
         trip.may_see_manifest = policy.may(request.user, trip, Action.EXPORT)
     return render(request, "workreturn/trips.html", {**nav(request.user), "page": page})
@@ -112,11 +115,14 @@ def trip(request: HttpRequest, code: str) -> HttpResponse:
             validation_messages(request, exc)
         return redirect("workreturn:trip", code=found.code)
     entries = list(ManifestEntry.objects.filter(trip=found).select_related("worker").order_by("worker__code"))
-    boardings = {b.worker_id: b for b in Boarding.objects.filter(trip=found)}
+    history: dict[int, list[Boarding]] = {}
+    for event in Boarding.objects.filter(trip=found).order_by("boarded_at", "pk"):
+        history.setdefault(event.worker_id, []).append(event)
     place_names = services.origin_names()
     manifest = [{"worker": e.worker, "person": services.person(request.user, e.worker),
                  "home": place_names.get(e.worker.home_code, e.worker.home_code),
-                 "boarding": boardings.get(e.worker_id)} for e in entries]
+                 "boarding": history[e.worker_id][-1] if e.worker_id in history else None,
+                 "earlier": history.get(e.worker_id, [])[:-1]} for e in entries]
     audit.record(request.user, AuditAction.VIEW_PERSONAL, found, detail={"manifest": len(entries),
                                                                         "whole": any(m["person"].whole for m in manifest)})
     _label, definition = services.rules()
@@ -197,14 +203,15 @@ def _scan(request: HttpRequest, mode: str, worker: Worker, trip_code: str) -> di
             temperature = Decimal(request.POST.get("temperature", "").strip())
         except InvalidOperation as exc:
             raise ValidationError({"temperature": _("请填写体温,如 36.5")}) from exc
-        boarding = services.record_boarding(actor, found, worker, temperature)
+        boarding = services.record_boarding(actor, found, worker, temperature,
+                                            note=request.POST.get("note", "")[:200])
         if boarding.allowed:
             return {"ok": True, "worker": worker.code, "text": _("准予上车")}
         return {"ok": False, "worker": worker.code, "text": _("不准上车:%(reason)s") % {
             "reason": boarding.get_reason_display()}}
     if mode == "arrival":
-        boarding = Boarding.objects.filter(worker=worker, allowed=True).select_related("trip").order_by(
-            "-boarded_at").first()
+        boarding = services.boarded(Boarding.objects.filter(worker=worker)).select_related("trip").order_by(
+            "-boarded_at", "-pk").first()
         if boarding is None:
             raise ValidationError({"worker": _("%(worker)s 尚未上车") % {"worker": worker.code}})
         if boarding.trip.arrived_at is None:
