@@ -195,3 +195,34 @@ def test_a_policy_window_is_judged_on_the_clock_on_the_card_and_the_measure_page
     assert "稳岗补贴" in page and 'id="apply-form"' not in page
     settings.DUALTRACK_CLOCK = "2020-03-09T20:00:00+08:00"
     assert 'id="apply-form"' in client.get("/policies/measures/M1/").content.decode()
+
+
+def test_a_page_form_refuses_a_day_past_the_clock_as_the_import_does(client: Any, city: City, settings: Any) -> None:
+    """A page and an import row make the same check (DOMAIN.md §15 "One write path"): a visit dated after the clock's
+    today is refused beside its field, nothing written; the phone's picker offers no later day."""
+    from dualtrack.liaison.models import Visit
+
+    settings.DUALTRACK_CLOCK = DEMO_CLOCK
+    client.force_login(city.users["liaison"])
+    page = client.get("/liaison/visits/").content.decode()
+    assert 'type="date"' in page and 'max="2020-04-30"' in page and 'min="2000-01-01"' in page
+    refused = client.post("/liaison/visits/", {"enterprise": city.e_jiangbei.pk, "visited_on": "2020-05-01",
+                                               "notes": "走访"})
+    assert refused.status_code == 200 and "晚于今天(2020-04-30)" in refused.content.decode()
+    assert not Visit.objects.exists()
+    for absurd in ("0001-01-01", "9999-12-31"):
+        client.post("/liaison/visits/", {"enterprise": city.e_jiangbei.pk, "visited_on": absurd, "notes": "走访"})
+    assert not Visit.objects.exists()
+    done = client.post("/liaison/visits/", {"enterprise": city.e_jiangbei.pk, "visited_on": "2020-04-30",
+                                            "notes": "走访"})
+    assert done.status_code == 302 and Visit.objects.get().visited_on == dt.date(2020, 4, 30)
+
+
+def test_a_trip_is_a_plan_its_page_accepts_a_departure_ahead(client: Any, city: City, settings: Any) -> None:
+    from dualtrack.core.forms import MomentField
+
+    settings.DUALTRACK_CLOCK = DEMO_CLOCK
+    field = MomentField(when="plan", input_formats=["%Y-%m-%d %H:%M"])
+    assert field.clean("2020-05-03 07:00") == dt.datetime(2020, 5, 3, 7, 0, tzinfo=SHANGHAI)
+    with pytest.raises(Exception, match="早于"):
+        field.clean("1990-05-03 07:00")

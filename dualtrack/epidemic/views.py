@@ -18,8 +18,9 @@ from django.utils.translation import gettext_lazy
 from dualtrack.core import dates, policy, versions
 from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import MAX_COUNT, Action
+from dualtrack.core.forms import DayField
 from dualtrack.core.scoping import is_hq
-from dualtrack.core.views import date_input, form_errors, validation_messages
+from dualtrack.core.views import form_errors, validation_messages
 from dualtrack.registry import services as registry
 
 from . import services
@@ -120,7 +121,7 @@ def quality(request: HttpRequest) -> HttpResponse:
 
 
 class CaseForm(forms.Form):
-    date = forms.DateField(label=gettext_lazy("日期"), widget=date_input())
+    date = DayField(label=gettext_lazy("日期"))
     county = forms.ChoiceField(label=gettext_lazy("区县(市)"))
     new_confirmed = forms.IntegerField(label=gettext_lazy("新增确诊"), min_value=0, max_value=MAX_COUNT)
     new_local = forms.IntegerField(label=gettext_lazy("其中本地"), min_value=0, max_value=MAX_COUNT)

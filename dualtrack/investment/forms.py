@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dualtrack.core.views import date_input
+from dualtrack.core.forms import DayField
 
 from .choices import ActivityKind, InvestorClass, Stage
 
@@ -26,7 +26,7 @@ class LeadForm(forms.Form):
 
 
 class ActivityForm(forms.Form):
-    date = forms.DateField(label=_("日期"), widget=date_input())
+    date = DayField(label=_("日期"))
     kind = forms.ChoiceField(label=_("类型"), choices=ActivityKind.choices)
     note = forms.CharField(label=_("说明"), max_length=500, required=False,
                            widget=forms.Textarea(attrs={"rows": 3}))
@@ -34,7 +34,7 @@ class ActivityForm(forms.Form):
 
 class StageForm(forms.Form):
     stage = forms.ChoiceField(label=_("推进到"), choices=Stage.choices)
-    date = forms.DateField(label=_("日期"), required=False, widget=date_input(),
+    date = DayField(label=_("日期"), required=False,
                            help_text=_("正式签约填签约日期,开工填开工日期"))
     uscc = forms.CharField(label=_("注册企业统一社会信用代码"), max_length=18, required=False)
     project_code = forms.CharField(label=_("已有重点项目代码"), max_length=40, required=False,
@@ -43,13 +43,13 @@ class StageForm(forms.Form):
 
 
 class SigningForm(forms.Form):
-    date = forms.DateField(label=_("签约日期"), widget=date_input())
+    date = DayField(label=_("签约日期"))
     place = forms.CharField(label=_("签约活动"), max_length=200, help_text=_("如:2020年一季度重大项目云签约仪式"))
     leads = forms.MultipleChoiceField(label=_("签约项目"), widget=forms.CheckboxSelectMultiple)
 
 
 class GroundbreakingForm(forms.Form):
-    date = forms.DateField(label=_("日期"), widget=date_input())
+    date = DayField(label=_("日期"))
     title = forms.CharField(label=_("活动名称"), max_length=200)
     place = forms.CharField(label=_("主会场"), max_length=200)
     projects = forms.CharField(label=_("开工项目代码"), widget=forms.Textarea(attrs={"rows": 4}),

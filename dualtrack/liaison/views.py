@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy
 from dualtrack.core import dates, policy
 from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import Action, Role
+from dualtrack.core.forms import DayField
 from dualtrack.core.scoping import user_role
-from dualtrack.core.views import date_input, form_errors, paginate, validation_messages
+from dualtrack.core.views import form_errors, paginate, validation_messages
 from dualtrack.registry import services as registry
 
 from . import services
@@ -25,7 +26,7 @@ from .models import Visit
 
 class VisitForm(forms.Form):
     enterprise = forms.ChoiceField(label=gettext_lazy("走访企业"))
-    visited_on = forms.DateField(label=gettext_lazy("走访日期"), widget=date_input())
+    visited_on = DayField(label=gettext_lazy("走访日期"))
     notes = forms.CharField(label=gettext_lazy("走访情况"), widget=forms.Textarea(attrs={"rows": 4}))
 
 

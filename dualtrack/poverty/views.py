@@ -18,9 +18,9 @@ from django.views.decorators.http import require_POST
 
 from dualtrack.core import audit, dates
 from dualtrack.core.choices import Action, AuditAction
+from dualtrack.core.forms import DayField
 from dualtrack.core.scoping import get_scoped_or_404
 from dualtrack.core.views import (
-    date_input,
     form_errors,
     paginate,
     paginate_list,
@@ -125,7 +125,7 @@ class FindingForm(forms.Form):
     household = forms.CharField(label=gettext_lazy("户编号(可不填)"), max_length=30, required=False)
     description = forms.CharField(label=gettext_lazy("问题描述"), max_length=findings.DESCRIPTION_MAX,
                                   widget=forms.Textarea(attrs={"rows": 3}))
-    found_on = forms.DateField(label=gettext_lazy("发现日期"), widget=date_input())
+    found_on = DayField(label=gettext_lazy("发现日期"))
     working_days = forms.IntegerField(label=gettext_lazy("整改时限(工作日)"), min_value=1, max_value=60,
                                       initial=FINDING_WORKING_DAYS)
 

@@ -19,8 +19,9 @@ from django.utils.translation import gettext_lazy
 from dualtrack.core import dates, exports, policy
 from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import MAX_COUNT, Action, Role
+from dualtrack.core.forms import DayField
 from dualtrack.core.scoping import get_scoped_or_404, user_role
-from dualtrack.core.views import date_input, form_errors, paginate, query_without_page
+from dualtrack.core.views import form_errors, paginate, query_without_page
 from dualtrack.epidemic import services as epidemic
 from dualtrack.problems import services as problems
 
@@ -98,7 +99,7 @@ def project_map(request: HttpRequest) -> HttpResponse:
 
 class ProgressForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("报送类型"), choices=[(ReportKind.WEEKLY, ReportKind.WEEKLY.label), (ReportKind.MONTHLY, ReportKind.MONTHLY.label)])
-    date = forms.DateField(label=gettext_lazy("日期"), widget=date_input())
+    date = DayField(label=gettext_lazy("日期"))
     resumed = forms.TypedChoiceField(label=gettext_lazy("是否复工"), choices=[("1", "是"), ("0", "否")],
                                      coerce=lambda v: v == "1")
     workers_on_site = forms.IntegerField(label=gettext_lazy("在岗人数"), min_value=0, max_value=MAX_COUNT)

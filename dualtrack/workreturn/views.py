@@ -19,11 +19,12 @@ from django.utils.translation import gettext_lazy
 
 from dualtrack.core import audit, dates, exportjobs, policy
 from dualtrack.core.actors import actor_of
-from dualtrack.core.choices import Action, AuditAction
+from dualtrack.core.choices import Action, AuditAction, DateKind
+from dualtrack.core.forms import DayField, MomentField
 from dualtrack.core.models import ExportStatus
 from dualtrack.core.pdf import PdfUnavailable
 from dualtrack.core.scoping import get_scoped_or_404
-from dualtrack.core.views import date_input, form_errors, paginate, validation_messages
+from dualtrack.core.views import form_errors, paginate, validation_messages
 from dualtrack.core.views_exports import progress_context
 from dualtrack.registry import services as registry
 
@@ -243,7 +244,7 @@ class DemandForm(forms.Form):
     headcount = forms.IntegerField(label=gettext_lazy("需求人数"), min_value=1, max_value=10000)
     origin_code = forms.CharField(label=gettext_lazy("来源地区划代码"), max_length=6, min_length=6)
     origin_name = forms.CharField(label=gettext_lazy("来源地名称"), max_length=50, required=False)
-    needed_by = forms.DateField(label=gettext_lazy("需到岗日期"), widget=date_input())
+    needed_by = DayField(label=gettext_lazy("需到岗日期"), when=DateKind.PLAN)
 
 
 @login_required
@@ -277,7 +278,7 @@ class WorkerForm(forms.Form):
     enterprise = forms.ChoiceField(label=gettext_lazy("意向企业"))
     poor_labourer = forms.BooleanField(label=gettext_lazy("建档立卡贫困劳动力"), required=False)
     attestation_kind = forms.ChoiceField(label=gettext_lazy("健康证明类型"), choices=AttestationKind.choices)
-    attestation_date = forms.DateField(label=gettext_lazy("证明日期"), widget=date_input())
+    attestation_date = DayField(label=gettext_lazy("证明日期"))
 
 
 @login_required
@@ -309,8 +310,8 @@ class TripForm(forms.Form):
     origin_code = forms.CharField(label=gettext_lazy("出发地区划代码"), max_length=6, min_length=6)
     origin_name = forms.CharField(label=gettext_lazy("出发地名称"), max_length=50, required=False)
     enterprise = forms.ChoiceField(label=gettext_lazy("目的企业"))
-    departure = forms.DateTimeField(label=gettext_lazy("出发时间"), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    departure = MomentField(label=gettext_lazy("出发时间"), when=DateKind.PLAN,
+                            input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
     plate = forms.CharField(label=gettext_lazy("车牌号"), max_length=20)
     seats = forms.IntegerField(label=gettext_lazy("核载座位"), min_value=1, max_value=80)
     escort = forms.CharField(label=gettext_lazy("带队人"), max_length=50, required=False)
