@@ -148,6 +148,21 @@ class TestStoredPicture:
         stored.refresh_from_db()
         assert "当日新增5例" in stored.content["sections"][0]["paragraphs"][0]
 
+    def test_on_a_fixed_clock_a_draft_is_regenerated_once_per_recomputed_picture(self, power_city: City,
+                                                                               settings: Any) -> None:
+        """The demo's clock stands still: when a draft was generated and when a picture was computed are the real
+        times (machinery), else the worker regenerated every draft on every pass (computed in 2026, generated "on"
+        2020-04-30) and a regenerated draft kept the PDF job of the first."""
+        settings.DUALTRACK_CLOCK = "2020-02-20T18:00:00+08:00"
+        bulletins.generate(D, power_city.users["hq"])
+        snapshot.worker_step()
+        bulletins.keep_drafts_current()
+        assert D.isoformat() not in bulletins.keep_drafts_current()  # nothing new: nothing regenerated
+        CaseReport.objects.create(date=D, county=power_city.binhai, new_confirmed=4, new_local=4)
+        snapshot.worker_step()
+        assert D.isoformat() in bulletins.keep_drafts_current()
+        assert D.isoformat() not in bulletins.keep_drafts_current()
+
     def test_stale_pictures_are_recomputed_for_the_api_and_cli(self, power_city: City) -> None:
         assert situation_json(D)["city"]["risk"]["new_confirmed"] == 1
         CaseReport.objects.create(date=D, county=power_city.binhai, new_confirmed=2, new_local=2)

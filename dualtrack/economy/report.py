@@ -100,7 +100,7 @@ def generate(month: dt.date, actor: Actor) -> MonthlyReport:
     content = json.loads(json.dumps(content, ensure_ascii=False, default=str))
     files = _files(content)
     stored = existing or MonthlyReport(month=month)
-    stored.content, stored.rules_version, stored.generated_at = content, evaluation.rules_version, dates.now()
+    stored.content, stored.rules_version, stored.generated_at = content, evaluation.rules_version, dates.real_now()
     stored.docx, stored.xlsx = files["docx"], files["xlsx"]
     stored.save()
     audit.record(actor, AuditAction.CREATE if existing is None else AuditAction.UPDATE, stored,
