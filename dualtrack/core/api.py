@@ -58,6 +58,36 @@ def api_day(request: Request, default: Any) -> Any:
     return day or default() or dates.today()
 
 
+class PersonalTextsList(serializers.ListSerializer):
+    """A page of records whose free texts go through the one masking path at once (one policy query, one audit
+    write): ``Meta.list_serializer_class`` of a :class:`PersonalTextsSerializer`."""
+
+    def to_representation(self, data: Any) -> list[Any]:
+        from . import privacy
+
+        items = list(data.all() if hasattr(data, "all") else data)
+        fields = self.child.Meta.personal_fields  # type: ignore[union-attr]
+        self.context["personal_texts"] = dict(zip((o.pk for o in items), privacy.texts(
+            self.context["request"].user, items, *fields), strict=True))
+        return super().to_representation(items)
+
+
+class PersonalTextsSerializer(serializers.ModelSerializer):
+    """A record's free texts and contacts (``Meta.personal_fields``) as ``core.privacy.texts`` shows them to the
+    caller: whole where the record's policy grants ``PERSONAL`` (the view audited), masked elsewhere, as on the
+    pages and in the exports."""
+
+    def to_representation(self, instance: Any) -> Any:
+        from . import privacy
+
+        data = super().to_representation(instance)
+        shown = (self.context.get("personal_texts") or {}).get(instance.pk)
+        if shown is None:
+            shown = privacy.texts(self.context["request"].user, [instance], *self.Meta.personal_fields)[0]
+        data.update({f: v for f, v in shown.items() if f in data})
+        return data
+
+
 class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     """Lists and objects come only through ``restrict(user, view)``: out of scope is 404; a role that may
     see none of the model gets 403 on the list."""

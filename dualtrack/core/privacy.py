@@ -5,7 +5,7 @@ else (DOMAIN.md §15). Masking keeps enough to tell numbers apart: 138****5678, 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db.models import Q
@@ -180,30 +180,64 @@ def whole_for(user: Any, objects: Sequence[Any]) -> set[Any]:
     return set(model._base_manager.filter(found, pk__in=[o.pk for o in objects]).values_list("pk", flat=True))
 
 
+def shown(user: Any, rows: Sequence[tuple[Any, dict[str, str]]], *, limit: int | None = None) -> list[dict[str, str]]:
+    """The one masking path: for each ``(record, values)`` the named free texts and contacts as ``user`` may see
+    them, whole where the record's model (one model for all rows) grants ``user`` ``Action.PERSONAL``, phone and ID
+    numbers masked elsewhere, before any cut to ``limit`` characters (so half a number is never shown). The values
+    may be the record's own fields or texts that belong to it (a problem's history comments). Each record shown
+    with personal data whole is audited once (查看个人信息, the record and the names of the values that held it)."""
+    from . import audit
+    from .choices import AuditAction
+
+    whole = whole_for(user, list({r.pk: r for r, _values in rows}.values()))
+    out: list[dict[str, str]] = []
+    personal: dict[Any, tuple[Any, list[str]]] = {}
+    for record, values in rows:
+        values = {f: str(v or "") for f, v in values.items()}
+        if record.pk in whole:
+            held = [f for f, v in values.items() if contains_personal(v)]
+            if held:
+                fields = personal.setdefault(record.pk, (record, []))[1]
+                fields.extend(f for f in held if f not in fields)
+        else:
+            values = {f: mask(v) for f, v in values.items()}
+        out.append({f: v[:limit] if limit else v for f, v in values.items()})
+    if personal:
+        audit.record_many([audit.build(user, AuditAction.VIEW_PERSONAL, record, detail={"fields": fields})
+                           for record, fields in personal.values()])
+    return out
+
+
 def texts(user: Any, objects: Sequence[Any], *fields: str, limit: int | None = None) -> list[dict[str, str]]:
     """Free text and contacts as ``user`` may see them, every page, API, export and PDF alike: for each object the
     values of ``fields``, whole where its model's policy grants ``Action.PERSONAL``, phone and ID numbers masked
     elsewhere (before any cut to ``limit`` characters, so half a number is never shown). Each whole view of personal
-    data is audited (查看个人信息, the object and its fields)."""
-    from . import audit
-    from .choices import AuditAction
-
-    whole = whole_for(user, objects)
-    out, seen = [], []
-    for obj in objects:
-        values = {f: str(getattr(obj, f) or "") for f in fields}
-        if obj.pk in whole:
-            personal = [f for f, v in values.items() if contains_personal(v)]
-            if personal:
-                seen.append(audit.build(user, AuditAction.VIEW_PERSONAL, obj, detail={"fields": personal}))
-        else:
-            values = {f: mask(v) for f, v in values.items()}
-        out.append({f: v[:limit] if limit else v for f, v in values.items()})
-    if seen:
-        audit.record_many(seen)
-    return out
+    data is audited (查看个人信息, the object and its fields). See :func:`shown`."""
+    return shown(user, [(obj, {f: getattr(obj, f) for f in fields}) for obj in objects], limit=limit)
 
 
 def text(user: Any, obj: Any, field: str, *, limit: int | None = None) -> str:
     """One object's ``field`` as :func:`texts` shows it."""
     return texts(user, [obj], field, limit=limit)[0][field]
+
+
+def attach(user: Any, objects: Iterable[Any], *fields: str, limit: int | None = None) -> list[Any]:
+    """``objects`` (a page of them) each with ``shown``, its ``fields`` as :func:`texts` shows them, for a template
+    (``{{ p.shown.description }}``)."""
+    objects = list(objects)
+    for obj, values in zip(objects, texts(user, objects, *fields, limit=limit), strict=True):
+        obj.shown = values
+    return objects
+
+
+def each(user: Any, objects: Iterable[Any], *fields: str, batch: int = 500) -> Iterator[tuple[Any, dict[str, str]]]:
+    """``(object, its fields as shown)`` for a long export, read in batches (one policy query and one audit write
+    per batch)."""
+    pending: list[Any] = []
+    for obj in objects:
+        pending.append(obj)
+        if len(pending) >= batch:
+            yield from zip(pending, texts(user, pending, *fields), strict=True)
+            pending = []
+    if pending:
+        yield from zip(pending, texts(user, pending, *fields), strict=True)

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dualtrack.core import dates, exports
+from dualtrack.core import dates, exports, privacy
 from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import Action, Role
 from dualtrack.core.scoping import get_scoped_or_404, user_role
@@ -170,7 +170,7 @@ def _lead_page(request: HttpRequest, found: Lead, forms: dict[str, Any]) -> Http
     light, reasons = services.lead_light(found, day)
     return render(request, "investment/lead.html", {
         "lead": found, "informant": services.informant_shown(request.user, found),
-        "activities": found.activities.order_by("-date")[:200],
+        "activities": privacy.attach(request.user, found.activities.order_by("-date")[:200], "note"),
         "arrivals": found.arrivals.order_by("month"), "kinds": dict(ActivityKind.choices),
         "light": light, "light_reasons": reasons, "reasons": dict(Reason.choices), "day": day, **forms})
 

@@ -43,15 +43,16 @@ def enterprise_panel(user: Any, enterprise: Any) -> Card | None:
     """一企一档: its liaison officers and their visits (the notes as the visits page shows them)."""
     if not Visit.permits(user, Action.VIEW):
         return None
+    from dualtrack.core import privacy
     from dualtrack.core.cards import Table
-    from dualtrack.core.privacy import mask
 
     visits = list(Visit.objects.restrict(user).filter(enterprise=enterprise).select_related("officer")
                   .order_by("-visited_on")[:30])
     officers = "、".join(str(o) for o in enterprise.liaison_officers.all()) \
         if user_role(user) in (Role.HQ, Role.LEADER, Role.DISTRICT, Role.LIAISON) else ""
-    rows = [[v.visited_on.isoformat(), str(v.officer),
-             v.notes[:120] if v.officer_id == getattr(user, "pk", None) else mask(v.notes[:120])] for v in visits]
+    # The notes as the visits page shows them: the one masking path, masked before the cut.
+    rows = [[v.visited_on.isoformat(), str(v.officer), texts["notes"]]
+            for v, texts in zip(visits, privacy.texts(user, visits, "notes", limit=120), strict=True)]
     return Card(key="visits", title=_("驻企服务"), figures=[
         Figure(_("走访次数"), f"{len(visits)}", key="visits"),
         Figure(_("上次走访"), visits[0].visited_on.isoformat() if visits else None, key="last_visit",

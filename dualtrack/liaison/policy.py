@@ -25,4 +25,7 @@ declare("liaison.Visit", {
     Action.VIEW: {Role.HQ: ALL, Role.LEADER: ALL, Role.DISTRICT: district_visits, Role.LIAISON: own_visits},
     Action.ADD: {Role.LIAISON: own_visits},
     Action.CHANGE: {Role.HQ: ALL, Role.LIAISON: own_visits},
+    # Phone and ID numbers in the notes: whole for the officer who wrote them, masked for everyone else
+    # (core.privacy, each whole view audited).
+    Action.PERSONAL: {Role.LIAISON: own_visits},
 })

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dualtrack.core import dates, policy
+from dualtrack.core import dates, policy, privacy
 from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import Action, Role
 from dualtrack.core.forms import DayField
@@ -54,7 +54,9 @@ def visits(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("走访记录已保存"))
                 return redirect("liaison:visits")
     queryset = Visit.objects.restrict(request.user).select_related("officer", "enterprise")
-    return render(request, "liaison/visits.html", {"form": form, "page": paginate(request, queryset)})
+    page = paginate(request, queryset)
+    page.object_list = privacy.attach(request.user, page.object_list, "notes")  # the one masking path
+    return render(request, "liaison/visits.html", {"form": form, "page": page})
 
 
 @login_required

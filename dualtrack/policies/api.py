@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from dualtrack.core.api import ScopedReadOnlyViewSet
+from dualtrack.core.api import PersonalTextsList, PersonalTextsSerializer, ScopedReadOnlyViewSet
 
 from .filters import ApplicationFilterSet
 from .models import Application, Measure
@@ -21,7 +21,7 @@ class MeasureSerializer(serializers.ModelSerializer):
                   "base_label", "cap", "eligibility"]
 
 
-class ApplicationSerializer(serializers.ModelSerializer):
+class ApplicationSerializer(PersonalTextsSerializer):
     measure = serializers.CharField(source="measure.code", read_only=True)
     enterprise = serializers.CharField(source="enterprise.uscc", read_only=True)
 
@@ -29,6 +29,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
         model = Application
         fields = ["id", "measure", "enterprise", "source", "state", "submitted_at", "amount", "approved_amount",
                   "reject_reason", "paid_amount", "paid_on", "voucher_no", "version"]
+        personal_fields = ("reject_reason",)  # phone and ID numbers: the one masking path
+        list_serializer_class = PersonalTextsList
 
 
 class MeasureViewSet(ScopedReadOnlyViewSet):

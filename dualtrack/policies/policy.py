@@ -59,6 +59,9 @@ declare("policies.Application", {
     Action.APPLY: {Role.HQ: ALL, Role.ENTERPRISE: own_applications, Role.LIAISON: liaison_applications},  # 申报
     Action.APPROVE: HANDLE,  # 审核: approve or reject
     Action.PAY: HANDLE,  # 兑现
+    # Phone and ID numbers in a rejection's reason: HQ, the measure's department and the enterprise itself; masked
+    # for everyone else (core.privacy, each whole view audited).
+    Action.PERSONAL: {**HANDLE, Role.ENTERPRISE: own_applications},
 })
 
 
@@ -74,4 +77,6 @@ declare("policies.Outreach", {
     Action.VIEW: {Role.HQ: ALL, Role.LIAISON: own_outreach, Role.LEADER: outreach_of_visible_enterprises,
                   Role.DISTRICT: outreach_of_visible_enterprises, Role.DEPARTMENT: department_applications},
     Action.CHANGE: {Role.HQ: ALL, Role.LIAISON: own_outreach},  # 上门服务 done
+    # Phone and ID numbers in the visit's note: the officer who wrote it, as for liaison visits (core.privacy).
+    Action.PERSONAL: {Role.LIAISON: own_outreach},
 })

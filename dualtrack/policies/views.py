@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dualtrack.core import dates, exportjobs, exports
+from dualtrack.core import dates, exportjobs, exports, privacy
 from dualtrack.core import policy as access
 from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import MAX_COUNT, Action, Role
@@ -156,8 +156,8 @@ def ledger_export(user: Any, params: Any) -> exportjobs.Export:
     queryset = filterset.qs.select_related("measure", "measure__department", "enterprise", "enterprise__county")
     rows = ([a.measure.code, a.measure.title, a.measure.department.name, a.enterprise.uscc, a.enterprise.name,
              a.enterprise.county.name, a.get_source_display(), a.get_state_display(), a.submitted_at, a.amount,
-             a.approved_amount, a.paid_amount, a.paid_on, a.voucher_no, a.reject_reason]
-            for a in queryset.iterator(chunk_size=2000))
+             a.approved_amount, a.paid_amount, a.paid_on, a.voucher_no, texts["reject_reason"]]
+            for a, texts in privacy.each(user, queryset.iterator(chunk_size=2000), "reject_reason"))
     sheet = exports.Sheet(_("兑现台账"), [
         _("条款编号"), _("条款"), _("责任部门"), _("统一社会信用代码"), _("企业名称"), _("区县(市)"), _("来源"), _("状态"),
         _("申报时间"), _("测算金额(万元)"), _("核定金额(万元)"), _("兑现金额(万元)"), _("兑现日期"), _("凭证号"),
@@ -192,6 +192,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("金额或日期格式不正确"))
         return redirect("policies:application", pk=pk)
     return render(request, "policies/application.html", {"a": application, "can_handle": can_handle,
+                                                          "texts": privacy.texts(request.user, [application],
+                                                                                 "reject_reason")[0],
                                                           "today": dates.today()})
 
 
@@ -212,7 +214,9 @@ def outreach(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", OutreachState.OPEN)
     queryset = Outreach.objects.restrict(request.user).filter(state=state).select_related(
         "measure", "enterprise", "enterprise__county", "officer")
-    return render(request, "policies/outreach.html", {"page": paginate(request, queryset), "state": state})
+    page = paginate(request, queryset)
+    page.object_list = privacy.attach(request.user, page.object_list, "note")  # the one masking path
+    return render(request, "policies/outreach.html", {"page": page, "state": state})
 
 
 def public_notices(request: HttpRequest) -> HttpResponse:

@@ -10,10 +10,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from dualtrack.core import policy, privacy
 from dualtrack.core.actors import actor_of
-from dualtrack.core.api import ScopedReadOnlyViewSet
-from dualtrack.core.choices import MAX_COUNT, Action
+from dualtrack.core.api import PersonalTextsList, PersonalTextsSerializer, ScopedReadOnlyViewSet
+from dualtrack.core.choices import MAX_COUNT
 from dualtrack.registry import services as registry
 
 from . import services
@@ -22,32 +21,18 @@ from .filters import ProblemFilterSet
 from .models import Category, Problem
 
 
-class ProblemSerializer(serializers.ModelSerializer):
+class ProblemSerializer(PersonalTextsSerializer):
     category = serializers.CharField(source="category.name", allow_null=True, read_only=True)
     department = serializers.CharField(source="department.code", allow_null=True, read_only=True)
     enterprise = serializers.CharField(source="enterprise.uscc", allow_null=True, read_only=True)
     duplicate_of = serializers.CharField(source="duplicate_of.ref", allow_null=True, read_only=True)
-    description = serializers.SerializerMethodField()
-    answer = serializers.SerializerMethodField()
-
-    def _shown(self, problem: Problem, text: str) -> str:
-        """Phone and ID numbers masked unless the caller may see them (``personal_visible``, set by the
-        viewset's query; a problem just created or moved is checked against the policy)."""
-        visible = getattr(problem, "personal_visible", None)
-        if visible is None:
-            visible = policy.may(self.context["request"].user, problem, Action.PERSONAL)
-        return text if visible else privacy.mask(text)
-
-    def get_description(self, problem: Problem) -> str:
-        return self._shown(problem, problem.description)
-
-    def get_answer(self, problem: Problem) -> str:
-        return self._shown(problem, problem.answer)
 
     class Meta:
         model = Problem
         fields = ["ref", "state", "description", "category", "complexity", "department", "enterprise", "reported_at",
                   "assigned_at", "due_at", "escalation_level", "recurring", "duplicate_of", "answer", "version"]
+        personal_fields = ("description", "answer")  # phone and ID numbers: the one masking path
+        list_serializer_class = PersonalTextsList
 
 
 class CreateSerializer(serializers.Serializer):
@@ -70,9 +55,6 @@ class ProblemViewSet(ScopedReadOnlyViewSet):
     serializer_class = ProblemSerializer
     lookup_field = "ref"
     filterset_class = ProblemFilterSet
-
-    def get_queryset(self) -> Any:
-        return services.with_personal_flag(self.request.user, super().get_queryset())
 
     @extend_schema(request=CreateSerializer, responses={201: ProblemSerializer})
     def create(self, request: Request) -> Response:

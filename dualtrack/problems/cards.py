@@ -49,8 +49,11 @@ def problems_card(user: Any, day: dt.date) -> Card | None:
                    link=ledger + "?state=resolved", tone="bad"),
             Figure(_("已销号"), f"{problems.filter(state=State.CLOSED).count()}", key="closed", link=ledger),
         ]
-        rows = [Row(p.description[:40], link=reverse("problems:detail", args=[p.ref]), note=p.get_state_display())
-                for p in problems.exclude(state=State.CLOSED).order_by("-reported_at")[:TOP]]
+        from dualtrack.core import privacy
+
+        recent = list(problems.exclude(state=State.CLOSED).order_by("-reported_at")[:TOP])
+        rows = [Row(texts["description"], link=reverse("problems:detail", args=[p.ref]), note=p.get_state_display())
+                for p, texts in zip(recent, privacy.texts(user, recent, "description", limit=40), strict=True)]
         return Card(key="problems", title=_("我反映的问题"), link=ledger, figures=figures, rows=rows,
                     rows_title=_("最近的问题") if rows else "", note=_("截至 %(now)s") % {
                         "now": now.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")})

@@ -42,7 +42,6 @@ from .workflow import (
     report,
     report_for,
     texts_for,
-    with_personal_flag,
 )
 
 __all__ = [
@@ -50,5 +49,5 @@ __all__ = [
     "deadline_flags", "deadline_status", "escalate_due", "escalated_for", "escalation_addressees",
     "escalation_levels", "export_rows", "flag_recurrence", "instruct", "last_moved", "merge", "move", "next_ref", "open_project_tasks", "route_tasks_without_department",
     "refresh_recurrence", "replay_escalation", "report", "report_for", "sniff", "statistics", "tasks_by_keys",
-    "retrain_triage_model", "tasks_for_project", "texts_for", "with_personal_flag",
+    "retrain_triage_model", "tasks_for_project", "texts_for",
 ]

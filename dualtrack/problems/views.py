@@ -66,12 +66,14 @@ def _list(request: HttpRequest, queryset: Any, title: str) -> HttpResponse:
     from django.db.models import Case, CharField, Value, When
 
     flags = services.deadline_flags()
-    queryset = services.with_personal_flag(request.user, queryset).annotate(deadline_flag=Case(  # 逾期 / 临期 per row
+    queryset = queryset.annotate(deadline_flag=Case(  # 逾期 / 临期 per row
         When(flags["overdue"], then=Value("overdue")), When(flags["due_soon"], then=Value("due_soon")),
         default=Value(""), output_field=CharField()))
     filterset = ProblemFilterSet(request.GET or None, queryset=queryset.select_related("category", "department",
                                                                                       "enterprise"))
-    return render(request, "problems/list.html", {"filter": filterset, "page": paginate(request, filterset.qs),
+    page = paginate(request, filterset.qs)
+    page.object_list = privacy.attach(request.user, page.object_list, "description")  # the one masking path
+    return render(request, "problems/list.html", {"filter": filterset, "page": page,
                                                   "query": query_without_page(request), "title": title})
 
 
@@ -135,6 +137,8 @@ def detail(request: HttpRequest, ref: str) -> HttpResponse:
     suggestion = None
     if role == Role.HQ and problem.state in (State.REPORTED, State.RETURNED):
         suggestion = suggest.suggest(problem, request.user)
+        if suggestion is not None:  # similar problems' descriptions: the one masking path
+            privacy.attach(request.user, [p for p, _score in suggestion.similar], "description")
     deadline_days = rule_sets.current(RULES_KEY).definition["deadline_days"]
     # Triage must choose a complexity (no default), each shown with the time it gives; 转办 shows the deadline.
     complexities = [(value, _("%(label)s(%(n)d个工作日内办结)") % {"label": label, "n": deadline_days[value]})
@@ -210,22 +214,21 @@ def escalated(request: HttpRequest) -> HttpResponse:
     role = user_role(request.user)
     if role not in (Role.LEADER, Role.HQ):
         raise PermissionDenied
-    queryset = services.with_personal_flag(request.user, services.escalated_for(request.user))
-    return render(request, "problems/escalated.html", {
-        "page": paginate(request, queryset.select_related("category", "department", "enterprise")),
-        "levels": services.escalation_levels()})
+    page = paginate(request, services.escalated_for(request.user).select_related("category", "department",
+                                                                                 "enterprise"))
+    page.object_list = privacy.attach(request.user, page.object_list, "description")  # the one masking path
+    return render(request, "problems/escalated.html", {"page": page, "levels": services.escalation_levels()})
 
 
 def ledger_export(user: Any, params: Any) -> exportjobs.Export:
-    """问题台账 as .xlsx with the ledger's filters; descriptions masked for those who may not read personal data
-    (``core.exportjobs``: a job when it is long)."""
-    queryset = ProblemFilterSet(params or None, queryset=services.with_personal_flag(
-        user, Problem.objects.restrict(user))).qs
+    """问题台账 as .xlsx with the ledger's filters; descriptions through the one masking path (whole
+    where the policy grants ``PERSONAL``, each whole view audited; ``core.exportjobs``: a job when it is long)."""
+    queryset = ProblemFilterSet(params or None, queryset=Problem.objects.restrict(user)).qs
     rows = ([p.ref, p.reported_at, p.enterprise.name if p.enterprise else "", p.category.name if p.category else "",
              p.get_complexity_display(), p.department.name if p.department else "", p.get_state_display(),
-             p.assigned_at, p.due_at, p.escalation_level,
-             p.description if p.personal_visible else privacy.mask(p.description)]
-            for p in queryset.select_related("category", "department", "enterprise").iterator(chunk_size=2000))
+             p.assigned_at, p.due_at, p.escalation_level, texts["description"]]
+            for p, texts in privacy.each(user, queryset.select_related("category", "department", "enterprise")
+                                         .iterator(chunk_size=2000), "description"))
     sheet = exports.Sheet(_("问题台账"), [
         _("编号"), _("提出时间"), _("企业"), _("类别"), _("复杂程度"), _("责任部门"), _("状态"), _("交办时间"),
         _("办结时限"), _("调度层级"), _("描述")], rows)

@@ -79,36 +79,18 @@ def report(actor: Actor, description: str, enterprise: Any = None, project_code:
     return problem
 
 
-def with_personal_flag(user: Any, queryset: Any) -> Any:
-    """``queryset`` with ``personal_visible`` on each problem: whether ``user`` may see the phone and ID numbers
-    in its texts (the policy's ``PERSONAL``), in the same query."""
-    from django.db.models import BooleanField, ExpressionWrapper, Value
-
-    found = policy.scope(user, Problem, Action.PERSONAL)
-    if found is policy.ALL:
-        flag: Any = Value(True)
-    elif found is policy.NOTHING:
-        flag = Value(False)
-    else:
-        flag = ExpressionWrapper(found, output_field=BooleanField())
-    return queryset.annotate(personal_visible=flag)
-
-
 def texts_for(user: Any, problem: Problem) -> dict[str, Any]:
-    """The problem's description, answer and history comments as ``user`` may see them; a view of unmasked
-    personal data is audited."""
-    from dualtrack.core.privacy import contains_personal, mask
+    """The problem's description, answer and history comments as ``user`` may see them (``core.privacy.shown``: whole
+    where the policy grants ``PERSONAL``, the view audited once)."""
+    from dualtrack.core import privacy
 
-    visible = policy.may(user, problem, Action.PERSONAL)
     events = list(problem.events.select_related("actor"))
-    texts = [problem.description, problem.answer, *(e.comment for e in events)]
-    if visible and any(contains_personal(t) for t in texts):
-        audit.record(user, AuditAction.VIEW_PERSONAL, problem, detail={"fields": ["description", "answer", "comments"]})
-    show = (lambda t: t) if visible else mask
+    values = {"description": problem.description, "answer": problem.answer,
+              **{f"comment:{e.pk}": e.comment for e in events}}
+    shown = privacy.shown(user, [(problem, values)])[0]
     for event in events:
-        event.comment = show(event.comment)
-    return {"description": show(problem.description), "answer": show(problem.answer), "events": events,
-            "personal_visible": visible}
+        event.comment = shown[f"comment:{event.pk}"]
+    return {"description": shown["description"], "answer": shown["answer"], "events": events}
 
 
 def report_for(actor: Actor, description: str, uscc: str = "") -> Problem:

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dualtrack.core import dates, exports, policy
+from dualtrack.core import dates, exports, policy, privacy
 from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import MAX_COUNT, Action, Role
 from dualtrack.core.forms import DayField
@@ -134,7 +134,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "project": project, "day": day, "status": status, "milestones": milestones, "form": form,
         "can_report": can_report, "progress": project.progress.all()[:20],
         "lights": MonthlyLight.objects.filter(project=project).order_by("-month")[:12],
-        "tasks": problems.tasks_for_project(request.user, project.code),
+        "tasks": privacy.attach(request.user, problems.tasks_for_project(request.user, project.code), "description"),
         "payload": services.investment_curve(project, day)})
 
 
@@ -154,4 +154,4 @@ def board(request: HttpRequest) -> HttpResponse:
         "not_resumed": [r for r in rows if not r.resumed and r.nature == "continuing"],
         "missing": [r for r in rows if r.missing_plan],
         "levels": services.level_summary(projects, day, rows), "ranks": services.rankings(projects, day, rows),
-        "tasks": problems.open_project_tasks(request.user)[:50]})
+        "tasks": privacy.attach(request.user, problems.open_project_tasks(request.user)[:50], "description")})

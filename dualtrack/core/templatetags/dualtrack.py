@@ -57,16 +57,6 @@ def pp(value: Any) -> str:
     return f"{float(value):+.1f}"
 
 
-@register.filter
-def personal(text: Any, visible: Any = False) -> Any:
-    """Free text with phone and ID numbers masked unless the user may see them (``visible``)."""
-    from dualtrack.core.privacy import mask
-
-    if not text or visible is True:
-        return text
-    return mask(str(text))
-
-
 @register.inclusion_tag("core/_as_of.html")
 def as_of_note(day: Any, stale: bool = False) -> dict[str, Any]:
     """"数据截至 2020-04-30 · 病例日报至 … · 用电数据至 …" under a dashboard's title (DOMAIN.md §15), or, for
