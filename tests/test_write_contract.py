@@ -4,20 +4,29 @@ operator and the read-only leader included): allowed, denied (403: in scope, not
 give the same answer to the same user (#13 §1).
 
 Outcomes: ``anon`` (sign-in page / 401), ``ok``, ``denied`` (403), ``hidden`` (404), ``invalid`` (the input is
-refused with a message: 400/422, or the form again with its errors).
+refused with a message: 400/422, or the form again with its errors). Where an action can tell whether it wrote,
+an "ok" must have written and a refusal must not have (pages that redirect with the refusal as a message).
+
+Every write is in the contract: each action names the URL patterns it posts to (checked on every request it
+makes), and :func:`test_every_write_is_in_the_contract` fails for a URL pattern that takes a write (a page that
+takes a POST, an API endpoint with POST/PUT/PATCH/DELETE) and is neither posted to by an action nor listed in
+``NOT_IN_CONTRACT`` with its reason.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
 
 from dualtrack.core import dates
@@ -64,11 +73,20 @@ def api_as(city: City, role: str) -> dict[str, str]:
 
 @dataclass
 class WriteAction:
+    """One write: what each role gets on its page and/or API, and the URL patterns (by name) it posts to.
+
+    ``written`` (optional) says whether the write happened: an "ok" must have written, a refusal must not have
+    (pages that redirect after a refused write, with the reason as a message, are judged by it). ``judge``
+    (optional) reads a page's answer when its status alone does not tell (the scanning page answers 200 either way).
+    """
     name: str
     expected: dict[str, str]
     page: Callable[[Client, City, str], Any] | None = None
     api: Callable[[Client, City, str], Any] | None = None
     page_ok: tuple[int, ...] = (302,)
+    covers: tuple[str, ...] = ()
+    written: Callable[[City], bool] | None = None
+    judge: Callable[[Any], str] | None = None
 
 
 # --- the objects written to ---------------------------------------------------------------------------------
@@ -277,6 +295,372 @@ def groundbreaking_page(client: Client, city: City, role: str) -> Any:
         "date": "2020-03-06", "title": "集中开工", "place": "江北", "projects": "XM-G"})
 
 
+# --- 点对点返岗: register, plan, manifest, scans, arrival ----------------------------------------------------------
+# A worker from 滨海 (the origin county) registered for 江北恒达 (the receiving enterprise, in 江北), and a trip from
+# 滨海 to it. The fixture's department is not the bureau (人社局): it has no part in the campaign.
+
+def _demand(city: City) -> Any:
+    from dualtrack.workreturn.models import LabourDemand
+
+    return LabourDemand.objects.get_or_create(enterprise=city.e_jiangbei, position="装配工", origin_code="339106",
+                                              defaults={"headcount": 5, "origin": city.binhai,
+                                                        "needed_by": dt.date(2020, 3, 1)})[0]
+
+
+def _trip(city: City, *, manifest: bool = True, boarded: bool = False, arrived: bool = False) -> tuple[Any, Any]:
+    from dualtrack.workreturn.models import Boarding, ManifestEntry, Trip, Worker
+
+    _demand(city)
+    worker = Worker.objects.create(code="W-W", name="马建军", phone="13900000001", id_last4="123X",
+                                   village_code="339106100201", home_code="339106", home_county=city.binhai,
+                                   enterprise=city.e_jiangbei, attestation_kind="no_travel_14",
+                                   attestation_date=dt.date(2020, 2, 10))
+    departure = dt.datetime(2020, 2, 15, 7, tzinfo=dt.UTC)
+    trip = Trip.objects.create(code="T-W", origin_code="339106", origin=city.binhai, enterprise=city.e_jiangbei,
+                               plate="宁B12345", seats=44, departure=departure)
+    if manifest:
+        ManifestEntry.objects.create(trip=trip, worker=worker)
+    if boarded:
+        Boarding.objects.create(trip=trip, worker=worker, boarded_at=departure, temperature=Decimal("36.5"),
+                                allowed=True, rules_version="test")
+    if arrived:
+        trip.arrived_at = departure + dt.timedelta(hours=20)
+        trip.save(update_fields=["arrived_at"])
+        worker.receipt_due_at = trip.arrived_at + dt.timedelta(days=3)
+        worker.save(update_fields=["receipt_due_at"])
+    return trip, worker
+
+
+def register_worker_page(client: Client, city: City, role: str) -> Any:
+    _demand(city)  # the enterprises to choose from are those with demand
+    return as_role(client, city, role).post("/worker-return/workers/new/", {
+        "code": "W-NEW", "name": "李红梅", "phone": "13900000002", "id_number": "33910219900101123X",
+        "village_code": "339102001201", "enterprise": city.e_jiangbei.uscc, "attestation_kind": "no_travel_14",
+        "attestation_date": "2020-02-10"})
+
+
+def _registered(city: City) -> bool:
+    from dualtrack.workreturn.models import Worker
+
+    return Worker.objects.filter(code="W-NEW").exists()
+
+
+def plan_trip_page(client: Client, city: City, role: str) -> Any:
+    _demand(city)
+    return as_role(client, city, role).post("/worker-return/trips/new/", {
+        "code": "T-NEW", "origin_code": "339106", "origin_name": "滨海区", "enterprise": city.e_jiangbei.uscc,
+        "departure": "2020-02-20T07:00", "plate": "宁B54321", "seats": "44", "escort": "王师傅"})
+
+
+def _planned(city: City) -> bool:
+    from dualtrack.workreturn.models import Trip
+
+    return Trip.objects.filter(code="T-NEW").exists()
+
+
+def set_manifest_page(client: Client, city: City, role: str) -> Any:
+    _trip(city, manifest=False)
+    return as_role(client, city, role).post("/worker-return/trips/T-W/", {"action": "manifest", "worker": ["W-W"]})
+
+
+def _on_manifest(city: City) -> bool:
+    from dualtrack.workreturn.models import ManifestEntry
+
+    return ManifestEntry.objects.filter(trip__code="T-W", worker__code="W-W").exists()
+
+
+def arrival_page(client: Client, city: City, role: str) -> Any:
+    _trip(city, boarded=True)
+    return as_role(client, city, role).post("/worker-return/trips/T-W/", {"action": "arrival"})
+
+
+def _arrived(city: City) -> bool:
+    from dualtrack.workreturn.models import Trip
+
+    return Trip.objects.filter(code="T-W", arrived_at__isnull=False).exists()
+
+
+def scan_boarding_page(client: Client, city: City, role: str) -> Any:
+    _trip(city)
+    return as_role(client, city, role).post("/worker-return/scan/", {
+        "mode": "boarding", "trip": "T-W", "code": "W-W", "temperature": "36.5"})
+
+
+def _boarded(city: City) -> bool:
+    from dualtrack.workreturn.models import Boarding
+
+    return Boarding.objects.filter(trip__code="T-W", worker__code="W-W").exists()
+
+
+def scan_arrival_page(client: Client, city: City, role: str) -> Any:
+    _trip(city, boarded=True)
+    return as_role(client, city, role).post("/worker-return/scan/", {"mode": "arrival", "code": "W-W"})
+
+
+def scan_receipt_page(client: Client, city: City, role: str) -> Any:
+    _trip(city, boarded=True, arrived=True)
+    return as_role(client, city, role).post("/worker-return/scan/", {"mode": "receipt", "code": "W-W"})
+
+
+def _receipted(city: City) -> bool:
+    from dualtrack.workreturn.models import Receipt
+
+    return Receipt.objects.filter(worker__code="W-W").exists()
+
+
+def scan_outcome(response: Any) -> str:
+    """The scanning page answers 200 whatever the scan gave (a phone scans the next slip on the same page): a scan
+    recorded shows its outcome; a slip out of the user's scope is told as not found, like an unknown code."""
+    outcome = page_outcome(response, ok=())
+    if outcome != "invalid" or response.status_code != 200:
+        return outcome
+    if response.context.get("outcome"):
+        return "ok"
+    if "未找到该三联单或不在您的范围内" in response.content.decode():
+        return "hidden"
+    return "invalid"
+
+
+# --- 经济运行月报: generate a draft, sign it off -------------------------------------------------------------------
+
+REPORT_MONTH = dt.date(2020, 3, 1)
+
+
+def _economy_figures(city: City) -> None:
+    from dualtrack.economy.models import Actual, Indicator, Target
+
+    indicator = Indicator.objects.create(code="GDZC", name="固定资产投资", unit="亿元", kind="amount",
+                                         department=city.department)
+    for code, kind, county in (("339100", "city", None), (city.jiangbei.code, "county", city.jiangbei)):
+        Target.objects.create(year=2020, scope_code=code, scope_kind=kind, county=county, indicator=indicator,
+                              target=Decimal(110), target_growth=Decimal("0.1"), prior_year_total=Decimal(100))
+        Actual.objects.create(month=REPORT_MONTH, scope_code=code, scope_kind=kind, county=county,
+                              indicator=indicator, cumulative=Decimal(30), prior_cumulative=Decimal(33))
+
+
+def generate_report_page(client: Client, city: City, role: str) -> Any:
+    _economy_figures(city)
+    return as_role(client, city, role).post(f"/economy/report/?month={REPORT_MONTH:%Y-%m}", {"action": "generate"})
+
+
+def _report_generated(city: City) -> bool:
+    from dualtrack.economy.models import MonthlyReport
+
+    return MonthlyReport.objects.filter(month=REPORT_MONTH).exists()
+
+
+def sign_off_report_page(client: Client, city: City, role: str) -> Any:
+    from dualtrack.economy import report
+
+    _economy_figures(city)
+    report.generate(REPORT_MONTH, city.users["hq"])
+    return as_role(client, city, role).post(f"/economy/report/?month={REPORT_MONTH:%Y-%m}", {"action": "sign_off"})
+
+
+def _report_released(city: City) -> bool:
+    from dualtrack.economy.models import MonthlyReport
+
+    return MonthlyReport.objects.filter(month=REPORT_MONTH, status="released").exists()
+
+
+# --- the other writes: bulletins, rules, policies, one's own account ----------------------------------------------
+
+BULLETIN_DAY = dt.date(2020, 2, 18)
+
+
+def sign_off_bulletin_page(client: Client, city: City, role: str) -> Any:
+    from dualtrack.bulletins import services as bulletins
+
+    bulletins.generate(BULLETIN_DAY, city.users["hq"])
+    return as_role(client, city, role).post(f"/bulletins/stored/{BULLETIN_DAY}/", {"action": "sign_off"})
+
+
+def _bulletin_released(city: City) -> bool:
+    from dualtrack.bulletins.models import StoredBulletin
+
+    return StoredBulletin.objects.filter(date=BULLETIN_DAY, status="released").exists()
+
+
+def retry_job_page(client: Client, city: City, role: str) -> Any:
+    from dualtrack.bulletins.models import Job
+
+    job = Job.objects.create(kind="deliver", key="W-1", status="failed", attempts=5, next_attempt_at=timezone.now())
+    return as_role(client, city, role).post(f"/bulletins/jobs/{job.pk}/retry/")
+
+
+def _job_retried(city: City) -> bool:
+    from dualtrack.bulletins.models import Job
+
+    return Job.objects.filter(key="W-1", status="pending").exists()
+
+
+def revise_rules_page(client: Client, city: City, role: str) -> Any:
+    import json
+
+    from dualtrack.core import rules
+
+    key = "worker-return"  # a new version: the receipt due a working day later
+    definition = json.dumps(rules.current(key).definition | {"receipt_working_days": 4}, ensure_ascii=False)
+    return as_role(client, city, role).post(f"/rules/?key={key}", {"key": key, "definition": definition,
+                                                                  "comment": "写入测试:新版本"})
+
+
+def _rules_revised(city: City) -> bool:
+    from dualtrack.core.models import RuleSet
+
+    return RuleSet.objects.filter(comment="写入测试:新版本").exists()
+
+
+def _open_measure(city: City) -> Measure:
+    """A measure of the fixture's department whose window is open on any day the tests run."""
+    policy, _ = Policy.objects.get_or_create(doc_number="宁政发〔2020〕3号", defaults={
+        "title": "若干意见", "issuer": "市政府", "issued_on": dt.date(2020, 2, 6), "effective_from": dt.date(2020, 2, 6)})
+    return Measure.objects.get_or_create(code="M-O", defaults={
+        "policy": policy, "title": "稳岗返还", "support_type": "job_stabilisation", "department": city.department,
+        "window_start": dt.date(2020, 2, 10), "window_end": dt.date(2099, 12, 31), "amount_rule": "fixed",
+        "amount_fixed": 1})[0]
+
+
+def apply_page(client: Client, city: City, role: str) -> Any:
+    measure = _open_measure(city)
+    data = {"action": "apply"} | ({} if role == "enterprise" else {"enterprise": city.e_jiangbei.uscc})
+    return as_role(client, city, role).post(f"/policies/measures/{measure.code}/", data)
+
+
+def _applied(city: City) -> bool:
+    return Application.objects.filter(measure__code="M-O", enterprise=city.e_jiangbei).exists()
+
+
+def publish_notice_page(client: Client, city: City, role: str) -> Any:
+    measure = _open_measure(city)  # a notice lists the measure's paid beneficiaries: one is paid
+    Application.objects.create(measure=measure, enterprise=city.e_binhai, source="enterprise", state="paid",
+                               submitted_at=timezone.now(), amount=Decimal(1), approved_amount=Decimal(1),
+                               paid_amount=Decimal(1), paid_on=dt.date(2020, 5, 20), voucher_no="V-W")
+    return as_role(client, city, role).post(f"/policies/measures/{measure.code}/", {
+        "action": "notice", "period_start": "2020-06-01", "period_end": "2020-06-07", "title": "稳岗返还公示",
+        "objection_contact": "0574-12345678"})
+
+
+def _notice_published(city: City) -> bool:
+    from dualtrack.policies.models import Notice
+
+    return Notice.objects.filter(measure__code="M-O").exists()
+
+
+def complete_outreach_page(client: Client, city: City, role: str) -> Any:
+    from dualtrack.policies.models import Outreach
+
+    task = Outreach.objects.create(measure=_open_measure(city), enterprise=city.e_jiangbei,
+                                   officer=city.users["liaison"])
+    return as_role(client, city, role).post("/policies/outreach/", {"id": task.pk, "note": "已上门讲解政策"})
+
+
+def _outreach_done(city: City) -> bool:
+    from dualtrack.policies.models import Outreach
+
+    return Outreach.objects.filter(measure__code="M-O", state="done").exists()
+
+
+def rotate_token_page(client: Client, city: City, role: str) -> Any:
+    return as_role(client, city, role).post("/account/", {"action": "token"})
+
+
+def mark_read_page(client: Client, city: City, role: str) -> Any:
+    return as_role(client, city, role).post("/notifications/", {"id": ""})
+
+
+
+# --- more writes on pages already in the contract: a problem's 批示, merge and attachment; an application's
+# rejection and payment; a measure's entitlement list and outreach tasks --------------------------------------
+
+def _latest_problem() -> Problem:
+    return Problem.objects.latest("id")
+
+
+def instruct_page(client: Client, city: City, role: str) -> Any:
+    problem = _problem(city, "assigned", city.department)
+    Problem.objects.filter(pk=problem.pk).update(escalation_level=1)  # escalated past the department
+    return as_role(client, city, role).post(f"/problems/{problem.ref}/", {"action": "instruct",
+                                                                         "instruction": "请市经信局三日内办结"})
+
+
+def _instructed(city: City) -> bool:
+    return _latest_problem().events.filter(kind="instruction").exists()
+
+
+def merge_page(client: Client, city: City, role: str) -> Any:
+    earlier = _problem(city)
+    problem = _problem(city)
+    return as_role(client, city, role).post(f"/problems/{problem.ref}/", {"action": "merge", "into": earlier.ref,
+                                                                         "comment": "同一诉求"})
+
+
+def _merged(city: City) -> bool:
+    return _latest_problem().duplicate_of_id is not None
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def attach_page(client: Client, city: City, role: str) -> Any:
+    problem = _problem(city)
+    return as_role(client, city, role).post(f"/problems/{problem.ref}/", {
+        "action": "attach", "file": SimpleUploadedFile("现场.png", _png(), content_type="image/png")})
+
+
+def _attached(city: City) -> bool:
+    return _latest_problem().attachments.exists()
+
+
+def reject_page(client: Client, city: City, role: str) -> Any:
+    application = _application(city)
+    return as_role(client, city, role).post(f"/policies/applications/{application.pk}/",
+                                            {"action": "reject", "version": 0, "reason": "不符合条件"})
+
+
+def _reviewed(city: City) -> bool:
+    return Application.objects.latest("id").state in ("approved", "rejected")
+
+
+def pay_page(client: Client, city: City, role: str) -> Any:
+    application = _application(city)
+    Application.objects.filter(pk=application.pk).update(state="approved", approved_amount=Decimal(1))
+    return as_role(client, city, role).post(f"/policies/applications/{application.pk}/", {
+        "action": "pay", "version": 0, "paid_amount": "1", "paid_on": "2020-05-20", "voucher_no": "V-2020-1"})
+
+
+def _paid(city: City) -> bool:
+    return Application.objects.latest("id").state == "paid"
+
+
+def entitlements_page(client: Client, city: City, role: str) -> Any:
+    measure = _open_measure(city)
+    Measure.objects.filter(pk=measure.pk).update(no_application=True)  # 免申即享
+    return as_role(client, city, role).post(f"/policies/measures/{measure.code}/", {"action": "entitlements"})
+
+
+def _entitled(city: City) -> bool:
+    return Application.objects.filter(measure__code="M-O").exists()
+
+
+def create_outreach_page(client: Client, city: City, role: str) -> Any:
+    measure = _open_measure(city)
+    return as_role(client, city, role).post(f"/policies/measures/{measure.code}/", {"action": "outreach"})
+
+
+def _outreach_created(city: City) -> bool:
+    from dualtrack.policies.models import Outreach
+
+    return Outreach.objects.filter(measure__code="M-O").exists()
+
+
 def _expect(**outcomes: str) -> dict[str, str]:
     assert set(outcomes) == set(ROLES), set(ROLES) ^ set(outcomes)
     return outcomes
@@ -286,78 +670,216 @@ ACTIONS = [
     WriteAction("report a problem (发现)", _expect(
         anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="denied", park="denied",
         department="denied", liaison="ok", enterprise="ok", public="denied"),
-        report_problem_page, report_problem_api),
+        report_problem_page, report_problem_api, covers=("problems:report", "problem-list")),
     WriteAction("triage a problem (梳理)", _expect(
         anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="hidden", park="hidden",
         department="hidden", liaison="denied", enterprise="denied", public="hidden"),
-        triage_page, triage_api),
+        triage_page, triage_api, covers=("problems:detail", "problem-move"),
+        written=lambda city: _latest_problem().state == "triaged"),
     WriteAction("resolve a problem (办结)", _expect(
         anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="hidden", park="hidden",
         department="ok", liaison="denied", enterprise="denied", public="hidden"),
-        resolve_page, resolve_api),
+        resolve_page, resolve_api, covers=("problems:detail", "problem-move"),
+        written=lambda city: _latest_problem().state == "resolved"),
     WriteAction("report a county's cases", _expect(
         anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="denied", park="denied",
         department="denied", liaison="denied", enterprise="denied", public="denied"),
-        cases_page, cases_api),
+        cases_page, cases_api, covers=("epidemic:enter", "api-epidemic-cases")),
     WriteAction("report an enterprise's resumption", _expect(
         anonymous="anon", hq="ok", leader="denied", district="ok", district_binhai="hidden", park="hidden",
         department="denied", liaison="ok", enterprise="ok", public="denied"),
-        resumption_page, resumption_api),
+        resumption_page, resumption_api, covers=("resumption:report", "api-resumption-reports")),
     WriteAction("import enterprises", _expect(
         anonymous="anon", hq="ok", leader="hidden", district="ok", district_binhai="invalid", park="invalid",
         department="hidden", liaison="hidden", enterprise="hidden", public="hidden"),
-        import_page, import_api, page_ok=(200,)),
+        import_page, import_api, page_ok=(200,), covers=("import_upload", "api-import")),
     WriteAction("publish a county's level", _expect(
         anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="hidden", park="denied",
-        department="denied", liaison="hidden", enterprise="hidden", public="hidden"), publish_page),
+        department="denied", liaison="hidden", enterprise="hidden", public="hidden"), publish_page,
+        covers=("epidemic:publish",)),
     WriteAction("report a project's progress", _expect(
         anonymous="anon", hq="ok", leader="denied", district="ok", district_binhai="hidden", park="hidden",
-        department="ok", liaison="hidden", enterprise="ok", public="hidden"), progress_page),
+        department="ok", liaison="hidden", enterprise="ok", public="hidden"), progress_page,
+        covers=("projects:detail",)),
     WriteAction("approve an application (审核)", _expect(
         anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="hidden", park="hidden",
-        department="ok", liaison="denied", enterprise="denied", public="hidden"), approve_page),
+        department="ok", liaison="denied", enterprise="denied", public="hidden"), approve_page,
+        covers=("policies:application",), written=_reviewed),
     WriteAction("generate a bulletin draft", _expect(
         anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="denied", park="denied",
-        department="denied", liaison="denied", enterprise="denied", public="denied"), generate_bulletin_page),
+        department="denied", liaison="denied", enterprise="denied", public="denied"), generate_bulletin_page,
+        covers=("bulletins:stored_list",)),
     WriteAction("assign enterprises to a liaison officer", _expect(
         anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="denied", park="denied",
-        department="denied", liaison="denied", enterprise="denied", public="denied"), assign_liaison_page),
+        department="denied", liaison="denied", enterprise="denied", public="denied"), assign_liaison_page,
+        covers=("liaison:coverage",)),
     WriteAction("log a visit (走访记录)", _expect(
         anonymous="anon", hq="denied", leader="denied", district="denied", district_binhai="denied", park="denied",
-        department="denied", liaison="ok", enterprise="denied", public="denied"), log_visit_page),
+        department="denied", liaison="ok", enterprise="denied", public="denied"), log_visit_page,
+        covers=("liaison:visits",)),
     WriteAction("post labour demand (用工需求)", _expect(
         anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="denied", park="denied",
-        department="denied", liaison="ok", enterprise="ok", public="denied"), post_demand_page),
+        department="denied", liaison="ok", enterprise="ok", public="denied"), post_demand_page,
+        covers=("workreturn:demand_new",)),
     # The poverty office is a department this fixture does not have: HQ stands for it here (tests/test_poverty_*).
     WriteAction("record a poverty finding (问题清单)", _expect(
         anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="denied", park="denied",
-        department="denied", liaison="denied", enterprise="denied", public="denied"), record_finding_page),
+        department="denied", liaison="denied", enterprise="denied", public="denied"), record_finding_page,
+        covers=("poverty:findings",)),
     WriteAction("tick a census readiness item (普查准备)", _expect(
         anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="denied", park="denied",
-        department="denied", liaison="hidden", enterprise="hidden", public="hidden"), tick_census_page),
+        department="denied", liaison="hidden", enterprise="hidden", public="hidden"), tick_census_page,
+        covers=("poverty:census_tick",)),
     WriteAction("freeze the weekly board (一周一调度)", _expect(
         anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="denied", park="denied",
-        department="denied", liaison="denied", enterprise="denied", public="denied"), freeze_week_page),
+        department="denied", liaison="denied", enterprise="denied", public="denied"), freeze_week_page,
+        covers=("poverty:weekly_list",)),
     # 招商引资: a county's or park's staff work their own leads; the lead's chief service officer (a department user
     # here) logs activities on it; the leader reads.
     WriteAction("add a lead (登记招商线索)", _expect(
         anonymous="anon", hq="ok", leader="denied", district="ok", district_binhai="ok", park="ok",
-        department="denied", liaison="denied", enterprise="denied", public="denied"), add_lead_page),
+        department="denied", liaison="denied", enterprise="denied", public="denied"), add_lead_page,
+        covers=("investment:lead_new",)),
     WriteAction("log a lead's activity (招商活动)", _expect(
         anonymous="anon", hq="ok", leader="denied", district="ok", district_binhai="hidden", park="hidden",
-        department="ok", liaison="hidden", enterprise="hidden", public="hidden"), lead_activity_page),
+        department="ok", liaison="hidden", enterprise="hidden", public="hidden"), lead_activity_page,
+        covers=("investment:lead_activity",)),
     WriteAction("move a lead's stage (推进阶段)", _expect(
         anonymous="anon", hq="ok", leader="denied", district="ok", district_binhai="hidden", park="hidden",
-        department="denied", liaison="hidden", enterprise="hidden", public="hidden"), lead_stage_page),
+        department="denied", liaison="hidden", enterprise="hidden", public="hidden"), lead_stage_page,
+        covers=("investment:lead_stage",)),
     WriteAction("name a lead's chief service officer (首席服务员)", _expect(
         anonymous="anon", hq="ok", leader="denied", district="ok", district_binhai="hidden", park="hidden",
-        department="denied", liaison="hidden", enterprise="hidden", public="hidden"), lead_officer_page),
+        department="denied", liaison="hidden", enterprise="hidden", public="hidden"), lead_officer_page,
+        covers=("investment:lead_officer",)),
     WriteAction("sign leads at a ceremony (签约仪式)", _expect(
         anonymous="anon", hq="ok", leader="denied", district="ok", district_binhai="invalid", park="invalid",
-        department="denied", liaison="denied", enterprise="denied", public="denied"), signing_page),
+        department="denied", liaison="denied", enterprise="denied", public="denied"), signing_page,
+        covers=("investment:signing",)),
     WriteAction("record a 集中开工 event", _expect(
         anonymous="anon", hq="ok", leader="denied", district="ok", district_binhai="invalid", park="denied",
-        department="denied", liaison="denied", enterprise="denied", public="denied"), groundbreaking_page),
+        department="denied", liaison="denied", enterprise="denied", public="denied"), groundbreaking_page,
+        covers=("investment:groundbreaking_new",)),
+]
+
+# 点对点返岗 (DOMAIN.md §12, workreturn/policy.py): HQ and the bureau plan trips and manifests; the home county
+# registers its own villages' workers; a manifest (the trip's page) is for HQ, the bureau, the origin county and the
+# receiving enterprise, 404 for anyone else; the scans and the arrival for HQ, the bureau, the counties the trip
+# leaves from or goes to and the receiving enterprise. The worker and trip leave 滨海 for 江北恒达 (in 江北).
+ACTIONS += [
+    WriteAction("register a worker (登记务工人员)", _expect(
+        anonymous="anon", hq="ok", leader="denied", district="ok", district_binhai="invalid", park="denied",
+        department="denied", liaison="denied", enterprise="denied", public="denied"), register_worker_page,
+        covers=("workreturn:worker_new",), written=_registered),
+    WriteAction("plan a trip (一车一方案)", _expect(
+        anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="denied", park="denied",
+        department="denied", liaison="denied", enterprise="denied", public="denied"), plan_trip_page,
+        covers=("workreturn:trip_new",), written=_planned),
+    WriteAction("set a trip's manifest (乘车名单)", _expect(
+        anonymous="anon", hq="ok", leader="hidden", district="hidden", district_binhai="denied", park="hidden",
+        department="hidden", liaison="hidden", enterprise="denied", public="hidden"), set_manifest_page,
+        covers=("workreturn:trip",), written=_on_manifest),
+    WriteAction("record a trip's arrival (到达)", _expect(
+        anonymous="anon", hq="ok", leader="hidden", district="hidden", district_binhai="ok", park="hidden",
+        department="hidden", liaison="hidden", enterprise="ok", public="hidden"), arrival_page,
+        covers=("workreturn:trip",), written=_arrived),
+    WriteAction("scan at boarding (上车扫码)", _expect(
+        anonymous="anon", hq="ok", leader="denied", district="ok", district_binhai="ok", park="hidden",
+        department="denied", liaison="denied", enterprise="ok", public="denied"), scan_boarding_page,
+        covers=("workreturn:scan",), written=_boarded, judge=scan_outcome),
+    WriteAction("scan at arrival (到达扫码)", _expect(
+        anonymous="anon", hq="ok", leader="denied", district="ok", district_binhai="ok", park="hidden",
+        department="denied", liaison="denied", enterprise="ok", public="denied"), scan_arrival_page,
+        covers=("workreturn:scan",), written=_arrived, judge=scan_outcome),
+    WriteAction("scan the receipt (到岗回执)", _expect(
+        anonymous="anon", hq="ok", leader="denied", district="ok", district_binhai="ok", park="hidden",
+        department="denied", liaison="denied", enterprise="ok", public="denied"), scan_receipt_page,
+        covers=("workreturn:scan",), written=_receipted, judge=scan_outcome),
+]
+
+# 经济运行月报 (economy/policy.py): HQ generates and signs off; leaders and departments read it; the page is
+# refused to everyone else.
+ACTIONS += [
+    WriteAction("generate the monthly economy report (月报生成)", _expect(
+        anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="denied", park="denied",
+        department="denied", liaison="denied", enterprise="denied", public="denied"), generate_report_page,
+        covers=("economy:report",), written=_report_generated),
+    WriteAction("sign off the monthly economy report (月报签发)", _expect(
+        anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="denied", park="denied",
+        department="denied", liaison="denied", enterprise="denied", public="denied"), sign_off_report_page,
+        covers=("economy:report",), written=_report_released),
+]
+
+# The other writes: a stored bulletin (HQ, leaders and departments see it; HQ signs it off), the bulletin jobs
+# (HQ's), the rule sets (HQ revises), a measure (enterprises and their officers apply, the measure's department
+# publishes its notice), the outreach tasks (the officer's), and one's own token and notices.
+ACTIONS += [
+    WriteAction("sign off a stored bulletin (通报签发)", _expect(
+        anonymous="anon", hq="ok", leader="denied", district="hidden", district_binhai="hidden", park="hidden",
+        department="denied", liaison="hidden", enterprise="hidden", public="hidden"), sign_off_bulletin_page,
+        covers=("bulletins:stored",), written=_bulletin_released),
+    WriteAction("retry a failed bulletin job", _expect(
+        anonymous="anon", hq="ok", leader="hidden", district="hidden", district_binhai="hidden", park="hidden",
+        department="hidden", liaison="hidden", enterprise="hidden", public="hidden"), retry_job_page,
+        covers=("bulletins:retry_job",), written=_job_retried),
+    WriteAction("revise a rule set (规则修订)", _expect(
+        anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="denied", park="denied",
+        department="denied", liaison="denied", enterprise="denied", public="denied"), revise_rules_page,
+        covers=("rule_sets",), written=_rules_revised),
+    WriteAction("apply for a measure (政策申报)", _expect(
+        anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="denied", park="denied",
+        department="denied", liaison="ok", enterprise="ok", public="hidden"), apply_page,
+        covers=("policies:measure",), written=_applied),
+    WriteAction("publish a measure's notice (公示)", _expect(
+        anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="denied", park="denied",
+        department="ok", liaison="denied", enterprise="denied", public="hidden"), publish_notice_page,
+        covers=("policies:measure",), written=_notice_published),
+    WriteAction("complete an outreach task (上门服务)", _expect(
+        anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="hidden", park="hidden",
+        department="denied", liaison="ok", enterprise="denied", public="denied"), complete_outreach_page,
+        covers=("policies:outreach",), written=_outreach_done),
+    WriteAction("rotate one's own API token", _expect(
+        anonymous="anon", hq="ok", leader="ok", district="ok", district_binhai="ok", park="ok", department="ok",
+        liaison="ok", enterprise="ok", public="ok"), rotate_token_page, page_ok=(200,), covers=("account",)),
+    WriteAction("mark one's notices read", _expect(
+        anonymous="anon", hq="ok", leader="ok", district="ok", district_binhai="ok", park="ok", department="ok",
+        liaison="ok", enterprise="ok", public="ok"), mark_read_page, covers=("notifications",)),
+]
+
+
+# Problems (problems/policy.py): HQ triages and merges; a leader instructs on an escalated problem; HQ, the
+# handling department, the liaison officer, the enterprise and the county putting it right attach files.
+# Applications and measures (policies/policy.py): the measure's department (and HQ) reviews, pays, lists the
+# 免申即享 entitlements and creates the outreach tasks.
+ACTIONS += [
+    WriteAction("a leader's instruction on a problem (批示)", _expect(
+        anonymous="anon", hq="denied", leader="ok", district="denied", district_binhai="hidden", park="hidden",
+        department="denied", liaison="denied", enterprise="denied", public="hidden"), instruct_page,
+        covers=("problems:detail",), written=_instructed),
+    WriteAction("merge a duplicate problem (合并)", _expect(
+        anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="hidden", park="hidden",
+        department="hidden", liaison="denied", enterprise="denied", public="hidden"), merge_page,
+        covers=("problems:detail",), written=_merged),
+    WriteAction("attach a file to a problem (附件)", _expect(
+        anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="hidden", park="hidden",
+        department="hidden", liaison="ok", enterprise="ok", public="hidden"), attach_page,
+        covers=("problems:detail",), written=_attached),
+    WriteAction("reject an application (不予通过)", _expect(
+        anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="hidden", park="hidden",
+        department="ok", liaison="denied", enterprise="denied", public="hidden"), reject_page,
+        covers=("policies:application",), written=_reviewed),
+    WriteAction("pay an application (兑现)", _expect(
+        anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="hidden", park="hidden",
+        department="ok", liaison="denied", enterprise="denied", public="hidden"), pay_page,
+        covers=("policies:application",), written=_paid),
+    WriteAction("list a measure's entitlements (免申即享)", _expect(
+        anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="denied", park="denied",
+        department="ok", liaison="denied", enterprise="denied", public="hidden"), entitlements_page,
+        covers=("policies:measure",), written=_entitled),
+    WriteAction("create a measure's outreach tasks (上门服务任务)", _expect(
+        anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="denied", park="denied",
+        department="ok", liaison="denied", enterprise="denied", public="hidden"), create_outreach_page,
+        covers=("policies:measure",), written=_outreach_created),
 ]
 
 
@@ -367,20 +889,64 @@ def _import_outcome(response: Any) -> str:
     return "invalid" if outcome == "unexpected 422" else outcome
 
 
+def _page_says(action: WriteAction, response: Any, city: City) -> str:
+    """The outcome of a page, by its status (or the action's ``judge``), checked against what was written."""
+    if action.judge is not None:
+        outcome = action.judge(response)
+    elif action.page_ok == (200,):
+        outcome = _import_outcome(response)
+    else:
+        outcome = page_outcome(response, action.page_ok)
+    return _checked(action, outcome, city)
+
+
+def _api_says(action: WriteAction, response: Any, city: City) -> str:
+    return _checked(action, api_outcome(response), city)
+
+
+def _checked(action: WriteAction, outcome: str, city: City) -> str:
+    """An "ok" must have written and a refusal must not have, where the action can tell."""
+    if action.written is not None:
+        written = action.written(city)
+        if outcome == "ok" and not written:
+            return "invalid (answered as written, nothing was)"
+        if outcome != "ok" and written:
+            return f"{outcome}, yet written"
+    return outcome
+
+
+class RecordingClient(Client):
+    """The test client, noting the URL pattern (by name) of every path it posts to."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.posted: list[str] = []
+
+    def post(self, path: str, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        self.posted.append(resolve(urlsplit(path).path).view_name)
+        return super().post(path, *args, **kwargs)
+
+
+@pytest.fixture
+def client() -> RecordingClient:
+    return RecordingClient()
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", [a for a in ACTIONS if a.page], ids=lambda a: a.name)
-def test_page(client: Client, city: City, action: WriteAction, role: str) -> None:
+def test_page(client: RecordingClient, city: City, action: WriteAction, role: str) -> None:
     response = action.page(client, city, role)  # type: ignore[misc]
-    outcome = _import_outcome(response) if action.page_ok == (200,) else page_outcome(response, action.page_ok)
-    assert outcome == action.expected[role], (action.name, role, response.status_code)
+    assert _page_says(action, response, city) == action.expected[role], (action.name, role, response.status_code)
+    assert client.posted and set(client.posted) <= set(action.covers), (action.name, client.posted)
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", [a for a in ACTIONS if a.api], ids=lambda a: a.name)
-def test_api(client: Client, city: City, action: WriteAction, role: str) -> None:
+def test_api(client: RecordingClient, city: City, action: WriteAction, role: str) -> None:
     response = action.api(client, city, role)  # type: ignore[misc]
-    assert api_outcome(response) == action.expected[role], (action.name, role, response.status_code,
+    assert _api_says(action, response, city) == action.expected[role], (action.name, role, response.status_code,
                                                             response.content[:300])
+    assert client.posted and set(client.posted) <= set(action.covers), (action.name, client.posted)
 
 
 @pytest.mark.parametrize("action", [a for a in ACTIONS if a.page and a.api], ids=lambda a: a.name)
@@ -388,12 +954,101 @@ def test_page_and_api_agree(client: Client, city: City, action: WriteAction) -> 
     """Measured, not declared: each role's page answer and API answer for the same action are the same."""
     disagreements = []
     for role in ROLES:
-        page = action.page(client, city, role)  # type: ignore[misc]
-        page_says = _import_outcome(page) if action.page_ok == (200,) else page_outcome(page, action.page_ok)
-        api_says = api_outcome(action.api(client, city, role))  # type: ignore[misc]
+        page_says = _page_says(action, action.page(client, city, role), city)  # type: ignore[misc]
+        api_says = _api_says(action, action.api(client, city, role), city)  # type: ignore[misc]
         if page_says != api_says:
             disagreements.append((role, page_says, api_says))
     assert disagreements == []
+
+
+# --- every write is in the contract --------------------------------------------------------------------------
+
+# The URL patterns that take a write and are not in the contract, each with its reason.
+NOT_IN_CONTRACT = {
+    "login": "signing in is how a user becomes a role (tests/test_auth.py)",
+    "logout": "ends one's own session (tests/test_auth.py)",
+    "set_language": "Django's language switch: sets one's own language, changes no record",
+    "epidemic:rules": "the same view as rule_sets (kept for old links), which the contract covers",
+}
+
+
+def _unwrapped_source(view: Any) -> str:
+    while hasattr(view, "__wrapped__"):
+        view = view.__wrapped__
+    try:
+        return inspect.getsource(view)
+    except (OSError, TypeError):
+        return ""
+
+
+def _allowed_methods(view: Any) -> set[str] | None:
+    """The methods a ``require_POST``/``require_http_methods`` decorator lets through; None when undecorated."""
+    while True:
+        allowed = inspect.getclosurevars(view).nonlocals.get("request_method_list") \
+            if hasattr(view, "__code__") else None
+        if allowed is not None:
+            return {m.lower() for m in allowed}
+        if not hasattr(view, "__wrapped__"):
+            return None
+        view = view.__wrapped__
+
+
+WRITES = {"post", "put", "patch", "delete"}
+
+
+def _takes_writes(view: Any) -> bool:
+    """A DRF view (or viewset route) or class-based view with post/put/patch/delete; a function view restricted to
+    methods that include a write, or one that reads ``request.method``, ``request.POST`` or ``request.FILES``."""
+    view_class = getattr(view, "cls", None) or getattr(view, "view_class", None)
+    if view_class is not None:
+        actions = getattr(view, "actions", None)
+        methods = set(actions) if actions else {m for m in WRITES if hasattr(view_class, m)}
+        return bool(methods & WRITES)
+    allowed = _allowed_methods(view)
+    if allowed is not None:
+        return bool(allowed & WRITES)
+    source = _unwrapped_source(view)
+    return any(marker in source for marker in ("request.method", "request.POST", "request.FILES"))
+
+
+def write_patterns() -> dict[str, str]:
+    """Every named URL pattern (outside the Django admin) whose view takes a write: name → route."""
+    found: dict[str, str] = {}
+
+    def walk(resolver: URLResolver, namespace: str, prefix: str) -> None:
+        for item in resolver.url_patterns:
+            if isinstance(item, URLResolver):
+                if item.namespace != "admin":
+                    walk(item, f"{namespace}{item.namespace}:" if item.namespace else namespace,
+                         prefix + str(item.pattern))
+            elif isinstance(item, URLPattern) and item.name and _takes_writes(item.callback):
+                found.setdefault(f"{namespace}{item.name}", prefix + str(item.pattern))
+
+    walk(get_resolver(), "", "/")
+    return found
+
+
+def test_every_write_is_in_the_contract() -> None:
+    """A new write (a page that takes a POST, an API endpoint with POST/PUT/PATCH/DELETE) fails here until the
+    contract has an action posting to it, or it is listed above with its reason."""
+    writes = write_patterns()
+    covered = {name for action in ACTIONS for name in action.covers}
+    assert all(action.covers for action in ACTIONS), [a.name for a in ACTIONS if not a.covers]
+    missing = sorted(f"{name} ({route})" for name, route in writes.items()
+                     if name not in covered and name not in NOT_IN_CONTRACT)
+    assert missing == [], "give each a WriteAction (or a reasoned NOT_IN_CONTRACT entry)"
+    # Neither list names what is not a write: a pattern renamed or made read-only leaves no stale entry.
+    assert sorted((covered | set(NOT_IN_CONTRACT)) - set(writes)) == []
+
+
+def test_the_write_finder_finds_writes() -> None:
+    """The finder itself: the kinds of write it must see, and reads it must not take for writes."""
+    writes = write_patterns()
+    for name in ("logout", "workreturn:scan", "economy:report", "problem-list", "problem-move", "api-import",
+                 "api-epidemic-cases", "investment:lead_stage", "bulletins:retry_job"):
+        assert name in writes, name
+    for name in ("home", "workreturn:trips", "economy:overview", "problem-detail", "api-economy", "export_file"):
+        assert name not in writes, name
 
 
 def test_writes_changed_what_they_said(client: Client, city: City) -> None:
