@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
 from .choices import AuditAction
@@ -118,8 +118,9 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         raw = request.POST.get("id")
         notifications.mark_read(request.user, int(raw) if raw and raw.isdigit() else None)
         target = request.POST.get("next", "")
-        if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-            return redirect(target)
+        # Only a path of this site, and as a URL: ``redirect()`` would take any other text for a view's name.
+        if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            return HttpResponseRedirect(target)
         return redirect("notifications")
     return render(request, "core/notifications.html",
                   {"page": paginate(request, notifications.for_user(request.user))})

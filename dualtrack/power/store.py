@@ -21,9 +21,10 @@ from typing import Any
 import duckdb
 from django.utils.translation import gettext as _
 
-from dualtrack.core import audit, dates
-from dualtrack.core.choices import AuditAction, Role
+from dualtrack.core import audit
+from dualtrack.core.choices import AuditAction, DateKind, Role
 from dualtrack.core.imports import ImportResult
+from dualtrack.core.imports.parsers import day_bounds
 from dualtrack.core.imports.readers import FileFormatError, detect_encoding
 from dualtrack.core.scoping import user_role
 
@@ -146,13 +147,17 @@ def _stage(con: duckdb.DuckDBPyConnection, path: Path, workdir: Path, result: Im
             CAST({kwh} AS VARCHAR) AS raw_kwh, try_cast({kwh} AS DOUBLE) AS kwh
         FROM src""")
     result.rows = con.execute("SELECT count(*) FROM staged").fetchone()[0]  # type: ignore[index]
+    earliest, latest = day_bounds(DateKind.EVENT)  # a reading is a day of data: as every import column's dates
     checks = [
         ("date IS NULL", HEADERS["timestamp" if interval else "date"][0], "raw_when",
          _("不是有效时间(YYYY-MM-DD HH:MM)") if interval else _("不是有效日期(格式 YYYY-MM-DD)")),
         ("account IS NULL OR account = ''", HEADERS["account"][0], "account", _("不能为空")),
         ("kwh IS NULL", HEADERS["kwh"][0], "raw_kwh", _("不是数字")),
         ("kwh < 0", HEADERS["kwh"][0], "raw_kwh", _("不能为负数")),
-        (f"date > DATE '{dates.today().isoformat()}'", HEADERS["date"][0], "raw_when", _("日期晚于今天")),
+        (f"date < DATE '{earliest.isoformat()}'", HEADERS["timestamp" if interval else "date"][0], "raw_when",
+         _("日期早于可接受的最早日期 %(low)s") % {"low": earliest.isoformat()}),
+        (f"date > DATE '{latest.isoformat()}'", HEADERS["timestamp" if interval else "date"][0], "raw_when",
+         _("日期晚于今天")),
     ]
     for condition, column, value, message in checks:
         for row, raw in con.execute(f"SELECT _row, {value} FROM staged WHERE {condition} ORDER BY _row "
