@@ -12,6 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from dualtrack.core import policy
 from dualtrack.core.choices import Role
 
+# The scope a role is bound to: the fields (one of which must be set) and the message when none is.
+SCOPE_OF_ROLE: dict[str, tuple[tuple[str, ...], Any]] = {
+    Role.DISTRICT: (("county", "park"), _("区县(市)/园区用户须指定所属区县或园区")),
+    Role.DEPARTMENT: (("department",), _("职能部门用户须指定所属部门")),
+    Role.ENTERPRISE: (("enterprise",), _("企业用户须指定所属企业")),
+}
+
 
 class User(AbstractUser):
     """A person using dualtrack (用户). ``role`` decides what they do; the scope fields decide where."""
@@ -55,15 +62,16 @@ class User(AbstractUser):
 
     def clean(self) -> None:
         super().clean()
-        errors: dict[str, Any] = {}
-        if self.role == Role.DISTRICT and not (self.county_id or self.park_id):
-            errors["county"] = _("区县(市)/园区用户须指定所属区县或园区")
-        if self.role == Role.DEPARTMENT and not self.department_id:
-            errors["department"] = _("职能部门用户须指定所属部门")
-        if self.role == Role.ENTERPRISE and not self.enterprise_id:
-            errors["enterprise"] = _("企业用户须指定所属企业")
-        if errors:
-            raise ValidationError(errors)
+        bound = SCOPE_OF_ROLE.get(self.role)
+        if bound is not None:
+            fields, message = bound
+            if not any(getattr(self, f"{name}_id") for name in fields):
+                raise ValidationError({fields[0]: message})
+
+    @property
+    def is_liaison_officer(self) -> bool:
+        """A liaison officer's account (驻企联企服务员): one that enterprises may be put in the care of."""
+        return self.role == Role.LIAISON
 
     @classmethod
     def scope_q(cls, user: Any, action: str) -> Any:

@@ -23,3 +23,8 @@ declare("accounts.User", {
     Action.DELETE: roles(Role.HQ),
     Action.IMPORT: roles(Role.HQ),
 })
+
+
+def is_staff_role(role: str) -> bool:
+    """Whether accounts of ``role`` are staff: the admin site (/admin/) is HQ's."""
+    return role == Role.HQ

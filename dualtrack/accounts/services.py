@@ -13,6 +13,7 @@ from dualtrack.core import audit
 from dualtrack.core.actors import Actor
 from dualtrack.core.choices import AuditAction, Role
 
+from . import policy as access
 from .models import User
 
 
@@ -27,7 +28,7 @@ def create_user(actor: Actor, *, username: str, password: str | None, role: str,
     user.role, user.full_name = role, full_name or user.full_name
     for field in ("county", "park", "department", "enterprise"):
         setattr(user, field, scope.get(field))
-    user.is_staff = role == Role.HQ
+    user.is_staff = access.is_staff_role(role)  # the admin site's accounts
     if password:
         password_validation.validate_password(password, user)
         user.set_password(password)
@@ -85,7 +86,7 @@ def user_by_username(username: str) -> User | None:
 
 def assign_enterprises(actor: Actor, officer: User, enterprise_ids: list[int]) -> int:
     """Put enterprises in a liaison officer's care (by hand or by file), audited; returns how many were new."""
-    if officer.role != Role.LIAISON:
+    if not officer.is_liaison_officer:
         raise ValueError(f"{officer.username} 不是驻企服务员")
     existing = set(officer.assigned_enterprises.filter(pk__in=enterprise_ids).values_list("pk", flat=True))
     new = [pk for pk in enterprise_ids if pk not in existing]

@@ -9,11 +9,10 @@ class BulletinsConfig(AppConfig):
 
     def ready(self) -> None:
         from dualtrack.core import periodic
-        from dualtrack.core.choices import Action, Role  # noqa: F401
         from dualtrack.core.navigation import register_menu
-        from dualtrack.core.scoping import user_role
 
         from . import services
+        from .policy import reads_bulletins
 
         def bulletin_step() -> dict[str, object]:
             services.schedule_daily()
@@ -24,5 +23,4 @@ class BulletinsConfig(AppConfig):
 
         register_print(services.PRINT_KIND, services.print_pdf)  # a bulletin's PDF printed on request
 
-        register_menu(_("每日通报"), "bulletins:page", lambda u: user_role(u) in (Role.HQ, Role.LEADER, Role.DEPARTMENT)
-                      and getattr(u, "is_authenticated", False), order=8)
+        register_menu(_("每日通报"), "bulletins:page", reads_bulletins, order=8)

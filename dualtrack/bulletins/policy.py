@@ -3,8 +3,10 @@ people; leaders and departments read released and draft bulletins."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from dualtrack.core.choices import Action, Role
-from dualtrack.core.policy import declare, roles
+from dualtrack.core.policy import allows, declare, roles, user_role
 
 declare("bulletins.StoredBulletin", {
     Action.VIEW: roles(Role.HQ, Role.LEADER, Role.DEPARTMENT),
@@ -16,3 +18,13 @@ declare("bulletins.Subscription", {
     Action.VIEW: roles(Role.HQ), Action.ADD: roles(Role.HQ), Action.CHANGE: roles(Role.HQ),
     Action.DELETE: roles(Role.HQ),
 })
+
+
+def reads_bulletins(user: Any) -> bool:
+    """每日通报 in the menu: whoever reads the stored bulletins (HQ, leaders, departments)."""
+    return allows(user, "bulletins.StoredBulletin", Action.VIEW)
+
+
+def tends_the_queue(user: Any) -> bool:
+    """HQ: sees the failed delivery and rendering jobs and sends them back to the queue."""
+    return user_role(user) == Role.HQ

@@ -22,11 +22,11 @@ from dualtrack.core import audit, background, dates, notifications, policy
 from dualtrack.core.actors import Actor
 from dualtrack.core.choices import Action, AuditAction
 from dualtrack.core.dates import SHANGHAI
-from dualtrack.core.scoping import is_hq
 
 from . import content, render
 from .content import Section, Table, md, register_section  # the extension points other apps use
 from .models import BulletinStatus, Channel, Job, JobStatus, StoredBulletin, Subscription
+from .policy import tends_the_queue
 
 __all__ = ["Section", "Table", "document_files", "document_html", "md", "print_pdf", "register_section"]
 
@@ -285,7 +285,7 @@ def _run_one(job: Job, now: dt.datetime) -> str | None:
 
 def retry(job: Job, actor: Actor) -> None:
     """HQ sends a failed job back to the queue."""
-    if not is_hq(actor):
+    if not tends_the_queue(actor):
         raise PermissionDenied
     Job.objects.filter(pk=job.pk, status=JobStatus.FAILED).update(status=JobStatus.PENDING, attempts=0,
                                                                   next_attempt_at=dates.real_now())

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from dualtrack.core import audit, dates, exportjobs, exports, policy, versions
 from dualtrack.core import pdf as printing
 from dualtrack.core.actors import actor_of
-from dualtrack.core.choices import Action, AuditAction, Role
-from dualtrack.core.scoping import get_scoped_or_404, user_role
+from dualtrack.core.choices import Action, AuditAction
+from dualtrack.core.scoping import get_scoped_or_404
 from dualtrack.core.views import paginate, query_without_page, validation_messages
 from dualtrack.epidemic import services as epidemic
 from dualtrack.epidemic.choices import COLOUR_HEX, Colour
@@ -24,6 +24,7 @@ from dualtrack.epidemic.choices import COLOUR_HEX, Colour
 from . import content, services
 from . import render as formats
 from .models import BulletinStatus, Job, JobStatus, StoredBulletin
+from .policy import tends_the_queue
 
 TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -120,7 +121,7 @@ def stored_list(request: HttpRequest) -> HttpResponse:
                 else:
                     return redirect("bulletins:stored", day=day.isoformat())
     bulletins = StoredBulletin.objects.restrict(request.user).defer("docx", "xlsx", "pdf")
-    jobs = Job.objects.filter(status=JobStatus.FAILED) if user_role(request.user) == Role.HQ else Job.objects.none()
+    jobs = Job.objects.filter(status=JobStatus.FAILED) if tends_the_queue(request.user) else Job.objects.none()
     return render(request, "bulletins/stored_list.html", {"page": paginate(request, bulletins), "failed_jobs": jobs,
                                                           "query": query_without_page(request)})
 
@@ -161,7 +162,7 @@ def stored_file(request: HttpRequest, day: str, fmt: str) -> HttpResponse:
 
 @login_required
 def retry_job(request: HttpRequest, pk: int) -> HttpResponse:
-    if request.method != "POST" or user_role(request.user) != Role.HQ:
+    if request.method != "POST" or not tends_the_queue(request.user):
         raise Http404
     job = Job.objects.filter(pk=pk).first()
     if job is None:

@@ -5,9 +5,10 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from . import policy
 from .admin_site import AuditedModelAdmin
+from .choices import Action
 from .models import AuditLog, CalendarDay
-from .scoping import is_hq
 
 
 @admin.register(AuditLog)
@@ -20,10 +21,10 @@ class AuditLogAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in AuditLog._meta.fields]
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_hq(request.user)
+        return policy.allows(request.user, AuditLog, Action.VIEW)  # the declared rule: HQ's
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_hq(request.user)
+        return policy.allows(request.user, AuditLog, Action.VIEW)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -20,15 +20,17 @@ class CoreConfig(AppConfig):
         periodic.register("exports", exportjobs.worker_step, order=90)
         from django.utils.translation import gettext_noop
 
+        from .choices import Action
         from .i18n import register_js_texts
         from .imports import registered_datasets
         from .navigation import register_menu
-        from .scoping import is_hq, user_role
+        from .policy import allows, signed_in
+        from .scoping import is_hq
 
         register_js_texts(gettext_noop("尚未导入区县边界，无法绘制地图"))
-        register_menu(_("总览"), "home", lambda u: user_role(u) is not None, order=0)
+        register_menu(_("总览"), "home", signed_in, order=0)
         register_menu(_("数据导入"), "import_index",
                       lambda u: any(d.can_import(u) for d in registered_datasets()), order=80)
-        register_menu(_("审计日志"), "audit_log", is_hq, order=90)
-        register_menu(_("规则集"), "rule_sets", is_hq, order=91)
+        register_menu(_("审计日志"), "audit_log", lambda u: allows(u, "core.AuditLog", Action.VIEW), order=90)
+        register_menu(_("规则集"), "rule_sets", lambda u: allows(u, "core.RuleSet", Action.REVISE), order=91)
         register_menu(_("系统管理"), "admin:index", is_hq, order=95)

@@ -91,6 +91,11 @@ def user_role(user: Any) -> str | None:
     return getattr(user, "role", None)
 
 
+def signed_in(user: Any) -> bool:
+    """Whether ``user`` is signed in with an active account of some role (总览 is every such user's page)."""
+    return user_role(user) is not None
+
+
 def prefix_q(q: Q, prefix: str) -> Q:
     """``q`` over a related model's fields, seen from this model (``project__`` + each lookup)."""
     rewritten = Q()

@@ -11,9 +11,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
-from .choices import AuditAction
+from . import policy
+from .choices import Action, AuditAction
 from .models import AuditLog
-from .scoping import is_hq
 
 PAGE_SIZE = 50
 
@@ -48,7 +48,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
     from . import audit
 
-    if not is_hq(request.user):
+    if not policy.allows(request.user, AuditLog, Action.VIEW):  # HQ's
         raise PermissionDenied
     entries = AuditLog.objects.restrict(request.user).select_related("actor")
     action = request.GET.get("action", "")

@@ -9,21 +9,20 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dualtrack.core.cards import Card, Figure, Row
-from dualtrack.core.choices import Role
-from dualtrack.core.scoping import user_role
 
 from . import services
 from .choices import Light, ScopeKind
+from .policy import sees_economy_card, sees_own_area
 
 
 def economy_card(user: Any, day: dt.date) -> Card | None:
-    if not services.can_view(user) or user_role(user) not in (Role.HQ, Role.LEADER, Role.DEPARTMENT, Role.DISTRICT):
+    if not services.can_view(user) or not sees_economy_card(user):
         return None
     month = services.latest_month_ended(user, day)
     if month is None:
         return None
     evaluation = services.evaluate(month, user, with_trend=False)
-    own = [r for r in evaluation.rows if r.scope_kind != ScopeKind.CITY] if user_role(user) == Role.DISTRICT \
+    own = [r for r in evaluation.rows if r.scope_kind != ScopeKind.CITY] if sees_own_area(user) \
         else [r for r in evaluation.rows if r.scope_kind == ScopeKind.CITY]
     if not own:
         return None

@@ -10,14 +10,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dualtrack.core import dates
-from dualtrack.core.choices import Role
 from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register, upsert
 from dualtrack.core.imports import parsers as p
-from dualtrack.core.scoping import user_role
 from dualtrack.registry import services as registry
 
 from .choices import GROWTH_PERCENT_LIMIT, INDICATOR_KIND_ALIASES, IndicatorKind, ScopeKind
 from .models import Actual, Indicator, Target
+from .policy import imports_every_indicator
 
 Rows = list[tuple[int, dict[str, Any]]]
 
@@ -66,7 +65,7 @@ class _ScopedFigures(Dataset):
 
     def prepare(self, user: Any) -> dict[str, Any]:
         indicators = Indicator.objects.all()
-        if user_role(user) != Role.HQ:  # a department: the indicators it reports
+        if not imports_every_indicator(user):  # a department: the indicators it reports
             indicators = indicators.filter(department_id=getattr(user, "department_id", None) or 0)
         return {"scopes": _scopes(), "indicators": {i.code: (i.pk, i.kind) for i in indicators},
                 "all_indicators": set(Indicator.objects.values_list("code", flat=True)), "today": dates.today()}

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Q
 
 from dualtrack.core.choices import Action, Role
-from dualtrack.core.policy import ALL, NOTHING, declare, roles
+from dualtrack.core.policy import ALL, NOTHING, declare, roles, scope, user_role
 
 from .choices import ScopeKind
 
@@ -48,3 +48,19 @@ declare("economy.MonthlyReport", {
     Action.ADD: roles(Role.HQ),
     Action.PUBLISH: roles(Role.HQ),
 })
+
+
+# What a role is shown of the economy (pages, cards, files): named here so views and cards ask by name.
+def sees_economy_card(user: Any) -> bool:
+    """The economy card on 总览: HQ, leaders, departments and districts."""
+    return user_role(user) in (Role.HQ, Role.LEADER, Role.DEPARTMENT, Role.DISTRICT)
+
+
+def sees_own_area(user: Any) -> bool:
+    """A district (or park) operator: its own county's (or park's) rows first, not the city's."""
+    return user_role(user) == Role.DISTRICT
+
+
+def imports_every_indicator(user: Any) -> bool:
+    """Whoever imports targets and actuals of every indicator (HQ); a department imports those it reports."""
+    return scope(user, "economy.Target", Action.IMPORT) is ALL

@@ -15,13 +15,13 @@ from django.utils.translation import gettext as _
 
 from dualtrack.core import audit, dates, exports
 from dualtrack.core.actors import actor_of
-from dualtrack.core.choices import Action, AuditAction, Role
-from dualtrack.core.scoping import user_role
+from dualtrack.core.choices import Action, AuditAction
 from dualtrack.core.views import validation_messages
 
 from . import report, services
 from .choices import IndicatorKind, ReportStatus, ScopeKind
 from .models import MonthlyReport
+from .policy import sees_own_area
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -47,7 +47,7 @@ def _scope(request: HttpRequest, scopes: list[tuple[str, str, str]]) -> str | No
         return asked
     user = request.user
     own = getattr(getattr(user, "county", None), "code", None) or getattr(getattr(user, "park", None), "code", None)
-    if user_role(user) == Role.DISTRICT and own in codes:
+    if sees_own_area(user) and own in codes:
         return own
     return codes[0] if codes else None
 

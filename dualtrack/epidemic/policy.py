@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q
 
 from dualtrack.core.choices import Action, Role
-from dualtrack.core.policy import ALL, NOTHING, declare, roles
+from dualtrack.core.policy import ALL, NOTHING, allows, declare, roles, user_role
 
 
 def district_counties(user: Any) -> Any:
@@ -35,3 +35,14 @@ declare("epidemic.PublishedLevel", {
     Action.PUBLISH: roles(Role.HQ),
     Action.CHANGE: roles(Role.HQ),
 })
+
+
+# What a role is shown of case data (pages, maps): named here so views and services ask by name.
+def publishes_levels(user: Any) -> bool:
+    """Whoever publishes a county's risk level (the declared PUBLISH rule: HQ) sees the publish forms."""
+    return allows(user, "epidemic.PublishedLevel", Action.PUBLISH)
+
+
+def sees_own_county(user: Any) -> bool:
+    """A district (or park) operator: its own county's figures (a park's under the park's name)."""
+    return user_role(user) == Role.DISTRICT

@@ -19,14 +19,15 @@ from django.utils.translation import gettext as _
 
 from dualtrack.core import audit, dates, errors, policy, rules
 from dualtrack.core.actors import Actor, as_user
-from dualtrack.core.choices import Action, Role
+from dualtrack.core.choices import Action
 from dualtrack.core.models import RuleSet
-from dualtrack.core.scoping import ensure_in_scope, user_role
+from dualtrack.core.scoping import ensure_in_scope
 from dualtrack.registry import services as registry
 
 from . import rt
 from .choices import COLOUR_ORDER, FIVE_COLOUR_RULES, LEVEL_ORDER, NATIONAL_RULES, Colour
 from .models import CaseReport, ClusterEvent, PublishedLevel
+from .policy import sees_own_county
 
 FIELDS = ("new_confirmed", "new_local", "new_asymptomatic", "new_suspected", "new_cured", "new_deaths")
 
@@ -127,7 +128,7 @@ def counties_for(user: Any) -> list[Any]:
         return counties
     if not CaseReport.permits(user, Action.VIEW):
         return []
-    if user_role(user) == Role.DISTRICT:
+    if sees_own_county(user):
         own = user.county_id or registry.park_county_id(user.park_id)
         return [c for c in counties if c.pk == own]
     return counties
@@ -136,7 +137,7 @@ def counties_for(user: Any) -> list[Any]:
 def scope_names(user: Any) -> dict[str, str]:
     """A park operator sees the county their park lies in under the park's name (its rows, its map): county code
     → park name. Empty for everyone else."""
-    if user is None or user_role(user) != Role.DISTRICT or getattr(user, "county_id", None):
+    if user is None or not sees_own_county(user) or getattr(user, "county_id", None):
         return {}
     park = getattr(user, "park", None)
     return {park.county.code: park.name} if park is not None and park.county_id else {}

@@ -19,13 +19,13 @@ from dualtrack.core import dates, policy, versions
 from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import MAX_COUNT, Action
 from dualtrack.core.forms import DayField
-from dualtrack.core.scoping import is_hq
 from dualtrack.core.views import form_errors, validation_messages
 from dualtrack.registry import services as registry
 
 from . import services
 from .choices import COLOUR_HEX, Colour, RiskLevel
 from .models import CaseReport, PublishedLevel
+from .policy import publishes_levels
 
 
 def _require_view(request: HttpRequest) -> None:
@@ -65,7 +65,7 @@ def epidemic_map(request: HttpRequest) -> HttpResponse:
             "first": first.isoformat(),
         },
         "colour_labels": {c.value: c.label for c in Colour}, "level_labels": {c.value: c.label for c in RiskLevel},
-        "can_publish": is_hq(request.user),
+        "can_publish": publishes_levels(request.user),
     })
 
 
@@ -81,7 +81,7 @@ def county_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "epidemic/county.html", {
         "county": county, "day": day, "region": region, "history": history,
         "changes": services.level_changes(history), "chart": {"history": history, "colours": COLOUR_HEX},
-        "publish_form": PublishForm(initial={"colour": region["risk"]["colour"]}) if is_hq(request.user) else None,
+        "publish_form": PublishForm(initial={"colour": region["risk"]["colour"]}) if publishes_levels(request.user) else None,
         "colour_labels": {c.value: c.label for c in Colour}, "level_labels": {c.value: c.label for c in RiskLevel},
     })
 

@@ -6,14 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 def _in_menu(user: Any) -> bool:
     """A liaison officer's phone menu is short: 招商引资 shows only once they are a lead's chief service officer."""
-    from dualtrack.core.choices import Action, Role
-    from dualtrack.core.policy import user_role
+    from dualtrack.core.choices import Action
 
     from .models import Lead
+    from .policy import menu_waits_for_a_lead
 
     if not Lead.permits(user, Action.VIEW):
         return False
-    return user_role(user) != Role.LIAISON or Lead.objects.restrict(user, Action.VIEW).exists()
+    return not menu_waits_for_a_lead(user) or Lead.objects.restrict(user, Action.VIEW).exists()
 
 
 class InvestmentConfig(AppConfig):

@@ -9,16 +9,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dualtrack.core.cards import Card, Figure, Row
-from dualtrack.core.choices import Action, Role
-from dualtrack.core.scoping import user_role
 
 from . import pipeline, services
 from .models import Lead
+from .policy import sees_pipeline
 
 
 def investment_card(user: Any, day: dt.date) -> Card | None:
-    if user_role(user) not in (Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT) or \
-            not Lead.permits(user, Action.VIEW) or not Lead.objects.exists():
+    if not sees_pipeline(user) or not Lead.objects.exists():
         return None
     evaluation = services.evaluate(day, user)
     if not evaluation.leads:

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from dualtrack.core.choices import Action, Role
-from dualtrack.core.policy import ALL, NOTHING, declare, roles
+from dualtrack.core.policy import ALL, NOTHING, allows, declare, roles, scope, user_role
 
 
 def own_leads(user: Any) -> Any:
@@ -60,3 +60,25 @@ def fund_bid_office(user: Any) -> Any:
 BIDS_SEE = {Role.HQ: ALL, Role.LEADER: ALL, Role.DEPARTMENT: ALL, Role.DISTRICT: own_county_projects}
 declare("investment.FundBid", {Action.VIEW: BIDS_SEE, Action.EXPORT: BIDS_SEE,
                                Action.IMPORT: {Role.HQ: ALL, Role.DEPARTMENT: fund_bid_office}})
+
+
+# What a role is shown of investment (pages, cards, menus): named here so views and cards ask by name.
+def sees_as_officer(user: Any) -> bool:
+    """A department or liaison officer: sees only the leads in their care as chief service officer."""
+    return user_role(user) in (Role.DEPARTMENT, Role.LIAISON)
+
+
+def adds_anywhere(user: Any) -> bool:
+    """Whoever may add a lead in any county (HQ): names the county (and any park) on the form."""
+    return scope(user, "investment.Lead", Action.ADD) is ALL
+
+
+def sees_pipeline(user: Any) -> bool:
+    """The investment card on 总览: HQ, leaders, districts and departments who see leads."""
+    return user_role(user) in (Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT) \
+        and allows(user, "investment.Lead", Action.VIEW)
+
+
+def menu_waits_for_a_lead(user: Any) -> bool:
+    """A liaison officer's phone menu is short: 招商引资 shows only once they are a lead's chief service officer."""
+    return user_role(user) == Role.LIAISON

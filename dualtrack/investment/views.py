@@ -21,11 +21,12 @@ from django.views.decorators.http import require_POST
 
 from dualtrack.core import dates, exports, privacy
 from dualtrack.core.actors import actor_of
-from dualtrack.core.choices import Action, Role
-from dualtrack.core.scoping import get_scoped_or_404, user_role
+from dualtrack.core.choices import Action
+from dualtrack.core.scoping import get_scoped_or_404
 from dualtrack.core.views import form_errors, paginate, paginate_list, query_without_page
 
 from . import actions, pipeline, services
+from . import policy as access
 from .choices import (
     BEFORE_SIGNING,
     ActivityKind,
@@ -78,7 +79,7 @@ def leads(request: HttpRequest) -> HttpResponse:
         "query": query_without_page(request), "may_add": Lead.permits(request.user, Action.ADD),
         "q": q,
         # A department or liaison officer sees only the leads in their care as chief service officer.
-        "as_officer": user_role(request.user) in (Role.DEPARTMENT, Role.LIAISON)})
+        "as_officer": access.sees_as_officer(request.user)})
 
 
 @login_required
@@ -260,7 +261,8 @@ def lead_new(request: HttpRequest) -> HttpResponse:
 
     form = LeadForm(request.POST or None)
     user = request.user
-    if user_role(user) == Role.HQ:
+    anywhere = access.adds_anywhere(user)
+    if anywhere:
         form.fields["county"].choices = _county_choices(request)  # type: ignore[attr-defined]
         form.fields["county"].required = True
     else:
@@ -268,7 +270,7 @@ def lead_new(request: HttpRequest) -> HttpResponse:
     if getattr(user, "park_id", None):
         del form.fields["park"]  # a park's staff add to their own park
     else:
-        county_id = None if user_role(user) == Role.HQ else getattr(user, "county_id", None)
+        county_id = None if anywhere else getattr(user, "county_id", None)
         form.fields["park"].choices = [("", "—"), *(  # type: ignore[attr-defined]
             (str(p.pk), f"{p.name}({p.county.name})") for p in registry.parks(county_id))]
     if request.method == "POST" and form.is_valid():

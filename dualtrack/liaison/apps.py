@@ -18,10 +18,9 @@ class LiaisonConfig(AppConfig):
         from .cards import enterprise_panel
 
         register_panel(50, "visits", enterprise_panel)
-        from dualtrack.core.choices import Action, Role  # noqa: F401
         from dualtrack.core.navigation import register_menu
-        from dualtrack.core.scoping import user_role
 
         from . import imports  # noqa: F401  (registers the liaisons dataset)
+        from .policy import logs_visits
 
-        register_menu(_("走访记录"), "liaison:visits", lambda u: user_role(u) == Role.LIAISON, order=12)
+        register_menu(_("走访记录"), "liaison:visits", logs_visits, order=12)

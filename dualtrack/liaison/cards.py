@@ -15,13 +15,14 @@ from dualtrack.core.scoping import user_role
 from dualtrack.registry import services as registry
 
 from .models import Visit
+from .policy import logs_visits
 
 VISIT_DUE_DAYS = 14  # an enterprise not visited for two weeks is due a visit
 TOP = 5
 
 
 def visits_card(user: Any, day: dt.date) -> Card | None:
-    if user_role(user) != Role.LIAISON:
+    if not logs_visits(user):
         return None
     today = day
     enterprises = registry.enterprises_for(user, Action.VIEW).filter(is_active=True).annotate(

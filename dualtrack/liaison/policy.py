@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q
 
 from dualtrack.core.choices import Action, Role
-from dualtrack.core.policy import ALL, declare, related
+from dualtrack.core.policy import ALL, allows, declare, related, user_role
 
 
 def district_visits(user: Any) -> Any:
@@ -29,3 +29,14 @@ declare("liaison.Visit", {
     # (core.privacy, each whole view audited).
     Action.PERSONAL: {Role.LIAISON: own_visits},
 })
+
+
+# What a role is shown of liaison work (pages, cards, menus): named here so views and cards ask by name.
+def logs_visits(user: Any) -> bool:
+    """A liaison officer: logs visits (the form, the 走访记录 menu, the 走访服务 card) — the declared ADD rule."""
+    return allows(user, "liaison.Visit", Action.ADD)
+
+
+def sees_coverage(user: Any) -> bool:
+    """全覆盖 (key enterprises without an officer): HQ, leaders and districts."""
+    return user_role(user) in (Role.HQ, Role.LEADER, Role.DISTRICT)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from dualtrack.accounts import services as accounts
 from dualtrack.core import audit, dates, policy
 from dualtrack.core.actors import Actor
-from dualtrack.core.choices import Action, Role
+from dualtrack.core.choices import Action
 
 from .models import Visit
 
@@ -80,7 +80,7 @@ def assign_liaison(actor: Actor, username: str, usccs: list[str]) -> int:
 
     policy.authorize_create(actor, "accounts.User", Action.CHANGE)
     officer = accounts.user_by_username(username.strip())
-    if officer is None or officer.role != Role.LIAISON:
+    if officer is None or not officer.is_liaison_officer:
         raise ValidationError({"username": _("“%(username)s”不是驻企服务员账号") % {"username": username}})
     if not usccs:
         raise ValidationError({"uscc": _("请填写企业统一社会信用代码")})

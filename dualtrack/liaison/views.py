@@ -14,14 +14,14 @@ from django.utils.translation import gettext_lazy
 
 from dualtrack.core import dates, policy, privacy
 from dualtrack.core.actors import actor_of
-from dualtrack.core.choices import Action, Role
+from dualtrack.core.choices import Action
 from dualtrack.core.forms import DayField
-from dualtrack.core.scoping import user_role
 from dualtrack.core.views import form_errors, paginate, validation_messages
 from dualtrack.registry import services as registry
 
 from . import services
 from .models import Visit
+from .policy import logs_visits, sees_coverage
 
 
 class VisitForm(forms.Form):
@@ -39,7 +39,7 @@ def visits(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":  # only an officer logs visits: anyone else posting here is refused, not ignored
         policy.authorize_create(request.user, Visit, Action.ADD)
     form = None
-    if user_role(request.user) == Role.LIAISON:
+    if logs_visits(request.user):
         mine = registry.enterprises_for(request.user).order_by("name").values_list("pk", "name")
         form = VisitForm(request.POST or None, initial={"visited_on": dates.today()})
         form.fields["enterprise"].choices = [("", "—"), *((str(pk), name) for pk, name in mine)]  # type: ignore[attr-defined]
@@ -63,8 +63,7 @@ def visits(request: HttpRequest) -> HttpResponse:
 def coverage(request: HttpRequest) -> HttpResponse:
     """全覆盖: key enterprises without a liaison officer, per county; HQ assigns officers by hand here (or by
     file with the ``liaisons`` dataset)."""
-    role = user_role(request.user)
-    if role not in (Role.HQ, Role.LEADER, Role.DISTRICT):
+    if not sees_coverage(request.user):
         raise PermissionDenied
     if request.method == "POST":
         try:

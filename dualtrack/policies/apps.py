@@ -9,12 +9,12 @@ class PoliciesConfig(AppConfig):
 
     def ready(self) -> None:
         from dualtrack.bulletins import services as bulletins
-        from dualtrack.core.choices import Action, Role  # noqa: F401
+        from dualtrack.core.choices import Action
         from dualtrack.core.navigation import register_menu
-        from dualtrack.core.scoping import user_role
 
+        from . import policy as rules
         from .bulletin import section
-        from .models import Measure, Outreach
+        from .models import Measure
 
         bulletins.register_section(60, "policies", section)
         from dualtrack.core.cards import register_card
@@ -34,5 +34,4 @@ class PoliciesConfig(AppConfig):
 
         register_export("policies.ledger", ledger_export)
         register_menu(_("惠企政策"), "policies:list", lambda u: Measure.permits(u, Action.VIEW), order=13)
-        register_menu(_("上门服务"), "policies:outreach", lambda u: user_role(u) == Role.LIAISON
-                      and Outreach.permits(u, Action.VIEW), order=14)
+        register_menu(_("上门服务"), "policies:outreach", rules.does_outreach, order=14)

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 
 from dualtrack.core import dates
 from dualtrack.core.cards import Card, Figure, Row
-from dualtrack.core.choices import Action, Role
-from dualtrack.core.scoping import user_role
+from dualtrack.core.choices import Action
 
+from . import policy as rules
 from .choices import ApplicationState
 from .models import Application, Measure
 from .services import not_applied
@@ -25,10 +25,9 @@ TOP = 5
 
 
 def policies_card(user: Any, day: dt.date) -> Card | None:
-    role = user_role(user)
-    if role == Role.ENTERPRISE:
+    if rules.applies_itself(user):
         return _enterprise_card(user, day)
-    if role not in (Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT) or not Application.permits(user, Action.VIEW):
+    if not rules.sees_fulfilment(user):
         return None
     start = day - dt.timedelta(days=WEEK - 1)
     figures = Application.objects.restrict(user).aggregate(
@@ -42,7 +41,7 @@ def policies_card(user: Any, day: dt.date) -> Card | None:
         Figure(_("近7日兑现"), f"{figures['paid']:,}", key="paid_week",
                change=_("%(amount)s 万元") % {"amount": f"{figures['amount'] or Decimal(0):,.1f}"},
                link=ledger + "?state=paid"),
-        Figure(_("待审核申报") if role != Role.DEPARTMENT else _("本部门待审核"), f"{figures['waiting']:,}",
+        Figure(_("待审核申报") if not rules.reviews_for_department(user) else _("本部门待审核"), f"{figures['waiting']:,}",
                key="waiting", link=ledger + "?state=submitted", tone="bad" if figures["waiting"] else ""),
         Figure(_("待兑现"), f"{figures['to_pay']:,}", key="to_pay", link=ledger + "?state=approved"),
         Figure(_("累计兑现(万元)"), f"{figures['paid_total'] or Decimal(0):,.1f}", key="paid_total", link=ledger),

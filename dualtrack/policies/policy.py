@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Q
 
 from dualtrack.core.choices import Action, Role
-from dualtrack.core.policy import ALL, NOTHING, declare, related
+from dualtrack.core.policy import ALL, NOTHING, allows, declare, related, user_role
 from dualtrack.core.scoping import REFERENCE_RULES
 
 declare("policies.Policy", REFERENCE_RULES)
@@ -80,3 +80,40 @@ declare("policies.Outreach", {
     # Phone and ID numbers in the visit's note: the officer who wrote it, as for liaison visits (core.privacy).
     Action.PERSONAL: {Role.LIAISON: own_outreach},
 })
+
+
+# What a role is shown of policy fulfilment (pages, cards, menus): named here so views and cards ask by name.
+def applies_itself(user: Any) -> bool:
+    """An enterprise account: it applies for itself (no enterprise to pick; its own card, its own application)."""
+    return user_role(user) == Role.ENTERPRISE
+
+
+def sees_fulfilment(user: Any) -> bool:
+    """The fulfilment card on 总览 (payments, the review queue): HQ, leaders, districts and departments."""
+    return user_role(user) in (Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT) \
+        and allows(user, "policies.Application", Action.VIEW)
+
+
+def reviews_for_department(user: Any) -> bool:
+    """A department: the applications waiting are its own (本部门待审核)."""
+    return user_role(user) == Role.DEPARTMENT
+
+
+def sees_enterprises_not_applied(user: Any) -> bool:
+    """A measure's qualifying enterprises that have not applied: every role that follows enterprises up."""
+    return user_role(user) in (Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT, Role.LIAISON)
+
+
+def sees_eligible_count(user: Any) -> bool:
+    """How many enterprises qualify, for a leader (those who manage the measure see it too)."""
+    return user_role(user) == Role.LEADER
+
+
+def applies_on_page(user: Any) -> bool:
+    """The apply form on a measure's page: an enterprise, or a liaison officer for an enterprise in their care."""
+    return user_role(user) in (Role.ENTERPRISE, Role.LIAISON)
+
+
+def does_outreach(user: Any) -> bool:
+    """上门服务: a liaison officer's tasks."""
+    return user_role(user) == Role.LIAISON and allows(user, "policies.Outreach", Action.VIEW)

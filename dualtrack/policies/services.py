@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from dualtrack.core import audit, dates, errors
 from dualtrack.core import policy as access
 from dualtrack.core.actors import Actor, as_user
-from dualtrack.core.choices import Action, AuditAction, Role
-from dualtrack.core.scoping import ensure_in_scope, user_role
+from dualtrack.core.choices import Action, AuditAction
+from dualtrack.core.scoping import ensure_in_scope
 from dualtrack.registry import services as registry
 
+from . import policy as rules
 from .choices import AmountRule, ApplicationSource, ApplicationState, HeadcountBasis, OutreachState
 from .eligibility import Eligibility
 from .models import Application, Measure, Notice, Outreach, Policy
@@ -112,7 +113,7 @@ def apply(actor: Actor, measure: Measure, enterprise: Any, declared_headcount: i
     """An enterprise applies (or its liaison officer for it): the window is open, it qualifies on the day, it
     has not applied before, the amount follows the rule."""
     day = day or dates.today()
-    role = user_role(actor)
+    for_itself = rules.applies_itself(actor)
     access.authorize_create(actor, Application, Action.APPLY)
     access.authorize(actor, enterprise, Action.REPORT)
     if measure.no_application:
@@ -132,7 +133,7 @@ def apply(actor: Actor, measure: Measure, enterprise: Any, declared_headcount: i
             application = Application.objects.create(
                 measure=measure, enterprise=enterprise, state=ApplicationState.SUBMITTED,
                 submitted_at=at or dates.now(), submitted_by=as_user(actor),
-                source=ApplicationSource.ENTERPRISE if role == Role.ENTERPRISE else ApplicationSource.OFFICER,
+                source=ApplicationSource.ENTERPRISE if for_itself else ApplicationSource.OFFICER,
                 declared_headcount=declared_headcount, declared_base=declared_base, amount=amount)
     except IntegrityError as exc:
         raise ValidationError({"measure": _("已申报过本条款")}) from exc

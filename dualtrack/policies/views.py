@@ -21,11 +21,12 @@ from django.utils.translation import gettext_lazy
 from dualtrack.core import dates, exportjobs, exports, privacy
 from dualtrack.core import policy as access
 from dualtrack.core.actors import actor_of
-from dualtrack.core.choices import MAX_COUNT, Action, Role
-from dualtrack.core.scoping import get_scoped_or_404, user_role
+from dualtrack.core.choices import MAX_COUNT, Action
+from dualtrack.core.scoping import get_scoped_or_404
 from dualtrack.core.views import paginate, query_without_page, validation_messages
 from dualtrack.registry import services as registry
 
+from . import policy as rules
 from . import services
 from .choices import AmountRule, HeadcountBasis, OutreachState
 from .filters import ApplicationFilterSet
@@ -58,10 +59,10 @@ class ApplyForm(forms.Form):
 def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
     measure = get_scoped_or_404(Measure.objects.select_related("policy", "department"), request.user,
                                 Action.VIEW, code=code)
-    role = user_role(request.user)
+    applies_itself = rules.applies_itself(request.user)
     can_manage = access.may(request.user, measure, Action.CHANGE)
     form = ApplyForm(request.POST or None)
-    if role == Role.ENTERPRISE:
+    if applies_itself:
         del form.fields["enterprise"]
     if measure.amount_rule != AmountRule.PER_HEAD or measure.headcount_basis != HeadcountBasis.DECLARED:
         del form.fields["declared_headcount"]
@@ -112,22 +113,22 @@ def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("policies:measure", code=code)
     day = dates.today()
     waiting = services.not_applied(measure, day, request.user).select_related("county").order_by("county__code", "name") \
-        if role in (Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT, Role.LIAISON) else None
+        if rules.sees_enterprises_not_applied(request.user) else None
     eligibility = services.eligibility_of(measure)
     return render(request, "policies/measure.html", {
         "measure": measure, "eligibility": eligibility.describe(), "form": form, "can_manage": can_manage,
         "figures": services.measure_figures(Measure.objects.filter(pk=measure.pk)).get(measure.pk, {}),
-        "eligible_count": services.eligible(measure, day).count() if can_manage or role == Role.LEADER else None,
+        "eligible_count": services.eligible(measure, day).count() if can_manage or rules.sees_eligible_count(request.user) else None,
         "page": paginate(request, waiting) if waiting is not None else None,
-        "can_apply": role in (Role.ENTERPRISE, Role.LIAISON) and not measure.no_application
+        "can_apply": rules.applies_on_page(request.user) and not measure.no_application
         and measure.window_start <= day <= measure.window_end,
         "mine": Application.objects.restrict(request.user).filter(measure=measure).first()
-        if role == Role.ENTERPRISE else None,
+        if applies_itself else None,
         "notices": measure.notices.all()})
 
 
 def _applicant(request: HttpRequest, form: ApplyForm) -> Any:
-    if user_role(request.user) == Role.ENTERPRISE:
+    if rules.applies_itself(request.user):
         enterprise = registry.enterprises_for(request.user).filter(pk=request.user.enterprise_id).first()  # type: ignore[union-attr,misc]
     else:
         enterprise = registry.enterprises_for(request.user).filter(

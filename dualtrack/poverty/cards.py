@@ -9,20 +9,20 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dualtrack.core.cards import Card, Figure, Row
-from dualtrack.core.choices import Action, Role
-from dualtrack.core.scoping import user_role
+from dualtrack.core.choices import Action
 
 from . import services
 from .models import Household, RegionFlag
+from .policy import sees_own_county
 
 
 def poverty_card(user: Any, day: dt.date) -> Card | None:
-    if user_role(user) not in (Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT) or \
-            not RegionFlag.permits(user, Action.VIEW) or not Household.objects.exists():
+    # RegionFlag VIEW: HQ, leaders, districts and departments (aggregates, never a household).
+    if not RegionFlag.permits(user, Action.VIEW) or not Household.objects.exists():
         return None
     evaluation = services.evaluate(day.year)
     counties = evaluation.counties
-    if user_role(user) == Role.DISTRICT:
+    if sees_own_county(user):
         own = getattr(getattr(user, "county", None), "code", None)
         counties = [c for c in counties if c.code == own]
         if not counties:

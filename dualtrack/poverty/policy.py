@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from dualtrack.core.choices import Action, Role
-from dualtrack.core.policy import ALL, NOTHING, declare, roles
+from dualtrack.core.policy import ALL, NOTHING, declare, roles, user_role
 
 
 def office(user: Any) -> Any:
@@ -53,3 +53,8 @@ declare("poverty.CensusItem", {Action.VIEW: roles(Role.HQ, Role.LEADER, Role.DIS
                                Action.CHANGE: {Role.HQ: ALL, Role.DEPARTMENT: office}})
 declare("poverty.WeeklyBoard", {Action.VIEW: roles(Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT),
                                 Action.ADD: {Role.HQ: ALL, Role.DEPARTMENT: office}})
+
+
+def sees_own_county(user: Any) -> bool:
+    """A county's operator: its own county's figures on the poverty card."""
+    return user_role(user) == Role.DISTRICT

@@ -22,13 +22,13 @@ import duckdb
 from django.utils.translation import gettext as _
 
 from dualtrack.core import audit
-from dualtrack.core.choices import AuditAction, DateKind, Role
+from dualtrack.core.choices import AuditAction, DateKind
 from dualtrack.core.imports import ImportResult
 from dualtrack.core.imports.parsers import day_bounds
 from dualtrack.core.imports.readers import FileFormatError, detect_encoding
-from dualtrack.core.scoping import user_role
 
 from .engine import readings_path
+from .policy import imports_readings
 
 HEADERS = {
     "date": ("日期", "date"), "account": ("电力户号", "account"), "kwh": ("用电量", "kwh"),
@@ -77,7 +77,7 @@ def _literal(path: Path) -> str:
 
 
 def can_import(user: Any) -> bool:
-    return user_role(user) == Role.HQ
+    return imports_readings(user)
 
 
 def import_power(path: Path, user: Any, *, store: Path | None = None) -> ImportResult:

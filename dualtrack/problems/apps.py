@@ -9,11 +9,11 @@ class ProblemsConfig(AppConfig):
 
     def ready(self) -> None:
         from dualtrack.core import policy
-        from dualtrack.core.choices import Action, Role  # noqa: F401
+        from dualtrack.core.choices import Action
         from dualtrack.core.rules import register_rules
-        from dualtrack.core.scoping import user_role
 
         from . import imports  # noqa: F401  (registers the problems dataset)
+        from . import policy as access
         from .rules import RULES_KEY, validate
 
         register_rules(RULES_KEY, validate)
@@ -53,4 +53,4 @@ class ProblemsConfig(AppConfig):
         register_menu(_("问题闭环"), "problems:ledger", lambda u: Problem.permits(u, Action.VIEW), order=9)
         register_menu(_("反映问题"), "problems:report", lambda u: policy.allows(u, Problem, Action.REPORT),
                       order=10)
-        register_menu(_("领导督办"), "problems:escalated", lambda u: user_role(u) == Role.LEADER, order=11)
+        register_menu(_("领导督办"), "problems:escalated", access.escalations_in_menu, order=11)

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 
 from dualtrack.core import dates
 from dualtrack.core.cards import Card, Figure, Row
-from dualtrack.core.choices import Action, Role
+from dualtrack.core.choices import Action
 from dualtrack.core.dates import SHANGHAI
-from dualtrack.core.scoping import user_role
 
+from . import policy as access
 from .choices import OPEN_STATES, State
 from .escalation import deadline_flags, escalated_for
 from .models import Problem
@@ -31,17 +31,16 @@ def _urgent(problems: Any, overdue: Q) -> list[Problem]:
 
 
 def problems_card(user: Any, day: dt.date) -> Card | None:
-    role = user_role(user)
-    if role not in (Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT, Role.LIAISON, Role.ENTERPRISE) \
-            or not Problem.permits(user, Action.VIEW):
+    if not Problem.permits(user, Action.VIEW):  # every role but the public
         return None
     now = dates.now()
     flags = deadline_flags(now)
     problems = Problem.objects.restrict(user)
     open_problems = problems.filter(state__in=OPEN_STATES)
     start = dt.datetime.combine(now.astimezone(SHANGHAI).date(), dt.time.min, tzinfo=SHANGHAI)
-    ledger = reverse("problems:inbox" if role == Role.DEPARTMENT else "problems:ledger")
-    if role == Role.ENTERPRISE:
+    inbox = access.has_inbox(user)
+    ledger = reverse("problems:inbox" if inbox else "problems:ledger")
+    if access.reports_own_problems(user):
         figures = [
             Figure(_("办理中"), f"{problems.filter(state__in=[*OPEN_STATES, State.REPORTED, State.TRIAGED]).count()}",
                    key="open", link=ledger),
@@ -57,20 +56,21 @@ def problems_card(user: Any, day: dt.date) -> Card | None:
         return Card(key="problems", title=_("我反映的问题"), link=ledger, figures=figures, rows=rows,
                     rows_title=_("最近的问题") if rows else "", note=_("截至 %(now)s") % {
                         "now": now.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")})
-    escalated = escalated_for(user).count() if role in (Role.HQ, Role.LEADER) else \
+    leads = access.receives_escalations(user)
+    escalated = escalated_for(user).count() if leads else \
         open_problems.filter(escalation_level__gt=0).count()
     figures = [
-        Figure(_("待办结") if role != Role.DEPARTMENT else _("本部门待办"), f"{open_problems.count():,}", key="open",
+        Figure(_("待办结") if not inbox else _("本部门待办"), f"{open_problems.count():,}", key="open",
                link=ledger),
         Figure(_("逾期"), f"{open_problems.filter(flags['overdue']).count():,}", key="overdue",
                link=ledger + "?deadline=overdue", tone="bad"),
         Figure(_("临期"), f"{open_problems.filter(flags['due_soon']).count():,}", key="due_soon",
                link=ledger + "?deadline=due_soon"),
         Figure(_("提级调度"), f"{escalated:,}", key="escalated",
-               link=reverse("problems:escalated") if role in (Role.HQ, Role.LEADER) else ledger),
+               link=reverse("problems:escalated") if leads else ledger),
         Figure(_("今日新收集"), f"{problems.filter(reported_at__gte=start).count():,}", key="new_today", link=ledger),
     ]
-    if role in (Role.HQ,):
+    if Problem.permits(user, Action.TRIAGE):
         figures.append(Figure(_("待梳理"), f"{problems.filter(state__in=[State.REPORTED]).count():,}", key="to_triage",
                               link=reverse("problems:triage")))
     rows = []

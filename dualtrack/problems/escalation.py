@@ -11,9 +11,9 @@ from django.db import connection, transaction
 from dualtrack.accounts import services as accounts
 from dualtrack.core import audit, calendar, dates, notifications
 from dualtrack.core import rules as rule_sets
-from dualtrack.core.choices import AuditAction, Role
-from dualtrack.core.scoping import user_role
+from dualtrack.core.choices import AuditAction
 
+from . import policy as access
 from .addressing import escalation_addressees
 from .choices import OPEN_STATES
 from .models import Problem
@@ -95,11 +95,10 @@ def escalated_for(user: Any) -> Any:
     from django.db.models import Q
 
     escalated = Problem.objects.restrict(user).filter(state__in=OPEN_STATES, escalation_level__gt=0)
-    role = user_role(user)
-    if role == Role.HQ:
+    if access.sees_every_escalation(user):
         return escalated.order_by("-escalation_level", "next_action_at")
-    level = getattr(user, "leader_level", None)
-    if role != Role.LEADER or not level:
+    level = access.leader_level(user)
+    if not level:
         return escalated.none()
     mine = escalated.filter(escalation_level=level)
     if level == 2:

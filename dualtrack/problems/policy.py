@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q
 
 from dualtrack.core.choices import Action, Role
-from dualtrack.core.policy import ALL, NOTHING, declare, related, roles
+from dualtrack.core.policy import ALL, NOTHING, declare, related, roles, user_role
 
 
 def department_problems(user: Any) -> Any:
@@ -83,3 +83,39 @@ declare("problems.Problem", {
     # enterprise that reported its own problem (its own contacts); masked for everyone else (core.privacy.texts).
     Action.PERSONAL: {Role.HQ: ALL, Role.DEPARTMENT: department_problems, Role.ENTERPRISE: own_problems},
 })
+
+
+# What a role is shown of problems (pages, cards, menus): named here so views and cards ask by name.
+def reports_own_problems(user: Any) -> bool:
+    """An enterprise account: it reports its own problems (no enterprise to pick) and its card lists them."""
+    return user_role(user) == Role.ENTERPRISE
+
+
+def has_inbox(user: Any) -> bool:
+    """A department: its problems arrive in 本部门待办 (the inbox), its ledger link and card figures say so."""
+    return user_role(user) == Role.DEPARTMENT
+
+
+def sees_statistics(user: Any) -> bool:
+    """问题统计: HQ, leaders and departments."""
+    return user_role(user) in (Role.HQ, Role.LEADER, Role.DEPARTMENT)
+
+
+def receives_escalations(user: Any) -> bool:
+    """领导督办: leaders (the problems escalated to their level) and HQ (every escalated problem)."""
+    return user_role(user) in (Role.HQ, Role.LEADER)
+
+
+def sees_every_escalation(user: Any) -> bool:
+    """HQ: every escalated problem, whatever its level."""
+    return user_role(user) == Role.HQ
+
+
+def leader_level(user: Any) -> int | None:
+    """The level a leader is escalated to (1 the mayor's, 2 a vice-mayor in charge …); ``None`` for other roles."""
+    return getattr(user, "leader_level", None) if user_role(user) == Role.LEADER else None
+
+
+def escalations_in_menu(user: Any) -> bool:
+    """The 领导督办 menu entry: a leader's own page (HQ reaches it from its card)."""
+    return user_role(user) == Role.LEADER

@@ -18,11 +18,12 @@ from django.utils.translation import gettext_lazy
 from dualtrack.core import calendar, dates, exportjobs, exports, policy, privacy
 from dualtrack.core import rules as rule_sets
 from dualtrack.core.actors import actor_of
-from dualtrack.core.choices import MAX_COUNT, Action, Role
-from dualtrack.core.scoping import get_scoped_or_404, user_role
+from dualtrack.core.choices import MAX_COUNT, Action
+from dualtrack.core.scoping import get_scoped_or_404
 from dualtrack.core.views import form_errors, paginate, query_without_page, validation_messages
 from dualtrack.registry import services as registry
 
+from . import policy as access
 from . import services, suggest
 from .choices import DESCRIPTION_MAX, TRANSITION_LABELS, TRANSITIONS, Complexity, State
 from .filters import ProblemFilterSet
@@ -45,7 +46,7 @@ def report(request: HttpRequest) -> HttpResponse:
     photo or PDF travels with the form and is kept with the problem in the same transaction."""
     policy.authorize_create(request.user, Problem, Action.REPORT)
     form = ReportForm(request.POST or None, request.FILES or None)
-    if user_role(request.user) == Role.ENTERPRISE:
+    if access.reports_own_problems(request.user):
         del form.fields["enterprise"]
     if request.method == "POST" and form.is_valid():
         try:
@@ -90,7 +91,7 @@ def ledger(request: HttpRequest) -> HttpResponse | FileResponse:
 
 @login_required
 def triage_queue(request: HttpRequest) -> HttpResponse:
-    if user_role(request.user) != Role.HQ:
+    if not Problem.permits(request.user, Action.TRIAGE):
         raise PermissionDenied
     return _list(request, Problem.objects.restrict(request.user).filter(state__in=[State.REPORTED, State.RETURNED]),
                  _("待梳理问题"))
@@ -98,7 +99,7 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    if user_role(request.user) != Role.DEPARTMENT:
+    if not access.has_inbox(request.user):
         raise PermissionDenied
     return _list(request, Problem.objects.restrict(request.user).filter(state__in=[State.ASSIGNED, State.IN_PROGRESS]),
                  _("本部门待办"))
@@ -106,7 +107,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def statistics(request: HttpRequest) -> HttpResponse:
-    if user_role(request.user) not in (Role.HQ, Role.LEADER, Role.DEPARTMENT):
+    if not access.sees_statistics(request.user):
         raise PermissionDenied
     return render(request, "problems/statistics.html", {"stats": services.statistics(request.user)})
 
@@ -129,13 +130,12 @@ def detail(request: HttpRequest, ref: str) -> HttpResponse:
     if request.method == "POST":
         _post_on_problem(request, problem)
         return redirect("problems:detail", ref=ref)
-    role = user_role(request.user)
     verbs = {verb for (frm, _to), verb in TRANSITIONS.items() if frm == problem.state}
     permitted = {verb for verb in verbs if policy.may(request.user, problem, verb)}
     moves = [(to, TRANSITION_LABELS.get((frm, to), State(to).label)) for (frm, to), verb in TRANSITIONS.items()
              if frm == problem.state and verb in permitted]
     suggestion = None
-    if role == Role.HQ and problem.state in (State.REPORTED, State.RETURNED):
+    if problem.state in (State.REPORTED, State.RETURNED) and policy.may(request.user, problem, Action.TRIAGE):
         suggestion = suggest.suggest(problem, request.user)
         if suggestion is not None:  # similar problems' descriptions: the one masking path
             privacy.attach(request.user, [p for p, _score in suggestion.similar], "description")
@@ -211,8 +211,7 @@ def attachment(request: HttpRequest, ref: str, pk: int) -> FileResponse:
 def escalated(request: HttpRequest) -> HttpResponse:
     """A leader's page (领导督办): the open problems escalated to them, most urgent first. HQ sees every
     escalated problem."""
-    role = user_role(request.user)
-    if role not in (Role.LEADER, Role.HQ):
+    if not access.receives_escalations(request.user):
         raise PermissionDenied
     page = paginate(request, services.escalated_for(request.user).select_related("category", "department",
                                                                                  "enterprise"))

@@ -10,19 +10,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dualtrack.core.cards import Card, Figure, Row
-from dualtrack.core.choices import Action, Role
-from dualtrack.core.scoping import user_role
+from dualtrack.core.choices import Action
 
 from .choices import Light
 from .models import Project
+from .policy import follows_the_board
 from .services import statuses
 
 TOP = 5
 
 
 def projects_card(user: Any, day: dt.date) -> Card | None:
-    if user_role(user) not in (Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT) \
-            or not Project.permits(user, Action.VIEW):
+    if not follows_the_board(user) or not Project.permits(user, Action.VIEW):
         return None
     projects = Project.objects.restrict(user)
     rows = statuses(projects, day)

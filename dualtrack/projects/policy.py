@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q
 
 from dualtrack.core.choices import Action, Role
-from dualtrack.core.policy import ALL, NOTHING, declare, roles
+from dualtrack.core.policy import ALL, NOTHING, declare, roles, user_role
 
 
 def district_projects(user: Any) -> Any:
@@ -48,3 +48,8 @@ declare("projects.Project", {
 })
 for label in ("projects.ProjectPlan", "projects.ProjectProgress", "projects.MonthlyLight"):
     declare(label, via=("project", "projects.Project"))
+
+
+def follows_the_board(user: Any) -> bool:
+    """调度会 (the weekly board) and the projects card: HQ, leaders, districts and departments."""
+    return user_role(user) in (Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT)

@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy
 
 from dualtrack.core import dates, exports, policy, privacy
 from dualtrack.core.actors import actor_of
-from dualtrack.core.choices import MAX_COUNT, Action, Role
+from dualtrack.core.choices import MAX_COUNT, Action
 from dualtrack.core.forms import DayField
-from dualtrack.core.scoping import get_scoped_or_404, user_role
+from dualtrack.core.scoping import get_scoped_or_404
 from dualtrack.core.views import form_errors, paginate, query_without_page
 from dualtrack.epidemic import services as epidemic
 from dualtrack.problems import services as problems
@@ -29,6 +29,7 @@ from . import services
 from .choices import Light
 from .filters import ProjectFilterSet
 from .models import MonthlyLight, Project, ReportKind
+from .policy import follows_the_board
 
 LIGHT_HEX = {"red": "#d93025", "yellow": "#f2b600", "green": "#1e8e3e", None: "#9aa5b1"}
 
@@ -142,7 +143,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
 def board(request: HttpRequest) -> HttpResponse:
     """调度会: the week's picture: lights, red and yellow projects with reasons, rankings, projects not yet
     resumed, and the dispatch tasks still open."""
-    if user_role(request.user) not in (Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT):
+    if not follows_the_board(request.user):
         raise PermissionDenied
     _require_view(request)
     day = _day(request)

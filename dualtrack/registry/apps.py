@@ -21,12 +21,10 @@ class RegistryConfig(AppConfig):
         from .exports import enterprises_export
 
         register_export("registry.enterprises", enterprises_export)
-        from dualtrack.core.choices import Action, Role  # noqa: F401
         from dualtrack.core.navigation import register_menu
-        from dualtrack.core.policy import user_role
 
         from . import imports  # noqa: F401  (registers the registry datasets)
-        from .models import Enterprise, Region
+        from .policy import has_own_file, keeps_reference, sees_directory
 
         def own_file(user: object) -> str | None:
             enterprise = getattr(user, "enterprise", None)
@@ -34,14 +32,8 @@ class RegistryConfig(AppConfig):
 
         # An enterprise has its own file (一企一档), not a directory of one; reference data (code lists) is
         # HQ's to keep: the others reach it from the import page, where the codes are needed.
-        register_menu(_("企业名录"), "registry:enterprise_list",
-                      lambda u: Enterprise.permits(u, Action.VIEW) and user_role(u) != Role.ENTERPRISE, order=10)
-        register_menu(_("本企业档案"), "registry:own_enterprise", lambda u: user_role(u) == Role.ENTERPRISE,
-                      order=10, url_for=own_file)
-
-        def keeps_reference(user: object) -> bool:
-            return user_role(user) == Role.HQ and Region.permits(user, Action.VIEW)
-
+        register_menu(_("企业名录"), "registry:enterprise_list", sees_directory, order=10)
+        register_menu(_("本企业档案"), "registry:own_enterprise", has_own_file, order=10, url_for=own_file)
         register_menu(_("行政区划"), "registry:region_list", keeps_reference, order=20)
         register_menu(_("功能园区"), "registry:park_list", keeps_reference, order=21)
         register_menu(_("职能部门"), "registry:department_list", keeps_reference, order=22)

@@ -15,9 +15,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dualtrack.core import audit
-from dualtrack.core.choices import AuditAction
+from dualtrack.core.choices import Action, AuditAction
 from dualtrack.core.imports import ImportResult
-from dualtrack.core.scoping import is_hq
 
 from .models import Region
 
@@ -47,7 +46,7 @@ def _valid_geometry(geometry: Any) -> bool:
 
 def import_boundaries(fh: IO[bytes], filename: str, user: Any, code_property: str | None = None) -> ImportResult:
     result = ImportResult(dataset="boundaries", filename=filename)
-    if not is_hq(user):
+    if not Region.permits(user, Action.IMPORT):  # reference data: HQ's
         result.add_error(_("只有市指挥部可以导入行政区划边界"))
         return result
     try:

@@ -8,13 +8,13 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dualtrack.core import audit, dates
+from dualtrack.core import audit, dates, policy
 from dualtrack.core.bulk import insert_rows
-from dualtrack.core.choices import Action, AuditAction, DateKind, Role
+from dualtrack.core.choices import Action, AuditAction, DateKind
 from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register
 from dualtrack.core.imports import parsers as p
 from dualtrack.core.imports.parsers import CellError
-from dualtrack.core.scoping import OutOfScope, user_role
+from dualtrack.core.scoping import OutOfScope
 
 from . import validators
 from .choices import (
@@ -235,7 +235,8 @@ class EnterpriseDataset(Dataset):
             "division_ids": dict(Industry.objects.filter(level="division").values_list("code", "id")),
             "sections": set(Industry.objects.filter(level="section").values_list("code", flat=True)),
             "accounts_seen": {},
-            "hq": user_role(user) == Role.HQ,
+            # Rows may go anywhere (HQ), else only within the user's reach (a district's, a park's).
+            "anywhere": policy.scope(user, Enterprise, Action.IMPORT) is policy.ALL,
         }
 
     def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
@@ -253,7 +254,7 @@ class EnterpriseDataset(Dataset):
                     ctx.error("park_code", _("园区 %(park)s 不在区县 %(county)s 内") % {
                         "park": values["park_code"], "county": values["county_code"]}, values["park_code"])
         self._check_industry(values, ctx, state)
-        if not state["hq"] and county_id is not None and not ctx.failed:
+        if not state["anywhere"] and county_id is not None and not ctx.failed:
             # A county operator's rows stay in its county; a park operator's rows stay in its park (and so in
             # the park's county, checked above). Either may not move a row elsewhere.
             in_county = bool(user.county_id) and county_id == user.county_id
@@ -386,7 +387,7 @@ class EnterpriseDataset(Dataset):
             insert_rows(ElectricityAccount, ["account_no", "enterprise"],
                         ((a, obj.pk) for obj, old, new in account_changes for a in sorted(new - old)))
         audit.record_many(audits)
-        if not state["hq"]:
+        if not state["anywhere"]:
             # Re-check in the same transaction that every row written is within the user's reach.
             written = Enterprise.objects.filter(uscc__in=usccs)
             if written.count() != written.restrict(user, Action.IMPORT).count():

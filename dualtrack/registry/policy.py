@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q
 
 from dualtrack.core.choices import Action, Role
-from dualtrack.core.policy import ALL, NOTHING, declare, roles
+from dualtrack.core.policy import ALL, NOTHING, allows, declare, roles, user_role
 from dualtrack.core.scoping import REFERENCE_RULES
 
 
@@ -47,3 +47,24 @@ declare("registry.Enterprise", {
                     Role.ENTERPRISE: own_enterprise},
 })
 declare("registry.ElectricityAccount", via=("enterprise", "registry.Enterprise"))
+
+
+# What a role is shown of the registry (pages, menus): named here so views and menus ask by name.
+def has_own_file(user: Any) -> bool:
+    """An enterprise account: its own file (本企业档案), never a directory of one."""
+    return user_role(user) == Role.ENTERPRISE
+
+
+def sees_directory(user: Any) -> bool:
+    """企业名录: every role that views enterprises, but an enterprise (which has its own file)."""
+    return allows(user, "registry.Enterprise", Action.VIEW) and not has_own_file(user)
+
+
+def keeps_reference(user: Any) -> bool:
+    """The code lists' menus (regions, parks, departments, industries): whoever changes reference data (HQ)."""
+    return allows(user, "registry.Region", Action.CHANGE)
+
+
+def sees_liaisons(user: Any) -> bool:
+    """An enterprise's liaison officers on its file: HQ, leaders and its district (or park)."""
+    return user_role(user) in (Role.HQ, Role.LEADER, Role.DISTRICT)

@@ -9,13 +9,14 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from dualtrack.core import cards, exportjobs
-from dualtrack.core.choices import Action, Role
-from dualtrack.core.scoping import get_scoped_or_404, user_role
+from dualtrack.core.choices import Action
+from dualtrack.core.scoping import get_scoped_or_404
 from dualtrack.core.views import paginate, query_without_page
 
 from .choices import RegionLevel
 from .filters import EnterpriseFilterSet
 from .models import Department, Enterprise, Industry, Park, Region
+from .policy import sees_liaisons
 
 
 def _require(model: type, request: HttpRequest, action: str = Action.VIEW) -> None:
@@ -65,7 +66,7 @@ def enterprise_detail(request: HttpRequest, uscc: str) -> HttpResponse:
         "charts": [dict(p.chart, key=p.key) for p in panels if p.chart],
         "accounts": enterprise.power_accounts.all(),
         "key_lists": enterprise.key_lists.all(),
-        "can_view_liaisons": user_role(request.user) in (Role.HQ, Role.LEADER, Role.DISTRICT),
+        "can_view_liaisons": sees_liaisons(request.user),
         "liaisons": enterprise.liaison_officers.all(),
     })
 

@@ -11,9 +11,8 @@ class ResumptionConfig(AppConfig):
         from django.utils.translation import gettext_noop
 
         from dualtrack.core import policy
-        from dualtrack.core.choices import Action, Role  # noqa: F401
+        from dualtrack.core.choices import Action
         from dualtrack.core.i18n import register_js_texts
-        from dualtrack.core.scoping import user_role
 
         register_js_texts(gettext_noop("复工电力指数"), gettext_noop("五色图"), gettext_noop("未报送"),
                           gettext_noop("数据未到"))  # the page scripts' charts
@@ -50,6 +49,7 @@ class ResumptionConfig(AppConfig):
         from dualtrack.core.cards import register_panel
 
         register_panel(10, "resumption", cards.enterprise_panel)
-        register_menu(_("复工图"), "resumption:dashboard", lambda u: ResumptionReport.permits(u, Action.VIEW)
-                      and user_role(u) in (Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT), order=6)
+        from . import policy as access
+
+        register_menu(_("复工图"), "resumption:dashboard", access.sees_command_picture, order=6)
         register_menu(_("今日复工"), "resumption:report", lambda u: policy.allows(u, "registry.Enterprise", Action.REPORT), order=7)

@@ -10,16 +10,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dualtrack.core.cards import Card, Figure, Row
-from dualtrack.core.choices import Action, Role
-from dualtrack.core.scoping import user_role
+from dualtrack.core.choices import Action
 from dualtrack.epidemic import services as epidemic
 from dualtrack.epidemic.choices import COLOUR_HEX, Colour
 from dualtrack.registry import services as registry
 
 from . import picture as pictures
+from . import policy as access
 from .models import ResumptionReport
-
-PICTURE_ROLES = (Role.HQ, Role.LEADER, Role.DISTRICT)
 
 
 def pct(value: float | None) -> str | None:
@@ -43,7 +41,7 @@ def _query(day: dt.date) -> str:
 def situation_card(user: Any, day: dt.date) -> Card | None:
     """HQ, leaders, a district or park operator: the two maps, the headline figures with their change on the day
     before, the counties below their capacity target, and what has been reported."""
-    if user_role(user) not in PICTURE_ROLES or not ResumptionReport.permits(user, Action.VIEW):
+    if not access.sees_situation(user):
         return None
     pic = pictures.picture(day, user=user, allow_stale=True)
     counties = pictures.counties(pic)
@@ -117,7 +115,7 @@ def situation_card(user: Any, day: dt.date) -> Card | None:
 
 def enterprise_card(user: Any, day: dt.date) -> Card | None:
     """An enterprise: its own reported status (and when it last reported) and the power cross-check flag."""
-    if user_role(user) != Role.ENTERPRISE or not getattr(user, "enterprise_id", None):
+    if not access.reports_for_itself(user) or not getattr(user, "enterprise_id", None):
         return None
     latest = ResumptionReport.objects.filter(enterprise_id=user.enterprise_id, date__lte=day).order_by("-date").first()
     status = None if latest is None else (_("已复工") if latest.resumed else _("未复工"))
@@ -138,7 +136,7 @@ def enterprise_card(user: Any, day: dt.date) -> Card | None:
 
 def liaison_card(user: Any, day: dt.date) -> Card | None:
     """A liaison officer: their enterprises with today's status and the cross-check flags to follow up."""
-    if user_role(user) != Role.LIAISON:
+    if not access.follows_own_enterprises(user):
         return None
     enterprises = registry.enterprises_for(user, Action.VIEW).filter(is_active=True)
     from .services import with_resumed_status

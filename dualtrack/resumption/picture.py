@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dualtrack.core import policy
-from dualtrack.core.choices import Action, Role
-from dualtrack.core.scoping import user_role
+from dualtrack.core.choices import Action
 from dualtrack.epidemic import services as epidemic
 from dualtrack.registry import services as registry
 
+from . import policy as access
 from . import snapshot as snapshots
 from .snapshot import PowerCell, ReportedCell, Snapshot
 
@@ -61,7 +61,7 @@ def scope_of(user: Any) -> Scope:
     """The enterprises a user sees, as cells: everything, a district's county (or a park's park), or nothing."""
     if user is None or policy.scope(user, "registry.Enterprise", Action.VIEW) is policy.ALL:
         return Scope()
-    if user_role(user) == Role.DISTRICT:
+    if access.sees_by_area(user):
         county = getattr(user, "county", None)
         park = getattr(user, "park", None)
         return Scope(counties={county.code} if county else set(), parks={park.code} if park else set())

@@ -19,18 +19,17 @@ from django.utils.translation import gettext_lazy
 
 from dualtrack.core import dates, exports, policy, versions
 from dualtrack.core.actors import actor_of
-from dualtrack.core.choices import MAX_COUNT, Action, Role
-from dualtrack.core.scoping import user_role
+from dualtrack.core.choices import MAX_COUNT, Action
 from dualtrack.core.views import form_errors, paginate, query_without_page
 from dualtrack.epidemic import services as epidemic
 from dualtrack.epidemic.choices import COLOUR_HEX, Colour
 from dualtrack.registry import services as registry
 
+from . import policy as access
 from . import services
 from .models import ReportSource, ResumptionReport
 
 CROSSCHECK_PAGE = 50
-DASHBOARD_ROLES = (Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT)
 
 
 def _day(request: HttpRequest) -> dt.date:
@@ -40,7 +39,7 @@ def _day(request: HttpRequest) -> dt.date:
 
 
 def _require_dashboard(request: HttpRequest) -> None:
-    if user_role(request.user) not in DASHBOARD_ROLES or not ResumptionReport.permits(request.user, Action.VIEW):
+    if not access.sees_command_picture(request.user):
         raise PermissionDenied
 
 
@@ -90,7 +89,7 @@ def self_report(request: HttpRequest) -> HttpResponse:
     policy.authorize_create(request.user, "registry.Enterprise", Action.REPORT)
     reachable = registry.enterprises_for(request.user, Action.REPORT)
     uscc = (request.GET.get("uscc") or request.POST.get("uscc") or "").strip().upper()[:18]
-    if user_role(request.user) == Role.ENTERPRISE:
+    if access.reports_for_itself(request.user):
         enterprise = reachable.filter(pk=getattr(request.user, "enterprise_id", None) or 0).first()
     elif uscc:
         enterprise = reachable.filter(uscc=uscc).first()
@@ -115,25 +114,25 @@ def self_report(request: HttpRequest) -> HttpResponse:
         try:
             services.save_report(actor_of(request), enterprise, today, form.cleaned_data["resumed"],
                                  form.cleaned_data["workers_on_duty"] or 0,
-                                 source=ReportSource.SELF if user_role(request.user) == Role.ENTERPRISE
+                                 source=ReportSource.SELF if access.reports_for_itself(request.user)
                                  else ReportSource.ON_BEHALF)
         except ValidationError as exc:
             form_errors(form, exc)
         else:
             messages.success(request, _("已报送,谢谢!"))
             target = reverse("resumption:report")
-            return redirect(f"{target}?uscc={enterprise.uscc}" if user_role(request.user) != Role.ENTERPRISE
+            return redirect(f"{target}?uscc={enterprise.uscc}" if not access.reports_for_itself(request.user)
                             else target)
     latest = ResumptionReport.objects.restrict(request.user).filter(enterprise=enterprise, date__lte=today) \
         .order_by("-date").first()
     return render(request, "resumption/self_report.html", {"form": form, "enterprise": enterprise, "latest": latest,
-                                                           "today": today, "for_other": user_role(request.user)
-                                                           != Role.ENTERPRISE})
+                                                           "today": today,
+                                                           "for_other": not access.reports_for_itself(request.user)})
 
 
 @login_required
 def not_resumed(request: HttpRequest) -> HttpResponse:
-    if user_role(request.user) not in (Role.HQ, Role.DISTRICT):
+    if not access.sees_not_resumed(request.user):
         raise PermissionDenied
     day = _day(request)
     queryset = services.not_resumed(day, request.user)
@@ -163,12 +162,12 @@ def quality(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def crosscheck(request: HttpRequest) -> HttpResponse | FileResponse:
-    if user_role(request.user) not in (Role.HQ, Role.LEADER, Role.DISTRICT, Role.LIAISON):
+    if not access.sees_crosscheck(request.user):
         raise PermissionDenied
     day = _day(request)
     pic = services.picture(day, user=request.user, allow_stale=True)
     rows = services.crosscheck_rows(pic)
-    if request.user.role == Role.LIAISON:  # type: ignore[union-attr]
+    if access.follows_own_enterprises(request.user):
         rows = [r for r in rows if request.user.username in r["liaisons"]]  # type: ignore[union-attr]
     if request.GET.get("format") == "xlsx":
         return _crosscheck_xlsx(request, day, rows)

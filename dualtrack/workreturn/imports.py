@@ -15,17 +15,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dualtrack.core import privacy
-from dualtrack.core.choices import Action, DateKind, Role
+from dualtrack.core.choices import Action, DateKind
 from dualtrack.core.dates import SHANGHAI
 from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register, upsert
 from dualtrack.core.imports import parsers as p
-from dualtrack.core.scoping import user_role
 from dualtrack.registry import services as registry
 
 from . import engine, services
 from .choices import ATTESTATION_ALIASES
 from .models import Boarding, LabourDemand, ManifestEntry, Receipt, Trip, Worker
-from .policy import is_bureau
+from .policy import bound_to_home_county, plans_demand
 
 Rows = list[tuple[int, dict[str, Any]]]
 PERSONAL = ("name", "phone", "id_hash", "id_key", "id_last4")  # audited as "…" when they change
@@ -93,7 +92,7 @@ def _message(exc: ValidationError) -> str:
 
 
 def _planner(user: Any) -> bool:
-    return user_role(user) == Role.HQ or (user_role(user) == Role.DEPARTMENT and is_bureau(user))
+    return plans_demand(user)
 
 
 @register
@@ -169,7 +168,7 @@ class WorkerDataset(Dataset):
         return Worker.permits(user, Action.IMPORT)
 
     def prepare(self, user: Any) -> dict[str, Any]:
-        own = getattr(user, "county", None) if user_role(user) == Role.DISTRICT else None
+        own = getattr(user, "county", None) if bound_to_home_county(user) else None
         return {"origins": _origins(), "own_county": own.code if own else None,
                 "enterprises": dict(registry.all_enterprises().values_list("uscc", "id")),
                 "existing": dict(Worker.objects.values_list("code", "home_county__code"))}

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from dualtrack.core.choices import Action, Role
-from dualtrack.core.policy import ALL, NOTHING, declare, roles
+from dualtrack.core.policy import ALL, NOTHING, allows, declare, roles, user_role
 
 
 def is_bureau(user: Any) -> bool:
@@ -99,3 +99,15 @@ for label in ("workreturn.ManifestEntry", "workreturn.Boarding"):
     declare(label, via=("trip", "workreturn.Trip"))
 declare("workreturn.Receipt", via=("worker", "workreturn.Worker"))
 __all__ = ["roles"]
+
+
+# What a role is shown of worker return (forms, files): named here so services and imports ask by name.
+def bound_to_home_county(user: Any) -> bool:
+    """A district operator registers (by form or file) only the workers whose home is its own county."""
+    return user_role(user) == Role.DISTRICT
+
+
+def plans_demand(user: Any) -> bool:
+    """Whoever imports labour demand (HQ and the human-resources bureau, the declared IMPORT rule): plans for
+    every enterprise, and imports demand and trips."""
+    return allows(user, "workreturn.LabourDemand", Action.IMPORT)

@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 from dualtrack.core import audit, dates, policy, privacy
 from dualtrack.core import rules as rule_sets
 from dualtrack.core.actors import Actor
-from dualtrack.core.choices import Action, AuditAction, Role
+from dualtrack.core.choices import Action, AuditAction
 from dualtrack.core.dates import SHANGHAI
 
 from . import engine
+from . import policy as access
 from .choices import WorkerState
 from .models import Boarding, LabourDemand, ManifestEntry, Receipt, Trip, Worker
 from .rules import RULES_KEY
@@ -131,7 +132,6 @@ def register_worker(actor: Actor, *, code: str, name: str, phone: str, id_number
     kept as a keyed hash and its last four; the registration number is the key, as in the file."""
     import re
 
-    from dualtrack.core.scoping import user_role
     from dualtrack.registry import services as registry
 
     code, id_number, village_code = code.strip().upper()[:30], id_number.strip().upper(), village_code.strip()
@@ -147,7 +147,7 @@ def register_worker(actor: Actor, *, code: str, name: str, phone: str, id_number
         errors["id_number"] = _("身份证号应为18位")
     if not re.fullmatch(r"\d{12}", village_code):
         errors["village_code"] = _("村代码应为12位数字")
-    own = getattr(getattr(actor, "county", None), "code", None) if user_role(actor) == Role.DISTRICT else None
+    own = getattr(getattr(actor, "county", None), "code", None) if access.bound_to_home_county(actor) else None
     if own and village_code[:6] != own:
         errors["village_code"] = _("只能登记本区县户籍的务工人员")
     if errors:
