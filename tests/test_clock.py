@@ -104,7 +104,7 @@ def test_an_import_row_dated_after_the_clock_is_refused_with_its_row_and_column(
     future = load(hq, "cases", [CASES, ["2020-04-30", "339102", 1, 0], ["2020-05-01", "339106", 1, 0]])
     assert not future.ok and future.created == 0
     assert [(e.row, e.column) for e in future.errors] == [(3, "日期")]
-    assert "晚于今天(2020-04-30)" in messages(future)
+    assert "日期不能晚于今天（2020-04-30）：2020-05-01" in messages(future)
     assert load(hq, "cases", [CASES, ["2020-04-30", "339102", 1, 0]]).ok
 
 
@@ -133,7 +133,7 @@ def test_a_date_of_record_may_be_long_past_but_not_in_the_future(city: City, set
     from dualtrack.core.imports import parsers
 
     parsers.check_day(dt.date(1958, 3, 1), DateKind.PAST)
-    with pytest.raises(parsers.CellError, match="晚于今天"):
+    with pytest.raises(parsers.CellError, match="不能晚于今天"):
         parsers.check_day(dt.date(2020, 5, 1), DateKind.PAST)
     parsers.check_day(dt.date(2022, 12, 31), DateKind.PLAN)
     with pytest.raises(parsers.CellError):
@@ -208,7 +208,7 @@ def test_a_page_form_refuses_a_day_past_the_clock_as_the_import_does(client: Any
     assert 'type="date"' in page and 'max="2020-04-30"' in page and 'min="2000-01-01"' in page
     refused = client.post("/liaison/visits/", {"enterprise": city.e_jiangbei.pk, "visited_on": "2020-05-01",
                                                "notes": "走访"})
-    assert refused.status_code == 200 and "晚于今天(2020-04-30)" in refused.content.decode()
+    assert refused.status_code == 200 and "日期不能晚于今天（2020-04-30）" in refused.content.decode()
     assert not Visit.objects.exists()
     for absurd in ("0001-01-01", "9999-12-31"):
         client.post("/liaison/visits/", {"enterprise": city.e_jiangbei.pk, "visited_on": absurd, "notes": "走访"})
@@ -224,5 +224,19 @@ def test_a_trip_is_a_plan_its_page_accepts_a_departure_ahead(client: Any, city: 
     settings.DUALTRACK_CLOCK = DEMO_CLOCK
     field = MomentField(when="plan", input_formats=["%Y-%m-%d %H:%M"])
     assert field.clean("2020-05-03 07:00") == dt.datetime(2020, 5, 3, 7, 0, tzinfo=SHANGHAI)
-    with pytest.raises(Exception, match="早于"):
+    with pytest.raises(Exception, match="不能早于"):
         field.clean("1990-05-03 07:00")
+
+
+def test_a_month_end_light_is_judged_only_once_the_month_is_over(db: Any, settings: Any) -> None:
+    """The demo judged April's month-end on 30 April: 123 dispatch tasks were dated 1 May 09:00, after the clock."""
+    from django.core.management import CommandError, call_command
+
+    from dualtrack.projects import services as projects
+
+    settings.DUALTRACK_CLOCK = DEMO_CLOCK
+    with pytest.raises(ValueError, match="2020-04 has not ended"):
+        projects.evaluate_month(dt.date(2020, 4, 1))
+    with pytest.raises(CommandError, match="--month"):
+        call_command("projects", "evaluate", "--month", "2020-04", stdout=io.StringIO())
+    assert projects.evaluate_month(dt.date(2020, 3, 1)) == {"projects": 0, "tasks": 0}

@@ -193,7 +193,10 @@ def evaluate_month(month: dt.date, at: dt.datetime | None = None) -> dict[str, i
     rule_set = rule_sets.current(RULES_KEY)
     rules = rule_set.definition
     end = month_end(month)
+    if end >= dates.today():  # a month-end light is judged once the month is over, never ahead of the clock
+        raise ValueError(f"{month:%Y-%m} has not ended by {dates.today().isoformat()}")
     at = at or dt.datetime.combine(end + dt.timedelta(days=1), dt.time(9, 0), tzinfo=calendar.SHANGHAI)
+    at = min(at, dates.now())  # the tasks are raised when the worker judges, at the latest now
     projects = Project.objects.select_related("responsible_department", "owner")
     by_code = {p.code: p for p in projects}
     history: dict[tuple[int, dt.date], str | None] = {

@@ -162,14 +162,13 @@ def check_day(value: Any, kind: str) -> None:
         return
     low, high = day_bounds(kind)
     if day < low:
-        raise CellError(_("日期 %(day)s 早于可接受的最早日期 %(low)s") % {"day": day.isoformat(), "low": low.isoformat()})
+        raise CellError(_("日期不能早于%(low)s：%(day)s") % {"day": day.isoformat(), "low": low.isoformat()})
     if day > high:
         from dualtrack.core.choices import DateKind
 
         if kind == DateKind.PLAN:
-            raise CellError(_("日期 %(day)s 晚于可接受的最晚日期 %(high)s") % {"day": day.isoformat(), "high": high.isoformat()})
-        raise CellError(_("日期 %(day)s 晚于今天(%(today)s)，不能登记未来的日期") % {
-            "day": day.isoformat(), "today": high.isoformat()})
+            raise CellError(_("日期不能晚于%(high)s：%(day)s") % {"day": day.isoformat(), "high": high.isoformat()})
+        raise CellError(_("日期不能晚于今天（%(today)s）：%(day)s") % {"day": day.isoformat(), "today": high.isoformat()})
 
 
 def month(value: Any) -> dt.date:

@@ -29,7 +29,10 @@ class Command(BaseCommand):
                 month = dt.date.fromisoformat(f"{options['month']}-01")
             except (TypeError, ValueError) as exc:
                 raise CommandError("--month YYYY-MM is required") from exc
-            counts = services.evaluate_month(month)
+            try:
+                counts = services.evaluate_month(month)
+            except ValueError as exc:
+                raise CommandError(f"--month: {exc}") from exc
             self.stdout.write(f"{month:%Y-%m}: {counts['projects']} projects, {counts['tasks']} new tasks")
             return
         try:
