@@ -139,6 +139,21 @@ def charts(day: dt.date) -> dict[str, Any]:
             "trend": resumption.trend(pic)}
 
 
+def _masked(section: Section) -> Section:
+    """A section as the bulletin's readers may see it: a bulletin goes to leaders and is sent on (抄送), and no
+    record's policy grants its readers the personal data in free text (an event's title, a place, a name typed by
+    a county), so phone and ID numbers in every paragraph and table cell are masked (core.privacy), whichever
+    section wrote them, in the Word, Excel and PDF files alike."""
+    from dualtrack.core import privacy
+
+    section.heading = privacy.mask(section.heading)
+    section.paragraphs = [privacy.mask(p) for p in section.paragraphs]
+    for table in section.tables:
+        table.title = privacy.mask(table.title)
+        table.rows = [[privacy.mask(v) if isinstance(v, str) else v for v in row] for row in table.rows]
+    return section
+
+
 def build(day: dt.date, user: Any = None) -> Bulletin:
     pic = resumption.picture(day, user=user)
     regions = resumption.counties(pic)
@@ -146,7 +161,7 @@ def build(day: dt.date, user: Any = None) -> Bulletin:
     sizes = {g["key"]: g for g in resumption.groups(pic, "size")}
     ctx = Context(day=day, user=user, city=city, regions=regions, sizes=sizes,
                   industries=resumption.groups(pic, "industry"), parks=resumption.groups(pic, "park"))
-    sections = [section for _order, _name, builder in _SECTIONS if (section := builder(ctx)) is not None]
+    sections = [_masked(section) for _order, _name, builder in _SECTIONS if (section := builder(ctx)) is not None]
     for number, section in enumerate(sections):
         section.heading = f"{chinese_numeral(number + 1)}、{section.heading}"
     figures = {

@@ -5,7 +5,7 @@ else (DOMAIN.md §15). Masking keeps enough to tell numbers apart: 138****5678, 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from django.db.models import Q
@@ -180,32 +180,53 @@ def whole_for(user: Any, objects: Sequence[Any]) -> set[Any]:
     return set(model._base_manager.filter(found, pk__in=[o.pk for o in objects]).values_list("pk", flat=True))
 
 
-def shown(user: Any, rows: Sequence[tuple[Any, dict[str, str]]], *, limit: int | None = None) -> list[dict[str, str]]:
-    """The one masking path: for each ``(record, values)`` the named free texts and contacts as ``user`` may see
-    them, whole where the record's model (one model for all rows) grants ``user`` ``Action.PERSONAL``, phone and ID
-    numbers masked elsewhere, before any cut to ``limit`` characters (so half a number is never shown). The values
-    may be the record's own fields or texts that belong to it (a problem's history comments). Each record shown
-    with personal data whole is audited once (查看个人信息, the record and the names of the values that held it)."""
-    from . import audit
+# What a value is, for masking (:func:`shown`'s ``kinds``): free text (phone and ID numbers in it masked, the default),
+# a person's name (张**: a name is personal data in itself) or a contact number (138****5678).
+TEXT, NAME, PHONE = "text", "name", "phone"
+_MASKS = {TEXT: mask, NAME: mask_name, PHONE: mask_phone}
+
+
+def _personal(kind: str, value: str) -> bool:
+    return bool(value) if kind in (NAME, PHONE) else contains_personal(value)
+
+
+def judged(user: Any, rows: Sequence[tuple[Any, dict[str, str]]], *, limit: int | None = None,
+           kinds: Mapping[str, str] | None = None, audit: bool = True) -> list[tuple[bool, dict[str, str]]]:
+    """:func:`shown` with, for each row, whether its record's personal data is shown whole. ``audit=False`` only to
+    fingerprint what would be shown (a print job's name), never to show it."""
+    from . import audit as audit_log
     from .choices import AuditAction
 
+    kinds = kinds or {}
     whole = whole_for(user, list({r.pk: r for r, _values in rows}.values()))
-    out: list[dict[str, str]] = []
+    out: list[tuple[bool, dict[str, str]]] = []
     personal: dict[Any, tuple[Any, list[str]]] = {}
     for record, values in rows:
         values = {f: str(v or "") for f, v in values.items()}
         if record.pk in whole:
-            held = [f for f, v in values.items() if contains_personal(v)]
+            held = [f for f, v in values.items() if _personal(kinds.get(f, TEXT), v)]
             if held:
                 fields = personal.setdefault(record.pk, (record, []))[1]
                 fields.extend(f for f in held if f not in fields)
         else:
-            values = {f: mask(v) for f, v in values.items()}
-        out.append({f: v[:limit] if limit else v for f, v in values.items()})
-    if personal:
-        audit.record_many([audit.build(user, AuditAction.VIEW_PERSONAL, record, detail={"fields": fields})
-                           for record, fields in personal.values()])
+            values = {f: _MASKS[kinds.get(f, TEXT)](v) for f, v in values.items()}
+        out.append((record.pk in whole, {f: v[:limit] if limit else v for f, v in values.items()}))
+    if personal and audit:
+        audit_log.record_many([audit_log.build(user, AuditAction.VIEW_PERSONAL, record, detail={"fields": fields})
+                               for record, fields in personal.values()])
     return out
+
+
+def shown(user: Any, rows: Sequence[tuple[Any, dict[str, str]]], *, limit: int | None = None,
+          kinds: Mapping[str, str] | None = None) -> list[dict[str, str]]:
+    """The one masking path: for each ``(record, values)`` the named free texts and contacts as ``user`` may see
+    them, whole where the record's model (one model for all rows) grants ``user`` ``Action.PERSONAL``, masked
+    elsewhere, before any cut to ``limit`` characters (so half a number is never shown). ``kinds`` names the values
+    that are not free text: a person's name (:data:`NAME`, 张**) or a contact number (:data:`PHONE`, 138****5678);
+    in free text (:data:`TEXT`) the phone and ID numbers are masked. The values may be the record's own fields or
+    texts that belong to it (a problem's history comments, a worker's boarding notes). Each record shown with
+    personal data whole is audited once (查看个人信息, the record and the names of the values that held it)."""
+    return [values for _whole, values in judged(user, rows, limit=limit, kinds=kinds)]
 
 
 def texts(user: Any, objects: Sequence[Any], *fields: str, limit: int | None = None) -> list[dict[str, str]]:

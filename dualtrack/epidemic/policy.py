@@ -22,6 +22,9 @@ def district_counties(user: Any) -> Any:
 
 READ = {Role.HQ: ALL, Role.LEADER: ALL, Role.DEPARTMENT: ALL, Role.DISTRICT: district_counties}
 
+# PERSONAL: a cluster's description (描述) may name a private person or a phone. Only HQ, which imports the health
+# commission's reports, reads it whole (core.privacy, each view audited); leaders, departments and counties need
+# the count and the day, never the person, so any page, export or bulletin that shows it shows it masked.
 for label in ("epidemic.CaseReport", "epidemic.ClusterEvent"):
     declare(label, {
         Action.VIEW: READ,
@@ -29,6 +32,7 @@ for label in ("epidemic.CaseReport", "epidemic.ClusterEvent"):
         Action.CHANGE: roles(Role.HQ),
         Action.IMPORT: roles(Role.HQ),
         Action.EXPORT: READ,
+        Action.PERSONAL: roles(Role.HQ),
     })
 declare("epidemic.PublishedLevel", {
     Action.VIEW: READ,

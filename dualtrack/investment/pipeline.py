@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, CharField, Count, DecimalField, F, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, DecimalField, F, Min, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from dualtrack.core.choices import Action
@@ -200,6 +200,7 @@ class Informant:
     name: str
     leads: int
     amount: Decimal  # 亿元, planned investment of their leads formally signed in the year
+    lead: int = 0  # one of those leads (the first recorded): the record whose policy decides how the name is shown
 
 
 def informants(user: Any, day: dt.date, limit: int = 20) -> list[Informant]:
@@ -207,5 +208,5 @@ def informants(user: Any, day: dt.date, limit: int = 20) -> list[Informant]:
     ``day``'s year up to ``day``, by planned investment."""
     rows = _visible(Lead, user).exclude(stage="stopped").exclude(informant="").filter(
         signed_on__year=day.year, signed_on__lte=day).values("informant").annotate(
-        n=Count("pk"), amount=Sum("amount")).order_by("-amount", "informant")[:limit]
-    return [Informant(r["informant"], r["n"], r["amount"]) for r in rows]
+        n=Count("pk"), amount=Sum("amount"), lead=Min("pk")).order_by("-amount", "informant")[:limit]
+    return [Informant(r["informant"], r["n"], r["amount"], r["lead"]) for r in rows]

@@ -171,35 +171,28 @@ def raise_due() -> dict[str, Any]:
 
 
 def informant_shown(user: Any, lead: Lead) -> str:
-    """The lead's first informant (第一信息人) as ``user`` may see it: whole for HQ and the lead's own staff (the view
-    is audited), masked (王**) for everyone else."""
-    from dualtrack.core import audit, policy, privacy
-    from dualtrack.core.choices import Action, AuditAction
+    """The lead's first informant (第一信息人) as ``user`` may see it, through the one masking path (core.privacy, a
+    name: 王**): whole for HQ and the lead's own staff (the lead's policy grants ``PERSONAL``; the view is audited
+    on the lead), masked for everyone else."""
+    from dualtrack.core import privacy
 
-    if not lead.informant:
-        return ""
-    if not policy.may(user, lead, Action.PERSONAL):
-        return privacy.mask_name(lead.informant)
-    audit.record(user, AuditAction.VIEW_PERSONAL, lead, detail={"fields": ["informant"]})
-    return lead.informant
+    return privacy.shown(user, [(lead, {"informant": lead.informant})], kinds={"informant": privacy.NAME})[0][
+        "informant"]
 
 
 def informants_shown(user: Any, day: dt.date) -> list[Any]:
-    """The year's first informants to reward (:func:`pipeline.informants`), named whole for whoever may see the
-    personal data of all the leads they see (HQ, a county's or park's staff: the view is audited), masked for the
-    others."""
-    from dualtrack.core import audit, policy, privacy
-    from dualtrack.core.choices import Action, AuditAction
+    """The year's first informants to reward (:func:`pipeline.informants`) through the one masking path: each
+    named whole where the policy of a lead of theirs (``Informant.lead``) grants ``user`` ``PERSONAL`` (HQ, a
+    county's or park's staff, who see only their own leads here), each such view audited on that lead; masked
+    (王**) for the others."""
+    from dualtrack.core import privacy
 
     from . import pipeline
 
     found = pipeline.informants(user, day)
-    if not found:
-        return found
-    if not policy.allows(user, Lead, Action.PERSONAL):
-        for informant in found:
-            informant.name = privacy.mask_name(informant.name)
-        return found
-    audit.record(user, AuditAction.VIEW_PERSONAL, object_type="investment.lead", object_repr="第一信息人",
-                 detail={"informants": len(found), "year": day.year})
+    leads = Lead._base_manager.in_bulk([i.lead for i in found])
+    shown = privacy.shown(user, [(leads[i.lead], {"informant": i.name}) for i in found],
+                          kinds={"informant": privacy.NAME})
+    for informant, values in zip(found, shown, strict=True):
+        informant.name = values["informant"]
     return found

@@ -138,7 +138,9 @@ class Notice(models.Model):
     title = models.CharField(_("公示标题"), max_length=200)
     period_start = models.DateField(_("公示开始"))
     period_end = models.DateField(_("公示结束"))
-    # Where an objection goes during the period (异议受理): the public page names it.
+    # Where an objection goes during the period (异议受理): the public page names it. Public by design, never masked
+    # (not core.privacy): it is the office's own contact, published so that anyone may object (公示 rules), and
+    # the department that publishes it enters an office's phone, e-mail or address, not a private person's.
     objection_contact = models.CharField(_("异议受理方式"), max_length=200, blank=True,
                                          help_text=_("受理异议的单位和电话、邮箱或地址"))
     published = models.BooleanField(_("已发布"), default=False)

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
-from dualtrack.core import audit, calendar, dates, notifications
+from dualtrack.core import audit, calendar, dates, notifications, privacy
 from dualtrack.core import rules as rule_sets
 
 from .addressing import escalation_addressees
@@ -46,8 +46,10 @@ def create_task(source_key: str, description: str, *, category: str = "其他", 
     level_name = definition["levels"][min(escalation_level, len(definition["levels"]) - 1)]
     _event(problem, None, "", State.ASSIGNED, f"系统生成督办任务,送{level_name}", level=escalation_level or None, at=now)
     audit.record_change(None, problem, None)
+    # A notice is one text for every addressee (a leader too) and is kept: its numbers masked before the cut, whole
+    # only on the problem's page, for whom the policy grants them (core.privacy).
     notifications.notify(escalation_addressees(max(escalation_level, 1), department_id=getattr(
-        department, "pk", None)), f"督办任务 {problem.ref}:{description[:60]}", f"/problems/{problem.ref}/")
+        department, "pk", None)), f"督办任务 {problem.ref}:{privacy.mask(description)[:60]}", f"/problems/{problem.ref}/")
     return problem, True
 
 
@@ -68,7 +70,7 @@ def route_tasks_without_department(department: Any) -> int:
                kind=EventKind.NOTE)
         audit.record_change(None, problem, before)
         notifications.notify(escalation_addressees(max(problem.escalation_level, 1), department_id=department.pk),
-                             f"督办任务 {problem.ref}:{problem.description[:60]}", f"/problems/{problem.ref}/")
+                             f"督办任务 {problem.ref}:{privacy.mask(problem.description)[:60]}", f"/problems/{problem.ref}/")
         routed += 1
     return routed
 

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from dualtrack.core import audit, calendar, dates, errors, notifications, policy
+from dualtrack.core import audit, calendar, dates, errors, notifications, policy, privacy
 from dualtrack.core import rules as rule_sets
 from dualtrack.core.actors import Actor, as_user
 from dualtrack.core.choices import Action, AuditAction, Role
@@ -188,7 +188,8 @@ def instruct(problem_id: int, actor: Actor, text: str) -> ProblemEvent:
     users = get_user_model()
     handlers = users.objects.filter(Q(role=Role.HQ) | Q(role=Role.DEPARTMENT, department_id=problem.department_id)
                                     if problem.department_id else Q(role=Role.HQ), is_active=True)
-    notifications.notify(list(handlers), f"{actor}对问题 {problem.ref} 作出批示:{text[:60]}",
+    # masked before the cut, as every notice (problems.tasks): whole on the problem's page for whom the policy grants
+    notifications.notify(list(handlers), f"{actor}对问题 {problem.ref} 作出批示:{privacy.mask(text)[:60]}",
                          f"/problems/{problem.ref}/")
     return event
 

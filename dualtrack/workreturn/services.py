@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -447,22 +448,48 @@ def day_figures(day: dt.date, user: Any = None) -> dict[str, int]:
 @dataclass(frozen=True)
 class PersonView:
     """A worker's name, phone and ID as ``user`` may see them: whole for the home county, the bureau and the
-    receiving enterprise; masked for everyone else; gone once erased."""
+    receiving enterprise (the worker's policy grants them ``PERSONAL``); masked for everyone else; gone once erased.
+    ``notes``: the worker's boarding notes (``Boarding.pk`` → note) as the same policy shows them."""
 
     name: str
     phone: str
     id_number: str
     whole: bool
+    notes: dict[int, str]
+
+
+PERSON_KINDS = {"name": privacy.NAME, "phone": privacy.PHONE}
+
+
+def persons(user: Any, workers: list[Worker], boardings: Iterable[Boarding] = (), *,
+            audit: bool = True) -> list[PersonView]:
+    """Each of ``workers`` as ``user`` may see them, with their ``boardings``' notes, through the one masking path
+    (``core.privacy``: the worker is the record whose policy decides; each worker shown whole is audited once).
+    ``audit=False`` only to fingerprint what would be shown (a print job's name)."""
+    notes: dict[int, list[Boarding]] = defaultdict(list)
+    for boarding in boardings:
+        if boarding.note:
+            notes[boarding.worker_id].append(boarding)
+    rows: list[tuple[Any, dict[str, str]]] = []
+    for worker in workers:
+        rows.append((worker, {"name": worker.name, "phone": worker.phone}))
+        rows.extend((worker, {"note": b.note}) for b in notes[worker.pk])
+    judged = iter(privacy.judged(user, rows, kinds=PERSON_KINDS, audit=audit))
+    out = []
+    for worker in workers:
+        whole, values = next(judged)
+        shown = {b.pk: next(judged)[1]["note"] for b in notes[worker.pk]}
+        if worker.erased_at is not None:
+            out.append(PersonView(_("(已删除)"), "", "", whole, shown))
+            continue
+        id_text = f"**************{worker.id_last4}" if worker.id_last4 else ""
+        out.append(PersonView(values["name"], values["phone"], id_text, whole, shown))
+    return out
 
 
 def person(user: Any, worker: Worker) -> PersonView:
-    whole = policy.may(user, worker, Action.PERSONAL)
-    if worker.erased_at is not None:
-        return PersonView(_("(已删除)"), "", "", whole)
-    id_text = f"**************{worker.id_last4}" if worker.id_last4 else ""
-    if whole:
-        return PersonView(worker.name, worker.phone, id_text, True)
-    return PersonView(privacy.mask_name(worker.name), privacy.mask_phone(worker.phone), id_text, False)
+    """One worker as :func:`persons` shows them."""
+    return persons(user, [worker])[0]
 
 
 @transaction.atomic

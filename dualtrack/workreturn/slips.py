@@ -30,10 +30,11 @@ def qr_svg(token: str) -> str:
     return segno.make(token, error="m", micro=False).svg_inline(scale=3, border=2)
 
 
-def html(user: Any, workers: list[Worker], trip: Trip | None = None) -> str:
+def html(user: Any, workers: list[Worker], trip: Trip | None = None, *, audit: bool = True) -> str:
+    """The slips as ``user`` may see them: names through the one masking path (``services.persons``), each worker
+    shown whole audited; ``audit=False`` only to name the print job (:func:`queue`), which shows nothing."""
     sheets = []
-    for worker in workers:
-        person = services.person(user, worker)
+    for worker, person in zip(workers, services.persons(user, workers, audit=audit), strict=True):
         sheets.append({"worker": worker, "person": person, "qr": mark_safe(qr_svg(worker.slip_token)),  # noqa: S308 - segno's own SVG
                        "trip": trip, "departure": trip.departure.astimezone(SHANGHAI) if trip else None})
     return render_to_string("workreturn/slips.html", {"sheets": sheets, "slips": SLIPS})
@@ -77,7 +78,7 @@ def queue(user: Any, params: dict[str, Any], workers: list[Worker], trip: Trip |
     the job, so the same slips are printed once and a changed manifest or view gets a job of its own."""
     if not printing.available():
         raise PdfUnavailable("PDF files need Chromium and CJK fonts: apt-get install chromium fonts-noto-cjk")
-    page = html(user, workers, trip)
+    page = html(user, workers, trip, audit=False)
     return exportjobs.queue_print(user, KIND, {**params, "digest": digest(page)}, name, total=len(workers))
 
 

@@ -116,16 +116,20 @@ def trip(request: HttpRequest, code: str) -> HttpResponse:
             validation_messages(request, exc)
         return redirect("workreturn:trip", code=found.code)
     entries = list(ManifestEntry.objects.filter(trip=found).select_related("worker").order_by("worker__code"))
+    events = list(Boarding.objects.filter(trip=found).order_by("boarded_at", "pk"))
     history: dict[int, list[Boarding]] = {}
-    for event in Boarding.objects.filter(trip=found).order_by("boarded_at", "pk"):
+    for event in events:
         history.setdefault(event.worker_id, []).append(event)
     place_names = services.origin_names()
-    manifest = [{"worker": e.worker, "person": services.person(request.user, e.worker),
-                 "home": place_names.get(e.worker.home_code, e.worker.home_code),
+    # names, phones and boarding notes through the one masking path, the worker's policy deciding (each worker
+    # shown whole audited)
+    people = services.persons(request.user, [e.worker for e in entries], events)
+    notes = {pk: note for person in people for pk, note in person.notes.items()}
+    for event in events:
+        event.shown_note = notes.get(event.pk, "")  # type: ignore[attr-defined]
+    manifest = [{"worker": e.worker, "person": person, "home": place_names.get(e.worker.home_code, e.worker.home_code),
                  "boarding": history[e.worker_id][-1] if e.worker_id in history else None,
-                 "earlier": history.get(e.worker_id, [])[:-1]} for e in entries]
-    audit.record(request.user, AuditAction.VIEW_PERSONAL, found, detail={"manifest": len(entries),
-                                                                        "whole": any(m["person"].whole for m in manifest)})
+                 "earlier": history.get(e.worker_id, [])[:-1]} for e, person in zip(entries, people, strict=True)]
     _label, definition = services.rules()
     can_plan = policy.may(request.user, found, Action.IMPORT) and not Boarding.objects.filter(trip=found).exists()
     on_trip = {e.worker_id for e in entries}
