@@ -155,7 +155,7 @@ def _stage(con: duckdb.DuckDBPyConnection, path: Path, workdir: Path, result: Im
         ("kwh IS NULL", HEADERS["kwh"][0], "raw_kwh", _("不是数字")),
         ("kwh < 0", HEADERS["kwh"][0], "raw_kwh", _("不能为负数")),
         (f"date < DATE '{earliest.isoformat()}'", HEADERS["timestamp" if interval else "date"][0], "raw_when",
-         _("日期早于可接受的最早日期 %(low)s") % {"low": earliest.isoformat()}),
+         _("日期不能早于%(low)s") % {"low": earliest.isoformat()}),
         (f"date > DATE '{latest.isoformat()}'", HEADERS["timestamp" if interval else "date"][0], "raw_when",
          _("日期晚于今天")),
     ]
