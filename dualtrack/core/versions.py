@@ -103,18 +103,10 @@ def data_day() -> dt.date:
 
 
 def bound(on: dt.date | None = None) -> dt.date:
-    """The last day a module's figures may be for on a picture of ``on`` (default: the data-as-of day): never past
-    the clock."""
+    """A module's as-of day on a picture of ``on`` (default: the data-as-of day), never past the clock (DOMAIN.md §15
+    "one source has one as-of day, whichever page shows it"): each module answers its day through this
+    (``projects.services.as_of``, ``economy.services.as_of_month``), and its pages, card, bulletin section, API
+    and console command all ask that one function."""
     today = dates.today()
     return min(on, today) if on is not None else min(data_day(), today)
 
-
-def source_day(latest: Callable[[dt.date], dt.date | None], on: dt.date | None = None) -> dt.date:
-    """A module's as-of day (数据截至, DOMAIN.md §15 "one source has one as-of day, whichever page shows it"): the
-    latest day on or before :func:`bound` that its source has data for (``latest(bound)``), else that bound. Each
-    module answers its day through this one function (``<app>.services.as_of``), and its pages, its card on 总览,
-    its bulletin section, its API and its console command all ask it: none opens on a day of its own, and a
-    single new record never moves the day past the clock or past the city's data-as-of day."""
-    last = bound(on)
-    found = latest(last)
-    return min(found, last) if found is not None else last
