@@ -100,3 +100,13 @@ def as_of() -> AsOf:
 def data_day() -> dt.date:
     """The default day of every dashboard, the bulletin and ``situation``: the data-as-of day, else today."""
     return as_of().day or dates.today()
+
+
+def bound(on: dt.date | None = None) -> dt.date:
+    """A module's as-of day on a picture of ``on`` (default: the data-as-of day), never past the clock (DOMAIN.md §15
+    "one source has one as-of day, whichever page shows it"): each module answers its day through this
+    (``projects.services.as_of``, ``economy.services.as_of_month``), and its pages, card, bulletin section, API
+    and console command all ask that one function."""
+    today = dates.today()
+    return min(on, today) if on is not None else min(data_day(), today)
+

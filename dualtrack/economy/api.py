@@ -20,9 +20,9 @@ class EconomyView(APIView):
     ``double_half`` (null before June), ``light``, ``needed_growth`` (fractions; null where §11 gives none)."""
 
     @extend_schema(parameters=[OpenApiParameter("month", str, description="YYYY-MM (default: the latest month "
-                                                "with data)")], responses={200: dict})
+                                                "ended with data)")], responses={200: dict})
     def get(self, request: Request) -> Response:
         if not services.can_view(request.user):
             raise exceptions.PermissionDenied
-        month = api_month(request, lambda: services.latest_month(request.user))
+        month = api_month(request, lambda: services.as_of_month(request.user))
         return Response(services.evaluate(month, request.user, with_trend=False).as_json())

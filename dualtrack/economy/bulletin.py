@@ -12,7 +12,7 @@ from .choices import ScopeKind
 def section(ctx: Any) -> Any:
     from dualtrack.bulletins.services import Section
 
-    month = services.latest_month_ended(None, ctx.day)
+    month = services.as_of_month(None, ctx.day)
     if month is None:
         return None
     evaluation = services.evaluate(month, None, with_trend=False)

@@ -18,7 +18,7 @@ from .policy import sees_economy_card, sees_own_area
 def economy_card(user: Any, day: dt.date) -> Card | None:
     if not services.can_view(user) or not sees_economy_card(user):
         return None
-    month = services.latest_month_ended(user, day)
+    month = services.as_of_month(user, day)
     if month is None:
         return None
     evaluation = services.evaluate(month, user, with_trend=False)

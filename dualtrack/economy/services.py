@@ -144,6 +144,15 @@ def latest_month_ended(user: Any, day: dt.date) -> dt.date | None:
     return latest_month(user, day.replace(day=1) - dt.timedelta(days=1))
 
 
+def as_of_month(user: Any = None, on: dt.date | None = None) -> dt.date | None:
+    """The economy's as-of month (数据截至) in ``user``'s scope: :func:`latest_month_ended` by ``on`` (default: the
+    city's data-as-of day), never past the clock (``core.versions.bound``). The pages without ``?month=``, the card
+    on 总览, the bulletin section, the API and ``dualtrack economy`` all open on it."""
+    from dualtrack.core import versions
+
+    return latest_month_ended(user, versions.bound(on))
+
+
 def _actuals(user: Any, year: int, upto: dt.date) -> QuerySet[Actual]:
     base = Actual.objects.restrict(user) if user is not None else Actual.objects.all()
     return base.filter(month__gte=dt.date(year, 1, 1), month__lte=upto)

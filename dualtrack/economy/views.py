@@ -33,7 +33,7 @@ def _require_view(request: HttpRequest) -> None:
 
 
 def _month(request: HttpRequest) -> dt.date:
-    return dates.requested_month(request, lambda: services.latest_month(request.user))
+    return dates.requested_month(request, lambda: services.as_of_month(request.user))
 
 
 def _scope(request: HttpRequest, scopes: list[tuple[str, str, str]]) -> str | None:
@@ -70,7 +70,7 @@ def overview(request: HttpRequest) -> HttpResponseBase:
         "month": month, "period": services.period_label(month), "evaluation": evaluation, "scopes": scopes,
         "scope": scope, "scope_name": dict((c, n) for c, n, _k in scopes).get(scope or "", ""),
         "rows": [r for r in evaluation.rows if r.scope == scope], "matrix": matrix,
-        "time_progress": services.engine.time_progress(month), "latest": services.latest_month(request.user),
+        "time_progress": services.engine.time_progress(month), "latest": services.as_of_month(request.user),
         "counts": evaluation.lights(scope)})
 
 
@@ -129,7 +129,7 @@ def double_half(request: HttpRequest) -> HttpResponse:
     """双过半: at June (or the latest month after it), every indicator and scope with completion ≥ 50% and growth
     ≥ its target (amount indicators) or growth ≥ its target (growth indicators)."""
     _require_view(request)
-    latest = services.latest_month(request.user)
+    latest = services.as_of_month(request.user)
     try:
         year = int(request.GET.get("year") or (latest.year if latest else dates.today().year))
     except ValueError:
@@ -137,7 +137,7 @@ def double_half(request: HttpRequest) -> HttpResponse:
     year = min(max(year, dates.earliest_day().year), dates.today().year)
     rules = services.current_rules()
     from_month = rules["double_half_from_month"]
-    reported = services.latest_month(request.user, dt.date(year, 12, 1))
+    reported = services.as_of_month(request.user, dt.date(year + 1, 1, 1))  # the year's last month ended by then
     month = reported if reported is not None and reported.year == year and reported.month >= from_month else None
     evaluation = services.evaluate(month, request.user, with_trend=False) if month else None
     rows = evaluation.rows if evaluation else []

@@ -32,7 +32,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         return statuses.get(obj.code)
 
 
-DATE = OpenApiParameter("date", str, description="YYYY-MM-DD; the light on this day (default: last report day)")
+DATE = OpenApiParameter("date", str, description="YYYY-MM-DD; the light on this day (default: the data-as-of day)")
 
 
 class ProjectViewSet(ScopedReadOnlyViewSet):
@@ -44,7 +44,7 @@ class ProjectViewSet(ScopedReadOnlyViewSet):
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         # Resolved before anything else: a bad date is a 400, never another day's lights (nor an empty list).
-        self.day: dt.date = api_day(request, services.default_day)
+        self.day: dt.date = api_day(request, services.as_of)
 
     @extend_schema(parameters=[DATE])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -22,13 +22,14 @@ def section(ctx: Any) -> Any:
     projects = Project.objects.all()
     if not projects.exists():
         return None
-    rows = services.statuses(projects, ctx.day)
-    levels = services.level_summary(projects, ctx.day, rows)
-    ranks = services.rankings(projects, ctx.day, rows)
+    day = services.as_of(ctx.day)  # the projects' as-of day on the bulletin's day
+    rows = services.statuses(projects, day)
+    levels = services.level_summary(projects, day, rows)
+    ranks = services.rankings(projects, day, rows)
     lights = services.light_counts(rows)
     parts = [f"{g['name']}项目{g['projects']}个,已复工{g['resumed']}个,复工率{_pct(g['rate'])}"
              for g in levels if g["projects"]]
-    paragraphs = [f"截至{md(ctx.day)}," + (";".join(parts) + "。" if parts else "暂无省市重点续建项目。")]
+    paragraphs = [f"截至{md(day)}," + (";".join(parts) + "。" if parts else "暂无省市重点续建项目。")]
     for kind, label in (("units", "责任单位"), ("counties", "区县(市)")):
         table = [g for g in ranks[kind] if g["rate"] is not None]
         if not table:

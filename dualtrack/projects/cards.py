@@ -15,7 +15,7 @@ from dualtrack.core.choices import Action
 from .choices import Light
 from .models import Project
 from .policy import follows_the_board
-from .services import statuses
+from .services import as_of, statuses
 
 TOP = 5
 
@@ -23,6 +23,7 @@ TOP = 5
 def projects_card(user: Any, day: dt.date) -> Card | None:
     if not follows_the_board(user) or not Project.permits(user, Action.VIEW):
         return None
+    day = as_of(day)  # the projects' as-of day on this picture, as the board it links to opens on
     projects = Project.objects.restrict(user)
     rows = statuses(projects, day)
     if not rows:
@@ -56,10 +57,9 @@ def enterprise_panel(user: Any, enterprise: Any) -> Card | None:
     projects = Project.objects.restrict(user).filter(owner=enterprise)
     if not projects.exists():
         return None
-    from dualtrack.core import versions
     from dualtrack.core.cards import Table
 
-    day = versions.data_day()
+    day = as_of()
     lights = {c.value: str(c.label) for c in Light}
     rows = statuses(projects, day)
     return Card(key="projects", title=_("重点项目"), day=day, table=Table(

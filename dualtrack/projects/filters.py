@@ -34,8 +34,8 @@ class ProjectFilterSet(django_filters.FilterSet):
         self.day = day  # the day whose lights the table shows: the light filter judges the same day
 
     def light_day(self) -> dt.date:
-        """The page's or API call's day; else ``?date=``; else the day the register opens on (the last report)."""
-        from .services import default_day
+        """The page's or API call's day; else ``?date=``; else the day the register opens on (the data-as-of day)."""
+        from .services import as_of
 
         if self.day is not None:
             return self.day
@@ -43,7 +43,7 @@ class ProjectFilterSet(django_filters.FilterSet):
             requested = dates.parse_day(self.data.get("date")) if self.data else None
         except dates.BadDay:
             requested = None
-        return requested or default_day()
+        return requested or as_of()
 
     def search(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
         value = value.strip()

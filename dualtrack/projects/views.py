@@ -35,7 +35,7 @@ LIGHT_HEX = {"red": "#d93025", "yellow": "#f2b600", "green": "#1e8e3e", None: "#
 
 
 def _day(request: HttpRequest) -> dt.date:
-    return dates.requested_day(request, services.default_day)
+    return dates.requested_day(request, services.as_of)
 
 
 def _require_view(request: HttpRequest) -> None:

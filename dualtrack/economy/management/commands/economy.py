@@ -16,12 +16,12 @@ class Command(BaseCommand):
     help = "Economy against the year's targets for a month (--json: the contract)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--month", help="YYYY-MM (default: the latest month with data)")
+        parser.add_argument("--month", help="YYYY-MM (default: the latest month ended with data)")
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            month = dates.parse_month(options["month"]) or services.latest_month()
+            month = dates.parse_month(options["month"]) or services.as_of_month()
         except dates.BadDay as exc:
             raise CommandError(f"--month: {exc}") from exc
         if month is None:

@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", nargs="?", choices=["status", "evaluate"], default="status")
-        parser.add_argument("--date", help="YYYY-MM-DD (default: the last day with a progress report)")
+        parser.add_argument("--date", help="YYYY-MM-DD (default: the data-as-of day)")
         parser.add_argument("--month", help="YYYY-MM, for evaluate")
         parser.add_argument("--json", action="store_true")
 
@@ -36,7 +36,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{month:%Y-%m}: {counts['projects']} projects, {counts['tasks']} new tasks")
             return
         try:
-            day = dates.parse_day(options["date"]) or services.default_day()
+            day = dates.parse_day(options["date"]) or services.as_of()
         except dates.BadDay as exc:
             raise CommandError(f"--date: {exc}") from exc
         rows = services.status_json(SystemActor(), day)

@@ -1,0 +1,120 @@
+"""One source has one as-of day, whichever page shows it (DOMAIN.md §15 "One clock"): on a fixed clock, with data
+on several days, every module's page opens on the day (or month) its card on 总览 says and links to, its API and
+its console command default to the same, and none is after the clock.
+
+The demo opened 重点项目 on 2020-04-24 (the last progress report) while its card said 2020-04-30 and linked to the
+board of 04-30, so one project's completion read 67.0% on the list and 61.8% on 总览 (the same cumulative against
+the plan of two different days); 经济运行 opened on 1—4月 (April's figures, before April was over) while the card
+said 1—3月累计."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from dualtrack.core import versions
+from dualtrack.core.imports import get_dataset, run_import
+from dualtrack.epidemic.models import CaseReport
+from dualtrack.projects.models import Project, ProjectPlan, ProjectProgress
+
+from .conftest import City
+from .helpers import csv_bytes
+
+CLOCK = "2020-04-30T18:00:00+08:00"
+TODAY = dt.date(2020, 4, 30)
+LAST_REPORT = dt.date(2020, 4, 24)  # a Friday: the last weekly progress report
+
+
+def load(user: Any, name: str, rows: list[list[Any]]) -> None:
+    dataset = get_dataset(name)
+    assert dataset is not None
+    result = run_import(dataset, io.BytesIO(csv_bytes(rows)), f"{name}.csv", user)
+    assert result.ok, [str(e) for e in result.errors]
+
+
+@pytest.fixture
+def busy_city(city: City, settings: Any) -> City:
+    """Case reports to the clock's day; weekly progress reports to the Friday before; economy figures for March and
+    for April (imported before April is over, as the demo does)."""
+    settings.DUALTRACK_CLOCK = CLOCK
+    for day in (dt.date(2020, 4, 28), TODAY):
+        CaseReport.objects.create(date=day, county=city.jiangbei, new_confirmed=0)
+        CaseReport.objects.create(date=day, county=city.binhai, new_confirmed=0)
+    project = Project.objects.create(
+        code="P1", name="江北区人民医院新院区二期工程", level="city_key", nature="continuing", county=city.jiangbei,
+        responsible_unit="市卫生健康委员会", total_investment=Decimal(100000), annual_plan=Decimal(20000))
+    for month, planned in (("2020-03", 1000), ("2020-04", 2000), ("2020-05", 3000)):
+        ProjectPlan.objects.create(project=project, month=dt.date.fromisoformat(f"{month}-01"),
+                                   planned_cumulative=planned)
+    for day, completed in ((dt.date(2020, 4, 17), 1100), (LAST_REPORT, 1300)):
+        ProjectProgress.objects.create(project=project, date=day, resumed=True, workers_on_site=50,
+                                       completed_cumulative=Decimal(completed))
+    hq = city.users["hq"]
+    load(hq, "indicators", [["指标代码", "指标名称", "单位", "类型", "责任部门"], ["GDZC", "固定资产投资", "亿元", "总量", "JXJ"]])
+    load(hq, "economy_targets", [["年度", "范围代码", "指标代码", "年度目标", "目标增速", "上年全年"],
+                                 [2020, "339100", "GDZC", "1100", "10", "1000"]])
+    load(hq, "economy_actuals", [["月份", "范围代码", "指标代码", "累计值", "上年同期累计", "累计增速"],
+                                 ["2020-03", "339100", "GDZC", "200", "210", ""],
+                                 ["2020-04", "339100", "GDZC", "300", "290", ""]])
+    return city
+
+
+def card(html: str, key: str) -> str:
+    found = re.search(rf'<section class="card overview-card[^"]*" id="card-{key}".*?</section>', html, re.S)
+    assert found, f"no {key} card on 总览"
+    return found.group(0)
+
+
+def overview(client: Any, city: City) -> str:
+    client.force_login(city.users["hq"])
+    html = client.get("/").content.decode()
+    assert f'data-day="{versions.data_day():%Y-%m-%d}"' in html
+    return html
+
+
+def test_the_projects_open_on_one_day_everywhere(client: Any, busy_city: City) -> None:
+    html = overview(client, busy_city)
+    projects = card(html, "projects")
+    card_day = re.search(r"<small class=\"muted\">(\d{4}-\d{2}-\d{2})</small>", projects).group(1)  # type: ignore[union-attr]
+    links = set(re.findall(r"/projects/board/\?date=(\d{4}-\d{2}-\d{2})", projects))
+    register = client.get("/projects/").content.decode()
+    page_day = re.search(r'<input type="date" name="date" value="([\d-]+)"', register).group(1)  # type: ignore[union-attr]
+    board = client.get("/projects/board/").content.decode()
+    board_day = re.search(r'<input type="date" name="date" value="([\d-]+)"', board).group(1)  # type: ignore[union-attr]
+    assert card_day == page_day == board_day == TODAY.isoformat() and links == {card_day}
+    # The figures agree: the completion the card gives as its reason is the one the API and the console give.
+    ratio = re.search(r"投资完成率(\d+\.\d)%", projects).group(1)  # type: ignore[union-attr]
+    auth = {"HTTP_AUTHORIZATION": f"Token {busy_city.token('hq')}"}
+    api = client.get("/api/v1/projects", **auth).json()["results"][0]["status"]["progress_ratio"]
+    out = io.StringIO()
+    call_command("projects", "--json", stdout=out)
+    cli = json.loads(out.getvalue())[0]["progress_ratio"]
+    assert f"{api * 100:.1f}" == f"{cli * 100:.1f}" == ratio
+    asked = client.get("/api/v1/projects", {"date": card_day}, **auth).json()["results"][0]["status"]
+    assert asked["progress_ratio"] == api
+    # The last report (04-24) against the plan to the day (April's month-end 2000), wherever it is shown.
+    assert ratio == "65.0"
+    assert dt.date.fromisoformat(card_day) <= TODAY
+
+
+def test_the_economy_opens_on_one_month_everywhere(client: Any, busy_city: City) -> None:
+    html = overview(client, busy_city)
+    economy = card(html, "economy")
+    links = set(re.findall(r"\?month=(\d{4}-\d{2})", economy))
+    page = client.get("/economy/").content.decode()
+    page_month = re.search(r'<input type="month" name="month" value="([\d-]+)"', page).group(1)  # type: ignore[union-attr]
+    auth = {"HTTP_AUTHORIZATION": f"Token {busy_city.token('hq')}"}
+    api_month = client.get("/api/v1/economy", **auth).json()["month"]
+    out = io.StringIO()
+    call_command("economy", "--json", stdout=out)
+    cli_month = json.loads(out.getvalue())["month"]
+    # April's cumulative figures cannot be complete before April is over: March everywhere.
+    assert links == {page_month} and page_month == api_month == cli_month == "2020-03"
+    assert "2020年1—3月累计" in economy
