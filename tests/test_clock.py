@@ -104,7 +104,7 @@ def test_an_import_row_dated_after_the_clock_is_refused_with_its_row_and_column(
     future = load(hq, "cases", [CASES, ["2020-04-30", "339102", 1, 0], ["2020-05-01", "339106", 1, 0]])
     assert not future.ok and future.created == 0
     assert [(e.row, e.column) for e in future.errors] == [(3, "日期")]
-    assert "晚于今天(2020-04-30)" in messages(future)
+    assert "晚于今天（2020-04-30）" in messages(future)
     assert load(hq, "cases", [CASES, ["2020-04-30", "339102", 1, 0]]).ok
 
 
@@ -208,7 +208,7 @@ def test_a_page_form_refuses_a_day_past_the_clock_as_the_import_does(client: Any
     assert 'type="date"' in page and 'max="2020-04-30"' in page and 'min="2000-01-01"' in page
     refused = client.post("/liaison/visits/", {"enterprise": city.e_jiangbei.pk, "visited_on": "2020-05-01",
                                                "notes": "走访"})
-    assert refused.status_code == 200 and "晚于今天(2020-04-30)" in refused.content.decode()
+    assert refused.status_code == 200 and "晚于今天（2020-04-30）" in refused.content.decode()
     assert not Visit.objects.exists()
     for absurd in ("0001-01-01", "9999-12-31"):
         client.post("/liaison/visits/", {"enterprise": city.e_jiangbei.pk, "visited_on": absurd, "notes": "走访"})

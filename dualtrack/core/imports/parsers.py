@@ -168,7 +168,7 @@ def check_day(value: Any, kind: str) -> None:
 
         if kind == DateKind.PLAN:
             raise CellError(_("日期 %(day)s 晚于可接受的最晚日期 %(high)s") % {"day": day.isoformat(), "high": high.isoformat()})
-        raise CellError(_("日期 %(day)s 晚于今天(%(today)s)，不能登记未来的日期") % {
+        raise CellError(_("日期 %(day)s 晚于今天（%(today)s），不能登记未来的日期") % {
             "day": day.isoformat(), "today": high.isoformat()})
 
 
