@@ -63,7 +63,7 @@ class TestAccess:
         data = api(client, outbreak, role, reverse("api-epidemic-situation"), data={"date": D.isoformat()}).json()
         assert {r["code"] for r in data["regions"]} == {"339102", "339106"}
         bad = api(Client(), outbreak, role, reverse("api-epidemic-situation"), data={"date": "2020-02-30"})
-        assert bad.status_code == 400 and bad.json() == {"date": ["日期“2020-02-30”格式不正确,应为 YYYY-MM-DD"]}
+        assert bad.status_code == 400 and bad.json() == {"date": ["日期“2020-02-30”格式不正确，应为 YYYY-MM-DD"]}
 
 
 def test_map_page_shows_each_colour(client: Client, outbreak: City, django_assert_max_num_queries: Any) -> None:

@@ -138,7 +138,7 @@ def test_a_refused_form_on_a_leads_page_keeps_the_pages_other_forms(leads: City,
     client.force_login(leads.users["district"])
     future = (dates.today() + dt.timedelta(days=1)).isoformat()
     page = client.post("/investment/leads/ZS-2/activity/", {"date": future, "kind": "online"}).content.decode()
-    assert "日期不能晚于今天" in page
+    assert f"日期不能晚于今天（{dates.today().isoformat()}）" in page  # the form's day bound (core.forms)
     assert 'id="stage-form"' in page and 'id="officer-form"' in page  # still there to use
     back = client.post("/investment/leads/ZS-1/stage/", {"stage": "talks"}).content.decode()  # 正式签约 → 洽谈
     stage_form = back.split('id="stage-form"')[1].split("</form>")[0]

@@ -49,7 +49,7 @@ class TestDataAsOf:
             response = client.get(path)
             assert response.status_code == 200, path
             assert response.context["day"] == D, path
-        assert f"数据截至 {D.isoformat()}" in client.get("/").content.decode()
+        assert f'数据截至 <span class="nowrap">{D.isoformat()}</span>' in client.get("/").content.decode()  # one line
 
     def test_the_latest_source_holds_the_day_back(self, power_city: City) -> None:
         CaseReport.objects.create(date=NEXT, county=power_city.jiangbei, new_confirmed=0, new_local=0)

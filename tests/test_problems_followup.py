@@ -272,7 +272,7 @@ def test_visit_log(client: Any, city: City) -> None:
     assert not_mine.status_code == 200  # not one of the officer's enterprises: the form says so
     future = client.post("/liaison/visits/", {"enterprise": city.e_jiangbei.pk,
                                                "visited_on": (today + dt.timedelta(days=1)).isoformat(), "notes": "x"})
-    assert future.status_code == 200 and "不能晚于今天" in future.content.decode()
+    assert future.status_code == 200 and f"日期不能晚于今天（{today.isoformat()}）" in future.content.decode()
     from dualtrack.liaison.models import Visit
 
     assert Visit.objects.count() == 1

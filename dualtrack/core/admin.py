@@ -15,7 +15,7 @@ from .models import AuditLog, CalendarDay
 class AuditLogAdmin(admin.ModelAdmin):
     """Readable by HQ; no one adds, changes or deletes audit rows."""
 
-    list_display = ["at", "actor_username", "action", "object_type", "object_repr", "ip"]
+    list_display = ["at", "clock_at", "actor_username", "action", "object_type", "object_repr", "ip"]  # real, clock
     list_filter = ["action", "object_type"]
     search_fields = ["actor_username", "object_repr", "object_id"]
     readonly_fields = [f.name for f in AuditLog._meta.fields]

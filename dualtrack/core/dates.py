@@ -86,10 +86,10 @@ def parse_day(raw: Any, *, earliest: dt.date | None = None, latest: dt.date | No
     except ValueError:
         day = None
     if day is None:
-        raise BadDay(_("日期“%(value)s”格式不正确,应为 YYYY-MM-DD") % {"value": text[:40]})
+        raise BadDay(_("日期“%(value)s”格式不正确，应为 YYYY-MM-DD") % {"value": text[:40]})
     low, high = earliest or earliest_day(), latest or today()
     if not low <= day <= high:
-        raise BadDay(_("日期 %(day)s 超出可查询范围(%(low)s 至 %(high)s)") % {
+        raise BadDay(_("日期 %(day)s 超出可查询范围（%(low)s 至 %(high)s）") % {
             "day": day.isoformat(), "low": low.isoformat(), "high": high.isoformat()})
     return day
 
@@ -119,11 +119,11 @@ def parse_month(raw: Any, *, earliest: dt.date | None = None, latest: dt.date | 
     if len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit() and 1 <= int(text[5:]) <= 12:
         month = dt.date(int(text[:4]), int(text[5:]), 1)
     if month is None:
-        raise BadDay(_("月份“%(value)s”格式不正确,应为 YYYY-MM") % {"value": text[:40]})
+        raise BadDay(_("月份“%(value)s”格式不正确，应为 YYYY-MM") % {"value": text[:40]})
     low = (earliest or earliest_day()).replace(day=1)
     high = (latest or today()).replace(day=1)
     if not low <= month <= high:
-        raise BadDay(_("月份 %(month)s 超出可查询范围(%(low)s 至 %(high)s)") % {
+        raise BadDay(_("月份 %(month)s 超出可查询范围（%(low)s 至 %(high)s）") % {
             "month": f"{month:%Y-%m}", "low": f"{low:%Y-%m}", "high": f"{high:%Y-%m}"})
     return month
 

@@ -57,6 +57,7 @@ Builder = Callable[[Any, QueryDict], Export]
 _BUILDERS: dict[str, Builder] = {}
 Maker = Callable[[Any, dict[str, Any]], bytes]
 _MAKERS: dict[str, Maker] = {}
+_HEADS: dict[str, str] = {}
 PRINTING = "printing"  # the progress file's mark while a print job holds its slot
 
 
@@ -64,9 +65,18 @@ def register_export(kind: str, builder: Builder) -> None:
     _BUILDERS[kind] = builder
 
 
-def register_print(kind: str, maker: Maker) -> None:
-    """``maker(user, params)`` returns the file's bytes (it prints through ``core.pdf``), run in a job."""
+def register_print(kind: str, maker: Maker, head: str = "") -> None:
+    """``maker(user, params)`` returns the file's bytes (it prints through ``core.pdf``), run in a job. ``head``: a
+    template of what the job's progress says above the bar for this kind (given ``job``), drawn inside the part of
+    the page that is refreshed, so it follows the job to its end (the slips said 正在生成三联单 once done)."""
     _MAKERS[kind] = maker
+    if head:
+        _HEADS[kind] = head
+
+
+def head_of(job: ExportJob) -> str:
+    """The template of the job's own heading (:func:`register_print`), or ""."""
+    return _HEADS.get(job.kind, "")
 
 
 def is_print(job: ExportJob) -> bool:

@@ -35,7 +35,8 @@ def progress_context(job: ExportJob) -> dict[str, Any]:
     phase = exportjobs.phase(job)
     percent = job.percent(done) if not printing else {"pending": 0, "waiting": 5, "printing": 50}.get(phase, 100)
     return {"job": job, "done": done, "percent": percent, "print": printing, "phase": phase,
-            "ahead": exportjobs.ahead(job), "running": job.status in (ExportStatus.PENDING, ExportStatus.RUNNING)}
+            "ahead": exportjobs.ahead(job), "running": job.status in (ExportStatus.PENDING, ExportStatus.RUNNING),
+            "head": exportjobs.head_of(job)}
 
 
 @login_required

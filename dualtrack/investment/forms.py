@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -25,14 +27,27 @@ class LeadForm(forms.Form):
                                 help_text=_("最先提供项目信息的人,按规定给予奖励"))
 
 
-class ActivityForm(forms.Form):
+class _OnTheLeadPage(forms.Form):
+    """A form drawn beside the lead page's other forms: its ids carry the form's name (``id_activity_date``,
+    ``id_stage_date``), so no two fields of the page share an id; the posted names stay the fields' own."""
+
+    id_prefix = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class ActivityForm(_OnTheLeadPage):
+    id_prefix = "activity"
     date = DayField(label=_("日期"))
     kind = forms.ChoiceField(label=_("类型"), choices=ActivityKind.choices)
     note = forms.CharField(label=_("说明"), max_length=500, required=False,
                            widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class StageForm(forms.Form):
+class StageForm(_OnTheLeadPage):
+    id_prefix = "stage"
     stage = forms.ChoiceField(label=_("推进到"), choices=Stage.choices)
     date = DayField(label=_("日期"), required=False,
                            help_text=_("正式签约填签约日期,开工填开工日期"))
@@ -56,5 +71,6 @@ class GroundbreakingForm(forms.Form):
                                help_text=_("每行一个,或以逗号分隔"))
 
 
-class OfficerForm(forms.Form):
+class OfficerForm(_OnTheLeadPage):
+    id_prefix = "officer"
     officer = forms.TypedChoiceField(label=_("首席服务员"), coerce=int)

@@ -88,6 +88,8 @@ class ProblemEvent(models.Model):
     kind = models.CharField(_("类型"), max_length=12, choices=EventKind.choices, default=EventKind.MOVE)
 
     class Meta:
+        verbose_name = _("问题处理记录")
+        verbose_name_plural = _("问题处理记录")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:

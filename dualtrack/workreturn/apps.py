@@ -24,7 +24,7 @@ class WorkReturnConfig(AppConfig):
 
         from . import slips
 
-        register_print(slips.KIND, slips.make)  # the three slips, printed as a queued job
+        register_print(slips.KIND, slips.make, head="workreturn/_slips_head.html")  # the three slips, as a queued job
         from django.utils.translation import gettext_noop
 
         from dualtrack.bulletins import services as bulletins

@@ -152,8 +152,8 @@ def _pdf(request: HttpRequest, params: dict[str, str], name: str) -> HttpRespons
         return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
     path = exportjobs.file_of(job)
     if job.status != ExportStatus.DONE or not path.exists():
-        return render(request, "workreturn/slips_pending.html", {**nav(request.user), **progress_context(job),
-                                                                 "name": name, "count": len(workers)})
+        # The job names the file and counts the workers (``workreturn/_slips_head.html``), as its refresh does.
+        return render(request, "workreturn/slips_pending.html", {**nav(request.user), **progress_context(job)})
     audit.record(request.user, AuditAction.EXPORT, trip or workers[0], detail={"slips": [w.code for w in workers]})
     response = HttpResponse(path.read_bytes(), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name) or "attachment"

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from typing import Any
 
 from django import template
+from django.forms.utils import flatatt
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
+
+_ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
 @register.filter
@@ -74,3 +81,36 @@ def reported_or(value: Any, missing: str = "") -> Any:
     from django.utils.translation import gettext
 
     return gettext("未报送") if value is None else value
+
+
+@register.simple_tag
+def day_input(value: Any = None, name: str = "date", **attrs: Any) -> SafeString:
+    """A page's day picker (a GET filter's ``<input type="date">``): the picker offers only the days a page may show,
+    from ``DATA_EARLIEST_DAY`` to the one clock's today (read when drawn, never past it), and opens on ``value``.
+    A page whose days are narrower (the epidemic map: the days with cases) passes ``min``/``max`` (days, kept within
+    those bounds); other keyword
+    attributes are written as given (``aria_label`` as ``aria-label``)."""
+    from dualtrack.core.choices import DateKind
+    from dualtrack.core.imports.parsers import day_bounds
+
+    low, high = day_bounds(DateKind.EVENT)
+    shown = value.strftime("%Y-%m-%d") if isinstance(value, dt.date) else ("" if value is None else str(value))
+    first, last = attrs.pop("min", None), attrs.pop("max", None)
+    bounds = {"min": max(first, low) if isinstance(first, dt.date) else low,  # narrower, never wider
+              "max": min(last, high) if isinstance(last, dt.date) else high}
+    extra = {key.replace("_", "-"): v for key, v in attrs.items()}
+    extra.update({key: day.strftime("%Y-%m-%d") if isinstance(day, dt.date) else str(day)
+                  for key, day in bounds.items()})
+    return format_html('<input type="date" name="{}" value="{}"{}>', name, shown, flatatt(extra))
+
+
+@register.filter(needs_autoescape=True)
+def one_line_days(value: Any, autoescape: bool = True) -> SafeString:
+    """A day, or each YYYY-MM-DD in a plain text, kept on one line (a phone broke "数据截至 2020-04-" / "30" at
+    the hyphen): ``<span class="nowrap">``. For a value or a text, never for markup (a date in an attribute)."""
+    if isinstance(value, dt.datetime):
+        value = value.strftime("%Y-%m-%d %H:%M")
+    elif isinstance(value, dt.date):
+        value = value.strftime("%Y-%m-%d")
+    text = str(conditional_escape(value) if autoescape else value)
+    return mark_safe(_ISO_DAY.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', text))  # noqa: S308
