@@ -118,3 +118,54 @@ def test_the_economy_opens_on_one_month_everywhere(client: Any, busy_city: City)
     # April's cumulative figures cannot be complete before April is over: March everywhere.
     assert links == {page_month} and page_month == api_month == cli_month == "2020-03"
     assert "2020年1—3月累计" in economy
+
+
+# --- 招商引资: the pipeline's day is the city's data-as-of day ---------------------------------------------------------
+
+def red_and_stale_leads(city: City) -> None:
+    """ZS-1 signed on 20 July 2019 and not started: yellow from 20 January, red from 20 April 2020; ZS-2 in talks,
+    its last activity on 10 April (the pipeline's last record: the page opened on it, ZS-1 still yellow)."""
+    from dualtrack.investment.models import Lead, LeadActivity
+
+    Lead.objects.create(code="ZS-1", name="新能源零部件", investor="某集团", amount=Decimal(12), county=city.jiangbei,
+                        stage="signed", signed_on=dt.date(2019, 7, 20))
+    talks = Lead.objects.create(code="ZS-2", name="数据中心", investor="某科技", amount=Decimal(8), county=city.jiangbei,
+                                stage="talks")
+    LeadActivity.objects.create(lead=talks, date=dt.date(2020, 4, 10), kind="online")
+
+
+def figure(html: str, key: str) -> str:
+    found = re.search(rf'data-figure="{key}"[^>]*>\s*<span class="n">([^<]*)</span>', html)
+    assert found, f"no figure {key}"
+    return found.group(1)
+
+
+def test_the_investment_pipeline_opens_on_one_day_everywhere(client: Any, busy_city: City) -> None:
+    from dualtrack.investment import services
+    from dualtrack.problems.models import Problem
+
+    red_and_stale_leads(busy_city)
+    investment = card(overview(client, busy_city), "investment")
+    card_day = re.search(r"数据截至 (\d{4}-\d{2}-\d{2})", investment).group(1)  # type: ignore[union-attr]
+    links = set(re.findall(r"\?date=(\d{4}-\d{2}-\d{2})", investment))
+    page = client.get("/investment/").content.decode()
+    page_day = re.search(r'<input type="hidden" name="date" value="([\d-]+)"', page).group(1)  # type: ignore[union-attr]
+    auth = {"HTTP_AUTHORIZATION": f"Token {busy_city.token('hq')}"}
+    api = client.get("/api/v1/investment", **auth).json()
+    out = io.StringIO()
+    call_command("investment", "--json", stdout=out)  # no --date: the pipeline's as-of day
+    cli = json.loads(out.getvalue())
+    assert links == {card_day} and card_day == page_day == api["date"] == cli["date"] == TODAY.isoformat()
+    # The lights are judged on that day wherever they are shown: ZS-1 is red on 30 April (nine months signed).
+    red = sorted(lead["code"] for lead in api["leads"] if lead["light"] == "red")
+    assert red == sorted(lead["code"] for lead in cli["leads"] if lead["light"] == "red") == ["ZS-1"]
+    assert figure(investment, "red") == "1"
+    assert 'href="/investment/leads/ZS-1/"' in client.get("/investment/", {"light": "red"}).content.decode()
+    # The worker judges the same day and raises the red lead's task; never for a day past the clock.
+    assert services.raise_due() == {"day": TODAY.isoformat(), "raised": 1}
+    assert Problem.objects.filter(source_key="investment:red:ZS-1").count() == 1
+    Problem.objects.filter(source_key="investment:red:ZS-1").delete()
+    with pytest.raises(Exception, match="2020-05-01"):
+        call_command("investment", "--date", "2020-05-01", "--raise-tasks", stdout=io.StringIO(),
+                     stderr=io.StringIO())
+    assert not Problem.objects.filter(source_key="investment:red:ZS-1").exists()
