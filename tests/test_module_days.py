@@ -169,3 +169,45 @@ def test_the_investment_pipeline_opens_on_one_day_everywhere(client: Any, busy_c
         call_command("investment", "--date", "2020-05-01", "--raise-tasks", stdout=io.StringIO(),
                      stderr=io.StringIO())
     assert not Problem.objects.filter(source_key="investment:red:ZS-1").exists()
+
+
+# --- 脱贫攻坚: the war map opens on the day its card shows ---------------------------------------------------------------
+
+def poverty_data(city: City) -> None:
+    """2020's checks made on 20 April (the latest poverty record: the war map opened on it); the census countdown
+    on 20 April is 72 days, on 30 April 62."""
+    from dualtrack.poverty.models import CensusItem, Household, HouseholdCheck
+
+    assert CensusItem.objects.exists()  # the checklist comes with the platform
+
+    village = city.township  # any region will do for a village here
+    for n, income in ((1, 3500), (2, 9000)):
+        household = Household.objects.create(code=f"H{n}", head_name="户主", id_hash="x" * 64, id_last4="0000",
+                                             village=village, county=city.jiangbei, members=3, kind="poor",
+                                             year_identified=2016)
+        HouseholdCheck.objects.create(household=household, year=2020, income=Decimal(income), food=True,
+                                      clothing=True, education=True, medical=True, housing=True, water=True,
+                                      housing_grade="A", checked_on=dt.date(2020, 4, 20))
+
+
+def test_the_poverty_war_map_opens_on_the_day_its_card_shows(client: Any, busy_city: City) -> None:
+    import html as htmllib
+    from urllib.parse import parse_qs, urlsplit
+
+    poverty_data(busy_city)
+    poverty = card(overview(client, busy_city), "poverty")
+    wars = [urlsplit(htmllib.unescape(href)) for href in re.findall(r'href="(/poverty/\?[^"]*)"', poverty)]
+    asked = {(q["year"][0], q.get("date", [""])[0]) for q in (parse_qs(u.query) for u in wars)}
+    countdown = re.search(r"距普查 (\d+) 天", poverty).group(1)  # type: ignore[union-attr]
+    page = client.get("/poverty/").content.decode()
+    page_day = re.search(r'<input type="date" name="date" value="([\d-]+)"', page).group(1)  # type: ignore[union-attr]
+    page_year = re.search(r'<input type="number" name="year" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
+    page_countdown = re.search(r"普查还有 <strong>(\d+)</strong> 天", page).group(1)  # type: ignore[union-attr]
+    assert asked == {(page_year, page_day)} and page_day == TODAY.isoformat() and page_year == "2020"
+    assert countdown == page_countdown == "62"
+    assert figure(poverty, "not_met") == "1"
+    auth = {"HTTP_AUTHORIZATION": f"Token {busy_city.token('hq')}"}
+    api = client.get("/api/v1/poverty", **auth).json()
+    out = io.StringIO()
+    call_command("poverty", "--json", stdout=out)  # no --year: the year the war map opens on
+    assert api["year"] == json.loads(out.getvalue())["year"] == int(page_year)
