@@ -211,3 +211,45 @@ def test_the_poverty_war_map_opens_on_the_day_its_card_shows(client: Any, busy_c
     out = io.StringIO()
     call_command("poverty", "--json", stdout=out)  # no --year: the year the war map opens on
     assert api["year"] == json.loads(out.getvalue())["year"] == int(page_year)
+
+
+# --- 点对点返岗: the card says the moment the board shows ------------------------------------------------------------
+
+def a_trip_arrived_on_monday(city: City) -> None:
+    """One worker brought back on Monday 27 April 2020: the receipt is due at the end of Thursday 30 April, after
+    the clock's 18:00 (the card counted it overdue at the end of the day, the board not)."""
+    from dualtrack.workreturn import services
+    from dualtrack.workreturn.models import Trip, Worker
+
+    hq, target = city.users["hq"], city.e_jiangbei.uscc
+    load(hq, "labour_demand", [["统一社会信用代码", "岗位", "需求人数", "来源地区划代码", "需到岗日期"],
+                               [target, "装配工", 5, "339106", "2020-04-27"]])
+    load(city.users["district_binhai"], "workers", [
+        ["登记编号", "姓名", "手机号", "身份证号", "户籍村代码", "意向企业信用代码", "贫困劳动力", "健康证明类型", "证明日期"],
+        ["W001", "马建", "13900000001", "33910619900101001X", "339106100201", target, "是", "健康码绿码", "2020-04-20"]])
+    load(hq, "trips", [["车次编号", "出发地区划代码", "目的企业信用代码", "出发时间", "车牌号", "核载座位", "带队人"],
+                       ["T1", "339106", target, "2020-04-27 07:00", "宁B12345", 44, "王强"]])
+    services.set_manifest(hq, Trip.objects.get(code="T1"), list(Worker.objects.all()))
+    load(hq, "boardings", [["登记编号", "车次编号", "上车时间", "体温"], ["W001", "T1", "2020-04-27 06:40", "36.5"]])
+    load(hq, "arrivals", [["车次编号", "到达时间"], ["T1", "2020-04-27 18:30"]])
+
+
+@pytest.mark.parametrize("asked", ["", "2020-04-29"])
+def test_the_worker_return_card_says_the_moment_the_board_shows(client: Any, busy_city: City, asked: str) -> None:
+    a_trip_arrived_on_monday(busy_city)
+    overview(client, busy_city)
+    workers = card(client.get("/", {"date": asked} if asked else {}).content.decode(), "worker-return")
+    moment = re.search(r"截至 (\d{4}-\d{2}-\d{2} \d{2}:\d{2})", workers).group(1)  # type: ignore[union-attr]
+    links = set(re.findall(r'href="(/worker-return/[^"]*)"', workers))
+    boards = {link for link in links if link.startswith("/worker-return/?")}
+    assert boards, "the card links to the board of its moment"
+    for link in boards | (set() if asked else {"/worker-return/"}):  # the board without a date: the clock's now
+        board = client.get(link.replace("&amp;", "&")).content.decode()
+        shown = re.search(r"截至 (\d{4}-\d{2}-\d{2} \d{2}:\d{2})", board).group(1)  # type: ignore[union-attr]
+        overdue = re.search(r'<span class="n">(\d+)</span><span class="l">回执逾期', board).group(1)  # type: ignore[union-attr]
+        arrived = re.search(r'<span class="n">(\d+)</span><span class="l">已接返到岗', board).group(1)  # type: ignore[union-attr]
+        assert (shown, overdue, arrived) == (moment, figure(workers, "receipts_overdue"),
+                                             figure(workers, "workers_total")), link
+    # The clock's now: the receipt due at the end of 30 April is not overdue at 18:00; nor at the end of 29 April.
+    assert moment == ("2020-04-29 23:59" if asked else "2020-04-30 18:00")
+    assert figure(workers, "receipts_overdue") == "0" and figure(workers, "workers_total") == "1"
