@@ -123,8 +123,8 @@ def test_a_county_operator_sees_only_its_leads_and_another_countys_lead_is_404(l
     assert client.get("/investment/leads/ZS-4/").status_code == 200
     codes = [s["code"] for s in client.get("/api/v1/investment", {"date": "2020-04-30"}).json()["leads"]]
     assert codes == ["ZS-3", "ZS-4"]
-    undated = client.get("/api/v1/investment").json()  # no date: the data-as-of day, as the pages open on it
-    assert undated["date"] == services.data_day().isoformat()
+    undated = client.get("/api/v1/investment").json()  # no date: the pipeline's as-of day, as the pages open on it
+    assert undated["date"] == services.as_of().isoformat()
     client.force_login(leads.users["hq"])
     assert client.get("/investment/", {"date": "2020-04-30"}).status_code == 200
     assert client.get("/investment/league/", {"date": "2020-04-30"}).status_code == 200

@@ -373,15 +373,18 @@ def test_project_milestones_import_and_a_blank_cell_keeps_a_date_already_known(c
     assert pipeline.four_batches(hq, 2020).quarters[1].counts["operating"] == 1
 
 
-def test_the_worker_raises_red_leads_tasks_once_on_the_data_as_of_day(leads: City) -> None:
+def test_the_worker_raises_red_leads_tasks_once_on_the_data_as_of_day(leads: City, settings: Any) -> None:
+    """The worker judges on the pipeline's as-of day (the city's data-as-of day, never past the clock), the day the
+    pages show: the clock moving into the tenth month raises the task, a new activity does not move the day."""
     from dualtrack.core import periodic
     from dualtrack.investment import services
     from dualtrack.problems.models import Problem
 
+    settings.DUALTRACK_CLOCK = "2020-12-09T18:00:00+08:00"
     actions.log_activity(leads.users["district"], Lead.objects.get(code="ZS-2"), day=D(2020, 12, 9), kind="online")
-    assert services.data_day() == D(2020, 12, 9)  # ZS-1 signed 10 March: red from 10 December, not yet
+    assert services.as_of() == D(2020, 12, 9)  # ZS-1 signed 10 March: red from 10 December, not yet
     assert periodic.run_all()["investment-red-leads"] == {"day": "2020-12-09", "raised": 0}
-    actions.log_activity(leads.users["district"], Lead.objects.get(code="ZS-2"), day=D(2020, 12, 10), kind="online")
+    settings.DUALTRACK_CLOCK = "2020-12-10T18:00:00+08:00"
     assert periodic.run_all()["investment-red-leads"] == {"day": "2020-12-10", "raised": 1}
     assert periodic.run_all()["investment-red-leads"]["raised"] == 0
     assert Problem.objects.filter(source_key="investment:red:ZS-1").count() == 1
@@ -493,7 +496,8 @@ def test_the_first_informants_name_is_personal_data(leads: City, client: Any) ->
         assert audited == (2 if shown == "王明" else 0), role
 
 
-def test_lead_search_and_the_pipeline_export(leads: City, client: Any) -> None:
+def test_lead_search_and_the_pipeline_export(leads: City, client: Any, settings: Any) -> None:
+    settings.DUALTRACK_CLOCK = "2020-04-30T18:00:00+08:00"  # the board runs up to the pipeline's as-of day
     client.force_login(leads.users["hq"])
     page = client.get("/investment/", {"date": "2020-04-30", "q": "冷链"})
     assert [s.code for s in page.context["page"]] == ["ZS-2"]

@@ -1,4 +1,4 @@
-"""``/api/v1/investment?date=YYYY-MM-DD`` (the data-as-of day without one): the leads the caller may see with their
+"""``/api/v1/investment?date=YYYY-MM-DD`` (the pipeline's as-of day without one, ``services.as_of``): the leads the caller may see with their
 lights, and the scopes' figures, as ``dualtrack investment --json`` prints them; ``/api/v1/investment/pipeline``: the
 project pipeline, as ``--pipeline`` prints it."""
 
@@ -22,7 +22,7 @@ class InvestmentView(APIView):
     def get(self, request: Request) -> Response:
         if not InvestmentTarget.permits(request.user, Action.VIEW):
             raise exceptions.PermissionDenied
-        return Response(services.evaluate(api_day(request, services.data_day), request.user).as_json())
+        return Response(services.evaluate(api_day(request, services.as_of), request.user).as_json())
 
 
 class PipelineView(APIView):
@@ -33,4 +33,4 @@ class PipelineView(APIView):
     def get(self, request: Request) -> Response:
         if not GroundbreakingEvent.permits(request.user, Action.VIEW):
             raise exceptions.PermissionDenied
-        return Response(pipeline.pipeline_json(api_day(request, services.data_day), request.user))
+        return Response(pipeline.pipeline_json(api_day(request, services.as_of), request.user))

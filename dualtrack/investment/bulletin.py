@@ -15,7 +15,7 @@ def section(ctx: Any) -> Any:
 
     if not Lead.objects.exists():
         return None
-    day = ctx.day
+    day = services.as_of(ctx.day)  # the pipeline's as-of day on the bulletin's day
     evaluation = services.evaluate(day)
     week = pipeline.week_activity(None, pipeline.monday_of(day))
     city = evaluation.scopes[0]

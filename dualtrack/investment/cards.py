@@ -18,6 +18,7 @@ from .policy import sees_pipeline
 def investment_card(user: Any, day: dt.date) -> Card | None:
     if not sees_pipeline(user) or not Lead.objects.exists():
         return None
+    day = services.as_of(day)  # the pipeline's as-of day on this picture, as the pages it links to open on
     evaluation = services.evaluate(day, user)
     if not evaluation.leads:
         return None

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Max, Sum
+from django.utils.translation import gettext as _
 
 from dualtrack.core import rules as rule_sets
 
@@ -68,14 +69,21 @@ class Evaluation:
                             "funds_rate": s.funds_rate} for s in self.scopes]}
 
 
-def data_day() -> dt.date | None:
-    """The pipeline's data-as-of day: the latest day with an activity or a signing, never after today (pages open
-    on it; the worker judges on it)."""
-    from dualtrack.core import dates
+def as_of(on: dt.date | None = None) -> dt.date:
+    """The pipeline's as-of day (数据截至) on a picture of ``on`` (default: the city's data-as-of day), never past the
+    clock (``core.versions.bound``). The pipeline, the league table, the week, a lead's page, the card on 总览, the
+    bulletin section, the API, ``dualtrack investment`` and the worker's red-lead tasks all judge the lights on it.
 
-    found = [d for d in (LeadActivity.objects.aggregate(d=Max("date"))["d"],
-                         Lead.objects.aggregate(d=Max("signed_on"))["d"]) if d]
-    return min(max(found), dates.today()) if found else None
+    It is the city's data-as-of day, not the pipeline's own latest record: the lights are deadlines counted from a
+    signing or a last activity (6 and 9 months unstarted, 30 days without activity), so a day with no new record is
+    itself information. Judged on the last activity or signing, the lights stood still while nobody recorded
+    anything, exactly when they should turn (a lead signed nine months ago stayed yellow on the pipeline page while
+    总览 showed it red), and one new activity moved the pipeline's day away from 总览's (DOMAIN.md §15 "one source
+    has one as-of day, whichever page shows it"). On the city's day every page and the worker agree, and no light
+    is judged, nor any red lead's task raised, for a day past the clock."""
+    from dualtrack.core import versions
+
+    return versions.bound(on)
 
 
 def lead_light(lead: Lead, day: dt.date) -> tuple[str | None, list[str]]:
@@ -139,11 +147,17 @@ def evaluate(day: dt.date, user: Any = None) -> Evaluation:
 
 
 def raise_red_tasks(day: dt.date, at: dt.datetime | None = None) -> int:
-    """Each red lead raises one task of the closed loop (§6) for its chief service officer: put right in its
-    county, told to the officer. Idempotent by the lead's code."""
-    from dualtrack.core import notifications
+    """Each lead red on ``day`` raises one task of the closed loop (§6) for its chief service officer: put right in
+    its county, told to the officer. Idempotent by the lead's code. A day past the clock is refused (a light is not
+    judged, nor a task raised, for a day that has not come)."""
+    from django.core.exceptions import ValidationError
+
+    from dualtrack.core import dates, notifications
     from dualtrack.problems import services as problems
 
+    if day > dates.today():
+        raise ValidationError(_("日期不能晚于今天（%(today)s）：%(day)s") % {
+            "today": dates.today().isoformat(), "day": day.isoformat()})
     evaluation = evaluate(day)
     red = [s.code for s in evaluation.leads if s.light == "red"]
     raised = 0
@@ -164,10 +178,10 @@ def raise_red_tasks(day: dt.date, at: dt.datetime | None = None) -> int:
 
 
 def raise_due() -> dict[str, Any]:
-    """The worker's step: the red leads of the data-as-of day raise their tasks (idempotent: a lead's task is
-    raised once)."""
-    day = data_day()
-    return {"day": day.isoformat() if day else None, "raised": raise_red_tasks(day) if day else 0}
+    """The worker's step: the leads red on the pipeline's as-of day (:func:`as_of`, the day the pages show) raise
+    their tasks (idempotent: a lead's task is raised once)."""
+    day = as_of()
+    return {"day": day.isoformat(), "raised": raise_red_tasks(day)}
 
 
 def informant_shown(user: Any, lead: Lead) -> str:

@@ -40,12 +40,12 @@ from .choices import (
 from .forms import ActivityForm, GroundbreakingForm, LeadForm, OfficerForm, SigningForm, StageForm
 from .models import FundBid, GroundbreakingEvent, InvestmentTarget, Lead
 
-default_day = services.data_day
+default_day = services.as_of  # the pipeline's as-of day: the lights are judged on it everywhere
 
 
 def _year(request: HttpRequest) -> int:
     raw = (request.GET.get("year") or "").strip()
-    fallback = (default_day() or dates.today()).year
+    fallback = default_day().year
     year = int(raw) if raw.isdigit() and len(raw) == 4 else fallback
     return min(max(year, 2000), dates.today().year)
 
@@ -68,7 +68,7 @@ def leads(request: HttpRequest) -> HttpResponse:
     """The pipeline: how many leads at each stage, and the leads with their lights (the ones needing action first)."""
     if not Lead.permits(request.user, Action.VIEW):
         raise PermissionDenied
-    day = dates.requested_day(request, default_day)  # type: ignore[arg-type]
+    day = dates.requested_day(request, default_day)
     evaluation = services.evaluate(day, request.user)
     rows, stage, light, q = _filtered(request, evaluation)
     counts = Counter(s.stage for s in evaluation.leads)
@@ -86,7 +86,7 @@ def leads(request: HttpRequest) -> HttpResponse:
 def leads_xlsx(request: HttpRequest) -> HttpResponseBase:
     if not Lead.permits(request.user, Action.EXPORT):
         raise PermissionDenied
-    day = dates.requested_day(request, default_day)  # type: ignore[arg-type]
+    day = dates.requested_day(request, default_day)
     evaluation = services.evaluate(day, request.user)
     rows, _stage, _light, _q = _filtered(request, evaluation)
     stage_names, reasons = dict(Stage.choices), dict(Reason.choices)
@@ -107,7 +107,7 @@ def league(request: HttpRequest) -> HttpResponse:
     """The league table: the city, each county and park against its targets for the year."""
     if not InvestmentTarget.permits(request.user, Action.VIEW):
         raise PermissionDenied
-    day = dates.requested_day(request, default_day)  # type: ignore[arg-type]
+    day = dates.requested_day(request, default_day)
     evaluation = services.evaluate(day)
     scopes = sorted(evaluation.scopes[1:], key=lambda s: -(s.progress or 0))
     return render(request, "investment/league.html", {
@@ -119,7 +119,7 @@ def league(request: HttpRequest) -> HttpResponse:
 def league_xlsx(request: HttpRequest) -> HttpResponseBase:
     if not InvestmentTarget.permits(request.user, Action.VIEW):
         raise PermissionDenied
-    day = dates.requested_day(request, default_day)  # type: ignore[arg-type]
+    day = dates.requested_day(request, default_day)
     evaluation = services.evaluate(day)
     sheet = exports.Sheet(_("目标进度"), [_("范围代码"), _("范围"), _("今年签约(亿元)"), _("目标(亿元)"), _("完成进度"),
                                       _("大项目"), _("大项目目标"), _("开工率"), _("资金到位率"), _("数据截至")],
@@ -167,7 +167,7 @@ def _lead_forms(request: HttpRequest, found: Lead) -> dict[str, Any]:
 
 
 def _lead_page(request: HttpRequest, found: Lead, forms: dict[str, Any]) -> HttpResponse:
-    day = default_day() or dates.today()  # the pipeline's data-as-of day, as on the list the user came from
+    day = default_day()  # the pipeline's as-of day, as on the list the user came from
     light, reasons = services.lead_light(found, day)
     return render(request, "investment/lead.html", {
         "lead": found, "informant": services.informant_shown(request.user, found),
@@ -318,7 +318,7 @@ def weekly(request: HttpRequest) -> HttpResponse:
     """The week's activity: signings, starts, visits out and in, online negotiations, promotions and events."""
     if not Lead.permits(request.user, Action.VIEW):
         raise PermissionDenied
-    day = dates.requested_day(request, default_day)  # type: ignore[arg-type]
+    day = dates.requested_day(request, default_day)
     monday = pipeline.monday_of(day)
     week = pipeline.week_activity(request.user, monday)
     visible = Lead.objects.restrict(request.user, Action.VIEW)
@@ -328,7 +328,7 @@ def weekly(request: HttpRequest) -> HttpResponse:
     return render(request, "investment/weekly.html", {
         "day": day, "week": week, "kinds": ActivityKind.choices, "signed": signed[:100], "started": started[:100],
         "previous": monday - dt.timedelta(days=7),
-        "next": monday + dt.timedelta(days=7) if monday + dt.timedelta(days=7) <= (default_day() or dates.today())
+        "next": monday + dt.timedelta(days=7) if monday + dt.timedelta(days=7) <= default_day()
         else None})
 
 
@@ -336,7 +336,7 @@ def _board(request: HttpRequest) -> pipeline.Board:
     """The 四个一批 board of ``?year=`` up to the data-as-of day, of the projects the user may see (page and export)."""
     if not GroundbreakingEvent.permits(request.user, Action.VIEW):
         raise PermissionDenied
-    return pipeline.four_batches(request.user, _year(request), until=default_day() or dates.today())
+    return pipeline.four_batches(request.user, _year(request), until=default_day())
 
 
 @login_required

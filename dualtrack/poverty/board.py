@@ -68,10 +68,28 @@ class Census:
         return self.items > 0 and self.done == self.items
 
 
-def latest_year() -> int:
+def as_of(on: dt.date | None = None) -> dt.date:
+    """The fight against poverty's as-of day (数据截至) on a picture of ``on`` (default: the city's data-as-of day),
+    never past the clock (``core.versions.bound``). The war map, the findings, the reconciliation, the forces, the
+    census countdown, the week to freeze, the card on 总览 and the bulletin section all open on it.
+
+    It is the city's day, not the latest poverty record: findings are overdue and the census comes on the clock's
+    calendar, so a day with no new record still moves them; opened on the last check or finding, the war map said
+    17 overdue and 72 days to the census while 总览 said 39 and 62, and one new finding moved the map's day away
+    from 总览's (DOMAIN.md §15 "one source has one as-of day, whichever page shows it")."""
+    from dualtrack.core import versions
+
+    return versions.bound(on)
+
+
+def as_of_year(on: dt.date | None = None) -> int:
+    """The year of checks (年度核查) shown on the picture of ``on``: the latest year with checks up to the year of
+    :func:`as_of`, else that year. The war map, the card, the bulletin, the API and ``dualtrack poverty`` default
+    to it."""
     from .models import HouseholdCheck
 
-    return HouseholdCheck.objects.order_by("-year").values_list("year", flat=True).first() or dates.today().year
+    year = as_of(on).year
+    return HouseholdCheck.objects.filter(year__lte=year).order_by("-year").values_list("year", flat=True).first() or year
 
 
 def helpers_by_area(day: dt.date) -> dict[str, tuple[int, int]]:
@@ -260,20 +278,3 @@ def freeze_due(today: dt.date | None = None) -> int:
     except ValidationError:
         return 0
     return 1
-
-
-def default_day() -> dt.date | None:
-    """The latest day with poverty data (a check, a finding or a step of its task, a helper's arrival): the war
-    map and the findings open on it."""
-    from django.db.models import Max
-
-    from dualtrack.problems import services as problems
-
-    from .choices import FINDING_KEY
-    from .models import Finding, HouseholdCheck
-
-    moved = problems.last_moved(FINDING_KEY)
-    days = [HouseholdCheck.objects.aggregate(d=Max("checked_on"))["d"], Finding.objects.aggregate(d=Max("found_on"))["d"],
-            Helper.objects.aggregate(d=Max("arrived_on"))["d"], moved.astimezone(dates.SHANGHAI).date() if moved else None]
-    found = [d for d in days if d is not None]
-    return min(max(found), dates.today()) if found else None

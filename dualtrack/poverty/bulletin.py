@@ -13,21 +13,22 @@ def section(ctx: Any) -> Any:
 
     if not Household.objects.exists():
         return None
-    evaluation = services.evaluate(ctx.day.year)
+    from . import board
+
+    day, year = board.as_of(ctx.day), board.as_of_year(ctx.day)  # the war map's day and year on the bulletin's day
+    evaluation = services.evaluate(year)
     if not evaluation.counties or not any(c.not_met or c.monitored for c in evaluation.counties):
         return None
     parts = []
     for c in evaluation.counties:
-        text = (f"{c.name}建档立卡户{c.households}户,{ctx.day.year}年核查未达标{c.not_met}户,"
+        text = (f"{c.name}建档立卡户{c.households}户,{year}年核查未达标{c.not_met}户,"
                 f"监测对象{c.monitored}户(占{(c.monitored_share or 0) * 100:.1f}%)")
         if c.warning:
             text += ",超过预警线"
         if c.outbound_rate is not None:
             text += f",贫困劳动力外出务工率{c.outbound_rate * 100:.1f}%"
         parts.append(text + "。")
-    from . import board
-
-    rows = {r.code: r for r in board.county_board(ctx.day.year, ctx.day)}
+    rows = {r.code: r for r in board.county_board(year, day)}
     extra = []
     for c in evaluation.counties:
         r = rows.get(c.code)
@@ -41,7 +42,7 @@ def section(ctx: Any) -> Any:
         if r.findings_open:
             bits.append(f"问题整改未销号{r.findings_open}个(逾期{r.findings_overdue}个)")
         extra.append(f"{c.name}:" + ",".join(bits) + "。")
-    census = board.census(ctx.day)
+    census = board.census(day)
     if census.items and census.days_left > 0:
         extra.append(f"距国家脱贫攻坚普查还有{census.days_left}天,普查准备事项完成{census.done}/{census.items}项"
                      + (f",逾期未完成{len(census.late)}项。" if census.late else "。"))

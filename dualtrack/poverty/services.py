@@ -50,8 +50,8 @@ class Evaluation:
     counties: list[CountyStatus]
 
     def as_json(self) -> dict[str, Any]:
-        """The contract of ``dualtrack poverty --json``: no names."""
-        return {"rules_version": self.rules_version,
+        """The contract of ``dualtrack poverty --json``: the year of the checks, no names."""
+        return {"year": self.year, "rules_version": self.rules_version,
                 "households": [{"code": h.code, "status": "met" if h.met else "not_met", "reasons": h.reasons,
                                 "monitored": h.monitored, "monitor_reasons": h.monitor_reasons}
                                for h in self.households],

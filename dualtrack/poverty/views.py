@@ -37,8 +37,8 @@ from .models import CensusItem, Finding, Helper, Household, InspectionTeam, Regi
 def war_map(request: HttpRequest) -> HttpResponse:
     if not RegionFlag.permits(request.user, Action.VIEW):
         raise PermissionDenied
-    year = _year(request)
-    day = dates.requested_day(request, board.default_day)
+    day = dates.requested_day(request, board.as_of)
+    year = _year(request, day)
     county = (request.GET.get("county") or "").strip()[:12] or None
     areas = services.war_map(year, county)
     if county and not areas:
@@ -110,10 +110,10 @@ def household(request: HttpRequest, code: str) -> HttpResponse:
         "names": dict(GUARANTEE_NAMES), "monitor_names": MONITOR_NAMES})
 
 
-def _year(request: HttpRequest) -> int:
-    """``?year=``, else the latest year with checks; kept within 2014 and this year."""
+def _year(request: HttpRequest, day: dt.date | None = None) -> int:
+    """``?year=``, else the year of checks shown on ``day`` (``board.as_of_year``); kept within 2014 and this year."""
     raw = (request.GET.get("year") or "").strip()
-    year = int(raw) if raw.isdigit() and len(raw) == 4 else board.latest_year()
+    year = int(raw) if raw.isdigit() and len(raw) == 4 else board.as_of_year(day)
     return min(max(year, 2014), dates.today().year)
 
 
@@ -167,7 +167,7 @@ def finding_list(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("问题 %(code)s 已交办区县整改,督办编号 %(ref)s") % {
                     "code": found.code, "ref": found.task_ref})
                 return redirect("poverty:findings")
-    day = dates.requested_day(request, board.default_day)
+    day = dates.requested_day(request, board.as_of)
     end = dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=dates.SHANGHAI)
     rows = findings.rows(request.user, now=min(end, dates.now()), county=county, state=state, household=household)
     page = paginate_list(request, rows)
@@ -190,7 +190,7 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
     """一户一户对账销号: each household's findings until all are closed (the office and the county only)."""
     if not Household.permits(request.user, Action.VIEW):
         raise PermissionDenied
-    day = dates.requested_day(request, board.default_day)
+    day = dates.requested_day(request, board.as_of)
     end = dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=dates.SHANGHAI)
     rows = findings.reconciliation(request.user, min(end, dates.now()))
     cleared = sum(1 for r in rows if r.cleared)
@@ -206,7 +206,7 @@ def forces(request: HttpRequest) -> HttpResponse:
     """Inspection teams (督战队, fewer than 3 full-time members flagged) and help teams on site by village."""
     if not InspectionTeam.permits(request.user, Action.VIEW):
         raise PermissionDenied
-    day = dates.requested_day(request, board.default_day)
+    day = dates.requested_day(request, board.as_of)
     teams = list(InspectionTeam.objects.restrict(request.user).select_related("township", "county"))
     for team in teams:
         team.short = board.understaffed(team)
@@ -232,7 +232,7 @@ def forces(request: HttpRequest) -> HttpResponse:
 def census(request: HttpRequest) -> HttpResponse:
     if not CensusItem.permits(request.user, Action.VIEW):
         raise PermissionDenied
-    day = dates.requested_day(request, board.default_day)
+    day = dates.requested_day(request, board.as_of)
     return render(request, "poverty/census.html", {
         "day": day, "census": board.census(day), "items": CensusItem.objects.select_related("done_by"),
         "may_tick": CensusItem.permits(request.user, Action.CHANGE)})
@@ -261,7 +261,7 @@ def weekly_list(request: HttpRequest) -> HttpResponse:
     if not WeeklyBoard.permits(request.user, Action.VIEW):
         raise PermissionDenied
     may_freeze = WeeklyBoard.permits(request.user, Action.ADD)
-    this_week = board.monday(board.default_day() or dates.today())
+    this_week = board.monday(board.as_of())
     if request.method == "POST":
         if not may_freeze:
             raise PermissionDenied

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from dualtrack.core.cards import Card, Figure
 from dualtrack.core.choices import Action
+from dualtrack.core.dates import SHANGHAI
 
 from . import services
 from .models import Trip
@@ -20,8 +21,11 @@ def worker_return_card(user: Any, day: dt.date) -> Card | None:
     if not Trip.permits(user, Action.VIEW) or not Trip.objects.restrict(user).exists():
         return None
     figures = services.day_figures(day, user)
-    link = reverse("workreturn:board")
-    return Card("worker-return", _("点对点返岗"), link=link, day=day, figures=[
+    at = services.as_of(day)  # the moment the figures are as of: the board this links to shows the same
+    link = reverse("workreturn:board") + f"?date={day:%Y-%m-%d}"
+    label, _definition = services.rules()
+    return Card("worker-return", _("点对点返岗"), link=link, day=day, note=_("截至 %(t)s · 规则版本 %(v)s") % {
+        "t": f"{at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}", "v": label}, figures=[
         Figure(_("当日到达车次"), str(figures["trips_today"]), link=reverse("workreturn:trips"), key="trips_today"),
         Figure(_("当日接返人数"), str(figures["workers_today"]), link=link, key="workers_today"),
         Figure(_("累计接返"), str(figures["workers_total"]), link=link, key="workers_total"),

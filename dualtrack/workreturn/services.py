@@ -427,20 +427,34 @@ def origin_names() -> dict[str, str]:
     return names | dict(Trip.objects.exclude(origin_name="").values_list("origin_code", "origin_name"))
 
 
+def as_of(on: dt.date | None = None) -> dt.datetime:
+    """The moment the campaign is shown as of (截至): the clock's now (the board without ``?date=``), or on a
+    picture of ``on`` the end of that day (23:59:59, Asia/Shanghai, as a receipt falls due), never past the clock.
+    The board, the card on 总览 (which says the moment and links to the board of its day) and the bulletin section
+    all ask it: the card counted a receipt due at the end of the day overdue from the day's start while the board,
+    at the clock's now, did not."""
+    now = dates.now()
+    if on is None:
+        return now
+    return min(dt.datetime.combine(on, dt.time(23, 59, 59), tzinfo=SHANGHAI), now)
+
+
 def day_figures(day: dt.date, user: Any = None) -> dict[str, int]:
-    """The bulletin's and the card's figures for ``day`` (Asia/Shanghai): trips that arrived that day and the
-    workers on them; workers arrived so far, and the registered poor labourers among them."""
-    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=SHANGHAI)
-    start = end - dt.timedelta(days=1)
+    """The bulletin's and the card's figures on ``day`` (Asia/Shanghai) as of :func:`as_of` (the end of the day, or
+    the clock's now if the day is not over): trips that arrived that day by then and the workers on them; workers
+    arrived so far, the registered poor labourers among them, and the receipts overdue then (as the board counts
+    them: past due and not received by then)."""
+    at = as_of(day)
+    start = dt.datetime.combine(day, dt.time(0, 0), tzinfo=SHANGHAI)
     trips = Trip.objects.restrict(user) if user is not None else Trip.objects.all()
-    arrived_trips = trips.filter(arrived_at__gte=start, arrived_at__lt=end)
-    on_board = boarded(Boarding.objects.filter(trip__in=trips.filter(arrived_at__lt=end)))
+    arrived_trips = trips.filter(arrived_at__gte=start, arrived_at__lte=at)
+    on_board = boarded(Boarding.objects.filter(trip__in=trips.filter(arrived_at__lte=at), boarded_at__lte=at))
     return {"trips_today": arrived_trips.count(),
-            "workers_today": boarded(Boarding.objects.filter(trip__in=arrived_trips)).count(),
+            "workers_today": boarded(Boarding.objects.filter(trip__in=arrived_trips, boarded_at__lte=at)).count(),
             "workers_total": on_board.count(),
             "poor_total": on_board.filter(worker__poor_labourer=True).count(),
-            "overdue": Worker.objects.filter(pk__in=on_board.values("worker_id"), receipt__isnull=True,
-                                             receipt_due_at__lt=end).count()}
+            "overdue": Worker.objects.filter(pk__in=on_board.values("worker_id"), receipt_due_at__lt=at).exclude(
+                receipt__receipt_at__lte=at).count()}
 
 
 # --- personal data ----------------------------------------------------------------------------------------------

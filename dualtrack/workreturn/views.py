@@ -47,9 +47,16 @@ def _require_view(request: HttpRequest) -> None:
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
     """需求对接: per enterprise, workers requested, on a trip, arrived (and fulfilment), beside the workers on duty
-    the enterprise reported itself (never changed by these); per origin county, workers registered and sent."""
+    the enterprise reported itself (never changed by these); per origin county, workers registered and sent. As of
+    the clock's now, or of the end of ``?date=`` (``services.as_of``: the moment the card on 总览 says and links
+    to)."""
     _require_view(request)
-    now = dates.now()
+    try:
+        day = dates.parse_day(request.GET.get("date"))
+    except dates.BadDay as exc:
+        messages.warning(request, str(exc))
+        day = None
+    now = services.as_of(day)
     state = services.campaign(now, request.user)
     by_enterprise = {e["uscc"]: e for e in state.enterprises}
     on_trip = dict(ManifestEntry.objects.restrict(request.user).values("worker__enterprise__uscc").annotate(
@@ -63,7 +70,8 @@ def board(request: HttpRequest) -> HttpResponse:
              "on_duty": on_duty.get(ids.get(e["uscc"], 0))} for e in state.enterprises]
     origins = list(Worker.objects.restrict(request.user).values("home_code").annotate(
         registered=Count("pk"), poor=Count("pk", filter=Q(poor_labourer=True))).order_by("home_code"))
-    sent = dict(services.boarded(Boarding.objects.restrict(request.user)).values("worker__home_code")
+    sent = dict(services.boarded(Boarding.objects.restrict(request.user).filter(boarded_at__lte=now))
+                .values("worker__home_code")
                 .annotate(n=Count("pk")).values_list("worker__home_code", "n"))
     place_names = services.origin_names()
     for origin in origins:

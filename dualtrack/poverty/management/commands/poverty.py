@@ -1,5 +1,6 @@
 """``dualtrack poverty --year YYYY --json``: every household's exit standard and monitoring, and every county's
-aggregates and warning (DOMAIN.md §13). No names."""
+aggregates and warning (DOMAIN.md §13), of the year's checks (default: the year the war map opens on,
+``board.as_of_year``). No names."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ class Command(BaseCommand):
     help = "Poverty alleviation for a year (--json: the contract)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--year", type=int, help="the year's checks judged (the contract)")
+        parser.add_argument("--year", type=int, help="the year's checks judged (the contract; default: the year the "
+                                                     "war map opens on)")
         parser.add_argument("--freeze-week", metavar="YYYY-MM-DD",
                             help="freeze the board of the week holding this day (一周一调度), once")
         parser.add_argument("--week", metavar="YYYY-MM-DD", help="print a frozen weekly board")
@@ -51,7 +53,7 @@ class Command(BaseCommand):
                               f"week {figures['week']} as of {figures['as_of']} frozen {figures['frozen_at']}")
             return
         if options["year"] is None:
-            raise CommandError("--year YYYY, --freeze-week or --week")
+            options["year"] = board.as_of_year()
         result = services.evaluate(options["year"])
         if options["json"]:
             self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=1))
