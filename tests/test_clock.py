@@ -240,3 +240,17 @@ def test_a_month_end_light_is_judged_only_once_the_month_is_over(db: Any, settin
     with pytest.raises(CommandError, match="--month"):
         call_command("projects", "evaluate", "--month", "2020-04", stdout=io.StringIO())
     assert projects.evaluate_month(dt.date(2020, 3, 1)) == {"projects": 0, "tasks": 0}
+
+
+def test_a_draft_bulletin_says_it_was_generated_on_the_clock(client: Any, city: City, settings: Any) -> None:
+    """The demo's bulletin pages said "生成于 2026-12-02 23:50" on a clock standing at 2020-04-30 18:00: when a draft
+    was generated is kept as the real time (what is stale is judged on it) and shown on the clock."""
+    from dualtrack.bulletins import services as bulletins
+
+    settings.DUALTRACK_CLOCK = DEMO_CLOCK
+    stored = bulletins.generate(dt.date(2020, 4, 29), city.users["hq"])
+    assert stored.generated_at.astimezone(SHANGHAI).year > 2020 and stored.generated_clock_at == dates.now()
+    client.force_login(city.users["hq"])
+    for url in ("/bulletins/stored/", "/bulletins/stored/2020-04-29/", "/bulletins/?date=2020-04-29"):
+        page = client.get(url).content.decode()
+        assert "2020-04-30 18:00" in page and f"{stored.generated_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}" not in page, url

@@ -35,7 +35,9 @@ class StoredBulletin(ScopedModel):
     status = models.CharField(_("状态"), max_length=10, choices=BulletinStatus.choices, default=BulletinStatus.DRAFT)
     content = models.JSONField(_("内容"))
     rules_version = models.CharField(_("规则版本"), max_length=200)
-    generated_at = models.DateTimeField(_("生成时间"))
+    generated_at = models.DateTimeField(_("生成时间"))  # the real time: what is stale is judged on it
+    # The one clock's moment when an operator set it (DUALTRACK_CLOCK), shown to readers; empty on the real time.
+    generated_clock_at = models.DateTimeField(_("生成时间（业务时钟）"), null=True, blank=True)
     signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("签发人"), null=True, blank=True,
                                       on_delete=models.PROTECT, related_name="+")
     released_at = models.DateTimeField(_("签发时间"), null=True, blank=True)

@@ -84,6 +84,7 @@ def generate(day: dt.date, actor: Actor | None) -> StoredBulletin:
     stored = existing or StoredBulletin(date=day)
     stored.content = json.loads(json.dumps(bulletin.as_dict(), ensure_ascii=False, default=str))
     stored.rules_version, stored.generated_at = bulletin.rules_version, dates.real_now()  # machinery: staleness, job keys
+    stored.generated_clock_at = dates.set_clock()
     stored.docx, stored.xlsx, stored.pdf = files["docx"], files["xlsx"], files["pdf"]
     stored.digests = {k: hashlib.sha256(v).hexdigest() for k, v in files.items() if v is not None}
     stored.save()

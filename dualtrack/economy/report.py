@@ -101,6 +101,7 @@ def generate(month: dt.date, actor: Actor) -> MonthlyReport:
     files = _files(content)
     stored = existing or MonthlyReport(month=month)
     stored.content, stored.rules_version, stored.generated_at = content, evaluation.rules_version, dates.real_now()
+    stored.generated_clock_at = dates.set_clock()  # what readers are shown when an operator set the clock
     stored.docx, stored.xlsx = files["docx"], files["xlsx"]
     stored.save()
     audit.record(actor, AuditAction.CREATE if existing is None else AuditAction.UPDATE, stored,
