@@ -194,3 +194,12 @@ def test_api_schema_and_docs_need_a_signed_in_user(client: Client, city: City) -
     assert "cdn" not in body.lower() and "//unpkg" not in body and "jsdelivr" not in body
     assert "<script>" not in body  # the initialiser is a file of its own, allowed by the CSP
     assert "script-src 'self'" in page["Content-Security-Policy"]
+
+
+def test_a_hostile_user_name_at_sign_in_is_counted_cut_never_a_server_error(client: Any, city: Any) -> None:
+    """On PostgreSQL a 3,000-character name answered 500 (django-axes stored it in a varchar(255))."""
+    from axes.models import AccessAttempt
+
+    response = client.post("/login/", {"username": "x" * 3000, "password": "y" * 3000})
+    assert response.status_code == 200
+    assert AccessAttempt.objects.get().username == "x" * 150

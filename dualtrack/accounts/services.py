@@ -109,3 +109,14 @@ def officer_candidates(county_id: int | None) -> Any:
 
     return User.objects.filter(Q(role=Role.DISTRICT, county_id=county_id) | Q(role__in=(Role.DEPARTMENT, Role.LIAISON)),
                                is_active=True).order_by("role", "username")
+
+
+def login_username(request: Any, credentials: dict[str, Any] | None = None) -> str | None:
+    """The name a sign-in attempt is counted under (django-axes ``AXES_USERNAME_CALLABLE``): as typed, cut to the
+    longest user name an account may have, so a hostile name is counted, never a server error."""
+    source = credentials if credentials else getattr(request, "POST", {}) or {}
+    name = source.get("username") if hasattr(source, "get") else None
+    if name is None:
+        return None
+    limit = User._meta.get_field("username").max_length or 150
+    return str(name)[:limit]

@@ -320,9 +320,12 @@ def publish_notice(actor: Actor, measure: Measure, period_start: dt.date, period
         raise ValidationError({"objection_contact": _("请填写异议受理方式(受理单位和电话、邮箱或地址)")})
     if len(objection_contact) > 200:
         raise ValidationError({"objection_contact": _("异议受理方式不能超过200字")})
+    title = (title or "").strip()
+    if len(title) > Notice._meta.get_field("title").max_length:  # type: ignore[operator]
+        raise ValidationError({"title": _("公示标题不能超过200字")})
     if not Application.objects.filter(measure=measure, state=ApplicationState.PAID).exists():
         raise ValidationError({"measure": _("尚无已兑现的企业,无需公示")})
-    notice = Notice.objects.create(measure=measure, title=title.strip() or f"{measure.title}兑现情况公示",
+    notice = Notice.objects.create(measure=measure, title=title or f"{measure.title}兑现情况公示",
                                    period_start=period_start, period_end=period_end, published=True,
                                    objection_contact=objection_contact, published_at=dates.now())
     audit.record_change(actor, notice, None)
