@@ -254,3 +254,12 @@ def test_a_draft_bulletin_says_it_was_generated_on_the_clock(client: Any, city: 
     for url in ("/bulletins/stored/", "/bulletins/stored/2020-04-29/", "/bulletins/?date=2020-04-29"):
         page = client.get(url).content.decode()
         assert "2020-04-30 18:00" in page and f"{stored.generated_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}" not in page, url
+
+
+def test_a_malformed_clock_is_named_when_the_application_starts(settings: Any) -> None:
+    from dualtrack.core.checks import clock_setting
+
+    settings.DUALTRACK_CLOCK = "30/04/2020"
+    assert [m.id for m in clock_setting()] == ["dualtrack.E010"]
+    settings.DUALTRACK_CLOCK = DEMO_CLOCK
+    assert clock_setting() == []

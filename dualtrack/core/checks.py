@@ -93,3 +93,16 @@ def require_personal_data_key() -> None:
     errors = [m for m in _messages(production=_production()) if m.is_serious()]
     if errors:
         raise ImproperlyConfigured("; ".join(f"{m.id}: {m.msg}" for m in errors))
+
+
+@checks.register()
+def clock_setting(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """A malformed ``DUALTRACK_CLOCK`` is named when the application starts, not by the first request that asks the
+    time."""
+    from . import dates
+
+    try:
+        dates.set_clock()
+    except dates.BadClock as exc:
+        return [checks.Error(str(exc), id="dualtrack.E010")]
+    return []

@@ -4,6 +4,7 @@ else (DOMAIN.md §15). Masking keeps enough to tell numbers apart: 138****5678, 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -62,6 +63,7 @@ CHAIN = ">"
 _KEY_ID = re.compile(r"[A-Za-z0-9_.-]{1,16}")
 
 
+@functools.lru_cache(maxsize=8)  # read on every hash: parsed once per setting
 def parse_keys(raw: str) -> dict[str, bytes]:
     """``id:key`` pairs separated by commas or new lines (``#`` starts a comment line), the current key first. A
     lone key without an id has the id ``0`` (the single key of the releases before key ids)."""

@@ -107,6 +107,5 @@ def bound(on: dt.date | None = None) -> dt.date:
     "one source has one as-of day, whichever page shows it"): each module answers its day through this
     (``projects.services.as_of``, ``economy.services.as_of_month``), and its pages, card, bulletin section, API
     and console command all ask that one function."""
-    today = dates.today()
-    return min(on, today) if on is not None else min(data_day(), today)
+    return min(on, dates.today()) if on is not None else data_day()  # data_day never passes the clock
 

@@ -32,10 +32,10 @@ def progress_context(job: ExportJob) -> dict[str, Any]:
     place in the queue."""
     done = exportjobs.progress(job)
     printing = exportjobs.is_print(job)
-    phase = exportjobs.phase(job)
+    phase = exportjobs.phase(job) if printing else ""  # a print's place in the queue: read only for a print
     percent = job.percent(done) if not printing else {"pending": 0, "waiting": 5, "printing": 50}.get(phase, 100)
     return {"job": job, "done": done, "percent": percent, "print": printing, "phase": phase,
-            "ahead": exportjobs.ahead(job), "running": job.status in (ExportStatus.PENDING, ExportStatus.RUNNING),
+            "ahead": exportjobs.ahead(job) if printing else 0, "running": job.status in (ExportStatus.PENDING, ExportStatus.RUNNING),
             "head": exportjobs.head_of(job)}
 
 

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dualtrack.core import audit, dates, policy
+from dualtrack.core import audit, policy
 from dualtrack.core.choices import Action
 from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register
 from dualtrack.core.imports import parsers as p
@@ -25,8 +25,6 @@ def _county_checks(values: dict[str, Any], ctx: RowContext, state: dict[str, Any
     if county_id is None:
         ctx.error("county_code", _("区县(市)代码不存在"), values["county_code"])
     values["county_id"] = county_id
-    if values["date"] > state["today"]:
-        ctx.error("date", _("日期晚于今天"), values["date"])
 
 
 class _EpidemicDataset(Dataset):
@@ -36,7 +34,7 @@ class _EpidemicDataset(Dataset):
         return policy.allows(user, self.model, Action.IMPORT)
 
     def prepare(self, user: Any) -> dict[str, Any]:
-        return {"counties": registry.county_ids_by_code(), "today": dates.today()}
+        return {"counties": registry.county_ids_by_code()}
 
 
 @register

@@ -40,12 +40,10 @@ from .choices import (
 from .forms import ActivityForm, GroundbreakingForm, LeadForm, OfficerForm, SigningForm, StageForm
 from .models import FundBid, GroundbreakingEvent, InvestmentTarget, Lead
 
-default_day = services.as_of  # the pipeline's as-of day: the lights are judged on it everywhere
-
 
 def _year(request: HttpRequest) -> int:
     raw = (request.GET.get("year") or "").strip()
-    fallback = default_day().year
+    fallback = services.as_of().year
     year = int(raw) if raw.isdigit() and len(raw) == 4 else fallback
     return min(max(year, 2000), dates.today().year)
 
@@ -68,7 +66,7 @@ def leads(request: HttpRequest) -> HttpResponse:
     """The pipeline: how many leads at each stage, and the leads with their lights (the ones needing action first)."""
     if not Lead.permits(request.user, Action.VIEW):
         raise PermissionDenied
-    day = dates.requested_day(request, default_day)
+    day = dates.requested_day(request, services.as_of)
     evaluation = services.evaluate(day, request.user)
     rows, stage, light, q = _filtered(request, evaluation)
     counts = Counter(s.stage for s in evaluation.leads)
@@ -86,7 +84,7 @@ def leads(request: HttpRequest) -> HttpResponse:
 def leads_xlsx(request: HttpRequest) -> HttpResponseBase:
     if not Lead.permits(request.user, Action.EXPORT):
         raise PermissionDenied
-    day = dates.requested_day(request, default_day)
+    day = dates.requested_day(request, services.as_of)
     evaluation = services.evaluate(day, request.user)
     rows, _stage, _light, _q = _filtered(request, evaluation)
     stage_names, reasons = dict(Stage.choices), dict(Reason.choices)
@@ -107,7 +105,7 @@ def league(request: HttpRequest) -> HttpResponse:
     """The league table: the city, each county and park against its targets for the year."""
     if not InvestmentTarget.permits(request.user, Action.VIEW):
         raise PermissionDenied
-    day = dates.requested_day(request, default_day)
+    day = dates.requested_day(request, services.as_of)
     evaluation = services.evaluate(day)
     scopes = sorted(evaluation.scopes[1:], key=lambda s: -(s.progress or 0))
     return render(request, "investment/league.html", {
@@ -119,7 +117,7 @@ def league(request: HttpRequest) -> HttpResponse:
 def league_xlsx(request: HttpRequest) -> HttpResponseBase:
     if not InvestmentTarget.permits(request.user, Action.VIEW):
         raise PermissionDenied
-    day = dates.requested_day(request, default_day)
+    day = dates.requested_day(request, services.as_of)
     evaluation = services.evaluate(day)
     sheet = exports.Sheet(_("目标进度"), [_("范围代码"), _("范围"), _("今年签约(亿元)"), _("目标(亿元)"), _("完成进度"),
                                       _("大项目"), _("大项目目标"), _("开工率"), _("资金到位率"), _("数据截至")],
@@ -167,7 +165,7 @@ def _lead_forms(request: HttpRequest, found: Lead) -> dict[str, Any]:
 
 
 def _lead_page(request: HttpRequest, found: Lead, forms: dict[str, Any]) -> HttpResponse:
-    day = default_day()  # the pipeline's as-of day, as on the list the user came from
+    day = services.as_of()  # the pipeline's as-of day, as on the list the user came from
     light, reasons = services.lead_light(found, day)
     return render(request, "investment/lead.html", {
         "lead": found, "informant": services.informant_shown(request.user, found),
@@ -318,7 +316,7 @@ def weekly(request: HttpRequest) -> HttpResponse:
     """The week's activity: signings, starts, visits out and in, online negotiations, promotions and events."""
     if not Lead.permits(request.user, Action.VIEW):
         raise PermissionDenied
-    day = dates.requested_day(request, default_day)
+    day = dates.requested_day(request, services.as_of)
     monday = pipeline.monday_of(day)
     week = pipeline.week_activity(request.user, monday)
     visible = Lead.objects.restrict(request.user, Action.VIEW)
@@ -328,7 +326,7 @@ def weekly(request: HttpRequest) -> HttpResponse:
     return render(request, "investment/weekly.html", {
         "day": day, "week": week, "kinds": ActivityKind.choices, "signed": signed[:100], "started": started[:100],
         "previous": monday - dt.timedelta(days=7),
-        "next": monday + dt.timedelta(days=7) if monday + dt.timedelta(days=7) <= default_day()
+        "next": monday + dt.timedelta(days=7) if monday + dt.timedelta(days=7) <= services.as_of()
         else None})
 
 
@@ -336,7 +334,7 @@ def _board(request: HttpRequest) -> pipeline.Board:
     """The 四个一批 board of ``?year=`` up to the data-as-of day, of the projects the user may see (page and export)."""
     if not GroundbreakingEvent.permits(request.user, Action.VIEW):
         raise PermissionDenied
-    return pipeline.four_batches(request.user, _year(request), until=default_day())
+    return pipeline.four_batches(request.user, _year(request), until=services.as_of())
 
 
 @login_required

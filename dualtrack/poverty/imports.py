@@ -247,8 +247,6 @@ class FindingDataset(Dataset):
             ctx.error("village_code", _("该问题已交办,不能改到别的村"), village)
         if "working_days" in values and not 1 <= values["working_days"] <= 60:
             ctx.error("working_days", _("整改时限应为 1 到 60 个工作日"))
-        if values["found_on"] > dates.today():
-            ctx.error("found_on", _("发现日期不能晚于今天"))
 
     def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
                     result: ImportResult) -> None:
@@ -295,8 +293,6 @@ class HelperDataset(Dataset):
     def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
         if values["village_code"] not in state["villages"]:
             ctx.error("village_code", _("村代码不存在或不在您的区县"), values["village_code"])
-        if values.get("arrived_on") and values["arrived_on"] > dates.today():
-            ctx.error("arrived_on", _("到岗日期不能晚于今天"))
 
     def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
                     result: ImportResult) -> None:

@@ -8,7 +8,6 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dualtrack.core import dates
 from dualtrack.core.choices import Action, DateKind
 from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register, upsert
 from dualtrack.core.imports import parsers as p
@@ -103,10 +102,6 @@ class ProjectDataset(Dataset):
             ctx.error("owner_uscc", _("企业不存在"), values["owner_uscc"])
         if get("planned_start") and get("planned_completion") and values["planned_completion"] < values["planned_start"]:
             ctx.error("planned_completion", _("计划竣工日期早于计划开工日期"))
-        today = dates.today()
-        for key in ("actual_start", "actual_completion", "actual_operation"):
-            if get(key) and values[key] > today:
-                ctx.error(key, _("实际日期不能晚于今天"), values[key].isoformat())
         if get("actual_start") and get("actual_completion") and values["actual_completion"] < values["actual_start"]:
             ctx.error("actual_completion", _("实际竣工日期早于实际开工日期"))
         if get("annual_plan") and values["annual_plan"] > values["total_investment"]:
@@ -186,13 +181,11 @@ class ProjectProgressDataset(Dataset):
 
     def prepare(self, user: Any) -> dict[str, Any]:
         scope = Project.objects.restrict(user, Action.IMPORT)
-        return {"projects": dict(scope.values_list("code", "id")), "today": dates.today()}
+        return {"projects": dict(scope.values_list("code", "id"))}
 
     def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
         if values["code"] not in state["projects"]:
             ctx.error("code", _("项目不存在或不在您的管辖范围内"), values["code"])
-        if values["date"] > state["today"]:
-            ctx.error("date", _("日期晚于今天"), values["date"])
 
     def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
                     result: ImportResult) -> None:

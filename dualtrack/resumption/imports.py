@@ -51,15 +51,13 @@ class ResumptionDataset(Dataset):
 
     def prepare(self, user: Any) -> dict[str, Any]:
         scope = registry.enterprises_for(user, Action.IMPORT)
-        return {"ids": dict(scope.values_list("uscc", "id")), "today": dates.today()}
+        return {"ids": dict(scope.values_list("uscc", "id"))}
 
     def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
         enterprise_id = state["ids"].get(values["uscc"])
         if enterprise_id is None:
             ctx.error("uscc", _("企业不存在或不在您的管辖范围内"), values["uscc"])
         values["enterprise_id"] = enterprise_id
-        if values["date"] > state["today"]:
-            ctx.error("date", _("日期晚于今天"), values["date"])
 
     def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
                     result: ImportResult) -> None:

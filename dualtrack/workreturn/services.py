@@ -370,8 +370,8 @@ def campaign(at: dt.datetime, user: Any = None) -> Campaign:
         latest[b.worker_id] = b
     arrived_at = {t.pk: t.arrived_at for t in trips if t.arrived_at is not None and t.arrived_at <= at}
     codes = {t.pk: t.code for t in trips}
-    trip_states = [TripState(t.code, passengers.get(t.pk, 0), t.seats,
-                             sum(1 for b in latest.values() if b.trip_id == t.pk and b.allowed),
+    on_board = Counter(b.trip_id for b in latest.values() if b.allowed)  # once, not a scan per trip
+    trip_states = [TripState(t.code, passengers.get(t.pk, 0), t.seats, on_board[t.pk],
                              [{"worker": b.worker.code, "reason": b.reason}
                               for b in sorted(by_trip[t.pk], key=lambda b: b.worker.code) if not b.allowed],
                              [_event(b) for b in by_trip[t.pk]])

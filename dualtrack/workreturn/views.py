@@ -51,12 +51,7 @@ def board(request: HttpRequest) -> HttpResponse:
     the clock's now, or of the end of ``?date=`` (``services.as_of``: the moment the card on 总览 says and links
     to)."""
     _require_view(request)
-    try:
-        day = dates.parse_day(request.GET.get("date"))
-    except dates.BadDay as exc:
-        messages.warning(request, str(exc))
-        day = None
-    now = services.as_of(day)
+    now = services.as_of(dates.requested_day(request, dates.today))  # today: the clock's now
     state = services.campaign(now, request.user)
     by_enterprise = {e["uscc"]: e for e in state.enterprises}
     on_trip = dict(ManifestEntry.objects.restrict(request.user).values("worker__enterprise__uscc").annotate(
