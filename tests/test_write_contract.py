@@ -16,7 +16,6 @@ takes a POST, an API endpoint with POST/PUT/PATCH/DELETE) and is neither posted 
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -26,7 +25,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls import resolve
 from django.utils import timezone
 
 from dualtrack.core import dates
@@ -36,6 +35,7 @@ from dualtrack.projects.models import Project
 
 from .conftest import City, new_uscc
 from .helpers import ENTERPRISE_HEADER, csv_bytes, enterprise_row
+from .urlwalk import write_views
 
 ROLES = ["anonymous", "hq", "leader", "district", "district_binhai", "park", "department", "liaison", "enterprise",
          "public"]
@@ -625,8 +625,9 @@ def reject_page(client: Client, city: City, role: str) -> Any:
                                             {"action": "reject", "version": 0, "reason": "不符合条件"})
 
 
-def _reviewed(city: City) -> bool:
-    return Application.objects.latest("id").state in ("approved", "rejected")
+def _reviewed(state: str) -> Callable[[City], bool]:
+    """Written: the application now has the state the action gives it (approved by 审核, rejected by 退回)."""
+    return lambda city: Application.objects.latest("id").state == state
 
 
 def pay_page(client: Client, city: City, role: str) -> Any:
@@ -704,7 +705,7 @@ ACTIONS = [
     WriteAction("approve an application (审核)", _expect(
         anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="hidden", park="hidden",
         department="ok", liaison="denied", enterprise="denied", public="hidden"), approve_page,
-        covers=("policies:application",), written=_reviewed),
+        covers=("policies:application",), written=_reviewed("approved")),
     WriteAction("generate a bulletin draft", _expect(
         anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="denied", park="denied",
         department="denied", liaison="denied", enterprise="denied", public="denied"), generate_bulletin_page,
@@ -867,7 +868,7 @@ ACTIONS += [
     WriteAction("reject an application (不予通过)", _expect(
         anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="hidden", park="hidden",
         department="ok", liaison="denied", enterprise="denied", public="hidden"), reject_page,
-        covers=("policies:application",), written=_reviewed),
+        covers=("policies:application",), written=_reviewed("rejected")),
     WriteAction("pay an application (兑现)", _expect(
         anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="hidden", park="hidden",
         department="ok", liaison="denied", enterprise="denied", public="hidden"), pay_page,
@@ -972,59 +973,12 @@ NOT_IN_CONTRACT = {
 }
 
 
-def _unwrapped_source(view: Any) -> str:
-    while hasattr(view, "__wrapped__"):
-        view = view.__wrapped__
-    try:
-        return inspect.getsource(view)
-    except (OSError, TypeError):
-        return ""
-
-
-def _allowed_methods(view: Any) -> set[str] | None:
-    """The methods a ``require_POST``/``require_http_methods`` decorator lets through; None when undecorated."""
-    while True:
-        allowed = inspect.getclosurevars(view).nonlocals.get("request_method_list") \
-            if hasattr(view, "__code__") else None
-        if allowed is not None:
-            return {m.lower() for m in allowed}
-        if not hasattr(view, "__wrapped__"):
-            return None
-        view = view.__wrapped__
-
-
-WRITES = {"post", "put", "patch", "delete"}
-
-
-def _takes_writes(view: Any) -> bool:
-    """A DRF view (or viewset route) or class-based view with post/put/patch/delete; a function view restricted to
-    methods that include a write, or one that reads ``request.method``, ``request.POST`` or ``request.FILES``."""
-    view_class = getattr(view, "cls", None) or getattr(view, "view_class", None)
-    if view_class is not None:
-        actions = getattr(view, "actions", None)
-        methods = set(actions) if actions else {m for m in WRITES if hasattr(view_class, m)}
-        return bool(methods & WRITES)
-    allowed = _allowed_methods(view)
-    if allowed is not None:
-        return bool(allowed & WRITES)
-    source = _unwrapped_source(view)
-    return any(marker in source for marker in ("request.method", "request.POST", "request.FILES"))
-
-
 def write_patterns() -> dict[str, str]:
     """Every named URL pattern (outside the Django admin) whose view takes a write: name → route."""
     found: dict[str, str] = {}
-
-    def walk(resolver: URLResolver, namespace: str, prefix: str) -> None:
-        for item in resolver.url_patterns:
-            if isinstance(item, URLResolver):
-                if item.namespace != "admin":
-                    walk(item, f"{namespace}{item.namespace}:" if item.namespace else namespace,
-                         prefix + str(item.pattern))
-            elif isinstance(item, URLPattern) and item.name and _takes_writes(item.callback):
-                found.setdefault(f"{namespace}{item.name}", prefix + str(item.pattern))
-
-    walk(get_resolver(), "", "/")
+    for name, route, _view in write_views():
+        if name:
+            found.setdefault(name, "/" + route)
     return found
 
 
