@@ -5,8 +5,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from dualtrack.core import capability_api
 from dualtrack.core.api import ImportView
-from dualtrack.economy import api as economy_api
 from dualtrack.epidemic import api as epidemic_api
 from dualtrack.investment import api as investment_api
 from dualtrack.policies import api as policies_api
@@ -37,10 +37,10 @@ urlpatterns = [
     path("epidemic/cases", epidemic_api.CaseReportsView.as_view(), name="api-epidemic-cases"),
     path("resumption/reports", resumption_api.ReportsView.as_view(), name="api-resumption-reports"),
     path("epidemic/situation", epidemic_api.SituationView.as_view(), name="api-epidemic-situation"),
-    path("economy", economy_api.EconomyView.as_view(), name="api-economy"),
     path("worker-return", workreturn_api.WorkerReturnView.as_view(), name="api-worker-return"),
     path("poverty", poverty_api.PovertyView.as_view(), name="api-poverty"),
     path("investment", investment_api.InvestmentView.as_view(), name="api-investment"),
     path("investment/pipeline", investment_api.PipelineView.as_view(), name="api-investment-pipeline"),
+    *capability_api.urlpatterns(),  # every measure's result (core.capability)
     path("", include(router.urls)),
 ]

@@ -7,7 +7,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from dualtrack.accounts import views as account_views
 from dualtrack.core import views as core_views
-from dualtrack.core import views_exports, views_imports, views_rules
+from dualtrack.core import views_exports, views_imports, views_judgements, views_rules
 from dualtrack.portal import views as portal_views
 
 urlpatterns = [
@@ -37,6 +37,8 @@ urlpatterns = [
     path("imports/<str:name>/template.xlsx", views_imports.import_template, name="import_template"),
     path("audit/", core_views.audit_log, name="audit_log"),
     path("rules/", views_rules.rule_sets, name="rule_sets"),
+    path("rules/what-if/", views_judgements.what_if, name="what_if"),
+    path("judgements/status", views_judgements.judgement_status, name="judgement_status"),
     path("notifications/", core_views.notification_list, name="notifications"),
     path("exports/<uuid:token>/", views_exports.export_job, name="export_job"),
     path("exports/<uuid:token>/file", views_exports.export_file, name="export_file"),

@@ -65,17 +65,26 @@ def _isolated_power_store(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Non
 @pytest.fixture(autouse=True)
 def _fresh_picture_caches() -> Any:
     """Each test's database is rolled back: what a process caches from it (frames, parsed pictures) goes too."""
-    from dualtrack.core import rules
+    from dualtrack.core import judgements, rules
     from dualtrack.poverty import services as poverty
     from dualtrack.resumption import snapshot
 
     snapshot.forget()
     rules.forget()
     poverty.forget()
+    judgements.forget()
     yield
     snapshot.forget()
     rules.forget()
     poverty.forget()
+    judgements.forget()
+
+
+@pytest.fixture(autouse=True)
+def _judgements_inline(settings: Any) -> None:
+    """A request's after-commit work never runs inside a test's transaction: what a page queues in the judgement
+    store is computed at once in the asking thread (tests/test_judgements.py turns this off to see 计算中)."""
+    settings.DUALTRACK_JUDGE_INLINE = True
 
 
 @pytest.fixture(autouse=True)

@@ -121,6 +121,14 @@ def register_section(order: int, name: str, builder: SectionBuilder) -> None:
     _SECTIONS.sort(key=lambda item: item[0])
 
 
+def registered_sections() -> list[tuple[int, str, SectionBuilder]]:
+    """The apps' sections and those the measures declare (``core.capability``), in order."""
+    from dualtrack.core import capability
+
+    merged = [*_SECTIONS, *((o, n, b) for o, n, b in capability.sections() if n not in {x[1] for x in _SECTIONS})]
+    return sorted(merged, key=lambda item: item[0])
+
+
 NUMERALS = "一二三四五六七八九十"
 
 
@@ -161,7 +169,8 @@ def build(day: dt.date, user: Any = None) -> Bulletin:
     sizes = {g["key"]: g for g in resumption.groups(pic, "size")}
     ctx = Context(day=day, user=user, city=city, regions=regions, sizes=sizes,
                   industries=resumption.groups(pic, "industry"), parks=resumption.groups(pic, "park"))
-    sections = [_masked(section) for _order, _name, builder in _SECTIONS if (section := builder(ctx)) is not None]
+    sections = [_masked(section) for _order, _name, builder in registered_sections()
+                if (section := builder(ctx)) is not None]
     for number, section in enumerate(sections):
         section.heading = f"{chinese_numeral(number + 1)}、{section.heading}"
     figures = {

@@ -91,6 +91,18 @@ def cards_for(user: Any, day: dt.date) -> list[Card]:
     return cards
 
 
+def pending_card(key: str, title: str, link: str, answer: Any) -> Card:
+    """A card whose stored result is being computed (``core.judgements.Pending``): it says so instead of a figure,
+    and the page asks again."""
+    from django.utils.translation import gettext as _
+
+    failed = bool(getattr(answer, "failed", False))
+    period = getattr(getattr(answer, "period", None), "key", "")
+    return Card(key, title, link=link, figures=[Figure(
+        _("研判结果"), None, missing=_("计算失败") if failed else _("计算中"), link=link, key=f"{key}_pending")],
+        note=(_("%(period)s 的结果正在计算，稍后刷新即可看到") % {"period": period}) if not failed else "")
+
+
 def registered() -> list[str]:
     return [name for _order, name, _builder in _CARDS]
 

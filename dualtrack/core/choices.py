@@ -54,6 +54,7 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("导出")
     IMPORT = "import", _("导入")
     VIEW_PERSONAL = "view_personal", _("查看个人信息")
+    WHAT_IF = "what_if", _("规则推演")
 
 
 # The largest whole number a count may hold (a PostgreSQL ``integer``); a form or API field above it is refused

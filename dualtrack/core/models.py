@@ -196,3 +196,41 @@ class ExportJob(ScopedModel):
         if self.status == ExportStatus.DONE:
             return 100
         return min(99, int(done * 100 / self.total)) if self.total else 0
+
+
+class JudgementState(models.TextChoices):
+    PENDING = "pending", _("计算中")
+    READY = "ready", _("已计算")
+    FAILED = "failed", _("计算失败")
+
+
+class Judgement(models.Model):
+    """A capability's stored result (研判结果) for one period under one rule-set version: computed once (by the worker,
+    or a background thread when a page first asks) from the facts of the data versions it names, and read by
+    pages, cards, the API, the console and the bulletin. Stored columnar (``core.columnar``). Stale when a source
+    it was computed from has changed since (``data_version`` differs); a stale result is shown with a note while it
+    is recomputed. ``queued_at`` is the worker's "next action at": set while a computation is wanted."""
+
+    measure = models.CharField(_("能力"), max_length=40)
+    period = models.CharField(_("期间"), max_length=20)
+    rules_version = models.CharField(_("规则版本"), max_length=200)
+    data_version = models.CharField(_("数据版本"), max_length=200, blank=True)
+    format = models.PositiveIntegerField(default=0)
+    state = models.CharField(_("状态"), max_length=10, choices=JudgementState.choices, default=JudgementState.PENDING)
+    payload = models.BinaryField(_("内容"), null=True, blank=True)
+    rows = models.PositiveIntegerField(_("行数"), default=0)
+    queued_at = models.DateTimeField(_("排队时间"), null=True, blank=True, db_index=True)
+    claimed_at = models.DateTimeField(_("开始计算"), null=True, blank=True)
+    computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
+    seconds = models.FloatField(_("耗时(秒)"), default=0)
+    error = models.TextField(_("错误"), blank=True)
+
+    class Meta:
+        verbose_name = _("研判结果")
+        verbose_name_plural = _("研判结果")
+        ordering = ["measure", "-period"]
+        constraints = [models.UniqueConstraint(fields=["measure", "period", "rules_version"],
+                                               name="judgement_measure_period_rules")]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.period} {self.rules_version} {self.state}"

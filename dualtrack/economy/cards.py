@@ -8,7 +8,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dualtrack.core.cards import Card, Figure, Row
+from dualtrack.core.cards import Card, Figure, Row, pending_card
 
 from . import services
 from .choices import Light, ScopeKind
@@ -21,14 +21,16 @@ def economy_card(user: Any, day: dt.date) -> Card | None:
     month = services.as_of_month(user, day)
     if month is None:
         return None
-    evaluation = services.evaluate(month, user, with_trend=False)
+    evaluation, answer = services.read(month, user)
+    link = reverse("economy:overview") + f"?month={month:%Y-%m}"
+    if evaluation is None:
+        return pending_card("economy", _("经济运行"), link, answer)
     own = [r for r in evaluation.rows if r.scope_kind != ScopeKind.CITY] if sees_own_area(user) \
         else [r for r in evaluation.rows if r.scope_kind == ScopeKind.CITY]
     if not own:
         return None
     scope = own[0].scope
     counts = evaluation.lights(scope)
-    link = reverse("economy:overview") + f"?month={month:%Y-%m}"
     figures = [Figure(_("绿灯"), str(counts["green"]), link=link, tone="good", key="economy_green"),
                Figure(_("黄灯"), str(counts["yellow"]), link=link, key="economy_yellow"),
                Figure(_("红灯"), str(counts["red"]), link=link, tone="bad" if counts["red"] else "", key="economy_red")]

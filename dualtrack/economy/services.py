@@ -153,96 +153,60 @@ def as_of_month(user: Any = None, on: dt.date | None = None) -> dt.date | None:
     return latest_month_ended(user, versions.bound(on))
 
 
-def _actuals(user: Any, year: int, upto: dt.date) -> QuerySet[Actual]:
-    base = Actual.objects.restrict(user) if user is not None else Actual.objects.all()
-    return base.filter(month__gte=dt.date(year, 1, 1), month__lte=upto)
+def _measure() -> Any:
+    from dualtrack.core import capability
+
+    return capability.measure("economy")
+
+
+def narrowed(evaluation: Evaluation, user: Any) -> Evaluation:
+    """The whole city's evaluation narrowed to the rows ``user`` sees (the indicator × scope pairs of the targets
+    in their scope); ranks stay the places among all the counties. The console (None) sees every row."""
+    if user is None:
+        return evaluation
+    allowed = set(Target.objects.restrict(user).filter(year=evaluation.month.year).values_list(
+        "indicator__code", "scope_code"))
+    return Evaluation(evaluation.month, evaluation.rules_version,
+                      [r for r in evaluation.rows if (r.indicator, r.scope) in allowed])
 
 
 def evaluate(month: dt.date, user: Any = None, *, with_trend: bool = True) -> Evaluation:
     """Every indicator × scope with a target for ``month``'s year that ``user`` sees (every one for the console),
-    judged under the current ``economy`` rule set. The city's growth is the bar for counties and parks whatever
-    the user sees."""
-    month = month.replace(day=1)
-    rule_set = rule_sets.current(RULES_KEY)
-    rules = rule_set.definition
-    targets = Target.objects.restrict(user) if user is not None else Target.objects.all()
-    targets = list(targets.filter(year=month.year).select_related("indicator"))
-    indicators = {t.indicator_id: t.indicator for t in targets}
-    actual_rows = _actuals(user, month.year, month) if with_trend else _actuals(user, month.year, month).filter(
-        month=month)
-    by_key: dict[tuple[int, str], dict[dt.date, Actual]] = defaultdict(dict)
-    for item in actual_rows:
-        by_key[(item.indicator_id, item.scope_code)][item.month] = item
-    city_actuals = {(a.indicator_id, a.month): a for a in Actual.objects.filter(
-        scope_kind=ScopeKind.CITY, month__gte=dt.date(month.year, 1, 1), month__lte=month)}
+    judged under the current ``economy`` rule set: the stored result, computed now if it is missing or its data
+    changed (the console, the bulletin, the monthly report; pages read :func:`read` and never compute). Each row
+    carries its growth trend January through the month (``with_trend`` is kept for the callers that said they do
+    not need it)."""
+    from dualtrack.core import judgements
+    from dualtrack.core.capability import Period, PeriodKind
 
-    def city_growth(indicator_id: int, on: dt.date) -> Fraction | None:
-        found = city_actuals.get((indicator_id, on))
-        return None if found is None else engine.growth(found.growth, found.cumulative, found.prior_cumulative)
-
-    def figures(target: Target, actual: Actual | None) -> engine.Figures:
-        return engine.Figures(
-            kind=indicators[target.indicator_id].kind, scope_kind=target.scope_kind, target=target.target,
-            target_growth=target.target_growth, prior_year_total=target.prior_year_total,
-            cumulative=actual.cumulative if actual else None, prior_cumulative=actual.prior_cumulative if actual else None,
-            reported_growth=actual.growth if actual else None)
-
-    names = scope_names()
-    rows = []
-    for target in targets:
-        indicator = indicators[target.indicator_id]
-        months = by_key.get((target.indicator_id, target.scope_code), {})
-        actual = months.get(month)
-        verdict = engine.judge(figures(target, actual), month, city_growth(target.indicator_id, month), rules)
-        trend: list[float | None] = []
-        if with_trend:
-            for number in range(1, month.month + 1):
-                earlier = months.get(dt.date(month.year, number, 1))
-                g = engine.growth(earlier.growth, earlier.cumulative, earlier.prior_cumulative) if earlier else None
-                trend.append(_fraction(g))
-        rows.append(Row(
-            indicator=indicator.code, indicator_name=indicator.name, unit=indicator.unit, kind=indicator.kind,
-            scope=target.scope_code, scope_name=names.get(target.scope_code, target.scope_code),
-            scope_kind=target.scope_kind, target=target.target if indicator.kind == IndicatorKind.AMOUNT else None,
-            target_growth=engine.exact(target.target_growth), actual=actual.cumulative if actual else None,
-            growth=verdict.growth, completion=verdict.completion, time_progress=float(verdict.time_progress),
-            on_schedule=verdict.on_schedule, double_half=verdict.double_half, light=verdict.light,
-            needed_growth=verdict.needed_growth, reported=actual is not None, trend=trend))
-    _rank(rows, _county_growths(month))
-    order = {ScopeKind.CITY: 0, ScopeKind.COUNTY: 1, ScopeKind.PARK: 2}
-    position = {i.pk: (i.order, i.code) for i in indicators.values()}
-    code_to_id = {i.code: i.pk for i in indicators.values()}
-    rows.sort(key=lambda r: (position[code_to_id[r.indicator]], order[ScopeKind(r.scope_kind)], r.scope))
-    return Evaluation(month, rule_set.label, rows)
+    stored = judgements.ensure(_measure(), Period.of(PeriodKind.MONTH, month))
+    return narrowed(stored.result, user)
 
 
-def _county_growths(month: dt.date) -> dict[str, list[Fraction]]:
-    """Every county's growth per indicator code for the month, whatever the user sees: a district's rank is its
-    place among all the counties."""
-    found: dict[str, list[Fraction]] = defaultdict(list)
-    for actual in Actual.objects.filter(month=month, scope_kind=ScopeKind.COUNTY).select_related("indicator"):
-        g = engine.growth(actual.growth, actual.cumulative, actual.prior_cumulative)
-        if g is not None:
-            found[actual.indicator.code].append(g)
-    return found
+def read(month: dt.date, user: Any) -> tuple[Evaluation | None, Any]:
+    """What a page or the card shows for ``month``: (the stored evaluation narrowed to ``user``, the store's
+    answer); the evaluation is None while the month is being computed (the answer is then ``Pending``)."""
+    from dualtrack.core import judgements
+    from dualtrack.core.capability import Period, PeriodKind
+
+    found = judgements.read(_measure(), Period.of(PeriodKind.MONTH, month))
+    if isinstance(found, judgements.Pending):
+        return None, found
+    return narrowed(found.result, user), found
 
 
-def _rank(rows: list[Row], growths: dict[str, list[Fraction]]) -> None:
-    """Counties ranked by growth per indicator among all the counties (ties share a rank: one more than the
-    number growing faster); parks and the city are not ranked."""
-    for row in rows:
-        if row.scope_kind == ScopeKind.COUNTY and row.growth is not None:
-            row.rank = 1 + sum(1 for g in growths.get(row.indicator, []) if g > row.growth)
-
-
-def indicator_series(indicator: Indicator, scope: str, month: dt.date, user: Any) -> list[Row]:
-    """The indicator in one scope, January through ``month``: each month judged as it was then."""
+def indicator_series(indicator: Indicator, scope: str, month: dt.date, user: Any) -> tuple[list[Row], Any]:
+    """The indicator in one scope, January through ``month``: each month judged as it was then (each month's stored
+    result). The second value is the store's answer for a month not computed yet (``Pending``), else None."""
     series = []
     for number in range(1, month.month + 1):
-        found = evaluate(dt.date(month.year, number, 1), user, with_trend=False).row(indicator.code, scope)
+        evaluation, answer = read(dt.date(month.year, number, 1), user)
+        if evaluation is None:
+            return [], answer
+        found = evaluation.row(indicator.code, scope)
         if found is not None:
             series.append(found)
-    return series
+    return series, None
 
 
 def current_rules() -> dict[str, Any]:

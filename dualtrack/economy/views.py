@@ -17,6 +17,7 @@ from dualtrack.core import audit, dates, exports
 from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import Action, AuditAction
 from dualtrack.core.views import validation_messages
+from dualtrack.core.views_judgements import pending
 
 from . import report, services
 from .choices import IndicatorKind, ReportStatus, ScopeKind
@@ -57,7 +58,9 @@ def overview(request: HttpRequest) -> HttpResponseBase:
     """经济运行: every indicator against its target in every scope the user sees, for a month."""
     _require_view(request)
     month = _month(request)
-    evaluation = services.evaluate(month, request.user)
+    evaluation, answer = services.read(month, request.user)
+    if evaluation is None:
+        return pending(request, answer, _("经济运行"))
     scopes = services.scopes_for(request.user, month.year)
     scope = _scope(request, scopes)
     if request.GET.get("format") == "xlsx":
@@ -106,8 +109,10 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     scope = _scope(request, scopes)
     if scope is None:
         raise Http404
-    series = services.indicator_series(found, scope, month, request.user)
-    evaluation = services.evaluate(month, request.user, with_trend=False)
+    series, answer = services.indicator_series(found, scope, month, request.user)
+    evaluation, answer = services.read(month, request.user) if answer is None else (None, answer)
+    if evaluation is None:
+        return pending(request, answer, found.name)
     counties = sorted((r for r in evaluation.rows if r.indicator == found.code and r.scope_kind == ScopeKind.COUNTY),
                       key=lambda r: (r.rank is None, r.rank or 0, r.scope))
     parks = [r for r in evaluation.rows if r.indicator == found.code and r.scope_kind == ScopeKind.PARK]
@@ -139,7 +144,9 @@ def double_half(request: HttpRequest) -> HttpResponse:
     from_month = rules["double_half_from_month"]
     reported = services.as_of_month(request.user, dt.date(year + 1, 1, 1))  # the year's last month ended by then
     month = reported if reported is not None and reported.year == year and reported.month >= from_month else None
-    evaluation = services.evaluate(month, request.user, with_trend=False) if month else None
+    evaluation, answer = services.read(month, request.user) if month else (None, None)
+    if month and evaluation is None:
+        return pending(request, answer, _("双过半"))
     rows = evaluation.rows if evaluation else []
     missed = [r for r in rows if r.double_half is False]
     return render(request, "economy/double_half.html", {

@@ -1,0 +1,129 @@
+"""The judgement store's pages: the 计算中 poll a page shows while its period is computed, and HQ's what-if page
+(规则推演): a measure's stored result beside the result under a substitute rule set, nothing stored."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import audit, capability, dates, judgements, policy
+from .capability import Measure
+from .choices import Action, AuditAction
+from .models import RuleSet
+from .rules import RuleError
+
+
+def _measure(key: str) -> Measure[Any, Any, Any]:
+    try:
+        return capability.measure(key)
+    except KeyError:
+        raise Http404 from None
+
+
+@login_required
+def judgement_status(request: HttpRequest) -> HttpResponse:
+    """``?measure=&period=``: the 计算中 notice again while the result is computed; once it is stored, an
+    ``HX-Refresh`` answer makes the page load it."""
+    measure = _measure(request.GET.get("measure", "")[:40])
+    if not measure.can_view(request.user):
+        raise Http404
+    try:
+        period = measure.parse(request.GET.get("period"))
+    except dates.BadDay:
+        raise Http404 from None
+    if period is None:
+        raise Http404
+    found = judgements.read(measure, period)
+    response = render(request, "core/_judgement_pending.html", {"answer": found, "measure": measure,
+                                                                "period": period})
+    if isinstance(found, judgements.Stored) or (isinstance(found, judgements.Pending) and found.failed):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def pending(request: HttpRequest, answer: judgements.Pending, title: str) -> HttpResponse:
+    """The page a view answers while its period is computed: it says so and asks again every two seconds."""
+    measure = capability.measure(answer.measure)
+    return render(request, "core/judgement_pending.html", {"answer": answer, "measure": measure,
+                                                           "period": answer.period, "title": title},
+                  status=200)
+
+
+class WhatIfForm(forms.Form):
+    definition = forms.CharField(label=gettext_lazy("假设的规则定义(JSON)"),
+                                 widget=forms.Textarea(attrs={"rows": 10}), max_length=200_000)
+
+    def clean_definition(self) -> Any:
+        try:
+            return json.loads(self.cleaned_data["definition"])
+        except (json.JSONDecodeError, RecursionError) as exc:
+            raise forms.ValidationError(_("不是有效的 JSON: %(error)s") % {"error": exc}) from exc
+
+
+def compare(measure: Measure[Any, Any, Any], stored: Any, trial: Any) -> dict[str, Any]:
+    """The rows whose outcome differs between the stored result and the trial, and each outcome's counts."""
+    def rows(result: Any) -> list[dict[str, Any]]:
+        body = measure.as_json(result)
+        return next((v for v in body.values() if isinstance(v, list) and (not v or isinstance(v[0], dict))), [])
+
+    before = {tuple(r.get(k) for k in measure.row_key): r for r in rows(stored)}
+    after = {tuple(r.get(k) for k in measure.row_key): r for r in rows(trial)}
+    changed = []
+    for key, row in after.items():
+        was = before.get(key, {})
+        diffs = [(f, was.get(f), row.get(f)) for f in measure.outcome_fields if was.get(f) != row.get(f)]
+        if diffs:
+            changed.append({"key": " · ".join(str(k) for k in key), "diffs": diffs})
+    counts = []
+    for f in measure.outcome_fields:
+        values = sorted({str(r.get(f)) for r in [*before.values(), *after.values()]})
+        counts.append({"field": f, "values": [(v, sum(1 for r in before.values() if str(r.get(f)) == v),
+                                               sum(1 for r in after.values() if str(r.get(f)) == v)) for v in values]})
+    return {"changed": changed, "counts": counts, "rows": len(after)}
+
+
+@login_required
+def what_if(request: HttpRequest) -> HttpResponse:
+    """``?measure=&<period>=``: HQ tries a substitute rule set on a period's facts; the stored result and the trial
+    side by side, the rows whose outcome would change listed. Nothing is stored; the trial is audited."""
+    policy.authorize_create(request.user, RuleSet, Action.REVISE)
+    keys = [m.key for m in capability.measures() if m.outcome_fields]
+    key = request.GET.get("measure") or (keys[0] if keys else "")
+    if key not in keys:
+        raise Http404
+    measure = _measure(key)
+    error = ""
+    try:
+        period = measure.parse(request.GET.get(measure.parameter)) or measure.as_of(None)
+    except dates.BadDay as exc:
+        error, period = str(exc), measure.as_of(None)
+    label, current = measure.current_rules()
+    form = WhatIfForm(request.POST or None, initial={
+        "definition": json.dumps(current.definition(), ensure_ascii=False, indent=2)})
+    found = judgements.read(measure, period) if period is not None else None
+    comparison = None
+    if isinstance(found, judgements.Pending):
+        return pending(request, found, _("规则推演"))
+    if request.method == "POST" and form.is_valid() and found is not None and period is not None:
+        try:
+            trial_rules = measure.rules.parse(form.cleaned_data["definition"])
+        except RuleError as exc:
+            form.add_error("definition", str(exc))
+        else:
+            trial = judgements.what_if(measure, period, trial_rules)
+            comparison = compare(measure, found.result, trial)
+            audit.record(request.user, AuditAction.WHAT_IF, None, detail={
+                "what_if": measure.key, "period": period.key, "rules": dataclasses.asdict(trial_rules),
+                "changed": len(comparison["changed"])}, object_type="core.judgement", object_repr=measure.key)
+    return render(request, "core/what_if.html", {
+        "measures": [capability.measure(k) for k in keys], "measure": measure, "period": period, "label": label,
+        "fields": measure.rules.described(), "form": form, "stored": found, "comparison": comparison,
+        "error": error})
