@@ -2,6 +2,7 @@
 parser, rule sets as frozen dataclasses with bounds, the columnar store, the pending state a page shows instead of
 computing, staleness when data changes, the worker, the derived API/CLI/schema, and HQ's what-if page."""
 
+# ruff: noqa: F811  (the ``economy`` fixture is imported from test_economy and named as a test's argument)
 from __future__ import annotations
 
 import datetime as dt
@@ -78,7 +79,7 @@ def test_rules_are_checked_against_their_bounds_naming_the_field() -> None:
 
 # --- the columnar store -------------------------------------------------------------------------------------------
 
-def test_a_result_round_trips_exactly_through_the_columnar_form(economy: City) -> None:  # noqa: F811
+def test_a_result_round_trips_exactly_through_the_columnar_form(economy: City) -> None:
     evaluation = services.evaluate(D(2020, 5, 1))
     data = columnar.encode(evaluation)
     back = columnar.decode(services.Evaluation, data)
@@ -90,7 +91,7 @@ def test_a_result_round_trips_exactly_through_the_columnar_form(economy: City) -
     assert b"\"rows\"" not in data[:200]
 
 
-def test_a_page_never_computes_it_queues_and_says_pending(client: Any, economy: City, settings: Any) -> None:  # noqa: F811
+def test_a_page_never_computes_it_queues_and_says_pending(client: Any, economy: City, settings: Any) -> None:
     settings.DUALTRACK_JUDGE_INLINE = False
     client.force_login(economy.users["hq"])
     page = client.get("/economy/", {"month": "2020-05"})
@@ -110,7 +111,7 @@ def test_a_page_never_computes_it_queues_and_says_pending(client: Any, economy: 
 
 
 def test_changed_data_makes_the_stored_result_stale_until_recomputed(client: Any, economy: City,
-                                                                    settings: Any) -> None:  # noqa: F811
+                                                                    settings: Any) -> None:
     first = judgements.ensure(capability.measure("economy"), Period.of(PeriodKind.MONTH, D(2020, 5, 1)))
     assert not first.stale and first.result.row("GDZC", "339100").light == "red"
     settings.DUALTRACK_JUDGE_INLINE = False
@@ -131,7 +132,7 @@ def test_changed_data_makes_the_stored_result_stale_until_recomputed(client: Any
 
 
 def test_a_failed_computation_is_kept_and_shown_not_retried_in_a_loop(client: Any, economy: City, settings: Any,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     measure = capability.measure("economy")
 
     def broken(period: Period, scope: Any = None) -> Any:
@@ -145,7 +146,7 @@ def test_a_failed_computation_is_kept_and_shown_not_retried_in_a_loop(client: An
     assert row.state == JudgementState.FAILED and "could not be read" in row.error and row.queued_at is None
 
 
-def test_the_console_and_the_api_print_the_same_contract(client: Any, economy: City) -> None:  # noqa: F811
+def test_the_console_and_the_api_print_the_same_contract(client: Any, economy: City) -> None:
     out = io.StringIO()
     call_command("economy", "--month", "2020-05", "--json", stdout=out)
     printed = json.loads(out.getvalue())
@@ -171,7 +172,7 @@ def test_the_schema_describes_the_contract(client: Any, city: City) -> None:
 
 # --- what if ------------------------------------------------------------------------------------------------------
 
-def test_hq_tries_substitute_rules_side_by_side_and_nothing_is_stored(client: Any, economy: City) -> None:  # noqa: F811
+def test_hq_tries_substitute_rules_side_by_side_and_nothing_is_stored(client: Any, economy: City) -> None:
     client.force_login(economy.users["hq"])
     page = client.get("/rules/what-if/", {"measure": "economy", "month": "2020-05"})
     assert page.status_code == 200
@@ -193,7 +194,7 @@ def test_hq_tries_substitute_rules_side_by_side_and_nothing_is_stored(client: An
     assert bad.context["comparison"] is None
 
 
-def test_only_hq_tries_rules(client: Any, economy: City) -> None:  # noqa: F811
+def test_only_hq_tries_rules(client: Any, economy: City) -> None:
     for role in ("district", "department", "leader", "enterprise"):
         client.force_login(economy.users[role])
         assert client.get("/rules/what-if/", {"measure": "economy"}).status_code in (403, 404)

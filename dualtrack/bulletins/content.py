@@ -125,7 +125,8 @@ def registered_sections() -> list[tuple[int, str, SectionBuilder]]:
     """The apps' sections and those the measures declare (``core.capability``), in order."""
     from dualtrack.core import capability
 
-    merged = [*_SECTIONS, *((o, n, b) for o, n, b in capability.sections() if n not in {x[1] for x in _SECTIONS})]
+    merged: list[tuple[int, str, SectionBuilder]] = [
+        *_SECTIONS, *((o, n, b) for o, n, b in capability.sections() if n not in {x[1] for x in _SECTIONS})]
     return sorted(merged, key=lambda item: item[0])
 
 

@@ -387,7 +387,7 @@ def register(measure: Measure[Any, Any, Any]) -> None:
     from . import rules as rule_sets
 
     _MEASURES[measure.key] = measure
-    rule_sets.register_rules(measure.rules_key, measure.rules.parse)
+    rule_sets.register_rules(measure.rules_key, _validator(measure.rules))
     if measure.card is not None:
         cards.register_card(measure.card[0], measure.key, measure.card[1])
     if measure.menu is not None:
@@ -398,6 +398,13 @@ def register(measure: Measure[Any, Any, Any]) -> None:
     from . import judgements
 
     judgements.install()
+
+
+def _validator(cls: type[Rules]) -> Callable[[Any], None]:
+    def validate(definition: Any) -> None:
+        cls.parse(definition)
+
+    return validate
 
 
 def measures() -> list[Measure[Any, Any, Any]]:

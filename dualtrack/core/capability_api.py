@@ -44,7 +44,7 @@ def _field(hint: Any, name: str) -> serializers.Field:
     if hint is dt.date:
         return serializers.DateField(**options)
     if origin is list and args and dataclasses.is_dataclass(args[0]):
-        return serializer_for(args[0])(many=True, **options)  # type: ignore[no-any-return]
+        return serializer_for(typing.cast(type, args[0]))(many=True, **options)  # type: ignore[no-any-return]
     if origin is list:
         child = _field(args[0], name) if args else serializers.JSONField()
         return serializers.ListField(child=child, **options)
@@ -105,8 +105,8 @@ def view_for(measure: Measure[Any, Any, Any]) -> Any:
         202: OpenApiResponse(PendingSerializer, "being computed: ask again after Retry-After seconds")}
     get = extend_schema(parameters=[parameter], responses=responses, operation_id=f"{measure.key}_result",
                         description=(type(measure).__doc__ or "").strip())(MeasureView.get)
-    return type(name, (MeasureView,), {"measure_key": measure.key, "get": get,
-                                       "__doc__": MeasureView.__doc__}).as_view()
+    view: Any = type(name, (MeasureView,), {"measure_key": measure.key, "get": get, "__doc__": MeasureView.__doc__})
+    return view.as_view()
 
 
 def urlpatterns() -> list[Any]:

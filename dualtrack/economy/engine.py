@@ -11,7 +11,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from collections.abc import Mapping
 from typing import Any
+
+from dualtrack.core.capability import Rules
 
 from .choices import IndicatorKind, Light, ScopeKind
 
@@ -62,7 +65,7 @@ class Judgement:
     needed_growth: Fraction | None
 
 
-def judge(f: Figures, month: dt.date, city_growth: Fraction | None, rules: dict[str, Any]) -> Judgement:
+def judge(f: Figures, month: dt.date, city_growth: Fraction | None, rules: Mapping[str, Any] | Rules) -> Judgement:
     """One indicator × scope × month. ``city_growth`` is the city's g for the same indicator and month (the bar a
     county or park must also reach for green)."""
     tau = time_progress(month)

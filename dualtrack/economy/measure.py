@@ -98,17 +98,17 @@ def judge(facts: EconomyFacts, rules: EconomyRules) -> Evaluation:
     by_key: dict[tuple[int, str], dict[dt.date, ActualFact]] = defaultdict(dict)
     city: dict[tuple[int, dt.date], ActualFact] = {}
     county_growths: dict[str, list[Fraction]] = defaultdict(list)
-    for actual in facts.actuals:
-        by_key[(actual.indicator_id, actual.scope_code)][actual.month] = actual
-        if actual.scope_kind == ScopeKind.CITY:
-            city[(actual.indicator_id, actual.month)] = actual
-        if actual.scope_kind == ScopeKind.COUNTY and actual.month == month and actual.indicator_id in facts.indicators:
-            g = engine.growth(actual.growth, actual.cumulative, actual.prior_cumulative)
+    for fact in facts.actuals:
+        by_key[(fact.indicator_id, fact.scope_code)][fact.month] = fact
+        if fact.scope_kind == ScopeKind.CITY:
+            city[(fact.indicator_id, fact.month)] = fact
+        if fact.scope_kind == ScopeKind.COUNTY and fact.month == month and fact.indicator_id in facts.indicators:
+            g = engine.growth(fact.growth, fact.cumulative, fact.prior_cumulative)
             if g is not None:
-                county_growths[facts.indicators[actual.indicator_id].code].append(g)
+                county_growths[facts.indicators[fact.indicator_id].code].append(g)
 
-    def growth_of(actual: ActualFact | None) -> Fraction | None:
-        return None if actual is None else engine.growth(actual.growth, actual.cumulative, actual.prior_cumulative)
+    def growth_of(found: ActualFact | None) -> Fraction | None:
+        return None if found is None else engine.growth(found.growth, found.cumulative, found.prior_cumulative)
 
     rows = []
     for target in facts.targets:

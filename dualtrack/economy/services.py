@@ -5,18 +5,16 @@ bulletin) call these."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Max, QuerySet
+from django.db.models import Max
 
 from dualtrack.core import rules as rule_sets
 from dualtrack.core.choices import Action
 
-from . import engine
 from .choices import IndicatorKind, Light, ScopeKind
 from .models import Actual, Indicator, Target
 from .rules import RULES_KEY

@@ -19,7 +19,7 @@ from dualtrack.core.choices import Action, AuditAction
 from dualtrack.core.views import validation_messages
 from dualtrack.core.views_judgements import pending
 
-from . import report, services
+from . import engine, report, services
 from .choices import IndicatorKind, ReportStatus, ScopeKind
 from .models import MonthlyReport
 from .policy import sees_own_area
@@ -73,7 +73,7 @@ def overview(request: HttpRequest) -> HttpResponseBase:
         "month": month, "period": services.period_label(month), "evaluation": evaluation, "scopes": scopes,
         "scope": scope, "scope_name": dict((c, n) for c, n, _k in scopes).get(scope or "", ""),
         "rows": [r for r in evaluation.rows if r.scope == scope], "matrix": matrix,
-        "time_progress": services.engine.time_progress(month), "latest": services.as_of_month(request.user),
+        "time_progress": engine.time_progress(month), "latest": services.as_of_month(request.user),
         "counts": evaluation.lights(scope)})
 
 
@@ -145,7 +145,7 @@ def double_half(request: HttpRequest) -> HttpResponse:
     reported = services.as_of_month(request.user, dt.date(year + 1, 1, 1))  # the year's last month ended by then
     month = reported if reported is not None and reported.year == year and reported.month >= from_month else None
     evaluation, answer = services.read(month, request.user) if month else (None, None)
-    if month and evaluation is None:
+    if month and evaluation is None and answer is not None:
         return pending(request, answer, _("双过半"))
     rows = evaluation.rows if evaluation else []
     missed = [r for r in rows if r.double_half is False]
