@@ -49,6 +49,32 @@ def judgement_status(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@login_required
+def judgement_export(request: HttpRequest) -> HttpResponse:
+    """``?measure=&period=``: a measure's stored result in the reader's scope as an .xlsx (the contract's rows, a
+    column per field), named in Chinese after the measure and the period; 计算中 while it is being computed."""
+    from . import exports
+
+    measure = _measure(request.GET.get("measure", "")[:40])
+    if not measure.can_view(request.user):
+        raise Http404
+    try:
+        period = measure.parse(request.GET.get("period")) or measure.as_of(request.user)
+    except dates.BadDay:
+        raise Http404 from None
+    if period is None:
+        raise Http404
+    found = judgements.read(measure, period)
+    if isinstance(found, judgements.Pending):
+        return pending(request, found, str(measure.label))
+    header, rows = measure.export_sheet(measure.visible(found.result, request.user))
+    sheet = exports.Sheet(str(measure.label)[:31], header, rows)
+    return exports.xlsx_download(request, [sheet], f"{measure.label}-{period.key}（{found.rules_version}）.xlsx",
+                                 object_type="core.judgement", object_repr=f"{measure.key} {period.key}",
+                                 detail={"measure": measure.key, "period": period.key,
+                                         "rules_version": found.rules_version})
+
+
 def pending(request: HttpRequest, answer: judgements.Pending, title: str) -> HttpResponse:
     """The page a view answers while its period is computed: it says so and asks again every two seconds."""
     measure = capability.measure(answer.measure)
