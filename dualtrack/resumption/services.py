@@ -84,15 +84,6 @@ def reported(day: dt.date, by: str | None, user: Any = None, size_scope: str = "
     }
 
 
-def with_change(today: dict[str, dict[str, Any]], yesterday: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """``rate_change_pp`` = (rate on d − rate on d−1) × 100."""
-    for group, row in today.items():
-        before = yesterday.get(group, {}).get("rate")
-        row["rate_change_pp"] = round((row["rate"] - before) * 100, 4) if row["rate"] is not None and \
-            before is not None else None
-    return today
-
-
 @dataclass
 class PowerContext:
     """What the power step needs for one run: engine, rules, registry frames and baselines."""
@@ -226,12 +217,13 @@ from .picture import (  # noqa: E402
     situation,
     target,
     trend,
+    with_change,
 )
 from .snapshot import computed_at as picture_computed_at  # noqa: E402
 from .snapshot import worker_step as refresh_pictures  # noqa: E402
 
 __all__ = ["EMPTY_POWER", "EMPTY_RESUMPTION", "Picture", "counties", "crosscheck_rows", "groups", "picture",
-           "picture_computed_at", "refresh_pictures", "situation", "target", "trend"]
+           "picture_computed_at", "refresh_pictures", "situation", "target", "trend", "with_change"]
 
 
 def latest_workers_on_duty(enterprise_ids: list[int]) -> dict[int, tuple[Any, int]]:
