@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from dualtrack.core.actors import Viewer
 from dualtrack.epidemic import services as epidemic
 from dualtrack.epidemic.choices import Colour, RiskLevel
 from dualtrack.resumption import services as resumption
@@ -100,7 +101,7 @@ class Context:
     """What section builders read: the date, the command picture computed once, and its groupings."""
 
     day: dt.date
-    user: Any
+    user: Viewer
     city: dict[str, Any]
     regions: list[dict[str, Any]]
     sizes: dict[str, Any]
@@ -154,7 +155,7 @@ def _masked(section: Section) -> Section:
     return section
 
 
-def build(day: dt.date, user: Any = None) -> Bulletin:
+def build(day: dt.date, user: Viewer = None) -> Bulletin:
     pic = resumption.picture(day, user=user)
     regions = resumption.counties(pic)
     city = pic.data["city"]
@@ -308,7 +309,7 @@ def _matching(day: dt.date, regions: list[dict[str, Any]], power_arrived: bool =
     return Section("疫情图与复工图匹配情况", paragraphs, [table])
 
 
-def _quality(day: dt.date, city: dict[str, Any], user: Any) -> Section:
+def _quality(day: dt.date, city: dict[str, Any], user: Viewer) -> Section:
     missing = [r["name"] for r in epidemic.data_quality(day, day, user) if r["missing"]]
     paragraphs = [f"{md(day)}未报送病例日报的区县(市):{'、'.join(missing)}。" if missing else f"{md(day)}各区县(市)均按时报送病例日报。",
                   f"{city['power_without_baseline']:,}家企业无基期用电量,未计入复工电力指数。"]

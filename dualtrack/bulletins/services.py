@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dualtrack.core import audit, background, dates, notifications, policy
-from dualtrack.core.actors import Actor
+from dualtrack.core.actors import Actor, Viewer
 from dualtrack.core.choices import Action, AuditAction
 from dualtrack.core.dates import SHANGHAI
 
@@ -119,7 +119,7 @@ def _render_pdf(payload: dict[str, Any]) -> None:
 PRINT_KIND = "bulletins.pdf"
 
 
-def print_pdf(user: Any, params: dict[str, Any]) -> bytes:
+def print_pdf(user: Viewer, params: dict[str, Any]) -> bytes:
     """A day's bulletin printed on request (``core.exportjobs`` print job, in a print slot): the stored
     bulletin's content when there is one, else the bulletin made now from the day's stored picture."""
     policy.authorize_create(user, StoredBulletin, Action.VIEW)
