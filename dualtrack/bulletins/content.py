@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 from dualtrack.core.actors import Viewer
 from dualtrack.epidemic import services as epidemic
@@ -96,9 +96,11 @@ def change(pp: float | None, day: dt.date) -> str:
     return f",比{before}{'提高' if pp > 0 else '下降'}{abs(pp):.1f}个百分点"
 
 
-@dataclass
-class Context:
-    """What section builders read: the date, the command picture computed once, and its groupings."""
+@dataclass(frozen=True)
+class SectionContext:
+    """What a section builder reads: the date, who the bulletin is built for (None: the worker's draft, for
+    nobody in particular), the command picture computed once (the city's row) and its groupings (rows by county,
+    by size class, by industry, by park)."""
 
     day: dt.date
     user: Viewer
@@ -109,7 +111,10 @@ class Context:
     parks: list[dict[str, Any]]
 
 
-SectionBuilder = Callable[[Context], "Section | None"]
+Context = SectionContext  # the earlier name
+
+SectionBuilder: TypeAlias = Callable[[SectionContext], Section | None]
+"""An app's part of the bulletin: a :class:`Section`, or None to add nothing that day."""
 _SECTIONS: list[tuple[int, str, SectionBuilder]] = []
 
 
@@ -160,7 +165,7 @@ def build(day: dt.date, user: Viewer = None) -> Bulletin:
     regions = resumption.counties(pic)
     city = pic.data["city"]
     sizes = {g["key"]: g for g in resumption.groups(pic, "size")}
-    ctx = Context(day=day, user=user, city=city, regions=regions, sizes=sizes,
+    ctx = SectionContext(day=day, user=user, city=city, regions=regions, sizes=sizes,
                   industries=resumption.groups(pic, "industry"), parks=resumption.groups(pic, "park"))
     sections = [_masked(section) for _order, _name, builder in _SECTIONS if (section := builder(ctx)) is not None]
     for number, section in enumerate(sections):

@@ -24,11 +24,13 @@ from dualtrack.core.choices import Action, AuditAction
 from dualtrack.core.dates import SHANGHAI
 
 from . import content, render
-from .content import Section, Table, md, register_section  # the extension points other apps use
+from .content import Section, SectionBuilder, SectionContext, Table, md, register_section
 from .models import BulletinStatus, Channel, Job, JobStatus, StoredBulletin, Subscription
 from .policy import tends_the_queue
 
-__all__ = ["Section", "Table", "document_files", "document_html", "md", "print_pdf", "register_section"]
+# The extension points other apps use (a section builder, its context and its answer) and this module's own.
+__all__ = ["Section", "SectionBuilder", "SectionContext", "Table", "document_files", "document_html", "md", "print_pdf",
+           "register_section"]
 
 
 def _document(day: dt.date, title: str, sections: list[Section], rules_version: str,

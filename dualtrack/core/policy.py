@@ -21,19 +21,17 @@ answer is translated the same way by pages and the API: an object the user may n
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias, TypeGuard
 
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
-from .actors import Viewer
+from .actors import Actor, Viewer
 from .choices import Action, Role
-
-Rule = Any  # ALL, or Callable[[user], Q | ALL | NOTHING]
 
 
 class _Everything:
@@ -41,6 +39,11 @@ class _Everything:
 
     def __repr__(self) -> str:
         return "ALL"
+
+
+# ALL, or a function of the acting user (given only to a signed-in Actor of the rule's role) answering a Q, ALL
+# or NOTHING.
+Rule: TypeAlias = _Everything | Callable[[Actor], Any]
 
 
 ALL: Any = _Everything()
@@ -92,8 +95,9 @@ def user_role(user: Viewer) -> str | None:
     return getattr(user, "role", None)
 
 
-def signed_in(user: Viewer) -> bool:
-    """Whether ``user`` is signed in with an active account of some role (总览 is every such user's page)."""
+def signed_in(user: Viewer) -> TypeGuard[Actor]:
+    """Whether ``user`` is signed in with an active account of some role (总览 is every such user's page): an
+    :class:`~dualtrack.core.actors.Actor` whose role and scope fields the rules may read."""
     return user_role(user) is not None
 
 
@@ -109,9 +113,9 @@ def prefix_q(q: Q, prefix: str) -> Q:
 
 def scope(user: Viewer, model: Any, action: str) -> Any:
     """The rows of ``model`` that ``user`` may ``action``: ``ALL``, ``NOTHING`` or a ``Q``."""
-    role = user_role(user)
-    if role is None:
+    if not signed_in(user):
         return NOTHING
+    role = user_role(user)
     policy = declared(model)
     if policy.via is not None:
         path, target = policy.via
@@ -120,7 +124,7 @@ def scope(user: Viewer, model: Any, action: str) -> Any:
     rule = policy.table.get(action, {}).get(role)
     if rule is None:
         return NOTHING
-    if rule is ALL:
+    if isinstance(rule, _Everything):
         return ALL
     answer = rule(user)
     if answer is False or answer is None:
