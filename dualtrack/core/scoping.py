@@ -8,19 +8,16 @@ existence does not leak.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from typing import Any, ClassVar, Self
 
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
 from . import policy
-from .actors import Viewer
+from .actors import Actor, Viewer
 from .choices import Action, Role
 from .policy import ALL, NOTHING, user_role
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["ALL", "NOTHING", "OutOfScope", "RestrictedQuerySet", "ScopedModel", "ensure_in_scope",
            "get_scoped_or_404", "is_hq", "user_role"]
@@ -95,7 +92,7 @@ def get_scoped_or_404(queryset: RestrictedQuerySet, user: Viewer, action: str = 
         raise Http404 from exc
 
 
-def ensure_in_scope(obj: ScopedModel, user: Viewer, action: str = Action.CHANGE) -> None:
+def ensure_in_scope(obj: ScopedModel, user: Actor, action: str = Action.CHANGE) -> None:
     """Re-check, inside the writing transaction, that ``obj`` is still in scope after a save
     (NetBox ``ObjectEditView``): a write may not move an object outside its author's reach."""
     if not obj.in_scope(user, action):
