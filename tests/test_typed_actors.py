@@ -8,7 +8,11 @@ source with ``ast``, so a new annotation is checked without being run."""
 from __future__ import annotations
 
 import ast
+import io
 from pathlib import Path
+from typing import Any
+
+from .conftest import City
 
 PACKAGE = Path(__file__).resolve().parent.parent / "dualtrack"
 NAMES = {"user", "actor"}
@@ -90,3 +94,29 @@ def test_the_counter_sees_what_it_counts() -> None:
     assert [_says_any(a.annotation) for a in f_args] == [True, True]
     assert [_says_any(a.annotation) for a in g_args] == [False, False]
     assert _says_any(field.annotation)
+
+
+def test_a_console_import_records_a_move_with_no_user(city: City) -> None:
+    """What typing the import's user as an Actor found: a ledger imported at the console (``dualtrack import``
+    without ``--user``, the SystemActor) that moved a problem's state stored the console operator as the step's
+    user (a ValueError, the whole import refused). The step names the operator and links no user."""
+    from dualtrack.core.actors import SystemActor
+    from dualtrack.core.imports import get_dataset, run_import
+    from dualtrack.problems.models import ProblemEvent
+
+    from .helpers import csv_bytes
+
+    header = ["编号", "提出日期", "统一社会信用代码", "项目代码", "类别", "复杂程度", "描述", "责任部门", "交办时间", "状态", "办结时间"]
+    dataset = get_dataset("problems")
+    assert dataset is not None
+    operator = SystemActor("system:ops")
+
+    def load(state: str, resolved: str) -> Any:
+        row = ["WT2020-00105", "2020-02-11", "", "", "资金", "复杂", "贷款难", "JXJ", "2020-02-11 10:00", state, resolved]
+        return run_import(dataset, io.BytesIO(csv_bytes([header, row])), "ledger.csv", operator)
+
+    assert load("办结", "2020-02-21 17:00").created == 1
+    assert load("销号", "2020-02-21 17:00").updated == 1
+    step = ProblemEvent.objects.filter(problem__ref="WT2020-00105").order_by("pk").last()
+    assert step is not None
+    assert (step.from_state, step.to_state, step.actor_id, step.actor_name) == ("resolved", "closed", None, "system:ops")
