@@ -16,12 +16,12 @@ import shutil
 import tempfile
 import uuid
 from pathlib import Path
-from typing import Any
 
 import duckdb
 from django.utils.translation import gettext as _
 
 from dualtrack.core import audit
+from dualtrack.core.actors import Actor, Viewer
 from dualtrack.core.choices import AuditAction, DateKind
 from dualtrack.core.imports import ImportResult
 from dualtrack.core.imports.parsers import day_bounds
@@ -76,11 +76,11 @@ def _literal(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def can_import(user: Any) -> bool:
+def can_import(user: Viewer) -> bool:
     return imports_readings(user)
 
 
-def import_power(path: Path, user: Any, *, store: Path | None = None) -> ImportResult:
+def import_power(path: Path, user: Actor, *, store: Path | None = None) -> ImportResult:
     result = ImportResult(dataset="power", filename=path.name)
     if not can_import(user):
         result.add_error(_("您没有导入“%(label)s”的权限") % {"label": _("用电量")})

@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from dualtrack.core.actors import Viewer
+
 from .models import Problem
 
 _PUNCTUATION = re.compile(r"[\W_]+", re.UNICODE)
@@ -130,7 +132,7 @@ def _train(rows: list[tuple[int, str, int, int]]) -> dict[str, Any]:
             "classifiers": classifiers}
 
 
-def suggest(problem: Problem, user: Any, similar: int = 5) -> Suggestion | None:
+def suggest(problem: Problem, user: Viewer, similar: int = 5) -> Suggestion | None:
     """The suggestion for ``problem`` from the stored model; None when there is none yet (too little triaged
     history, or the worker has not trained one)."""
     model = _model()
