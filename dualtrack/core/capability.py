@@ -24,6 +24,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 from django.utils.translation import gettext as _
 
 from . import dates
+from .actors import Viewer
 from .rules import RuleError
 
 FactsT = TypeVar("FactsT")
@@ -300,14 +301,14 @@ class Measure(Generic[FactsT, RulesT, ResultT]):
     def judge(self, facts: FactsT, rules: RulesT) -> ResultT:
         raise NotImplementedError
 
-    def as_of(self, actor: Any = None, on: dt.date | None = None) -> Period | None:
+    def as_of(self, actor: Viewer = None, on: dt.date | None = None) -> Period | None:
         """The period pages, the card, the API and the console open on (数据截至) for ``actor``."""
         raise NotImplementedError
 
-    def can_view(self, actor: Any) -> bool:
+    def can_view(self, actor: Viewer) -> bool:
         raise NotImplementedError
 
-    def visible(self, result: ResultT, actor: Any) -> ResultT:
+    def visible(self, result: ResultT, actor: Viewer) -> ResultT:
         """``result`` narrowed to what ``actor`` may see (the console, None, sees all)."""
         return result
 

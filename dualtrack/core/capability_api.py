@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import capability, dates, judgements
+from .actors import Viewer
 from .capability import FORMAT_HINT, Measure, Period
 
 
@@ -66,7 +67,7 @@ PendingSerializer = inline_serializer(name="JudgementPending", fields={
     "detail": serializers.CharField()})
 
 
-def period_or_default(measure: Measure[Any, Any, Any], raw: Any, actor: Any) -> Period:
+def period_or_default(measure: Measure[Any, Any, Any], raw: Any, actor: Viewer) -> Period:
     """The asked period (``dates.BadDay`` when malformed), else the measure's as-of period, else today's."""
     return measure.parse(raw) or measure.as_of(actor) or Period.of(measure.period_kind, dates.today())
 

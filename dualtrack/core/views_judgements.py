@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -50,7 +50,7 @@ def judgement_status(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def judgement_export(request: HttpRequest) -> HttpResponse:
+def judgement_export(request: HttpRequest) -> HttpResponse | FileResponse:
     """``?measure=&period=``: a measure's stored result in the reader's scope as an .xlsx (the contract's rows, a
     column per field), named in Chinese after the measure and the period; 计算中 while it is being computed."""
     from . import exports

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _lazy
 
+from dualtrack.core.actors import Viewer
 from dualtrack.core.capability import Measure, MenuEntry, Period, PeriodKind, Rules, bound, label
 
 from . import bulletin, cards, engine, services
@@ -195,14 +196,14 @@ class EconomyMeasure(Measure[EconomyFacts, EconomyRules, Evaluation]):
     def judge(self, facts: EconomyFacts, rules: EconomyRules) -> Evaluation:
         return judge(facts, rules)
 
-    def as_of(self, actor: Any = None, on: dt.date | None = None) -> Period | None:
+    def as_of(self, actor: Viewer = None, on: dt.date | None = None) -> Period | None:
         month = services.as_of_month(actor, on)
         return None if month is None else Period.of(PeriodKind.MONTH, month)
 
-    def can_view(self, actor: Any) -> bool:
+    def can_view(self, actor: Viewer) -> bool:
         return services.can_view(actor)
 
-    def visible(self, result: Evaluation, actor: Any) -> Evaluation:
+    def visible(self, result: Evaluation, actor: Viewer) -> Evaluation:
         return services.narrowed(result, actor)
 
     def as_json(self, result: Evaluation) -> dict[str, Any]:

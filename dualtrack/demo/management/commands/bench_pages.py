@@ -29,7 +29,7 @@ PAGES = [("总览", "/"), ("疫情图", "/epidemic/"), ("复工图", "/resumptio
          ("脱贫攻坚", "/poverty/")]
 
 
-def card_timings(user: Any, day: Any, requests: int, role: str) -> list[dict[str, Any]]:
+def card_timings(user: User, day: Any, requests: int, role: str) -> list[dict[str, Any]]:
     """Each 总览 card's builder timed alone for ``user`` (after one warm call): what a card costs a request."""
     from dualtrack.core import cards
 
