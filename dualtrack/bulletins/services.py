@@ -8,7 +8,7 @@ import json
 import logging
 import urllib.request
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,11 +22,17 @@ from dualtrack.core import audit, background, dates, notifications, policy
 from dualtrack.core.actors import Actor
 from dualtrack.core.choices import Action, AuditAction
 from dualtrack.core.dates import SHANGHAI
+from dualtrack.core.lazy import lazy
 
-from . import content, render
+from . import content
 from .content import Section, Table, md, register_section  # the extension points other apps use
 from .models import BulletinStatus, Channel, Job, JobStatus, StoredBulletin, Subscription
 from .policy import tends_the_queue
+
+if TYPE_CHECKING:
+    from . import render
+else:
+    render = lazy("dualtrack.bulletins.render")
 
 __all__ = ["Section", "Table", "document_files", "document_html", "md", "print_pdf", "register_section"]
 
