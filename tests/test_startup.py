@@ -57,6 +57,8 @@ def test_a_lazy_module_imports_on_first_use() -> None:
                 "assert segno.make is sys.modules['segno'].make\n"
                 "dates.SHANGHAI = 'patched'\n"
                 "assert mine.SHANGHAI == 'patched'  # a dualtrack module is read live: a patch there is seen\n"
+                "xml = lazy('xml')\n"
+                "assert xml.dom is sys.modules['xml.dom']  # a submodule its package does not import: imported\n"
                 "print('ok')")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"

@@ -11,7 +11,8 @@ attributes is read, then imports it (once) and answers from it::
         pa = lazy("pyarrow")
 
 The stand-in is not put in ``sys.modules``: the library counts as imported only once something used it
-(``tests/test_startup.py``). A library's attributes are kept on the stand-in once read (a cell writer reads
+(``tests/test_startup.py``). A submodule the package does not import itself (``pa.compute``) is imported
+when read. A library's attributes are kept on the stand-in once read (a cell writer reads
 ``openpyxl.cell.WriteOnlyCell`` per cell at a plain attribute's cost); a dualtrack module's (the bulletin's
 renderer, the power pipeline) are read from the module every time, so a name patched there is seen.
 """
@@ -33,7 +34,17 @@ class LazyModule(types.ModuleType):
 
     def __getattr__(self, attr: str) -> Any:
         module = sys.modules.get(self.__name__) or importlib.import_module(self.__name__)
-        value = getattr(module, attr)
+        try:
+            value = getattr(module, attr)
+        except AttributeError:
+            # ``pa.compute``: a submodule that the package does not import itself (before, whichever library
+            # was imported first had imported it), imported here as ``import pyarrow.compute`` would
+            try:
+                value = importlib.import_module(f"{self.__name__}.{attr}")
+            except ModuleNotFoundError as missing:
+                if missing.name != f"{self.__name__}.{attr}":
+                    raise
+                raise AttributeError(f"module {self.__name__!r} has no attribute {attr!r}") from None
         if self._lazy_keep:
             setattr(self, attr, value)
         return value
