@@ -8,7 +8,7 @@ import json
 import logging
 import urllib.request
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,11 +22,17 @@ from dualtrack.core import audit, background, dates, notifications, policy
 from dualtrack.core.actors import Actor, Viewer
 from dualtrack.core.choices import Action, AuditAction
 from dualtrack.core.dates import SHANGHAI
+from dualtrack.core.lazy import lazy
 
-from . import content, render
+from . import content
 from .content import Section, SectionBuilder, SectionContext, Table, md, register_section
 from .models import BulletinStatus, Channel, Job, JobStatus, StoredBulletin, Subscription
 from .policy import tends_the_queue
+
+if TYPE_CHECKING:
+    from . import render
+else:
+    render = lazy("dualtrack.bulletins.render")
 
 # The extension points other apps use (a section builder, its context and its answer) and this module's own.
 __all__ = ["Section", "SectionBuilder", "SectionContext", "Table", "document_files", "document_html", "md", "print_pdf",

@@ -16,8 +16,8 @@ import shutil
 import tempfile
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
 from django.utils.translation import gettext as _
 
 from dualtrack.core import audit
@@ -26,9 +26,15 @@ from dualtrack.core.choices import AuditAction, DateKind
 from dualtrack.core.imports import ImportResult
 from dualtrack.core.imports.parsers import day_bounds
 from dualtrack.core.imports.readers import FileFormatError, detect_encoding
+from dualtrack.core.lazy import lazy
 
 from .engine import readings_path
 from .policy import imports_readings
+
+if TYPE_CHECKING:
+    import duckdb
+else:
+    duckdb = lazy("duckdb")
 
 HEADERS = {
     "date": ("日期", "date"), "account": ("电力户号", "account"), "kwh": ("用电量", "kwh"),

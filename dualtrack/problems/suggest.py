@@ -14,13 +14,17 @@ import logging
 import re
 import threading
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from dualtrack.core.actors import Viewer
+from dualtrack.core.lazy import lazy
 
 from .models import Problem
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = lazy("numpy")
 
 _PUNCTUATION = re.compile(r"[\W_]+", re.UNICODE)
 _lock = threading.Lock()

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -20,11 +19,17 @@ from dualtrack.core import dates
 from dualtrack.core import rules as rule_sets
 from dualtrack.core.actors import Actor, as_user
 from dualtrack.core.choices import Action
+from dualtrack.core.lazy import lazy
 from dualtrack.power.services import engine, pipeline
 from dualtrack.registry import services as registry
 
 from .models import ResumptionReport
 from .rules import RULES_KEY, power_rules
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+else:
+    pa = lazy("pyarrow")
 
 GROUPS = {"county": "county__code", "park": "park__code", "industry": "industry_section", "size": "size_class"}
 POWER_COLUMNS = {"county": "county", "park": "park", "industry": "section", "size": "size"}

@@ -5,9 +5,8 @@ per worker or per trip, laid out in Chinese on A4 (three slips to a page)."""
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import segno
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
@@ -15,6 +14,7 @@ from dualtrack.core import exportjobs
 from dualtrack.core import pdf as printing
 from dualtrack.core.choices import Action
 from dualtrack.core.dates import SHANGHAI
+from dualtrack.core.lazy import lazy
 from dualtrack.core.models import ExportJob
 from dualtrack.core.pdf import PdfUnavailable, html_to_pdf
 from dualtrack.core.scoping import get_scoped_or_404
@@ -22,6 +22,11 @@ from dualtrack.core.scoping import get_scoped_or_404
 from . import services
 from .models import ManifestEntry, Trip, Worker
 from .printed import KIND
+
+if TYPE_CHECKING:
+    import segno
+else:
+    segno = lazy("segno")
 
 SLIPS = [("备案单", "(村居留存)"), ("联络单", "(务工人员随身携带)"), ("回执单", "(企业到岗后返回村居)")]
 
