@@ -21,7 +21,7 @@ NAMES = {"user", "actor"}
 # listed has none). These packages are being rewritten onto core/capability.py (#27 §1) and are typed with it.
 UNTYPED_ALLOWED = {
     "demo": 1,
-    "economy": 23,
+    "economy": 21,
     "epidemic": 14,
     "investment": 38,
     "poverty": 36,
