@@ -33,7 +33,7 @@ def started(facts: LeadFacts, day: dt.date) -> bool:
     return facts.stage in STARTED_STAGES
 
 
-def light(facts: LeadFacts, day: dt.date, rules: dict[str, Any]) -> tuple[str | None, list[str]]:
+def light(facts: LeadFacts, day: dt.date, rules: Any) -> tuple[str | None, list[str]]:
     """A signed lead not started: yellow from ``yellow_months`` calendar months after signing (the month's last
     day when the day does not exist: 31 August + 6 = 28 February, 29 in a leap year), red from ``red_months``.
     A lead before signing with no activity in the ``stale_days`` days up to ``day`` (the day itself and the 29
