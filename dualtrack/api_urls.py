@@ -39,7 +39,6 @@ urlpatterns = [
     path("epidemic/situation", epidemic_api.SituationView.as_view(), name="api-epidemic-situation"),
     path("worker-return", workreturn_api.WorkerReturnView.as_view(), name="api-worker-return"),
     path("poverty", poverty_api.PovertyView.as_view(), name="api-poverty"),
-    path("investment", investment_api.InvestmentView.as_view(), name="api-investment"),
     path("investment/pipeline", investment_api.PipelineView.as_view(), name="api-investment-pipeline"),
     *capability_api.urlpatterns(),  # every measure's result (core.capability)
     path("", include(router.urls)),

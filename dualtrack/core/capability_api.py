@@ -104,8 +104,11 @@ def view_for(measure: Measure[Any, Any, Any]) -> Any:
     responses: dict[int, Any] = {
         200: serializer_for(measure.contract) if measure.contract else OpenApiResponse(description="the contract"),
         202: OpenApiResponse(PendingSerializer, "being computed: ask again after Retry-After seconds")}
+    def own_get(self: MeasureView, request: Request) -> Response:  # each view its own function: the schema's
+        return MeasureView.get(self, request)  # annotation is kept on the function, not shared between measures
+
     get = extend_schema(parameters=[parameter], responses=responses, operation_id=f"{measure.key}_result",
-                        description=(type(measure).__doc__ or "").strip())(MeasureView.get)
+                        description=(type(measure).__doc__ or "").strip())(own_get)
     view: Any = type(name, (MeasureView,), {"measure_key": measure.key, "get": get, "__doc__": MeasureView.__doc__})
     return view.as_view()
 
