@@ -66,6 +66,8 @@ def test_the_board_says_pending_while_the_campaign_is_computed(client: Any, camp
     client.force_login(campaign.users["hq"])
     page = client.get("/worker-return/")
     assert page.status_code == 200 and "正在计算" in page.content.decode()
+    overview = client.get("/", {"date": "2020-02-16"}).content.decode()  # the card reads the store too
+    assert 'data-figure="worker-return_pending"' in overview
     api = client.get("/api/v1/worker-return", {"at": "2020-02-17T09:00"})
     assert api.status_code == 202 and api.json()["status"] == "pending"
     judgements.run_queued("worker-return", "2020-02-17T09:00", measure("worker-return").current_rules()[0])

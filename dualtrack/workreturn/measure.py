@@ -147,6 +147,7 @@ class TripRow:
     code: str
     passengers: int
     seats: int
+    arrived_at: str | None = None  # by the moment (Asia/Shanghai, ISO)
     receipt_due_at: str | None = None  # arrived by the moment: its workers' receipt deadline (Asia/Shanghai, ISO)
     overdue: bool = False  # the moment is past that deadline
 
@@ -221,6 +222,7 @@ def judge(facts: WorkReturnFacts, rules: WorkReturnRules) -> WorkReturn:
         row = TripRow(t.code, t.passengers, t.seats)
         if t.arrived_at is not None:
             due = receipt_due(t.arrived_at, rules.receipt_working_days, facts.working)
+            row.arrived_at = t.arrived_at.astimezone(SHANGHAI).isoformat()
             row.receipt_due_at, row.overdue = due.astimezone(SHANGHAI).isoformat(), facts.at > due
         trips.append(row)
     events = [EventRow(codes[b.trip_id], b.worker_code, b.at.astimezone(SHANGHAI).isoformat(), b.allowed, b.reason,
@@ -250,7 +252,8 @@ def assemble(result: WorkReturn) -> services.Campaign:
         [{"worker": e.worker, "reason": e.reason} for e in sorted(by_trip[t.code], key=lambda e: e.worker)
          if not e.allowed],
         [{"worker": e.worker, "at": e.at, "allowed": e.allowed, "reason": e.reason, "note": e.note}
-         for e in by_trip[t.code]]) for t in result.trips]
+         for e in by_trip[t.code]], None if t.arrived_at is None else dt.datetime.fromisoformat(t.arrived_at))
+        for t in result.trips]
     statuses = []
     for w in result.workers:
         b = latest.get(w.code)

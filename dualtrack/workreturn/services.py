@@ -26,6 +26,7 @@ from dualtrack.core.dates import SHANGHAI
 
 from . import engine
 from . import policy as access
+from .choices import WorkerState
 from .models import Boarding, LabourDemand, ManifestEntry, Receipt, Trip, Worker
 from .rules import RULES_KEY
 
@@ -319,6 +320,7 @@ class TripState:
     boarded: int
     refused: list[dict[str, str]] = field(default_factory=list)  # every refusal by then, re-checked or not
     history: list[dict[str, Any]] = field(default_factory=list)  # every boarding event by then, in order
+    arrived_at: dt.datetime | None = None  # by then (not in the contract)
 
 
 @dataclass
@@ -408,22 +410,20 @@ def as_of(on: dt.date | None = None) -> dt.datetime:
     return min(dt.datetime.combine(on, dt.time(23, 59, 59), tzinfo=SHANGHAI), now)
 
 
-def day_figures(day: dt.date, user: Any = None) -> dict[str, int]:
+def day_figures(day: dt.date, user: Any = None, state: Campaign | None = None) -> dict[str, int]:
     """The bulletin's and the card's figures on ``day`` (Asia/Shanghai) as of :func:`as_of` (the end of the day, or
-    the clock's now if the day is not over): trips that arrived that day by then and the workers on them; workers
-    arrived so far, the registered poor labourers among them, and the receipts overdue then (as the board counts
-    them: past due and not received by then)."""
+    the clock's now if the day is not over), from the campaign as of then in ``user``'s scope (``state``: that
+    campaign, already read from the store; else it is ensured): trips that arrived that day by then and the workers
+    on them; workers arrived so far, the registered poor labourers among them, and the receipts overdue then, the
+    figures the board of that moment shows."""
     at = as_of(day)
     start = dt.datetime.combine(day, dt.time(0, 0), tzinfo=SHANGHAI)
-    trips = Trip.objects.restrict(user) if user is not None else Trip.objects.all()
-    arrived_trips = trips.filter(arrived_at__gte=start, arrived_at__lte=at)
-    on_board = boarded(Boarding.objects.filter(trip__in=trips.filter(arrived_at__lte=at), boarded_at__lte=at))
-    return {"trips_today": arrived_trips.count(),
-            "workers_today": boarded(Boarding.objects.filter(trip__in=arrived_trips, boarded_at__lte=at)).count(),
-            "workers_total": on_board.count(),
-            "poor_total": on_board.filter(worker__poor_labourer=True).count(),
-            "overdue": Worker.objects.filter(pk__in=on_board.values("worker_id"), receipt_due_at__lt=at).exclude(
-                receipt__receipt_at__lte=at).count()}
+    state = state or campaign(at, user)
+    today = {t.code for t in state.trips if t.arrived_at is not None and start <= t.arrived_at <= state.at}
+    arrived = [w for w in state.workers if w.state in (WorkerState.ARRIVED, WorkerState.RECEIVED)]
+    return {"trips_today": len(today), "workers_today": sum(1 for w in arrived if w.trip in today),
+            "workers_total": len(arrived), "poor_total": sum(1 for w in arrived if w.poor_labourer),
+            "overdue": sum(1 for w in state.workers if w.receipt_overdue)}
 
 
 # --- personal data ----------------------------------------------------------------------------------------------
