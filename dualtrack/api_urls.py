@@ -15,7 +15,6 @@ from dualtrack.problems import api as problems_api
 from dualtrack.projects import api as projects_api
 from dualtrack.registry import api as registry_api
 from dualtrack.resumption import api as resumption_api
-from dualtrack.workreturn import api as workreturn_api
 
 router = DefaultRouter(trailing_slash=False)
 router.register("regions", registry_api.RegionViewSet)
@@ -37,7 +36,6 @@ urlpatterns = [
     path("epidemic/cases", epidemic_api.CaseReportsView.as_view(), name="api-epidemic-cases"),
     path("resumption/reports", resumption_api.ReportsView.as_view(), name="api-resumption-reports"),
     path("epidemic/situation", epidemic_api.SituationView.as_view(), name="api-epidemic-situation"),
-    path("worker-return", workreturn_api.WorkerReturnView.as_view(), name="api-worker-return"),
     path("poverty", poverty_api.PovertyView.as_view(), name="api-poverty"),
     path("investment/pipeline", investment_api.PipelineView.as_view(), name="api-investment-pipeline"),
     *capability_api.urlpatterns(),  # every measure's result (core.capability)

@@ -33,6 +33,9 @@ logger = logging.getLogger(__name__)
 R = TypeVar("R")
 CLAIM_SECONDS = 600  # a claim older than this was left by a stopped process: the worker takes the row over
 STEP_LIMIT = 20  # results one worker step recomputes at most (the rest wait for the next step)
+KEEP_FRESH_DAYS = 7  # stale results of periods this close to the as-of period are recomputed unasked; older ones
+# wait until a page asks for them again (a moment's result is stored per minute: without this bound every minute
+# anyone asked would be recomputed after each change of its data)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -278,9 +281,12 @@ def worker_step() -> dict[str, Any]:
             logger.info("no rule set for %s yet", measure.key)
             continue
         data = data_version(measure)
+        as_of = measure.as_of(None)
+        cutoff = Period.of(measure.period_kind, as_of.start - dt.timedelta(days=KEEP_FRESH_DAYS)).key \
+            if as_of is not None else ""
         rows = Judgement.objects.defer("payload").filter(measure=measure.key, rules_version=label)
         wanted = [r for r in rows.order_by("-period") if r.queued_at is not None or (
-            r.state == JudgementState.READY and r.data_version != data)]
+            r.state == JudgementState.READY and r.data_version != data and r.period >= cutoff)]
         for row in wanted[:STEP_LIMIT - len(done)]:
             if row.queued_at is None:
                 Judgement.objects.filter(pk=row.pk, queued_at__isnull=True).update(queued_at=dates.real_now())

@@ -8,35 +8,28 @@ class WorkReturnConfig(AppConfig):
     verbose_name = _("点对点返岗")
 
     def ready(self) -> None:
-        from dualtrack.core import periodic
-        from dualtrack.core.rules import register_rules
+        from django.utils.translation import gettext_noop
+
+        from dualtrack.core import capability, versions
+        from dualtrack.core.exportjobs import register_print
+        from dualtrack.core.models import CalendarDay
 
         from . import (
             imports,  # noqa: F401  (registers the seven datasets)
             policy,  # noqa: F401  (declares the access policy)
-            services,
+            slips,
         )
-        from .rules import RULES_KEY, validate
+        from .measure import WorkReturnMeasure
+        from .models import Boarding, LabourDemand, ManifestEntry, Receipt, Trip, Worker
+        from .services import SOURCE
 
-        register_rules(RULES_KEY, validate)
-        periodic.register("worker-return", services.worker_step, order=40)
-        from dualtrack.core.exportjobs import register_print
-
-        from . import slips
-
+        # the rule set, the card on 总览, the bulletin section, the menu entry, the worker step (overdue receipts,
+        # erasure), the API and the console command: declared by the measure
+        capability.register(WorkReturnMeasure())
+        # every write the campaign reads makes the stored campaigns stale (judgement store); imports and the
+        # manifest's bulk write say so themselves
+        for model in (Trip, Worker, Boarding, ManifestEntry, Receipt, LabourDemand):
+            versions.track(model, SOURCE, lambda obj: None)
+        versions.track(CalendarDay, "calendar", lambda obj: None)  # the receipts' deadlines in working days
         register_print(slips.KIND, slips.make, head="workreturn/_slips_head.html")  # the three slips, as a queued job
-        from django.utils.translation import gettext_noop
-
-        from dualtrack.bulletins import services as bulletins
-        from dualtrack.core.cards import register_card
-        from dualtrack.core.choices import Action
-        from dualtrack.core.navigation import register_menu
-
-        from .bulletin import section
-        from .cards import worker_return_card
-        from .models import Trip
-
-        bulletins.register_section(48, "worker-return", section)
-        register_card(45, "worker-return", worker_return_card)
-        register_menu(_("点对点返岗"), "workreturn:board", lambda u: Trip.permits(u, Action.VIEW), order=14)
         gettext_noop("上车扫码"), gettext_noop("到达扫码"), gettext_noop("到岗回执")  # the scan page's modes

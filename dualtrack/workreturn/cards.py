@@ -1,5 +1,5 @@
 """The 点对点返岗 card on 总览: trips and workers brought back on the day, the total so far, poor labourers among
-them, overdue receipts."""
+them, overdue receipts: from the stored campaign of the moment the board it links to shows."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dualtrack.core.cards import Card, Figure
+from dualtrack.core.cards import Card, Figure, pending_card
 from dualtrack.core.choices import Action
 from dualtrack.core.dates import SHANGHAI
 
@@ -20,10 +20,13 @@ from .models import Trip
 def worker_return_card(user: Any, day: dt.date) -> Card | None:
     if not Trip.permits(user, Action.VIEW) or not Trip.objects.restrict(user).exists():
         return None
-    figures = services.day_figures(day, user)
     at = services.as_of(day)  # the moment the figures are as of: the board this links to shows the same
     link = reverse("workreturn:board") + f"?date={day:%Y-%m-%d}"
-    label, _definition = services.rules()
+    state, answer = services.read(at, user)  # the stored campaign of that moment (计算中 while it is computed)
+    if state is None:
+        return pending_card("worker-return", _("点对点返岗"), link, answer)
+    figures = services.day_figures(day, user, state)
+    label = state.rules_version
     return Card("worker-return", _("点对点返岗"), link=link, day=day, note=_("截至 %(t)s · 规则版本 %(v)s") % {
         "t": f"{at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}", "v": label}, figures=[
         Figure(_("当日到达车次"), str(figures["trips_today"]), link=reverse("workreturn:trips"), key="trips_today"),

@@ -98,6 +98,7 @@ def _planner(user: Any) -> bool:
 @register
 class LabourDemandDataset(Dataset):
     name = "labour_demand"
+    source = "worker-return"  # the stored campaigns (core.judgements) are stale after an import
     label = gettext_lazy("用工需求")
     natural_key = ("uscc", "position", "origin_code")
     batch_size = None
@@ -149,6 +150,7 @@ def _origins() -> dict[str, int]:
 @register
 class WorkerDataset(Dataset):
     name = "workers"
+    source = "worker-return"  # the stored campaigns (core.judgements) are stale after an import
     label = gettext_lazy("务工人员")
     natural_key = ("code",)
     batch_size = None
@@ -209,6 +211,7 @@ class WorkerDataset(Dataset):
 @register
 class TripDataset(Dataset):
     name = "trips"
+    source = "worker-return"  # the stored campaigns (core.judgements) are stale after an import
     label = gettext_lazy("返岗车次")
     natural_key = ("code",)
     batch_size = None
@@ -258,6 +261,7 @@ class TripDataset(Dataset):
 @register
 class ManifestDataset(Dataset):
     name = "trip_manifest"
+    source = "worker-return"  # the stored campaigns (core.judgements) are stale after an import
     label = gettext_lazy("乘车名单")
     natural_key = ("trip", "worker")
     batch_size = None
@@ -350,6 +354,7 @@ class _TripEvents(Dataset):
 @register
 class BoardingDataset(_TripEvents):
     name = "boardings"
+    source = "worker-return"  # the stored campaigns (core.judgements) are stale after an import
     label = gettext_lazy("上车检查")
     natural_key = ("worker", "trip")
     batch_size = None
@@ -385,6 +390,7 @@ class BoardingDataset(_TripEvents):
 @register
 class ArrivalDataset(_TripEvents):
     name = "arrivals"
+    source = "worker-return"  # the stored campaigns (core.judgements) are stale after an import
     label = gettext_lazy("车次到达")
     natural_key = ("trip",)
     batch_size = None
@@ -421,6 +427,7 @@ class ArrivalDataset(_TripEvents):
 @register
 class ReceiptDataset(Dataset):
     name = "receipts"
+    source = "worker-return"  # the stored campaigns (core.judgements) are stale after an import
     label = gettext_lazy("回执单")
     natural_key = ("worker",)
     batch_size = None

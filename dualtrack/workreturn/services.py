@@ -5,7 +5,7 @@ task when a receipt is overdue. Writes check the access policy, change and audit
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -13,12 +13,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q
 from django.dispatch import Signal
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from dualtrack.core import audit, dates, policy, privacy
+from dualtrack.core import audit, dates, policy, privacy, versions
 from dualtrack.core import rules as rule_sets
 from dualtrack.core.actors import Actor
 from dualtrack.core.choices import Action, AuditAction
@@ -29,6 +29,8 @@ from . import policy as access
 from .choices import WorkerState
 from .models import Boarding, LabourDemand, ManifestEntry, Receipt, Trip, Worker
 from .rules import RULES_KEY
+
+SOURCE = "worker-return"  # the data source (``core.versions``) whose change makes the stored campaigns stale
 
 # Sent (with ``worker`` and ``id_number``) when a worker is registered with an ID number, on a page or by a file:
 # poverty alleviation links its labourers with the same number then (DOMAIN.md §13), and the link outlives the
@@ -85,6 +87,7 @@ def set_manifest(actor: Actor, trip: Trip, workers: list[Worker]) -> int:
     ManifestEntry.objects.filter(trip=trip).exclude(worker_id__in=codes).delete()
     present = set(ManifestEntry.objects.filter(trip=trip).values_list("worker_id", flat=True))
     ManifestEntry.objects.bulk_create([ManifestEntry(trip=trip, worker_id=pk) for pk in codes - present])
+    versions.changed(SOURCE)  # a bulk write: the stored campaigns read the manifests
     after = sorted(w.code for w in workers)
     if before != after:
         audit.record(actor, AuditAction.UPDATE, trip, before={"manifest": before}, after={"manifest": after})
@@ -317,6 +320,7 @@ class TripState:
     boarded: int
     refused: list[dict[str, str]] = field(default_factory=list)  # every refusal by then, re-checked or not
     history: list[dict[str, Any]] = field(default_factory=list)  # every boarding event by then, in order
+    arrived_at: dt.datetime | None = None  # by then (not in the contract)
 
 
 @dataclass
@@ -351,71 +355,38 @@ class Campaign:
         }
 
 
+def _measure() -> Any:
+    from dualtrack.core import capability
+
+    return capability.measure("worker-return")
+
+
 def campaign(at: dt.datetime, user: Any = None) -> Campaign:
-    """Every trip, worker and enterprise in ``user``'s scope as of ``at``: boardings, arrivals and receipts that
-    have happened by then, and each receipt's deadline from arrival on."""
-    label, definition = rules()
-    trips = Trip.objects.restrict(user) if user is not None else Trip.objects.all()
-    trips = list(trips)
-    trip_ids = {t.pk for t in trips}
-    passengers = Counter(ManifestEntry.objects.filter(trip_id__in=trip_ids).values_list("trip_id", flat=True))
-    # Every event by then, in order (boarding time, then the order of record): the last one of a worker is their
-    # current boarding; the earlier ones (a refusal before a re-check) stay in the trip's history and refusals.
-    boardings = list(Boarding.objects.filter(trip_id__in=trip_ids, boarded_at__lte=at).select_related("worker")
-                     .order_by("boarded_at", "pk"))
-    by_trip: dict[int, list[Boarding]] = defaultdict(list)
-    latest: dict[int, Boarding] = {}
-    for b in boardings:
-        by_trip[b.trip_id].append(b)
-        latest[b.worker_id] = b
-    arrived_at = {t.pk: t.arrived_at for t in trips if t.arrived_at is not None and t.arrived_at <= at}
-    codes = {t.pk: t.code for t in trips}
-    on_board = Counter(b.trip_id for b in latest.values() if b.allowed)  # once, not a scan per trip
-    trip_states = [TripState(t.code, passengers.get(t.pk, 0), t.seats, on_board[t.pk],
-                             [{"worker": b.worker.code, "reason": b.reason}
-                              for b in sorted(by_trip[t.pk], key=lambda b: b.worker.code) if not b.allowed],
-                             [_event(b) for b in by_trip[t.pk]])
-                   for t in sorted(trips, key=lambda t: t.code)]
-    workers = Worker.objects.restrict(user) if user is not None else Worker.objects.all()
-    receipts = dict(Receipt.objects.filter(receipt_at__lte=at).values_list("worker_id", "receipt_at"))
-    # One deadline per trip (every worker on it arrived together): the working calendar is read once per trip.
-    due_by_trip = {pk: engine.receipt_due(arrival, definition) for pk, arrival in arrived_at.items()}
-    statuses = []
-    for worker in workers.order_by("code"):
-        b = latest.get(worker.pk)
-        state, due, overdue = WorkerState.REGISTERED.value, None, False
-        if b is not None:
-            state = WorkerState.BOARDED if b.allowed else WorkerState.REFUSED
-            arrival = arrived_at.get(b.trip_id) if b.allowed else None
-            if arrival is not None:
-                state = WorkerState.ARRIVED
-                due = due_by_trip[b.trip_id]
-                if worker.pk in receipts:
-                    state = WorkerState.RECEIVED
-                else:
-                    overdue = at > due
-        statuses.append(WorkerStatus(worker.code, str(state), due, overdue, worker.poor_labourer, worker.enterprise_id,
-                                     codes.get(b.trip_id) if b else None))
-    return Campaign(label, at, trip_states, statuses, _enterprises(user, statuses))
+    """Every trip, worker and enterprise in ``user``'s scope as of ``at`` (named to the minute): boardings, arrivals
+    and receipts that have happened by then, and each receipt's deadline from arrival on. The stored whole-city
+    result (``core.judgements``), computed now if it is missing or its data changed (the console, the bulletin);
+    pages read :func:`read` and never compute."""
+    from dualtrack.core import judgements
+    from dualtrack.core.capability import Period, PeriodKind
+
+    from .measure import assemble, narrowed
+
+    stored = judgements.ensure(_measure(), Period.of(PeriodKind.MOMENT, at))
+    return assemble(narrowed(stored.result, user))
 
 
-def _event(b: Boarding) -> dict[str, Any]:
-    """A boarding event as the campaign's history shows it: no temperature, a note's phones and IDs masked."""
-    return {"worker": b.worker.code, "at": b.boarded_at.astimezone(SHANGHAI).isoformat(), "allowed": b.allowed,
-            "reason": b.reason, "note": privacy.mask(b.note)}
+def read(at: dt.datetime, user: Any) -> tuple[Campaign | None, Any]:
+    """What a page shows as of ``at``: (the stored campaign narrowed to ``user``, the store's answer); the campaign
+    is None while the moment is being computed (the answer is then ``Pending``)."""
+    from dualtrack.core import judgements
+    from dualtrack.core.capability import Period, PeriodKind
 
+    from .measure import assemble, narrowed
 
-def _enterprises(user: Any, statuses: list[WorkerStatus]) -> list[dict[str, Any]]:
-    from dualtrack.registry import services as registry
-
-    demand = LabourDemand.objects.restrict(user) if user is not None else LabourDemand.objects.all()
-    requested = dict(demand.values("enterprise_id").annotate(n=Sum("headcount")).values_list("enterprise_id", "n"))
-    arrived = Counter(s.enterprise_id for s in statuses if s.state in (WorkerState.ARRIVED, WorkerState.RECEIVED))
-    ids = set(requested) | set(arrived)
-    usccs = registry.usccs(ids)
-    return [{"uscc": usccs[pk], "requested": requested.get(pk, 0), "arrived": arrived.get(pk, 0),
-             "fulfilment": engine.fulfilment(arrived.get(pk, 0), requested.get(pk, 0))}
-            for pk in sorted(ids, key=lambda pk: usccs.get(pk, "")) if pk in usccs]
+    found = judgements.read(_measure(), Period.of(PeriodKind.MOMENT, at))
+    if isinstance(found, judgements.Pending):
+        return None, found
+    return assemble(narrowed(found.result, user)), found
 
 
 def origin_names() -> dict[str, str]:
@@ -439,22 +410,20 @@ def as_of(on: dt.date | None = None) -> dt.datetime:
     return min(dt.datetime.combine(on, dt.time(23, 59, 59), tzinfo=SHANGHAI), now)
 
 
-def day_figures(day: dt.date, user: Any = None) -> dict[str, int]:
+def day_figures(day: dt.date, user: Any = None, state: Campaign | None = None) -> dict[str, int]:
     """The bulletin's and the card's figures on ``day`` (Asia/Shanghai) as of :func:`as_of` (the end of the day, or
-    the clock's now if the day is not over): trips that arrived that day by then and the workers on them; workers
-    arrived so far, the registered poor labourers among them, and the receipts overdue then (as the board counts
-    them: past due and not received by then)."""
+    the clock's now if the day is not over), from the campaign as of then in ``user``'s scope (``state``: that
+    campaign, already read from the store; else it is ensured): trips that arrived that day by then and the workers
+    on them; workers arrived so far, the registered poor labourers among them, and the receipts overdue then, the
+    figures the board of that moment shows."""
     at = as_of(day)
     start = dt.datetime.combine(day, dt.time(0, 0), tzinfo=SHANGHAI)
-    trips = Trip.objects.restrict(user) if user is not None else Trip.objects.all()
-    arrived_trips = trips.filter(arrived_at__gte=start, arrived_at__lte=at)
-    on_board = boarded(Boarding.objects.filter(trip__in=trips.filter(arrived_at__lte=at), boarded_at__lte=at))
-    return {"trips_today": arrived_trips.count(),
-            "workers_today": boarded(Boarding.objects.filter(trip__in=arrived_trips, boarded_at__lte=at)).count(),
-            "workers_total": on_board.count(),
-            "poor_total": on_board.filter(worker__poor_labourer=True).count(),
-            "overdue": Worker.objects.filter(pk__in=on_board.values("worker_id"), receipt_due_at__lt=at).exclude(
-                receipt__receipt_at__lte=at).count()}
+    state = state or campaign(at, user)
+    today = {t.code for t in state.trips if t.arrived_at is not None and start <= t.arrived_at <= state.at}
+    arrived = [w for w in state.workers if w.state in (WorkerState.ARRIVED, WorkerState.RECEIVED)]
+    return {"trips_today": len(today), "workers_today": sum(1 for w in arrived if w.trip in today),
+            "workers_total": len(arrived), "poor_total": sum(1 for w in arrived if w.poor_labourer),
+            "overdue": sum(1 for w in state.workers if w.receipt_overdue)}
 
 
 # --- personal data ----------------------------------------------------------------------------------------------

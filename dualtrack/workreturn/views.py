@@ -26,6 +26,7 @@ from dualtrack.core.pdf import PdfUnavailable
 from dualtrack.core.scoping import get_scoped_or_404
 from dualtrack.core.views import form_errors, paginate, validation_messages
 from dualtrack.core.views_exports import progress_context
+from dualtrack.core.views_judgements import pending
 from dualtrack.registry import services as registry
 
 from . import services, slips
@@ -52,7 +53,9 @@ def board(request: HttpRequest) -> HttpResponse:
     to)."""
     _require_view(request)
     now = services.as_of(dates.requested_day(request, dates.today))  # today: the clock's now
-    state = services.campaign(now, request.user)
+    state, answer = services.read(now, request.user)  # the stored campaign; 计算中 while it is computed
+    if state is None:
+        return pending(request, answer, _("点对点返岗"))
     by_enterprise = {e["uscc"]: e for e in state.enterprises}
     on_trip = dict(ManifestEntry.objects.restrict(request.user).values("worker__enterprise__uscc").annotate(
         n=Count("pk")).values_list("worker__enterprise__uscc", "n"))

@@ -1,0 +1,195 @@
+"""点对点返岗 on the measure (``core.capability``): the rule set's bounds, the stored campaign round-tripping through
+the columnar form, a page saying 计算中 while it is computed, the console's and the API's one contract, each
+reader's narrowing exactly as the scoped computation did, and a write making the stored campaign stale."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from collections import Counter, defaultdict
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Sum
+
+from dualtrack.core import columnar, judgements, privacy, versions
+from dualtrack.core import rules as rule_sets
+from dualtrack.core.capability import Period, PeriodKind, measure
+from dualtrack.core.dates import SHANGHAI
+from dualtrack.core.rules import RuleError
+from dualtrack.workreturn import engine, services
+from dualtrack.workreturn.choices import WorkerState
+from dualtrack.workreturn.measure import WorkReturn, WorkReturnRules
+from dualtrack.workreturn.models import Boarding, LabourDemand, ManifestEntry, Receipt, Trip, Worker
+from dualtrack.workreturn.rules import DEFAULT, validate
+
+from .conftest import City
+from .test_workreturn import at, board_and_arrive
+from .test_workreturn import campaign as campaign  # noqa: F401 - the fixture
+
+MOMENT = "2020-02-17 09:00"
+
+
+def period(text: str = MOMENT) -> Period:
+    return Period.of(PeriodKind.MOMENT, at(text))
+
+
+def test_the_rules_are_checked_against_their_bounds() -> None:
+    rules = WorkReturnRules.parse(DEFAULT)
+    assert rules["receipt_working_days"] == 3 and rules.fever_celsius == 37.3 and rules.campaign_end is None
+    for change, message in [({"attestation_max_days": 61}, "attestation_max_days: a whole number of days, 0–60"),
+                            ({"receipt_working_days": 1.5}, "receipt_working_days: a whole number of days, 0–60"),
+                            ({"fever_celsius": 34}, "fever_celsius: a temperature between 35 and 40"),
+                            ({"passenger_share": 0}, "passenger_share: a share with 0 < share ≤ 1"),
+                            ({"campaign_end": "2020-13-01"}, "campaign_end: null while the campaign runs")]:
+        with pytest.raises(RuleError, match=message):
+            validate({**DEFAULT, **change})
+    validate({**DEFAULT, "campaign_end": "2020-03-15", "fever_celsius": 38})
+
+
+@pytest.mark.django_db
+def test_the_stored_campaign_round_trips_through_the_columnar_form(campaign: City) -> None:  # noqa: F811
+    board_and_arrive(campaign)
+    services.record_receipt(campaign.users["hq"], Worker.objects.get(code="W004"), at("2020-02-17 08:00"))
+    result = judgements.ensure(measure("worker-return"), period()).result
+    assert isinstance(result, WorkReturn) and result.events and result.workers and result.demand
+    assert columnar.decode(WorkReturn, columnar.encode(result)) == result
+
+
+@pytest.mark.django_db
+def test_the_board_says_pending_while_the_campaign_is_computed(client: Any, campaign: City,  # noqa: F811
+                                                               settings: Any) -> None:
+    settings.DUALTRACK_JUDGE_INLINE = False
+    settings.DUALTRACK_CLOCK = "2020-02-17T09:00:00+08:00"
+    client.force_login(campaign.users["hq"])
+    page = client.get("/worker-return/")
+    assert page.status_code == 200 and "正在计算" in page.content.decode()
+    overview = client.get("/", {"date": "2020-02-16"}).content.decode()  # the card reads the store too
+    assert 'data-figure="worker-return_pending"' in overview
+    api = client.get("/api/v1/worker-return", {"at": "2020-02-17T09:00"})
+    assert api.status_code == 202 and api.json()["status"] == "pending"
+    judgements.run_queued("worker-return", "2020-02-17T09:00", measure("worker-return").current_rules()[0])
+    page = client.get("/worker-return/")
+    assert "正在计算" not in page.content.decode() and page.context["rules_version"] == "worker-return:v1"
+
+
+@pytest.mark.django_db
+def test_the_console_and_the_api_print_the_same_contract(client: Any, campaign: City) -> None:  # noqa: F811
+    board_and_arrive(campaign)
+    out = io.StringIO()
+    call_command("worker-return", "--at", MOMENT, "--json", stdout=out)
+    printed = json.loads(out.getvalue())
+    assert out.getvalue() == json.dumps(scoped_reference(at(MOMENT), None), ensure_ascii=False, indent=1) + "\n"
+    client.force_login(campaign.users["hq"])
+    assert client.get("/api/v1/worker-return", {"at": "2020-02-17 09:00"}).json() == printed
+    assert client.get("/api/v1/worker-return", {"at": "2020-02-17T09:00"}).json() == printed
+    schema = client.get("/api/v1/schema", {"format": "json"}).json()
+    assert schema["paths"]["/api/v1/worker-return"]["get"]["operationId"] == "worker-return_result"
+    assert list(schema["components"]["schemas"]["WorkReturnContract"]["properties"]) == [
+        "rules_version", "trips", "workers", "enterprises"]
+    bad = io.StringIO()
+    with pytest.raises(Exception, match='--at: "YYYY-MM-DD HH:MM"'):
+        call_command("worker-return", "--at", "2020-02-17", "--json", stdout=bad)
+
+
+@pytest.mark.django_db
+def test_each_reader_sees_what_the_scoped_campaign_showed(client: Any, campaign: City) -> None:  # noqa: F811
+    """A worker brought back on a trip, then registered for another enterprise (of the park): a reader who sees the
+    worker but not the trip sees them registered, each trip's count and each enterprise's figures are those of what
+    the reader sees, as the scoped computation did."""
+    from .test_workreturn import load
+
+    board_and_arrive(campaign)
+    hq = campaign.users["hq"]
+    services.record_receipt(hq, Worker.objects.get(code="W005"), at("2020-02-17 08:00"))
+    assert load(hq, "labour_demand", [["统一社会信用代码", "岗位", "需求人数", "来源地区划代码", "需到岗日期"],
+                                      [campaign.e_binhai.uscc, "焊工", 4, "339106", "2020-02-20"]]).ok
+    Worker.objects.filter(code="W001").update(enterprise=campaign.e_jiangbei_park)
+    versions.changed("worker-return")
+    for role, user in campaign.users.items():
+        narrowed = measure("worker-return").as_json(measure("worker-return").visible(
+            judgements.ensure(measure("worker-return"), period()).result, user))
+        assert narrowed == scoped_reference(at(MOMENT), user), role
+        assert services.campaign(at(MOMENT), user).as_json() == narrowed, role
+    park = measure("worker-return").visible(judgements.ensure(measure("worker-return"), period()).result,
+                                            campaign.users["park"])
+    assert [w.code for w in park.workers] == ["W001"] and not park.trips  # the worker, not the trip
+    assert measure("worker-return").as_json(park)["workers"][0]["state"] == "registered"
+
+
+@pytest.mark.django_db
+def test_a_write_makes_the_stored_campaign_stale(campaign: City, settings: Any) -> None:  # noqa: F811
+    board_and_arrive(campaign)
+    first = judgements.ensure(measure("worker-return"), period())
+    assert {w["code"]: w["state"] for w in measure("worker-return").as_json(first.result)["workers"]}["W006"] == \
+        "arrived"
+    services.record_receipt(campaign.users["hq"], Worker.objects.get(code="W006"), at("2020-02-17 08:30"))
+    settings.DUALTRACK_JUDGE_INLINE = False
+    seen = judgements.read(measure("worker-return"), period())
+    assert isinstance(seen, judgements.Stored) and seen.stale
+    fresh = judgements.ensure(measure("worker-return"), period())
+    assert not fresh.stale and {w["code"]: w["state"] for w in measure("worker-return").as_json(
+        fresh.result)["workers"]}["W006"] == "received"
+    before = judgements.ensure(measure("worker-return"), period()).data_version
+    rule_sets.revise("worker-return", {**DEFAULT, "receipt_working_days": 1}, campaign.users["hq"], "一个工作日")
+    due = next(w for w in measure("worker-return").as_json(judgements.ensure(measure("worker-return"), period())
+                                                           .result)["workers"] if w["code"] == "W001")
+    assert due["receipt_due_at"] == "2020-02-17T23:59:59+08:00" and before  # the new version's own result
+
+
+# --- the scoped computation as it was before the measure (the reference each narrowing must equal) ---------------
+
+def scoped_reference(moment: dt.datetime, user: Any) -> dict[str, Any]:
+    label, definition = services.rules()
+    trips = list(Trip.objects.restrict(user) if user is not None else Trip.objects.all())
+    trip_ids = {t.pk for t in trips}
+    passengers = Counter(ManifestEntry.objects.filter(trip_id__in=trip_ids).values_list("trip_id", flat=True))
+    boardings = list(Boarding.objects.filter(trip_id__in=trip_ids, boarded_at__lte=moment).select_related("worker")
+                     .order_by("boarded_at", "pk"))
+    by_trip: dict[int, list[Boarding]] = defaultdict(list)
+    latest: dict[int, Boarding] = {}
+    for b in boardings:
+        by_trip[b.trip_id].append(b)
+        latest[b.worker_id] = b
+    arrived_at = {t.pk: t.arrived_at for t in trips if t.arrived_at is not None and t.arrived_at <= moment}
+    on_board = Counter(b.trip_id for b in latest.values() if b.allowed)
+    trip_rows = [{"code": t.code, "passengers": passengers.get(t.pk, 0), "seats": t.seats, "boarded": on_board[t.pk],
+                  "refused": [{"worker": b.worker.code, "reason": b.reason}
+                              for b in sorted(by_trip[t.pk], key=lambda b: b.worker.code) if not b.allowed],
+                  "history": [{"worker": b.worker.code, "at": b.boarded_at.astimezone(SHANGHAI).isoformat(),
+                               "allowed": b.allowed, "reason": b.reason, "note": privacy.mask(b.note)}
+                              for b in by_trip[t.pk]]} for t in sorted(trips, key=lambda t: t.code)]
+    workers = Worker.objects.restrict(user) if user is not None else Worker.objects.all()
+    receipts = dict(Receipt.objects.filter(receipt_at__lte=moment).values_list("worker_id", "receipt_at"))
+    statuses = []
+    for worker in workers.order_by("code"):
+        b = latest.get(worker.pk)
+        state, due, overdue = WorkerState.REGISTERED.value, None, False
+        if b is not None:
+            state = WorkerState.BOARDED if b.allowed else WorkerState.REFUSED
+            arrival = arrived_at.get(b.trip_id) if b.allowed else None
+            if arrival is not None:
+                state = WorkerState.ARRIVED
+                due = engine.receipt_due(arrival, definition)
+                if worker.pk in receipts:
+                    state = WorkerState.RECEIVED
+                else:
+                    overdue = moment > due
+        statuses.append((worker, str(state), due, overdue))
+    demand = LabourDemand.objects.restrict(user) if user is not None else LabourDemand.objects.all()
+    requested = dict(demand.values("enterprise_id").annotate(n=Sum("headcount")).values_list("enterprise_id", "n"))
+    arrived = Counter(w.enterprise_id for w, state, _due, _o in statuses if state in ("arrived", "received"))
+    from dualtrack.registry import services as registry
+
+    usccs = registry.usccs(set(requested) | set(arrived))
+    return {"rules_version": label, "trips": trip_rows,
+            "workers": [{"code": w.code, "state": state,
+                         "receipt_due_at": due.astimezone(SHANGHAI).isoformat() if due else None,
+                         "receipt_overdue": overdue} for w, state, due, overdue in statuses],
+            "enterprises": [{"uscc": usccs[pk], "requested": requested.get(pk, 0), "arrived": arrived.get(pk, 0),
+                             "fulfilment": engine.fulfilment(arrived.get(pk, 0), requested.get(pk, 0))}
+                            for pk in sorted(set(requested) | set(arrived), key=lambda pk: usccs.get(pk, ""))
+                            if pk in usccs]}
+
