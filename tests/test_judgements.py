@@ -218,3 +218,20 @@ def test_a_stored_result_exports_as_xlsx_in_the_readers_scope(client: Any, econo
     assert AuditLog.objects.filter(action="export", object_type="core.judgement").exists()
     client.force_login(economy.users["enterprise"])
     assert client.get("/judgements/export", {"measure": "economy", "period": "2020-05"}).status_code == 404
+
+
+def test_the_worker_keeps_recent_periods_fresh_and_older_ones_when_asked(economy: City, settings: Any) -> None:
+    measure = capability.measure("economy")
+    for month in (1, 5):
+        judgements.ensure(measure, Period.of(PeriodKind.MONTH, D(2020, month, 1)))
+    settings.DUALTRACK_JUDGE_INLINE = False
+    assert load(economy.users["hq"], "economy_actuals", [
+        ["月份", "范围代码", "指标代码", "累计值", "上年同期累计", "累计增速"],
+        ["2020-05", "339100", "GDZC", "440", "400", ""]]).ok
+    def economy_done() -> list[str]:
+        return [k for k in judgements.worker_step()["computed"] if k.startswith("economy:")]
+
+    assert economy_done() == ["economy:2020-05"]  # January is stale, not asked: it waits
+    old = judgements.read(measure, Period.of(PeriodKind.MONTH, D(2020, 1, 1)))
+    assert isinstance(old, judgements.Stored) and old.stale  # shown as it was, marked, and queued
+    assert economy_done() == ["economy:2020-01"]

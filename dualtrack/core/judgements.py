@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from . import background, columnar, dates
-from .capability import Measure, Period, Rules, measures
+from .capability import Measure, Period, PeriodKind, Rules, measures
 from .models import DataVersion, Judgement, JudgementState
 
 logger = logging.getLogger(__name__)
@@ -243,8 +243,6 @@ def run_queued(measure_key: str, period_key: str, label: str) -> bool:
 
 
 def _period_of_key(measure: Measure[Any, Any, Any], key: str) -> Period:
-    from .capability import PeriodKind
-
     kind = measure.period_kind
     if kind == PeriodKind.MONTH:
         return Period(kind, dt.date(int(key[:4]), int(key[5:7]), 1))
@@ -287,6 +285,9 @@ def worker_step() -> dict[str, Any]:
         rows = Judgement.objects.defer("payload").filter(measure=measure.key, rules_version=label)
         wanted = [r for r in rows.order_by("-period") if r.queued_at is not None or (
             r.state == JudgementState.READY and r.data_version != data and r.period >= cutoff)]
+        if measure.period_kind == PeriodKind.MOMENT and cutoff:
+            # a moment's results are kept a week: each is cheap to compute again when a page asks for it
+            rows.filter(period__lt=cutoff, queued_at__isnull=True).delete()
         for row in wanted[:STEP_LIMIT - len(done)]:
             if row.queued_at is None:
                 Judgement.objects.filter(pk=row.pk, queued_at__isnull=True).update(queued_at=dates.real_now())
