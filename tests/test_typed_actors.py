@@ -23,11 +23,11 @@ UNTYPED_ALLOWED = {
     "demo": 1,
     "economy": 21,
     "epidemic": 14,
-    "investment": 38,
+    "investment": 34,
     "poverty": 36,
     "projects": 20,
     "resumption": 25,
-    "workreturn": 53,
+    "workreturn": 47,
 }
 
 

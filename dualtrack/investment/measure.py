@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _lazy
 
+from dualtrack.core.actors import Viewer
 from dualtrack.core.capability import Measure, MenuEntry, Period, PeriodKind, Rules, Step, bound
 from dualtrack.core.rules import RuleError
 
@@ -199,13 +200,13 @@ class InvestmentMeasure(Measure[InvestmentFacts, InvestmentRules, Evaluation]):
     def judge(self, facts: InvestmentFacts, rules: InvestmentRules) -> Evaluation:
         return judge(facts, rules)
 
-    def as_of(self, actor: Any = None, on: dt.date | None = None) -> Period | None:
+    def as_of(self, actor: Viewer = None, on: dt.date | None = None) -> Period | None:
         return Period.of(PeriodKind.DAY, services.as_of(on))
 
-    def can_view(self, actor: Any) -> bool:
+    def can_view(self, actor: Viewer) -> bool:
         return services.can_view(actor)
 
-    def visible(self, result: Evaluation, actor: Any) -> Evaluation:
+    def visible(self, result: Evaluation, actor: Viewer) -> Evaluation:
         return services.narrowed(result, actor)
 
     def as_json(self, result: Evaluation) -> dict[str, Any]:

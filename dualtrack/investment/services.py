@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from dualtrack.core.actors import Viewer
 from dualtrack.core.choices import Action
 
 from .choices import LEAD_TASK_KEY
@@ -88,12 +89,12 @@ def _measure() -> Any:
     return capability.measure("investment")
 
 
-def can_view(user: Any) -> bool:
+def can_view(user: Viewer) -> bool:
     """Who may ask for the city's figures (the API, the store's 计算中 poll): those who see the targets."""
     return InvestmentTarget.permits(user, Action.VIEW)
 
 
-def in_menu(user: Any) -> bool:
+def in_menu(user: Viewer) -> bool:
     """A liaison officer's phone menu is short: 招商引资 shows only once they are a lead's chief service officer."""
     from .policy import menu_waits_for_a_lead
 
@@ -102,7 +103,7 @@ def in_menu(user: Any) -> bool:
     return not menu_waits_for_a_lead(user) or Lead.objects.restrict(user, Action.VIEW).exists()
 
 
-def narrowed(evaluation: Evaluation, user: Any) -> Evaluation:
+def narrowed(evaluation: Evaluation, user: Viewer) -> Evaluation:
     """The whole city's evaluation narrowed to the leads ``user`` may see; the scopes' figures stay the city's,
     each county's and park's. The console (None) sees every lead."""
     if user is None:
@@ -118,7 +119,7 @@ def _period(day: dt.date) -> Any:
     return Period.of(PeriodKind.DAY, day)
 
 
-def evaluate(day: dt.date, user: Any = None) -> Evaluation:
+def evaluate(day: dt.date, user: Viewer = None) -> Evaluation:
     """Every lead ``user`` may see (all for the console) judged on ``day`` under the current ``investment`` rule
     set, and the scopes' figures (the city's, and each county's and park's with a target in ``day``'s year): the
     stored result, computed now if it is missing or its data changed (the console, the bulletin, the worker's
@@ -128,7 +129,7 @@ def evaluate(day: dt.date, user: Any = None) -> Evaluation:
     return narrowed(judgements.ensure(_measure(), _period(day)).result, user)
 
 
-def read(day: dt.date, user: Any) -> tuple[Evaluation | None, Any]:
+def read(day: dt.date, user: Viewer) -> tuple[Evaluation | None, Any]:
     """What a page or the card shows for ``day``: (the stored evaluation narrowed to ``user``, the store's answer);
     the evaluation is None while the day is being computed (the answer is then ``Pending``)."""
     from dualtrack.core import judgements
@@ -185,7 +186,7 @@ def raise_due() -> dict[str, Any]:
     return {"day": day.isoformat(), "raised": raise_red_tasks(day)}
 
 
-def informant_shown(user: Any, lead: Lead) -> str:
+def informant_shown(user: Viewer, lead: Lead) -> str:
     """The lead's first informant (第一信息人) as ``user`` may see it, through the one masking path (core.privacy, a
     name: 王**): whole for HQ and the lead's own staff (the lead's policy grants ``PERSONAL``; the view is audited
     on the lead), masked for everyone else."""
@@ -195,7 +196,7 @@ def informant_shown(user: Any, lead: Lead) -> str:
         "informant"]
 
 
-def informants_shown(user: Any, day: dt.date) -> list[Any]:
+def informants_shown(user: Viewer, day: dt.date) -> list[Any]:
     """The year's first informants to reward (:func:`pipeline.informants`) through the one masking path: each
     named whole where the policy of a lead of theirs (``Informant.lead``) grants ``user`` ``PERSONAL`` (HQ, a
     county's or park's staff, who see only their own leads here), each such view audited on that lead; masked

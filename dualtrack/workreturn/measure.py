@@ -17,6 +17,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _lazy
 
+from dualtrack.core.actors import Viewer
 from dualtrack.core.capability import Measure, MenuEntry, Period, PeriodKind, Rules, Step, bound
 from dualtrack.core.dates import SHANGHAI
 from dualtrack.core.rules import RuleError
@@ -282,7 +283,7 @@ def assemble(result: WorkReturn) -> services.Campaign:
     return services.Campaign(result.rules_version, result.at, trip_states, statuses, enterprises)
 
 
-def narrowed(result: WorkReturn, user: Any) -> WorkReturn:
+def narrowed(result: WorkReturn, user: Viewer) -> WorkReturn:
     """The whole city's rows narrowed to ``user``'s scope: the trips (and their events), workers and demand their
     policy shows them; the console (None) keeps every row."""
     if user is None:
@@ -351,7 +352,7 @@ class WorkReturnContract:
     enterprises: list[EnterpriseContract]
 
 
-def can_view(user: Any) -> bool:
+def can_view(user: Viewer) -> bool:
     from dualtrack.core.choices import Action
 
     from .models import Trip
@@ -387,13 +388,13 @@ class WorkReturnMeasure(Measure[WorkReturnFacts, WorkReturnRules, WorkReturn]):
     def judge(self, facts: WorkReturnFacts, rules: WorkReturnRules) -> WorkReturn:
         return judge(facts, rules)
 
-    def as_of(self, actor: Any = None, on: dt.date | None = None) -> Period | None:
+    def as_of(self, actor: Viewer = None, on: dt.date | None = None) -> Period | None:
         return Period.of(PeriodKind.MOMENT, services.as_of(on))
 
-    def can_view(self, actor: Any) -> bool:
+    def can_view(self, actor: Viewer) -> bool:
         return can_view(actor)
 
-    def visible(self, result: WorkReturn, actor: Any) -> WorkReturn:
+    def visible(self, result: WorkReturn, actor: Viewer) -> WorkReturn:
         return narrowed(result, actor)
 
     def as_json(self, result: WorkReturn) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from dualtrack.core import audit, dates, policy, privacy, versions
 from dualtrack.core import rules as rule_sets
-from dualtrack.core.actors import Actor
+from dualtrack.core.actors import Actor, Viewer
 from dualtrack.core.choices import Action, AuditAction
 from dualtrack.core.dates import SHANGHAI
 
@@ -213,7 +213,7 @@ def manifest_candidates(trip: Trip) -> Any:
         pk__in=taken).order_by("code")
 
 
-def worker_by_slip(user: Any, code: str) -> Worker:
+def worker_by_slip(user: Viewer, code: str) -> Worker:
     """A worker by the slip's QR token or registration number, among those ``user`` may see (404 otherwise)."""
     code = (code or "").strip()[:40]
     found = Worker.objects.restrict(user).filter(Q(slip_token=code) | Q(code=code.upper())).first() if code else None
@@ -361,7 +361,7 @@ def _measure() -> Any:
     return capability.measure("worker-return")
 
 
-def campaign(at: dt.datetime, user: Any = None) -> Campaign:
+def campaign(at: dt.datetime, user: Viewer = None) -> Campaign:
     """Every trip, worker and enterprise in ``user``'s scope as of ``at`` (named to the minute): boardings, arrivals
     and receipts that have happened by then, and each receipt's deadline from arrival on. The stored whole-city
     result (``core.judgements``), computed now if it is missing or its data changed (the console, the bulletin);
@@ -375,7 +375,7 @@ def campaign(at: dt.datetime, user: Any = None) -> Campaign:
     return assemble(narrowed(stored.result, user))
 
 
-def read(at: dt.datetime, user: Any) -> tuple[Campaign | None, Any]:
+def read(at: dt.datetime, user: Viewer) -> tuple[Campaign | None, Any]:
     """What a page shows as of ``at``: (the stored campaign narrowed to ``user``, the store's answer); the campaign
     is None while the moment is being computed (the answer is then ``Pending``)."""
     from dualtrack.core import judgements
@@ -410,7 +410,7 @@ def as_of(on: dt.date | None = None) -> dt.datetime:
     return min(dt.datetime.combine(on, dt.time(23, 59, 59), tzinfo=SHANGHAI), now)
 
 
-def day_figures(day: dt.date, user: Any = None, state: Campaign | None = None) -> dict[str, int]:
+def day_figures(day: dt.date, user: Viewer = None, state: Campaign | None = None) -> dict[str, int]:
     """The bulletin's and the card's figures on ``day`` (Asia/Shanghai) as of :func:`as_of` (the end of the day, or
     the clock's now if the day is not over), from the campaign as of then in ``user``'s scope (``state``: that
     campaign, already read from the store; else it is ensured): trips that arrived that day by then and the workers
@@ -444,7 +444,7 @@ class PersonView:
 PERSON_KINDS = {"name": privacy.NAME, "phone": privacy.PHONE}
 
 
-def persons(user: Any, workers: list[Worker], boardings: Iterable[Boarding] = (), *,
+def persons(user: Viewer, workers: list[Worker], boardings: Iterable[Boarding] = (), *,
             audit: bool = True) -> list[PersonView]:
     """Each of ``workers`` as ``user`` may see them, with their ``boardings``' notes, through the one masking path
     (``core.privacy``: the worker is the record whose policy decides; each worker shown whole is audited once).
@@ -470,7 +470,7 @@ def persons(user: Any, workers: list[Worker], boardings: Iterable[Boarding] = ()
     return out
 
 
-def person(user: Any, worker: Worker) -> PersonView:
+def person(user: Viewer, worker: Worker) -> PersonView:
     """One worker as :func:`persons` shows them."""
     return persons(user, [worker])[0]
 
