@@ -36,7 +36,6 @@ urlpatterns = [
     path("imports/<str:dataset>", ImportView.as_view(), name="api-import"),
     path("epidemic/cases", epidemic_api.CaseReportsView.as_view(), name="api-epidemic-cases"),
     path("resumption/reports", resumption_api.ReportsView.as_view(), name="api-resumption-reports"),
-    path("epidemic/situation", epidemic_api.SituationView.as_view(), name="api-epidemic-situation"),
     path("worker-return", workreturn_api.WorkerReturnView.as_view(), name="api-worker-return"),
     path("poverty", poverty_api.PovertyView.as_view(), name="api-poverty"),
     path("investment", investment_api.InvestmentView.as_view(), name="api-investment"),
