@@ -19,8 +19,8 @@ from dualtrack.core import dates, judgements, policy, versions
 from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import MAX_COUNT, Action
 from dualtrack.core.forms import DayField
-from dualtrack.core.views_judgements import pending
 from dualtrack.core.views import form_errors, validation_messages
+from dualtrack.core.views_judgements import pending
 from dualtrack.registry import services as registry
 
 from . import services
