@@ -35,7 +35,6 @@ urlpatterns = [
     path("imports/<str:dataset>", ImportView.as_view(), name="api-import"),
     path("epidemic/cases", epidemic_api.CaseReportsView.as_view(), name="api-epidemic-cases"),
     path("resumption/reports", resumption_api.ReportsView.as_view(), name="api-resumption-reports"),
-    path("epidemic/situation", epidemic_api.SituationView.as_view(), name="api-epidemic-situation"),
     path("poverty", poverty_api.PovertyView.as_view(), name="api-poverty"),
     path("investment/pipeline", investment_api.PipelineView.as_view(), name="api-investment-pipeline"),
     *capability_api.urlpatterns(),  # every measure's result (core.capability)

@@ -320,6 +320,11 @@ class Measure(Generic[FactsT, RulesT, ResultT]):
         """The console's lines without ``--json``."""
         return [str(result)]
 
+    def comparison_rows(self, result: ResultT) -> list[dict[str, Any]]:
+        """The rows the what-if page compares by ``row_key`` on ``outcome_fields``: the contract's rows."""
+        body = self.as_json(result)
+        return next((v for v in body.values() if isinstance(v, list) and (not v or isinstance(v[0], dict))), [])
+
     def export_sheet(self, result: ResultT) -> tuple[list[str], list[list[Any]]]:
         """The header and rows of the result's Excel export: the contract's rows, a column per field, headed by the
         field's ``label`` (``field(metadata=label("指标"))``) in the reader's language, else its name."""

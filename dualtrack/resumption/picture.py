@@ -92,13 +92,20 @@ class Picture:
 
 
 def picture(day: dt.date, *, size_scope: str = "all", user: Any = None, engine_name: str | None = None,
-            epidemic_rules: str | None = None, allow_stale: bool = False) -> Picture:
-    """``user``'s view of ``day``: the stored picture (computed the first time the day is asked for); with
-    another engine or other epidemic rules than the current ones, computed for the occasion and not stored."""
+            epidemic_rules: str | None = None, allow_stale: bool = False, page: bool = False) -> Picture:
+    """``user``'s view of ``day``: the stored picture (computed the first time the day is asked for, except for a
+    ``page``: ``snapshot.NotReady`` while it is computed); with another engine or other epidemic rules than the
+    current ones, computed for the occasion and not stored."""
     if engine_name or epidemic_rules:
         snap = snapshots.compute(day, engine_name=engine_name, epidemic_rules=epidemic_rules)
     else:
-        snap = snapshots.stored(day, allow_stale=allow_stale)
+        snap = snapshots.stored(day, allow_stale=allow_stale, page=page)
+    return view(snap, size_scope=size_scope, user=user, epidemic_rules=epidemic_rules)
+
+
+def view(snap: Snapshot, *, size_scope: str = "all", user: Any = None, epidemic_rules: str | None = None) -> Picture:
+    """``user``'s view of the stored picture ``snap``."""
+    day = snap.day
     scope = scope_of(user)
     data = copy.deepcopy(snap.epidemic)
     if not scope.whole:
@@ -273,6 +280,15 @@ def crosscheck_rows(pic: Picture) -> list[dict[str, Any]]:
 def situation(day: dt.date, *, by: str = "county", size_scope: str = "all", user: Any = None,
               engine_name: str | None = None, epidemic_rules: str | None = None) -> dict[str, Any]:
     pic = picture(day, size_scope=size_scope, user=user, engine_name=engine_name, epidemic_rules=epidemic_rules)
+    return _situation(pic, by)
+
+
+def situation_of(snap: Snapshot) -> dict[str, Any]:
+    """The whole city's situation by county of a stored picture (``dualtrack situation --json``'s)."""
+    return _situation(view(snap), "county")
+
+
+def _situation(pic: Picture, by: str) -> dict[str, Any]:
     if by == "county":
         counties(pic)
         for region in pic.data["regions"]:
