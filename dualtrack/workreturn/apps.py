@@ -20,6 +20,14 @@ class WorkReturnConfig(AppConfig):
 
         register_rules(RULES_KEY, validate)
         periodic.register("worker-return", services.worker_step, order=40)
+        from dualtrack.core import versions
+
+        from .models import Boarding, Trip, Worker
+
+        # the trips and who boarded them (a poor labourer brought back counts as 已外出 in poverty alleviation's
+        # stored results, which read this source)
+        for model in (Trip, Boarding, Worker):
+            versions.track(model, "workreturn", lambda obj: None)
         from dualtrack.core.exportjobs import register_print
 
         from . import slips
