@@ -37,7 +37,6 @@ urlpatterns = [
     path("resumption/reports", resumption_api.ReportsView.as_view(), name="api-resumption-reports"),
     path("epidemic/situation", epidemic_api.SituationView.as_view(), name="api-epidemic-situation"),
     path("worker-return", workreturn_api.WorkerReturnView.as_view(), name="api-worker-return"),
-    path("investment", investment_api.InvestmentView.as_view(), name="api-investment"),
     path("investment/pipeline", investment_api.PipelineView.as_view(), name="api-investment-pipeline"),
     *capability_api.urlpatterns(),  # every measure's result (core.capability)
     path("", include(router.urls)),

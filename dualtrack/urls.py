@@ -39,6 +39,7 @@ urlpatterns = [
     path("rules/", views_rules.rule_sets, name="rule_sets"),
     path("rules/what-if/", views_judgements.what_if, name="what_if"),
     path("judgements/status", views_judgements.judgement_status, name="judgement_status"),
+    path("judgements/export", views_judgements.judgement_export, name="judgement_export"),
     path("notifications/", core_views.notification_list, name="notifications"),
     path("exports/<uuid:token>/", views_exports.export_job, name="export_job"),
     path("exports/<uuid:token>/file", views_exports.export_file, name="export_file"),

@@ -168,8 +168,10 @@ def _hostile_file(value: Any) -> SimpleUploadedFile:
 # --- snapshots: what a refused request must leave as it was --------------------------------------------------------
 def _snapshot(objects: dict[str, Any]) -> dict[str, Any]:
     counts = row_counts()
-    for volatile in ("django_session", "core_dataversion"):
-        counts.pop(volatile, None)  # signing in; a version bump is derived state, not a record
+    for volatile in ("django_session", "core_dataversion", "core_judgement"):
+        # signing in; a version bump and a stored judgement (computed when a page first reads a period) are derived
+        # state, not records
+        counts.pop(volatile, None)
     rows = {}
     for key, obj in objects.items():
         if isinstance(obj, models.Model):

@@ -200,3 +200,21 @@ def test_only_hq_tries_rules(client: Any, economy: City) -> None:
         assert client.get("/rules/what-if/", {"measure": "economy"}).status_code in (403, 404)
     client.force_login(economy.users["hq"])
     assert client.get("/rules/what-if/", {"measure": "nope"}).status_code == 404
+
+
+def test_a_stored_result_exports_as_xlsx_in_the_readers_scope(client: Any, economy: City) -> None:
+    from openpyxl import load_workbook
+
+    client.force_login(economy.users["district"])
+    response = client.get("/judgements/export", {"measure": "economy", "period": "2020-05"})
+    assert response.status_code == 200
+    assert "%E7%BB%8F%E6%B5%8E" in response["Content-Disposition"]  # 经济… in the file name
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("指标代码", "范围代码", "类型")  # the contract's columns, headed in Chinese
+    assert {r[1] for r in rows[1:]} == {"339100", "339102", "GXQ"}  # the district's scopes, not 339106
+    city = next(r for r in rows[1:] if r[0] == "GDZC" and r[1] == "339100")
+    assert city[rows[0].index("亮灯")] == "red" and city[rows[0].index("完成率")] == 0.36
+    assert AuditLog.objects.filter(action="export", object_type="core.judgement").exists()
+    client.force_login(economy.users["enterprise"])
+    assert client.get("/judgements/export", {"measure": "economy", "period": "2020-05"}).status_code == 404

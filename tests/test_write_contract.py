@@ -505,6 +505,21 @@ def revise_rules_page(client: Client, city: City, role: str) -> Any:
                                                                   "comment": "写入测试:新版本"})
 
 
+def try_rules_page(client: Client, city: City, role: str) -> Any:
+    import json
+
+    return as_role(client, city, role).post("/rules/what-if/?measure=economy&month=2020-04", {
+        "definition": json.dumps({"double_half_from_month": 4, "double_half_completion": 0.3})})
+
+
+def _rules_tried(city: City) -> bool:
+    from dualtrack.core.models import AuditLog, Judgement
+
+    # a trial is audited and never stored: only the stored result of the current rules is in the store
+    return AuditLog.objects.filter(action="what_if").exists() and \
+        not Judgement.objects.exclude(rules_version__startswith="economy:v").exists()
+
+
 def _rules_revised(city: City) -> bool:
     from dualtrack.core.models import RuleSet
 
@@ -827,6 +842,10 @@ ACTIONS += [
         anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="denied", park="denied",
         department="denied", liaison="denied", enterprise="denied", public="denied"), revise_rules_page,
         covers=("rule_sets",), written=_rules_revised),
+    WriteAction("try a substitute rule set (规则推演, nothing stored)", _expect(
+        anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="denied", park="denied",
+        department="denied", liaison="denied", enterprise="denied", public="denied"), try_rules_page,
+        page_ok=(200,), covers=("what_if",), written=_rules_tried),
     WriteAction("apply for a measure (政策申报)", _expect(
         anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="denied", park="denied",
         department="denied", liaison="ok", enterprise="ok", public="hidden"), apply_page,

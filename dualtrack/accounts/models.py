@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dualtrack.core import policy
+from dualtrack.core.actors import Viewer
 from dualtrack.core.choices import Role
 
 # The scope a role is bound to: the fields (one of which must be set) and the message when none is.
@@ -74,5 +75,5 @@ class User(AbstractUser):
         return self.role == Role.LIAISON
 
     @classmethod
-    def scope_q(cls, user: Any, action: str) -> Any:
+    def scope_q(cls, user: Viewer, action: str) -> Any:
         return policy.scope(user, cls, action)

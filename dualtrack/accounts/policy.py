@@ -7,11 +7,12 @@ from typing import Any
 
 from django.db.models import Q
 
+from dualtrack.core.actors import Actor
 from dualtrack.core.choices import Action, Role
 from dualtrack.core.policy import ALL, declare, roles
 
 
-def themselves(user: Any) -> Any:
+def themselves(user: Actor) -> Any:
     return Q(pk=user.pk)
 
 

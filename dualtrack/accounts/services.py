@@ -10,7 +10,7 @@ from django.db import transaction
 from rest_framework.authtoken.models import Token
 
 from dualtrack.core import audit
-from dualtrack.core.actors import Actor
+from dualtrack.core.actors import Actor, Viewer
 from dualtrack.core.choices import AuditAction, Role
 
 from . import policy as access
@@ -40,11 +40,11 @@ def create_user(actor: Actor, *, username: str, password: str | None, role: str,
     return user
 
 
-def has_api_token(user: Any) -> bool:
+def has_api_token(user: User) -> bool:
     return Token.objects.filter(user=user).exists()
 
 
-def token_expires_at(user: Any) -> dt.datetime | None:
+def token_expires_at(user: User) -> dt.datetime | None:
     """When ``user``'s API token stops working (``API_TOKEN_TTL_DAYS`` after it was made), or None."""
     from django.conf import settings
 
@@ -53,7 +53,7 @@ def token_expires_at(user: Any) -> dt.datetime | None:
 
 
 @transaction.atomic
-def rotate_api_token(user: Any, actor: Actor | None = None) -> str:
+def rotate_api_token(user: User, actor: Actor | None = None) -> str:
     """A new API token for ``user`` (the old one stops working at once); shown once, audited as created or
     rotated, valid for ``API_TOKEN_TTL_DAYS``."""
     had = Token.objects.filter(user=user).delete()[0] > 0
@@ -100,6 +100,13 @@ def assign_enterprises(actor: Actor, officer: User, enterprise_ids: list[int]) -
 def departments_with_level2_leader() -> set[int]:
     return set(User.objects.filter(is_active=True, role=Role.LEADER, leader_level=2).values_list(
         "supervised_departments", flat=True).exclude(supervised_departments=None))
+
+
+def supervised_departments(user: Viewer) -> list[int]:
+    """The departments a leader in charge (分管) supervises (their ids); none for a reader without an account."""
+    if not isinstance(user, User):
+        return []
+    return list(user.supervised_departments.values_list("pk", flat=True))
 
 
 def officer_candidates(county_id: int | None) -> Any:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
+from dualtrack.core.actors import Viewer
 from dualtrack.epidemic import services as epidemic
 from dualtrack.epidemic.choices import Colour, RiskLevel
 from dualtrack.resumption import services as resumption
@@ -95,12 +96,14 @@ def change(pp: float | None, day: dt.date) -> str:
     return f",比{before}{'提高' if pp > 0 else '下降'}{abs(pp):.1f}个百分点"
 
 
-@dataclass
-class Context:
-    """What section builders read: the date, the command picture computed once, and its groupings."""
+@dataclass(frozen=True)
+class SectionContext:
+    """What a section builder reads: the date, who the bulletin is built for (None: the worker's draft, for
+    nobody in particular), the command picture computed once (the city's row) and its groupings (rows by county,
+    by size class, by industry, by park)."""
 
     day: dt.date
-    user: Any
+    user: Viewer
     city: dict[str, Any]
     regions: list[dict[str, Any]]
     sizes: dict[str, Any]
@@ -108,7 +111,10 @@ class Context:
     parks: list[dict[str, Any]]
 
 
-SectionBuilder = Callable[[Context], "Section | None"]
+Context = SectionContext  # the earlier name
+
+SectionBuilder: TypeAlias = Callable[[SectionContext], Section | None]
+"""An app's part of the bulletin: a :class:`Section`, or None to add nothing that day."""
 _SECTIONS: list[tuple[int, str, SectionBuilder]] = []
 
 
@@ -163,12 +169,12 @@ def _masked(section: Section) -> Section:
     return section
 
 
-def build(day: dt.date, user: Any = None) -> Bulletin:
+def build(day: dt.date, user: Viewer = None) -> Bulletin:
     pic = resumption.picture(day, user=user)
     regions = resumption.counties(pic)
     city = pic.data["city"]
     sizes = {g["key"]: g for g in resumption.groups(pic, "size")}
-    ctx = Context(day=day, user=user, city=city, regions=regions, sizes=sizes,
+    ctx = SectionContext(day=day, user=user, city=city, regions=regions, sizes=sizes,
                   industries=resumption.groups(pic, "industry"), parks=resumption.groups(pic, "park"))
     sections = [_masked(section) for _order, _name, builder in registered_sections()
                 if (section := builder(ctx)) is not None]
@@ -318,7 +324,7 @@ def _matching(day: dt.date, regions: list[dict[str, Any]], power_arrived: bool =
     return Section("疫情图与复工图匹配情况", paragraphs, [table])
 
 
-def _quality(day: dt.date, city: dict[str, Any], user: Any) -> Section:
+def _quality(day: dt.date, city: dict[str, Any], user: Viewer) -> Section:
     missing = [r["name"] for r in epidemic.data_quality(day, day, user) if r["missing"]]
     paragraphs = [f"{md(day)}未报送病例日报的区县(市):{'、'.join(missing)}。" if missing else f"{md(day)}各区县(市)均按时报送病例日报。",
                   f"{city['power_without_baseline']:,}家企业无基期用电量,未计入复工电力指数。"]

@@ -3,8 +3,7 @@ people; leaders and departments read released and draft bulletins."""
 
 from __future__ import annotations
 
-from typing import Any
-
+from dualtrack.core.actors import Viewer
 from dualtrack.core.choices import Action, Role
 from dualtrack.core.policy import allows, declare, roles, user_role
 
@@ -20,11 +19,11 @@ declare("bulletins.Subscription", {
 })
 
 
-def reads_bulletins(user: Any) -> bool:
+def reads_bulletins(user: Viewer) -> bool:
     """每日通报 in the menu: whoever reads the stored bulletins (HQ, leaders, departments)."""
     return allows(user, "bulletins.StoredBulletin", Action.VIEW)
 
 
-def tends_the_queue(user: Any) -> bool:
+def tends_the_queue(user: Viewer) -> bool:
     """HQ: sees the failed delivery and rendering jobs and sends them back to the queue."""
     return user_role(user) == Role.HQ

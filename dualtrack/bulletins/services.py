@@ -8,7 +8,7 @@ import json
 import logging
 import urllib.request
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,16 +19,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dualtrack.core import audit, background, dates, notifications, policy
-from dualtrack.core.actors import Actor
+from dualtrack.core.actors import Actor, Viewer
 from dualtrack.core.choices import Action, AuditAction
 from dualtrack.core.dates import SHANGHAI
+from dualtrack.core.lazy import lazy
 
-from . import content, render
-from .content import Section, Table, md, register_section  # the extension points other apps use
+from . import content
+from .content import Section, SectionBuilder, SectionContext, Table, md, register_section
 from .models import BulletinStatus, Channel, Job, JobStatus, StoredBulletin, Subscription
 from .policy import tends_the_queue
 
-__all__ = ["Section", "Table", "document_files", "document_html", "md", "print_pdf", "register_section"]
+if TYPE_CHECKING:
+    from . import render
+else:
+    render = lazy("dualtrack.bulletins.render")
+
+# The extension points other apps use (a section builder, its context and its answer) and this module's own.
+__all__ = ["Section", "SectionBuilder", "SectionContext", "Table", "document_files", "document_html", "md", "print_pdf",
+           "register_section"]
 
 
 def _document(day: dt.date, title: str, sections: list[Section], rules_version: str,
@@ -119,7 +127,7 @@ def _render_pdf(payload: dict[str, Any]) -> None:
 PRINT_KIND = "bulletins.pdf"
 
 
-def print_pdf(user: Any, params: dict[str, Any]) -> bytes:
+def print_pdf(user: Viewer, params: dict[str, Any]) -> bytes:
     """A day's bulletin printed on request (``core.exportjobs`` print job, in a print slot): the stored
     bulletin's content when there is one, else the bulletin made now from the day's stored picture."""
     policy.authorize_create(user, StoredBulletin, Action.VIEW)

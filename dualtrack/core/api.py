@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .actors import actor_of
 from .choices import Action
 from .errors import ConcurrentChange
 from .imports import get_dataset, run_import
@@ -132,7 +133,7 @@ class ImportView(APIView):
         upload = request.FILES.get("file")
         if upload is None:
             raise exceptions.ValidationError({"file": [_("请选择要导入的文件")]})
-        result = run_import(found, upload.file, upload.name or "upload", request.user)
+        result = run_import(found, upload.file, upload.name or "upload", actor_of(request))
         return Response(result.as_dict(), status=200 if result.ok else 422)
 
 

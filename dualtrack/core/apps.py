@@ -18,6 +18,9 @@ class CoreConfig(AppConfig):
         from . import exportjobs, periodic
 
         periodic.register("exports", exportjobs.worker_step, order=90)
+        from . import judgements
+
+        periodic.register("judgements", judgements.worker_step, order=20)  # every measure's stored results
         from django.utils.translation import gettext_noop
 
         from .choices import Action
@@ -33,4 +36,5 @@ class CoreConfig(AppConfig):
                       lambda u: any(d.can_import(u) for d in registered_datasets()), order=80)
         register_menu(_("审计日志"), "audit_log", lambda u: allows(u, "core.AuditLog", Action.VIEW), order=90)
         register_menu(_("规则集"), "rule_sets", lambda u: allows(u, "core.RuleSet", Action.REVISE), order=91)
+        register_menu(_("规则推演"), "what_if", lambda u: allows(u, "core.RuleSet", Action.REVISE), order=92)
         register_menu(_("系统管理"), "admin:index", is_hq, order=95)

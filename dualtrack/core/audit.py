@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from dualtrack.core import dates
 
+from .actors import Viewer
 from .bulk import insert_rows
 from .choices import AuditAction
 from .middleware import client_ip
@@ -54,7 +55,7 @@ def m2m_snapshot(obj: models.Model) -> dict[str, list[Any]]:
     return {f.name: sorted(getattr(obj, f.name).values_list("pk", flat=True)) for f in obj._meta.many_to_many}
 
 
-def record_m2m_change(actor: Any, obj: models.Model, before: dict[str, list[Any]]) -> AuditLog | None:
+def record_m2m_change(actor: Viewer, obj: models.Model, before: dict[str, list[Any]]) -> AuditLog | None:
     after = m2m_snapshot(obj)
     changed = [k for k in after if before.get(k, []) != after[k]]
     if not changed:
@@ -63,7 +64,7 @@ def record_m2m_change(actor: Any, obj: models.Model, before: dict[str, list[Any]
                   after={k: after[k] for k in changed})
 
 
-def _actor_fields(actor: Any) -> dict[str, Any]:
+def _actor_fields(actor: Viewer) -> dict[str, Any]:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return {"actor": None, "actor_username": ""}
     if isinstance(actor, AbstractBaseUser):
@@ -71,7 +72,7 @@ def _actor_fields(actor: Any) -> dict[str, Any]:
     return {"actor": None, "actor_username": actor.get_username()}  # the console operator
 
 
-def build(actor: Any, action: str, obj: models.Model | None = None, *, before: dict | None = None,
+def build(actor: Viewer, action: str, obj: models.Model | None = None, *, before: dict | None = None,
           after: dict | None = None, detail: dict | None = None, object_type: str = "",
           object_id: str = "", object_repr: str = "", ip: str | None = None) -> AuditLog:
     if obj is not None:
@@ -87,7 +88,7 @@ def build(actor: Any, action: str, obj: models.Model | None = None, *, before: d
     )
 
 
-def record(actor: Any, action: str, obj: models.Model | None = None, **kwargs: Any) -> AuditLog:
+def record(actor: Viewer, action: str, obj: models.Model | None = None, **kwargs: Any) -> AuditLog:
     entry = build(actor, action, obj, **kwargs)
     entry.save()
     return entry
@@ -105,7 +106,7 @@ def record_many(entries: list[AuditLog]) -> None:
          e.detail, e.ip) for e in entries))
 
 
-def record_change(actor: Any, obj: models.Model, before: dict[str, Any] | None) -> AuditLog | None:
+def record_change(actor: Viewer, obj: models.Model, before: dict[str, Any] | None) -> AuditLog | None:
     """Audit a create (``before`` None) or an update (only when something changed)."""
     after = snapshot(obj)
     if before is None:
@@ -117,7 +118,7 @@ def record_change(actor: Any, obj: models.Model, before: dict[str, Any] | None) 
                   after={k: after[k] for k in changed})
 
 
-def record_delete(actor: Any, obj: models.Model) -> AuditLog:
+def record_delete(actor: Viewer, obj: models.Model) -> AuditLog:
     return record(actor, AuditAction.DELETE, obj, before=snapshot(obj))
 
 

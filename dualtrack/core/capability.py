@@ -24,6 +24,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 from django.utils.translation import gettext as _
 
 from . import dates
+from .actors import Viewer
 from .rules import RuleError
 
 FactsT = TypeVar("FactsT")
@@ -300,14 +301,14 @@ class Measure(Generic[FactsT, RulesT, ResultT]):
     def judge(self, facts: FactsT, rules: RulesT) -> ResultT:
         raise NotImplementedError
 
-    def as_of(self, actor: Any = None, on: dt.date | None = None) -> Period | None:
+    def as_of(self, actor: Viewer = None, on: dt.date | None = None) -> Period | None:
         """The period pages, the card, the API and the console open on (数据截至) for ``actor``."""
         raise NotImplementedError
 
-    def can_view(self, actor: Any) -> bool:
+    def can_view(self, actor: Viewer) -> bool:
         raise NotImplementedError
 
-    def visible(self, result: ResultT, actor: Any) -> ResultT:
+    def visible(self, result: ResultT, actor: Viewer) -> ResultT:
         """``result`` narrowed to what ``actor`` may see (the console, None, sees all)."""
         return result
 
@@ -320,11 +321,14 @@ class Measure(Generic[FactsT, RulesT, ResultT]):
         return [str(result)]
 
     def export_sheet(self, result: ResultT) -> tuple[list[str], list[list[Any]]]:
-        """The header and rows of the result's Excel export: the contract's rows, a column per field."""
+        """The header and rows of the result's Excel export: the contract's rows, a column per field, headed by the
+        field's ``label`` (``field(metadata=label("指标"))``) in the reader's language, else its name."""
         body = self.as_json(result)
-        rows = next((v for v in body.values() if isinstance(v, list) and v and isinstance(v[0], dict)), [])
-        header = list(rows[0]) if rows else []
-        return header, [[_cell(row.get(h)) for h in header] for row in rows]
+        name, rows = next(((k, v) for k, v in body.items() if isinstance(v, list) and v and isinstance(v[0], dict)),
+                          ("", []))
+        keys = list(rows[0]) if rows else []
+        labels = _row_labels(self.contract, name)
+        return [str(labels.get(k, k)) for k in keys], [[_cell(row.get(k)) for k in keys] for row in rows]
 
     # -- derived ----------------------------------------------------------------------------------------------
 
@@ -355,6 +359,21 @@ def _parsed(cls: type[Rules], label: str, definition: Any) -> Rules:
             _PARSED_RULES.clear()
         _PARSED_RULES[key] = cls.parse(definition).labelled(label)
     return typing.cast(Rules, _PARSED_RULES[key])
+
+
+def label(text: Any) -> dict[str, Any]:
+    """A contract field's metadata: its column heading in exports (a lazy translation)."""
+    return {"label": text}
+
+
+def _row_labels(contract: type | None, name: str) -> dict[str, Any]:
+    if contract is None or not name:
+        return {}
+    hint = typing.get_type_hints(contract).get(name)
+    row = (typing.get_args(hint) or (None,))[0]
+    if not (dataclasses.is_dataclass(row) and isinstance(row, type)):
+        return {}
+    return {f.name: f.metadata["label"] for f in dataclasses.fields(row) if "label" in f.metadata}
 
 
 def _cell(value: Any) -> Any:
@@ -395,9 +414,6 @@ def register(measure: Measure[Any, Any, Any]) -> None:
         navigation.register_menu(entry.label, entry.url_name, entry.visible, order=entry.order)
     for step in measure.steps:
         periodic.register(step.name, step.run, order=step.order)
-    from . import judgements
-
-    judgements.install()
 
 
 def _validator(cls: type[Rules]) -> Callable[[Any], None]:

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import capability, dates, judgements
+from .actors import Viewer
 from .capability import FORMAT_HINT, Measure, Period
 
 
@@ -66,7 +67,7 @@ PendingSerializer = inline_serializer(name="JudgementPending", fields={
     "detail": serializers.CharField()})
 
 
-def period_or_default(measure: Measure[Any, Any, Any], raw: Any, actor: Any) -> Period:
+def period_or_default(measure: Measure[Any, Any, Any], raw: Any, actor: Viewer) -> Period:
     """The asked period (``dates.BadDay`` when malformed), else the measure's as-of period, else today's."""
     return measure.parse(raw) or measure.as_of(actor) or Period.of(measure.period_kind, dates.today())
 
@@ -103,11 +104,11 @@ def view_for(measure: Measure[Any, Any, Any]) -> Any:
     responses: dict[int, Any] = {
         200: serializer_for(measure.contract) if measure.contract else OpenApiResponse(description="the contract"),
         202: OpenApiResponse(PendingSerializer, "being computed: ask again after Retry-After seconds")}
-    def answer(self: MeasureView, request: Request) -> Response:  # a function of its own per measure: extend_schema
-        return MeasureView.get(self, request)  # marks the function it is given, so a shared one kept the last schema
+    def own_get(self: MeasureView, request: Request) -> Response:  # each view its own function: the schema's
+        return MeasureView.get(self, request)  # annotation is kept on the function, not shared between measures
 
     get = extend_schema(parameters=[parameter], responses=responses, operation_id=f"{measure.key}_result",
-                        description=(type(measure).__doc__ or "").strip())(answer)
+                        description=(type(measure).__doc__ or "").strip())(own_get)
     view: Any = type(name, (MeasureView,), {"measure_key": measure.key, "get": get, "__doc__": MeasureView.__doc__})
     return view.as_view()
 

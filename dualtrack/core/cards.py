@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .actors import Viewer
+
 logger = logging.getLogger(__name__)
 
 
@@ -77,7 +79,7 @@ def register_card(order: int, name: str, builder: CardBuilder) -> None:
     _CARDS.sort(key=lambda item: item[0])
 
 
-def cards_for(user: Any, day: dt.date) -> list[Card]:
+def cards_for(user: Viewer, day: dt.date) -> list[Card]:
     """The user's cards for ``day``. A card that fails is left out and logged: the rest of the picture shows."""
     cards = []
     for _order, name, builder in _CARDS:
@@ -107,7 +109,7 @@ def registered() -> list[str]:
     return [name for _order, name, _builder in _CARDS]
 
 
-def notices_card(user: Any, day: dt.date) -> Card | None:
+def notices_card(user: Viewer, day: dt.date) -> Card | None:
     """Everyone's unread notices (the bell's list), the five latest."""
     from django.urls import reverse
     from django.utils.translation import gettext as _
@@ -142,7 +144,7 @@ def register_panel(order: int, name: str, builder: PanelBuilder) -> None:
     _PANELS.sort(key=lambda item: item[0])
 
 
-def panels_for(user: Any, enterprise: Any) -> list[Card]:
+def panels_for(user: Viewer, enterprise: Any) -> list[Card]:
     panels = []
     for _order, name, builder in _PANELS:
         try:

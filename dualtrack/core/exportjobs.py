@@ -30,6 +30,7 @@ from django.shortcuts import redirect
 from dualtrack.core import dates
 
 from . import audit, background, pdf
+from .actors import Viewer
 from .choices import AuditAction
 from .exports import Sheet, write_xlsx, xlsx_download
 from .models import ExportJob, ExportStatus
@@ -97,7 +98,7 @@ def file_of(job: ExportJob) -> Path:
     return folder() / f"{job.token}{Path(job.filename).suffix or '.xlsx'}"
 
 
-def queue_print(user: Any, kind: str, params: dict[str, Any], filename: str, total: int = 1) -> ExportJob:
+def queue_print(user: Viewer, kind: str, params: dict[str, Any], filename: str, total: int = 1) -> ExportJob:
     """The print job of this request: the same user's job of the same kind and parameters when it is queued,
     printing or done (its file still there), else a new one, started once the transaction commits."""
     for job in ExportJob.objects.filter(user=user, kind=kind, params=params).exclude(status=ExportStatus.FAILED):

@@ -13,27 +13,32 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import io
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.http import FileResponse, HttpRequest
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
 
 from dualtrack.core import dates
 
 from . import audit
 from .choices import AuditAction
 from .dates import SHANGHAI
+from .lazy import lazy
+
+if TYPE_CHECKING:
+    import openpyxl
+    import openpyxl.cell
+    import openpyxl.styles
+else:
+    openpyxl = lazy("openpyxl")  # loaded when a file is first written (#27 §4, start-up)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-_BOLD = Font(bold=True)
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,11 @@ def cell_value(value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _bold() -> Any:
+    return openpyxl.styles.Font(bold=True)
+
+
 def safe_cell(sheet: Any, value: Any, *, bold: bool = False, number_format: str | None = None,
               fill: str | None = None) -> Any:
     """A write-only cell for ``value``; text that a spreadsheet would run as a formula is kept as text."""
@@ -74,7 +84,7 @@ def safe_cell(sheet: Any, value: Any, *, bold: bool = False, number_format: str 
     if isinstance(value, Styled):
         bold, size, value = bold or value.bold, value.size, value.value
     value = cell_value(value)
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = openpyxl.cell.WriteOnlyCell(sheet, value=value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         cell.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
     if isinstance(value, Decimal):
@@ -82,15 +92,15 @@ def safe_cell(sheet: Any, value: Any, *, bold: bool = False, number_format: str 
     if number_format is not None and value is not None:
         cell.number_format = number_format
     if bold or size:
-        cell.font = Font(bold=True, size=size) if size else _BOLD
+        cell.font = openpyxl.styles.Font(bold=True, size=size) if size else _bold()
     if fill is not None:
-        cell.fill = PatternFill("solid", fgColor=fill)
+        cell.fill = openpyxl.styles.PatternFill("solid", fgColor=fill)
     return cell
 
 
 def write_xlsx(sheets: Sequence[Sheet], out: IO[bytes]) -> int:
     """Write the sheets (streamed, rows never all in memory) to ``out``; returns the data rows written."""
-    workbook = Workbook(write_only=True)
+    workbook = openpyxl.Workbook(write_only=True)
     total = 0
     try:
         for spec in sheets:

@@ -288,16 +288,3 @@ def worker_step() -> dict[str, Any]:
                 done.append(f"{measure.key}:{row.period}")
     return {"computed": done}
 
-
-_INSTALLED = False
-
-
-def install() -> None:
-    """Register the store's worker step once (the first measure registered calls it)."""
-    global _INSTALLED
-    if _INSTALLED:
-        return
-    from . import periodic
-
-    periodic.register("judgements", worker_step, order=20)
-    _INSTALLED = True

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import policy
+from .actors import Viewer
 from .choices import Action, AuditAction
 from .policy import ALL
 from .scoping import ScopedModel
@@ -62,7 +63,7 @@ class AppendOnlyQuerySet(models.QuerySet):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise PermissionError("the audit log is append-only")
 
-    def restrict(self, user: Any, action: str = Action.VIEW) -> AppendOnlyQuerySet:
+    def restrict(self, user: Viewer, action: str = Action.VIEW) -> AppendOnlyQuerySet:
         return self if policy.scope(user, AuditLog, action) is ALL else self.none()
 
 

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .actors import Viewer
+
 
 @dataclass(frozen=True)
 class MenuItem:
@@ -29,5 +31,5 @@ def register_menu(label: Any, url_name: str, visible: Callable[[Any], bool], ord
     _MENU.sort(key=lambda item: item.order)
 
 
-def menu_for(user: Any) -> list[MenuItem]:
+def menu_for(user: Viewer) -> list[MenuItem]:
     return [item for item in _MENU if item.visible(user)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from .actors import Viewer
 from .models import Notification
 
 
@@ -33,17 +34,20 @@ def notify(users: Iterable[Any], title: str, link: str = "") -> int:
     return len(rows)
 
 
-def unread_count(user: Any) -> int:
-    return Notification.objects.filter(user=user, read=False).count()
+def for_user(user: Viewer) -> Any:
+    """The reader's own notices (by account): none for an anonymous visitor, the worker or the console."""
+    if user is None or user.pk is None:
+        return Notification.objects.none()
+    return Notification.objects.filter(user_id=user.pk)
 
 
-def for_user(user: Any) -> Any:
-    return Notification.objects.filter(user=user)
+def unread_count(user: Viewer) -> int:
+    return for_user(user).filter(read=False).count()
 
 
-def mark_read(user: Any, notification_id: int | None = None) -> int:
+def mark_read(user: Viewer, notification_id: int | None = None) -> int:
     """Mark one of the user's notices (or all of them) as read; another user's notice is never touched."""
-    queryset = Notification.objects.filter(user=user, read=False)
+    queryset = for_user(user).filter(read=False)
     if notification_id is not None:
         queryset = queryset.filter(pk=notification_id)
     return queryset.update(read=True)

@@ -21,18 +21,17 @@ answer is translated the same way by pages and the API: an object the user may n
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias, TypeGuard
 
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
+from .actors import Actor, Viewer
 from .choices import Action, Role
-
-Rule = Any  # ALL, or Callable[[user], Q | ALL | NOTHING]
 
 
 class _Everything:
@@ -40,6 +39,11 @@ class _Everything:
 
     def __repr__(self) -> str:
         return "ALL"
+
+
+# ALL, or a function of the acting user (given only to a signed-in Actor of the rule's role) answering a Q, ALL
+# or NOTHING.
+Rule: TypeAlias = _Everything | Callable[[Actor], Any]
 
 
 ALL: Any = _Everything()
@@ -85,14 +89,15 @@ def declared(model: Any) -> ModelPolicy:
     return found
 
 
-def user_role(user: Any) -> str | None:
+def user_role(user: Viewer) -> str | None:
     if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return None
     return getattr(user, "role", None)
 
 
-def signed_in(user: Any) -> bool:
-    """Whether ``user`` is signed in with an active account of some role (总览 is every such user's page)."""
+def signed_in(user: Viewer) -> TypeGuard[Actor]:
+    """Whether ``user`` is signed in with an active account of some role (总览 is every such user's page): an
+    :class:`~dualtrack.core.actors.Actor` whose role and scope fields the rules may read."""
     return user_role(user) is not None
 
 
@@ -106,11 +111,11 @@ def prefix_q(q: Q, prefix: str) -> Q:
     return rewritten
 
 
-def scope(user: Any, model: Any, action: str) -> Any:
+def scope(user: Viewer, model: Any, action: str) -> Any:
     """The rows of ``model`` that ``user`` may ``action``: ``ALL``, ``NOTHING`` or a ``Q``."""
-    role = user_role(user)
-    if role is None:
+    if not signed_in(user):
         return NOTHING
+    role = user_role(user)
     policy = declared(model)
     if policy.via is not None:
         path, target = policy.via
@@ -119,7 +124,7 @@ def scope(user: Any, model: Any, action: str) -> Any:
     rule = policy.table.get(action, {}).get(role)
     if rule is None:
         return NOTHING
-    if rule is ALL:
+    if isinstance(rule, _Everything):
         return ALL
     answer = rule(user)
     if answer is False or answer is None:
@@ -129,19 +134,19 @@ def scope(user: Any, model: Any, action: str) -> Any:
     return answer
 
 
-def related(user: Any, path: str, model: Any, action: str) -> Any:
+def related(user: Viewer, path: str, model: Any, action: str) -> Any:
     """The scope of ``model`` for ``action``, seen through the relation ``path`` (a rule that follows another
     model's scope under another action, e.g. an application's enterprise as the user may *view* it)."""
     inner = scope(user, model, action)
     return prefix_q(inner, f"{path}__") if isinstance(inner, Q) else inner
 
 
-def allows(user: Any, model: Any, action: str) -> bool:
+def allows(user: Viewer, model: Any, action: str) -> bool:
     """Whether ``user`` may ``action`` at least some rows of ``model`` (menus, list pages, create)."""
     return scope(user, model, action) is not NOTHING
 
 
-def _matches(obj: models.Model, user: Any, action: str) -> bool:
+def _matches(obj: models.Model, user: Viewer, action: str) -> bool:
     found = scope(user, type(obj), action)
     if found is ALL:
         return True
@@ -150,7 +155,7 @@ def _matches(obj: models.Model, user: Any, action: str) -> bool:
     return type(obj)._default_manager.filter(found, pk=obj.pk).exists()
 
 
-def authorize(user: Any, obj: models.Model, action: str) -> None:
+def authorize(user: Viewer, obj: models.Model, action: str) -> None:
     """Raise unless ``user`` may ``action`` on ``obj``: 404 when they may not even see it, 403 when they see it
     but may not take this action."""
     if not _matches(obj, user, Action.VIEW):
@@ -159,13 +164,13 @@ def authorize(user: Any, obj: models.Model, action: str) -> None:
         raise PermissionDenied
 
 
-def authorize_create(user: Any, model: Any, action: str = Action.ADD) -> None:
+def authorize_create(user: Viewer, model: Any, action: str = Action.ADD) -> None:
     """Raise :class:`PermissionDenied` unless ``user`` may create rows of ``model`` (at least somewhere)."""
     if not allows(user, model, action):
         raise PermissionDenied
 
 
-def may(user: Any, obj: models.Model, action: str) -> bool:
+def may(user: Viewer, obj: models.Model, action: str) -> bool:
     """Whether ``user`` may ``action`` on ``obj`` (for showing a button); never raises."""
     return _matches(obj, user, action)
 

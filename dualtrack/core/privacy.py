@@ -11,6 +11,8 @@ from typing import Any
 
 from django.db.models import Q
 
+from .actors import Viewer
+
 # An 18-character resident ID (17 digits and a digit or X) or an old 15-digit one; a mainland mobile number
 # (optionally +86); a landline with its area code. Digits around a match must not be digits (no partial hits
 # inside longer numbers such as credit codes or amounts).
@@ -165,7 +167,7 @@ def matching(value: str, chains: Iterable[str], *, hash_field: str = "id_hash", 
 
 # --- the one masking path (DOMAIN.md §15) -------------------------------------------------------------------------
 
-def whole_for(user: Any, objects: Sequence[Any]) -> set[Any]:
+def whole_for(user: Viewer, objects: Sequence[Any]) -> set[Any]:
     """The primary keys of ``objects`` (of one model) whose personal data ``user`` may see whole: the rows the
     model's declared policy grants ``Action.PERSONAL`` (one query at most)."""
     from . import policy
@@ -192,7 +194,7 @@ def _personal(kind: str, value: str) -> bool:
     return bool(value) if kind in (NAME, PHONE) else contains_personal(value)
 
 
-def judged(user: Any, rows: Sequence[tuple[Any, dict[str, str]]], *, limit: int | None = None,
+def judged(user: Viewer, rows: Sequence[tuple[Any, dict[str, str]]], *, limit: int | None = None,
            kinds: Mapping[str, str] | None = None, audit: bool = True) -> list[tuple[bool, dict[str, str]]]:
     """:func:`shown` with, for each row, whether its record's personal data is shown whole. ``audit=False`` only to
     fingerprint what would be shown (a print job's name), never to show it."""
@@ -219,7 +221,7 @@ def judged(user: Any, rows: Sequence[tuple[Any, dict[str, str]]], *, limit: int 
     return out
 
 
-def shown(user: Any, rows: Sequence[tuple[Any, dict[str, str]]], *, limit: int | None = None,
+def shown(user: Viewer, rows: Sequence[tuple[Any, dict[str, str]]], *, limit: int | None = None,
           kinds: Mapping[str, str] | None = None) -> list[dict[str, str]]:
     """The one masking path: for each ``(record, values)`` the named free texts and contacts as ``user`` may see
     them, whole where the record's model (one model for all rows) grants ``user`` ``Action.PERSONAL``, masked
@@ -231,7 +233,7 @@ def shown(user: Any, rows: Sequence[tuple[Any, dict[str, str]]], *, limit: int |
     return [values for _whole, values in judged(user, rows, limit=limit, kinds=kinds)]
 
 
-def texts(user: Any, objects: Sequence[Any], *fields: str, limit: int | None = None) -> list[dict[str, str]]:
+def texts(user: Viewer, objects: Sequence[Any], *fields: str, limit: int | None = None) -> list[dict[str, str]]:
     """Free text and contacts as ``user`` may see them, every page, API, export and PDF alike: for each object the
     values of ``fields``, whole where its model's policy grants ``Action.PERSONAL``, phone and ID numbers masked
     elsewhere (before any cut to ``limit`` characters, so half a number is never shown). Each whole view of personal
@@ -239,12 +241,12 @@ def texts(user: Any, objects: Sequence[Any], *fields: str, limit: int | None = N
     return shown(user, [(obj, {f: getattr(obj, f) for f in fields}) for obj in objects], limit=limit)
 
 
-def text(user: Any, obj: Any, field: str, *, limit: int | None = None) -> str:
+def text(user: Viewer, obj: Any, field: str, *, limit: int | None = None) -> str:
     """One object's ``field`` as :func:`texts` shows it."""
     return texts(user, [obj], field, limit=limit)[0][field]
 
 
-def attach(user: Any, objects: Iterable[Any], *fields: str, limit: int | None = None) -> list[Any]:
+def attach(user: Viewer, objects: Iterable[Any], *fields: str, limit: int | None = None) -> list[Any]:
     """``objects`` (a page of them) each with ``shown``, its ``fields`` as :func:`texts` shows them, for a template
     (``{{ p.shown.description }}``)."""
     objects = list(objects)
@@ -253,7 +255,7 @@ def attach(user: Any, objects: Iterable[Any], *fields: str, limit: int | None = 
     return objects
 
 
-def each(user: Any, objects: Iterable[Any], *fields: str, batch: int = 500) -> Iterator[tuple[Any, dict[str, str]]]:
+def each(user: Viewer, objects: Iterable[Any], *fields: str, batch: int = 500) -> Iterator[tuple[Any, dict[str, str]]]:
     """``(object, its fields as shown)`` for a long export, read in batches (one policy query and one audit write
     per batch)."""
     pending: list[Any] = []

@@ -22,6 +22,7 @@ from typing import Any
 from django.db import transaction
 
 from . import audit
+from .actors import Actor
 from .choices import AuditAction
 from .models import RuleSet
 
@@ -76,7 +77,7 @@ def version(key: str, number: int) -> RuleSet:
 
 
 @transaction.atomic
-def revise(key: str, definition: Any, actor: Any, comment: str) -> RuleSet:
+def revise(key: str, definition: Any, actor: Actor, comment: str) -> RuleSet:
     """Make a new version of ``key`` (validated, audited); earlier versions stay as they were."""
     validator = _VALIDATORS.get(key)
     if validator is None:

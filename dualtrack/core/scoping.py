@@ -8,18 +8,16 @@ existence does not leak.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from typing import Any, ClassVar, Self
 
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
 from . import policy
+from .actors import Actor, Viewer
 from .choices import Action, Role
 from .policy import ALL, NOTHING, user_role
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
 
 __all__ = ["ALL", "NOTHING", "OutOfScope", "RestrictedQuerySet", "ScopedModel", "ensure_in_scope",
            "get_scoped_or_404", "is_hq", "user_role"]
@@ -29,12 +27,12 @@ class OutOfScope(Exception):
     """Raised when a write would leave or reach outside the user's scope; the transaction rolls back."""
 
 
-def is_hq(user: Any) -> bool:
+def is_hq(user: Viewer) -> bool:
     return user_role(user) == Role.HQ
 
 
 class RestrictedQuerySet(models.QuerySet):
-    def restrict(self, user: Any, action: str = Action.VIEW) -> Self:
+    def restrict(self, user: Viewer, action: str = Action.VIEW) -> Self:
         """Rows of this queryset that ``user`` may ``action``; none for anonymous or inactive users."""
         if user_role(user) is None:
             return self.none()
@@ -59,17 +57,17 @@ class ScopedModel(models.Model):
         abstract = True
 
     @classmethod
-    def scope_q(cls, user: Any, action: str) -> Q | Any:
+    def scope_q(cls, user: Viewer, action: str) -> Q | Any:
         return policy.scope(user, cls, action)
 
     @classmethod
-    def permits(cls, user: Any, action: str) -> bool:
+    def permits(cls, user: Viewer, action: str) -> bool:
         """Whether ``user`` may ``action`` at least some rows of this model (for menus and list pages)."""
         if user_role(user) is None:
             return False
         return cls.scope_q(user, action) is not NOTHING
 
-    def in_scope(self, user: Any, action: str = Action.VIEW) -> bool:
+    def in_scope(self, user: Viewer, action: str = Action.VIEW) -> bool:
         return type(self).objects.restrict(user, action).filter(pk=self.pk).exists()
 
 
@@ -85,7 +83,7 @@ REFERENCE_RULES: dict[str, dict[str, Any]] = {
 the public may view it; only HQ changes or imports it."""
 
 
-def get_scoped_or_404(queryset: RestrictedQuerySet, user: AnonymousUser | Any, action: str = Action.VIEW,
+def get_scoped_or_404(queryset: RestrictedQuerySet, user: Viewer, action: str = Action.VIEW,
                       **lookup: Any) -> Any:
     """The object matching ``lookup`` among those ``user`` may ``action``, else 404."""
     try:
@@ -94,7 +92,7 @@ def get_scoped_or_404(queryset: RestrictedQuerySet, user: AnonymousUser | Any, a
         raise Http404 from exc
 
 
-def ensure_in_scope(obj: ScopedModel, user: Any, action: str = Action.CHANGE) -> None:
+def ensure_in_scope(obj: ScopedModel, user: Actor, action: str = Action.CHANGE) -> None:
     """Re-check, inside the writing transaction, that ``obj`` is still in scope after a save
     (NetBox ``ObjectEditView``): a write may not move an object outside its author's reach."""
     if not obj.in_scope(user, action):

@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
 from . import audit
+from .actors import Actor
 from .choices import AuditAction
 from .middleware import client_ip
 
 
 @receiver(user_logged_in)
-def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    audit.record(user, AuditAction.LOGIN, user, ip=client_ip(request) if request is not None else None)
+def _logged_in(sender: Any, request: Any, user: AbstractBaseUser, **kwargs: Any) -> None:
+    # The signals send an instance of the user model (AUTH_USER_MODEL, accounts.User), which is an Actor; core
+    # may not import it to say so.
+    audit.record(cast(Actor, user), AuditAction.LOGIN, user, ip=client_ip(request) if request is not None else None)
 
 
 @receiver(user_logged_out)
-def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _logged_out(sender: Any, request: Any, user: AbstractBaseUser | None, **kwargs: Any) -> None:
     if user is not None:
-        audit.record(user, AuditAction.LOGOUT, user, ip=client_ip(request) if request is not None else None)
+        audit.record(cast(Actor, user), AuditAction.LOGOUT, user, ip=client_ip(request) if request is not None else None)
 
 
 @receiver(user_login_failed)

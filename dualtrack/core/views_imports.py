@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 
+from .actors import actor_of
 from .choices import AuditAction
 from .imports import get_dataset, registered_datasets, run_import
 from .imports.base import Dataset, describe_columns
@@ -51,7 +52,7 @@ def import_upload(request: HttpRequest, name: str) -> HttpResponse:
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            result = run_import(dataset, upload.file, upload.name, request.user)
+            result = run_import(dataset, upload.file, upload.name, actor_of(request))
             if result.ok:
                 form = UploadForm()
     else:

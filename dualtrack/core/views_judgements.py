@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,10 +31,10 @@ def _measure(key: str) -> Measure[Any, Any, Any]:
 @login_required
 def judgement_status(request: HttpRequest) -> HttpResponse:
     """``?measure=&period=``: the 计算中 notice again while the result is computed; once it is stored, an
-    ``HX-Refresh`` answer makes the page load it."""
+    ``HX-Refresh`` answer makes the page load it. It says only whether a period is computed, never a figure, so any
+    signed-in reader may ask (a page may show a measure's result to someone without the measure's own view right:
+    a liaison officer's leads)."""
     measure = _measure(request.GET.get("measure", "")[:40])
-    if not measure.can_view(request.user):
-        raise Http404
     try:
         period = measure.parse(request.GET.get("period"))
     except dates.BadDay:
@@ -47,6 +47,32 @@ def judgement_status(request: HttpRequest) -> HttpResponse:
     if isinstance(found, judgements.Stored) or (isinstance(found, judgements.Pending) and found.failed):
         response["HX-Refresh"] = "true"
     return response
+
+
+@login_required
+def judgement_export(request: HttpRequest) -> HttpResponse | FileResponse:
+    """``?measure=&period=``: a measure's stored result in the reader's scope as an .xlsx (the contract's rows, a
+    column per field), named in Chinese after the measure and the period; 计算中 while it is being computed."""
+    from . import exports
+
+    measure = _measure(request.GET.get("measure", "")[:40])
+    if not measure.can_view(request.user):
+        raise Http404
+    try:
+        period = measure.parse(request.GET.get("period")) or measure.as_of(request.user)
+    except dates.BadDay:
+        raise Http404 from None
+    if period is None:
+        raise Http404
+    found = judgements.read(measure, period)
+    if isinstance(found, judgements.Pending):
+        return pending(request, found, str(measure.label))
+    header, rows = measure.export_sheet(measure.visible(found.result, request.user))
+    sheet = exports.Sheet(str(measure.label)[:31], header, rows)
+    return exports.xlsx_download(request, [sheet], f"{measure.label}-{period.key}（{found.rules_version}）.xlsx",
+                                 object_type="core.judgement", object_repr=f"{measure.key} {period.key}",
+                                 detail={"measure": measure.key, "period": period.key,
+                                         "rules_version": found.rules_version})
 
 
 def pending(request: HttpRequest, answer: judgements.Pending, title: str) -> HttpResponse:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import policy, rules
+from .actors import actor_of
 from .choices import Action
 from .models import RuleSet
 
@@ -47,7 +48,8 @@ def rule_sets(request: HttpRequest) -> HttpResponse:
         policy.authorize_create(request.user, RuleSet, Action.REVISE)
         if form.is_valid():
             try:
-                created = rules.revise(key, form.cleaned_data["definition"], request.user, form.cleaned_data["comment"])
+                created = rules.revise(key, form.cleaned_data["definition"], actor_of(request),
+                                     form.cleaned_data["comment"])
             except rules.RuleError as exc:
                 form.add_error("definition", str(exc))
             else:

@@ -19,6 +19,7 @@ from dualtrack.accounts import services as accounts
 from dualtrack.accounts.models import User
 from dualtrack.core import audit, calendar, dates
 from dualtrack.core.actors import SystemActor
+from dualtrack.core.choices import AuditAction
 from dualtrack.core.dates import SHANGHAI
 from dualtrack.core.imports import get_dataset, run_import
 from dualtrack.epidemic import services as epidemic
@@ -377,6 +378,16 @@ def load_liaisons(city: DemoCity, folder: Path, log: Any) -> None:
         log("  triage suggestion model trained")
 
 
+def assign_project_liaisons(officer: User, county_code: str) -> int:
+    """The login ``liaison`` looks after the key projects of one county (audited)."""
+    mine = list(projects.projects_for(None).filter(county__code=county_code).exclude(liaison_officers=officer))
+    if mine:
+        officer.assigned_projects.add(*mine)
+        audit.record(None, AuditAction.UPDATE, officer, before={"assigned_projects_added": []},
+                     after={"assigned_projects_added": [p.code for p in mine]})
+    return len(mine)
+
+
 def load_projects(city: DemoCity, folder: Path, log: Any) -> None:
     """About 300 key projects with 2020 plans and weekly progress, through the three datasets; the month-end
     lights of the months ended by the clock with their dispatch tasks."""
@@ -390,7 +401,7 @@ def load_projects(city: DemoCity, folder: Path, log: Any) -> None:
                                 ("project_progress", progress_rows, demo_projects.PROGRESS_HEADERS)):
         write_csv(folder / f"{name}.csv", rows, headers)
         import_file(name, folder / f"{name}.csv", log)
-    projects.assign_demo_liaisons(User.objects.get(username="liaison"), "339102")
+    assign_project_liaisons(User.objects.get(username="liaison"), "339102")
     # The months of the demo period with progress reports that have ended by the clock (February, March): April's
     # month-end comes after the demo's day, as the worker would judge it (its dispatch tasks would be dated 1 May).
     for month in projects.months_to_evaluate(dates.today()):

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from collections.abc import Mapping
 from typing import Any
 
 from dualtrack.core.capability import Rules

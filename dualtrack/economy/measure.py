@@ -13,7 +13,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _lazy
 
-from dualtrack.core.capability import Measure, MenuEntry, Period, PeriodKind, Rules, bound
+from dualtrack.core.actors import Viewer
+from dualtrack.core.capability import Measure, MenuEntry, Period, PeriodKind, Rules, bound, label
 
 from . import bulletin, cards, engine, services
 from .choices import IndicatorKind, ScopeKind
@@ -144,19 +145,19 @@ def judge(facts: EconomyFacts, rules: EconomyRules) -> Evaluation:
 class EconomyContractRow:
     """One indicator × scope of ``dualtrack economy --json`` (fractions, not percent; null where §11 gives none)."""
 
-    indicator: str
-    scope: str
-    kind: str
-    target: float | None
-    target_growth: float | None
-    actual: float | None
-    growth: float | None
-    completion: float | None
-    time_progress: float | None
-    on_schedule: bool | None
-    double_half: bool | None
-    light: str | None
-    needed_growth: float | None
+    indicator: str = field(metadata=label(_lazy("指标代码")))
+    scope: str = field(metadata=label(_lazy("范围代码")))
+    kind: str = field(metadata=label(_lazy("类型")))
+    target: float | None = field(metadata=label(_lazy("年度目标")))
+    target_growth: float | None = field(metadata=label(_lazy("目标增速")))
+    actual: float | None = field(metadata=label(_lazy("累计值")))
+    growth: float | None = field(metadata=label(_lazy("累计增速")))
+    completion: float | None = field(metadata=label(_lazy("完成率")))
+    time_progress: float | None = field(metadata=label(_lazy("时序进度")))
+    on_schedule: bool | None = field(metadata=label(_lazy("达到时序进度")))
+    double_half: bool | None = field(metadata=label(_lazy("双过半")))
+    light: str | None = field(metadata=label(_lazy("亮灯")))
+    needed_growth: float | None = field(metadata=label(_lazy("后续需增长")))
 
 
 @dataclass
@@ -195,14 +196,14 @@ class EconomyMeasure(Measure[EconomyFacts, EconomyRules, Evaluation]):
     def judge(self, facts: EconomyFacts, rules: EconomyRules) -> Evaluation:
         return judge(facts, rules)
 
-    def as_of(self, actor: Any = None, on: dt.date | None = None) -> Period | None:
+    def as_of(self, actor: Viewer = None, on: dt.date | None = None) -> Period | None:
         month = services.as_of_month(actor, on)
         return None if month is None else Period.of(PeriodKind.MONTH, month)
 
-    def can_view(self, actor: Any) -> bool:
+    def can_view(self, actor: Viewer) -> bool:
         return services.can_view(actor)
 
-    def visible(self, result: Evaluation, actor: Any) -> Evaluation:
+    def visible(self, result: Evaluation, actor: Viewer) -> Evaluation:
         return services.narrowed(result, actor)
 
     def as_json(self, result: Evaluation) -> dict[str, Any]:

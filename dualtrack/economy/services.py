@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Max
 
 from dualtrack.core import rules as rule_sets
+from dualtrack.core.actors import Viewer
 from dualtrack.core.choices import Action
 
 from .choices import IndicatorKind, Light, ScopeKind
@@ -157,7 +158,7 @@ def _measure() -> Any:
     return capability.measure("economy")
 
 
-def narrowed(evaluation: Evaluation, user: Any) -> Evaluation:
+def narrowed(evaluation: Evaluation, user: Viewer) -> Evaluation:
     """The whole city's evaluation narrowed to the rows ``user`` sees (the indicator × scope pairs of the targets
     in their scope); ranks stay the places among all the counties. The console (None) sees every row."""
     if user is None:
@@ -168,7 +169,7 @@ def narrowed(evaluation: Evaluation, user: Any) -> Evaluation:
                       [r for r in evaluation.rows if (r.indicator, r.scope) in allowed])
 
 
-def evaluate(month: dt.date, user: Any = None, *, with_trend: bool = True) -> Evaluation:
+def evaluate(month: dt.date, user: Viewer = None, *, with_trend: bool = True) -> Evaluation:
     """Every indicator × scope with a target for ``month``'s year that ``user`` sees (every one for the console),
     judged under the current ``economy`` rule set: the stored result, computed now if it is missing or its data
     changed (the console, the bulletin, the monthly report; pages read :func:`read` and never compute). Each row
@@ -181,7 +182,7 @@ def evaluate(month: dt.date, user: Any = None, *, with_trend: bool = True) -> Ev
     return narrowed(stored.result, user)
 
 
-def read(month: dt.date, user: Any) -> tuple[Evaluation | None, Any]:
+def read(month: dt.date, user: Viewer) -> tuple[Evaluation | None, Any]:
     """What a page or the card shows for ``month``: (the stored evaluation narrowed to ``user``, the store's
     answer); the evaluation is None while the month is being computed (the answer is then ``Pending``)."""
     from dualtrack.core import judgements

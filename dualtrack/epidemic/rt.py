@@ -9,9 +9,17 @@ sd 2.9) (Nishiura et al. 2020), discretised as EpiEstim's ``discr_si`` does (a g
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-from scipy import stats
+from dualtrack.core.lazy import lazy
+
+if TYPE_CHECKING:
+    import numpy as np
+    from scipy import stats
+else:
+    np = lazy("numpy")
+    stats = lazy("scipy.stats")
+
 
 DEFAULT_WINDOW = 7
 DEFAULT_PRIOR_SHAPE = 1.0

@@ -10,9 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from dualtrack.core import audit, dates, errors, policy, rules
 from dualtrack.core.actors import Actor, as_user
 from dualtrack.core.choices import Action
+from dualtrack.core.lazy import lazy
 from dualtrack.core.models import RuleSet
 from dualtrack.core.scoping import ensure_in_scope
 from dualtrack.registry import services as registry
@@ -28,6 +28,11 @@ from . import rt
 from .choices import COLOUR_ORDER, FIVE_COLOUR_RULES, LEVEL_ORDER, NATIONAL_RULES, Colour
 from .models import CaseReport, ClusterEvent, PublishedLevel
 from .policy import sees_own_county
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = lazy("numpy")
 
 FIELDS = ("new_confirmed", "new_local", "new_asymptomatic", "new_suspected", "new_cured", "new_deaths")
 

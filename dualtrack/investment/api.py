@@ -1,6 +1,6 @@
-"""``/api/v1/investment?date=YYYY-MM-DD`` (the pipeline's as-of day without one, ``services.as_of``): the leads the caller may see with their
-lights, and the scopes' figures, as ``dualtrack investment --json`` prints them; ``/api/v1/investment/pipeline``: the
-project pipeline, as ``--pipeline`` prints it."""
+"""``/api/v1/investment/pipeline?date=YYYY-MM-DD`` (the pipeline's as-of day without one, ``services.as_of``): the
+project pipeline, as ``dualtrack investment --pipeline --json`` prints it. ``/api/v1/investment`` (the leads' lights
+and the scopes' figures) is derived from the measure (``measure.InvestmentMeasure``, ``core.capability_api``)."""
 
 from __future__ import annotations
 
@@ -14,15 +14,7 @@ from dualtrack.core.api import api_day
 from dualtrack.core.choices import Action
 
 from . import pipeline, services
-from .models import GroundbreakingEvent, InvestmentTarget
-
-
-class InvestmentView(APIView):
-    @extend_schema(parameters=[OpenApiParameter("date", str)], responses={200: dict})
-    def get(self, request: Request) -> Response:
-        if not InvestmentTarget.permits(request.user, Action.VIEW):
-            raise exceptions.PermissionDenied
-        return Response(services.evaluate(api_day(request, services.as_of), request.user).as_json())
+from .models import GroundbreakingEvent
 
 
 class PipelineView(APIView):

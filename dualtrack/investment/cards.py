@@ -8,7 +8,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dualtrack.core.cards import Card, Figure, Row
+from dualtrack.core.cards import Card, Figure, Row, pending_card
 
 from . import pipeline, services
 from .models import Lead
@@ -19,12 +19,15 @@ def investment_card(user: Any, day: dt.date) -> Card | None:
     if not sees_pipeline(user) or not Lead.objects.exists():
         return None
     day = services.as_of(day)  # the pipeline's as-of day on this picture, as the pages it links to open on
-    evaluation = services.evaluate(day, user)
+    evaluation, answer = services.read(day, user)  # the stored judgement of the day, never computed here
+    link = reverse("investment:leads") + f"?date={day:%Y-%m-%d}"
+    if evaluation is None:  # being computed: said so where the card would show leads
+        return pending_card("investment", _("招商引资"), link, answer) if Lead.objects.restrict(user).exists() \
+            else None
     if not evaluation.leads:
         return None
     own = getattr(getattr(user, "park", None), "code", None) or getattr(getattr(user, "county", None), "code", None)
     scope = next((s for s in evaluation.scopes if s.scope == own), None) if own else evaluation.scopes[0]
-    link = reverse("investment:leads") + f"?date={day:%Y-%m-%d}"
     red = sum(1 for s in evaluation.leads if s.light == "red")
     yellow = sum(1 for s in evaluation.leads if s.light == "yellow")
     week = pipeline.week_activity(user, pipeline.monday_of(day))

@@ -33,11 +33,12 @@ def started(facts: LeadFacts, day: dt.date) -> bool:
     return facts.stage in STARTED_STAGES
 
 
-def light(facts: LeadFacts, day: dt.date, rules: dict[str, Any]) -> tuple[str | None, list[str]]:
+def light(facts: LeadFacts, day: dt.date, rules: Any) -> tuple[str | None, list[str]]:
     """A signed lead not started: yellow from ``yellow_months`` calendar months after signing (the month's last
     day when the day does not exist: 31 August + 6 = 28 February, 29 in a leap year), red from ``red_months``.
     A lead before signing with no activity in the ``stale_days`` days up to ``day`` (the day itself and the 29
-    before), or none at all: yellow, stale. A 终止 lead has no light."""
+    before), or none at all: yellow, stale. A 终止 lead has no light. ``rules``: the rule set read by name
+    (``measure.InvestmentRules`` or its JSON definition)."""
     if facts.stage == Stage.STOPPED:
         return None, []
     if facts.stage in SIGNED_NOT_STARTED and formally_signed(facts, day) and not started(facts, day):

@@ -5,20 +5,16 @@ leads' tasks. Other apps call these."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, Sum
 from django.utils.translation import gettext as _
 
-from dualtrack.core import rules as rule_sets
+from dualtrack.core.choices import Action
 
-from . import engine
-from .choices import LEAD_TASK_KEY, Stage
-from .models import FundArrival, InvestmentTarget, Lead, LeadActivity
-from .rules import RULES_KEY
+from .choices import LEAD_TASK_KEY
+from .models import InvestmentTarget, Lead
 
 
 @dataclass
@@ -86,64 +82,69 @@ def as_of(on: dt.date | None = None) -> dt.date:
     return versions.bound(on)
 
 
-def lead_light(lead: Lead, day: dt.date) -> tuple[str | None, list[str]]:
-    """One lead's light and reasons on ``day`` (its page), as :func:`evaluate` judges it among all."""
-    last = lead.activities.filter(date__lte=day).aggregate(d=Max("date"))["d"]
-    facts = engine.LeadFacts(lead.stage, lead.signed_on, lead.started_on, last)
-    light, reasons = engine.light(facts, day, rule_sets.current(RULES_KEY).definition)
-    return light, [str(r) for r in reasons]
+def _measure() -> Any:
+    from dualtrack.core import capability
+
+    return capability.measure("investment")
+
+
+def can_view(user: Any) -> bool:
+    """Who may ask for the city's figures (the API, the store's 计算中 poll): those who see the targets."""
+    return InvestmentTarget.permits(user, Action.VIEW)
+
+
+def in_menu(user: Any) -> bool:
+    """A liaison officer's phone menu is short: 招商引资 shows only once they are a lead's chief service officer."""
+    from .policy import menu_waits_for_a_lead
+
+    if not Lead.permits(user, Action.VIEW):
+        return False
+    return not menu_waits_for_a_lead(user) or Lead.objects.restrict(user, Action.VIEW).exists()
+
+
+def narrowed(evaluation: Evaluation, user: Any) -> Evaluation:
+    """The whole city's evaluation narrowed to the leads ``user`` may see; the scopes' figures stay the city's,
+    each county's and park's. The console (None) sees every lead."""
+    if user is None:
+        return evaluation
+    visible = set(Lead.objects.restrict(user).values_list("code", flat=True))
+    return Evaluation(evaluation.day, evaluation.rules_version,
+                      [s for s in evaluation.leads if s.code in visible], evaluation.scopes)
+
+
+def _period(day: dt.date) -> Any:
+    from dualtrack.core.capability import Period, PeriodKind
+
+    return Period.of(PeriodKind.DAY, day)
 
 
 def evaluate(day: dt.date, user: Any = None) -> Evaluation:
-    """Every lead ``user`` may see (all for the console) judged on ``day``, and the scopes' figures (the city's,
-    and each county's and park's with a target in ``day``'s year). A lead counts for its county and, when it has
-    one, its park; a 终止 lead counts nowhere; arrivals of months after ``day``'s are left out."""
-    from dualtrack.registry import services as registry
+    """Every lead ``user`` may see (all for the console) judged on ``day`` under the current ``investment`` rule
+    set, and the scopes' figures (the city's, and each county's and park's with a target in ``day``'s year): the
+    stored result, computed now if it is missing or its data changed (the console, the bulletin, the worker's
+    red-lead tasks; pages and the card read :func:`read` and never compute)."""
+    from dualtrack.core import judgements
 
-    current = rule_sets.current(RULES_KEY)
-    rules = current.definition
-    last = dict(LeadActivity.objects.filter(date__lte=day).values("lead_id").annotate(d=Max("date")).values_list(
-        "lead_id", "d"))
-    arrived: dict[int, Decimal] = dict(FundArrival.objects.filter(month__lte=day.replace(day=1)).values(
-        "lead_id").annotate(total=Sum("amount")).values_list("lead_id", "total"))
-    leads = list(Lead.objects.select_related("county", "park").order_by("code"))
-    visible = None if user is None else set(Lead.objects.restrict(user).values_list("pk", flat=True))
-    statuses = []
-    totals: dict[str, dict[str, Any]] = defaultdict(lambda: {
-        "signed_amount": Decimal(0), "big": 0, "signed": 0, "started": 0, "planned": Decimal(0),
-        "arrived": Decimal(0)})
-    targets = {t.scope_code: t for t in InvestmentTarget.objects.filter(year=day.year)}
-    city = registry.city()
-    city_code = city.code if city else "city"
-    for lead in leads:
-        facts = engine.LeadFacts(lead.stage, lead.signed_on, lead.started_on, last.get(lead.pk))
-        light, reasons = engine.light(facts, day, rules)
-        if visible is None or lead.pk in visible:
-            statuses.append(LeadStatus(lead.code, lead.name, lead.stage, light, [str(r) for r in reasons],
-                                       lead.county.code, lead.park.code if lead.park else "", lead.amount))
-        if lead.stage == Stage.STOPPED or not engine.formally_signed(facts, day):
-            continue
-        for scope in (city_code, lead.county.code, *([lead.park.code] if lead.park else [])):
-            entry = totals[scope]
-            entry["signed"] += 1
-            entry["started"] += int(engine.started(facts, day))
-            entry["planned"] += lead.amount
-            entry["arrived"] += arrived.get(lead.pk, Decimal(0))
-            if lead.signed_on and lead.signed_on.year == day.year:
-                entry["signed_amount"] += lead.amount
-                target = targets.get(scope)
-                if target is not None and lead.amount >= target.big_threshold:
-                    entry["big"] += 1
-    names = registry.region_names() | registry.park_names()
-    scopes = []
-    for code in [city_code, *sorted(c for c in targets if c != city_code)]:
-        entry, target = totals[code], targets.get(code)
-        scopes.append(ScopeFigures(
-            code, names.get(code, code), entry["signed_amount"], target.amount_target if target else None,
-            engine.ratio(entry["signed_amount"], target.amount_target) if target else None, entry["big"],
-            target.big_count_target if target else None, engine.ratio(entry["started"], entry["signed"]),
-            engine.ratio(entry["arrived"], entry["planned"]), entry["signed"], entry["started"]))
-    return Evaluation(day, current.label, statuses, scopes)
+    return narrowed(judgements.ensure(_measure(), _period(day)).result, user)
+
+
+def read(day: dt.date, user: Any) -> tuple[Evaluation | None, Any]:
+    """What a page or the card shows for ``day``: (the stored evaluation narrowed to ``user``, the store's answer);
+    the evaluation is None while the day is being computed (the answer is then ``Pending``)."""
+    from dualtrack.core import judgements
+
+    found = judgements.read(_measure(), _period(day))
+    if isinstance(found, judgements.Pending):
+        return None, found
+    return narrowed(found.result, user), found
+
+
+def lead_light(lead: Lead, day: dt.date) -> tuple[str | None, list[str]]:
+    """One lead's light and reasons on ``day`` (its page), as the stored judgement of the day has it (none while
+    the day is being computed)."""
+    evaluation, _answer = read(day, None)
+    found = None if evaluation is None else next((s for s in evaluation.leads if s.code == lead.code), None)
+    return (None, []) if found is None else (found.light, list(found.reasons))
 
 
 def raise_red_tasks(day: dt.date, at: dt.datetime | None = None) -> int:

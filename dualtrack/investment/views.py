@@ -24,6 +24,7 @@ from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import Action
 from dualtrack.core.scoping import get_scoped_or_404
 from dualtrack.core.views import form_errors, paginate, paginate_list, query_without_page
+from dualtrack.core.views_judgements import pending
 
 from . import actions, pipeline, services
 from . import policy as access
@@ -67,7 +68,9 @@ def leads(request: HttpRequest) -> HttpResponse:
     if not Lead.permits(request.user, Action.VIEW):
         raise PermissionDenied
     day = dates.requested_day(request, services.as_of)
-    evaluation = services.evaluate(day, request.user)
+    evaluation, answer = services.read(day, request.user)
+    if evaluation is None:
+        return pending(request, answer, _("招商引资"))
     rows, stage, light, q = _filtered(request, evaluation)
     counts = Counter(s.stage for s in evaluation.leads)
     return render(request, "investment/leads.html", {
@@ -85,7 +88,9 @@ def leads_xlsx(request: HttpRequest) -> HttpResponseBase:
     if not Lead.permits(request.user, Action.EXPORT):
         raise PermissionDenied
     day = dates.requested_day(request, services.as_of)
-    evaluation = services.evaluate(day, request.user)
+    evaluation, answer = services.read(day, request.user)
+    if evaluation is None:
+        return pending(request, answer, _("招商项目"))
     rows, _stage, _light, _q = _filtered(request, evaluation)
     stage_names, reasons = dict(Stage.choices), dict(Reason.choices)
     lights = {"red": _("红灯"), "yellow": _("黄灯")}
@@ -106,7 +111,9 @@ def league(request: HttpRequest) -> HttpResponse:
     if not InvestmentTarget.permits(request.user, Action.VIEW):
         raise PermissionDenied
     day = dates.requested_day(request, services.as_of)
-    evaluation = services.evaluate(day)
+    evaluation, answer = services.read(day, None)  # the scopes' figures: the city's, each county's and park's
+    if evaluation is None:
+        return pending(request, answer, _("目标进度"))
     scopes = sorted(evaluation.scopes[1:], key=lambda s: -(s.progress or 0))
     return render(request, "investment/league.html", {
         "day": day, "rules_version": evaluation.rules_version, "city": evaluation.scopes[0], "scopes": scopes,
@@ -118,7 +125,9 @@ def league_xlsx(request: HttpRequest) -> HttpResponseBase:
     if not InvestmentTarget.permits(request.user, Action.VIEW):
         raise PermissionDenied
     day = dates.requested_day(request, services.as_of)
-    evaluation = services.evaluate(day)
+    evaluation, answer = services.read(day, None)
+    if evaluation is None:
+        return pending(request, answer, _("目标进度"))
     sheet = exports.Sheet(_("目标进度"), [_("范围代码"), _("范围"), _("今年签约(亿元)"), _("目标(亿元)"), _("完成进度"),
                                       _("大项目"), _("大项目目标"), _("开工率"), _("资金到位率"), _("数据截至")],
                           ([s.scope, s.name, s.signed_amount, s.amount_target, s.progress, s.big_signed, s.big_target,

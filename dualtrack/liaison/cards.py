@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from dualtrack.core.actors import Viewer
 from dualtrack.core.cards import Card, Figure, Row
 from dualtrack.core.choices import Action, Role
 from dualtrack.core.scoping import user_role
@@ -21,7 +22,7 @@ VISIT_DUE_DAYS = 14  # an enterprise not visited for two weeks is due a visit
 TOP = 5
 
 
-def visits_card(user: Any, day: dt.date) -> Card | None:
+def visits_card(user: Viewer, day: dt.date) -> Card | None:
     if not logs_visits(user):
         return None
     today = day
@@ -40,7 +41,7 @@ def visits_card(user: Any, day: dt.date) -> Card | None:
     ], rows=rows, rows_title=_("超过 %(n)d 天未走访") % {"n": VISIT_DUE_DAYS} if rows else "")
 
 
-def enterprise_panel(user: Any, enterprise: Any) -> Card | None:
+def enterprise_panel(user: Viewer, enterprise: Any) -> Card | None:
     """一企一档: its liaison officers and their visits (the notes as the visits page shows them)."""
     if not Visit.permits(user, Action.VIEW):
         return None

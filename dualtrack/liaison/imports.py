@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dualtrack.accounts import services as accounts
+from dualtrack.core.actors import Actor
 from dualtrack.core.choices import Action
 from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register
 from dualtrack.core.imports import parsers as p
@@ -29,17 +30,17 @@ class LiaisonDataset(Dataset):
         Column("uscc", "统一社会信用代码", p.code, example="91339102MA2CF0QX4T"),
     ]
 
-    def prepare(self, user: Any) -> dict[str, Any]:
+    def prepare(self, user: Actor) -> dict[str, Any]:
         return {"officers": {u.username: u for u in accounts.liaison_officers()},
                 "enterprises": dict(registry.all_enterprises().values_list("uscc", "id"))}
 
-    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Actor) -> None:
         if values["username"] not in state["officers"]:
             ctx.error("username", _("没有这个驻企服务员账号"), values["username"])
         if values["uscc"] not in state["enterprises"]:
             ctx.error("uscc", _("企业不存在"), values["uscc"])
 
-    def write_batch(self, rows: list[tuple[int, dict[str, Any]]], ctx: RowContext, state: dict[str, Any], user: Any,
+    def write_batch(self, rows: list[tuple[int, dict[str, Any]]], ctx: RowContext, state: dict[str, Any], user: Actor,
                     result: ImportResult) -> None:
         wanted: dict[str, list[int]] = {}
         for _row, values in rows:

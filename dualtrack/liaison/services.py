@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from dualtrack.accounts import services as accounts
 from dualtrack.core import audit, dates, policy
-from dualtrack.core.actors import Actor
+from dualtrack.core.actors import Actor, Viewer
 from dualtrack.core.choices import Action
 
 from .models import Visit
@@ -46,11 +46,11 @@ def register_coverage(provider: Any) -> None:
         _COVERAGE.append(provider)
 
 
-def coverage_extras(user: Any) -> list[dict[str, Any]]:
+def coverage_extras(user: Viewer) -> list[dict[str, Any]]:
     return [provider(user) for provider in _COVERAGE]
 
 
-def coverage(user: Any) -> dict[str, Any]:
+def coverage(user: Viewer) -> dict[str, Any]:
     """全覆盖: key enterprises in the user's scope without a liaison officer, per county, with the list."""
     from django.db.models import Count, Q
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .models import Application
 
+if TYPE_CHECKING:
+    from dualtrack.bulletins.services import Section, SectionContext
 
-def section(ctx: Any) -> Any:
+
+def section(ctx: SectionContext) -> Section | None:
     from dualtrack.bulletins.services import Section, Table, md
 
     from . import services

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dualtrack.core import dates
+from dualtrack.core.actors import Viewer
 from dualtrack.core.cards import Card, Figure, Row
 from dualtrack.core.choices import Action
 
@@ -24,7 +25,7 @@ WEEK = 7
 TOP = 5
 
 
-def policies_card(user: Any, day: dt.date) -> Card | None:
+def policies_card(user: Viewer, day: dt.date) -> Card | None:
     if rules.applies_itself(user):
         return _enterprise_card(user, day)
     if not rules.sees_fulfilment(user):
@@ -48,7 +49,7 @@ def policies_card(user: Any, day: dt.date) -> Card | None:
     ], note=_("%(start)s 至 %(day)s") % {"start": start.isoformat(), "day": day.isoformat()})
 
 
-def _enterprise_card(user: Any, day: dt.date) -> Card | None:
+def _enterprise_card(user: Viewer, day: dt.date) -> Card | None:
     enterprise_id = getattr(user, "enterprise_id", None)
     if not enterprise_id:
         return None
@@ -67,7 +68,7 @@ def _enterprise_card(user: Any, day: dt.date) -> Card | None:
     ], rows=rows, rows_title=_("可以申报的政策") if rows else "")
 
 
-def enterprise_panel(user: Any, enterprise: Any) -> Card | None:
+def enterprise_panel(user: Viewer, enterprise: Any) -> Card | None:
     """一企一档: the measures the enterprise applied to (or was granted) and those it qualifies for on the
     data-as-of day without having applied."""
     if not Application.permits(user, Action.VIEW):

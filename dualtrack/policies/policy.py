@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from dualtrack.core.actors import Actor, Viewer
 from dualtrack.core.choices import Action, Role
 from dualtrack.core.policy import ALL, NOTHING, allows, declare, related, user_role
 from dualtrack.core.scoping import REFERENCE_RULES
@@ -16,7 +17,7 @@ from dualtrack.core.scoping import REFERENCE_RULES
 declare("policies.Policy", REFERENCE_RULES)
 
 
-def own_measures(user: Any) -> Any:
+def own_measures(user: Actor) -> Any:
     return Q(department_id=user.department_id) if user.department_id else NOTHING
 
 
@@ -32,19 +33,19 @@ declare("policies.Measure", {
 })
 
 
-def department_applications(user: Any) -> Any:
+def department_applications(user: Actor) -> Any:
     return Q(measure__department_id=user.department_id) if user.department_id else NOTHING
 
 
-def applications_of_visible_enterprises(user: Any) -> Any:
+def applications_of_visible_enterprises(user: Actor) -> Any:
     return related(user, "enterprise", "registry.Enterprise", Action.VIEW)
 
 
-def own_applications(user: Any) -> Any:
+def own_applications(user: Actor) -> Any:
     return Q(enterprise_id=user.enterprise_id) if user.enterprise_id else NOTHING
 
 
-def liaison_applications(user: Any) -> Any:
+def liaison_applications(user: Actor) -> Any:
     return Q(enterprise__liaison_officers=user.pk)
 
 
@@ -65,11 +66,11 @@ declare("policies.Application", {
 })
 
 
-def own_outreach(user: Any) -> Any:
+def own_outreach(user: Actor) -> Any:
     return Q(officer_id=user.pk)
 
 
-def outreach_of_visible_enterprises(user: Any) -> Any:
+def outreach_of_visible_enterprises(user: Actor) -> Any:
     return related(user, "enterprise", "registry.Enterprise", Action.VIEW)
 
 
@@ -83,37 +84,37 @@ declare("policies.Outreach", {
 
 
 # What a role is shown of policy fulfilment (pages, cards, menus): named here so views and cards ask by name.
-def applies_itself(user: Any) -> bool:
+def applies_itself(user: Viewer) -> bool:
     """An enterprise account: it applies for itself (no enterprise to pick; its own card, its own application)."""
     return user_role(user) == Role.ENTERPRISE
 
 
-def sees_fulfilment(user: Any) -> bool:
+def sees_fulfilment(user: Viewer) -> bool:
     """The fulfilment card on 总览 (payments, the review queue): HQ, leaders, districts and departments."""
     return user_role(user) in (Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT) \
         and allows(user, "policies.Application", Action.VIEW)
 
 
-def reviews_for_department(user: Any) -> bool:
+def reviews_for_department(user: Viewer) -> bool:
     """A department: the applications waiting are its own (本部门待审核)."""
     return user_role(user) == Role.DEPARTMENT
 
 
-def sees_enterprises_not_applied(user: Any) -> bool:
+def sees_enterprises_not_applied(user: Viewer) -> bool:
     """A measure's qualifying enterprises that have not applied: every role that follows enterprises up."""
     return user_role(user) in (Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT, Role.LIAISON)
 
 
-def sees_eligible_count(user: Any) -> bool:
+def sees_eligible_count(user: Viewer) -> bool:
     """How many enterprises qualify, for a leader (those who manage the measure see it too)."""
     return user_role(user) == Role.LEADER
 
 
-def applies_on_page(user: Any) -> bool:
+def applies_on_page(user: Viewer) -> bool:
     """The apply form on a measure's page: an enterprise, or a liaison officer for an enterprise in their care."""
     return user_role(user) in (Role.ENTERPRISE, Role.LIAISON)
 
 
-def does_outreach(user: Any) -> bool:
+def does_outreach(user: Viewer) -> bool:
     """上门服务: a liaison officer's tasks."""
     return user_role(user) == Role.LIAISON and allows(user, "policies.Outreach", Action.VIEW)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from dualtrack.core import audit, dates, errors
 from dualtrack.core import policy as access
-from dualtrack.core.actors import Actor, as_user
+from dualtrack.core.actors import Actor, Viewer, as_user
 from dualtrack.core.choices import Action, AuditAction
 from dualtrack.core.scoping import ensure_in_scope
 from dualtrack.registry import services as registry
@@ -47,7 +47,7 @@ def eligible(measure: Measure, day: dt.date, enterprises: QuerySet[Any] | None =
     return eligibility_of(measure).apply(base, day)
 
 
-def not_applied(measure: Measure, day: dt.date, user: Any) -> QuerySet[Any]:
+def not_applied(measure: Measure, day: dt.date, user: Viewer) -> QuerySet[Any]:
     """Qualifying enterprises in the user's scope that have neither applied nor been granted (to go to them)."""
     return eligible(measure, day, registry.enterprises_for(user)).exclude(policy_applications__measure=measure)
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from dualtrack.core import dates, exportjobs, exports, privacy
 from dualtrack.core import policy as access
-from dualtrack.core.actors import actor_of
+from dualtrack.core.actors import Viewer, actor_of
 from dualtrack.core.choices import MAX_COUNT, Action
 from dualtrack.core.scoping import get_scoped_or_404
 from dualtrack.core.views import paginate, query_without_page, validation_messages
@@ -151,7 +151,7 @@ def ledger(request: HttpRequest) -> HttpResponse | FileResponse:
                                                     "query": query_without_page(request)})
 
 
-def ledger_export(user: Any, params: Any) -> exportjobs.Export:
+def ledger_export(user: Viewer, params: Any) -> exportjobs.Export:
     """兑现台账 as .xlsx with the ledger's filters (``core.exportjobs``: a job when it is long)."""
     filterset = ApplicationFilterSet(params or None, queryset=Application.objects.restrict(user))
     queryset = filterset.qs.select_related("measure", "measure__department", "enterprise", "enterprise__county")

@@ -14,12 +14,18 @@ import json
 import os
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
+from dualtrack.core.lazy import lazy
 
 from . import engine, pipeline
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+else:
+    pa = lazy("pyarrow")
+    pq = lazy("pyarrow.parquet")
 
 
 def _fingerprint(rules: pipeline.PowerRules, readings_root: Path, accounts: pa.Table) -> str:

@@ -10,11 +10,18 @@ import datetime as dt
 import os
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import ibis
-import pyarrow as pa
 from django.conf import settings
+
+from dualtrack.core.lazy import lazy
+
+if TYPE_CHECKING:
+    import ibis
+    import pyarrow as pa
+else:
+    ibis = lazy("ibis")
+    pa = lazy("pyarrow")
 
 
 def store_path() -> Path:

@@ -3,12 +3,11 @@ columnar store, read through each user's picture); their file is HQ's to import.
 
 from __future__ import annotations
 
-from typing import Any
-
+from dualtrack.core.actors import Viewer
 from dualtrack.core.choices import Role
 from dualtrack.core.policy import user_role
 
 
-def imports_readings(user: Any) -> bool:
+def imports_readings(user: Viewer) -> bool:
     """HQ imports the power company's daily readings."""
     return user_role(user) == Role.HQ

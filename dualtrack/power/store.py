@@ -16,19 +16,25 @@ import shutil
 import tempfile
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-import duckdb
 from django.utils.translation import gettext as _
 
 from dualtrack.core import audit
+from dualtrack.core.actors import Actor, Viewer
 from dualtrack.core.choices import AuditAction, DateKind
 from dualtrack.core.imports import ImportResult
 from dualtrack.core.imports.parsers import day_bounds
 from dualtrack.core.imports.readers import FileFormatError, detect_encoding
+from dualtrack.core.lazy import lazy
 
 from .engine import readings_path
 from .policy import imports_readings
+
+if TYPE_CHECKING:
+    import duckdb
+else:
+    duckdb = lazy("duckdb")
 
 HEADERS = {
     "date": ("日期", "date"), "account": ("电力户号", "account"), "kwh": ("用电量", "kwh"),
@@ -76,11 +82,11 @@ def _literal(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def can_import(user: Any) -> bool:
+def can_import(user: Viewer) -> bool:
     return imports_readings(user)
 
 
-def import_power(path: Path, user: Any, *, store: Path | None = None) -> ImportResult:
+def import_power(path: Path, user: Actor, *, store: Path | None = None) -> ImportResult:
     result = ImportResult(dataset="power", filename=path.name)
     if not can_import(user):
         result.add_error(_("您没有导入“%(label)s”的权限") % {"label": _("用电量")})

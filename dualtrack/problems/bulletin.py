@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q
 
@@ -11,8 +11,11 @@ from dualtrack.core.calendar import SHANGHAI
 
 from .models import Problem
 
+if TYPE_CHECKING:
+    from dualtrack.bulletins.services import Section, SectionContext
 
-def section(ctx: Any) -> Any:
+
+def section(ctx: SectionContext) -> Section | None:
     from dualtrack.bulletins.services import Section, Table, md
 
     day: dt.date = ctx.day

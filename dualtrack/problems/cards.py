@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dualtrack.core import dates
+from dualtrack.core.actors import Viewer
 from dualtrack.core.cards import Card, Figure, Row
 from dualtrack.core.choices import Action
 from dualtrack.core.dates import SHANGHAI
@@ -30,7 +31,7 @@ def _urgent(problems: Any, overdue: Q) -> list[Problem]:
         .order_by("late", "-escalation_level", "due_at").select_related("enterprise", "department")[:TOP])
 
 
-def problems_card(user: Any, day: dt.date) -> Card | None:
+def problems_card(user: Viewer, day: dt.date) -> Card | None:
     if not Problem.permits(user, Action.VIEW):  # every role but the public
         return None
     now = dates.now()
@@ -88,7 +89,7 @@ def problems_card(user: Any, day: dt.date) -> Card | None:
                 note=_("截至 %(now)s") % {"now": now.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")})
 
 
-def enterprise_panel(user: Any, enterprise: Any) -> Card | None:
+def enterprise_panel(user: Viewer, enterprise: Any) -> Card | None:
     """一企一档: the enterprise's problems, as far as the user may see them."""
     if not Problem.permits(user, Action.VIEW):
         return None

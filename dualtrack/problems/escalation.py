@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from dualtrack.accounts import services as accounts
 from dualtrack.core import audit, calendar, dates, notifications
 from dualtrack.core import rules as rule_sets
+from dualtrack.core.actors import Viewer
 from dualtrack.core.choices import AuditAction
 
 from . import policy as access
@@ -88,7 +89,7 @@ def escalation_levels() -> list[str]:
     return list(rule_sets.current(RULES_KEY).definition["levels"])
 
 
-def escalated_for(user: Any) -> Any:
+def escalated_for(user: Viewer) -> Any:
     """The open problems escalated to ``user`` (the same addressing as the notifications): HQ sees them all;
     a leader those at their level (a vice-mayor in charge, level 2, those of their departments, or all of
     level 2 for a department nobody is in charge of)."""
@@ -102,7 +103,7 @@ def escalated_for(user: Any) -> Any:
         return escalated.none()
     mine = escalated.filter(escalation_level=level)
     if level == 2:
-        supervised = list(user.supervised_departments.values_list("pk", flat=True))
+        supervised = accounts.supervised_departments(user)
         mine = mine.filter(Q(department_id__in=supervised)
                            | ~Q(department_id__in=accounts.departments_with_level2_leader()))
     return mine.order_by("next_action_at")

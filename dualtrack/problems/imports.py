@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from dualtrack.core import audit, calendar, dates
 from dualtrack.core import rules as rule_sets
+from dualtrack.core.actors import Actor, as_user
 from dualtrack.core.choices import AuditAction
 from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register
 from dualtrack.core.imports import parsers as p
@@ -76,7 +77,7 @@ class ProblemDataset(Dataset):
         Column("resolved_at", "办结时间", _local_time, required=False, blank=True, default=None),
     ]
 
-    def prepare(self, user: Any) -> dict[str, Any]:
+    def prepare(self, user: Actor) -> dict[str, Any]:
         departments = {d.code: d for d in registry.departments()} | {d.name: d for d in registry.departments()}
         return {"categories": {c.name: c for c in Category.objects.all()}, "departments": departments,
                 "enterprises": dict(registry.all_enterprises().values_list("uscc", "id")),
@@ -85,7 +86,7 @@ class ProblemDataset(Dataset):
                 "recorded": {ref: (st, resolved) for ref, st, resolved in
                              Problem.objects.values_list("ref", "state", "resolved_at")}}
 
-    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Actor) -> None:
         if values["uscc"] and values["uscc"] not in state["enterprises"]:
             ctx.error("uscc", _("企业不存在"), values["uscc"])
         if values["category"] and values["category"] not in state["categories"]:
@@ -108,7 +109,7 @@ class ProblemDataset(Dataset):
             ctx.error("resolved_at", _("办结时间已记录为 %(at)s，不能更改") % {
                 "at": resolved_at.astimezone(dates.SHANGHAI).strftime("%Y-%m-%d %H:%M")}, values["resolved_at"])
 
-    def write_batch(self, rows: list[tuple[int, dict[str, Any]]], ctx: RowContext, state: dict[str, Any], user: Any,
+    def write_batch(self, rows: list[tuple[int, dict[str, Any]]], ctx: RowContext, state: dict[str, Any], user: Actor,
                     result: ImportResult) -> None:
         existing = {pr.ref: pr for pr in Problem.objects.filter(ref__in=[v["ref"] for _r, v in rows])}
         # next_action_at is the escalation worker's: a re-import compares the ledger's own fields and resets
@@ -151,7 +152,7 @@ class ProblemDataset(Dataset):
             problem.version += 1
             problem.save()
             if "state" in changed:  # the move is a new step of the problem's history, beside the earlier ones
-                ProblemEvent.objects.create(problem=problem, at=state["now"], actor=user,
+                ProblemEvent.objects.create(problem=problem, at=state["now"], actor=as_user(user),
                                             actor_name=user.get_username(), from_state=before["state"],
                                             to_state=target["state"], comment=_("从台账导入"))
             audit.record(user, AuditAction.UPDATE, problem, before={f: before[f] for f in changed},

@@ -7,15 +7,16 @@ from typing import Any
 
 from django.db.models import Q
 
+from dualtrack.core.actors import Actor, Viewer
 from dualtrack.core.choices import Action, Role
 from dualtrack.core.policy import ALL, NOTHING, declare, related, roles, user_role
 
 
-def department_problems(user: Any) -> Any:
+def department_problems(user: Actor) -> Any:
     return Q(department_id=user.department_id) if user.department_id else NOTHING
 
 
-def district_problems(user: Any) -> Any:
+def district_problems(user: Actor) -> Any:
     """A district operator's problems: those of the enterprises it sees (its county's, or its park's), and those
     to be put right in its county (a poverty finding 问题整改, DOMAIN.md §13)."""
     enterprises = related(user, "enterprise", "registry.Enterprise", Action.VIEW)
@@ -34,25 +35,25 @@ def district_problems(user: Any) -> Any:
     return Q(enterprise__in=enterprise.objects.filter(scope(user, enterprise, Action.VIEW)).values("pk")) | here
 
 
-def county_problems(user: Any) -> Any:
+def county_problems(user: Actor) -> Any:
     """Problems to be put right in the operator's county (整改): the county handles them."""
     return Q(county_id=user.county_id) if user.county_id else NOTHING
 
 
-def followed_problems(user: Any) -> Any:
+def followed_problems(user: Actor) -> Any:
     """Problems put right in a county that a department follows (督办): it confirms them closed (销号)."""
     return Q(department_id=user.department_id, county__isnull=False) if user.department_id else NOTHING
 
 
-def liaison_problems(user: Any) -> Any:
+def liaison_problems(user: Actor) -> Any:
     return Q(enterprise__liaison_officers=user.pk)
 
 
-def own_problems(user: Any) -> Any:
+def own_problems(user: Actor) -> Any:
     return Q(enterprise_id=user.enterprise_id) if user.enterprise_id else NOTHING
 
 
-def escalated_problems(user: Any) -> Any:
+def escalated_problems(user: Actor) -> Any:
     from .choices import OPEN_STATES
 
     return Q(escalation_level__gt=0, state__in=OPEN_STATES)
@@ -86,36 +87,36 @@ declare("problems.Problem", {
 
 
 # What a role is shown of problems (pages, cards, menus): named here so views and cards ask by name.
-def reports_own_problems(user: Any) -> bool:
+def reports_own_problems(user: Viewer) -> bool:
     """An enterprise account: it reports its own problems (no enterprise to pick) and its card lists them."""
     return user_role(user) == Role.ENTERPRISE
 
 
-def has_inbox(user: Any) -> bool:
+def has_inbox(user: Viewer) -> bool:
     """A department: its problems arrive in 本部门待办 (the inbox), its ledger link and card figures say so."""
     return user_role(user) == Role.DEPARTMENT
 
 
-def sees_statistics(user: Any) -> bool:
+def sees_statistics(user: Viewer) -> bool:
     """问题统计: HQ, leaders and departments."""
     return user_role(user) in (Role.HQ, Role.LEADER, Role.DEPARTMENT)
 
 
-def receives_escalations(user: Any) -> bool:
+def receives_escalations(user: Viewer) -> bool:
     """领导督办: leaders (the problems escalated to their level) and HQ (every escalated problem)."""
     return user_role(user) in (Role.HQ, Role.LEADER)
 
 
-def sees_every_escalation(user: Any) -> bool:
+def sees_every_escalation(user: Viewer) -> bool:
     """HQ: every escalated problem, whatever its level."""
     return user_role(user) == Role.HQ
 
 
-def leader_level(user: Any) -> int | None:
+def leader_level(user: Viewer) -> int | None:
     """The level a leader is escalated to (1 the mayor's, 2 a vice-mayor in charge …); ``None`` for other roles."""
     return getattr(user, "leader_level", None) if user_role(user) == Role.LEADER else None
 
 
-def escalations_in_menu(user: Any) -> bool:
+def escalations_in_menu(user: Viewer) -> bool:
     """The 领导督办 menu entry: a leader's own page (HQ reaches it from its card)."""
     return user_role(user) == Role.LEADER

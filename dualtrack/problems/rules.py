@@ -1,9 +1,12 @@
-"""The rule set ``problems``: deadlines in working days per complexity and the escalation chain."""
+"""The rule set ``problems``: deadlines in working days per complexity and the escalation chain, as a frozen
+dataclass (``core.capability.Rules``)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
+from dualtrack.core.capability import Rules, bound
 from dualtrack.core.rules import RuleError
 
 from .choices import Complexity
@@ -15,16 +18,28 @@ DEFAULT: dict[str, Any] = {
     "due_soon_hours": 24,
     "recurrence": {"count": 3, "days": 30},
 }
+_DAYS = "deadline_days: a whole number of working days (1–60) for each of " + ", ".join(Complexity.values)
+
+
+@dataclass(frozen=True)
+class ProblemRules(Rules):
+    """问题办理时限与升级链."""
+
+    deadline_days: dict[str, int] = field(metadata=bound(help="各复杂程度的办理时限(工作日)", message=_DAYS))
+    levels: list[str] = field(metadata=bound(help="逐级升级链(至少两级)"))
+    due_soon_hours: int = field(default=24, metadata=bound(1, 24 * 30, help="临期提醒提前小时数"))
+    recurrence: dict[str, int] = field(default_factory=lambda: {"count": 3, "days": 30},
+                                       metadata=bound(help="同一企业重复反映的次数与天数"))
+
+    def check(self) -> None:
+        days = self.deadline_days
+        if not isinstance(days, dict) or set(days) != set(Complexity.values) or not all(
+                isinstance(v, int) and not isinstance(v, bool) and 0 < v <= 60 for v in days.values()):
+            raise RuleError(_DAYS)
+        levels = self.levels
+        if not isinstance(levels, list) or len(levels) < 2 or not all(isinstance(x, str) and x for x in levels):
+            raise RuleError("levels: the escalation chain, at least two names")
 
 
 def validate(definition: Any) -> None:
-    if not isinstance(definition, dict):
-        raise RuleError("the definition must be a JSON object")
-    days = definition.get("deadline_days")
-    if not isinstance(days, dict) or set(days) != set(Complexity.values) or not all(
-            isinstance(v, int) and not isinstance(v, bool) and 0 < v <= 60 for v in days.values()):
-        raise RuleError("deadline_days: a whole number of working days (1–60) for each of " +
-                        ", ".join(Complexity.values))
-    levels = definition.get("levels")
-    if not isinstance(levels, list) or len(levels) < 2 or not all(isinstance(x, str) and x for x in levels):
-        raise RuleError("levels: the escalation chain, at least two names")
+    ProblemRules.parse(definition)

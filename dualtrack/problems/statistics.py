@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from dualtrack.core import calendar, dates
+from dualtrack.core.actors import Viewer
 from dualtrack.core.choices import Action
 
 from .choices import OPEN_STATES
@@ -31,7 +32,7 @@ def export_rows(now: dt.datetime | None = None) -> list[dict[str, Any]]:
     return rows
 
 
-def statistics(user: Any) -> dict[str, list[dict[str, Any]]]:
+def statistics(user: Viewer) -> dict[str, list[dict[str, Any]]]:
     """By category and by department: problems, resolved, on time, on-time rate, mean handling time in
     working days (assignment to resolution)."""
     rows = list(Problem.objects.restrict(user, Action.VIEW).filter(assigned_at__isnull=False).values_list(

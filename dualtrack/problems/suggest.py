@@ -14,11 +14,17 @@ import logging
 import re
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+from dualtrack.core.actors import Viewer
+from dualtrack.core.lazy import lazy
 
 from .models import Problem
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = lazy("numpy")
 
 _PUNCTUATION = re.compile(r"[\W_]+", re.UNICODE)
 _lock = threading.Lock()
@@ -130,7 +136,7 @@ def _train(rows: list[tuple[int, str, int, int]]) -> dict[str, Any]:
             "classifiers": classifiers}
 
 
-def suggest(problem: Problem, user: Any, similar: int = 5) -> Suggestion | None:
+def suggest(problem: Problem, user: Viewer, similar: int = 5) -> Suggestion | None:
     """The suggestion for ``problem`` from the stored model; None when there is none yet (too little triaged
     history, or the worker has not trained one)."""
     model = _model()

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from dualtrack.core import audit, calendar, dates, notifications, privacy
 from dualtrack.core import rules as rule_sets
+from dualtrack.core.actors import Viewer
 
 from .addressing import escalation_addressees
 from .choices import OPEN_STATES, EventKind, State
@@ -80,13 +81,13 @@ def tasks_by_keys(keys: list[str]) -> dict[str, Problem]:
     return {p.source_key: p for p in Problem.objects.filter(source_key__in=keys)} if keys else {}
 
 
-def tasks_for_project(user: Any, project_code: str) -> Any:
+def tasks_for_project(user: Viewer, project_code: str) -> Any:
     """The problems and dispatch tasks of a project that ``user`` may see."""
     return Problem.objects.restrict(user).filter(project_code=project_code).select_related(
         "department").order_by("-reported_at")
 
 
-def open_project_tasks(user: Any) -> Any:
+def open_project_tasks(user: Viewer) -> Any:
     """Open dispatch tasks set in motion by key projects, most escalated first."""
     return Problem.objects.restrict(user).filter(source_key__startswith="project:", state__in=OPEN_STATES).select_related(
         "department").order_by("-escalation_level", "due_at")

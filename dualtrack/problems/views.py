@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from dualtrack.core import calendar, dates, exportjobs, exports, policy, privacy
 from dualtrack.core import rules as rule_sets
-from dualtrack.core.actors import actor_of
+from dualtrack.core.actors import Viewer, actor_of
 from dualtrack.core.choices import MAX_COUNT, Action
 from dualtrack.core.scoping import get_scoped_or_404
 from dualtrack.core.views import form_errors, paginate, query_without_page, validation_messages
@@ -219,7 +219,7 @@ def escalated(request: HttpRequest) -> HttpResponse:
     return render(request, "problems/escalated.html", {"page": page, "levels": services.escalation_levels()})
 
 
-def ledger_export(user: Any, params: Any) -> exportjobs.Export:
+def ledger_export(user: Viewer, params: Any) -> exportjobs.Export:
     """问题台账 as .xlsx with the ledger's filters; descriptions through the one masking path (whole
     where the policy grants ``PERSONAL``, each whole view audited; ``core.exportjobs``: a job when it is long)."""
     queryset = ProblemFilterSet(params or None, queryset=Problem.objects.restrict(user)).qs

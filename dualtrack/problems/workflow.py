@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from dualtrack.core import audit, calendar, dates, errors, notifications, policy, privacy
 from dualtrack.core import rules as rule_sets
-from dualtrack.core.actors import Actor, as_user
+from dualtrack.core.actors import Actor, Viewer, as_user
 from dualtrack.core.choices import Action, AuditAction, Role
 from dualtrack.core.scoping import ensure_in_scope
 
@@ -79,7 +79,7 @@ def report(actor: Actor, description: str, enterprise: Any = None, project_code:
     return problem
 
 
-def texts_for(user: Any, problem: Problem) -> dict[str, Any]:
+def texts_for(user: Viewer, problem: Problem) -> dict[str, Any]:
     """The problem's description, answer and history comments as ``user`` may see them (``core.privacy.shown``: whole
     where the policy grants ``PERSONAL``, the view audited once)."""
     from dualtrack.core import privacy

@@ -1,11 +1,13 @@
 """The rule set ``projects``: light thresholds, the resumption deadline, the start grace period and the
-consequences' thresholds (DOMAIN.md §7)."""
+consequences' thresholds (DOMAIN.md §7), as a frozen dataclass with bounds (``core.capability.Rules``)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
+from dualtrack.core.capability import Rules, bound
 from dualtrack.core.rules import RuleError
 
 RULES_KEY = "projects"
@@ -21,23 +23,36 @@ DEFAULT: dict[str, Any] = {
     # department: a county government or an enterprise as the responsible unit.
     "dispatch_department": "FGW",
 }
+_LIGHTS = "red_below and yellow_below: ratios with 0 < red_below ≤ yellow_below"
+
+
+@dataclass(frozen=True)
+class ProjectRules(Rules):
+    """项目亮灯规则: completed ÷ planned below ``red_below`` is red, below ``yellow_below`` yellow."""
+
+    red_below: float = field(metadata=bound(0, 2, low_open=True, help="完成率低于此值亮红灯", message=_LIGHTS))
+    yellow_below: float = field(metadata=bound(0, 2, low_open=True, help="完成率低于此值亮黄灯", message=_LIGHTS))
+    resumption_deadline: str = field(metadata=bound(help="复工截止日期 YYYY-MM-DD",
+                                                    message="resumption_deadline: a date YYYY-MM-DD"))
+    start_grace_days: int = field(metadata=bound(1, help="计划开工后的宽限天数",
+                                                 message="start_grace_days: a whole number ≥ 1"))
+    exit_red_months: int = field(metadata=bound(1, help="连续红灯几个月调出", message="exit_red_months: a whole number ≥ 1"))
+    exit_no_start_months: int = field(metadata=bound(1, help="几个月未开工调出",
+                                                     message="exit_no_start_months: a whole number ≥ 1"))
+    ranking_low_rate: float = field(default=0.6, metadata=bound(0, 2, help="排名中视为偏低的完成率"))
+    dispatch_department: str = field(default="", metadata=bound(help="无市级责任部门时跟踪督办的部门代码",
+                                                               message="dispatch_department: a department's code"))
+
+    def check(self) -> None:
+        if self.red_below > self.yellow_below:
+            raise RuleError(_LIGHTS)
+        try:
+            dt.date.fromisoformat(self.resumption_deadline)
+        except ValueError as exc:
+            raise RuleError("resumption_deadline: a date YYYY-MM-DD") from exc
+        if len(self.dispatch_department) > 20:
+            raise RuleError("dispatch_department: a department's code")
 
 
 def validate(definition: Any) -> None:
-    if not isinstance(definition, dict):
-        raise RuleError("the definition must be a JSON object")
-    red, yellow = definition.get("red_below"), definition.get("yellow_below")
-    if not all(isinstance(v, int | float) and not isinstance(v, bool) and 0 < v <= 2 for v in (red, yellow)) or \
-            red > yellow:  # type: ignore[operator]
-        raise RuleError("red_below and yellow_below: ratios with 0 < red_below ≤ yellow_below")
-    try:
-        dt.date.fromisoformat(definition.get("resumption_deadline", ""))
-    except (TypeError, ValueError) as exc:
-        raise RuleError("resumption_deadline: a date YYYY-MM-DD") from exc
-    dispatch = definition.get("dispatch_department", "")
-    if not isinstance(dispatch, str) or len(dispatch) > 20:
-        raise RuleError("dispatch_department: a department's code")
-    for key in ("start_grace_days", "exit_red_months", "exit_no_start_months"):
-        value = definition.get(key)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise RuleError(f"{key}: a whole number ≥ 1")
+    ProjectRules.parse(definition)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dualtrack.core import audit
+from dualtrack.core.actors import Actor
 from dualtrack.core.choices import Action, AuditAction
 from dualtrack.core.imports import ImportResult
 
@@ -44,7 +45,7 @@ def _valid_geometry(geometry: Any) -> bool:
         isinstance(poly, list) and poly and all(_valid_ring(r) for r in poly) for poly in polygons)
 
 
-def import_boundaries(fh: IO[bytes], filename: str, user: Any, code_property: str | None = None) -> ImportResult:
+def import_boundaries(fh: IO[bytes], filename: str, user: Actor, code_property: str | None = None) -> ImportResult:
     result = ImportResult(dataset="boundaries", filename=filename)
     if not Region.permits(user, Action.IMPORT):  # reference data: HQ's
         result.add_error(_("只有市指挥部可以导入行政区划边界"))

@@ -7,6 +7,7 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 
 from dualtrack.core import audit, exportjobs, exports
+from dualtrack.core.actors import Viewer
 from dualtrack.core.choices import AuditAction
 
 from .filters import EnterpriseFilterSet
@@ -23,7 +24,7 @@ def _sheet(filterset: EnterpriseFilterSet) -> exports.Sheet:
     return exports.Sheet(_("企业名录"), [_(h) for h in HEADER], rows)
 
 
-def write_enterprises_xlsx(user: Any, filterset: EnterpriseFilterSet, out: IO[bytes]) -> int:
+def write_enterprises_xlsx(user: Viewer, filterset: EnterpriseFilterSet, out: IO[bytes]) -> int:
     """Write the filtered enterprise list (within ``user``'s scope) as .xlsx to ``out``; audited (the CLI)."""
     rows = exports.write_xlsx([_sheet(filterset)], out)
     audit.record(user, AuditAction.EXPORT, object_type=Enterprise._meta.label_lower, object_repr=_("企业名录"),
@@ -31,7 +32,7 @@ def write_enterprises_xlsx(user: Any, filterset: EnterpriseFilterSet, out: IO[by
     return rows
 
 
-def enterprises_export(user: Any, params: Any) -> exportjobs.Export:
+def enterprises_export(user: Viewer, params: Any) -> exportjobs.Export:
     """企业名录 as .xlsx with the list's filters (``core.exportjobs``: a job when it is long)."""
     from dualtrack.core.choices import Action
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dualtrack.core import audit, dates, policy
+from dualtrack.core.actors import Actor
 from dualtrack.core.bulk import insert_rows
 from dualtrack.core.choices import Action, AuditAction, DateKind
 from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register
@@ -64,7 +65,7 @@ def _accounts(value: Any) -> list[str]:
     return items
 
 
-def upsert_by_code(model: type[models.Model], rows: Rows, fields: list[str], ctx: RowContext, user: Any,
+def upsert_by_code(model: type[models.Model], rows: Rows, fields: list[str], ctx: RowContext, user: Actor,
                    result: ImportResult) -> dict[str, models.Model]:
     """Create or update reference rows by their ``code``, auditing each change; returns code → object."""
     codes = [values["code"] for _, values in rows]
@@ -103,7 +104,7 @@ class ReferenceDataset(Dataset):
     model: type[models.Model]
     fields: list[str]
 
-    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Actor,
                     result: ImportResult) -> None:
         upsert_by_code(self.model, rows, self.fields, ctx, user, result)
 
@@ -124,7 +125,7 @@ class RegionDataset(ReferenceDataset):
         Column("urban", "城区", p.boolean, required=False, blank=True, default=False, example="是"),
     ]
 
-    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Actor) -> None:
         level, code = values["level"], values["code"]
         if len(code) not in REGION_CODE_LENGTHS[level]:
             ctx.error("code", _("%(level)s级区划代码应为%(lengths)s位") % {
@@ -139,7 +140,7 @@ class RegionDataset(ReferenceDataset):
             if not code.startswith(prefix):
                 ctx.error("code", _("区划代码应以上级代码 %(prefix)s 开头") % {"prefix": prefix}, code)
 
-    def check_all(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+    def check_all(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Actor) -> None:
         known = dict(Region.objects.values_list("code", "level"))
         in_file = {values["code"]: values["level"] for _, values in rows}
         for row_number, values in rows:
@@ -154,7 +155,7 @@ class RegionDataset(ReferenceDataset):
                     "level": RegionLevel(values["level"]).label,
                     "parent": RegionLevel(PARENT_LEVEL[values["level"]]).label}, values["parent_code"])
 
-    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Actor,
                     result: ImportResult) -> None:
         known = {r.code: r for r in Region.objects.all()}
         ordered = sorted(rows, key=lambda r: REGION_LEVEL_ORDER[r[1]["level"]])
@@ -178,10 +179,10 @@ class ParkDataset(ReferenceDataset):
         Column("county_code", "区划代码", _digits, example="339102"),
     ]
 
-    def prepare(self, user: Any) -> dict[str, Any]:
+    def prepare(self, user: Actor) -> dict[str, Any]:
         return {"counties": {r.code: r for r in Region.objects.filter(level=RegionLevel.COUNTY)}}
 
-    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Actor) -> None:
         county = state["counties"].get(values["county_code"])
         if county is None:
             ctx.error("county_code", _("区县(市)代码不存在"), values["county_code"])
@@ -227,7 +228,7 @@ class EnterpriseDataset(Dataset):
                example="3301020001;3301020002", help=gettext_lazy("多个户号以分号分隔")),
     ]
 
-    def prepare(self, user: Any) -> dict[str, Any]:
+    def prepare(self, user: Actor) -> dict[str, Any]:
         return {
             "counties": dict(Region.objects.filter(level=RegionLevel.COUNTY).values_list("code", "id")),
             "parks": {code: (pk, county) for code, pk, county in Park.objects.values_list("code", "id", "county_id")},
@@ -239,7 +240,7 @@ class EnterpriseDataset(Dataset):
             "anywhere": policy.scope(user, Enterprise, Action.IMPORT) is policy.ALL,
         }
 
-    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Actor) -> None:
         county_id = state["counties"].get(values["county_code"])
         if county_id is None:
             ctx.error("county_code", _("区县(市)代码不存在"), values["county_code"])
@@ -296,7 +297,7 @@ class EnterpriseDataset(Dataset):
         values["industry_section"] = section
         values["industry_division_id"] = state["division_ids"][division]
 
-    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Actor,
                     result: ImportResult) -> None:
         headers = ctx.headers
         fields = [f for f in ENTERPRISE_FIELDS if OPTIONAL_FIELD_COLUMNS.get(f, "") in headers

@@ -7,12 +7,13 @@ from typing import Any
 
 from django.db.models import Q
 
+from dualtrack.core.actors import Actor, Viewer
 from dualtrack.core.choices import Action, Role
 from dualtrack.core.policy import ALL, NOTHING, allows, declare, roles, user_role
 from dualtrack.core.scoping import REFERENCE_RULES
 
 
-def district_enterprises(user: Any) -> Any:
+def district_enterprises(user: Actor) -> Any:
     """A district operator's enterprises: its county's, or its park's (a park operator, 园区)."""
     q = Q()
     if user.county_id:
@@ -22,11 +23,11 @@ def district_enterprises(user: Any) -> Any:
     return q
 
 
-def liaison_enterprises(user: Any) -> Any:
+def liaison_enterprises(user: Actor) -> Any:
     return Q(liaison_officers=user.pk)
 
 
-def own_enterprise(user: Any) -> Any:
+def own_enterprise(user: Actor) -> Any:
     return Q(pk=user.enterprise_id) if user.enterprise_id else NOTHING
 
 
@@ -50,21 +51,21 @@ declare("registry.ElectricityAccount", via=("enterprise", "registry.Enterprise")
 
 
 # What a role is shown of the registry (pages, menus): named here so views and menus ask by name.
-def has_own_file(user: Any) -> bool:
+def has_own_file(user: Viewer) -> bool:
     """An enterprise account: its own file (本企业档案), never a directory of one."""
     return user_role(user) == Role.ENTERPRISE
 
 
-def sees_directory(user: Any) -> bool:
+def sees_directory(user: Viewer) -> bool:
     """企业名录: every role that views enterprises, but an enterprise (which has its own file)."""
     return allows(user, "registry.Enterprise", Action.VIEW) and not has_own_file(user)
 
 
-def keeps_reference(user: Any) -> bool:
+def keeps_reference(user: Viewer) -> bool:
     """The code lists' menus (regions, parks, departments, industries): whoever changes reference data (HQ)."""
     return allows(user, "registry.Region", Action.CHANGE)
 
 
-def sees_liaisons(user: Any) -> bool:
+def sees_liaisons(user: Viewer) -> bool:
     """An enterprise's liaison officers on its file: HQ, leaders and its district (or park)."""
     return user_role(user) in (Role.HQ, Role.LEADER, Role.DISTRICT)

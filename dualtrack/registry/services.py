@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from dualtrack.core.actors import Viewer
 from dualtrack.core.choices import Action
 
 from .choices import RegionLevel, SizeClass
@@ -20,7 +21,7 @@ def city() -> Region | None:
     return Region.objects.filter(level=RegionLevel.CITY).order_by("code").first()
 
 
-def enterprises_for(user: Any, action: str = Action.VIEW) -> QuerySet[Enterprise]:
+def enterprises_for(user: Viewer, action: str = Action.VIEW) -> QuerySet[Enterprise]:
     return Enterprise.objects.restrict(user, action)
 
 

@@ -131,6 +131,15 @@ def reported_sums(cells: list[ReportedCell], by: str | None) -> dict[str, dict[s
             for group, (total, resumed, workers, headcount) in sums.items()}
 
 
+def with_change(today: dict[str, dict[str, Any]], yesterday: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """``rate_change_pp`` = (rate on d − rate on d−1) × 100."""
+    for group, row in today.items():
+        before = yesterday.get(group, {}).get("rate")
+        row["rate_change_pp"] = round((row["rate"] - before) * 100, 4) if row["rate"] is not None and \
+            before is not None else None
+    return today
+
+
 def power_sums(cells: Iterable[PowerCell], by: str | None, count_weight: float) -> dict[str, dict[str, Any]]:
     """§4.2 per group from cells: enterprises, resumed, count_share, energy_share (复产率), index."""
     key = CELL_KEYS[by]
@@ -159,8 +168,6 @@ def _weight(pic: Picture) -> float:
 
 
 def _reported(pic: Picture, by: str | None) -> dict[str, dict[str, Any]]:
-    from .services import with_change  # the one rate_change_pp rule (services imports this module last)
-
     return with_change(reported_sums(pic.cells(pic.snapshot.reported), by),
                        reported_sums(pic.cells(pic.snapshot.reported_before), by))
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dualtrack.core.rules import RuleError
-from dualtrack.power.services import PowerRules
+
+if TYPE_CHECKING:
+    from dualtrack.power.services import PowerRules
 
 RULES_KEY = "resumption"
 COLOURS = ("green", "blue", "yellow", "orange", "red")
@@ -54,6 +56,8 @@ def validate(definition: Any) -> None:
 
 
 def power_rules(definition: dict[str, Any]) -> PowerRules:
+    from dualtrack.power.services import PowerRules  # the pipeline (Ibis) loaded when first used
+
     return PowerRules(
         baseline_start=dt.date.fromisoformat(definition["baseline_start"]),
         baseline_end=dt.date.fromisoformat(definition["baseline_end"]),

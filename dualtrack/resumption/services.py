@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -20,11 +19,17 @@ from dualtrack.core import dates
 from dualtrack.core import rules as rule_sets
 from dualtrack.core.actors import Actor, as_user
 from dualtrack.core.choices import Action
+from dualtrack.core.lazy import lazy
 from dualtrack.power.services import engine, pipeline
 from dualtrack.registry import services as registry
 
 from .models import ResumptionReport
 from .rules import RULES_KEY, power_rules
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+else:
+    pa = lazy("pyarrow")
 
 GROUPS = {"county": "county__code", "park": "park__code", "industry": "industry_section", "size": "size_class"}
 POWER_COLUMNS = {"county": "county", "park": "park", "industry": "section", "size": "size"}
@@ -82,15 +87,6 @@ def reported(day: dt.date, by: str | None, user: Any = None, size_scope: str = "
                 "worker_return_rate": _ratio(workers, headcount)}
         for group, (total, resumed, workers, headcount) in sums.items()
     }
-
-
-def with_change(today: dict[str, dict[str, Any]], yesterday: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """``rate_change_pp`` = (rate on d − rate on d−1) × 100."""
-    for group, row in today.items():
-        before = yesterday.get(group, {}).get("rate")
-        row["rate_change_pp"] = round((row["rate"] - before) * 100, 4) if row["rate"] is not None and \
-            before is not None else None
-    return today
 
 
 @dataclass
@@ -226,12 +222,13 @@ from .picture import (  # noqa: E402
     situation,
     target,
     trend,
+    with_change,
 )
 from .snapshot import computed_at as picture_computed_at  # noqa: E402
 from .snapshot import worker_step as refresh_pictures  # noqa: E402
 
 __all__ = ["EMPTY_POWER", "EMPTY_RESUMPTION", "Picture", "counties", "crosscheck_rows", "groups", "picture",
-           "picture_computed_at", "refresh_pictures", "situation", "target", "trend"]
+           "picture_computed_at", "refresh_pictures", "situation", "target", "trend", "with_change"]
 
 
 def latest_workers_on_duty(enterprise_ids: list[int]) -> dict[int, tuple[Any, int]]:

@@ -15,14 +15,13 @@ import json
 import logging
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import ibis
-import pyarrow as pa
 from django.db import IntegrityError, transaction
 
 from dualtrack.core import dates, versions
 from dualtrack.core import rules as rule_sets
+from dualtrack.core.lazy import lazy
 from dualtrack.epidemic import services as epidemic
 from dualtrack.power.services import baselines as power_baselines
 from dualtrack.power.services import engine, pipeline
@@ -30,6 +29,13 @@ from dualtrack.registry import services as registry
 
 from .models import DayPicture
 from .rules import RULES_KEY, power_rules
+
+if TYPE_CHECKING:
+    import ibis
+    import pyarrow as pa
+else:
+    ibis = lazy("ibis")
+    pa = lazy("pyarrow")
 
 logger = logging.getLogger(__name__)
 TREND_DAYS = 30

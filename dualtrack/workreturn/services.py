@@ -523,9 +523,9 @@ def erase_personal_data(now: dt.datetime | None = None) -> int:
     erased = Worker.objects.filter(erased_at__isnull=True).update(name="", phone="", id_hash="", id_key="",
                                                                   id_last4="", erased_at=now)
     if erased:
-        from . import slips
+        from . import printed
 
-        files = slips.erase()  # the printed slips hold the names and phones erased here
+        files = printed.erase()  # the printed slips hold the names and phones erased here
         audit.record(None, AuditAction.DELETE, object_type="workreturn.worker", object_repr=f"{erased} workers",
                      detail={"erased": erased, "fields": ["name", "phone", "id_hash", "id_last4"], "slips_files": files})
     return erased

@@ -5,9 +5,8 @@ per worker or per trip, laid out in Chinese on A4 (three slips to a page)."""
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import segno
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
@@ -15,12 +14,19 @@ from dualtrack.core import exportjobs
 from dualtrack.core import pdf as printing
 from dualtrack.core.choices import Action
 from dualtrack.core.dates import SHANGHAI
+from dualtrack.core.lazy import lazy
 from dualtrack.core.models import ExportJob
 from dualtrack.core.pdf import PdfUnavailable, html_to_pdf
 from dualtrack.core.scoping import get_scoped_or_404
 
 from . import services
 from .models import ManifestEntry, Trip, Worker
+from .printed import KIND
+
+if TYPE_CHECKING:
+    import segno
+else:
+    segno = lazy("segno")
 
 SLIPS = [("备案单", "(村居留存)"), ("联络单", "(务工人员随身携带)"), ("回执单", "(企业到岗后返回村居)")]
 
@@ -42,9 +48,6 @@ def html(user: Any, workers: list[Worker], trip: Trip | None = None, *, audit: b
 
 def pdf(user: Any, workers: list[Worker], trip: Trip | None = None) -> bytes:
     return html_to_pdf(html(user, workers, trip))
-
-
-KIND = "workreturn.slips"
 
 
 def chosen(user: Any, params: dict[str, Any]) -> tuple[list[Worker], Trip | None]:
@@ -80,28 +83,3 @@ def queue(user: Any, params: dict[str, Any], workers: list[Worker], trip: Trip |
         raise PdfUnavailable("PDF files need Chromium and CJK fonts: apt-get install chromium fonts-noto-cjk")
     page = html(user, workers, trip, audit=False)
     return exportjobs.queue_print(user, KIND, {**params, "digest": digest(page)}, name, total=len(workers))
-
-
-def erase() -> int:
-    """Every printed slips file and its job: they hold the names and phones erased with the workers' personal data
-    (DOMAIN.md §15 "Keys for personal data"). Also the folder where an earlier release kept slips. Returns how many
-    files went."""
-    from pathlib import Path
-
-    from django.conf import settings
-
-    erased = 0
-    jobs = list(ExportJob.objects.filter(kind=KIND))
-    for job in jobs:
-        for path in (exportjobs.file_of(job), exportjobs.progress_file(job)):
-            if path.exists():
-                path.unlink(missing_ok=True)
-                erased += path.suffix == ".pdf"
-    ExportJob.objects.filter(pk__in=[job.pk for job in jobs]).delete()
-    legacy = Path(getattr(settings, "EXPORTS_ROOT", None) or Path(settings.HOME) / "exports") / "slips"
-    if legacy.is_dir():
-        for path in legacy.iterdir():
-            if path.is_file():
-                path.unlink(missing_ok=True)
-                erased += 1
-    return erased

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import audit, policy
+from ..actors import Actor, Viewer
 from ..choices import Action, AuditAction, DateKind
 from ..scoping import OutOfScope
 from . import parsers
@@ -134,7 +135,7 @@ class RowContext:
         """The action an import of this dataset takes on its rows (the model's declared policy is judged on it)."""
         return self.dataset.import_action if self.dataset is not None else Action.IMPORT
 
-    def may_change(self, user: Any, existing: models.Model, row: Row, action: str | None = None) -> bool:
+    def may_change(self, user: Actor, existing: models.Model, row: Row, action: str | None = None) -> bool:
         """Whether ``user`` may change ``existing`` (found by the row's natural key) through this import: the
         declared policy judged on the record as it is. If not, a row error names the row and the record's owner."""
         if policy.may(user, existing, action or self.action):
@@ -142,7 +143,7 @@ class RowContext:
         self.refuse(existing, row)
         return False
 
-    def refuse_foreign(self, user: Any, found: Iterable[tuple[Row, models.Model]],
+    def refuse_foreign(self, user: Actor, found: Iterable[tuple[Row, models.Model]],
                        action: str | None = None) -> set[int]:
         """:meth:`may_change` for many rows at once (one query per model): the row numbers refused."""
         pairs = list(found)
@@ -237,26 +238,26 @@ class Dataset:
     import_action: str = Action.IMPORT
 
     # --- permissions -------------------------------------------------------------------------
-    def can_import(self, user: Any) -> bool:
+    def can_import(self, user: Viewer) -> bool:
         """By default the model's declared policy: ``user`` may take :attr:`import_action` on some of its rows."""
         if self.model is None:
             raise NotImplementedError(f"{self.name}: declare model or implement can_import")
         return policy.allows(user, self.model, self.import_action)
 
     # --- hooks ---------------------------------------------------------------------------------
-    def prepare(self, user: Any) -> dict[str, Any]:
+    def prepare(self, user: Actor) -> dict[str, Any]:
         """Look-up tables for the whole file (codes to ids); called once before the first row."""
         return {}
 
-    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Actor) -> None:
         """Cross-column and scope checks for one parsed row; report with ``ctx.error``."""
 
     def check_all(self, rows: list[tuple[int, dict[str, Any]]], ctx: RowContext, state: dict[str, Any],
-                  user: Any) -> None:
+                  user: Actor) -> None:
         """Checks across rows (``batch_size = None`` datasets only): every valid row, even when others failed."""
 
     def write_batch(self, rows: list[tuple[int, dict[str, Any]]], ctx: RowContext, state: dict[str, Any],
-                    user: Any, result: ImportResult) -> None:
+                    user: Actor, result: ImportResult) -> None:
         """Create or update the rows (all valid so far), counting ``created``/``updated``/``unchanged``
         and auditing each change. May still report errors through ``ctx``."""
         raise NotImplementedError
@@ -325,7 +326,7 @@ def _map_headers(dataset: Dataset, header: list[Any], result: ImportResult) -> d
     return None if result.error_count else positions
 
 
-def run_import(dataset: Dataset, fh: IO[bytes], filename: str, user: Any, *, dry_run: bool = False,
+def run_import(dataset: Dataset, fh: IO[bytes], filename: str, user: Actor, *, dry_run: bool = False,
                limits: Limits | None = None) -> ImportResult:
     """Import one file: every row valid and written, or nothing written and every error listed (and then
     nothing counted as created, updated or unchanged)."""
@@ -361,7 +362,7 @@ def run_import(dataset: Dataset, fh: IO[bytes], filename: str, user: Any, *, dry
     return result
 
 
-def _run(dataset: Dataset, fh: IO[bytes], filename: str, user: Any, result: ImportResult, digest: Any,
+def _run(dataset: Dataset, fh: IO[bytes], filename: str, user: Actor, result: ImportResult, digest: Any,
          limits: Limits) -> None:
     fh.seek(0)
     for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -374,7 +375,7 @@ def _run(dataset: Dataset, fh: IO[bytes], filename: str, user: Any, result: Impo
         rows.close()  # type: ignore[attr-defined]
 
 
-def _read(dataset: Dataset, rows: Any, user: Any, result: ImportResult, limits: Limits) -> None:
+def _read(dataset: Dataset, rows: Any, user: Actor, result: ImportResult, limits: Limits) -> None:
     header = next(rows, None)
     if header is None:
         result.add_error(_("文件为空"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from openpyxl.utils import get_column_letter
 
 from dualtrack.core.exports import Sheet, xlsx_bytes
 
@@ -12,6 +11,8 @@ from .base import Dataset, describe_columns
 
 def template_xlsx(dataset: Dataset) -> bytes:
     """Through the one export path (``core.exports``): an example such as ``-1`` or ``=…`` stays text."""
+    from openpyxl.utils import get_column_letter  # openpyxl loaded when a file is first written
+
     header, *examples = dataset.template_rows()
     widths: dict[str, float] = {get_column_letter(index): max(14, len(str(h)) * 2 + 4) for index, h in enumerate(header, start=1)}
     data = Sheet(str(dataset.label)[:31], header, examples, widths, formats=["@"] * len(header),

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from dualtrack.core import audit, policy
 from dualtrack.core.choices import AuditAction
 
+from ..actors import Actor
 from .base import Row, RowContext
 
 
-def upsert(model: Any, key: dict[str, Any], target: dict[str, Any], existing: Any, user: Any, ctx: RowContext, *,
+def upsert(model: Any, key: dict[str, Any], target: dict[str, Any], existing: Any, user: Actor, ctx: RowContext, *,
            row: Row, action: str | None = None, shown: dict[str, Any] | None = None,
            hidden: Iterable[str] = ()) -> Any:
     """Create ``model`` with ``key`` and ``target`` when ``existing`` is None, else update the fields of ``target``
@@ -54,7 +55,7 @@ def upsert(model: Any, key: dict[str, Any], target: dict[str, Any], existing: An
     return existing
 
 
-def _stays_in_scope(ctx: RowContext, user: Any, obj: Any, row: Row, action: str) -> None:
+def _stays_in_scope(ctx: RowContext, user: Actor, obj: Any, row: Row, action: str) -> None:
     """A row may not put a record where its author cannot reach (the import then writes nothing)."""
     if not policy.may(user, obj, action):
         ctx.row = row[0]

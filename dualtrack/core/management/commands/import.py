@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from dualtrack.core.actors import SystemActor
+from dualtrack.core.actors import Actor, SystemActor
 from dualtrack.core.imports import get_dataset, registered_datasets, run_import
 from dualtrack.core.imports.base import file_importer_names, get_file_importer
 
@@ -32,11 +32,12 @@ class Command(BaseCommand):
         if dataset is None and file_importer is None:
             names = ", ".join(sorted([d.name for d in registered_datasets()] + file_importer_names()))
             raise CommandError(f"unknown dataset {options['dataset']!r}; datasets: {names}")
-        user: Any
+        user: Actor
         if options["user"]:
-            user = get_user_model().objects.filter(username=options["user"], is_active=True).first()
-            if user is None:
+            found = get_user_model().objects.filter(username=options["user"], is_active=True).first()
+            if found is None:
                 raise CommandError(f"no active user {options['user']!r}")
+            user = found
         else:
             user = SystemActor()
         path = Path(options["file"])

@@ -25,7 +25,26 @@ PAGES = [("总览", "/"), ("疫情图", "/epidemic/"), ("复工图", "/resumptio
          ("数据核验", "/resumption/crosscheck/"), ("调度会", "/projects/board/"),
          # 招商引资: leads change with every activity logged, so these are judged per request (no daily snapshot).
          ("招商项目", "/investment/"), ("目标进度", "/investment/league/"), ("四个一批", "/investment/pipeline/"),
-         ("争资", "/investment/bids/")]
+         ("争资", "/investment/bids/"), ("经济运行", "/economy/"), ("点对点返岗", "/worker-return/"),
+         ("脱贫攻坚", "/poverty/")]
+
+
+def card_timings(user: User, day: Any, requests: int, role: str) -> list[dict[str, Any]]:
+    """Each 总览 card's builder timed alone for ``user`` (after one warm call): what a card costs a request."""
+    from dualtrack.core import cards
+
+    found = []
+    for _order, name, builder in cards._CARDS:  # noqa: SLF001 - the benchmark times each registered builder
+        if builder(user, day) is None:
+            continue
+        timings = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            builder(user, day)
+            timings.append((time.perf_counter() - started) * 1000)
+        found.append({"card": name, "user": role, "p50_ms": round(statistics.median(timings), 1),
+                      "p95_ms": round(percentile(timings, 0.95), 1)})
+    return found
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -84,6 +103,7 @@ class Command(BaseCommand):
                 results["pages"].append({"page": name, "path": path, "user": role,
                                          "p50_ms": round(statistics.median(timings), 1),
                                          "p95_ms": round(percentile(timings, 0.95), 1)})
+            results.setdefault("cards", []).extend(card_timings(user, versions.data_day(), options["requests"], role))
         if options["json"]:
             self.stdout.write(json.dumps(results, ensure_ascii=False, indent=1))
             return
@@ -94,4 +114,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {row['page']:<6} {row['user']:<9} (not this role's page)")
                 continue
             self.stdout.write(f"  {row['page']:<6} {row['user']:<9} p50 {row['p50_ms']:>7.1f} ms   "
+                              f"p95 {row['p95_ms']:>7.1f} ms")
+        self.stdout.write("cards of 总览 (each builder alone, warm):")
+        for row in results.get("cards", []):
+            self.stdout.write(f"  {row['card']:<12} {row['user']:<9} p50 {row['p50_ms']:>7.1f} ms   "
                               f"p95 {row['p95_ms']:>7.1f} ms")

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from dualtrack.core.actors import SystemActor
+from dualtrack.core.actors import SystemActor, Viewer
 from dualtrack.core.choices import Action
 from dualtrack.registry import exports
 from dualtrack.registry.filters import EnterpriseFilterSet
@@ -25,7 +25,7 @@ class Command(BaseCommand):
             parser.add_argument(f"--{name.replace('_', '-')}", dest=name)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        user: Any = SystemActor()
+        user: Viewer = SystemActor()
         if options["user"]:
             user = get_user_model().objects.filter(username=options["user"], is_active=True).first()
             if user is None:

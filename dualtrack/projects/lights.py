@@ -1,0 +1,200 @@
+"""A key project's light on any date (红黄灯, DOMAIN.md §7): the plan to the day against the latest progress report,
+the resumption and start deadlines, with its reasons and its latest month-end consequence; the as-of day the
+pages, cards, API and CLI open on."""
+
+from __future__ import annotations
+
+import calendar as month_calendar
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+
+from dualtrack.core import rules as rule_sets
+from dualtrack.problems import services as problems
+
+from .choices import Light, Nature
+from .models import MonthlyLight, Project, ProjectPlan, ProjectProgress
+from .rules import RULES_KEY
+
+
+@dataclass
+class ProjectStatus:
+    """A project's light on a date with what it was computed from."""
+
+    code: str
+    name: str
+    light: str | None
+    progress_ratio: float | None
+    reasons: list[str]
+    resumed: bool
+    started: bool
+    stage: str
+    plan_to_date: float | None
+    completed: float
+    missing_plan: bool
+    county_id: int
+    responsible_unit: str
+    level: str
+    nature: str
+    workers_on_site: int
+    escalation: dict[str, Any] | None = field(default=None)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"code": self.code, "light": self.light, "progress_ratio": self.progress_ratio,
+                "reasons": self.reasons, "resumed": self.resumed, "stage": self.stage,
+                "escalation": self.escalation}
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def month_end(month: dt.date) -> dt.date:
+    return month.replace(day=month_calendar.monthrange(month.year, month.month)[1])
+
+
+def previous_month(month: dt.date) -> dt.date:
+    return month_start(month_start(month) - dt.timedelta(days=1))
+
+
+def plan_to_date(plans: list[tuple[dt.date, Decimal]], day: dt.date) -> Decimal:
+    """The cumulative plan on ``day``: linear inside the month, by day of month, from the previous month's
+    planned cumulative (0 before the first planned month) to this month's; flat after the last planned
+    month. ``plans`` is sorted by month."""
+    this_month = month_start(day)
+    last_month = previous_month(this_month)
+    previous = current = Decimal(0)
+    for month, cumulative in plans:
+        if month <= last_month:
+            previous = cumulative
+        if month <= this_month:
+            current = cumulative
+    days = month_calendar.monthrange(day.year, day.month)[1]
+    return previous + (current - previous) * Decimal(day.day) / Decimal(days)
+
+
+def _facts(projects: QuerySet[Project], day: dt.date) -> tuple[dict[int, list[tuple[dt.date, Decimal]]],
+                                                                dict[int, tuple[Any, ...]], set[int]]:
+    ids = list(projects.values_list("pk", flat=True))
+    plans: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
+    for project_id, month, cumulative in ProjectPlan.objects.filter(project_id__in=ids).order_by(
+            "project_id", "month").values_list("project_id", "month", "planned_cumulative"):
+        plans[project_id].append((month, cumulative))
+    latest: dict[int, tuple[Any, ...]] = {}
+    ever_resumed: set[int] = set()
+    for project_id, date, resumed, completed, workers in ProjectProgress.objects.filter(
+            project_id__in=ids, date__lte=day).order_by("project_id", "date").values_list(
+            "project_id", "date", "resumed", "completed_cumulative", "workers_on_site"):
+        latest[project_id] = (date, resumed, completed, workers)
+        if resumed:
+            ever_resumed.add(project_id)
+    return plans, latest, ever_resumed
+
+
+def statuses(projects: QuerySet[Project], day: dt.date, rules: dict[str, Any] | None = None) -> list[ProjectStatus]:
+    """The light of every project of ``projects`` on ``day`` (红黄灯), with its reasons."""
+    rules = rules or rule_sets.current(RULES_KEY).definition
+    deadline = dt.date.fromisoformat(rules["resumption_deadline"])
+    grace = rules["start_grace_days"]
+    plans, latest, ever_resumed = _facts(projects, day)
+    out = []
+    for p in projects.order_by("code"):
+        report = latest.get(p.pk)
+        completed = report[2] if report else Decimal(0)
+        resumed = bool(report and report[1])
+        started = bool((p.actual_start and p.actual_start <= day) or p.pk in ever_resumed)
+        reasons: list[str] = []
+        light: str | None = None
+        ratio: float | None = None
+        target: Decimal | None = None
+        if plans.get(p.pk):
+            target = plan_to_date(plans[p.pk], day)
+            if target > 0:
+                exact = completed / target  # compared unrounded: 599.99 / 1000 is red, not a rounded 0.6
+                ratio = round(float(exact), 4)
+                if exact < Decimal(str(rules["red_below"])):
+                    light = Light.RED
+                    reasons.append(f"投资完成率{ratio:.1%},低于{rules['red_below']:.0%}")
+                elif exact < Decimal(str(rules["yellow_below"])):
+                    light = Light.YELLOW
+                    reasons.append(f"投资完成率{ratio:.1%},低于{rules['yellow_below']:.0%}")
+                else:
+                    light = Light.GREEN
+            else:
+                reasons.append("截至当日计划投资为0,不亮灯")
+        else:
+            reasons.append("缺少月度计划数据")
+        if p.nature == Nature.CONTINUING and day > deadline and not resumed:
+            light = Light.RED
+            reasons.append(f"续建项目{deadline:%-m月%-d日}复工时限后仍未复工")
+        if p.nature == Nature.NEW and p.planned_start and not started and (day - p.planned_start).days > grace:
+            light = Light.RED
+            reasons.append(f"新开工项目计划开工({p.planned_start:%Y-%m-%d}){grace}天后仍未开工")
+        out.append(ProjectStatus(
+            code=p.code, name=p.name, light=light, progress_ratio=ratio, reasons=reasons,
+            resumed=resumed if p.nature == Nature.CONTINUING else started, started=started, stage=p.stage,
+            plan_to_date=float(target) if target is not None else None, completed=float(completed),
+            missing_plan=not plans.get(p.pk), county_id=p.county_id, responsible_unit=p.responsible_unit,
+            level=p.level, nature=p.nature, workers_on_site=report[3] if report else 0))
+    _attach_escalations(out, day)
+    return out
+
+
+def _attach_escalations(rows: list[ProjectStatus], day: dt.date) -> None:
+    """Each project's latest month-end consequence on or before ``day`` with its task."""
+    # A month's consequence is known once the month has ended before ``day``: the months before ``day``'s own.
+    # Plain values, ordered by month: the last one seen per project is its latest (no model per light).
+    latest: dict[str, tuple[dt.date, str, str]] = {}
+    for code, month, consequence, task_ref in MonthlyLight.objects.filter(
+            project__code__in=[r.code for r in rows], month__lt=month_start(day)).exclude(
+            consequence="").order_by("month").values_list("project__code", "month", "consequence", "task_ref"):
+        latest[code] = (month, consequence, task_ref)
+    tasks = problems.tasks_by_keys([task_key(code, month, consequence)
+                                    for code, (month, consequence, _ref) in latest.items()])
+    for row in rows:
+        found = latest.get(row.code)
+        if found is not None:
+            month, consequence, task_ref = found
+            task = tasks.get(task_key(row.code, month, consequence))
+            row.escalation = {"consequence": consequence, "month": f"{month:%Y-%m}", "task": task_ref or None,
+                              "task_state": task.state if task else None,
+                              "task_escalation_level": task.escalation_level if task else None}
+
+
+def task_key(code: str, month: dt.date, consequence: str) -> str:
+    return f"project:{code}:{month:%Y-%m}:{consequence}"
+
+
+def light_counts(rows: list[ProjectStatus]) -> dict[str, int]:
+    counts = {"red": 0, "yellow": 0, "green": 0, "none": 0, "missing_plan": 0}
+    for r in rows:
+        counts[r.light or "none"] += 1
+        counts["missing_plan"] += int(r.missing_plan)
+    return counts
+
+
+def poverty_project_statuses(day: dt.date) -> list[ProjectStatus]:
+    """The poverty projects (扶贫项目, DOMAIN.md §13) on ``day``: started or not and their lights, for the
+    poverty war map's counties (aggregates; the war map does not list a project its viewer could not see)."""
+    return statuses(Project.objects.filter(poverty=True), day)
+
+
+def status_json(user: Any, day: dt.date) -> list[dict[str, Any]]:
+    """What ``dualtrack projects --date D --json`` prints."""
+    return [row.as_json() for row in statuses(Project.objects.restrict(user), day)]
+
+
+def as_of(on: dt.date | None = None) -> dt.date:
+    """The key projects' as-of day (数据截至) on a picture of ``on`` (default: the city's data-as-of day), never past
+    the clock (``core.versions.bound``). A project's light is a judgement on the day: the latest progress report by
+    then against the plan to that day, and the resumption and start deadlines on that day. The register, the board,
+    the map, a project's page, the card on 总览, the bulletin section, the API and ``dualtrack projects`` all open
+    on it: they opened on the last report day (04-24 in the demo) while 总览 judged 04-30, so one project read
+    67.0% on the list and 61.8% on 总览 (the same cumulative against the plans of two days)."""
+    from dualtrack.core import versions
+
+    return versions.bound(on)
