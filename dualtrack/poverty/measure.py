@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _lazy
 
+from dualtrack.core.actors import Viewer
 from dualtrack.core.capability import Measure, MenuEntry, Period, PeriodKind, Rules, Step, bound
 
 from . import bulletin, cards, engine, services
@@ -158,7 +159,7 @@ def _freeze_due() -> dict[str, int]:
     return {"frozen": board.freeze_due()}
 
 
-def _can_view(user: Any) -> bool:
+def _can_view(user: Viewer) -> bool:
     from dualtrack.core.choices import Action
 
     from .models import RegionFlag
@@ -196,15 +197,15 @@ class PovertyMeasure(Measure[PovertyFacts, PovertyRules, Evaluation]):
     def judge(self, facts: PovertyFacts, rules: PovertyRules) -> Evaluation:
         return judge(facts, rules)
 
-    def as_of(self, actor: Any = None, on: dt.date | None = None) -> Period | None:
+    def as_of(self, actor: Viewer = None, on: dt.date | None = None) -> Period | None:
         from . import board
 
         return Period.of(PeriodKind.YEAR, dt.date(board.as_of_year(on), 1, 1))
 
-    def can_view(self, actor: Any) -> bool:
+    def can_view(self, actor: Viewer) -> bool:
         return _can_view(actor)
 
-    def visible(self, result: Evaluation, actor: Any) -> Evaluation:
+    def visible(self, result: Evaluation, actor: Viewer) -> Evaluation:
         return services.narrowed(result, actor)
 
     def as_json(self, result: Evaluation) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from typing import Any
 
 from dualtrack.core import privacy
 from dualtrack.core import rules as rule_sets
+from dualtrack.core.actors import Viewer
 
 from . import engine
 from .choices import EXIT_REASONS, GUARANTEES, LabourerStatus
@@ -95,7 +96,7 @@ def _period(year: int) -> Any:
     return Period(PeriodKind.YEAR, dt.date(year, 1, 1))
 
 
-def narrowed(evaluation: Evaluation, user: Any) -> Evaluation:
+def narrowed(evaluation: Evaluation, user: Viewer) -> Evaluation:
     """The whole city's evaluation narrowed to the households ``user`` may see (the poverty office all, a county's
     operators their county's, everyone else none); every county's aggregates stay (everyone with a view of the war
     map sees them). The console (None) sees every household."""
@@ -106,7 +107,7 @@ def narrowed(evaluation: Evaluation, user: Any) -> Evaluation:
                       evaluation.counties)
 
 
-def evaluate(year: int, user: Any = None) -> Evaluation:
+def evaluate(year: int, user: Viewer = None) -> Evaluation:
     """Every household checked in ``year`` that ``user`` may see (every one for the console), and every county's
     aggregates, under the current ``poverty-2020`` rule set: the stored result (judgement store), computed now if
     it is missing or its data changed (the console, the bulletin, the weekly board; pages and the card read
@@ -116,7 +117,7 @@ def evaluate(year: int, user: Any = None) -> Evaluation:
     return narrowed(judgements.ensure(_measure(), _period(year)).result, user)
 
 
-def read(year: int, user: Any) -> tuple[Evaluation | None, Any]:
+def read(year: int, user: Viewer) -> tuple[Evaluation | None, Any]:
     """What a page or the card shows for ``year``: (the stored evaluation narrowed to ``user``, the store's answer);
     the evaluation is None while the year is being computed (the answer is then ``Pending``)."""
     from dualtrack.core import judgements
