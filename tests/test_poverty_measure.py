@@ -60,10 +60,10 @@ def test_the_rule_set_keeps_its_bounds_and_messages() -> None:
                          ({"warning_share": "0.05"}, "warning_share: a number from 0.001 to 1"),
                          ({"warning_share_deep": 2}, "warning_share_deep: a number from 0.001 to 1")]:
         with pytest.raises(RuleError) as refused:
-            rules.validate({**rules.DEFAULT, **bad})  # the old entry point delegates to the dataclass
+            PovertyRules.parse({**rules.DEFAULT, **bad})
         assert str(refused.value) == message
     with pytest.raises(RuleError):
-        rules.validate([4000])
+        PovertyRules.parse([4000])
     assert measure().period_kind == PeriodKind.YEAR and measure().rules is PovertyRules
 
 

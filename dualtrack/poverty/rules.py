@@ -1,6 +1,6 @@
 """The rule set ``poverty-2020`` (DOMAIN.md §13): the exit standard S, the monitoring triggers and the county
 warning thresholds. The fields, their bounds and their messages are the frozen dataclass
-``measure.PovertyRules``."""
+``measure.PovertyRules`` (validated there; no ``validate`` here, which would import the measure back)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,3 @@ DEFAULT: dict[str, Any] = {
     "warning_share_deep": 0.10,  # … 10% for a 深度贫困 county
 }
 
-
-def validate(definition: Any) -> None:
-    from .measure import PovertyRules
-
-    PovertyRules.parse(definition)
