@@ -24,7 +24,7 @@ UNTYPED_ALLOWED = {
     "economy": 21,
     "epidemic": 14,
     "investment": 34,
-    "poverty": 36,
+    "poverty": 35,
     "projects": 20,
     "resumption": 25,
     "workreturn": 47,
