@@ -13,6 +13,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _lazy
 
 from dualtrack.core import versions
+from dualtrack.core.actors import Viewer
 from dualtrack.core.capability import Measure, Period, PeriodKind, Rules, bound
 from dualtrack.core.choices import Action
 from dualtrack.core.rules import validate_decision_list
@@ -164,13 +165,13 @@ class EpidemicMeasure(Measure[services.SituationFacts, FiveColourRules, Situatio
     def judge(self, facts: services.SituationFacts, rules: FiveColourRules) -> Situation:
         return judge(facts, rules)
 
-    def as_of(self, actor: Any = None, on: dt.date | None = None) -> Period | None:
+    def as_of(self, actor: Viewer = None, on: dt.date | None = None) -> Period | None:
         return Period.of(PeriodKind.DAY, versions.bound(on))
 
-    def can_view(self, actor: Any) -> bool:
+    def can_view(self, actor: Viewer) -> bool:
         return bool(CaseReport.permits(actor, Action.VIEW))
 
-    def visible(self, result: Situation, actor: Any) -> Situation:
+    def visible(self, result: Situation, actor: Viewer) -> Situation:
         """The counties ``actor`` sees (a park operator's county under the park's name); the city's figures
         made from those rows when they are not all."""
         if actor is None:

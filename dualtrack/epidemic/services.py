@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from dualtrack.core import audit, dates, errors, judgements, policy, rules
-from dualtrack.core.actors import Actor, as_user
+from dualtrack.core.actors import Actor, Viewer, as_user
 from dualtrack.core.capability import Period, PeriodKind
 from dualtrack.core.choices import Action
 from dualtrack.core.lazy import lazy
@@ -127,12 +127,12 @@ def _rt_fields(series: Series, index: int, day: dt.date) -> dict[str, Any]:
             "rt_reliable": estimate.reliable}
 
 
-def counties_for(user: Any) -> list[Any]:
+def counties_for(user: Viewer) -> list[Any]:
     """The counties whose situation ``user`` may see (all of them for the console)."""
     counties = list(registry.counties())
     if user is None:
         return counties
-    if not CaseReport.permits(user, Action.VIEW):
+    if not CaseReport.permits(user, Action.VIEW) or not policy.signed_in(user):
         return []
     if sees_own_county(user):
         own = user.county_id or registry.park_county_id(user.park_id)
@@ -140,7 +140,7 @@ def counties_for(user: Any) -> list[Any]:
     return counties
 
 
-def scope_names(user: Any) -> dict[str, str]:
+def scope_names(user: Viewer) -> dict[str, str]:
     """A park operator sees the county their park lies in under the park's name (its rows, its map): county code
     → park name. Empty for everyone else."""
     if user is None or not sees_own_county(user) or getattr(user, "county_id", None):
@@ -181,7 +181,7 @@ class SituationFacts:
     names: dict[str, str]
 
 
-def load_facts(day: dt.date, user: Any = None, national: RuleSet | None = None) -> SituationFacts:
+def load_facts(day: dt.date, user: Viewer = None, national: RuleSet | None = None) -> SituationFacts:
     """The facts of ``day`` for the counties ``user`` sees (every county when None)."""
     national = national or rules.current(NATIONAL_RULES)
     counties = [CountyFact(c.pk, c.code, c.name, bool(c.urban)) for c in counties_for(user)]
@@ -195,33 +195,34 @@ def load_facts(day: dt.date, user: Any = None, national: RuleSet | None = None) 
                           scope_names(user))
 
 
-def situation(day: dt.date, user: Any = None, rules_label: str | None = None, with_why: bool = False) -> dict[str, Any]:
+def situation(day: dt.date, user: Viewer = None, rules_label: str | None = None, with_why: bool = False) -> dict[str, Any]:
     """The situation on ``day`` for every county in ``user``'s scope (every county when ``user`` is None): the stored
     judgement (``core.judgements``, computed now when missing or stale) narrowed to the user's counties; with
     other rule-set versions than the current ones, computed for the occasion and not stored."""
     if rules_label and rules_label != RuleVersions.resolve().label:
         return compute_situation(day, user, rules_label, with_why)
-    from .measure import measure
+    found = judgements.ensure(_measure(), Period.of(PeriodKind.DAY, day))
+    return _measure().as_json(_measure().visible(found.result, user), with_why=with_why)
 
-    found = judgements.ensure(measure(), Period.of(PeriodKind.DAY, day))
-    return measure().as_json(measure().visible(found.result, user), with_why=with_why)
+
+def _measure() -> Any:
+    """The situation as a measure, looked up where it was registered (``measure.py`` builds on this module)."""
+    from dualtrack.core import capability
+
+    return capability.measure("epidemic")
 
 
 def read_situation(day: dt.date) -> Any:
     """What a page shows of ``day`` (``judgements.read``): the stored situation, or ``Pending`` while computed."""
-    from .measure import measure
-
-    return judgements.read(measure(), Period.of(PeriodKind.DAY, day))
+    return judgements.read(_measure(), Period.of(PeriodKind.DAY, day))
 
 
-def scoped(found: Any, user: Any, with_why: bool = False) -> dict[str, Any]:
+def scoped(found: Any, user: Viewer, with_why: bool = False) -> dict[str, Any]:
     """A stored situation (``judgements.Stored``) as ``user`` sees it: the JSON of ``situation``."""
-    from .measure import measure
-
-    return measure().as_json(measure().visible(found.result, user), with_why=with_why)
+    return _measure().as_json(_measure().visible(found.result, user), with_why=with_why)
 
 
-def compute_situation(day: dt.date, user: Any = None, rules_label: str | None = None,
+def compute_situation(day: dt.date, user: Viewer = None, rules_label: str | None = None,
                       with_why: bool = False) -> dict[str, Any]:
     """The situation computed now under the rule-set versions ``rules_label`` names (nothing stored)."""
     versions = RuleVersions.resolve(rules_label)
@@ -437,7 +438,7 @@ def save_case_report(actor: Actor, county: Any, day: dt.date, values: dict[str, 
     return report, True
 
 
-def data_quality(start: dt.date, end: dt.date, user: Any = None) -> list[dict[str, Any]]:
+def data_quality(start: dt.date, end: dt.date, user: Viewer = None) -> list[dict[str, Any]]:
     """Counties and days with no case report (未报告) between ``start`` and ``end``."""
     counties = counties_for(user)
     reported = set(CaseReport.objects.filter(date__range=(start, end), county__in=counties)
@@ -456,7 +457,7 @@ def date_range() -> tuple[dt.date | None, dt.date | None]:
     return dates.first(), dates.last()
 
 
-def map_geojson(user: Any = None) -> dict[str, Any]:
+def map_geojson(user: Viewer = None) -> dict[str, Any]:
     """The counties' boundaries as a FeatureCollection for the map."""
     names = scope_names(user)
     features = [{"type": "Feature", "properties": {"name": names.get(c.code, c.name), "code": c.code},

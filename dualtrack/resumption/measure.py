@@ -13,6 +13,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _lazy
 
 from dualtrack.core import versions
+from dualtrack.core.actors import Viewer
 from dualtrack.core.capability import Measure, Period, PeriodKind, Rules, bound
 
 from . import policy as access
@@ -77,10 +78,10 @@ class ResumptionMeasure(Measure[PictureFacts, ResumptionRules, snapshot.Snapshot
     def judge(self, facts: PictureFacts, rules: ResumptionRules) -> snapshot.Snapshot:
         return snapshot.compute(facts.day, rules=rules)
 
-    def as_of(self, actor: Any = None, on: dt.date | None = None) -> Period | None:
+    def as_of(self, actor: Viewer = None, on: dt.date | None = None) -> Period | None:
         return Period.of(PeriodKind.DAY, versions.bound(on))
 
-    def can_view(self, actor: Any) -> bool:
+    def can_view(self, actor: Viewer) -> bool:
         return bool(access.sees_situation(actor))
 
     def as_json(self, result: snapshot.Snapshot) -> dict[str, Any]:

@@ -397,6 +397,10 @@ class WorkReturnMeasure(Measure[WorkReturnFacts, WorkReturnRules, WorkReturn]):
     def visible(self, result: WorkReturn, actor: Viewer) -> WorkReturn:
         return narrowed(result, actor)
 
+    def campaign(self, result: WorkReturn, actor: Viewer) -> Any:
+        """The stored result narrowed to ``actor`` and assembled as the services' campaign (pages, card, bulletin)."""
+        return assemble(narrowed(result, actor))
+
     def as_json(self, result: WorkReturn) -> dict[str, Any]:
         return assemble(result).as_json()
 
