@@ -292,6 +292,7 @@ class Measure(Generic[FactsT, RulesT, ResultT]):
     steps: ClassVar[Sequence[Step]] = ()
     row_key: ClassVar[tuple[str, ...]] = ()  # what names a contract row (the what-if comparison)
     outcome_fields: ClassVar[tuple[str, ...]] = ()  # what a rule decides in a contract row
+    outcome_labels: ClassVar[dict[str, Any]] = {}  # a value's name for people (``{"red": _("红灯")}``), any field
 
     # -- what a subclass gives -----------------------------------------------------------------------------
 
@@ -324,6 +325,30 @@ class Measure(Generic[FactsT, RulesT, ResultT]):
         """The rows the what-if page compares by ``row_key`` on ``outcome_fields``: the contract's rows."""
         body = self.as_json(result)
         return next((v for v in body.values() if isinstance(v, list) and (not v or isinstance(v[0], dict))), [])
+
+    def row_name(self, row: dict[str, Any]) -> str:
+        """A compared row's name for people: its ``name`` if the contract gives one, else its key."""
+        key = " · ".join(str(row.get(k)) for k in self.row_key)
+        return f"{row['name']}（{key}）" if row.get("name") else key
+
+    def field_label(self, field: str) -> str:
+        """A contract field's heading (its ``label``) in the reader's language, else its name."""
+        for name, hint in typing.get_type_hints(self.contract).items() if self.contract else ():
+            if typing.get_origin(hint) is list:
+                found = _row_labels(self.contract, name).get(field)
+                if found is not None:
+                    return str(found)
+        return field
+
+    def outcome_label(self, value: Any) -> str:
+        """An outcome for people: 是 / 否, — for none, a list joined, a code by ``outcome_labels``."""
+        if value is None or value == []:
+            return "—"
+        if isinstance(value, bool):
+            return _("是") if value else _("否")
+        if isinstance(value, list):
+            return "、".join(self.outcome_label(v) for v in value)
+        return str(self.outcome_labels.get(value, value))
 
     def export_sheet(self, result: ResultT) -> tuple[list[str], list[list[Any]]]:
         """The header and rows of the result's Excel export: the contract's rows, a column per field, headed by the

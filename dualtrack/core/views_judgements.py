@@ -103,12 +103,16 @@ def compare(measure: Measure[Any, Any, Any], stored: Any, trial: Any) -> dict[st
         was = before.get(key, {})
         diffs = [(f, was.get(f), row.get(f)) for f in measure.outcome_fields if was.get(f) != row.get(f)]
         if diffs:
-            changed.append({"key": " · ".join(str(k) for k in key), "diffs": diffs})
+            changed.append({"key": " · ".join(str(k) for k in key), "name": measure.row_name(row), "diffs": diffs,
+                            "shown": [(measure.field_label(f), measure.outcome_label(a), measure.outcome_label(b))
+                                      for f, a, b in diffs]})
     counts = []
     for f in measure.outcome_fields:
         values = sorted({str(r.get(f)) for r in [*before.values(), *after.values()]})
-        counts.append({"field": f, "values": [(v, sum(1 for r in before.values() if str(r.get(f)) == v),
-                                               sum(1 for r in after.values() if str(r.get(f)) == v)) for v in values]})
+        by_text = {str(r.get(f)): r.get(f) for r in [*before.values(), *after.values()]}
+        counts.append({"field": f, "label": measure.field_label(f), "values": [
+            (measure.outcome_label(by_text[v]), sum(1 for r in before.values() if str(r.get(f)) == v),
+             sum(1 for r in after.values() if str(r.get(f)) == v)) for v in values]})
     return {"changed": changed, "counts": counts, "rows": len(after)}
 
 

@@ -17,7 +17,7 @@ from dualtrack.core.actors import Viewer
 from dualtrack.core.capability import Measure, MenuEntry, Period, PeriodKind, Rules, bound, label
 
 from . import bulletin, cards, engine, services
-from .choices import IndicatorKind, ScopeKind
+from .choices import IndicatorKind, Light, ScopeKind
 from .rules import RULES_KEY
 from .services import Evaluation, Row, _fraction
 
@@ -189,6 +189,7 @@ class EconomyMeasure(Measure[EconomyFacts, EconomyRules, Evaluation]):
     menu = MenuEntry(gettext_lazy("经济运行"), "economy:overview", services.can_view, order=7)
     row_key = ("indicator", "scope")
     outcome_fields = ("light", "on_schedule", "double_half")
+    outcome_labels = dict(Light.choices)
 
     def load(self, period: Period, scope: Any = None) -> EconomyFacts:
         return load(period, scope)
@@ -208,6 +209,9 @@ class EconomyMeasure(Measure[EconomyFacts, EconomyRules, Evaluation]):
 
     def as_json(self, result: Evaluation) -> dict[str, Any]:
         return result.as_json()
+
+    def comparison_rows(self, result: Evaluation) -> list[dict[str, Any]]:
+        return [r.as_json() | {"name": f"{r.indicator_name} · {r.scope_name}"} for r in result.rows]
 
     def text_lines(self, result: Evaluation) -> list[str]:
         lines = [f"{result.month:%Y-%m}  {result.rules_version}"]

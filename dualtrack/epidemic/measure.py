@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from dualtrack.core import versions
 from dualtrack.core.actors import Viewer
@@ -146,7 +146,7 @@ class EpidemicMeasure(Measure[services.SituationFacts, FiveColourRules, Situatio
     """疫情形势: each county's risk level (§3.1) and five-colour grade (§3.2) on a day, with its metrics and Rt."""
 
     key = "epidemic"
-    label = _lazy("疫情形势")
+    label = gettext_lazy("疫情形势")
     period_kind = PeriodKind.DAY
     rules_key = FIVE_COLOUR_RULES
     rules = FiveColourRules
@@ -158,6 +158,7 @@ class EpidemicMeasure(Measure[services.SituationFacts, FiveColourRules, Situatio
     api_name = "api-epidemic-situation"
     row_key = ("code",)
     outcome_fields = ("suggested_colour", "colour")
+    outcome_labels = dict(Colour.choices)
 
     def load(self, period: Period, scope: Any = None) -> services.SituationFacts:
         return services.load_facts(period.start, None)

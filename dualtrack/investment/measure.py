@@ -15,11 +15,11 @@ from typing import Any
 from django.utils.translation import gettext_lazy
 
 from dualtrack.core.actors import Viewer
-from dualtrack.core.capability import Measure, MenuEntry, Period, PeriodKind, Rules, Step, bound
+from dualtrack.core.capability import Measure, MenuEntry, Period, PeriodKind, Rules, Step, bound, label
 from dualtrack.core.rules import RuleError
 
 from . import bulletin, cards, engine, services
-from .choices import Stage
+from .choices import Reason, Stage
 from .rules import RULES_KEY
 from .services import Evaluation, LeadStatus, ScopeFigures
 
@@ -141,10 +141,10 @@ def judge(facts: InvestmentFacts, rules: InvestmentRules) -> Evaluation:
 class InvestmentContractLead:
     """One lead of ``dualtrack investment --json``: its stage, light and the reasons for it."""
 
-    code: str
-    stage: str
-    light: str | None
-    reasons: list[str]
+    code: str = field(metadata=label(gettext_lazy("线索编号")))
+    stage: str = field(metadata=label(gettext_lazy("阶段")))
+    light: str | None = field(metadata=label(gettext_lazy("亮灯")))
+    reasons: list[str] = field(metadata=label(gettext_lazy("亮灯原因")))
 
 
 @dataclass
@@ -193,6 +193,8 @@ class InvestmentMeasure(Measure[InvestmentFacts, InvestmentRules, Evaluation]):
     steps = (Step("investment-red-leads", services.raise_due, order=55),)
     row_key = ("code",)
     outcome_fields = ("light", "reasons")
+    outcome_labels = {"red": gettext_lazy("红灯"), "yellow": gettext_lazy("黄灯"), "green": gettext_lazy("绿灯"),
+                      **dict(Reason.choices)}
 
     def load(self, period: Period, scope: Any = None) -> InvestmentFacts:
         return load(period, scope)

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from dualtrack.core.actors import Viewer
 from dualtrack.core.capability import Measure, MenuEntry, Period, PeriodKind, Rules, Step, bound
@@ -171,7 +171,7 @@ class PovertyMeasure(Measure[PovertyFacts, PovertyRules, Evaluation]):
     """脱贫攻坚 (DOMAIN.md §13): each household's exit standard and monitoring, each county's warning."""
 
     key = "poverty"
-    label = _lazy("脱贫攻坚")
+    label = gettext_lazy("脱贫攻坚")
     period_kind = PeriodKind.YEAR
     rules_key = RULES_KEY
     rules = PovertyRules
@@ -185,7 +185,7 @@ class PovertyMeasure(Measure[PovertyFacts, PovertyRules, Evaluation]):
     command = "poverty"
     card = (50, cards.poverty_card)
     section = (55, bulletin.section)
-    menu = MenuEntry(_lazy("脱贫攻坚"), "poverty:war_map", _can_view, order=15)
+    menu = MenuEntry(gettext_lazy("脱贫攻坚"), "poverty:war_map", _can_view, order=15)
     # After the problems' escalation (its findings' states are read): last week's board is frozen once.
     steps = (Step("poverty-week", _freeze_due, order=60),)
     row_key = ("code",)

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from dualtrack.core import versions
 from dualtrack.core.actors import Viewer
@@ -64,7 +64,7 @@ class ResumptionMeasure(Measure[PictureFacts, ResumptionRules, snapshot.Snapshot
     """每日态势: the command picture of a day, whole city."""
 
     key = "resumption"
-    label = _lazy("每日态势")
+    label = gettext_lazy("每日态势")
     period_kind = PeriodKind.DAY
     rules_key = RULES_KEY
     rules = ResumptionRules
