@@ -10,7 +10,6 @@ from dualtrack.core.api import ImportView
 from dualtrack.epidemic import api as epidemic_api
 from dualtrack.investment import api as investment_api
 from dualtrack.policies import api as policies_api
-from dualtrack.poverty import api as poverty_api
 from dualtrack.problems import api as problems_api
 from dualtrack.projects import api as projects_api
 from dualtrack.registry import api as registry_api
@@ -35,8 +34,6 @@ urlpatterns = [
     path("imports/<str:dataset>", ImportView.as_view(), name="api-import"),
     path("epidemic/cases", epidemic_api.CaseReportsView.as_view(), name="api-epidemic-cases"),
     path("resumption/reports", resumption_api.ReportsView.as_view(), name="api-resumption-reports"),
-    path("epidemic/situation", epidemic_api.SituationView.as_view(), name="api-epidemic-situation"),
-    path("poverty", poverty_api.PovertyView.as_view(), name="api-poverty"),
     path("investment/pipeline", investment_api.PipelineView.as_view(), name="api-investment-pipeline"),
     *capability_api.urlpatterns(),  # every measure's result (core.capability)
     path("", include(router.urls)),

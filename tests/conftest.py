@@ -66,17 +66,14 @@ def _isolated_power_store(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Non
 def _fresh_picture_caches() -> Any:
     """Each test's database is rolled back: what a process caches from it (frames, parsed pictures) goes too."""
     from dualtrack.core import judgements, rules
-    from dualtrack.poverty import services as poverty
     from dualtrack.resumption import snapshot
 
     snapshot.forget()
     rules.forget()
-    poverty.forget()
     judgements.forget()
     yield
     snapshot.forget()
     rules.forget()
-    poverty.forget()
     judgements.forget()
 
 

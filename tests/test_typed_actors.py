@@ -22,11 +22,11 @@ NAMES = {"user", "actor"}
 UNTYPED_ALLOWED = {
     "demo": 1,
     "economy": 21,
-    "epidemic": 14,
+    "epidemic": 9,
     "investment": 34,
-    "poverty": 36,
+    "poverty": 35,
     "projects": 19,
-    "resumption": 25,
+    "resumption": 23,
     "workreturn": 47,
 }
 

@@ -320,15 +320,23 @@ class Measure(Generic[FactsT, RulesT, ResultT]):
         """The console's lines without ``--json``."""
         return [str(result)]
 
+    def comparison_rows(self, result: ResultT) -> list[dict[str, Any]]:
+        """The rows the what-if page compares by ``row_key`` on ``outcome_fields``: the contract's rows."""
+        body = self.as_json(result)
+        return next((v for v in body.values() if isinstance(v, list) and (not v or isinstance(v[0], dict))), [])
+
     def export_sheet(self, result: ResultT) -> tuple[list[str], list[list[Any]]]:
         """The header and rows of the result's Excel export: the contract's rows, a column per field, headed by the
         field's ``label`` (``field(metadata=label("指标"))``) in the reader's language, else its name."""
         body = self.as_json(result)
         name, rows = next(((k, v) for k, v in body.items() if isinstance(v, list) and v and isinstance(v[0], dict)),
                           ("", []))
-        keys = list(rows[0]) if rows else []
+        flat = [_flatten(row) for row in rows]
+        keys = list(dict.fromkeys(k for row in flat for k in row))
         labels = _row_labels(self.contract, name)
-        return [str(labels.get(k, k)) for k in keys], [[_cell(row.get(k)) for k in keys] for row in rows]
+        header = [str(labels.get(k, k)) if "." not in k else f"{labels.get(k.split('.')[0], k.split('.')[0])}·"
+                  f"{k.split('.', 1)[1]}" for k in keys]
+        return header, [[row.get(k) for k in keys] for row in flat]
 
     # -- derived ----------------------------------------------------------------------------------------------
 
@@ -377,9 +385,26 @@ def _row_labels(contract: type | None, name: str) -> dict[str, Any]:
 
 
 def _cell(value: Any) -> Any:
+    """A contract value as one spreadsheet cell: a list joined with 、, anything else structured as JSON text."""
+    import json
+
     if isinstance(value, list):
-        return "、".join("" if v is None else str(v) for v in value)
+        return "、".join("" if v is None else str(_cell(v)) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
     return value
+
+
+def _flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A contract row as columns: a nested object's fields become ``name.field`` columns."""
+    flat: dict[str, Any] = {}
+    for key, value in row.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and not prefix:
+            flat.update(_flatten(value, f"{name}."))
+        else:
+            flat[name] = _cell(value)
+    return flat
 
 
 def contract_dict(value: Any) -> Any:

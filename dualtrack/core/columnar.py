@@ -179,8 +179,8 @@ def encode(result: Any) -> bytes:
     return out.getvalue()
 
 
-def decode(cls: type, data: bytes) -> Any:
-    """The result ``encode`` wrote, as a ``cls`` instance."""
+def _tables(data: bytes, only: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The header and the tables ``encode`` wrote (``only``: that table alone is decompressed and read)."""
     import pyarrow as pa
 
     if data[:4] != MAGIC:
@@ -195,9 +195,23 @@ def decode(cls: type, data: bytes) -> Any:
         at += 2 + key_length
         body_length = struct.unpack(">Q", data[at:at + 8])[0]
         at += 8
-        with pa.ipc.open_stream(pa.py_buffer(data[at:at + body_length])) as reader:
-            tables[name] = reader.read_all()
+        if only is None or name == only:
+            with pa.ipc.open_stream(pa.py_buffer(data[at:at + body_length])) as reader:
+                tables[name] = reader.read_all()
         at += body_length
+    return header, tables
+
+
+def decode_part(cls: type, data: bytes, name: str) -> list[Any]:
+    """One table of a stored ``cls`` result as its rows (the others are skipped, not decompressed): what a later
+    computation reuses of an earlier period's result."""
+    _header, tables = _tables(data, only=name)
+    return table_rows(_row_type(cls, name), tables[name]) if name in tables else []
+
+
+def decode(cls: type, data: bytes) -> Any:
+    """The result ``encode`` wrote, as a ``cls`` instance."""
+    header, tables = _tables(data)
     hints = _hints(cls)
     values: dict[str, Any] = {}
     for f in dataclasses.fields(cls):

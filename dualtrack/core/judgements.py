@@ -71,6 +71,21 @@ def data_version(measure: Measure[Any, Any, Any]) -> str:
     return "|".join(f"{s}:{found.get(s, 0)}" for s in sorted(measure.sources))
 
 
+def keep_earlier(measure: Measure[Any, Any, Any], source: str, day: dt.date | None) -> int:
+    """``source`` changed from ``day`` on (``core.versions.data_changed``): the results of periods that end before
+    ``day`` were not read from what changed, so the fresh ones among them take the new data version and stay fresh
+    (a late import of one day leaves the month before it as it was). Returns how many were kept."""
+    if day is None or source not in measure.sources:
+        return 0
+    current = data_version(measure)
+    parts = dict(part.rsplit(":", 1) for part in current.split("|"))
+    parts[source] = str(int(parts[source]) - 1)
+    before = "|".join(f"{s}:{parts[s]}" for s in sorted(measure.sources))
+    rows = Judgement.objects.filter(measure=measure.key, data_version=before).values_list("pk", "period")
+    kept = [pk for pk, key in rows if _period_of_key(measure, key).end < day]
+    return Judgement.objects.filter(pk__in=kept, data_version=before).update(data_version=current) if kept else 0
+
+
 def compute(measure: Measure[Any, Any, R], period: Period, rules: Rules | None = None) -> R:
     """Load the whole city's facts of ``period`` and judge them (under ``rules``, default the current rule set)."""
     if rules is None:

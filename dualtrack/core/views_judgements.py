@@ -96,12 +96,8 @@ class WhatIfForm(forms.Form):
 
 def compare(measure: Measure[Any, Any, Any], stored: Any, trial: Any) -> dict[str, Any]:
     """The rows whose outcome differs between the stored result and the trial, and each outcome's counts."""
-    def rows(result: Any) -> list[dict[str, Any]]:
-        body = measure.as_json(result)
-        return next((v for v in body.values() if isinstance(v, list) and (not v or isinstance(v[0], dict))), [])
-
-    before = {tuple(r.get(k) for k in measure.row_key): r for r in rows(stored)}
-    after = {tuple(r.get(k) for k in measure.row_key): r for r in rows(trial)}
+    before = {tuple(r.get(k) for k in measure.row_key): r for r in measure.comparison_rows(stored)}
+    after = {tuple(r.get(k) for k in measure.row_key): r for r in measure.comparison_rows(trial)}
     changed = []
     for key, row in after.items():
         was = before.get(key, {})

@@ -11,7 +11,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from dualtrack.core.actors import Viewer
 from dualtrack.core.capability import Measure, MenuEntry, Period, PeriodKind, Rules, bound, label
@@ -145,19 +145,19 @@ def judge(facts: EconomyFacts, rules: EconomyRules) -> Evaluation:
 class EconomyContractRow:
     """One indicator × scope of ``dualtrack economy --json`` (fractions, not percent; null where §11 gives none)."""
 
-    indicator: str = field(metadata=label(_lazy("指标代码")))
-    scope: str = field(metadata=label(_lazy("范围代码")))
-    kind: str = field(metadata=label(_lazy("类型")))
-    target: float | None = field(metadata=label(_lazy("年度目标")))
-    target_growth: float | None = field(metadata=label(_lazy("目标增速")))
-    actual: float | None = field(metadata=label(_lazy("累计值")))
-    growth: float | None = field(metadata=label(_lazy("累计增速")))
-    completion: float | None = field(metadata=label(_lazy("完成率")))
-    time_progress: float | None = field(metadata=label(_lazy("时序进度")))
-    on_schedule: bool | None = field(metadata=label(_lazy("达到时序进度")))
-    double_half: bool | None = field(metadata=label(_lazy("双过半")))
-    light: str | None = field(metadata=label(_lazy("亮灯")))
-    needed_growth: float | None = field(metadata=label(_lazy("后续需增长")))
+    indicator: str = field(metadata=label(gettext_lazy("指标代码")))
+    scope: str = field(metadata=label(gettext_lazy("范围代码")))
+    kind: str = field(metadata=label(gettext_lazy("类型")))
+    target: float | None = field(metadata=label(gettext_lazy("年度目标")))
+    target_growth: float | None = field(metadata=label(gettext_lazy("目标增速")))
+    actual: float | None = field(metadata=label(gettext_lazy("累计值")))
+    growth: float | None = field(metadata=label(gettext_lazy("累计增速")))
+    completion: float | None = field(metadata=label(gettext_lazy("完成率")))
+    time_progress: float | None = field(metadata=label(gettext_lazy("时序进度")))
+    on_schedule: bool | None = field(metadata=label(gettext_lazy("达到时序进度")))
+    double_half: bool | None = field(metadata=label(gettext_lazy("双过半")))
+    light: str | None = field(metadata=label(gettext_lazy("亮灯")))
+    needed_growth: float | None = field(metadata=label(gettext_lazy("后续需增长")))
 
 
 @dataclass
@@ -173,7 +173,7 @@ class EconomyMeasure(Measure[EconomyFacts, EconomyRules, Evaluation]):
     """经济运行监测 (DOMAIN.md §11)."""
 
     key = "economy"
-    label = _lazy("经济运行监测")
+    label = gettext_lazy("经济运行监测")
     period_kind = PeriodKind.MONTH
     rules_key = RULES_KEY
     rules = EconomyRules
@@ -186,7 +186,7 @@ class EconomyMeasure(Measure[EconomyFacts, EconomyRules, Evaluation]):
     command = "economy"
     card = (25, cards.economy_card)
     section = (45, bulletin.section)
-    menu = MenuEntry(_lazy("经济运行"), "economy:overview", services.can_view, order=7)
+    menu = MenuEntry(gettext_lazy("经济运行"), "economy:overview", services.can_view, order=7)
     row_key = ("indicator", "scope")
     outcome_fields = ("light", "on_schedule", "double_half")
 

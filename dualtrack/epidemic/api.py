@@ -1,4 +1,5 @@
-"""``/api/v1/epidemic/…``: case reports from the health commission's system, and the situation."""
+"""``/api/v1/epidemic/…``: case reports from the health commission's system (the situation, ``epidemic/situation``,
+is the measure's endpoint: ``epidemic.measure``)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,14 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, serializers
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dualtrack.core import dates, policy, versions
+from dualtrack.core import dates, policy
 from dualtrack.core.actors import actor_of
-from dualtrack.core.api import api_day
 from dualtrack.core.choices import MAX_COUNT, Action
 from dualtrack.core.parsers import BoundedJSONParser
 from dualtrack.registry import services as registry
@@ -68,15 +68,3 @@ class CaseReportsView(APIView):
                 _report, did_change = services.save_case_report(actor_of(request), item["county"], item["date"], values)
                 changed += did_change
         return Response({"received": len(items), "changed": changed})
-
-
-class SituationView(APIView):
-    """``GET ?date=YYYY-MM-DD``: the situation, as ``dualtrack situation --json`` prints it, within the
-    caller's scope."""
-
-    @extend_schema(parameters=[OpenApiParameter("date", str, description="YYYY-MM-DD")], responses={200: dict})
-    def get(self, request: Request) -> Response:
-        if not CaseReport.permits(request.user, Action.VIEW):
-            raise exceptions.PermissionDenied
-        day = api_day(request, versions.data_day)
-        return Response(services.situation(day, request.user))

@@ -16,8 +16,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from dualtrack.core import audit, dates, errors, policy, rules
-from dualtrack.core.actors import Actor, as_user
+from dualtrack.core import audit, dates, errors, judgements, policy, rules
+from dualtrack.core.actors import Actor, Viewer, as_user
+from dualtrack.core.capability import Period, PeriodKind
 from dualtrack.core.choices import Action
 from dualtrack.core.lazy import lazy
 from dualtrack.core.models import RuleSet
@@ -126,12 +127,12 @@ def _rt_fields(series: Series, index: int, day: dt.date) -> dict[str, Any]:
             "rt_reliable": estimate.reliable}
 
 
-def counties_for(user: Any) -> list[Any]:
+def counties_for(user: Viewer) -> list[Any]:
     """The counties whose situation ``user`` may see (all of them for the console)."""
     counties = list(registry.counties())
     if user is None:
         return counties
-    if not CaseReport.permits(user, Action.VIEW):
+    if not CaseReport.permits(user, Action.VIEW) or not policy.signed_in(user):
         return []
     if sees_own_county(user):
         own = user.county_id or registry.park_county_id(user.park_id)
@@ -139,7 +140,7 @@ def counties_for(user: Any) -> list[Any]:
     return counties
 
 
-def scope_names(user: Any) -> dict[str, str]:
+def scope_names(user: Viewer) -> dict[str, str]:
     """A park operator sees the county their park lies in under the park's name (its rows, its map): county code
     → park name. Empty for everyone else."""
     if user is None or not sees_own_county(user) or getattr(user, "county_id", None):
@@ -148,18 +149,94 @@ def scope_names(user: Any) -> dict[str, str]:
     return {park.county.code: park.name} if park is not None and park.county_id else {}
 
 
-def situation(day: dt.date, user: Any = None, rules_label: str | None = None, with_why: bool = False) -> dict[str, Any]:
-    """The situation on ``day`` for every county in ``user``'s scope (every county when ``user`` is None)."""
-    versions = RuleVersions.resolve(rules_label)
-    national, five = versions.national.definition, versions.five_colour.definition
-    counties = counties_for(user)
-    names = scope_names(user)
+@dataclass(frozen=True)
+class CountyFact:
+    pk: int
+    code: str
+    name: str
+    urban: bool
+
+
+@dataclass(frozen=True)
+class Publication:
+    colour: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class SituationFacts:
+    """What a day's situation is judged from: the counties, their daily series through the day, the published
+    levels and the reports of the day, the national rule set (the five-colour one is the measure's rules) and the
+    city's name."""
+
+    day: dt.date
+    counties: list[CountyFact]
+    series: Series
+    published: dict[int, Publication]
+    reported: set[int]
+    national_label: str
+    national: dict[str, Any]
+    city_code: str | None
+    city_name: str | None
+    names: dict[str, str]
+
+
+def load_facts(day: dt.date, user: Viewer = None, national: RuleSet | None = None) -> SituationFacts:
+    """The facts of ``day`` for the counties ``user`` sees (every county when None)."""
+    national = national or rules.current(NATIONAL_RULES)
+    counties = [CountyFact(c.pk, c.code, c.name, bool(c.urban)) for c in counties_for(user)]
     ids = [c.pk for c in counties]
-    series = load_series(ids, day)
+    published = {county_id: Publication(colour, reason) for county_id, colour, reason in PublishedLevel.objects.filter(
+        date=day, county_id__in=ids).values_list("county_id", "colour", "reason")}
+    reported = set(CaseReport.objects.filter(date=day, county_id__in=ids).values_list("county_id", flat=True))
+    city = registry.city()
+    return SituationFacts(day, counties, load_series(ids, day), published, reported, national.label,
+                          national.definition, city.code if city else None, city.name if city else None,
+                          scope_names(user))
+
+
+def situation(day: dt.date, user: Viewer = None, rules_label: str | None = None, with_why: bool = False) -> dict[str, Any]:
+    """The situation on ``day`` for every county in ``user``'s scope (every county when ``user`` is None): the stored
+    judgement (``core.judgements``, computed now when missing or stale) narrowed to the user's counties; with
+    other rule-set versions than the current ones, computed for the occasion and not stored."""
+    if rules_label and rules_label != RuleVersions.resolve().label:
+        return compute_situation(day, user, rules_label, with_why)
+    found = judgements.ensure(_measure(), Period.of(PeriodKind.DAY, day))
+    return _measure().as_json(_measure().visible(found.result, user), with_why=with_why)
+
+
+def _measure() -> Any:
+    """The situation as a measure, looked up where it was registered (``measure.py`` builds on this module)."""
+    from dualtrack.core import capability
+
+    return capability.measure("epidemic")
+
+
+def read_situation(day: dt.date) -> Any:
+    """What a page shows of ``day`` (``judgements.read``): the stored situation, or ``Pending`` while computed."""
+    return judgements.read(_measure(), Period.of(PeriodKind.DAY, day))
+
+
+def scoped(found: Any, user: Viewer, with_why: bool = False) -> dict[str, Any]:
+    """A stored situation (``judgements.Stored``) as ``user`` sees it: the JSON of ``situation``."""
+    return _measure().as_json(_measure().visible(found.result, user), with_why=with_why)
+
+
+def compute_situation(day: dt.date, user: Viewer = None, rules_label: str | None = None,
+                      with_why: bool = False) -> dict[str, Any]:
+    """The situation computed now under the rule-set versions ``rules_label`` names (nothing stored)."""
+    versions = RuleVersions.resolve(rules_label)
+    facts = load_facts(day, user, versions.national)
+    return judge_situation(facts, versions.five_colour.definition, versions.five_colour.label, with_why)
+
+
+def judge_situation(facts: SituationFacts, five: Any, five_label: str, with_why: bool = False) -> dict[str, Any]:
+    """The situation of ``facts.day`` judged by the national rule set and the five-colour one (``five``: its
+    definition or the typed rules). Pure: the facts and the rules in, the situation out."""
+    day, series, national = facts.day, facts.series, facts.national
+    counties, names, published, reported = facts.counties, facts.names, facts.published, facts.reported
     national_facts = facts_on(series, day, national["window_days"], 3)
     five_facts = facts_on(series, day, five["window_days"], five["recent_days"])
-    published = {p.county_id: p for p in PublishedLevel.objects.filter(date=day, county_id__in=ids)}
-    reported = set(CaseReport.objects.filter(date=day, county_id__in=ids).values_list("county_id", flat=True))
     t = series.index(day)
     regions = []
     for i, county in enumerate(counties):
@@ -208,11 +285,12 @@ def situation(day: dt.date, user: Any = None, rules_label: str | None = None, wi
                 "colour": {"rule": colour.rule_index, "conditions": colour.conditions, "facts": five_facts[i]},
             }
         regions.append(region)
-    return {"date": day.isoformat(), "rules_version": versions.label, "city": _city(regions, national, series, day),
-            "regions": regions}
+    return {"date": day.isoformat(), "rules_version": f"{facts.national_label},{five_label}",
+            "city": _city(regions, national, series, day, facts.city_code, facts.city_name), "regions": regions}
 
 
-def _city(regions: list[dict[str, Any]], national: dict[str, Any], series: Series, day: dt.date) -> dict[str, Any]:
+def _city(regions: list[dict[str, Any]], national: dict[str, Any], series: Series, day: dt.date,
+          code: str | None, name: str | None) -> dict[str, Any]:
     """The city proper's level: the highest among its urban counties (DOMAIN.md §3.1)."""
     t = series.index(day)
     city_daily = series.values["new_confirmed"][:, : t + 1].sum(axis=0)
@@ -222,9 +300,8 @@ def _city(regions: list[dict[str, Any]], national: dict[str, Any], series: Serie
                  "rt_low": round(estimate.low, 3) if estimate else None,
                  "rt_high": round(estimate.high, 3) if estimate else None,
                  "rt_reliable": estimate.reliable if estimate else None}
-    city = registry.city()
     return summary(regions, national["strategy"], int(t - case_days[-1]) if len(case_days) else None, rt_fields,
-                   code=city.code if city else None, name=city.name if city else None)
+                   code=code, name=name)
 
 
 def summary(regions: list[dict[str, Any]], strategies: dict[str, str], days_since_last_case: int | None,
@@ -361,7 +438,7 @@ def save_case_report(actor: Actor, county: Any, day: dt.date, values: dict[str, 
     return report, True
 
 
-def data_quality(start: dt.date, end: dt.date, user: Any = None) -> list[dict[str, Any]]:
+def data_quality(start: dt.date, end: dt.date, user: Viewer = None) -> list[dict[str, Any]]:
     """Counties and days with no case report (未报告) between ``start`` and ``end``."""
     counties = counties_for(user)
     reported = set(CaseReport.objects.filter(date__range=(start, end), county__in=counties)
@@ -380,7 +457,7 @@ def date_range() -> tuple[dt.date | None, dt.date | None]:
     return dates.first(), dates.last()
 
 
-def map_geojson(user: Any = None) -> dict[str, Any]:
+def map_geojson(user: Viewer = None) -> dict[str, Any]:
     """The counties' boundaries as a FeatureCollection for the map."""
     names = scope_names(user)
     features = [{"type": "Feature", "properties": {"name": names.get(c.code, c.name), "code": c.code},

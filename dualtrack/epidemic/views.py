@@ -15,11 +15,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dualtrack.core import dates, policy, versions
+from dualtrack.core import dates, judgements, policy, versions
 from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import MAX_COUNT, Action
 from dualtrack.core.forms import DayField
 from dualtrack.core.views import form_errors, validation_messages
+from dualtrack.core.views_judgements import pending
 from dualtrack.registry import services as registry
 
 from . import services
@@ -49,7 +50,10 @@ def _county(request: HttpRequest, code: str) -> Any:
 def epidemic_map(request: HttpRequest) -> HttpResponse:
     _require_view(request)
     day = _day(request)
-    data = services.situation(day, request.user)
+    found = services.read_situation(day)
+    if isinstance(found, judgements.Pending):
+        return pending(request, found, _("疫情图"))
+    data = services.scoped(found, request.user)
     first, last = services.date_range()
     first = first or day
     last = max(last or day, day)
@@ -76,8 +80,11 @@ def county_detail(request: HttpRequest, code: str) -> HttpResponse:
     first, _last = services.date_range()
     # The timeline reaches back to the first case, at most HISTORY_DAYS: bounded whatever day is asked for.
     start = max(min(first or day, day - dt.timedelta(days=13)), day - dt.timedelta(days=services.HISTORY_DAYS))
+    found = services.read_situation(day)
+    if isinstance(found, judgements.Pending):
+        return pending(request, found, county.name)
     history = services.colour_history(county.pk, start, day)
-    region = next(r for r in services.situation(day, request.user, with_why=True)["regions"] if r["code"] == code)
+    region = next(r for r in services.scoped(found, request.user, with_why=True)["regions"] if r["code"] == code)
     return render(request, "epidemic/county.html", {
         "county": county, "day": day, "region": region, "history": history,
         "changes": services.level_changes(history), "chart": {"history": history, "colours": COLOUR_HEX},

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from dualtrack.core.actors import Viewer
 from dualtrack.core.capability import Measure, MenuEntry, Period, PeriodKind, Rules, Step, bound
@@ -175,7 +175,7 @@ class InvestmentMeasure(Measure[InvestmentFacts, InvestmentRules, Evaluation]):
     """招商引资 (DOMAIN.md §14): each lead's light on a day and the scopes' figures against their targets."""
 
     key = "investment"
-    label = _lazy("招商引资")
+    label = gettext_lazy("招商引资")
     period_kind = PeriodKind.DAY
     rules_key = RULES_KEY
     rules = InvestmentRules
@@ -188,7 +188,7 @@ class InvestmentMeasure(Measure[InvestmentFacts, InvestmentRules, Evaluation]):
     command = "investment"
     card = (52, cards.investment_card)
     section = (57, bulletin.section)
-    menu = MenuEntry(_lazy("招商引资"), "investment:leads", services.in_menu, order=16)
+    menu = MenuEntry(gettext_lazy("招商引资"), "investment:leads", services.in_menu, order=16)
     # After the problems' escalation: a red lead's new task starts its own clock.
     steps = (Step("investment-red-leads", services.raise_due, order=55),)
     row_key = ("code",)

@@ -15,6 +15,7 @@ DEFAULT: dict[str, Any] = {
 
 
 def validate(definition: Any) -> None:
-    from .measure import InvestmentRules
+    """Checked by the measure's frozen rule set (``measure.InvestmentRules``), looked up where it was registered."""
+    from dualtrack.core import capability
 
-    InvestmentRules.parse(definition)
+    capability.measure("investment").rules.parse(definition)

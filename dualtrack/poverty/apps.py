@@ -8,38 +8,23 @@ class PovertyConfig(AppConfig):
     verbose_name = _("脱贫攻坚")
 
     def ready(self) -> None:
-        from dualtrack.core.rules import register_rules
+        from dualtrack.core import capability, versions
+        from dualtrack.workreturn import services as workreturn
 
         from . import (
             imports,  # noqa: F401  (registers the datasets)
             policy,  # noqa: F401  (declares the access policy)
+            services,
         )
-        from .rules import RULES_KEY, validate
+        from .measure import PovertyMeasure
+        from .models import Household, HouseholdCheck, Labourer, RegionFlag
 
-        register_rules(RULES_KEY, validate)
-        from dualtrack.workreturn import services as workreturn
-
-        from . import services
-
+        # The rule set, the 总览 card, the bulletin section, the menu and the weekly board's worker step
+        # (一周一调度, after the problems' escalation) are declared by the measure.
+        capability.register(PovertyMeasure())
+        # every write of what the year is judged from makes the stored results stale (judgement store); the
+        # imports bump the source once per file, set_flags and the worker match themselves
+        for model in (Household, HouseholdCheck, Labourer, RegionFlag):
+            versions.track(model, services.SOURCE, lambda obj: None)
         # A worker registered with a labourer's ID number is linked to the labourer then (the link outlives erasure).
         workreturn.worker_identified.connect(services.match_worker, dispatch_uid="poverty-match-worker")
-        from dualtrack.core import periodic
-
-        from . import board
-
-        # After the problems' escalation (its findings' states are read): last week's board is frozen once.
-        periodic.register("poverty-week", lambda: {"frozen": board.freeze_due()}, order=60)
-        from dualtrack.core.choices import Action
-        from dualtrack.core.navigation import register_menu
-
-        from .models import RegionFlag
-
-        register_menu(_("脱贫攻坚"), "poverty:war_map", lambda u: RegionFlag.permits(u, Action.VIEW), order=15)
-        from dualtrack.bulletins import services as bulletins
-        from dualtrack.core.cards import register_card
-
-        from .bulletin import section
-        from .cards import poverty_card
-
-        bulletins.register_section(55, "poverty", section)
-        register_card(50, "poverty", poverty_card)

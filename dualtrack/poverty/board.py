@@ -132,12 +132,12 @@ def projects_by_county(day: dt.date) -> dict[int, Counter[str]]:
     return out
 
 
-def county_board(year: int, day: dt.date) -> list[CountyBoard]:
-    """Every county with registered households: the year's checks (rule set ``poverty-2020``) with the other
-    figures as of ``day``."""
+def county_board(year: int, day: dt.date, evaluation: services.Evaluation | None = None) -> list[CountyBoard]:
+    """Every county with registered households: the year's checks (rule set ``poverty-2020``, ``evaluation``: the
+    year's stored result a page read, else the stored one, ensured) with the other figures as of ``day``."""
     from dualtrack.registry import services as registry
 
-    evaluation = services.evaluate(year)
+    evaluation = evaluation or services.evaluate(year)
     end = dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=dates.SHANGHAI)
     labour = services.labour_by_county(end)
     projects = projects_by_county(day)

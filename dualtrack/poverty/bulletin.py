@@ -28,7 +28,7 @@ def section(ctx: Any) -> Any:
         if c.outbound_rate is not None:
             text += f",贫困劳动力外出务工率{c.outbound_rate * 100:.1f}%"
         parts.append(text + "。")
-    rows = {r.code: r for r in board.county_board(year, day)}
+    rows = {r.code: r for r in board.county_board(year, day, evaluation)}
     extra = []
     for c in evaluation.counties:
         r = rows.get(c.code)

@@ -23,7 +23,7 @@ class Check:
     housing_grade: str
 
 
-def exit_standard(check: Check, rules: dict[str, Any]) -> tuple[bool, list[str]]:
+def exit_standard(check: Check, rules: Any) -> tuple[bool, list[str]]:
     """达标: income above S and all six guarantees met; housing grade C or D fails 住房安全 whatever its flag.
     The reasons in the order income, food, clothing, education, medical, housing, water."""
     reasons = []
@@ -38,7 +38,7 @@ def exit_standard(check: Check, rules: dict[str, Any]) -> tuple[bool, list[str]]
     return not reasons, reasons
 
 
-def monitoring(check: Check, rules: dict[str, Any]) -> tuple[bool, list[str]]:
+def monitoring(check: Check, rules: Any) -> tuple[bool, list[str]]:
     """监测对象 when any of: income < 1.5 × S; rigid spending > last year's per-capita income × members; income
     fell by 30% or more from last year."""
     reasons = []
@@ -58,7 +58,7 @@ def share(part: int, whole: int) -> Fraction | None:
     return None if whole <= 0 else Fraction(part, whole)
 
 
-def county_warning(monitored: int, households: int, deep: bool, rules: dict[str, Any]) -> bool:
+def county_warning(monitored: int, households: int, deep: bool, rules: Any) -> bool:
     """A county's warning: monitoring cases over 5% of its households (10% for a 深度贫困 county); exactly at
     the share is no warning."""
     found = share(monitored, households)

@@ -1,11 +1,10 @@
 """The rule set ``poverty-2020`` (DOMAIN.md §13): the exit standard S, the monitoring triggers and the county
-warning thresholds."""
+warning thresholds. The fields, their bounds and their messages are the frozen dataclass
+``measure.PovertyRules`` (validated there; no ``validate`` here, which would import the measure back)."""
 
 from __future__ import annotations
 
 from typing import Any
-
-from dualtrack.core.rules import RuleError
 
 RULES_KEY = "poverty-2020"
 DEFAULT: dict[str, Any] = {
@@ -16,12 +15,3 @@ DEFAULT: dict[str, Any] = {
     "warning_share_deep": 0.10,  # … 10% for a 深度贫困 county
 }
 
-
-def validate(definition: Any) -> None:
-    if not isinstance(definition, dict):
-        raise RuleError("the definition must be a JSON object")
-    for key, low, high in (("standard", 1, 100000), ("low_income_multiple", 1, 10), ("income_drop", 0.01, 1),
-                           ("warning_share", 0.001, 1), ("warning_share_deep", 0.001, 1)):
-        value = definition.get(key)
-        if not isinstance(value, int | float) or isinstance(value, bool) or not low <= value <= high:
-            raise RuleError(f"{key}: a number from {low} to {high}")

@@ -3,12 +3,15 @@ rule set ``poverty-2020``, and the counties' aggregates and warnings. Other apps
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from dualtrack.core import privacy
 from dualtrack.core import rules as rule_sets
+from dualtrack.core.actors import Viewer
 
 from . import engine
 from .choices import EXIT_REASONS, GUARANTEES, LabourerStatus
@@ -69,65 +72,80 @@ def facts_of(check: HouseholdCheck) -> engine.Check:
                         {key: getattr(check, key) for key in GUARANTEES}, check.housing_grade)
 
 
-_EVALUATIONS: dict[int, tuple[Any, Evaluation]] = {}
-SOURCE = "poverty"  # the data version the imports and the flags bump (``core.versions``)
+SOURCE = "poverty"  # the data version the imports, the flags and the households' saves bump (``core.versions``)
+ARRIVALS_SOURCE = "worker-return"  # the trips of §12 (a poor labourer brought back counts as 已外出): worker return's source
 
 
 def forget() -> None:
-    """Drop the evaluations this process keeps (a test's database is rolled back under them)."""
-    _EVALUATIONS.clear()
+    """Drop the results this process decoded from the judgement store (a test's database is rolled back under
+    them); the store itself is the only cache of the judged year."""
+    from dualtrack.core import judgements
+
+    judgements.forget()
 
 
-def evaluate(year: int, user: Any = None) -> Evaluation:
-    """Every household checked in ``year`` that ``user`` may see (every one for the console), and every county's
-    aggregates (which everyone with a view of the war map may see). Judged once per rule version and data version
-    in a process: the 总览 card and the bulletin read it, they do not judge 3,000 households per request."""
-    from dualtrack.core import versions
+def _measure() -> Any:
+    from dualtrack.core import capability
 
-    key = (rule_sets.current(RULES_KEY).label, versions.version(SOURCE), frozenset(arrived_workers()))
-    hit = _EVALUATIONS.get(year)
-    if hit is None or hit[0] != key:
-        hit = (key, _judge(year))
-        _EVALUATIONS[year] = hit
-    full = hit[1]
+    return capability.measure("poverty")
+
+
+def _period(year: int) -> Any:
+    from dualtrack.core.capability import Period, PeriodKind
+
+    return Period(PeriodKind.YEAR, dt.date(year, 1, 1))
+
+
+def narrowed(evaluation: Evaluation, user: Viewer) -> Evaluation:
+    """The whole city's evaluation narrowed to the households ``user`` may see (the poverty office all, a county's
+    operators their county's, everyone else none); every county's aggregates stay (everyone with a view of the war
+    map sees them). The console (None) sees every household."""
     if user is None:
-        return full
+        return evaluation
     codes = set(Household.objects.restrict(user).values_list("code", flat=True))
-    return Evaluation(year, full.rules_version, [s for s in full.households if s.code in codes], full.counties)
+    return Evaluation(evaluation.year, evaluation.rules_version, [s for s in evaluation.households if s.code in codes],
+                      evaluation.counties)
 
 
-def _judge(year: int) -> Evaluation:
-    current = rule_sets.current(RULES_KEY)
-    rules = current.definition
-    checks = HouseholdCheck.objects.filter(year=year).select_related("household", "household__county")
-    statuses = []
-    for check in checks.order_by("household__code"):
-        facts = facts_of(check)
-        met, reasons = engine.exit_standard(facts, rules)
-        monitored, why = engine.monitoring(facts, rules)
-        statuses.append(HouseholdStatus(check.household.code, check.household.county_id, met, reasons, monitored, why))
-    return Evaluation(year, current.label, statuses, _counties(statuses, rules))
+def evaluate(year: int, user: Viewer = None) -> Evaluation:
+    """Every household checked in ``year`` that ``user`` may see (every one for the console), and every county's
+    aggregates, under the current ``poverty-2020`` rule set: the stored result (judgement store), computed now if
+    it is missing or its data changed (the console, the bulletin, the weekly board; pages and the card read
+    :func:`read` and never compute)."""
+    from dualtrack.core import judgements
+
+    return narrowed(judgements.ensure(_measure(), _period(year)).result, user)
 
 
-def _counties(statuses: list[HouseholdStatus], rules: dict[str, Any]) -> list[CountyStatus]:
-    from dualtrack.registry import services as registry
+def read(year: int, user: Viewer) -> tuple[Evaluation | None, Any]:
+    """What a page or the card shows for ``year``: (the stored evaluation narrowed to ``user``, the store's answer);
+    the evaluation is None while the year is being computed (the answer is then ``Pending``)."""
+    from dualtrack.core import judgements
 
-    households = Counter(Household.objects.values_list("county_id", flat=True))
-    not_met = Counter(s.county_id for s in statuses if not s.met)
-    monitored = Counter(s.county_id for s in statuses if s.monitored)
-    deep = set(RegionFlag.objects.filter(deep=True).values_list("region_id", flat=True))
-    labour = labour_by_county()
-    away = Counter({pk: figures["away"] for pk, figures in labour.items()})
-    away_before = Counter({pk: figures["away_last_year"] for pk, figures in labour.items()})
-    counties = {c.pk: c for c in registry.counties().filter(pk__in=list(households))}
-    out = []
-    for pk, county in sorted(counties.items(), key=lambda item: item[1].code):
-        out.append(CountyStatus(
-            county.code, county.name, households[pk], not_met[pk], monitored[pk],
-            _fraction(engine.share(monitored[pk], households[pk])),
-            engine.county_warning(monitored[pk], households[pk], pk in deep, rules),
-            _fraction(engine.share(away[pk], away_before[pk]))))
-    return out
+    found = judgements.read(_measure(), _period(year))
+    if isinstance(found, judgements.Pending):
+        return None, found
+    return narrowed(found.result, user), found
+
+
+def stored_status(year: int, code: str) -> HouseholdStatus | None:
+    """One household's status in the year's stored result when that result is current (None otherwise: the caller
+    checks the one household itself, :func:`check_one`)."""
+    from dualtrack.core import judgements
+
+    found = judgements.read(_measure(), _period(year))
+    if isinstance(found, judgements.Pending) or found.stale:
+        return None
+    return next((s for s in found.result.households if s.code == code), None)
+
+
+def check_one(check: HouseholdCheck) -> HouseholdStatus:
+    """One household's check judged by the engine under the current rules (a single record, not the year)."""
+    _label, rules = _measure().current_rules()
+    facts = facts_of(check)
+    met, reasons = engine.exit_standard(facts, rules)
+    monitored, why = engine.monitoring(facts, rules)
+    return HouseholdStatus(check.household.code, check.household.county_id, met, reasons, monitored, why)
 
 
 def arrived_workers(until: Any = None) -> set[int]:
@@ -166,10 +184,15 @@ def match_worker(sender: Any, worker: Any, id_number: str, **kwargs: Any) -> Non
 def labour_by_county(until: Any = None) -> dict[int, dict[str, int]]:
     """Per county id: labourers, 已外出 (as imported, or arrived on a trip of §12 by ``until``), 在家待岗 (and not
     arrived), 就近就业, and those who worked away last year (the outbound rate's base)."""
-    arrived = arrived_workers(until)
+    return count_labour(Labourer.objects.values_list("household__county_id", "status", "away_last_year", "worker_id"),
+                        arrived_workers(until))
+
+
+def count_labour(rows: Iterable[tuple[int, str, bool, int | None]], arrived: Collection[int]) -> dict[int, dict[str, int]]:
+    """The labourers' figures per county id from (county id, status, away last year, worker id) rows; a labourer
+    linked to a worker in ``arrived`` counts as 已外出. Pure."""
     out: dict[int, dict[str, int]] = {}
-    for county, status, before, worker in Labourer.objects.values_list(
-            "household__county_id", "status", "away_last_year", "worker_id"):
+    for county, status, before, worker in rows:
         entry = out.setdefault(county, {"labourers": 0, "away": 0, "at_home": 0, "nearby": 0, "away_last_year": 0})
         if worker is not None and worker in arrived:
             status = LabourerStatus.AWAY
@@ -202,13 +225,13 @@ class Area:
         return _fraction(engine.share(self.monitored, self.households))
 
 
-def war_map(year: int, county_code: str | None = None) -> list[Area]:
+def war_map(year: int, county_code: str | None = None, evaluation: Evaluation | None = None) -> list[Area]:
     """作战图: the counties (or one county's townships and villages) with households not meeting the standard,
     failed guarantees by kind and monitoring cases; flagged ones (挂牌督战, 深度贫困) marked. Aggregates only: no
-    household, no name."""
+    household, no name. ``evaluation``: the year's stored result the page read (else the stored one, ensured)."""
     from dualtrack.registry import services as registry
 
-    statuses = evaluate(year).households
+    statuses = (evaluation or evaluate(year)).households
     by_code = {s.code: s for s in statuses}
     rows = Household.objects.values_list("code", "county__code", "village__code", "village__parent__code")
     flags = {code: (supervised, deep) for code, supervised, deep in RegionFlag.objects.values_list(

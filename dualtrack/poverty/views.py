@@ -27,6 +27,7 @@ from dualtrack.core.views import (
     query_without_page,
     validation_messages,
 )
+from dualtrack.core.views_judgements import pending
 
 from . import board, findings, services
 from .choices import FINDING_WORKING_DAYS, GUARANTEE_NAMES, MONITOR_NAMES, FindingSource, HelperPost
@@ -40,10 +41,12 @@ def war_map(request: HttpRequest) -> HttpResponse:
     day = dates.requested_day(request, board.as_of)
     year = _year(request, day)
     county = (request.GET.get("county") or "").strip()[:12] or None
-    areas = services.war_map(year, county)
+    evaluation, answer = services.read(year, None)  # the stored year (aggregates only): the page never judges
+    if evaluation is None:
+        return pending(request, answer, _("脱贫攻坚作战图"))
+    areas = services.war_map(year, county, evaluation)
     if county and not areas:
         raise Http404
-    evaluation = services.evaluate(year, None)
     open_findings = findings.counts_by_area(day)
     helpers = board.helpers_by_area(day)
     for area in areas:
@@ -52,7 +55,7 @@ def war_map(request: HttpRequest) -> HttpResponse:
     return render(request, "poverty/war_map.html", {
         "year": year, "day": day, "county": county, "areas": areas, "guarantees": list(GUARANTEE_NAMES.items()),
         "rules_version": evaluation.rules_version,
-        "counties": {c.code: c for c in board.county_board(year, day)} if not county else {},
+        "counties": {c.code: c for c in board.county_board(year, day, evaluation)} if not county else {},
         "census": board.census(day), "latest_board": WeeklyBoard.objects.order_by("-week").first(),
         "may_see_households": Household.permits(request.user, Action.VIEW)})
 
@@ -71,7 +74,10 @@ def households(request: HttpRequest) -> HttpResponse:
     query = (request.GET.get("q") or "").strip()[:50]
     if query:
         queryset = queryset.filter(Q(code__icontains=query) | Q(head_name__icontains=query))
-    statuses = {h.code: h for h in services.evaluate(year, request.user).households}
+    evaluation, answer = services.read(year, request.user)  # the stored year, narrowed to the user's households
+    if evaluation is None:
+        return pending(request, answer, _("建档立卡户"))
+    statuses = {h.code: h for h in evaluation.households}
     status = request.GET.get("status", "")
     if status in ("not_met", "monitored"):
         wanted = [c for c, h in statuses.items() if (not h.met if status == "not_met" else h.monitored)]
@@ -92,13 +98,13 @@ def household(request: HttpRequest, code: str) -> HttpResponse:
     every view audited."""
     found = get_scoped_or_404(Household.objects.select_related("village", "county"), request.user, Action.VIEW,
                               code=code.upper()[:30])
-    rules = services.current_rules()
     checks = []
-    for check in found.checks.order_by("-year"):
-        facts = services.facts_of(check)
-        met, reasons = services.engine.exit_standard(facts, rules)
-        monitored, why = services.engine.monitoring(facts, rules)
-        checks.append({"check": check, "met": met, "reasons": reasons, "monitored": monitored, "why": why})
+    for check in found.checks.select_related("household").order_by("-year"):
+        # the year's stored result when it is current and holds the household; else this one check judged by the
+        # engine (a single record, never the year)
+        status = services.stored_status(check.year, found.code) or services.check_one(check)
+        checks.append({"check": check, "met": status.met, "reasons": status.reasons, "monitored": status.monitored,
+                       "why": status.monitor_reasons})
     arrived = services.arrived_workers()
     labourers = list(found.labourers.order_by("name"))
     for labourer in labourers:

@@ -11,9 +11,9 @@ class RegistryConfig(AppConfig):
     def ready(self) -> None:
         from dualtrack.core import versions
 
-        from .models import ElectricityAccount, Enterprise, Park
+        from .models import ElectricityAccount, Enterprise, Park, Region
 
-        for model in (Enterprise, ElectricityAccount, Park):
+        for model in (Enterprise, ElectricityAccount, Park, Region):  # a region's name or urban flag is judged on
             versions.track(model, "registry", lambda obj: None)
 
         from dualtrack.core.exportjobs import register_export

@@ -17,26 +17,24 @@ class ResumptionConfig(AppConfig):
         register_js_texts(gettext_noop("复工电力指数"), gettext_noop("五色图"), gettext_noop("未报送"),
                           gettext_noop("数据未到"))  # the page scripts' charts
 
+        from dualtrack.core import capability, judgements, periodic, versions
         from dualtrack.core.navigation import register_menu
-        from dualtrack.core.rules import register_rules
 
-        from . import imports  # noqa: F401  (registers the resumption dataset)
+        from . import (
+            imports,  # noqa: F401  (registers the resumption dataset)
+            snapshot,
+        )
+        from .measure import measure
         from .models import ResumptionReport
-        from .rules import RULES_KEY, validate
-
-        register_rules(RULES_KEY, validate)
-
-        from dualtrack.core import periodic, versions
-
-        from . import snapshot
 
         versions.track(ResumptionReport, "resumption", lambda obj: obj.date)
+        capability.register(measure())  # the day's picture in the judgement store
 
-        def stale_from(sender: object, source: str, day: object = None, **kwargs: object) -> None:
-            if source in snapshot.SOURCES:  # other sources (the poverty checks …) are not in the picture
-                snapshot.mark_stale(day)  # type: ignore[arg-type]
+        def keep_earlier(sender: object, source: str, day: object = None, **kwargs: object) -> None:
+            # a change from ``day`` on leaves the pictures of the days before it fresh (the others are stale)
+            judgements.keep_earlier(measure(), source, day)  # type: ignore[arg-type]
 
-        versions.data_changed.connect(stale_from, weak=False, dispatch_uid="resumption:pictures")
+        versions.data_changed.connect(keep_earlier, weak=False, dispatch_uid="resumption:pictures")
         periodic.register("pictures", snapshot.worker_step, order=10)
 
         from dualtrack.core.cards import register_card

@@ -4,12 +4,15 @@ liaison officer's enterprises), read from the day's stored picture."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from dualtrack.core.cards import Card, Figure, Row
+from dualtrack.core.cards import Card, Figure, Row, pending_card
 from dualtrack.core.choices import Action
 from dualtrack.epidemic import services as epidemic
 from dualtrack.epidemic.choices import COLOUR_HEX, Colour
@@ -17,7 +20,10 @@ from dualtrack.registry import services as registry
 
 from . import picture as pictures
 from . import policy as access
+from . import snapshot as snapshots
 from .models import ResumptionReport
+
+Builder = Callable[[Any, dt.date], Card | None]
 
 
 def pct(value: float | None) -> str | None:
@@ -38,14 +44,28 @@ def _query(day: dt.date) -> str:
     return f"?date={day.isoformat()}"
 
 
+def _pending_while_computed(key: str, title: str, url_name: str) -> Callable[[Builder], Builder]:
+    """A card of the day's picture says 计算中 while the picture is computed (``snapshot.NotReady``)."""
+    def wrap(builder: Builder) -> Builder:
+        @functools.wraps(builder)
+        def card(user: Any, day: dt.date) -> Card | None:
+            try:
+                return builder(user, day)
+            except snapshots.NotReady as exc:
+                return pending_card(key, _(title), reverse(url_name) + _query(day), exc.answer)
+        return card
+    return wrap
+
+
+@_pending_while_computed("situation", gettext_noop("疫情图与复工图"), "resumption:dashboard")
 def situation_card(user: Any, day: dt.date) -> Card | None:
     """HQ, leaders, a district or park operator: the two maps, the headline figures with their change on the day
     before, the counties below their capacity target, and what has been reported."""
     if not access.sees_situation(user):
         return None
-    pic = pictures.picture(day, user=user, allow_stale=True)
+    pic = pictures.picture(day, user=user, allow_stale=True, page=True)
     counties = pictures.counties(pic)
-    before = pictures.picture(day - dt.timedelta(days=1), user=user, allow_stale=True)
+    before = pictures.picture(day - dt.timedelta(days=1), user=user, allow_stale=True, page=True)
     city, city_before = pic.data["city"], before.data["city"]
     reporting = city["reporting"]
     risk = city["risk"]
@@ -113,6 +133,7 @@ def situation_card(user: Any, day: dt.date) -> Card | None:
     )
 
 
+@_pending_while_computed("own-status", gettext_noop("本企业复工情况"), "resumption:report")
 def enterprise_card(user: Any, day: dt.date) -> Card | None:
     """An enterprise: its own reported status (and when it last reported) and the power cross-check flag."""
     if not access.reports_for_itself(user) or not getattr(user, "enterprise_id", None):
@@ -126,7 +147,7 @@ def enterprise_card(user: Any, day: dt.date) -> Card | None:
         Figure(_("在岗人数"), f"{latest.workers_on_duty:,}" if latest else None, key="workers_on_duty",
                missing=_("未报送") if latest is None else ""),
     ]
-    pic = pictures.picture(day, user=user, allow_stale=True)
+    pic = pictures.picture(day, user=user, allow_stale=True, page=True)
     rows = [Row(_("用电数据与报送状态不符(%(kind)s),请核实后重新报送") % {
         "kind": _("报复工但用电很低") if f["kind"] == "paper" else _("用电已恢复但未报复工")},
         link=reverse("resumption:report"), tone="bad") for f in pictures.crosscheck_rows(pic)]
@@ -134,6 +155,7 @@ def enterprise_card(user: Any, day: dt.date) -> Card | None:
                 figures=figures, rows=rows, rows_title=_("数据核验提示") if rows else "")
 
 
+@_pending_while_computed("liaison-enterprises", gettext_noop("我联系的企业"), "resumption:report")
 def liaison_card(user: Any, day: dt.date) -> Card | None:
     """A liaison officer: their enterprises with today's status and the cross-check flags to follow up."""
     if not access.follows_own_enterprises(user):
@@ -143,7 +165,7 @@ def liaison_card(user: Any, day: dt.date) -> Card | None:
 
     statuses = list(with_resumed_status(enterprises, day).values_list("report_resumed", flat=True))
     reported_today = ResumptionReport.objects.filter(enterprise__in=enterprises, date=day).count()
-    pic = pictures.picture(day, user=user, allow_stale=True)
+    pic = pictures.picture(day, user=user, allow_stale=True, page=True)
     flags = pictures.crosscheck_rows(pic)
     figures = [
         Figure(_("联系企业"), f"{len(statuses)}", key="enterprises"),
@@ -180,8 +202,11 @@ def enterprise_panel(user: Any, enterprise: Any) -> Card | None:
     reports = list(ResumptionReport.objects.restrict(user).filter(enterprise=enterprise).order_by("-date")
                    [:HISTORY_REPORTS])
     history = power_history(enterprise, day, POWER_DAYS)
-    pic = pictures.picture(day, allow_stale=True)
-    flag = next((f for f in pic.snapshot.crosscheck if f.enterprise_id == enterprise.pk), None)
+    try:
+        pic = pictures.picture(day, allow_stale=True, page=True)
+        flag = next((f for f in pic.snapshot.crosscheck if f.enterprise_id == enterprise.pk), None)
+    except snapshots.NotReady:  # the day's picture is being computed: no flag to show yet
+        flag = None
     baseline = history["baseline_kwh"]
     last = next((p for p in reversed(history["points"]) if p["ratio"] is not None), None)
     figures = [

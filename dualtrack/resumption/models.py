@@ -39,27 +39,3 @@ class ResumptionReport(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.date} {self.enterprise_id} {'resumed' if self.resumed else 'not resumed'}"
-
-
-class DayPicture(models.Model):
-    """The command picture of one day (每日态势), computed once by the worker when its data arrives and read by
-    every page, the API, ``dualtrack situation`` and the bulletin: the epidemic situation, the sums of
-    reported resumption and of power per county × park × industry section × size class (so any scope and any
-    grouping is a sum of cells), the power trend and the cross-check lists. Keyed by the rule-set versions that
-    produced it; marked stale when data for its day (or an earlier one) changes, until the worker recomputes it."""
-
-    day = models.DateField(_("日期"))
-    rules_version = models.CharField(_("规则版本"), max_length=200)
-    payload = models.JSONField(_("内容"))
-    computed_at = models.DateTimeField(_("计算时间"))
-    seconds = models.FloatField(_("耗时(秒)"), default=0)
-    stale = models.BooleanField(_("待更新"), default=False, db_index=True)
-
-    class Meta:
-        verbose_name = _("每日态势")
-        verbose_name_plural = _("每日态势")
-        ordering = ["-day"]
-        constraints = [models.UniqueConstraint(fields=["day", "rules_version"], name="daypicture_day_rules")]
-
-    def __str__(self) -> str:
-        return f"{self.day} {self.rules_version}{' (stale)' if self.stale else ''}"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dualtrack.core import policy
+from dualtrack.core.actors import Viewer
 from dualtrack.core.choices import Action
 from dualtrack.epidemic import services as epidemic
 from dualtrack.registry import services as registry
@@ -57,7 +58,7 @@ class Scope:
         return not self.nothing and self.counties is None and self.parks is None
 
 
-def scope_of(user: Any) -> Scope:
+def scope_of(user: Viewer) -> Scope:
     """The enterprises a user sees, as cells: everything, a district's county (or a park's park), or nothing."""
     if user is None or policy.scope(user, "registry.Enterprise", Action.VIEW) is policy.ALL:
         return Scope()
@@ -91,14 +92,21 @@ class Picture:
         return [c for c in cells if self.scope.admits(c) and (self.size_scope in ("all", "") or c.size == self.size_scope)]
 
 
-def picture(day: dt.date, *, size_scope: str = "all", user: Any = None, engine_name: str | None = None,
-            epidemic_rules: str | None = None, allow_stale: bool = False) -> Picture:
-    """``user``'s view of ``day``: the stored picture (computed the first time the day is asked for); with
-    another engine or other epidemic rules than the current ones, computed for the occasion and not stored."""
+def picture(day: dt.date, *, size_scope: str = "all", user: Viewer = None, engine_name: str | None = None,
+            epidemic_rules: str | None = None, allow_stale: bool = False, page: bool = False) -> Picture:
+    """``user``'s view of ``day``: the stored picture (computed the first time the day is asked for, except for a
+    ``page``: ``snapshot.NotReady`` while it is computed); with another engine or other epidemic rules than the
+    current ones, computed for the occasion and not stored."""
     if engine_name or epidemic_rules:
         snap = snapshots.compute(day, engine_name=engine_name, epidemic_rules=epidemic_rules)
     else:
-        snap = snapshots.stored(day, allow_stale=allow_stale)
+        snap = snapshots.stored(day, allow_stale=allow_stale, page=page)
+    return view(snap, size_scope=size_scope, user=user, epidemic_rules=epidemic_rules)
+
+
+def view(snap: Snapshot, *, size_scope: str = "all", user: Viewer = None, epidemic_rules: str | None = None) -> Picture:
+    """``user``'s view of the stored picture ``snap``."""
+    day = snap.day
     scope = scope_of(user)
     data = copy.deepcopy(snap.epidemic)
     if not scope.whole:
@@ -270,9 +278,18 @@ def crosscheck_rows(pic: Picture) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (r["kind"], r["county"], r["uscc"]))
 
 
-def situation(day: dt.date, *, by: str = "county", size_scope: str = "all", user: Any = None,
+def situation(day: dt.date, *, by: str = "county", size_scope: str = "all", user: Viewer = None,
               engine_name: str | None = None, epidemic_rules: str | None = None) -> dict[str, Any]:
     pic = picture(day, size_scope=size_scope, user=user, engine_name=engine_name, epidemic_rules=epidemic_rules)
+    return _situation(pic, by)
+
+
+def situation_of(snap: Snapshot) -> dict[str, Any]:
+    """The whole city's situation by county of a stored picture (``dualtrack situation --json``'s)."""
+    return _situation(view(snap), "county")
+
+
+def _situation(pic: Picture, by: str) -> dict[str, Any]:
     if by == "county":
         counties(pic)
         for region in pic.data["regions"]:

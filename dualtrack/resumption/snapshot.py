@@ -11,24 +11,21 @@ user reads the same stored picture.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, transaction
-
-from dualtrack.core import dates, versions
-from dualtrack.core import rules as rule_sets
+from dualtrack.core import columnar, judgements, versions
+from dualtrack.core.capability import Period, PeriodKind
 from dualtrack.core.lazy import lazy
+from dualtrack.core.models import Judgement, JudgementState
 from dualtrack.epidemic import services as epidemic
 from dualtrack.power.services import baselines as power_baselines
 from dualtrack.power.services import engine, pipeline
 from dualtrack.registry import services as registry
 
-from .models import DayPicture
-from .rules import RULES_KEY, power_rules
+from .rules import power_rules
 
 if TYPE_CHECKING:
     import ibis
@@ -123,27 +120,6 @@ class Snapshot:
     format: int = FORMAT
     extra: dict[str, Any] = field(default_factory=dict)
 
-    def as_payload(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["day"] = self.day.isoformat()
-        for transient in ("stale", "computed_at", "seconds"):
-            data.pop(transient)
-        return data
-
-    @classmethod
-    def from_payload(cls, data: dict[str, Any], *, stale: bool = False, computed_at: str = "",
-                     seconds: float = 0.0) -> Snapshot:
-        return cls(
-            day=dt.date.fromisoformat(data["day"]), rules_version=data["rules_version"],
-            definition=data["definition"], epidemic=data["epidemic"],
-            reported=[ReportedCell(**c) for c in data["reported"]],
-            reported_before=[ReportedCell(**c) for c in data["reported_before"]],
-            power=[PowerCell(**c) for c in data["power"]], power_earlier=[PowerCell(**c) for c in data["power_earlier"]],
-            trend=[TrendCell(**c) for c in data["trend"]], crosscheck=[CrossFlag(**c) for c in data["crosscheck"]],
-            day_trend=[TrendCell(**c) for c in data["day_trend"]],
-            power_arrived=data["power_arrived"], power_through=data["power_through"], computed_at=computed_at,
-            seconds=seconds, stale=stale, format=data.get("format", 0), extra=data.get("extra", {}))
-
 
 # --- frames cached by data version --------------------------------------------------------------------
 
@@ -154,7 +130,6 @@ SOURCES = frozenset({"epidemic", "resumption", "registry", "power"})  # the data
 def forget() -> None:
     """Drop what this process keeps (a test's database is rolled back under it; a restored database too)."""
     _FRAMES.clear()
-    _PARSED.clear()
 
 
 def _cached(name: str, key: Any, build: Any) -> Any:
@@ -247,12 +222,16 @@ def _power_cells(con: Any, ratios: Any) -> list[PowerCell]:
             for r in table.to_pylist()]
 
 
-def compute(day: dt.date, *, engine_name: str | None = None, epidemic_rules: str | None = None) -> Snapshot:
-    """The whole city's picture of ``day`` (nothing stored)."""
+def compute(day: dt.date, *, engine_name: str | None = None, epidemic_rules: str | None = None,
+            rules: Any = None) -> Snapshot:
+    """The whole city's picture of ``day`` under ``rules`` (the typed rule set ``resumption``, default the current
+    one); nothing stored (``refresh`` stores it)."""
     started = time.perf_counter()
+    if rules is None:
+        rules = measure().current_rules()[1]
     situation = epidemic.situation(day, None, rules_label=epidemic_rules)
-    version = rule_sets.current(RULES_KEY)
-    definition = version.definition
+    definition = rules.definition()
+    version_label = rules.label
     rules = power_rules(definition)
     con = engine.shared() if engine_name is None else engine.connect(engine_name)
     enterprises = enterprise_frame()
@@ -274,13 +253,14 @@ def compute(day: dt.date, *, engine_name: str | None = None, epidemic_rules: str
     for cell in reported:
         cell.no_baseline = missing_baseline.get((cell.county, cell.park, cell.section, cell.size), 0)
     earlier = day - dt.timedelta(days=definition["fast_rise_days"])
-    label = f"{situation['rules_version']},{version.label}"
+    label = f"{situation['rules_version']},{version_label}"
     power_today = _power_cells(con, ratios(day))
     # What earlier days' stored pictures already hold is not computed again: each picture keeps its own day's
     # trend cells, so a day's computation reads one day of readings for the trend, not thirty.
-    stored_trend = _stored_parts(label, day - dt.timedelta(days=TREND_DAYS - 1), day - dt.timedelta(days=1), "day_trend")
-    stored_power = _stored_parts(label, earlier, earlier, "power")
-    trend = [TrendCell(**c) for cells in stored_trend.values() for c in cells]
+    stored_trend = _stored_parts(version_label, day - dt.timedelta(days=TREND_DAYS - 1), day - dt.timedelta(days=1),
+                                 "day_trend")
+    stored_power = _stored_parts(version_label, earlier, earlier, "power")
+    trend = [c for cells in stored_trend.values() for c in cells]
     trend += _day_trend(day, power_today)
     missing = [day - dt.timedelta(days=n) for n in range(1, TREND_DAYS) if day - dt.timedelta(days=n) not in stored_trend]
     if missing:
@@ -292,7 +272,7 @@ def compute(day: dt.date, *, engine_name: str | None = None, epidemic_rules: str
                             resumed_kwh=float(r["resumed_kwh"] or 0.0), baseline_kwh=float(r["baseline_kwh"] or 0.0))
                   for r in trend_table.to_pylist()]
     trend.sort(key=lambda c: (c.date, c.county, c.park, c.size))
-    power_earlier = [PowerCell(**c) for c in stored_power[earlier]] if earlier in stored_power \
+    power_earlier = stored_power[earlier] if earlier in stored_power \
         else _power_cells(con, ratios(earlier))
     power_through = engine.last_reading_day()
     snapshot = Snapshot(
@@ -321,11 +301,16 @@ def _day_trend(day: dt.date, power: list[PowerCell]) -> list[TrendCell]:
             for (county, park, size), v in sorted(sums.items())]
 
 
-def _stored_parts(label: str, first: dt.date, last: dt.date, key: str) -> dict[dt.date, list[dict[str, Any]]]:
-    """One part of the fresh stored pictures of ``first``…``last`` (only that part is read from the database)."""
-    rows = DayPicture.objects.filter(rules_version=label, stale=False, day__range=(first, last),
-                                     payload__format=FORMAT).values_list("day", f"payload__{key}")
-    return {day: part for day, part in rows if part is not None}
+def _stored_parts(label: str, first: dt.date, last: dt.date, key: str) -> dict[dt.date, list[Any]]:
+    """One table of the fresh stored pictures of ``first``…``last`` under the rule set version ``label`` (only that
+    table is decompressed and read): what a day's computation reuses of the days before it."""
+    found = measure()
+    rows = Judgement.objects.filter(
+        measure=found.key, rules_version=label, state=JudgementState.READY, format=found.format,
+        data_version=judgements.data_version(found), period__gte=first.isoformat(), period__lte=last.isoformat(),
+    ).values_list("period", "payload")
+    return {dt.date.fromisoformat(period): columnar.decode_part(Snapshot, bytes(payload), key)
+            for period, payload in rows if payload}
 
 
 def _crosscheck(con: Any, day: dt.date, accounts: Any, base: Any, enterprises: pa.Table,
@@ -340,91 +325,102 @@ def _crosscheck(con: Any, day: dt.date, accounts: Any, base: Any, enterprises: p
             for r in con.to_pyarrow(flags).to_pylist()]
 
 
-# --- storing and reading -------------------------------------------------------------------------------
+# --- storing and reading: thin functions over the judgement store (core.judgements) ------------------------
 
 
-def current_label() -> str:
-    from dualtrack.epidemic.services import RuleVersions
+def measure() -> Any:
+    """The day's picture as a measure, looked up where it was registered (``measure.py`` builds on this module)."""
+    from dualtrack.core import capability
 
-    return f"{RuleVersions.resolve(None).label},{rule_sets.current(RULES_KEY).label}"
-
-
-_PARSED: dict[int, tuple[str, Snapshot]] = {}  # stored picture id -> (computed_at, parsed): parsed once per process
+    return capability.measure("resumption")
 
 
-def save(snapshot: Snapshot) -> DayPicture:
-    """Store ``snapshot`` as its day's picture (replacing an older computation of the same versions)."""
-    payload = json.loads(json.dumps(snapshot.as_payload(), default=str))
-    values = {"payload": payload, "computed_at": dates.real_now(), "seconds": snapshot.seconds, "stale": False}
-    try:
-        with transaction.atomic():
-            row, _created = DayPicture.objects.update_or_create(day=snapshot.day, rules_version=snapshot.rules_version,
-                                                                defaults=values)
-    except IntegrityError:  # computed by another process at the same moment: theirs is as good
-        row = DayPicture.objects.get(day=snapshot.day, rules_version=snapshot.rules_version)
-    return row
+def _period(day: dt.date) -> Period:
+    return Period.of(PeriodKind.DAY, day)
 
 
-def refresh(day: dt.date) -> DayPicture:
-    return save(compute(day))
+class NotReady(Exception):  # noqa: N818 - a state, not a fault
+    """A page asked for a day's picture that is being computed: ``answer`` is the store's ``Pending``."""
+
+    def __init__(self, answer: judgements.Pending) -> None:
+        super().__init__(answer.period.key)
+        self.answer = answer
 
 
-def stored(day: dt.date, *, allow_stale: bool = False) -> Snapshot:
-    """The stored picture of ``day`` for the current rule sets: computed and stored when there is none (or
-    when it is stale and ``allow_stale`` is false: the API, the CLI and the bulletin never read stale numbers;
-    pages do, saying an update is running, while the worker recomputes it)."""
-    label = current_label()
-    found = DayPicture.objects.filter(day=day, rules_version=label).values("pk", "computed_at", "stale", "seconds").first()
-    head: dict[str, Any] | None = dict(found) if found else None
-    if head is None or (head["stale"] and not allow_stale):
-        row = refresh(day)
-        head = {"pk": row.pk, "computed_at": row.computed_at, "stale": False, "seconds": row.seconds}
-    stamp = head["computed_at"].isoformat()
-    cached = _PARSED.get(head["pk"])
-    if cached is None or cached[0] != stamp:
-        payload = DayPicture.objects.filter(pk=head["pk"]).values_list("payload", flat=True).first()
-        if payload is None or payload.get("format") != FORMAT:  # an older shape: compute it again
-            row = refresh(day)
-            head = {"pk": row.pk, "stale": False, "seconds": row.seconds}
-            payload, stamp = row.payload, row.computed_at.isoformat()
-        snapshot = Snapshot.from_payload(payload, computed_at=stamp, seconds=head["seconds"])
-        if len(_PARSED) > 64:
-            _PARSED.clear()
-        _PARSED[head["pk"]] = (stamp, snapshot)
-        cached = _PARSED[head["pk"]]
-    snap = cached[1]
-    snap.stale = bool(head["stale"])
+def refresh(day: dt.date) -> judgements.Stored[Snapshot]:
+    """Compute and store the picture of ``day`` now (the worker's)."""
+    return judgements.refresh(measure(), _period(day))
+
+
+def stored(day: dt.date, *, allow_stale: bool = False, page: bool = False) -> Snapshot:
+    """The stored picture of ``day`` for the current rule sets. Without ``allow_stale`` (the API, the CLI, the
+    bulletin) a fresh one, computed now when there is none or it is stale. With it, the stored one, stale or not
+    (an update then runs in the background); a day never computed is computed now, or, for a ``page``, queued and
+    :class:`NotReady` raised: the page says 计算中 and asks again."""
+    found: judgements.Stored[Snapshot] | judgements.Pending
+    if allow_stale:
+        found = judgements.read(measure(), _period(day))
+        if isinstance(found, judgements.Pending):
+            if page:
+                raise NotReady(found)
+            found = judgements.ensure(measure(), _period(day))
+    else:
+        found = judgements.ensure(measure(), _period(day))
+    snap = found.result
+    snap.computed_at, snap.seconds, snap.stale = found.computed_at.isoformat(), found.seconds, found.stale
     return snap
+
+
+def _row(day: dt.date) -> tuple[Any, bool] | None:
+    """The stored picture of ``day`` under the current rule set (when it was computed, whether it is stale)."""
+    found = measure()
+    label, _rules = found.current_rules()
+    row = Judgement.objects.filter(measure=found.key, period=day.isoformat(), rules_version=label,
+                                   state=JudgementState.READY, format=found.format) \
+        .values_list("computed_at", "data_version").first()
+    return None if row is None else (row[0], row[1] != judgements.data_version(found))
+
+
+def is_stale(day: dt.date) -> bool | None:
+    """Whether the stored picture of ``day`` is stale (None: there is none)."""
+    row = _row(day)
+    return None if row is None else row[1]
 
 
 def computed_at(day: dt.date) -> dt.datetime | None:
     """When the current picture of ``day`` was computed (None: none yet, or stale)."""
-    return DayPicture.objects.filter(day=day, rules_version=current_label(), stale=False) \
-        .values_list("computed_at", flat=True).first()
+    row = _row(day)
+    return None if row is None or row[1] else row[0]
 
 
 def mark_stale(day: dt.date | None) -> int:
-    """Pictures of ``day`` and later (every day when None) are stale: their data changed."""
-    queryset = DayPicture.objects.filter(stale=False)
+    """Pictures of ``day`` and later (every day when None) are stale: they are recomputed before they are read
+    fresh again."""
+    rows = Judgement.objects.filter(measure=measure().key).exclude(data_version="")
     if day is not None:
-        queryset = queryset.filter(day__gte=day)
-    return queryset.update(stale=True)
+        rows = rows.filter(period__gte=day.isoformat())
+    return rows.update(data_version="")
 
 
 def worker_step() -> dict[str, Any]:
-    """Keep the pictures fresh: the data-as-of day and the day before it, then every stale one (latest
-    first). Each picture is recomputed only if it is still stale when its turn comes."""
+    """Keep the pictures fresh: the data-as-of day and the day before it, then every stale one (latest first).
+    Each picture is recomputed only if it is still stale when its turn comes."""
+    found = measure()
     as_of = versions.data_day()  # the pages' default day (today while nothing has arrived)
     done: list[str] = []
-    label = current_label()
+    label, _rules = found.current_rules()
     if as_of is not None:
         for day in (as_of, as_of - dt.timedelta(days=1)):
-            if not DayPicture.objects.filter(day=day, rules_version=label, stale=False).exists():
+            if is_stale(day) is not False:
                 refresh(day)
                 done.append(day.isoformat())
-    for day in DayPicture.objects.filter(stale=True, rules_version=label).order_by("-day").values_list("day", flat=True):
-        if DayPicture.objects.filter(day=day, rules_version=label, stale=True).exists():
+    stale = Judgement.objects.filter(measure=found.key, rules_version=label, state=JudgementState.READY) \
+        .exclude(data_version=judgements.data_version(found)).order_by("-period").values_list("period", flat=True)
+    for key in list(stale):
+        day = dt.date.fromisoformat(key)
+        if is_stale(day):
             refresh(day)
             done.append(day.isoformat())
-    DayPicture.objects.exclude(rules_version=label).filter(stale=True).delete()  # superseded rule sets
+    Judgement.objects.filter(measure=found.key).exclude(rules_version=label) \
+        .exclude(data_version=judgements.data_version(found)).delete()  # stale under superseded rule sets
     return {"recomputed": done}

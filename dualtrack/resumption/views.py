@@ -21,6 +21,7 @@ from dualtrack.core import dates, exports, policy, versions
 from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import MAX_COUNT, Action
 from dualtrack.core.views import form_errors, paginate, query_without_page
+from dualtrack.core.views_judgements import pending
 from dualtrack.epidemic import services as epidemic
 from dualtrack.epidemic.choices import COLOUR_HEX, Colour
 from dualtrack.registry import services as registry
@@ -28,6 +29,7 @@ from dualtrack.registry import services as registry
 from . import policy as access
 from . import services
 from .models import ReportSource, ResumptionReport
+from .snapshot import NotReady
 
 CROSSCHECK_PAGE = 50
 
@@ -58,7 +60,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     scope = request.GET.get("scope", "all")
     if scope not in services.SIZE_SCOPES:
         scope = "all"
-    pic = services.picture(day, size_scope=scope, user=request.user, allow_stale=True)
+    try:
+        pic = services.picture(day, size_scope=scope, user=request.user, allow_stale=True, page=True)
+    except NotReady as exc:
+        return pending(request, exc.answer, _("复工图"))
     counties = _ranked(services.counties(pic))
     trend = services.trend(pic)
     below = [r for r in counties if r["target"]["met"] is False]
@@ -165,7 +170,10 @@ def crosscheck(request: HttpRequest) -> HttpResponse | FileResponse:
     if not access.sees_crosscheck(request.user):
         raise PermissionDenied
     day = _day(request)
-    pic = services.picture(day, user=request.user, allow_stale=True)
+    try:
+        pic = services.picture(day, user=request.user, allow_stale=True, page=True)
+    except NotReady as exc:
+        return pending(request, exc.answer, _("数据核验"))
     rows = services.crosscheck_rows(pic)
     if access.follows_own_enterprises(request.user):
         rows = [r for r in rows if request.user.username in r["liaisons"]]  # type: ignore[union-attr]

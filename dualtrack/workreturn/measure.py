@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from dualtrack.core.actors import Viewer
 from dualtrack.core.capability import Measure, MenuEntry, Period, PeriodKind, Rules, Step, bound
@@ -364,7 +364,7 @@ class WorkReturnMeasure(Measure[WorkReturnFacts, WorkReturnRules, WorkReturn]):
     """点对点返岗 (DOMAIN.md §12): the campaign as of a moment."""
 
     key = "worker-return"
-    label = _lazy("点对点返岗")
+    label = gettext_lazy("点对点返岗")
     period_kind = PeriodKind.MOMENT
     rules_key = RULES_KEY
     rules = WorkReturnRules
@@ -377,7 +377,7 @@ class WorkReturnMeasure(Measure[WorkReturnFacts, WorkReturnRules, WorkReturn]):
     command = "worker-return"
     card = (45, cards.worker_return_card)
     section = (48, bulletin.section)
-    menu = MenuEntry(_lazy("点对点返岗"), "workreturn:board", can_view, order=14)
+    menu = MenuEntry(gettext_lazy("点对点返岗"), "workreturn:board", can_view, order=14)
     steps = (Step("worker-return", services.worker_step, order=40),)
     row_key = ("code",)
     outcome_fields = ()  # the contract's first rows are the trips, which no rule of the set decides
@@ -396,6 +396,10 @@ class WorkReturnMeasure(Measure[WorkReturnFacts, WorkReturnRules, WorkReturn]):
 
     def visible(self, result: WorkReturn, actor: Viewer) -> WorkReturn:
         return narrowed(result, actor)
+
+    def campaign(self, result: WorkReturn, actor: Viewer) -> Any:
+        """The stored result narrowed to ``actor`` and assembled as the services' campaign (pages, card, bulletin)."""
+        return assemble(narrowed(result, actor))
 
     def as_json(self, result: WorkReturn) -> dict[str, Any]:
         return assemble(result).as_json()

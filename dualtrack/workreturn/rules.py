@@ -18,6 +18,7 @@ DEFAULT: dict[str, Any] = {
 
 
 def validate(definition: Any) -> None:
-    from .measure import WorkReturnRules
+    """Checked by the measure's frozen rule set (``measure.WorkReturnRules``), looked up where it was registered."""
+    from dualtrack.core import capability
 
-    WorkReturnRules.parse(definition)
+    capability.measure("worker-return").rules.parse(definition)

@@ -369,10 +369,8 @@ def campaign(at: dt.datetime, user: Viewer = None) -> Campaign:
     from dualtrack.core import judgements
     from dualtrack.core.capability import Period, PeriodKind
 
-    from .measure import assemble, narrowed
-
     stored = judgements.ensure(_measure(), Period.of(PeriodKind.MOMENT, at))
-    return assemble(narrowed(stored.result, user))
+    return _measure().campaign(stored.result, user)
 
 
 def read(at: dt.datetime, user: Viewer) -> tuple[Campaign | None, Any]:
@@ -381,12 +379,10 @@ def read(at: dt.datetime, user: Viewer) -> tuple[Campaign | None, Any]:
     from dualtrack.core import judgements
     from dualtrack.core.capability import Period, PeriodKind
 
-    from .measure import assemble, narrowed
-
     found = judgements.read(_measure(), Period.of(PeriodKind.MOMENT, at))
     if isinstance(found, judgements.Pending):
         return None, found
-    return assemble(narrowed(found.result, user)), found
+    return _measure().campaign(found.result, user), found
 
 
 def origin_names() -> dict[str, str]:

@@ -18,6 +18,7 @@ from dualtrack.resumption.services import SIZE_SCOPES
 
 class Command(BaseCommand):
     help = "Print the epidemic situation of every county on a date (JSON with --json)."
+    requires_system_checks: list[str] = []  # a reading command (see core.capability_api.MeasureCommand)
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--date", help="YYYY-MM-DD (default: the data-as-of day, the latest day every source "

@@ -1,27 +1,28 @@
 """``dualtrack poverty --year YYYY --json``: every household's exit standard and monitoring, and every county's
 aggregates and warning (DOMAIN.md §13), of the year's checks (default: the year the war map opens on,
-``board.as_of_year``). No names."""
+``board.as_of_year``). No names. Derived from the measure; ``--freeze-week`` and ``--week`` are the weekly board's
+(一周一调度)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
-from dualtrack.poverty import services
+from dualtrack.core.capability_api import MeasureCommand
 
 
-class Command(BaseCommand):
+class Command(MeasureCommand):
     help = "Poverty alleviation for a year (--json: the contract)."
+    measure_key = "poverty"
+    empty = "no poverty checks yet"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--year", type=int, help="the year's checks judged (the contract; default: the year the "
-                                                     "war map opens on)")
+        super().add_arguments(parser)
         parser.add_argument("--freeze-week", metavar="YYYY-MM-DD",
                             help="freeze the board of the week holding this day (一周一调度), once")
         parser.add_argument("--week", metavar="YYYY-MM-DD", help="print a frozen weekly board")
-        parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
         import datetime as dt
@@ -52,13 +53,4 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(figures, ensure_ascii=False, indent=1) if options["json"] else
                               f"week {figures['week']} as of {figures['as_of']} frozen {figures['frozen_at']}")
             return
-        if options["year"] is None:
-            options["year"] = board.as_of_year()
-        result = services.evaluate(options["year"])
-        if options["json"]:
-            self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=1))
-            return
-        self.stdout.write(f"{options['year']}  {result.rules_version}")
-        for county in result.counties:
-            self.stdout.write(f"{county.code} {county.name} households {county.households} not met {county.not_met} "
-                              f"monitored {county.monitored}{' WARNING' if county.warning else ''}")
+        super().handle(*args, **options)

@@ -1,0 +1,150 @@
+"""脱贫攻坚 on the capability contract (issue #27): the rule set ``poverty-2020`` as a frozen dataclass with its
+bounds and messages, the year's result stored columnar and read back exactly, pages and the card that never judge the
+year (计算中 while it is queued; a household's page checks only its one record), the console's and the API's
+contract byte for byte as before, and staleness when the checks or the trips of §12 change."""
+
+# ruff: noqa: F811  (the ``villages`` fixture is imported from test_poverty and named as a test's argument)
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import json
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from dualtrack.core import capability, columnar, judgements
+from dualtrack.core.capability import Period, PeriodKind, contract_dict
+from dualtrack.core.dates import SHANGHAI
+from dualtrack.core.models import Judgement, JudgementState
+from dualtrack.core.rules import RuleError
+from dualtrack.poverty import rules, services
+from dualtrack.poverty.measure import PovertyContract, PovertyRules, judge
+from dualtrack.poverty.measure import load as load_facts
+from dualtrack.poverty.models import HouseholdCheck
+
+from .conftest import City, make_enterprise
+from .test_poverty import CHECKS, HOUSEHOLDS, load, villages  # noqa: F401  (the fixture)
+
+YEAR = Period(PeriodKind.YEAR, dt.date(2020, 1, 1))
+
+
+@pytest.fixture
+def checked(villages: City) -> City:
+    office = villages.users["office"]
+    assert load(office, "households", [HOUSEHOLDS,
+                                       ["H1", "马福", "339102196501011234", "339102001201", 4, "脱贫户", 2015, "", ""],
+                                       ["H2", "杨春", "339106196501011235", "339106001201", 3, "贫困户", 2016, "", ""]]).ok
+    assert load(office, "household_checks", [CHECKS,
+        ["H1", 2020, "4000.01", "9000", "", "是", "是", "是", "是", "是", "是", "B", "2020-06-10"],
+        ["H2", 2020, "3900", "", "", "是", "是", "是", "否", "是", "是", "C", "2020-06-10"]]).ok
+    return villages
+
+
+def measure() -> Any:
+    return capability.measure("poverty")
+
+
+# --- the rule set ------------------------------------------------------------------------------------------------
+
+def test_the_rule_set_keeps_its_bounds_and_messages() -> None:
+    parsed = PovertyRules.parse(dict(rules.DEFAULT))
+    assert parsed.definition() == rules.DEFAULT and parsed["standard"] == 4000
+    for bad, message in [({"standard": 0}, "standard: a number from 1 to 100000"),
+                         ({"standard": True}, "standard: a number from 1 to 100000"),
+                         ({"low_income_multiple": 10.5}, "low_income_multiple: a number from 1 to 10"),
+                         ({"income_drop": 0.001}, "income_drop: a number from 0.01 to 1"),
+                         ({"warning_share": "0.05"}, "warning_share: a number from 0.001 to 1"),
+                         ({"warning_share_deep": 2}, "warning_share_deep: a number from 0.001 to 1")]:
+        with pytest.raises(RuleError) as refused:
+            PovertyRules.parse({**rules.DEFAULT, **bad})
+        assert str(refused.value) == message
+    with pytest.raises(RuleError):
+        PovertyRules.parse([4000])
+    assert measure().period_kind == PeriodKind.YEAR and measure().rules is PovertyRules
+
+
+# --- the store ---------------------------------------------------------------------------------------------------
+
+def test_the_year_round_trips_exactly_and_names_no_one(checked: City) -> None:
+    evaluation = services.evaluate(2020)
+    data = columnar.encode(evaluation)
+    back = columnar.decode(services.Evaluation, data)
+    assert back == evaluation and back.households[1].reasons == ["income", "medical", "housing"]
+    assert back.counties[-1].monitored_share == 1.0 and back.counties[0].outbound_rate is None
+    stored = json.dumps(dataclasses.asdict(back), ensure_ascii=False, default=str)
+    assert "马福" not in stored and "杨春" not in stored and "1234" not in stored  # names and IDs stay out
+    assert Judgement.objects.filter(measure="poverty", period="2020", state=JudgementState.READY).count() == 1
+
+
+def test_the_contract_is_byte_for_byte_what_the_command_printed_and_the_api_serves(checked: City,
+                                                                                   client: Any) -> None:
+    out = io.StringIO()
+    call_command("poverty", "--year", "2020", "--json", stdout=out)
+    label, current = measure().current_rules()
+    before = judge(load_facts(YEAR), current.labelled(label)).as_json()  # what the command judged in the request
+    assert out.getvalue() == json.dumps(before, ensure_ascii=False, indent=1) + "\n"
+    printed = json.loads(out.getvalue())
+    assert list(printed) == [f.name for f in dataclasses.fields(PovertyContract)]
+    assert list(contract_dict(printed)["counties"][0]) == ["code", "households", "not_met", "monitored",
+                                                           "monitored_share", "warning", "outbound_rate"]
+    client.force_login(checked.users["office"])  # the office sees every household: the whole contract
+    assert client.get("/api/v1/poverty", {"year": "2020"}).json() == printed
+    client.force_login(checked.users["district"])  # Jiangbei's operator: its households, every county
+    mine = client.get("/api/v1/poverty", {"year": "2020"}).json()
+    assert [h["code"] for h in mine["households"]] == ["H1"] and mine["counties"] == printed["counties"]
+    lines = io.StringIO()
+    call_command("poverty", "--year", "2020", stdout=lines)
+    assert lines.getvalue().splitlines()[0] == "2020  poverty-2020:v1" and "WARNING" in lines.getvalue()
+
+
+def test_pages_and_the_card_never_judge_the_year(checked: City, client: Any, settings: Any) -> None:
+    from dualtrack.core.cards import cards_for
+
+    settings.DUALTRACK_JUDGE_INLINE = False
+    client.force_login(checked.users["office"])
+    household = client.get("/poverty/households/H2/")  # one household: its own record checked, not the year
+    assert household.status_code == 200 and "杨春" in household.content.decode()
+    assert [c["reasons"] for c in household.context["checks"]] == [["income", "medical", "housing"]]
+    assert not Judgement.objects.filter(measure="poverty", state=JudgementState.READY).exists()
+    for url in ("/poverty/", "/poverty/households/"):
+        page = client.get(url, {"year": "2020"})
+        assert page.status_code == 200 and "正在计算" in page.content.decode(), url
+    card = {c.key: c for c in cards_for(checked.users["hq"], dt.date(2020, 6, 20))}["poverty"]
+    assert [f.missing for f in card.figures] == ["计算中"]
+    api = client.get("/api/v1/poverty", {"year": "2020"})
+    assert api.status_code == 202 and api.json()["status"] == "pending"
+    assert not Judgement.objects.filter(measure="poverty", state=JudgementState.READY).exists()
+    assert judgements.run_queued("poverty", "2020", "poverty-2020:v1")  # the background thread or the worker
+    page = client.get("/poverty/", {"year": "2020"})
+    assert "正在计算" not in page.content.decode() and page.context["rules_version"] == "poverty-2020:v1"
+    household = client.get("/poverty/households/H2/")  # the stored year holds the household: read from it
+    assert [c["reasons"] for c in household.context["checks"]] == [["income", "medical", "housing"]]
+
+
+def test_a_corrected_check_or_an_arrived_trip_makes_the_year_stale(checked: City, settings: Any) -> None:
+    from dualtrack.workreturn.models import Trip
+
+    first = judgements.ensure(measure(), YEAR)
+    assert not first.stale and not first.result.households[1].met
+    settings.DUALTRACK_JUDGE_INLINE = False
+    HouseholdCheck.objects.filter(household__code="H2").update(income=Decimal(9000))  # a bulk write: not seen …
+    assert not judgements.read(measure(), YEAR).stale  # type: ignore[union-attr]
+    check = HouseholdCheck.objects.get(household__code="H2")
+    check.housing, check.housing_grade, check.medical = True, "A", True
+    check.save()  # … a save is
+    seen = judgements.read(measure(), YEAR)
+    assert isinstance(seen, judgements.Stored) and seen.stale and not seen.result.households[1].met
+    assert "poverty:2020" in judgements.worker_step()["computed"]
+    fresh = judgements.read(measure(), YEAR)
+    assert isinstance(fresh, judgements.Stored) and not fresh.stale and fresh.result.households[1].met
+    employer = make_enterprise(checked.jiangbei, "江北纺织有限公司")
+    Trip.objects.create(code="T-1", origin_code="339106", enterprise=employer,
+                        departure=dt.datetime(2020, 2, 20, 8, tzinfo=SHANGHAI), plate="浙A12345", seats=44,
+                        arrived_at=dt.datetime(2020, 2, 20, 18, tzinfo=SHANGHAI))
+    again = judgements.read(measure(), YEAR)
+    assert isinstance(again, judgements.Stored) and again.stale  # the trips of §12 are a source of the year
+
