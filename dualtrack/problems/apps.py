@@ -25,6 +25,10 @@ class ProblemsConfig(AppConfig):
         from .models import Problem
 
         bulletins.register_section(40, "problems", section)
+        from dualtrack.core import versions
+
+        # a task's state and level are shown with the key projects' month-end consequences (their stored lights)
+        versions.track(Problem, "problems", lambda obj: None)
 
         from dualtrack.core import periodic
 

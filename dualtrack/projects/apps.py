@@ -16,25 +16,24 @@ class ProjectsConfig(AppConfig):
         register_js_texts(gettext_noop("计划累计"), gettext_noop("完成累计"))  # the page scripts' charts
 
         from dualtrack.bulletins import services as bulletins
-        from dualtrack.core import periodic
-        from dualtrack.core.navigation import register_menu
-        from dualtrack.core.rules import register_rules
+        from dualtrack.core import capability, periodic, versions
 
         from . import (
             imports,  # noqa: F401  (registers the three datasets)
             services,
         )
         from .bulletin import section
-        from .models import Project
-        from .rules import RULES_KEY, validate
+        from .measure import ProjectsMeasure
+        from .models import MonthlyLight, Project, ProjectPlan, ProjectProgress
 
-        register_rules(RULES_KEY, validate)
+        # its rule set, the card on 总览 and the menu; the lights of a day are stored (core.judgements)
+        capability.register(ProjectsMeasure())
+        # every write of what the lights are judged from makes the stored results stale
+        versions.track(Project, "projects", lambda obj: None)
+        versions.track(ProjectPlan, "projects", lambda obj: obj.month)
+        versions.track(ProjectProgress, "projects", lambda obj: obj.date)
+        versions.track(MonthlyLight, "projects", lambda obj: obj.month)
         bulletins.register_section(50, "projects", section)
-        from dualtrack.core.cards import register_card
-
-        from .cards import projects_card
-
-        register_card(30, "projects", projects_card)
         from dualtrack.core.cards import register_panel
 
         from .cards import enterprise_panel
@@ -44,4 +43,3 @@ class ProjectsConfig(AppConfig):
         from dualtrack.liaison import services as liaison
 
         liaison.register_coverage(services.liaison_coverage)
-        register_menu(_("重点项目"), "projects:register", lambda u: Project.permits(u, Action.VIEW), order=8)

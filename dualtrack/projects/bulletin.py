@@ -23,7 +23,7 @@ def section(ctx: Any) -> Any:
     if not projects.exists():
         return None
     day = services.as_of(ctx.day)  # the projects' as-of day on the bulletin's day
-    rows = services.statuses(projects, day)
+    rows = services.lights_ensured(day).projects  # the stored whole-city lights of the day
     levels = services.level_summary(projects, day, rows)
     ranks = services.rankings(projects, day, rows)
     lights = services.light_counts(rows)

@@ -9,31 +9,41 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from dualtrack.core.actors import Viewer
 from dualtrack.core.cards import Card, Figure, Row
 from dualtrack.core.choices import Action
 
 from .choices import Light
 from .models import Project
 from .policy import follows_the_board
-from .services import as_of, statuses
+from .services import as_of, lights_read, statuses
 
 TOP = 5
 
 
-def projects_card(user: Any, day: dt.date) -> Card | None:
+def projects_card(user: Viewer, day: dt.date) -> Card | None:
+    """Read from the stored lights of the day (the measure ``projects``), narrowed to the projects ``user`` sees;
+    计算中 while they are computed."""
+    from dualtrack.core import judgements
+    from dualtrack.core.cards import pending_card
+
     if not follows_the_board(user) or not Project.permits(user, Action.VIEW):
         return None
     day = as_of(day)  # the projects' as-of day on this picture, as the board it links to opens on
-    projects = Project.objects.restrict(user)
-    rows = statuses(projects, day)
+    q = f"?date={day.isoformat()}"
+    board = reverse("projects:board") + q
+    investment = dict(Project.objects.restrict(user).values_list("code", "total_investment"))
+    if not investment:  # no project in the reader's scope: no card (nothing asked of the store)
+        return None
+    answer = lights_read(day, user, codes=investment)
+    if isinstance(answer, judgements.Pending):
+        return pending_card("projects", _("重点项目"), board, answer)
+    rows = answer.projects
     if not rows:
         return None
     counts = {light: sum(1 for r in rows if r.light == light) for light in Light.values}
-    investment = dict(projects.values_list("code", "total_investment"))
     flagged = sorted((r for r in rows if r.light in (Light.RED, Light.YELLOW)),
                      key=lambda r: (-(investment.get(r.code) or Decimal(0)), r.code))[:TOP]
-    q = f"?date={day.isoformat()}"
-    board = reverse("projects:board") + q
     figures = [
         Figure(_("重点项目"), f"{len(rows):,}", key="projects", link=reverse("projects:register")),
         Figure(_("红灯"), f"{counts[Light.RED]:,}", key="red", link=board, tone="bad"),

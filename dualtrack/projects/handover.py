@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from dualtrack.core import audit, calendar
+from dualtrack.core import audit, calendar, versions
 from dualtrack.core.actors import Actor
 
 from .choices import Nature
@@ -61,6 +61,7 @@ def create_for_handover(actor: Actor, spec: HandoverProject) -> tuple[Project, b
         project=project, month=calendar.add_months(first, k - 1),
         planned_cumulative=(spec.total_investment * k / spec.plan_months).quantize(Decimal("0.01")))
         for k in range(1, spec.plan_months + 1))
+    versions.changed("projects")  # a bulk write: the stored lights read the plans
     return project, True
 
 

@@ -48,6 +48,7 @@ MILESTONES = ("actual_start", "actual_completion", "actual_operation")
 @register
 class ProjectDataset(Dataset):
     name = "projects"
+    source = "projects"  # the lights read it (core.versions)
     model, import_action = Project, Action.ADD  # HQ keeps the list of key projects
     label = gettext_lazy("重点项目")
     natural_key = ("code",)
@@ -135,6 +136,7 @@ class ProjectDataset(Dataset):
 @register
 class ProjectPlanDataset(Dataset):
     name = "project_plans"
+    source = "projects"  # the lights read it (core.versions)
     model, import_action = ProjectPlan, Action.ADD  # the plans follow the projects' list: HQ's
     label = gettext_lazy("重点项目月度计划")
     natural_key = ("code", "month")
@@ -165,6 +167,7 @@ class ProjectPlanDataset(Dataset):
 @register
 class ProjectProgressDataset(Dataset):
     name = "project_progress"
+    source = "projects"  # the lights read it (core.versions)
     model = ProjectProgress  # the declared IMPORT of its project: HQ, the project's county or park, its unit
     label = gettext_lazy("重点项目进度")
     natural_key = ("date", "code")

@@ -23,7 +23,8 @@ from .rules import RULES_KEY
 
 @dataclass
 class ProjectStatus:
-    """A project's light on a date with what it was computed from."""
+    """A project's light on a date with what it was computed from: a flat row (stored columnar by the measure
+    ``projects``); its latest month-end consequence known on the date in the ``consequence…``/``task…`` fields."""
 
     code: str
     name: str
@@ -41,12 +42,57 @@ class ProjectStatus:
     level: str
     nature: str
     workers_on_site: int
-    escalation: dict[str, Any] | None = field(default=None)
+    consequence: str | None = None
+    consequence_month: str | None = None
+    task_ref: str | None = None
+    task_state: str | None = None
+    task_escalation_level: int | None = None
+
+    @property
+    def escalation(self) -> dict[str, Any] | None:
+        """The latest month-end consequence on or before the date with its task (None: none yet)."""
+        if self.consequence is None:
+            return None
+        return {"consequence": self.consequence, "month": self.consequence_month, "task": self.task_ref,
+                "task_state": self.task_state, "task_escalation_level": self.task_escalation_level}
 
     def as_json(self) -> dict[str, Any]:
         return {"code": self.code, "light": self.light, "progress_ratio": self.progress_ratio,
                 "reasons": self.reasons, "resumed": self.resumed, "stage": self.stage,
                 "escalation": self.escalation}
+
+
+@dataclass(frozen=True)
+class ProjectFact:
+    """What a project's light on a day is judged from: the project, its monthly plans (by month), its latest
+    progress report by the day, whether any report by then said it had resumed, and its latest month-end
+    consequence known on the day with its task."""
+
+    code: str
+    name: str
+    nature: str
+    stage: str
+    level: str
+    county_id: int
+    responsible_unit: str
+    planned_start: dt.date | None
+    actual_start: dt.date | None
+    plans: tuple[tuple[dt.date, Decimal], ...]
+    report: tuple[dt.date, bool, Decimal, int] | None  # date, resumed, completed cumulative, workers on site
+    ever_resumed: bool
+    consequence: str | None = None
+    consequence_month: str | None = None
+    task_ref: str | None = None
+    task_state: str | None = None
+    task_escalation_level: int | None = None
+
+
+@dataclass(frozen=True)
+class LightFacts:
+    """The projects (in code order) a day's lights are judged from."""
+
+    day: dt.date
+    projects: list[ProjectFact] = field(default_factory=list)
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -77,14 +123,14 @@ def plan_to_date(plans: list[tuple[dt.date, Decimal]], day: dt.date) -> Decimal:
     return previous + (current - previous) * Decimal(day.day) / Decimal(days)
 
 
-def _facts(projects: QuerySet[Project], day: dt.date) -> tuple[dict[int, list[tuple[dt.date, Decimal]]],
-                                                                dict[int, tuple[Any, ...]], set[int]]:
+def load_facts(projects: QuerySet[Project], day: dt.date) -> LightFacts:
+    """The facts of ``projects``' lights on ``day`` (the whole city for the measure; a page's few otherwise)."""
     ids = list(projects.values_list("pk", flat=True))
     plans: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
     for project_id, month, cumulative in ProjectPlan.objects.filter(project_id__in=ids).order_by(
             "project_id", "month").values_list("project_id", "month", "planned_cumulative"):
         plans[project_id].append((month, cumulative))
-    latest: dict[int, tuple[Any, ...]] = {}
+    latest: dict[int, tuple[dt.date, bool, Decimal, int]] = {}
     ever_resumed: set[int] = set()
     for project_id, date, resumed, completed, workers in ProjectProgress.objects.filter(
             project_id__in=ids, date__lte=day).order_by("project_id", "date").values_list(
@@ -92,27 +138,53 @@ def _facts(projects: QuerySet[Project], day: dt.date) -> tuple[dict[int, list[tu
         latest[project_id] = (date, resumed, completed, workers)
         if resumed:
             ever_resumed.add(project_id)
-    return plans, latest, ever_resumed
+    # A month's consequence is known once the month has ended before ``day``: the months before ``day``'s own.
+    # Plain values, ordered by month: the last one seen per project is its latest (no model per light).
+    consequences: dict[int, tuple[dt.date, str, str]] = {}
+    for project_id, month, consequence, task_ref in MonthlyLight.objects.filter(
+            project_id__in=ids, month__lt=month_start(day)).exclude(consequence="").order_by("month").values_list(
+            "project_id", "month", "consequence", "task_ref"):
+        consequences[project_id] = (month, consequence, task_ref)
+    rows = list(projects.order_by("code").values_list(
+        "pk", "code", "name", "nature", "stage", "level", "county_id", "responsible_unit", "planned_start",
+        "actual_start"))
+    codes = {pk: code for pk, code, *_rest in rows}
+    tasks = problems.tasks_by_keys([task_key(codes[pk], month, consequence)
+                                    for pk, (month, consequence, _ref) in consequences.items() if pk in codes])
+    facts = []
+    for pk, code, name, nature, stage, level, county_id, unit, planned_start, actual_start in rows:
+        found = consequences.get(pk)
+        extra: dict[str, Any] = {}
+        if found is not None:
+            month, consequence, task_ref = found
+            task = tasks.get(task_key(code, month, consequence))
+            extra = {"consequence": consequence, "consequence_month": f"{month:%Y-%m}", "task_ref": task_ref or None,
+                     "task_state": task.state if task else None,
+                     "task_escalation_level": task.escalation_level if task else None}
+        facts.append(ProjectFact(code, name, nature, stage, level, county_id, unit, planned_start, actual_start,
+                                 tuple(plans.get(pk, ())), latest.get(pk), pk in ever_resumed, **extra))
+    return LightFacts(day, facts)
 
 
-def statuses(projects: QuerySet[Project], day: dt.date, rules: dict[str, Any] | None = None) -> list[ProjectStatus]:
-    """The light of every project of ``projects`` on ``day`` (红黄灯), with its reasons."""
-    rules = rules or rule_sets.current(RULES_KEY).definition
+def judge(facts: LightFacts, rules: Any) -> list[ProjectStatus]:
+    """Every project's light on the facts' day (红黄灯) with its reasons: the plan to the day against the latest
+    report, the resumption deadline of a 续建 project and the start grace of a 新开工 one. Pure: ``rules`` is the
+    rule set ``projects`` (its JSON dict or a ``ProjectRules``)."""
+    day = facts.day
     deadline = dt.date.fromisoformat(rules["resumption_deadline"])
     grace = rules["start_grace_days"]
-    plans, latest, ever_resumed = _facts(projects, day)
     out = []
-    for p in projects.order_by("code"):
-        report = latest.get(p.pk)
+    for p in facts.projects:
+        report = p.report
         completed = report[2] if report else Decimal(0)
         resumed = bool(report and report[1])
-        started = bool((p.actual_start and p.actual_start <= day) or p.pk in ever_resumed)
+        started = bool((p.actual_start and p.actual_start <= day) or p.ever_resumed)
         reasons: list[str] = []
         light: str | None = None
         ratio: float | None = None
         target: Decimal | None = None
-        if plans.get(p.pk):
-            target = plan_to_date(plans[p.pk], day)
+        if p.plans:
+            target = plan_to_date(list(p.plans), day)
             if target > 0:
                 exact = completed / target  # compared unrounded: 599.99 / 1000 is red, not a rounded 0.6
                 ratio = round(float(exact), 4)
@@ -135,34 +207,19 @@ def statuses(projects: QuerySet[Project], day: dt.date, rules: dict[str, Any] | 
             light = Light.RED
             reasons.append(f"新开工项目计划开工({p.planned_start:%Y-%m-%d}){grace}天后仍未开工")
         out.append(ProjectStatus(
-            code=p.code, name=p.name, light=light, progress_ratio=ratio, reasons=reasons,
-            resumed=resumed if p.nature == Nature.CONTINUING else started, started=started, stage=p.stage,
-            plan_to_date=float(target) if target is not None else None, completed=float(completed),
-            missing_plan=not plans.get(p.pk), county_id=p.county_id, responsible_unit=p.responsible_unit,
-            level=p.level, nature=p.nature, workers_on_site=report[3] if report else 0))
-    _attach_escalations(out, day)
+            code=p.code, name=p.name, light=str(light) if light is not None else None, progress_ratio=ratio,
+            reasons=reasons, resumed=resumed if p.nature == Nature.CONTINUING else started, started=started,
+            stage=p.stage, plan_to_date=float(target) if target is not None else None, completed=float(completed),
+            missing_plan=not p.plans, county_id=p.county_id, responsible_unit=p.responsible_unit, level=p.level,
+            nature=p.nature, workers_on_site=report[3] if report else 0, consequence=p.consequence,
+            consequence_month=p.consequence_month, task_ref=p.task_ref, task_state=p.task_state,
+            task_escalation_level=p.task_escalation_level))
     return out
 
 
-def _attach_escalations(rows: list[ProjectStatus], day: dt.date) -> None:
-    """Each project's latest month-end consequence on or before ``day`` with its task."""
-    # A month's consequence is known once the month has ended before ``day``: the months before ``day``'s own.
-    # Plain values, ordered by month: the last one seen per project is its latest (no model per light).
-    latest: dict[str, tuple[dt.date, str, str]] = {}
-    for code, month, consequence, task_ref in MonthlyLight.objects.filter(
-            project__code__in=[r.code for r in rows], month__lt=month_start(day)).exclude(
-            consequence="").order_by("month").values_list("project__code", "month", "consequence", "task_ref"):
-        latest[code] = (month, consequence, task_ref)
-    tasks = problems.tasks_by_keys([task_key(code, month, consequence)
-                                    for code, (month, consequence, _ref) in latest.items()])
-    for row in rows:
-        found = latest.get(row.code)
-        if found is not None:
-            month, consequence, task_ref = found
-            task = tasks.get(task_key(row.code, month, consequence))
-            row.escalation = {"consequence": consequence, "month": f"{month:%Y-%m}", "task": task_ref or None,
-                              "task_state": task.state if task else None,
-                              "task_escalation_level": task.escalation_level if task else None}
+def statuses(projects: QuerySet[Project], day: dt.date, rules: dict[str, Any] | None = None) -> list[ProjectStatus]:
+    """The light of every project of ``projects`` on ``day`` (红黄灯), with its reasons."""
+    return judge(load_facts(projects, day), rules or rule_sets.current(RULES_KEY).definition)
 
 
 def task_key(code: str, month: dt.date, consequence: str) -> str:

@@ -5,10 +5,12 @@ investment promotion); the demo's seeding lives in ``dualtrack.demo``."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.db.models import QuerySet
 
+from dualtrack.core.actors import Viewer
 from dualtrack.core.choices import Action
 
 from .handover import HandoverProject, create_for_handover, project_exists
@@ -31,9 +33,11 @@ from .rankings import level_summary, rankings
 
 __all__ = ["CONSEQUENCE_TEXT", "HandoverProject", "ProjectStatus", "as_of", "create_for_handover",
            "dispatch_department", "evaluate_due", "evaluate_month", "investment_curve", "level_summary",
-           "liaison_coverage", "light_counts", "month_end", "month_start", "months_to_evaluate", "plan_to_date",
+           "liaison_coverage", "light_counts", "lights_ensured", "lights_read", "month_end", "month_start", "months_to_evaluate", "plan_to_date",
            "poverty_project_statuses", "previous_month", "project_exists", "projects_for", "rankings", "save_progress",
            "status_json", "statuses", "visible_project_ids", "with_start_dates"]
+
+MEASURE = "projects"  # the lights of a day, stored (``measure.ProjectsMeasure``)
 
 
 def liaison_coverage(user: Any) -> dict[str, Any]:
@@ -56,3 +60,29 @@ def projects_for(user: Any) -> QuerySet[Project]:
     """The key projects ``user`` may see (the restricted queryset other apps start from); all for ``None`` (the
     worker, the city's bulletin)."""
     return Project.objects.all() if user is None else Project.objects.restrict(user, Action.VIEW)
+
+
+def lights_read(day: Any, user: Viewer, codes: Any = None) -> Any:
+    """What a page or a card shows of the lights on ``day``: the stored whole-city result narrowed to the projects
+    ``user`` sees (``measure.ProjectLights``), or ``core.judgements.Pending`` while it is computed. ``codes``: the
+    codes ``user`` sees when the caller has read them already."""
+    from dualtrack.core import capability, judgements
+    from dualtrack.core.capability import Period, PeriodKind
+
+    measure = capability.measure(MEASURE)
+    answer = judgements.read(measure, Period.of(PeriodKind.DAY, day))
+    if isinstance(answer, judgements.Pending):
+        return answer
+    if codes is not None:
+        return dataclasses.replace(answer.result, projects=[r for r in answer.result.projects if r.code in codes])
+    return measure.visible(answer.result, user)
+
+
+def lights_ensured(day: Any, user: Viewer = None) -> Any:
+    """The lights on ``day`` (``measure.ProjectLights``), computed now if not stored fresh, narrowed to ``user``
+    (None: the whole city): the console and the worker."""
+    from dualtrack.core import capability, judgements
+    from dualtrack.core.capability import Period, PeriodKind
+
+    measure = capability.measure(MEASURE)
+    return measure.visible(judgements.ensure(measure, Period.of(PeriodKind.DAY, day)).result, user)

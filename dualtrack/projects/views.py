@@ -16,12 +16,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dualtrack.core import dates, exports, policy, privacy
+from dualtrack.core import dates, exports, judgements, policy, privacy
 from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import MAX_COUNT, Action
 from dualtrack.core.forms import DayField
 from dualtrack.core.scoping import get_scoped_or_404
 from dualtrack.core.views import form_errors, paginate, query_without_page
+from dualtrack.core.views_judgements import pending
 from dualtrack.epidemic import services as epidemic
 from dualtrack.problems import services as problems
 
@@ -147,8 +148,11 @@ def board(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     _require_view(request)
     day = _day(request)
+    answer = services.lights_read(day, request.user)  # the stored lights of the day, narrowed to the reader
+    if isinstance(answer, judgements.Pending):
+        return pending(request, answer, _("调度会"))
+    rows = answer.projects
     projects = Project.objects.restrict(request.user)
-    rows = services.statuses(projects, day)
     return render(request, "projects/board.html", {
         "day": day, "week_start": day - dt.timedelta(days=day.weekday()), "counts": services.light_counts(rows),
         "red": [r for r in rows if r.light == "red"], "yellow": [r for r in rows if r.light == "yellow"],

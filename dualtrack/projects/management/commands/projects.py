@@ -1,5 +1,5 @@
-"""``dualtrack projects --date D --json``: every key project's light on a date; ``dualtrack projects evaluate
---month YYYY-MM``: the month-end lights and their consequences (the worker does this after each month)."""
+"""``dualtrack projects --date D --json``: every key project's light on a date (the stored lights, the measure
+``projects``); ``dualtrack projects evaluate --month YYYY-MM``: the month-end lights and their consequences (the worker does this after each month)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dualtrack.core import dates
-from dualtrack.core.actors import SystemActor
 from dualtrack.projects import services
 
 
@@ -39,7 +38,8 @@ class Command(BaseCommand):
             day = dates.parse_day(options["date"]) or services.as_of()
         except dates.BadDay as exc:
             raise CommandError(f"--date: {exc}") from exc
-        rows = services.status_json(SystemActor(), day)
+        # the stored whole-city lights of the day (computed now if not stored fresh: core.judgements.ensure)
+        rows = [row.as_json() for row in services.lights_ensured(day).projects]
         if options["json"]:
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1))
             return

@@ -1,0 +1,150 @@
+"""Key projects' lights on a day as a measure (``core.capability``): the rule set's bounds, the stored result
+round-trips, the board and the card read it narrowed to the reader (计算中 while it is computed), the console
+prints it byte for byte as before, a report makes it stale, and HQ tries other thresholds on it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from dualtrack.core import capability, columnar, judgements
+from dualtrack.core.capability import Period, PeriodKind
+from dualtrack.core.models import AuditLog, Judgement, JudgementState
+from dualtrack.core.rules import RuleError
+from dualtrack.projects import services
+from dualtrack.projects.measure import ProjectLights
+from dualtrack.projects.rules import DEFAULT, ProjectRules
+
+from .conftest import City
+from .test_projects import make_project, progress
+
+D = dt.date
+DAY = D(2020, 3, 31)
+
+
+def _measure() -> Any:
+    return capability.measure("projects")
+
+
+@pytest.fixture
+def lit(city: City) -> City:
+    """P1 (江北, 65%: yellow), P2 (江北, 90%: green), P3 (滨海, 50%: red), P4 (江北, no plan)."""
+    for code, county, done in (("P1", city.jiangbei, 650), ("P2", city.jiangbei, 900), ("P3", city.binhai, 500)):
+        progress(make_project(city, code, county=county, plans={"2020-03": 1000}), D(2020, 3, 20), done)
+    make_project(city, "P4", nature="new")  # no plan, no planned start: unlit
+    return city
+
+
+def test_rules_keep_their_bounds() -> None:
+    rules = ProjectRules.parse(DEFAULT)
+    assert rules["red_below"] == 0.6 and rules.start_grace_days == 30
+    with pytest.raises(RuleError, match="0 < red_below ≤ yellow_below"):
+        ProjectRules.parse(DEFAULT | {"red_below": 0.9})
+    with pytest.raises(RuleError, match="resumption_deadline"):
+        ProjectRules.parse(DEFAULT | {"resumption_deadline": "soon"})
+    with pytest.raises(RuleError, match="start_grace_days"):
+        ProjectRules.parse(DEFAULT | {"start_grace_days": 0})
+
+
+def test_the_stored_result_round_trips(lit: City) -> None:
+    services.evaluate_month(D(2020, 3, 1))  # a month-end consequence with its task, on the rows from April
+    result = judgements.ensure(_measure(), Period.of(PeriodKind.DAY, D(2020, 4, 1))).result
+    assert {r.code for r in result.projects if r.escalation} == {"P1", "P3"}
+    back = columnar.decode(ProjectLights, columnar.encode(result))
+    assert back == result
+    assert back.projects[0].escalation == result.projects[0].escalation
+
+
+def test_the_measure_judges_as_the_lights_do(lit: City) -> None:
+    stored = judgements.ensure(_measure(), Period.of(PeriodKind.DAY, DAY)).result
+    from dualtrack.projects.models import Project
+
+    assert [r.as_json() for r in stored.projects] == [
+        r.as_json() for r in services.statuses(Project.objects.all(), DAY)]
+    assert [(r.code, r.light) for r in stored.projects] == [
+        ("P1", "yellow"), ("P2", "green"), ("P3", "red"), ("P4", None)]
+
+
+def test_the_contract_is_what_the_console_prints(lit: City) -> None:
+    out = io.StringIO()
+    call_command("projects", "--date", DAY.isoformat(), "--json", stdout=out)
+    stored = judgements.ensure(_measure(), Period.of(PeriodKind.DAY, DAY)).result
+    body = _measure().as_json(stored)
+    assert body["date"] == "2020-03-31" and body["rules_version"] == _measure().current_rules()[0]
+    assert out.getvalue() == json.dumps(body["projects"], ensure_ascii=False, indent=1) + "\n"
+    assert Judgement.objects.filter(measure="projects", period="2020-03-31").count() == 1
+    lines = io.StringIO()
+    call_command("projects", "--date", DAY.isoformat(), stdout=lines)
+    assert lines.getvalue().splitlines() == _measure().text_lines(stored)
+
+
+def test_a_reader_sees_only_their_projects(lit: City, client: Any) -> None:
+    measure = _measure()
+    whole = judgements.ensure(measure, Period.of(PeriodKind.DAY, DAY)).result
+    assert [r.code for r in measure.visible(whole, lit.users["district"]).projects] == ["P1", "P2", "P4"]
+    assert [r.code for r in measure.visible(whole, lit.users["district_binhai"]).projects] == ["P3"]
+    assert measure.visible(whole, None) is whole
+    client.force_login(lit.users["district_binhai"])
+    board = client.get("/projects/board/", {"date": DAY.isoformat()})
+    assert board.status_code == 200
+    assert [r.code for r in board.context["red"]] == ["P3"] and board.context["counts"]["red"] == 1
+    assert "项目P1" not in board.content.decode()
+
+
+def test_the_board_and_the_card_say_pending_until_computed(lit: City, client: Any, settings: Any) -> None:
+    from dualtrack.projects.cards import projects_card
+
+    settings.DUALTRACK_JUDGE_INLINE = False
+    client.force_login(lit.users["hq"])
+    page = client.get("/projects/board/", {"date": DAY.isoformat()})
+    assert page.status_code == 200 and "正在计算" in page.content.decode()
+    row = Judgement.objects.get(measure="projects", period="2020-03-31")
+    assert row.state == JudgementState.PENDING and row.queued_at is not None and row.payload is None
+    card = projects_card(lit.users["hq"], DAY)
+    assert card is not None and card.figures[0].missing == "计算中"
+    assert judgements.run_queued("projects", "2020-03-31", _measure().current_rules()[0])
+    page = client.get("/projects/board/", {"date": DAY.isoformat()})
+    assert page.status_code == 200 and "正在计算" not in page.content.decode()
+    assert [r.code for r in page.context["yellow"]] == ["P1"]
+    card = projects_card(lit.users["hq"], DAY)
+    assert card is not None and [(f.key, f.value) for f in card.figures][:3] == [
+        ("projects", "4"), ("red", "1"), ("yellow", "1")]
+
+
+def test_a_report_makes_the_stored_day_stale_until_recomputed(lit: City, settings: Any) -> None:
+    from dualtrack.projects.models import Project
+
+    period = Period.of(PeriodKind.DAY, DAY)
+    first = judgements.ensure(_measure(), period)
+    assert next(r for r in first.result.projects if r.code == "P1").light == "yellow"
+    settings.DUALTRACK_JUDGE_INLINE = False
+    services.save_progress(lit.users["hq"], Project.objects.get(code="P1"), date=D(2020, 3, 25), resumed=True,
+                           workers_on_site=60, completed_cumulative=900)  # type: ignore[arg-type]
+    seen = judgements.read(_measure(), period)
+    assert isinstance(seen, judgements.Stored) and seen.stale  # the old lights, saying so
+    assert "projects:2020-03-31" in judgements.worker_step()["computed"]
+    fresh = judgements.read(_measure(), period)
+    assert isinstance(fresh, judgements.Stored) and not fresh.stale
+    assert next(r for r in fresh.result.projects if r.code == "P1").light == "green"
+
+
+def test_hq_tries_other_thresholds_and_sees_which_projects_change(lit: City, client: Any) -> None:
+    client.force_login(lit.users["hq"])
+    assert client.get("/rules/what-if/", {"measure": "projects", "date": DAY.isoformat()}).status_code == 200
+    stored = Judgement.objects.count()
+    tried = client.post(f"/rules/what-if/?measure=projects&date={DAY.isoformat()}", {
+        "definition": json.dumps(DEFAULT | {"red_below": 0.7, "yellow_below": 0.95})})
+    assert tried.status_code == 200
+    changed = {row["key"]: row["diffs"] for row in tried.context["comparison"]["changed"]}
+    # P1 at 65% turns red under 70%, P2 at 90% yellow under 95%; P3 stays red and P4 unlit
+    assert changed == {"P1": [("light", "yellow", "red")], "P2": [("light", "green", "yellow")]}
+    assert Judgement.objects.count() == stored  # a trial is never stored
+    assert AuditLog.objects.filter(action="what_if", object_repr="projects").exists()
+    bad = client.post(f"/rules/what-if/?measure=projects&date={DAY.isoformat()}", {
+        "definition": json.dumps(DEFAULT | {"red_below": 0.9})})
+    assert bad.status_code == 200 and bad.context["comparison"] is None
