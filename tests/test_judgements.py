@@ -224,6 +224,9 @@ def test_the_worker_keeps_recent_periods_fresh_and_older_ones_when_asked(economy
     measure = capability.measure("economy")
     for month in (1, 5):
         judgements.ensure(measure, Period.of(PeriodKind.MONTH, D(2020, month, 1)))
+    # January was last computed (asked for) more than a week ago
+    Judgement.objects.filter(measure="economy", period="2020-01").update(
+        computed_at=dt.datetime(2020, 6, 1, tzinfo=dt.UTC))
     settings.DUALTRACK_JUDGE_INLINE = False
     assert load(economy.users["hq"], "economy_actuals", [
         ["月份", "范围代码", "指标代码", "累计值", "上年同期累计", "累计增速"],

@@ -33,9 +33,10 @@ logger = logging.getLogger(__name__)
 R = TypeVar("R")
 CLAIM_SECONDS = 600  # a claim older than this was left by a stopped process: the worker takes the row over
 STEP_LIMIT = 20  # results one worker step recomputes at most (the rest wait for the next step)
-KEEP_FRESH_DAYS = 7  # stale results of periods this close to the as-of period are recomputed unasked; older ones
-# wait until a page asks for them again (a moment's result is stored per minute: without this bound every minute
-# anyone asked would be recomputed after each change of its data)
+KEEP_FRESH_DAYS = 7  # stale results of periods this close to the as-of period, or computed this recently (someone
+# asked for them), are recomputed unasked; older ones wait until a page asks for them again. A moment's result is
+# stored per minute: only the period bound applies to them, else every minute anyone asked would be recomputed
+# after each change of its data.
 
 
 @dataclasses.dataclass(frozen=True)
@@ -298,8 +299,10 @@ def worker_step() -> dict[str, Any]:
         cutoff = Period.of(measure.period_kind, as_of.start - dt.timedelta(days=KEEP_FRESH_DAYS)).key \
             if as_of is not None else ""
         rows = Judgement.objects.defer("payload").filter(measure=measure.key, rules_version=label)
+        recent = dates.real_now() - dt.timedelta(days=KEEP_FRESH_DAYS)
         wanted = [r for r in rows.order_by("-period") if r.queued_at is not None or (
-            r.state == JudgementState.READY and r.data_version != data and r.period >= cutoff)]
+            r.state == JudgementState.READY and r.data_version != data and (r.period >= cutoff or (
+                measure.period_kind != PeriodKind.MOMENT and r.computed_at is not None and r.computed_at >= recent)))]
         if measure.period_kind == PeriodKind.MOMENT and cutoff:
             # a moment's results are kept a week: each is cheap to compute again when a page asks for it
             rows.filter(period__lt=cutoff, queued_at__isnull=True).delete()
