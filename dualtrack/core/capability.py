@@ -158,7 +158,7 @@ def parse_period(kind: PeriodKind | str, raw: Any) -> Period | None:
 # --- rule sets ------------------------------------------------------------------------------------------------
 
 
-def bound(low: float | None = None, high: float | None = None, *, low_open: bool = False, help: str = "",
+def bound(low: float | None = None, high: float | None = None, *, low_open: bool = False, help: Any = "",
           message: str = "") -> Any:
     """A rule field's metadata: its bounds (``low_open``: the low bound itself is not allowed) and the message
     for a value outside them (default: one naming the bounds)."""

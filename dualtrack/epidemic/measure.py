@@ -33,12 +33,12 @@ SOURCES = ("epidemic", "registry", "rules:national-2020")
 class FiveColourRules(Rules):
     """The rule set ``five-colour``: the windows the facts are counted over and the decision list of colours."""
 
-    window_days: int = field(default=14, metadata=bound(1, 60, help="近期病例统计窗口(天)",
+    window_days: int = field(default=14, metadata=bound(1, 60, help=gettext_lazy("近期病例统计窗口(天)"),
                                                           message=f"window_days: {WINDOW}"))
-    recent_days: int = field(default=3, metadata=bound(1, 60, help="最近新增统计窗口(天)",
+    recent_days: int = field(default=3, metadata=bound(1, 60, help=gettext_lazy("最近新增统计窗口(天)"),
                                                          message=f"recent_days: {WINDOW}"))
     rules: list[Any] = field(default_factory=lambda: list(FIVE_COLOUR["rules"]), metadata=bound(
-        help="五色判定规则(自上而下，第一条成立者定色)"))
+        help=gettext_lazy("五色判定规则(自上而下，第一条成立者定色)")))
 
     @classmethod
     def parse(cls, definition: Any) -> FiveColourRules:

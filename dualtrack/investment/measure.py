@@ -30,11 +30,11 @@ class InvestmentRules(Rules):
     before signing is stale."""
 
     yellow_months: int = field(default=6, metadata=bound(
-        1, 60, help="正式签约后几个自然月未开工亮黄灯", message="yellow_months: a whole number from 1 to 60"))
+        1, 60, help=gettext_lazy("正式签约后几个自然月未开工亮黄灯"), message="yellow_months: a whole number from 1 to 60"))
     red_months: int = field(default=9, metadata=bound(
-        1, 120, help="正式签约后几个自然月未开工亮红灯", message="red_months: a whole number from 1 to 120"))
+        1, 120, help=gettext_lazy("正式签约后几个自然月未开工亮红灯"), message="red_months: a whole number from 1 to 120"))
     stale_days: int = field(default=30, metadata=bound(
-        1, 365, help="签约前的线索几天无招商活动亮黄灯", message="stale_days: a whole number from 1 to 365"))
+        1, 365, help=gettext_lazy("签约前的线索几天无招商活动亮黄灯"), message="stale_days: a whole number from 1 to 365"))
 
     def check(self) -> None:
         if self.red_months <= self.yellow_months:

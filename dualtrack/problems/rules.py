@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 from dualtrack.core.capability import Rules, bound
 from dualtrack.core.rules import RuleError
 
@@ -25,11 +27,11 @@ _DAYS = "deadline_days: a whole number of working days (1–60) for each of " + 
 class ProblemRules(Rules):
     """问题办理时限与升级链."""
 
-    deadline_days: dict[str, int] = field(metadata=bound(help="各复杂程度的办理时限(工作日)", message=_DAYS))
-    levels: list[str] = field(metadata=bound(help="逐级升级链(至少两级)"))
-    due_soon_hours: int = field(default=24, metadata=bound(1, 24 * 30, help="临期提醒提前小时数"))
+    deadline_days: dict[str, int] = field(metadata=bound(help=gettext_lazy("各复杂程度的办理时限(工作日)"), message=_DAYS))
+    levels: list[str] = field(metadata=bound(help=gettext_lazy("逐级升级链(至少两级)")))
+    due_soon_hours: int = field(default=24, metadata=bound(1, 24 * 30, help=gettext_lazy("临期提醒提前小时数")))
     recurrence: dict[str, int] = field(default_factory=lambda: {"count": 3, "days": 30},
-                                       metadata=bound(help="同一企业重复反映的次数与天数"))
+                                       metadata=bound(help=gettext_lazy("同一企业重复反映的次数与天数")))
 
     def check(self) -> None:
         days = self.deadline_days

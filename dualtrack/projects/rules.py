@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 from dualtrack.core.capability import Rules, bound
 from dualtrack.core.rules import RuleError
 
@@ -30,17 +32,17 @@ _LIGHTS = "red_below and yellow_below: ratios with 0 < red_below ≤ yellow_belo
 class ProjectRules(Rules):
     """项目亮灯规则: completed ÷ planned below ``red_below`` is red, below ``yellow_below`` yellow."""
 
-    red_below: float = field(metadata=bound(0, 2, low_open=True, help="完成率低于此值亮红灯", message=_LIGHTS))
-    yellow_below: float = field(metadata=bound(0, 2, low_open=True, help="完成率低于此值亮黄灯", message=_LIGHTS))
-    resumption_deadline: str = field(metadata=bound(help="复工截止日期 YYYY-MM-DD",
+    red_below: float = field(metadata=bound(0, 2, low_open=True, help=gettext_lazy("完成率低于此值亮红灯"), message=_LIGHTS))
+    yellow_below: float = field(metadata=bound(0, 2, low_open=True, help=gettext_lazy("完成率低于此值亮黄灯"), message=_LIGHTS))
+    resumption_deadline: str = field(metadata=bound(help=gettext_lazy("复工截止日期 YYYY-MM-DD"),
                                                     message="resumption_deadline: a date YYYY-MM-DD"))
-    start_grace_days: int = field(metadata=bound(1, help="计划开工后的宽限天数",
+    start_grace_days: int = field(metadata=bound(1, help=gettext_lazy("计划开工后的宽限天数"),
                                                  message="start_grace_days: a whole number ≥ 1"))
-    exit_red_months: int = field(metadata=bound(1, help="连续红灯几个月调出", message="exit_red_months: a whole number ≥ 1"))
-    exit_no_start_months: int = field(metadata=bound(1, help="几个月未开工调出",
+    exit_red_months: int = field(metadata=bound(1, help=gettext_lazy("连续红灯几个月调出"), message="exit_red_months: a whole number ≥ 1"))
+    exit_no_start_months: int = field(metadata=bound(1, help=gettext_lazy("几个月未开工调出"),
                                                      message="exit_no_start_months: a whole number ≥ 1"))
-    ranking_low_rate: float = field(default=0.6, metadata=bound(0, 2, help="排名中视为偏低的完成率"))
-    dispatch_department: str = field(default="", metadata=bound(help="无市级责任部门时跟踪督办的部门代码",
+    ranking_low_rate: float = field(default=0.6, metadata=bound(0, 2, help=gettext_lazy("排名中视为偏低的完成率")))
+    dispatch_department: str = field(default="", metadata=bound(help=gettext_lazy("无市级责任部门时跟踪督办的部门代码"),
                                                                message="dispatch_department: a department's code"))
 
     def check(self) -> None:

@@ -35,15 +35,15 @@ class WorkReturnRules(Rules):
     deadline in working days and the campaign's end (from which the retention period runs)."""
 
     attestation_max_days: int = field(default=14, metadata=bound(
-        0, 60, help="健康证明距出发日最多几天", message="attestation_max_days: a whole number of days, 0–60"))
+        0, 60, help=gettext_lazy("健康证明距出发日最多几天"), message="attestation_max_days: a whole number of days, 0–60"))
     fever_celsius: float = field(default=37.3, metadata=bound(
-        35, 40, help="体温不低于此值不准上车", message="fever_celsius: a temperature between 35 and 40"))
+        35, 40, help=gettext_lazy("体温不低于此值不准上车"), message="fever_celsius: a temperature between 35 and 40"))
     passenger_share: float = field(default=0.5, metadata=bound(
-        0, 1, low_open=True, help="乘客不超过核载座位的比例", message="passenger_share: a share with 0 < share ≤ 1"))
+        0, 1, low_open=True, help=gettext_lazy("乘客不超过核载座位的比例"), message="passenger_share: a share with 0 < share ≤ 1"))
     receipt_working_days: int = field(default=3, metadata=bound(
-        0, MAX_WORKING_DAYS, help="回执单于到达后第几个工作日结束前返回",
+        0, MAX_WORKING_DAYS, help=gettext_lazy("回执单于到达后第几个工作日结束前返回"),
         message="receipt_working_days: a whole number of days, 0–60"))
-    campaign_end: str | None = field(default=None, metadata=bound(help="活动结束日(YYYY-MM-DD),进行中为空"))
+    campaign_end: str | None = field(default=None, metadata=bound(help=gettext_lazy("活动结束日(YYYY-MM-DD),进行中为空")))
 
     def check(self) -> None:
         if self.campaign_end is not None:
