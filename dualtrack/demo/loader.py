@@ -18,7 +18,7 @@ from django.db import transaction
 from dualtrack.accounts import services as accounts
 from dualtrack.accounts.models import User
 from dualtrack.core import audit, calendar, dates
-from dualtrack.core.actors import SystemActor
+from dualtrack.core.actors import Actor, SystemActor
 from dualtrack.core.choices import AuditAction
 from dualtrack.core.dates import SHANGHAI
 from dualtrack.core.imports import get_dataset, run_import
@@ -86,7 +86,7 @@ def write_files(city: DemoCity, folder: Path) -> dict[str, Path]:
     return {name: path for name, (_rows, path) in files.items()}
 
 
-def import_file(name: str, path: Path, log: Any, actor: Any = ACTOR) -> None:
+def import_file(name: str, path: Path, log: Any, actor: Actor = ACTOR) -> None:
     dataset = get_dataset(name)
     if dataset is None:
         raise RuntimeError(f"dataset {name} is not registered")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from dualtrack.core.actors import Viewer
 from dualtrack.core.cards import Card, Figure, Row, pending_card
 
 from . import services
@@ -15,7 +15,7 @@ from .choices import Light, ScopeKind
 from .policy import sees_economy_card, sees_own_area
 
 
-def economy_card(user: Any, day: dt.date) -> Card | None:
+def economy_card(user: Viewer, day: dt.date) -> Card | None:
     if not services.can_view(user) or not sees_economy_card(user):
         return None
     month = services.as_of_month(user, day)

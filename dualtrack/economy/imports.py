@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dualtrack.core import dates
+from dualtrack.core.actors import Actor
 from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register, upsert
 from dualtrack.core.imports import parsers as p
 from dualtrack.registry import services as registry
@@ -63,7 +64,7 @@ def _scopes() -> dict[str, tuple[str, int | None, int | None]]:
 class _ScopedFigures(Dataset):
     """What targets and actuals share: the scope, the indicator, and who may import which indicator."""
 
-    def prepare(self, user: Any) -> dict[str, Any]:
+    def prepare(self, user: Actor) -> dict[str, Any]:
         indicators = Indicator.objects.all()
         if not imports_every_indicator(user):  # a department: the indicators it reports
             indicators = indicators.filter(department_id=getattr(user, "department_id", None) or 0)
@@ -99,15 +100,15 @@ class IndicatorDataset(Dataset):
                help=gettext_lazy("部门代码或名称")),
     ]
 
-    def prepare(self, user: Any) -> dict[str, Any]:
+    def prepare(self, user: Actor) -> dict[str, Any]:
         departments = registry.departments()
         return {"departments": {d.code: d.pk for d in departments} | {d.name: d.pk for d in departments}}
 
-    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Actor) -> None:
         if values.get("department") and values["department"] not in state["departments"]:
             ctx.error("department", _("部门不存在"), values["department"])
 
-    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Actor,
                     result: ImportResult) -> None:
         existing = Indicator.objects.in_bulk([v["code"] for _r, v in rows], field_name="code")
         for number, v in rows:
@@ -135,7 +136,7 @@ class TargetDataset(_ScopedFigures):
         Column("prior_year_total", "上年全年", _amount, required=False, blank=True, default=None, example="1157.4"),
     ]
 
-    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Actor) -> None:
         self.check_scope_and_indicator(values, ctx, state)
         found = state["indicators"].get(values["indicator"])
         if found and found[1] == IndicatorKind.AMOUNT and values.get("target") is None:
@@ -143,7 +144,7 @@ class TargetDataset(_ScopedFigures):
         if found and found[1] == IndicatorKind.AMOUNT and values.get("target") == 0:
             ctx.error("target", _("年度目标须大于0"), values["target"])
 
-    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Actor,
                     result: ImportResult) -> None:
         years = {v["year"] for _r, v in rows}
         existing = {(t.year, t.scope_code, t.indicator_id): t for t in Target.objects.filter(year__in=years)}
@@ -174,7 +175,7 @@ class ActualDataset(_ScopedFigures):
                help=gettext_lazy("百分数;不填时按 累计值 ÷ 上年同期累计 − 1 计算")),
     ]
 
-    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Actor) -> None:
         self.check_scope_and_indicator(values, ctx, state)
         if values["month"] > state["today"]:
             ctx.error("month", _("月份晚于本月"), f"{values['month']:%Y-%m}")
@@ -184,7 +185,7 @@ class ActualDataset(_ScopedFigures):
         if found and found[1] == IndicatorKind.GROWTH and values.get("growth") is None:
             ctx.error("growth", _("增速指标须填写累计增速"))
 
-    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Actor,
                     result: ImportResult) -> None:
         months = {v["month"] for _r, v in rows}
         existing = {(a.month, a.scope_code, a.indicator_id): a for a in Actual.objects.filter(month__in=months)}

@@ -9,13 +9,14 @@ from typing import Any
 
 from django.db.models import Q
 
+from dualtrack.core.actors import Actor, Viewer
 from dualtrack.core.choices import Action, Role
 from dualtrack.core.policy import ALL, NOTHING, declare, roles, scope, user_role
 
 from .choices import ScopeKind
 
 
-def district_figures(user: Any) -> Any:
+def district_figures(user: Actor) -> Any:
     if user.county_id:
         return Q(scope_kind=ScopeKind.CITY) | Q(county_id=user.county_id)
     if user.park_id:
@@ -23,11 +24,11 @@ def district_figures(user: Any) -> Any:
     return NOTHING
 
 
-def own_indicators(user: Any) -> Any:
+def own_indicators(user: Actor) -> Any:
     return Q(indicator__department_id=user.department_id) if user.department_id else NOTHING
 
 
-def own_indicator_rows(user: Any) -> Any:
+def own_indicator_rows(user: Actor) -> Any:
     return Q(department_id=user.department_id) if user.department_id else NOTHING
 
 
@@ -51,16 +52,16 @@ declare("economy.MonthlyReport", {
 
 
 # What a role is shown of the economy (pages, cards, files): named here so views and cards ask by name.
-def sees_economy_card(user: Any) -> bool:
+def sees_economy_card(user: Viewer) -> bool:
     """The economy card on 总览: HQ, leaders, departments and districts."""
     return user_role(user) in (Role.HQ, Role.LEADER, Role.DEPARTMENT, Role.DISTRICT)
 
 
-def sees_own_area(user: Any) -> bool:
+def sees_own_area(user: Viewer) -> bool:
     """A district (or park) operator: its own county's (or park's) rows first, not the city's."""
     return user_role(user) == Role.DISTRICT
 
 
-def imports_every_indicator(user: Any) -> bool:
+def imports_every_indicator(user: Viewer) -> bool:
     """Whoever imports targets and actuals of every indicator (HQ); a department imports those it reports."""
     return scope(user, "economy.Target", Action.IMPORT) is ALL

@@ -120,7 +120,7 @@ def scope_names() -> dict[str, str]:
     return names | registry.park_names()
 
 
-def scopes_for(user: Any, year: int) -> list[tuple[str, str, str]]:
+def scopes_for(user: Viewer, year: int) -> list[tuple[str, str, str]]:
     """(code, name, kind) of the scopes with a target in ``year`` that ``user`` sees: the city first, then the
     counties and the parks in code order."""
     names = scope_names()
@@ -129,7 +129,7 @@ def scopes_for(user: Any, year: int) -> list[tuple[str, str, str]]:
     return [(code, names.get(code, code), kind) for code, kind in sorted(found, key=lambda s: (order[s[1]], s[0]))]
 
 
-def latest_month(user: Any = None, on_or_before: dt.date | None = None) -> dt.date | None:
+def latest_month(user: Viewer = None, on_or_before: dt.date | None = None) -> dt.date | None:
     """The latest month with an actual in ``user``'s scope (not after ``on_or_before``'s month, if given)."""
     actuals = Actual.objects.restrict(user) if user is not None else Actual.objects.all()
     if on_or_before is not None:
@@ -137,13 +137,13 @@ def latest_month(user: Any = None, on_or_before: dt.date | None = None) -> dt.da
     return actuals.aggregate(m=Max("month"))["m"]
 
 
-def latest_month_ended(user: Any, day: dt.date) -> dt.date | None:
+def latest_month_ended(user: Viewer, day: dt.date) -> dt.date | None:
     """The latest month with an actual in ``user``'s scope among the months that ended before ``day``: a month's
     cumulative figures cannot exist before it is over (the card and the bulletin of ``day`` say only those)."""
     return latest_month(user, day.replace(day=1) - dt.timedelta(days=1))
 
 
-def as_of_month(user: Any = None, on: dt.date | None = None) -> dt.date | None:
+def as_of_month(user: Viewer = None, on: dt.date | None = None) -> dt.date | None:
     """The economy's as-of month (数据截至) in ``user``'s scope: :func:`latest_month_ended` by ``on`` (default: the
     city's data-as-of day), never past the clock (``core.versions.bound``). The pages without ``?month=``, the card
     on 总览, the bulletin section, the API and ``dualtrack economy`` all open on it."""
@@ -194,7 +194,7 @@ def read(month: dt.date, user: Viewer) -> tuple[Evaluation | None, Any]:
     return narrowed(found.result, user), found
 
 
-def indicator_series(indicator: Indicator, scope: str, month: dt.date, user: Any) -> tuple[list[Row], Any]:
+def indicator_series(indicator: Indicator, scope: str, month: dt.date, user: Viewer) -> tuple[list[Row], Any]:
     """The indicator in one scope, January through ``month``: each month judged as it was then (each month's stored
     result). The second value is the store's answer for a month not computed yet (``Pending``), else None."""
     series = []
@@ -248,5 +248,5 @@ def indicator_by_code(code: str) -> Indicator | None:
     return Indicator.objects.filter(code=code).first()
 
 
-def can_view(user: Any) -> bool:
+def can_view(user: Viewer) -> bool:
     return Target.permits(user, Action.VIEW)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dualtrack.core import audit, policy
+from dualtrack.core.actors import Actor, Viewer
 from dualtrack.core.choices import Action
 from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register
 from dualtrack.core.imports import parsers as p
@@ -30,10 +31,10 @@ def _county_checks(values: dict[str, Any], ctx: RowContext, state: dict[str, Any
 class _EpidemicDataset(Dataset):
     model: type[models.Model]
 
-    def can_import(self, user: Any) -> bool:
+    def can_import(self, user: Viewer) -> bool:
         return policy.allows(user, self.model, Action.IMPORT)
 
-    def prepare(self, user: Any) -> dict[str, Any]:
+    def prepare(self, user: Actor) -> dict[str, Any]:
         return {"counties": registry.county_ids_by_code()}
 
 
@@ -56,13 +57,13 @@ class CaseDataset(_EpidemicDataset):
         Column("new_deaths", "新增死亡", p.non_negative_int, required=False, blank=True, default=0, example=0),
     ]
 
-    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Actor) -> None:
         _county_checks(values, ctx, state)
         if values["new_local"] > values["new_confirmed"]:
             ctx.error("new_local", _("本地病例数不能多于新增确诊数(%(n)d)") % {"n": values["new_confirmed"]},
                       values["new_local"])
 
-    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Actor,
                     result: ImportResult) -> None:
         fields = [f for f in CASE_FIELDS if f in ctx.headers]
         dates = {v["date"] for _r, v in rows}
@@ -104,12 +105,12 @@ class ClusterDataset(_EpidemicDataset):
         Column("description", "描述", example="某小区家庭聚集性疫情", max_length=300),
     ]
 
-    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Actor) -> None:
         _county_checks(values, ctx, state)
         if values["cases"] < 2:
             ctx.error("cases", _("聚集性疫情至少涉及2例病例"), values["cases"])
 
-    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Actor,
                     result: ImportResult) -> None:
         for number, values in rows:
             obj = ClusterEvent.objects.filter(date=values["date"], county_id=values["county_id"],

@@ -8,11 +8,12 @@ from typing import Any
 
 from django.db.models import Q
 
+from dualtrack.core.actors import Actor, Viewer
 from dualtrack.core.choices import Action, Role
 from dualtrack.core.policy import ALL, NOTHING, allows, declare, roles, user_role
 
 
-def district_counties(user: Any) -> Any:
+def district_counties(user: Actor) -> Any:
     if user.county_id:
         return Q(county_id=user.county_id)
     if user.park_id:
@@ -42,11 +43,11 @@ declare("epidemic.PublishedLevel", {
 
 
 # What a role is shown of case data (pages, maps): named here so views and services ask by name.
-def publishes_levels(user: Any) -> bool:
+def publishes_levels(user: Viewer) -> bool:
     """Whoever publishes a county's risk level (the declared PUBLISH rule: HQ) sees the publish forms."""
     return allows(user, "epidemic.PublishedLevel", Action.PUBLISH)
 
 
-def sees_own_county(user: Any) -> bool:
+def sees_own_county(user: Viewer) -> bool:
     """A district (or park) operator: its own county's figures (a park's under the park's name)."""
     return user_role(user) == Role.DISTRICT

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from dualtrack.core.actors import Viewer
 from dualtrack.core.cards import Card, Figure, Row, pending_card
 
 from . import pipeline, services
@@ -15,7 +15,7 @@ from .models import Lead
 from .policy import sees_pipeline
 
 
-def investment_card(user: Any, day: dt.date) -> Card | None:
+def investment_card(user: Viewer, day: dt.date) -> Card | None:
     if not sees_pipeline(user) or not Lead.objects.exists():
         return None
     day = services.as_of(day)  # the pipeline's as-of day on this picture, as the pages it links to open on

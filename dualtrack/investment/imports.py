@@ -9,6 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dualtrack.core.actors import Actor, Viewer
 from dualtrack.core.choices import Action
 from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register, upsert
 from dualtrack.core.imports import parsers as p
@@ -52,10 +53,10 @@ class LeadDataset(Dataset):
                help=gettext_lazy("开工、投产阶段必填")),
     ]
 
-    def can_import(self, user: Any) -> bool:
+    def can_import(self, user: Viewer) -> bool:
         return Lead.permits(user, Action.IMPORT)
 
-    def prepare(self, user: Any) -> dict[str, Any]:
+    def prepare(self, user: Actor) -> dict[str, Any]:
         from dualtrack.accounts import services as accounts
         from dualtrack.registry import services as registry
 
@@ -70,7 +71,7 @@ class LeadDataset(Dataset):
                              Lead.objects.restrict(user, Action.IMPORT)
                              .values_list("code", "stage", "signed_on", "started_on")}}
 
-    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Actor) -> None:
         get = values.get
         county = values["county_code"]
         park = state["parks"].get(get("park_code") or "")
@@ -117,7 +118,7 @@ class LeadDataset(Dataset):
                 ctx.error(key, _("%(what)s已记录为 %(day)s，不能更改") % {"what": label, "day": day.isoformat()},
                           values.get(key))
 
-    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Actor,
                     result: ImportResult) -> None:
         all_counties = state["all_counties"]
         existing = Lead.objects.in_bulk([v["code"] for _r, v in rows], field_name="code")
@@ -138,13 +139,13 @@ class LeadDataset(Dataset):
 class _LeadRowsDataset(Dataset):
     batch_size = None
 
-    def can_import(self, user: Any) -> bool:
+    def can_import(self, user: Viewer) -> bool:
         return Lead.permits(user, Action.IMPORT)
 
-    def prepare(self, user: Any) -> dict[str, Any]:
+    def prepare(self, user: Actor) -> dict[str, Any]:
         return {"leads": dict(Lead.objects.restrict(user, Action.IMPORT).values_list("code", "id"))}
 
-    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Actor) -> None:
         if values["lead"] not in state["leads"]:
             ctx.error("lead", _("招商项目不存在或不在您的范围"), values["lead"])
 
@@ -161,7 +162,7 @@ class LeadActivityDataset(_LeadRowsDataset):
         Column("note", "说明", required=False, blank=True, default="", example="视频洽谈,确定签约意向", max_length=500),
     ]
 
-    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Actor,
                     result: ImportResult) -> None:
         ids = [state["leads"][v["lead"]] for _r, v in rows]
         existing = {(a.date, a.lead_id, a.kind): a for a in LeadActivity.objects.filter(lead_id__in=ids)}
@@ -183,7 +184,7 @@ class FundArrivalDataset(_LeadRowsDataset):
         Column("amount", "到位资金", _amount, example="1.2", help=gettext_lazy("亿元,当月到位")),
     ]
 
-    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Actor,
                     result: ImportResult) -> None:
         ids = [state["leads"][v["lead"]] for _r, v in rows]
         existing = {(a.month, a.lead_id): a for a in FundArrival.objects.filter(lead_id__in=ids)}
@@ -207,23 +208,23 @@ class InvestmentTargetDataset(Dataset):
         Column("big_count_target", "大项目数目标", p.non_negative_int, example=3),
     ]
 
-    def can_import(self, user: Any) -> bool:
+    def can_import(self, user: Viewer) -> bool:
         return InvestmentTarget.permits(user, Action.IMPORT)
 
-    def prepare(self, user: Any) -> dict[str, Any]:
+    def prepare(self, user: Actor) -> dict[str, Any]:
         from dualtrack.registry import services as registry
 
         city = registry.city()
         return {"scopes": {*registry.county_ids_by_code(), *registry.park_counties_by_code(),
                            *([city.code] if city else [])}}
 
-    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Actor) -> None:
         if values["scope"] not in state["scopes"]:
             ctx.error("scope", _("范围代码应为本市、区县或园区的代码"), values["scope"])
         if not 2000 <= values["year"] <= 2100:
             ctx.error("year", _("年度应为四位数"))
 
-    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Actor,
                     result: ImportResult) -> None:
         existing = {(t.year, t.scope_code): t for t in InvestmentTarget.objects.all()}
         for number, v in rows:
@@ -252,17 +253,17 @@ class FundBidDataset(Dataset):
         Column("state", "状态", _choice(aliases(BidState), "状态"), example="已获批"),
     ]
 
-    def can_import(self, user: Any) -> bool:
+    def can_import(self, user: Viewer) -> bool:
         return FundBid.permits(user, Action.IMPORT)
 
-    def prepare(self, user: Any) -> dict[str, Any]:
+    def prepare(self, user: Actor) -> dict[str, Any]:
         from dualtrack.projects import services as projects
 
         # Who may import bids (HQ, the development and reform commission) keeps them for every key project, not
         # only the projects their unit is responsible for (can_import has already checked the policy).
         return {"projects": dict(projects.projects_for(None).values_list("code", "pk"))}
 
-    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Actor) -> None:
         if values["project"] not in state["projects"]:
             ctx.error("project", _("重点项目代码不存在"), values["project"])
         if not 2000 <= values["year"] <= 2100:
@@ -275,7 +276,7 @@ class FundBidDataset(Dataset):
         if won > values["requested"]:
             ctx.error("won", _("获得金额超过申请金额"))
 
-    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Actor,
                     result: ImportResult) -> None:
         ids = [state["projects"][v["project"]] for _r, v in rows]
         existing = {(b.project_id, b.year, b.fund_kind): b for b in FundBid.objects.filter(project_id__in=ids)}

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Case, CharField, Count, DecimalField, F, Min, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
+from dualtrack.core.actors import Viewer
 from dualtrack.core.choices import Action
 
 from .choices import ActivityKind, BidState, FundKind, PipelineStage
@@ -21,7 +22,7 @@ WAN_PER_YI = Decimal(10000)  # projects are in 万元, investment promotion spea
 QUARTER_ENDS = ((3, 31), (6, 30), (9, 30), (12, 31))
 
 
-def _visible(model: Any, user: Any) -> Any:
+def _visible(model: Any, user: Viewer) -> Any:
     """The rows of ``model`` that ``user`` may see; every row for ``None`` (the worker, the city's bulletin)."""
     return model.objects.all() if user is None else model.objects.restrict(user, Action.VIEW)
 
@@ -59,7 +60,7 @@ class Board:
     events: list[Any]
 
 
-def four_batches(user: Any, year: int, until: dt.date | None = None) -> Board:
+def four_batches(user: Viewer, year: int, until: dt.date | None = None) -> Board:
     """The 四个一批 board of the key projects ``user`` may see: each quarter end of ``year`` (the quarter under way
     up to ``until``, none after it) with projects and total investment per stage, and how many moved between
     stages in the quarter."""
@@ -85,7 +86,7 @@ def four_batches(user: Any, year: int, until: dt.date | None = None) -> Board:
     return Board(year, quarters, groundbreakings(user, year))
 
 
-def groundbreakings(user: Any, year: int) -> list[Any]:
+def groundbreakings(user: Viewer, year: int) -> list[Any]:
     """The year's 集中开工 events ``user`` may see, each with its projects (``n``) and their total in 亿元
     (``amount_yi``)."""
     events = list(_visible(GroundbreakingEvent, user).filter(date__year=year).annotate(
@@ -114,7 +115,7 @@ def _ratio(part: Decimal | int, whole: Decimal | int) -> float | None:
     return ratio(part, whole)
 
 
-def bid_figures(user: Any, year: int) -> list[BidFigures]:
+def bid_figures(user: Viewer, year: int) -> list[BidFigures]:
     """争资 per fund kind and in all: bids, decided, won, requested and won amounts (万元), the success rate and the
     year-on-year growth of funds won."""
     bids = _visible(FundBid, user)
@@ -157,7 +158,7 @@ def monday_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def week_activity(user: Any, monday: dt.date) -> WeekActivity:
+def week_activity(user: Viewer, monday: dt.date) -> WeekActivity:
     """The week's investment activity among the leads ``user`` may see: signings and starts (with their planned
     investment), visits out and in, online negotiations, promotions and ceremonies, and 集中开工 events."""
     sunday = monday + dt.timedelta(days=6)
@@ -173,7 +174,7 @@ def week_activity(user: Any, monday: dt.date) -> WeekActivity:
                         events["n"], events["projects"])
 
 
-def pipeline_json(day: dt.date, user: Any = None) -> dict[str, Any]:
+def pipeline_json(day: dt.date, user: Viewer = None) -> dict[str, Any]:
     """``dualtrack investment --pipeline --json`` (and ``/api/v1/investment/pipeline``): the year of ``day`` up to
     ``day``: the 四个一批 at each quarter's end (projects and 亿元 per stage, the moves), the 集中开工 events held and
     the 争资 figures per fund kind, of what ``user`` may see (the whole city for the console)."""
@@ -203,7 +204,7 @@ class Informant:
     lead: int = 0  # one of those leads (the first recorded): the record whose policy decides how the name is shown
 
 
-def informants(user: Any, day: dt.date, limit: int = 20) -> list[Informant]:
+def informants(user: Viewer, day: dt.date, limit: int = 20) -> list[Informant]:
     """第一信息人 to reward (重奖招商引资第一信息人): whose leads, among those ``user`` may see, were formally signed in
     ``day``'s year up to ``day``, by planned investment."""
     rows = _visible(Lead, user).exclude(stage="stopped").exclude(informant="").filter(

@@ -9,17 +9,18 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q
 
+from dualtrack.core.actors import Actor, Viewer
 from dualtrack.core.choices import Action, Role
 from dualtrack.core.policy import ALL, NOTHING, allows, declare, roles, scope, user_role
 
 
-def own_leads(user: Any) -> Any:
+def own_leads(user: Actor) -> Any:
     if user.park_id:
         return Q(park_id=user.park_id)
     return Q(county_id=user.county_id) if user.county_id else NOTHING
 
 
-def officer_leads(user: Any) -> Any:
+def officer_leads(user: Actor) -> Any:
     return Q(officer_id=user.pk)
 
 
@@ -38,11 +39,11 @@ declare("investment.InvestmentTarget", {Action.VIEW: roles(Role.HQ, Role.LEADER,
                                         Action.IMPORT: roles(Role.HQ)})
 
 
-def own_county(user: Any) -> Any:
+def own_county(user: Actor) -> Any:
     return Q(county_id=user.county_id) if user.county_id and not user.park_id else NOTHING
 
 
-def own_county_projects(user: Any) -> Any:
+def own_county_projects(user: Actor) -> Any:
     return Q(project__county_id=user.county_id) if user.county_id else NOTHING
 
 
@@ -50,7 +51,7 @@ def own_county_projects(user: Any) -> Any:
 declare("investment.GroundbreakingEvent", {
     Action.VIEW: roles(Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT),
     Action.ADD: {Role.HQ: ALL, Role.DISTRICT: own_county}})
-def fund_bid_office(user: Any) -> Any:
+def fund_bid_office(user: Actor) -> Any:
     department = getattr(user, "department", None)
     return ALL if department is not None and department.code == settings.FUND_BID_OFFICE else NOTHING
 
@@ -63,22 +64,22 @@ declare("investment.FundBid", {Action.VIEW: BIDS_SEE, Action.EXPORT: BIDS_SEE,
 
 
 # What a role is shown of investment (pages, cards, menus): named here so views and cards ask by name.
-def sees_as_officer(user: Any) -> bool:
+def sees_as_officer(user: Viewer) -> bool:
     """A department or liaison officer: sees only the leads in their care as chief service officer."""
     return user_role(user) in (Role.DEPARTMENT, Role.LIAISON)
 
 
-def adds_anywhere(user: Any) -> bool:
+def adds_anywhere(user: Viewer) -> bool:
     """Whoever may add a lead in any county (HQ): names the county (and any park) on the form."""
     return scope(user, "investment.Lead", Action.ADD) is ALL
 
 
-def sees_pipeline(user: Any) -> bool:
+def sees_pipeline(user: Viewer) -> bool:
     """The investment card on 总览: HQ, leaders, districts and departments who see leads."""
     return user_role(user) in (Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT) \
         and allows(user, "investment.Lead", Action.VIEW)
 
 
-def menu_waits_for_a_lead(user: Any) -> bool:
+def menu_waits_for_a_lead(user: Viewer) -> bool:
     """A liaison officer's phone menu is short: 招商引资 shows only once they are a lead's chief service officer."""
     return user_role(user) == Role.LIAISON

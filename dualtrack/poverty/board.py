@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from dualtrack.core import audit, dates, policy
+from dualtrack.core.actors import Actor, as_user
 from dualtrack.core.choices import Action, AuditAction
 
 from . import findings, services
@@ -173,14 +174,14 @@ def census(day: dt.date) -> Census:
 
 
 @transaction.atomic
-def tick_census_item(actor: Any, item: CensusItem, *, done: bool, on: dt.date | None = None) -> CensusItem:
+def tick_census_item(actor: Actor, item: CensusItem, *, done: bool, on: dt.date | None = None) -> CensusItem:
     """The office marks a readiness item done (or not yet), audited."""
     policy.authorize(actor, item, Action.CHANGE)
     on = on or dates.today()
     if on > dates.today():
         raise ValidationError({"done_on": _("完成日期不能晚于今天")})
     before = audit.snapshot(item)
-    item.done_on, item.done_by = (on, actor) if done else (None, None)
+    item.done_on, item.done_by = (on, as_user(actor)) if done else (None, None)
     item.save(update_fields=["done_on", "done_by"])
     audit.record_change(actor, item, before)
     return item
@@ -238,7 +239,7 @@ def _workbook(data: dict[str, Any]) -> bytes:
     return out.getvalue()
 
 
-def freeze_week(actor: Any, week: dt.date, *, as_of: dt.date | None = None,
+def freeze_week(actor: Actor | None, week: dt.date, *, as_of: dt.date | None = None,
                 at: dt.datetime | None = None) -> WeeklyBoard:
     """Freeze the week's board (一周一调度): its figures as of the week's Sunday (or today, if earlier), the rule
     version and the Excel file, stored and never recomputed. A week already frozen is refused (``actor`` None:

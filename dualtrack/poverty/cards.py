@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from dualtrack.core.actors import Viewer
 from dualtrack.core.cards import Card, Figure, Row, pending_card
 from dualtrack.core.choices import Action
 
@@ -16,7 +16,7 @@ from .models import Household, RegionFlag
 from .policy import sees_own_county
 
 
-def poverty_card(user: Any, day: dt.date) -> Card | None:
+def poverty_card(user: Viewer, day: dt.date) -> Card | None:
     # RegionFlag VIEW: HQ, leaders, districts and departments (aggregates, never a household).
     if not RegionFlag.permits(user, Action.VIEW) or not Household.objects.exists():
         return None

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dualtrack.core import audit, dates, policy, privacy
+from dualtrack.core.actors import Actor, Viewer
 from dualtrack.core.choices import Action
 
 from .choices import FINDING_KEY, FINDING_WORKING_DAYS, FindingSource
@@ -52,7 +53,7 @@ def open_task(finding: Finding, at: dt.datetime) -> Any:
     return task
 
 
-def raise_finding(actor: Any, *, source: str, village_code: str, description: str, found_on: dt.date,
+def raise_finding(actor: Actor, *, source: str, village_code: str, description: str, found_on: dt.date,
                   household_code: str = "", working_days: int = FINDING_WORKING_DAYS,
                   at: dt.datetime | None = None) -> Finding:
     """列出问题清单: the office (or HQ) records a finding on a village or a household; its task is assigned to the
@@ -113,7 +114,7 @@ class FindingRow:
     overdue: bool
 
 
-def rows(user: Any, *, now: dt.datetime | None = None, county: str = "", state: str = "",
+def rows(user: Viewer, *, now: dt.datetime | None = None, county: str = "", state: str = "",
          household: str = "") -> list[FindingRow]:
     """The findings ``user`` may see, newest first, with their tasks; ``state`` is ``open``, ``overdue`` or
     ``closed``."""
@@ -163,7 +164,7 @@ class Reconciliation:
         return self.open == 0
 
 
-def reconciliation(user: Any, now: dt.datetime | None = None) -> list[Reconciliation]:
+def reconciliation(user: Viewer, now: dt.datetime | None = None) -> list[Reconciliation]:
     """一户一户对账销号: each household with findings that ``user`` may see (the office, its county), the open
     ones first."""
     households = set(Household.objects.restrict(user).values_list("code", flat=True))

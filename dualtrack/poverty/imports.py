@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dualtrack.core import dates, privacy
+from dualtrack.core.actors import Actor, Viewer
 from dualtrack.core.choices import Action
 from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register, upsert
 from dualtrack.core.imports import parsers as p
@@ -55,7 +56,7 @@ def _id_number(value: Any) -> str:
     return raw
 
 
-def _villages(user: Any) -> dict[str, tuple[int, int]]:
+def _villages(user: Actor) -> dict[str, tuple[int, int]]:
     """Village code → (village id, county id), for the villages ``user`` may import (a county operator: its own)."""
     from dualtrack.registry import services as registry
 
@@ -67,7 +68,7 @@ def _villages(user: Any) -> dict[str, tuple[int, int]]:
 class _PovertyDataset(Dataset):
     source = "poverty"  # a successful import bumps the data version: the cached evaluation is judged again
 
-    def can_import(self, user: Any) -> bool:
+    def can_import(self, user: Viewer) -> bool:
         return Household.permits(user, Action.IMPORT)
 
 
@@ -89,16 +90,16 @@ class HouseholdDataset(_PovertyDataset):
         Column("helper", "帮扶责任人", required=False, blank=True, default="", example="王强", max_length=50),
     ]
 
-    def prepare(self, user: Any) -> dict[str, Any]:
+    def prepare(self, user: Actor) -> dict[str, Any]:
         return {"villages": _villages(user)}
 
-    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Actor) -> None:
         if values["village_code"] not in state["villages"]:
             ctx.error("village_code", _("村代码不存在或不在您的区县"), values["village_code"])
         if values["members"] == 0:
             ctx.error("members", _("人口数须大于0"))
 
-    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Actor,
                     result: ImportResult) -> None:
         existing = Household.objects.in_bulk([v["code"] for _r, v in rows], field_name="code")
         for number, v in rows:
@@ -135,14 +136,14 @@ class HouseholdCheckDataset(_PovertyDataset):
         Column("checked_on", "核查日期", p.date, example="2020-06-10"),
     ]
 
-    def prepare(self, user: Any) -> dict[str, Any]:
+    def prepare(self, user: Actor) -> dict[str, Any]:
         return {"households": dict(Household.objects.restrict(user, Action.IMPORT).values_list("code", "id"))}
 
-    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Actor) -> None:
         if values["household"] not in state["households"]:
             ctx.error("household", _("户不存在或不在您的区县(请先导入建档立卡户)"), values["household"])
 
-    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Actor,
                     result: ImportResult) -> None:
         existing = {(c.household_id, c.year): c for c in HouseholdCheck.objects.filter(
             household_id__in=[state["households"][v["household"]] for _r, v in rows])}
@@ -170,14 +171,14 @@ class LabourerDataset(_PovertyDataset):
                example="640402199001011234"),
     ]
 
-    def prepare(self, user: Any) -> dict[str, Any]:
+    def prepare(self, user: Actor) -> dict[str, Any]:
         return {"households": dict(Household.objects.restrict(user, Action.IMPORT).values_list("code", "id"))}
 
-    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Actor) -> None:
         if values["household"] not in state["households"]:
             ctx.error("household", _("户不存在或不在您的区县(请先导入建档立卡户)"), values["household"])
 
-    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Actor,
                     result: ImportResult) -> None:
         existing = {(x.household_id, x.name): x for x in Labourer.objects.filter(
             household_id__in=[state["households"][v["household"]] for _r, v in rows])}
@@ -198,7 +199,7 @@ class LabourerDataset(_PovertyDataset):
 
 # --- findings, help teams and inspection teams ------------------------------------------------------------------
 
-def _places(user: Any, regions: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+def _places(user: Actor, regions: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
     county = getattr(user, "county_id", None)
     return {code: ids for code, ids in regions.items() if county is None or ids[1] == county}
 
@@ -223,17 +224,17 @@ class FindingDataset(Dataset):
                default=FINDING_WORKING_DAYS, example=5),
     ]
 
-    def can_import(self, user: Any) -> bool:
+    def can_import(self, user: Viewer) -> bool:
         return Finding.permits(user, Action.IMPORT)
 
-    def prepare(self, user: Any) -> dict[str, Any]:
+    def prepare(self, user: Actor) -> dict[str, Any]:
         from dualtrack.registry import services as registry
 
         return {"villages": registry.villages_with_counties(),
                 "households": dict(Household.objects.values_list("code", "village__code")),
                 "existing": dict(Finding.objects.values_list("code", "village__code"))}
 
-    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Actor) -> None:
         village = values["village_code"]
         if village not in state["villages"]:
             ctx.error("village_code", _("村代码不存在"), village)
@@ -248,7 +249,7 @@ class FindingDataset(Dataset):
         if "working_days" in values and not 1 <= values["working_days"] <= 60:
             ctx.error("working_days", _("整改时限应为 1 到 60 个工作日"))
 
-    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Actor,
                     result: ImportResult) -> None:
 
         from .findings import open_task
@@ -284,17 +285,17 @@ class HelperDataset(Dataset):
         Column("arrived_on", "到岗日期", p.date, required=False, blank=True, default=None, example="2020-02-24"),
     ]
 
-    def can_import(self, user: Any) -> bool:
+    def can_import(self, user: Viewer) -> bool:
         return Helper.permits(user, Action.IMPORT)
 
-    def prepare(self, user: Any) -> dict[str, Any]:
+    def prepare(self, user: Actor) -> dict[str, Any]:
         return {"villages": _villages(user)}
 
-    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Actor) -> None:
         if values["village_code"] not in state["villages"]:
             ctx.error("village_code", _("村代码不存在或不在您的区县"), values["village_code"])
 
-    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Actor,
                     result: ImportResult) -> None:
         villages = state["villages"]
         existing = {(h.village_id, h.name): h for h in Helper.objects.filter(
@@ -324,21 +325,21 @@ class InspectionTeamDataset(Dataset):
         Column("full_time_members", "专职队员人数", p.non_negative_int, example=3),
     ]
 
-    def can_import(self, user: Any) -> bool:
+    def can_import(self, user: Viewer) -> bool:
         return InspectionTeam.permits(user, Action.IMPORT)
 
-    def prepare(self, user: Any) -> dict[str, Any]:
+    def prepare(self, user: Actor) -> dict[str, Any]:
         from dualtrack.registry import services as registry
 
         return {"townships": _places(user, registry.townships_with_counties())}
 
-    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Actor) -> None:
         if values["township_code"] not in state["townships"]:
             ctx.error("township_code", _("乡镇代码不存在或不在您的区县"), values["township_code"])
         if values["full_time_members"] > values["members"]:
             ctx.error("full_time_members", _("专职队员人数不能多于队员人数"))
 
-    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Actor,
                     result: ImportResult) -> None:
         existing = InspectionTeam.objects.in_bulk([v["code"] for _r, v in rows], field_name="code")
         for number, v in rows:

@@ -9,16 +9,17 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q
 
+from dualtrack.core.actors import Actor, Viewer
 from dualtrack.core.choices import Action, Role
 from dualtrack.core.policy import ALL, NOTHING, declare, roles, user_role
 
 
-def office(user: Any) -> Any:
+def office(user: Actor) -> Any:
     department = getattr(user, "department", None)
     return ALL if department is not None and department.code == settings.POVERTY_OFFICE else NOTHING
 
 
-def county_households(user: Any) -> Any:
+def county_households(user: Actor) -> Any:
     return Q(county_id=user.county_id) if user.county_id else NOTHING
 
 
@@ -32,7 +33,7 @@ declare("poverty.RegionFlag", {
 })
 
 
-def county_rows(user: Any) -> Any:
+def county_rows(user: Actor) -> Any:
     return Q(county_id=user.county_id) if user.county_id else NOTHING
 
 
@@ -55,6 +56,6 @@ declare("poverty.WeeklyBoard", {Action.VIEW: roles(Role.HQ, Role.LEADER, Role.DI
                                 Action.ADD: {Role.HQ: ALL, Role.DEPARTMENT: office}})
 
 
-def sees_own_county(user: Any) -> bool:
+def sees_own_county(user: Viewer) -> bool:
     """A county's operator: its own county's figures on the poverty card."""
     return user_role(user) == Role.DISTRICT

@@ -11,7 +11,7 @@ from typing import Any
 
 from dualtrack.core import privacy
 from dualtrack.core import rules as rule_sets
-from dualtrack.core.actors import Viewer
+from dualtrack.core.actors import Actor, Viewer
 
 from . import engine
 from .choices import EXIT_REASONS, GUARANTEES, LabourerStatus
@@ -262,7 +262,7 @@ def war_map(year: int, county_code: str | None = None, evaluation: Evaluation | 
     return sorted(areas.values(), key=lambda a: (a.level != "county", a.level != "township", a.code))
 
 
-def set_flags(actor: Any, region_code: str, *, supervised: bool, deep: bool) -> RegionFlag:
+def set_flags(actor: Actor, region_code: str, *, supervised: bool, deep: bool) -> RegionFlag:
     """挂牌督战 / 深度贫困 on a county or village (HQ or the poverty office), audited."""
     from django.core.exceptions import ValidationError
     from django.db import transaction

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dualtrack.core import audit, dates
+from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import Action, AuditAction
 from dualtrack.core.forms import DayField
 from dualtrack.core.scoping import get_scoped_or_404
@@ -164,7 +165,7 @@ def finding_list(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 found = findings.raise_finding(
-                    request.user, source=data["source"], village_code=data["village"],
+                    actor_of(request), source=data["source"], village_code=data["village"],
                     household_code=data["household"].strip().upper(), description=data["description"],
                     found_on=data["found_on"], working_days=data["working_days"])
             except ValidationError as exc:
@@ -250,7 +251,7 @@ def census_tick(request: HttpRequest, order: int) -> HttpResponse:
     item = get_scoped_or_404(CensusItem.objects.all(), request.user, Action.VIEW, order=order)
     try:
         done_on = dates.parse_day(request.POST.get("done_on")) if request.POST.get("done") == "1" else None
-        board.tick_census_item(request.user, item, done=request.POST.get("done") == "1", on=done_on)
+        board.tick_census_item(actor_of(request), item, done=request.POST.get("done") == "1", on=done_on)
     except dates.BadDay as exc:
         messages.error(request, str(exc))
     except ValidationError as exc:
@@ -273,7 +274,7 @@ def weekly_list(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         try:
             week = dates.parse_day(request.POST.get("week")) or this_week
-            frozen = board.freeze_week(request.user, week)
+            frozen = board.freeze_week(actor_of(request), week)
         except dates.BadDay as exc:
             messages.error(request, str(exc))
         except ValidationError as exc:

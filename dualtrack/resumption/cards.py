@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from dualtrack.core.actors import Viewer
 from dualtrack.core.cards import Card, Figure, Row, pending_card
 from dualtrack.core.choices import Action
 from dualtrack.epidemic import services as epidemic
@@ -48,7 +49,7 @@ def _pending_while_computed(key: str, title: str, url_name: str) -> Callable[[Bu
     """A card of the day's picture says 计算中 while the picture is computed (``snapshot.NotReady``)."""
     def wrap(builder: Builder) -> Builder:
         @functools.wraps(builder)
-        def card(user: Any, day: dt.date) -> Card | None:
+        def card(user: Viewer, day: dt.date) -> Card | None:
             try:
                 return builder(user, day)
             except snapshots.NotReady as exc:
@@ -58,7 +59,7 @@ def _pending_while_computed(key: str, title: str, url_name: str) -> Callable[[Bu
 
 
 @_pending_while_computed("situation", gettext_noop("疫情图与复工图"), "resumption:dashboard")
-def situation_card(user: Any, day: dt.date) -> Card | None:
+def situation_card(user: Viewer, day: dt.date) -> Card | None:
     """HQ, leaders, a district or park operator: the two maps, the headline figures with their change on the day
     before, the counties below their capacity target, and what has been reported."""
     if not access.sees_situation(user):
@@ -134,11 +135,12 @@ def situation_card(user: Any, day: dt.date) -> Card | None:
 
 
 @_pending_while_computed("own-status", gettext_noop("本企业复工情况"), "resumption:report")
-def enterprise_card(user: Any, day: dt.date) -> Card | None:
+def enterprise_card(user: Viewer, day: dt.date) -> Card | None:
     """An enterprise: its own reported status (and when it last reported) and the power cross-check flag."""
-    if not access.reports_for_itself(user) or not getattr(user, "enterprise_id", None):
+    enterprise_id = getattr(user, "enterprise_id", None)
+    if not access.reports_for_itself(user) or not enterprise_id:
         return None
-    latest = ResumptionReport.objects.filter(enterprise_id=user.enterprise_id, date__lte=day).order_by("-date").first()
+    latest = ResumptionReport.objects.filter(enterprise_id=enterprise_id, date__lte=day).order_by("-date").first()
     status = None if latest is None else (_("已复工") if latest.resumed else _("未复工"))
     figures = [
         Figure(_("复工状态"), status, key="status", missing=_("未报送") if latest is None else "",
@@ -156,7 +158,7 @@ def enterprise_card(user: Any, day: dt.date) -> Card | None:
 
 
 @_pending_while_computed("liaison-enterprises", gettext_noop("我联系的企业"), "resumption:report")
-def liaison_card(user: Any, day: dt.date) -> Card | None:
+def liaison_card(user: Viewer, day: dt.date) -> Card | None:
     """A liaison officer: their enterprises with today's status and the cross-check flags to follow up."""
     if not access.follows_own_enterprises(user):
         return None
@@ -188,7 +190,7 @@ HISTORY_REPORTS = 30
 POWER_DAYS = 90
 
 
-def enterprise_panel(user: Any, enterprise: Any) -> Card | None:
+def enterprise_panel(user: Viewer, enterprise: Any) -> Card | None:
     """一企一档: the enterprise's reports, its power ratio over the last 90 days against its baseline, and its
     cross-check flag on the data-as-of day."""
     if not ResumptionReport.permits(user, Action.VIEW):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dualtrack.core import audit, dates
+from dualtrack.core.actors import Actor, Viewer
 from dualtrack.core.bulk import insert_rows
 from dualtrack.core.choices import Action, AuditAction
 from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register
@@ -46,20 +47,20 @@ class ResumptionDataset(Dataset):
         Column("capacity", "产能利用率", _capacity, required=False, blank=True, default=None, example="0.6"),
     ]
 
-    def can_import(self, user: Any) -> bool:
+    def can_import(self, user: Viewer) -> bool:
         return ResumptionReport.permits(user, Action.IMPORT)
 
-    def prepare(self, user: Any) -> dict[str, Any]:
+    def prepare(self, user: Actor) -> dict[str, Any]:
         scope = registry.enterprises_for(user, Action.IMPORT)
         return {"ids": dict(scope.values_list("uscc", "id"))}
 
-    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Actor) -> None:
         enterprise_id = state["ids"].get(values["uscc"])
         if enterprise_id is None:
             ctx.error("uscc", _("企业不存在或不在您的管辖范围内"), values["uscc"])
         values["enterprise_id"] = enterprise_id
 
-    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Actor,
                     result: ImportResult) -> None:
         fields = [f for f in FIELDS if f in ctx.headers]
         keys = {(v["enterprise_id"], v["date"]) for _r, v in rows}

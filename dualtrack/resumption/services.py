@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from dualtrack.core import dates
 from dualtrack.core import rules as rule_sets
-from dualtrack.core.actors import Actor, as_user
+from dualtrack.core.actors import Actor, Viewer, as_user
 from dualtrack.core.choices import Action
 from dualtrack.core.lazy import lazy
 from dualtrack.power.services import engine, pipeline
@@ -40,7 +40,7 @@ def _ratio(numerator: float, denominator: float) -> float | None:
     return round(numerator / denominator, 6) if denominator else None
 
 
-def enterprises_in(user: Any, size_scope: str = "all") -> QuerySet[Any]:
+def enterprises_in(user: Viewer, size_scope: str = "all") -> QuerySet[Any]:
     queryset = registry.enterprises_for(user, Action.VIEW) if user is not None else registry.all_enterprises()
     queryset = queryset.filter(is_active=True)
     if size_scope and size_scope != "all":
@@ -53,7 +53,7 @@ def _latest_report(day: dt.date) -> QuerySet[ResumptionReport]:
     return ResumptionReport.objects.filter(enterprise=OuterRef("pk"), date__lte=day).order_by("-date")
 
 
-def reported_cells(day: dt.date, user: Any = None, size_scope: str = "all") -> list[dict[str, Any]]:
+def reported_cells(day: dt.date, user: Viewer = None, size_scope: str = "all") -> list[dict[str, Any]]:
     """The sums of §4.1 per cell of county × park × industry section × size class, in one query: every
     grouping (and the city) adds cells up, so a page that shows five groupings asks once per day."""
     latest = _latest_report(day)
@@ -68,7 +68,7 @@ def reported_cells(day: dt.date, user: Any = None, size_scope: str = "all") -> l
     ))
 
 
-def reported(day: dt.date, by: str | None, user: Any = None, size_scope: str = "all",
+def reported(day: dt.date, by: str | None, user: Viewer = None, size_scope: str = "all",
              cells: list[dict[str, Any]] | None = None) -> dict[str, dict[str, Any]]:
     """§4.1 per group: scope_total, resumed, rate, workers_on_duty, workers_normal, worker_return_rate.
     A report carries forward until a later one; no report means not resumed. ``cells``: the day's
@@ -100,7 +100,7 @@ class PowerContext:
     baselines: pa.Table
 
 
-def power_context(user: Any = None, size_scope: str = "all", definition: dict[str, Any] | None = None,
+def power_context(user: Viewer = None, size_scope: str = "all", definition: dict[str, Any] | None = None,
                   con: Any = None) -> PowerContext:
     from .snapshot import account_frame, baseline_table
 
@@ -160,7 +160,7 @@ def save_report(actor: Actor, enterprise: Any, day: dt.date, resumed: bool, work
         return upsert()
 
 
-def inconsistent_reports(day: dt.date, user: Any) -> QuerySet[ResumptionReport]:
+def inconsistent_reports(day: dt.date, user: Viewer) -> QuerySet[ResumptionReport]:
     """Reports of the day that say "not resumed" yet give workers on duty (数据质量). They are stored as reported,
     never corrected silently, and counted as reported: the worker-return rate sums every active enterprise's
     workers on duty (DOMAIN.md §4.1, guards and maintenance staff of an enterprise not resumed too)."""
@@ -168,7 +168,7 @@ def inconsistent_reports(day: dt.date, user: Any) -> QuerySet[ResumptionReport]:
             .select_related("enterprise", "enterprise__county").order_by("enterprise__county__code", "enterprise__name"))
 
 
-def not_resumed(day: dt.date, user: Any) -> QuerySet[Any]:
+def not_resumed(day: dt.date, user: Viewer) -> QuerySet[Any]:
     """Enterprises in the user's scope whose carried-forward status on ``day`` is not resumed (or that
     never reported), for district operators to follow up."""
     latest = _latest_report(day)

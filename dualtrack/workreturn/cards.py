@@ -4,11 +4,11 @@ them, overdue receipts: from the stored campaign of the moment the board it link
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from dualtrack.core.actors import Viewer
 from dualtrack.core.cards import Card, Figure, pending_card
 from dualtrack.core.choices import Action
 from dualtrack.core.dates import SHANGHAI
@@ -17,7 +17,7 @@ from . import services
 from .models import Trip
 
 
-def worker_return_card(user: Any, day: dt.date) -> Card | None:
+def worker_return_card(user: Viewer, day: dt.date) -> Card | None:
     if not Trip.permits(user, Action.VIEW) or not Trip.objects.restrict(user).exists():
         return None
     at = services.as_of(day)  # the moment the figures are as of: the board this links to shows the same

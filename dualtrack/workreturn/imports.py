@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dualtrack.core import privacy
+from dualtrack.core.actors import Actor, Viewer
 from dualtrack.core.choices import Action, DateKind
 from dualtrack.core.dates import SHANGHAI
 from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register, upsert
@@ -91,7 +92,7 @@ def _message(exc: ValidationError) -> str:
     return "；".join(str(m) for m in exc.messages)
 
 
-def _planner(user: Any) -> bool:
+def _planner(user: Viewer) -> bool:
     return plans_demand(user)
 
 
@@ -115,20 +116,20 @@ class LabourDemandDataset(Dataset):
                max_length=50),
     ]
 
-    def can_import(self, user: Any) -> bool:
+    def can_import(self, user: Viewer) -> bool:
         return LabourDemand.permits(user, Action.REPORT)
 
-    def prepare(self, user: Any) -> dict[str, Any]:
+    def prepare(self, user: Actor) -> dict[str, Any]:
         reachable = registry.enterprises_for(user, Action.VIEW) if not _planner(user) else registry.all_enterprises()
         return {"enterprises": dict(reachable.values_list("uscc", "id")), "origins": _origins()}
 
-    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Actor) -> None:
         if values["uscc"] not in state["enterprises"]:
             ctx.error("uscc", _("企业不存在或不在您的范围内"), values["uscc"])
         if values["headcount"] == 0:
             ctx.error("headcount", _("需求人数须大于0"))
 
-    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Actor,
                     result: ImportResult) -> None:
         existing = {(d.enterprise_id, d.position, d.origin_code): d for d in LabourDemand.objects.all()}
         for number, v in rows:
@@ -166,30 +167,30 @@ class WorkerDataset(Dataset):
         Column("attestation_date", "证明日期", p.date, example="2020-02-12"),
     ]
 
-    def can_import(self, user: Any) -> bool:
+    def can_import(self, user: Viewer) -> bool:
         return Worker.permits(user, Action.IMPORT)
 
-    def prepare(self, user: Any) -> dict[str, Any]:
+    def prepare(self, user: Actor) -> dict[str, Any]:
         own = getattr(user, "county", None) if bound_to_home_county(user) else None
         return {"origins": _origins(), "own_county": own.code if own else None,
                 "enterprises": dict(registry.all_enterprises().values_list("uscc", "id")),
                 "existing": dict(Worker.objects.values_list("code", "home_county__code"))}
 
-    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Actor) -> None:
         county = values["village_code"][:6]
         if state["own_county"] and county != state["own_county"]:
             ctx.error("village_code", _("只能登记本区县户籍的务工人员"), values["village_code"])
         if values["uscc"] not in state["enterprises"]:
             ctx.error("uscc", _("企业不存在"), values["uscc"])
 
-    def check_all(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+    def check_all(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Actor) -> None:
         seen = Counter(privacy.keyed_hash(v["id_number"]) for _r, v in rows)
         for row, v in rows:
             if seen[privacy.keyed_hash(v["id_number"])] > 1:
                 ctx.row = row
                 ctx.error("id_number", _("身份证号在文件中重复"))
 
-    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Actor,
                     result: ImportResult) -> None:
         existing = Worker.objects.in_bulk([v["code"] for _r, v in rows], field_name="code")
         for number, v in rows:
@@ -227,14 +228,14 @@ class TripDataset(Dataset):
                max_length=50),
     ]
 
-    def can_import(self, user: Any) -> bool:
+    def can_import(self, user: Viewer) -> bool:
         return _planner(user)
 
-    def prepare(self, user: Any) -> dict[str, Any]:
+    def prepare(self, user: Actor) -> dict[str, Any]:
         return {"origins": _origins(), "enterprises": dict(registry.all_enterprises().values_list("uscc", "id")),
                 "trips": {t.code: t for t in Trip.objects.all()}}
 
-    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Actor) -> None:
         if values["uscc"] not in state["enterprises"]:
             ctx.error("uscc", _("企业不存在"), values["uscc"])
         if not 1 <= values["seats"] <= 80:
@@ -245,7 +246,7 @@ class TripDataset(Dataset):
         except ValidationError as exc:
             ctx.error("seats", _message(exc), values["seats"])
 
-    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Actor,
                     result: ImportResult) -> None:
         existing = Trip.objects.in_bulk([v["code"] for _r, v in rows], field_name="code")
         for number, v in rows:
@@ -270,10 +271,10 @@ class ManifestDataset(Dataset):
         Column("worker", "登记编号", p.code, example="GY2020-000123"),
     ]
 
-    def can_import(self, user: Any) -> bool:
+    def can_import(self, user: Viewer) -> bool:
         return _planner(user)
 
-    def prepare(self, user: Any) -> dict[str, Any]:
+    def prepare(self, user: Actor) -> dict[str, Any]:
         from dualtrack.core import rules as rule_sets
 
         from .rules import RULES_KEY
@@ -283,7 +284,7 @@ class ManifestDataset(Dataset):
                 "on_trips": dict(ManifestEntry.objects.values_list("worker__code", "trip__code")),
                 "rules": rule_sets.current(RULES_KEY).definition}
 
-    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Actor) -> None:
         trip, worker = state["trips"].get(values["trip"]), state["workers"].get(values["worker"])
         if trip is None:
             ctx.error("trip", _("车次不存在"), values["trip"])
@@ -298,7 +299,7 @@ class ManifestDataset(Dataset):
             except ValidationError as exc:
                 ctx.error("worker", _message(exc), values["worker"])
 
-    def check_all(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+    def check_all(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Actor) -> None:
         """The seat rule per trip, on the manifest as it will be (those already on it and the file's): a trip over
         ⌊0.5 × seats⌋ refuses the whole file."""
         current: dict[str, set[str]] = {}
@@ -317,7 +318,7 @@ class ManifestDataset(Dataset):
                     "trip": v["trip"], "seats": trip.seats, "limit": limit, "n": len(current[v["trip"]])}, v["trip"])
                 return
 
-    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Actor,
                     result: ImportResult) -> None:
         """Each trip's manifest through the page's action (:func:`services.set_manifest`): those already on it and
         the file's."""
@@ -342,10 +343,10 @@ class ManifestDataset(Dataset):
 
 
 class _TripEvents(Dataset):
-    def can_import(self, user: Any) -> bool:
+    def can_import(self, user: Viewer) -> bool:
         return Trip.permits(user, Action.REPORT)
 
-    def prepare(self, user: Any) -> dict[str, Any]:
+    def prepare(self, user: Actor) -> dict[str, Any]:
         return {"trips": {t.code: t for t in Trip.objects.restrict(user, Action.REPORT)},
                 "workers": {w.code: w for w in Worker.objects.all()},
                 "manifest": set(ManifestEntry.objects.values_list("trip__code", "worker__code"))}
@@ -365,13 +366,13 @@ class BoardingDataset(_TripEvents):
         Column("temperature", "体温", _temperature, example="36.5"),
     ]
 
-    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Actor) -> None:
         if values["trip"] not in state["trips"]:
             ctx.error("trip", _("车次不存在或不在您的范围内"), values["trip"])
         elif (values["trip"], values["worker"]) not in state["manifest"]:
             ctx.error("worker", _("不在该车次的名单上"), values["worker"])
 
-    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Actor,
                     result: ImportResult) -> None:
         existing = {(b.trip_id, b.worker_id): b for b in Boarding.objects.all()}
         for _row, v in rows:
@@ -399,7 +400,7 @@ class ArrivalDataset(_TripEvents):
         Column("arrived_at", "到达时间", _moment, example="2020-02-16 18:30"),
     ]
 
-    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Actor) -> None:
         trip = state["trips"].get(values["trip"])
         if trip is None:
             ctx.error("trip", _("车次不存在或不在您的范围内"), values["trip"])
@@ -409,7 +410,7 @@ class ArrivalDataset(_TripEvents):
         elif values["arrived_at"] < trip.departure:
             ctx.error("arrived_at", _("到达时间早于出发时间"))
 
-    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Actor,
                     result: ImportResult) -> None:
         for _row, v in rows:
             trip = state["trips"][v["trip"]]
@@ -436,16 +437,16 @@ class ReceiptDataset(Dataset):
         Column("receipt_at", "回执时间", _moment, example="2020-02-18 09:00"),
     ]
 
-    def can_import(self, user: Any) -> bool:
+    def can_import(self, user: Viewer) -> bool:
         return Trip.permits(user, Action.REPORT)
 
-    def prepare(self, user: Any) -> dict[str, Any]:
+    def prepare(self, user: Actor) -> dict[str, Any]:
         arrived = set(Boarding.objects.filter(allowed=True, trip__arrived_at__isnull=False).values_list(
             "worker__code", flat=True))
         return {"workers": {w.code: w for w in Worker.objects.restrict(user)}, "arrived": arrived,
                 "receipts": dict(Receipt.objects.values_list("worker__code", "receipt_at"))}
 
-    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Actor) -> None:
         if values["worker"] not in state["workers"]:
             ctx.error("worker", _("务工人员不存在或不在您的范围内"), values["worker"])
         elif values["worker"] not in state["arrived"]:
@@ -454,7 +455,7 @@ class ReceiptDataset(Dataset):
             ctx.error("receipt_at", _("已于 %(at)s 回执,不能更改") % {
                 "at": state["receipts"][values["worker"]].astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")})
 
-    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Actor,
                     result: ImportResult) -> None:
         for _row, v in rows:
             if v["worker"] in state["receipts"]:

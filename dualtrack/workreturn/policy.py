@@ -14,32 +14,33 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q
 
+from dualtrack.core.actors import Actor, Viewer
 from dualtrack.core.choices import Action, Role
 from dualtrack.core.policy import ALL, NOTHING, allows, declare, roles, user_role
 
 
-def is_bureau(user: Any) -> bool:
+def is_bureau(user: Viewer) -> bool:
     department = getattr(user, "department", None)
     return department is not None and department.code == settings.WORKER_RETURN_BUREAU
 
 
-def bureau(user: Any) -> Any:
+def bureau(user: Actor) -> Any:
     return ALL if is_bureau(user) else NOTHING
 
 
 def own_enterprise(path: str) -> Any:
-    def rule(user: Any) -> Any:
+    def rule(user: Actor) -> Any:
         return Q(**{f"{path}_id": user.enterprise_id}) if user.enterprise_id else NOTHING
     return rule
 
 
 def liaison_enterprise(path: str) -> Any:
-    def rule(user: Any) -> Any:
+    def rule(user: Actor) -> Any:
         return Q(**{f"{path}__liaison_officers": user.pk})
     return rule
 
 
-def district_workers(user: Any) -> Any:
+def district_workers(user: Actor) -> Any:
     if user.county_id:
         return Q(home_county_id=user.county_id) | Q(enterprise__county_id=user.county_id)
     if user.park_id:
@@ -47,11 +48,11 @@ def district_workers(user: Any) -> Any:
     return NOTHING
 
 
-def home_county(user: Any) -> Any:
+def home_county(user: Actor) -> Any:
     return Q(home_county_id=user.county_id) if user.county_id else NOTHING
 
 
-def district_trips(user: Any) -> Any:
+def district_trips(user: Actor) -> Any:
     if user.county_id:
         return Q(origin_id=user.county_id) | Q(enterprise__county_id=user.county_id)
     if user.park_id:
@@ -59,11 +60,11 @@ def district_trips(user: Any) -> Any:
     return NOTHING
 
 
-def origin_county(user: Any) -> Any:
+def origin_county(user: Actor) -> Any:
     return Q(origin_id=user.county_id) if user.county_id else NOTHING
 
 
-def district_demand(user: Any) -> Any:
+def district_demand(user: Actor) -> Any:
     if user.county_id:
         return Q(enterprise__county_id=user.county_id) | Q(origin_id=user.county_id)
     if user.park_id:
@@ -102,12 +103,12 @@ __all__ = ["roles"]
 
 
 # What a role is shown of worker return (forms, files): named here so services and imports ask by name.
-def bound_to_home_county(user: Any) -> bool:
+def bound_to_home_county(user: Viewer) -> bool:
     """A district operator registers (by form or file) only the workers whose home is its own county."""
     return user_role(user) == Role.DISTRICT
 
 
-def plans_demand(user: Any) -> bool:
+def plans_demand(user: Viewer) -> bool:
     """Whoever imports labour demand (HQ and the human-resources bureau, the declared IMPORT rule): plans for
     every enterprise, and imports demand and trips."""
     return allows(user, "workreturn.LabourDemand", Action.IMPORT)

@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 
 from dualtrack.core import exportjobs
 from dualtrack.core import pdf as printing
+from dualtrack.core.actors import Viewer
 from dualtrack.core.choices import Action
 from dualtrack.core.dates import SHANGHAI
 from dualtrack.core.lazy import lazy
@@ -36,7 +37,7 @@ def qr_svg(token: str) -> str:
     return segno.make(token, error="m", micro=False).svg_inline(scale=3, border=2)
 
 
-def html(user: Any, workers: list[Worker], trip: Trip | None = None, *, audit: bool = True) -> str:
+def html(user: Viewer, workers: list[Worker], trip: Trip | None = None, *, audit: bool = True) -> str:
     """The slips as ``user`` may see them: names through the one masking path (``services.persons``), each worker
     shown whole audited; ``audit=False`` only to name the print job (:func:`queue`), which shows nothing."""
     sheets = []
@@ -46,11 +47,11 @@ def html(user: Any, workers: list[Worker], trip: Trip | None = None, *, audit: b
     return render_to_string("workreturn/slips.html", {"sheets": sheets, "slips": SLIPS})
 
 
-def pdf(user: Any, workers: list[Worker], trip: Trip | None = None) -> bytes:
+def pdf(user: Viewer, workers: list[Worker], trip: Trip | None = None) -> bytes:
     return html_to_pdf(html(user, workers, trip))
 
 
-def chosen(user: Any, params: dict[str, Any]) -> tuple[list[Worker], Trip | None]:
+def chosen(user: Viewer, params: dict[str, Any]) -> tuple[list[Worker], Trip | None]:
     """The workers and trip of a slips request (``{"trip": code}`` or ``{"worker": code}``), within what ``user``
     may export (404 otherwise), as the page and the print job both read them."""
     if "trip" in params:
@@ -69,13 +70,13 @@ def digest(page: str) -> str:
     return hashlib.sha256(page.encode()).hexdigest()[:32]
 
 
-def make(user: Any, params: dict[str, Any]) -> bytes:
+def make(user: Viewer, params: dict[str, Any]) -> bytes:
     """The print job's file (``core.exportjobs``): the slips as this user may see them, printed in a slot."""
     workers, trip = chosen(user, params)
     return pdf(user, workers, trip)
 
 
-def queue(user: Any, params: dict[str, Any], workers: list[Worker], trip: Trip | None, name: str) -> ExportJob:
+def queue(user: Viewer, params: dict[str, Any], workers: list[Worker], trip: Trip | None, name: str) -> ExportJob:
     """The slips' print job: printing takes Chromium seconds and about 1 GiB, so it is queued (at most
     ``PDF_CONCURRENCY`` print at once) and the same request joins it. The page as the user sees it now names
     the job, so the same slips are printed once and a changed manifest or view gets a job of its own."""

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dualtrack.core import audit, dates, exportjobs, policy
-from dualtrack.core.actors import actor_of
+from dualtrack.core.actors import Viewer, actor_of
 from dualtrack.core.choices import Action, AuditAction, DateKind
 from dualtrack.core.forms import DayField, MomentField
 from dualtrack.core.models import ExportStatus
@@ -34,7 +34,7 @@ from .choices import AttestationKind
 from .models import Boarding, LabourDemand, ManifestEntry, Trip, Worker
 
 
-def nav(user: Any) -> dict[str, bool]:
+def nav(user: Viewer) -> dict[str, bool]:
     """Which of the section's pages the user may open (the sub-menu shows only those)."""
     return {"can_scan": Trip.permits(user, Action.REPORT), "can_demand": LabourDemand.permits(user, Action.REPORT),
             "can_register": Worker.permits(user, Action.IMPORT), "can_trip": Trip.permits(user, Action.IMPORT)}
