@@ -153,7 +153,6 @@ def test_hq_tries_other_thresholds_and_sees_which_projects_change(lit: City, cli
 def test_the_register_map_project_and_api_read_the_stored_day(lit: City, client: Any, settings: Any) -> None:
     """No page nor the API judges a light in the request (#27): 计算中 (the API: 202) until the day is stored, then
     the stored lights, narrowed to what the reader sees; a project added since waits for the day to be recomputed."""
-
     settings.DUALTRACK_JUDGE_INLINE = False
     client.force_login(lit.users["district"])
     auth = {"HTTP_AUTHORIZATION": f"Token {lit.token('district')}"}
