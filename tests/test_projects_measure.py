@@ -177,3 +177,20 @@ def test_the_register_map_project_and_api_read_the_stored_day(lit: City, client:
     assert client.get("/api/v1/projects/P1", day, **auth).status_code == 202
     judgements.worker_step()
     assert "P5" in [p.code for p, _s in client.get("/projects/", day).context["rows"]]
+
+
+def test_the_enterprise_panel_reads_the_stored_day(lit: City, settings: Any) -> None:
+    """一企一档: the enterprise's key projects with their stored light on the as-of day (计算中 until stored)."""
+    from dualtrack.projects.cards import enterprise_panel
+    from dualtrack.projects.models import Project
+
+    Project.objects.filter(code__in=["P1", "P3"]).update(owner=lit.e_jiangbei)
+    settings.DUALTRACK_JUDGE_INLINE = False
+    waiting = enterprise_panel(lit.users["hq"], lit.e_jiangbei)
+    assert waiting is not None and waiting.figures[0].missing == "计算中"
+    day = services.as_of()
+    assert judgements.run_queued("projects", day.isoformat(), _measure().current_rules()[0])
+    panel = enterprise_panel(lit.users["district"], lit.e_jiangbei)  # 江北 sees P1, not 滨海's P3
+    assert panel is not None and panel.table is not None
+    assert [row[0] for row in panel.table.rows] == ["项目P1"]
+    assert enterprise_panel(lit.users["district_binhai"], lit.e_jiangbei) is not None
