@@ -148,3 +148,49 @@ def test_hq_tries_other_thresholds_and_sees_which_projects_change(lit: City, cli
     bad = client.post(f"/rules/what-if/?measure=projects&date={DAY.isoformat()}", {
         "definition": json.dumps(DEFAULT | {"red_below": 0.9})})
     assert bad.status_code == 200 and bad.context["comparison"] is None
+
+
+def test_the_register_map_project_and_api_read_the_stored_day(lit: City, client: Any, settings: Any) -> None:
+    """No page nor the API judges a light in the request (#27): 计算中 (the API: 202) until the day is stored, then
+    the stored lights, narrowed to what the reader sees; a project added since waits for the day to be recomputed."""
+    settings.DUALTRACK_JUDGE_INLINE = False
+    client.force_login(lit.users["district"])
+    auth = {"HTTP_AUTHORIZATION": f"Token {lit.token('district')}"}
+    day = {"date": DAY.isoformat()}
+    for url in ("/projects/", "/projects/map/", "/projects/P1/"):
+        page = client.get(url, day)
+        assert page.status_code == 200 and "正在计算" in page.content.decode(), url
+    waiting = client.get("/api/v1/projects", day, **auth)
+    assert waiting.status_code == 202 and waiting.json()["status"] == "pending" and waiting["Retry-After"] == "2"
+    assert client.get("/api/v1/projects/P3", day, **auth).status_code == 404  # out of scope first
+    assert judgements.run_queued("projects", "2020-03-31", _measure().current_rules()[0])
+    table = client.get("/projects/", day)
+    assert [(p.code, s.light) for p, s in table.context["rows"]] == [("P1", "yellow"), ("P2", "green"), ("P4", None)]
+    assert [p.code for p, _s in client.get("/projects/", day | {"light": "green"}).context["rows"]] == ["P2"]
+    assert client.get("/projects/map/", day).context["counts"]["yellow"] == 1
+    assert client.get("/projects/P1/", day).context["status"].light == "yellow"
+    listing = client.get("/api/v1/projects", day | {"light": "yellow"}, **auth).json()
+    assert [(p["code"], p["status"]["light"]) for p in listing["results"]] == [("P1", "yellow")]
+    assert client.get("/api/v1/projects/P2", day, **auth).json()["status"]["light"] == "green"
+    make_project(lit, "P5", plans={"2020-03": 1000})  # the stored day is stale and lacks P5
+    assert "正在计算" in client.get("/projects/", day).content.decode()
+    assert client.get("/api/v1/projects/P1", day, **auth).status_code == 202
+    judgements.worker_step()
+    assert "P5" in [p.code for p, _s in client.get("/projects/", day).context["rows"]]
+
+
+def test_the_enterprise_panel_reads_the_stored_day(lit: City, settings: Any) -> None:
+    """一企一档: the enterprise's key projects with their stored light on the as-of day (计算中 until stored)."""
+    from dualtrack.projects.cards import enterprise_panel
+    from dualtrack.projects.models import Project
+
+    Project.objects.filter(code__in=["P1", "P3"]).update(owner=lit.e_jiangbei)
+    settings.DUALTRACK_JUDGE_INLINE = False
+    waiting = enterprise_panel(lit.users["hq"], lit.e_jiangbei)
+    assert waiting is not None and waiting.figures[0].missing == "计算中"
+    day = services.as_of()
+    assert judgements.run_queued("projects", day.isoformat(), _measure().current_rules()[0])
+    panel = enterprise_panel(lit.users["district"], lit.e_jiangbei)  # 江北 sees P1, not 滨海's P3
+    assert panel is not None and panel.table is not None
+    assert [row[0] for row in panel.table.rows] == ["项目P1"]
+    assert enterprise_panel(lit.users["district_binhai"], lit.e_jiangbei) is not None

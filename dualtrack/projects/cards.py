@@ -16,7 +16,7 @@ from dualtrack.core.choices import Action
 from .choices import Light
 from .models import Project
 from .policy import follows_the_board
-from .services import as_of, lights_read, statuses
+from .services import as_of, lights_by_code, lights_read
 
 TOP = 5
 
@@ -60,18 +60,23 @@ def projects_card(user: Viewer, day: dt.date) -> Card | None:
                 rows_title=_("投资最大的红黄灯项目") if items else "")
 
 
-def enterprise_panel(user: Any, enterprise: Any) -> Card | None:
-    """一企一档: the key projects the enterprise owns, with their light on the data-as-of day."""
+def enterprise_panel(user: Viewer, enterprise: Any) -> Card | None:
+    """一企一档: the key projects the enterprise owns, with their stored light on the data-as-of day (计算中 while
+    the day is computed)."""
+    from dualtrack.core import judgements
+    from dualtrack.core.cards import Table, pending_card
+
     if not Project.permits(user, Action.VIEW):
         return None
-    projects = Project.objects.restrict(user).filter(owner=enterprise)
-    if not projects.exists():
+    codes = list(Project.objects.restrict(user).filter(owner=enterprise).values_list("code", flat=True))
+    if not codes:
         return None
-    from dualtrack.core.cards import Table
-
     day = as_of()
+    found = lights_by_code(day, codes)
+    if isinstance(found, judgements.Pending):
+        return pending_card("projects", _("重点项目"), reverse("projects:register"), found)
     lights = {c.value: str(c.label) for c in Light}
-    rows = statuses(projects, day)
+    rows = list(found.values())
     return Card(key="projects", title=_("重点项目"), day=day, table=Table(
         [_("项目"), _("亮灯"), _("投资完成率")],
         [[r.name, lights.get(r.light or "", _("未亮灯")),

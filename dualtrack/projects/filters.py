@@ -29,9 +29,10 @@ class ProjectFilterSet(django_filters.FilterSet):
         fields = ["q", "level", "nature", "stage", "county", "light"]
 
     def __init__(self, data: Any = None, queryset: Any = None, *, request: Any = None, prefix: Any = None,
-                 day: dt.date | None = None) -> None:
+                 day: dt.date | None = None, lights: dict[str, str | None] | None = None) -> None:
         super().__init__(data, queryset, request=request, prefix=prefix)
         self.day = day  # the day whose lights the table shows: the light filter judges the same day
+        self.lights = lights  # code → the stored light on that day (the register's and the API's read of the store)
 
     def light_day(self) -> dt.date:
         """The page's or API call's day; else ``?date=``; else the day the register opens on (the data-as-of day)."""
@@ -53,12 +54,14 @@ class ProjectFilterSet(django_filters.FilterSet):
                                | Q(responsible_unit__icontains=value))
 
     def filter_light(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
-        """The light on the same day as the table shows, computed for the filtered projects."""
-        from .services import statuses
+        """The light on the same day as the table shows: the stored lights of the day (the register and the API
+        pass what they read; otherwise the stored lights are read here, computed first if not stored yet)."""
+        from .services import lights_ensured
 
         if not value:
             return queryset
-        day = self.light_day()
+        lights = self.lights
+        if lights is None:
+            lights = {row.code: row.light for row in lights_ensured(self.light_day()).projects}
         wanted = None if value == "none" else value
-        codes = [s.code for s in statuses(queryset, day) if s.light == wanted]
-        return queryset.filter(code__in=codes)
+        return queryset.filter(code__in=[code for code, light in lights.items() if light == wanted])

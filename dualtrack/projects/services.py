@@ -33,7 +33,7 @@ from .rankings import level_summary, rankings
 
 __all__ = ["CONSEQUENCE_TEXT", "HandoverProject", "ProjectStatus", "as_of", "create_for_handover",
            "dispatch_department", "evaluate_due", "evaluate_month", "investment_curve", "level_summary",
-           "liaison_coverage", "light_counts", "lights_ensured", "lights_read", "month_end", "month_start", "months_to_evaluate", "plan_to_date",
+           "liaison_coverage", "light_counts", "lights_by_code", "lights_ensured", "lights_read", "month_end", "month_start", "months_to_evaluate", "plan_to_date",
            "poverty_project_statuses", "previous_month", "project_exists", "projects_for", "rankings", "save_progress",
            "status_json", "statuses", "visible_project_ids", "with_start_dates"]
 
@@ -76,6 +76,30 @@ def lights_read(day: Any, user: Viewer, codes: Any = None) -> Any:
     if codes is not None:
         return dataclasses.replace(answer.result, projects=[r for r in answer.result.projects if r.code in codes])
     return measure.visible(answer.result, user)
+
+
+def lights_by_code(day: Any, codes: Any = None, fresh: bool = False) -> Any:
+    """The stored lights on ``day`` by project code (the register, the map, a project's page and the API read
+    them; nothing is computed in the request): the whole city, or only ``codes`` (the codes the caller read from
+    a queryset already scoped to its reader), in code order; ``core.judgements.Pending`` while the day is computed,
+    or while one of ``codes`` is newer than the stored (stale) result, which is computed again meanwhile; ``fresh``
+    (the API, as every measure's): ``Pending`` whenever the stored result is stale."""
+    from dualtrack.core import capability, judgements
+    from dualtrack.core.capability import Period, PeriodKind
+
+    period = Period.of(PeriodKind.DAY, day)
+    answer = judgements.read(capability.measure(MEASURE), period)
+    if isinstance(answer, judgements.Pending):
+        return answer
+    if fresh and answer.stale:
+        return judgements.Pending(MEASURE, period, answer.rules_version)
+    rows = {row.code: row for row in answer.result.projects}
+    if codes is None:
+        return rows
+    wanted = set(codes)
+    if not wanted <= rows.keys():  # a project added since: the stale result is being computed again
+        return judgements.Pending(MEASURE, period, answer.rules_version)
+    return {code: row for code, row in rows.items() if code in wanted}
 
 
 def lights_ensured(day: Any, user: Viewer = None) -> Any:

@@ -49,21 +49,25 @@ def register(request: HttpRequest) -> HttpResponse | FileResponse:
     """项目库: the projects in the user's scope with their light on the day, filtered; ``?format=xlsx``."""
     _require_view(request)
     day = _day(request)
-    filterset = ProjectFilterSet(request.GET or None, queryset=Project.objects.restrict(request.user).select_related(
-        "county"), day=day)
+    projects = Project.objects.restrict(request.user)
+    # the stored lights of the day of the projects the reader sees: the table, the light filter and the export
+    lights = services.lights_by_code(day, projects.values_list("code", flat=True))
+    if isinstance(lights, judgements.Pending):
+        return pending(request, lights, _("重点项目"))
+    filterset = ProjectFilterSet(request.GET or None, queryset=projects.select_related("county"), day=day,
+                                 lights={code: row.light for code, row in lights.items()})
     if request.GET.get("format") == "xlsx":
-        return _register_xlsx(request, filterset.qs, day)
+        return _register_xlsx(request, filterset.qs, day, lights)
     page = paginate(request, filterset.qs.select_related("county"))
-    codes = Project.objects.filter(pk__in=[p.pk for p in page])
-    by_code = {s.code: s for s in services.statuses(codes, day)}
-    rows = [(p, by_code[p.code]) for p in page]
+    rows = [(p, lights[p.code]) for p in page]
     return render(request, "projects/register.html", {"filter": filterset, "page": page, "rows": rows, "day": day,
                                                       "query": query_without_page(request)})
 
 
-def _register_xlsx(request: HttpRequest, queryset: Any, day: dt.date) -> FileResponse:
+def _register_xlsx(request: HttpRequest, queryset: Any, day: dt.date,
+                   lights: dict[str, services.ProjectStatus]) -> FileResponse:
     projects = {p.code: p for p in queryset.select_related("county")}
-    statuses = services.statuses(queryset, day)
+    statuses = [row for code, row in lights.items() if code in projects]  # code order, as the table
 
     def rows() -> Any:
         for s in statuses:
@@ -89,7 +93,10 @@ def project_map(request: HttpRequest) -> HttpResponse:
     day = _day(request)
     projects = Project.objects.restrict(request.user)
     points = {p.code: (p.longitude, p.latitude) for p in projects.only("code", "longitude", "latitude")}
-    rows = services.statuses(projects, day)
+    lights = services.lights_by_code(day, points)  # the stored lights of the day, of the projects the reader sees
+    if isinstance(lights, judgements.Pending):
+        return pending(request, lights, _("项目地图"))
+    rows = list(lights.values())
     payload = {"geojson": epidemic.map_geojson(request.user), "colours": {str(k): v for k, v in LIGHT_HEX.items()},
                "detail_url": "/projects/CODE/",
                "points": [{"code": s.code, "name": s.name, "light": s.light or "None",
@@ -127,7 +134,10 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             else:
                 messages.success(request, _("进度已报送"))
                 return redirect("projects:detail", code=code)
-    status = services.statuses(Project.objects.filter(pk=project.pk), day)[0]
+    lights = services.lights_by_code(day, [project.code])  # the stored light of the day
+    if isinstance(lights, judgements.Pending):
+        return pending(request, lights, project.name)
+    status = lights[project.code]
     milestones = [(_("开工"), project.planned_start, project.actual_start),
                   (_("主体施工"), project.planned_main_works, project.actual_main_works),
                   (_("竣工"), project.planned_completion, project.actual_completion),
