@@ -78,6 +78,16 @@ def _fresh_picture_caches() -> Any:
 
 
 @pytest.fixture(autouse=True)
+def _background_work_ends_with_its_test() -> Any:
+    """Work a request started in a thread (an export, a print job) ends before the next test touches the
+    database: under load a print could still hold SQLite's table lock when the next test inserts its city."""
+    yield
+    from dualtrack.core import background
+
+    background.wait_all()
+
+
+@pytest.fixture(autouse=True)
 def _judgements_inline(settings: Any) -> None:
     """A request's after-commit work never runs inside a test's transaction: what a page queues in the judgement
     store is computed at once in the asking thread (tests/test_judgements.py turns this off to see 计算中)."""

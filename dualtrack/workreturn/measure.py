@@ -119,13 +119,17 @@ def load(period: Period, scope: Any = None) -> WorkReturnFacts:
     from .models import Boarding, LabourDemand, ManifestEntry, Receipt, Trip, Worker
 
     at = moment(period)
+    # What happened during the minute that names the moment counts (a scan at 12:03:25 is in the board "as of
+    # 12:03" opened right after it); a later scan in that minute changes the data version, so the stored result
+    # goes stale and is computed again.
+    through = at + dt.timedelta(minutes=1)
     passengers = Counter(ManifestEntry.objects.values_list("trip_id", flat=True))
-    trips = [TripFact(pk, code, seats, passengers.get(pk, 0), arrived if arrived is not None and arrived <= at
+    trips = [TripFact(pk, code, seats, passengers.get(pk, 0), arrived if arrived is not None and arrived < through
                       else None)
              for pk, code, seats, arrived in Trip.objects.values_list("pk", "code", "seats", "arrived_at")]
-    boardings = [BoardingFact(*row) for row in Boarding.objects.filter(boarded_at__lte=at).order_by(
+    boardings = [BoardingFact(*row) for row in Boarding.objects.filter(boarded_at__lt=through).order_by(
         "boarded_at", "pk").values_list("trip_id", "worker__code", "boarded_at", "allowed", "reason", "note")]
-    received = set(Receipt.objects.filter(receipt_at__lte=at).values_list("worker_id", flat=True))
+    received = set(Receipt.objects.filter(receipt_at__lt=through).values_list("worker_id", flat=True))
     workers = [WorkerFact(code, poor, enterprise_id, pk in received) for pk, code, poor, enterprise_id in
                Worker.objects.values_list("pk", "code", "poor_labourer", "enterprise_id")]
     demand = [DemandFact(*row) for row in LabourDemand.objects.values_list("pk", "enterprise_id", "headcount")]
