@@ -134,6 +134,11 @@ def _usable(measure: Measure[Any, Any, Any], row: Judgement | None) -> bool:
         and row.computed_at is not None
 
 
+def _fresh(measure: Measure[Any, Any, Any], row: Judgement | None, data: str) -> bool:
+    """A stored result computed from the data as it is now."""
+    return _usable(measure, row) and row is not None and row.data_version == data
+
+
 def save(measure: Measure[Any, Any, R], period: Period, label: str, data: str, result: R, seconds: float) -> Judgement:
     """Store ``result`` as the period's judgement under ``label`` (replacing an earlier computation)."""
     payload = columnar.encode(result)
@@ -169,7 +174,7 @@ def ensure(measure: Measure[Any, Any, R], period: Period) -> Stored[R]:
     label, _rules = measure.current_rules()
     row = _head(measure, period, label)
     data = data_version(measure)
-    if _usable(measure, row) and row is not None and row.data_version == data:
+    if _fresh(measure, row, data) and row is not None:
         return _stored(measure, period, row, data)
     return refresh(measure, period)
 
@@ -179,26 +184,23 @@ def read(measure: Measure[Any, Any, R], period: Period) -> Stored[R] | Pending:
     then queued again); else the period is queued and :class:`Pending` answered."""
     label, _rules = measure.current_rules()
     row = _head(measure, period, label)
-    data = data_version(measure)
+    found: Stored[R] | Pending
     if _usable(measure, row) and row is not None:
-        found = _stored(measure, period, row, data)
-        if found.stale:
-            queue(measure, period, label)
-            if inline():
-                again = _head(measure, period, label)
-                if _usable(measure, again) and again is not None:
-                    return _stored(measure, period, again, data_version(measure))
-        return found
-    if row is not None and row.state == JudgementState.FAILED and row.queued_at is None:
+        found = _stored(measure, period, row, data_version(measure))
+        if not found.stale:
+            return found
+    elif row is not None and row.state == JudgementState.FAILED and row.queued_at is None:
         return Pending(measure.key, period, label, failed=True, error=row.error)
+    else:
+        found = Pending(measure.key, period, label)
     queue(measure, period, label)
-    if inline():
-        row = _head(measure, period, label)
-        if _usable(measure, row) and row is not None:
-            return _stored(measure, period, row, data_version(measure))
-        if row is not None and row.state == JudgementState.FAILED:
-            return Pending(measure.key, period, label, failed=True, error=row.error)
-    return Pending(measure.key, period, label)
+    if inline():  # computed at once: answer what was stored
+        again = _head(measure, period, label)
+        if _usable(measure, again) and again is not None:
+            return _stored(measure, period, again, data_version(measure))
+        if isinstance(found, Pending) and again is not None and again.state == JudgementState.FAILED:
+            return Pending(measure.key, period, label, failed=True, error=again.error)
+    return found
 
 
 def inline() -> bool:
@@ -275,31 +277,31 @@ def worker_step() -> dict[str, Any]:
     """Each measure's as-of period kept fresh; stale results (latest first) and queued ones recomputed, at most
     ``STEP_LIMIT`` per step."""
     done: list[str] = []
+    # what each measure stands on this step, read once: its as-of period, current rules and data version
+    standing: list[tuple[Measure[Any, Any, Any], Period | None, str, str]] = []
     for measure in measures():
-        try:
-            period = measure.as_of(None)
-            if period is not None:
-                label, _rules = measure.current_rules()
-                row = _head(measure, period, label)
-                if not (_usable(measure, row) and row is not None and row.data_version == data_version(measure)):
-                    refresh(measure, period)
-                    done.append(f"{measure.key}:{period.key}")
-        except Exception:  # noqa: BLE001 - one measure's failure must not stop the others
-            logger.exception("judgement of %s's as-of period failed", measure.key)
-    for measure in measures():
-        if len(done) >= STEP_LIMIT:
-            break
         try:
             label, _rules = measure.current_rules()
         except Exception:  # noqa: BLE001 - no rule set yet (a fresh database)
             logger.info("no rule set for %s yet", measure.key)
             continue
-        data = data_version(measure)
-        as_of = measure.as_of(None)
+        standing.append((measure, measure.as_of(None), label, data_version(measure)))
+    for measure, period, label, data in standing:
+        if period is None:
+            continue
+        try:
+            if not _fresh(measure, _head(measure, period, label), data):
+                refresh(measure, period)
+                done.append(f"{measure.key}:{period.key}")
+        except Exception:  # noqa: BLE001 - one measure's failure must not stop the others
+            logger.exception("judgement of %s's as-of period failed", measure.key)
+    recent = dates.real_now() - dt.timedelta(days=KEEP_FRESH_DAYS)
+    for measure, as_of, label, data in standing:
+        if len(done) >= STEP_LIMIT:
+            break
         cutoff = Period.of(measure.period_kind, as_of.start - dt.timedelta(days=KEEP_FRESH_DAYS)).key \
             if as_of is not None else ""
         rows = Judgement.objects.defer("payload").filter(measure=measure.key, rules_version=label)
-        recent = dates.real_now() - dt.timedelta(days=KEEP_FRESH_DAYS)
         wanted = [r for r in rows.order_by("-period") if r.queued_at is not None or (
             r.state == JudgementState.READY and r.data_version != data and (r.period >= cutoff or (
                 measure.period_kind != PeriodKind.MOMENT and r.computed_at is not None and r.computed_at >= recent)))]
