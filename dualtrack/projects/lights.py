@@ -240,11 +240,6 @@ def poverty_project_statuses(day: dt.date) -> list[ProjectStatus]:
     return statuses(Project.objects.filter(poverty=True), day)
 
 
-def status_json(user: Any, day: dt.date) -> list[dict[str, Any]]:
-    """What ``dualtrack projects --date D --json`` prints."""
-    return [row.as_json() for row in statuses(Project.objects.restrict(user), day)]
-
-
 def as_of(on: dt.date | None = None) -> dt.date:
     """The key projects' as-of day (数据截至) on a picture of ``on`` (default: the city's data-as-of day), never past
     the clock (``core.versions.bound``). A project's light is a judgement on the day: the latest progress report by

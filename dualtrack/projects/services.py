@@ -23,7 +23,6 @@ from .lights import (
     plan_to_date,
     poverty_project_statuses,
     previous_month,
-    status_json,
     statuses,
 )
 from .models import Project
@@ -35,7 +34,7 @@ __all__ = ["CONSEQUENCE_TEXT", "HandoverProject", "ProjectStatus", "as_of", "cre
            "dispatch_department", "evaluate_due", "evaluate_month", "investment_curve", "level_summary",
            "liaison_coverage", "light_counts", "lights_by_code", "lights_ensured", "lights_read", "month_end", "month_start", "months_to_evaluate", "plan_to_date",
            "poverty_project_statuses", "previous_month", "project_exists", "projects_for", "rankings", "save_progress",
-           "status_json", "statuses", "visible_project_ids", "with_start_dates"]
+           "statuses", "visible_project_ids", "with_start_dates"]
 
 MEASURE = "projects"  # the lights of a day, stored (``measure.ProjectsMeasure``)
 
