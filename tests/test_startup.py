@@ -41,6 +41,31 @@ def test_dualtrack_help_lists_the_commands_without_them() -> None:
     assert "[demo]" in done.stderr and "bulletin" in done.stderr  # the apps' own commands are listed
 
 
+def test_dualtrack_help_does_not_load_the_apps() -> None:
+    """The listing needs the apps' names and folders only: no app is loaded (no model, no admin), which is what
+    makes ``dualtrack help`` start in a fraction of a second (docs/benchmarks.md, "Start-up")."""
+    done = _run("import contextlib, io, json, sys\n"
+                "from django.apps import apps\n"
+                "from dualtrack.cli import main\n"
+                "with contextlib.redirect_stdout(io.StringIO()):\n"
+                "    main(['help'])\n"
+                "print(json.dumps([apps.ready, sorted(m for m in sys.modules if m.startswith('django.contrib.admin')"
+                " or m.endswith('.models'))]))")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.splitlines()[-1]) == [False, []]
+
+
+def test_the_quick_listing_is_djangos_listing() -> None:
+    """Every command of every app, grouped as Django groups them: the same text ``ManagementUtility`` prints once
+    the apps are loaded (here they are, by the test run)."""
+    from django.core.management import ManagementUtility
+
+    from dualtrack.cli import command_listing
+
+    assert command_listing() == ManagementUtility(["dualtrack", "help"]).main_help_text()
+    assert "    import" in command_listing() and "[demo]" in command_listing()
+
+
 def test_the_console_script_help_exits_0() -> None:
     done = subprocess.run([sys.executable, "-m", "dualtrack.cli", "help"], cwd=ROOT, capture_output=True,
                           text=True, timeout=120, check=False)
