@@ -286,3 +286,41 @@ def test_bulletin_section(city: City, policy: Policy) -> None:
     part = section(Context(day=DAY, user=None, city={}, regions=[], sizes={}, industries=[], parks=[]))
     assert part is not None and "惠企政策累计兑现1家次、2.00万元" in part.paragraphs[0]
     assert part.tables[1].rows == [["市经济和信息化局", 1, 2.0, 0]]
+
+
+def test_the_overview_card_counts_the_week_to_the_day_in_each_scope(city: City, policy: Policy,
+                                                                     firms: dict[str, Any]) -> None:
+    """总览's 惠企政策兑现 card: paid in the 7 days ending on the day (both ends in, the day before and the day after
+    out), waiting for review, approved and not paid, paid in all to the day; the whole city for HQ (answered by
+    the paid index), a county's own for the district (one pass over its applications): the same rules both ways."""
+    from dualtrack.policies.cards import policies_card
+
+    day = D(2020, 3, 16)
+    submitted = dt.datetime(2020, 3, 1, 9, tzinfo=SHANGHAI)
+    rows = [  # (code, enterprise, state, paid amount, paid on)
+        ("A", city.e_jiangbei, "paid", "1.5", day - dt.timedelta(days=6)),   # the week's first day: in
+        ("B", city.e_jiangbei, "paid", "2", day - dt.timedelta(days=7)),     # the day before the week: total only
+        ("C", city.e_binhai, "paid", "4", day),                              # the day itself: in
+        ("D", city.e_binhai, "paid", "8", day + dt.timedelta(days=1)),       # after the day: nowhere
+        ("E", city.e_jiangbei, "submitted", None, None),
+        ("F", city.e_binhai, "submitted", None, None),
+        ("G", firms["small"], "approved", None, None),
+        ("H", city.e_jiangbei, "rejected", None, None),
+    ]
+    for code, enterprise, state, amount, paid_on in rows:
+        measure = make_measure(city, policy, code)
+        Application.objects.create(measure=measure, enterprise=enterprise, source="enterprise", state=state,
+                                   submitted_at=submitted, amount=Decimal(2),
+                                   paid_amount=Decimal(amount) if amount else None, paid_on=paid_on)
+
+    def figures(role: str) -> dict[str, tuple[str, str]]:
+        card = policies_card(city.users[role], day)
+        assert card is not None
+        return {f.key: (f.value, str(f.change or "")) for f in card.figures}
+
+    assert figures("hq") == {"paid_week": ("2", "5.5 万元"), "waiting": ("2", ""), "to_pay": ("1", ""),
+                             "paid_total": ("7.5", "")}
+    assert figures("district") == {"paid_week": ("1", "1.5 万元"), "waiting": ("1", ""), "to_pay": ("1", ""),
+                                   "paid_total": ("3.5", "")}
+    assert figures("district_binhai") == {"paid_week": ("1", "4.0 万元"), "waiting": ("1", ""), "to_pay": ("0", ""),
+                                          "paid_total": ("4.0", "")}

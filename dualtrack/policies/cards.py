@@ -15,6 +15,7 @@ from dualtrack.core import dates
 from dualtrack.core.actors import Viewer
 from dualtrack.core.cards import Card, Figure, Row
 from dualtrack.core.choices import Action
+from dualtrack.core.scoping import ALL
 
 from . import policy as rules
 from .choices import ApplicationState
@@ -31,12 +32,24 @@ def policies_card(user: Viewer, day: dt.date) -> Card | None:
     if not rules.sees_fulfilment(user):
         return None
     start = day - dt.timedelta(days=WEEK - 1)
-    figures = Application.objects.restrict(user).aggregate(
-        paid=Count("pk", filter=Q(state=ApplicationState.PAID, paid_on__range=(start, day))),
-        amount=Sum("paid_amount", filter=Q(state=ApplicationState.PAID, paid_on__range=(start, day))),
-        waiting=Count("pk", filter=Q(state=ApplicationState.SUBMITTED)),
-        to_pay=Count("pk", filter=Q(state=ApplicationState.APPROVED)),
-        paid_total=Sum("paid_amount", filter=Q(state=ApplicationState.PAID, paid_on__lte=day)))
+    mine = Application.objects.restrict(user)
+    if Application.scope_q(user, Action.VIEW) is ALL:
+        # The whole city: one narrow query per figure, each answered by an index (state; state, paid day, amount).
+        # One aggregate with five filters read all 38,000 applications of the demo city (25 ms of a 20 ms budget)
+        paid = mine.filter(state=ApplicationState.PAID)
+        week = paid.filter(paid_on__range=(start, day)).aggregate(paid=Count("pk"), amount=Sum("paid_amount"))
+        figures = {**week, "waiting": mine.filter(state=ApplicationState.SUBMITTED).count(),
+                   "to_pay": mine.filter(state=ApplicationState.APPROVED).count(),
+                   "paid_total": paid.filter(paid_on__lte=day).aggregate(total=Sum("paid_amount"))["total"]}
+    else:
+        # A county's or a department's share: one pass over its own applications (SQLite, given a state filter,
+        # walks the city's payments and looks each one's county up: 40 ms instead of 7)
+        paid_week = Q(state=ApplicationState.PAID, paid_on__range=(start, day))
+        figures = mine.aggregate(
+            paid=Count("pk", filter=paid_week), amount=Sum("paid_amount", filter=paid_week),
+            waiting=Count("pk", filter=Q(state=ApplicationState.SUBMITTED)),
+            to_pay=Count("pk", filter=Q(state=ApplicationState.APPROVED)),
+            paid_total=Sum("paid_amount", filter=Q(state=ApplicationState.PAID, paid_on__lte=day)))
     ledger = reverse("policies:ledger")
     return Card(key="policies", title=_("惠企政策兑现"), link=ledger, day=day, figures=[
         Figure(_("近7日兑现"), f"{figures['paid']:,}", key="paid_week",

@@ -102,6 +102,8 @@ class Application(ScopedModel):
         verbose_name_plural = _("政策申报")
         ordering = ["-submitted_at"]
         constraints = [models.UniqueConstraint(fields=["measure", "enterprise"], name="application_measure_enterprise")]
+        # 总览's card sums the payments to a day: read from this index alone, not the table's 38,000 rows
+        indexes = [models.Index(fields=["state", "paid_on", "paid_amount"], name="application_paid")]
 
     def __str__(self) -> str:
         return f"{self.measure_id} {self.enterprise_id} {self.state}"
