@@ -148,3 +148,78 @@ def test_a_corrected_check_or_an_arrived_trip_makes_the_year_stale(checked: City
     again = judgements.read(measure(), YEAR)
     assert isinstance(again, judgements.Stored) and again.stale  # the trips of §12 are a source of the year
 
+
+
+# --- the war map's poverty projects: the stored lights of the day (#27) ------------------------------------------
+
+WAR_DAY = dt.date(2020, 5, 11)
+
+
+def _poverty_projects(city: City) -> None:
+    """Poverty projects of both counties on every kind of light, started or not, beside a key project that is not a
+    poverty project (red, never counted)."""
+    from dualtrack.projects.models import Project
+
+    from .test_projects import make_project, progress
+
+    flat = {"2020-04": 1000, "2020-05": 1000}  # the plan to 11 May: 1000
+    for code, county, done, resumed in (("FP-1", city.binhai, 500, True), ("FP-2", city.binhai, 700, True),
+                                        ("FP-3", city.jiangbei, 950, True), ("FP-4", city.jiangbei, 700, False),
+                                        ("XX-1", city.jiangbei, 100, True)):
+        progress(make_project(city, code, county=county, plans=flat), dt.date(2020, 5, 8), done, resumed=resumed)
+    make_project(city, "FP-5", nature="new", county=city.binhai, planned_start=dt.date(2020, 3, 1))  # not started
+    make_project(city, "FP-6", nature="new", county=city.jiangbei, planned_start=dt.date(2020, 4, 1), plans=flat)
+    Project.objects.filter(code="FP-6").update(actual_start=dt.date(2020, 4, 2))  # started, nothing reported
+    Project.objects.filter(code__startswith="FP-").update(poverty=True)
+
+
+def _direct_board(day: dt.date) -> dict[int, dict[str, int]]:
+    """The war map's project figures as they were judged in the request before #27 (the reference)."""
+    from dualtrack.projects import lights
+    from dualtrack.projects.models import Project
+
+    out: dict[int, dict[str, int]] = {}
+    for row in lights.statuses(Project.objects.filter(poverty=True), day):
+        entry = out.setdefault(row.county_id, {"total": 0, "started": 0, "red": 0, "yellow": 0})
+        entry["total"] += 1
+        entry["started"] += int(row.started or row.resumed)
+        if row.light in ("red", "yellow"):
+            entry[row.light] += 1
+    return out
+
+
+def test_the_war_map_reads_the_poverty_projects_lights_from_the_store(checked: City, client: Any, settings: Any,
+                                                                       monkeypatch: Any) -> None:
+    """No light is judged in the request: 计算中 until the day's lights are stored, then the war map's figures per
+    county (total, started, red, yellow) read from them, equal to the direct judgement."""
+    from dualtrack.poverty import board
+    from dualtrack.projects import lights
+
+    _poverty_projects(checked)
+    judgements.ensure(measure(), YEAR)  # the year's checks are stored: only the lights are missing
+    reference = _direct_board(WAR_DAY)
+    assert reference == {checked.binhai.pk: {"total": 3, "started": 2, "red": 2, "yellow": 1},
+                         checked.jiangbei.pk: {"total": 3, "started": 2, "red": 2, "yellow": 0}}
+    judged: list[Any] = []
+    real = lights.judge
+    monkeypatch.setattr(lights, "judge", lambda *args: judged.append(args) or real(*args))
+    settings.DUALTRACK_JUDGE_INLINE = False
+    client.force_login(checked.users["leader"])
+    asked = {"year": "2020", "date": WAR_DAY.isoformat()}
+    page = client.get("/poverty/", asked)
+    assert page.status_code == 200 and "正在计算" in page.content.decode()
+    assert 'data-measure="projects"' in page.content.decode() and judged == []
+    row = Judgement.objects.get(measure="projects", period=WAR_DAY.isoformat())
+    assert row.state == JudgementState.PENDING and row.queued_at is not None
+    assert judgements.run_queued("projects", WAR_DAY.isoformat(), capability.measure("projects").current_rules()[0])
+    judged.clear()
+    page = client.get("/poverty/", asked)
+    assert page.status_code == 200 and "正在计算" not in page.content.decode() and judged == []
+    shown = {c.code: (c.projects, c.projects_started, c.projects_red, c.projects_yellow)
+             for c in page.context["counties"].values()}
+    codes = {checked.binhai.pk: checked.binhai.code, checked.jiangbei.pk: checked.jiangbei.code}
+    assert shown == {codes[pk]: (r["total"], r["started"], r["red"], r["yellow"]) for pk, r in reference.items()}
+    # the bulletin and the weekly board read the same stored day
+    assert {pk: dict(c) for pk, c in board.projects_by_county(WAR_DAY).items()} == {
+        pk: {k: v for k, v in r.items() if v} for pk, r in reference.items()}
+    assert judged == []

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from dualtrack.core import audit, dates
+from dualtrack.core import audit, dates, judgements
 from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import Action, AuditAction
 from dualtrack.core.forms import DayField
@@ -45,6 +45,9 @@ def war_map(request: HttpRequest) -> HttpResponse:
     evaluation, answer = services.read(year, None)  # the stored year (aggregates only): the page never judges
     if evaluation is None:
         return pending(request, answer, _("脱贫攻坚作战图"))
+    lights = board.read_project_lights(day) if not county else []  # the poverty projects' stored lights of the day
+    if isinstance(lights, judgements.Pending):
+        return pending(request, lights, _("脱贫攻坚作战图"))
     areas = services.war_map(year, county, evaluation)
     if county and not areas:
         raise Http404
@@ -56,7 +59,7 @@ def war_map(request: HttpRequest) -> HttpResponse:
     return render(request, "poverty/war_map.html", {
         "year": year, "day": day, "county": county, "areas": areas, "guarantees": list(GUARANTEE_NAMES.items()),
         "rules_version": evaluation.rules_version,
-        "counties": {c.code: c for c in board.county_board(year, day, evaluation)} if not county else {},
+        "counties": {c.code: c for c in board.county_board(year, day, evaluation, lights)} if not county else {},
         "census": board.census(day), "latest_board": WeeklyBoard.objects.order_by("-week").first(),
         "may_see_households": Household.permits(request.user, Action.VIEW)})
 
