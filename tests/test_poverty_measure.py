@@ -1,6 +1,6 @@
 """脱贫攻坚 on the capability contract (issue #27): the rule set ``poverty-2020`` as a frozen dataclass with its
 bounds and messages, the year's result stored columnar and read back exactly, pages and the card that never judge the
-year (计算中 while it is queued; a household's page checks only its one record), the console's and the API's
+year (计算中 while it is queued, a household's page too), the console's and the API's
 contract byte for byte as before, and staleness when the checks or the trips of §12 change."""
 
 # ruff: noqa: F811  (the ``villages`` fixture is imported from test_poverty and named as a test's argument)
@@ -106,9 +106,11 @@ def test_pages_and_the_card_never_judge_the_year(checked: City, client: Any, set
 
     settings.DUALTRACK_JUDGE_INLINE = False
     client.force_login(checked.users["office"])
-    household = client.get("/poverty/households/H2/")  # one household: its own record checked, not the year
+    household = client.get("/poverty/households/H2/")  # its check's year is not stored: 计算中, nothing judged
     assert household.status_code == 200 and "杨春" in household.content.decode()
-    assert [c["reasons"] for c in household.context["checks"]] == [["income", "medical", "housing"]]
+    assert [(c["check"].year, c["pending"].period.key) for c in household.context["checks"]] == [(2020, "2020")]
+    assert "reasons" not in household.context["checks"][0]
+    assert 'data-pending="2020"' in household.content.decode() and 'data-measure="poverty"' in household.content.decode()
     assert not Judgement.objects.filter(measure="poverty", state=JudgementState.READY).exists()
     for url in ("/poverty/", "/poverty/households/"):
         page = client.get(url, {"year": "2020"})
@@ -123,6 +125,49 @@ def test_pages_and_the_card_never_judge_the_year(checked: City, client: Any, set
     assert "正在计算" not in page.content.decode() and page.context["rules_version"] == "poverty-2020:v1"
     household = client.get("/poverty/households/H2/")  # the stored year holds the household: read from it
     assert [c["reasons"] for c in household.context["checks"]] == [["income", "medical", "housing"]]
+
+
+def test_a_households_page_reads_its_checks_from_the_stored_year(checked: City, client: Any, settings: Any,
+                                                                  monkeypatch: Any) -> None:
+    """#27: a household's check is never judged in the request: the stored year's status (a stale one too, while
+    the year is computed again), 计算中 while its year is not stored or does not hold the household yet."""
+    from dualtrack.poverty import engine
+
+    judged: list[Any] = []
+    real = engine.exit_standard
+    monkeypatch.setattr(engine, "exit_standard", lambda *args: judged.append(args) or real(*args))
+    office = checked.users["office"]
+    assert load(office, "household_checks", [CHECKS,  # H2's year before: stored, with the household met
+        ["H2", 2019, "6000", "", "", "是", "是", "是", "是", "是", "是", "B", "2019-06-10"]]).ok
+    judgements.ensure(measure(), Period(PeriodKind.YEAR, dt.date(2019, 1, 1)))
+    settings.DUALTRACK_JUDGE_INLINE = False
+    client.force_login(office)
+    judged.clear()
+    page = client.get("/poverty/households/H2/")
+    assert page.status_code == 200 and judged == []
+    rows = {c["check"].year: c for c in page.context["checks"]}
+    assert rows[2019]["met"] is True and rows[2019]["reasons"] == [] and "pending" not in rows[2019]
+    assert rows[2020]["pending"].period.key == "2020" and page.context["waiting"] is rows[2020]["pending"]
+    assert judgements.run_queued("poverty", "2020", "poverty-2020:v1")
+    judged.clear()
+    page = client.get("/poverty/households/H2/")
+    assert page.context["waiting"] is None and judged == []
+    assert [(c["check"].year, c["met"], c["reasons"]) for c in page.context["checks"]] == [
+        (2020, False, ["income", "medical", "housing"]), (2019, True, [])]
+    check = HouseholdCheck.objects.get(household__code="H2", year=2020)
+    check.income, check.medical, check.housing, check.housing_grade = Decimal(9000), True, True, "A"
+    check.save()  # the stored year is stale: the page shows it (and the year is queued again), never judges
+    page = client.get("/poverty/households/H2/")
+    assert judged == [] and page.context["checks"][0]["reasons"] == ["income", "medical", "housing"]
+    assert load(office, "households", [HOUSEHOLDS,  # a household checked since: the stored year does not hold it
+                                       ["H3", "杨秋", "339106196501011236", "339106001201", 2, "贫困户", 2016, "", ""]]).ok
+    assert load(office, "household_checks", [CHECKS,
+        ["H3", 2020, "4500", "", "", "是", "是", "是", "是", "是", "是", "B", "2020-06-10"]]).ok
+    page = client.get("/poverty/households/H3/")
+    assert judged == [] and page.context["checks"][0]["pending"].period.key == "2020"
+    judgements.worker_step()
+    page = client.get("/poverty/households/H3/")
+    assert page.context["checks"][0]["met"] is True and page.context["waiting"] is None
 
 
 def test_a_corrected_check_or_an_arrived_trip_makes_the_year_stale(checked: City, settings: Any) -> None:
