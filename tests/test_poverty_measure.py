@@ -135,7 +135,12 @@ def test_a_households_page_reads_its_checks_from_the_stored_year(checked: City, 
 
     judged: list[Any] = []
     real = engine.exit_standard
-    monkeypatch.setattr(engine, "exit_standard", lambda *args: judged.append(args) or real(*args))
+
+    def counted(*args: Any) -> Any:
+        judged.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(engine, "exit_standard", counted)
     office = checked.users["office"]
     assert load(office, "household_checks", [CHECKS,  # H2's year before: stored, with the household met
         ["H2", 2019, "6000", "", "", "是", "是", "是", "是", "是", "是", "B", "2019-06-10"]]).ok
@@ -247,7 +252,12 @@ def test_the_war_map_reads_the_poverty_projects_lights_from_the_store(checked: C
                          checked.jiangbei.pk: {"total": 3, "started": 2, "red": 2, "yellow": 0}}
     judged: list[Any] = []
     real = lights.judge
-    monkeypatch.setattr(lights, "judge", lambda *args: judged.append(args) or real(*args))
+
+    def counted(*args: Any) -> Any:
+        judged.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(lights, "judge", counted)
     settings.DUALTRACK_JUDGE_INLINE = False
     client.force_login(checked.users["leader"])
     asked = {"year": "2020", "date": WAR_DAY.isoformat()}
