@@ -167,7 +167,8 @@ def test_the_schema_describes_the_contract(client: Any, city: City) -> None:
     row = schema["components"]["schemas"]["EconomyContractRow"]["properties"]
     assert row["light"]["nullable"] is True and row["on_schedule"]["type"] == "boolean"
     responses = schema["paths"]["/api/v1/economy"]["get"]["responses"]
-    assert {"200", "202"} <= set(responses)
+    assert {"200", "202", "503"} <= set(responses)
+    assert "Retry-After" in responses["202"]["headers"] and "Retry-After" in responses["503"]["headers"]
 
 
 # --- what if ------------------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """脱贫攻坚 on the capability contract (issue #27): the rule set ``poverty-2020`` as a frozen dataclass with its
 bounds and messages, the year's result stored columnar and read back exactly, pages and the card that never judge the
-year (计算中 while it is queued; a household's page checks only its one record), the console's and the API's
+year (计算中 while it is queued, a household's page too), the console's and the API's
 contract byte for byte as before, and staleness when the checks or the trips of §12 change."""
 
 # ruff: noqa: F811  (the ``villages`` fixture is imported from test_poverty and named as a test's argument)
@@ -106,9 +106,11 @@ def test_pages_and_the_card_never_judge_the_year(checked: City, client: Any, set
 
     settings.DUALTRACK_JUDGE_INLINE = False
     client.force_login(checked.users["office"])
-    household = client.get("/poverty/households/H2/")  # one household: its own record checked, not the year
+    household = client.get("/poverty/households/H2/")  # its check's year is not stored: 计算中, nothing judged
     assert household.status_code == 200 and "杨春" in household.content.decode()
-    assert [c["reasons"] for c in household.context["checks"]] == [["income", "medical", "housing"]]
+    assert [(c["check"].year, c["pending"].period.key) for c in household.context["checks"]] == [(2020, "2020")]
+    assert "reasons" not in household.context["checks"][0]
+    assert 'data-pending="2020"' in household.content.decode() and 'data-measure="poverty"' in household.content.decode()
     assert not Judgement.objects.filter(measure="poverty", state=JudgementState.READY).exists()
     for url in ("/poverty/", "/poverty/households/"):
         page = client.get(url, {"year": "2020"})
@@ -123,6 +125,54 @@ def test_pages_and_the_card_never_judge_the_year(checked: City, client: Any, set
     assert "正在计算" not in page.content.decode() and page.context["rules_version"] == "poverty-2020:v1"
     household = client.get("/poverty/households/H2/")  # the stored year holds the household: read from it
     assert [c["reasons"] for c in household.context["checks"]] == [["income", "medical", "housing"]]
+
+
+def test_a_households_page_reads_its_checks_from_the_stored_year(checked: City, client: Any, settings: Any,
+                                                                  monkeypatch: Any) -> None:
+    """#27: a household's check is never judged in the request: the stored year's status (a stale one too, while
+    the year is computed again), 计算中 while its year is not stored or does not hold the household yet."""
+    from dualtrack.poverty import engine
+
+    judged: list[Any] = []
+    real = engine.exit_standard
+
+    def counted(*args: Any) -> Any:
+        judged.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(engine, "exit_standard", counted)
+    office = checked.users["office"]
+    assert load(office, "household_checks", [CHECKS,  # H2's year before: stored, with the household met
+        ["H2", 2019, "6000", "", "", "是", "是", "是", "是", "是", "是", "B", "2019-06-10"]]).ok
+    judgements.ensure(measure(), Period(PeriodKind.YEAR, dt.date(2019, 1, 1)))
+    settings.DUALTRACK_JUDGE_INLINE = False
+    client.force_login(office)
+    judged.clear()
+    page = client.get("/poverty/households/H2/")
+    assert page.status_code == 200 and judged == []
+    rows = {c["check"].year: c for c in page.context["checks"]}
+    assert rows[2019]["met"] is True and rows[2019]["reasons"] == [] and "pending" not in rows[2019]
+    assert rows[2020]["pending"].period.key == "2020" and page.context["waiting"] is rows[2020]["pending"]
+    assert judgements.run_queued("poverty", "2020", "poverty-2020:v1")
+    judged.clear()
+    page = client.get("/poverty/households/H2/")
+    assert page.context["waiting"] is None and judged == []
+    assert [(c["check"].year, c["met"], c["reasons"]) for c in page.context["checks"]] == [
+        (2020, False, ["income", "medical", "housing"]), (2019, True, [])]
+    check = HouseholdCheck.objects.get(household__code="H2", year=2020)
+    check.income, check.medical, check.housing, check.housing_grade = Decimal(9000), True, True, "A"
+    check.save()  # the stored year is stale: the page shows it (and the year is queued again), never judges
+    page = client.get("/poverty/households/H2/")
+    assert judged == [] and page.context["checks"][0]["reasons"] == ["income", "medical", "housing"]
+    assert load(office, "households", [HOUSEHOLDS,  # a household checked since: the stored year does not hold it
+                                       ["H3", "杨秋", "339106196501011236", "339106001201", 2, "贫困户", 2016, "", ""]]).ok
+    assert load(office, "household_checks", [CHECKS,
+        ["H3", 2020, "4500", "", "", "是", "是", "是", "是", "是", "是", "B", "2020-06-10"]]).ok
+    page = client.get("/poverty/households/H3/")
+    assert judged == [] and page.context["checks"][0]["pending"].period.key == "2020"
+    judgements.worker_step()
+    page = client.get("/poverty/households/H3/")
+    assert page.context["checks"][0]["met"] is True and page.context["waiting"] is None
 
 
 def test_a_corrected_check_or_an_arrived_trip_makes_the_year_stale(checked: City, settings: Any) -> None:
@@ -148,3 +198,83 @@ def test_a_corrected_check_or_an_arrived_trip_makes_the_year_stale(checked: City
     again = judgements.read(measure(), YEAR)
     assert isinstance(again, judgements.Stored) and again.stale  # the trips of §12 are a source of the year
 
+
+
+# --- the war map's poverty projects: the stored lights of the day (#27) ------------------------------------------
+
+WAR_DAY = dt.date(2020, 5, 11)
+
+
+def _poverty_projects(city: City) -> None:
+    """Poverty projects of both counties on every kind of light, started or not, beside a key project that is not a
+    poverty project (red, never counted)."""
+    from dualtrack.projects.models import Project
+
+    from .test_projects import make_project, progress
+
+    flat = {"2020-04": 1000, "2020-05": 1000}  # the plan to 11 May: 1000
+    for code, county, done, resumed in (("FP-1", city.binhai, 500, True), ("FP-2", city.binhai, 700, True),
+                                        ("FP-3", city.jiangbei, 950, True), ("FP-4", city.jiangbei, 700, False),
+                                        ("XX-1", city.jiangbei, 100, True)):
+        progress(make_project(city, code, county=county, plans=flat), dt.date(2020, 5, 8), done, resumed=resumed)
+    make_project(city, "FP-5", nature="new", county=city.binhai, planned_start=dt.date(2020, 3, 1))  # not started
+    make_project(city, "FP-6", nature="new", county=city.jiangbei, planned_start=dt.date(2020, 4, 1), plans=flat)
+    Project.objects.filter(code="FP-6").update(actual_start=dt.date(2020, 4, 2))  # started, nothing reported
+    Project.objects.filter(code__startswith="FP-").update(poverty=True)
+
+
+def _direct_board(day: dt.date) -> dict[int, dict[str, int]]:
+    """The war map's project figures as they were judged in the request before #27 (the reference)."""
+    from dualtrack.projects import lights
+    from dualtrack.projects.models import Project
+
+    out: dict[int, dict[str, int]] = {}
+    for row in lights.statuses(Project.objects.filter(poverty=True), day):
+        entry = out.setdefault(row.county_id, {"total": 0, "started": 0, "red": 0, "yellow": 0})
+        entry["total"] += 1
+        entry["started"] += int(row.started or row.resumed)
+        if row.light in ("red", "yellow"):
+            entry[row.light] += 1
+    return out
+
+
+def test_the_war_map_reads_the_poverty_projects_lights_from_the_store(checked: City, client: Any, settings: Any,
+                                                                       monkeypatch: Any) -> None:
+    """No light is judged in the request: 计算中 until the day's lights are stored, then the war map's figures per
+    county (total, started, red, yellow) read from them, equal to the direct judgement."""
+    from dualtrack.poverty import board
+    from dualtrack.projects import lights
+
+    _poverty_projects(checked)
+    judgements.ensure(measure(), YEAR)  # the year's checks are stored: only the lights are missing
+    reference = _direct_board(WAR_DAY)
+    assert reference == {checked.binhai.pk: {"total": 3, "started": 2, "red": 2, "yellow": 1},
+                         checked.jiangbei.pk: {"total": 3, "started": 2, "red": 2, "yellow": 0}}
+    judged: list[Any] = []
+    real = lights.judge
+
+    def counted(*args: Any) -> Any:
+        judged.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(lights, "judge", counted)
+    settings.DUALTRACK_JUDGE_INLINE = False
+    client.force_login(checked.users["leader"])
+    asked = {"year": "2020", "date": WAR_DAY.isoformat()}
+    page = client.get("/poverty/", asked)
+    assert page.status_code == 200 and "正在计算" in page.content.decode()
+    assert 'data-measure="projects"' in page.content.decode() and judged == []
+    row = Judgement.objects.get(measure="projects", period=WAR_DAY.isoformat())
+    assert row.state == JudgementState.PENDING and row.queued_at is not None
+    assert judgements.run_queued("projects", WAR_DAY.isoformat(), capability.measure("projects").current_rules()[0])
+    judged.clear()
+    page = client.get("/poverty/", asked)
+    assert page.status_code == 200 and "正在计算" not in page.content.decode() and judged == []
+    shown = {c.code: (c.projects, c.projects_started, c.projects_red, c.projects_yellow)
+             for c in page.context["counties"].values()}
+    codes = {checked.binhai.pk: checked.binhai.code, checked.jiangbei.pk: checked.jiangbei.code}
+    assert shown == {codes[pk]: (r["total"], r["started"], r["red"], r["yellow"]) for pk, r in reference.items()}
+    # the bulletin and the weekly board read the same stored day
+    assert {pk: dict(c) for pk, c in board.projects_by_county(WAR_DAY).items()} == {
+        pk: {k: v for k, v in r.items() if v} for pk, r in reference.items()}
+    assert judged == []

@@ -179,6 +179,29 @@ def test_the_register_map_project_and_api_read_the_stored_day(lit: City, client:
     assert "P5" in [p.code for p, _s in client.get("/projects/", day).context["rows"]]
 
 
+def test_the_projects_api_schema_declares_the_answers_while_the_day_is_computed(lit: City, client: Any,
+                                                                               settings: Any) -> None:
+    """/api/v1/projects (the list and a project) answers 202 with Retry-After while the day's lights are computed
+    (503 when computing them failed): its OpenAPI schema says so, with the body it then sends, as every measure's."""
+    client.force_login(lit.users["hq"])
+    schema = client.get("/api/v1/schema", {"format": "json"}).json()
+    pending = {"$ref": "#/components/schemas/JudgementPending"}
+    for path in ("/api/v1/projects", "/api/v1/projects/{code}"):
+        responses = schema["paths"][path]["get"]["responses"]
+        assert {"200", "202", "503", "401", "403", "404"} <= set(responses), path
+        for code in ("202", "503"):
+            assert responses[code]["content"]["application/json"]["schema"] == pending, (path, code)
+            assert responses[code]["headers"]["Retry-After"]["schema"] == {"type": "integer"}, (path, code)
+    listing = schema["paths"]["/api/v1/projects"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert listing["schema"] == {"$ref": "#/components/schemas/PaginatedProjectList"}  # the 200 stays paged
+    settings.DUALTRACK_JUDGE_INLINE = False
+    auth = {"HTTP_AUTHORIZATION": f"Token {lit.token('hq')}"}
+    for url in ("/api/v1/projects", "/api/v1/projects/P1"):
+        waiting = client.get(url, {"date": DAY.isoformat()}, **auth)
+        assert waiting.status_code == 202 and waiting["Retry-After"] == "2", url
+        assert list(waiting.json()) == list(schema["components"]["schemas"]["JudgementPending"]["properties"])
+
+
 def test_the_enterprise_panel_reads_the_stored_day(lit: City, settings: Any) -> None:
     """一企一档: the enterprise's key projects with their stored light on the as-of day (计算中 until stored)."""
     from dualtrack.projects.cards import enterprise_panel

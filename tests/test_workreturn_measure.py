@@ -193,3 +193,103 @@ def scoped_reference(moment: dt.datetime, user: Any) -> dict[str, Any]:
                             for pk in sorted(set(requested) | set(arrived), key=lambda pk: usccs.get(pk, ""))
                             if pk in usccs]}
 
+
+
+# --- the card's figures: read from the stored groups, never from an assembled campaign (#27) ---------------------
+
+def _more_trips(city: City) -> None:
+    """Beside T1 (滨海 → 江北's enterprise, arrived 16 Feb): T2 from 江北 to 滨海's enterprise arriving 17 Feb (one of
+    its two workers received), T3 from outside the city to the park's enterprise, arrived 10 Feb (its receipt overdue
+    for one worker); W004 received; W001 (poor, arrived on T1) registered since for the park's enterprise."""
+    from decimal import Decimal
+
+    hq = city.users["hq"]
+    board_and_arrive(city)
+    plan = [("T2", "339102", city.e_binhai, "2020-02-17 06:00", [("JB1", "339102001201", True),
+                                                                  ("JB2", "339102001201", False)], "2020-02-17 08:00"),
+            ("T3", "640402", city.e_jiangbei_park, "2020-02-09 06:00", [("GY1", "640402100201", True),
+                                                                         ("GY2", "640402100201", False)],
+             "2020-02-10 10:00")]
+    for n, (code, origin, enterprise, departure, riders, arrival) in enumerate(plan):
+        trip = services.plan_trip(hq, code=code, origin_code=origin, enterprise=enterprise, departure=at(departure),
+                                  plate=f"浙B0000{n}", seats=10)
+        workers = [services.register_worker(
+            hq, code=worker, name="张工", phone="13900002222", id_number=f"{origin}19900101{n}{i:03d}",
+            village_code=village, enterprise=enterprise, attestation_kind="health_certificate",
+            attestation_date=at(departure).date() - dt.timedelta(days=2), poor_labourer=poor)
+            for i, (worker, village, poor) in enumerate(riders)]
+        services.set_manifest(hq, trip, workers)
+        for worker in workers:
+            services.record_boarding(hq, trip, worker, Decimal("36.5"), at(departure) - dt.timedelta(minutes=20))
+        services.record_arrival(hq, trip, at(arrival))
+    services.record_receipt(hq, Worker.objects.get(code="JB2"), at("2020-02-17 09:00"))
+    services.record_receipt(hq, Worker.objects.get(code="GY2"), at("2020-02-11 09:00"))
+    services.record_receipt(hq, Worker.objects.get(code="W004"), at("2020-02-17 08:00"))
+    Worker.objects.filter(code="W001").update(enterprise=city.e_jiangbei_park)
+    versions.changed("worker-return")
+
+
+def campaign_figures(day: dt.date, user: Any) -> dict[str, int]:
+    """The card's figures as they were counted before #27: on the reader's campaign as of the day's moment, assembled
+    from the stored rows narrowed to the reader (the reference)."""
+    state = services.campaign(services.as_of(day), user)
+    start = dt.datetime.combine(day, dt.time(0, 0), tzinfo=SHANGHAI)
+    today = {t.code for t in state.trips if t.arrived_at is not None and start <= t.arrived_at <= state.at}
+    arrived = [w for w in state.workers if w.state in (WorkerState.ARRIVED, WorkerState.RECEIVED)]
+    return {"trips_today": len(today), "workers_today": sum(1 for w in arrived if w.trip in today),
+            "workers_total": len(arrived), "poor_total": sum(1 for w in arrived if w.poor_labourer),
+            "overdue": sum(1 for w in state.workers if w.receipt_overdue)}
+
+
+@pytest.mark.django_db
+def test_the_cards_figures_are_the_readers_campaigns_read_from_the_stored_groups(campaign: City,  # noqa: F811
+                                                                                 monkeypatch: Any) -> None:
+    from dualtrack.workreturn import measure as module
+    from dualtrack.workreturn.cards import worker_return_card
+
+    _more_trips(campaign)
+    days = (dt.date(2020, 2, 10), dt.date(2020, 2, 16), dt.date(2020, 2, 17))
+    expected = {(role, day): campaign_figures(day, user) for role, user in [*campaign.users.items(), ("console", None)]
+                for day in days}
+    assert expected[("hq", days[2])] == {"trips_today": 1, "workers_today": 2, "workers_total": 24, "poor_total": 3,
+                                         "overdue": 1}
+    assert expected[("hq", days[1])] == {"trips_today": 1, "workers_today": 20, "workers_total": 22, "poor_total": 2,
+                                         "overdue": 1}  # GY1's receipt was due on Thursday 13 February
+    assert expected[("district", days[2])]["workers_total"] == 24  # 江北: its enterprises' (the park's too), its people
+    assert expected[("district_binhai", days[2])] == {"trips_today": 1, "workers_today": 2, "workers_total": 22,
+                                                      "poor_total": 2, "overdue": 0}  # T1's and T2's, not T3's
+    assert expected[("park", days[2])] == {"trips_today": 0, "workers_today": 0, "workers_total": 2, "poor_total": 1,
+                                           "overdue": 1}  # T3's two; W001 seen, T1 not: not counted, as before
+    assert expected[("enterprise", days[2])]["workers_total"] == 19 and expected[("department", days[2])] == dict.fromkeys(
+        module.FIGURES, 0)
+
+    def assembled(*_args: Any) -> Any:
+        raise AssertionError("the card assembled or narrowed the campaign")
+
+    monkeypatch.setattr(module, "assemble", assembled)
+    monkeypatch.setattr(module, "narrowed", assembled)
+    for (role, day), figures in expected.items():
+        user = campaign.users.get(role)
+        assert services.read_day_figures(day, user)[0] == figures, (role, day)
+        assert services.day_figures(day, user) == figures, (role, day)  # the bulletin's (ensured): the same
+        card = worker_return_card(user, day) if user is not None else None
+        if card is not None:
+            assert {f.key: f.value for f in card.figures} == {
+                "trips_today": str(figures["trips_today"]), "workers_today": str(figures["workers_today"]),
+                "workers_total": str(figures["workers_total"]), "poor_total": str(figures["poor_total"]),
+                "receipts_overdue": str(figures["overdue"])}, (role, day)
+
+
+@pytest.mark.django_db
+def test_the_card_reads_the_stored_moment_in_a_few_queries(campaign: City,  # noqa: F811
+                                                           django_assert_max_num_queries: Any) -> None:
+    from dualtrack.workreturn.cards import worker_return_card
+
+    _more_trips(campaign)
+    day = dt.date(2020, 2, 17)
+    judgements.ensure(measure("worker-return"), Period.of(PeriodKind.MOMENT, services.as_of(day)))
+    for role, most in (("hq", 3), ("district", 5), ("enterprise", 5)):  # + the keys of its trips and workers
+        worker_return_card(campaign.users[role], day)  # the rule set and the decoded result cached, as when warm
+        with django_assert_max_num_queries(most):
+            card = worker_return_card(campaign.users[role], day)
+        assert card is not None and card.figures[0].value is not None, role

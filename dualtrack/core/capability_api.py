@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -62,9 +62,21 @@ def serializer_for(cls: type) -> type[serializers.Serializer]:
     return type(f"{cls.__name__}Serializer", (serializers.Serializer,), fields)
 
 
-PendingSerializer = inline_serializer(name="JudgementPending", fields={
-    "status": serializers.CharField(), "measure": serializers.CharField(), "period": serializers.CharField(),
-    "detail": serializers.CharField()})
+@extend_schema_serializer(many=False)  # one answer, never a list: not paged on a list endpoint (/api/v1/projects)
+class JudgementPendingSerializer(serializers.Serializer):
+    """The answer while a period is computed (202, ``status`` "pending") or when computing it failed (503,
+    "failed")."""
+
+    status = serializers.CharField()
+    measure = serializers.CharField()
+    period = serializers.CharField()
+    detail = serializers.CharField()
+
+
+PendingSerializer = JudgementPendingSerializer()
+# The header of those answers: when to ask again.
+RETRY_AFTER = OpenApiParameter("Retry-After", int, OpenApiParameter.HEADER, response=[202, 503],
+                               description="seconds to wait before asking again")
 
 
 def period_or_default(measure: Measure[Any, Any, Any], raw: Any, actor: Viewer) -> Period:
@@ -103,11 +115,12 @@ def view_for(measure: Measure[Any, Any, Any]) -> Any:
                                  "(default: the as-of period, 数据截至)")
     responses: dict[int, Any] = {
         200: serializer_for(measure.contract) if measure.contract else OpenApiResponse(description="the contract"),
-        202: OpenApiResponse(PendingSerializer, "being computed: ask again after Retry-After seconds")}
+        202: OpenApiResponse(PendingSerializer, "being computed: ask again after Retry-After seconds"),
+        503: OpenApiResponse(PendingSerializer, "computing it failed (the error is logged): ask again later")}
     def own_get(self: MeasureView, request: Request) -> Response:  # each view its own function: the schema's
         return MeasureView.get(self, request)  # annotation is kept on the function, not shared between measures
 
-    get = extend_schema(parameters=[parameter], responses=responses, operation_id=f"{measure.key}_result",
+    get = extend_schema(parameters=[parameter, RETRY_AFTER], responses=responses, operation_id=f"{measure.key}_result",
                         description=(type(measure).__doc__ or "").strip())(own_get)
     view: Any = type(name, (MeasureView,), {"measure_key": measure.key, "get": get, "__doc__": MeasureView.__doc__})
     return view.as_view()

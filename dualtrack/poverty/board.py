@@ -119,12 +119,22 @@ def understaffed(team: InspectionTeam) -> bool:
     return team.full_time_members < INSPECTION_MIN_FULL_TIME
 
 
-def projects_by_county(day: dt.date) -> dict[int, Counter[str]]:
-    """Poverty projects (扶贫项目 of §7) per county id: total, started, red and yellow lights on ``day``."""
+def read_project_lights(day: dt.date) -> Any:
+    """What the war map shows of the poverty projects on ``day``: their stored lights (the measure ``projects``), or
+    ``core.judgements.Pending`` while the day is computed; never judged in the request."""
+    from dualtrack.projects import services as projects
+
+    return projects.poverty_lights_read(day)
+
+
+def projects_by_county(day: dt.date, lights: list[Any] | None = None) -> dict[int, Counter[str]]:
+    """Poverty projects (扶贫项目 of §7) per county id: total, started, red and yellow lights on ``day``, from their
+    stored lights: ``lights`` as a page read them (:func:`read_project_lights`), else ensured (the bulletin, the
+    weekly board)."""
     from dualtrack.projects import services as projects
 
     out: dict[int, Counter[str]] = {}
-    for row in projects.poverty_project_statuses(day):
+    for row in projects.poverty_lights_ensured(day) if lights is None else lights:
         entry = out.setdefault(row.county_id, Counter())
         entry["total"] += 1
         entry["started"] += int(row.started or row.resumed)
@@ -133,15 +143,17 @@ def projects_by_county(day: dt.date) -> dict[int, Counter[str]]:
     return out
 
 
-def county_board(year: int, day: dt.date, evaluation: services.Evaluation | None = None) -> list[CountyBoard]:
+def county_board(year: int, day: dt.date, evaluation: services.Evaluation | None = None,
+                 lights: list[Any] | None = None) -> list[CountyBoard]:
     """Every county with registered households: the year's checks (rule set ``poverty-2020``, ``evaluation``: the
-    year's stored result a page read, else the stored one, ensured) with the other figures as of ``day``."""
+    year's stored result a page read, else the stored one, ensured) with the other figures as of ``day`` (the poverty
+    projects' stored lights: ``lights`` a page read, else ensured)."""
     from dualtrack.registry import services as registry
 
     evaluation = evaluation or services.evaluate(year)
     end = dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=dates.SHANGHAI)
     labour = services.labour_by_county(end)
-    projects = projects_by_county(day)
+    projects = projects_by_county(day, lights)
     helpers = helpers_by_area(day)
     open_findings = findings.counts_by_area(day)
     teams = teams_by_county()

@@ -128,24 +128,17 @@ def read(year: int, user: Viewer) -> tuple[Evaluation | None, Any]:
     return narrowed(found.result, user), found
 
 
-def stored_status(year: int, code: str) -> HouseholdStatus | None:
-    """One household's status in the year's stored result when that result is current (None otherwise: the caller
-    checks the one household itself, :func:`check_one`)."""
+def household_status(year: int, code: str) -> HouseholdStatus | Any:
+    """What a household's page shows of its check of ``year``: its status in the year's stored result (stale or
+    not, as every page reads it), or ``core.judgements.Pending`` while the year is computed or the stored (stale)
+    result does not hold the household yet, then computed again. Nothing is judged here."""
     from dualtrack.core import judgements
 
     found = judgements.read(_measure(), _period(year))
-    if isinstance(found, judgements.Pending) or found.stale:
-        return None
-    return next((s for s in found.result.households if s.code == code), None)
-
-
-def check_one(check: HouseholdCheck) -> HouseholdStatus:
-    """One household's check judged by the engine under the current rules (a single record, not the year)."""
-    _label, rules = _measure().current_rules()
-    facts = facts_of(check)
-    met, reasons = engine.exit_standard(facts, rules)
-    monitored, why = engine.monitoring(facts, rules)
-    return HouseholdStatus(check.household.code, check.household.county_id, met, reasons, monitored, why)
+    if isinstance(found, judgements.Pending):
+        return found
+    status = next((s for s in found.result.households if s.code == code), None)
+    return status if status is not None else judgements.Pending(found.measure, found.period, found.rules_version)
 
 
 def arrived_workers(until: Any = None) -> set[int]:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from dualtrack.core import audit, dates
+from dualtrack.core import audit, capability, dates, judgements
 from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import Action, AuditAction
 from dualtrack.core.forms import DayField
@@ -45,6 +45,9 @@ def war_map(request: HttpRequest) -> HttpResponse:
     evaluation, answer = services.read(year, None)  # the stored year (aggregates only): the page never judges
     if evaluation is None:
         return pending(request, answer, _("脱贫攻坚作战图"))
+    lights = board.read_project_lights(day) if not county else []  # the poverty projects' stored lights of the day
+    if isinstance(lights, judgements.Pending):
+        return pending(request, lights, _("脱贫攻坚作战图"))
     areas = services.war_map(year, county, evaluation)
     if county and not areas:
         raise Http404
@@ -56,7 +59,7 @@ def war_map(request: HttpRequest) -> HttpResponse:
     return render(request, "poverty/war_map.html", {
         "year": year, "day": day, "county": county, "areas": areas, "guarantees": list(GUARANTEE_NAMES.items()),
         "rules_version": evaluation.rules_version,
-        "counties": {c.code: c for c in board.county_board(year, day, evaluation)} if not county else {},
+        "counties": {c.code: c for c in board.county_board(year, day, evaluation, lights)} if not county else {},
         "census": board.census(day), "latest_board": WeeklyBoard.objects.order_by("-week").first(),
         "may_see_households": Household.permits(request.user, Action.VIEW)})
 
@@ -99,11 +102,14 @@ def household(request: HttpRequest, code: str) -> HttpResponse:
     every view audited."""
     found = get_scoped_or_404(Household.objects.select_related("village", "county"), request.user, Action.VIEW,
                               code=code.upper()[:30])
-    checks = []
-    for check in found.checks.select_related("household").order_by("-year"):
-        # the year's stored result when it is current and holds the household; else this one check judged by the
-        # engine (a single record, never the year)
-        status = services.stored_status(check.year, found.code) or services.check_one(check)
+    checks: list[dict[str, Any]] = []
+    waiting = None  # the first year being computed: the page says so and asks again
+    for check in found.checks.order_by("-year"):
+        status = services.household_status(check.year, found.code)  # the year's stored result, never judged here
+        if isinstance(status, judgements.Pending):
+            waiting = waiting or status
+            checks.append({"check": check, "pending": status})
+            continue
         checks.append({"check": check, "met": status.met, "reasons": status.reasons, "monitored": status.monitored,
                        "why": status.monitor_reasons})
     arrived = services.arrived_workers()
@@ -112,7 +118,8 @@ def household(request: HttpRequest, code: str) -> HttpResponse:
         labourer.arrived = labourer.worker_id is not None and labourer.worker_id in arrived
     audit.record(request.user, AuditAction.VIEW_PERSONAL, found)
     return render(request, "poverty/household.html", {
-        "household": found, "checks": checks, "findings": findings.rows(request.user, household=found.code),
+        "household": found, "checks": checks, "waiting": waiting,
+        "waiting_measure": capability.measure(waiting.measure) if waiting else None, "findings": findings.rows(request.user, household=found.code),
         "sources": dict(FindingSource.choices), "labourers": labourers,
         "names": dict(GUARANTEE_NAMES), "monitor_names": MONITOR_NAMES})
 

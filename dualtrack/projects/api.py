@@ -7,13 +7,14 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dualtrack.core import judgements
 from dualtrack.core.api import ScopedReadOnlyViewSet, api_day
+from dualtrack.core.capability_api import RETRY_AFTER, PendingSerializer
 from dualtrack.core.choices import Action
 
 from . import services
@@ -37,6 +38,12 @@ class ProjectSerializer(serializers.ModelSerializer):
 
 
 DATE = OpenApiParameter("date", str, description="YYYY-MM-DD; the light on this day (default: the data-as-of day)")
+# The answers while the day's lights are computed (as every measure's endpoint, ``core.capability_api``).
+WAITING = {
+    202: OpenApiResponse(PendingSerializer, "the day's lights are being computed: ask again after Retry-After "
+                                            "seconds"),
+    503: OpenApiResponse(PendingSerializer, "computing the day's lights failed (the error is logged): ask again later"),
+}
 
 
 class StoredLightsFilter(DjangoFilterBackend):
@@ -80,14 +87,14 @@ class ProjectViewSet(ScopedReadOnlyViewSet):
                          "detail": _("计算失败，已记录错误") if found.failed else _("正在计算，请稍后再试")},
                         status=503 if found.failed else 202, headers={"Retry-After": "2"})
 
-    @extend_schema(parameters=[DATE])
+    @extend_schema(parameters=[DATE, RETRY_AFTER], responses={200: ProjectSerializer(many=True), **WAITING})
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if not Project.permits(request.user, Action.VIEW):
             raise exceptions.PermissionDenied
         waiting = self._pending()
         return waiting if waiting is not None else super().list(request, *args, **kwargs)
 
-    @extend_schema(parameters=[DATE])
+    @extend_schema(parameters=[DATE, RETRY_AFTER], responses={200: ProjectSerializer, **WAITING})
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         instance = self.get_object()  # out of scope: 404 before anything else
         waiting = self._pending()

@@ -234,12 +234,6 @@ def light_counts(rows: list[ProjectStatus]) -> dict[str, int]:
     return counts
 
 
-def poverty_project_statuses(day: dt.date) -> list[ProjectStatus]:
-    """The poverty projects (扶贫项目, DOMAIN.md §13) on ``day``: started or not and their lights, for the
-    poverty war map's counties (aggregates; the war map does not list a project its viewer could not see)."""
-    return statuses(Project.objects.filter(poverty=True), day)
-
-
 def as_of(on: dt.date | None = None) -> dt.date:
     """The key projects' as-of day (数据截至) on a picture of ``on`` (default: the city's data-as-of day), never past
     the clock (``core.versions.bound``). A project's light is a judgement on the day: the latest progress report by

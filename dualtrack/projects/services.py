@@ -21,7 +21,6 @@ from .lights import (
     month_end,
     month_start,
     plan_to_date,
-    poverty_project_statuses,
     previous_month,
     statuses,
 )
@@ -32,8 +31,9 @@ from .rankings import level_summary, rankings
 
 __all__ = ["CONSEQUENCE_TEXT", "HandoverProject", "ProjectStatus", "as_of", "create_for_handover",
            "dispatch_department", "evaluate_due", "evaluate_month", "investment_curve", "level_summary",
-           "liaison_coverage", "light_counts", "lights_by_code", "lights_ensured", "lights_read", "month_end", "month_start", "months_to_evaluate", "plan_to_date",
-           "poverty_project_statuses", "previous_month", "project_exists", "projects_for", "rankings", "save_progress",
+           "liaison_coverage", "light_counts", "lights_by_code", "lights_ensured", "lights_read", "month_end",
+           "month_start", "months_to_evaluate", "plan_to_date", "poverty_lights_ensured", "poverty_lights_read",
+           "previous_month", "project_exists", "projects_for", "rankings", "save_progress",
            "statuses", "visible_project_ids", "with_start_dates"]
 
 MEASURE = "projects"  # the lights of a day, stored (``measure.ProjectsMeasure``)
@@ -109,3 +109,28 @@ def lights_ensured(day: Any, user: Viewer = None) -> Any:
 
     measure = capability.measure(MEASURE)
     return measure.visible(judgements.ensure(measure, Period.of(PeriodKind.DAY, day)).result, user)
+
+
+def _poverty_codes() -> list[str]:
+    return list(Project.objects.filter(poverty=True).order_by("code").values_list("code", flat=True))
+
+
+def poverty_lights_read(day: Any) -> Any:
+    """The stored lights on ``day`` of the poverty projects (扶贫项目, DOMAIN.md §13) for the poverty war map's
+    counties (aggregates; whoever sees the war map sees them, as before): a list in code order, or
+    ``core.judgements.Pending`` while the day is computed (or a poverty project is newer than the stored, stale,
+    result). Nothing is judged here; no poverty project, nothing read."""
+    codes = _poverty_codes()
+    if not codes:
+        return []
+    found = lights_by_code(day, codes)
+    return found if not isinstance(found, dict) else list(found.values())
+
+
+def poverty_lights_ensured(day: Any) -> list[ProjectStatus]:
+    """The poverty projects' lights on ``day``, computed now if not stored fresh (the bulletin, the frozen weekly
+    board of the fight against poverty)."""
+    codes = set(_poverty_codes())
+    if not codes:
+        return []
+    return [row for row in lights_ensured(day).projects if row.code in codes]

@@ -1,5 +1,6 @@
 """The 点对点返岗 card on 总览: trips and workers brought back on the day, the total so far, poor labourers among
-them, overdue receipts: from the stored campaign of the moment the board it links to shows."""
+them, overdue receipts: the stored campaign's figures of the moment the board it links to shows, summed for the
+reader's scope (the campaign itself is not assembled)."""
 
 from __future__ import annotations
 
@@ -22,11 +23,11 @@ def worker_return_card(user: Viewer, day: dt.date) -> Card | None:
         return None
     at = services.as_of(day)  # the moment the figures are as of: the board this links to shows the same
     link = reverse("workreturn:board") + f"?date={day:%Y-%m-%d}"
-    state, answer = services.read(at, user)  # the stored campaign of that moment (计算中 while it is computed)
-    if state is None:
+    # the stored campaign of that moment, its figures summed for the reader's scope (计算中 while it is computed)
+    figures, answer = services.read_day_figures(day, user)
+    if figures is None:
         return pending_card("worker-return", _("点对点返岗"), link, answer)
-    figures = services.day_figures(day, user, state)
-    label = state.rules_version
+    label = answer.rules_version
     return Card("worker-return", _("点对点返岗"), link=link, day=day, note=_("截至 %(t)s · 规则版本 %(v)s") % {
         "t": f"{at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}", "v": label}, figures=[
         Figure(_("当日到达车次"), str(figures["trips_today"]), link=reverse("workreturn:trips"), key="trips_today"),

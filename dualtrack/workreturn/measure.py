@@ -63,6 +63,8 @@ class TripFact:
     seats: int
     passengers: int  # on its manifest
     arrived_at: dt.datetime | None  # by the moment, else None
+    enterprise_id: int = 0  # its scope keys (``policy``): the enterprise and the origin county (None: outside the city)
+    origin_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ class WorkerFact:
     poor_labourer: bool
     enterprise_id: int
     received: bool  # a receipt by the moment
+    home_county_id: int | None = None  # a scope key (``policy``): the home county (None: outside the city)
 
 
 @dataclass(frozen=True)
@@ -125,13 +128,14 @@ def load(period: Period, scope: Any = None) -> WorkReturnFacts:
     through = at + dt.timedelta(minutes=1)
     passengers = Counter(ManifestEntry.objects.values_list("trip_id", flat=True))
     trips = [TripFact(pk, code, seats, passengers.get(pk, 0), arrived if arrived is not None and arrived < through
-                      else None)
-             for pk, code, seats, arrived in Trip.objects.values_list("pk", "code", "seats", "arrived_at")]
+                      else None, enterprise_id, origin_id)
+             for pk, code, seats, arrived, enterprise_id, origin_id in Trip.objects.values_list(
+                 "pk", "code", "seats", "arrived_at", "enterprise_id", "origin_id")]
     boardings = [BoardingFact(*row) for row in Boarding.objects.filter(boarded_at__lt=through).order_by(
         "boarded_at", "pk").values_list("trip_id", "worker__code", "boarded_at", "allowed", "reason", "note")]
     received = set(Receipt.objects.filter(receipt_at__lt=through).values_list("worker_id", flat=True))
-    workers = [WorkerFact(code, poor, enterprise_id, pk in received) for pk, code, poor, enterprise_id in
-               Worker.objects.values_list("pk", "code", "poor_labourer", "enterprise_id")]
+    workers = [WorkerFact(code, poor, enterprise_id, pk in received, home) for pk, code, poor, enterprise_id, home in
+               Worker.objects.values_list("pk", "code", "poor_labourer", "enterprise_id", "home_county_id")]
     demand = [DemandFact(*row) for row in LabourDemand.objects.values_list("pk", "enterprise_id", "headcount")]
     usccs = registry.usccs({d.enterprise_id for d in demand} | {w.enterprise_id for w in workers})
     working: dict[dt.date, bool] = {}
@@ -191,9 +195,34 @@ class EnterpriseRow:
 
 
 @dataclass
+class TallyRow:
+    """The day's figures of the card on 总览 and of the bulletin (:data:`FIGURES`) for one group, as of the moment,
+    summed for a reader over the groups in their scope (:func:`day_figures`). The policy scopes a trip by its
+    enterprise and origin county and a worker by their enterprise and home county (``workreturn.policy``): a
+    ``trip`` group holds the trips of one (enterprise, origin county) that arrived on the moment's day; a ``worker``
+    group the workers brought back of one (enterprise, home county) whose current trip is of one (enterprise, origin
+    county), counted for a reader who sees both. County None: outside the city."""
+
+    kind: str  # "trip" or "worker"
+    enterprise_id: int
+    county_id: int | None
+    trip_enterprise_id: int | None = None  # a worker group: their current trip's keys
+    trip_county_id: int | None = None
+    trips_today: int = 0
+    workers_today: int = 0
+    workers_total: int = 0
+    poor_total: int = 0
+    overdue: int = 0
+
+
+FIGURES = ("trips_today", "workers_today", "workers_total", "poor_total", "overdue")
+
+
+@dataclass
 class WorkReturn:
     """The campaign as of a moment, whole city (or narrowed by :meth:`WorkReturnMeasure.visible`): the rows a
-    reader's campaign is assembled from (:func:`assemble`), as the scoped computation did."""
+    reader's campaign is assembled from (:func:`assemble`), as the scoped computation did, and the day's figures
+    by scope (``tallies``: the card and the bulletin read them without assembling the campaign)."""
 
     rules_version: str
     at: dt.datetime
@@ -202,6 +231,7 @@ class WorkReturn:
     workers: list[WorkerRow] = field(default_factory=list)
     demand: list[DemandRow] = field(default_factory=list)
     enterprises: list[EnterpriseRow] = field(default_factory=list)
+    tallies: list[TallyRow] = field(default_factory=list)
 
 
 def receipt_due(arrived_at: dt.datetime, working_days: int, working: dict[dt.date, bool]) -> dt.datetime:
@@ -232,12 +262,64 @@ def judge(facts: WorkReturnFacts, rules: WorkReturnRules) -> WorkReturn:
         trips.append(row)
     events = [EventRow(codes[b.trip_id], b.worker_code, b.at.astimezone(SHANGHAI).isoformat(), b.allowed, b.reason,
                        privacy.mask(b.note)) for b in facts.boardings if b.trip_id in codes]
-    return WorkReturn(
+    result = WorkReturn(
         rules.label, facts.at, sorted(trips, key=lambda t: t.code), events,
         sorted((WorkerRow(w.code, w.poor_labourer, w.enterprise_id, w.received) for w in facts.workers),
                key=lambda w: w.code),
         [DemandRow(d.id, d.enterprise_id, d.headcount) for d in facts.demand],
         sorted((EnterpriseRow(pk, uscc) for pk, uscc in facts.usccs.items()), key=lambda e: e.id))
+    result.tallies = tally(result, {t.code: (t.enterprise_id, t.origin_id) for t in facts.trips},
+                           {w.code: (w.enterprise_id, w.home_county_id) for w in facts.workers})
+    return result
+
+
+def worker_state(worker: WorkerRow, boarding: EventRow | None, trips: dict[str, TripRow]) -> tuple[
+        str, dt.datetime | None, bool]:
+    """A worker's state as of the moment from their current boarding (the last of their events kept): registered,
+    refused, boarded, arrived (with the receipt's deadline and whether it is overdue) or received."""
+    state, due, overdue = WorkerState.REGISTERED.value, None, False
+    if boarding is not None:
+        state = WorkerState.BOARDED if boarding.allowed else WorkerState.REFUSED
+        trip = trips.get(boarding.trip)
+        if boarding.allowed and trip is not None and trip.receipt_due_at is not None:
+            state = WorkerState.ARRIVED
+            due = dt.datetime.fromisoformat(trip.receipt_due_at)
+            if worker.received:
+                state = WorkerState.RECEIVED
+            else:
+                overdue = trip.overdue
+    return str(state), due, overdue
+
+
+def tally(result: WorkReturn, trip_keys: dict[str, tuple[int, int | None]],
+          worker_keys: dict[str, tuple[int, int | None]]) -> list[TallyRow]:
+    """The day's figures by group (:class:`TallyRow`) of the whole city's rows: the trips that arrived on the
+    moment's day by the moment, the workers brought back (on those trips, so far, poor labourers) and the receipts
+    overdue, as :func:`day_figures` sums them for a reader. Pure."""
+    start = dt.datetime.combine(result.at.astimezone(SHANGHAI).date(), dt.time(0, 0), tzinfo=SHANGHAI)
+    trips = {t.code: t for t in result.trips}
+    today = {t.code for t in result.trips
+             if t.arrived_at is not None and start <= dt.datetime.fromisoformat(t.arrived_at) <= result.at}
+    groups: dict[tuple[Any, ...], TallyRow] = {}
+    for code in sorted(today):
+        enterprise, county = trip_keys[code]
+        groups.setdefault(("trip", enterprise, county), TallyRow("trip", enterprise, county)).trips_today += 1
+    latest = {e.worker: e for e in result.events}
+    for w in result.workers:
+        boarding = latest.get(w.code)
+        state, _due, overdue = worker_state(w, boarding, trips)
+        arrived = state in (WorkerState.ARRIVED, WorkerState.RECEIVED)
+        if boarding is None or not (arrived or overdue):
+            continue  # counted in no figure
+        enterprise, county = worker_keys[w.code]
+        trip_enterprise, trip_county = trip_keys[boarding.trip]
+        key = ("worker", enterprise, county, trip_enterprise, trip_county)
+        row = groups.setdefault(key, TallyRow("worker", enterprise, county, trip_enterprise, trip_county))
+        row.workers_total += int(arrived)
+        row.workers_today += int(arrived and boarding.trip in today)
+        row.poor_total += int(arrived and w.poor_labourer)
+        row.overdue += int(overdue)
+    return list(groups.values())
 
 
 def assemble(result: WorkReturn) -> services.Campaign:
@@ -262,18 +344,8 @@ def assemble(result: WorkReturn) -> services.Campaign:
     statuses = []
     for w in result.workers:
         b = latest.get(w.code)
-        state, due, overdue = WorkerState.REGISTERED.value, None, False
-        if b is not None:
-            state = WorkerState.BOARDED if b.allowed else WorkerState.REFUSED
-            trip = trips.get(b.trip)
-            if b.allowed and trip is not None and trip.receipt_due_at is not None:
-                state = WorkerState.ARRIVED
-                due = dt.datetime.fromisoformat(trip.receipt_due_at)
-                if w.received:
-                    state = WorkerState.RECEIVED
-                else:
-                    overdue = trip.overdue
-        statuses.append(services.WorkerStatus(w.code, str(state), due, overdue, w.poor_labourer, w.enterprise_id,
+        state, due, overdue = worker_state(w, b, trips)
+        statuses.append(services.WorkerStatus(w.code, state, due, overdue, w.poor_labourer, w.enterprise_id,
                                               b.trip if b else None))
     requested: Counter[int] = Counter()
     for d in result.demand:
@@ -299,7 +371,40 @@ def narrowed(result: WorkReturn, user: Viewer) -> WorkReturn:
     demand = set(LabourDemand.objects.restrict(user).values_list("pk", flat=True))
     return WorkReturn(result.rules_version, result.at, [t for t in result.trips if t.code in trips],
                       [e for e in result.events if e.trip in trips], [w for w in result.workers if w.code in workers],
-                      [d for d in result.demand if d.id in demand], result.enterprises)
+                      [d for d in result.demand if d.id in demand], result.enterprises)  # the groups: the whole city's
+
+
+def _scope_keys(model: Any, user: Viewer, county: str) -> set[tuple[int, int | None]] | None:
+    """The (enterprise, county) keys of the rows of ``model`` ``user`` sees (None: every row, the console and
+    whoever the policy shows all)."""
+    from dualtrack.core.choices import Action
+    from dualtrack.core.policy import ALL
+
+    if user is None or model.scope_q(user, Action.VIEW) is ALL:
+        return None
+    return set(model.objects.restrict(user).order_by().values_list("enterprise_id", county).distinct())
+
+
+def day_figures(result: WorkReturn, user: Viewer, day: dt.date) -> dict[str, int]:
+    """The card's and the bulletin's figures on ``day`` in ``user``'s scope (None: the whole city), summed from the
+    stored groups (:class:`TallyRow`) over the keys of the trips and workers the reader sees: the same as counting
+    the reader's assembled campaign (a worker whose current trip the reader does not see is not counted). The day's
+    own figures are the moment's day's; a later day has none yet."""
+    from .models import Trip, Worker
+
+    trips, workers = _scope_keys(Trip, user, "origin_id"), _scope_keys(Worker, user, "home_county_id")
+    out = dict.fromkeys(FIGURES, 0)
+    for row in result.tallies:
+        if row.kind == "trip":
+            if trips is None or (row.enterprise_id, row.county_id) in trips:
+                out["trips_today"] += row.trips_today
+        elif (workers is None or (row.enterprise_id, row.county_id) in workers) and (
+                trips is None or (row.trip_enterprise_id, row.trip_county_id) in trips):
+            for name in ("workers_today", "workers_total", "poor_total", "overdue"):
+                out[name] += getattr(row, name)
+    if day != result.at.astimezone(SHANGHAI).date():
+        out["trips_today"] = out["workers_today"] = 0
+    return out
 
 
 # --- the contract -------------------------------------------------------------------------------------------------
@@ -375,7 +480,7 @@ class WorkReturnMeasure(Measure[WorkReturnFacts, WorkReturnRules, WorkReturn]):
     sources = ("worker-return", "calendar", "registry")
     result = WorkReturn
     contract = WorkReturnContract
-    format = 1
+    format = 2  # 2: the day's figures by scope (``tallies``)
     api_path = "worker-return"
     api_name = "api-worker-return"
     command = "worker-return"
@@ -404,6 +509,10 @@ class WorkReturnMeasure(Measure[WorkReturnFacts, WorkReturnRules, WorkReturn]):
     def campaign(self, result: WorkReturn, actor: Viewer) -> Any:
         """The stored result narrowed to ``actor`` and assembled as the services' campaign (pages, card, bulletin)."""
         return assemble(narrowed(result, actor))
+
+    def day_figures(self, result: WorkReturn, actor: Viewer, day: dt.date) -> dict[str, int]:
+        """The card's and the bulletin's figures on ``day`` in ``actor``'s scope, read from the stored groups."""
+        return day_figures(result, actor, day)
 
     def as_json(self, result: WorkReturn) -> dict[str, Any]:
         return assemble(result).as_json()

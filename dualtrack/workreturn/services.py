@@ -26,7 +26,6 @@ from dualtrack.core.dates import SHANGHAI
 
 from . import engine
 from . import policy as access
-from .choices import WorkerState
 from .models import Boarding, LabourDemand, ManifestEntry, Receipt, Trip, Worker
 from .rules import RULES_KEY
 
@@ -406,20 +405,29 @@ def as_of(on: dt.date | None = None) -> dt.datetime:
     return min(dt.datetime.combine(on, dt.time(23, 59, 59), tzinfo=SHANGHAI), now)
 
 
-def day_figures(day: dt.date, user: Viewer = None, state: Campaign | None = None) -> dict[str, int]:
-    """The bulletin's and the card's figures on ``day`` (Asia/Shanghai) as of :func:`as_of` (the end of the day, or
-    the clock's now if the day is not over), from the campaign as of then in ``user``'s scope (``state``: that
-    campaign, already read from the store; else it is ensured): trips that arrived that day by then and the workers
-    on them; workers arrived so far, the registered poor labourers among them, and the receipts overdue then, the
-    figures the board of that moment shows."""
-    at = as_of(day)
-    start = dt.datetime.combine(day, dt.time(0, 0), tzinfo=SHANGHAI)
-    state = state or campaign(at, user)
-    today = {t.code for t in state.trips if t.arrived_at is not None and start <= t.arrived_at <= state.at}
-    arrived = [w for w in state.workers if w.state in (WorkerState.ARRIVED, WorkerState.RECEIVED)]
-    return {"trips_today": len(today), "workers_today": sum(1 for w in arrived if w.trip in today),
-            "workers_total": len(arrived), "poor_total": sum(1 for w in arrived if w.poor_labourer),
-            "overdue": sum(1 for w in state.workers if w.receipt_overdue)}
+def day_figures(day: dt.date, user: Viewer = None) -> dict[str, int]:
+    """The bulletin's figures on ``day`` (Asia/Shanghai) as of :func:`as_of` (the end of the day, or the clock's now
+    if the day is not over) in ``user``'s scope (None: the whole city), from the stored campaign of that moment
+    (ensured): trips that arrived that day by then and the workers on them; workers arrived so far, the registered
+    poor labourers among them, and the receipts overdue then, the figures the board of that moment shows."""
+    from dualtrack.core import judgements
+    from dualtrack.core.capability import Period, PeriodKind
+
+    stored = judgements.ensure(_measure(), Period.of(PeriodKind.MOMENT, as_of(day)))
+    return _measure().day_figures(stored.result, user, day)  # type: ignore[no-any-return]
+
+
+def read_day_figures(day: dt.date, user: Viewer) -> tuple[dict[str, int] | None, Any]:
+    """The card's figures on ``day`` (those of :func:`day_figures`) read from the stored campaign of the moment
+    :func:`as_of` ``day``, summed over the groups in ``user``'s scope (the campaign is not assembled): (the figures,
+    the store's answer); the figures are None while the moment is being computed (the answer is then ``Pending``)."""
+    from dualtrack.core import judgements
+    from dualtrack.core.capability import Period, PeriodKind
+
+    found = judgements.read(_measure(), Period.of(PeriodKind.MOMENT, as_of(day)))
+    if isinstance(found, judgements.Pending):
+        return None, found
+    return _measure().day_figures(found.result, user, day), found
 
 
 # --- personal data ----------------------------------------------------------------------------------------------
