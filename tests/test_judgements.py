@@ -18,7 +18,7 @@ from django.core.management import call_command
 from dualtrack.core import capability, columnar, judgements
 from dualtrack.core.capability import Period, PeriodKind, parse_period
 from dualtrack.core.dates import BadDay
-from dualtrack.core.models import AuditLog, Judgement, JudgementState
+from dualtrack.core.models import AuditLog, Judgement, JudgementState, RuleSet
 from dualtrack.core.rules import RuleError
 from dualtrack.economy import services
 from dualtrack.economy.measure import EconomyRules
@@ -192,6 +192,36 @@ def test_hq_tries_substitute_rules_side_by_side_and_nothing_is_stored(client: An
         "definition": json.dumps({"double_half_from_month": 13, "double_half_completion": 0.3})})
     assert bad.status_code == 200 and "double_half_from_month" in bad.content.decode()
     assert bad.context["comparison"] is None
+
+
+def test_a_refused_rule_set_is_said_in_the_readers_language_naming_the_field(client: Any, economy: City,
+                                                                             settings: Any) -> None:
+    """The messages of a refused definition were English on Chinese pages (#27): on the revision page and on the
+    what-if page they are in the reader's language, naming the field by its label and its JSON name."""
+    from django.utils.html import escape
+
+    client.force_login(economy.users["hq"])
+    outside = json.dumps({"double_half_from_month": 13, "double_half_completion": 0.5})
+    zero = json.dumps({"double_half_from_month": 6, "double_half_completion": 0})
+    said = {
+        "zh-hans": [(outside, "「双过半自几月起研判」（double_half_from_month）须为 1 到 12 之间的整数"),
+                    (zero, "「双过半所需的年度目标完成率」（double_half_completion）须为大于 0、不大于 1 的数"),
+                    ("[6]", "规则定义须为 JSON 对象（{…}）")],
+        "en": [(outside, "“The month from which \"double half\" (half the year's target by mid-year) is judged” "
+                         "(double_half_from_month) must be a whole number from 1 to 12"),
+               (zero, "“The share of the year's target \"double half\" needs” (double_half_completion) must be a "
+                      "number greater than 0 and at most 1"),
+               ("[6]", "The rule definition must be a JSON object ({…})")]}
+    for language, cases in said.items():
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        for definition, message in cases:
+            revised = client.post("/rules/", {"key": "economy", "definition": definition, "comment": "试算"})
+            tried = client.post("/rules/what-if/?measure=economy&month=2020-05", {"definition": definition})
+            for page in (revised, tried):
+                assert page.status_code == 200 and page.context["form"].errors["definition"] == [message]
+                assert escape(message) in page.content.decode()
+            assert tried.context["comparison"] is None
+    assert RuleSet.objects.filter(key="economy").count() == 1  # nothing revised
 
 
 def test_only_hq_tries_rules(client: Any, economy: City) -> None:

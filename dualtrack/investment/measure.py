@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dualtrack.core.actors import Viewer
@@ -30,15 +31,16 @@ class InvestmentRules(Rules):
     before signing is stale."""
 
     yellow_months: int = field(default=6, metadata=bound(
-        1, 60, help=gettext_lazy("正式签约后几个自然月未开工亮黄灯"), message="yellow_months: a whole number from 1 to 60"))
+        1, 60, help=gettext_lazy("正式签约后几个自然月未开工亮黄灯")))
     red_months: int = field(default=9, metadata=bound(
-        1, 120, help=gettext_lazy("正式签约后几个自然月未开工亮红灯"), message="red_months: a whole number from 1 to 120"))
+        1, 120, help=gettext_lazy("正式签约后几个自然月未开工亮红灯")))
     stale_days: int = field(default=30, metadata=bound(
-        1, 365, help=gettext_lazy("签约前的线索几天无招商活动亮黄灯"), message="stale_days: a whole number from 1 to 365"))
+        1, 365, help=gettext_lazy("签约前的线索几天无招商活动亮黄灯")))
 
     def check(self) -> None:
         if self.red_months <= self.yellow_months:
-            raise RuleError("red_months must be greater than yellow_months")
+            raise RuleError(_("%(red)s须大于%(yellow)s") % {"red": self.named("red_months"),
+                                                          "yellow": self.named("yellow_months")})
 
 
 @dataclass(frozen=True)
