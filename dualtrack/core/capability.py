@@ -353,14 +353,15 @@ class Measure(Generic[FactsT, RulesT, ResultT]):
                     return str(found)
         return field
 
-    def outcome_label(self, value: Any) -> str:
-        """An outcome for people: 是 / 否, — for none, a list joined, a code by ``outcome_labels``."""
+    def outcome_label(self, value: Any, rules: RulesT | None = None) -> str:
+        """An outcome for people: 是 / 否, — for none, a list joined, a code by ``outcome_labels``. ``rules``: the
+        rules the outcome was judged under (a subclass names a threshold it used: 满4个月), default the current."""
         if value is None or value == []:
             return "—"
         if isinstance(value, bool):
             return _("是") if value else _("否")
         if isinstance(value, list):
-            return "、".join(self.outcome_label(v) for v in value)
+            return "、".join(self.outcome_label(v, rules) for v in value)
         return str(self.outcome_labels.get(value, value))
 
     def export_sheet(self, result: ResultT) -> tuple[list[str], list[list[Any]]]:
@@ -391,6 +392,23 @@ class Measure(Generic[FactsT, RulesT, ResultT]):
 
         found = rule_sets.current(self.rules_key)
         return found.label, typing.cast(RulesT, _parsed(self.rules, found.label, found.definition))
+
+    def rules_named(self, label: str) -> RulesT:
+        """The rules a stored result was judged under, by the version it names (its ``rules_version``:
+        ``investment:v2``): the current ones when it names the current version (no query), else that version; the
+        current ones when it names no version of the measure's rule set. A trial's rules (``what-if``) are not
+        stored: its caller has them."""
+        from . import rules as rule_sets
+
+        current_label, current = self.current_rules()
+        key, _sep, number = label.rpartition(":v")
+        if label == current_label or key != self.rules_key or not number.isdigit():
+            return current
+        try:
+            found = rule_sets.version(key, int(number))
+        except RuleError:
+            return current
+        return typing.cast(RulesT, _parsed(self.rules, found.label, found.definition))
 
 
 _PARSED_RULES: dict[tuple[type, str, str], Any] = {}

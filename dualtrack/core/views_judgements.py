@@ -94,8 +94,19 @@ class WhatIfForm(forms.Form):
             raise forms.ValidationError(_("不是有效的 JSON: %(error)s") % {"error": exc}) from exc
 
 
-def compare(measure: Measure[Any, Any, Any], stored: Any, trial: Any) -> dict[str, Any]:
-    """The rows whose outcome differs between the stored result and the trial, and each outcome's counts."""
+def compare(measure: Measure[Any, Any, Any], stored: Any, trial: Any,
+            rules: tuple[Any, Any] = (None, None)) -> dict[str, Any]:
+    """The rows whose outcome differs between the stored result and the trial, and each outcome's counts; an
+    outcome named under the rules it was judged with (``rules``: the stored result's and the trial's)."""
+    was_rules, now_rules = rules
+
+    def named(value: Any, of: Any) -> str:
+        return measure.outcome_label(value, of)
+
+    def both(value: Any) -> str:  # a count's outcome: named once, or as each rule set names it
+        before_name, after_name = named(value, was_rules), named(value, now_rules)
+        return before_name if before_name == after_name else f"{before_name} → {after_name}"
+
     before = {tuple(r.get(k) for k in measure.row_key): r for r in measure.comparison_rows(stored)}
     after = {tuple(r.get(k) for k in measure.row_key): r for r in measure.comparison_rows(trial)}
     changed = []
@@ -104,14 +115,14 @@ def compare(measure: Measure[Any, Any, Any], stored: Any, trial: Any) -> dict[st
         diffs = [(f, was.get(f), row.get(f)) for f in measure.outcome_fields if was.get(f) != row.get(f)]
         if diffs:
             changed.append({"key": " · ".join(str(k) for k in key), "name": measure.row_name(row), "diffs": diffs,
-                            "shown": [(measure.field_label(f), measure.outcome_label(a), measure.outcome_label(b))
+                            "shown": [(measure.field_label(f), named(a, was_rules), named(b, now_rules))
                                       for f, a, b in diffs]})
     counts = []
     for f in measure.outcome_fields:
         values = sorted({str(r.get(f)) for r in [*before.values(), *after.values()]})
         by_text = {str(r.get(f)): r.get(f) for r in [*before.values(), *after.values()]}
         counts.append({"field": f, "label": measure.field_label(f), "values": [
-            (measure.outcome_label(by_text[v]), sum(1 for r in before.values() if str(r.get(f)) == v),
+            (both(by_text[v]), sum(1 for r in before.values() if str(r.get(f)) == v),
              sum(1 for r in after.values() if str(r.get(f)) == v)) for v in values]})
     return {"changed": changed, "counts": counts, "rows": len(after)}
 
@@ -145,7 +156,7 @@ def what_if(request: HttpRequest) -> HttpResponse:
             form.add_error("definition", str(exc))
         else:
             trial = judgements.what_if(measure, period, trial_rules)
-            comparison = compare(measure, found.result, trial)
+            comparison = compare(measure, found.result, trial, (measure.rules_named(found.rules_version), trial_rules))
             audit.record(request.user, AuditAction.WHAT_IF, None, detail={
                 "what_if": measure.key, "period": period.key, "rules": dataclasses.asdict(trial_rules),
                 "changed": len(comparison["changed"])}, object_type="core.judgement", object_repr=measure.key)

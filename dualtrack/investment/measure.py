@@ -195,8 +195,7 @@ class InvestmentMeasure(Measure[InvestmentFacts, InvestmentRules, Evaluation]):
     steps = (Step("investment-red-leads", services.raise_due, order=55),)
     row_key = ("code",)
     outcome_fields = ("light", "reasons")
-    outcome_labels = {"red": gettext_lazy("红灯"), "yellow": gettext_lazy("黄灯"), "green": gettext_lazy("绿灯"),
-                      **dict(Reason.choices)}
+    outcome_labels = {"red": gettext_lazy("红灯"), "yellow": gettext_lazy("黄灯"), "green": gettext_lazy("绿灯")}
 
     def load(self, period: Period, scope: Any = None) -> InvestmentFacts:
         return load(period, scope)
@@ -215,6 +214,12 @@ class InvestmentMeasure(Measure[InvestmentFacts, InvestmentRules, Evaluation]):
 
     def as_json(self, result: Evaluation) -> dict[str, Any]:
         return result.as_json()
+
+    def outcome_label(self, value: Any, rules: InvestmentRules | None = None) -> str:
+        """A reason named with the threshold of the rules it was judged under (``services.reason_text``)."""
+        if isinstance(value, str) and value in Reason.values:
+            return services.reason_text(value, rules if rules is not None else self.current_rules()[1])
+        return super().outcome_label(value, rules)
 
     def text_lines(self, result: Evaluation) -> list[str]:
         return [f"{s.scope} {s.name} signed {s.signed_amount} 亿元 / {s.amount_target}" for s in result.scopes]
