@@ -11,20 +11,25 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.urls import reverse
 
 from .conftest import City
 from .test_browser import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, sign_in
+from .test_economy import economy  # noqa: F401  (the fixture)
 from .test_hostile_sweep import SKIPPED, _objects, _patterns, _valid_paths
+
+if TYPE_CHECKING:
+    from playwright.sync_api import ViewportSize
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PHONE_ROLES = {"enterprise", "liaison", "district", "park"}
 ROLES = ["hq", "leader", "district", "park", "department", "liaison", "enterprise", "public"]
 PHONE = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1366, "height": 768}  # the common office screen
 # Downloads, not pages (a browser saves them; nothing is drawn).
 DOWNLOADS = ("export", "file", "template", "attachment", "retry_job", "javascript-catalog", "xlsx")
 
@@ -313,3 +318,52 @@ def test_phone_flow_of_a_countys_investment_staff(live_server: Any, city: City,
         fits(page)
         assert Project.objects.get(code=f"ZS-{lead.code}").owner == city.e_jiangbei
     assert errors == []
+
+
+# What reaches past the viewport's right edge, other than what a scroll container of its own clips.
+PAST_THE_EDGE = """() => [...document.querySelectorAll("body *")].filter(e => {
+    let box = e.getBoundingClientRect();
+    if (box.width === 0 || box.right <= innerWidth + 0.5) return false;
+    for (let up = e.parentElement; up; up = up.parentElement) {
+        if (getComputedStyle(up).overflowX !== "visible" && up !== document.body && up !== document.documentElement) {
+            return up.getBoundingClientRect().right > innerWidth + 0.5;
+        }
+    }
+    return true;
+}).map(e => `${e.tagName.toLowerCase()}${e.id ? "#" + e.id : ""} ${Math.round(e.getBoundingClientRect().right)}px`)"""
+
+
+def test_the_english_economy_page_fits_a_1366_px_desktop(live_server: Any, economy: City,  # noqa: F811
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """经济运行 in English on a 1366 px office screen: the long English headings made the indicators' table 11 px wider
+    than the screen, and the whole page scrolled sideways. The headings wrap: the table fits its card, and nothing on
+    the page reaches past the screen's edge."""
+    from django.conf import settings
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        try:
+            page = browser.new_page(viewport=DESKTOP, locale="en-GB")
+            sign_in(page, live_server.url, economy.users["hq"].username)
+            page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}])
+            page.goto(f"{live_server.url}/economy/?month=2020-05", wait_until="load")
+            assert page.locator("html").get_attribute("lang") == "en"
+            table = page.locator("#scope-rows")
+            assert table.locator("th").first.inner_text() == "Indicator"
+            width = page.evaluate("document.documentElement.scrollWidth")
+            past = page.evaluate(PAST_THE_EDGE)
+            fits_card = page.evaluate("(() => { const t = document.querySelector('#scope-rows'); "
+                                      "return t.getBoundingClientRect().right <= "
+                                      "t.closest('.card').getBoundingClientRect().right; })()")
+            if width > DESKTOP["width"] or past or not fits_card:
+                ARTIFACTS.mkdir(exist_ok=True)
+                page.screenshot(path=str(ARTIFACTS / "economy-en-1366.png"), full_page=True)
+        finally:
+            browser.close()
+            connections.close_all()
+    assert width <= DESKTOP["width"] and past == [], (width, past)
+    assert fits_card
+

@@ -184,13 +184,14 @@ class TestReproducibility:
 
 class TestRuleSets:
     def test_revision_is_validated_and_audited(self, city: City) -> None:
-        with pytest.raises(rules.RuleError, match="outcome"):
-            rules.revise("five-colour", {"window_days": 14, "recent_days": 3,
-                                         "rules": [{"outcome": "purple", "all": []}]}, city.users["hq"], "x")
-        with pytest.raises(rules.RuleError, match="unchanged"):
-            rules.revise("five-colour", FIVE_COLOUR, city.users["hq"], "同样的规则")
-        with pytest.raises(rules.RuleError, match="comment"):
-            rules.revise("five-colour", {**FIVE_COLOUR, "recent_days": 4}, city.users["hq"], " ")
+        for definition, comment, message in [
+                ({"window_days": 14, "recent_days": 3, "rules": [{"outcome": "purple", "all": []}]}, "x",
+                 "rules[0]：outcome 须为 blue、green、orange、red、yellow 之一"),
+                (FIVE_COLOUR, "同样的规则", "规则定义与现行版本相同，未生成新版本"),
+                ({**FIVE_COLOUR, "recent_days": 4}, " ", "修订须写明修订说明")]:
+            with pytest.raises(rules.RuleError) as refused:
+                rules.revise("five-colour", definition, city.users["hq"], comment)
+            assert str(refused.value) == message
         created = rules.revise("five-colour", {**FIVE_COLOUR, "recent_days": 4}, city.users["hq"], "改为4天")
         assert created.version == 2 and rules.version("five-colour", 1).definition == FIVE_COLOUR
         assert AuditLog.objects.filter(action=AuditAction.CREATE, object_type="core.ruleset").exists()

@@ -45,15 +45,17 @@ def day(value: dt.date) -> Period:
 
 def test_the_five_colour_rules_keep_their_messages_and_bounds() -> None:
     assert FiveColourRules.parse(FIVE_COLOUR)["window_days"] == 14
-    for bad, message in (({**FIVE_COLOUR, "window_days": 0}, "window_days: a whole number of days from 1 to 60"),
-                         ({**FIVE_COLOUR, "recent_days": 61}, "recent_days: a whole number of days from 1 to 60"),
-                         ({**FIVE_COLOUR, "rules": [{"outcome": "purple", "all": []}]}, "rules")):
+    for bad, message in (({**FIVE_COLOUR, "window_days": 0}, "「近期病例统计窗口(天)」（window_days）须为 1 到 60 之间的整数"),
+                         ({**FIVE_COLOUR, "recent_days": 61}, "「最近新增统计窗口(天)」（recent_days）须为 1 到 60 之间的整数"),
+                         ({**FIVE_COLOUR, "rules": [{"outcome": "purple", "all": []}]},
+                          "rules[0]：outcome 须为 blue、green、orange、red、yellow 之一")):
         with pytest.raises(RuleError) as caught:
             FiveColourRules.parse(bad)
         assert message in str(caught.value)
     assert ResumptionRules.parse(RESUMPTION_DEFAULT)["count_weight"] == 0.5
-    with pytest.raises(RuleError, match="count_weight: a number from 0 to 1"):
+    with pytest.raises(RuleError) as refused:
         ResumptionRules.parse({**RESUMPTION_DEFAULT, "count_weight": 2})
+    assert str(refused.value) == "「复工电力指数中企业数占比的权重」（count_weight）须为 0 到 1 之间的数"
 
 
 def test_the_stored_situation_round_trips_and_is_the_contract(outbreak: City) -> None:

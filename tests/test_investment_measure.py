@@ -40,18 +40,22 @@ def test_the_rule_set_is_a_frozen_dataclass_with_bounds() -> None:
     rules = InvestmentRules.parse({"yellow_months": 6, "red_months": 9, "stale_days": 30})
     assert (rules["yellow_months"], rules.red_months, rules.stale_days) == (6, 9, 30)
     assert InvestmentRules.parse({}).definition() == {"yellow_months": 6, "red_months": 9, "stale_days": 30}
-    for bad, message in [({"yellow_months": 0}, "yellow_months: a whole number from 1 to 60"),
-                         ({"yellow_months": 61, "red_months": 90}, "yellow_months: a whole number from 1 to 60"),
-                         ({"red_months": 121}, "red_months: a whole number from 1 to 120"),
-                         ({"red_months": 9.5}, "red_months: a whole number from 1 to 120"),
-                         ({"stale_days": True}, "stale_days: a whole number from 1 to 365"),
-                         ({"stale_days": 366}, "stale_days: a whole number from 1 to 365"),
-                         ({"yellow_months": 9, "red_months": 9}, "red_months must be greater than yellow_months"),
-                         ({"green_months": 3}, "green_months")]:
-        with pytest.raises(RuleError, match=message):
+    yellow, red = "「正式签约后几个自然月未开工亮黄灯」（yellow_months）", "「正式签约后几个自然月未开工亮红灯」（red_months）"
+    stale = "「签约前的线索几天无招商活动亮黄灯」（stale_days）须为 1 到 365 之间的整数"
+    for bad, message in [({"yellow_months": 0}, f"{yellow}须为 1 到 60 之间的整数"),
+                         ({"yellow_months": 61, "red_months": 90}, f"{yellow}须为 1 到 60 之间的整数"),
+                         ({"red_months": 121}, f"{red}须为 1 到 120 之间的整数"),
+                         ({"red_months": 9.5}, f"{red}须为 1 到 120 之间的整数"),
+                         ({"stale_days": True}, stale),
+                         ({"stale_days": 366}, stale),
+                         ({"yellow_months": 9, "red_months": 9}, f"{red}须大于{yellow}"),
+                         ({"green_months": 3}, "未知字段：green_months；可用字段：yellow_months、red_months、stale_days")]:
+        with pytest.raises(RuleError) as refused:
             InvestmentRules.parse(bad)
-        with pytest.raises(RuleError, match=message):
+        assert str(refused.value) == message
+        with pytest.raises(RuleError) as refused:
             validate(bad)  # the rule set's revision page validates through the dataclass
+        assert str(refused.value) == message
     with pytest.raises(RuleError):
         validate([6, 9, 30])
 
@@ -153,7 +157,66 @@ def test_hq_tries_other_thresholds_and_sees_which_leads_change(leads: City, clie
     assert AuditLog.objects.filter(action="what_if", object_repr="investment").exists()
     bad = client.post("/rules/what-if/?measure=investment&date=2020-12-10", {
         "definition": json.dumps({"yellow_months": 9, "red_months": 6, "stale_days": 30})})
-    assert bad.status_code == 200 and "red_months must be greater" in bad.content.decode()
+    assert bad.status_code == 200 and "「正式签约后几个自然月未开工亮红灯」（red_months）须大于「正式签约后几个自然月未开工亮黄灯」（yellow_months）" \
+        in bad.content.decode()
     assert bad.context["comparison"] is None
     client.force_login(leads.users["district"])
     assert client.get("/rules/what-if/", {"measure": "investment"}).status_code in (403, 404)
+
+
+def test_a_reason_names_the_threshold_it_was_judged_under(leads: City, client: Any, settings: Any) -> None:
+    """The reasons said 满6个月, 满9个月 and 30天 whatever the rule set (#27): a lead judged under a 4-month threshold
+    says 满4个月 wherever it is shown (pages, export, card, what-if, bulletin, the red lead's task), in the reader's
+    language; the contract's codes stay as they were."""
+    import openpyxl
+    from django.utils import translation
+
+    from dualtrack.core import rules as rule_sets
+    from dualtrack.investment.bulletin import section
+    from dualtrack.investment.cards import investment_card
+    from dualtrack.problems.models import Problem
+
+    hq = leads.users["hq"]
+    rule_sets.revise("investment", {"yellow_months": 4, "red_months": 5, "stale_days": 20}, hq, "从严")
+    settings.DUALTRACK_CLOCK = "2020-07-10T18:00:00+08:00"  # ZS-1, signed 10 March and not started: four months
+    client.force_login(hq)
+    body = client.get("/api/v1/investment", {"date": "2020-07-10"}).json()
+    by_code = {lead["code"]: lead for lead in body["leads"]}
+    assert body["rules_version"] == "investment:v2"
+    assert (by_code["ZS-1"]["light"], by_code["ZS-1"]["reasons"]) == ("yellow", ["not_started_6m"])  # the code stays
+    assert by_code["ZS-4"]["reasons"] == ["stale"]
+    page = client.get("/investment/", {"date": "2020-07-10"}).content.decode()
+    assert "正式签约满4个月未开工" in page and "20天无招商活动" in page
+    assert "满6个月" not in page and "30天" not in page
+    assert "正式签约满4个月未开工" in client.get("/investment/leads/ZS-1/").content.decode()
+    export = client.get("/investment/leads.xlsx", {"date": "2020-07-10"})
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
+    assert sheet is not None
+    shown = {row[0]: row[7] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert (shown["ZS-1"], shown["ZS-4"]) == ("正式签约满4个月未开工", "20天无招商活动")
+    card = investment_card(hq, D(2020, 7, 10))
+    assert card is not None and "2 个项目亮黄灯（正式签约满4个月未开工、20天无招商活动）" in [r.text for r in card.rows]
+    # what if the yellow light waited six months: ZS-1 goes out; each side named under the rules it was judged by
+    tried = client.post("/rules/what-if/?measure=investment&date=2020-07-10", {
+        "definition": json.dumps({"yellow_months": 6, "red_months": 9, "stale_days": 20})})
+    comparison = tried.context["comparison"]
+    assert {row["key"]: row["shown"] for row in comparison["changed"]} == {
+        "ZS-1": [("亮灯", "黄灯", "—"), ("亮灯原因", "正式签约满4个月未开工", "—")]}
+    reasons = next(c for c in comparison["counts"] if c["field"] == "reasons")["values"]
+    assert ("正式签约满4个月未开工 → 正式签约满6个月未开工", 1, 0) in reasons
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get("/investment/", {"date": "2020-07-10"}).content.decode()
+    assert "Not started 4 months after signing" in english and "No activity for 20 days" in english
+    assert "6 months" not in english and "30 days" not in english
+    # a month later ZS-1 is red under the five-month threshold: the bulletin and the task (kept in Chinese) say so
+    settings.DUALTRACK_CLOCK = "2020-08-10T18:00:00+08:00"
+    with translation.override("en"):
+        assert services.raise_red_tasks(D(2020, 8, 10)) == 1
+    assert "正式签约满5个月未开工" in Problem.objects.get(source_key="investment:red:ZS-1").description
+
+    class Ctx:
+        day = D(2020, 8, 10)
+
+    with translation.override("en"):
+        bulletin = "".join(section(Ctx()).paragraphs)
+    assert "正式签约满5个月未开工的项目1个" in bulletin and "满9个月" not in bulletin

@@ -18,7 +18,7 @@ from django.core.management import call_command
 from dualtrack.core import capability, columnar, judgements
 from dualtrack.core.capability import Period, PeriodKind, parse_period
 from dualtrack.core.dates import BadDay
-from dualtrack.core.models import AuditLog, Judgement, JudgementState
+from dualtrack.core.models import AuditLog, Judgement, JudgementState, RuleSet
 from dualtrack.core.rules import RuleError
 from dualtrack.economy import services
 from dualtrack.economy.measure import EconomyRules
@@ -110,6 +110,33 @@ def test_a_page_never_computes_it_queues_and_says_pending(client: Any, economy: 
     assert client.get("/api/v1/economy", {"month": "2020-05"}).status_code == 200
 
 
+def test_an_indicators_page_waits_naming_the_month_asked_for(client: Any, economy: City, settings: Any) -> None:
+    """An indicator's page draws January through the month asked for: while they are computed it names that month
+    (it named January, the first it waited for), every missing month is queued at once, and it is refreshed only
+    once all of them are stored."""
+    settings.DUALTRACK_JUDGE_INLINE = False
+    client.force_login(economy.users["hq"])
+    page = client.get("/economy/indicators/GDZC/", {"month": "2020-05", "scope": "339100"})
+    text = page.content.decode()
+    assert page.status_code == 200 and page.context["period"].key == "2020-05"
+    assert "正在计算 经济运行监测 2020-05 的结果" in text and 'data-period="2020-05"' in text
+    assert "2020-01 的结果" not in text and 'data-period="2020-01"' not in text
+    months = [f"2020-{m:02d}" for m in range(1, 6)]
+    queued = Judgement.objects.filter(measure="economy", queued_at__isnull=False).values_list("period", flat=True)
+    assert sorted(queued) == months
+    status = {"measure": "economy", "period": "2020-05", "since": "2020-01"}
+    assert judgements.run_queued("economy", "2020-05", "economy:v1")  # May alone is not the page
+    poll = client.get("/judgements/status", status)
+    assert "HX-Refresh" not in poll and "正在计算 经济运行监测 2020-05 的结果" in poll.content.decode()
+    assert "since=2020-01" in poll.content.decode()  # it keeps asking for the whole series
+    assert "HX-Refresh" in client.get("/judgements/status", {"measure": "economy", "period": "2020-05"})
+    for month in months[:-1]:
+        assert judgements.run_queued("economy", month, "economy:v1")
+    assert client.get("/judgements/status", status)["HX-Refresh"] == "true"
+    page = client.get("/economy/indicators/GDZC/", {"month": "2020-05", "scope": "339100"})
+    assert "正在计算" not in page.content.decode() and len(page.context["series"]) == 5
+
+
 def test_changed_data_makes_the_stored_result_stale_until_recomputed(client: Any, economy: City,
                                                                     settings: Any) -> None:
     first = judgements.ensure(capability.measure("economy"), Period.of(PeriodKind.MONTH, D(2020, 5, 1)))
@@ -193,6 +220,36 @@ def test_hq_tries_substitute_rules_side_by_side_and_nothing_is_stored(client: An
         "definition": json.dumps({"double_half_from_month": 13, "double_half_completion": 0.3})})
     assert bad.status_code == 200 and "double_half_from_month" in bad.content.decode()
     assert bad.context["comparison"] is None
+
+
+def test_a_refused_rule_set_is_said_in_the_readers_language_naming_the_field(client: Any, economy: City,
+                                                                             settings: Any) -> None:
+    """The messages of a refused definition were English on Chinese pages (#27): on the revision page and on the
+    what-if page they are in the reader's language, naming the field by its label and its JSON name."""
+    from django.utils.html import escape
+
+    client.force_login(economy.users["hq"])
+    outside = json.dumps({"double_half_from_month": 13, "double_half_completion": 0.5})
+    zero = json.dumps({"double_half_from_month": 6, "double_half_completion": 0})
+    said = {
+        "zh-hans": [(outside, "「双过半自几月起研判」（double_half_from_month）须为 1 到 12 之间的整数"),
+                    (zero, "「双过半所需的年度目标完成率」（double_half_completion）须为大于 0、不大于 1 的数"),
+                    ("[6]", "规则定义须为 JSON 对象（{…}）")],
+        "en": [(outside, "“The month from which \"double half\" (half the year's target by mid-year) is judged” "
+                         "(double_half_from_month) must be a whole number from 1 to 12"),
+               (zero, "“The share of the year's target \"double half\" needs” (double_half_completion) must be a "
+                      "number greater than 0 and at most 1"),
+               ("[6]", "The rule definition must be a JSON object ({…})")]}
+    for language, cases in said.items():
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        for definition, message in cases:
+            revised = client.post("/rules/", {"key": "economy", "definition": definition, "comment": "试算"})
+            tried = client.post("/rules/what-if/?measure=economy&month=2020-05", {"definition": definition})
+            for page in (revised, tried):
+                assert page.status_code == 200 and page.context["form"].errors["definition"] == [message]
+                assert escape(message) in page.content.decode()
+            assert tried.context["comparison"] is None
+    assert RuleSet.objects.filter(key="economy").count() == 1  # nothing revised
 
 
 def test_only_hq_tries_rules(client: Any, economy: City) -> None:

@@ -53,12 +53,18 @@ def measure() -> Any:
 def test_the_rule_set_keeps_its_bounds_and_messages() -> None:
     parsed = PovertyRules.parse(dict(rules.DEFAULT))
     assert parsed.definition() == rules.DEFAULT and parsed["standard"] == 4000
-    for bad, message in [({"standard": 0}, "standard: a number from 1 to 100000"),
-                         ({"standard": True}, "standard: a number from 1 to 100000"),
-                         ({"low_income_multiple": 10.5}, "low_income_multiple: a number from 1 to 10"),
-                         ({"income_drop": 0.001}, "income_drop: a number from 0.01 to 1"),
-                         ({"warning_share": "0.05"}, "warning_share: a number from 0.001 to 1"),
-                         ({"warning_share_deep": 2}, "warning_share_deep: a number from 0.001 to 1")]:
+    standard = "「脱贫标准S（元/人·年），收入须高于它」（standard）须为 1 到 100000 之间的数"
+    cases: list[tuple[dict[str, Any], str]] = [({"standard": 0}, standard),
+                         ({"standard": True}, standard),
+                         ({"low_income_multiple": 10.5},
+                          "「收入低于S的几倍列为监测对象」（low_income_multiple）须为 1 到 10 之间的数"),
+                         ({"income_drop": 0.001},
+                          "「收入较上年下降多少（比例）列为监测对象」（income_drop）须为 0.01 到 1 之间的数"),
+                         ({"warning_share": "0.05"},
+                          "「区县监测对象占比超过此值预警」（warning_share）须为 0.001 到 1 之间的数"),
+                         ({"warning_share_deep": 2},
+                          "「深度贫困区县的预警占比」（warning_share_deep）须为 0.001 到 1 之间的数")]
+    for bad, message in cases:
         with pytest.raises(RuleError) as refused:
             PovertyRules.parse({**rules.DEFAULT, **bad})
         assert str(refused.value) == message

@@ -43,12 +43,16 @@ def lit(city: City) -> City:
 def test_rules_keep_their_bounds() -> None:
     rules = ProjectRules.parse(DEFAULT)
     assert rules["red_below"] == 0.6 and rules.start_grace_days == 30
-    with pytest.raises(RuleError, match="0 < red_below ≤ yellow_below"):
-        ProjectRules.parse(DEFAULT | {"red_below": 0.9})
-    with pytest.raises(RuleError, match="resumption_deadline"):
-        ProjectRules.parse(DEFAULT | {"resumption_deadline": "soon"})
-    with pytest.raises(RuleError, match="start_grace_days"):
-        ProjectRules.parse(DEFAULT | {"start_grace_days": 0})
+    cases: list[tuple[dict[str, Any], str]] = [
+            ({"red_below": 0.9}, "「完成率低于此值亮红灯」（red_below）不能高于「完成率低于此值亮黄灯」（yellow_below）"),
+            ({"red_below": 0}, "「完成率低于此值亮红灯」（red_below）须为大于 0、不大于 2 的数"),
+            ({"resumption_deadline": "soon"}, "「复工截止日期 YYYY-MM-DD」（resumption_deadline）须为日期（YYYY-MM-DD）"),
+            ({"resumption_deadline": 20200315}, "「复工截止日期 YYYY-MM-DD」（resumption_deadline）须为日期（YYYY-MM-DD）"),
+            ({"start_grace_days": 0}, "「计划开工后的宽限天数」（start_grace_days）须为不小于 1 的整数")]
+    for bad, message in cases:
+        with pytest.raises(RuleError) as refused:
+            ProjectRules.parse(DEFAULT | bad)
+        assert str(refused.value) == message
 
 
 def test_the_stored_result_round_trips(lit: City) -> None:

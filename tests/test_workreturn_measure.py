@@ -39,13 +39,18 @@ def period(text: str = MOMENT) -> Period:
 def test_the_rules_are_checked_against_their_bounds() -> None:
     rules = WorkReturnRules.parse(DEFAULT)
     assert rules["receipt_working_days"] == 3 and rules.fever_celsius == 37.3 and rules.campaign_end is None
-    for change, message in [({"attestation_max_days": 61}, "attestation_max_days: a whole number of days, 0–60"),
-                            ({"receipt_working_days": 1.5}, "receipt_working_days: a whole number of days, 0–60"),
-                            ({"fever_celsius": 34}, "fever_celsius: a temperature between 35 and 40"),
-                            ({"passenger_share": 0}, "passenger_share: a share with 0 < share ≤ 1"),
-                            ({"campaign_end": "2020-13-01"}, "campaign_end: null while the campaign runs")]:
-        with pytest.raises(RuleError, match=message):
+    cases: list[tuple[dict[str, Any], str]] = [
+            ({"attestation_max_days": 61}, "「健康证明距出发日最多几天」（attestation_max_days）须为 0 到 60 之间的整数"),
+            ({"receipt_working_days": 1.5},
+             "「回执单于到达后第几个工作日结束前返回」（receipt_working_days）须为 0 到 60 之间的整数"),
+            ({"fever_celsius": 34}, "「体温不低于此值不准上车」（fever_celsius）须为 35 到 40 之间的数"),
+            ({"passenger_share": 0}, "「乘客不超过核载座位的比例」（passenger_share）须为大于 0、不大于 1 的数"),
+            ({"campaign_end": "2020-13-01"},
+             "「活动结束日(YYYY-MM-DD),进行中为空」（campaign_end）须为 null（活动进行中）或日期（YYYY-MM-DD）")]
+    for change, message in cases:
+        with pytest.raises(RuleError) as refused:
             validate({**DEFAULT, **change})
+        assert str(refused.value) == message
     validate({**DEFAULT, "campaign_end": "2020-03-15", "fever_celsius": 38})
 
 

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from . import dates
 from .actors import Viewer
-from .rules import RuleError
+from .rules import RuleError, listed, named, out_of_bounds
 
 FactsT = TypeVar("FactsT")
 RulesT = TypeVar("RulesT", bound="Rules")
@@ -159,9 +159,11 @@ def parse_period(kind: PeriodKind | str, raw: Any) -> Period | None:
 
 
 def bound(low: float | None = None, high: float | None = None, *, low_open: bool = False, help: Any = "",
-          message: str = "") -> Any:
-    """A rule field's metadata: its bounds (``low_open``: the low bound itself is not allowed) and the message
-    for a value outside them (default: one naming the bounds)."""
+          message: Any = "") -> Any:
+    """A rule field's metadata: its bounds (``low_open``: the low bound itself is not allowed), its ``help`` (a
+    lazy translation: the field's name for people, on the what-if page and in the messages) and the message for a
+    value not acceptable (default: one naming the field and its bounds; a lazy translation, ``%(field)s`` standing
+    for the field named as :func:`core.rules.named` names it)."""
     return {"low": low, "high": high, "low_open": low_open, "help": help, "message": message}
 
 
@@ -175,17 +177,18 @@ class Rules:
     def parse(cls: type[RulesT], definition: Any) -> RulesT:
         """The rule set from its JSON definition; :class:`RuleError` naming the field when it is not acceptable."""
         if not isinstance(definition, dict):
-            raise RuleError("the definition must be a JSON object")
+            raise RuleError(_("规则定义须为 JSON 对象（{…}）"))
         hints = typing.get_type_hints(cls)
         fields = {f.name: f for f in dataclasses.fields(cls)}
         unknown = sorted(set(definition) - set(fields))
         if unknown:
-            raise RuleError(f"unknown field(s) {', '.join(unknown)}; known: {', '.join(fields)}")
+            raise RuleError(_("未知字段：%(unknown)s；可用字段：%(known)s") % {
+                "unknown": listed(str(u)[:40] for u in unknown[:10]), "known": listed(fields)})
         values: dict[str, Any] = {}
         for name, f in fields.items():
             if name not in definition:
                 if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                    raise RuleError(f"{name}: missing")
+                    raise RuleError(_("%(field)s未填写") % {"field": cls.named(name)})
                 continue
             values[name] = _checked(name, hints[name], definition[name], f.metadata)
         rules = cls(**values)
@@ -193,7 +196,13 @@ class Rules:
         return rules
 
     def check(self) -> None:
-        """Cross-field checks of a subclass (raise :class:`RuleError`)."""
+        """Cross-field checks of a subclass (raise :class:`RuleError`, naming the fields by :meth:`named`)."""
+
+    @classmethod
+    def named(cls, name: str) -> str:
+        """A field for people in a message: its ``help`` (in the reader's language) and its JSON name."""
+        f = next((f for f in dataclasses.fields(cls) if f.name == name), None)
+        return named(name, f.metadata.get("help", "") if f is not None else "")
 
     def __getitem__(self, name: str) -> Any:
         """A rule read as in its JSON definition (``rules["fast_rise_days"]``): engines written against the JSON
@@ -225,9 +234,15 @@ class Rules:
 
 
 def _checked(name: str, hint: Any, value: Any, meta: Any) -> Any:
+    field = named(name, meta.get("help", ""))
+
+    def refused(default: str) -> RuleError:
+        message = meta.get("message")
+        return RuleError(str(message) % {"field": field} if message else default)
+
     if hint is bool:
         if not isinstance(value, bool):
-            raise RuleError(meta.get("message") or f"{name}: true or false")
+            raise refused(_("%(field)s须为 true 或 false") % {"field": field})
         return value
     if hint in (int, float):
         numeric = isinstance(value, int | float) and not isinstance(value, bool)
@@ -237,14 +252,12 @@ def _checked(name: str, hint: Any, value: Any, meta: Any) -> Any:
         inside = numeric and (low is None or (value > low if meta.get("low_open") else value >= low)) \
             and (high is None or value <= high)
         if not inside:
-            kind = "a whole number" if hint is int else "a number"
-            lower = "" if low is None else f"{'>' if meta.get('low_open') else '≥'} {low}"
-            upper = "" if high is None else f"≤ {high}"
-            raise RuleError(meta.get("message") or f"{name}: {kind} {' and '.join(p for p in (lower, upper) if p)}")
+            raise refused(out_of_bounds(field, whole=hint is int, low=low, high=high,
+                                        low_open=bool(meta.get("low_open"))))
         return value
     if hint is str:
         if not isinstance(value, str):
-            raise RuleError(meta.get("message") or f"{name}: a text")
+            raise refused(_("%(field)s须为文字") % {"field": field})
         return value
     return value  # a structured part (a decision list …): checked by the subclass's ``check``
 
@@ -340,14 +353,15 @@ class Measure(Generic[FactsT, RulesT, ResultT]):
                     return str(found)
         return field
 
-    def outcome_label(self, value: Any) -> str:
-        """An outcome for people: 是 / 否, — for none, a list joined, a code by ``outcome_labels``."""
+    def outcome_label(self, value: Any, rules: RulesT | None = None) -> str:
+        """An outcome for people: 是 / 否, — for none, a list joined, a code by ``outcome_labels``. ``rules``: the
+        rules the outcome was judged under (a subclass names a threshold it used: 满4个月), default the current."""
         if value is None or value == []:
             return "—"
         if isinstance(value, bool):
             return _("是") if value else _("否")
         if isinstance(value, list):
-            return "、".join(self.outcome_label(v) for v in value)
+            return "、".join(self.outcome_label(v, rules) for v in value)
         return str(self.outcome_labels.get(value, value))
 
     def export_sheet(self, result: ResultT) -> tuple[list[str], list[list[Any]]]:
@@ -378,6 +392,23 @@ class Measure(Generic[FactsT, RulesT, ResultT]):
 
         found = rule_sets.current(self.rules_key)
         return found.label, typing.cast(RulesT, _parsed(self.rules, found.label, found.definition))
+
+    def rules_named(self, label: str) -> RulesT:
+        """The rules a stored result was judged under, by the version it names (its ``rules_version``:
+        ``investment:v2``): the current ones when it names the current version (no query), else that version; the
+        current ones when it names no version of the measure's rule set. A trial's rules (``what-if``) are not
+        stored: its caller has them."""
+        from . import rules as rule_sets
+
+        current_label, current = self.current_rules()
+        key, _sep, number = label.rpartition(":v")
+        if label == current_label or key != self.rules_key or not number.isdigit():
+            return current
+        try:
+            found = rule_sets.version(key, int(number))
+        except RuleError:
+            return current
+        return typing.cast(RulesT, _parsed(self.rules, found.label, found.definition))
 
 
 _PARSED_RULES: dict[tuple[type, str, str], Any] = {}

@@ -13,13 +13,15 @@ Decision lists (first match wins) are the common shape of grading rules::
 
 from __future__ import annotations
 
+import json
 import operator
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from . import audit
 from .actors import Actor
@@ -34,7 +36,52 @@ _VALIDATORS: dict[str, Callable[[Any], None]] = {}
 
 
 class RuleError(ValueError):
-    """A rule-set definition is not acceptable; the message says where."""
+    """A rule-set definition is not acceptable; the message says where, in the reader's language (Chinese first):
+    the messages are made when the error is raised, in the request that asked."""
+
+
+# --- messages -------------------------------------------------------------------------------------------------
+
+
+def named(name: str, label: Any = "") -> str:
+    """A rule field for people: its label and its JSON name (「双过半自几月起研判」（double_half_from_month）), or
+    its name alone (「rules[2]」) when it has no label."""
+    if label:
+        return _("「%(label)s」（%(name)s）") % {"label": label, "name": name}
+    return _("「%(name)s」") % {"name": name}
+
+
+def listed(items: Iterable[Any]) -> str:
+    """Names joined as a list (、 in Chinese)."""
+    return _("、").join(str(item) for item in items)
+
+
+def _figure(value: float) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def out_of_bounds(field: str, *, whole: bool, low: float | None = None, high: float | None = None,
+                  low_open: bool = False) -> str:
+    """The message for a number outside its bounds: "「…」（name）须为 0 到 1 之间的数" (``field``: :func:`named`)."""
+    params = {"field": field, "low": "" if low is None else _figure(low), "high": "" if high is None else _figure(high)}
+    if low is not None and high is not None and low_open:
+        text = _("%(field)s须为大于 %(low)s、不大于 %(high)s 的整数") if whole else \
+            _("%(field)s须为大于 %(low)s、不大于 %(high)s 的数")
+    elif low is not None and high is not None:
+        text = _("%(field)s须为 %(low)s 到 %(high)s 之间的整数") if whole else _("%(field)s须为 %(low)s 到 %(high)s 之间的数")
+    elif low is not None and low_open:
+        text = _("%(field)s须为大于 %(low)s 的整数") if whole else _("%(field)s须为大于 %(low)s 的数")
+    elif low is not None:
+        text = _("%(field)s须为不小于 %(low)s 的整数") if whole else _("%(field)s须为不小于 %(low)s 的数")
+    elif high is not None:
+        text = _("%(field)s须为不大于 %(high)s 的整数") if whole else _("%(field)s须为不大于 %(high)s 的数")
+    else:
+        text = _("%(field)s须为整数") if whole else _("%(field)s须为数")
+    return text % params
+
+
+def a_date(field: str) -> str:
+    return _("%(field)s须为日期（YYYY-MM-DD）") % {"field": field}
 
 
 def register_rules(key: str, validator: Callable[[Any], None]) -> None:
@@ -59,7 +106,7 @@ def current(key: str) -> RuleSet:
         return cached[1]
     found = RuleSet.objects.filter(key=key).order_by("-version").first()
     if found is None:
-        raise RuleError(f"no rule set {key!r}")
+        raise RuleError(_("规则集 %(key)s 尚无版本") % {"key": key})
     _CURRENT[key] = (now + CURRENT_TTL, found)
     return found
 
@@ -72,7 +119,7 @@ def forget() -> None:
 def version(key: str, number: int) -> RuleSet:
     found = RuleSet.objects.filter(key=key, version=number).first()
     if found is None:
-        raise RuleError(f"no version {number} of rule set {key!r}")
+        raise RuleError(_("规则集 %(key)s 没有第 %(number)s 版") % {"key": key, "number": number})
     return found
 
 
@@ -81,13 +128,13 @@ def revise(key: str, definition: Any, actor: Actor, comment: str) -> RuleSet:
     """Make a new version of ``key`` (validated, audited); earlier versions stay as they were."""
     validator = _VALIDATORS.get(key)
     if validator is None:
-        raise RuleError(f"unknown rule set {key!r}")
+        raise RuleError(_("未知的规则集 %(key)s") % {"key": key})
     validator(definition)
     if not comment.strip():
-        raise RuleError("a revision needs a comment saying why")
+        raise RuleError(_("修订须写明修订说明"))
     latest = RuleSet.objects.select_for_update().filter(key=key).order_by("-version").first()
     if latest is not None and latest.definition == definition:
-        raise RuleError("the definition is unchanged")
+        raise RuleError(_("规则定义与现行版本相同，未生成新版本"))
     forget()
     transaction.on_commit(forget)
     created = RuleSet.objects.create(
@@ -109,23 +156,28 @@ class Decision:
     conditions: list[dict[str, Any]]  # each: fact, op, threshold, value, holds
 
 
-def validate_decision_list(rules: Any, facts: set[str], outcomes: set[str], where: str) -> None:
+def validate_decision_list(rules: Any, facts: set[str], outcomes: set[str], where: str, label: Any = "") -> None:
+    """A decision list as the grading rules need it; ``where`` its field (``label`` its name for people)."""
+    field = named(where, label)
     if not isinstance(rules, list) or not rules:
-        raise RuleError(f"{where}: a non-empty list of rules is needed")
+        raise RuleError(_("%(field)s须为非空的规则列表") % {"field": field})
     for index, rule in enumerate(rules):
         at = f"{where}[{index}]"
         if not isinstance(rule, dict) or rule.get("outcome") not in outcomes:
-            raise RuleError(f"{at}: outcome must be one of {sorted(outcomes)}")
+            raise RuleError(_("%(at)s：outcome 须为 %(outcomes)s 之一") % {
+                "at": at, "outcomes": listed(sorted(outcomes))})
         modes = [m for m in ("all", "any") if m in rule]
         if len(modes) != 1 or not isinstance(rule[modes[0]], list):
-            raise RuleError(f"{at}: give exactly one of 'all' or 'any', a list of conditions")
+            raise RuleError(_("%(at)s：须给出 all 或 any 之一（一个条件列表），不能两个都给") % {"at": at})
         for condition in rule[modes[0]]:
             if (not isinstance(condition, list) or len(condition) != 3 or condition[0] not in facts
                     or condition[1] not in OPERATORS or not isinstance(condition[2], bool | int | float)):
-                raise RuleError(f"{at}: condition {condition!r} should be [fact, operator, number]; facts: "
-                                f"{sorted(facts)}, operators: {sorted(OPERATORS)}")
+                raise RuleError(_("%(at)s：条件 %(condition)s 须为 [事实, 运算符, 数值]；事实：%(facts)s；"
+                                  "运算符：%(operators)s") % {
+                    "at": at, "condition": json.dumps(condition, ensure_ascii=False, default=str)[:200],
+                    "facts": listed(sorted(facts)), "operators": listed(sorted(OPERATORS))})
     if rules[-1].get("all") != []:
-        raise RuleError(f"{where}: the last rule should be the fallback with \"all\": []")
+        raise RuleError(_("%(field)s的最后一条须为兜底规则 {\"all\": []}") % {"field": field})
 
 
 def decide(rules: list[dict[str, Any]], facts: Mapping[str, Any]) -> Decision:
@@ -137,4 +189,4 @@ def decide(rules: list[dict[str, Any]], facts: Mapping[str, Any]) -> Decision:
         holds = all(c["holds"] for c in checked) if mode == "all" else any(c["holds"] for c in checked)
         if holds:
             return Decision(outcome=rule["outcome"], rule_index=index, conditions=checked)
-    raise RuleError("no rule matched (the last rule should be a fallback)")
+    raise RuleError(_("没有一条规则成立（最后一条应为兜底规则）"))

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import audit, capability, dates, judgements, policy
-from .capability import Measure
+from .capability import Measure, Period
 from .choices import Action, AuditAction
 from .models import RuleSet
 from .rules import RuleError
@@ -28,22 +29,48 @@ def _measure(key: str) -> Measure[Any, Any, Any]:
         raise Http404 from None
 
 
+SERIES_LIMIT = 60  # periods a page may wait for at once (a month's series is at most twelve)
+
+
+def awaited(measure: Measure[Any, Any, Any], period: Period, since: Period | None = None
+            ) -> judgements.Stored[Any] | judgements.Pending:
+    """The store's answer for ``period``; with ``since`` (a page drawing a series), for every period from ``since``
+    through ``period``: a failed one's answer, else ``Pending`` for ``period`` (the one asked for) while any of them
+    is computed (each missing one queued), else ``period``'s stored result."""
+    found = judgements.read(measure, period)
+    if since is None or since.kind != period.kind or not since < period:
+        return found
+    answers = [found]
+    at = since
+    while at < period and len(answers) <= SERIES_LIMIT:
+        answers.append(judgements.read(measure, at))
+        at = Period.of(at.kind, at.end + dt.timedelta(days=1))
+    failed = next((a for a in answers if isinstance(a, judgements.Pending) and a.failed), None)
+    if failed is not None:
+        return failed
+    if isinstance(found, judgements.Stored) and any(isinstance(a, judgements.Pending) for a in answers):
+        return judgements.Pending(measure.key, period, found.rules_version)
+    return found
+
+
 @login_required
 def judgement_status(request: HttpRequest) -> HttpResponse:
-    """``?measure=&period=``: the 计算中 notice again while the result is computed; once it is stored, an
-    ``HX-Refresh`` answer makes the page load it. It says only whether a period is computed, never a figure, so any
-    signed-in reader may ask (a page may show a measure's result to someone without the measure's own view right:
-    a liaison officer's leads)."""
+    """``?measure=&period=[&since=]``: the 计算中 notice again while the result is computed (with ``since``, while
+    any period from ``since`` through ``period`` is: a page drawing a series); once it is stored, an ``HX-Refresh``
+    answer makes the page load it. It says only whether a period is computed, never a figure, so any signed-in
+    reader may ask (a page may show a measure's result to someone without the measure's own view right: a liaison
+    officer's leads)."""
     measure = _measure(request.GET.get("measure", "")[:40])
     try:
         period = measure.parse(request.GET.get("period"))
+        since = measure.parse(request.GET.get("since"))
     except dates.BadDay:
         raise Http404 from None
     if period is None:
         raise Http404
-    found = judgements.read(measure, period)
+    found = awaited(measure, period, since)
     response = render(request, "core/_judgement_pending.html", {"answer": found, "measure": measure,
-                                                                "period": period})
+                                                                "period": period, "since": since})
     if isinstance(found, judgements.Stored) or (isinstance(found, judgements.Pending) and found.failed):
         response["HX-Refresh"] = "true"
     return response
@@ -75,11 +102,14 @@ def judgement_export(request: HttpRequest) -> HttpResponse | FileResponse:
                                          "rules_version": found.rules_version})
 
 
-def pending(request: HttpRequest, answer: judgements.Pending, title: str) -> HttpResponse:
-    """The page a view answers while its period is computed: it says so and asks again every two seconds."""
+def pending(request: HttpRequest, answer: judgements.Pending, title: str,
+            since: dt.date | None = None) -> HttpResponse:
+    """The page a view answers while its period is computed: it says so and asks again every two seconds; with
+    ``since`` (a page drawing a series from it), until every period from ``since``'s through the answer's is."""
     measure = capability.measure(answer.measure)
+    first = None if since is None else Period.of(answer.period.kind, since)
     return render(request, "core/judgement_pending.html", {"answer": answer, "measure": measure,
-                                                           "period": answer.period, "title": title},
+                                                           "period": answer.period, "since": first, "title": title},
                   status=200)
 
 
@@ -94,8 +124,19 @@ class WhatIfForm(forms.Form):
             raise forms.ValidationError(_("不是有效的 JSON: %(error)s") % {"error": exc}) from exc
 
 
-def compare(measure: Measure[Any, Any, Any], stored: Any, trial: Any) -> dict[str, Any]:
-    """The rows whose outcome differs between the stored result and the trial, and each outcome's counts."""
+def compare(measure: Measure[Any, Any, Any], stored: Any, trial: Any,
+            rules: tuple[Any, Any] = (None, None)) -> dict[str, Any]:
+    """The rows whose outcome differs between the stored result and the trial, and each outcome's counts; an
+    outcome named under the rules it was judged with (``rules``: the stored result's and the trial's)."""
+    was_rules, now_rules = rules
+
+    def named(value: Any, of: Any) -> str:
+        return measure.outcome_label(value, of)
+
+    def both(value: Any) -> str:  # a count's outcome: named once, or as each rule set names it
+        before_name, after_name = named(value, was_rules), named(value, now_rules)
+        return before_name if before_name == after_name else f"{before_name} → {after_name}"
+
     before = {tuple(r.get(k) for k in measure.row_key): r for r in measure.comparison_rows(stored)}
     after = {tuple(r.get(k) for k in measure.row_key): r for r in measure.comparison_rows(trial)}
     changed = []
@@ -104,14 +145,14 @@ def compare(measure: Measure[Any, Any, Any], stored: Any, trial: Any) -> dict[st
         diffs = [(f, was.get(f), row.get(f)) for f in measure.outcome_fields if was.get(f) != row.get(f)]
         if diffs:
             changed.append({"key": " · ".join(str(k) for k in key), "name": measure.row_name(row), "diffs": diffs,
-                            "shown": [(measure.field_label(f), measure.outcome_label(a), measure.outcome_label(b))
+                            "shown": [(measure.field_label(f), named(a, was_rules), named(b, now_rules))
                                       for f, a, b in diffs]})
     counts = []
     for f in measure.outcome_fields:
         values = sorted({str(r.get(f)) for r in [*before.values(), *after.values()]})
         by_text = {str(r.get(f)): r.get(f) for r in [*before.values(), *after.values()]}
         counts.append({"field": f, "label": measure.field_label(f), "values": [
-            (measure.outcome_label(by_text[v]), sum(1 for r in before.values() if str(r.get(f)) == v),
+            (both(by_text[v]), sum(1 for r in before.values() if str(r.get(f)) == v),
              sum(1 for r in after.values() if str(r.get(f)) == v)) for v in values]})
     return {"changed": changed, "counts": counts, "rows": len(after)}
 
@@ -145,7 +186,7 @@ def what_if(request: HttpRequest) -> HttpResponse:
             form.add_error("definition", str(exc))
         else:
             trial = judgements.what_if(measure, period, trial_rules)
-            comparison = compare(measure, found.result, trial)
+            comparison = compare(measure, found.result, trial, (measure.rules_named(found.rules_version), trial_rules))
             audit.record(request.user, AuditAction.WHAT_IF, None, detail={
                 "what_if": measure.key, "period": period.key, "rules": dataclasses.asdict(trial_rules),
                 "changed": len(comparison["changed"])}, object_type="core.judgement", object_repr=measure.key)

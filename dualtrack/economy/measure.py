@@ -27,9 +27,9 @@ class EconomyRules(Rules):
     """The rule set ``economy``: from which month 双过半 is judged and the completion it needs."""
 
     double_half_from_month: int = field(default=6, metadata=bound(
-        1, 12, help=gettext_lazy("双过半自几月起研判"), message="double_half_from_month: a month number 1–12"))
+        1, 12, help=gettext_lazy("双过半自几月起研判")))
     double_half_completion: float = field(default=0.5, metadata=bound(
-        0, 1, low_open=True, help=gettext_lazy("双过半所需的年度目标完成率"), message="double_half_completion: a share with 0 < share ≤ 1"))
+        0, 1, low_open=True, help=gettext_lazy("双过半所需的年度目标完成率")))
 
 
 @dataclass(frozen=True)

@@ -196,16 +196,25 @@ def read(month: dt.date, user: Viewer) -> tuple[Evaluation | None, Any]:
 
 def indicator_series(indicator: Indicator, scope: str, month: dt.date, user: Viewer) -> tuple[list[Row], Any]:
     """The indicator in one scope, January through ``month``: each month judged as it was then (each month's stored
-    result). The second value is the store's answer for a month not computed yet (``Pending``), else None."""
-    series = []
+    result). The second value is None when every month is stored; else the page waits: a failed month's answer, or
+    ``Pending`` for ``month``, the month asked for, while any of them is computed (all queued at once)."""
+    import dataclasses
+
+    from dualtrack.core.capability import Period, PeriodKind
+
+    series, waiting = [], []
     for number in range(1, month.month + 1):
-        evaluation, answer = read(dt.date(month.year, number, 1), user)
+        evaluation, answer = read(dt.date(month.year, number, 1), user)  # a missing month is queued
         if evaluation is None:
-            return [], answer
+            waiting.append(answer)
+            continue
         found = evaluation.row(indicator.code, scope)
         if found is not None:
             series.append(found)
-    return series, None
+    if not waiting:
+        return series, None
+    failed = next((answer for answer in waiting if answer.failed), None)
+    return [], failed or dataclasses.replace(waiting[0], period=Period.of(PeriodKind.MONTH, month))
 
 
 def current_rules() -> dict[str, Any]:

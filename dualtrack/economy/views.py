@@ -111,8 +111,8 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     series, answer = services.indicator_series(found, scope, month, request.user)
     evaluation, answer = services.read(month, request.user) if answer is None else (None, answer)
-    if evaluation is None:
-        return pending(request, answer, found.name)
+    if evaluation is None:  # the asked month named; the page comes once January to it are all computed
+        return pending(request, answer, found.name, since=month.replace(month=1))
     counties = sorted((r for r in evaluation.rows if r.indicator == found.code and r.scope_kind == ScopeKind.COUNTY),
                       key=lambda r: (r.rank is None, r.rank or 0, r.scope))
     parks = [r for r in evaluation.rows if r.indicator == found.code and r.scope_kind == ScopeKind.PARK]

@@ -21,9 +21,8 @@ from dualtrack.core.rules import validate_decision_list
 from . import services
 from .choices import FIVE_COLOUR_RULES, Colour
 from .models import CaseReport
-from .rules import FACTS, FIVE_COLOUR, validate_five_colour
+from .rules import FACTS, FIVE_COLOUR, HELP, validate_five_colour
 
-WINDOW = "a whole number of days from 1 to 60"
 #: the sources a day's situation is read from; ``rules:national-2020`` is bumped by a revision of the national rule
 #: set (the measure's own rule set, ``five-colour``, is its store key)
 SOURCES = ("epidemic", "registry", "rules:national-2020")
@@ -33,12 +32,10 @@ SOURCES = ("epidemic", "registry", "rules:national-2020")
 class FiveColourRules(Rules):
     """The rule set ``five-colour``: the windows the facts are counted over and the decision list of colours."""
 
-    window_days: int = field(default=14, metadata=bound(1, 60, help=gettext_lazy("近期病例统计窗口(天)"),
-                                                          message=f"window_days: {WINDOW}"))
-    recent_days: int = field(default=3, metadata=bound(1, 60, help=gettext_lazy("最近新增统计窗口(天)"),
-                                                         message=f"recent_days: {WINDOW}"))
+    window_days: int = field(default=14, metadata=bound(1, 60, help=HELP["window_days"]))
+    recent_days: int = field(default=3, metadata=bound(1, 60, help=HELP["recent_days"]))
     rules: list[Any] = field(default_factory=lambda: list(FIVE_COLOUR["rules"]), metadata=bound(
-        help=gettext_lazy("五色判定规则(自上而下，第一条成立者定色)")))
+        help=HELP["colour_rules"]))
 
     @classmethod
     def parse(cls, definition: Any) -> FiveColourRules:
@@ -46,7 +43,7 @@ class FiveColourRules(Rules):
         return super().parse(definition)
 
     def check(self) -> None:
-        validate_decision_list(self.rules, FACTS, set(Colour.values), "rules")
+        validate_decision_list(self.rules, FACTS, set(Colour.values), "rules", HELP["colour_rules"])
 
 
 @dataclass

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
-from dualtrack.core.rules import RuleError, validate_decision_list
+from dualtrack.core.rules import RuleError, listed, named, out_of_bounds, validate_decision_list
 
 from .choices import FIVE_COLOUR_RULES, NATIONAL_RULES, Colour, RiskLevel
 
@@ -43,26 +44,37 @@ FIVE_COLOUR: dict[str, Any] = {
 DEFAULTS = {NATIONAL_RULES: NATIONAL_2020, FIVE_COLOUR_RULES: FIVE_COLOUR}
 
 
+#: the fields' names for people: the five-colour measure's help on the what-if page, and the messages of both sets
+HELP = {
+    "window_days": gettext_lazy("近期病例统计窗口(天)"),
+    "recent_days": gettext_lazy("最近新增统计窗口(天)"),
+    "national_rules": gettext_lazy("风险等级判定规则（自上而下，第一条成立者定级）"),
+    "colour_rules": gettext_lazy("五色判定规则(自上而下，第一条成立者定色)"),
+    "strategy": gettext_lazy("各风险等级的防控策略"),
+}
+
+
 def _windows(definition: Any, keys: tuple[str, ...]) -> None:
     if not isinstance(definition, dict):
-        raise RuleError("the definition must be a JSON object")
+        raise RuleError(_("规则定义须为 JSON 对象（{…}）"))
     for key in keys:
         value = definition.get(key)
         if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 60:
-            raise RuleError(f"{key}: a whole number of days from 1 to 60")
+            raise RuleError(out_of_bounds(named(key, HELP[key]), whole=True, low=1, high=60))
 
 
 def validate_national(definition: Any) -> None:
     _windows(definition, ("window_days",))
-    validate_decision_list(definition.get("rules"), FACTS, set(RiskLevel.values), "rules")
+    validate_decision_list(definition.get("rules"), FACTS, set(RiskLevel.values), "rules", HELP["national_rules"])
     strategy = definition.get("strategy")
     if not isinstance(strategy, dict) or set(strategy) != set(RiskLevel.values):
-        raise RuleError("strategy: one text for each of low, medium, high")
+        raise RuleError(_("%(field)s须为每个风险等级（%(levels)s）各一段文字") % {
+            "field": named("strategy", HELP["strategy"]), "levels": listed(RiskLevel.values)})
 
 
 def validate_five_colour(definition: Any) -> None:
     _windows(definition, ("window_days", "recent_days"))
-    validate_decision_list(definition.get("rules"), FACTS, set(Colour.values), "rules")
+    validate_decision_list(definition.get("rules"), FACTS, set(Colour.values), "rules", HELP["colour_rules"])
 
 
 RULE_VALIDATORS = {NATIONAL_RULES: validate_national, FIVE_COLOUR_RULES: validate_five_colour}

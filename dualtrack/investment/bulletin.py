@@ -6,7 +6,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
+
 from . import pipeline, services
+from .choices import Reason
 from .models import Lead
 
 
@@ -34,7 +38,9 @@ def section(ctx: Any) -> Any:
     parts.append(year + "。")
     red = [s for s in evaluation.leads if s.light == "red"]
     if red:
-        parts.append(f"正式签约满9个月仍未开工的项目{len(red)}个,计划投资"
+        with translation.override(settings.LANGUAGE_CODE):  # the bulletin is written in Chinese
+            why = services.reason_texts(evaluation.rules_version)[Reason.NOT_STARTED_9M]
+        parts.append(f"{why}的项目{len(red)}个,计划投资"
                      f"{sum((s.amount for s in red), Decimal(0)):.2f}亿元,已交首席服务员督办。")
     held = [e for e in pipeline.groundbreakings(None, day.year) if e.date <= day]
     for event in held:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from dualtrack.core.actors import Viewer
 from dualtrack.core.cards import Card, Figure, Row, pending_card
+from dualtrack.core.rules import listed
 
 from . import pipeline, services
 from .models import Lead
@@ -40,8 +41,10 @@ def investment_card(user: Viewer, day: dt.date) -> Card | None:
         "n": week.signed, "amount": f"{week.signed_amount:.2f}", "started": week.started},
         reverse("investment:weekly") + f"?date={day:%Y-%m-%d}")]
     if yellow:
-        rows.append(Row(_("%(n)s 个项目亮黄灯(签约满6个月未开工或30天无招商活动)") % {"n": yellow},
-                        link + "&light=yellow"))
+        texts = services.reason_texts(evaluation.rules_version)  # the thresholds the day was judged under
+        why = dict.fromkeys(r for s in evaluation.leads if s.light == "yellow" for r in s.reasons)
+        rows.append(Row(_("%(n)s 个项目亮黄灯（%(reasons)s）") % {
+            "n": yellow, "reasons": listed(texts.get(r, r) for r in why)}, link + "&light=yellow"))
     return Card("investment", _("招商引资"), link=link, figures=figures, rows=rows,
                 note=_("数据截至 %(day)s · 规则版本 %(version)s") % {"day": f"{day:%Y-%m-%d}",
                                                                  "version": evaluation.rules_version})

@@ -44,9 +44,13 @@ class ActivityKind(models.TextChoices):
 
 
 class Reason(models.TextChoices):
-    NOT_STARTED_6M = "not_started_6m", _("正式签约满6个月未开工")
-    NOT_STARTED_9M = "not_started_9m", _("正式签约满9个月未开工")
-    STALE = "stale", _("30天无招商活动")
+    """Why a lead is lit. The codes (stored, and in the ``--json``/API contract) are named after the default
+    thresholds and never change: the text shown names the threshold the light was judged under, rendered by
+    ``services.reason_text`` from the rule set (满4个月 under a 4-month yellow threshold)."""
+
+    NOT_STARTED_6M = "not_started_6m", _("正式签约满黄灯月数未开工")
+    NOT_STARTED_9M = "not_started_9m", _("正式签约满红灯月数未开工")
+    STALE = "stale", _("签约前超过规定天数无招商活动")
 
 
 class FundKind(models.TextChoices):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dualtrack.core.actors import Viewer
@@ -30,15 +31,16 @@ class InvestmentRules(Rules):
     before signing is stale."""
 
     yellow_months: int = field(default=6, metadata=bound(
-        1, 60, help=gettext_lazy("正式签约后几个自然月未开工亮黄灯"), message="yellow_months: a whole number from 1 to 60"))
+        1, 60, help=gettext_lazy("正式签约后几个自然月未开工亮黄灯")))
     red_months: int = field(default=9, metadata=bound(
-        1, 120, help=gettext_lazy("正式签约后几个自然月未开工亮红灯"), message="red_months: a whole number from 1 to 120"))
+        1, 120, help=gettext_lazy("正式签约后几个自然月未开工亮红灯")))
     stale_days: int = field(default=30, metadata=bound(
-        1, 365, help=gettext_lazy("签约前的线索几天无招商活动亮黄灯"), message="stale_days: a whole number from 1 to 365"))
+        1, 365, help=gettext_lazy("签约前的线索几天无招商活动亮黄灯")))
 
     def check(self) -> None:
         if self.red_months <= self.yellow_months:
-            raise RuleError("red_months must be greater than yellow_months")
+            raise RuleError(_("%(red)s须大于%(yellow)s") % {"red": self.named("red_months"),
+                                                          "yellow": self.named("yellow_months")})
 
 
 @dataclass(frozen=True)
@@ -193,8 +195,7 @@ class InvestmentMeasure(Measure[InvestmentFacts, InvestmentRules, Evaluation]):
     steps = (Step("investment-red-leads", services.raise_due, order=55),)
     row_key = ("code",)
     outcome_fields = ("light", "reasons")
-    outcome_labels = {"red": gettext_lazy("红灯"), "yellow": gettext_lazy("黄灯"), "green": gettext_lazy("绿灯"),
-                      **dict(Reason.choices)}
+    outcome_labels = {"red": gettext_lazy("红灯"), "yellow": gettext_lazy("黄灯"), "green": gettext_lazy("绿灯")}
 
     def load(self, period: Period, scope: Any = None) -> InvestmentFacts:
         return load(period, scope)
@@ -213,6 +214,12 @@ class InvestmentMeasure(Measure[InvestmentFacts, InvestmentRules, Evaluation]):
 
     def as_json(self, result: Evaluation) -> dict[str, Any]:
         return result.as_json()
+
+    def outcome_label(self, value: Any, rules: InvestmentRules | None = None) -> str:
+        """A reason named with the threshold of the rules it was judged under (``services.reason_text``)."""
+        if isinstance(value, str) and value in Reason.values:
+            return services.reason_text(value, rules if rules is not None else self.current_rules()[1])
+        return super().outcome_label(value, rules)
 
     def text_lines(self, result: Evaluation) -> list[str]:
         return [f"{s.scope} {s.name} signed {s.signed_amount} 亿元 / {s.amount_target}" for s in result.scopes]

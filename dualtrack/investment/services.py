@@ -10,11 +10,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dualtrack.core.actors import Viewer
 from dualtrack.core.choices import Action
 
-from .choices import LEAD_TASK_KEY
+from .choices import LEAD_TASK_KEY, Reason
 from .models import InvestmentTarget, Lead
 
 
@@ -140,19 +141,44 @@ def read(day: dt.date, user: Viewer) -> tuple[Evaluation | None, Any]:
     return narrowed(found.result, user), found
 
 
+def reason_text(code: str, rules: Any) -> str:
+    """A lead's reason for people, in the reader's language, naming the threshold of the rules it was judged under
+    (``rules``: the typed rule set or its JSON): a lead judged with a 4-month yellow threshold says 正式签约满4个月未开工.
+    The one rendering of a reason: pages, exports, the what-if page, the card, the bulletin and the red leads' tasks.
+    The code itself (stored, in the contract) stays as it is."""
+    if code in (Reason.NOT_STARTED_6M, Reason.NOT_STARTED_9M):
+        months = rules["yellow_months" if code == Reason.NOT_STARTED_6M else "red_months"]
+        return ngettext("正式签约满%(months)s个月未开工", "正式签约满%(months)s个月未开工", months) % {"months": months}
+    if code == Reason.STALE:
+        days = rules["stale_days"]
+        return ngettext("%(days)s天无招商活动", "%(days)s天无招商活动", days) % {"days": days}
+    return str(dict(Reason.choices).get(code, code))
+
+
+def reason_texts(rules_version: str) -> dict[str, str]:
+    """Every reason's text under the rules a stored evaluation names (its ``rules_version``), for a page to show."""
+    rules = _measure().rules_named(rules_version)
+    return {code: reason_text(code, rules) for code in Reason.values}
+
+
 def lead_light(lead: Lead, day: dt.date) -> tuple[str | None, list[str]]:
-    """One lead's light and reasons on ``day`` (its page), as the stored judgement of the day has it (none while
-    the day is being computed)."""
+    """One lead's light on ``day`` (its page) and its reasons as shown (:func:`reason_text`, under the rules the day
+    was judged with), as the stored judgement of the day has them (none while the day is being computed)."""
     evaluation, _answer = read(day, None)
     found = None if evaluation is None else next((s for s in evaluation.leads if s.code == lead.code), None)
-    return (None, []) if found is None else (found.light, list(found.reasons))
+    if evaluation is None or found is None:
+        return None, []
+    texts = reason_texts(evaluation.rules_version)
+    return found.light, [texts.get(r, r) for r in found.reasons]
 
 
 def raise_red_tasks(day: dt.date, at: dt.datetime | None = None) -> int:
     """Each lead red on ``day`` raises one task of the closed loop (§6) for its chief service officer: put right in
     its county, told to the officer. Idempotent by the lead's code. A day past the clock is refused (a light is not
     judged, nor a task raised, for a day that has not come)."""
+    from django.conf import settings
     from django.core.exceptions import ValidationError
+    from django.utils import translation
 
     from dualtrack.core import dates, notifications
     from dualtrack.problems import services as problems
@@ -163,11 +189,13 @@ def raise_red_tasks(day: dt.date, at: dt.datetime | None = None) -> int:
     evaluation = evaluate(day)
     red = [s.code for s in evaluation.leads if s.light == "red"]
     raised = 0
+    with translation.override(settings.LANGUAGE_CODE):  # a task's text is kept in Chinese, whoever asked
+        why = reason_texts(evaluation.rules_version)[Reason.NOT_STARTED_9M]
     for lead in Lead.objects.filter(code__in=red).select_related("officer", "county"):
         officer = lead.officer
         task, created = problems.create_task(
             LEAD_TASK_KEY + lead.code,
-            f"招商项目 {lead.code} {lead.name} 正式签约({lead.signed_on:%Y-%m-%d})满9个月仍未开工,"
+            f"招商项目 {lead.code} {lead.name} {why}(签约日期 {lead.signed_on:%Y-%m-%d}),"
             f"请首席服务员{officer.full_name if officer else '(未确定)'}协调推进开工",
             category="其他", department=getattr(officer, "department", None), county=lead.county,
             complexity="general", at=at)

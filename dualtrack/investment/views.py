@@ -35,7 +35,6 @@ from .choices import (
     FundKind,
     InvestorClass,
     PipelineStage,
-    Reason,
     Stage,
 )
 from .forms import ActivityForm, GroundbreakingForm, LeadForm, OfficerForm, SigningForm, StageForm
@@ -76,7 +75,7 @@ def leads(request: HttpRequest) -> HttpResponse:
     return render(request, "investment/leads.html", {
         "day": day, "rules_version": evaluation.rules_version, "page": paginate_list(request, rows),
         "stages": [(value, label, counts.get(value, 0)) for value, label in Stage.choices], "stage": stage,
-        "light": light, "reasons": dict(Reason.choices), "stage_names": dict(Stage.choices),
+        "light": light, "reasons": services.reason_texts(evaluation.rules_version), "stage_names": dict(Stage.choices),
         "query": query_without_page(request), "may_add": Lead.permits(request.user, Action.ADD),
         "q": q,
         # A department or liaison officer sees only the leads in their care as chief service officer.
@@ -92,7 +91,7 @@ def leads_xlsx(request: HttpRequest) -> HttpResponseBase:
     if evaluation is None:
         return pending(request, answer, _("招商项目"))
     rows, _stage, _light, _q = _filtered(request, evaluation)
-    stage_names, reasons = dict(Stage.choices), dict(Reason.choices)
+    stage_names, reasons = dict(Stage.choices), services.reason_texts(evaluation.rules_version)
     lights = {"red": _("红灯"), "yellow": _("黄灯")}
     sheet = exports.Sheet(_("招商项目"), [_("线索编号"), _("项目名称"), _("阶段"), _("计划投资(亿元)"), _("区县"), _("园区"),
                                      _("亮灯"), _("原因"), _("数据截至")],
@@ -180,7 +179,7 @@ def _lead_page(request: HttpRequest, found: Lead, forms: dict[str, Any]) -> Http
         "lead": found, "informant": services.informant_shown(request.user, found),
         "activities": privacy.attach(request.user, found.activities.order_by("-date")[:200], "note"),
         "arrivals": found.arrivals.order_by("month"), "kinds": dict(ActivityKind.choices),
-        "light": light, "light_reasons": reasons, "reasons": dict(Reason.choices), "day": day, **forms})
+        "light": light, "light_reasons": reasons, "day": day, **forms})
 
 
 Notes = list[tuple[int, str]]

@@ -22,23 +22,20 @@ from .rules import RULES_KEY
 from .services import CountyStatus, Evaluation, HouseholdStatus, _fraction
 
 
-def _number(name: str, low: float, high: float, help: str) -> Any:
-    return bound(low, high, help=help, message=f"{name}: a number from {low} to {high}")
-
-
 @dataclass(frozen=True)
 class PovertyRules(Rules):
     """The rule set ``poverty-2020``: the exit standard S, the monitoring triggers and the county warning lines."""
 
-    standard: float = field(default=4000, metadata=_number("standard", 1, 100000, "脱贫标准S(元/人·年),收入须高于它"))
-    low_income_multiple: float = field(default=1.5, metadata=_number(
-        "low_income_multiple", 1, 10, "收入低于S的几倍列为监测对象"))
-    income_drop: float = field(default=0.3, metadata=_number(
-        "income_drop", 0.01, 1, "收入较上年下降多少(比例)列为监测对象"))
-    warning_share: float = field(default=0.05, metadata=_number(
-        "warning_share", 0.001, 1, "区县监测对象占比超过此值预警"))
-    warning_share_deep: float = field(default=0.10, metadata=_number(
-        "warning_share_deep", 0.001, 1, "深度贫困区县的预警占比"))
+    standard: float = field(default=4000, metadata=bound(
+        1, 100000, help=gettext_lazy("脱贫标准S（元/人·年），收入须高于它")))
+    low_income_multiple: float = field(default=1.5, metadata=bound(
+        1, 10, help=gettext_lazy("收入低于S的几倍列为监测对象")))
+    income_drop: float = field(default=0.3, metadata=bound(
+        0.01, 1, help=gettext_lazy("收入较上年下降多少（比例）列为监测对象")))
+    warning_share: float = field(default=0.05, metadata=bound(
+        0.001, 1, help=gettext_lazy("区县监测对象占比超过此值预警")))
+    warning_share_deep: float = field(default=0.10, metadata=bound(
+        0.001, 1, help=gettext_lazy("深度贫困区县的预警占比")))
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dualtrack.core.capability import Rules, bound
-from dualtrack.core.rules import RuleError
+from dualtrack.core.rules import RuleError, listed
 
 from .choices import Complexity
 
@@ -20,14 +21,13 @@ DEFAULT: dict[str, Any] = {
     "due_soon_hours": 24,
     "recurrence": {"count": 3, "days": 30},
 }
-_DAYS = "deadline_days: a whole number of working days (1–60) for each of " + ", ".join(Complexity.values)
 
 
 @dataclass(frozen=True)
 class ProblemRules(Rules):
     """问题办理时限与升级链."""
 
-    deadline_days: dict[str, int] = field(metadata=bound(help=gettext_lazy("各复杂程度的办理时限(工作日)"), message=_DAYS))
+    deadline_days: dict[str, int] = field(metadata=bound(help=gettext_lazy("各复杂程度的办理时限(工作日)")))
     levels: list[str] = field(metadata=bound(help=gettext_lazy("逐级升级链(至少两级)")))
     due_soon_hours: int = field(default=24, metadata=bound(1, 24 * 30, help=gettext_lazy("临期提醒提前小时数")))
     recurrence: dict[str, int] = field(default_factory=lambda: {"count": 3, "days": 30},
@@ -37,10 +37,11 @@ class ProblemRules(Rules):
         days = self.deadline_days
         if not isinstance(days, dict) or set(days) != set(Complexity.values) or not all(
                 isinstance(v, int) and not isinstance(v, bool) and 0 < v <= 60 for v in days.values()):
-            raise RuleError(_DAYS)
+            raise RuleError(_("%(field)s须为每个复杂程度（%(levels)s）各一个 1 到 60 之间的工作日数") % {
+                "field": self.named("deadline_days"), "levels": listed(Complexity.values)})
         levels = self.levels
         if not isinstance(levels, list) or len(levels) < 2 or not all(isinstance(x, str) and x for x in levels):
-            raise RuleError("levels: the escalation chain, at least two names")
+            raise RuleError(_("%(field)s须为至少两级的名称列表") % {"field": self.named("levels")})
 
 
 def validate(definition: Any) -> None:

@@ -18,9 +18,7 @@ from dualtrack.core.capability import Measure, Period, PeriodKind, Rules, bound
 
 from . import policy as access
 from . import snapshot
-from .rules import RULES_KEY, validate
-
-SHARE = "a number from 0 to 1"
+from .rules import HELP, RULES_KEY, validate
 
 
 @dataclass(frozen=True)
@@ -28,23 +26,16 @@ class ResumptionRules(Rules):
     """The rule set ``resumption``: the power baseline window and thresholds, the index's weight, each colour's
     capacity target and the fast-rise flag."""
 
-    baseline_start: str = field(default="2019-10-01", metadata=bound(help=gettext_lazy("电力基线起始日")))
-    baseline_end: str = field(default="2019-12-31", metadata=bound(help=gettext_lazy("电力基线截止日")))
-    min_coverage: float = field(default=0.5, metadata=bound(0, 1, help=gettext_lazy("基线期最低数据覆盖率"),
-                                                              message=f"min_coverage: {SHARE}"))
-    resumed_ratio: float = field(default=0.3, metadata=bound(0, 1, help=gettext_lazy("电力复工阈值(占基线)"),
-                                                               message=f"resumed_ratio: {SHARE}"))
-    paper_ratio: float = field(default=0.1, metadata=bound(0, 1, help=gettext_lazy("纸面复工阈值(占基线)"),
-                                                             message=f"paper_ratio: {SHARE}"))
-    crosscheck_days: int = field(default=3, metadata=bound(1, 30, help=gettext_lazy("交叉核验连续天数"),
-                                                             message="crosscheck_days: a whole number from 1 to 30"))
-    count_weight: float = field(default=0.5, metadata=bound(0, 1, help=gettext_lazy("复工电力指数中企业数占比的权重"),
-                                                              message=f"count_weight: {SHARE}"))
-    targets: dict[str, Any] = field(default_factory=dict, metadata=bound(help=gettext_lazy("各色产能恢复目标")))
-    fast_rise_pp: float = field(default=10, metadata=bound(help=gettext_lazy("快速回升阈值(百分点)"),
-                                                           message="fast_rise_pp: a number of percentage points"))
-    fast_rise_days: int = field(default=3, metadata=bound(1, 30, help=gettext_lazy("快速回升比较天数"),
-                                                          message="fast_rise_days: a whole number from 1 to 30"))
+    baseline_start: str = field(default="2019-10-01", metadata=bound(help=HELP["baseline_start"]))
+    baseline_end: str = field(default="2019-12-31", metadata=bound(help=HELP["baseline_end"]))
+    min_coverage: float = field(default=0.5, metadata=bound(0, 1, help=HELP["min_coverage"]))
+    resumed_ratio: float = field(default=0.3, metadata=bound(0, 1, help=HELP["resumed_ratio"]))
+    paper_ratio: float = field(default=0.1, metadata=bound(0, 1, help=HELP["paper_ratio"]))
+    crosscheck_days: int = field(default=3, metadata=bound(1, 30, help=HELP["crosscheck_days"]))
+    count_weight: float = field(default=0.5, metadata=bound(0, 1, help=HELP["count_weight"]))
+    targets: dict[str, Any] = field(default_factory=dict, metadata=bound(help=HELP["targets"]))
+    fast_rise_pp: float = field(default=10, metadata=bound(help=HELP["fast_rise_pp"]))
+    fast_rise_days: int = field(default=3, metadata=bound(1, 30, help=HELP["fast_rise_days"]))
 
     @classmethod
     def parse(cls, definition: Any) -> ResumptionRules:

@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dualtrack.core.actors import Viewer
@@ -35,14 +36,13 @@ class WorkReturnRules(Rules):
     deadline in working days and the campaign's end (from which the retention period runs)."""
 
     attestation_max_days: int = field(default=14, metadata=bound(
-        0, 60, help=gettext_lazy("健康证明距出发日最多几天"), message="attestation_max_days: a whole number of days, 0–60"))
+        0, 60, help=gettext_lazy("健康证明距出发日最多几天")))
     fever_celsius: float = field(default=37.3, metadata=bound(
-        35, 40, help=gettext_lazy("体温不低于此值不准上车"), message="fever_celsius: a temperature between 35 and 40"))
+        35, 40, help=gettext_lazy("体温不低于此值不准上车")))
     passenger_share: float = field(default=0.5, metadata=bound(
-        0, 1, low_open=True, help=gettext_lazy("乘客不超过核载座位的比例"), message="passenger_share: a share with 0 < share ≤ 1"))
+        0, 1, low_open=True, help=gettext_lazy("乘客不超过核载座位的比例")))
     receipt_working_days: int = field(default=3, metadata=bound(
-        0, MAX_WORKING_DAYS, help=gettext_lazy("回执单于到达后第几个工作日结束前返回"),
-        message="receipt_working_days: a whole number of days, 0–60"))
+        0, MAX_WORKING_DAYS, help=gettext_lazy("回执单于到达后第几个工作日结束前返回")))
     campaign_end: str | None = field(default=None, metadata=bound(help=gettext_lazy("活动结束日(YYYY-MM-DD),进行中为空")))
 
     def check(self) -> None:
@@ -50,7 +50,8 @@ class WorkReturnRules(Rules):
             try:
                 dt.date.fromisoformat(self.campaign_end)
             except (TypeError, ValueError) as exc:
-                raise RuleError("campaign_end: null while the campaign runs, else a date YYYY-MM-DD") from exc
+                raise RuleError(_("%(field)s须为 null（活动进行中）或日期（YYYY-MM-DD）") % {
+                    "field": self.named("campaign_end")}) from exc
 
 
 # --- facts (the whole city) ---------------------------------------------------------------------------------------
