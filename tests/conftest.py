@@ -66,15 +66,14 @@ def _isolated_power_store(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Non
 def _fresh_picture_caches() -> Any:
     """Each test's database is rolled back: what a process caches from it (frames, parsed pictures) goes too."""
     from dualtrack.core import judgements, rules
+    from dualtrack.policies import cards as policies_cards
     from dualtrack.resumption import snapshot
 
-    snapshot.forget()
-    rules.forget()
-    judgements.forget()
+    for forget in (snapshot.forget, rules.forget, judgements.forget, policies_cards.forget):
+        forget()
     yield
-    snapshot.forget()
-    rules.forget()
-    judgements.forget()
+    for forget in (snapshot.forget, rules.forget, judgements.forget, policies_cards.forget):
+        forget()
 
 
 @pytest.fixture(autouse=True)

@@ -324,3 +324,18 @@ def test_the_overview_card_counts_the_week_to_the_day_in_each_scope(city: City, 
                                    "paid_total": ("3.5", "")}
     assert figures("district_binhai") == {"paid_week": ("1", "4.0 万元"), "waiting": ("1", ""), "to_pay": ("0", ""),
                                           "paid_total": ("4.0", "")}
+
+    # The sums are kept until an application changes: a batch payment (an UPDATE, no signal) and a new application
+    # (a save) are both seen at once, by every scope
+    with time_machine.travel(dt.datetime(2020, 3, 16, 12, tzinfo=SHANGHAI), tick=False):
+        approved = Application.objects.get(state="approved")
+        approved.approved_amount = Decimal("3")
+        approved.save()
+        assert figures("hq")["to_pay"] == ("1", "")  # read (and kept) before the payment
+        assert services.pay_batch(city.users["hq"], approved.measure, day, "PZ-1") == 1
+    assert figures("hq")["paid_week"] == ("3", "8.5 万元") and figures("hq")["to_pay"] == ("0", "")
+    assert figures("district")["paid_total"] == ("6.5", "")  # the small firm is in 江北
+    Application.objects.create(measure=make_measure(city, policy, "I"), enterprise=city.e_binhai, source="enterprise",
+                               state="submitted", submitted_at=submitted, amount=Decimal(2))
+    assert figures("hq")["waiting"] == ("3", "") and figures("district_binhai")["waiting"] == ("2", "")
+    assert figures("district")["waiting"] == ("1", "")

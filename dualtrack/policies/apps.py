@@ -35,3 +35,8 @@ class PoliciesConfig(AppConfig):
         register_export("policies.ledger", ledger_export)
         register_menu(_("惠企政策"), "policies:list", lambda u: Measure.permits(u, Action.VIEW), order=13)
         register_menu(_("上门服务"), "policies:outreach", rules.does_outreach, order=14)
+        from dualtrack.core import versions
+
+        from .models import Application
+
+        versions.track(Application, "policies", lambda obj: None)  # 总览's card sums them again only after a change

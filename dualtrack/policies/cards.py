@@ -4,14 +4,17 @@ departments); for an enterprise, the measures it qualifies for and has not appli
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dualtrack.core import dates
+from dualtrack.core import dates, versions
 from dualtrack.core.actors import Viewer
 from dualtrack.core.cards import Card, Figure, Row
 from dualtrack.core.choices import Action
@@ -32,7 +35,45 @@ def policies_card(user: Viewer, day: dt.date) -> Card | None:
     if not rules.sees_fulfilment(user):
         return None
     start = day - dt.timedelta(days=WEEK - 1)
+    figures = fulfilment_figures(user, start, day)
+    ledger = reverse("policies:ledger")
+    return Card(key="policies", title=_("惠企政策兑现"), link=ledger, day=day, figures=[
+        Figure(_("近7日兑现"), f"{figures['paid']:,}", key="paid_week",
+               change=_("%(amount)s 万元") % {"amount": f"{figures['amount'] or Decimal(0):,.1f}"},
+               link=ledger + "?state=paid"),
+        Figure(_("待审核申报") if not rules.reviews_for_department(user) else _("本部门待审核"), f"{figures['waiting']:,}",
+               key="waiting", link=ledger + "?state=submitted", tone="bad" if figures["waiting"] else ""),
+        Figure(_("待兑现"), f"{figures['to_pay']:,}", key="to_pay", link=ledger + "?state=approved"),
+        Figure(_("累计兑现(万元)"), f"{figures['paid_total'] or Decimal(0):,.1f}", key="paid_total", link=ledger),
+    ], note=_("%(start)s 至 %(day)s") % {"start": start.isoformat(), "day": day.isoformat()})
+
+
+_FIGURES: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+_FIGURES_KEPT = 256  # scopes × days a process keeps
+_LOCK = threading.Lock()
+
+
+def forget() -> None:
+    """Drop what this process keeps (a test's database is rolled back under it)."""
+    _FIGURES.clear()
+
+
+def fulfilment_figures(user: Viewer, start: dt.date, day: dt.date) -> dict[str, Any]:
+    """The card's sums for ``user``'s applications: paid from ``start`` to ``day`` (count, amount), waiting for
+    review, approved and not paid, paid in all to ``day``. Summed again only when an application (the ``policies``
+    data version) or the registry (a county's enterprises) changed: at 200,000 enterprises the sum of 367,000
+    applications took 50 ms for HQ and 115 ms for a district on every 总览."""
     mine = Application.objects.restrict(user)
+    try:
+        scope = str(mine.query)  # the reader's scope exactly as it is queried
+    except EmptyResultSet:
+        scope = ""
+    key = (versions.version("policies"), versions.version("registry"), start, day, scope)
+    with _LOCK:
+        hit = _FIGURES.get(key)
+        if hit is not None:
+            _FIGURES.move_to_end(key)
+            return hit
     if Application.scope_q(user, Action.VIEW) is ALL:
         # The whole city: one narrow query per figure, each answered by an index (state; state, paid day, amount).
         # One aggregate with five filters read all 38,000 applications of the demo city (25 ms of a 20 ms budget)
@@ -50,16 +91,11 @@ def policies_card(user: Viewer, day: dt.date) -> Card | None:
             waiting=Count("pk", filter=Q(state=ApplicationState.SUBMITTED)),
             to_pay=Count("pk", filter=Q(state=ApplicationState.APPROVED)),
             paid_total=Sum("paid_amount", filter=Q(state=ApplicationState.PAID, paid_on__lte=day)))
-    ledger = reverse("policies:ledger")
-    return Card(key="policies", title=_("惠企政策兑现"), link=ledger, day=day, figures=[
-        Figure(_("近7日兑现"), f"{figures['paid']:,}", key="paid_week",
-               change=_("%(amount)s 万元") % {"amount": f"{figures['amount'] or Decimal(0):,.1f}"},
-               link=ledger + "?state=paid"),
-        Figure(_("待审核申报") if not rules.reviews_for_department(user) else _("本部门待审核"), f"{figures['waiting']:,}",
-               key="waiting", link=ledger + "?state=submitted", tone="bad" if figures["waiting"] else ""),
-        Figure(_("待兑现"), f"{figures['to_pay']:,}", key="to_pay", link=ledger + "?state=approved"),
-        Figure(_("累计兑现(万元)"), f"{figures['paid_total'] or Decimal(0):,.1f}", key="paid_total", link=ledger),
-    ], note=_("%(start)s 至 %(day)s") % {"start": start.isoformat(), "day": day.isoformat()})
+    with _LOCK:
+        _FIGURES[key] = figures
+        while len(_FIGURES) > _FIGURES_KEPT:
+            _FIGURES.popitem(last=False)
+    return figures
 
 
 def _enterprise_card(user: Viewer, day: dt.date) -> Card | None:

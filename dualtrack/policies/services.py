@@ -14,7 +14,7 @@ from django.db.models.functions import Cast, Least
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from dualtrack.core import audit, dates, errors
+from dualtrack.core import audit, dates, errors, versions
 from dualtrack.core import policy as access
 from dualtrack.core.actors import Actor, Viewer, as_user
 from dualtrack.core.choices import Action, AuditAction
@@ -228,6 +228,7 @@ def grant_entitlements(actor: Actor, measure: Measure, day: dt.date | None = Non
                        approved_amount=Decimal(amount).quantize(CENT), reviewed_at=now,
                        reviewed_by=as_user(actor)) for pk, amount in rows]
     Application.objects.bulk_create(new, batch_size=2000)
+    versions.changed("policies")  # a bulk write sends no signal: the card's sums read the applications
     audit.record(actor, AuditAction.CREATE, measure, detail={"entitlements": len(new), "date": day.isoformat()})
     return len(new)
 
@@ -398,6 +399,7 @@ def pay_batch(actor: Actor, measure: Measure, paid_on: dt.date, voucher_no: str,
     Application.objects.filter(pk__in=[pk for pk, _a, _v in rows]).update(
         state=ApplicationState.PAID, paid_amount=F("approved_amount"), paid_on=paid_on, voucher_no=voucher_no.strip(),
         version=F("version") + 1)
+    versions.changed("policies")  # an update sends no signal: the card's sums read the payments
     audit.record_many([audit.build(actor, AuditAction.UPDATE, object_type="policies.application", object_id=str(pk),
                                    object_repr=f"{measure.code} 兑现",
                                    before={"state": ApplicationState.APPROVED},
