@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -37,7 +37,6 @@ def problems_card(user: Viewer, day: dt.date) -> Card | None:
     now = dates.now()
     flags = deadline_flags(now)
     problems = Problem.objects.restrict(user)
-    open_problems = problems.filter(state__in=OPEN_STATES)
     start = dt.datetime.combine(now.astimezone(SHANGHAI).date(), dt.time.min, tzinfo=SHANGHAI)
     inbox = access.has_inbox(user)
     ledger = reverse("problems:inbox" if inbox else "problems:ledger")
@@ -58,21 +57,28 @@ def problems_card(user: Viewer, day: dt.date) -> Card | None:
                     rows_title=_("最近的问题") if rows else "", note=_("截至 %(now)s") % {
                         "now": now.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")})
     leads = access.receives_escalations(user)
-    escalated = escalated_for(user).count() if leads else \
-        open_problems.filter(escalation_level__gt=0).count()
+    # One pass over the reader's problems for every count: a district's scope is a sub-query over the county's
+    # enterprises, and six counts built it six times (80 ms of 总览 at 200,000 enterprises)
+    is_open = Q(state__in=OPEN_STATES)
+    counts = problems.aggregate(
+        open=Count("pk", filter=is_open), overdue=Count("pk", filter=is_open & flags["overdue"]),
+        due_soon=Count("pk", filter=is_open & flags["due_soon"]),
+        escalated=Count("pk", filter=is_open & Q(escalation_level__gt=0)),
+        new_today=Count("pk", filter=Q(reported_at__gte=start)), to_triage=Count("pk", filter=Q(state=State.REPORTED)))
+    escalated = escalated_for(user).count() if leads else counts["escalated"]
     figures = [
-        Figure(_("待办结") if not inbox else _("本部门待办"), f"{open_problems.count():,}", key="open",
+        Figure(_("待办结") if not inbox else _("本部门待办"), f"{counts['open']:,}", key="open",
                link=ledger),
-        Figure(_("逾期"), f"{open_problems.filter(flags['overdue']).count():,}", key="overdue",
+        Figure(_("逾期"), f"{counts['overdue']:,}", key="overdue",
                link=ledger + "?deadline=overdue", tone="bad"),
-        Figure(_("临期"), f"{open_problems.filter(flags['due_soon']).count():,}", key="due_soon",
+        Figure(_("临期"), f"{counts['due_soon']:,}", key="due_soon",
                link=ledger + "?deadline=due_soon"),
         Figure(_("提级调度"), f"{escalated:,}", key="escalated",
                link=reverse("problems:escalated") if leads else ledger),
-        Figure(_("今日新收集"), f"{problems.filter(reported_at__gte=start).count():,}", key="new_today", link=ledger),
+        Figure(_("今日新收集"), f"{counts['new_today']:,}", key="new_today", link=ledger),
     ]
     if Problem.permits(user, Action.TRIAGE):
-        figures.append(Figure(_("待梳理"), f"{problems.filter(state__in=[State.REPORTED]).count():,}", key="to_triage",
+        figures.append(Figure(_("待梳理"), f"{counts['to_triage']:,}", key="to_triage",
                               link=reverse("problems:triage")))
     rows = []
     for p in _urgent(problems, flags["overdue"]):
