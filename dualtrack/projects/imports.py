@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dualtrack.core.actors import Actor
 from dualtrack.core.choices import Action, DateKind
 from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register, upsert
 from dualtrack.core.imports import parsers as p
@@ -82,14 +83,14 @@ class ProjectDataset(Dataset):
         Column("latitude", "纬度", _coordinate, required=False, blank=True, default=None),
     ]
 
-    def prepare(self, user: Any) -> dict[str, Any]:
+    def prepare(self, user: Actor) -> dict[str, Any]:
         departments = registry.departments()
         return {"counties": registry.county_ids_by_code(),
                 "departments": {d.code: d.pk for d in departments} | {d.name: d.pk for d in departments},
                 "owners": dict(registry.all_enterprises().values_list("uscc", "id")),
                 "parks": registry.park_counties_by_code()}
 
-    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Actor) -> None:
         get = values.get
         if values["county_code"] not in state["counties"]:
             ctx.error("county_code", _("区县代码不存在"), values["county_code"])
@@ -112,7 +113,7 @@ class ProjectDataset(Dataset):
         if get("latitude") is not None and not -90 <= values["latitude"] <= 90:
             ctx.error("latitude", _("纬度应在 -90 到 90 之间"))
 
-    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Actor,
                     result: ImportResult) -> None:
         existing = Project.objects.in_bulk([v["code"] for _r, v in rows], field_name="code")
         optional = ["contact_leader", "annual_plan", "planned_start", "planned_completion", "stage", "longitude",
@@ -147,14 +148,14 @@ class ProjectPlanDataset(Dataset):
         Column("planned_cumulative", "计划累计完成投资", _money, example="42000"),
     ]
 
-    def prepare(self, user: Any) -> dict[str, Any]:
+    def prepare(self, user: Actor) -> dict[str, Any]:
         return {"projects": dict(Project.objects.values_list("code", "id"))}
 
-    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Actor) -> None:
         if values["code"] not in state["projects"]:
             ctx.error("code", _("项目不存在(请先导入重点项目)"), values["code"])
 
-    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Actor,
                     result: ImportResult) -> None:
         ids = {state["projects"][v["code"]] for _r, v in rows}
         existing = {(x.project_id, x.month): x for x in ProjectPlan.objects.filter(project_id__in=ids)}
@@ -182,15 +183,15 @@ class ProjectProgressDataset(Dataset):
                max_length=300),
     ]
 
-    def prepare(self, user: Any) -> dict[str, Any]:
+    def prepare(self, user: Actor) -> dict[str, Any]:
         scope = Project.objects.restrict(user, Action.IMPORT)
         return {"projects": dict(scope.values_list("code", "id"))}
 
-    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Any) -> None:
+    def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Actor) -> None:
         if values["code"] not in state["projects"]:
             ctx.error("code", _("项目不存在或不在您的管辖范围内"), values["code"])
 
-    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Any,
+    def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Actor,
                     result: ImportResult) -> None:
         ids = {state["projects"][v["code"]] for _r, v in rows}
         dates = {v["date"] for _r, v in rows}

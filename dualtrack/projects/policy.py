@@ -8,11 +8,12 @@ from typing import Any
 
 from django.db.models import Q
 
+from dualtrack.core.actors import Actor, Viewer
 from dualtrack.core.choices import Action, Role
 from dualtrack.core.policy import ALL, NOTHING, declare, roles, user_role
 
 
-def district_projects(user: Any) -> Any:
+def district_projects(user: Actor) -> Any:
     q = Q()
     if user.county_id:
         q |= Q(county_id=user.county_id)
@@ -21,15 +22,15 @@ def district_projects(user: Any) -> Any:
     return q
 
 
-def unit_projects(user: Any) -> Any:
+def unit_projects(user: Actor) -> Any:
     return Q(responsible_department_id=user.department_id) if user.department_id else NOTHING
 
 
-def owned_projects(user: Any) -> Any:
+def owned_projects(user: Actor) -> Any:
     return Q(owner_id=user.enterprise_id) if user.enterprise_id else NOTHING
 
 
-def liaison_projects(user: Any) -> Any:
+def liaison_projects(user: Actor) -> Any:
     return Q(liaison_officers=user.pk)
 
 
@@ -50,6 +51,6 @@ for label in ("projects.ProjectPlan", "projects.ProjectProgress", "projects.Mont
     declare(label, via=("project", "projects.Project"))
 
 
-def follows_the_board(user: Any) -> bool:
+def follows_the_board(user: Viewer) -> bool:
     """调度会 (the weekly board) and the projects card: HQ, leaders, districts and departments."""
     return user_role(user) in (Role.HQ, Role.LEADER, Role.DISTRICT, Role.DEPARTMENT)

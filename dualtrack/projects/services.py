@@ -39,7 +39,7 @@ __all__ = ["CONSEQUENCE_TEXT", "HandoverProject", "ProjectStatus", "as_of", "cre
 MEASURE = "projects"  # the lights of a day, stored (``measure.ProjectsMeasure``)
 
 
-def liaison_coverage(user: Any) -> dict[str, Any]:
+def liaison_coverage(user: Viewer) -> dict[str, Any]:
     """全覆盖 for key projects: those in the user's scope without a liaison officer."""
     projects = Project.objects.restrict(user)
     total = projects.count()
@@ -50,12 +50,12 @@ def liaison_coverage(user: Any) -> dict[str, Any]:
             "uncovered": [(p.code, p.name, p.county.name) for p in uncovered[:200]]}
 
 
-def visible_project_ids(user: Any, codes: list[str]) -> dict[str, int]:
+def visible_project_ids(user: Viewer, codes: list[str]) -> dict[str, int]:
     """Code → id of the key projects among ``codes`` that ``user`` may see."""
     return dict(Project.objects.restrict(user, Action.VIEW).filter(code__in=codes).values_list("code", "pk"))
 
 
-def projects_for(user: Any) -> QuerySet[Project]:
+def projects_for(user: Viewer) -> QuerySet[Project]:
     """The key projects ``user`` may see (the restricted queryset other apps start from); all for ``None`` (the
     worker, the city's bulletin)."""
     return Project.objects.all() if user is None else Project.objects.restrict(user, Action.VIEW)
