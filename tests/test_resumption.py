@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from dualtrack.core import rules as rule_sets
+from dualtrack.core.choices import Role
 from dualtrack.core.imports import get_dataset, run_import
 from dualtrack.registry import services as registry
 from dualtrack.resumption import services
@@ -21,7 +22,7 @@ from dualtrack.resumption import services as pictures
 from dualtrack.resumption.models import ResumptionReport
 from dualtrack.resumption.rules import DEFAULT
 
-from .conftest import BASE_START, City, D, make_enterprise, report  # noqa: F401  (power_city: conftest)
+from .conftest import BASE_START, City, D, _user, make_enterprise, report  # noqa: F401  (power_city: conftest)
 from .helpers import csv_bytes
 
 
@@ -270,3 +271,21 @@ def test_no_baseline_list(client: Any, power_city: City) -> None:
     assert [e.name for e in rows] == ["滨海新设企业有限公司"] and rows[0].baseline_days == 4
     client.force_login(power_city.users["district"])  # 江北 operator: the enterprise is in 滨海
     assert list(client.get("/resumption/quality/").context["page"]) == []
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 5000])
+def test_enterprise_details_for_the_crosscheck_list(city: City, monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    """The names, codes, counties and liaison officers 数据核验 lists, looked up in chunks of parameters (a flagged
+    list of a province is longer than a database takes in one query): the same at every chunk size; an unknown id
+    and an empty list are nothing."""
+    monkeypatch.setattr(registry, "DETAILS_CHUNK", chunk)
+    second = _user("liaison2", Role.LIAISON)
+    second.assigned_enterprises.add(city.e_jiangbei, city.e_binhai)
+    ids = [city.e_jiangbei.pk, city.e_binhai.pk, city.e_jiangbei_park.pk, 999_999]
+    details = registry.enterprise_details(ids)
+    assert {pk: (d["uscc"], d["name"], d["county"], sorted(d["liaisons"])) for pk, d in details.items()} == {
+        city.e_jiangbei.pk: (city.e_jiangbei.uscc, city.e_jiangbei.name, "江北区", ["liaison", "liaison2"]),
+        city.e_binhai.pk: (city.e_binhai.uscc, city.e_binhai.name, "滨海区", ["liaison2"]),
+        city.e_jiangbei_park.pk: (city.e_jiangbei_park.uscc, city.e_jiangbei_park.name, "江北区", []),
+    }
+    assert registry.enterprise_details([]) == {}
