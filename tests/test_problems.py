@@ -300,3 +300,29 @@ def test_the_enterprise_is_told_and_answers_with_two_clear_choices(client: Any, 
     client.force_login(city.users["enterprise"])
     page = client.get(f"/problems/{problem.ref}/").content.decode()
     assert "满意，销号" in page and "不满意，重新办理" in page and ">协调<" not in page
+
+
+def test_yes_no_filters_start_at_all_and_filter_on_page_and_api(client: Any, city: City) -> None:
+    """反复出现, 逾期 and 已调度 on the ledger start at 全部 (Django's yes/no select started at 未知, which read as a state of
+    the problem); 是 and 否 filter the same way on the page and the API (one filter set)."""
+    with time_machine.travel(T0, tick=False):
+        plain = services.report(city.users["enterprise"], "用电报装需要加快", enterprise=city.e_jiangbei)
+        again = services.report(city.users["enterprise"], "口罩短缺", enterprise=city.e_jiangbei)
+    Problem.objects.filter(pk=again.pk).update(recurring=True)
+    client.force_login(city.users["hq"])
+    page = client.get("/problems/").content.decode()
+    select = page[page.index('name="recurring"'):]
+    select = select[:select.index("</select>")]
+    assert '<option value="" selected>全部</option>' in select and "未知" not in select
+    from dualtrack.problems.filters import ProblemFilterSet
+
+    form = ProblemFilterSet(queryset=Problem.objects.all()).form
+    for name in ("recurring", "overdue", "escalated"):  # the last two are the API's and the export's
+        assert [str(label) for _value, label in form.fields[name].widget.choices] == ["全部", "是", "否"], name
+    assert again.ref in client.get("/problems/", {"recurring": "true"}).content.decode()
+    assert plain.ref not in client.get("/problems/", {"recurring": "true"}).content.decode()
+    assert plain.ref in client.get("/problems/", {"recurring": "false"}).content.decode()
+    hq = {"HTTP_AUTHORIZATION": f"Token {city.token('hq')}"}
+    refs = {flag: {p["ref"] for p in client.get("/api/v1/problems", {"recurring": flag}, **hq).json()["results"]}
+            for flag in ("true", "false", "")}
+    assert refs == {"true": {again.ref}, "false": {plain.ref}, "": {plain.ref, again.ref}}
