@@ -167,36 +167,30 @@ def baseline_table(con: Any, rules: pipeline.PowerRules) -> pa.Table:
 # --- computing ------------------------------------------------------------------------------------------
 
 
-def latest_reports(day: dt.date) -> pa.Table:
-    """Each enterprise's latest report on or before ``day`` (the carry-forward of §4.1): ``enterprise_id``,
-    ``resumed``, ``workers``, ``date``. One pass over the (enterprise, date) index, whatever the number of
-    enterprises; shared by the cells and the cross-check."""
-    return latest_reports_and_day_before(day)[0]
-
-
 def latest_reports_and_day_before(day: dt.date) -> tuple[pa.Table, pa.Table]:
-    """``latest_reports`` of ``day`` and of the day before, from one pass over the reports to the day before and
-    the day's own reports (a day's latest is its own report, else the day before's latest): the picture needs both
-    and two passes were a third of a new day's time at 100,000 enterprises."""
+    """Each enterprise's latest report on or before ``day`` (the carry-forward of §4.1), and the same for the day
+    before: ``enterprise_id``, ``resumed``, ``workers``, ``date``. One pass over the (enterprise, date) index to the
+    day before, then the day's own reports replace theirs (the picture needs both days: two passes were a third of a
+    new day's time at 100,000 enterprises); shared by the cells and the cross-check."""
     import pyarrow.compute as pc
-
-    before = _latest_rows("r.date <= %s", day - dt.timedelta(days=1), latest=True)
-    today = _latest_rows("r.date = %s", day, latest=False)
-    kept = before.filter(pc.invert(pc.is_in(before["enterprise_id"], value_set=today["enterprise_id"])))
-    return pa.concat_tables([kept, today]), before
-
-
-def _latest_rows(where: str, day: dt.date, *, latest: bool) -> pa.Table:
     from django.db import connection
 
     from .models import ResumptionReport
 
     table = connection.ops.quote_name(ResumptionReport._meta.db_table)
-    sql = f"SELECT r.enterprise_id, r.resumed, r.workers_on_duty, r.date FROM {table} r WHERE {where}"  # noqa: S608
-    if latest:  # names only above and below
-        sql = (f"SELECT r.enterprise_id, r.resumed, r.workers_on_duty, r.date FROM {table} r "  # noqa: S608
-               f"JOIN (SELECT enterprise_id, MAX(date) AS latest FROM {table} WHERE date <= %s GROUP BY enterprise_id) m "
-               "ON r.enterprise_id = m.enterprise_id AND r.date = m.latest")
+    columns = "r.enterprise_id, r.resumed, r.workers_on_duty, r.date"
+    latest = (f"SELECT {columns} FROM {table} r JOIN (SELECT enterprise_id, MAX(date) AS latest "  # noqa: S608 - names
+              f"FROM {table} WHERE date <= %s GROUP BY enterprise_id) m "
+              "ON r.enterprise_id = m.enterprise_id AND r.date = m.latest")
+    before = _report_table(latest, day - dt.timedelta(days=1))
+    today = _report_table(f"SELECT {columns} FROM {table} r WHERE r.date = %s", day)  # noqa: S608 - names only
+    kept = before.filter(pc.invert(pc.is_in(before["enterprise_id"], value_set=today["enterprise_id"])))
+    return pa.concat_tables([kept, today]), before
+
+
+def _report_table(sql: str, day: dt.date) -> pa.Table:
+    from django.db import connection
+
     with connection.cursor() as cursor:
         cursor.execute(sql, [day])
         rows = cursor.fetchall()
@@ -208,11 +202,10 @@ def _latest_rows(where: str, day: dt.date, *, latest: bool) -> pa.Table:
                      "workers": pa.array(columns[2], pa.int64()), "date": dates})
 
 
-def _reported_cells(day: dt.date, latest: pa.Table | None = None) -> list[ReportedCell]:
+def _reported_cells(day: dt.date, latest: pa.Table) -> list[ReportedCell]:
     """§4.1's sums per cell: the active enterprises (the registry frame) joined to their latest reports."""
     import pyarrow.compute as pc
 
-    latest = latest if latest is not None else latest_reports(day)
     joined = enterprise_frame().join(latest, "enterprise_id", join_type="left outer")
     resumed = pc.fill_null(joined["resumed"], False)
     joined = joined.append_column("resumed_n", pc.cast(resumed, pa.int64()))
