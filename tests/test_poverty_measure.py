@@ -133,20 +133,26 @@ def test_pages_and_the_card_never_judge_the_year(checked: City, client: Any, set
     assert [c["reasons"] for c in household.context["checks"]] == [["income", "medical", "housing"]]
 
 
+def _spy(monkeypatch: Any, module: Any, name: str) -> list[Any]:
+    """The calls of ``module.name`` from now on (it still runs): a page that judges in the request shows up here."""
+    calls: list[Any] = []
+    real = getattr(module, name)
+
+    def counted(*args: Any) -> Any:
+        calls.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
 def test_a_households_page_reads_its_checks_from_the_stored_year(checked: City, client: Any, settings: Any,
                                                                   monkeypatch: Any) -> None:
     """#27: a household's check is never judged in the request: the stored year's status (a stale one too, while
     the year is computed again), 计算中 while its year is not stored or does not hold the household yet."""
     from dualtrack.poverty import engine
 
-    judged: list[Any] = []
-    real = engine.exit_standard
-
-    def counted(*args: Any) -> Any:
-        judged.append(args)
-        return real(*args)
-
-    monkeypatch.setattr(engine, "exit_standard", counted)
+    judged = _spy(monkeypatch, engine, "exit_standard")
     office = checked.users["office"]
     assert load(office, "household_checks", [CHECKS,  # H2's year before: stored, with the household met
         ["H2", 2019, "6000", "", "", "是", "是", "是", "是", "是", "是", "B", "2019-06-10"]]).ok
@@ -256,14 +262,7 @@ def test_the_war_map_reads_the_poverty_projects_lights_from_the_store(checked: C
     reference = _direct_board(WAR_DAY)
     assert reference == {checked.binhai.pk: {"total": 3, "started": 2, "red": 2, "yellow": 1},
                          checked.jiangbei.pk: {"total": 3, "started": 2, "red": 2, "yellow": 0}}
-    judged: list[Any] = []
-    real = lights.judge
-
-    def counted(*args: Any) -> Any:
-        judged.append(args)
-        return real(*args)
-
-    monkeypatch.setattr(lights, "judge", counted)
+    judged = _spy(monkeypatch, lights, "judge")
     settings.DUALTRACK_JUDGE_INLINE = False
     client.force_login(checked.users["leader"])
     asked = {"year": "2020", "date": WAR_DAY.isoformat()}
