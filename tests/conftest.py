@@ -93,6 +93,16 @@ def _judgements_inline(settings: Any) -> None:
     settings.DUALTRACK_JUDGE_INLINE = True
 
 
+@pytest.fixture
+def steady_rule_sets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process re-reads the current rule sets every ``rules.CURRENT_TTL`` seconds of real time; a test that
+    compares the query counts of two moments must not see that re-read when a slow machine crosses the TTL
+    between them (CI counted one query more on a loaded PostgreSQL run)."""
+    from dualtrack.core import rules
+
+    monkeypatch.setattr(rules, "CURRENT_TTL", 3600.0)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_attachments(tmp_path: Any, settings: Any) -> None:
     settings.ATTACHMENTS_ROOT = tmp_path / "attachments"

@@ -405,8 +405,8 @@ def _many(city: City, start: int, count: int) -> None:
                                won=Decimal(50), state="won")
 
 
-def test_investment_pages_have_pinned_query_counts(leads: City, client: Any,
-                                                   django_assert_max_num_queries: Any) -> None:
+def test_investment_pages_have_pinned_query_counts(leads: City, client: Any, django_assert_max_num_queries: Any,
+                                                   steady_rule_sets: None) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
