@@ -195,13 +195,26 @@ def scan(request: HttpRequest) -> HttpResponse:
         try:
             worker = services.worker_by_slip(request.user, request.POST.get("code", ""))
             outcome = _scan(request, mode, worker, trip_code)
+            outcome["person"] = _identity(request.user, worker)
         except ValidationError as exc:
             validation_messages(request, exc)
         except Http404:
             messages.error(request, _("未找到该三联单或不在您的范围内"))
+    # The temperature typed is kept only when nothing was recorded (a missing trip, an unknown slip): once a
+    # passenger's scan is recorded, the field starts empty for the next one (a 37.5 must not board the next).
     return render(request, "workreturn/scan.html", {**nav(request.user),
         "modes": SCAN_MODES, "mode": mode, "trips": trips_in_scope, "trip_code": trip_code, "outcome": outcome,
-        "temperature": request.POST.get("temperature", "")})
+        "temperature": "" if outcome else request.POST.get("temperature", "")[:10]})
+
+
+def _identity(user: Viewer, worker: Worker) -> dict[str, str]:
+    """Who the slip belongs to, to compare with the person in front of the scanner, without a photo: the name as
+    ``user`` may see it (whole for the home county, the bureau and the receiving enterprise, masked for others;
+    through the one masking path, a whole view audited), the ID number's and the phone's last four characters."""
+    person = services.person(user, worker)
+    digits = "".join(c for c in person.phone if c.isdigit())
+    return {"code": worker.code, "name": person.name, "id_tail": person.id_number[-4:],
+            "phone_tail": digits[-4:] if len(digits) >= 4 else ""}
 
 
 def _scan(request: HttpRequest, mode: str, worker: Worker, trip_code: str) -> dict[str, Any]:
@@ -217,9 +230,9 @@ def _scan(request: HttpRequest, mode: str, worker: Worker, trip_code: str) -> di
         boarding = services.record_boarding(actor, found, worker, temperature,
                                             note=request.POST.get("note", "")[:200])
         if boarding.allowed:
-            return {"ok": True, "worker": worker.code, "text": _("准予上车")}
-        return {"ok": False, "worker": worker.code, "text": _("不准上车:%(reason)s") % {
-            "reason": boarding.get_reason_display()}}
+            return {"ok": True, "worker": worker.code, "text": _("准予上车"), "temperature": temperature}
+        return {"ok": False, "worker": worker.code, "text": _("不准上车"), "reason": boarding.get_reason_display(),
+                "temperature": temperature}
     if mode == "arrival":
         boarding = services.boarded(Boarding.objects.filter(worker=worker)).select_related("trip").order_by(
             "-boarded_at", "-pk").first()
