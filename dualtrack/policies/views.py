@@ -57,7 +57,8 @@ def _enterprise_list(request: HttpRequest, measures: list[Measure]) -> HttpRespo
     own = registry.enterprises_for(request.user)
     qualifies = services.qualifying(measures, own, day)
     mine = {a.measure_id: a for a in Application.objects.restrict(request.user).filter(measure__in=measures)}
-    eligible, others = [], []
+    eligible: list[dict[str, Any]] = []
+    others: list[Measure] = []
     for measure in measures:
         if measure.pk not in qualifies:
             others.append(measure)
