@@ -221,3 +221,42 @@ def test_the_qr_fallback_decodes_a_slip_without_barcodedetector(live_server: Any
     assert errors == [], errors
     boarding = Boarding.objects.get(worker__code="W003")
     assert boarding.allowed and str(boarding.temperature) == "36.4"
+
+
+def test_a_problems_photos_preview_side_by_side_on_a_phone(live_server: Any, city: City,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two photos and a PDF on a problem: on a 390 px phone the previews load (480 px wide, made from the photos),
+    two to a row, the page no wider than the phone; the PDF is a link; a tap on a preview opens the photo."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from dualtrack.problems import services as problems
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    enterprise = city.users["enterprise"]
+    problem = problems.report(enterprise, "厂区门口道路设卡，原料车进不来", enterprise=city.e_jiangbei)
+    for n, colour in enumerate([(200, 40, 40), (40, 120, 200)]):
+        out = io.BytesIO()
+        Image.new("RGB", (1600, 1200), colour).save(out, format="JPEG")
+        problems.attach(problem, SimpleUploadedFile(f"现场照片{n + 1}号_很长的文件名称.jpg", out.getvalue(), "image/jpeg"),
+                        enterprise)
+    problems.attach(problem, SimpleUploadedFile("函.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"), enterprise)
+    with phone() as (page, errors):
+        sign_in(page, live_server.url, "enterprise")
+        page.goto(f"{live_server.url}/problems/{problem.ref}/")
+        images = page.locator("#attachments img")
+        assert images.count() == 2
+        page.locator("#attachments").scroll_into_view_if_needed()
+        page.wait_for_function("() => [...document.querySelectorAll('#attachments img')]"
+                               ".every(i => i.complete && i.naturalWidth > 0)")
+        assert page.evaluate("[...document.querySelectorAll('#attachments img')].map(i => i.naturalWidth)") == [480, 480]
+        first, second = (images.nth(i).bounding_box() for i in range(2))
+        assert first["y"] == second["y"] and second["x"] > first["x"] + first["width"]  # side by side
+        fits(page)
+        assert page.locator("#attachments a", has_text="函.pdf").count() == 1
+        with page.context.expect_page() as opened:
+            images.first.click()
+        photo = opened.value
+        photo.wait_for_load_state()
+        assert photo.url.endswith("?view=photo") and photo.evaluate("document.images[0].naturalWidth") == 1600
+    assert errors == [], errors
