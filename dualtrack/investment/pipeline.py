@@ -77,13 +77,14 @@ class QuarterColumn:
     @property
     def label(self) -> str:
         """The column's name for people: 2020年一季度, or 2020年二季度（截至4月30日） while it is under way."""
+        from django.utils import formats
         from django.utils.translation import gettext as _
 
         names = {1: _("一季度"), 2: _("二季度"), 3: _("三季度"), 4: _("四季度")}
         if self.complete:
             return _("%(year)s年%(quarter)s") % {"year": self.end.year, "quarter": names[self.quarter]}
-        return _("%(year)s年%(quarter)s（截至%(month)s月%(day)s日）") % {
-            "year": self.end.year, "quarter": names[self.quarter], "month": self.end.month, "day": self.end.day}
+        return _("%(year)s年%(quarter)s（截至%(day)s）") % {
+            "year": self.end.year, "quarter": names[self.quarter], "day": formats.date_format(self.end, "MONTH_DAY_FORMAT")}
 
 
 @dataclass
