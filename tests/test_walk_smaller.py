@@ -152,6 +152,7 @@ def test_a_lead_added_today_is_not_stale_and_the_list_names_county_and_investor(
     assert created.status_code == 302
     lead = Lead.objects.get()
     assert (lead.industry_code, lead.registered_on) == ("C38", D(2020, 4, 30))
+    assert '<dd id="lead-registered">2020-04-30</dd>' in client.get(f"/investment/leads/{lead.code}/").content.decode()
     page = client.get("/investment/", {"date": "2020-04-30"})
     shown = next(s for s in page.context["page"] if s.code == lead.code)
     assert shown.light is None and shown.reasons == []  # registered today: not 30天无招商活动
