@@ -263,3 +263,62 @@ def test_english_says_listed_for_close_supervision_and_100_million_yuan(drilled:
         assert unit_suffix("%") == "(%)" and unit_suffix("") == ""
     with translation.override("zh-hans"):
         assert unit_suffix("亿元") == "(亿元)"
+
+
+# --- in a real browser: the map drawn with its legend, a click drills down, nothing wider than the screen ---------
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_war_map_in_a_browser_on_a_desk_and_a_phone(live_server: Any, drilled: City,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    from .test_browser import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, sign_in
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    base = f"{live_server.url}/poverty/?year=2020&date={DAY}"
+    errors: list[str] = []
+
+    def drawn(page: Any, width: int) -> None:
+        page.wait_for_selector("#poverty-map[data-rendered=true] canvas")
+        assert page.locator("#poverty-map-legend .swatch").count() >= 4  # the fills and 挂牌督战
+        assert page.locator("#poverty-map-legend").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url  # no sideways scroll
+
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+            for width, height in ((1366, 768), (390, 844)):
+                page = browser.new_page(viewport={"width": width, "height": height}, locale="zh-CN",
+                                        is_mobile=width < 500, has_touch=width < 500)
+                page.on("pageerror", lambda error: errors.append(str(error)))
+                sign_in(page, live_server.url, drilled.users["hq"].username)
+                page.goto(base)
+                drawn(page, width)
+                # a click on 滨海区's shape (the square from x 1 to 2) drills down
+                box = page.locator("#poverty-map").bounding_box()
+                x, y = page.evaluate("echarts.getInstanceByDom(document.getElementById('poverty-map'))"
+                                     ".convertToPixel({seriesIndex: 0}, [1.5, 0.5])")
+                page.mouse.click(box["x"] + x, box["y"] + y)
+                page.wait_for_url("**area=339106**")
+                drawn(page, width)
+                assert page.locator("#war-map-crumbs").inner_text().split() == ["全市", "›", "滨海区"]
+                assert page.locator("details.pv-node").count() == 2
+                villages = page.locator("#villages-339106001")
+                assert not villages.is_visible()  # folded until asked for
+                page.locator("#township-339106001 > summary").click(position={"x": 4, "y": 4})
+                assert villages.is_visible() and villages.locator("tbody tr").count() == 2
+                assert page.evaluate("document.documentElement.scrollWidth") <= width
+                if width == 1366:
+                    ARTIFACTS.mkdir(exist_ok=True)
+                    page.screenshot(path=str(ARTIFACTS / "poverty-war-map-county.png"), full_page=True)
+                page.locator("#township-339106002 .pv-node-name a").click()
+                page.wait_for_url("**area=339106002**")
+                drawn(page, width)
+                assert page.locator("#war-map-crumbs").inner_text().split() == ["全市", "›", "滨海区", "›", "滨海二镇"]
+                page.close()
+            browser.close()
+    finally:
+        connections.close_all()
+    assert errors == []
