@@ -161,6 +161,9 @@ def test_every_open_findings_link_is_filtered_to_its_area_and_narrows_the_list(d
                         "339106001": {"滨海区一村"}, "339106001201": {"滨海区一村"},
                         "339106002": {"滨海二镇一村"}, "339106002201": {"滨海二镇一村"}}[code]
             assert {r.village for r in rows} == expected, code
+    city = unwrap(client.get("/poverty/", ASKED))  # the city's own line: every finding, none left out
+    total = re.search(r'id="area-summary" data-code="city">.*?<a href="([^"]+)" data-open="">(\d+)</a>', city, re.S)
+    assert total is not None and query(total.group(1)) == {"state": "open", "date": DAY} and total.group(2) == "4"
     assert set(seen) >= {"339102", "339106", "339106001", "339106002", "339106001201", "339106002201"}
     assert len(set(seen.values())) == len(seen)
     narrowed = client.get("/poverty/findings/", {"state": "open", "area": "339106002", "date": DAY})

@@ -68,6 +68,8 @@ def war_map(request: HttpRequest) -> HttpResponse:
         "year": year, "day": day, "county": drill.county.code if drill.county else None, "drill": drill,
         "areas": areas, "townships": townships,
         "guarantees": list(GUARANTEE_NAMES.items()), "reason_names": {"income": _("收入未达标"), **GUARANTEE_NAMES},
+        "total": warmap.city_total(counties, day) if not code else None,
+        "warned": sum(1 for c in evaluation.counties if c.warning),
         "focus_status": next((c for c in evaluation.counties if drill.county and c.code == drill.county.code), None),
         "rules_version": evaluation.rules_version, "map": layer,
         "counties": {c.code: c for c in board.county_board(year, day, evaluation, lights)} if not code else {},

@@ -63,7 +63,9 @@ def page_url(year: int, day: dt.date, area: str = "") -> str:
 
 
 def findings_url(day: dt.date, area: str, state: str) -> str:
-    return reverse("poverty:findings") + "?" + urlencode({"state": state, "area": area, "date": day.isoformat()})
+    """The findings of ``area`` (every one the user may see for "") in ``state`` on ``day``."""
+    query = {"state": state} | ({"area": area} if area else {}) | {"date": day.isoformat()}
+    return reverse("poverty:findings") + "?" + urlencode(query)
 
 
 def village_url(year: int, day: dt.date, code: str, households: bool) -> str:
@@ -114,6 +116,26 @@ def resolve(code: str, *, year: int, day: dt.date, user: Viewer, counties: list[
     if township is not None:
         crumbs.append((township.name, ""))
     return Drill("township" if township else "county", county, township, crumbs), areas, townships
+
+
+def city_total(counties: list[services.Area], day: dt.date) -> services.Area:
+    """The city's line: the counties' figures added up (after :func:`link` and the view's findings and helpers);
+    its findings' links are the whole list's."""
+    from collections import Counter
+
+    total = services.Area("", str(_("全市")), "city", failed=Counter())
+    for c in counties:
+        total.households += c.households
+        total.checked += c.checked
+        total.not_met += c.not_met
+        total.monitored += c.monitored
+        total.failed.update(c.failed or {})  # type: ignore[union-attr]
+        total.helpers = (total.helpers[0] + c.helpers[0], total.helpers[1] + c.helpers[1])
+        for key, n in c.findings.items():
+            total.findings[key] = total.findings.get(key, 0) + n
+    total.open_url = findings_url(day, "", "open")  # type: ignore[attr-defined]
+    total.overdue_url = findings_url(day, "", "overdue")  # type: ignore[attr-defined]
+    return total
 
 
 def state_of(area: services.Area | None) -> str:
