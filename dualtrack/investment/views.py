@@ -396,8 +396,10 @@ def pipeline_xlsx(request: HttpRequest) -> HttpResponseBase:
     board = _board(request)
     year = board.year
     names = dict(PipelineStage.choices)
-    quarters = exports.Sheet(_("四个一批"), [_("季度"), _("数据截至"), *(f"{names[s]}{_('(个)')}" for s in PipelineStage.values),
-                                         *(f"{names[s]}{_('(亿元)')}" for s in PipelineStage.values), _("本季度阶段变动")],
+    # outside the f-strings, where makemessages finds them: "(亿元)" stayed Chinese in the English file (#28 §5)
+    count, amount = _("(个)"), _("(亿元)")
+    quarters = exports.Sheet(_("四个一批"), [_("季度"), _("数据截至"), *(f"{names[s]}{count}" for s in PipelineStage.values),
+                                         *(f"{names[s]}{amount}" for s in PipelineStage.values), _("本季度阶段变动")],
                              ([q.label, q.end, *(q.counts[s] for s in PipelineStage.values),
                                *(q.amounts[s] for s in PipelineStage.values),
                                ";".join(f"{names[a]}→{names[b]} {n}" for a, b, n in q.moves)] for q in board.quarters))

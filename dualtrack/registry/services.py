@@ -191,3 +191,13 @@ def townships_with_counties() -> dict[str, tuple[int, int]]:
 
 def region_names() -> dict[str, str]:
     return dict(Region.objects.values_list("code", "name"))
+
+
+def shapes(parent_code: str | None = None) -> list[tuple[str, str, Any]]:
+    """(code, name, GeoJSON geometry) of the counties (``parent_code`` None) or of the regions directly under
+    ``parent_code`` (a county's townships, a township's villages), those with a boundary only, in the registry's
+    order: what a map of that level can draw."""
+    found = (Region.objects.filter(level=RegionLevel.COUNTY) if parent_code is None
+             else Region.objects.filter(parent__code=parent_code))
+    return [(code, name, geometry) for code, name, geometry in found.filter(geometry__isnull=False).order_by(
+        "sort_order", "code").values_list("code", "name", "geometry")]
