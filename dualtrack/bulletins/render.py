@@ -115,7 +115,7 @@ def release_date(bulletin: Bulletin) -> str:
 def annexes(bulletin: Bulletin) -> list[tuple[int, str, list[Table]]]:
     """The annexes (附件): one per section that has long lists, numbered in order, named after the section
     ("重点项目推进情况"), holding the section's lists."""
-    found = []
+    found: list[tuple[int, str, list[Table]]] = []
     for section in bulletin.sections:
         tables = [t for t in section.tables if t.annex]
         if tables:
@@ -202,12 +202,12 @@ def docx(bulletin: Bulletin, pictures: list[Figure] | None = None) -> bytes:
             caption.paragraph_format.keep_with_next = True
             _font(caption.add_run(table.title), SUBHEADING_FONT, 14)
             _grid(document, table)
-    for number, name, _tables in listed:  # 附件说明 (GB/T 9704 7.3.5.4): under the text, 附件：then the names
+    for n, name, _tables in listed:  # 附件说明 (GB/T 9704 7.3.5.4): under the text, 附件：then the names
         paragraph = document.add_paragraph()
-        paragraph.paragraph_format.left_indent = Pt(32 + (0 if number == 1 else 48))
-        if number == 1:
+        paragraph.paragraph_format.left_indent = Pt(32 + (0 if n == 1 else 48))
+        if n == 1:
             paragraph.paragraph_format.space_before = Pt(16)
-        _font(paragraph.add_run(("附件：" if number == 1 else "") + f"{number}.{name}"), BODY_FONT, 16)
+        _font(paragraph.add_run(("附件：" if n == 1 else "") + f"{n}.{name}"), BODY_FONT, 16)
     if head is not None:
         signature = document.add_paragraph()
         signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -216,10 +216,10 @@ def docx(bulletin: Bulletin, pictures: list[Figure] | None = None) -> bytes:
         dated = document.add_paragraph()
         dated.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         _font(dated.add_run(release_date(bulletin)), BODY_FONT, 16)
-    for number, name, tables in listed:  # each annex from a page of its own, after the core
+    for n, name, tables in listed:  # each annex from a page of its own, after the core
         mark = document.add_paragraph()
         mark.paragraph_format.page_break_before = True
-        _font(mark.add_run(f"附件{number}"), HEADING_FONT, 16)
+        _font(mark.add_run(f"附件{n}"), HEADING_FONT, 16)
         heading = document.add_paragraph()
         heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
         heading.paragraph_format.keep_with_next = True

@@ -136,7 +136,7 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def double_half(request: HttpRequest) -> HttpResponse:
+def double_half(request: HttpRequest) -> HttpResponseBase:
     """双过半: at June (or the latest month after it), every indicator and scope with completion ≥ 50% and growth
     ≥ its target (amount indicators) or growth ≥ its target (growth indicators)."""
     _require_view(request)
