@@ -258,11 +258,12 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
     for r in reports:
         r.period = services.period_label(r.month)  # type: ignore[attr-defined]
     latest = services.as_of_month(request.user)
-    offered = [m for year in (month.year - 1, month.year) for m in services.months_offered(year, latest)
-               if m.year >= dates.earliest_day().year and (latest is None or m <= max(latest, month))]
+    # the year's cumulative periods from 1—2月 up to the latest reported, and the months of the reports kept
+    offered = sorted({*(m for m in services.months_offered(month.year, latest)
+                        if latest is None or m <= max(latest, month)), *(r.month for r in reports)})
     return render(request, "economy/report.html", {
         "month": month, "period": services.period_label(month), "stored": stored,
-        "months": [(m, services.period_label(m)) for m in reversed(offered)],
+        "months": [(m, services.period_label(m)) for m in reversed(offered)],  # the latest first
         "stamp": report.stamp(stored) if stored else "",
         "document": report.html(stored) if stored else "",
         "can_generate": MonthlyReport.permits(request.user, Action.ADD)
