@@ -332,8 +332,8 @@ def test_card_bulletin_and_exports(leads: City, client: Any) -> None:
                                    project_codes=["P-1"])
     text = "".join(section(Ctx()).paragraphs)
     assert "本周新签约项目1个、总投资4.00亿元" in text and "2020年全市累计签约16.00亿元" in text
-    assert "4月28日第二批集中开工在高新区举行,1个项目集中开工、总投资1.00亿元" in text
-    assert "第一批" not in text and "今年已举办集中开工活动2次,集中开工项目2个、总投资2.00亿元" in text
+    assert "4月28日第二批集中开工在高新区举行，1个项目集中开工、总投资1.00亿元" in text
+    assert "第一批" not in text and "今年已举办集中开工活动2次，集中开工项目2个、总投资2.00亿元" in text
     client.force_login(leads.users["hq"])
     response = client.get("/investment/leads.xlsx", {"date": "2020-04-30"})
     assert response.status_code == 200
