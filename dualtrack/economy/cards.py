@@ -43,7 +43,7 @@ def economy_card(user: Viewer, day: dt.date) -> Card | None:
             for r in behind[:5]]
     return Card("economy", _("经济运行") + f" · {own[0].scope_name}", link=link, figures=figures, rows=rows,
                 rows_title=_("落后的指标") if rows else "",
-                note=_("%(year)s年%(period)s累计,对照年度目标") % {"year": month.year,
+                note=_("%(year)s年%(period)s累计，对照年度目标") % {"year": month.year,
                                                               "period": services.period_label(month)})
 
 
@@ -53,8 +53,8 @@ def _short(row: services.Row) -> str:
     def pct(value: object) -> str:
         return "—" if value is None else f"{float(value) * 100:.1f}%"  # type: ignore[arg-type]
 
-    text = _("%(name)s:累计增速 %(growth)s(目标 %(target)s)") % {
+    text = _("%(name)s：累计增速 %(growth)s（目标 %(target)s）") % {
         "name": row.indicator_name, "growth": pct(row.growth), "target": pct(row.target_growth)}
     if row.completion is not None:
-        text += _(",完成 %(done)s(时序进度 %(tau)s)") % {"done": pct(row.completion), "tau": pct(row.time_progress)}
+        text += _("，完成 %(done)s（时序进度 %(tau)s）") % {"done": pct(row.completion), "tau": pct(row.time_progress)}
     return text

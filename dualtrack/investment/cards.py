@@ -32,12 +32,12 @@ def investment_card(user: Viewer, day: dt.date) -> Card | None:
     red = sum(1 for s in evaluation.leads if s.light == "red")
     yellow = sum(1 for s in evaluation.leads if s.light == "yellow")
     week = pipeline.week_activity(user, pipeline.monday_of(day))
-    figures = [Figure(_("今年签约(亿元)"), f"{scope.signed_amount:,.2f}" if scope else "—",
+    figures = [Figure(_("今年签约（亿元）"), f"{scope.signed_amount:,.2f}" if scope else "—",
                       link=reverse("investment:league") + f"?date={day:%Y-%m-%d}", key="signed_amount")]
     if scope is not None and scope.progress is not None:
         figures.append(Figure(_("目标进度"), f"{scope.progress * 100:.1f}%", key="progress"))
     figures.append(Figure(_("红灯项目"), str(red), link=link + "&light=red", tone="bad" if red else "", key="red"))
-    rows = [Row(_("本周新签约 %(n)s 个、计划投资 %(amount)s 亿元;新开工 %(started)s 个") % {
+    rows = [Row(_("本周新签约 %(n)s 个、计划投资 %(amount)s 亿元；新开工 %(started)s 个") % {
         "n": week.signed, "amount": f"{week.signed_amount:.2f}", "started": week.started},
         reverse("investment:weekly") + f"?date={day:%Y-%m-%d}")]
     if yellow:

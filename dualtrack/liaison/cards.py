@@ -59,5 +59,5 @@ def enterprise_panel(user: Viewer, enterprise: Any) -> Card | None:
         Figure(_("走访次数"), f"{len(visits)}", key="visits"),
         Figure(_("上次走访"), visits[0].visited_on.isoformat() if visits else None, key="last_visit",
                missing=_("尚未走访"))],
-        note=_("驻企服务员:%(names)s") % {"names": officers} if officers else "",
+        note=_("驻企服务员：%(names)s") % {"names": officers} if officers else "",
         table=Table([_("走访日期"), _("服务员"), _("走访情况")], rows) if rows else None)

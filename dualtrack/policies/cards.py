@@ -44,7 +44,7 @@ def policies_card(user: Viewer, day: dt.date) -> Card | None:
         Figure(_("待审核申报") if not rules.reviews_for_department(user) else _("本部门待审核"), f"{figures['waiting']:,}",
                key="waiting", link=ledger + "?state=submitted", tone="bad" if figures["waiting"] else ""),
         Figure(_("待兑现"), f"{figures['to_pay']:,}", key="to_pay", link=ledger + "?state=approved"),
-        Figure(_("累计兑现(万元)"), f"{figures['paid_total'] or Decimal(0):,.1f}", key="paid_total", link=ledger),
+        Figure(_("累计兑现（万元）"), f"{figures['paid_total'] or Decimal(0):,.1f}", key="paid_total", link=ledger),
     ], note=_("%(start)s 至 %(day)s") % {"start": start.isoformat(), "day": day.isoformat()})
 
 
@@ -139,5 +139,5 @@ def enterprise_panel(user: Viewer, enterprise: Any) -> Card | None:
         rows=[Row(m.title, link=reverse("policies:measure", args=[m.code]),
                   note=_("申报截止 %(end)s") % {"end": m.window_end.isoformat()}) for m in eligible[:TOP]],
         rows_title=_("可以申报的政策") if eligible else "",
-        table=Table([_("政策条款"), _("状态"), _("测算金额(万元)"), _("兑现金额(万元)")], rows,
+        table=Table([_("政策条款"), _("状态"), _("测算金额（万元）"), _("兑现金额（万元）")], rows,
                     [reverse("policies:application", args=[a.pk]) for a in applications]) if rows else None)

@@ -37,7 +37,7 @@ def poverty_card(user: Viewer, day: dt.date) -> Card | None:
     households = sum(c.households for c in counties)
     not_met = sum(c.not_met for c in counties)
     monitored = sum(c.monitored for c in counties)
-    rows = [Row(_("%(name)s:监测对象占 %(share)s,超过预警线") % {
+    rows = [Row(_("%(name)s：监测对象占 %(share)s，超过预警线") % {
         "name": c.name, "share": f"{(c.monitored_share or 0) * 100:.1f}%"}, link + f"&area={c.code}", tone="bad")
         for c in counties if c.warning]
     open_findings = findings.counts_by_area(day)
@@ -48,7 +48,7 @@ def poverty_card(user: Viewer, day: dt.date) -> Card | None:
                             reverse("poverty:findings") + f"?county={c.code}&state=overdue&date={day:%Y-%m-%d}", tone="bad"))
     census = board.census(day)
     if census.items and census.days_left > 0:
-        rows.append(Row(_("距普查 %(n)s 天,准备事项完成 %(done)s/%(items)s") % {
+        rows.append(Row(_("距普查 %(n)s 天，准备事项完成 %(done)s/%(items)s") % {
             "n": census.days_left, "done": census.done, "items": census.items}, reverse("poverty:census") + f"?date={day:%Y-%m-%d}",
             tone="bad" if census.late else ""))
     return Card("poverty", _("脱贫攻坚"), link=link, day=day, figures=[

@@ -107,26 +107,26 @@ def situation_card(user: Viewer, day: dt.date) -> Card | None:
     below = [r for r in counties if r["target"]["met"] is False]
     rows = [Row(f"{r['name']}({labels[r['risk']['colour']]})",
                 link=reverse("epidemic:county", args=[r["code"]]) + q,
-                note=_("目标 %(target)s,复产率 %(share)s,差 %(gap).1f 个百分点") % {
+                note=_("目标 %(target)s，复产率 %(share)s，差 %(gap).1f 个百分点") % {
                     "target": pct(r["target"]["capacity_target"]), "share": pct(r["power"]["energy_share"]),
                     "gap": abs(r["target"]["gap_pp"])}, tone="bad") for r in below]
     if not arrived:
-        note_below = _("%(day)s 用电数据未到,暂不能对照产能目标") % {"day": day.isoformat()}
+        note_below = _("%(day)s 用电数据未到，暂不能对照产能目标") % {"day": day.isoformat()}
     elif not below:
-        note_below = _("各区县(市)均达到产能目标")
+        note_below = _("各区县（市）均达到产能目标")
     else:
         note_below = ""
-    completeness = _("病例日报 %(n)d/%(total)d 个区县(市)已报送;企业当日报送 %(reported)s 家(共 %(all)s 家);"
+    completeness = _("病例日报 %(n)d/%(total)d 个区县（市）已报送；企业当日报送 %(reported)s 家（共 %(all)s 家）；"
                      "用电数据截至 %(through)s") % {
         "n": reporting["counties_reported"], "total": reporting["counties"],
         "reported": f"{reporting['enterprises_reported']:,}", "all": f"{reporting['enterprises']:,}",
         "through": reporting["power_through"] or _("无")}
     if reporting.get("missing"):
-        completeness += ";" + _("未报送:%(names)s") % {"names": "、".join(reporting["missing"])}
+        completeness += "；" + _("未报送：%(names)s") % {"names": "、".join(reporting["missing"])}
     return Card(
         key="situation", title=_("疫情图与复工图"), link=reverse("resumption:dashboard") + q, day=day, figures=figures,
-        rows=rows, rows_title=note_below or _("未达到产能目标的区县(市)"),
-        note=completeness + (" · " + _("数据更新中,稍后刷新") if pic.stale else ""), wide=True,
+        rows=rows, rows_title=note_below or _("未达到产能目标的区县（市）"),
+        note=completeness + (" · " + _("数据更新中，稍后刷新") if pic.stale else ""), wide=True,
         chart={"kind": "maps", "geojson": epidemic.map_geojson(user), "colours": COLOUR_HEX, "labels": labels,
                "regions": [{"name": r["name"], "code": r["code"], "colour": r["risk"]["colour"],
                             "reported": r["reported"], "index": r["power"]["index"]} for r in counties],
@@ -150,7 +150,7 @@ def enterprise_card(user: Viewer, day: dt.date) -> Card | None:
                missing=_("未报送") if latest is None else ""),
     ]
     pic = pictures.picture(day, user=user, allow_stale=True, page=True)
-    rows = [Row(_("用电数据与报送状态不符(%(kind)s),请核实后重新报送") % {
+    rows = [Row(_("用电数据与报送状态不符（%(kind)s），请核实后重新报送") % {
         "kind": _("报复工但用电很低") if f["kind"] == "paper" else _("用电已恢复但未报复工")},
         link=reverse("resumption:report"), tone="bad") for f in pictures.crosscheck_rows(pic)]
     return Card(key="own-status", title=_("本企业复工情况"), link=reverse("resumption:report"), day=day,
@@ -214,7 +214,7 @@ def enterprise_panel(user: Viewer, enterprise: Any) -> Card | None:
     figures = [
         Figure(_("最近报送"), (_("已复工") if reports[0].resumed else _("未复工")) if reports else None, key="status",
                missing=_("未报送"), change=reports[0].date.isoformat() if reports else ""),
-        Figure(_("基期日均用电(千瓦时)"), f"{baseline:,.0f}" if baseline else None, key="baseline",
+        Figure(_("基期日均用电（千瓦时）"), f"{baseline:,.0f}" if baseline else None, key="baseline",
                missing=_("无基期")),
         Figure(_("最近用电比"), f"{last['ratio'] * 100:.0f}%" if last else None, key="ratio",
                missing=_("数据未到"), change=last["date"] if last else ""),
@@ -225,7 +225,7 @@ def enterprise_panel(user: Viewer, enterprise: Any) -> Card | None:
         [r.date.isoformat(), _("已复工") if r.resumed else _("未复工"), f"{r.workers_on_duty:,}", r.get_source_display()]
         for r in reports])
     return Card(key="resumption", title=_("复工复产"), day=day, figures=figures, table=table if reports else None,
-                note=_("最近 %(n)d 次报送;用电比 = 当日用电量 ÷ 基期日均用电量,达到 %(threshold).0f%% 视为复工") % {
+                note=_("最近 %(n)d 次报送；用电比 = 当日用电量 ÷ 基期日均用电量，达到 %(threshold).0f%% 视为复工") % {
                     "n": len(reports), "threshold": history["resumed_ratio"] * 100},
                 chart={"kind": "ratio", "points": history["points"], "threshold": history["resumed_ratio"],
                        "label": _("用电比")} if history["points"] else None, wide=True)
