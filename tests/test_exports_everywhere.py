@@ -47,6 +47,7 @@ PRODUCERS = {
     "resumption/views.py": "test_every_list_export",
     "economy/views.py": "test_every_list_export",
     "investment/views.py": "test_every_list_export",
+    "workreturn/views.py": "test_every_list_export",
     "core/views_judgements.py": "test_every_list_export",
 }
 LIST_EXPORTS = [
@@ -54,6 +55,7 @@ LIST_EXPORTS = [
     "/projects/?format=xlsx", "/resumption/crosscheck/?format=xlsx", "/economy/?format=xlsx",
     "/investment/leads.xlsx", "/investment/league.xlsx", "/investment/pipeline.xlsx", "/investment/bids.xlsx",
     "/judgements/export?measure=epidemic", "/judgements/export?measure=economy&period=2020-04",
+    "/worker-return/?format=xlsx",
 ]
 
 

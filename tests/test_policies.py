@@ -339,3 +339,49 @@ def test_the_overview_card_counts_the_week_to_the_day_in_each_scope(city: City, 
                                state="submitted", submitted_at=submitted, amount=Decimal(2))
     assert figures("hq")["waiting"] == ("3", "") and figures("district_binhai")["waiting"] == ("2", "")
     assert figures("district")["waiting"] == ("1", "")
+
+
+# --- an enterprise's 惠企政策 page (#28 §4) -----------------------------------------------------------------------
+
+def test_an_enterprise_sees_first_what_it_can_apply_for_and_no_back_office_figures(
+        client: Any, city: City, policy: Policy, settings: Any) -> None:
+    """e_jiangbei (34 机械, 江北区, key, 100 people) on 10 March: the measures it qualifies for first, those open now
+    (soonest deadline first) with the apply form, then one opening later and a 免申即享 one, then the one it applied
+    for, then a closed one (已截止); the measures it does not qualify for collapsed below. The applications and
+    amounts paid across enterprises are not on its pages."""
+    settings.DUALTRACK_CLOCK = "2020-03-10T10:00:00+08:00"
+    late = make_measure(city, policy, "A2", {"industries": ["C"]})  # open until 30 June
+    soon = make_measure(city, policy, "A1", {"industries": ["C"]})
+    Measure.objects.filter(pk=soon.pk).update(window_end=D(2020, 3, 20))
+    Measure.objects.filter(pk=make_measure(city, policy, "B1", {"counties": [city.jiangbei.code]}).pk).update(
+        window_start=D(2020, 2, 10), window_end=D(2020, 3, 1))  # qualifies, closed
+    Measure.objects.filter(pk=make_measure(city, policy, "C1", {"key_only": True}).pk).update(
+        window_start=D(2020, 4, 1))  # qualifies, opens later
+    make_measure(city, policy, "D1", {"industries": ["C"]}, no_application=True)  # 免申即享
+    applied = make_measure(city, policy, "E1", {})
+    services.apply(city.users["enterprise"], applied, city.e_jiangbei)
+    make_measure(city, policy, "F1", {"counties": [city.binhai.code]})  # not for it
+    make_measure(city, policy, "F2", {"industries": ["61"]})  # not for it
+    Application.objects.create(measure=late, enterprise=city.e_binhai, source="officer", state="paid",
+                               submitted_at=dt.datetime(2020, 3, 1, 9, tzinfo=SHANGHAI), amount=Decimal("12.3456"),
+                               paid_amount=Decimal("12.3456"), paid_on=D(2020, 3, 5))
+    client.force_login(city.users["enterprise"])
+    response = client.get("/policies/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    first, _sep, rest = body.partition('id="other-measures"')
+    order = re.findall(r'data-code="(\w+)" data-status="(\w+)"', first)
+    assert order == [("A1", "open"), ("A2", "open"), ("C1", "later"), ("D1", "automatic"), ("E1", "applied"),
+                     ("B1", "closed")]
+    assert first.count("#apply-form") == 2 and "已截止" in first and "免申即享，无需申报" in first
+    assert re.findall(r'<li data-code="(\w+)"', rest) == ["F1", "F2"]  # collapsed: a <details> closed by default
+    assert "<details id=\"other-measures\" class=\"card\">" in body
+    assert "本企业符合申报条件的条款 6 项，现在可以申报 2 项。" in body
+    for figure in ("12.35", "12.3456", "兑现金额", "待审核</th>", "已兑现"):
+        assert figure not in body, figure
+    measure_page = client.get("/policies/measures/A2/").content.decode()
+    assert 'id="apply-form"' in measure_page
+    assert "兑现金额(万元)" not in measure_page and "12.35" not in measure_page and "申报/名单" not in measure_page
+    client.force_login(city.users["hq"])  # the back office still sees its figures
+    assert "12.35" in client.get("/policies/").content.decode()
+    assert "12.35" in client.get("/policies/measures/A2/").content.decode()

@@ -183,6 +183,50 @@ def test_attachments_checked_by_content_and_served_in_scope(client: Any, city: C
     assert problem.attachments.count() == 1
 
 
+def test_photos_preview_in_the_page_only_for_those_who_may_see_the_problem(client: Any, city: City,
+                                                                            problem: Problem) -> None:
+    """A photo shows in the problem's page as a preview (made upright from the phone's EXIF orientation, at most
+    480 px), a tap opens the photo itself; both through the attachment's scoped address (404 out of scope), inline as
+    images only; a PDF stays a download link."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x0112] = 6  # the phone held upright: the pixels are stored turned 90°
+    Image.new("RGB", (1600, 1200), (30, 120, 200)).save(out, format="JPEG", exif=exif)
+    photo = out.getvalue()
+    pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+    client.force_login(city.users["enterprise"])
+    for name, data, kind in (("门口.jpg", photo, "image/jpeg"), ("函件.pdf", pdf, "application/pdf")):
+        assert client.post(f"/problems/{problem.ref}/", {"action": "attach",
+                                                         "file": SimpleUploadedFile(name, data, kind)}).status_code == 302
+    image, letter = problem.attachments.order_by("pk")
+    base = f"/problems/{problem.ref}/attachments"
+    page = client.get(f"/problems/{problem.ref}/").content.decode()
+    assert f'<img src="{base}/{image.pk}/?view=thumb"' in page and f'href="{base}/{image.pk}/?view=photo"' in page
+    assert f"{base}/{letter.pk}/?view" not in page and f'href="{base}/{letter.pk}/"' in page  # the PDF: a link
+    assert page.count("<img ") == 1
+    thumb = client.get(f"{base}/{image.pk}/?view=thumb")
+    assert thumb.status_code == 200 and thumb["Content-Type"] == "image/jpeg"
+    assert "attachment" not in thumb.get("Content-Disposition", "") and thumb["X-Content-Type-Options"] == "nosniff"
+    assert thumb["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    preview = Image.open(io.BytesIO(b"".join(thumb.streaming_content)))
+    assert preview.size == (360, 480)  # upright (portrait) and small
+    full = client.get(f"{base}/{image.pk}/?view=photo")
+    assert full.status_code == 200 and full["Content-Type"] == "image/jpeg"
+    assert full["Content-Disposition"].startswith("inline") and b"".join(full.streaming_content) == photo
+    for view in ("thumb", "photo"):  # never a PDF inline
+        assert client.get(f"{base}/{letter.pk}/?view={view}").status_code == 404
+    download = client.get(f"{base}/{letter.pk}/?view=other")
+    assert download.status_code == 404
+    client.force_login(city.users["liaison"])  # the liaison officer of the enterprise may see the problem
+    assert client.get(f"{base}/{image.pk}/?view=thumb").status_code == 200
+    client.force_login(city.users["district_binhai"])  # another county: no page, no preview, no photo
+    assert client.get(f"/problems/{problem.ref}/").status_code == 404
+    for view in ("thumb", "photo"):
+        assert client.get(f"{base}/{image.pk}/?view={view}").status_code == 404
+
+
 def test_report_with_a_photo_from_the_phone(client: Any, city: City) -> None:
     client.force_login(city.users["enterprise"])
     response = client.post("/problems/new/", {"description": "厂区道路被封,货车进不来",

@@ -298,14 +298,30 @@ def test_scanning_boards_refuses_arrives_and_receipts(client: Any, campaign: Cit
     token = Worker.objects.get(code="W001").slip_token
     page = client.post("/worker-return/scan/", {"mode": "boarding", "trip": "T1", "temperature": "36.6",
                                                 "code": token})
-    assert page.context["outcome"] == {"ok": True, "worker": "W001", "text": "准予上车"}
+    # the worker's name (the home county sees it whole) and photo-free hints to compare with the person: the ID
+    # number's and the phone's last four characters
+    assert page.context["outcome"] == {"ok": True, "worker": "W001", "text": "准予上车",
+                                       "temperature": Decimal("36.6"), "person": {
+                                           "code": "W001", "name": "马建1", "id_tail": "001X", "phone_tail": "0001"}}
+    assert page.context["temperature"] == ""  # recorded: the field starts empty for the next passenger
     fever = client.post("/worker-return/scan/", {"mode": "boarding", "trip": "T1", "temperature": "37.3",
                                                  "code": "W003"})
-    assert fever.context["outcome"]["ok"] is False and "37.3" in fever.context["outcome"]["text"]
+    assert fever.context["outcome"]["ok"] is False and fever.context["outcome"]["text"] == "不准上车"
+    assert "37.3" in fever.context["outcome"]["reason"]
+    assert fever.context["temperature"] == ""  # refused, recorded too: 37.3 does not stay for the next one
+    body = fever.content.decode()
+    assert 'data-outcome="refused"' in body and 'value="37.3"' not in body and "马建3" in body
     assert Boarding.objects.get(worker__code="W003").reason == "temperature"
     unknown = client.post("/worker-return/scan/", {"mode": "boarding", "trip": "T1", "temperature": "36.6",
                                                    "code": "nope"})
     assert unknown.context["outcome"] is None
+    assert unknown.context["temperature"] == "36.6"  # nothing recorded: what was typed stays to try again
+    client.force_login(campaign.users["hq"])  # HQ may scan, and sees the name masked (no PERSONAL for it)
+    masked = client.post("/worker-return/scan/", {"mode": "boarding", "trip": "T1", "temperature": "36.5",
+                                                  "code": "W002"})
+    assert masked.context["outcome"]["person"] == {"code": "W002", "name": "马**", "id_tail": "002X",
+                                                   "phone_tail": "0002"}
+    assert "马建2" not in masked.content.decode()
     client.force_login(campaign.users["enterprise"])
     arrived = client.post("/worker-return/scan/", {"mode": "arrival", "code": token})
     assert arrived.context["outcome"]["text"] == "车次 T1 已到达" and Trip.objects.get(code="T1").arrived_at

@@ -14,7 +14,7 @@ from .city import COUNTIES, PARKS
 
 HEADERS = {
     "leads": ["线索编号", "项目名称", "投资方", "投资方类别", "行业代码", "计划投资", "区划代码", "园区代码", "信息来源", "第一信息人",
-              "首席服务员", "阶段", "签约日期", "开工日期"],
+              "首席服务员", "阶段", "签约日期", "开工日期", "登记日期"],
     "lead_activities": ["日期", "线索编号", "类型", "说明"],
     "fund_arrivals": ["月份", "线索编号", "到位资金"],
     "investment_targets": ["年度", "范围代码", "签约总额目标", "大项目门槛", "大项目数目标"],
@@ -50,7 +50,7 @@ def rows(seed: int) -> dict[str, list[list[Any]]]:
         out["leads"].append([code, f"{kind}项目", f"{investor}{number % 37}号", klass, industry, f"{amount:.2f}", county, park,
                              rng.choice(["商会推介", "以商招商", "驻外招商", "网上洽谈会", "中介推荐"]),
                              f"{rng.choice('王李张刘陈杨')}{rng.choice('明华军芳强丽')}",
-                             OFFICERS.get(park or county, ""), stage, signed, started])
+                             OFFICERS.get(park or county, ""), stage, signed, started, first.isoformat()])
         day = first
         while day <= END:
             online = day >= dt.date(2020, 2, 1) and rng.random() < 0.7

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import random
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -74,11 +75,22 @@ def rows(seed: int, townships: dict[str, list[tuple[str, str]]]) -> dict[str, li
                         away_before = rng.random() < 0.7
                         status = rng.choices(["已外出", "在家待岗", "就近就业"],
                                              [0.55, 0.3, 0.15] if away_before else [0.1, 0.4, 0.5])[0]
-                        out["labourers"].append([code, f"{rng.choice(SURNAMES)}{rng.choice(GIVEN)}{worker}", status,
+                        name = f"{rng.choice(SURNAMES)}{rng.choice(GIVEN)}{_second(code, worker)}"
+                        out["labourers"].append([code, name, status,
                                                  "宁江市" if status == "已外出" else "", "是" if away_before else "否",
                                                  _id(ids, county)])
     _command(seed, townships, out)
     return out
+
+
+SECOND = "才林生民安玉英成文忠志光"  # a given name's second character (no digits: a name reads as a name)
+
+
+def _second(household: str, worker: int) -> str:
+    """A labourer's second given-name character, from the household's code and the labourer's place in it: two
+    labourers of one household never share a name (the dataset's key is the household and the name), and no
+    random draw is taken, so the rest of the demo stays as it was."""
+    return SECOND[(zlib.crc32(household.encode()) + worker) % len(SECOND)]
 
 
 def _command(seed: int, townships: dict[str, list[tuple[str, str]]], out: dict[str, list[list[Any]]]) -> None:

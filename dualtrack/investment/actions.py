@@ -75,6 +75,41 @@ class NewLead:
     park_id: int | None = None
 
 
+def industry_code(raw: str, errors: dict[str, str] | None = None, field: str = "industry_code",
+                  codes: dict[str, str] | None = None) -> str:
+    """A lead's 行业代码 as the registry's GB/T 4754-2017 list has it (the section, or the section and division:
+    ``C36``), blank allowed; a code not in the list is refused (``errors[field]``), as on the page so in a file
+    (``codes``: the registry's codes read once for a file's rows)."""
+    from dualtrack.registry import services as registry
+
+    if not (raw or "").strip():
+        return ""
+    found = registry.industry_code_of(raw, codes)
+    if found is None:
+        message = _("行业代码“%(code)s”不在国民经济行业分类（GB/T 4754-2017）的门类或大类中") % {"code": raw.strip()[:10]}
+        if errors is None:
+            raise ValidationError({field: message})
+        errors[field] = message
+        return ""
+    return found
+
+
+def stage_fields(lead: Lead, stage: str) -> tuple[str, ...]:
+    """The fields of the stage form that a move of ``lead`` to ``stage`` reads (:func:`move_stage`): the signing
+    date to 正式签约 or 供地 from before signing, the company's credit code to 注册, the start date and an existing
+    project's code to 开工 or 投产 before a start, the reason to 终止; none otherwise (洽谈, 签约意向)."""
+    fields: list[str] = []
+    if stage == Stage.STOPPED:
+        return ("reason",)
+    if stage == Stage.REGISTERED:
+        return ("uscc",)
+    if stage in (Stage.SIGNED, Stage.LAND) and lead.stage in BEFORE_SIGNING:
+        fields.append("date")
+    if stage in STARTED_STAGES and lead.started_on is None:
+        fields += ["date", "project_code"]
+    return tuple(fields)
+
+
 def _next_code(day: dt.date) -> str:
     def highest() -> int:
         codes = Lead.objects.filter(code__startswith=f"ZS{day.year}-").values_list("code", flat=True)
@@ -95,6 +130,7 @@ def add_lead(actor: Actor, spec: NewLead) -> Lead:
         errors["amount"] = _("计划投资应大于0且小于10万亿元")
     if spec.investor_class not in InvestorClass.values:
         errors["investor_class"] = _("投资方类别无效")
+    industry = industry_code(spec.industry_code, errors)
     county_id, park_id = spec.county_id, spec.park_id
     user_county, user_park = getattr(actor, "county_id", None), getattr(actor, "park_id", None)
     from dualtrack.registry import services as registry
@@ -120,8 +156,8 @@ def add_lead(actor: Actor, spec: NewLead) -> Lead:
     lead = Lead.objects.create(
         code=_next_code(dates.today()), name=spec.name.strip()[:200], investor=spec.investor.strip()[:200],
         amount=spec.amount.quantize(Decimal("0.0001")), investor_class=spec.investor_class,
-        industry_code=spec.industry_code.strip()[:5], source=spec.source.strip()[:100],
-        informant=spec.informant.strip()[:50], county_id=county_id, park_id=park_id, stage=Stage.LEAD)
+        industry_code=industry, source=spec.source.strip()[:100], informant=spec.informant.strip()[:50],
+        county_id=county_id, park_id=park_id, stage=Stage.LEAD, registered_on=dates.today())
     audit.record_change(actor, lead, None)
     ensure_in_scope(lead, actor, Action.CHANGE)
     return lead

@@ -19,6 +19,7 @@ class LeadFacts:
     signed_on: dt.date | None
     started_on: dt.date | None
     last_activity: dt.date | None  # the latest activity on or before the date judged
+    registered_on: dt.date | None = None  # the day the lead was registered (None: unknown, a file without it)
 
 
 def formally_signed(facts: LeadFacts, day: dt.date) -> bool:
@@ -37,7 +38,7 @@ def light(facts: LeadFacts, day: dt.date, rules: Any) -> tuple[str | None, list[
     """A signed lead not started: yellow from ``yellow_months`` calendar months after signing (the month's last
     day when the day does not exist: 31 August + 6 = 28 February, 29 in a leap year), red from ``red_months``.
     A lead before signing with no activity in the ``stale_days`` days up to ``day`` (the day itself and the 29
-    before), or none at all: yellow, stale. A 终止 lead has no light. ``rules``: the rule set read by name
+    before), the clock starting on the day it was registered (:func:`stale`): yellow, stale. A 终止 lead has no light. ``rules``: the rule set read by name
     (``measure.InvestmentRules`` or its JSON definition)."""
     if facts.stage == Stage.STOPPED:
         return None, []
@@ -48,10 +49,20 @@ def light(facts: LeadFacts, day: dt.date, rules: Any) -> tuple[str | None, list[
         if day >= add_months(facts.signed_on, rules["yellow_months"]):
             return "yellow", [Reason.NOT_STARTED_6M]
         return None, []
-    stale = facts.last_activity is None or (day - facts.last_activity).days >= rules["stale_days"]
-    if facts.stage in BEFORE_SIGNING and stale:
+    if facts.stage in BEFORE_SIGNING and stale(facts, day, rules):
         return "yellow", [Reason.STALE]
     return None, []
+
+
+def stale(facts: LeadFacts, day: dt.date, rules: Any) -> bool:
+    """No activity in the ``stale_days`` days up to ``day``, counted from the later of the last activity and the
+    registration day: a lead registered today, with no activity yet, is not stale (30 days after it is); one not
+    yet registered on ``day`` has no clock running. A lead whose registration day is unknown (a file without
+    登记日期) and with no activity at all is stale."""
+    if facts.registered_on is not None and facts.registered_on > day:
+        return False
+    since = max((d for d in (facts.last_activity, facts.registered_on) if d is not None), default=None)
+    return since is None or (day - since).days >= rules["stale_days"]
 
 
 def ratio(part: Decimal | int, whole: Decimal | int) -> float | None:

@@ -21,10 +21,28 @@ class LeadForm(forms.Form):
                                 widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}))
     county = forms.ChoiceField(label=_("区县"), required=False)
     park = forms.ChoiceField(label=_("功能园区"), required=False, help_text=_("园区项目同时计入园区和所在区县"))
-    industry_code = forms.CharField(label=_("行业代码"), max_length=5, required=False)
+    industry_code = forms.ChoiceField(label=_("行业代码"), required=False,
+                                      help_text=_("国民经济行业分类（GB/T 4754-2017）的门类或大类"))
     source = forms.CharField(label=_("信息来源"), max_length=100, required=False)
     informant = forms.CharField(label=_("第一信息人"), max_length=50, required=False,
                                 help_text=_("最先提供项目信息的人,按规定给予奖励"))
+
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["industry_code"].choices = industry_choices()  # type: ignore[attr-defined]
+
+
+def industry_choices() -> list[Any]:
+    """The picker of 行业代码: GB/T 4754-2017 from the registry, each section (门类) a group holding the section
+    itself and its divisions (大类), each shown with its code and name; the form accepts only these."""
+    from django.utils.translation import gettext
+
+    from dualtrack.registry import services as registry
+
+    return [("", "—"), *((f"{code} {name}", [(code, gettext("%(code)s %(name)s（整个门类）") % {"code": code, "name": name}),
+                                               *((d, f"{d} {d_name}") for d, d_name in divisions)])
+                         for code, name, divisions in registry.industry_groups())]
 
 
 class _OnTheLeadPage(forms.Form):

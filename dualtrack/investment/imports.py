@@ -51,6 +51,8 @@ class LeadDataset(Dataset):
                help=gettext_lazy("正式签约及以后阶段必填")),
         Column("started_on", "开工日期", p.date, required=False, blank=True, default=None, example="",
                help=gettext_lazy("开工、投产阶段必填")),
+        Column("registered_on", "登记日期", p.date, required=False, blank=True, default=None, example="2020-03-02",
+               help=gettext_lazy("线索登记日期,无招商活动的天数从此日起算;不填则不改(新线索为未知)")),
     ]
 
     def can_import(self, user: Viewer) -> bool:
@@ -66,6 +68,7 @@ class LeadDataset(Dataset):
         parks = {c: ids for c, ids in registry.park_counties_by_code().items() if park is None or ids[0] == park}
         return {"counties": counties, "all_counties": all_counties, "parks": parks,
                 "park_user": park is not None, "officers": accounts.user_ids_by_username(),
+                "industries": registry.industry_codes(),
                 "recorded": {code: (stage, signed, started) for code, stage, signed, started in
                              # only the user's own: another scope's lead is refused as such, its stage never told
                              Lead.objects.restrict(user, Action.IMPORT)
@@ -85,6 +88,13 @@ class LeadDataset(Dataset):
         # A lead counts for its county and its park: the park must lie in that county.
         if park is not None and state["all_counties"].get(county) != park[1]:
             ctx.error("county_code", _("区划代码与园区所在区县不符"), county)
+        if get("industry_code"):
+            from .actions import industry_code
+
+            errors: dict[str, str] = {}
+            values["industry_code"] = industry_code(values["industry_code"], errors, codes=state["industries"])
+            if errors:
+                ctx.error("industry_code", errors["industry_code"], get("industry_code"))
         if get("officer") and values["officer"] not in state["officers"]:
             ctx.error("officer", _("用户名不存在"), values["officer"])
         stage = values["stage"]
@@ -126,6 +136,8 @@ class LeadDataset(Dataset):
             target = {"name": v["name"], "investor": v["investor"], "amount": v["amount"],
                       "county_id": all_counties[v["county_code"]], "stage": v["stage"],
                       "signed_on": v.get("signed_on"), "started_on": v.get("started_on")}
+            if v.get("registered_on") is not None:
+                target["registered_on"] = v["registered_on"]
             for key in ("investor_class", "industry_code", "source", "informant"):
                 if key in v:
                     target[key] = v[key]

@@ -55,6 +55,7 @@ class LeadFact:
     amount: Decimal
     last_activity: dt.date | None  # the latest activity on or before the day
     arrived: Decimal  # funds arrived in the day's month or before
+    registered_on: dt.date | None = None  # the day the lead was registered (None: unknown)
 
 
 @dataclass(frozen=True)
@@ -90,10 +91,10 @@ def load(period: Period, scope: Any = None) -> InvestmentFacts:
     arrived: dict[int, Decimal] = dict(FundArrival.objects.filter(month__lte=day.replace(day=1)).values(
         "lead_id").annotate(total=Sum("amount")).values_list("lead_id", "total"))
     leads = [LeadFact(code, name, stage, signed_on, started_on, county, park or "", amount, last.get(pk),
-                      arrived.get(pk, Decimal(0)))
-             for pk, code, name, stage, signed_on, started_on, county, park, amount in
+                      arrived.get(pk, Decimal(0)), registered_on)
+             for pk, code, name, stage, signed_on, started_on, county, park, amount, registered_on in
              Lead.objects.order_by("code").values_list("pk", "code", "name", "stage", "signed_on", "started_on",
-                                                       "county__code", "park__code", "amount")]
+                                                       "county__code", "park__code", "amount", "registered_on")]
     targets = {t.scope_code: TargetFact(t.scope_code, t.amount_target, t.big_threshold, t.big_count_target)
                for t in InvestmentTarget.objects.filter(year=day.year)}
     city = registry.city()
@@ -111,7 +112,8 @@ def judge(facts: InvestmentFacts, rules: InvestmentRules) -> Evaluation:
         "signed_amount": Decimal(0), "big": 0, "signed": 0, "started": 0, "planned": Decimal(0),
         "arrived": Decimal(0)})
     for lead in facts.leads:
-        lead_facts = engine.LeadFacts(lead.stage, lead.signed_on, lead.started_on, lead.last_activity)
+        lead_facts = engine.LeadFacts(lead.stage, lead.signed_on, lead.started_on, lead.last_activity,
+                                      lead.registered_on)
         light, reasons = engine.light(lead_facts, day, rules)  # ``rules["red_months"]`` reads the typed rule set
         statuses.append(LeadStatus(lead.code, lead.name, lead.stage, light, [str(r) for r in reasons],
                                    lead.county_code, lead.park_code, lead.amount))
@@ -184,7 +186,7 @@ class InvestmentMeasure(Measure[InvestmentFacts, InvestmentRules, Evaluation]):
     sources = ("investment", "registry")
     result = Evaluation
     contract = InvestmentContract
-    format = 1
+    format = 2  # 2: a lead's inactivity counted from its registration day (#28 §5)
     api_path = "investment"
     api_name = "api-investment"
     command = "investment"

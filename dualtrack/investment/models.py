@@ -36,6 +36,9 @@ class Lead(ScopedModel):
                                    on_delete=models.PROTECT, related_name="+")
     project_code = models.CharField(_("重点项目代码"), max_length=40, blank=True)
     stop_reason = models.CharField(_("终止原因"), max_length=200, blank=True)
+    # The day the lead was registered on the platform (a page: the clock's today; a file: its 登记日期, else
+    # unknown): a lead's inactivity is counted from it, so a lead registered today is not stale (DOMAIN.md §14).
+    registered_on = models.DateField(_("登记日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("招商项目")

@@ -45,12 +45,46 @@ def _stage_on(day: dt.date, prefix: str = "") -> Case:
         default=Value(PipelineStage.RESERVE.value), output_field=CharField())
 
 
+def quarter_end(day: dt.date) -> dt.date:
+    """The last day of ``day``'s quarter: 03-31, 06-30, 09-30 or 12-31 (30 April's is 30 June)."""
+    month, last = QUARTER_ENDS[(day.month - 1) // 3]
+    return dt.date(day.year, month, last)
+
+
 @dataclass
 class QuarterColumn:
+    """One quarter of the board: its figures on ``end``, the quarter's last day, or the board's day when the quarter
+    is still under way (then ``complete`` is false: 30 April is no quarter's end, it is 二季度 so far)."""
+
     end: dt.date
     counts: dict[str, int]
     amounts: dict[str, Decimal]  # 亿元
     moves: list[tuple[str, str, int]] = field(default_factory=list)  # (from, to, projects) since the last quarter
+
+    @property
+    def quarter(self) -> int:
+        return (self.end.month - 1) // 3 + 1
+
+    @property
+    def complete(self) -> bool:
+        """Whether the figures are the quarter's end's (not the quarter so far)."""
+        return self.end == quarter_end(self.end)
+
+    @property
+    def key(self) -> str:
+        return f"{self.end.year}-Q{self.quarter}"
+
+    @property
+    def label(self) -> str:
+        """The column's name for people: 2020年一季度, or 2020年二季度（截至4月30日） while it is under way."""
+        from django.utils import formats
+        from django.utils.translation import gettext as _
+
+        names = {1: _("一季度"), 2: _("二季度"), 3: _("三季度"), 4: _("四季度")}
+        if self.complete:
+            return _("%(year)s年%(quarter)s") % {"year": self.end.year, "quarter": names[self.quarter]}
+        return _("%(year)s年%(quarter)s（截至%(day)s）") % {
+            "year": self.end.year, "quarter": names[self.quarter], "day": formats.date_format(self.end, "MONTH_DAY_FORMAT")}
 
 
 @dataclass
@@ -176,7 +210,8 @@ def week_activity(user: Viewer, monday: dt.date) -> WeekActivity:
 
 def pipeline_json(day: dt.date, user: Viewer = None) -> dict[str, Any]:
     """``dualtrack investment --pipeline --json`` (and ``/api/v1/investment/pipeline``): the year of ``day`` up to
-    ``day``: the 四个一批 at each quarter's end (projects and 亿元 per stage, the moves), the 集中开工 events held and
+    ``day``: the 四个一批 at each quarter's end (projects and 亿元 per stage, the moves; ``end`` the day the figures are
+    for, ``quarter`` its quarter, ``complete`` false for the quarter so far), the 集中开工 events held and
     the 争资 figures per fund kind, of what ``user`` may see (the whole city for the console)."""
     board = four_batches(user, day.year, until=day)
 
@@ -185,7 +220,7 @@ def pipeline_json(day: dt.date, user: Viewer = None) -> dict[str, Any]:
 
     return {
         "year": day.year, "date": day.isoformat(),
-        "quarters": [{"end": q.end.isoformat(),
+        "quarters": [{"end": q.end.isoformat(), "quarter": q.key, "complete": q.complete,
                       "stages": {s: {"projects": q.counts[s], "amount": amount(q.amounts[s])} for s in q.counts},
                       "moves": [{"from": a, "to": b, "projects": n} for a, b, n in q.moves]} for q in board.quarters],
         "events": [{"date": e.date.isoformat(), "title": e.title, "place": e.place, "projects": e.n,

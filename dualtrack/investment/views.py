@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from dualtrack.core import dates, exports, privacy
 from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import Action
+from dualtrack.core.rules import listed
 from dualtrack.core.scoping import get_scoped_or_404
 from dualtrack.core.views import form_errors, paginate, paginate_list, query_without_page
 from dualtrack.core.views_judgements import pending
@@ -39,6 +40,8 @@ from .choices import (
 )
 from .forms import ActivityForm, GroundbreakingForm, LeadForm, OfficerForm, SigningForm, StageForm
 from .models import FundBid, GroundbreakingEvent, InvestmentTarget, Lead
+
+AMOUNT_FORMAT = "#,##0.00"  # 争资 amounts (万元) in Excel: numbers, shown with thousands separators
 
 
 def _year(request: HttpRequest) -> int:
@@ -72,14 +75,28 @@ def leads(request: HttpRequest) -> HttpResponse:
         return pending(request, answer, _("招商引资"))
     rows, stage, light, q = _filtered(request, evaluation)
     counts = Counter(s.stage for s in evaluation.leads)
+    page = paginate_list(request, rows)
     return render(request, "investment/leads.html", {
-        "day": day, "rules_version": evaluation.rules_version, "page": paginate_list(request, rows),
+        "day": day, "rules_version": evaluation.rules_version, "page": page, "about": _about(page),
         "stages": [(value, label, counts.get(value, 0)) for value, label in Stage.choices], "stage": stage,
         "light": light, "reasons": services.reason_texts(evaluation.rules_version), "stage_names": dict(Stage.choices),
         "query": query_without_page(request), "may_add": Lead.permits(request.user, Action.ADD),
         "q": q,
         # A department or liaison officer sees only the leads in their care as chief service officer.
         "as_officer": access.sees_as_officer(request.user)})
+
+
+def _about(rows: Any) -> dict[str, dict[str, str]]:
+    """The list's rows' investor and place (区县, and 园区 where it lies in one), by code: one query for the page's
+    leads, whatever their number (the stored judgement keeps neither)."""
+    from dualtrack.registry import services as registry
+
+    codes = [s.code for s in rows]
+    names = registry.region_names() | registry.park_names() if codes else {}
+    return {code: {"investor": investor, "place": " · ".join(n for n in (names.get(county, county),
+                                                                        names.get(park or "", "")) if n)}
+            for code, investor, county, park in Lead.objects.filter(code__in=codes).values_list(
+                "code", "investor", "county__code", "park__code")}
 
 
 @login_required
@@ -93,12 +110,13 @@ def leads_xlsx(request: HttpRequest) -> HttpResponseBase:
     rows, _stage, _light, _q = _filtered(request, evaluation)
     stage_names, reasons = dict(Stage.choices), services.reason_texts(evaluation.rules_version)
     lights = {"red": _("红灯"), "yellow": _("黄灯")}
+    investors = dict(Lead.objects.restrict(request.user).values_list("code", "investor"))
     sheet = exports.Sheet(_("招商项目"), [_("线索编号"), _("项目名称"), _("阶段"), _("计划投资(亿元)"), _("区县"), _("园区"),
-                                     _("亮灯"), _("原因"), _("数据截至")],
+                                     _("亮灯"), _("原因"), _("数据截至"), _("投资方")],
                           ([s.code, s.name, str(stage_names.get(s.stage, s.stage)), s.amount, s.county_code,
                             s.park_code, str(lights.get(s.light or "", "")),
-                            "、".join(str(reasons.get(r, r)) for r in s.reasons), day] for s in rows),
-                          widths={"B": 36})
+                            "、".join(str(reasons.get(r, r)) for r in s.reasons), day, investors.get(s.code, "")]
+                           for s in rows), widths={"B": 36, "J": 30})
     return exports.xlsx_download(request, [sheet], exports.dated_name(_("招商项目"), day),
                                  object_type="investment.lead", object_repr=_("招商项目"),
                                  detail={"date": day.isoformat(), "rules_version": evaluation.rules_version})
@@ -152,6 +170,22 @@ def _stage_form(found: Lead, data: Any = None) -> StageForm:
     return form
 
 
+def _stage_rows(found: Lead, form: StageForm) -> list[dict[str, Any]]:
+    """The stage form's fields, each with the stages (of the form's choices) that read it (``actions.stage_fields``):
+    the page's script shows only the chosen stage's fields; without it every field shows, its stages named."""
+    stages = [value for value, _label in form.fields["stage"].choices]  # type: ignore[attr-defined]
+    names = dict(Stage.choices)
+    rows = []
+    for field in form:
+        if field.name == "stage":
+            rows.append({"field": field, "stages": None, "names": ""})
+            continue
+        using = [s for s in stages if field.name in actions.stage_fields(found, s)]
+        if using or field.errors:  # a field no stage on offer reads is not drawn
+            rows.append({"field": field, "stages": " ".join(using), "names": listed(names[s] for s in using)})
+    return rows
+
+
 def _officer_form(found: Lead, data: Any = None) -> OfficerForm:
     from dualtrack.accounts import services as accounts
 
@@ -175,6 +209,8 @@ def _lead_forms(request: HttpRequest, found: Lead) -> dict[str, Any]:
 def _lead_page(request: HttpRequest, found: Lead, forms: dict[str, Any]) -> HttpResponse:
     day = services.as_of()  # the pipeline's as-of day, as on the list the user came from
     light, reasons = services.lead_light(found, day)
+    if forms.get("stage_form") is not None:
+        forms = {**forms, "stage_rows": _stage_rows(found, forms["stage_form"])}
     return render(request, "investment/lead.html", {
         "lead": found, "informant": services.informant_shown(request.user, found),
         "activities": privacy.attach(request.user, found.activities.order_by("-date")[:200], "note"),
@@ -360,9 +396,11 @@ def pipeline_xlsx(request: HttpRequest) -> HttpResponseBase:
     board = _board(request)
     year = board.year
     names = dict(PipelineStage.choices)
-    quarters = exports.Sheet(_("四个一批"), [_("季度末"), *(f"{names[s]}{_('(个)')}" for s in PipelineStage.values),
-                                         *(f"{names[s]}{_('(亿元)')}" for s in PipelineStage.values), _("本季度阶段变动")],
-                             ([q.end, *(q.counts[s] for s in PipelineStage.values),
+    # outside the f-strings, where makemessages finds them: "(亿元)" stayed Chinese in the English file (#28 §5)
+    count, amount = _("(个)"), _("(亿元)")
+    quarters = exports.Sheet(_("四个一批"), [_("季度"), _("数据截至"), *(f"{names[s]}{count}" for s in PipelineStage.values),
+                                         *(f"{names[s]}{amount}" for s in PipelineStage.values), _("本季度阶段变动")],
+                             ([q.label, q.end, *(q.counts[s] for s in PipelineStage.values),
                                *(q.amounts[s] for s in PipelineStage.values),
                                ";".join(f"{names[a]}→{names[b]} {n}" for a, b, n in q.moves)] for q in board.quarters))
     events = exports.Sheet(_("集中开工活动"), [_("日期"), _("活动名称"), _("主会场"), _("项目数"), _("总投资(亿元)")],
@@ -425,6 +463,7 @@ def bids_xlsx(request: HttpRequest) -> HttpResponseBase:
                                         _("获得金额(万元)"), _("状态")],
                           ([b.project.code, b.project.name, b.year, str(kinds.get(b.fund_kind, b.fund_kind)),
                             b.requested, b.won, str(states.get(b.state, b.state))]
-                           for b in _bids(request, year).iterator(chunk_size=1000)), widths={"B": 36})
+                           for b in _bids(request, year).iterator(chunk_size=1000)), widths={"B": 36, "E": 16, "F": 16},
+                          formats=[None, None, None, None, AMOUNT_FORMAT, AMOUNT_FORMAT])
     return exports.xlsx_download(request, [sheet], f"{_('争取上级资金')}-{year}.xlsx",
                                  object_type="investment.fundbid", object_repr=_("争取上级资金"), detail={"year": year})

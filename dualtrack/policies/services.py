@@ -4,6 +4,7 @@ notices, and the figures for the bulletin (DOMAIN.md §8)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -45,6 +46,12 @@ def eligible(measure: Measure, day: dt.date, enterprises: QuerySet[Any] | None =
     """The enterprises that qualify for ``measure`` on ``day`` (one query over the registry)."""
     base = enterprises if enterprises is not None else registry.all_enterprises()
     return eligibility_of(measure).apply(base, day)
+
+
+def qualifying(measures: Iterable[Measure], enterprises: QuerySet[Any], day: dt.date) -> set[int]:
+    """The measures (their ids) for which one of ``enterprises`` (an enterprise's own, or a few) qualifies on
+    ``day``: one query per measure over that small set."""
+    return {measure.pk for measure in measures if eligible(measure, day, enterprises).exists()}
 
 
 def not_applied(measure: Measure, day: dt.date, user: Viewer) -> QuerySet[Any]:

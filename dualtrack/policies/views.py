@@ -38,12 +38,47 @@ def policy_list(request: HttpRequest) -> HttpResponse:
     if not Measure.permits(request.user, Action.VIEW):
         raise PermissionDenied
     measures = Measure.objects.restrict(request.user).select_related("policy", "department")
+    if rules.applies_itself(request.user):
+        return _enterprise_list(request, list(measures))
     figures = services.measure_figures(measures)
     policies: dict[int, dict[str, Any]] = {}
     for measure in measures:
         entry = policies.setdefault(measure.policy_id, {"policy": measure.policy, "measures": []})
         entry["measures"].append((measure, figures.get(measure.pk, {})))
     return render(request, "policies/list.html", {"policies": list(policies.values())})
+
+
+def _enterprise_list(request: HttpRequest, measures: list[Measure]) -> HttpResponse:
+    """An enterprise's 惠企政策 (#28 §4): first the measures it qualifies for today, those it can still apply to
+    first (open, then opening later), then those it has applied for or been granted, then those closed (已截止);
+    the others collapsed below. The back office's figures (applications, amounts paid across enterprises) are not
+    shown to it."""
+    day = dates.today()
+    own = registry.enterprises_for(request.user)
+    qualifies = services.qualifying(measures, own, day)
+    mine = {a.measure_id: a for a in Application.objects.restrict(request.user).filter(measure__in=measures)}
+    eligible: list[dict[str, Any]] = []
+    others: list[Measure] = []
+    for measure in measures:
+        if measure.pk not in qualifies:
+            others.append(measure)
+            continue
+        applied = mine.get(measure.pk)
+        if applied is not None:
+            status, rank = "applied", 2
+        elif measure.window_end < day:
+            status, rank = "closed", 3
+        elif measure.no_application:
+            status, rank = "automatic", 1
+        elif measure.window_start > day:
+            status, rank = "later", 1
+        else:
+            status, rank = "open", 0
+        eligible.append({"measure": measure, "status": status, "rank": rank, "application": applied})
+    eligible.sort(key=lambda e: (e["rank"], e["measure"].window_end, e["measure"].code))
+    return render(request, "policies/enterprise_list.html", {
+        "eligible": eligible, "others": others, "day": day,
+        "can_apply_now": sum(1 for e in eligible if e["status"] == "open")})
 
 
 class ApplyForm(forms.Form):
@@ -117,7 +152,10 @@ def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
     eligibility = services.eligibility_of(measure)
     return render(request, "policies/measure.html", {
         "measure": measure, "eligibility": eligibility.describe(), "form": form, "can_manage": can_manage,
-        "figures": services.measure_figures(Measure.objects.filter(pk=measure.pk)).get(measure.pk, {}),
+        # the back office's figures (applications and payments across enterprises): not for an enterprise
+        "shows_figures": not applies_itself,
+        "figures": services.measure_figures(Measure.objects.filter(pk=measure.pk)).get(measure.pk, {})
+        if not applies_itself else {},
         "eligible_count": services.eligible(measure, day).count() if can_manage or rules.sees_eligible_count(request.user) else None,
         "page": paginate(request, waiting) if waiting is not None else None,
         "can_apply": rules.applies_on_page(request.user) and not measure.no_application

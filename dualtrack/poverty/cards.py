@@ -38,7 +38,7 @@ def poverty_card(user: Viewer, day: dt.date) -> Card | None:
     not_met = sum(c.not_met for c in counties)
     monitored = sum(c.monitored for c in counties)
     rows = [Row(_("%(name)s:监测对象占 %(share)s,超过预警线") % {
-        "name": c.name, "share": f"{(c.monitored_share or 0) * 100:.1f}%"}, link + f"&county={c.code}", tone="bad")
+        "name": c.name, "share": f"{(c.monitored_share or 0) * 100:.1f}%"}, link + f"&area={c.code}", tone="bad")
         for c in counties if c.warning]
     open_findings = findings.counts_by_area(day)
     for c in counties:

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from dualtrack.core import audit, dates, policy, privacy
@@ -115,9 +116,9 @@ class FindingRow:
 
 
 def rows(user: Viewer, *, now: dt.datetime | None = None, county: str = "", state: str = "",
-         household: str = "") -> list[FindingRow]:
+         household: str = "", area: str = "") -> list[FindingRow]:
     """The findings ``user`` may see, newest first, with their tasks; ``state`` is ``open``, ``overdue`` or
-    ``closed``."""
+    ``closed``; ``area`` a county's, township's or village's code (the war map's links: the findings in it)."""
     from dualtrack.problems import services as problems
 
     now = now or dates.now()
@@ -126,6 +127,8 @@ def rows(user: Viewer, *, now: dt.datetime | None = None, county: str = "", stat
         found = found.filter(county__code=county)
     if household:
         found = found.filter(household__code=household)
+    if area:
+        found = found.filter(Q(county__code=area) | Q(village__parent__code=area) | Q(village__code=area))
     found_list = list(found.order_by("-found_on", "code")[:2000])
     tasks = problems.tasks_by_keys([FINDING_KEY + f.code for f in found_list])
     kept = []

@@ -212,6 +212,14 @@ class Area:
     deep: bool = False
     findings: dict[str, int] = field(default_factory=dict)  # open and overdue findings (the view fills them in)
     helpers: tuple[int, int] = (0, 0)  # helpers, of whom on site
+    parent: str = ""  # the code of the area it lies in (a village's township, a township's county)
+    children: list[Area] = field(default_factory=list)  # a township's villages, in code order
+
+    @property
+    def reasons(self) -> list[tuple[str, int]]:
+        """The reasons households fail the standard, with how many fail each (``income`` first), only those that
+        some household fails."""
+        return [(key, n) for key in EXIT_REASONS if (n := (self.failed or Counter()).get(key, 0))]
 
     @property
     def monitored_share(self) -> float | None:
@@ -221,7 +229,9 @@ class Area:
 def war_map(year: int, county_code: str | None = None, evaluation: Evaluation | None = None) -> list[Area]:
     """作战图: the counties (or one county's townships and villages) with households not meeting the standard,
     failed guarantees by kind and monitoring cases; flagged ones (挂牌督战, 深度贫困) marked. Aggregates only: no
-    household, no name. ``evaluation``: the year's stored result the page read (else the stored one, ensured)."""
+    household, no name. ``evaluation``: the year's stored result the page read (else the stored one, ensured).
+    A county's list holds its townships, then its villages, each village also among its township's ``children``
+    (the nested tables: county → townships → each township's villages)."""
     from dualtrack.registry import services as registry
 
     statuses = (evaluation or evaluate(year)).households
@@ -233,17 +243,18 @@ def war_map(year: int, county_code: str | None = None, evaluation: Evaluation | 
     names = registry.region_names()
     for code, county, village, township in rows:
         if county_code is None:
-            keys = [(county, "county")]
+            keys = [(county, "county", "")]
         elif county == county_code:
-            keys = [(township, "township"), (village, "village")]
+            keys = [(township, "township", county), (village, "village", township)]
         else:
             continue
         status = by_code.get(code)
-        for key, level in keys:
+        for key, level, parent in keys:
             area = areas.get(key)
             if area is None:
                 # Every reason present (0 when none failed it): the page reads each by key.
-                area = areas[key] = Area(key, names.get(key, key), level, failed=Counter(dict.fromkeys(EXIT_REASONS, 0)))
+                area = areas[key] = Area(key, names.get(key, key), level, failed=Counter(dict.fromkeys(EXIT_REASONS, 0)),
+                                         parent=parent)
                 area.supervised, area.deep = flags.get(key, (False, False))
             area.households += 1
             if status is not None:
@@ -252,7 +263,17 @@ def war_map(year: int, county_code: str | None = None, evaluation: Evaluation | 
                 area.monitored += int(status.monitored)
                 assert area.failed is not None  # noqa: S101 - set above
                 area.failed.update(status.reasons)
-    return sorted(areas.values(), key=lambda a: (a.level != "county", a.level != "township", a.code))
+    ordered = sorted(areas.values(), key=lambda a: (a.level != "county", a.level != "township", a.code))
+    for area in ordered:
+        if area.level == "village" and area.parent in areas:
+            areas[area.parent].children.append(area)
+    return ordered
+
+
+def region_flags() -> dict[str, tuple[bool, bool]]:
+    """挂牌督战 and 深度贫困 (supervised, deep) by region code: the counties and villages flagged."""
+    return {code: (supervised, deep) for code, supervised, deep in RegionFlag.objects.values_list(
+        "region__code", "supervised", "deep")}
 
 
 def set_flags(actor: Actor, region_code: str, *, supervised: bool, deep: bool) -> RegionFlag:

@@ -30,38 +30,51 @@ from dualtrack.core.views import (
 )
 from dualtrack.core.views_judgements import pending
 
-from . import board, findings, services
+from . import board, findings, services, warmap
 from .choices import FINDING_WORKING_DAYS, GUARANTEE_NAMES, MONITOR_NAMES, FindingSource, HelperPost
 from .models import CensusItem, Finding, Helper, Household, InspectionTeam, RegionFlag, WeeklyBoard
 
 
 @login_required
 def war_map(request: HttpRequest) -> HttpResponse:
+    """The counties on the map and in a table; ``?area=`` a county (its townships, each with its villages folded
+    beneath) or a township (its villages), named at the top (全市 › 县 › 乡镇). Out of the user's scope (a county's
+    operator asking for another county) or unknown: 404. ``?county=`` is the former name of ``?area=``."""
     if not RegionFlag.permits(request.user, Action.VIEW):
         raise PermissionDenied
     day = dates.requested_day(request, board.as_of)
     year = _year(request, day)
-    county = (request.GET.get("county") or "").strip()[:12] or None
+    code = (request.GET.get("area") or request.GET.get("county") or "").strip()[:12]
     evaluation, answer = services.read(year, None)  # the stored year (aggregates only): the page never judges
     if evaluation is None:
         return pending(request, answer, _("脱贫攻坚作战图"))
-    lights = board.read_project_lights(day) if not county else []  # the poverty projects' stored lights of the day
+    counties = services.war_map(year, None, evaluation)
+    drill, areas, townships = warmap.resolve(code, year=year, day=day, user=request.user, counties=counties,
+                                             evaluation=evaluation)  # 404 out of the user's scope
+    lights = board.read_project_lights(day) if not code else []  # the poverty projects' stored lights of the day
     if isinstance(lights, judgements.Pending):
         return pending(request, lights, _("脱贫攻坚作战图"))
-    areas = services.war_map(year, county, evaluation)
-    if county and not areas:
-        raise Http404
     open_findings = findings.counts_by_area(day)
     helpers = board.helpers_by_area(day)
-    for area in areas:
+    may_see_households = Household.permits(request.user, Action.VIEW)
+    shown = [*counties, *(areas if code else [])]
+    for area in shown:
         area.findings = open_findings.get(area.code, {})
         area.helpers = helpers.get(area.code, (0, 0))
+    warmap.link(shown, year=year, day=day, user=request.user, households=may_see_households)
+    layer = warmap.map_layer(drill, counties=counties, statuses=evaluation.counties, townships=townships,
+                             flags=services.region_flags())
     return render(request, "poverty/war_map.html", {
-        "year": year, "day": day, "county": county, "areas": areas, "guarantees": list(GUARANTEE_NAMES.items()),
-        "rules_version": evaluation.rules_version,
-        "counties": {c.code: c for c in board.county_board(year, day, evaluation, lights)} if not county else {},
+        "year": year, "day": day, "county": drill.county.code if drill.county else None, "drill": drill,
+        "areas": areas, "townships": townships,
+        "guarantees": list(GUARANTEE_NAMES.items()), "reason_names": {"income": _("收入未达标"), **GUARANTEE_NAMES},
+        "total": warmap.city_total(counties, day) if not code else None,
+        "warned": sum(1 for c in evaluation.counties if c.warning),
+        "focus_status": next((c for c in evaluation.counties if drill.county and c.code == drill.county.code), None),
+        "rules_version": evaluation.rules_version, "map": layer,
+        "counties": {c.code: c for c in board.county_board(year, day, evaluation, lights)} if not code else {},
         "census": board.census(day), "latest_board": WeeklyBoard.objects.order_by("-week").first(),
-        "may_see_households": Household.permits(request.user, Action.VIEW)})
+        "may_see_households": may_see_households})
 
 
 @login_required
@@ -92,7 +105,7 @@ def households(request: HttpRequest) -> HttpResponse:
     audit.record(request.user, AuditAction.VIEW_PERSONAL, object_type="poverty.household",
                  object_repr=f"{len(page.object_list)} households", detail={"village": village, "year": year})
     return render(request, "poverty/households.html", {
-        "page": page, "year": year, "village": village, "q": query, "status": status,
+        "page": page, "year": year, "village": village, "q": query, "status": status, "area_path": _area_path(village),
         "query": query_without_page(request), "names": dict(GUARANTEE_NAMES)})
 
 
@@ -162,6 +175,7 @@ def finding_list(request: HttpRequest) -> HttpResponse:
     county = (request.GET.get("county") or "").strip()[:6]
     state = request.GET.get("state", "") if request.GET.get("state") in ("open", "overdue", "closed") else ""
     household = (request.GET.get("household") or "").strip()[:30]
+    area = (request.GET.get("area") or "").strip()[:12]
     may_add = Finding.permits(request.user, Action.ADD)
     form = FindingForm(initial={"found_on": dates.today()}) if may_add else None
     if request.method == "POST":
@@ -183,13 +197,28 @@ def finding_list(request: HttpRequest) -> HttpResponse:
                 return redirect("poverty:findings")
     day = dates.requested_day(request, board.as_of)
     end = dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=dates.SHANGHAI)
-    rows = findings.rows(request.user, now=min(end, dates.now()), county=county, state=state, household=household)
+    rows = findings.rows(request.user, now=min(end, dates.now()), county=county, state=state, household=household,
+                         area=area)
     page = paginate_list(request, rows)
     return render(request, "poverty/findings.html", {
         "page": page, "form": form, "county": county, "state": state, "household": household, "day": day,
+        "area": area, "area_path": _area_path(area), "total": len(rows),
         "counties": _counties_for(request.user), "sources": dict(FindingSource.choices),
         "query": query_without_page(request),
         "may_reconcile": Household.permits(request.user, Action.VIEW)}, status=400 if form is not None and form.errors else 200)
+
+
+def _area_path(code: str) -> list[tuple[str, str]]:
+    """A county's, township's or village's code as the names of its places from the county down, each with its
+    code: 青溪县 › 溪口镇 › 杏横东村 (empty for an unknown code)."""
+    from dualtrack.registry import services as registry
+
+    region = registry.region_by_code(code) if code else None
+    path = []
+    while region is not None and region.level in ("county", "township", "village"):
+        path.append((region.code, region.name))
+        region = region.parent
+    return path[::-1]
 
 
 def _counties_for(user: object) -> list[tuple[str, str]]:

@@ -94,3 +94,41 @@ def attach(problem: Problem, upload: Any, actor: Actor) -> Attachment:
 
 def attachment_path(attachment: Attachment) -> Any:
     return attachment_dir() / attachment.stored_name
+
+
+THUMBNAIL_PX = 480  # the longer side of a preview: sharp on a phone's two-column grid, a few dozen KB
+
+
+def is_image(attachment: Attachment) -> bool:
+    return attachment.content_type in ("image/jpeg", "image/png")
+
+
+def thumbnail_path(attachment: Attachment) -> Any:
+    """A photo's preview (JPEG, at most ``THUMBNAIL_PX`` on its longer side, turned upright by its EXIF
+    orientation), made on first request and kept beside the photo; None for anything but a photo. The photo was
+    checked at upload (a real image, at most 50 million pixels)."""
+    import os
+    import secrets
+
+    from PIL import Image, ImageOps
+
+    if not is_image(attachment):
+        return None
+    source = attachment_path(attachment)
+    folder = attachment_dir() / "thumbs"
+    target = folder / f"{attachment.stored_name}.jpg"
+    if target.exists() or not source.exists():
+        return target if target.exists() else None
+    folder.mkdir(exist_ok=True)
+    with Image.open(source) as image:
+        image.draft("RGB", (THUMBNAIL_PX * 2, THUMBNAIL_PX * 2))  # a JPEG decodes at a reduced scale: quick
+        upright = ImageOps.exif_transpose(image)
+        upright.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
+        if upright.mode != "RGB":  # grey, palette, transparency: on white
+            rgba = upright.convert("RGBA")
+            upright = Image.new("RGB", rgba.size, (255, 255, 255))
+            upright.paste(rgba, mask=rgba.getchannel("A"))
+        partial = folder / f".{attachment.stored_name}.{secrets.token_hex(4)}.part"
+        upright.save(partial, "JPEG", quality=80, optimize=True)
+    os.replace(partial, target)  # two requests at once: each writes its own file, the last rename wins
+    return target

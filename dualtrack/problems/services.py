@@ -12,7 +12,15 @@
 from __future__ import annotations
 
 from .addressing import escalation_addressees
-from .attachments import ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_PIXELS, attach, attachment_path, sniff
+from .attachments import (
+    ATTACHMENT_MAX_BYTES,
+    ATTACHMENT_MAX_PIXELS,
+    attach,
+    attachment_path,
+    is_image,
+    sniff,
+    thumbnail_path,
+)
 from .escalation import (
     deadline_flags,
     deadline_status,
@@ -46,6 +54,7 @@ from .workflow import (
 
 __all__ = [
     "ATTACHMENT_MAX_BYTES", "ATTACHMENT_MAX_PIXELS", "ConcurrentChange", "attach", "attachment_path", "create_task",
+    "is_image", "thumbnail_path",
     "deadline_flags", "deadline_status", "escalate_due", "escalated_for", "escalation_addressees",
     "escalation_levels", "export_rows", "flag_recurrence", "instruct", "last_moved", "merge", "move", "next_ref", "open_project_tasks", "route_tasks_without_department",
     "refresh_recurrence", "replay_escalation", "report", "report_for", "sniff", "statistics", "tasks_by_keys",

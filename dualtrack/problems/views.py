@@ -149,7 +149,7 @@ def detail(request: HttpRequest, ref: str) -> HttpResponse:
         "problem": problem, "texts": services.texts_for(request.user, problem), "moves": moves, "categories": Category.objects.all(),
         "departments": registry.departments(), "complexities": complexities, "suggestion": suggestion,
         "assign_due": assign_due,
-        "deadline_status": services.deadline_status(problem), "attachments": problem.attachments.all(),
+        "deadline_status": services.deadline_status(problem), "attachments": _attachments(problem),
         "duplicates": problem.duplicates.all(),
         "can_attach": problem.state != State.CLOSED and policy.may(request.user, problem, Action.CHANGE),
         "can_instruct": policy.may(request.user, problem, Action.INSTRUCT),
@@ -190,18 +190,40 @@ def _post_on_problem(request: HttpRequest, problem: Problem) -> None:
         validation_messages(request, exc)
 
 
+def _attachments(problem: Problem) -> list[Any]:
+    """The problem's attachments, each photo marked to preview in the page (``is_photo``)."""
+    items = list(problem.attachments.all())
+    for item in items:
+        item.is_photo = services.is_image(item)  # type: ignore[attr-defined]
+    return items
+
+
 @login_required
 def attachment(request: HttpRequest, ref: str, pk: int) -> FileResponse:
-    """One attachment, to users who may see its problem (404 otherwise); always as a download, with the
-    type decided at upload, so a browser never renders it in the application's origin."""
+    """One attachment, to users who may see its problem (404 otherwise); as a download, with the type decided at
+    upload, so a browser never renders it as a page in the application's origin. A photo (JPEG/PNG, checked at
+    upload) is also shown in the problem's page: ``?view=thumb`` its preview, ``?view=photo`` the photo itself,
+    both inline as images (no other type is ever served inline)."""
     problem = get_scoped_or_404(Problem.objects.all(), request.user, Action.VIEW, ref=ref)
     item = problem.attachments.filter(pk=pk).first()
     if item is None:
         raise Http404
-    path = services.attachment_path(item)
-    if not path.exists():
+    view = request.GET.get("view", "")
+    if view and not services.is_image(item):
         raise Http404
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=item.name, content_type=item.content_type)
+    path = services.thumbnail_path(item) if view == "thumb" else services.attachment_path(item)
+    if path is None or not path.exists():
+        raise Http404
+    if view == "thumb":
+        response = FileResponse(path.open("rb"), content_type="image/jpeg")
+        response["Cache-Control"] = "private, max-age=3600"
+    elif view == "photo":
+        response = FileResponse(path.open("rb"), as_attachment=False, filename=item.name,
+                                content_type=item.content_type)
+        response["Cache-Control"] = "private, max-age=3600"
+    else:
+        response = FileResponse(path.open("rb"), as_attachment=True, filename=item.name,
+                                content_type=item.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

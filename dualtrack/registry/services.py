@@ -105,6 +105,38 @@ def section_names() -> dict[str, str]:
     return dict(Industry.objects.filter(level="section").values_list("code", "name"))
 
 
+def industry_groups() -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """GB/T 4754-2017 for a picker: each section (门类: code, name) with its divisions (大类) as a lead or an
+    enterprise writes them, the section's letter before the division's two digits (``C36``), in code order; named
+    in the reader's language (the English name where the registry has one)."""
+    from django.utils import translation
+
+    english = (translation.get_language() or "").startswith("en")
+    rows = [(code, (name_en if english and name_en else name), level, section) for code, name, name_en, level, section
+            in Industry.objects.order_by("section", "code").values_list("code", "name", "name_en", "level", "section")]
+    sections = [(code, name) for code, name, level, _section in rows if level == "section"]
+    return [(code, name, [(f"{code}{d}", d_name) for d, d_name, level, section in rows
+                          if level == "division" and section == code]) for code, name in sections]
+
+
+def industry_codes() -> dict[str, str]:
+    """Every way a GB/T 4754-2017 code of the registry may be written at the section or division level, to the
+    code as a lead keeps it: ``C`` → ``C``, ``C36`` → ``C36``, ``36`` → ``C36`` (a division takes its section)."""
+    codes: dict[str, str] = {}
+    for code, level, section in Industry.objects.values_list("code", "level", "section"):
+        if level == "section":
+            codes[code] = code
+        elif level == "division":
+            codes[f"{section}{code}"] = codes[code] = f"{section}{code}"
+    return codes
+
+
+def industry_code_of(raw: str, codes: dict[str, str] | None = None) -> str | None:
+    """``raw`` as a GB/T 4754-2017 section or division code of the registry (:func:`industry_codes`; ``codes``: that
+    mapping read once for many), or None when there is none such (a division under another section's letter)."""
+    return (industry_codes() if codes is None else codes).get((raw or "").strip().upper())
+
+
 def size_class_names() -> dict[str, str]:
     return {size.value: str(size.label) for size in SizeClass}
 
@@ -159,3 +191,13 @@ def townships_with_counties() -> dict[str, tuple[int, int]]:
 
 def region_names() -> dict[str, str]:
     return dict(Region.objects.values_list("code", "name"))
+
+
+def shapes(parent_code: str | None = None) -> list[tuple[str, str, Any]]:
+    """(code, name, GeoJSON geometry) of the counties (``parent_code`` None) or of the regions directly under
+    ``parent_code`` (a county's townships, a township's villages), those with a boundary only, in the registry's
+    order: what a map of that level can draw."""
+    found = (Region.objects.filter(level=RegionLevel.COUNTY) if parent_code is None
+             else Region.objects.filter(parent__code=parent_code))
+    return [(code, name, geometry) for code, name, geometry in found.filter(geometry__isnull=False).order_by(
+        "sort_order", "code").values_list("code", "name", "geometry")]

@@ -37,3 +37,14 @@ def receipt_due(arrived_at: dt.datetime, rules: dict[str, Any]) -> dt.datetime:
 
 def fulfilment(arrived: int, requested: int) -> float | None:
     return None if requested <= 0 else round(arrived / requested, 6)
+
+
+def oversupplied(arrived: int, requested: int, rules: dict[str, Any]) -> bool:
+    """超需求接收: an enterprise received far more workers than it asked for: more than ``oversupply_ratio`` ×
+    requested and at least ``oversupply_min_extra`` more (113 for 65 is flagged; 13 for 10 and 78 for 65 are not).
+    Exact: the ratio is compared as a fraction. An enterprise that asked for none and received some is flagged
+    from ``oversupply_min_extra`` on (at least one)."""
+    extra = arrived - requested
+    if extra < max(1, rules["oversupply_min_extra"]):
+        return False
+    return Fraction(arrived) > Fraction(str(rules["oversupply_ratio"])) * requested

@@ -43,6 +43,10 @@ class WorkReturnRules(Rules):
         0, 1, low_open=True, help=gettext_lazy("乘客不超过核载座位的比例")))
     receipt_working_days: int = field(default=3, metadata=bound(
         0, MAX_WORKING_DAYS, help=gettext_lazy("回执单于到达后第几个工作日结束前返回")))
+    oversupply_ratio: float = field(default=1.2, metadata=bound(
+        1, 10, help=gettext_lazy("接收人数超过需求人数的几倍视为超需求")))
+    oversupply_min_extra: int = field(default=10, metadata=bound(
+        0, 10000, help=gettext_lazy("超需求至少多接收几人")))
     campaign_end: str | None = field(default=None, metadata=bound(help=gettext_lazy("活动结束日(YYYY-MM-DD),进行中为空")))
 
     def check(self) -> None:

@@ -42,6 +42,12 @@ def rules() -> tuple[str, dict[str, Any]]:
     return current.label, dict(current.definition)
 
 
+def rules_of(label: str) -> Any:
+    """The typed rules a stored campaign was judged under, by its ``rules_version`` (the current ones otherwise):
+    a page's flag (超需求接收) says what the rules of the figures beside it say."""
+    return _measure().rules_named(label)
+
+
 # --- writes -----------------------------------------------------------------------------------------------------
 
 def check_rider(trip: Trip, worker: Worker) -> None:

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from dualtrack.core import audit, dates, exportjobs, policy
 from dualtrack.core.actors import Viewer, actor_of
 from dualtrack.core.choices import Action, AuditAction, DateKind
+from dualtrack.core.dates import SHANGHAI
 from dualtrack.core.forms import DayField, MomentField
 from dualtrack.core.models import ExportStatus
 from dualtrack.core.pdf import PdfUnavailable
@@ -46,7 +47,7 @@ def _require_view(request: HttpRequest) -> None:
 
 
 @login_required
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: HttpRequest) -> HttpResponseBase:
     """需求对接: per enterprise, workers requested, on a trip, arrived (and fulfilment), beside the workers on duty
     the enterprise reported itself (never changed by these); per origin county, workers registered and sent. As of
     the clock's now, or of the end of ``?date=`` (``services.as_of``: the moment the card on 总览 says and links
@@ -64,8 +65,13 @@ def board(request: HttpRequest) -> HttpResponse:
     from dualtrack.resumption import services as resumption
 
     on_duty = resumption.latest_workers_on_duty(list(ids.values()))
+    judged = services.rules_of(state.rules_version)  # the rules the campaign was judged under
     rows = [{**e, "name": names.get(e["uscc"], e["uscc"]), "on_trip": on_trip.get(e["uscc"], 0),
-             "on_duty": on_duty.get(ids.get(e["uscc"], 0))} for e in state.enterprises]
+             "on_duty": on_duty.get(ids.get(e["uscc"], 0)),
+             "oversupplied": services.engine.oversupplied(e["arrived"], e["requested"], judged)}
+            for e in state.enterprises]
+    if request.GET.get("format") == "xlsx":
+        return _board_xlsx(request, rows, now, state.rules_version)
     origins = list(Worker.objects.restrict(request.user).values("home_code").annotate(
         registered=Count("pk"), poor=Count("pk", filter=Q(poor_labourer=True))).order_by("home_code"))
     sent = dict(services.boarded(Boarding.objects.restrict(request.user).filter(boarded_at__lte=now))
@@ -81,7 +87,23 @@ def board(request: HttpRequest) -> HttpResponse:
         "rows": rows, "origins": origins, "demand": demand, "arrived": arrived, "now": now,
         "overdue": sum(1 for w in state.workers if w.receipt_overdue),
         "poor_arrived": sum(1 for w in state.workers if w.poor_labourer and w.state in ("arrived", "received")),
-        "rules_version": state.rules_version})
+        "rules_version": state.rules_version, "oversupplied": sum(1 for r in rows if r["oversupplied"]),
+        "oversupply": judged})
+
+
+def _board_xlsx(request: HttpRequest, rows: list[dict[str, Any]], now: Any, rules_version: str) -> HttpResponseBase:
+    """需求对接 as an .xlsx: the board's enterprise rows, with 超需求接收 (the rule set's flag) as a column."""
+    from dualtrack.core import exports
+
+    sheet = exports.Sheet(_("企业用工需求对接"), [
+        _("统一社会信用代码"), _("企业"), _("需求人数"), _("已排车"), _("已到岗"), _("满足率"), _("超需求接收"), _("企业自报在岗"),
+        _("数据截至")], ([r["uscc"], r["name"], r["requested"], r["on_trip"], r["arrived"], r["fulfilment"],
+                          _("是") if r["oversupplied"] else _("否"), r["on_duty"][1] if r["on_duty"] else None, now]
+                         for r in rows), widths={"B": 36}, formats=[None, None, "0", "0", "0", "0.0%"])
+    day = now.astimezone(SHANGHAI).date()
+    return exports.xlsx_download(request, [sheet], exports.dated_name(_("点对点返岗需求对接"), day),
+                                 object_type="workreturn.labourdemand", object_repr=_("企业用工需求对接"),
+                                 detail={"at": now.isoformat(), "rules_version": rules_version})
 
 
 @login_required
@@ -195,13 +217,26 @@ def scan(request: HttpRequest) -> HttpResponse:
         try:
             worker = services.worker_by_slip(request.user, request.POST.get("code", ""))
             outcome = _scan(request, mode, worker, trip_code)
+            outcome["person"] = _identity(request.user, worker)
         except ValidationError as exc:
             validation_messages(request, exc)
         except Http404:
             messages.error(request, _("未找到该三联单或不在您的范围内"))
+    # The temperature typed is kept only when nothing was recorded (a missing trip, an unknown slip): once a
+    # passenger's scan is recorded, the field starts empty for the next one (a 37.5 must not board the next).
     return render(request, "workreturn/scan.html", {**nav(request.user),
         "modes": SCAN_MODES, "mode": mode, "trips": trips_in_scope, "trip_code": trip_code, "outcome": outcome,
-        "temperature": request.POST.get("temperature", "")})
+        "temperature": "" if outcome else request.POST.get("temperature", "")[:10]})
+
+
+def _identity(user: Viewer, worker: Worker) -> dict[str, str]:
+    """Who the slip belongs to, to compare with the person in front of the scanner, without a photo: the name as
+    ``user`` may see it (whole for the home county, the bureau and the receiving enterprise, masked for others;
+    through the one masking path, a whole view audited), the ID number's and the phone's last four characters."""
+    person = services.person(user, worker)
+    digits = "".join(c for c in person.phone if c.isdigit())
+    return {"code": worker.code, "name": person.name, "id_tail": person.id_number[-4:],
+            "phone_tail": digits[-4:] if len(digits) >= 4 else ""}
 
 
 def _scan(request: HttpRequest, mode: str, worker: Worker, trip_code: str) -> dict[str, Any]:
@@ -217,9 +252,9 @@ def _scan(request: HttpRequest, mode: str, worker: Worker, trip_code: str) -> di
         boarding = services.record_boarding(actor, found, worker, temperature,
                                             note=request.POST.get("note", "")[:200])
         if boarding.allowed:
-            return {"ok": True, "worker": worker.code, "text": _("准予上车")}
-        return {"ok": False, "worker": worker.code, "text": _("不准上车:%(reason)s") % {
-            "reason": boarding.get_reason_display()}}
+            return {"ok": True, "worker": worker.code, "text": _("准予上车"), "temperature": temperature}
+        return {"ok": False, "worker": worker.code, "text": _("不准上车"), "reason": boarding.get_reason_display(),
+                "temperature": temperature}
     if mode == "arrival":
         boarding = services.boarded(Boarding.objects.filter(worker=worker)).select_related("trip").order_by(
             "-boarded_at", "-pk").first()

@@ -11,6 +11,7 @@ from django import template
 from django.forms.utils import flatatt
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy
 
 register = template.Library()
 
@@ -114,3 +115,19 @@ def one_line_days(value: Any, autoescape: bool = True) -> SafeString:
         value = value.strftime("%Y-%m-%d")
     text = str(conditional_escape(value) if autoescape else value)
     return mark_safe(_ISO_DAY.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', text))  # noqa: S308
+
+
+# Units an indicator is kept in (经济运行: data, typed in Chinese) as a title's or a column's suffix in the reader's
+# language: "(亿元)" was left in the English pages (#28 §5).
+UNIT_LABELS = {"亿元": gettext_lazy("(亿元)"), "万元": gettext_lazy("(万元)"), "元": gettext_lazy("(元)")}
+
+
+@register.filter
+def unit_suffix(value: Any) -> str:
+    """亿元 → "(亿元)", in English "(100 million yuan)"; a unit not known here as it was typed, in brackets; "" for
+    none."""
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    label = UNIT_LABELS.get(text)
+    return str(label) if label is not None else f"({text})"
