@@ -216,3 +216,11 @@ def test_the_bulletin_maps_carry_the_same_legends_and_readable_names(drawn: list
     # the trend from 0: a dip from 95 to 88 is not drawn as a collapse
     low, high = trend_chart.axes[0].get_ylim()
     assert low == 0 and high >= 100
+
+
+def test_the_war_maps_names_read_on_their_fills_too() -> None:
+    """脱贫攻坚作战图 writes its county names in fixed pairs: the same rule holds for them."""
+    from dualtrack.poverty.warmap import FILLS
+
+    for fill, ink in FILLS.values():
+        assert contrast_ratio(fill, ink) >= MIN_CONTRAST, (fill, ink)
