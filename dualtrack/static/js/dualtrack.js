@@ -111,8 +111,7 @@
   /* Where an ECharts map series sits in its element: as large as the element allows at the map's own proportions
      (ECharts' aspectScale 0.75), left and right or top and bottom at ``margin`` px, whichever binds, centred the
      other way. Given all four sides ECharts would stretch the map; given none it draws it at 80 %. */
-  function mapBox(el, geojson, margin) {
-    var m = margin === undefined ? 6 : margin;
+  function mapAspect(geojson) {
     var box = { minX: Infinity, maxX: -Infinity, minY: Infinity, maxY: -Infinity };
     function walk(c) {
       if (typeof c[0] === "number") {
@@ -121,16 +120,36 @@
       } else { c.forEach(walk); }
     }
     ((geojson && geojson.features) || []).forEach(function (f) { if (f.geometry) walk(f.geometry.coordinates); });
-    var w = el.clientWidth - 2 * m, h = el.clientHeight - 2 * m;
-    if (!(box.maxX > box.minX) || !(box.maxY > box.minY) || w <= 0 || h <= 0) return {};
-    var aspect = (box.maxX - box.minX) / (box.maxY - box.minY) * 0.75;
+    if (!(box.maxX > box.minX) || !(box.maxY > box.minY)) return null;
+    return (box.maxX - box.minX) / (box.maxY - box.minY) * 0.75;
+  }
+  function mapBox(el, geojson, margin) {
+    var m = margin === undefined ? 6 : margin;
+    var aspect = mapAspect(geojson), w = el.clientWidth - 2 * m, h = el.clientHeight - 2 * m;
+    if (!aspect || w <= 0 || h <= 0) return {};
     return aspect > w / h ? { left: m, right: m, top: "middle" } : { top: m, bottom: m, left: "center" };
   }
-  /* Draw a map chart from ``build()`` (an ECharts option, read again on a resize so the map keeps its fit). */
-  function drawMap(el, build) {
+  /* A map box no higher than its map needs at its width (a wide city on a phone leaves no empty band above and
+     below); the stylesheet's height is the most it takes. */
+  function fitHeight(el, geojson, margin) {
+    var m = margin === undefined ? 6 : margin;
+    el.style.height = "";
+    var aspect = mapAspect(geojson), w = el.clientWidth - 2 * m;
+    if (!aspect || w <= 0) return;
+    var needed = Math.ceil(w / aspect + 2 * m);
+    if (needed < el.clientHeight) el.style.height = Math.max(needed, 160) + "px";
+  }
+  /* Draw a map chart from ``build()`` (an ECharts option, read again on a resize so the map keeps its fit);
+     ``geojson`` given: the box's height fitted to the map first, and again on a resize. */
+  function drawMap(el, build, geojson) {
+    if (geojson) fitHeight(el, geojson);
     var chart = echarts.init(el);
     chart.setOption(build());
-    window.addEventListener("resize", function () { chart.resize(); chart.setOption(build(), true); });
+    window.addEventListener("resize", function () {
+      if (geojson) fitHeight(el, geojson);
+      chart.resize();
+      chart.setOption(build(), true);
+    });
     return chart;
   }
   window.dualtrack = { data: data, gettext: gettext, escape: escape, hasBoundaries: hasBoundaries, legend: legend,

@@ -22,7 +22,7 @@
         Object.keys(box).forEach(function (k) { s[k] = box[k]; });
       });
       return option;
-    });
+    }, geojson);
     el.setAttribute("data-rendered", "true");
   }
   document.addEventListener("DOMContentLoaded", function () {
