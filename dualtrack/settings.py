@@ -304,7 +304,7 @@ BULLETIN_TIME = os.environ.get("BULLETIN_TIME", "08:00")
 BULLETIN_ISSUER = os.environ.get("BULLETIN_ISSUER", "")
 BULLETIN_OFFICE = os.environ.get("BULLETIN_OFFICE", "")
 BULLETIN_CC = [part.strip() for part in os.environ.get(
-    "BULLETIN_CC", "市委办公室，市人大常委会办公室，市政府办公室，市政协办公室，各区县(市)指挥部").split("，") if part.strip()]
+    "BULLETIN_CC", "市委办公室，市人大常委会办公室，市政府办公室，市政协办公室，各区县（市）指挥部").split("，") if part.strip()]
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
                                if not os.environ.get("EMAIL_HOST") else "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

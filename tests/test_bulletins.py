@@ -29,8 +29,8 @@ def test_sentences_and_figures_match_the_situation(power_city: City) -> None:  #
     assert f"累计复工{city['resumption']['resumed']}家" in text
     assert f"复工率{city['resumption']['rate'] * 100:.1f}%" in text
     assert f"全市复工电力指数为{city['power']['index']:.2f}" in text
-    assert "江北区(黄色,目标70.0%" in text  # below its target
-    assert "2月10日未报送病例日报的区县(市):滨海区。" in text
+    assert "江北区（黄色，目标70.0%" in text  # below its target
+    assert "2月10日未报送病例日报的区县（市）：滨海区。" in text
 
 
 def test_docx_reads_back(power_city: City, tmp_path: Path) -> None:  # noqa: F811
@@ -44,16 +44,16 @@ def test_docx_reads_back(power_city: City, tmp_path: Path) -> None:  # noqa: F81
     # the red header: issuing body in red, 送审稿 until signed off, the office and 签发人, a red rule
     issuer = document.paragraphs[0].runs[0]
     assert issuer.text == "宁江市统筹推进疫情防控和经济社会发展工作指挥部" and str(issuer.font.color.rgb) == "D00000"
-    assert document.paragraphs[1].text == "(送审稿)"
+    assert document.paragraphs[1].text == "（送审稿）"
     assert document.paragraphs[2].text.startswith("宁江市统筹推进疫情防控和经济社会发展工作指挥部办公室")
-    assert document.paragraphs[2].text.endswith("签发人：(待签发)")
+    assert document.paragraphs[2].text.endswith("签发人：（待签发）")
     assert 'w:color="D00000"' in document.paragraphs[2]._p.xml
     title = next(p for p in document.paragraphs if p.text.startswith("全市统筹推进")).runs[0]
     assert title.font.size.pt == 22 and title._element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
     body = next(p for p in document.paragraphs if p.text.startswith("截至"))
     assert body.runs[0].font.size.pt == 16 and body.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
     situation = {r["name"]: r for r in pictures.situation(D)["regions"]}
-    county_table = next(t for t in document.tables if t.rows[0].cells[1].text == "区县(市)")
+    county_table = next(t for t in document.tables if t.rows[0].cells[1].text == "区县（市）")
     for row in county_table.rows[1:]:
         name, resumed = row.cells[1].text, int(row.cells[3].text.replace(",", ""))
         assert resumed == situation[name]["resumption"]["resumed"]
@@ -63,7 +63,7 @@ def test_docx_reads_back(power_city: City, tmp_path: Path) -> None:  # noqa: F81
 def test_xlsx_reads_back(power_city: City) -> None:  # noqa: F811
     workbook = load_workbook(io.BytesIO(render.xlsx(content.build(D))))
     assert workbook.sheetnames[0] == "通报正文"
-    sheet = workbook["分区县(市)复工情况"]
+    sheet = workbook["分区县（市）复工情况"]
     assert sheet.freeze_panes == "A2"
     rows = {r[1]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
     situation = {r["name"]: r for r in pictures.situation(D)["regions"]}
@@ -174,8 +174,8 @@ def test_the_released_bulletin_in_its_official_layout_with_maps(power_city: City
     assert any(t.startswith("宁江市统筹推进疫情防控和经济社会发展工作指挥部办公室") and t.endswith("印发") for t in texts)
     assert len(document.inline_shapes) == 3  # the two maps and the trend
     cells = {c.text for t in document.tables for row in t.rows for c in row.cells}
-    assert "图1 全市疫情风险五色图(2月10日)" in cells and "图2 全市用电指数分布图(2月10日)" in cells  # side by side
-    assert "图3 全市用电指数走势(近30日)" in texts
+    assert "图1 全市疫情风险五色图（2月10日）" in cells and "图2 全市用电指数分布图（2月10日）" in cells  # side by side
+    assert "图3 全市用电指数走势（近30日）" in texts
     pdf = render.pdf(content.from_dict(released.content))
     page = pdfium.PdfDocument(pdf)[0]
     flat = page.get_textpage().get_text_range().replace("\r", "").replace("\n", "")

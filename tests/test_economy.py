@@ -223,8 +223,8 @@ def test_the_monthly_report_in_the_bulletins_layout_stays_as_released(economy: C
     draft = report.generate(D(2020, 5, 1), hq)
     document = Document(io.BytesIO(bytes(draft.docx)))
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "1—5月宁江市固定资产投资完成396.0亿元,同比下降1.0%,完成年度目标的36.0%" in text
-    assert document.paragraphs[1].text == "(送审稿)"
+    assert "1—5月宁江市固定资产投资完成396.0亿元，同比下降1.0%，完成年度目标的36.0%" in text
+    assert document.paragraphs[1].text == "（送审稿）"
     released = report.sign_off(draft, hq)
     assert released.status == "released" and released.content["masthead"]["number"] == 1
     assert Document(io.BytesIO(bytes(released.docx))).paragraphs[1].text == "2020年第1期"
@@ -267,6 +267,81 @@ def test_card_and_bulletin_section(economy: City) -> None:
     from dualtrack.bulletins.content import Context
 
     part = section(Context(day=D(2020, 6, 3), user=None, city={}, regions=[], sizes={}, industries=[], parks=[]))
-    assert part is not None and "1—5月宁江市固定资产投资完成396.0亿元,同比下降1.0%" in "".join(part.paragraphs)
+    assert part is not None and "1—5月宁江市固定资产投资完成396.0亿元，同比下降1.0%" in "".join(part.paragraphs)
     assert section(Context(day=D(2020, 4, 30), user=None, city={}, regions=[], sizes={}, industries=[],
                            parks=[])) is None  # April has no figures: nothing said
+
+
+def test_january_is_published_with_february_as_1_2月(economy: City, client: Any) -> None:
+    """Statistics publish January with February (#28 §3): no month of its own, no 未报送 column for it."""
+    assert services.month_label(D(2020, 1, 1)) == services.month_label(D(2020, 2, 1)) == "1—2月"
+    assert services.published(D(2020, 1, 1)) == D(2020, 2, 1) and services.published(D(2020, 5, 1)) == D(2020, 5, 1)
+    client.force_login(economy.users["hq"])
+    page = client.get("/economy/report/", {"month": "2020-05"})
+    offered = [m for m, _label in page.context["months"]]
+    assert D(2020, 2, 1) in offered and D(2020, 5, 1) in offered and all(m.month != 1 for m in offered)
+    assert [label for m, label in page.context["months"] if m == D(2020, 2, 1)] == ["1—2月"]
+    assert client.get("/economy/report/", {"month": "2020-01"}).context["month"] == D(2020, 2, 1)
+    indicator = client.get("/economy/indicators/GDZC/", {"month": "2020-05", "scope": "339100"})
+    assert [label for label, _row in indicator.context["series"]] == ["1—2月", "1—3月", "1—4月", "1—5月"]
+    assert indicator.context["chart"]["months"][0] == "1—2月" and ">1月<" not in indicator.content.decode()
+
+
+def test_the_monthly_report_is_signed_on_its_preview(economy: City, client: Any) -> None:
+    """HQ generates a draft, reads it rendered on the page, and signs what it read: the sign button is on the
+    preview only, and a draft generated again after the preview was read is not signed."""
+    import re
+
+    hq = economy.users["hq"]
+    client.force_login(hq)
+    empty = client.get("/economy/report/", {"month": "2020-05"}).content.decode()
+    assert 'id="sign-off"' not in empty and 'id="report-preview"' not in empty
+    client.post("/economy/report/", {"month": "2020-05", "action": "generate"})
+    body = client.get("/economy/report/", {"month": "2020-05"}).content.decode()
+    preview = body[body.index('id="report-preview"'):]
+    assert 'id="report-document"' in preview and 'id="sign-off"' in preview and "审核签发" in preview
+    assert "审核签发" not in body[:body.index('id="report-preview"')]  # not above the preview
+    seen = re.search(r'name="seen" value="([^"]+)"', preview)
+    assert seen is not None
+    draft = MonthlyReport.objects.get(month=D(2020, 5, 1))
+    report.generate(D(2020, 5, 1), hq)  # generated again meanwhile: the preview read is not this draft
+    client.post("/economy/report/", {"month": "2020-05", "action": "sign_off", "seen": seen.group(1)})
+    assert MonthlyReport.objects.get(pk=draft.pk).status == "draft"
+    fresh = client.get("/economy/report/", {"month": "2020-05"}).content.decode()
+    stamp = re.search(r'name="seen" value="([^"]+)"', fresh)
+    assert stamp is not None and stamp.group(1) != seen.group(1)
+    client.post("/economy/report/", {"month": "2020-05", "action": "sign_off", "seen": stamp.group(1)})
+    assert MonthlyReport.objects.get(pk=draft.pk).status == "released"
+    released = client.get("/economy/report/", {"month": "2020-05"}).content.decode()
+    assert 'id="report-preview"' in released and 'id="sign-off"' not in released
+
+
+def test_double_half_filters_are_shared_by_the_page_and_its_export(economy: City, client: Any) -> None:
+    from openpyxl import load_workbook
+
+    load(economy.users["hq"], "economy_actuals", [["月份", "范围代码", "指标代码", "累计值", "上年同期累计", "累计增速"],
+                                                  ["2020-06", "339100", "GDZC", "550", "500", ""],
+                                                  ["2020-06", "339102", "GDZC", "200", "200", ""],
+                                                  ["2020-06", "339100", "GDP", "", "", "7"]])
+    client.force_login(economy.users["hq"])
+
+    def shown(**query: str) -> list[tuple[str, str, str]]:
+        body = client.get("/economy/double-half/", {"year": "2020", **query}).content.decode()
+        return re.findall(r'data-scope="(\w+)" data-indicator="(\w+)" data-met="(\w+)"', body)
+
+    import re
+
+    every = shown()
+    assert ("339100", "GDZC", "yes") in every and ("339102", "GDZC", "no") in every and len(every) == 6
+    assert shown(met="yes") == [r for r in every if r[2] == "yes"] and len(shown(met="yes")) == 2
+    assert shown(met="no") == [r for r in every if r[2] == "no"] and shown(met="no")
+    assert shown(scope="339102") == [r for r in every if r[0] == "339102"]
+    assert shown(indicator="GDP", met="yes") == [("339100", "GDP", "yes")]
+    assert shown(met="bogus") == every  # an unknown value filters nothing
+    export = client.get("/economy/double-half/", {"year": "2020", "met": "no", "format": "xlsx"})
+    assert export.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == len(shown(met="no")) and {r[5] for r in rows} == {"未实现"}
+    page = client.get("/economy/double-half/", {"year": "2020", "met": "no", "scope": "339102"}).content.decode()
+    assert 'href="?year=2020&amp;met=no&amp;scope=339102&amp;format=xlsx"' in page, page[page.index('double-half-filters'):][:1500]

@@ -86,7 +86,7 @@ class TestMissingIsNotZero:
 
     def test_the_bulletin_says_how_many_counties_reported(self, power_city: City) -> None:
         first = content.build(D).sections[0].paragraphs[0]
-        assert "当日1个区县(市)报送病例日报,新增1例,滨海区未报送" in first
+        assert "当日1个区县（市）报送病例日报，新增1例，滨海区未报送" in first
 
 
 class TestStoredPicture:

@@ -177,7 +177,7 @@ def test_card_and_bulletin_section(villages: City) -> None:
     assert card.rows and "滨海区" in card.rows[0].text
     assert "poverty" not in {c.key for c in cards_for(villages.users["district"], day)}  # Jiangbei has none
     part = section(Context(day=day, user=None, city={}, regions=[], sizes={}, industries=[], parks=[]))
-    assert part is not None and "滨海区建档立卡户1户,2020年核查未达标1户,监测对象1户(占100.0%),超过预警线。" in part.paragraphs
+    assert part is not None and "滨海区建档立卡户1户，2020年核查未达标1户，监测对象1户（占100.0%），超过预警线。" in part.paragraphs
 
 
 def test_a_household_page_is_404_except_to_the_office_and_its_county(villages: City, client: Any) -> None:

@@ -263,7 +263,7 @@ def test_merge_a_duplicate(client: Any, city: City, problem: Problem) -> None:
     client.post(f"/problems/{duplicate.ref}/", {"action": "merge", "into": problem.ref, "comment": "同一事项"})
     merged = Problem.objects.get(pk=duplicate.pk)
     assert merged.state == "closed" and merged.duplicate_of == problem
-    assert merged.events.last().comment == f"与 {problem.ref} 重复,合并。同一事项"
+    assert merged.events.last().comment == f"与 {problem.ref} 重复，合并。同一事项"
     assert problem.events.last().comment == f"合并重复问题 {duplicate.ref}"
     page = client.get(f"/problems/{problem.ref}/").content.decode()
     assert duplicate.ref in page

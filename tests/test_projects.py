@@ -295,7 +295,7 @@ def test_cli_json(city: City) -> None:
     out = io.StringIO()
     call_command("projects", "--date", "2020-03-31", "--json", stdout=out)
     assert json.loads(out.getvalue()) == [{"code": "P1", "light": "yellow", "progress_ratio": 0.7,
-                                           "reasons": ["投资完成率70.0%,低于80%"], "resumed": True,
+                                           "reasons": ["投资完成率70.0%，低于80%"], "resumed": True,
                                            "stage": "construction", "escalation": None}]
     services.evaluate_month(D(2020, 3, 1))
 
@@ -332,7 +332,7 @@ def test_bulletin_section(city: City) -> None:
     ctx = Context(day=D(2020, 3, 31), user=None, city={}, regions=[], sizes={}, industries=[], parks=[])
     part = section(ctx)
     assert part is not None
-    assert "市重点续建项目2个,已复工1个,复工率50.0%" in part.paragraphs[0]
+    assert "市重点续建项目2个，已复工1个，复工率50.0%" in part.paragraphs[0]
     assert "甲局均100%复工" in part.paragraphs[1] and "乙局复工率不到60%" in part.paragraphs[1]
     tables = {t.title: t for t in part.tables}
     assert tables["各责任单位项目亮灯情况"].rows[0] == ["乙局", 1, 1, 0, 0, 0]  # red first
@@ -341,8 +341,9 @@ def test_bulletin_section(city: City) -> None:
 
 
 def test_the_bulletin_summarises_red_projects_and_annexes_the_full_list(city: City) -> None:
-    """Hundreds of red projects would fill a PDF: the text names the ten largest by investment with reasons, the
-    Word file says how many the annex holds, and the Excel file holds them all."""
+    """Hundreds of red projects would fill a PDF: the core names the three largest by investment and says how many
+    the annex holds; the annex (after the core, in the Word file and in the Excel file) holds the ten largest with
+    their reasons and every red project (#28 §3: the core within a leader's reading)."""
     from docx import Document
     from openpyxl import load_workbook
 
@@ -358,18 +359,24 @@ def test_the_bulletin_summarises_red_projects_and_annexes_the_full_list(city: Ci
     part = section(ctx)
     assert part is not None
     top = next(t for t in part.tables if t.title.startswith("投资额最大的"))
-    assert top.title == "投资额最大的10个红灯项目" and len(top.rows) == 10 and not top.annex
+    assert top.title == "投资额最大的10个红灯项目" and len(top.rows) == 10 and top.annex
+    assert "红灯项目中投资额最大的是“项目R13”、“项目R12”、“项目R11”等。" in part.paragraphs
     assert [r[0] for r in top.rows[:2]] == ["R13", "R12"] and top.rows[0][3] == 14000 and top.rows[0][5]
     bulletin = Bulletin(day=D(2020, 3, 31), title="通报", rules_version="v", sections=[part], figures={},
                         masthead=content.Masthead(issuer="宁江市指挥部", office="宁江市指挥部办公室"))
     document = Document(io.BytesIO(render.docx(bulletin, [])))
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "红灯项目清单共14项,详见附件(Excel)。" in text and "附件:1.红灯项目清单(见 Excel 文件)" in text
-    assert not any(t.rows[0].cells[0].text == "项目代码" and len(t.rows) == 15 for t in document.tables)
+    assert "投资额最大的10个红灯项目（10项）、红灯项目清单（14项）见附件1。" in text and "附件：1.重点项目推进情况" in text
+    # the annex after the core (after the 落款's date), on a page of its own, holds the whole list
+    paragraphs = [p.text for p in document.paragraphs]
+    mark = paragraphs.index("附件1")
+    assert mark > paragraphs.index("2020年3月31日") and document.paragraphs[mark].paragraph_format.page_break_before
+    assert any(t.rows[0].cells[0].text == "项目代码" and len(t.rows) == 15 for t in document.tables)
     # stored as JSON and read back (a released bulletin is rendered from its stored content)
     stored = content.from_dict(json.loads(json.dumps(bulletin.as_dict(), ensure_ascii=False, default=str)))
     assert "14,000" in render.html(stored) and render.docx(stored, [])
     workbook = load_workbook(io.BytesIO(render.xlsx(bulletin)))
+    assert "附件1 投资额最大的10个红灯项目" in workbook.sheetnames
     annex = workbook["附件1 红灯项目清单"]
     assert annex.max_row == 15 and annex["A2"].value == "R13"
 

@@ -16,6 +16,9 @@ from dualtrack.resumption import services as resumption
 COLOUR_NAMES = {"green": "绿色", "blue": "蓝色", "yellow": "黄色", "orange": "橙色", "red": "红色"}
 LEVEL_NAMES = {c.value: str(c.label) for c in RiskLevel}
 TOP_SECTIONS = 10
+# A table longer than this is a list (enterprises, problems, projects, measures): it goes to the annex (附件) after the
+# bulletin's core, which a leader reads in a few pages; the core names it and its count.
+CORE_TABLE_ROWS = 10
 
 
 @dataclass
@@ -26,7 +29,7 @@ class Table:
     headers: list[str]
     formats: list[str]
     rows: list[list[Any]] = field(default_factory=list)
-    annex: bool = False  # only in the Excel annex (a long list); the Word and PDF files name it as an annex
+    annex: bool = False  # a long list: printed in the annex (附件) after the core, a sheet 附件N in the Excel file
 
 
 @dataclass
@@ -92,8 +95,8 @@ def change(pp: float | None, day: dt.date) -> str:
     if pp is None:
         return ""
     if abs(pp) < 0.05:
-        return f",与{before}持平"
-    return f",比{before}{'提高' if pp > 0 else '下降'}{abs(pp):.1f}个百分点"
+        return f"，与{before}持平"
+    return f"，比{before}{'提高' if pp > 0 else '下降'}{abs(pp):.1f}个百分点"
 
 
 @dataclass(frozen=True)
@@ -169,6 +172,14 @@ def _masked(section: Section) -> Section:
     return section
 
 
+def annex_long_tables(sections: list[Section]) -> list[Section]:
+    """Every table longer than :data:`CORE_TABLE_ROWS` rows goes to the annex (the core keeps the short ones)."""
+    for section in sections:
+        for table in section.tables:
+            table.annex = table.annex or len(table.rows) > CORE_TABLE_ROWS
+    return sections
+
+
 def build(day: dt.date, user: Viewer = None) -> Bulletin:
     pic = resumption.picture(day, user=user)
     regions = resumption.counties(pic)
@@ -176,8 +187,8 @@ def build(day: dt.date, user: Viewer = None) -> Bulletin:
     sizes = {g["key"]: g for g in resumption.groups(pic, "size")}
     ctx = SectionContext(day=day, user=user, city=city, regions=regions, sizes=sizes,
                   industries=resumption.groups(pic, "industry"), parks=resumption.groups(pic, "park"))
-    sections = [_masked(section) for _order, _name, builder in registered_sections()
-                if (section := builder(ctx)) is not None]
+    sections = annex_long_tables([_masked(section) for _order, _name, builder in registered_sections()
+                                  if (section := builder(ctx)) is not None])
     for number, section in enumerate(sections):
         section.heading = f"{chinese_numeral(number + 1)}、{section.heading}"
     figures = {
@@ -193,7 +204,7 @@ def build(day: dt.date, user: Viewer = None) -> Bulletin:
                      "index": r["power"]["index"]} for r in regions],
         "trend": resumption.trend(pic),
     }
-    return Bulletin(day=day, title=f"全市统筹推进疫情防控和经济社会发展工作情况通报({day.year}年{md(day)})",
+    return Bulletin(day=day, title=f"全市统筹推进疫情防控和经济社会发展工作情况通报（{day.year}年{md(day)}）",
                     rules_version=pic.data["rules_version"], sections=sections, figures=figures, charts=charts,
                     masthead=masthead())
 
@@ -215,21 +226,21 @@ def masthead() -> Masthead:
 def _epidemic(day: dt.date, city: dict[str, Any], regions: list[dict[str, Any]]) -> Section:
     risk = city["risk"]
     counts = {c: [r["name"] for r in regions if r["risk"]["colour"] == c] for c in Colour.values}
-    colour_text = ",".join(f"{COLOUR_NAMES[c]}{len(names)}个({'、'.join(names)})" for c in reversed(Colour.values)
+    colour_text = "，".join(f"{COLOUR_NAMES[c]}{len(names)}个（{'、'.join(names)}）" for c in reversed(Colour.values)
                            if (names := counts[c]))
     reporting = city.get("reporting", {})
     reported_n, county_n = reporting.get("counties_reported", 0), reporting.get("counties", len(regions))
     if reported_n == county_n:
         today = f"当日新增{risk['new_confirmed']}例"
     elif reported_n == 0:
-        today = f"{md(day)}各区县(市)尚未报送病例日报,当日新增病例未计"
+        today = f"{md(day)}各区县（市）尚未报送病例日报，当日新增病例未计"
     else:  # what was not reported is not counted as zero: say how many counties the figure covers
-        today = (f"当日{reported_n}个区县(市)报送病例日报,新增{risk['new_confirmed']}例,"
+        today = (f"当日{reported_n}个区县（市）报送病例日报，新增{risk['new_confirmed']}例，"
                  f"{'、'.join(reporting.get('missing', []))}未报送")
     paragraphs = [
-        f"截至{md(day)}24时,全市累计报告确诊病例{risk['cumulative_confirmed']:,}例,{today},"
-        f"近14天新增{risk['new_confirmed_14d']}例;累计治愈{risk['cumulative_cured']:,}例,治愈率{pct(risk['cure_rate'])}。",
-        f"按五色图,全市各区县(市){colour_text}。城区风险等级为{LEVEL_NAMES[risk['level']]},"
+        f"截至{md(day)}24时，全市累计报告确诊病例{risk['cumulative_confirmed']:,}例，{today}，"
+        f"近14天新增{risk['new_confirmed_14d']}例；累计治愈{risk['cumulative_cured']:,}例，治愈率{pct(risk['cure_rate'])}。",
+        f"按五色图，全市各区县（市）{colour_text}。城区风险等级为{LEVEL_NAMES[risk['level']]}，"
         f"防控策略为“{risk['strategy']}”。",
     ]
     previous = {r["code"]: r["risk"]["colour"]
@@ -237,12 +248,12 @@ def _epidemic(day: dt.date, city: dict[str, Any], regions: list[dict[str, Any]])
     changes = [f"{r['name']}由{COLOUR_NAMES[previous[r['code']]]}调整为{COLOUR_NAMES[r['risk']['colour']]}"
                for r in regions if previous.get(r["code"]) and previous[r["code"]] != r["risk"]["colour"]]
     if changes:
-        paragraphs.append("当日调级:" + ";".join(changes) + "。")
-    table = Table("各区县(市)疫情等级", ["区县(市)", "五色等级", "风险等级", "累计确诊", "近14天新增", "近3天新增", "Rt"],
+        paragraphs.append("当日调级：" + "；".join(changes) + "。")
+    table = Table("各区县（市）疫情等级", ["区县（市）", "五色等级", "风险等级", "累计确诊", "近14天新增", "近3天新增", "Rt"],
                   ["text", "text", "text", "int", "int", "int", "decimal"])
     for r in regions:
-        table.rows.append([r["name"], COLOUR_NAMES[r["risk"]["colour"]] + ("(发布)" if r["risk"]["published"] else "")
-                           + ("" if r.get("reported", True) else "(未报送)"),
+        table.rows.append([r["name"], COLOUR_NAMES[r["risk"]["colour"]] + ("（发布）" if r["risk"]["published"] else "")
+                           + ("" if r.get("reported", True) else "（未报送）"),
                            LEVEL_NAMES[r["risk"]["level"]], r["risk"]["cumulative_confirmed"],
                            r["risk"]["new_confirmed_14d"], r["risk"]["new_confirmed_3d"], r["risk"]["rt_mean"]])
     return Section("疫情防控形势", paragraphs, [table])
@@ -252,32 +263,32 @@ def _resumption(day: dt.date, city: dict[str, Any], sizes: dict[str, Any], indus
                 regions: list[dict[str, Any]], parks: list[dict[str, Any]]) -> Section:
     paragraphs = []
     res = city["resumption"]
-    paragraphs.append(f"截至{md(day)},全市{res['scope_total']:,}家企业中累计复工{res['resumed']:,}家,复工率{pct(res['rate'])}"
-                      f"{change(res['rate_change_pp'], day)};复岗率{pct(res['worker_return_rate'])}。")
+    paragraphs.append(f"截至{md(day)}，全市{res['scope_total']:,}家企业中累计复工{res['resumed']:,}家，复工率{pct(res['rate'])}"
+                      f"{change(res['rate_change_pp'], day)}；复岗率{pct(res['worker_return_rate'])}。")
     industrial = sizes.get("规上工业")
     if industrial:
         r = industrial["resumption"]
-        paragraphs.append(f"截至{md(day)},全市规上工业企业累计复工{r['resumed']:,}家,复工率{pct(r['rate'])}"
+        paragraphs.append(f"截至{md(day)}，全市规上工业企业累计复工{r['resumed']:,}家，复工率{pct(r['rate'])}"
                           f"{change(r['rate_change_pp'], day)}。")
     power = city["power"]
     if power["index"] is not None:
-        paragraphs.append(f"全市复工电力指数为{power['index']:.2f},复工企业户数比例{pct(power['count_share'])},"
+        paragraphs.append(f"全市复工电力指数为{power['index']:.2f}，复工企业户数比例{pct(power['count_share'])}，"
                           f"复产率{pct(power['energy_share'])}。")
     elif not city.get("reporting", {}).get("power_arrived", True):
-        paragraphs.append(f"{md(day)}用电数据未到,复工电力指数和复产率暂缺。")
+        paragraphs.append(f"{md(day)}用电数据未到，复工电力指数和复产率暂缺。")
     top = sorted([g for g in industries if g["power"]["index"] is not None],
                  key=lambda g: -g["resumption"]["scope_total"])[:TOP_SECTIONS]
     if len(top) >= 2:
         best = max(top, key=lambda g: g["power"]["index"])
         worst = min(top, key=lambda g: g["power"]["index"])
-        paragraphs.append(f"{_count_name(len(top))}大行业中复工电力指数最高的为{best['name']}({best['power']['index']:.2f}),"
-                          f"最低的为{worst['name']}({worst['power']['index']:.2f})。")
+        paragraphs.append(f"{_count_name(len(top))}大行业中复工电力指数最高的为{best['name']}（{best['power']['index']:.2f}），"
+                          f"最低的为{worst['name']}（{worst['power']['index']:.2f}）。")
     ranked = sorted([r for r in regions if r["power"]["index"] is not None], key=lambda r: -r["power"]["index"])
     if ranked:
-        paragraphs.append(f"各区县(市)中复工电力指数最高的为{ranked[0]['name']}({ranked[0]['power']['index']:.2f}),"
-                          f"最低的为{ranked[-1]['name']}({ranked[-1]['power']['index']:.2f})。")
+        paragraphs.append(f"各区县（市）中复工电力指数最高的为{ranked[0]['name']}（{ranked[0]['power']['index']:.2f}），"
+                          f"最低的为{ranked[-1]['name']}（{ranked[-1]['power']['index']:.2f}）。")
     tables = [
-        _group_table("分区县(市)复工情况", "区县(市)", regions),
+        _group_table("分区县（市）复工情况", "区县（市）", regions),
         _group_table("分园区复工情况", "园区", parks),
         _group_table("分行业复工情况", "行业门类", industries),
         _group_table("分规模类型复工情况", "规模类型", list(sizes.values())),
@@ -290,7 +301,7 @@ def _count_name(n: int) -> str:
 
 
 def _group_table(title: str, label: str, rows: list[dict[str, Any]]) -> Table:
-    table = Table(title, ["排名", label, "企业数", "已复工", "复工率", "比上日(百分点)", "复工电力指数", "复产率"],
+    table = Table(title, ["排名", label, "企业数", "已复工", "复工率", "比上日（百分点）", "复工电力指数", "复产率"],
                   ["int", "text", "int", "int", "percent", "pp", "decimal", "percent"])
     ordered = sorted(rows, key=lambda r: (r["power"]["index"] is None, -(r["power"]["index"] or 0)))
     for rank, r in enumerate(ordered, start=1):
@@ -303,18 +314,19 @@ def _group_table(title: str, label: str, rows: list[dict[str, Any]]) -> Table:
 def _matching(day: dt.date, regions: list[dict[str, Any]], power_arrived: bool = True) -> Section:
     below = [r for r in regions if r["target"]["met"] is False]
     if not power_arrived:  # no readings for the day: whether targets are met is unknown, not "met" or "not met"
-        paragraphs = [f"{md(day)}用电数据未到,暂不能对照五色图产能目标。"]
+        paragraphs = [f"{md(day)}用电数据未到，暂不能对照五色图产能目标。"]
     else:
         paragraphs = [
-            f"对照五色图产能目标,{len(below)}个区县(市)未达标:"
-            + ";".join(f"{r['name']}({COLOUR_NAMES[r['risk']['colour']]},目标{pct(r['target']['capacity_target'])},"
-                       f"复产率{pct(r['power']['energy_share'])},差{abs(r['target']['gap_pp']):.1f}个百分点)"
-                       for r in below) + "。" if below else "各区县(市)复产率均达到五色图产能目标。"]
+            f"对照五色图产能目标，{len(below)}个区县（市）未达标："
+            + "；".join(f"{r['name']}（{COLOUR_NAMES[r['risk']['colour']]}，目标{pct(r['target']['capacity_target'])}，"
+                       f"复产率{pct(r['power']['energy_share'])}，差{abs(r['target']['gap_pp']):.1f}个百分点）"
+                       for r in below) + "。" if below else "各区县（市）复产率均达到五色图产能目标。"]
     rising = [r["name"] for r in regions if r["target"].get("fast_rise")]
     if rising:
-        paragraphs.append(f"{'、'.join(rising)}风险等级较高但复工电力指数上升较快,请疫情防控组关注。")
-    table = Table("疫情图与复工图匹配", ["区县(市)", "五色等级", "产能目标", "复产率", "是否达标", "差距(百分点)"],
-                  ["text", "text", "percent", "percent", "text", "pp"])
+        paragraphs.append(f"{'、'.join(rising)}风险等级较高但复工电力指数上升较快，请疫情防控组关注。")
+    # every county's match in the annex: the text names each county below its target with its figures
+    table = Table("疫情图与复工图匹配", ["区县（市）", "五色等级", "产能目标", "复产率", "是否达标", "差距（百分点）"],
+                  ["text", "text", "percent", "percent", "text", "pp"], annex=True)
     for r in regions:
         met = r["target"]["met"]
         table.rows.append([r["name"], COLOUR_NAMES[r["risk"]["colour"]], r["target"]["capacity_target"],
@@ -326,8 +338,8 @@ def _matching(day: dt.date, regions: list[dict[str, Any]], power_arrived: bool =
 
 def _quality(day: dt.date, city: dict[str, Any], user: Viewer) -> Section:
     missing = [r["name"] for r in epidemic.data_quality(day, day, user) if r["missing"]]
-    paragraphs = [f"{md(day)}未报送病例日报的区县(市):{'、'.join(missing)}。" if missing else f"{md(day)}各区县(市)均按时报送病例日报。",
-                  f"{city['power_without_baseline']:,}家企业无基期用电量,未计入复工电力指数。"]
+    paragraphs = [f"{md(day)}未报送病例日报的区县（市）：{'、'.join(missing)}。" if missing else f"{md(day)}各区县（市）均按时报送病例日报。",
+                  f"{city['power_without_baseline']:,}家企业无基期用电量，未计入复工电力指数。"]
     return Section("数据质量", paragraphs)
 
 

@@ -198,8 +198,8 @@ def figures(charts: dict[str, Any], geojson: dict[str, Any], day_label: str) -> 
     regions = charts.get("regions") or []
     colour_legend, index_legend = legends() if regions else ([], [])
     made = [
-        (f"图1 全市疫情风险五色图({day_label})", _map(regions, geojson, "colour", colour_legend)),
-        (f"图2 全市用电指数分布图({day_label})", _map(regions, geojson, "index", index_legend)),
-        ("图3 全市用电指数走势(近30日)", _trend(charts.get("trend") or [])),
+        (f"图1 全市疫情风险五色图（{day_label}）", _map(regions, geojson, "colour", colour_legend)),
+        (f"图2 全市用电指数分布图（{day_label}）", _map(regions, geojson, "index", index_legend)),
+        ("图3 全市用电指数走势（近30日）", _trend(charts.get("trend") or [])),
     ]
     return [Figure(caption, png, is_map=index < 2) for index, (caption, png) in enumerate(made) if png]

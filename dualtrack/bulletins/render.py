@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from typing import Any
 
 from docx import Document
@@ -39,12 +40,12 @@ def xlsx(bulletin: Bulletin) -> bytes:
         lines.extend([paragraph] for paragraph in section.paragraphs)
     sheets = [Sheet("通报正文", [], lines, freeze=None)]
     used: set[str] = {"通报正文"}
-    annex = 0
+    numbers = {id(table): number for number, _title, tables in annexes(bulletin) for table in tables}
     for section in bulletin.sections:
         for table in section.tables:
-            if table.annex:  # the long lists the Word and PDF files name as annexes
-                annex += 1
-                table = Table(f"附件{annex} {table.title}", table.headers, table.formats, table.rows, annex=True)
+            if table.annex:  # the lists the Word and PDF files print in their annexes, named as there
+                table = Table(f"附件{numbers[id(table)]} {table.title}", table.headers, table.formats, table.rows,
+                              annex=True)
             sheets.append(_sheet(table, used))
     return xlsx_bytes(sheets)
 
@@ -101,7 +102,7 @@ def issuer_size(issuer: str) -> int:
 def issue_line(masthead: Masthead | None) -> str:
     """第X期, or 送审稿 for a draft not yet signed off."""
     if masthead is None or masthead.number is None:
-        return "(送审稿)"
+        return "（送审稿）"
     return f"{masthead.year}年第{masthead.number}期"
 
 
@@ -111,8 +112,15 @@ def release_date(bulletin: Bulletin) -> str:
     return f"{when.year}年{when.month}月{when.day}日"
 
 
-def annex_tables(bulletin: Bulletin) -> list[Table]:
-    return [t for s in bulletin.sections for t in s.tables if t.annex]
+def annexes(bulletin: Bulletin) -> list[tuple[int, str, list[Table]]]:
+    """The annexes (附件): one per section that has long lists, numbered in order, named after the section
+    ("重点项目推进情况"), holding the section's lists."""
+    found: list[tuple[int, str, list[Table]]] = []
+    for section in bulletin.sections:
+        tables = [t for t in section.tables if t.annex]
+        if tables:
+            found.append((len(found) + 1, re.sub(r"^[一二三四五六七八九十]+、", "", section.heading), tables))
+    return found
 
 
 def figures_for(bulletin: Bulletin) -> list[Figure]:
@@ -127,7 +135,8 @@ def figures_for(bulletin: Bulletin) -> list[Figure]:
 def docx(bulletin: Bulletin, pictures: list[Figure] | None = None) -> bytes:
     """A4; margins top 37 mm, left 28 mm, text block 156 × 225 mm; title 2号 (22 pt) 小标宋, headings 3号
     黑体, body 3号 (16 pt) 仿宋 (GB/T 9704). The red header (发文机关标志, 期号, 签发人, red line), the maps and
-    trend as pictures, long lists named as annexes (in the Excel file), and the 版记 (抄送, 印发)."""
+    trend as pictures, the core naming its long lists, the 附件说明 and the 落款, then each list as an annex (附件N) on a
+    page of its own, and the 版记 (抄送, 印发) at the end."""
     pictures = figures_for(bulletin) if pictures is None else pictures
     head = bulletin.masthead
     document = Document()
@@ -146,8 +155,10 @@ def docx(bulletin: Bulletin, pictures: list[Figure] | None = None) -> bytes:
         line.paragraph_format.tab_stops.add_tab_stop(Mm(156), WD_TAB_ALIGNMENT.RIGHT)
         _font(line.add_run(head.office + "\t"), BODY_FONT, 12)
         _font(line.add_run("签发人："), BODY_FONT, 12)
-        _font(line.add_run(head.signer or "(待签发)"), SUBHEADING_FONT, 12)
+        _font(line.add_run(head.signer or "（待签发）"), SUBHEADING_FONT, 12)
         _rule(line, size=18)
+    listed = annexes(bulletin)
+    numbers = {id(table): number for number, _title, tables in listed for table in tables}
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.space_before = Pt(12)
@@ -179,29 +190,24 @@ def docx(bulletin: Bulletin, pictures: list[Figure] | None = None) -> bytes:
                 caption = document.add_paragraph()
                 caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 _font(caption.add_run(picture.caption), SUBHEADING_FONT, 12)
+        lists = [t for t in section.tables if t.annex]
+        if lists:  # the core names the section's lists in one sentence; the lists are printed in the annex
+            note = document.add_paragraph()
+            note.paragraph_format.first_line_indent = Pt(32)
+            _font(note.add_run(annex_note(lists, numbers)), BODY_FONT, 16)
         for table in section.tables:
             if table.annex:
-                note = document.add_paragraph()
-                note.paragraph_format.first_line_indent = Pt(32)
-                _font(note.add_run(f"{table.title}共{len(table.rows)}项,详见附件(Excel)。"), BODY_FONT, 16)
                 continue
             caption = document.add_paragraph()
             caption.paragraph_format.keep_with_next = True
             _font(caption.add_run(table.title), SUBHEADING_FONT, 14)
-            grid = document.add_table(rows=1, cols=len(table.headers))
-            grid.style = "Table Grid"
-            for cell, header in zip(grid.rows[0].cells, table.headers, strict=True):
-                _font(cell.paragraphs[0].add_run(header), HEADING_FONT, 10.5)
-            for row in table.rows:
-                cells = grid.add_row().cells
-                for cell, value, fmt in zip(cells, row, table.formats, strict=True):
-                    _font(cell.paragraphs[0].add_run(display(value, fmt)), BODY_FONT, 10.5)
-    annexes = annex_tables(bulletin)
-    if annexes:
+            _grid(document, table)
+    for n, name, _tables in listed:  # 附件说明 (GB/T 9704 7.3.5.4): under the text, 附件：then the names
         paragraph = document.add_paragraph()
-        paragraph.paragraph_format.space_before = Pt(16)
-        _font(paragraph.add_run("附件:" + ";".join(f"{n}.{t.title}" for n, t in enumerate(annexes, start=1))
-                                + "(见 Excel 文件)"), BODY_FONT, 16)
+        paragraph.paragraph_format.left_indent = Pt(32 + (0 if n == 1 else 48))
+        if n == 1:
+            paragraph.paragraph_format.space_before = Pt(16)
+        _font(paragraph.add_run(("附件：" if n == 1 else "") + f"{n}.{name}"), BODY_FONT, 16)
     if head is not None:
         signature = document.add_paragraph()
         signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -210,6 +216,20 @@ def docx(bulletin: Bulletin, pictures: list[Figure] | None = None) -> bytes:
         dated = document.add_paragraph()
         dated.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         _font(dated.add_run(release_date(bulletin)), BODY_FONT, 16)
+    for n, name, tables in listed:  # each annex from a page of its own, after the core
+        mark = document.add_paragraph()
+        mark.paragraph_format.page_break_before = True
+        _font(mark.add_run(f"附件{n}"), HEADING_FONT, 16)
+        heading = document.add_paragraph()
+        heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        heading.paragraph_format.keep_with_next = True
+        _font(heading.add_run(name), TITLE_FONT, 18)
+        for table in tables:
+            caption = document.add_paragraph()
+            caption.paragraph_format.keep_with_next = True
+            _font(caption.add_run(table.title), SUBHEADING_FONT, 14)
+            _grid(document, table)
+    if head is not None:
         # 版记: the distribution line and the printing line between black rules, at the end.
         top = document.add_paragraph()
         top.paragraph_format.space_before = Pt(24)
@@ -226,6 +246,24 @@ def docx(bulletin: Bulletin, pictures: list[Figure] | None = None) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def annex_note(tables: list[Table], numbers: dict[int, int]) -> str:
+    """What the core says of a section's lists printed in its annex: "红灯项目清单（35项）见附件1。",
+    "问题分类统计（11项）、责任部门办理情况（15项）见附件2。"."""
+    names = "、".join(f"{t.title}（{len(t.rows)}项）" for t in tables)
+    return f"{names}见附件{numbers[id(tables[0])]}。"
+
+
+def _grid(document: Any, table: Table) -> None:
+    grid = document.add_table(rows=1, cols=len(table.headers))
+    grid.style = "Table Grid"
+    for cell, header in zip(grid.rows[0].cells, table.headers, strict=True):
+        _font(cell.paragraphs[0].add_run(header), HEADING_FONT, 10.5)
+    for row in table.rows:
+        cells = grid.add_row().cells
+        for cell, value, fmt in zip(cells, row, table.formats, strict=True):
+            _font(cell.paragraphs[0].add_run(display(value, fmt)), BODY_FONT, 10.5)
 
 
 def display(value: Any, fmt: str) -> str:
@@ -251,11 +289,16 @@ def html(bulletin: Bulletin, pictures: list[Figure] | None = None) -> str:
 
     from django.template.loader import render_to_string
 
+    listed = annexes(bulletin)
+    numbers = {id(table): number for number, _title, tables in listed for table in tables}
+
+    def cells(table: Table) -> list[list[tuple[str, bool]]]:
+        return [[(display(v, f), f != "text") for v, f in zip(row, table.formats, strict=True)] for row in table.rows]
+
     sections = [{"heading": s.heading, "paragraphs": s.paragraphs,
-                 "tables": [{"title": t.title, "headers": t.headers, "annex": t.annex, "count": len(t.rows),
-                             "cells": [] if t.annex else [
-                                 [(display(v, f), f != "text") for v, f in zip(row, t.formats, strict=True)]
-                                 for row in t.rows]} for t in s.tables]} for s in bulletin.sections]
+                 "note": annex_note(lists, numbers) if (lists := [t for t in s.tables if t.annex]) else "",
+                 "tables": [{"title": t.title, "headers": t.headers, "cells": cells(t)} for t in s.tables if not t.annex]}
+                for s in bulletin.sections]
     images = [{"caption": p.caption, "map": p.is_map,
                "src": "data:image/png;base64," + base64.b64encode(p.png).decode("ascii")} for p in (pictures or [])]
     return render_to_string("bulletins/document.html", {
@@ -263,7 +306,9 @@ def html(bulletin: Bulletin, pictures: list[Figure] | None = None) -> str:
         "maps": [i for i in images if i["map"]], "charts": [i for i in images if not i["map"]],
         "issuer_size": issuer_size(bulletin.masthead.issuer) if bulletin.masthead else 26,
         "issue_line": issue_line(bulletin.masthead), "release_date": release_date(bulletin),
-        "annexes": [t.title for t in annex_tables(bulletin)]})
+        "annexes": [{"number": number, "title": name,
+                     "tables": [{"title": t.title, "headers": t.headers, "cells": cells(t)} for t in tables]}
+                    for number, name, tables in listed]})
 
 
 def pdf(bulletin: Bulletin, pictures: list[Figure] | None = None) -> bytes:

@@ -108,7 +108,7 @@ def write_bids(folder: Path, seed: int, project_codes: list[str]) -> Path:
 def groundbreakings(seed: int, new_projects: list[tuple[str, Any]]) -> list[tuple[dt.date, str, str, list[str]]]:
     """Two 集中开工 events of 2020 with the new projects planned to start around them."""
     rng = random.Random(seed * 29 + 11)
-    events = [(dt.date(2020, 3, 6), "2020年第一批重大项目集中开工活动", "高新区主会场(线上直播连线各分会场)"),
+    events = [(dt.date(2020, 3, 6), "2020年第一批重大项目集中开工活动", "高新区主会场（线上直播连线各分会场）"),
               (dt.date(2020, 4, 18), "2020年第二批重大项目集中开工活动", "滨海区主会场")]
     codes = [code for code, _planned in sorted(new_projects, key=lambda p: (p[1] or dt.date.max, p[0]))]
     rng.shuffle(codes)

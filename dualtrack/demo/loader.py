@@ -57,14 +57,14 @@ DEMO_USERS: list[tuple[str, str, str, dict[str, Any]]] = [
     ("hq", "hq", "市指挥部 王建国", {}),
     ("leader", "leader", "分管副市长 李明", {"leader_level": 2, "supervises": ["JXJ", "RSJ", "JTJ", "SCJG", "FGW"]}),
     ("changwu", "leader", "常务副市长 刘洋", {"leader_level": 3}),
-    ("jiangbei", "district", "江北区 张丽(区县操作员)", {"county": "339102"}),
-    ("binhai", "district", "滨海区 陈刚(区县操作员)", {"county": "339106"}),
-    ("gaoxin", "district", "高新区 周敏(园区操作员)", {"park": "GXQ"}),
+    ("jiangbei", "district", "江北区 张丽（区县操作员）", {"county": "339102"}),
+    ("binhai", "district", "滨海区 陈刚（区县操作员）", {"county": "339106"}),
+    ("gaoxin", "district", "高新区 周敏（园区操作员）", {"park": "GXQ"}),
     ("jingxin", "department", "市经信局 赵强", {"department": "JXJ"}),
-    ("renshe", "department", "市人社局 郑红(点对点返岗)", {"department": "RSJ"}),
+    ("renshe", "department", "市人社局 郑红（点对点返岗）", {"department": "RSJ"}),
     ("fupin", "department", "市扶贫办 何静", {"department": "FPB"}),
-    ("fagai", "department", "市发改委 钱进(争资)", {"department": "FGW"}),
-    ("qingxi", "district", "青溪县 马英(区县操作员,挂牌督战县)", {"county": "339121"}),
+    ("fagai", "department", "市发改委 钱进（争资）", {"department": "FGW"}),
+    ("qingxi", "district", "青溪县 马英（区县操作员，挂牌督战县）", {"county": "339121"}),
     ("liaison", "liaison", "驻企服务员 孙伟", {}),
     ("enterprise", "enterprise", "企业联络人 吴芳", {}),
     ("public", "public", "公众", {}),
@@ -282,9 +282,9 @@ def load_poverty_findings(path: Path, office: Any, log: Any) -> None:
         done = at + dt.timedelta(days=3 + number % 9)
         if county_user is None or number % 4 == 3 or done.date() > dt.date(2020, 4, 28):
             continue  # still being put right
-        task = problems.move(task.pk, task.version, "resolved", county_user, answer="已整改到位,附整改前后照片",
+        task = problems.move(task.pk, task.version, "resolved", county_user, answer="已整改到位，附整改前后照片",
                              at=done)
-        problems.move(task.pk, task.version, "closed", office, "核实无误,对账销号", at=done + dt.timedelta(days=1))
+        problems.move(task.pk, task.version, "closed", office, "核实无误，对账销号", at=done + dt.timedelta(days=1))
         closed += 1
     escalated = problems.escalate_due(dt.datetime(2020, 4, 30, 18, 0, tzinfo=SHANGHAI))
     log(f"  poverty findings: {len(lines)} recorded, {closed} closed, {escalated} escalated")
@@ -350,7 +350,7 @@ def publish_demo_levels() -> None:
     county = registry.county_by_code("339106")
     if county is not None:
         epidemic.publish_level(ACTOR, county, dt.date(2020, 2, 24), "orange",
-                               "与丰和市聚集性疫情存在关联人员流动,暂维持较高风险管控")
+                               "与丰和市聚集性疫情存在关联人员流动，暂维持较高风险管控")
 
 
 def load_liaisons(city: DemoCity, folder: Path, log: Any) -> None:
@@ -454,7 +454,7 @@ def load_policies(seed: int, log: Any) -> None:
             if luck < 0.15:
                 continue  # waiting for review
             if luck < 0.25:
-                policies.review(ACTOR, application.pk, application.version, False, reason="经核实,不符合申报条件",
+                policies.review(ACTOR, application.pk, application.version, False, reason="经核实，不符合申报条件",
                                 at=at + dt.timedelta(days=3))
                 continue
             application = policies.review(ACTOR, application.pk, application.version, True,

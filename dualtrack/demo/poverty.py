@@ -26,10 +26,10 @@ HEADERS = {
 }
 UNITS = ["市发展改革委", "市财政局", "市农业农村局", "市人力社保局", "市住房城乡建设局", "市卫生健康委", "市教育局", "市水利局"]
 FINDINGS = {  # what the inspections found, by the failed condition (the household's) or for the village
-    "housing": "住房等级{grade}级,危房改造未完成", "medical": "家庭成员未参加基本医疗保险", "water": "饮水不稳定,季节性缺水",
-    "income": "收入测算偏低,产业帮扶措施未落实", "education": "适龄子女辍学,未落实控辍保学",
+    "housing": "住房等级{grade}级，危房改造未完成", "medical": "家庭成员未参加基本医疗保险", "water": "饮水不稳定，季节性缺水",
+    "income": "收入测算偏低，产业帮扶措施未落实", "education": "适龄子女辍学，未落实控辍保学",
 }
-VILLAGE_FINDINGS = ["村级帮扶台账不全,一户一策未更新", "扶贫项目资产未确权登记", "驻村工作队考勤记录不全", "产业扶贫资金拨付滞后"]
+VILLAGE_FINDINGS = ["村级帮扶台账不全，一户一策未更新", "扶贫项目资产未确权登记", "驻村工作队考勤记录不全", "产业扶贫资金拨付滞后"]
 
 
 def _id(rng: random.Random, county: str) -> str:

@@ -123,7 +123,8 @@ def judge(facts: EconomyFacts, rules: EconomyRules) -> Evaluation:
             prior_cumulative=actual.prior_cumulative if actual else None,
             reported_growth=actual.growth if actual else None)
         verdict = engine.judge(figures, month, growth_of(city.get((target.indicator_id, month))), rules)
-        trend = [_fraction(growth_of(months.get(dt.date(month.year, n, 1)))) for n in range(1, month.month + 1)]
+        trend = [_fraction(growth_of(months.get(dt.date(month.year, n, 1))))  # from 1—2月: January is in it
+                 for n in range(min(services.FIRST_MONTH, month.month), month.month + 1)]
         row = Row(
             indicator=indicator.code, indicator_name=indicator.name, unit=indicator.unit, kind=indicator.kind,
             scope=target.scope_code, scope_name=facts.names.get(target.scope_code, target.scope_code),

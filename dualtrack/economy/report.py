@@ -35,8 +35,8 @@ def sections(evaluation: services.Evaluation) -> list[bulletins.Section]:
     month = evaluation.month
     city = [r for r in evaluation.rows if r.scope_kind == ScopeKind.CITY]
     counts = evaluation.lights(city[0].scope if city else None)
-    overall = [f"对照年度目标,{services.month_label(month)}全市{len(city)}项主要指标中,绿灯{counts['green']}项,"
-               f"黄灯{counts['yellow']}项,红灯{counts['red']}项" + (f",{counts['none']}项尚未报送" if counts["none"]
+    overall = [f"对照年度目标，{services.month_label(month)}全市{len(city)}项主要指标中，绿灯{counts['green']}项，"
+               f"黄灯{counts['yellow']}项，红灯{counts['red']}项" + (f"，{counts['none']}项尚未报送" if counts["none"]
                                                                    else "") + "。"]
     overall += [services.sentence(r, month) + "。" for r in city]
     main = bulletins.Table("全市主要指标完成情况", ["指标", "单位", "累计值", "年度目标", "完成率", "时序进度", "累计增速",
@@ -51,20 +51,20 @@ def sections(evaluation: services.Evaluation) -> list[bulletins.Section]:
     county_rows = [r for r in evaluation.rows if r.scope_kind in (ScopeKind.COUNTY, ScopeKind.PARK)]
     if county_rows:
         behind = sorted({r.scope_name for r in county_rows if r.light == Light.RED})
-        text = [f"{'、'.join(behind)}有指标同比下降(红灯)。" if behind else "各区县(市)、园区主要指标均未出现同比下降。"]
-        table = bulletins.Table("分区县(市)、园区指标完成情况", ["范围", "指标", "累计增速", "目标增速", "完成率", "排名", "亮灯"],
+        text = [f"{'、'.join(behind)}有指标同比下降（红灯）。" if behind else "各区县（市）、园区主要指标均未出现同比下降。"]
+        table = bulletins.Table("分区县（市）、园区指标完成情况", ["范围", "指标", "累计增速", "目标增速", "完成率", "排名", "亮灯"],
                                 ["text", "text", "percent", "percent", "percent", "int", "text"])
         for r in county_rows:
             table.rows.append([r.scope_name, r.indicator_name, _pct(r.growth), _pct(r.target_growth),
                                _pct(r.completion), r.rank, LIGHT_TEXT.get(r.light, "—")])
-        result.append(bulletins.Section("分区县(市)、园区情况", text, [table]))
+        result.append(bulletins.Section("分区县（市）、园区情况", text, [table]))
     judged = [r for r in evaluation.rows if r.double_half is not None]
     if judged:
         met = [r for r in judged if r.double_half]
         missed = [r for r in judged if not r.double_half]
-        text = [f"按“双过半”要求,{len(judged)}项指标(含区县、园区)中{len(met)}项实现“双过半”。"]
+        text = [f"按“双过半”要求，{len(judged)}项指标（含区县、园区）中{len(met)}项实现“双过半”。"]
         if missed:
-            text.append("未实现的:" + "、".join(f"{r.scope_name}{r.indicator_name}" for r in missed[:20])
+            text.append("未实现的：" + "、".join(f"{r.scope_name}{r.indicator_name}" for r in missed[:20])
                         + ("等" if len(missed) > 20 else "") + "。")
         result.append(bulletins.Section("“双过半”情况", text, []))
     for number, section in enumerate(result):
@@ -73,7 +73,7 @@ def sections(evaluation: services.Evaluation) -> list[bulletins.Section]:
 
 
 def _title(month: dt.date) -> str:
-    return f"全市经济运行主要指标完成情况({month.year}年{services.month_label(month)})"
+    return f"全市经济运行主要指标完成情况（{month.year}年{services.month_label(month)}）"
 
 
 def _last_day(month: dt.date) -> dt.date:
@@ -84,7 +84,7 @@ def _last_day(month: dt.date) -> dt.date:
 def generate(month: dt.date, actor: Actor) -> MonthlyReport:
     """The month's report now (a draft): its figures, text and files; a released report is never replaced."""
     policy.authorize_create(actor, MonthlyReport, Action.ADD)
-    month = month.replace(day=1)
+    month = services.published(month.replace(day=1))  # January is reported in 1—2月
     existing = MonthlyReport.objects.select_for_update().filter(month=month).first()
     if existing is not None and existing.status == ReportStatus.RELEASED:
         raise ValidationError({"month": _("该月月报已签发,不能重新生成")})
@@ -129,13 +129,22 @@ def html(stored: MonthlyReport) -> str:
                                    content["rules_version"], content.get("masthead"))
 
 
+def stamp(stored: MonthlyReport) -> str:
+    """The draft's version as the preview shows it (when it was generated)."""
+    return stored.generated_at.isoformat() if stored.generated_at else ""
+
+
 @transaction.atomic
-def sign_off(stored: MonthlyReport, actor: Actor) -> MonthlyReport:
-    """HQ signs off (签发): numbered within its year, the signer in its files, released and never recomputed."""
+def sign_off(stored: MonthlyReport, actor: Actor, seen: str | None = None) -> MonthlyReport:
+    """HQ signs off (签发) the draft it previewed: numbered within its year, the signer in its files, released and
+    never recomputed. ``seen`` is the preview's stamp (:func:`stamp`): a draft generated again since is refused,
+    so what is signed is what was read."""
     policy.authorize(actor, stored, Action.PUBLISH)
     locked = MonthlyReport.objects.select_for_update().get(pk=stored.pk)
     if locked.status == ReportStatus.RELEASED:
         return locked
+    if seen is not None and seen != stamp(locked):
+        raise ValidationError({"month": _("月报已重新生成，请审阅新的送审稿后再签发")})
     locked.status, locked.signed_off_by, locked.released_at = ReportStatus.RELEASED, actor, dates.now()
     released = MonthlyReport.objects.filter(status=ReportStatus.RELEASED, month__year=locked.month.year).count()
     head = dict(locked.content.get("masthead") or bulletins.masthead_dict())
@@ -150,4 +159,4 @@ def sign_off(stored: MonthlyReport, actor: Actor) -> MonthlyReport:
     return locked
 
 
-__all__ = ["generate", "html", "sections", "sign_off"]
+__all__ = ["generate", "html", "sections", "sign_off", "stamp"]

@@ -20,7 +20,8 @@ from .choices import IndicatorKind, Light, ScopeKind
 from .models import Actual, Indicator, Target
 from .rules import RULES_KEY
 
-__all__ = ["Evaluation", "Row", "evaluate", "indicator_series", "latest_month", "month_label", "scopes_for"]
+__all__ = ["Evaluation", "Row", "evaluate", "indicator_series", "latest_month", "month_label", "months_offered",
+           "published", "scopes_for"]
 
 
 def _fraction(value: Any) -> float | None:
@@ -96,9 +97,25 @@ class Evaluation:
         return counts
 
 
+FIRST_MONTH = 2  # statistics publish January with February (1—2月): no month of its own is offered
+
+
+def published(month: dt.date) -> dt.date:
+    """The month as statistics publish it: January is merged into February (1—2月, "as the statistics bureau
+    publishes it"); any other month is itself."""
+    return month.replace(month=FIRST_MONTH) if month.month < FIRST_MONTH else month
+
+
+def months_offered(year: int, last: dt.date | None) -> list[dt.date]:
+    """The cumulative periods a page offers for ``year``: 1—2月 through ``last`` (or December)."""
+    end = last.month if last is not None and last.year == year else 12
+    return [dt.date(year, n, 1) for n in range(FIRST_MONTH, max(end, FIRST_MONTH) + 1)]
+
+
 def month_label(month: dt.date) -> str:
-    """"1—5月" (the seeds' way of naming a cumulative period)."""
-    return "1月" if month.month == 1 else f"1—{month.month}月"
+    """"1—5月" (the seeds' way of naming a cumulative period); January and February are "1—2月" (GB/T 15835: an em
+    dash between the months, as statistics publish them)."""
+    return f"1—{published(month).month}月"
 
 
 def period_label(month: dt.date) -> str:
@@ -106,9 +123,7 @@ def period_label(month: dt.date) -> str:
     :func:`month_label`."""
     from django.utils.translation import gettext as _
 
-    if month.month == 1:
-        return _("1月")
-    return _("1—%(n)s月") % {"n": month.month}
+    return _("1—%(n)s月") % {"n": published(month).month}
 
 
 def scope_names() -> dict[str, str]:
@@ -195,7 +210,7 @@ def read(month: dt.date, user: Viewer) -> tuple[Evaluation | None, Any]:
 
 
 def indicator_series(indicator: Indicator, scope: str, month: dt.date, user: Viewer) -> tuple[list[Row], Any]:
-    """The indicator in one scope, January through ``month``: each month judged as it was then (each month's stored
+    """The indicator in one scope, 1—2月 through ``month``: each month judged as it was then (each month's stored
     result). The second value is None when every month is stored; else the page waits: a failed month's answer, or
     ``Pending`` for ``month``, the month asked for, while any of them is computed (all queued at once)."""
     import dataclasses
@@ -203,7 +218,7 @@ def indicator_series(indicator: Indicator, scope: str, month: dt.date, user: Vie
     from dualtrack.core.capability import Period, PeriodKind
 
     series, waiting = [], []
-    for number in range(1, month.month + 1):
+    for number in range(FIRST_MONTH, published(month).month + 1):  # January is in 1—2月
         evaluation, answer = read(dt.date(month.year, number, 1), user)  # a missing month is queued
         if evaluation is None:
             waiting.append(answer)
@@ -239,8 +254,8 @@ def sentence(row: Row, month: dt.date) -> str:
         if row.completion is not None:
             gap = row.schedule_gap_pp or 0.0
             parts.append(f"完成年度目标的{_pct(row.completion)}"
-                         + (f",{'高于' if gap > 0 else '低于'}时序进度{abs(gap):.1f}个百分点" if abs(gap) >= 0.05
-                            else ",与时序进度持平"))
+                         + (f"，{'高于' if gap > 0 else '低于'}时序进度{abs(gap):.1f}个百分点" if abs(gap) >= 0.05
+                            else "，与时序进度持平"))
         if row.needed_growth is not None and month.month < 12:
             parts.append(f"后{12 - month.month}个月需增长{_pct(row.needed_growth)}方能完成全年目标")
     else:
@@ -250,7 +265,7 @@ def sentence(row: Row, month: dt.date) -> str:
         if row.gap_pp is not None:
             parts.append(f"{'高于' if row.gap_pp > 0 else '低于'}年度目标{abs(row.gap_pp):.1f}个百分点"
                          if abs(row.gap_pp) >= 0.05 else "与年度目标持平")
-    return ",".join(parts)
+    return "，".join(parts)
 
 
 def indicator_by_code(code: str) -> Indicator | None:

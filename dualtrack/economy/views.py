@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dualtrack.core import audit, dates, exports
 from dualtrack.core.actors import actor_of
@@ -34,7 +36,8 @@ def _require_view(request: HttpRequest) -> None:
 
 
 def _month(request: HttpRequest) -> dt.date:
-    return dates.requested_month(request, lambda: services.as_of_month(request.user))
+    """The month asked for, as statistics publish it: January is 1—2月 (February)."""
+    return services.published(dates.requested_month(request, lambda: services.as_of_month(request.user)))
 
 
 def _scope(request: HttpRequest, scopes: list[tuple[str, str, str]]) -> str | None:
@@ -116,7 +119,9 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     counties = sorted((r for r in evaluation.rows if r.indicator == found.code and r.scope_kind == ScopeKind.COUNTY),
                       key=lambda r: (r.rank is None, r.rank or 0, r.scope))
     parks = [r for r in evaluation.rows if r.indicator == found.code and r.scope_kind == ScopeKind.PARK]
-    chart = {"months": [_("%(n)s月") % {"n": i + 1} for i in range(len(series))],
+    labels = [services.period_label(dt.date(month.year, n, 1))
+              for n in range(services.FIRST_MONTH, month.month + 1)][:len(series)]
+    chart = {"months": labels,
              "completion": [None if r.completion is None else round(float(r.completion) * 100, 1) for r in series],
              "time_progress": [round(r.time_progress * 100, 1) for r in series],
              "growth": [None if r.growth is None else round(float(r.growth) * 100, 1) for r in series],
@@ -125,12 +130,13 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
              "amount": found.kind == IndicatorKind.AMOUNT}
     return render(request, "economy/indicator.html", {
         "indicator": found, "month": month, "period": services.period_label(month), "scopes": scopes,
-        "scope": scope, "scope_name": dict((c, n) for c, n, _k in scopes).get(scope, scope), "series": series,
+        "scope": scope, "scope_name": dict((c, n) for c, n, _k in scopes).get(scope, scope),
+        "series": list(zip(labels, series, strict=True)),
         "counties": counties, "parks": parks, "chart": chart, "rules_version": evaluation.rules_version})
 
 
 @login_required
-def double_half(request: HttpRequest) -> HttpResponse:
+def double_half(request: HttpRequest) -> HttpResponseBase:
     """双过半: at June (or the latest month after it), every indicator and scope with completion ≥ 50% and growth
     ≥ its target (amount indicators) or growth ≥ its target (growth indicators)."""
     _require_view(request)
@@ -147,13 +153,72 @@ def double_half(request: HttpRequest) -> HttpResponse:
     evaluation, answer = services.read(month, request.user) if month else (None, None)
     if month and evaluation is None and answer is not None:
         return pending(request, answer, _("双过半"))
-    rows = evaluation.rows if evaluation else []
+    every = evaluation.rows if evaluation else []
+    filters = DoubleHalfFilters.of(request, every)
+    rows = filters.apply(every)
+    if month and request.GET.get("format") == "xlsx":
+        return _double_half_xlsx(request, month, rows)
     missed = [r for r in rows if r.double_half is False]
     return render(request, "economy/double_half.html", {
         "year": year, "month": month, "period": services.period_label(month) if month else "",
-        "from_month": from_month, "rows": rows, "missed": missed,
+        "from_month": from_month, "rows": rows, "missed": missed, "filters": filters,
         "met": sum(1 for r in rows if r.double_half), "judged": sum(1 for r in rows if r.double_half is not None),
         "evaluation": evaluation})
+
+
+MET_CHOICES = [("", gettext_lazy("全部")), ("yes", gettext_lazy("实现")), ("no", gettext_lazy("未实现"))]
+
+
+@dataclass
+class DoubleHalfFilters:
+    """The 双过半 filters (met / not met / all, scope, indicator): one set read from the query string, applied alike
+    by the page and its Excel export. A value that is not among the rows' own is ignored (all)."""
+
+    met: str = ""
+    scope: str = ""
+    indicator: str = ""
+    scopes: list[tuple[str, str]] = field(default_factory=list)
+    indicators: list[tuple[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, request: HttpRequest, rows: list[services.Row]) -> DoubleHalfFilters:
+        scopes = list(dict.fromkeys((r.scope, r.scope_name) for r in rows))
+        indicators = list(dict.fromkeys((r.indicator, r.indicator_name) for r in rows))
+        met = request.GET.get("met", "")
+        scope = request.GET.get("scope", "").strip().upper()[:20]
+        indicator = request.GET.get("indicator", "").strip().upper()[:20]
+        return cls(met=met if met in ("yes", "no") else "", scope=scope if scope in dict(scopes) else "",
+                   indicator=indicator if indicator in dict(indicators) else "", scopes=scopes, indicators=indicators)
+
+    def apply(self, rows: list[services.Row]) -> list[services.Row]:
+        wanted = {"yes": True, "no": False}.get(self.met)
+        return [r for r in rows if (wanted is None or r.double_half is wanted)
+                and (not self.scope or r.scope == self.scope) and (not self.indicator or r.indicator == self.indicator)]
+
+    def query(self) -> str:
+        from urllib.parse import urlencode
+
+        return urlencode({k: v for k, v in (("met", self.met), ("scope", self.scope), ("indicator", self.indicator))
+                          if v})
+
+    @property
+    def met_choices(self) -> list[tuple[str, str]]:
+        return [(value, str(label)) for value, label in MET_CHOICES]
+
+
+def _double_half_xlsx(request: HttpRequest, month: dt.date, rows: list[services.Row]) -> HttpResponseBase:
+    def pct(value: Any) -> Any:
+        return None if value is None else round(float(value) * 100, 1)
+
+    met = {True: _("实现"), False: _("未实现"), None: _("未报送")}
+    sheet = exports.Sheet(_("双过半"), [_("范围"), _("指标"), _("完成率（%）"), _("累计增速（%）"), _("目标增速（%）"),
+                                     _("双过半")],
+                          ([r.scope_name, r.indicator_name, pct(r.completion), pct(r.growth), pct(r.target_growth),
+                            str(met[r.double_half])] for r in rows))
+    return exports.xlsx_download(request, [sheet], exports.dated_name(
+        _("双过半") + f"-{month.year}年{services.month_label(month)}", None),
+        object_type="economy.actual", object_repr=f"{month:%Y-%m}", detail={"month": f"{month:%Y-%m}",
+                                                                            "filters": dict(request.GET.items())})
 
 
 @login_required
@@ -169,11 +234,11 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
                 stored = MonthlyReport.objects.filter(month=month).first()
                 if stored is None:
                     raise Http404
-                report.sign_off(stored, actor_of(request))
+                report.sign_off(stored, actor_of(request), request.POST.get("seen", ""))
                 messages.success(request, _("月报已签发"))
             else:
                 report.generate(month, actor_of(request))
-                messages.success(request, _("月报已生成,请审核后签发"))
+                messages.success(request, _("送审稿已生成，请在下方预览审阅后签发"))
         except ValidationError as exc:
             validation_messages(request, exc)
         return redirect(f"{request.path}?month={month:%Y-%m}")
@@ -189,11 +254,20 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name) or \
             "attachment"
         return response
+    reports = list(MonthlyReport.objects.restrict(request.user).defer("docx", "xlsx", "content")[:24])
+    for r in reports:
+        r.period = services.period_label(r.month)  # type: ignore[attr-defined]
+    latest = services.as_of_month(request.user)
+    # the year's cumulative periods from 1—2月 up to the latest reported, and the months of the reports kept
+    offered = sorted({*(m for m in services.months_offered(month.year, latest)
+                        if latest is None or m <= max(latest, month)), *(r.month for r in reports)})
     return render(request, "economy/report.html", {
         "month": month, "period": services.period_label(month), "stored": stored,
+        "months": [(m, services.period_label(m)) for m in reversed(offered)],  # the latest first
+        "stamp": report.stamp(stored) if stored else "",
         "document": report.html(stored) if stored else "",
         "can_generate": MonthlyReport.permits(request.user, Action.ADD)
         and (stored is None or stored.status == ReportStatus.DRAFT),
         "can_sign": stored is not None and stored.status == ReportStatus.DRAFT
         and MonthlyReport.permits(request.user, Action.PUBLISH),
-        "reports": MonthlyReport.objects.restrict(request.user).defer("docx", "xlsx", "content")[:24]})
+        "reports": reports})

@@ -195,14 +195,14 @@ def raise_red_tasks(day: dt.date, at: dt.datetime | None = None) -> int:
         officer = lead.officer
         task, created = problems.create_task(
             LEAD_TASK_KEY + lead.code,
-            f"招商项目 {lead.code} {lead.name} {why}(签约日期 {lead.signed_on:%Y-%m-%d}),"
-            f"请首席服务员{officer.full_name if officer else '(未确定)'}协调推进开工",
+            f"招商项目 {lead.code} {lead.name} {why}（签约日期 {lead.signed_on:%Y-%m-%d}），"
+            f"请首席服务员{officer.full_name if officer else '（未确定）'}协调推进开工",
             category="其他", department=getattr(officer, "department", None), county=lead.county,
             complexity="general", at=at)
         if created:
             raised += 1
             if officer is not None:
-                notifications.notify([officer], f"招商项目 {lead.name} 亮红灯,已生成督办任务 {task.ref}",
+                notifications.notify([officer], f"招商项目 {lead.name} 亮红灯，已生成督办任务 {task.ref}",
                                      f"/problems/{task.ref}/")
     return raised
 

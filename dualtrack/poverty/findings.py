@@ -45,7 +45,7 @@ def open_task(finding: Finding, at: dt.datetime) -> Any:
     where = finding.village.name + (f" {finding.household.code}" if finding.household is not None else "")
     task, _created = problems.create_task(
         FINDING_KEY + finding.code,
-        f"【{FindingSource(finding.source).label}】{where}:{finding.description}"[:2000],
+        f"【{FindingSource(finding.source).label}】{where}：{finding.description}"[:2000],
         category="其他", department=office_department(), county=finding.county, complexity="general",
         working_days=finding.working_days, at=at)
     if finding.task_ref != task.ref:

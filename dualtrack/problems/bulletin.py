@@ -33,8 +33,8 @@ def section(ctx: SectionContext) -> Section | None:
     overdue = problems.filter(overdue_q).count()
     total = problems.filter(reported_at__lt=end).count()
     done = problems.filter(closed_at__lt=end).count()
-    paragraphs = [f"{md(day)}新收集企业困难和问题{new}个,办结{resolved}个,销号{closed}个;累计收集{total:,}个,"
-                  f"累计销号{done:,}个,当前逾期未办结{overdue}个。"]
+    paragraphs = [f"{md(day)}新收集企业困难和问题{new}个，办结{resolved}个，销号{closed}个；累计收集{total:,}个，"
+                  f"累计销号{done:,}个，当前逾期未办结{overdue}个。"]
     by_category = Table("问题分类统计", ["类别", "累计", "当日新增", "逾期"], ["text", "int", "int", "int"])
     rows = (problems.filter(reported_at__lt=end).values("category__name").annotate(
         total=Count("id"), new=Count("id", filter=Q(reported_at__gte=start)), overdue=Count("id", filter=overdue_q))

@@ -42,7 +42,7 @@ def escalate_due(now: dt.datetime | None = None) -> int:
             locked.next_action_at = deadline.due_at
             locked.version += 1
             locked.save(update_fields=["escalation_level", "next_action_at", "version"])
-            _event(locked, None, locked.state, locked.state, f"逾期,调度至:{definition['levels'][level + 1]}",
+            _event(locked, None, locked.state, locked.state, f"逾期，调度至：{definition['levels'][level + 1]}",
                    level=level + 1, at=now)
             audit.record(None, AuditAction.UPDATE, locked, before={"escalation_level": level},
                          after={"escalation_level": level + 1, "next_action_at": deadline.due_at})
@@ -57,7 +57,7 @@ def _skip_locked() -> dict[str, bool]:
 
 def _notify_escalation(problem: Problem, level_name: str, due_at: dt.datetime) -> None:
     local = due_at.astimezone(dates.SHANGHAI)
-    title = f"问题 {problem.ref} 逾期未办结,已调度至{level_name},请于 {local:%m月%d日} 前督办"
+    title = f"问题 {problem.ref} 逾期未办结，已调度至{level_name}，请于 {local:%m月%d日} 前督办"
     link = f"/problems/{problem.ref}/"
     notifications.notify(escalation_addressees(problem.escalation_level, problem.department_id), title, link)
 

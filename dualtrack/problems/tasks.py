@@ -45,12 +45,12 @@ def create_task(source_key: str, description: str, *, category: str = "其他", 
         reported_at=now, assigned_at=now, due_at=due, next_action_at=due, escalation_level=escalation_level,
         source_key=source_key)
     level_name = definition["levels"][min(escalation_level, len(definition["levels"]) - 1)]
-    _event(problem, None, "", State.ASSIGNED, f"系统生成督办任务,送{level_name}", level=escalation_level or None, at=now)
+    _event(problem, None, "", State.ASSIGNED, f"系统生成督办任务，送{level_name}", level=escalation_level or None, at=now)
     audit.record_change(None, problem, None)
     # A notice is one text for every addressee (a leader too) and is kept: its numbers masked before the cut, whole
     # only on the problem's page, for whom the policy grants them (core.privacy).
     notifications.notify(escalation_addressees(max(escalation_level, 1), department_id=getattr(
-        department, "pk", None)), f"督办任务 {problem.ref}:{privacy.mask(description)[:60]}", f"/problems/{problem.ref}/")
+        department, "pk", None)), f"督办任务 {problem.ref}：{privacy.mask(description)[:60]}", f"/problems/{problem.ref}/")
     return problem, True
 
 
@@ -67,11 +67,11 @@ def route_tasks_without_department(department: Any) -> int:
         before = audit.snapshot(problem)
         problem.department, problem.version = department, problem.version + 1
         problem.save(update_fields=["department", "version"])
-        _event(problem, None, problem.state, problem.state, f"无市级责任部门,交{department.name}跟踪督办",
+        _event(problem, None, problem.state, problem.state, f"无市级责任部门，交{department.name}跟踪督办",
                kind=EventKind.NOTE)
         audit.record_change(None, problem, before)
         notifications.notify(escalation_addressees(max(problem.escalation_level, 1), department_id=department.pk),
-                             f"督办任务 {problem.ref}:{privacy.mask(problem.description)[:60]}", f"/problems/{problem.ref}/")
+                             f"督办任务 {problem.ref}：{privacy.mask(problem.description)[:60]}", f"/problems/{problem.ref}/")
         routed += 1
     return routed
 

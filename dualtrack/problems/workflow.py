@@ -157,7 +157,7 @@ def move(problem_id: int, expected_version: int, to_state: str, actor: Actor, co
     if to_state == State.ASSIGNED:
         local_due = problem.due_at.astimezone(dates.SHANGHAI) if problem.due_at else None
         notifications.notify(escalation_addressees(1, problem.department_id),
-                             f"新交办问题 {problem.ref},限 {local_due:%m月%d日} 前办结" if local_due else
+                             f"新交办问题 {problem.ref}，限 {local_due:%m月%d日} 前办结" if local_due else
                              f"新交办问题 {problem.ref}", f"/problems/{problem.ref}/")
     if to_state in (State.RESOLVED, State.RETURNED):
         _tell_reporter(problem, to_state)
@@ -189,7 +189,7 @@ def instruct(problem_id: int, actor: Actor, text: str) -> ProblemEvent:
     handlers = users.objects.filter(Q(role=Role.HQ) | Q(role=Role.DEPARTMENT, department_id=problem.department_id)
                                     if problem.department_id else Q(role=Role.HQ), is_active=True)
     # masked before the cut, as every notice (problems.tasks): whole on the problem's page for whom the policy grants
-    notifications.notify(list(handlers), f"{actor}对问题 {problem.ref} 作出批示:{privacy.mask(text)[:60]}",
+    notifications.notify(list(handlers), f"{actor}对问题 {problem.ref} 作出批示：{privacy.mask(text)[:60]}",
                          f"/problems/{problem.ref}/")
     return event
 
@@ -202,8 +202,8 @@ def _tell_reporter(problem: Problem, to_state: str) -> None:
     users = get_user_model().objects.filter(
         Q(enterprise_id=problem.enterprise_id) if problem.enterprise_id else Q(pk__in=[]))
     people = list(users) + list(get_user_model().objects.filter(pk=reporter_id)) if reporter_id else list(users)
-    title = (f"您反映的问题 {problem.ref} 已办结,请确认是否满意" if to_state == State.RESOLVED
-             else f"您反映的问题 {problem.ref} 被退回,请查看原因")
+    title = (f"您反映的问题 {problem.ref} 已办结，请确认是否满意" if to_state == State.RESOLVED
+             else f"您反映的问题 {problem.ref} 被退回，请查看原因")
     notifications.notify(people, title, f"/problems/{problem.ref}/")
 
 
@@ -275,7 +275,7 @@ def merge(problem_id: int, into_ref: str, actor: Actor, comment: str = "") -> Pr
     problem.next_action_at, problem.version = None, problem.version + 1
     problem.save()
     Problem.objects.filter(duplicates=problem).update(duplicate_of=target)  # earlier merges follow along
-    _event(problem, actor, from_state, State.CLOSED, f"与 {target.ref} 重复,合并。{comment}".strip(), at=now)
+    _event(problem, actor, from_state, State.CLOSED, f"与 {target.ref} 重复，合并。{comment}".strip(), at=now)
     _event(target, actor, target.state, target.state, f"合并重复问题 {problem.ref}", at=now)
     audit.record_change(actor, problem, before)
     return problem

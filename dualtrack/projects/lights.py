@@ -190,14 +190,14 @@ def judge(facts: LightFacts, rules: Any) -> list[ProjectStatus]:
                 ratio = round(float(exact), 4)
                 if exact < Decimal(str(rules["red_below"])):
                     light = Light.RED
-                    reasons.append(f"投资完成率{ratio:.1%},低于{rules['red_below']:.0%}")
+                    reasons.append(f"投资完成率{ratio:.1%}，低于{rules['red_below']:.0%}")
                 elif exact < Decimal(str(rules["yellow_below"])):
                     light = Light.YELLOW
-                    reasons.append(f"投资完成率{ratio:.1%},低于{rules['yellow_below']:.0%}")
+                    reasons.append(f"投资完成率{ratio:.1%}，低于{rules['yellow_below']:.0%}")
                 else:
                     light = Light.GREEN
             else:
-                reasons.append("截至当日计划投资为0,不亮灯")
+                reasons.append("截至当日计划投资为0，不亮灯")
         else:
             reasons.append("缺少月度计划数据")
         if p.nature == Nature.CONTINUING and day > deadline and not resumed:
@@ -205,7 +205,7 @@ def judge(facts: LightFacts, rules: Any) -> list[ProjectStatus]:
             reasons.append(f"续建项目{deadline:%-m月%-d日}复工时限后仍未复工")
         if p.nature == Nature.NEW and p.planned_start and not started and (day - p.planned_start).days > grace:
             light = Light.RED
-            reasons.append(f"新开工项目计划开工({p.planned_start:%Y-%m-%d}){grace}天后仍未开工")
+            reasons.append(f"新开工项目计划开工（{p.planned_start:%Y-%m-%d}）{grace}天后仍未开工")
         out.append(ProjectStatus(
             code=p.code, name=p.name, light=str(light) if light is not None else None, progress_ratio=ratio,
             reasons=reasons, resumed=resumed if p.nature == Nature.CONTINUING else started, started=started,

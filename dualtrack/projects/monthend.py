@@ -19,10 +19,10 @@ from .models import MonthlyLight, Project, ProjectPlan, ProjectProgress
 from .rules import RULES_KEY
 
 CONSEQUENCE_TEXT: dict[str, str] = {
-    Consequence.TALK: "项目“{name}”{month}亮黄灯,请约谈项目责任人,督促加快进度。原因:{reasons}",
-    Consequence.VICE_MAYOR: "项目“{name}”连续两个月亮黄灯,报分管副市长督办。原因:{reasons}",
-    Consequence.CITY_LEADER: "项目“{name}”{month}亮红灯,报联系市领导({leader})协调推进。原因:{reasons}",
-    Consequence.EXIT_REVIEW: "项目“{name}”{why},启动退出评审。原因:{reasons}",
+    Consequence.TALK: "项目“{name}”{month}亮黄灯，请约谈项目责任人，督促加快进度。原因：{reasons}",
+    Consequence.VICE_MAYOR: "项目“{name}”连续两个月亮黄灯，报分管副市长督办。原因：{reasons}",
+    Consequence.CITY_LEADER: "项目“{name}”{month}亮红灯，报联系市领导（{leader}）协调推进。原因：{reasons}",
+    Consequence.EXIT_REVIEW: "项目“{name}”{why}，启动退出评审。原因：{reasons}",
 }
 
 
@@ -53,7 +53,7 @@ def evaluate_month(month: dt.date, at: dt.datetime | None = None) -> dict[str, i
         consequence, why = _consequence(project, status, month, history, rules, end)
         task_ref = ""
         if consequence:
-            reasons = ";".join(status.reasons) or "—"
+            reasons = "；".join(status.reasons) or "—"
             text = CONSEQUENCE_TEXT[consequence].format(name=project.name, month=f"{month:%Y年%-m月}",
                                                         reasons=reasons, leader=project.contact_leader or "—",
                                                         why=why)

@@ -523,7 +523,7 @@ def raise_overdue_receipts(now: dt.datetime | None = None) -> int:
         "enterprise")
     for worker in due:
         task, _created = problems.create_task(
-            f"receipt:{worker.code}", f"务工人员 {worker.code} 已随车到达 {worker.enterprise.name},回执单逾期未返回,"
+            f"receipt:{worker.code}", f"务工人员 {worker.code} 已随车到达 {worker.enterprise.name}，回执单逾期未返回，"
             f"请驻企服务员督促企业回执", category="用工", enterprise=worker.enterprise, complexity="simple", at=now)
         if Worker.objects.filter(pk=worker.pk, receipt_task="").update(receipt_task=task.ref):
             raised += 1
