@@ -20,6 +20,7 @@ from dualtrack.core.scoping import get_scoped_or_404
 from dualtrack.core.views import paginate, query_without_page, validation_messages
 from dualtrack.epidemic import services as epidemic
 from dualtrack.epidemic.choices import COLOUR_HEX, Colour
+from dualtrack.resumption import services as resumption
 
 from . import content, services
 from . import render as formats
@@ -63,14 +64,18 @@ def bulletin_page(request: HttpRequest) -> HttpResponse:
     day = _day(request)
     bulletin, stored = _bulletin(day)
     geojson = epidemic.map_geojson(request.user)
+    regions = bulletin.charts["regions"]
+    colour_legend = epidemic.colour_legend(missing=any(not r.get("reported", True) for r in regions))
+    index_legend = resumption.index_legend(missing=any(r.get("index") is None for r in regions))
     return render(request, "bulletins/page.html", {
         "bulletin": bulletin, "day": day, "document": formats.html(bulletin), "stored": stored,
         "as_of": versions.as_of(),
         "map_payload": {"geojson": geojson, "regions": bulletin.charts["regions"], "colours": COLOUR_HEX,
                         "labels": {c.value: str(c.label) for c in Colour}, "county_url": "/epidemic/counties/CODE/",
-                        "first": day.isoformat()},
+                        "first": day.isoformat(), "legend": colour_legend},
         "resumption_payload": {"geojson": geojson, "regions": bulletin.charts["regions"],
-                               "trend": bulletin.charts["trend"], "colours": COLOUR_HEX},
+                               "trend": bulletin.charts["trend"], "colours": COLOUR_HEX, "legend": index_legend},
+        "colour_legend": colour_legend, "index_legend": index_legend,
     })
 
 

@@ -13,7 +13,7 @@ class CoreConfig(AppConfig):
         policy.autodiscover()  # every app's policy.py declares its models' access rules
         from .cards import notices_card, register_card
 
-        register_card(90, "notices", notices_card)
+        register_card(90, "notices", notices_card, first_screen=True)
 
         from . import exportjobs, periodic
 

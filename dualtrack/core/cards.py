@@ -65,18 +65,25 @@ class Card:
     chart: dict[str, Any] | None = None  # {"kind": "maps", …} drawn by the page's script
     wide: bool = False
     table: Table | None = None
+    # beside the maps on 总览's first screen (what asks something of the reader: notices, 督办), not in the grid below
+    first_screen: bool = False
 
 
 CardBuilder = Callable[[Any, dt.date], "Card | None"]
 _CARDS: list[tuple[int, str, CardBuilder]] = []
+_FIRST_SCREEN: set[str] = set()
 
 
-def register_card(order: int, name: str, builder: CardBuilder) -> None:
-    """Add a card to 总览 (``order``: lower first). Registering the same name again does nothing."""
+def register_card(order: int, name: str, builder: CardBuilder, *, first_screen: bool = False) -> None:
+    """Add a card to 总览 (``order``: lower first). Registering the same name again does nothing. ``first_screen``:
+    the card says what needs the reader (notices, problems escalated to them): 总览 shows it beside the maps, in the
+    first screen, rather than in the grid below."""
     if any(existing == name for _o, existing, _b in _CARDS):
         return
     _CARDS.append((order, name, builder))
     _CARDS.sort(key=lambda item: item[0])
+    if first_screen:
+        _FIRST_SCREEN.add(name)
 
 
 def cards_for(user: Viewer, day: dt.date) -> list[Card]:
@@ -89,6 +96,7 @@ def cards_for(user: Viewer, day: dt.date) -> list[Card]:
             logger.exception("card %s failed", name)
             continue
         if card is not None:
+            card.first_screen = card.first_screen or name in _FIRST_SCREEN
             cards.append(card)
     return cards
 

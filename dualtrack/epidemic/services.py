@@ -27,6 +27,7 @@ from dualtrack.registry import services as registry
 
 from . import rt
 from .choices import COLOUR_ORDER, FIVE_COLOUR_RULES, LEVEL_ORDER, NATIONAL_RULES, Colour
+from .legend import colour_legend  # noqa: F401  (the five-colour map's legend, for 总览, the bulletin)
 from .models import CaseReport, ClusterEvent, PublishedLevel
 from .policy import sees_own_county
 

@@ -57,6 +57,7 @@ def epidemic_map(request: HttpRequest) -> HttpResponse:
     first, last = services.date_range()
     first = first or day
     last = max(last or day, day)
+    legend = services.colour_legend(missing=any(not r["reported"] for r in data["regions"]))
     return render(request, "epidemic/map.html", {
         "day": day, "data": data, "first": first, "last": last,
         "offset": (day - first).days, "span": (last - first).days,
@@ -64,12 +65,12 @@ def epidemic_map(request: HttpRequest) -> HttpResponse:
             "geojson": services.map_geojson(request.user),
             "regions": [{"name": r["name"], "code": r["code"], "colour": r["risk"]["colour"], "reported": r["reported"]}
                         for r in data["regions"]],
-            "colours": COLOUR_HEX, "labels": {c.value: str(c.label) for c in Colour},
+            "colours": COLOUR_HEX, "labels": {c.value: str(c.label) for c in Colour}, "legend": legend,
             "county_url": reverse("epidemic:county", args=["CODE"]),
             "first": first.isoformat(),
         },
         "colour_labels": {c.value: c.label for c in Colour}, "level_labels": {c.value: c.label for c in RiskLevel},
-        "can_publish": publishes_levels(request.user),
+        "can_publish": publishes_levels(request.user), "legend": legend,
     })
 
 

@@ -42,7 +42,7 @@ class ProblemsConfig(AppConfig):
 
         from .cards import problems_card
 
-        register_card(20, "problems", problems_card)
+        register_card(20, "problems", problems_card, first_screen=True)
         from dualtrack.core.cards import register_panel
 
         from .cards import enterprise_panel

@@ -19,6 +19,7 @@ from dualtrack.epidemic import services as epidemic
 from dualtrack.epidemic.choices import COLOUR_HEX, Colour
 from dualtrack.registry import services as registry
 
+from . import legend as legends
 from . import picture as pictures
 from . import policy as access
 from . import snapshot as snapshots
@@ -130,7 +131,10 @@ def situation_card(user: Viewer, day: dt.date) -> Card | None:
         chart={"kind": "maps", "geojson": epidemic.map_geojson(user), "colours": COLOUR_HEX, "labels": labels,
                "regions": [{"name": r["name"], "code": r["code"], "colour": r["risk"]["colour"],
                             "reported": r["reported"], "index": r["power"]["index"]} for r in counties],
-               "power_arrived": arrived},
+               "power_arrived": arrived,
+               # the legends under the maps, drawn by the page and used by its script for the fills and label colours
+               "colour_legend": epidemic.colour_legend(missing=any(not r["reported"] for r in counties)),
+               "index_legend": legends.index_legend(missing=any(r["power"]["index"] is None for r in counties))},
     )
 
 

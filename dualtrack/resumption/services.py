@@ -211,6 +211,7 @@ def with_resumed_status(queryset: QuerySet[Any], day: dt.date) -> QuerySet[Any]:
 
 # The command picture (§4.3), for the dashboard, 总览, ``dualtrack situation``, the bulletin and the API: views of
 # the day's stored picture. Imported last: the stored picture builds on the functions above.
+from .legend import index_legend, index_step  # noqa: E402  (the power-index map's stepped legend)
 from .picture import (  # noqa: E402
     EMPTY_POWER,
     EMPTY_RESUMPTION,
@@ -227,8 +228,8 @@ from .picture import (  # noqa: E402
 from .snapshot import computed_at as picture_computed_at  # noqa: E402
 from .snapshot import worker_step as refresh_pictures  # noqa: E402
 
-__all__ = ["EMPTY_POWER", "EMPTY_RESUMPTION", "Picture", "counties", "crosscheck_rows", "groups", "picture",
-           "picture_computed_at", "refresh_pictures", "situation", "target", "trend", "with_change"]
+__all__ = ["EMPTY_POWER", "EMPTY_RESUMPTION", "Picture", "counties", "crosscheck_rows", "groups", "index_legend",
+           "index_step", "picture", "picture_computed_at", "refresh_pictures", "situation", "target", "trend", "with_change"]
 
 
 def latest_workers_on_duty(enterprise_ids: list[int]) -> dict[int, tuple[Any, int]]:

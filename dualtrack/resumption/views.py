@@ -67,6 +67,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     counties = _ranked(services.counties(pic))
     trend = services.trend(pic)
     below = [r for r in counties if r["target"]["met"] is False]
+    legend = services.index_legend(missing=any(r["power"]["index"] is None for r in counties))
     return render(request, "resumption/dashboard.html", {
         "day": day, "scope": scope, "scopes": services.SIZE_SCOPES, "city": pic.data["city"],
         "counties": counties, "parks": _ranked(services.groups(pic, "park")),
@@ -74,7 +75,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "below": below, "colour_labels": {c.value: c.label for c in Colour},
         "payload": {"geojson": epidemic.map_geojson(request.user), "trend": trend,
                     "regions": [{"name": r["name"], "code": r["code"], "index": r["power"]["index"]} for r in counties],
-                    "colours": COLOUR_HEX},
+                    "colours": COLOUR_HEX, "legend": legend},
+        "legend": legend,
         "rules_version": pic.data["rules_version"], "stale": pic.stale, "computed_at": pic.snapshot.computed_at,
         "as_of": versions.as_of(),
     })

@@ -77,5 +77,81 @@
     el.setAttribute("data-rendered", "empty");
     return false;
   }
-  window.dualtrack = { data: data, gettext: gettext, escape: escape, hasBoundaries: hasBoundaries };
+  /* A map's legend, as the server wrote it under the map (core/_map_legend.html) and put in the chart's data: entries
+     {key, fill, ink, name, min, max, missing}. "ink" is the label colour chosen on the server for its contrast with
+     the fill (core/colours.py, at least 4.5:1), so a county's name reads on every colour. */
+  var legend = {
+    entry: function (entries, key) {
+      for (var i = 0; i < (entries || []).length; i++) { if (entries[i].key === key) return entries[i]; }
+      return null;
+    },
+    missing: function (entries) {
+      for (var i = 0; i < (entries || []).length; i++) { if (entries[i].missing) return entries[i]; }
+      return { key: "missing", fill: "#bdbdbd", ink: "#1f2933" };
+    },
+    /* the step an index value falls in (min included, max excluded); the grey entry for no value */
+    step: function (entries, value) {
+      if (value === null || value === undefined || isNaN(value)) return legend.missing(entries);
+      for (var i = 0; i < (entries || []).length; i++) {
+        var e = entries[i];
+        if (!e.missing && (e.min === null || value >= e.min) && (e.max === null || value < e.max)) return e;
+      }
+      return legend.missing(entries);
+    },
+    /* the steps as an ECharts piecewise visualMap's pieces */
+    pieces: function (entries) {
+      return (entries || []).filter(function (e) { return !e.missing; }).map(function (e) {
+        var piece = { color: e.fill, label: e.name };
+        if (e.min !== null) piece.gte = e.min;
+        if (e.max !== null) piece.lt = e.max;
+        return piece;
+      });
+    }
+  };
+  /* Where an ECharts map series sits in its element: as large as the element allows at the map's own proportions
+     (ECharts' aspectScale 0.75), left and right or top and bottom at ``margin`` px, whichever binds, centred the
+     other way. Given all four sides ECharts would stretch the map; given none it draws it at 80 %. */
+  function mapAspect(geojson) {
+    var box = { minX: Infinity, maxX: -Infinity, minY: Infinity, maxY: -Infinity };
+    function walk(c) {
+      if (typeof c[0] === "number") {
+        box.minX = Math.min(box.minX, c[0]); box.maxX = Math.max(box.maxX, c[0]);
+        box.minY = Math.min(box.minY, c[1]); box.maxY = Math.max(box.maxY, c[1]);
+      } else { c.forEach(walk); }
+    }
+    ((geojson && geojson.features) || []).forEach(function (f) { if (f.geometry) walk(f.geometry.coordinates); });
+    if (!(box.maxX > box.minX) || !(box.maxY > box.minY)) return null;
+    return (box.maxX - box.minX) / (box.maxY - box.minY) * 0.75;
+  }
+  function mapBox(el, geojson, margin) {
+    var m = margin === undefined ? 6 : margin;
+    var aspect = mapAspect(geojson), w = el.clientWidth - 2 * m, h = el.clientHeight - 2 * m;
+    if (!aspect || w <= 0 || h <= 0) return {};
+    return aspect > w / h ? { left: m, right: m, top: "middle" } : { top: m, bottom: m, left: "center" };
+  }
+  /* A map box no higher than its map needs at its width (a wide city on a phone leaves no empty band above and
+     below); the stylesheet's height is the most it takes. */
+  function fitHeight(el, geojson, margin) {
+    var m = margin === undefined ? 6 : margin;
+    el.style.height = "";
+    var aspect = mapAspect(geojson), w = el.clientWidth - 2 * m;
+    if (!aspect || w <= 0) return;
+    var needed = Math.ceil(w / aspect + 2 * m);
+    if (needed < el.clientHeight) el.style.height = Math.max(needed, 160) + "px";
+  }
+  /* Draw a map chart from ``build()`` (an ECharts option, read again on a resize so the map keeps its fit);
+     ``geojson`` given: the box's height fitted to the map first, and again on a resize. */
+  function drawMap(el, build, geojson) {
+    if (geojson) fitHeight(el, geojson);
+    var chart = echarts.init(el);
+    chart.setOption(build());
+    window.addEventListener("resize", function () {
+      if (geojson) fitHeight(el, geojson);
+      chart.resize();
+      chart.setOption(build(), true);
+    });
+    return chart;
+  }
+  window.dualtrack = { data: data, gettext: gettext, escape: escape, hasBoundaries: hasBoundaries, legend: legend,
+                       mapBox: mapBox, drawMap: drawMap };
 })();

@@ -8,32 +8,34 @@
     var el = document.getElementById("epidemic-map");
     if (!payload || !el || !window.echarts || !window.dualtrack.hasBoundaries(el, payload.geojson)) return;
     echarts.registerMap("dualtrack-city", payload.geojson);
-    var chart = echarts.init(el);
-    chart.setOption({
+    /* fills and label colours from the legend written under the map (the server's: contrast at least 4.5:1) */
+    var legend = window.dualtrack.legend, entries = payload.legend, grey = legend.missing(entries);
+    var chart = window.dualtrack.drawMap(el, function () { var box = window.dualtrack.mapBox(el, payload.geojson); return {
       tooltip: { trigger: "item", formatter: function (p) {
         var missing = p.data && p.data.reported === false ? "(" + gettext("未报送") + ")" : "";
         return escape(p.name) + ": " + escape(payload.labels[p.data && p.data.colour] || "") + missing; } },
       series: [{
         type: "map", map: "dualtrack-city", roam: false, selectedMode: false,
-        label: { show: true, color: "#1f2933", fontSize: 12 },
-        emphasis: { label: { show: true }, itemStyle: { areaColor: null, borderWidth: 2 } },
+        left: box.left, right: box.right, top: box.top, bottom: box.bottom,
+        label: { show: true, fontSize: 13 },
         itemStyle: { borderColor: "#ffffff", borderWidth: 1.5 },
         data: payload.regions.map(function (r) {
           /* a county without a case report for the day is grey and says so: never shown as green */
           var missing = r.reported === false;
+          var e = (!missing && legend.entry(entries, r.colour)) || grey;
           return { name: r.name, code: r.code, colour: r.colour, reported: r.reported,
-                   itemStyle: { areaColor: missing ? "#bdbdbd" : payload.colours[r.colour] },
-                   label: missing ? { formatter: "{b}\n" + gettext("未报送") } : undefined };
+                   itemStyle: { areaColor: e.fill },
+                   label: missing ? { color: e.ink, formatter: "{b}\n" + gettext("未报送") } : { color: e.ink },
+                   emphasis: { itemStyle: { areaColor: e.fill, borderColor: "#1f2933", borderWidth: 2 }, label: { color: e.ink } } };
         })
       }]
-    });
+    }; });
     chart.on("click", function (p) {
       if (p.data && p.data.code) {
         var date = document.getElementById("date-input").value;
         window.location = payload.county_url.replace("CODE", p.data.code) + "?date=" + date;
       }
     });
-    window.addEventListener("resize", function () { chart.resize(); });
     el.setAttribute("data-rendered", "true");
   }
 

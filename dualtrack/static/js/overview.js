@@ -1,15 +1,29 @@
-/* 总览: the five-colour map and the power-index map side by side (ECharts), from the cards' chart data. A county
-   without a case report for the day is grey and labelled 未报送; a day without readings shows 数据未到. */
+/* 总览: the five-colour map and the power-index map side by side (ECharts), from the cards' chart data, coloured and
+   labelled from the legends written under them (fills, steps and label colours from the server). A county without a
+   case report for the day is grey and labelled 未报送; a day without readings shows 数据未到. */
 (function () {
   "use strict";
   var data = window.dualtrack.data, gettext = window.dualtrack.gettext, escape = window.dualtrack.escape;  /* static/js/dualtrack.js */
-  var MISSING = "#bdbdbd";
+  var legend = window.dualtrack.legend;
   function draw(el, option) {
     if (!el) return;
     var chart = echarts.init(el);
     chart.setOption(option);
     el.setAttribute("data-rendered", "true");
     window.addEventListener("resize", function () { chart.resize(); });
+  }
+  /* a map: its series placed at the map's own proportions, again on a resize */
+  function drawMap(el, geojson, option) {
+    if (!el) return;
+    window.dualtrack.drawMap(el, function () {
+      var box = window.dualtrack.mapBox(el, geojson);
+      option.series.forEach(function (s) {
+        ["left", "right", "top", "bottom"].forEach(function (k) { delete s[k]; });
+        Object.keys(box).forEach(function (k) { s[k] = box[k]; });
+      });
+      return option;
+    }, geojson);
+    el.setAttribute("data-rendered", "true");
   }
   document.addEventListener("DOMContentLoaded", function () {
     var charts = data("overview-charts");
@@ -31,32 +45,40 @@
       var name = "dualtrack-overview-" + c.key;
       echarts.registerMap(name, c.geojson);
       var notReported = gettext("未报送"), notArrived = gettext("数据未到");
-      draw(document.getElementById("map-colour-" + c.key), {
-        title: { text: gettext("五色图"), left: "center", textStyle: { fontSize: 14 } },
+      var grey = legend.missing(c.colour_legend);
+      /* the map fills its box; the legend is the list under it (the page's, not the chart's) */
+      drawMap(document.getElementById("map-colour-" + c.key), c.geojson, {
         tooltip: { trigger: "item", formatter: function (p) {
           var r = p.data && p.data.region;
           if (!r) return escape(p.name);
           return escape(p.name) + ": " + escape(c.labels[r.colour] || r.colour) + (r.reported ? "" : "(" + notReported + ")");
         } },
-        series: [{ type: "map", map: name, label: { show: true, fontSize: 11 }, itemStyle: { borderColor: "#fff" },
+        series: [{ type: "map", map: name, roam: false, selectedMode: false, label: { show: true, fontSize: 12 },
+                   itemStyle: { borderColor: "#fff", borderWidth: 1 },
                    data: c.regions.map(function (r) {
-                     return { name: r.name, region: r, itemStyle: { areaColor: r.reported ? c.colours[r.colour] : MISSING },
-                              label: { formatter: r.reported ? "{b}" : "{b}\n" + notReported } };
+                     var e = (r.reported && legend.entry(c.colour_legend, r.colour)) || grey;
+                     return { name: r.name, region: r, itemStyle: { areaColor: e.fill },
+                              label: { color: e.ink, formatter: r.reported ? "{b}" : "{b}\n" + notReported },
+                              emphasis: { itemStyle: { areaColor: e.fill, borderColor: "#1f2933", borderWidth: 2 },
+                                          label: { color: e.ink } } };
                    }) }]
       });
-      draw(document.getElementById("map-index-" + c.key), {
-        title: { text: gettext("复工电力指数") + (c.power_arrived ? "" : "(" + notArrived + ")"), left: "center",
-                 textStyle: { fontSize: 14 } },
+      drawMap(document.getElementById("map-index-" + c.key), c.geojson, {
         tooltip: { trigger: "item", formatter: function (p) {
           return escape(p.name) + ": " + (p.value === undefined || p.value === null || isNaN(p.value) ? notArrived : p.value.toFixed(2));
         } },
-        visualMap: { min: 0, max: 100, left: 0, bottom: 0, itemHeight: 80, calculable: false,
-                     inRange: { color: ["#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]  /* blues: red is the risk map's */ },
-                     outOfRange: { color: MISSING } },
-        series: [{ type: "map", map: name, label: { show: true, fontSize: 11 }, itemStyle: { borderColor: "#fff", areaColor: MISSING },
+        /* stepped, with the legend's numbers: a colour means the same range on every day */
+        visualMap: { type: "piecewise", show: false, pieces: legend.pieces(c.index_legend),
+                     outOfRange: { color: legend.missing(c.index_legend).fill } },
+        series: [{ type: "map", map: name, roam: false, selectedMode: false, label: { show: true, fontSize: 12 },
+                   itemStyle: { borderColor: "#fff", borderWidth: 1, areaColor: legend.missing(c.index_legend).fill },
                    data: c.regions.map(function (r) {
-                     return r.index === null ? { name: r.name, value: NaN, label: { formatter: "{b}\n" + notArrived } }
-                                              : { name: r.name, value: r.index, label: { formatter: "{b}\n" + r.index.toFixed(1) } };
+                     var e = legend.step(c.index_legend, r.index);
+                     var text = r.index === null ? notArrived : r.index.toFixed(1);
+                     return { name: r.name, value: r.index === null ? NaN : r.index,
+                              label: { color: e.ink, formatter: "{b}\n" + text },
+                              emphasis: { itemStyle: { areaColor: e.fill, borderColor: "#1f2933", borderWidth: 2 },
+                                          label: { color: e.ink } } };
                    }) }]
       });
     });
