@@ -87,7 +87,7 @@ def test_escalation_one_level_per_overdue_period(city: City, problem: Problem) -
     assert services.escalate_due(dt.datetime(2020, 2, 14, 8, 0, tzinfo=SHANGHAI)) == 1
     assert Problem.objects.get(pk=assigned.pk).escalation_level == 2
     comments = [e.comment for e in Problem.objects.get(pk=assigned.pk).events.filter(escalation_level__isnull=False)]
-    assert comments == ["逾期,调度至:行业主管部门", "逾期,调度至:分管副市长"]
+    assert comments == ["逾期，调度至：行业主管部门", "逾期，调度至：分管副市长"]
 
 
 def test_export_json(city: City, problem: Problem) -> None:
@@ -296,7 +296,7 @@ def test_the_enterprise_is_told_and_answers_with_two_clear_choices(client: Any, 
         problem = triage_and_assign(city, problem)
         services.move(problem.pk, problem.version, "resolved", city.users["department"], answer="已协调口罩5000只")
     told = Notification.objects.get(user=city.users["enterprise"])
-    assert told.title == f"您反映的问题 {problem.ref} 已办结,请确认是否满意" and told.link == f"/problems/{problem.ref}/"
+    assert told.title == f"您反映的问题 {problem.ref} 已办结，请确认是否满意" and told.link == f"/problems/{problem.ref}/"
     client.force_login(city.users["enterprise"])
     page = client.get(f"/problems/{problem.ref}/").content.decode()
     assert "满意，销号" in page and "不满意，重新办理" in page and ">协调<" not in page
