@@ -14,12 +14,16 @@ from __future__ import annotations
 from .addressing import escalation_addressees
 from .attachments import ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_PIXELS, attach, attachment_path, sniff
 from .escalation import (
+    SUPERVISION_KINDS,
+    by_urgency,
+    days_overdue,
     deadline_flags,
     deadline_status,
     escalate_due,
     escalated_for,
     escalation_levels,
     replay_escalation,
+    supervision_list,
 )
 from .statistics import export_rows, statistics
 from .suggest import retrain as retrain_triage_model
@@ -31,6 +35,8 @@ from .tasks import (
     tasks_by_keys,
     tasks_for_project,
 )
+from .tasktexts import attach as with_texts
+from .tasktexts import register as register_task_text
 from .workflow import (
     ConcurrentChange,
     flag_recurrence,
@@ -45,7 +51,9 @@ from .workflow import (
 )
 
 __all__ = [
-    "ATTACHMENT_MAX_BYTES", "ATTACHMENT_MAX_PIXELS", "ConcurrentChange", "attach", "attachment_path", "create_task",
+    "ATTACHMENT_MAX_BYTES", "ATTACHMENT_MAX_PIXELS", "ConcurrentChange", "attach", "attachment_path", "by_urgency",
+    "create_task", "days_overdue", "register_task_text", "supervision_list", "with_texts",
+    "SUPERVISION_KINDS",
     "deadline_flags", "deadline_status", "escalate_due", "escalated_for", "escalation_addressees",
     "escalation_levels", "export_rows", "flag_recurrence", "instruct", "last_moved", "merge", "move", "next_ref", "open_project_tasks", "route_tasks_without_department",
     "refresh_recurrence", "replay_escalation", "report", "report_for", "sniff", "statistics", "tasks_by_keys",
