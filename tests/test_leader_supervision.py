@@ -294,3 +294,44 @@ def test_every_reason_code_reads_in_both_languages() -> None:
     with translation.override("zh-hans"):  # as the stored judgement keeps it (a JSON string column)
         assert reasons.text(reasons.encode(samples[0])) == chinese[0]
     assert reasons.codes([reasons.encode(samples[0]), "旧文本"]) == ["ratio_below", "text"]
+
+
+def test_texts_written_before_the_codes_are_parsed_back(city: City) -> None:
+    """The migration turns a legacy month-end light's reasons and a legacy task's text into codes; the Chinese reads
+    the same (now with full-width punctuation) and the English is English. A text that does not parse stays."""
+    import importlib
+
+    from django.apps import apps
+
+    from dualtrack.projects.models import MonthlyLight
+
+    from .test_projects import make_project
+
+    migration = importlib.import_module("dualtrack.projects.migrations.0006_reason_codes")
+    project = make_project(city, "P1")
+    light = MonthlyLight.objects.create(project=project, month=dt.date(2020, 3, 1), light="red",
+                                        reasons=["投资完成率0.0%,低于60%", "续建项目3月15日复工时限后仍未复工"],
+                                        consequence="city_leader", rules_version="projects:v1")
+    odd = MonthlyLight.objects.create(project=make_project(city, "P2"), month=dt.date(2020, 3, 1), light="red",
+                                      reasons=["手工填写的原因"], rules_version="projects:v1")
+    legacy = ("项目“项目P1”2020年3月亮红灯,报联系市领导(李明)协调推进。原因:投资完成率0.0%,低于60%;"
+              "续建项目3月15日复工时限后仍未复工")
+    task = problem_at(2, city.department, due=NOW, source_key="project:P1:2020-03:city_leader", description=legacy)
+    kept = problem_at(2, city.department, due=NOW, source_key="project:P2:2020-03:talk", description="另写的任务")
+    migration.forwards(apps, None)
+
+    light.refresh_from_db()
+    task.refresh_from_db()
+    assert light.reasons == [{"code": "ratio_below", "ratio": 0.0, "limit": 0.6},
+                             {"code": "not_resumed", "deadline": "2020-03-15"}]
+    assert task.text_code == "projects.consequence" and task.description == legacy  # the stored text untouched
+    with translation.override("zh-hans"):
+        assert task.text == legacy.replace(",", "，").replace(":", "：").replace("(", "（").replace(
+            ")", "）").replace(";", "；")
+    with translation.override("en"):
+        assert task.text == ("Project “项目P1” showed red in March 2020: referred to its contact city leader (李明) to "
+                             "coordinate. Reason: investment completed 0.0% of plan, below 60%; continuing project not "
+                             "resumed by the resumption deadline of March 15")
+    odd.refresh_from_db()
+    kept.refresh_from_db()
+    assert odd.reasons == ["手工填写的原因"] and kept.text_code == "" and kept.text == "另写的任务"

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='notification',
             name='kind',
-            field=models.CharField(choices=[('escalation', '督办'), ('digest', '每日汇总'), ('task', '督办任务'), ('instruction', '领导批示'), ('reply', '办理答复'), ('bulletin', '通报'), ('notice', '其他')], default='notice', max_length=12, verbose_name='类别'),
+            field=models.CharField(choices=[('escalation', '提级督办'), ('digest', '每日汇总'), ('task', '督办任务'), ('instruction', '领导批示'), ('reply', '办理答复'), ('bulletin', '通报'), ('notice', '其他')], default='notice', max_length=12, verbose_name='类别'),
         ),
         migrations.AddField(
             model_name='notification',
