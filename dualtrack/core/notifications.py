@@ -57,7 +57,7 @@ def add_to_digest(users: Iterable[Any], day: dt.date, item: str, group: str, lin
             continue
         seen.add(user.pk)
         with transaction.atomic():
-            digest = _digest_row(user, day, link)
+            digest = _digest_row(user.pk, day, link)
             items = dict(digest.params.get("items") or {})
             if item in items:
                 continue
@@ -70,17 +70,18 @@ def add_to_digest(users: Iterable[Any], day: dt.date, item: str, group: str, lin
     return gained
 
 
-def _digest_row(user: Any, day: dt.date, link: str) -> Notification:
+def _digest_row(user_id: int, day: dt.date, link: str) -> Notification:
     """The user's digest of ``day``, locked (created when missing; a concurrent creator's row is taken)."""
-    found = Notification.objects.select_for_update().filter(user=user, kind=NoticeKind.DIGEST, day=day).first()
+    mine = Notification.objects.select_for_update().filter(user_id=user_id, kind=NoticeKind.DIGEST, day=day)
+    found = mine.first()
     if found is not None:
         return found
     try:
         with transaction.atomic():
-            return Notification.objects.create(user=user, kind=NoticeKind.DIGEST, day=day, link=link[:300],
+            return Notification.objects.create(user_id=user_id, kind=NoticeKind.DIGEST, day=day, link=link[:300],
                                                title="", params={"items": {}})
     except IntegrityError:
-        return Notification.objects.select_for_update().get(user=user, kind=NoticeKind.DIGEST, day=day)
+        return mine.get()
 
 
 def _chinese(notice: Notification) -> str:

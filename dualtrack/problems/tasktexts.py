@@ -8,6 +8,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from dualtrack.core.actors import Viewer
+
 Renderer = Callable[[dict[str, Any]], str]
 _RENDERERS: dict[str, Renderer] = {}
 log = logging.getLogger(__name__)
@@ -28,7 +30,7 @@ def render(problem: Any) -> str:
         return str(problem.description)
 
 
-def shown(user: Any, problems: list[Any], *, limit: int | None = None) -> list[dict[str, str]]:
+def shown(user: Viewer, problems: list[Any], *, limit: int | None = None) -> list[dict[str, str]]:
     """The problems' descriptions in the reader's language as ``user`` may see them (the one masking path,
     ``core.privacy.shown``, keyed ``description``)."""
     from dualtrack.core import privacy
@@ -36,7 +38,7 @@ def shown(user: Any, problems: list[Any], *, limit: int | None = None) -> list[d
     return privacy.shown(user, [(p, {"description": p.text}) for p in problems], limit=limit)
 
 
-def attach(user: Any, problems: Any, *, limit: int | None = None) -> list[Any]:
+def attach(user: Viewer, problems: Any, *, limit: int | None = None) -> list[Any]:
     """Each problem with ``shown.description`` (:func:`shown`) for a template."""
     problems = list(problems)
     for problem, values in zip(problems, shown(user, problems, limit=limit), strict=True):
