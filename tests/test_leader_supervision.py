@@ -335,3 +335,26 @@ def test_texts_written_before_the_codes_are_parsed_back(city: City) -> None:
     odd.refresh_from_db()
     kept.refresh_from_db()
     assert odd.reasons == ["手工填写的原因"] and kept.text_code == "" and kept.text == "另写的任务"
+
+
+@pytest.mark.skipif(not __import__("os").environ.get("DATABASE_URL", "").startswith("postgres"),
+                    reason="SQLite serialises every write transaction; the race needs concurrent writers (PostgreSQL)")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the seeded industries for later tests
+def test_writers_at_once_make_one_digest_with_every_item(city: City) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    leader = _user("liming", "leader", leader_level=2)
+    day = dt.date(2020, 4, 30)
+
+    def add(n: int) -> int:
+        try:
+            return notifications.add_to_digest([leader], day, f"WT2020-{n % 12:05d}", "project", "/problems/escalated/")
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        gained = sum(pool.map(add, range(36)))  # 12 tasks, each told three times
+    digest = Notification.objects.get(user=leader)
+    assert gained == 12 and len(digest.params["items"]) == 12 and digest.kind == "digest"
