@@ -358,3 +358,21 @@ def test_writers_at_once_make_one_digest_with_every_item(city: City) -> None:
         gained = sum(pool.map(add, range(36)))  # 12 tasks, each told three times
     digest = Notification.objects.get(user=leader)
     assert gained == 12 and len(digest.params["items"]) == 12 and digest.kind == "digest"
+
+
+def test_an_escalation_that_moved_on_no_longer_rings(city: City, leaders: dict[str, Any], clock: Any) -> None:
+    """Escalated past the vice-mayor, or resolved, a problem's notice needs him no more: settled (read), so the bell
+    counts what is still his; the department's own notices are left alone."""
+    li, executive = leaders["li"], leaders["executive"]
+    problem = problem_at(1, city.department, due=NOW - dt.timedelta(days=10))
+    escalate_to_two(problem, NOW - dt.timedelta(days=5))
+    assert notifications.unread_count(li) == 1 and notifications.unread_count(executive) == 0
+    services.escalate_due(NOW)  # level 2's deadline passed: on to the executive vice-mayor
+    problem.refresh_from_db()
+    assert problem.escalation_level == 3
+    assert notifications.unread_count(li) == 0 and Notification.objects.get(user=li).read
+    assert notifications.unread_count(executive) == 1
+    department_unread = Notification.objects.filter(user=city.users["department"], read=False).count()
+    workflow.move(problem.pk, problem.version, "resolved", city.users["department"], "", answer="已协调解决")
+    assert notifications.unread_count(executive) == 0
+    assert Notification.objects.filter(user=city.users["department"], read=False).count() == department_unread

@@ -122,6 +122,12 @@ def kind_counts(user: Viewer) -> dict[str, tuple[int, int]]:
     return {row["kind"]: (row["n"], row["unread"]) for row in rows}
 
 
+def settle(link: str, user_ids: Iterable[int], kind: str = NoticeKind.ESCALATION) -> int:
+    """Mark read the unread notices of ``kind`` about ``link`` of ``user_ids``: they no longer need their readers
+    (a problem escalated past a leader, or closed). Returns how many were settled."""
+    return Notification.objects.filter(link=link, kind=kind, read=False, user_id__in=list(user_ids)).update(read=True)
+
+
 def mark_read(user: Viewer, notification_id: int | None = None) -> int:
     """Mark one of the user's notices (or all of them) as read; another user's notice is never touched."""
     queryset = for_user(user).filter(read=False)
@@ -131,4 +137,4 @@ def mark_read(user: Viewer, notification_id: int | None = None) -> int:
 
 
 __all__ = ["DIGEST_PROJECT", "LEADER_BELL", "absolute_url", "add_to_digest", "digest_text", "for_user", "kind_counts",
-           "mark_read", "needs_reader", "notify", "unread_count"]
+           "mark_read", "needs_reader", "notify", "settle", "unread_count"]

@@ -35,6 +35,18 @@ def escalation_addressees(level: int, department_id: int | None) -> list[Any]:
     return list(leaders)
 
 
+def settle_leaders(problem: Any) -> int:
+    """A leader's escalation notices of ``problem`` that no longer need him are marked read: it was escalated past
+    his level, or it is no longer open. The bell counts what needs a leader (#28 §2)."""
+    from .choices import OPEN_STATES
+
+    current = (escalation_addressees(problem.escalation_level, problem.department_id)
+               if problem.state in OPEN_STATES and problem.escalation_level >= 2 else [])
+    keep = {u.pk for u in current}
+    leaders = accounts.active_users(Role.LEADER).exclude(pk__in=keep).values_list("pk", flat=True)
+    return notifications.settle(f"/problems/{problem.ref}/", leaders)
+
+
 def digest_group(source_key: str) -> str:
     """A task's group in a digest: a key project's (``project:``) or another module's."""
     return notifications.DIGEST_PROJECT if source_key.startswith("project:") else "other"

@@ -16,7 +16,7 @@ from dualtrack.core.actors import Viewer
 from dualtrack.core.choices import AuditAction
 
 from . import policy as access
-from .addressing import escalation_addressees, tell
+from .addressing import escalation_addressees, settle_leaders, tell
 from .choices import OPEN_STATES
 from .models import Problem
 from .rules import RULES_KEY
@@ -61,6 +61,7 @@ def _notify_escalation(problem: Problem, level_name: str, due_at: dt.datetime, n
     title = f"问题 {problem.ref} 逾期未办结，已调度至{level_name}，请于 {local:%m月%d日} 前督办"
     # An automatic task reaches a leader in the day's digest, a problem an enterprise raised as a notice of its own.
     tell(problem, escalation_addressees(problem.escalation_level, problem.department_id), title, at=now)
+    settle_leaders(problem)  # the leaders it was escalated past: no longer theirs to act on
 
 
 def deadline_flags(now: dt.datetime | None = None) -> dict[str, Any]:

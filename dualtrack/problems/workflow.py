@@ -18,8 +18,8 @@ from dualtrack.core.actors import Actor, Viewer, as_user
 from dualtrack.core.choices import Action, AuditAction, NoticeKind, Role
 from dualtrack.core.scoping import ensure_in_scope
 
-from .addressing import escalation_addressees, tell
-from .choices import DESCRIPTION_MAX, INSTRUCTION_MAX, TRANSITIONS, EventKind, State
+from .addressing import escalation_addressees, settle_leaders, tell
+from .choices import DESCRIPTION_MAX, INSTRUCTION_MAX, OPEN_STATES, TRANSITIONS, EventKind, State
 from .models import Problem, ProblemEvent
 from .rules import RULES_KEY
 
@@ -160,6 +160,8 @@ def move(problem_id: int, expected_version: int, to_state: str, actor: Actor, co
              f"新交办问题 {problem.ref}，限 {local_due:%m月%d日} 前办结" if local_due else f"新交办问题 {problem.ref}")
     if to_state in (State.RESOLVED, State.RETURNED):
         _tell_reporter(problem, to_state)
+    if to_state not in OPEN_STATES and from_state in OPEN_STATES and problem.escalation_level >= 2:
+        settle_leaders(problem)  # resolved or returned: the leaders' escalation notices need them no more
     ensure_in_scope(problem, actor, Action.VIEW)
     return problem
 
