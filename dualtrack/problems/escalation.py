@@ -90,6 +90,13 @@ def escalation_levels() -> list[str]:
     return list(rule_sets.current(RULES_KEY).definition["levels"])
 
 
+def level_names() -> list[str]:
+    """The chain's levels in the reader's language (the default names are in the catalogue; a city's own as written)."""
+    from .tasktexts import translated
+
+    return [translated(name) for name in escalation_levels()]
+
+
 def escalated_for(user: Viewer) -> Any:
     """The open problems escalated to ``user`` (the same addressing as the notifications, ``addressing``): HQ sees
     them all; a leader those at their level — a vice-mayor in charge (level 2) those of his departments (one without

@@ -22,6 +22,7 @@ from .escalation import (
     escalate_due,
     escalated_for,
     escalation_levels,
+    level_names,
     replay_escalation,
     supervision_list,
 )
@@ -52,7 +53,7 @@ from .workflow import (
 
 __all__ = [
     "ATTACHMENT_MAX_BYTES", "ATTACHMENT_MAX_PIXELS", "ConcurrentChange", "attach", "attachment_path", "by_urgency",
-    "create_task", "days_overdue", "register_task_text", "supervision_list", "with_texts",
+    "create_task", "days_overdue", "register_task_text", "supervision_list", "with_texts", "level_names",
     "SUPERVISION_KINDS",
     "deadline_flags", "deadline_status", "escalate_due", "escalated_for", "escalation_addressees",
     "escalation_levels", "export_rows", "flag_recurrence", "instruct", "last_moved", "merge", "move", "next_ref", "open_project_tasks", "route_tasks_without_department",

@@ -5,8 +5,11 @@ exports, a task written before the codes, a code nobody registered)."""
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
+
+from django.utils.translation import gettext, gettext_noop
 
 from dualtrack.core.actors import Viewer
 
@@ -44,3 +47,31 @@ def attach(user: Viewer, problems: Any, *, limit: int | None = None) -> list[Any
     for problem, values in zip(problems, shown(user, problems, limit=limit), strict=True):
         problem.shown = values
     return problems
+
+
+# The escalation chain's default level names (problems.rules), for the catalogue: shown through :func:`translated`.
+LEVEL_NAMES = (gettext_noop("责任人/驻企服务员"), gettext_noop("行业主管部门"), gettext_noop("分管副市长"),
+               gettext_noop("常务副市长"), gettext_noop("市政府常务会"), gettext_noop("市委常委会"))
+
+
+def translated(name: str) -> str:
+    """A name from a rule set or the registry in the reader's language when the catalogue knows it, else as written."""
+    return gettext(name) if name else name
+
+
+# The history steps the platform writes (an automatic task's creation, an escalation, a routing), in the reader's
+# language; a step a person wrote is shown as written.
+_STEPS: list[tuple[re.Pattern[str], str, str]] = [
+    (re.compile(r"^系统生成督办任务[,，]送(?P<v>.+)$"), gettext_noop("系统生成督办任务，送%(v)s"), "level"),
+    (re.compile(r"^逾期[,，]调度至[:：](?P<v>.+)$"), gettext_noop("逾期，调度至：%(v)s"), "level"),
+    (re.compile(r"^无市级责任部门[,，]交(?P<v>.+)跟踪督办$"), gettext_noop("无市级责任部门，交%(v)s跟踪督办"), "name"),
+]
+
+
+def system_step(comment: str) -> str:
+    """A history step the platform wrote, in the reader's language (unknown text as written)."""
+    for pattern, template, _kind in _STEPS:
+        found = pattern.match(comment)
+        if found:
+            return gettext(template) % {"v": translated(found["v"])}
+    return comment

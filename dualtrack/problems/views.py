@@ -223,7 +223,7 @@ def escalated(request: HttpRequest) -> HttpResponse:
     for problem in page.object_list:
         problem.days_late = services.days_overdue(problem, now)
     return render(request, "problems/escalated.html", {
-        "page": page, "levels": services.escalation_levels(), "kind": kind, "counts": counts,
+        "page": page, "levels": services.level_names(), "kind": kind, "counts": counts,
         "query": query_without_page(request)})
 
 

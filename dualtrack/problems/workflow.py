@@ -88,8 +88,12 @@ def texts_for(user: Viewer, problem: Problem) -> dict[str, Any]:
     values = {"description": problem.text, "answer": problem.answer,
               **{f"comment:{e.pk}": e.comment for e in events}}
     shown = privacy.shown(user, [(problem, values)])[0]
+    from .tasktexts import system_step
+
     for event in events:
         event.comment = shown[f"comment:{event.pk}"]
+        if event.by_system:  # the platform's own steps in the reader's language
+            event.comment = system_step(event.comment)
     return {"description": shown["description"], "answer": shown["answer"], "events": events}
 
 
