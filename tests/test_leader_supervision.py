@@ -379,3 +379,23 @@ def test_an_escalation_that_moved_on_no_longer_rings(city: City, leaders: dict[s
     workflow.move(problem.pk, problem.version, "resolved", city.users["department"], "", answer="已协调解决")
     assert notifications.unread_count(executive) == 0
     assert Notification.objects.filter(user=city.users["department"], read=False).count() == department_unread
+
+
+def test_old_escalation_notices_that_moved_on_are_settled(city: City, leaders: dict[str, Any], clock: Any) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("dualtrack.problems.migrations.0011_settle_old_escalation_notices")
+    li = leaders["li"]
+    here = problem_at(2, city.department, due=NOW)
+    moved_on = problem_at(3, city.department, due=NOW)
+    closed = problem_at(2, city.department, due=NOW)
+    Problem.objects.filter(pk=closed.pk).update(state="closed")
+    for problem in (here, moved_on, closed):
+        notifications.notify([li, city.users["department"]], f"问题 {problem.ref} 逾期未办结", f"/problems/{problem.ref}/",
+                             kind="escalation")
+    migration.settle(apps, None)
+    assert list(Notification.objects.filter(user=li, read=False).values_list("link", flat=True)) == [
+        f"/problems/{here.ref}/"]
+    assert Notification.objects.filter(user=city.users["department"], read=False).count() == 3
