@@ -123,7 +123,10 @@ def test_yellow_then_two_yellows_then_red_three_months(city: City) -> None:
     assert second.escalation_level == 2
     from dualtrack.core.models import Notification
 
-    assert Notification.objects.filter(user=vice_mayor, title__contains=second.ref).exists()
+    # an automatic task reaches the vice-mayor in the day's digest (#28 §2), not as a notice of its own
+    digest = Notification.objects.get(user=vice_mayor, kind="digest")
+    assert second.ref in digest.params["items"] and not digest.read
+    assert not Notification.objects.filter(user=vice_mayor, title__contains=second.ref).exists()
     progress(project, D(2020, 4, 20), 1600)  # April: 53% → red → city leader
     services.evaluate_month(D(2020, 4, 1))
     assert MonthlyLight.objects.get(project=project, month=D(2020, 4, 1)).consequence == "city_leader"
@@ -295,7 +298,8 @@ def test_cli_json(city: City) -> None:
     out = io.StringIO()
     call_command("projects", "--date", "2020-03-31", "--json", stdout=out)
     assert json.loads(out.getvalue()) == [{"code": "P1", "light": "yellow", "progress_ratio": 0.7,
-                                           "reasons": ["投资完成率70.0%，低于80%"], "resumed": True,
+                                           "reasons": ["投资完成率70.0%，低于80%"],
+                                           "reason_codes": ["ratio_below"], "resumed": True,
                                            "stage": "construction", "escalation": None}]
     services.evaluate_month(D(2020, 3, 1))
 

@@ -102,6 +102,13 @@ def departments_with_level2_leader() -> set[int]:
         "supervised_departments", flat=True).exclude(supervised_departments=None))
 
 
+def level2_leaders_without_portfolio() -> bool:
+    """Whether any active vice-mayor (level 2) has no departments in charge (分管部门): such a leader takes the
+    level-2 problems of departments nobody is in charge of."""
+    return User.objects.filter(is_active=True, role=Role.LEADER, leader_level=2,
+                               supervised_departments=None).exists()
+
+
 def supervised_departments(user: Viewer) -> list[int]:
     """The departments a leader in charge (分管) supervises (their ids); none for a reader without an account."""
     if not isinstance(user, User):

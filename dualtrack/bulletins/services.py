@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from dualtrack.core import audit, background, dates, notifications, policy
 from dualtrack.core.actors import Actor, Viewer
-from dualtrack.core.choices import Action, AuditAction
+from dualtrack.core.choices import Action, AuditAction, NoticeKind
 from dualtrack.core.dates import SHANGHAI
 from dualtrack.core.lazy import lazy
 
@@ -223,7 +223,7 @@ def _deliver(payload: dict[str, Any]) -> None:
     link = notifications.absolute_url(path)
     if subscription.channel == Channel.IN_APP:
         if subscription.user is not None:
-            notifications.notify([subscription.user], title, path)
+            notifications.notify([subscription.user], title, path, kind=NoticeKind.BULLETIN)
     elif subscription.channel == Channel.EMAIL:
         send_mail(title, f"{summary}\n\n{link}", None, [subscription.target])
     elif subscription.channel == Channel.DINGTALK:

@@ -118,17 +118,16 @@ def registered() -> list[str]:
 
 
 def notices_card(user: Viewer, day: dt.date) -> Card | None:
-    """Everyone's unread notices (the bell's list), the five latest."""
+    """Everyone's unread notices that need them (the bell's count), the five latest."""
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
     from .dates import SHANGHAI
-    from .notifications import for_user
+    from .notifications import needs_reader
 
-    notices = for_user(user)
-    unread = notices.filter(read=False)
+    unread = needs_reader(user)  # what the bell counts: a leader's digest and escalations, not each automatic event
     count = unread.count()
-    rows = [Row(n.title, link=n.link or reverse("notifications"),
+    rows = [Row(n.text, link=n.link or reverse("notifications"),
                 note=n.created_at.astimezone(SHANGHAI).strftime("%m-%d %H:%M"))
             for n in unread.order_by("-created_at")[:5]]
     return Card(key="notices", title=_("消息"), link=reverse("notifications"), figures=[

@@ -18,6 +18,19 @@ class Role(models.TextChoices):
     PUBLIC = "public", _("公众")
 
 
+class NoticeKind(models.TextChoices):
+    """What an in-application notice is about (通知类别): the notices page groups by it and the bell counts the kinds
+    that need the reader (``core.notifications.NEEDS_READER``)."""
+
+    ESCALATION = "escalation", _("提级督办")  # a problem assigned or escalated to the reader: it needs them
+    DIGEST = "digest", _("每日汇总")  # the day's automatic tasks, one notice per reader and day
+    TASK = "task", _("督办任务")  # an automatic task, told to its handlers one by one (a leader gets the digest)
+    INSTRUCTION = "instruction", _("领导批示")
+    REPLY = "reply", _("办理答复")  # the reporter's problem answered or returned
+    BULLETIN = "bulletin", _("通报")
+    NOTICE = "notice", _("其他")
+
+
 class Action(models.TextChoices):
     """What a user wants to do with an object (操作): the access policy answers per action and role."""
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import policy
 from .actors import Viewer
-from .choices import Action, AuditAction
+from .choices import Action, AuditAction, NoticeKind
 from .policy import ALL
 from .scoping import ScopedModel
 
@@ -109,21 +109,36 @@ class AuditLog(models.Model):
 
 
 class Notification(models.Model):
-    """An in-application notice for one user (站内通知): a new bulletin, a problem escalated to them."""
+    """An in-application notice for one user (站内通知): a new bulletin, a problem escalated to them, or the day's
+    digest of automatic tasks (``kind`` digest: one row per user and ``day``, its items in ``params``)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     title = models.CharField(_("标题"), max_length=200)
     link = models.CharField(_("链接"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     read = models.BooleanField(_("已读"), default=False)
+    kind = models.CharField(_("类别"), max_length=12, choices=NoticeKind.choices, default=NoticeKind.NOTICE)
+    day = models.DateField(_("汇总日期"), null=True, blank=True)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("站内通知")
         verbose_name_plural = _("站内通知")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "read"], name="notification_user_unread")]
+        constraints = [models.UniqueConstraint(fields=["user", "kind", "day"], condition=models.Q(day__isnull=False),
+                                               name="notification_digest_day")]
 
     def __str__(self) -> str:
+        return self.title
+
+    @property
+    def text(self) -> str:
+        """The notice in the reader's language: a digest is written from its items; any other as it was stored."""
+        if self.kind == NoticeKind.DIGEST:
+            from .digests import digest_text
+
+            return digest_text(self)
         return self.title
 
 

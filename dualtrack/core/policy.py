@@ -95,6 +95,14 @@ def user_role(user: Viewer) -> str | None:
     return getattr(user, "role", None)
 
 
+def receives_digest(user: Viewer) -> bool:
+    """A city leader (市领导): automatic events reach them as one digest a day (每日汇总), and their bell counts only
+    the digest and what was escalated to them (``core.notifications``, #28 §2)."""
+    from .choices import Role
+
+    return user_role(user) == Role.LEADER
+
+
 def signed_in(user: Viewer) -> TypeGuard[Actor]:
     """Whether ``user`` is signed in with an active account of some role (总览 is every such user's page): an
     :class:`~dualtrack.core.actors.Actor` whose role and scope fields the rules may read."""

@@ -122,8 +122,15 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
             return HttpResponseRedirect(target)
         return redirect("notifications")
-    return render(request, "core/notifications.html",
-                  {"page": paginate(request, notifications.for_user(request.user))})
+    from .choices import NoticeKind
+
+    counts = notifications.kind_counts(request.user)
+    kind = request.GET.get("kind") or ""
+    kind = kind if kind in counts else ""
+    kinds = [(value, label, *counts[value]) for value, label in NoticeKind.choices if value in counts]
+    return render(request, "core/notifications.html", {
+        "page": paginate(request, notifications.for_user(request.user, kind or None)), "kind": kind, "kinds": kinds,
+        "needs_you": notifications.unread_count(request.user), "query": query_without_page(request)})
 
 
 def validation_messages(request: HttpRequest, exc: Any) -> None:

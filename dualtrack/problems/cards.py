@@ -17,6 +17,7 @@ from dualtrack.core.choices import Action
 from dualtrack.core.dates import SHANGHAI
 
 from . import policy as access
+from . import tasktexts
 from .choices import OPEN_STATES, State
 from .escalation import deadline_flags, escalated_for
 from .models import Problem
@@ -48,11 +49,9 @@ def problems_card(user: Viewer, day: dt.date) -> Card | None:
                    link=ledger + "?state=resolved", tone="bad"),
             Figure(_("已销号"), f"{problems.filter(state=State.CLOSED).count()}", key="closed", link=ledger),
         ]
-        from dualtrack.core import privacy
-
         recent = list(problems.exclude(state=State.CLOSED).order_by("-reported_at")[:TOP])
         rows = [Row(texts["description"], link=reverse("problems:detail", args=[p.ref]), note=p.get_state_display())
-                for p, texts in zip(recent, privacy.texts(user, recent, "description", limit=40), strict=True)]
+                for p, texts in zip(recent, tasktexts.shown(user, recent, limit=40), strict=True)]
         return Card(key="problems", title=_("我反映的问题"), link=ledger, figures=figures, rows=rows,
                     rows_title=_("最近的问题") if rows else "", note=_("截至 %(now)s") % {
                         "now": now.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")})
@@ -99,7 +98,6 @@ def enterprise_panel(user: Viewer, enterprise: Any) -> Card | None:
     """一企一档: the enterprise's problems, as far as the user may see them."""
     if not Problem.permits(user, Action.VIEW):
         return None
-    from dualtrack.core import privacy
     from dualtrack.core.cards import Table
 
     problems = list(Problem.objects.restrict(user).filter(enterprise=enterprise).select_related("department")
@@ -107,7 +105,7 @@ def enterprise_panel(user: Viewer, enterprise: Any) -> Card | None:
     now = dates.now()
     rows, links = [], []
     # The enterprise's phone in a description: whole only where the policy grants it (the one masking path).
-    shown = privacy.texts(user, problems, "description", limit=60)
+    shown = tasktexts.shown(user, problems, limit=60)
     for p, texts in zip(problems, shown, strict=True):
         late = p.state in OPEN_STATES and p.due_at is not None and p.due_at < now
         rows.append([p.ref, texts["description"], p.get_state_display() + (" · " + _("逾期") if late else ""),

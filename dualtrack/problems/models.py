@@ -58,6 +58,9 @@ class Problem(ScopedModel):
                                      on_delete=models.PROTECT, related_name="duplicates")
     source_key = models.CharField(_("来源"), max_length=80, blank=True, db_index=True,
                                   help_text=_("由其他模块生成的督办任务的唯一键(如重点项目亮灯)"))
+    text_code = models.CharField(_("文本代码"), max_length=40, blank=True,
+                                 help_text=_("系统生成的督办任务：文本以代码和参数保存，按读者的语言显示"))
+    text_params = models.JSONField(_("文本参数"), default=dict, blank=True)
     recurring = models.BooleanField(_("反复出现"), default=False, db_index=True,
                                     help_text=_("同一企业或项目 30 天内同类问题出现 3 次,需查找根源"))
     version = models.PositiveIntegerField(_("版本"), default=0)
@@ -71,6 +74,19 @@ class Problem(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.ref} {self.description[:30]}"
+
+    @property
+    def text(self) -> str:
+        """The description in the reader's language: a system task's text written from its code and parameters
+        (``tasktexts``), anything else as it was written."""
+        from .tasktexts import render
+
+        return render(self)
+
+    @property
+    def automatic(self) -> bool:
+        """A task another module set in motion (系统自动生成), not a problem someone raised."""
+        return bool(self.source_key)
 
 
 class ProblemEvent(models.Model):
@@ -94,6 +110,11 @@ class ProblemEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.problem_id} {self.from_state}→{self.to_state}"
+
+    @property
+    def by_system(self) -> bool:
+        """Written by the platform (the worker, an import, the demo: ``system``, ``system:demo``), not a person."""
+        return self.actor_id is None and (self.actor_name == "system" or self.actor_name.startswith("system:"))
 
 
 class Attachment(models.Model):

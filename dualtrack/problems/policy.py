@@ -50,7 +50,10 @@ def liaison_problems(user: Actor) -> Any:
 
 
 def own_problems(user: Actor) -> Any:
-    return Q(enterprise_id=user.enterprise_id) if user.enterprise_id else NOTHING
+    """An enterprise's own problems: those raised by it or for it (发现), never the internal supervision tasks other
+    modules set in motion about it (a key project's "请约谈项目责任人", "报分管副市长督办", a receipt reminder to its
+    liaison officer): those are the departments' and leaders' work, not its file (#28 §2)."""
+    return Q(enterprise_id=user.enterprise_id, source_key="") if user.enterprise_id else NOTHING
 
 
 def escalated_problems(user: Actor) -> Any:

@@ -22,12 +22,17 @@ from .attachments import (
     thumbnail_path,
 )
 from .escalation import (
+    SUPERVISION_KINDS,
+    by_urgency,
+    days_overdue,
     deadline_flags,
     deadline_status,
     escalate_due,
     escalated_for,
     escalation_levels,
+    level_names,
     replay_escalation,
+    supervision_list,
 )
 from .statistics import export_rows, statistics
 from .suggest import retrain as retrain_triage_model
@@ -39,6 +44,8 @@ from .tasks import (
     tasks_by_keys,
     tasks_for_project,
 )
+from .tasktexts import attach as with_texts
+from .tasktexts import register as register_task_text
 from .workflow import (
     ConcurrentChange,
     flag_recurrence,
@@ -53,8 +60,9 @@ from .workflow import (
 )
 
 __all__ = [
-    "ATTACHMENT_MAX_BYTES", "ATTACHMENT_MAX_PIXELS", "ConcurrentChange", "attach", "attachment_path", "create_task",
-    "is_image", "thumbnail_path",
+    "ATTACHMENT_MAX_BYTES", "ATTACHMENT_MAX_PIXELS", "ConcurrentChange", "attach", "attachment_path", "by_urgency",
+    "create_task", "is_image", "thumbnail_path", "days_overdue", "register_task_text", "supervision_list", "with_texts", "level_names",
+    "SUPERVISION_KINDS",
     "deadline_flags", "deadline_status", "escalate_due", "escalated_for", "escalation_addressees",
     "escalation_levels", "export_rows", "flag_recurrence", "instruct", "last_moved", "merge", "move", "next_ref", "open_project_tasks", "route_tasks_without_department",
     "refresh_recurrence", "replay_escalation", "report", "report_for", "sniff", "statistics", "tasks_by_keys",

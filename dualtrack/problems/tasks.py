@@ -8,11 +8,11 @@ from typing import Any
 
 from django.db import transaction
 
-from dualtrack.core import audit, calendar, dates, notifications, privacy
+from dualtrack.core import audit, calendar, dates, privacy
 from dualtrack.core import rules as rule_sets
 from dualtrack.core.actors import Viewer
 
-from .addressing import escalation_addressees
+from .addressing import escalation_addressees, tell
 from .choices import OPEN_STATES, EventKind, State
 from .models import Problem
 from .rules import RULES_KEY
@@ -23,13 +23,15 @@ from .workflow import _event, next_ref
 def create_task(source_key: str, description: str, *, category: str = "其他", department: Any = None,
                 complexity: str = "general", escalation_level: int = 0, project_code: str = "",
                 enterprise: Any = None, county: Any = None, working_days: int | None = None,
-                at: dt.datetime | None = None) -> tuple[Problem, bool]:
+                at: dt.datetime | None = None, text_code: str = "",
+                text_params: dict[str, Any] | None = None) -> tuple[Problem, bool]:
     """A task another module sets in motion (督办任务, e.g. a key project's yellow light): created already
     assigned, with the deadline of its complexity and starting at ``escalation_level`` of the chain, so the
     problems module's deadlines, escalation and notifications apply. ``source_key`` makes it idempotent:
     the same key returns the existing task. ``county`` is where it is put right (整改: that county's operators
     handle it, the department follows and confirms it); ``working_days`` overrides the complexity's deadline.
-    Returns (task, created)."""
+    ``text_code`` and ``text_params`` keep the text as a code its module registered (``tasktexts``), shown in the
+    reader's language; ``description`` is its Chinese text. Returns (task, created)."""
     from .models import Category
 
     existing = Problem.objects.filter(source_key=source_key).first()
@@ -43,14 +45,15 @@ def create_task(source_key: str, description: str, *, category: str = "其他", 
         ref=next_ref(now), description=description, category=category_obj, complexity=complexity,
         department=department, enterprise=enterprise, county=county, project_code=project_code, state=State.ASSIGNED,
         reported_at=now, assigned_at=now, due_at=due, next_action_at=due, escalation_level=escalation_level,
-        source_key=source_key)
+        source_key=source_key, text_code=text_code, text_params=text_params or {})
     level_name = definition["levels"][min(escalation_level, len(definition["levels"]) - 1)]
     _event(problem, None, "", State.ASSIGNED, f"系统生成督办任务，送{level_name}", level=escalation_level or None, at=now)
     audit.record_change(None, problem, None)
     # A notice is one text for every addressee (a leader too) and is kept: its numbers masked before the cut, whole
     # only on the problem's page, for whom the policy grants them (core.privacy).
-    notifications.notify(escalation_addressees(max(escalation_level, 1), department_id=getattr(
-        department, "pk", None)), f"督办任务 {problem.ref}：{privacy.mask(description)[:60]}", f"/problems/{problem.ref}/")
+    # A leader finds it in the day's digest (每日汇总), its handlers one by one (addressing.tell).
+    tell(problem, escalation_addressees(max(escalation_level, 1), department_id=getattr(department, "pk", None)),
+         f"督办任务 {problem.ref}：{privacy.mask(description)[:60]}", at=now)
     return problem, True
 
 
@@ -70,8 +73,8 @@ def route_tasks_without_department(department: Any) -> int:
         _event(problem, None, problem.state, problem.state, f"无市级责任部门，交{department.name}跟踪督办",
                kind=EventKind.NOTE)
         audit.record_change(None, problem, before)
-        notifications.notify(escalation_addressees(max(problem.escalation_level, 1), department_id=department.pk),
-                             f"督办任务 {problem.ref}：{privacy.mask(problem.description)[:60]}", f"/problems/{problem.ref}/")
+        tell(problem, escalation_addressees(max(problem.escalation_level, 1), department_id=department.pk),
+             f"督办任务 {problem.ref}：{privacy.mask(problem.description)[:60]}")
         routed += 1
     return routed
 

@@ -24,7 +24,7 @@ from dualtrack.core.views import form_errors, paginate, query_without_page, vali
 from dualtrack.registry import services as registry
 
 from . import policy as access
-from . import services, suggest
+from . import services, suggest, tasktexts
 from .choices import DESCRIPTION_MAX, TRANSITION_LABELS, TRANSITIONS, Complexity, State
 from .filters import ProblemFilterSet
 from .models import Category, Problem
@@ -73,7 +73,7 @@ def _list(request: HttpRequest, queryset: Any, title: str) -> HttpResponse:
     filterset = ProblemFilterSet(request.GET or None, queryset=queryset.select_related("category", "department",
                                                                                       "enterprise"))
     page = paginate(request, filterset.qs)
-    page.object_list = privacy.attach(request.user, page.object_list, "description")  # the one masking path
+    page.object_list = tasktexts.attach(request.user, page.object_list)  # the one masking path
     return render(request, "problems/list.html", {"filter": filterset, "page": page,
                                                   "query": query_without_page(request), "title": title})
 
@@ -138,7 +138,7 @@ def detail(request: HttpRequest, ref: str) -> HttpResponse:
     if problem.state in (State.REPORTED, State.RETURNED) and policy.may(request.user, problem, Action.TRIAGE):
         suggestion = suggest.suggest(problem, request.user)
         if suggestion is not None:  # similar problems' descriptions: the one masking path
-            privacy.attach(request.user, [p for p, _score in suggestion.similar], "description")
+            tasktexts.attach(request.user, [p for p, _score in suggestion.similar])
     deadline_days = rule_sets.current(RULES_KEY).definition["deadline_days"]
     # Triage must choose a complexity (no default), each shown with the time it gives; 转办 shows the deadline.
     complexities = [(value, _("%(label)s(%(n)d个工作日内办结)") % {"label": label, "n": deadline_days[value]})
@@ -231,14 +231,22 @@ def attachment(request: HttpRequest, ref: str, pk: int) -> FileResponse:
 
 @login_required
 def escalated(request: HttpRequest) -> HttpResponse:
-    """A leader's page (领导督办): the open problems escalated to them, most urgent first. HQ sees every
-    escalated problem."""
+    """A leader's page (领导督办): the open problems escalated to them, enterprises' problems and automatic tasks
+    apart (problems first), most urgent first, with the days overdue, the current level's deadline and whether a
+    批示 exists. HQ sees every escalated problem."""
     if not access.receives_escalations(request.user):
         raise PermissionDenied
-    page = paginate(request, services.escalated_for(request.user).select_related("category", "department",
-                                                                                 "enterprise"))
-    page.object_list = privacy.attach(request.user, page.object_list, "description")  # the one masking path
-    return render(request, "problems/escalated.html", {"page": page, "levels": services.escalation_levels()})
+    kind = request.GET.get("kind")
+    kind = kind if kind in services.SUPERVISION_KINDS else "problems"
+    now = dates.now()
+    chosen, counts = services.supervision_list(request.user, kind, now)
+    page = paginate(request, chosen.select_related("category", "department", "enterprise"))
+    page.object_list = tasktexts.attach(request.user, page.object_list, limit=80)  # the one masking path
+    for problem in page.object_list:
+        problem.days_late = services.days_overdue(problem, now)
+    return render(request, "problems/escalated.html", {
+        "page": page, "levels": services.level_names(), "kind": kind, "counts": counts,
+        "query": query_without_page(request)})
 
 
 def ledger_export(user: Viewer, params: Any) -> exportjobs.Export:

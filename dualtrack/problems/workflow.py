@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from dualtrack.core import audit, calendar, dates, errors, notifications, policy, privacy
 from dualtrack.core import rules as rule_sets
 from dualtrack.core.actors import Actor, Viewer, as_user
-from dualtrack.core.choices import Action, AuditAction, Role
+from dualtrack.core.choices import Action, AuditAction, NoticeKind, Role
 from dualtrack.core.scoping import ensure_in_scope
 
-from .addressing import escalation_addressees
-from .choices import DESCRIPTION_MAX, INSTRUCTION_MAX, TRANSITIONS, EventKind, State
+from .addressing import escalation_addressees, settle_leaders, tell
+from .choices import DESCRIPTION_MAX, INSTRUCTION_MAX, OPEN_STATES, TRANSITIONS, EventKind, State
 from .models import Problem, ProblemEvent
 from .rules import RULES_KEY
 
@@ -85,11 +85,15 @@ def texts_for(user: Viewer, problem: Problem) -> dict[str, Any]:
     from dualtrack.core import privacy
 
     events = list(problem.events.select_related("actor"))
-    values = {"description": problem.description, "answer": problem.answer,
+    values = {"description": problem.text, "answer": problem.answer,
               **{f"comment:{e.pk}": e.comment for e in events}}
     shown = privacy.shown(user, [(problem, values)])[0]
+    from .tasktexts import system_step
+
     for event in events:
         event.comment = shown[f"comment:{event.pk}"]
+        if event.by_system:  # the platform's own steps in the reader's language
+            event.comment = system_step(event.comment)
     return {"description": shown["description"], "answer": shown["answer"], "events": events}
 
 
@@ -156,11 +160,12 @@ def move(problem_id: int, expected_version: int, to_state: str, actor: Actor, co
         flag_recurrence(problem)
     if to_state == State.ASSIGNED:
         local_due = problem.due_at.astimezone(dates.SHANGHAI) if problem.due_at else None
-        notifications.notify(escalation_addressees(1, problem.department_id),
-                             f"新交办问题 {problem.ref}，限 {local_due:%m月%d日} 前办结" if local_due else
-                             f"新交办问题 {problem.ref}", f"/problems/{problem.ref}/")
+        tell(problem, escalation_addressees(1, problem.department_id),
+             f"新交办问题 {problem.ref}，限 {local_due:%m月%d日} 前办结" if local_due else f"新交办问题 {problem.ref}")
     if to_state in (State.RESOLVED, State.RETURNED):
         _tell_reporter(problem, to_state)
+    if to_state not in OPEN_STATES and from_state in OPEN_STATES and problem.escalation_level >= 2:
+        settle_leaders(problem)  # resolved or returned: the leaders' escalation notices need them no more
     ensure_in_scope(problem, actor, Action.VIEW)
     return problem
 
@@ -190,7 +195,7 @@ def instruct(problem_id: int, actor: Actor, text: str) -> ProblemEvent:
                                     if problem.department_id else Q(role=Role.HQ), is_active=True)
     # masked before the cut, as every notice (problems.tasks): whole on the problem's page for whom the policy grants
     notifications.notify(list(handlers), f"{actor}对问题 {problem.ref} 作出批示：{privacy.mask(text)[:60]}",
-                         f"/problems/{problem.ref}/")
+                         f"/problems/{problem.ref}/", kind=NoticeKind.INSTRUCTION)
     return event
 
 
@@ -204,7 +209,7 @@ def _tell_reporter(problem: Problem, to_state: str) -> None:
     people = list(users) + list(get_user_model().objects.filter(pk=reporter_id)) if reporter_id else list(users)
     title = (f"您反映的问题 {problem.ref} 已办结，请确认是否满意" if to_state == State.RESOLVED
              else f"您反映的问题 {problem.ref} 被退回，请查看原因")
-    notifications.notify(people, title, f"/problems/{problem.ref}/")
+    notifications.notify(people, title, f"/problems/{problem.ref}/", kind=NoticeKind.REPLY)
 
 
 def flag_recurrence(problem: Problem) -> int:

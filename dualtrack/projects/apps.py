@@ -40,6 +40,11 @@ class ProjectsConfig(AppConfig):
 
         register_panel(30, "projects", enterprise_panel)
         periodic.register("projects-month-end", services.evaluate_due)
+        from dualtrack.problems import services as problems
+
+        from . import reasons
+
+        problems.register_task_text(reasons.TASK_TEXT, reasons.task_text)  # a dispatch task in the reader's language
         from dualtrack.liaison import services as liaison
 
         liaison.register_coverage(services.liaison_coverage)

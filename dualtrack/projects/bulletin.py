@@ -82,12 +82,12 @@ def section(ctx: Any) -> Any:
                 ["text", "text", "text", "int", "percent", "text"], annex=True)
     for r in red_rows[:TOP_RED]:
         top.rows.append([r.code, r.name, r.responsible_unit, investment.get(r.code), r.progress_ratio,
-                         "；".join(r.reasons)])
+                         r.reason_text])
     red = Table("红灯项目清单", ["项目代码", "项目名称", "责任单位", "区县（市）", "总投资（万元）", "投资完成率", "原因"],
                 ["text", "text", "text", "text", "int", "percent", "text"], annex=True)
     for r in red_rows:
         red.rows.append([r.code, r.name, r.responsible_unit, county_names.get(r.county_id, "—"),
-                         investment.get(r.code), r.progress_ratio, "；".join(r.reasons)])
+                         investment.get(r.code), r.progress_ratio, r.reason_text])
     tables = [level_table, unit_table, *light_tables]
     if red_rows:
         paragraphs.append(f"红灯项目中投资额最大的是{'、'.join(f'“{r.name}”' for r in red_rows[:3])}"

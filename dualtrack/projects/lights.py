@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from dualtrack.core import rules as rule_sets
 from dualtrack.problems import services as problems
 
+from . import reasons as reason_codes
 from .choices import Light, Nature
 from .models import MonthlyLight, Project, ProjectPlan, ProjectProgress
 from .rules import RULES_KEY
@@ -30,7 +31,7 @@ class ProjectStatus:
     name: str
     light: str | None
     progress_ratio: float | None
-    reasons: list[str]
+    reason_data: list[str]  # each a reason's code and parameters (``reasons.encode``), shown in the reader's language
     resumed: bool
     started: bool
     stage: str
@@ -49,6 +50,15 @@ class ProjectStatus:
     task_escalation_level: int | None = None
 
     @property
+    def reasons(self) -> list[str]:
+        """The reasons in the reader's language (#28 §3)."""
+        return reason_codes.texts(self.reason_data)
+
+    @property
+    def reason_text(self) -> str:
+        return reason_codes.joined(self.reason_data)
+
+    @property
     def escalation(self) -> dict[str, Any] | None:
         """The latest month-end consequence on or before the date with its task (None: none yet)."""
         if self.consequence is None:
@@ -57,8 +67,10 @@ class ProjectStatus:
                 "task_state": self.task_state, "task_escalation_level": self.task_escalation_level}
 
     def as_json(self) -> dict[str, Any]:
+        """The contract row: ``reasons`` in Chinese as it always was (whoever asks), ``reason_codes`` beside it."""
         return {"code": self.code, "light": self.light, "progress_ratio": self.progress_ratio,
-                "reasons": self.reasons, "resumed": self.resumed, "stage": self.stage,
+                "reasons": reason_codes.chinese(reason_codes.texts, self.reason_data),
+                "reason_codes": reason_codes.codes(self.reason_data), "resumed": self.resumed, "stage": self.stage,
                 "escalation": self.escalation}
 
 
@@ -179,7 +191,7 @@ def judge(facts: LightFacts, rules: Any) -> list[ProjectStatus]:
         completed = report[2] if report else Decimal(0)
         resumed = bool(report and report[1])
         started = bool((p.actual_start and p.actual_start <= day) or p.ever_resumed)
-        reasons: list[str] = []
+        reasons: list[dict[str, Any]] = []
         light: str | None = None
         ratio: float | None = None
         target: Decimal | None = None
@@ -190,25 +202,28 @@ def judge(facts: LightFacts, rules: Any) -> list[ProjectStatus]:
                 ratio = round(float(exact), 4)
                 if exact < Decimal(str(rules["red_below"])):
                     light = Light.RED
-                    reasons.append(f"投资完成率{ratio:.1%}，低于{rules['red_below']:.0%}")
+                    reasons.append(reason_codes.reason(reason_codes.RATIO_BELOW, ratio=ratio,
+                                                       limit=float(rules["red_below"])))
                 elif exact < Decimal(str(rules["yellow_below"])):
                     light = Light.YELLOW
-                    reasons.append(f"投资完成率{ratio:.1%}，低于{rules['yellow_below']:.0%}")
+                    reasons.append(reason_codes.reason(reason_codes.RATIO_BELOW, ratio=ratio,
+                                                       limit=float(rules["yellow_below"])))
                 else:
                     light = Light.GREEN
             else:
-                reasons.append("截至当日计划投资为0，不亮灯")
+                reasons.append(reason_codes.reason(reason_codes.ZERO_PLAN))
         else:
-            reasons.append("缺少月度计划数据")
+            reasons.append(reason_codes.reason(reason_codes.MISSING_PLAN))
         if p.nature == Nature.CONTINUING and day > deadline and not resumed:
             light = Light.RED
-            reasons.append(f"续建项目{deadline:%-m月%-d日}复工时限后仍未复工")
+            reasons.append(reason_codes.reason(reason_codes.NOT_RESUMED, deadline=deadline.isoformat()))
         if p.nature == Nature.NEW and p.planned_start and not started and (day - p.planned_start).days > grace:
             light = Light.RED
-            reasons.append(f"新开工项目计划开工（{p.planned_start:%Y-%m-%d}）{grace}天后仍未开工")
+            reasons.append(reason_codes.reason(reason_codes.NOT_STARTED, planned=p.planned_start.isoformat(),
+                                               days=grace))
         out.append(ProjectStatus(
             code=p.code, name=p.name, light=str(light) if light is not None else None, progress_ratio=ratio,
-            reasons=reasons, resumed=resumed if p.nature == Nature.CONTINUING else started, started=started,
+            reason_data=[reason_codes.encode(r) for r in reasons], resumed=resumed if p.nature == Nature.CONTINUING else started, started=started,
             stage=p.stage, plan_to_date=float(target) if target is not None else None, completed=float(completed),
             missing_plan=not p.plans, county_id=p.county_id, responsible_unit=p.responsible_unit, level=p.level,
             nature=p.nature, workers_on_site=report[3] if report else 0, consequence=p.consequence,

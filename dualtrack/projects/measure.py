@@ -40,7 +40,8 @@ class ProjectsContractRow:
     code: str
     light: str | None
     progress_ratio: float | None
-    reasons: list[str]
+    reasons: list[str]  # in Chinese, as the contract always had them
+    reason_codes: list[str]  # each reason's code (``projects.reasons``): ratio_below, not_resumed …
     resumed: bool
     stage: str
     escalation: dict[str, Any] | None
@@ -93,7 +94,7 @@ class ProjectsMeasure(Measure[LightFacts, ProjectRules, ProjectLights]):
     sources = ("projects", "problems")
     result = ProjectLights
     contract = ProjectsContract
-    format = 1
+    format = 2  # 2: reasons kept as codes with parameters (#28 §3)
     card = (30, cards.projects_card)
     menu = MenuEntry(_lazy("重点项目"), "projects:register", _in_menu, order=8)
     row_key = ("code",)
@@ -122,5 +123,5 @@ class ProjectsMeasure(Measure[LightFacts, ProjectRules, ProjectLights]):
         lines = []
         for row in result.projects:
             ratio = "—" if row.progress_ratio is None else f"{row.progress_ratio:.1%}"
-            lines.append(f"{row.code} {row.light or '—':<6} {ratio:>7} {';'.join(row.reasons)}")
+            lines.append(f"{row.code} {row.light or '—':<6} {ratio:>7} {row.reason_text}")
         return lines

@@ -124,3 +124,10 @@ class MonthlyLight(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.month:%Y-%m} {self.light}"
+
+    @property
+    def reason_text(self) -> str:
+        """The reasons in the reader's language (codes with parameters; a legacy row's text as written)."""
+        from .reasons import joined
+
+        return joined(self.reasons)

@@ -13,17 +13,11 @@ from dualtrack.core import calendar, dates
 from dualtrack.core import rules as rule_sets
 from dualtrack.problems import services as problems
 
+from . import reasons as reason_codes
 from .choices import CONSEQUENCE_LEVEL, Consequence, Light, Nature
 from .lights import ProjectStatus, month_end, month_start, previous_month, statuses, task_key
 from .models import MonthlyLight, Project, ProjectPlan, ProjectProgress
 from .rules import RULES_KEY
-
-CONSEQUENCE_TEXT: dict[str, str] = {
-    Consequence.TALK: "项目“{name}”{month}亮黄灯，请约谈项目责任人，督促加快进度。原因：{reasons}",
-    Consequence.VICE_MAYOR: "项目“{name}”连续两个月亮黄灯，报分管副市长督办。原因：{reasons}",
-    Consequence.CITY_LEADER: "项目“{name}”{month}亮红灯，报联系市领导（{leader}）协调推进。原因：{reasons}",
-    Consequence.EXIT_REVIEW: "项目“{name}”{why}，启动退出评审。原因：{reasons}",
-}
 
 
 @transaction.atomic
@@ -52,20 +46,21 @@ def evaluate_month(month: dt.date, at: dt.datetime | None = None) -> dict[str, i
         project = by_code[status.code]
         consequence, why = _consequence(project, status, month, history, rules, end)
         task_ref = ""
+        stored_reasons = [reason_codes.decode(r) for r in status.reason_data]
         if consequence:
-            reasons = "；".join(status.reasons) or "—"
-            text = CONSEQUENCE_TEXT[consequence].format(name=project.name, month=f"{month:%Y年%-m月}",
-                                                        reasons=reasons, leader=project.contact_leader or "—",
-                                                        why=why)
+            # kept as a code with parameters, shown in the reader's language; the description is its Chinese text
+            params = {"consequence": consequence, "name": project.name, "month": f"{month:%Y-%m}",
+                      "leader": project.contact_leader, "why": why, "reasons": stored_reasons}
+            text = reason_codes.chinese(reason_codes.task_text, params)
             task, created = problems.create_task(
                 task_key(project.code, month, consequence), text, category="其他",
                 department=project.responsible_department or fallback, complexity="general",
                 escalation_level=CONSEQUENCE_LEVEL[consequence], project_code=project.code,
-                enterprise=project.owner, at=at)
+                enterprise=project.owner, at=at, text_code=reason_codes.TASK_TEXT, text_params=params)
             task_ref = task.ref
             counts["tasks"] += int(created)
         MonthlyLight.objects.update_or_create(project=project, month=month, defaults={
-            "light": status.light, "progress_ratio": status.progress_ratio, "reasons": status.reasons,
+            "light": status.light, "progress_ratio": status.progress_ratio, "reasons": stored_reasons,
             "consequence": consequence or "", "task_ref": task_ref, "rules_version": rule_set.label})
         history[(project.pk, month)] = status.light
         counts["projects"] += 1
@@ -84,7 +79,7 @@ def dispatch_department(rules: dict[str, Any] | None = None) -> Any:
 
 def _consequence(project: Project, status: ProjectStatus, month: dt.date,
                  history: dict[tuple[int, dt.date], str | None], rules: dict[str, Any],
-                 end: dt.date) -> tuple[str | None, str]:
+                 end: dt.date) -> tuple[str | None, dict[str, Any] | None]:
     previous = previous_month(month)
     if project.nature == Nature.NEW and project.planned_start and not status.started:
         limit = project.planned_start
@@ -93,19 +88,19 @@ def _consequence(project: Project, status: ProjectStatus, month: dt.date,
         limit = limit.replace(day=min(project.planned_start.day, month_calendar.monthrange(limit.year,
                                                                                           limit.month)[1]))
         if end >= limit:
-            return Consequence.EXIT_REVIEW, f"计划开工{rules['exit_no_start_months']}个月后仍未开工"
+            return Consequence.EXIT_REVIEW, {"code": "no_start", "months": rules["exit_no_start_months"]}
     if status.light == Light.RED:
         months = [month]
         for _month in range(rules["exit_red_months"] - 1):
             months.append(previous_month(months[-1]))
         if all(history.get((project.pk, m), Light.RED if m == month else None) == Light.RED for m in months):
-            return Consequence.EXIT_REVIEW, f"连续{rules['exit_red_months']}个月亮红灯"
-        return Consequence.CITY_LEADER, ""
+            return Consequence.EXIT_REVIEW, {"code": "red_months", "months": rules["exit_red_months"]}
+        return Consequence.CITY_LEADER, None
     if status.light == Light.YELLOW:
         if history.get((project.pk, previous)) == Light.YELLOW:
-            return Consequence.VICE_MAYOR, ""
-        return Consequence.TALK, ""
-    return None, ""
+            return Consequence.VICE_MAYOR, None
+        return Consequence.TALK, None
+    return None, None
 
 
 def months_to_evaluate(today: dt.date) -> list[dt.date]:

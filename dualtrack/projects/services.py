@@ -25,11 +25,11 @@ from .lights import (
     statuses,
 )
 from .models import Project
-from .monthend import CONSEQUENCE_TEXT, dispatch_department, evaluate_due, evaluate_month, months_to_evaluate
+from .monthend import dispatch_department, evaluate_due, evaluate_month, months_to_evaluate
 from .progress import investment_curve, save_progress, with_start_dates
 from .rankings import level_summary, rankings
 
-__all__ = ["CONSEQUENCE_TEXT", "HandoverProject", "ProjectStatus", "as_of", "create_for_handover",
+__all__ = ["HandoverProject", "ProjectStatus", "as_of", "create_for_handover",
            "dispatch_department", "evaluate_due", "evaluate_month", "investment_curve", "level_summary",
            "liaison_coverage", "light_counts", "lights_by_code", "lights_ensured", "lights_read", "month_end",
            "month_start", "months_to_evaluate", "plan_to_date", "poverty_lights_ensured", "poverty_lights_read",

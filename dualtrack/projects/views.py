@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dualtrack.core import dates, exports, judgements, policy, privacy
+from dualtrack.core import dates, exports, judgements, policy
 from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import MAX_COUNT, Action
 from dualtrack.core.forms import DayField
@@ -75,7 +75,7 @@ def _register_xlsx(request: HttpRequest, queryset: Any, day: dt.date,
             yield [p.code, p.name, p.get_level_display(), p.get_nature_display(), p.get_stage_display(),
                    p.county.name, p.responsible_unit, p.total_investment, s.plan_to_date, s.completed,
                    s.progress_ratio, str(Light(s.light).label) if s.light else "", _("是") if s.resumed else _("否"),
-                   ";".join(s.reasons)]
+                   s.reason_text]
 
     sheet = exports.Sheet(_("重点项目"), [
         _("项目代码"), _("项目名称"), _("项目级别"), _("建设性质"), _("项目阶段"), _("区县(市)"), _("责任单位"),
@@ -146,7 +146,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "project": project, "day": day, "status": status, "milestones": milestones, "form": form,
         "can_report": can_report, "progress": project.progress.all()[:20],
         "lights": MonthlyLight.objects.filter(project=project).order_by("-month")[:12],
-        "tasks": privacy.attach(request.user, problems.tasks_for_project(request.user, project.code), "description"),
+        "tasks": problems.with_texts(request.user, problems.tasks_for_project(request.user, project.code)),
         "payload": services.investment_curve(project, day)})
 
 
@@ -169,4 +169,4 @@ def board(request: HttpRequest) -> HttpResponse:
         "not_resumed": [r for r in rows if not r.resumed and r.nature == "continuing"],
         "missing": [r for r in rows if r.missing_plan],
         "levels": services.level_summary(projects, day, rows), "ranks": services.rankings(projects, day, rows),
-        "tasks": privacy.attach(request.user, problems.open_project_tasks(request.user)[:50], "description")})
+        "tasks": problems.with_texts(request.user, problems.open_project_tasks(request.user)[:50])})

@@ -45,4 +45,4 @@ class Command(BaseCommand):
             return
         for row in rows:
             ratio = "—" if row["progress_ratio"] is None else f"{row['progress_ratio']:.1%}"
-            self.stdout.write(f"{row['code']} {row['light'] or '—':<6} {ratio:>7} {';'.join(row['reasons'])}")
+            self.stdout.write(f"{row['code']} {row['light'] or '—':<6} {ratio:>7} {'；'.join(row['reasons'])}")
