@@ -453,8 +453,10 @@ def sign_off_report_page(client: Client, city: City, role: str) -> Any:
     from dualtrack.economy import report
 
     _economy_figures(city)
-    report.generate(REPORT_MONTH, city.users["hq"])
-    return as_role(client, city, role).post(f"/economy/report/?month={REPORT_MONTH:%Y-%m}", {"action": "sign_off"})
+    stored = report.generate(REPORT_MONTH, city.users["hq"])
+    # the preview's form carries the stamp of the draft it shows (a draft generated again since is refused)
+    return as_role(client, city, role).post(f"/economy/report/?month={REPORT_MONTH:%Y-%m}",
+                                            {"action": "sign_off", "seen": report.stamp(stored)})
 
 
 def _report_released(city: City) -> bool:
