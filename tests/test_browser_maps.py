@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from dualtrack.core import notifications, zh
 from dualtrack.core.colours import MIN_CONTRAST, contrast_ratio
 from dualtrack.epidemic.choices import COLOUR_HEX
 
@@ -111,6 +112,10 @@ def test_the_leaders_first_screen_holds_the_day_both_maps_with_legends_and_what_
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
     ARTIFACTS.mkdir(exist_ok=True)
+    # three automatic tasks of the day reach the leader as one digest (#28 §2), counted once by the bell
+    leader = power_city.users["leader"]
+    for ref in ("WT2020-00001", "WT2020-00002", "WT2020-00003"):
+        notifications.add_to_digest([leader], D, ref, "project", "/problems/escalated/?kind=tasks")
     for username in ("leader", "hq"):
         page.set_viewport_size(DESKTOP)
         sign_in(page, live_server.url, username)
@@ -147,6 +152,16 @@ def test_the_leaders_first_screen_holds_the_day_both_maps_with_legends_and_what_
         for key in keys:
             _above_the_fold(page, f".first-beside [data-card='{key}'] h2")
             _above_the_fold(page, f".first-beside [data-card='{key}'] .figures")
+        if username == "leader":  # the digest on the first screen, and the bell counting what needs him
+            notices = page.locator(".first-beside [data-card='notices']")
+            assert "有3项重点项目任务待督办" in notices.inner_text(), notices.inner_text()
+            assert page.locator(".bell .badge").inner_text().strip() == str(notifications.unread_count(leader))
+        # what the platform wrote on the first screen (the day, legends, card titles, figures and notes): full-width
+        written = "\n".join(page.locator(selector).all_inner_texts() and "\n".join(page.locator(selector)
+                                                                                 .all_inner_texts())
+                            for selector in ("#as-of", "[data-legend]", ".first-beside [data-card] h2",
+                                             ".first-beside .figures", "[data-card] .card-note"))
+        assert "数据截至" in written and zh.ascii_punctuation(written) == [], zh.ascii_punctuation(written)
         page.screenshot(path=str(ARTIFACTS / f"first-screen-{username}.png"))
     # the same page on a phone: nothing wider than the screen, the legends there
     page.set_viewport_size(PHONE)

@@ -72,7 +72,7 @@ def test_the_five_colour_legend_says_what_each_colour_means_from_the_rule_set() 
         "blue": "近14天有新增确诊",
         "green": "近14天无新增确诊",  # the fallback: the rule above it negated
     }
-    assert [e["name"] for e in legend][:2] == ["红(高风险)", "橙(较高风险)"]
+    assert [e["name"] for e in legend][:2] == ["红（高风险）", "橙（较高风险）"]
     for entry in legend:
         assert entry["fill"] == COLOUR_HEX[entry["key"]]
         assert contrast_ratio(entry["ink"], entry["fill"]) >= MIN_CONTRAST

@@ -17,11 +17,11 @@ class RiskLevel(models.TextChoices):
 class Colour(models.TextChoices):
     """Five-colour map (五色图), rule set ``five-colour``."""
 
-    GREEN = "green", _("绿(低风险)")
-    BLUE = "blue", _("蓝(较低风险)")
-    YELLOW = "yellow", _("黄(中风险)")
-    ORANGE = "orange", _("橙(较高风险)")
-    RED = "red", _("红(高风险)")
+    GREEN = "green", _("绿（低风险）")
+    BLUE = "blue", _("蓝（较低风险）")
+    YELLOW = "yellow", _("黄（中风险）")
+    ORANGE = "orange", _("橙（较高风险）")
+    RED = "red", _("红（高风险）")
 
 
 LEVEL_ORDER = {RiskLevel.LOW: 0, RiskLevel.MEDIUM: 1, RiskLevel.HIGH: 2}

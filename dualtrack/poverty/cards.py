@@ -44,7 +44,7 @@ def poverty_card(user: Viewer, day: dt.date) -> Card | None:
     for c in counties:
         overdue = open_findings.get(c.code, {}).get("overdue", 0)
         if overdue:
-            rows.append(Row(_("%(name)s:%(n)s 个整改问题逾期") % {"name": c.name, "n": overdue},
+            rows.append(Row(_("%(name)s：%(n)s 个整改问题逾期") % {"name": c.name, "n": overdue},
                             reverse("poverty:findings") + f"?county={c.code}&state=overdue&date={day:%Y-%m-%d}", tone="bad"))
     census = board.census(day)
     if census.items and census.days_left > 0:
