@@ -68,6 +68,15 @@ class TestMissingIsNotZero:
         assert data["city"]["reporting"]["counties_reported"] == 1
         assert data["city"]["reporting"]["missing"] == ["滨海区"]
 
+    def test_the_five_colour_count_leaves_an_unreported_county_out(self, client: Any, power_city: City) -> None:
+        """As the map draws it: 滨海区 sent no case report for the day, so it is 未报送, not counted green (§15)."""
+        colours = {r["code"]: r["risk"]["colour"] for r in pictures.situation(D)["regions"]}
+        client.force_login(power_city.users["hq"])
+        page = client.get("/", {"date": D.isoformat()})
+        figures = {f.key: f for f in next(c for c in page.context["cards"] if c.key == "situation").figures}
+        short = {"red": "红", "orange": "橙", "yellow": "黄", "blue": "蓝", "green": "绿"}
+        assert figures["colours"].value == f"{short[colours['339102']]} 1 未报送 1"
+
     def test_a_day_without_readings_or_reports(self, client: Any, power_city: City) -> None:
         data = pictures.situation(NEXT)
         assert data["city"]["risk"]["new_confirmed"] is None

@@ -76,7 +76,10 @@ def situation_card(user: Viewer, day: dt.date) -> Card | None:
     arrived = reporting["power_arrived"]
     no_cases = _("未报送") if reporting["counties_reported"] == 0 else ""
     new_cases, new_before = risk["new_confirmed"], city_before["risk"]["new_confirmed"]
-    colour_counts = risk["colour_counts"]
+    # as the map draws them: a county that sent no case report for the day is grey 未报送, never counted as a colour
+    reported_counties = [r for r in counties if r["reported"]]
+    colour_counts = {c: sum(r["risk"]["colour"] == c for r in reported_counties) for c in Colour.values}
+    unreported = len(counties) - len(reported_counties)
     colours_before = {r["code"]: r["risk"]["colour"] for r in before.data["regions"]}
     changed = sum(1 for r in pic.data["regions"] if colours_before.get(r["code"], r["risk"]["colour"]) != r["risk"]["colour"])
     labels = {c.value: str(c.label) for c in Colour}
@@ -87,7 +90,8 @@ def situation_card(user: Viewer, day: dt.date) -> Card | None:
                change=_("比上日 %(v)+d例") % {"v": new_cases - new_before}
                if new_cases is not None and new_before is not None else "",
                link=reverse("epidemic:map") + q),
-        Figure(_("五色图"), " ".join(f"{short[c]} {colour_counts[c]}" for c in reversed(Colour.values) if colour_counts[c])
+        Figure(_("五色图"), " ".join([*(f"{short[c]} {colour_counts[c]}" for c in reversed(Colour.values)
+                                         if colour_counts[c]), *([f"{_('未报送')} {unreported}"] if unreported else [])])
                or "—", key="colours", link=reverse("epidemic:map") + q,
                change=_("当日调级 %(n)d 个") % {"n": changed} if changed else _("与上日相同")),
         Figure(_("复工率"), pct(city["resumption"]["rate"]), key="resumption_rate",
