@@ -453,8 +453,9 @@ def load_policies(seed: int, log: Any) -> None:
             luck = rng.random()
             if luck < 0.15:
                 continue  # waiting for review
-            if luck < 0.25:
-                policies.review(ACTOR, application.pk, application.version, False, reason="经核实，不符合申报条件",
+            if luck < 0.25 or application.amount <= 0:  # nothing to approve: a computed amount of 0 is rejected
+                policies.review(ACTOR, application.pk, application.version, False,
+                                reason="经核实，不符合申报条件" if application.amount > 0 else "经核算，补助金额为0",
                                 at=at + dt.timedelta(days=3))
                 continue
             application = policies.review(ACTOR, application.pk, application.version, True,
