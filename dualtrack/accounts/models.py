@@ -15,7 +15,7 @@ from dualtrack.core.choices import Role
 
 # The scope a role is bound to: the fields (one of which must be set) and the message when none is.
 SCOPE_OF_ROLE: dict[str, tuple[tuple[str, ...], Any]] = {
-    Role.DISTRICT: (("county", "park"), _("区县(市)/园区用户须指定所属区县或园区")),
+    Role.DISTRICT: (("county", "park"), _("区县（市）/园区用户须指定所属区县或园区")),
     Role.DEPARTMENT: (("department",), _("职能部门用户须指定所属部门")),
     Role.ENTERPRISE: (("enterprise",), _("企业用户须指定所属企业")),
 }
@@ -28,7 +28,7 @@ class User(AbstractUser):
     full_name = models.CharField(_("姓名"), max_length=100, blank=True)
     phone = models.CharField(_("电话"), max_length=30, blank=True)
     county = models.ForeignKey(
-        "registry.Region", verbose_name=_("所属区县(市)"), null=True, blank=True, on_delete=models.PROTECT,
+        "registry.Region", verbose_name=_("所属区县（市）"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="+", limit_choices_to={"level": "county"},
     )
     park = models.ForeignKey(
@@ -47,11 +47,11 @@ class User(AbstractUser):
     )
     leader_level = models.PositiveSmallIntegerField(
         _("调度层级"), null=True, blank=True,
-        help_text=_("市领导在问题分级调度中的层级:2 分管副市长,3 常务副市长,4 市政府常务会,5 市委常委会"),
+        help_text=_("市领导在问题分级调度中的层级：2 分管副市长，3 常务副市长，4 市政府常务会，5 市委常委会"),
     )
     supervised_departments = models.ManyToManyField(
         "registry.Department", verbose_name=_("分管部门"), blank=True, related_name="supervising_leaders",
-        help_text=_("分管副市长分管的部门:这些部门的问题调度到第 2 级时送达本人"),
+        help_text=_("分管副市长分管的部门：这些部门的问题调度到第 2 级时送达本人"),
     )
 
     class Meta:

@@ -86,7 +86,7 @@ def generate(day: dt.date, actor: Actor | None) -> StoredBulletin:
         policy.authorize_create(actor, StoredBulletin, Action.ADD)
     existing = StoredBulletin.objects.select_for_update().filter(date=day).first()
     if existing is not None and existing.status == BulletinStatus.RELEASED:
-        raise ValidationError({"date": _("该日通报已签发,不能重新生成")})
+        raise ValidationError({"date": _("该日通报已签发，不能重新生成")})
     bulletin = content.build(day)
     files = _files(bulletin, pdf=False)  # the PDF (a browser printing it, seconds) is rendered by a job
     stored = existing or StoredBulletin(date=day)

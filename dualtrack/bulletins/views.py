@@ -88,7 +88,7 @@ def bulletin_file(request: HttpRequest, fmt: str) -> HttpResponse:
     stored = StoredBulletin.objects.filter(date=day).first()
     data = bytes(getattr(stored, fmt)) if stored is not None and getattr(stored, fmt) is not None else None
     if data is None and stored is not None and fmt == "pdf" and services.pdf_pending(stored):
-        messages.info(request, _("PDF 正在生成,完成后可在本页下载"))
+        messages.info(request, _("PDF 正在生成，完成后可在本页下载"))
         return redirect("bulletins:stored", day=day.isoformat())
     if data is None and fmt == "pdf":  # printed by a queued job (a Chromium each: a bounded number at once)
         if not printing.available():

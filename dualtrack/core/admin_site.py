@@ -16,7 +16,7 @@ from .scoping import is_hq
 class HQAdminSite(admin.AdminSite):
     site_header = _("dualtrack 系统管理")
     site_title = _("dualtrack 系统管理")
-    index_title = _("系统管理(仅限市指挥部)")
+    index_title = _("系统管理（仅限市指挥部）")
 
     def has_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_active and is_hq(request.user))

@@ -42,7 +42,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     response = drf_exception_handler(exc, context)
     if response is None:
         logger.exception("unhandled API error", exc_info=exc)
-        return Response({"detail": _("系统暂时无法处理该请求,已记录错误。")},
+        return Response({"detail": _("系统暂时无法处理该请求，已记录错误。")},
                         status=status.HTTP_500_INTERNAL_SERVER_ERROR)
     return response
 

@@ -22,5 +22,5 @@ class ExpiringTokenAuthentication(TokenAuthentication):
 
         user, token = super().authenticate_credentials(key)
         if token.created + dt.timedelta(days=settings.API_TOKEN_TTL_DAYS) < dates.real_now():
-            raise exceptions.AuthenticationFailed(_("令牌已过期,请在“我的账户”页面重新生成"))
+            raise exceptions.AuthenticationFailed(_("令牌已过期，请在“我的账户”页面重新生成"))
         return user, token

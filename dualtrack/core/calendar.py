@@ -45,7 +45,7 @@ class WorkingCalendar:
         if not self.estimated_years:
             return None
         years = "、".join(str(y) for y in sorted(self.estimated_years))
-        return _("%(years)s年的法定节假日和调休尚未录入,按周一至周五计算工作日;"
+        return _("%(years)s年的法定节假日和调休尚未录入，按周一至周五计算工作日；"
                  "请市指挥部在“节假日与调休”中录入。") % {"years": years}
 
 

@@ -11,7 +11,7 @@ class Role(models.TextChoices):
 
     HQ = "hq", _("市指挥部")
     LEADER = "leader", _("市领导")
-    DISTRICT = "district", _("区县(市)/园区")
+    DISTRICT = "district", _("区县（市）/园区")
     DEPARTMENT = "department", _("职能部门")
     LIAISON = "liaison", _("驻企联企服务员")
     ENTERPRISE = "enterprise", _("企业")

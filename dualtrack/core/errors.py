@@ -14,7 +14,7 @@ class ConcurrentChange(Exception):
     def __init__(self, obj: Any = None, message: str | None = None) -> None:
         if message is None:
             state = obj.get_state_display() if obj is not None and hasattr(obj, "get_state_display") else ""
-            message = (_("该事项已被他人处理,当前状态为“%(state)s”,请刷新后再试。") % {"state": state} if state
-                       else _("该事项已被他人处理,请刷新后再试。"))
+            message = (_("该事项已被他人处理，当前状态为“%(state)s”，请刷新后再试。") % {"state": state} if state
+                       else _("该事项已被他人处理，请刷新后再试。"))
         super().__init__(message)
         self.obj = obj

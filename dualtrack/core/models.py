@@ -45,7 +45,7 @@ class CalendarDay(models.Model):
 
     date = models.DateField(_("日期"), unique=True)
     is_working = models.BooleanField(_("是否工作日"))
-    name = models.CharField(_("说明"), max_length=100, blank=True, help_text=_("如:春节、国庆节调休上班"))
+    name = models.CharField(_("说明"), max_length=100, blank=True, help_text=_("如：春节、国庆节调休上班"))
 
     class Meta:
         verbose_name = _("节假日与调休")
@@ -238,7 +238,7 @@ class Judgement(models.Model):
     queued_at = models.DateTimeField(_("排队时间"), null=True, blank=True, db_index=True)
     claimed_at = models.DateTimeField(_("开始计算"), null=True, blank=True)
     computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
-    seconds = models.FloatField(_("耗时(秒)"), default=0)
+    seconds = models.FloatField(_("耗时（秒）"), default=0)
     error = models.TextField(_("错误"), blank=True)
 
     class Meta:

@@ -39,13 +39,13 @@ class BoundedJSONParser(JSONParser):
             raw = stream.read().decode(encoding)
             data = json.loads(raw, parse_constant=_refuse_constant)
         except RecursionError as exc:
-            raise ParseError(_("JSON 嵌套层数过多(上限 %(n)d 层)") % {"n": MAX_DEPTH}) from exc
+            raise ParseError(_("JSON 嵌套层数过多（上限 %(n)d 层）") % {"n": MAX_DEPTH}) from exc
         except (ValueError, UnicodeDecodeError) as exc:
-            raise ParseError(_("JSON 格式不正确: %(error)s") % {"error": str(exc)[:200]}) from exc
+            raise ParseError(_("JSON 格式不正确： %(error)s") % {"error": str(exc)[:200]}) from exc
         if depth(data) > MAX_DEPTH:
             if "\\u0000" in raw or "\x00" in raw:
-                raise ParseError(_("JSON 中含有不允许的空字符(U+0000)"))
-            raise ParseError(_("JSON 嵌套层数过多(上限 %(n)d 层)") % {"n": MAX_DEPTH})
+                raise ParseError(_("JSON 中含有不允许的空字符（U+0000）"))
+            raise ParseError(_("JSON 嵌套层数过多（上限 %(n)d 层）") % {"n": MAX_DEPTH})
         return data
 
 

@@ -172,7 +172,7 @@ def validate_decision_list(rules: Any, facts: set[str], outcomes: set[str], wher
         for condition in rule[modes[0]]:
             if (not isinstance(condition, list) or len(condition) != 3 or condition[0] not in facts
                     or condition[1] not in OPERATORS or not isinstance(condition[2], bool | int | float)):
-                raise RuleError(_("%(at)s：条件 %(condition)s 须为 [事实, 运算符, 数值]；事实：%(facts)s；"
+                raise RuleError(_("%(at)s：条件 %(condition)s 须为 [事实，运算符，数值]；事实：%(facts)s；"
                                   "运算符：%(operators)s") % {
                     "at": at, "condition": json.dumps(condition, ensure_ascii=False, default=str)[:200],
                     "facts": listed(sorted(facts)), "operators": listed(sorted(OPERATORS))})

@@ -114,7 +114,7 @@ def pending(request: HttpRequest, answer: judgements.Pending, title: str,
 
 
 class WhatIfForm(forms.Form):
-    definition = forms.CharField(label=gettext_lazy("假设的规则定义(JSON)"),
+    definition = forms.CharField(label=gettext_lazy("假设的规则定义（JSON）"),
                                  widget=forms.Textarea(attrs={"rows": 10}), max_length=200_000)
 
     def clean_definition(self) -> Any:

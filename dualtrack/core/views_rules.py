@@ -22,7 +22,7 @@ from .models import RuleSet
 
 
 class RuleForm(forms.Form):
-    definition = forms.CharField(label=gettext_lazy("规则定义(JSON)"), widget=forms.Textarea(attrs={"rows": 18}),
+    definition = forms.CharField(label=gettext_lazy("规则定义（JSON）"), widget=forms.Textarea(attrs={"rows": 18}),
                                  max_length=200_000)
     comment = forms.CharField(label=gettext_lazy("修订说明"), max_length=500)
 

@@ -17,7 +17,7 @@ class ScopeKind(models.TextChoices):
     """What a target or an actual is for: the city, a county or a park (范围)."""
 
     CITY = "city", _("全市")
-    COUNTY = "county", _("区县(市)")
+    COUNTY = "county", _("区县（市）")
     PARK = "park", _("园区")
 
 

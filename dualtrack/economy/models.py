@@ -40,7 +40,7 @@ class ScopedFigure(ScopedModel):
 
     scope_code = models.CharField(_("范围代码"), max_length=20)
     scope_kind = models.CharField(_("范围类型"), max_length=10, choices=ScopeKind.choices)
-    county = models.ForeignKey("registry.Region", verbose_name=_("区县(市)"), null=True, blank=True,
+    county = models.ForeignKey("registry.Region", verbose_name=_("区县（市）"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="+")
     park = models.ForeignKey("registry.Park", verbose_name=_("园区"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name="+")

@@ -87,7 +87,7 @@ def generate(month: dt.date, actor: Actor) -> MonthlyReport:
     month = services.published(month.replace(day=1))  # January is reported in 1—2月
     existing = MonthlyReport.objects.select_for_update().filter(month=month).first()
     if existing is not None and existing.status == ReportStatus.RELEASED:
-        raise ValidationError({"month": _("该月月报已签发,不能重新生成")})
+        raise ValidationError({"month": _("该月月报已签发，不能重新生成")})
     evaluation = services.evaluate(month, None, with_trend=False)
     if not any(r.reported for r in evaluation.rows):
         raise ValidationError({"month": _("该月尚无报送数据")})

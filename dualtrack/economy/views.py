@@ -89,8 +89,8 @@ def _matrix_xlsx(request: HttpRequest, evaluation: services.Evaluation) -> HttpR
              pct(r.needed_growth), "" if r.double_half is None else "是" if r.double_half else "否"]
             for r in evaluation.rows)
     sheet = exports.Sheet(_("经济运行"), [
-        _("指标"), _("单位"), _("范围"), _("累计值"), _("年度目标"), _("完成率(%)"), _("时序进度(%)"), _("累计增速(%)"),
-        _("目标增速(%)"), _("差距(百分点)"), _("区县排名"), _("亮灯"), _("后续需增长(%)"), _("双过半")], rows)
+        _("指标"), _("单位"), _("范围"), _("累计值"), _("年度目标"), _("完成率（%）"), _("时序进度（%）"), _("累计增速（%）"),
+        _("目标增速（%）"), _("差距（百分点）"), _("区县排名"), _("亮灯"), _("后续需增长（%）"), _("双过半")], rows)
     return exports.xlsx_download(request, [sheet], exports.dated_name(
         _("经济运行") + f"-{evaluation.month.year}年{services.month_label(evaluation.month)}", None),
         object_type="economy.actual", object_repr=f"{evaluation.month:%Y-%m}",

@@ -42,7 +42,7 @@ class CaseReportSerializer(serializers.Serializer):
             raise serializers.ValidationError({"date": _("日期晚于今天")})
         county = registry.county_by_code(attrs["county_code"])
         if county is None:
-            raise serializers.ValidationError({"county_code": _("区县(市)代码不存在")})
+            raise serializers.ValidationError({"county_code": _("区县（市）代码不存在")})
         attrs["county"] = county
         return attrs
 

@@ -24,7 +24,7 @@ class EpidemicConfig(AppConfig):
         from dualtrack.core.i18n import register_js_texts
 
         register_js_texts(gettext_noop("新增确诊"), gettext_noop("95%下限"), gettext_noop("95%区间"),
-                          gettext_noop("Rt(不可靠)"))  # the page scripts' charts
+                          gettext_noop("Rt（不可靠）"))  # the page scripts' charts
 
         from dualtrack.core import capability, judgements
         from dualtrack.core.models import RuleSet

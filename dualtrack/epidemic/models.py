@@ -17,7 +17,7 @@ class CaseReport(ScopedModel):
     cured and deaths reported on that date."""
 
     date = models.DateField(_("日期"))
-    county = models.ForeignKey("registry.Region", verbose_name=_("区县(市)"), on_delete=models.PROTECT,
+    county = models.ForeignKey("registry.Region", verbose_name=_("区县（市）"), on_delete=models.PROTECT,
                                related_name="case_reports")
     new_confirmed = models.PositiveIntegerField(_("新增确诊"), default=0)
     new_local = models.PositiveIntegerField(_("其中本地"), default=0)
@@ -45,7 +45,7 @@ class ClusterEvent(ScopedModel):
     """A cluster outbreak (聚集性疫情) dated when it was reported."""
 
     date = models.DateField(_("日期"))
-    county = models.ForeignKey("registry.Region", verbose_name=_("区县(市)"), on_delete=models.PROTECT,
+    county = models.ForeignKey("registry.Region", verbose_name=_("区县（市）"), on_delete=models.PROTECT,
                                related_name="cluster_events")
     cases = models.PositiveIntegerField(_("病例数"))
     description = models.CharField(_("描述"), max_length=300)
@@ -66,7 +66,7 @@ class PublishedLevel(ScopedModel):
     with a written reason."""
 
     date = models.DateField(_("日期"))
-    county = models.ForeignKey("registry.Region", verbose_name=_("区县(市)"), on_delete=models.PROTECT,
+    county = models.ForeignKey("registry.Region", verbose_name=_("区县（市）"), on_delete=models.PROTECT,
                                related_name="published_levels")
     colour = models.CharField(_("五色等级"), max_length=10, choices=Colour.choices)
     suggested_colour = models.CharField(_("系统建议"), max_length=10, choices=Colour.choices)

@@ -46,10 +46,10 @@ DEFAULTS = {NATIONAL_RULES: NATIONAL_2020, FIVE_COLOUR_RULES: FIVE_COLOUR}
 
 #: the fields' names for people: the five-colour measure's help on the what-if page, and the messages of both sets
 HELP = {
-    "window_days": gettext_lazy("近期病例统计窗口(天)"),
-    "recent_days": gettext_lazy("最近新增统计窗口(天)"),
+    "window_days": gettext_lazy("近期病例统计窗口（天）"),
+    "recent_days": gettext_lazy("最近新增统计窗口（天）"),
     "national_rules": gettext_lazy("风险等级判定规则（自上而下，第一条成立者定级）"),
-    "colour_rules": gettext_lazy("五色判定规则(自上而下，第一条成立者定色)"),
+    "colour_rules": gettext_lazy("五色判定规则（自上而下，第一条成立者定色）"),
     "strategy": gettext_lazy("各风险等级的防控策略"),
 }
 

@@ -397,10 +397,10 @@ def publish_level(actor: Actor, county: Any, day: dt.date, colour: str, reason: 
     current = situation(day)
     region = next((r for r in current["regions"] if r["code"] == county.code), None)
     if region is None:
-        raise ValidationError({"county": _("区县(市)不存在")})
+        raise ValidationError({"county": _("区县（市）不存在")})
     suggested = region["risk"]["suggested_colour"]
     if colour != suggested and not reason.strip():
-        raise ValidationError({"reason": _("发布等级与系统建议(%(suggested)s)不同,须填写理由") % {
+        raise ValidationError({"reason": _("发布等级与系统建议（%(suggested)s）不同，须填写理由") % {
             "suggested": Colour(suggested).label}})
     existing = PublishedLevel.objects.select_for_update().filter(date=day, county=county).first()
     before = audit.snapshot(existing) if existing else None
@@ -433,7 +433,7 @@ def save_case_report(actor: Actor, county: Any, day: dt.date, values: dict[str, 
         with transaction.atomic():  # the same county and day sent twice at once meets the unique constraint
             report.save()
     except IntegrityError as exc:
-        raise errors.ConcurrentChange(message=_("该区县当日数据刚由他人报送,请刷新后核对。")) from exc
+        raise errors.ConcurrentChange(message=_("该区县当日数据刚由他人报送，请刷新后核对。")) from exc
     audit.record_change(actor, report, before)
     ensure_in_scope(report, actor, Action.REPORT)
     return report, True

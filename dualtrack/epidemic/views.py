@@ -96,7 +96,7 @@ def county_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 class PublishForm(forms.Form):
     colour = forms.ChoiceField(label=gettext_lazy("发布等级"), choices=Colour.choices)
-    reason = forms.CharField(label=gettext_lazy("理由(与系统建议不同时必填)"), required=False,
+    reason = forms.CharField(label=gettext_lazy("理由（与系统建议不同时必填）"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -130,7 +130,7 @@ def quality(request: HttpRequest) -> HttpResponse:
 
 class CaseForm(forms.Form):
     date = DayField(label=gettext_lazy("日期"))
-    county = forms.ChoiceField(label=gettext_lazy("区县(市)"))
+    county = forms.ChoiceField(label=gettext_lazy("区县（市）"))
     new_confirmed = forms.IntegerField(label=gettext_lazy("新增确诊"), min_value=0, max_value=MAX_COUNT)
     new_local = forms.IntegerField(label=gettext_lazy("其中本地"), min_value=0, max_value=MAX_COUNT)
     new_asymptomatic = forms.IntegerField(label=gettext_lazy("新增无症状"), min_value=0, max_value=MAX_COUNT, initial=0)

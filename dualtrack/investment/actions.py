@@ -216,9 +216,9 @@ def move_stage(actor: Actor, lead: Lead, *, stage: str, day: dt.date | None = No
     if stage not in Stage.values:
         raise ValidationError({"stage": _("阶段无效")})
     if lead.stage == Stage.STOPPED:
-        raise ValidationError({"stage": _("项目已终止,不能再变更阶段")})
+        raise ValidationError({"stage": _("项目已终止，不能再变更阶段")})
     if stage != Stage.STOPPED and ORDER.index(Stage(stage)) <= ORDER.index(Stage(lead.stage)):
-        raise ValidationError({"stage": _("阶段只能向前推进(当前:%(stage)s)") % {"stage": lead.get_stage_display()}})
+        raise ValidationError({"stage": _("阶段只能向前推进（当前：%(stage)s）") % {"stage": lead.get_stage_display()}})
     if stage == Stage.REGISTERED:
         return register(actor, lead, uscc)
     if stage in STARTED_STAGES and lead.started_on is None:
@@ -255,7 +255,7 @@ def register(actor: Actor, lead: Lead, uscc: str) -> Lead:
         raise ValidationError({"uscc": _("请填写统一社会信用代码")})
     enterprise = registry.enterprise_by_uscc(code)
     if enterprise is None:
-        raise ValidationError({"uscc": _("统一社会信用代码 %(code)s 不在企业名录中,请先登记企业") % {"code": code[:18]}})
+        raise ValidationError({"uscc": _("统一社会信用代码 %(code)s 不在企业名录中，请先登记企业") % {"code": code[:18]}})
     before = audit.snapshot(lead)
     lead.enterprise = enterprise
     _advance(lead, Stage.REGISTERED)
@@ -276,7 +276,7 @@ def start(actor: Actor, lead: Lead, *, day: dt.date | None, project_code: str = 
     if lead.stage in BEFORE_SIGNING or lead.stage == Stage.STOPPED or lead.signed_on is None:
         errors["stage"] = _("正式签约后才能开工")
     elif day is not None and day < lead.signed_on:
-        errors["date"] = _("开工日期早于签约日期(%(day)s)") % {"day": lead.signed_on.isoformat()}
+        errors["date"] = _("开工日期早于签约日期（%(day)s）") % {"day": lead.signed_on.isoformat()}
     code = project_code.strip().upper()[:40]
     if code and not projects.project_exists(code):
         errors["project_code"] = _("重点项目 %(code)s 不存在") % {"code": code}
@@ -308,7 +308,7 @@ def sign_at_ceremony(actor: Actor, leads: list[Lead], *, day: dt.date | None, pl
     for lead in leads:
         policy.authorize(actor, lead, Action.CHANGE)
         if lead.stage not in BEFORE_SIGNING:
-            errors["leads"] = _("%(code)s 当前阶段为%(stage)s,不能再签约") % {
+            errors["leads"] = _("%(code)s 当前阶段为%(stage)s，不能再签约") % {
                 "code": lead.code, "stage": lead.get_stage_display()}
     if errors:
         raise ValidationError(errors)
@@ -341,7 +341,7 @@ def add_groundbreaking(actor: Actor, *, day: dt.date | None, title: str, place: 
     if not codes:
         errors["projects"] = _("请填写开工项目代码")
     elif missing:
-        errors["projects"] = _("项目代码不存在或不在您的范围:%(codes)s") % {"codes": "、".join(missing[:10])}
+        errors["projects"] = _("项目代码不存在或不在您的范围：%(codes)s") % {"codes": "、".join(missing[:10])}
     if errors:
         raise ValidationError(errors)
     event = GroundbreakingEvent.objects.create(date=day, title=title.strip()[:200], place=place.strip()[:200],

@@ -17,7 +17,7 @@ class LeadForm(forms.Form):
     investor = forms.CharField(label=_("投资方"), max_length=200)
     investor_class = forms.ChoiceField(label=_("投资方类别"), choices=InvestorClass.choices,
                                        initial=InvestorClass.OTHER)
-    amount = forms.DecimalField(label=_("计划投资(亿元)"), min_value=0, max_digits=12, decimal_places=4,
+    amount = forms.DecimalField(label=_("计划投资（亿元）"), min_value=0, max_digits=12, decimal_places=4,
                                 widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}))
     county = forms.ChoiceField(label=_("区县"), required=False)
     park = forms.ChoiceField(label=_("功能园区"), required=False, help_text=_("园区项目同时计入园区和所在区县"))
@@ -25,7 +25,7 @@ class LeadForm(forms.Form):
                                       help_text=_("国民经济行业分类（GB/T 4754-2017）的门类或大类"))
     source = forms.CharField(label=_("信息来源"), max_length=100, required=False)
     informant = forms.CharField(label=_("第一信息人"), max_length=50, required=False,
-                                help_text=_("最先提供项目信息的人,按规定给予奖励"))
+                                help_text=_("最先提供项目信息的人，按规定给予奖励"))
 
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -68,16 +68,16 @@ class StageForm(_OnTheLeadPage):
     id_prefix = "stage"
     stage = forms.ChoiceField(label=_("推进到"), choices=Stage.choices)
     date = DayField(label=_("日期"), required=False,
-                           help_text=_("正式签约填签约日期,开工填开工日期"))
+                           help_text=_("正式签约填签约日期，开工填开工日期"))
     uscc = forms.CharField(label=_("注册企业统一社会信用代码"), max_length=18, required=False)
     project_code = forms.CharField(label=_("已有重点项目代码"), max_length=40, required=False,
-                                   help_text=_("开工时填写则关联该项目,不填则自动建立重点项目"))
+                                   help_text=_("开工时填写则关联该项目，不填则自动建立重点项目"))
     reason = forms.CharField(label=_("终止原因"), max_length=200, required=False)
 
 
 class SigningForm(forms.Form):
     date = DayField(label=_("签约日期"))
-    place = forms.CharField(label=_("签约活动"), max_length=200, help_text=_("如:2020年一季度重大项目云签约仪式"))
+    place = forms.CharField(label=_("签约活动"), max_length=200, help_text=_("如：2020年一季度重大项目云签约仪式"))
     leads = forms.MultipleChoiceField(label=_("签约项目"), widget=forms.CheckboxSelectMultiple)
 
 
@@ -86,7 +86,7 @@ class GroundbreakingForm(forms.Form):
     title = forms.CharField(label=_("活动名称"), max_length=200)
     place = forms.CharField(label=_("主会场"), max_length=200)
     projects = forms.CharField(label=_("开工项目代码"), widget=forms.Textarea(attrs={"rows": 4}),
-                               help_text=_("每行一个,或以逗号分隔"))
+                               help_text=_("每行一个，或以逗号分隔"))
 
 
 class OfficerForm(_OnTheLeadPage):

@@ -21,7 +21,7 @@ class Lead(ScopedModel):
     investor_class = models.CharField(_("投资方类别"), max_length=12, choices=InvestorClass.choices,
                                       default=InvestorClass.OTHER)
     industry_code = models.CharField(_("行业代码"), max_length=5, blank=True)
-    amount = models.DecimalField(_("计划投资(亿元)"), max_digits=12, decimal_places=4)
+    amount = models.DecimalField(_("计划投资（亿元）"), max_digits=12, decimal_places=4)
     county = models.ForeignKey("registry.Region", verbose_name=_("区县"), on_delete=models.PROTECT, related_name="+")
     park = models.ForeignKey("registry.Park", verbose_name=_("园区"), null=True, blank=True, on_delete=models.PROTECT,
                              related_name="+")
@@ -68,7 +68,7 @@ class FundArrival(ScopedModel):
 
     lead = models.ForeignKey(Lead, verbose_name=_("招商项目"), on_delete=models.CASCADE, related_name="arrivals")
     month = models.DateField(_("月份"))
-    amount = models.DecimalField(_("到位资金(亿元)"), max_digits=12, decimal_places=4)
+    amount = models.DecimalField(_("到位资金（亿元）"), max_digits=12, decimal_places=4)
 
     class Meta:
         verbose_name = _("到位资金")
@@ -81,8 +81,8 @@ class InvestmentTarget(ScopedModel):
 
     year = models.PositiveSmallIntegerField(_("年度"))
     scope_code = models.CharField(_("范围代码"), max_length=20)
-    amount_target = models.DecimalField(_("签约总额目标(亿元)"), max_digits=12, decimal_places=4)
-    big_threshold = models.DecimalField(_("大项目门槛(亿元)"), max_digits=12, decimal_places=4)
+    amount_target = models.DecimalField(_("签约总额目标（亿元）"), max_digits=12, decimal_places=4)
+    big_threshold = models.DecimalField(_("大项目门槛（亿元）"), max_digits=12, decimal_places=4)
     big_count_target = models.PositiveIntegerField(_("大项目数目标"))
 
     class Meta:
@@ -117,8 +117,8 @@ class FundBid(ScopedModel):
                                 related_name="+")
     year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
     fund_kind = models.CharField(_("资金类别"), max_length=16, choices=FundKind.choices)
-    requested = models.DecimalField(_("申请金额(万元)"), max_digits=14, decimal_places=2)
-    won = models.DecimalField(_("获得金额(万元)"), max_digits=14, decimal_places=2, default=0)
+    requested = models.DecimalField(_("申请金额（万元）"), max_digits=14, decimal_places=2)
+    won = models.DecimalField(_("获得金额（万元）"), max_digits=14, decimal_places=2, default=0)
     state = models.CharField(_("状态"), max_length=10, choices=BidState.choices, default=BidState.PENDING)
 
     class Meta:

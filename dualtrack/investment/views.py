@@ -111,7 +111,7 @@ def leads_xlsx(request: HttpRequest) -> HttpResponseBase:
     stage_names, reasons = dict(Stage.choices), services.reason_texts(evaluation.rules_version)
     lights = {"red": _("红灯"), "yellow": _("黄灯")}
     investors = dict(Lead.objects.restrict(request.user).values_list("code", "investor"))
-    sheet = exports.Sheet(_("招商项目"), [_("线索编号"), _("项目名称"), _("阶段"), _("计划投资(亿元)"), _("区县"), _("园区"),
+    sheet = exports.Sheet(_("招商项目"), [_("线索编号"), _("项目名称"), _("阶段"), _("计划投资（亿元）"), _("区县"), _("园区"),
                                      _("亮灯"), _("原因"), _("数据截至"), _("投资方")],
                           ([s.code, s.name, str(stage_names.get(s.stage, s.stage)), s.amount, s.county_code,
                             s.park_code, str(lights.get(s.light or "", "")),
@@ -145,7 +145,7 @@ def league_xlsx(request: HttpRequest) -> HttpResponseBase:
     evaluation, answer = services.read(day, None)
     if evaluation is None:
         return pending(request, answer, _("目标进度"))
-    sheet = exports.Sheet(_("目标进度"), [_("范围代码"), _("范围"), _("今年签约(亿元)"), _("目标(亿元)"), _("完成进度"),
+    sheet = exports.Sheet(_("目标进度"), [_("范围代码"), _("范围"), _("今年签约（亿元）"), _("目标（亿元）"), _("完成进度"),
                                       _("大项目"), _("大项目目标"), _("开工率"), _("资金到位率"), _("数据截至")],
                           ([s.scope, s.name, s.signed_amount, s.amount_target, s.progress, s.big_signed, s.big_target,
                             s.start_rate, s.funds_rate, day] for s in evaluation.scopes), widths={"B": 20})
@@ -264,9 +264,9 @@ def lead_stage(request: HttpRequest, code: str) -> HttpResponse:
     def run(data: dict[str, Any]) -> Notes:
         moved = actions.move_stage(actor_of(request), found, stage=data["stage"], day=data["date"],
                                    uscc=data["uscc"], project_code=data["project_code"], reason=data["reason"])
-        notes = [(messages.SUCCESS, _("已推进到:%(stage)s") % {"stage": moved.get_stage_display()})]
+        notes = [(messages.SUCCESS, _("已推进到：%(stage)s") % {"stage": moved.get_stage_display()})]
         if moved.project_code and data["stage"] in (Stage.STARTED, Stage.OPERATING):
-            notes.append((messages.INFO, _("已转入重点项目 %(code)s,按重点项目调度亮灯") % {"code": moved.project_code}))
+            notes.append((messages.INFO, _("已转入重点项目 %(code)s，按重点项目调度亮灯") % {"code": moved.project_code}))
         return notes
 
     return _work_lead(request, found, "stage_form", _stage_form(found, request.POST), run)
@@ -277,12 +277,12 @@ def lead_stage(request: HttpRequest, code: str) -> HttpResponse:
 def lead_officer(request: HttpRequest, code: str) -> HttpResponse:
     found = _posted_lead(request, code)
     if found.stage == Stage.STOPPED:
-        messages.error(request, _("项目已终止,不能再变更阶段"))
+        messages.error(request, _("项目已终止，不能再变更阶段"))
         return redirect("investment:lead", code=found.code)
 
     def run(data: dict[str, Any]) -> Notes:
         named = actions.name_officer(actor_of(request), found, data["officer"])
-        return [(messages.SUCCESS, _("已确定首席服务员:%(name)s") % {
+        return [(messages.SUCCESS, _("已确定首席服务员：%(name)s") % {
             "name": named.officer.full_name if named.officer else ""})]
 
     return _work_lead(request, found, "officer_form", _officer_form(found, request.POST), run)
@@ -349,7 +349,7 @@ def signing(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, _("%(n)s 个项目已正式签约,计划总投资 %(amount)s 亿元") % {
+            messages.success(request, _("%(n)s 个项目已正式签约，计划总投资 %(amount)s 亿元") % {
                 "n": len(signed), "amount": f"{sum((s.amount for s in signed), Decimal(0)):.2f}"})
             return redirect("investment:leads")
     return render(request, "investment/signing.html", {"form": form})
@@ -397,13 +397,13 @@ def pipeline_xlsx(request: HttpRequest) -> HttpResponseBase:
     year = board.year
     names = dict(PipelineStage.choices)
     # outside the f-strings, where makemessages finds them: "(亿元)" stayed Chinese in the English file (#28 §5)
-    count, amount = _("(个)"), _("(亿元)")
+    count, amount = _("（个）"), _("（亿元）")
     quarters = exports.Sheet(_("四个一批"), [_("季度"), _("数据截至"), *(f"{names[s]}{count}" for s in PipelineStage.values),
                                          *(f"{names[s]}{amount}" for s in PipelineStage.values), _("本季度阶段变动")],
                              ([q.label, q.end, *(q.counts[s] for s in PipelineStage.values),
                                *(q.amounts[s] for s in PipelineStage.values),
                                ";".join(f"{names[a]}→{names[b]} {n}" for a, b, n in q.moves)] for q in board.quarters))
-    events = exports.Sheet(_("集中开工活动"), [_("日期"), _("活动名称"), _("主会场"), _("项目数"), _("总投资(亿元)")],
+    events = exports.Sheet(_("集中开工活动"), [_("日期"), _("活动名称"), _("主会场"), _("项目数"), _("总投资（亿元）")],
                            ([e.date, e.title, e.place, e.n, e.amount_yi] for e in board.events), widths={"B": 36})
     return exports.xlsx_download(request, [quarters, events], f"{_('四个一批')}-{year}.xlsx",
                                  object_type="investment.groundbreakingevent", object_repr=_("四个一批"),
@@ -424,7 +424,7 @@ def groundbreaking_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, _("已登记集中开工活动:%(title)s") % {"title": event.title})
+            messages.success(request, _("已登记集中开工活动：%(title)s") % {"title": event.title})
             return redirect(f"/investment/pipeline/?year={event.date.year}")
     return render(request, "investment/groundbreaking_new.html", {"form": form})
 
@@ -459,8 +459,8 @@ def bids_xlsx(request: HttpRequest) -> HttpResponseBase:
         raise PermissionDenied
     year = _year(request)
     kinds, states = dict(FundKind.choices), dict(BidState.choices)
-    sheet = exports.Sheet(_("争取上级资金"), [_("项目代码"), _("项目名称"), _("年度"), _("资金类别"), _("申请金额(万元)"),
-                                        _("获得金额(万元)"), _("状态")],
+    sheet = exports.Sheet(_("争取上级资金"), [_("项目代码"), _("项目名称"), _("年度"), _("资金类别"), _("申请金额（万元）"),
+                                        _("获得金额（万元）"), _("状态")],
                           ([b.project.code, b.project.name, b.year, str(kinds.get(b.fund_kind, b.fund_kind)),
                             b.requested, b.won, str(states.get(b.state, b.state))]
                            for b in _bids(request, year).iterator(chunk_size=1000)), widths={"B": 36, "E": 16, "F": 16},

@@ -87,7 +87,7 @@ def assign_liaison(actor: Actor, username: str, usccs: list[str]) -> int:
     found = dict(registry.all_enterprises().filter(uscc__in=usccs).values_list("uscc", "pk"))
     missing = [code for code in usccs if code not in found]
     if missing:
-        raise ValidationError({"uscc": _("企业不存在:") + "、".join(missing[:10])})
+        raise ValidationError({"uscc": _("企业不存在：") + "、".join(missing[:10])})
     with transaction.atomic():
         return accounts.assign_enterprises(actor, officer, list(found.values()))
 

@@ -21,7 +21,7 @@ class SupportType(models.TextChoices):
 class AmountRule(models.TextChoices):
     FIXED = "fixed", _("定额")
     PER_HEAD = "per_head", _("按人数")
-    SHARE = "share", _("按基数比例(封顶)")
+    SHARE = "share", _("按基数比例（封顶）")
 
 
 class HeadcountBasis(models.TextChoices):

@@ -40,7 +40,7 @@ class Eligibility:
             raise ValidationError({"eligibility": _("申报条件须为 JSON 对象")})
         unknown = set(data) - set(cls.__dataclass_fields__)
         if unknown:
-            raise ValidationError({"eligibility": _("未知的条件:%(names)s") % {"names": "、".join(sorted(unknown))}})
+            raise ValidationError({"eligibility": _("未知的条件：%(names)s") % {"names": "、".join(sorted(unknown))}})
         errors: dict[str, str] = {}
         lists: dict[str, list[str]] = {}
         for name in ("industries", "size_classes", "counties", "parks"):
@@ -124,17 +124,17 @@ class Eligibility:
         """The conditions in words, for the measure's page."""
         parts = []
         if self.industries:
-            parts.append(_("行业:%(values)s") % {"values": "、".join(self.industries)})
+            parts.append(_("行业：%(values)s") % {"values": "、".join(self.industries)})
         if self.hard_hit:
-            parts.append(_("受疫情冲击较大行业(%(values)s)") % {"values": "、".join(HARD_HIT_DIVISIONS.values())})
+            parts.append(_("受疫情冲击较大行业（%(values)s）") % {"values": "、".join(HARD_HIT_DIVISIONS.values())})
         if self.size_classes:
-            parts.append(_("规模:%(values)s") % {"values": "、".join(self.size_classes)})
+            parts.append(_("规模：%(values)s") % {"values": "、".join(self.size_classes)})
         if self.counties:
-            parts.append(_("区县:%(values)s") % {"values": "、".join(self.counties)})
+            parts.append(_("区县：%(values)s") % {"values": "、".join(self.counties)})
         if self.parks:
-            parts.append(_("园区:%(values)s") % {"values": "、".join(self.parks)})
+            parts.append(_("园区：%(values)s") % {"values": "、".join(self.parks)})
         if self.headcount_min is not None or self.headcount_max is not None:
-            parts.append(_("正常用工人数:%(low)s–%(high)s人") % {
+            parts.append(_("正常用工人数：%(low)s–%(high)s人") % {
                 "low": self.headcount_min or 0,
                 "high": self.headcount_max if self.headcount_max is not None else _("不限")})
         if self.resumed is True:

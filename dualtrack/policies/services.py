@@ -34,7 +34,7 @@ class ConcurrentChange(errors.ConcurrentChange):
     """Someone else reviewed or paid the application first."""
 
     def __init__(self, application: Application) -> None:
-        super().__init__(application, _("该申报已被他人处理,当前状态为“%(state)s”,请刷新后再试。") % {
+        super().__init__(application, _("该申报已被他人处理，当前状态为“%(state)s”，请刷新后再试。") % {
             "state": application.get_state_display()})
 
 
@@ -70,7 +70,7 @@ def validate_measure(measure: Measure) -> None:
         errors["share_rate"] = _("按基数比例规则须填写比例和封顶金额")
     if measure.no_application and (measure.amount_rule == AmountRule.SHARE or
                                    measure.headcount_basis == HeadcountBasis.DECLARED):
-        errors["no_application"] = _("免申即享的条款只能按定额或按正常用工人数计算(没有企业申报的数字)")
+        errors["no_application"] = _("免申即享的条款只能按定额或按正常用工人数计算（没有企业申报的数字）")
     if measure.window_end < measure.window_start:
         errors["window_end"] = _("申报截止早于申报开始")
     try:
@@ -124,14 +124,14 @@ def apply(actor: Actor, measure: Measure, enterprise: Any, declared_headcount: i
     access.authorize_create(actor, Application, Action.APPLY)
     access.authorize(actor, enterprise, Action.REPORT)
     if measure.no_application:
-        raise ValidationError({"measure": _("本条款免申即享,无需申报")})
+        raise ValidationError({"measure": _("本条款免申即享，无需申报")})
     if not measure.window_start <= day <= measure.window_end:
-        raise ValidationError({"measure": _("不在申报期内(%(start)s 至 %(end)s)") % {
+        raise ValidationError({"measure": _("不在申报期内（%(start)s 至 %(end)s）") % {
             "start": measure.window_start.isoformat(), "end": measure.window_end.isoformat()}})
     if Application.objects.filter(measure=measure, enterprise=enterprise).exists():
         raise ValidationError({"measure": _("已申报过本条款")})
     if not eligible(measure, day).filter(pk=enterprise.pk).exists():
-        raise ValidationError({"measure": _("不符合申报条件:") + ";".join(eligibility_of(measure).describe())})
+        raise ValidationError({"measure": _("不符合申报条件：") + ";".join(eligibility_of(measure).describe())})
     if declared_base is not None and declared_base < 0 or declared_headcount is not None and declared_headcount < 0:
         raise ValidationError({"declared_base": _("申报数字不能为负")})
     amount = compute_amount(measure, enterprise, declared_headcount, declared_base)
@@ -168,7 +168,7 @@ def review(actor: Actor, application_id: int, version: int, approve: bool, appro
     """The responsible department approves (at most the computed amount) or rejects with a reason."""
     application = _locked(actor, application_id, version, Action.APPROVE)
     if application.state != ApplicationState.SUBMITTED:
-        raise ValidationError({"state": _("当前状态为“%(state)s”,不能审核") % {"state": application.get_state_display()}})
+        raise ValidationError({"state": _("当前状态为“%(state)s”，不能审核") % {"state": application.get_state_display()}})
     before = audit.snapshot(application)
     if approve:
         amount = application.amount if approved_amount is None else approved_amount.quantize(CENT)
@@ -194,7 +194,7 @@ def pay(actor: Actor, application_id: int, version: int, paid_amount: Decimal, p
     """兑现: the money reached the enterprise (amount, date, voucher number)."""
     application = _locked(actor, application_id, version, Action.PAY)
     if application.state != ApplicationState.APPROVED:
-        raise ValidationError({"state": _("当前状态为“%(state)s”,审核通过后才能兑现") % {
+        raise ValidationError({"state": _("当前状态为“%(state)s”，审核通过后才能兑现") % {
             "state": application.get_state_display()}})
     errors = {}
     if not voucher_no.strip():
@@ -325,14 +325,14 @@ def publish_notice(actor: Actor, measure: Measure, period_start: dt.date, period
         raise ValidationError({"period_end": _("公示结束早于公示开始")})
     objection_contact = (objection_contact or "").strip()
     if not objection_contact:
-        raise ValidationError({"objection_contact": _("请填写异议受理方式(受理单位和电话、邮箱或地址)")})
+        raise ValidationError({"objection_contact": _("请填写异议受理方式（受理单位和电话、邮箱或地址）")})
     if len(objection_contact) > 200:
         raise ValidationError({"objection_contact": _("异议受理方式不能超过200字")})
     title = (title or "").strip()
     if len(title) > Notice._meta.get_field("title").max_length:  # type: ignore[operator]
         raise ValidationError({"title": _("公示标题不能超过200字")})
     if not Application.objects.filter(measure=measure, state=ApplicationState.PAID).exists():
-        raise ValidationError({"measure": _("尚无已兑现的企业,无需公示")})
+        raise ValidationError({"measure": _("尚无已兑现的企业，无需公示")})
     notice = Notice.objects.create(measure=measure, title=title or f"{measure.title}兑现情况公示",
                                    period_start=period_start, period_end=period_end, published=True,
                                    objection_contact=objection_contact, published_at=dates.now())

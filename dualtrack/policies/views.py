@@ -86,7 +86,7 @@ class ApplyForm(forms.Form):
                                  help_text=gettext_lazy("驻企服务员代企业申报时填写"))
     declared_headcount = forms.IntegerField(label=gettext_lazy("申报人数"), min_value=0, max_value=MAX_COUNT,
                                             required=False)
-    declared_base = forms.DecimalField(label=gettext_lazy("申报基数(万元)"), min_value=Decimal(0), required=False,
+    declared_base = forms.DecimalField(label=gettext_lazy("申报基数（万元）"), min_value=Decimal(0), required=False,
                                        max_digits=14, decimal_places=4)
 
 
@@ -114,14 +114,14 @@ def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
                     application = services.apply(actor_of(request), measure, _applicant(request, form),
                                                  form.cleaned_data.get("declared_headcount"),
                                                  form.cleaned_data.get("declared_base"))
-                    messages.success(request, _("已申报,测算金额 %(amount)s 万元") % {"amount": application.amount})
+                    messages.success(request, _("已申报，测算金额 %(amount)s 万元") % {"amount": application.amount})
                     return redirect("policies:application", pk=application.pk)
             elif action == "entitlements":
                 n = services.grant_entitlements(actor_of(request), measure)
                 messages.success(request, _("已生成免申即享兑现名单 %(n)d 家") % {"n": n})
             elif action == "outreach":
                 counts = services.create_outreach(actor_of(request), measure)
-                messages.success(request, _("已生成上门服务任务 %(n)d 项(其中 %(u)d 家企业尚无驻企服务员)") % {
+                messages.success(request, _("已生成上门服务任务 %(n)d 项（其中 %(u)d 家企业尚无驻企服务员）") % {
                     "n": counts["tasks"], "u": counts["unassigned"]})
             elif action == "notice":
                 try:
@@ -198,8 +198,8 @@ def ledger_export(user: Viewer, params: Any) -> exportjobs.Export:
              a.approved_amount, a.paid_amount, a.paid_on, a.voucher_no, texts["reject_reason"]]
             for a, texts in privacy.each(user, queryset.iterator(chunk_size=2000), "reject_reason"))
     sheet = exports.Sheet(_("兑现台账"), [
-        _("条款编号"), _("条款"), _("责任部门"), _("统一社会信用代码"), _("企业名称"), _("区县(市)"), _("来源"), _("状态"),
-        _("申报时间"), _("测算金额(万元)"), _("核定金额(万元)"), _("兑现金额(万元)"), _("兑现日期"), _("凭证号"),
+        _("条款编号"), _("条款"), _("责任部门"), _("统一社会信用代码"), _("企业名称"), _("区县（市）"), _("来源"), _("状态"),
+        _("申报时间"), _("测算金额（万元）"), _("核定金额（万元）"), _("兑现金额（万元）"), _("兑现日期"), _("凭证号"),
         _("不予通过原因")], rows)
     return exportjobs.Export([sheet], exports.dated_name(_("兑现台账")), "policies.application", _("兑现台账"),
                              total=queryset.count(), detail={"filters": dict(params.lists()) if params else {}})

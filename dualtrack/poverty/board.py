@@ -263,7 +263,7 @@ def freeze_week(actor: Actor | None, week: dt.date, *, as_of: dt.date | None = N
     if as_of < week:
         raise ValidationError({"week": _("该周尚未开始")})
     if WeeklyBoard.objects.filter(week=week).exists():
-        raise ValidationError({"week": _("%(week)s 这一周的调度已冻结,不再变更") % {"week": week.isoformat()}})
+        raise ValidationError({"week": _("%(week)s 这一周的调度已冻结，不再变更") % {"week": week.isoformat()}})
     data = figures(week, as_of)
     content = _workbook(data)
     try:
@@ -276,7 +276,7 @@ def freeze_week(actor: Actor | None, week: dt.date, *, as_of: dt.date | None = N
                 "week": week.isoformat(), "as_of": as_of.isoformat(), "rules_version": board.rules_version,
                 "sha256": board.sha256})
     except IntegrityError as exc:  # frozen by someone else meanwhile
-        raise ValidationError({"week": _("%(week)s 这一周的调度已冻结,不再变更") % {"week": week.isoformat()}}) from exc
+        raise ValidationError({"week": _("%(week)s 这一周的调度已冻结，不再变更") % {"week": week.isoformat()}}) from exc
     return board
 
 

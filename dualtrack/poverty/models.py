@@ -104,7 +104,7 @@ class Finding(ScopedModel):
     county = models.ForeignKey("registry.Region", verbose_name=_("区县"), on_delete=models.PROTECT, related_name="+")
     description = models.TextField(_("问题描述"))
     found_on = models.DateField(_("发现日期"))
-    working_days = models.PositiveSmallIntegerField(_("整改时限(工作日)"))
+    working_days = models.PositiveSmallIntegerField(_("整改时限（工作日）"))
     task_ref = models.CharField(_("督办编号"), max_length=30, blank=True)
 
     class Meta:

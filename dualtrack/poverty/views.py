@@ -149,11 +149,11 @@ def _year(request: HttpRequest, day: dt.date | None = None) -> int:
 class FindingForm(forms.Form):
     source = forms.ChoiceField(label=gettext_lazy("问题来源"), choices=FindingSource.choices)
     village = forms.ChoiceField(label=gettext_lazy("村"))
-    household = forms.CharField(label=gettext_lazy("户编号(可不填)"), max_length=30, required=False)
+    household = forms.CharField(label=gettext_lazy("户编号（可不填）"), max_length=30, required=False)
     description = forms.CharField(label=gettext_lazy("问题描述"), max_length=findings.DESCRIPTION_MAX,
                                   widget=forms.Textarea(attrs={"rows": 3}))
     found_on = DayField(label=gettext_lazy("发现日期"))
-    working_days = forms.IntegerField(label=gettext_lazy("整改时限(工作日)"), min_value=1, max_value=60,
+    working_days = forms.IntegerField(label=gettext_lazy("整改时限（工作日）"), min_value=1, max_value=60,
                                       initial=FINDING_WORKING_DAYS)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -192,7 +192,7 @@ def finding_list(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 form_errors(form, exc)
             else:
-                messages.success(request, _("问题 %(code)s 已交办区县整改,督办编号 %(ref)s") % {
+                messages.success(request, _("问题 %(code)s 已交办区县整改，督办编号 %(ref)s") % {
                     "code": found.code, "ref": found.task_ref})
                 return redirect("poverty:findings")
     day = dates.requested_day(request, board.as_of)
@@ -293,7 +293,7 @@ def census_tick(request: HttpRequest, order: int) -> HttpResponse:
     except ValidationError as exc:
         validation_messages(request, exc)
     else:
-        messages.success(request, _("已更新:%(title)s") % {"title": item.title})
+        messages.success(request, _("已更新：%(title)s") % {"title": item.title})
     return redirect("poverty:census")
 
 

@@ -102,7 +102,7 @@ def import_power(path: Path, user: Actor, *, store: Path | None = None) -> Impor
             if result.ok:
                 _write(con, root, workdir, result)
         except (duckdb.Error, FileFormatError) as exc:
-            result.add_error(_("无法读取文件: %(error)s") % {"error": str(exc).splitlines()[0]})
+            result.add_error(_("无法读取文件： %(error)s") % {"error": str(exc).splitlines()[0]})
         finally:
             con.close()
     if result.ok:
@@ -137,7 +137,7 @@ def _stage(con: duckdb.DuckDBPyConnection, path: Path, workdir: Path, result: Im
     needed = ["account", "kwh", "timestamp" if interval else "date"]
     missing = [k for k in needed if k not in cols]
     for key in missing:
-        result.add_error(_("缺少必需的列“%(header)s”(或英文列名 %(key)s)") % {
+        result.add_error(_("缺少必需的列“%(header)s”（或英文列名 %(key)s）") % {
             "header": HEADERS[key][0], "key": key}, row=1, column=HEADERS[key][0])
     if missing:
         return
@@ -176,7 +176,7 @@ def _stage(con: duckdb.DuckDBPyConnection, path: Path, workdir: Path, result: Im
         "WHERE date IS NOT NULL AND account IS NOT NULL) "
         f"WHERE _row <> first_row ORDER BY _row LIMIT {MAX_ERRORS}")
     for row, first, raw in con.execute(duplicates).fetchall():
-        result.add_error(_("与第%(row)d行重复(%(key)s)") % {"row": first, "key": raw}, row=row,
+        result.add_error(_("与第%(row)d行重复（%(key)s）") % {"row": first, "key": raw}, row=row,
                          column=HEADERS["account"][0], value=raw)
     if result.error_count:
         result.errors.sort(key=lambda e: (e.row or 0))

@@ -51,11 +51,11 @@ def _check_content(data: bytes, content_type: str) -> None:
                 warnings.simplefilter("error", Image.DecompressionBombWarning)
                 with Image.open(io.BytesIO(data)) as image:
                     if image.width * image.height > ATTACHMENT_MAX_PIXELS:
-                        raise ValidationError({"file": _("图片尺寸过大(%(w)d×%(h)d 像素),上限 5000 万像素") % {
+                        raise ValidationError({"file": _("图片尺寸过大（%(w)d×%(h)d 像素），上限 5000 万像素") % {
                             "w": image.width, "h": image.height}})
                     image.verify()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise ValidationError({"file": _("图片尺寸过大,上限 5000 万像素")}) from exc
+            raise ValidationError({"file": _("图片尺寸过大，上限 5000 万像素")}) from exc
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
             raise ValidationError({"file": _("图片文件已损坏或不是图片")}) from exc
     elif b"%%EOF" not in data[-2048:]:
@@ -74,10 +74,10 @@ def attach(problem: Problem, upload: Any, actor: Actor) -> Attachment:
         raise ValidationError({"file": _("已销号的问题不能再添加附件")})
     size = getattr(upload, "size", None) or 0
     if size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError({"file": _("文件过大(%(size).1f MB),上限 10 MB") % {"size": size / 1048576}})
+        raise ValidationError({"file": _("文件过大（%(size).1f MB），上限 10 MB") % {"size": size / 1048576}})
     data = upload.read(ATTACHMENT_MAX_BYTES + 1)
     if len(data) > ATTACHMENT_MAX_BYTES:
-        raise ValidationError({"file": _("文件过大,上限 10 MB")})
+        raise ValidationError({"file": _("文件过大，上限 10 MB")})
     content_type = sniff(data[:16])
     if content_type is None:
         raise ValidationError({"file": _("只接受照片(JPG、PNG)和 PDF 文件")})

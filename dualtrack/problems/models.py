@@ -44,7 +44,7 @@ class Problem(ScopedModel):
     project_code = models.CharField(_("项目代码"), max_length=30, blank=True)
     county = models.ForeignKey("registry.Region", verbose_name=_("整改区县"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="+",
-                               help_text=_("问题在某地整改(如脱贫攻坚问题整改):该区县用户可见、可办理"))
+                               help_text=_("问题在某地整改（如脱贫攻坚问题整改）：该区县用户可见、可办理"))
     state = models.CharField(_("状态"), max_length=12, choices=State.choices, default=State.REPORTED, db_index=True)
     reported_at = models.DateTimeField(_("提出时间"))
     assigned_at = models.DateTimeField(_("交办时间"), null=True, blank=True)
@@ -57,12 +57,12 @@ class Problem(ScopedModel):
     duplicate_of = models.ForeignKey("self", verbose_name=_("重复问题"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="duplicates")
     source_key = models.CharField(_("来源"), max_length=80, blank=True, db_index=True,
-                                  help_text=_("由其他模块生成的督办任务的唯一键(如重点项目亮灯)"))
+                                  help_text=_("由其他模块生成的督办任务的唯一键（如重点项目亮灯）"))
     text_code = models.CharField(_("文本代码"), max_length=40, blank=True,
                                  help_text=_("系统生成的督办任务：文本以代码和参数保存，按读者的语言显示"))
     text_params = models.JSONField(_("文本参数"), default=dict, blank=True)
     recurring = models.BooleanField(_("反复出现"), default=False, db_index=True,
-                                    help_text=_("同一企业或项目 30 天内同类问题出现 3 次,需查找根源"))
+                                    help_text=_("同一企业或项目 30 天内同类问题出现 3 次，需查找根源"))
     version = models.PositiveIntegerField(_("版本"), default=0)
 
     class Meta:

@@ -27,8 +27,8 @@ DEFAULT: dict[str, Any] = {
 class ProblemRules(Rules):
     """问题办理时限与升级链."""
 
-    deadline_days: dict[str, int] = field(metadata=bound(help=gettext_lazy("各复杂程度的办理时限(工作日)")))
-    levels: list[str] = field(metadata=bound(help=gettext_lazy("逐级升级链(至少两级)")))
+    deadline_days: dict[str, int] = field(metadata=bound(help=gettext_lazy("各复杂程度的办理时限（工作日）")))
+    levels: list[str] = field(metadata=bound(help=gettext_lazy("逐级升级链（至少两级）")))
     due_soon_hours: int = field(default=24, metadata=bound(1, 24 * 30, help=gettext_lazy("临期提醒提前小时数")))
     recurrence: dict[str, int] = field(default_factory=lambda: {"count": 3, "days": 30},
                                        metadata=bound(help=gettext_lazy("同一企业重复反映的次数与天数")))

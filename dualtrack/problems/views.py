@@ -36,7 +36,7 @@ class ReportForm(forms.Form):
                                   widget=forms.Textarea(attrs={"rows": 5}))
     enterprise = forms.CharField(label=gettext_lazy("企业统一社会信用代码"), required=False, max_length=18,
                                  help_text=gettext_lazy("驻企服务员代企业反映时填写"))
-    file = forms.FileField(label=gettext_lazy("照片或 PDF(可选)"), required=False,
+    file = forms.FileField(label=gettext_lazy("照片或 PDF（可选）"), required=False,
                            widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}))
 
 
@@ -58,7 +58,7 @@ def report(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, _("已提交,编号 %(ref)s") % {"ref": problem.ref})
+            messages.success(request, _("已提交，编号 %(ref)s") % {"ref": problem.ref})
             return redirect("problems:detail", ref=problem.ref)
     return render(request, "problems/report.html", {"form": form})
 
@@ -141,7 +141,7 @@ def detail(request: HttpRequest, ref: str) -> HttpResponse:
             tasktexts.attach(request.user, [p for p, _score in suggestion.similar])
     deadline_days = rule_sets.current(RULES_KEY).definition["deadline_days"]
     # Triage must choose a complexity (no default), each shown with the time it gives; 转办 shows the deadline.
-    complexities = [(value, _("%(label)s(%(n)d个工作日内办结)") % {"label": label, "n": deadline_days[value]})
+    complexities = [(value, _("%(label)s（%(n)d个工作日内办结）") % {"label": label, "n": deadline_days[value]})
                     for value, label in Complexity.choices]
     assign_due = calendar.deadline(dates.now(), deadline_days[problem.complexity]).due_at \
         if problem.complexity and any(to == State.ASSIGNED for to, _label in moves) else None
@@ -176,7 +176,7 @@ def _post_on_problem(request: HttpRequest, problem: Problem) -> None:
         else:
             form = MoveForm(request.POST)
             if not form.is_valid():
-                messages.error(request, _("提交的内容不完整,请刷新后再试"))
+                messages.error(request, _("提交的内容不完整，请刷新后再试"))
                 return
             data = form.cleaned_data
             department = registry.department_by_code(data["department"]) if data["department"] else None

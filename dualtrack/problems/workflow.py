@@ -28,7 +28,7 @@ class ConcurrentChange(errors.ConcurrentChange):
     """Someone else moved the problem first."""
 
     def __init__(self, problem: Problem) -> None:
-        super().__init__(problem, _("该问题已被他人处理,当前状态为“%(state)s”,请刷新后再试。") % {
+        super().__init__(problem, _("该问题已被他人处理，当前状态为“%(state)s”，请刷新后再试。") % {
             "state": problem.get_state_display()})
 
 

@@ -19,18 +19,18 @@ class Project(ScopedModel):
     level = models.CharField(_("项目级别"), max_length=20, choices=Level.choices, db_index=True)
     nature = models.CharField(_("建设性质"), max_length=12, choices=Nature.choices)
     stage = models.CharField(_("项目阶段"), max_length=12, choices=Stage.choices, default=Stage.CONSTRUCTION)
-    county = models.ForeignKey("registry.Region", verbose_name=_("区县(市)"), on_delete=models.PROTECT,
+    county = models.ForeignKey("registry.Region", verbose_name=_("区县（市）"), on_delete=models.PROTECT,
                                related_name="projects")
     park = models.ForeignKey("registry.Park", verbose_name=_("园区"), null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="projects", help_text=_("位于功能园区的项目:园区用户可见"))
+                             related_name="projects", help_text=_("位于功能园区的项目：园区用户可见"))
     responsible_unit = models.CharField(_("责任单位"), max_length=100)
     responsible_department = models.ForeignKey("registry.Department", verbose_name=_("责任部门"), null=True,
                                                blank=True, on_delete=models.PROTECT, related_name="projects")
     contact_leader = models.CharField(_("联系领导"), max_length=50, blank=True)
     owner = models.ForeignKey("registry.Enterprise", verbose_name=_("项目业主"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="projects")
-    total_investment = models.DecimalField(_("总投资(万元)"), max_digits=14, decimal_places=2)
-    annual_plan = models.DecimalField(_("年度计划投资(万元)"), max_digits=14, decimal_places=2, default=0)
+    total_investment = models.DecimalField(_("总投资（万元）"), max_digits=14, decimal_places=2)
+    annual_plan = models.DecimalField(_("年度计划投资（万元）"), max_digits=14, decimal_places=2, default=0)
     planned_start = models.DateField(_("计划开工日期"), null=True, blank=True)
     actual_start = models.DateField(_("实际开工日期"), null=True, blank=True)
     planned_main_works = models.DateField(_("计划主体施工"), null=True, blank=True)
@@ -60,7 +60,7 @@ class ProjectPlan(ScopedModel):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="plans")
     month = models.DateField(_("月份"), help_text=_("当月 1 日"))
-    planned_cumulative = models.DecimalField(_("计划累计完成投资(万元)"), max_digits=14, decimal_places=2)
+    planned_cumulative = models.DecimalField(_("计划累计完成投资（万元）"), max_digits=14, decimal_places=2)
 
     class Meta:
         verbose_name = _("项目月度计划")
@@ -86,7 +86,7 @@ class ProjectProgress(ScopedModel):
     date = models.DateField(_("日期"))
     resumed = models.BooleanField(_("是否复工"))
     workers_on_site = models.PositiveIntegerField(_("在岗人数"), default=0)
-    completed_cumulative = models.DecimalField(_("累计完成投资(万元)"), max_digits=14, decimal_places=2)
+    completed_cumulative = models.DecimalField(_("累计完成投资（万元）"), max_digits=14, decimal_places=2)
     physical_progress = models.CharField(_("形象进度"), max_length=300, blank=True)
     kind = models.CharField(_("报送类型"), max_length=10, choices=ReportKind.choices, default=ReportKind.IMPORT)
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

@@ -35,7 +35,7 @@ def save_progress(actor: Actor, project: Project, *, date: dt.date, resumed: boo
     if completed_cumulative < 0:
         errors["completed_cumulative"] = _("累计完成投资不能为负")
     elif completed_cumulative > project.total_investment * Decimal("1.5"):
-        errors["completed_cumulative"] = _("累计完成投资超过总投资(%(total)s万元)的1.5倍,请核对") % {
+        errors["completed_cumulative"] = _("累计完成投资超过总投资（%(total)s万元）的1.5倍，请核对") % {
             "total": project.total_investment}
     earlier = ProjectProgress.objects.filter(project=project, date__lt=date).order_by("-date").first()
     if earlier is not None and completed_cumulative < earlier.completed_cumulative:

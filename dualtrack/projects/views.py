@@ -78,8 +78,8 @@ def _register_xlsx(request: HttpRequest, queryset: Any, day: dt.date,
                    s.reason_text]
 
     sheet = exports.Sheet(_("重点项目"), [
-        _("项目代码"), _("项目名称"), _("项目级别"), _("建设性质"), _("项目阶段"), _("区县(市)"), _("责任单位"),
-        _("总投资(万元)"), _("计划累计(万元)"), _("累计完成(万元)"), _("投资完成率"), _("亮灯"), _("是否复工"), _("原因")],
+        _("项目代码"), _("项目名称"), _("项目级别"), _("建设性质"), _("项目阶段"), _("区县（市）"), _("责任单位"),
+        _("总投资（万元）"), _("计划累计（万元）"), _("累计完成（万元）"), _("投资完成率"), _("亮灯"), _("是否复工"), _("原因")],
         rows())
     return exports.xlsx_download(request, [sheet], exports.dated_name(_("重点项目"), day),
                                  object_type="projects.project", object_repr=_("重点项目"),
@@ -112,7 +112,7 @@ class ProgressForm(forms.Form):
     resumed = forms.TypedChoiceField(label=gettext_lazy("是否复工"), choices=[("1", "是"), ("0", "否")],
                                      coerce=lambda v: v == "1")
     workers_on_site = forms.IntegerField(label=gettext_lazy("在岗人数"), min_value=0, max_value=MAX_COUNT)
-    completed_cumulative = forms.DecimalField(label=gettext_lazy("累计完成投资(万元)"), min_value=Decimal(0),
+    completed_cumulative = forms.DecimalField(label=gettext_lazy("累计完成投资（万元）"), min_value=Decimal(0),
                                               max_digits=14, decimal_places=2)
     physical_progress = forms.CharField(label=gettext_lazy("形象进度"), required=False, max_length=300)
 

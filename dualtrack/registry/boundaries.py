@@ -68,7 +68,7 @@ def import_boundaries(fh: IO[bytes], filename: str, user: Actor, code_property: 
         props = (feature or {}).get("properties") or {}
         code = next((str(props[p]).strip() for p in properties_to_try if props.get(p) not in (None, "")), None)
         if code is None:
-            result.add_error(_("缺少区划代码属性(%(names)s)") % {"names": "/".join(properties_to_try)}, row=number,
+            result.add_error(_("缺少区划代码属性（%(names)s）") % {"names": "/".join(properties_to_try)}, row=number,
                              column="properties")
             continue
         region = regions.get(code)

@@ -10,9 +10,9 @@ class RegionLevel(models.TextChoices):
     """行政区划层级."""
 
     CITY = "city", _("市")
-    COUNTY = "county", _("区县(市)")
-    TOWNSHIP = "township", _("乡镇(街道)")
-    VILLAGE = "village", _("村(社区)")
+    COUNTY = "county", _("区县（市）")
+    TOWNSHIP = "township", _("乡镇（街道）")
+    VILLAGE = "village", _("村（社区）")
 
 
 REGION_LEVEL_ORDER = {RegionLevel.CITY: 0, RegionLevel.COUNTY: 1, RegionLevel.TOWNSHIP: 2, RegionLevel.VILLAGE: 3}

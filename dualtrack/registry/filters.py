@@ -21,7 +21,7 @@ def _counties(request: Any) -> QuerySet[Region]:
 
 class EnterpriseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("名称或信用代码"), method="search")
-    county = django_filters.ModelChoiceFilter(label=_("区县(市)"), queryset=_counties, to_field_name="code",
+    county = django_filters.ModelChoiceFilter(label=_("区县（市）"), queryset=_counties, to_field_name="code",
                                               empty_label=_("全部"))
     park = django_filters.ModelChoiceFilter(label=_("园区"), queryset=Park.objects.all(), to_field_name="code",
                                             empty_label=_("全部"))

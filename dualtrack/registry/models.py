@@ -45,7 +45,7 @@ class Park(ReferenceData):
 
     code = models.CharField(_("园区代码"), max_length=20, unique=True)
     name = models.CharField(_("园区名称"), max_length=100)
-    county = models.ForeignKey(Region, verbose_name=_("所在区县(市)"), on_delete=models.PROTECT, related_name="parks",
+    county = models.ForeignKey(Region, verbose_name=_("所在区县（市）"), on_delete=models.PROTECT, related_name="parks",
                                limit_choices_to={"level": RegionLevel.COUNTY})
 
     class Meta:
@@ -106,9 +106,9 @@ class Enterprise(ScopedModel):
 
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
     name = models.CharField(_("企业名称"), max_length=200)
-    county = models.ForeignKey(Region, verbose_name=_("区县(市)"), on_delete=models.PROTECT,
+    county = models.ForeignKey(Region, verbose_name=_("区县（市）"), on_delete=models.PROTECT,
                                related_name="enterprises", limit_choices_to={"level": RegionLevel.COUNTY})
-    township = models.ForeignKey(Region, verbose_name=_("乡镇(街道)"), null=True, blank=True,
+    township = models.ForeignKey(Region, verbose_name=_("乡镇（街道）"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="township_enterprises",
                                  limit_choices_to={"level": RegionLevel.TOWNSHIP})
     park = models.ForeignKey(Park, verbose_name=_("园区"), null=True, blank=True, on_delete=models.PROTECT,

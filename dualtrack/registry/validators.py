@@ -21,17 +21,17 @@ def uscc(value: object) -> str:
     its own ``validate`` wrongly rejects codes beginning with a letter such as N or Y, so it is not used)."""
     number = code(value).replace("-", "")
     if len(number) != 18:
-        raise CellError(_("统一社会信用代码应为18位,实为%(n)d位: %(value)s") % {"n": len(number), "value": number})
+        raise CellError(_("统一社会信用代码应为18位，实为%(n)d位： %(value)s") % {"n": len(number), "value": number})
     bad = [c for c in number if c not in USCC_ALPHABET]
     if bad:
-        raise CellError(_("统一社会信用代码含有非法字符“%(chars)s”(不使用 I、O、Z、S、V)") % {"chars": "".join(bad)})
+        raise CellError(_("统一社会信用代码含有非法字符“%(chars)s”（不使用 I、O、Z、S、V）") % {"chars": "".join(bad)})
     if number[0] not in USCC_AUTHORITIES:
         raise CellError(_("统一社会信用代码第1位登记管理部门代码“%(c)s”无效") % {"c": number[0]})
     if not number[2:8].isdigit():
-        raise CellError(_("统一社会信用代码第3-8位应为行政区划代码数字: %(value)s") % {"value": number})
+        raise CellError(_("统一社会信用代码第3-8位应为行政区划代码数字： %(value)s") % {"value": number})
     expected = stdnum_uscc.calc_check_digit(number[:17])
     if number[17] != expected:
-        raise CellError(_("统一社会信用代码校验位错误: %(value)s(校验位应为 %(expected)s)") % {
+        raise CellError(_("统一社会信用代码校验位错误： %(value)s（校验位应为 %(expected)s）") % {
             "value": number, "expected": expected})
     return number
 
@@ -50,5 +50,5 @@ def industry_code(value: object) -> str:
     raw = code(value)
     match = _INDUSTRY.match(raw)
     if not raw or not match or not (match[1] or match[2]):
-        raise CellError(_("“%(value)s”不是有效的国民经济行业代码(例: C3911)") % {"value": raw})
+        raise CellError(_("“%(value)s”不是有效的国民经济行业代码（例： C3911）") % {"value": raw})
     return raw

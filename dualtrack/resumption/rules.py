@@ -35,12 +35,12 @@ HELP = {
     "baseline_start": gettext_lazy("电力基线起始日"),
     "baseline_end": gettext_lazy("电力基线截止日"),
     "min_coverage": gettext_lazy("基线期最低数据覆盖率"),
-    "resumed_ratio": gettext_lazy("电力复工阈值(占基线)"),
-    "paper_ratio": gettext_lazy("纸面复工阈值(占基线)"),
+    "resumed_ratio": gettext_lazy("电力复工阈值（占基线）"),
+    "paper_ratio": gettext_lazy("纸面复工阈值（占基线）"),
     "crosscheck_days": gettext_lazy("交叉核验连续天数"),
     "count_weight": gettext_lazy("复工电力指数中企业数占比的权重"),
     "targets": gettext_lazy("各色产能恢复目标"),
-    "fast_rise_pp": gettext_lazy("快速回升阈值(百分点)"),
+    "fast_rise_pp": gettext_lazy("快速回升阈值（百分点）"),
     "fast_rise_days": gettext_lazy("快速回升比较天数"),
 }
 

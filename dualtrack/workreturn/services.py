@@ -81,7 +81,7 @@ def set_manifest(actor: Actor, trip: Trip, workers: list[Worker]) -> int:
         check_rider(trip, worker)
     codes = {w.pk for w in workers}
     if len(codes) > limit:
-        raise ValidationError({"manifest": _("车次 %(trip)s 核载 %(seats)s 座,最多乘坐 %(limit)s 人(一人两座),名单有 %(n)s 人") % {
+        raise ValidationError({"manifest": _("车次 %(trip)s 核载 %(seats)s 座，最多乘坐 %(limit)s 人（一人两座），名单有 %(n)s 人") % {
             "trip": trip.code, "seats": trip.seats, "limit": limit, "n": len(codes)}})
     elsewhere = ManifestEntry.objects.filter(worker_id__in=codes).exclude(trip=trip).select_related("worker", "trip")
     if elsewhere:
@@ -256,7 +256,7 @@ def record_boarding(actor: Actor, trip: Trip, worker: Worker, temperature: Decim
         raise ValidationError({"worker": _("%(worker)s 不在车次 %(trip)s 的名单上") % {"worker": worker.code,
                                                                                  "trip": trip.code}})
     if not Decimal("30") <= temperature <= Decimal("45"):
-        raise ValidationError({"temperature": _("体温 %(t)s℃ 不在合理范围(30–45℃)") % {"t": temperature}})
+        raise ValidationError({"temperature": _("体温 %(t)s℃ 不在合理范围（30–45℃）") % {"t": temperature}})
     note = " ".join((note or "").split())[:200]
     label, definition = rules()
     at = at or dates.now()
@@ -307,7 +307,7 @@ def record_receipt(actor: Actor, worker: Worker, at: dt.datetime | None = None) 
     trip = Trip.objects.filter(pk__in=boarded(Boarding.objects.filter(worker=worker)).values("trip_id"),
                                arrived_at__isnull=False).first()
     if trip is None:
-        raise ValidationError({"worker": _("%(worker)s 尚未随车到达,不能回执") % {"worker": worker.code}})
+        raise ValidationError({"worker": _("%(worker)s 尚未随车到达，不能回执") % {"worker": worker.code}})
     policy.authorize(actor, trip, Action.REPORT)
     receipt, created = Receipt.objects.get_or_create(worker=worker, defaults={"receipt_at": at or dates.now()})
     if created:
@@ -473,7 +473,7 @@ def persons(user: Viewer, workers: list[Worker], boardings: Iterable[Boarding] =
         whole, values = next(judged)
         shown = {b.pk: next(judged)[1]["note"] for b in notes[worker.pk]}
         if worker.erased_at is not None:
-            out.append(PersonView(_("(已删除)"), "", "", whole, shown))
+            out.append(PersonView(_("（已删除）"), "", "", whole, shown))
             continue
         id_text = f"**************{worker.id_last4}" if worker.id_last4 else ""
         out.append(PersonView(values["name"], values["phone"], id_text, whole, shown))

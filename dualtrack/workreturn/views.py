@@ -136,10 +136,10 @@ def trip(request: HttpRequest, code: str) -> HttpResponse:
             if request.POST.get("action") == "manifest":
                 chosen = list(services.manifest_candidates(found).filter(code__in=request.POST.getlist("worker")))
                 count = services.set_manifest(actor_of(request), found, chosen)
-                messages.success(request, _("乘车名单已保存:%(n)s 人") % {"n": count})
+                messages.success(request, _("乘车名单已保存：%(n)s 人") % {"n": count})
             else:
                 count = services.record_arrival(actor_of(request), found)
-                messages.success(request, _("已记录到达:%(n)s 人随车到达,回执单三个工作日内返回") % {"n": count})
+                messages.success(request, _("已记录到达：%(n)s 人随车到达，回执单三个工作日内返回") % {"n": count})
         except ValidationError as exc:
             validation_messages(request, exc)
         return redirect("workreturn:trip", code=found.code)
@@ -248,7 +248,7 @@ def _scan(request: HttpRequest, mode: str, worker: Worker, trip_code: str) -> di
         try:
             temperature = Decimal(request.POST.get("temperature", "").strip())
         except InvalidOperation as exc:
-            raise ValidationError({"temperature": _("请填写体温,如 36.5")}) from exc
+            raise ValidationError({"temperature": _("请填写体温，如 36.5")}) from exc
         boarding = services.record_boarding(actor, found, worker, temperature,
                                             note=request.POST.get("note", "")[:200])
         if boarding.allowed:
@@ -264,7 +264,7 @@ def _scan(request: HttpRequest, mode: str, worker: Worker, trip_code: str) -> di
             services.record_arrival(actor, boarding.trip)
         return {"ok": True, "worker": worker.code, "text": _("车次 %(trip)s 已到达") % {"trip": boarding.trip.code}}
     services.record_receipt(actor, worker)
-    return {"ok": True, "worker": worker.code, "text": _("回执已记录,闭环完成")}
+    return {"ok": True, "worker": worker.code, "text": _("回执已记录，闭环完成")}
 
 
 @login_required
@@ -345,7 +345,7 @@ def worker_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, _("已登记 %(code)s,可打印三联单") % {"code": worker.code})
+            messages.success(request, _("已登记 %(code)s，可打印三联单") % {"code": worker.code})
             return redirect("workreturn:board")
     return render(request, "workreturn/form.html", {**nav(request.user), "form": form, "title": _("登记务工人员")})
 
@@ -379,6 +379,6 @@ def trip_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, _("车次已保存,请选择乘车人员"))
+            messages.success(request, _("车次已保存，请选择乘车人员"))
             return redirect("workreturn:trip", code=trip.code)
     return render(request, "workreturn/form.html", {**nav(request.user), "form": form, "title": _("安排车次")})

@@ -321,7 +321,7 @@ def _map_headers(dataset: Dataset, header: list[Any], result: ImportResult) -> d
         positions[found.key] = index
     for col in dataset.columns:
         if col.required and col.key not in positions:
-            result.add_error(_("缺少必需的列“%(header)s”(或英文列名 %(key)s)") % {"header": col.header, "key": col.key},
+            result.add_error(_("缺少必需的列“%(header)s”（或英文列名 %(key)s）") % {"header": col.header, "key": col.key},
                              row=1, column=col.header)
     return None if result.error_count else positions
 
@@ -356,7 +356,7 @@ def run_import(dataset: Dataset, fh: IO[bytes], filename: str, user: Actor, *, d
     except CellError as exc:  # the file itself (encoding, format, limits)
         result.add_error(str(exc))
     except OutOfScope:
-        result.add_error(_("导入的数据超出您的权限范围,未写入任何数据"))
+        result.add_error(_("导入的数据超出您的权限范围，未写入任何数据"))
     if not result.ok:
         result.created = result.updated = result.unchanged = 0  # nothing was written
     return result
@@ -396,7 +396,7 @@ def _read(dataset: Dataset, rows: Any, user: Actor, result: ImportResult, limits
             continue
         result.rows += 1
         if result.rows > limits.max_rows:
-            raise FileTooLarge(_("文件超过 %(n)d 行的上限,请分批导入") % {"n": limits.max_rows})
+            raise FileTooLarge(_("文件超过 %(n)d 行的上限，请分批导入") % {"n": limits.max_rows})
         ctx.row, ctx.failed = row_number, False
         values: dict[str, Any] = {}
         for col in columns:
@@ -420,7 +420,7 @@ def _read(dataset: Dataset, rows: Any, user: Actor, result: ImportResult, limits
             continue
         key = dataset.key_of(values)
         if key in seen:
-            ctx.error(dataset.natural_key[0], _("与第%(row)d行重复(%(key)s)") % {
+            ctx.error(dataset.natural_key[0], _("与第%(row)d行重复（%(key)s）") % {
                 "row": seen[key], "key": "/".join(parsers.text(k) for k in key)})
             continue
         seen[key] = row_number

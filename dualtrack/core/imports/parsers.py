@@ -88,9 +88,9 @@ def non_negative_int(value: Any) -> int:
             raise CellError(_("“%(value)s”不是整数") % {"value": text(value)})
         result = int(Decimal(raw))
     if result < 0:
-        raise CellError(_("不能为负数: %(value)s") % {"value": result})
+        raise CellError(_("不能为负数： %(value)s") % {"value": result})
     if result > MAX_INTEGER:
-        raise CellError(_("数值过大: %(value)s(上限 %(max)d)") % {"value": text(value)[:30], "max": MAX_INTEGER})
+        raise CellError(_("数值过大： %(value)s（上限 %(max)d）") % {"value": text(value)[:30], "max": MAX_INTEGER})
     return result
 
 
@@ -104,13 +104,13 @@ def decimal_number(value: Any) -> Decimal:
     if not number.is_finite():
         raise CellError(_("“%(value)s”不是数字") % {"value": text(value)[:30]})
     if abs(number) >= MAX_DECIMAL:
-        raise CellError(_("数值过大: %(value)s") % {"value": text(value)[:30]})
+        raise CellError(_("数值过大： %(value)s") % {"value": text(value)[:30]})
     return number
 
 
 def excel_serial_to_date(serial: float) -> dt.date:
     if not 1 <= serial < 2958466:
-        raise CellError(_("日期序号超出范围: %(value)s") % {"value": serial})
+        raise CellError(_("日期序号超出范围： %(value)s") % {"value": serial})
     return EXCEL_EPOCH + dt.timedelta(days=int(serial))
 
 

@@ -57,7 +57,7 @@ def check_size(fh: IO[bytes], limits: Limits) -> None:
     size = fh.tell()
     fh.seek(0)
     if size > limits.max_bytes:
-        raise FileTooLarge(_("文件过大(%(size).1f MB),上限 %(limit).0f MB") % {
+        raise FileTooLarge(_("文件过大（%(size).1f MB），上限 %(limit).0f MB") % {
             "size": size / 1048576, "limit": limits.max_bytes / 1048576})
 
 
@@ -135,7 +135,7 @@ def iter_csv(fh: IO[bytes]) -> Iterator[list[Any]]:
                 yield row
                 line = reader.line_num + 2
         except csv.Error as exc:
-            raise FileFormatError(_("第%(line)d行附近无法读取(单元格超过 %(limit)d 个字符或引号不配对)") % {
+            raise FileFormatError(_("第%(line)d行附近无法读取（单元格超过 %(limit)d 个字符或引号不配对）") % {
                 "line": line, "limit": csv.field_size_limit()}) from exc
     finally:
         if not text.closed:
@@ -156,7 +156,7 @@ def _check_xlsx_parts(fh: IO[bytes], limits: Limits) -> None:
         infos = archive.infolist()
         unpacked = sum(info.file_size for info in infos)
         if unpacked > limits.max_unpacked_bytes:
-            raise FileTooLarge(_("文件解压后过大(%(size).0f MB),上限 %(limit).0f MB") % {
+            raise FileTooLarge(_("文件解压后过大（%(size).0f MB），上限 %(limit).0f MB") % {
                 "size": unpacked / 1048576, "limit": limits.max_unpacked_bytes / 1048576})
         for info in infos:
             if not info.filename.lower().endswith((".xml", ".rels", ".vml")):

@@ -22,6 +22,6 @@ def template_xlsx(dataset: Dataset) -> bytes:
     notes.append([])
     notes.append([_("文件可为 .xlsx(第一个工作表)或 CSV(UTF-8 或 GB18030 编码);第一行为列名,中文或英文均可;"
                     "是/否 可填 是/否、Y/N、1/0、true/false;日期格式 YYYY-MM-DD。")])
-    notes.append([_("导入为全部成功或全部不写入:任何一行有错,整个文件不导入,并列出所有错误的行和列。")])
+    notes.append([_("导入为全部成功或全部不写入：任何一行有错，整个文件不导入，并列出所有错误的行和列。")])
     explained = Sheet(_("填写说明"), [_("列名"), _("英文列名"), _("必填"), _("示例"), _("说明")], notes, freeze=None)
     return xlsx_bytes([data, explained])

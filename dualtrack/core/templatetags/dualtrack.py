@@ -119,7 +119,7 @@ def one_line_days(value: Any, autoescape: bool = True) -> SafeString:
 
 # Units an indicator is kept in (经济运行: data, typed in Chinese) as a title's or a column's suffix in the reader's
 # language: "(亿元)" was left in the English pages (#28 §5).
-UNIT_LABELS = {"亿元": gettext_lazy("(亿元)"), "万元": gettext_lazy("(万元)"), "元": gettext_lazy("(元)")}
+UNIT_LABELS = {"亿元": gettext_lazy("（亿元）"), "万元": gettext_lazy("（万元）"), "元": gettext_lazy("（元）")}
 
 
 @register.filter
