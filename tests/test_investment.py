@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from dualtrack.core.calendar import add_months
 from dualtrack.core.imports import get_dataset, run_import
@@ -194,3 +195,40 @@ def test_a_leads_park_must_lie_in_its_county(leads: City) -> None:
     assert not unknown.ok and [e.column for e in unknown.errors] == ["区划代码"]
     assert not Lead.objects.filter(code__in=["ZS-7", "ZS-8", "ZS-9"]).exists()
     assert load(park_staff, "leads", [LEADS, row("ZS-9", "339102", "GXQ")]).created == 1
+
+
+def test_a_red_leads_task_from_the_worker_reads_in_the_readers_language(leads: City, client: Any, settings: Any) -> None:
+    """#28 §3: the worker's red-lead task keeps its text as a code with parameters: the stored description is the
+    Chinese text (full-width punctuation), the 督办 list and the task's page write it in the reader's language."""
+    from dualtrack.investment.choices import LEAD_TASK_TEXT
+    from dualtrack.problems import services as problems
+    from dualtrack.problems.models import Problem
+
+    settings.DUALTRACK_CLOCK = "2020-12-10T18:00:00+08:00"
+    assert services.raise_due() == {"day": "2020-12-10", "raised": 1}  # the worker's step
+    task = Problem.objects.get(source_key="investment:red:ZS-1")
+    officer = Lead.objects.get(code="ZS-1").officer.full_name  # type: ignore[union-attr]
+    assert task.text_code == LEAD_TASK_TEXT and task.text_params == {
+        "code": "ZS-1", "name": "新能源零部件", "months": 9, "signed": "2020-03-10", "officer": officer}
+    assert task.description == f"招商项目 ZS-1 新能源零部件 正式签约满9个月未开工（签约日期 2020-03-10），请首席服务员{officer}协调推进开工"
+    assert problems.escalate_due(task.next_action_at + dt.timedelta(minutes=1)) == 1  # on the 督办 list
+
+    client.force_login(leads.users["hq"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    listed = client.get("/problems/escalated/", {"kind": "tasks"}).content.decode()
+    assert task.ref in listed and "Lead ZS-1 新能源零部件: Not started 9 months" in listed and "招商项目" not in listed
+    page = client.get(f"/problems/{task.ref}/").content.decode()
+    assert (f"Lead ZS-1 新能源零部件: Not started 9 months after signing (signed on 2020-03-10). Chief service officer "
+            f"{officer}, please coordinate the start of construction") in page
+    assert "招商项目" not in page and "协调推进开工" not in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    listed = client.get("/problems/escalated/", {"kind": "tasks"}).content.decode()
+    assert "招商项目 ZS-1 新能源零部件 正式签约满9个月未开工" in listed and "Lead ZS-1" not in listed
+    page = client.get(f"/problems/{task.ref}/").content.decode()
+    assert task.description in page and "chief service officer" not in page.lower()
+    task.refresh_from_db()
+    assert task.description.startswith("招商项目 ZS-1 新能源零部件 正式签约满9个月未开工（")  # stored unchanged
+
+    with translation.override("en"):  # a lead without its officer yet
+        assert services.red_task_text({**task.text_params, "officer": ""}).endswith(
+            "Chief service officer (not yet named), please coordinate the start of construction")

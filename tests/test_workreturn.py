@@ -554,3 +554,36 @@ def test_an_arrival_once_recorded_is_never_moved(client: Any, campaign: City) ->
     assert trip.arrived_at == at("2020-02-16 18:30") and Worker.objects.get(code="W001").receipt_due_at == due
     later = {w.code: w for w in services.campaign(at("2020-02-20 09:00")).workers}
     assert later["W001"].receipt_overdue is True
+
+
+def test_an_overdue_receipts_task_from_the_worker_reads_in_the_readers_language(campaign: City, client: Any,
+                                                                                 settings: Any) -> None:
+    """#28 §3: the worker's overdue-receipt task keeps its text as a code with parameters: the stored description is
+    the Chinese text (full-width punctuation), the 督办 list and the task's page write it in the reader's language."""
+    from dualtrack.problems import services as problems
+    from dualtrack.problems.models import Problem
+
+    board_and_arrive(campaign)
+    settings.DUALTRACK_CLOCK = "2020-02-20T08:00:00+08:00"
+    assert services.worker_step()["overdue"] == 20  # the worker's step
+    task = Problem.objects.get(source_key="receipt:W001")
+    name = campaign.e_jiangbei.name
+    assert task.text_code == services.RECEIPT_TASK_TEXT and task.text_params == {"worker": "W001", "enterprise": name}
+    assert task.description == f"务工人员 W001 已随车到达 {name}，回执单逾期未返回，请驻企服务员督促企业回执"
+    assert problems.escalate_due(task.next_action_at + dt.timedelta(minutes=1)) == 20  # on the 督办 list
+
+    client.force_login(campaign.users["hq"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    listed = client.get("/problems/escalated/", {"kind": "tasks"}).content.decode()
+    assert task.ref in listed and "Worker W001 arrived by charter bus at" in listed and "务工人员" not in listed
+    page = client.get(f"/problems/{task.ref}/").content.decode()
+    assert (f"Worker W001 arrived by charter bus at {name}, but the receipt is overdue: liaison officer, please press "
+            "the enterprise to return it") in page
+    assert "务工人员" not in page and "回执单逾期未返回" not in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    listed = client.get("/problems/escalated/", {"kind": "tasks"}).content.decode()
+    assert "务工人员 W001 已随车到达" in listed and "Worker W0" not in listed
+    page = client.get(f"/problems/{task.ref}/").content.decode()
+    assert task.description in page and "arrived by charter bus" not in page
+    task.refresh_from_db()
+    assert task.description == f"务工人员 W001 已随车到达 {name}，回执单逾期未返回，请驻企服务员督促企业回执"

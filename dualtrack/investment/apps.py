@@ -24,3 +24,9 @@ class InvestmentConfig(AppConfig):
         versions.track(LeadActivity, "investment", lambda obj: obj.date)
         versions.track(FundArrival, "investment", lambda obj: obj.month)
         versions.track(InvestmentTarget, "investment", lambda obj: None)
+        from dualtrack.problems import services as problems
+
+        from .choices import LEAD_TASK_TEXT
+        from .services import red_task_text
+
+        problems.register_task_text(LEAD_TASK_TEXT, red_task_text)  # a red lead's task in the reader's language

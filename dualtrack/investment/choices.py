@@ -87,3 +87,4 @@ def aliases(choices: type[models.TextChoices]) -> dict[str, str]:
 
 
 LEAD_TASK_KEY = "investment:red:"  # the source key of a red lead's task in the closed loop
+LEAD_TASK_TEXT = "investment.red_lead"  # its text as a code (problems.create_task's ``text_code``, #28 §3)

@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from dualtrack.core.actors import Viewer
 from dualtrack.core.choices import Action
 
-from .choices import LEAD_TASK_KEY, Reason
+from .choices import LEAD_TASK_KEY, LEAD_TASK_TEXT, Reason
 from .models import InvestmentTarget, Lead
 
 
@@ -172,6 +172,16 @@ def lead_light(lead: Lead, day: dt.date) -> tuple[str | None, list[str]]:
     return found.light, [texts.get(r, r) for r in found.reasons]
 
 
+def red_task_text(params: dict[str, Any]) -> str:
+    """A red lead's task (督办任务) in the active language, from its code's parameters (``LEAD_TASK_TEXT``, #28 §3):
+    招商项目 ZS-1 某项目 正式签约满9个月未开工（签约日期 2020-03-10），请首席服务员张三协调推进开工."""
+    months = int(params["months"])
+    values = {"code": params["code"], "name": params["name"], "signed": params["signed"],
+              "why": ngettext("正式签约满%(months)s个月未开工", "正式签约满%(months)s个月未开工", months) % {"months": months},
+              "officer": params.get("officer") or _("（未确定）")}
+    return _("招商项目 %(code)s %(name)s %(why)s（签约日期 %(signed)s），请首席服务员%(officer)s协调推进开工") % values
+
+
 def raise_red_tasks(day: dt.date, at: dt.datetime | None = None) -> int:
     """Each lead red on ``day`` raises one task of the closed loop (§6) for its chief service officer: put right in
     its county, told to the officer. Idempotent by the lead's code. A day past the clock is refused (a light is not
@@ -189,16 +199,17 @@ def raise_red_tasks(day: dt.date, at: dt.datetime | None = None) -> int:
     evaluation = evaluate(day)
     red = [s.code for s in evaluation.leads if s.light == "red"]
     raised = 0
-    with translation.override(settings.LANGUAGE_CODE):  # a task's text is kept in Chinese, whoever asked
-        why = reason_texts(evaluation.rules_version)[Reason.NOT_STARTED_9M]
+    months = _measure().rules_named(evaluation.rules_version)["red_months"]
     for lead in Lead.objects.filter(code__in=red).select_related("officer", "county"):
         officer = lead.officer
+        # kept as a code with parameters, shown in the reader's language; the description is its Chinese text
+        params = {"code": lead.code, "name": lead.name, "months": months, "signed": f"{lead.signed_on:%Y-%m-%d}",
+                  "officer": officer.full_name if officer else ""}
+        with translation.override(settings.LANGUAGE_CODE):  # a task's text is kept in Chinese, whoever asked
+            text = red_task_text(params)
         task, created = problems.create_task(
-            LEAD_TASK_KEY + lead.code,
-            f"招商项目 {lead.code} {lead.name} {why}（签约日期 {lead.signed_on:%Y-%m-%d}），"
-            f"请首席服务员{officer.full_name if officer else '（未确定）'}协调推进开工",
-            category="其他", department=getattr(officer, "department", None), county=lead.county,
-            complexity="general", at=at)
+            LEAD_TASK_KEY + lead.code, text, category="其他", department=getattr(officer, "department", None),
+            county=lead.county, complexity="general", at=at, text_code=LEAD_TASK_TEXT, text_params=params)
         if created:
             raised += 1
             if officer is not None:

@@ -21,7 +21,7 @@ class WorkReturnConfig(AppConfig):
         )
         from .measure import WorkReturnMeasure
         from .models import Boarding, LabourDemand, ManifestEntry, Receipt, Trip, Worker
-        from .services import SOURCE
+        from .services import RECEIPT_TASK_TEXT, SOURCE, receipt_task_text
 
         # the rule set, the card on 总览, the bulletin section, the menu entry, the worker step (overdue receipts,
         # erasure), the API and the console command: declared by the measure
@@ -32,4 +32,7 @@ class WorkReturnConfig(AppConfig):
             versions.track(model, SOURCE, lambda obj: None)
         versions.track(CalendarDay, "calendar", lambda obj: None)  # the receipts' deadlines in working days
         register_print(slips.KIND, slips.make, head="workreturn/_slips_head.html")  # the three slips, as a queued job
+        from dualtrack.problems import services as problems
+
+        problems.register_task_text(RECEIPT_TASK_TEXT, receipt_task_text)  # an overdue receipt's task, the reader's language
         gettext_noop("上车扫码"), gettext_noop("到达扫码"), gettext_noop("到岗回执")  # the scan page's modes

@@ -512,9 +512,23 @@ def erase_personal_data(now: dt.datetime | None = None) -> int:
 
 # --- the worker step: overdue receipts --------------------------------------------------------------------------
 
+RECEIPT_TASK_TEXT = "workreturn.receipt_overdue"  # an overdue receipt's task text as a code (#28 §3)
+
+
+def receipt_task_text(params: dict[str, Any]) -> str:
+    """An overdue receipt's task (督办任务) in the active language, from its code's parameters
+    (``RECEIPT_TASK_TEXT``): the worker's code and the receiving enterprise's name."""
+    return _("务工人员 %(worker)s 已随车到达 %(enterprise)s，回执单逾期未返回，请驻企服务员督促企业回执") % {
+        "worker": params["worker"], "enterprise": params["enterprise"]}
+
+
 def raise_overdue_receipts(now: dt.datetime | None = None) -> int:
     """Receipts past due raise a task for the receiving enterprise's liaison officer (the problems task API);
-    each worker once, claimed only if still unclaimed (two workers running at once raise it once)."""
+    each worker once, claimed only if still unclaimed (two workers running at once raise it once). The task's text
+    is kept as a code with parameters, shown in the reader's language; its description is the Chinese text."""
+    from django.conf import settings
+    from django.utils import translation
+
     from dualtrack.problems import services as problems
 
     now = now or dates.now()
@@ -522,9 +536,12 @@ def raise_overdue_receipts(now: dt.datetime | None = None) -> int:
     due = Worker.objects.filter(receipt_due_at__lt=now, receipt__isnull=True, receipt_task="").select_related(
         "enterprise")
     for worker in due:
+        params = {"worker": worker.code, "enterprise": worker.enterprise.name}
+        with translation.override(settings.LANGUAGE_CODE):  # a task's text is kept in Chinese, whoever asked
+            text = receipt_task_text(params)
         task, _created = problems.create_task(
-            f"receipt:{worker.code}", f"务工人员 {worker.code} 已随车到达 {worker.enterprise.name}，回执单逾期未返回，"
-            f"请驻企服务员督促企业回执", category="用工", enterprise=worker.enterprise, complexity="simple", at=now)
+            f"receipt:{worker.code}", text, category="用工", enterprise=worker.enterprise, complexity="simple", at=now,
+            text_code=RECEIPT_TASK_TEXT, text_params=params)
         if Worker.objects.filter(pk=worker.pk, receipt_task="").update(receipt_task=task.ref):
             raised += 1
     return raised
