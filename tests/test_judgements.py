@@ -86,7 +86,7 @@ def test_a_result_round_trips_exactly_through_the_columnar_form(economy: City) -
     assert back == evaluation  # Fractions and Decimals exact, None kept, trends as lists
     row = back.row("GDZC", "339100")
     assert row is not None and isinstance(row.completion, Fraction) and isinstance(row.actual, Decimal)
-    assert row.trend == [None, None, None, None, -0.01]
+    assert row.trend == [None, None, None, -0.01]  # from 1—2月: January is published with February
     assert not data.lstrip(b"DTJ1").startswith(b"{\"month")  # not JSON of the rows: the header only
     assert b"\"rows\"" not in data[:200]
 
@@ -111,30 +111,30 @@ def test_a_page_never_computes_it_queues_and_says_pending(client: Any, economy: 
 
 
 def test_an_indicators_page_waits_naming_the_month_asked_for(client: Any, economy: City, settings: Any) -> None:
-    """An indicator's page draws January through the month asked for: while they are computed it names that month
-    (it named January, the first it waited for), every missing month is queued at once, and it is refreshed only
-    once all of them are stored."""
+    """An indicator's page draws 1—2月 through the month asked for (January is published with February): while they
+    are computed it names that month (it named the first it waited for), every missing month is queued at once, and
+    it is refreshed only once all of them are stored."""
     settings.DUALTRACK_JUDGE_INLINE = False
     client.force_login(economy.users["hq"])
     page = client.get("/economy/indicators/GDZC/", {"month": "2020-05", "scope": "339100"})
     text = page.content.decode()
     assert page.status_code == 200 and page.context["period"].key == "2020-05"
     assert "正在计算 经济运行监测 2020-05 的结果" in text and 'data-period="2020-05"' in text
-    assert "2020-01 的结果" not in text and 'data-period="2020-01"' not in text
-    months = [f"2020-{m:02d}" for m in range(1, 6)]
+    assert "2020-02 的结果" not in text and 'data-period="2020-02"' not in text
+    months = [f"2020-{m:02d}" for m in range(2, 6)]
     queued = Judgement.objects.filter(measure="economy", queued_at__isnull=False).values_list("period", flat=True)
     assert sorted(queued) == months
-    status = {"measure": "economy", "period": "2020-05", "since": "2020-01"}
+    status = {"measure": "economy", "period": "2020-05", "since": "2020-02"}
     assert judgements.run_queued("economy", "2020-05", "economy:v1")  # May alone is not the page
     poll = client.get("/judgements/status", status)
     assert "HX-Refresh" not in poll and "正在计算 经济运行监测 2020-05 的结果" in poll.content.decode()
-    assert "since=2020-01" in poll.content.decode()  # it keeps asking for the whole series
+    assert "since=2020-02" in poll.content.decode()  # it keeps asking for the whole series
     assert "HX-Refresh" in client.get("/judgements/status", {"measure": "economy", "period": "2020-05"})
     for month in months[:-1]:
         assert judgements.run_queued("economy", month, "economy:v1")
     assert client.get("/judgements/status", status)["HX-Refresh"] == "true"
     page = client.get("/economy/indicators/GDZC/", {"month": "2020-05", "scope": "339100"})
-    assert "正在计算" not in page.content.decode() and len(page.context["series"]) == 5
+    assert "正在计算" not in page.content.decode() and len(page.context["series"]) == 4
 
 
 def test_changed_data_makes_the_stored_result_stale_until_recomputed(client: Any, economy: City,
