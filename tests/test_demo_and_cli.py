@@ -60,9 +60,9 @@ def test_load_demo_twice(db: Any, demo_home: Path) -> None:
     assert Park.objects.count() == 4 and Enterprise.objects.count() == 400
     assert all(r.geometry["type"] == "Polygon" for r in Region.objects.filter(level="county"))
     assert KeyList.objects.count() == 4
-    roles = {role.split("(")[0] for _u, _p, role in logins}
+    roles = {role.split("（")[0] for _u, _p, role in logins}
     assert len(roles) == 7
-    assert ("jiangbei", passwords_of(demo_home)["jiangbei"], "区县(市)/园区(江北区)") in logins
+    assert ("jiangbei", passwords_of(demo_home)["jiangbei"], "区县（市）/园区（江北区）") in logins
     passwords = json.loads((demo_home / "demo-logins.json").read_text())
     assert (demo_home / "demo-logins.json").stat().st_mode & 0o077 == 0
     out.clear()

@@ -45,8 +45,8 @@ def day(value: dt.date) -> Period:
 
 def test_the_five_colour_rules_keep_their_messages_and_bounds() -> None:
     assert FiveColourRules.parse(FIVE_COLOUR)["window_days"] == 14
-    for bad, message in (({**FIVE_COLOUR, "window_days": 0}, "「近期病例统计窗口(天)」（window_days）须为 1 到 60 之间的整数"),
-                         ({**FIVE_COLOUR, "recent_days": 61}, "「最近新增统计窗口(天)」（recent_days）须为 1 到 60 之间的整数"),
+    for bad, message in (({**FIVE_COLOUR, "window_days": 0}, "「近期病例统计窗口（天）」（window_days）须为 1 到 60 之间的整数"),
+                         ({**FIVE_COLOUR, "recent_days": 61}, "「最近新增统计窗口（天）」（recent_days）须为 1 到 60 之间的整数"),
                          ({**FIVE_COLOUR, "rules": [{"outcome": "purple", "all": []}]},
                           "rules[0]：outcome 须为 blue、green、orange、red、yellow 之一")):
         with pytest.raises(RuleError) as caught:

@@ -513,7 +513,7 @@ def test_lead_search_and_the_pipeline_export(leads: City, client: Any, settings:
     assert response["Content-Disposition"].endswith(quote("四个一批-2020.xlsx"))
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     quarters = list(book["四个一批"].iter_rows(values_only=True))
-    assert quarters[0][:6] == ("季度", "数据截至", "储备(个)", "在建(个)", "竣工(个)", "投产(个)")
+    assert quarters[0][:6] == ("季度", "数据截至", "储备（个）", "在建（个）", "竣工（个）", "投产（个）")
     assert [row[1].date() for row in quarters[1:]] == [D(2020, 3, 31), D(2020, 4, 30)]  # up to the data day
     # 30 April is no quarter's end: the second quarter so far, named so (#28 §5)
     assert [row[0] for row in quarters[1:]] == ["2020年一季度", "2020年二季度（截至4月30日）"]

@@ -262,10 +262,10 @@ def test_english_says_listed_for_close_supervision_and_100_million_yuan(drilled:
     assert "Listed for close supervision" in body and "挂牌督战" not in body.split("<main")[1]
     assert "combat" not in body.lower() and "battle" not in body.lower()
     with translation.override("en"):
-        assert unit_suffix("亿元") == "(100 million yuan)" and translation.gettext("(亿元)") == "(100 million yuan)"
+        assert unit_suffix("亿元") == "(100 million yuan)" and translation.gettext("（亿元）") == "(100 million yuan)"
         assert unit_suffix("%") == "(%)" and unit_suffix("") == ""
     with translation.override("zh-hans"):
-        assert unit_suffix("亿元") == "(亿元)"
+        assert unit_suffix("亿元") == "（亿元）" and unit_suffix("个") == "（个）"
 
 
 # --- in a real browser: the map drawn with its legend, a click drills down, nothing wider than the screen ---------

@@ -267,7 +267,7 @@ def test_triage_chooses_the_complexity_and_sees_the_deadline_before_assigning(cl
     client.force_login(city.users["hq"])
     page = client.get(f"/problems/{problem.ref}/").content.decode()
     assert '<select name="complexity" required><option value="">请选择</option>' in page
-    assert "简单(1个工作日内办结)" in page and "复杂(15个工作日内办结)" in page
+    assert "简单（1个工作日内办结）" in page and "复杂（15个工作日内办结）" in page
     with time_machine.travel(T0, tick=False):
         services.move(problem.pk, problem.version, "triaged", city.users["hq"], "归类",
                       category=Category.objects.get(name="防疫物资"), department=city.department, complexity="general")

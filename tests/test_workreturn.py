@@ -222,7 +222,7 @@ def test_erasure_after_the_retention_period_keeps_the_counts(campaign: City, set
     assert erased == 23
     worker = Worker.objects.get(code="W001")
     assert (worker.name, worker.phone, worker.id_hash, worker.id_last4) == ("", "", "", "")
-    assert services.person(campaign.users["binhai_district"], worker).name == "(已删除)"
+    assert services.person(campaign.users["binhai_district"], worker).name == "（已删除）"
     after = services.campaign(at("2020-06-14 01:00"))
     assert len(after.workers) == 23 and sum(1 for w in after.workers if w.state == "arrived") == 20
     assert Boarding.objects.count() == 22
@@ -326,7 +326,7 @@ def test_scanning_boards_refuses_arrives_and_receipts(client: Any, campaign: Cit
     arrived = client.post("/worker-return/scan/", {"mode": "arrival", "code": token})
     assert arrived.context["outcome"]["text"] == "车次 T1 已到达" and Trip.objects.get(code="T1").arrived_at
     receipt = client.post("/worker-return/scan/", {"mode": "receipt", "code": token})
-    assert receipt.context["outcome"]["text"] == "回执已记录,闭环完成"
+    assert receipt.context["outcome"]["text"] == "回执已记录，闭环完成"
     assert Worker.objects.get(code="W001").receipt.receipt_at is not None
 
 

@@ -169,7 +169,7 @@ def ensure_users() -> list[tuple[str, str, str]]:
             audit.record_m2m_change(ACTOR, user, before)
         known[username] = password
         where = user.county or user.park or user.department or user.enterprise
-        logins.append((username, password, f"{user.get_role_display()}{f'({where})' if where else ''}"))
+        logins.append((username, password, f"{user.get_role_display()}{f'（{where}）' if where else ''}"))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:

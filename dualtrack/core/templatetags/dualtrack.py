@@ -124,10 +124,12 @@ UNIT_LABELS = {"亿元": gettext_lazy("（亿元）"), "万元": gettext_lazy("�
 
 @register.filter
 def unit_suffix(value: Any) -> str:
-    """亿元 → "(亿元)", in English "(100 million yuan)"; a unit not known here as it was typed, in brackets; "" for
-    none."""
+    """亿元 → "（亿元）", in English "(100 million yuan)"; a unit not known here as it was typed, in brackets
+    (full-width around Chinese); "" for none."""
     text = str(value or "").strip()
     if not text:
         return ""
     label = UNIT_LABELS.get(text)
-    return str(label) if label is not None else f"({text})"
+    if label is not None:
+        return str(label)
+    return f"（{text}）" if re.search(r"[\u4e00-\u9fff]", text) else f"({text})"
