@@ -18,9 +18,11 @@ from .test_leader_supervision import CLOCK, NOW, escalate_to_two, problem_at
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def test_the_leaders_bell_digest_and_supervision_list_on_a_phone(live_server: Any, city: City, settings: Any) -> None:
+def test_the_leaders_bell_digest_and_supervision_list_on_a_phone(live_server: Any, city: City, settings: Any,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     from playwright.sync_api import expect
 
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM is used beside Playwright's event loop
     settings.DUALTRACK_CLOCK = CLOCK
     vice_mayor = _user("liming", "leader", leader_level=2)
     vice_mayor.supervised_departments.add(city.department)
