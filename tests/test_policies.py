@@ -258,7 +258,7 @@ def test_public_notice_shows_only_published_notices(client: Any, city: City, pol
                 queue.append(link)
         assert seen == {"/public/notices/", f"/public/notices/{shown.pk}/"}
         detail = client.get(f"/public/notices/{shown.pk}/").content.decode()
-        assert "受益企业 2 家,兑现金额合计 4.00 万元" in detail
+        assert "受益企业 2 家，兑现金额合计 4.00 万元" in detail
         objection = detail.split('id="objection"')[1].split("</p>")[0]
         assert "2020-03-12 至 2020-03-19" in objection and "市经信局企业服务处 0574-87180001" in objection
         assert 'id="back"' in detail

@@ -273,7 +273,7 @@ def test_triage_chooses_the_complexity_and_sees_the_deadline_before_assigning(cl
                       category=Category.objects.get(name="防疫物资"), department=city.department, complexity="general")
     with time_machine.travel(dt.datetime(2020, 2, 10, 9, 0, tzinfo=SHANGHAI), tick=False):  # a Monday
         page = client.get(f"/problems/{problem.ref}/").content.decode()
-    assert "转办后办结时限:2020-02-13 23:59" in page  # 3 working days after Monday
+    assert "转办后办结时限：2020-02-13 23:59" in page  # 3 working days after Monday
 
 
 def test_ledger_rows_say_overdue_and_due_soon(client: Any, city: City, problem: Problem) -> None:

@@ -59,7 +59,7 @@ def ledger_rows(enterprises: list[dict[str, Any]], seed: int, count: int = 2000)
         rows.append({
             "ref": f"WT2020-{number + 1:05d}", "reported_at": reported.isoformat(), "uscc": enterprise["uscc"],
             "project_code": "", "category": category if state != "reported" else "",
-            "complexity": complexity if state != "reported" else "", "description": f"{enterprise['name']}:{text}",
+            "complexity": complexity if state != "reported" else "", "description": f"{enterprise['name']}：{text}",
             "department": DEPARTMENTS[category] if state != "reported" else "",
             "assigned_at": assigned.strftime("%Y-%m-%d %H:%M") if state != "reported" else "",
             "state": STATE_NAMES[state],
