@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -35,18 +35,25 @@ DOWNLOADS = ("export", "file", "template", "attachment", "retry_job", "javascrip
 
 
 @contextmanager
-def phone_page() -> Iterator[tuple[Any, list[str]]]:
+def phone_page(args: Sequence[str] = (), init: str | None = None,
+               console_errors: bool = False) -> Iterator[tuple[Any, list[str]]]:
     """A 390×844 touch phone in chromium, and the script errors its pages throw (checked by the caller after the
-    flow); the ORM's connections opened beside Playwright are closed afterwards."""
+    flow; with ``console_errors`` the console's errors too); ``args`` go to chromium, ``init`` runs before every
+    page's scripts. The ORM's connections opened beside Playwright are closed afterwards."""
     from django.db import connections
     from playwright.sync_api import sync_playwright
 
     errors: list[str] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[*LAUNCH_ARGS, *args])
         try:
-            page = browser.new_page(viewport=PHONE, locale="zh-CN", has_touch=True, is_mobile=True)
+            context = browser.new_context(viewport=PHONE, locale="zh-CN", has_touch=True, is_mobile=True)
+            if init is not None:
+                context.add_init_script(init)
+            page = context.new_page()
             page.on("pageerror", lambda error: errors.append(str(error)))
+            if console_errors:
+                page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
             yield page, errors
         finally:
             browser.close()

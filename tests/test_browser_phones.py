@@ -14,19 +14,17 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from .conftest import City
-from .test_browser import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, sign_in
+from .test_browser import ARTIFACTS, sign_in
+from .test_browser_pages import fits, phone_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-PHONE = {"width": 390, "height": 844}
 
 # Records what the page asks of the vibrator and the sound card (the headless browser has neither to hear).
 SPIES = """
@@ -64,32 +62,12 @@ def qr_png(text: str, scale: int = 8) -> bytes:
     return out.getvalue()
 
 
-@contextmanager
-def phone(camera: Path | None = None, init: str = SPIES) -> Iterator[tuple[Any, list[str]]]:
-    from django.db import connections
-    from playwright.sync_api import sync_playwright
-
-    args = list(LAUNCH_ARGS)
-    if camera is not None:
-        args += ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                 f"--use-file-for-fake-video-capture={camera}"]
-    errors: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
-        try:
-            context = browser.new_context(viewport=PHONE, locale="zh-CN", has_touch=True, is_mobile=True)
-            context.add_init_script(init)
-            page = context.new_page()
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-            yield page, errors
-        finally:
-            browser.close()
-            connections.close_all()
-
-
-def fits(page: Any) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], page.url
+def phone(camera: Path | None = None, init: str = SPIES) -> Any:
+    """The shared phone (test_browser_pages.phone_page) with the spies on sound and vibration and, if given, a fake
+    camera playing ``camera``; the console's errors count too."""
+    args = [] if camera is None else ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                                      f"--use-file-for-fake-video-capture={camera}"]
+    return phone_page(args, init=init, console_errors=True)
 
 
 @pytest.fixture
