@@ -13,6 +13,8 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
 
+from .. import zh
+
 register = template.Library()
 
 _ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
@@ -132,4 +134,4 @@ def unit_suffix(value: Any) -> str:
     label = UNIT_LABELS.get(text)
     if label is not None:
         return str(label)
-    return f"（{text}）" if re.search(r"[\u4e00-\u9fff]", text) else f"({text})"
+    return zh.paren(text) if re.search(f"[{zh.CJK}]", text) else f"({text})"
