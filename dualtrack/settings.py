@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "dualtrack.workreturn",
     "dualtrack.poverty",
     "dualtrack.investment",
+    "dualtrack.filings",
     "dualtrack.demo",
     "dualtrack.portal",
 ]

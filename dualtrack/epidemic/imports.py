@@ -28,6 +28,15 @@ def _county_checks(values: dict[str, Any], ctx: RowContext, state: dict[str, Any
     values["county_id"] = county_id
 
 
+def _enterprise(state: dict[str, Any], uscc: str) -> tuple[int, int] | None:
+    """(id, county id) of the enterprise a cluster names, looked up once per code of a file."""
+    cache = state.setdefault("enterprises", {})
+    if uscc not in cache:
+        found = registry.enterprise_by_uscc(uscc)
+        cache[uscc] = None if found is None else (found.pk, found.county_id)
+    return cache[uscc]
+
+
 class _EpidemicDataset(Dataset):
     model: type[models.Model]
 
@@ -103,12 +112,23 @@ class ClusterDataset(_EpidemicDataset):
         Column("county_code", "区划代码", p.code, example="339102"),
         Column("cases", "病例数", p.non_negative_int, example=5),
         Column("description", "描述", example="某小区家庭聚集性疫情", max_length=300),
+        Column("uscc", "统一社会信用代码", p.code, required=False, blank=True, default="", example="",
+               help=gettext_lazy("发生在企业的聚集性疫情填写该企业的代码（已备案的企业将暂停备案）")),
     ]
 
     def check_row(self, values: dict[str, Any], ctx: RowContext, state: dict[str, Any], user: Actor) -> None:
         _county_checks(values, ctx, state)
         if values["cases"] < 2:
             ctx.error("cases", _("聚集性疫情至少涉及2例病例"), values["cases"])
+        values["enterprise_id"] = None
+        if values.get("uscc"):
+            found = _enterprise(state, values["uscc"].upper())
+            if found is None:
+                ctx.error("uscc", _("统一社会信用代码不在企业名录中"), values["uscc"])
+            elif found[1] != values.get("county_id"):
+                ctx.error("uscc", _("该企业不在所填区县"), values["uscc"])
+            else:
+                values["enterprise_id"] = found[0]
 
     def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Actor,
                     result: ImportResult) -> None:
@@ -119,13 +139,16 @@ class ClusterDataset(_EpidemicDataset):
                 continue
             if obj is None:
                 obj = ClusterEvent.objects.create(date=values["date"], county_id=values["county_id"],
-                                                  description=values["description"], cases=values["cases"])
+                                                  description=values["description"], cases=values["cases"],
+                                                  enterprise_id=values["enterprise_id"])
                 audit.record_change(user, obj, None)
                 result.created += 1
-            elif obj.cases != values["cases"]:
+            elif obj.cases != values["cases"] or (values["enterprise_id"] and obj.enterprise_id is None):
+                # a later file may name the enterprise a cluster arose in; a named one stays as recorded
                 before = audit.snapshot(obj)
                 obj.cases = values["cases"]
-                obj.save(update_fields=["cases"])
+                obj.enterprise_id = obj.enterprise_id or values["enterprise_id"]
+                obj.save(update_fields=["cases", "enterprise"])
                 audit.record_change(user, obj, before)
                 result.updated += 1
             else:

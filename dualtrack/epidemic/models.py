@@ -49,6 +49,10 @@ class ClusterEvent(ScopedModel):
                                related_name="cluster_events")
     cases = models.PositiveIntegerField(_("病例数"))
     description = models.CharField(_("描述"), max_length=300)
+    # the enterprise where the cluster arose (统一社会信用代码, optional, DOMAIN.md §16): a filed enterprise's filing is
+    # suspended from the cluster's day (``filings``)
+    enterprise = models.ForeignKey("registry.Enterprise", verbose_name=_("发生企业"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name = _("聚集性疫情")

@@ -465,3 +465,31 @@ def map_geojson(user: Viewer = None) -> dict[str, Any]:
                  "geometry": c.geometry}
                 for c in counties_for(user) if c.geometry]
     return {"type": "FeatureCollection", "features": features}
+
+
+def risk_levels(days: Any) -> tuple[str, dict[tuple[str, dt.date], str]]:
+    """The national grading (§3.1, ``low``/``medium``/``high``) of every county on each of ``days`` under the current
+    national rule set: (its version, {(county code, day): level}). One series read for all the days (a filing's
+    checklist is judged at its county's level on its decision day, DOMAIN.md §16)."""
+    wanted = sorted(set(days))
+    found: dict[tuple[str, dt.date], str] = {}
+    national = rules.current(NATIONAL_RULES)
+    if not wanted:
+        return national.label, found
+    codes = dict(registry.counties().values_list("pk", "code"))
+    ids = list(codes)
+    if not ids:
+        return national.label, found
+    series = load_series(ids, wanted[-1], wanted[0])
+    definition = national.definition
+    for day in wanted:
+        for i, fact in enumerate(facts_on(series, day, definition["window_days"], 3)):
+            found[(codes[ids[i]], day)] = str(rules.decide(definition["rules"], fact).outcome)
+    return national.label, found
+
+
+def clusters_in_enterprises(end: dt.date) -> list[tuple[int, dt.date, int, int]]:
+    """The clusters up to ``end`` that name the enterprise they arose in: (cluster id, day, enterprise id, county
+    id), oldest first (DOMAIN.md §16)."""
+    return list(ClusterEvent.objects.filter(enterprise__isnull=False, date__lte=end).order_by("date", "pk")
+                .values_list("pk", "date", "enterprise_id", "county_id"))

@@ -201,3 +201,8 @@ def shapes(parent_code: str | None = None) -> list[tuple[str, str, Any]]:
              else Region.objects.filter(parent__code=parent_code))
     return [(code, name, geometry) for code, name, geometry in found.filter(geometry__isnull=False).order_by(
         "sort_order", "code").values_list("code", "name", "geometry")]
+
+
+def enterprise_names(ids: Any) -> dict[int, str]:
+    """Enterprise id → its name, for the ids given."""
+    return dict(Enterprise.objects.filter(pk__in=list(ids)).values_list("pk", "name"))

@@ -242,3 +242,22 @@ def latest_workers_on_duty(enterprise_ids: list[int]) -> dict[int, tuple[Any, in
     latest = ResumptionReport.objects.filter(enterprise_id=OuterRef("enterprise_id")).order_by("-date")
     rows = ResumptionReport.objects.filter(enterprise_id__in=enterprise_ids, pk=Subquery(latest.values("pk")[:1]))
     return {r.enterprise_id: (r.date, r.workers_on_duty) for r in rows}
+
+
+def resumed_sources(day: dt.date) -> dict[int, str]:
+    """Every enterprise resumed on ``day``, by id, with how it is known (DOMAIN.md §16 复工未备案): ``report`` when its
+    report carried forward to ``day`` says resumed, else ``power`` when its ratio was ≥ the power rules' resumed ratio
+    on each of its last days with readings (§4.4's check, from the day's stored picture)."""
+    from dualtrack.power import engine
+    from dualtrack.registry.models import Enterprise
+
+    from . import snapshot
+
+    latest = Enterprise.objects.filter(is_active=True).annotate(
+        latest_resumed=Subquery(_latest_report(day).values("resumed")[:1])).filter(latest_resumed=True)
+    found = dict.fromkeys(latest.values_list("pk", flat=True), "report")
+    if engine.last_reading_day() is not None:  # no power readings at all: nothing known by power
+        for flag in snapshot.stored(day).crosscheck:
+            if flag.kind == "unreported":
+                found.setdefault(flag.enterprise_id, "power")
+    return found
