@@ -23,8 +23,8 @@ CODES = ["C1", "C2", "C3", "C4", "C5", "C6", "C7"]
 
 
 def spec(*, unmet: tuple[str, ...] = (), outside: int = 0, workers: int = 30, applied_on: dt.date | None = None,
-         code: str = "") -> NewFiling:
-    return NewFiling(planned_on=dt.date(2020, 2, 12), planned_workers=workers, workers_from_outside=outside,
+         code: str = "", planned_on: dt.date = dt.date(2020, 2, 12)) -> NewFiling:
+    return NewFiling(planned_on=planned_on, planned_workers=workers, workers_from_outside=outside,
                      officer="王防控", phone="13800001111", applied_on=applied_on, code=code,
                      answers={c: Answer(c not in unmet) for c in CODES})
 
@@ -45,7 +45,7 @@ def contract(day: dt.date) -> dict[str, Any]:
 
 def test_apply_then_file_then_contract(city: City, clock: Any) -> None:
     clock(dt.date(2020, 2, 7))  # a Friday
-    filing = actions.apply(city.users["enterprise"], city.e_binhai if False else city.e_jiangbei, spec())
+    filing = actions.apply(city.users["enterprise"], city.e_jiangbei, spec())
     assert filing.due_on == dt.date(2020, 2, 10)  # Monday: the 1st working day after a Friday
     clock(dt.date(2020, 2, 11))
     body = contract(dt.date(2020, 2, 11))
@@ -108,3 +108,146 @@ def test_resumed_unfiled_by_report(city: City, clock: Any) -> None:
     body = contract(dt.date(2020, 2, 10))
     assert body["resumed_unfiled"] == [{"uscc": city.e_binhai.uscc, "source": "report"}]
     assert next(c for c in body["counties"] if c["code"] == city.binhai.code)["resumed_unfiled"] == 1
+
+
+def _file(city: City, filing: Filing, day: dt.date, user: str = "district") -> None:
+    actions.record_inspection(city.users[user], filing, on=day, inspectors="李四")
+    actions.decide(city.users[user], filing, "filed", on=day)
+
+
+def test_due_day_skips_the_spring_festival_and_may_day(city: City, clock: Any) -> None:
+    clock(dt.date(2020, 1, 31))  # the Spring Festival holiday, extended to 2 February
+    assert actions.apply(city.users["hq"], city.e_binhai, spec()).due_on == dt.date(2020, 2, 3)
+    clock(dt.date(2020, 4, 30))  # Thursday before 劳动节 (1–5 May 2020)
+    filing = actions.apply(city.users["hq"], city.e_jiangbei_park, spec(planned_on=dt.date(2020, 5, 6)))
+    assert filing.due_on == dt.date(2020, 5, 6)
+    clock(dt.date(2020, 5, 7))
+    assert next(f for f in contract(dt.date(2020, 5, 6))["filings"] if f["code"] == filing.code)["overdue"] is False
+    assert next(f for f in contract(dt.date(2020, 5, 7))["filings"] if f["code"] == filing.code)["overdue"] is True
+
+
+def test_a_saturday_made_a_working_day_counts(city: City, clock: Any) -> None:
+    clock(dt.date(2020, 4, 24))  # Friday; Sunday 26 April 2020 was a working day (调休)
+    assert actions.apply(city.users["hq"], city.e_binhai, spec(planned_on=dt.date(2020, 4, 27))).due_on == \
+        dt.date(2020, 4, 26)
+
+
+@pytest.mark.parametrize(("outside", "required"), [(49, False), (50, True)])
+def test_on_site_check_from_fifty_workers_from_outside(city: City, clock: Any, outside: int, required: bool) -> None:
+    clock(dt.date(2020, 2, 20))
+    filing = actions.apply(city.users["hq"], city.e_binhai, spec(outside=outside, workers=60))
+    assert contract(dt.date(2020, 2, 20))["filings"][0]["inspection_required"] is required
+    if required:
+        with pytest.raises(ValidationError) as refused:
+            actions.decide(city.users["district_binhai"], filing, "filed")
+        assert "inspected_on" in refused.value.message_dict
+    else:
+        actions.decide(city.users["district_binhai"], filing, "filed")
+        assert Filing.objects.get(pk=filing.pk).state == "filed"
+
+
+def test_a_key_enterprise_needs_the_check_unless_the_rules_say_otherwise(city: City, clock: Any) -> None:
+    from dualtrack.core import rules as rule_sets
+    from dualtrack.filings.rules import DEFAULT
+
+    clock(dt.date(2020, 2, 20))
+    filing = actions.apply(city.users["enterprise"], city.e_jiangbei, spec())
+    assert contract(dt.date(2020, 2, 20))["filings"][0]["inspection_required"] is True
+    rule_sets.revise("filing", {**DEFAULT, "inspection_key_enterprises": False}, city.users["hq"], "重点企业不再必查")
+    body = contract(dt.date(2020, 2, 20))
+    assert body["filings"][0]["inspection_required"] is False and body["rules_version"] == "filing:v2"
+    actions.decide(city.users["district"], filing, "filed")
+
+
+def test_return_needs_a_reason_and_the_enterprise_applies_again(city: City, clock: Any) -> None:
+    clock(dt.date(2020, 2, 20))
+    filing = actions.apply(city.users["enterprise"], city.e_jiangbei, spec())
+    with pytest.raises(ValidationError):
+        actions.apply(city.users["enterprise"], city.e_jiangbei, spec())  # one open filing at a time
+    with pytest.raises(ValidationError) as refused:
+        actions.decide(city.users["district"], filing, "returned", "")
+    assert "note" in refused.value.message_dict
+    actions.decide(city.users["district"], filing, "returned", "隔离室未设置")
+    again = actions.apply(city.users["enterprise"], city.e_jiangbei, spec())
+    assert again.previous_id == filing.pk and again.code != filing.code
+    states = {f["code"]: f["state"] for f in contract(dt.date(2020, 2, 20))["filings"]}
+    assert states == {filing.code: "returned", again.code: "applied"}
+
+
+def test_the_policy_is_judged_on_the_record(city: City, clock: Any) -> None:
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    clock(dt.date(2020, 2, 20))
+    filing = actions.apply(city.users["enterprise"], city.e_jiangbei, spec())
+    with pytest.raises(Http404):  # another county's filing does not exist for it
+        actions.decide(city.users["district_binhai"], filing, "filed")
+    with pytest.raises(PermissionDenied):  # the enterprise sees its filing but does not decide it
+        actions.decide(city.users["enterprise"], filing, "filed")
+    with pytest.raises(Http404):
+        actions.apply(city.users["liaison"], city.e_binhai, spec())  # not in the officer's care
+    with pytest.raises((PermissionDenied, Http404)):
+        actions.apply(city.users["leader"], city.e_binhai, spec())
+
+
+def test_a_cluster_before_the_filing_day_does_not_suspend_it(city: City, clock: Any) -> None:
+    clock(dt.date(2020, 2, 20))
+    filing = actions.apply(city.users["hq"], city.e_binhai, spec())
+    ClusterEvent.objects.create(date=dt.date(2020, 2, 19), county=city.binhai, cases=2, description="厂区聚集",
+                                enterprise=city.e_binhai)
+    actions.decide(city.users["district_binhai"], filing, "filed")
+    body = contract(dt.date(2020, 2, 20))
+    assert body["outbreaks"] == [] and body["filings"][0]["state"] == "filed"
+    services.suspend_for_outbreaks()
+    assert Filing.objects.get(pk=filing.pk).state == "filed"
+
+
+def test_overdue_applications_raise_one_task_each_for_the_county(city: City, clock: Any) -> None:
+    from dualtrack.problems.models import Problem
+
+    clock(dt.date(2020, 2, 20))
+    filing = actions.apply(city.users["hq"], city.e_binhai, spec())  # Thursday: due Friday 21 February
+    clock(dt.date(2020, 2, 21))
+    assert services.escalate_overdue(dt.date(2020, 2, 21))["raised"] == 0
+    clock(dt.date(2020, 2, 22))
+    assert services.escalate_overdue(dt.date(2020, 2, 22))["raised"] == 1
+    assert services.escalate_overdue(dt.date(2020, 2, 22))["raised"] == 0
+    task = Problem.objects.get(source_key=f"filing-overdue:{filing.code}")
+    assert task.county_id == city.binhai.pk and "，" in task.description and filing.code in task.description
+
+
+def test_resumed_unfiled_by_power_and_visits_for_the_liaison_officer(power_city: City, settings: Any) -> None:
+    from dualtrack.filings.models import UnfiledVisit
+
+    city = power_city
+    settings.DUALTRACK_CLOCK = "2020-02-10T18:00:00+08:00"
+    city.users["liaison"].assigned_enterprises.add(city.e_binhai)
+    body = contract(dt.date(2020, 2, 10))
+    sources = {u["uscc"]: u["source"] for u in body["resumed_unfiled"]}
+    assert sources == {city.e_jiangbei.uscc: "report", city.e_jiangbei_park.uscc: "report",
+                       city.e_binhai.uscc: "power"}
+    assert services.raise_unfiled_visits(dt.date(2020, 2, 10))["raised"] == 3
+    assert services.raise_unfiled_visits(dt.date(2020, 2, 10))["raised"] == 0
+    visit = UnfiledVisit.objects.get(enterprise=city.e_binhai)
+    assert visit.officer == city.users["liaison"] and visit.source == "power"
+    # a filed filing (suspended too) takes the enterprise off the list
+    filing = actions.apply(city.users["hq"], city.e_binhai, spec(applied_on=dt.date(2020, 2, 10)))
+    actions.decide(city.users["hq"], filing, "filed", on=dt.date(2020, 2, 10))
+    assert city.e_binhai.uscc not in {u["uscc"] for u in contract(dt.date(2020, 2, 10))["resumed_unfiled"]}
+
+
+def test_the_api_narrows_to_the_readers_enterprises_and_keeps_personal_data_out(city: City, clock: Any,
+                                                                               client: Any) -> None:
+    clock(dt.date(2020, 2, 20))
+    actions.apply(city.users["enterprise"], city.e_jiangbei, spec())
+    actions.apply(city.users["hq"], city.e_binhai, spec())
+    for role, expected in (("hq", 2), ("district", 1), ("district_binhai", 1), ("enterprise", 1)):
+        response = client.get("/api/v1/filings?date=2020-02-20", HTTP_AUTHORIZATION=f"Token {city.token(role)}")
+        assert response.status_code == 200, role
+        body = response.json()
+        assert len(body["filings"]) == expected, role
+        assert "13800001111" not in response.content.decode() and "王防控" not in response.content.decode()
+    assert client.get("/api/v1/filings?date=2020-02-20",
+                      HTTP_AUTHORIZATION=f"Token {city.token('public')}").status_code in (403, 404)
+    assert client.get("/api/v1/filings?date=2020-13-01",
+                      HTTP_AUTHORIZATION=f"Token {city.token('hq')}").status_code == 400
