@@ -251,3 +251,24 @@ def test_the_api_narrows_to_the_readers_enterprises_and_keeps_personal_data_out(
                       HTTP_AUTHORIZATION=f"Token {city.token('public')}").status_code in (403, 404)
     assert client.get("/api/v1/filings?date=2020-13-01",
                       HTTP_AUTHORIZATION=f"Token {city.token('hq')}").status_code == 400
+
+
+def test_card_and_bulletin_section_in_the_seeds_words(city: City, clock: Any) -> None:
+    from types import SimpleNamespace
+
+    from dualtrack.core.cards import cards_for
+    from dualtrack.filings import bulletin
+
+    clock(dt.date(2020, 2, 20))
+    filing = actions.apply(city.users["enterprise"], city.e_jiangbei, spec())
+    _file(city, filing, dt.date(2020, 2, 20))
+    report(city.e_binhai, dt.date(2020, 2, 19), True, 10)
+    services.evaluate(dt.date(2020, 2, 20))  # the worker's: pages and cards read the stored day
+    card = next(c for c in cards_for(city.users["hq"], dt.date(2020, 2, 20)) if c.key == "filings")
+    figures = {f.key: f.value for f in card.figures}
+    assert (figures["filed"], figures["pending"], figures["resumed_unfiled"]) == ("1", "0", "1")
+    assert "2020-02-20" in card.note
+    mine = next(c for c in cards_for(city.users["enterprise"], dt.date(2020, 2, 20)) if c.key == "filings")
+    assert mine.figures[0].value == "已备案"
+    section = bulletin.section(SimpleNamespace(day=dt.date(2020, 2, 20)))
+    assert section.paragraphs[0] == "全市累计1家企业完成复工备案，1家复工未备案已交办核查。"
