@@ -134,3 +134,23 @@ def login_username(request: Any, credentials: dict[str, Any] | None = None) -> s
         return None
     limit = User._meta.get_field("username").max_length or 150
     return str(name)[:limit]
+
+
+def enterprise_contacts(enterprise_id: int) -> list[User]:
+    """Who hears about an enterprise's own records: its active accounts and its liaison officers."""
+    return list(User.objects.filter(is_active=True, enterprise_id=enterprise_id)) + list(
+        User.objects.filter(is_active=True, role=Role.LIAISON, assigned_enterprises=enterprise_id))
+
+
+def liaison_by_enterprise(enterprise_ids: Any) -> dict[int, int]:
+    """Enterprise id → the id of one of its liaison officers (the first assigned), for the ids given."""
+    found: dict[int, int] = {}
+    for enterprise_id, user_id in User.assigned_enterprises.through.objects.filter(
+            enterprise_id__in=list(enterprise_ids), user__is_active=True).order_by("pk").values_list(
+            "enterprise_id", "user_id"):
+        found.setdefault(enterprise_id, user_id)
+    return found
+
+
+def users_by_ids(ids: Any) -> list[User]:
+    return list(User.objects.filter(pk__in=list(ids), is_active=True))

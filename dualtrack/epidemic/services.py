@@ -493,3 +493,8 @@ def clusters_in_enterprises(end: dt.date) -> list[tuple[int, dt.date, int, int]]
     id), oldest first (DOMAIN.md §16)."""
     return list(ClusterEvent.objects.filter(enterprise__isnull=False, date__lte=end).order_by("date", "pk")
                 .values_list("pk", "date", "enterprise_id", "county_id"))
+
+
+def cluster_events(ids: Any) -> list[ClusterEvent]:
+    """The clusters of ``ids``, oldest first."""
+    return list(ClusterEvent.objects.filter(pk__in=list(ids)).order_by("date", "pk"))

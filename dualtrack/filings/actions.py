@@ -313,11 +313,10 @@ def decide(actor: Actor, filing: Filing, decision: str, note: str = "", on: dt.d
 
 
 def _tell_enterprise(filing: Filing) -> None:
-    from dualtrack.accounts.models import User
+    from dualtrack.accounts import services as accounts
     from dualtrack.core import notifications
 
-    users = list(User.objects.filter(is_active=True, enterprise_id=filing.enterprise_id)) + list(
-        filing.enterprise.liaison_officers.filter(is_active=True))
+    users = accounts.enterprise_contacts(filing.enterprise_id)
     text = (f"复工备案 {filing.code} 已备案" if filing.state == FilingState.FILED
             else f"复工备案 {filing.code} 被退回：{filing.note[:60]}")
     notifications.notify(users, text, f"/filings/{filing.code}/")
@@ -374,7 +373,7 @@ def suspend_for_cluster(cluster: Any) -> list[Filing]:
     from dualtrack.problems import services as problems
 
     from .choices import OUTBREAK_TASK_KEY, OUTBREAK_TASK_TEXT
-    from .services import outbreak_task_text
+    from .texts import outbreak_task_text
 
     rules = _rules()
     suspended = []

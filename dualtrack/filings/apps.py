@@ -27,7 +27,7 @@ class FilingsConfig(AppConfig):
         from dualtrack.problems import services as problems
 
         from .choices import OUTBREAK_TASK_TEXT, OVERDUE_TASK_TEXT
-        from .services import outbreak_task_text, overdue_task_text
+        from .texts import outbreak_task_text, overdue_task_text
 
         problems.register_task_text(OVERDUE_TASK_TEXT, overdue_task_text)
         problems.register_task_text(OUTBREAK_TASK_TEXT, outbreak_task_text)

@@ -118,7 +118,6 @@ def load(period: Period, scope: Any = None) -> FilingFacts:
     from dualtrack.core.calendar import WorkingCalendar
     from dualtrack.epidemic import services as epidemic
     from dualtrack.registry import services as registry
-    from dualtrack.registry.models import Enterprise
     from dualtrack.resumption import services as resumption
 
     from .choices import EventKind
@@ -147,9 +146,7 @@ def load(period: Period, scope: Any = None) -> FilingFacts:
                 epidemic.clusters_in_enterprises(day)]
     resumed = resumption.resumed_sources(day)
     wanted = {r[2] for r in rows} | {c.enterprise_id for c in clusters} | set(resumed)
-    places = {pk: (uscc, county or "", park or "", key) for pk, uscc, county, park, key in
-              Enterprise.objects.filter(pk__in=wanted).values_list("pk", "uscc", "county__code", "park__code",
-                                                                   "is_key")}
+    places = registry.enterprise_places(wanted)
     filings = []
     for pk, code, enterprise, applied_on, outside, _state, _decided, inspected in rows:
         uscc, county, park, key = places[enterprise]

@@ -15,6 +15,7 @@ from dualtrack.core.choices import Action
 
 from .choices import OVERDUE_TASK_KEY, OVERDUE_TASK_TEXT, FilingState, VisitState
 from .models import ChecklistItem, EnterpriseHealth, Filing, UnfiledVisit
+from .texts import overdue_task_text
 
 
 def as_of(on: dt.date | None = None) -> dt.date:
@@ -55,9 +56,9 @@ def narrowed(result: Any, user: Viewer) -> Any:
 
     if policy.scope(user, Filing, Action.VIEW) is policy.ALL:
         return result
-    from dualtrack.registry.models import Enterprise
+    from dualtrack.registry import services as registry
 
-    seen = set(Enterprise.objects.restrict(user).values_list("pk", flat=True))
+    seen = set(registry.enterprises_for(user).values_list("pk", flat=True))
     return dataclasses.replace(
         result, filings=[f for f in result.filings if f.enterprise_id in seen],
         unfiled=[u for u in result.unfiled if u.enterprise_id in seen],
@@ -83,32 +84,19 @@ def read(day: dt.date, user: Viewer) -> tuple[Any, Any]:
     return narrowed(found.result, user), found
 
 
-# --- task texts (kept as codes, shown in the reader's language) -------------------------------------------------
-
-
-def overdue_task_text(params: dict[str, Any]) -> str:
-    return _("复工备案 %(code)s（%(name)s）于 %(applied)s 申请，审核期限 %(due)s 已过仍未审核，请尽快审核") % params
-
-
-def outbreak_task_text(params: dict[str, Any]) -> str:
-    return _("已备案企业 %(name)s 于 %(date)s 发生聚集性疫情（%(cases)s例），复工备案 %(code)s 已暂停，请处置并评估"
-             "是否解除暂停") % params
-
-
 # --- the worker's steps -----------------------------------------------------------------------------------------
 
 
 def suspend_for_outbreaks() -> dict[str, Any]:
     """Every cluster naming a filed enterprise suspends its filing and raises the county's task (idempotent)."""
     from dualtrack.epidemic import services as epidemic
-    from dualtrack.epidemic.models import ClusterEvent
 
     from . import actions
 
     day = as_of()
     done = 0
     ids = [pk for pk, _d, _e, _c in epidemic.clusters_in_enterprises(day)]
-    for cluster in ClusterEvent.objects.filter(pk__in=ids).order_by("date", "pk"):
+    for cluster in epidemic.cluster_events(ids):
         done += len(actions.suspend_for_cluster(cluster))
     return {"day": day.isoformat(), "suspended": done}
 
@@ -141,8 +129,9 @@ def raise_unfiled_visits(day: dt.date | None = None) -> dict[str, Any]:
     and day); an open task whose enterprise is now filed is closed as such."""
     from django.db import IntegrityError, transaction
 
+    from dualtrack.accounts import services as accounts
     from dualtrack.core import notifications
-    from dualtrack.registry.models import Enterprise
+    from dualtrack.registry import services as registry
 
     day = day or as_of()
     result = evaluate(day)
@@ -152,11 +141,8 @@ def raise_unfiled_visits(day: dt.date | None = None) -> dict[str, Any]:
         state=VisitState.DONE, done_on=day, note=_("已完成复工备案或不再复工"))
     told: dict[int, list[str]] = {}
     created = 0
-    from dualtrack.accounts.models import User
-
-    officers = dict(User.assigned_enterprises.through.objects.filter(
-        enterprise_id__in=[e for e in unfiled if e not in open_ids]).values_list("enterprise_id", "user_id"))
-    names = dict(Enterprise.objects.filter(pk__in=list(officers)).values_list("pk", "name"))
+    officers = accounts.liaison_by_enterprise([e for e in unfiled if e not in open_ids])
+    names = registry.enterprise_names(officers)
     for enterprise_id, source in unfiled.items():
         if enterprise_id in open_ids:
             continue
@@ -169,7 +155,7 @@ def raise_unfiled_visits(day: dt.date | None = None) -> dict[str, Any]:
         created += 1
         if enterprise_id in officers:
             told.setdefault(officers[enterprise_id], []).append(names.get(enterprise_id, ""))
-    for user in User.objects.filter(pk__in=list(told)):
+    for user in accounts.users_by_ids(told):
         firms = told[user.pk]
         notifications.notify([user], f"{len(firms)}家企业复工未备案，请上门核查：{'、'.join(firms[:3])}"
                                      f"{'等' if len(firms) > 3 else ''}", "/filings/visits/")

@@ -206,3 +206,10 @@ def shapes(parent_code: str | None = None) -> list[tuple[str, str, Any]]:
 def enterprise_names(ids: Any) -> dict[int, str]:
     """Enterprise id → its name, for the ids given."""
     return dict(Enterprise.objects.filter(pk__in=list(ids)).values_list("pk", "name"))
+
+
+def enterprise_places(ids: Any) -> dict[int, tuple[str, str, str, bool]]:
+    """Enterprise id → (credit code, county code, park code or "", key enterprise), for the ids given."""
+    return {pk: (uscc, county or "", park or "", key) for pk, uscc, county, park, key in
+            Enterprise.objects.filter(pk__in=list(ids)).values_list("pk", "uscc", "county__code", "park__code",
+                                                                     "is_key")}

@@ -245,17 +245,20 @@ def latest_workers_on_duty(enterprise_ids: list[int]) -> dict[int, tuple[Any, in
 
 
 def resumed_sources(day: dt.date) -> dict[int, str]:
-    """Every enterprise resumed on ``day``, by id, with how it is known (DOMAIN.md §16 复工未备案): ``report`` when its
-    report carried forward to ``day`` says resumed, else ``power`` when its ratio was ≥ the power rules' resumed ratio
-    on each of its last days with readings (§4.4's check, from the day's stored picture)."""
-    from dualtrack.power import engine
-    from dualtrack.registry.models import Enterprise
+    """Every active enterprise resumed on ``day``, by id, with how it is known (DOMAIN.md §16 复工未备案): ``report``
+    when its report carried forward to ``day`` says resumed, else ``power`` when its ratio was ≥ the power rules'
+    resumed ratio on each of its last days with readings (§4.4's check, from the day's stored picture)."""
+    from django.db.models import Exists
+
+    from dualtrack.power.services import engine
 
     from . import snapshot
 
-    latest = Enterprise.objects.filter(is_active=True).annotate(
-        latest_resumed=Subquery(_latest_report(day).values("resumed")[:1])).filter(latest_resumed=True)
-    found = dict.fromkeys(latest.values_list("pk", flat=True), "report")
+    later = ResumptionReport.objects.filter(enterprise=OuterRef("enterprise"), date__gt=OuterRef("date"),
+                                            date__lte=day)
+    latest_resumed = ResumptionReport.objects.filter(date__lte=day, resumed=True, enterprise__is_active=True) \
+        .exclude(Exists(later)).values_list("enterprise_id", flat=True)
+    found = dict.fromkeys(latest_resumed, "report")
     if engine.last_reading_day() is not None:  # no power readings at all: nothing known by power
         for flag in snapshot.stored(day).crosscheck:
             if flag.kind == "unreported":
