@@ -24,6 +24,8 @@ def filings_card(user: Viewer, day: dt.date) -> Card | None:
     note = _("数据截至 %(day)s") % {"day": f"{day:%Y-%m-%d}"}
     if applies_for_itself(user):
         return _enterprise_card(user, day, note)
+    if not Filing.objects.exists():  # a city that has not started filing (the bulletin says nothing either)
+        return None
     result, answer = services.read(day, user)
     link = reverse("filings:home") + f"?date={day:%Y-%m-%d}"
     if result is None:
