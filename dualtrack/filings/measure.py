@@ -515,6 +515,11 @@ class FilingsMeasure(Measure[FilingFacts, FilingRules, FilingsResult]):
     def as_json(self, result: FilingsResult) -> dict[str, Any]:
         return as_contract(result)
 
+    def comparison_rows(self, result: FilingsResult) -> list[dict[str, Any]]:
+        """The what-if page compares the filings (their state, lateness, missing items, on-site check), not the
+        counties' counts that come first in the contract."""
+        return list(as_contract(result)["filings"])
+
     def text_lines(self, result: FilingsResult) -> list[str]:
         return [f"{s.code} {s.name} applied {s.applied} filed {s.filed} returned {s.returned} pending {s.pending} "
                 f"overdue {s.overdue} suspended {s.suspended} resumed-unfiled {s.resumed_unfiled}"
