@@ -262,6 +262,20 @@ def test_enterprise_health_from_xlsx_idempotent_and_checked(city: City) -> None:
     assert world() == before
 
 
+def test_english_keys_the_page_and_the_template(client: Any, city: City) -> None:
+    hq = city.users["hq"]
+    counts(imp(hq, "filings", [FILINGS, filing_row("FB-1", city.e_jiangbei_park.uscc)]))
+    english = [["filing", "item", "met", "note"], *answers("FB-1")]
+    assert counts(imp(hq, "filing_items", english)) == (7, 0, 0)
+    client.force_login(city.users["district"])
+    for name in ("filings", "filing_items", "enterprise_health"):
+        page = client.get(f"/imports/{name}/")
+        assert page.status_code == 200, name
+        assert client.get(f"/imports/{name}/template.xlsx").status_code == 200, name
+    assert "个人信息" in client.get("/imports/filings/").content.decode()  # the officer and the phone say so
+    assert client.get("/imports/checklist_items/").status_code in (403, 404)  # HQ's
+
+
 # --- the CLI and the clusters' enterprise --------------------------------------------------------------------------------
 
 def test_the_cli_imports_the_datasets_in_order(city: City, tmp_path: Path) -> None:

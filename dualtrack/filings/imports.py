@@ -96,7 +96,8 @@ class ChecklistItemDataset(Dataset):
         Column("text", "事项", example="主体责任：明确防控责任人，主要负责人为第一责任人", max_length=300),
         Column("mandatory", "必须", p.boolean, example="是"),
         Column("levels", "适用风险等级", _levels, example="low;medium;high",
-               help=gettext_lazy("该事项适用的区县风险等级：low（低）、medium（中）、high（高），以分号分隔")),
+               help=gettext_lazy("该事项适用的区县风险等级：low（低）、medium（中）、high（高），以分号分隔；"
+                                 "规则集 filing 列明适用等级的事项以规则集为准")),
     ]
 
     def write_batch(self, rows: Rows, ctx: RowContext, state: dict[str, Any], user: Actor,
