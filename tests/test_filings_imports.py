@@ -276,6 +276,23 @@ def test_english_keys_the_page_and_the_template(client: Any, city: City) -> None
     assert client.get("/imports/checklist_items/").status_code in (403, 404)  # HQ's
 
 
+def test_the_api_takes_the_ledger_within_the_scope(client: Any, city: City) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def post(role: str, uscc: str) -> Any:
+        data = csv_bytes([HEALTH, ["2020-02-10", uscc, 50, 5, 5, 1, 100, 10]])
+        return client.post("/api/v1/imports/enterprise_health", {"file": SimpleUploadedFile("台账.csv", data)},
+                           HTTP_AUTHORIZATION=f"Token {city.token(role)}")
+
+    refused = post("district", city.e_binhai.uscc)
+    assert refused.status_code in (400, 422) and not EnterpriseHealth.objects.exists()
+    assert refused.json()["errors"][0]["column"] == "统一社会信用代码"
+    done = post("district", city.e_jiangbei.uscc)
+    assert done.status_code in (200, 201) and done.json()["created"] == 1
+    assert EnterpriseHealth.objects.get().fever == 1
+    assert post("enterprise", city.e_jiangbei.uscc).status_code in (403, 404)  # the enterprise reports on its page
+
+
 # --- the CLI and the clusters' enterprise --------------------------------------------------------------------------------
 
 def test_the_cli_imports_the_datasets_in_order(city: City, tmp_path: Path) -> None:
