@@ -251,6 +251,37 @@ def a_receipts(w: City) -> Attempt:
                    ("workreturn.Receipt",))
 
 
+FILINGS = ["备案编号", "统一社会信用代码", "申请日期", "拟复工日期", "拟到岗人数", "其中市外返岗", "防控负责人", "联系电话"]
+
+
+def _binhai_filing(w: City) -> None:
+    ok(w.users["district_binhai"], "filings", [FILINGS, ["FB-1", w.e_binhai.uscc, "2020-02-07", "2020-02-10", 50, 5,
+                                                         "王防控", "13800001111"]])
+
+
+def a_filings(w: City) -> Attempt:
+    _binhai_filing(w)
+    return Attempt(w.users["district"], "filings", [FILINGS, ["FB-1", w.e_jiangbei.uscc, "2020-02-07", "2020-02-10",
+                                                              50, 5, "李某", "13900002222"]],
+                   ("filings.Filing",), ("FB-1", "滨海海纳物流有限公司"))
+
+
+def a_filing_items(w: City) -> Attempt:
+    _binhai_filing(w)
+    header = ["备案编号", "事项代码", "已落实", "说明"]
+    ok(w.users["district_binhai"], "filing_items", [header, ["FB-1", "C1", "是", "总经理负责"]])
+    return Attempt(w.users["district"], "filing_items", [header, ["FB-1", "C1", "否", "改写"]],
+                   ("filings.FilingItem",), ("FB-1",))
+
+
+def a_enterprise_health(w: City) -> Attempt:
+    header = ["日期", "统一社会信用代码", "在岗人数", "市外返岗", "隔离观察", "发热", "口罩库存", "消毒液库存"]
+    ok(w.users["district_binhai"], "enterprise_health", [header, ["2020-02-10", w.e_binhai.uscc, 50, 5, 5, 0, 100, 10]])
+    return Attempt(w.users["district"], "enterprise_health", [header, ["2020-02-10", w.e_binhai.uscc, 1, 0, 0, 0, 0,
+                                                                       0]],
+                   ("filings.EnterpriseHealth",))
+
+
 ATTEMPTS: dict[str, Callable[[City], Attempt]] = {
     "enterprises": a_enterprises,
     "resumption": a_resumption,
@@ -272,6 +303,9 @@ ATTEMPTS: dict[str, Callable[[City], Attempt]] = {
     "boardings": a_boardings,
     "arrivals": a_arrivals,
     "receipts": a_receipts,
+    "filings": a_filings,
+    "filing_items": a_filing_items,
+    "enterprise_health": a_enterprise_health,
 }
 
 # Datasets where no other scope can exist: everyone who may import them may import every row (checked below by
@@ -292,6 +326,7 @@ ONE_SCOPE: dict[str, tuple[str, str]] = {
     "poverty_findings": ("poverty.Finding", "HQ and the poverty office, both for every county"),
     "trips": ("workreturn.Trip", "HQ and the human-resources bureau plan every trip"),
     "trip_manifest": ("workreturn.Trip", "HQ and the human-resources bureau plan every trip"),
+    "checklist_items": ("filings.ChecklistItem", "HQ keeps the checklist"),
 }
 
 

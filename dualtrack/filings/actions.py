@@ -173,13 +173,15 @@ def check_application(spec: NewFiling, *, require_answers: bool = True) -> dict[
 
 
 @transaction.atomic
-def apply(actor: Actor, enterprise: Any, spec: NewFiling) -> Filing:
+def apply(actor: Actor, enterprise: Any, spec: NewFiling, *, require_answers: bool = True,
+          action: str = Action.APPLY) -> Filing:
     """申请复工备案: a new filing in state 待审核, due at the end of the 1st working day after the application, with
     every active checklist item answered (a photo each where given). Refused while the enterprise has a filing
-    pending, filed or suspended (the answer names it)."""
+    pending, filed or suspended (the answer names it). A ``filings`` file applies with ``require_answers=False``
+    and ``action=Action.IMPORT`` (its answers come from ``filing_items``; who may import, for their enterprises)."""
     policy.authorize(actor, enterprise, Action.VIEW)
-    policy.authorize_create(actor, Filing, Action.APPLY)
-    errors = check_application(spec)
+    policy.authorize_create(actor, Filing, action)
+    errors = check_application(spec, require_answers=require_answers)
     open_filing = Filing.objects.select_for_update().filter(enterprise=enterprise, state__in=OPEN_STATES).first()
     if open_filing is not None:
         errors["enterprise"] = _("该企业已有%(state)s的备案 %(code)s，不能重复申请") % {
@@ -195,7 +197,7 @@ def apply(actor: Actor, enterprise: Any, spec: NewFiling) -> Filing:
         workers_from_outside=spec.workers_from_outside or 0, officer=spec.officer.strip(), phone=spec.phone.strip(),
         due_on=due_on(applied_on), previous=previous, applied_by=as_user(actor))
     audit.record_change(actor, filing, None)
-    ensure_in_scope(filing, actor, Action.APPLY)
+    ensure_in_scope(filing, actor, action)
     items = {i.code: i for i in ChecklistItem.objects.all()}
     for code, answer in sorted(spec.answers.items()):
         row = FilingItem(filing=filing, item=items[code], met=bool(answer.met), note=answer.note.strip()[:300])
@@ -208,10 +210,12 @@ def apply(actor: Actor, enterprise: Any, spec: NewFiling) -> Filing:
 
 
 @transaction.atomic
-def answer(actor: Actor, filing: Filing, code: str, met: bool, note: str = "", photo: Any = None) -> FilingItem:
-    """One checklist item answered (or answered again) while the filing awaits its decision."""
+def answer(actor: Actor, filing: Filing, code: str, met: bool, note: str = "", photo: Any = None, *,
+           action: str = Action.APPLY) -> FilingItem:
+    """One checklist item answered (or answered again) while the filing awaits its decision (a ``filing_items``
+    file: ``action=Action.IMPORT``)."""
     filing = Filing.objects.select_for_update().get(pk=filing.pk)
-    policy.authorize(actor, filing, Action.APPLY)
+    policy.authorize(actor, filing, action)
     if filing.state != FilingState.APPLIED:
         raise ValidationError({"item": _("备案 %(code)s 已%(state)s，不能再修改作答") % {
             "code": filing.code, "state": filing.get_state_display()}})
@@ -228,7 +232,7 @@ def answer(actor: Actor, filing: Filing, code: str, met: bool, note: str = "", p
         return row
     row.save()
     audit.record_change(actor, row, before)
-    ensure_in_scope(filing, actor, Action.APPLY)
+    ensure_in_scope(filing, actor, action)
     return row
 
 
@@ -435,12 +439,13 @@ def check_health(values: HealthDay) -> dict[str, str]:
     return errors
 
 
-def record_health(actor: Actor, enterprise: Any, day: dt.date | None, values: HealthDay) -> tuple[EnterpriseHealth,
-                                                                                               bool]:
+def record_health(actor: Actor, enterprise: Any, day: dt.date | None, values: HealthDay, *,
+                  action: str = Action.REPORT) -> tuple[EnterpriseHealth, bool]:
     """防疫台账: the day's figures, created or corrected (audited, the correction kept in the audit log); the
-    resumption report is never touched. Fever above 0 tells the county's (or park's) operators that day."""
+    resumption report is never touched. Fever above 0 tells the county's (or park's) operators that day. An
+    ``enterprise_health`` file: ``action=Action.IMPORT``."""
     policy.authorize(actor, enterprise, Action.VIEW)
-    policy.authorize_create(actor, EnterpriseHealth, Action.REPORT)
+    policy.authorize_create(actor, EnterpriseHealth, action)
     errors = check_health(values)
     _day(errors, "date", day)
     if errors:
@@ -461,7 +466,7 @@ def record_health(actor: Actor, enterprise: Any, day: dt.date | None, values: He
             newly_fever = row.fever > 0 and (existing is None or existing.fever == 0)
             row.save()
             audit.record_change(actor, row, before)
-            ensure_in_scope(row, actor, Action.REPORT)
+            ensure_in_scope(row, actor, action)
             if newly_fever:
                 _tell_county_of_fever(row)
             return row, True
