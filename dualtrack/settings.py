@@ -58,6 +58,8 @@ PERSONAL_DATA_KEY = os.environ.get("PERSONAL_DATA_KEY", "") or (
 # (its department code), and how long after the campaign's last arrival the personal data is kept.
 WORKER_RETURN_BUREAU = os.environ.get("WORKER_RETURN_BUREAU", "RSJ")
 WORKER_RETURN_RETENTION_DAYS = int(os.environ.get("WORKER_RETURN_RETENTION_DAYS", "90"))
+# 复工备案: the officers' names and phones are kept this long after HQ ends the filing work (rule set ``filing``)
+FILINGS_RETENTION_DAYS = int(os.environ.get("FILINGS_RETENTION_DAYS", "90"))
 # The poverty office (扶贫办, a department's code) that sees and imports every household.
 POVERTY_OFFICE = os.environ.get("POVERTY_OFFICE", "FPB")
 # The development and reform commission (发改委, a department's code) that keeps the key projects' bids for

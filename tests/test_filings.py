@@ -272,3 +272,18 @@ def test_card_and_bulletin_section_in_the_seeds_words(city: City, clock: Any) ->
     assert mine.figures[0].value == "已备案"
     section = bulletin.section(SimpleNamespace(day=dt.date(2020, 2, 20)))
     assert section.paragraphs[0] == "全市累计1家企业完成复工备案，1家复工未备案已交办核查。"
+
+
+def test_the_officers_name_and_phone_are_erased_after_the_filing_work_ends(city: City, clock: Any) -> None:
+    from dualtrack.core import rules as rule_sets
+    from dualtrack.filings.rules import DEFAULT
+
+    clock(dt.date(2020, 2, 20))
+    filing = actions.apply(city.users["enterprise"], city.e_jiangbei, spec())
+    assert services.erase_personal_data()["erased"] == 0  # still running
+    rule_sets.revise("filing", {**DEFAULT, "campaign_end": "2020-06-30"}, city.users["hq"], "复工备案工作结束")
+    at = dt.datetime(2020, 9, 28, 12, tzinfo=dt.UTC)  # 89 days and a half after the end
+    assert services.erase_personal_data(at)["erased"] == 0
+    assert services.erase_personal_data(at + dt.timedelta(days=1))["erased"] == 1
+    filing.refresh_from_db()
+    assert (filing.officer, filing.phone, filing.state) == ("", "", "applied")

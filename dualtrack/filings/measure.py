@@ -42,8 +42,16 @@ class FilingRules(Rules):
         help=gettext_lazy("重点企业须现场查勘")))
     levels: dict = field(default_factory=lambda: {"C2": ["medium", "high"]}, metadata=bound(  # type: ignore[type-arg]
         help=gettext_lazy("各事项适用的风险等级（事项代码 → low/medium/high）")))
+    campaign_end: str | None = field(default=None, metadata=bound(
+        help=gettext_lazy("复工备案工作结束日（YYYY-MM-DD），进行中为空；结束后防控负责人姓名和电话按期删除")))
 
     def check(self) -> None:
+        if self.campaign_end is not None:
+            try:
+                dt.date.fromisoformat(self.campaign_end)
+            except (TypeError, ValueError) as exc:
+                raise RuleError(_("%(field)s须为 null（进行中）或日期（YYYY-MM-DD）") % {
+                    "field": self.named("campaign_end")}) from exc
         if not isinstance(self.levels, dict):
             raise RuleError(_("%(field)s须为 JSON 对象，如 {\"C2\": [\"medium\", \"high\"]}") % {
                 "field": self.named("levels")})
@@ -492,7 +500,8 @@ class FilingsMeasure(Measure[FilingFacts, FilingRules, FilingsResult]):
     menu = MenuEntry(gettext_lazy("复工备案"), "filings:home", services.in_menu, order=6)
     steps = (Step("filings-outbreaks", services.suspend_for_outbreaks, order=52),
              Step("filings-overdue", services.escalate_overdue, order=53),
-             Step("filings-unfiled", services.raise_unfiled_visits, order=54))
+             Step("filings-unfiled", services.raise_unfiled_visits, order=54),
+             Step("filings-erase-personal-data", services.erase_personal_data, order=90))
     row_key = ("code",)
     outcome_fields = ("state", "overdue", "missing_items", "inspection_required")
     outcome_labels = {s.value: s.label for s in FilingState}

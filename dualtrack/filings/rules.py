@@ -14,6 +14,9 @@ DEFAULT: dict[str, Any] = {
     "inspection_outside_workers": 50,  # 现场查勘 before filing from 50 workers from outside the city
     "inspection_key_enterprises": True,  # … and for every key enterprise
     "levels": {"C2": ["medium", "high"]},  # 返岗人员隔离观察 only at medium and high risk (7 April 2020 revision)
+    # The day HQ declares the filing work over (YYYY-MM-DD), from which the officers' names and phones are kept
+    # ``FILINGS_RETENTION_DAYS``; none while it runs.
+    "campaign_end": None,
 }
 
 __all__ = ["DEFAULT", "RULES_KEY"]

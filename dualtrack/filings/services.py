@@ -162,6 +162,29 @@ def raise_unfiled_visits(day: dt.date | None = None) -> dict[str, Any]:
     return {"day": day.isoformat(), "raised": created, "closed": closed}
 
 
+def erase_personal_data(now: dt.datetime | None = None) -> dict[str, Any]:
+    """Erase the officers' names and phones ``FILINGS_RETENTION_DAYS`` after the filing work's end (the rule set's
+    ``campaign_end``, set by HQ; nothing is erased while it runs); the filings, their answers, events and the
+    ledgers' counts stay. The worker's step."""
+    from django.conf import settings
+
+    from dualtrack.core import audit, dates
+    from dualtrack.core.choices import AuditAction
+
+    now = now or dates.now()
+    end = _measure().current_rules()[1].campaign_end
+    if not end:
+        return {"erased": 0}
+    ended = dt.datetime.combine(dt.date.fromisoformat(end), dt.time(23, 59, 59), tzinfo=dates.SHANGHAI)
+    if now < ended + dt.timedelta(days=settings.FILINGS_RETENTION_DAYS):
+        return {"erased": 0}
+    erased = Filing.objects.exclude(officer="", phone="").update(officer="", phone="")
+    if erased:
+        audit.record(None, AuditAction.DELETE, object_type="filings.filing", object_repr=f"{erased} filings",
+                     detail={"erased": erased, "fields": ["officer", "phone"]})
+    return {"erased": erased}
+
+
 # --- what pages read ----------------------------------------------------------------------------------------------
 
 

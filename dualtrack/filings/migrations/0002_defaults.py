@@ -13,7 +13,7 @@ CHECKLIST = [
     ("C7", "应急处置：设立隔离室，制定应急预案，储备口罩和消毒液", "low;medium;high"),
 ]
 RULES = {"decision_working_days": 1, "outbreak_task_working_days": 1, "inspection_outside_workers": 50,
-         "inspection_key_enterprises": True, "levels": {"C2": ["medium", "high"]}}
+         "inspection_key_enterprises": True, "levels": {"C2": ["medium", "high"]}, "campaign_end": None}
 
 
 def seed(apps, schema_editor):
