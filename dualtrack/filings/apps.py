@@ -31,3 +31,8 @@ class FilingsConfig(AppConfig):
 
         problems.register_task_text(OVERDUE_TASK_TEXT, overdue_task_text)
         problems.register_task_text(OUTBREAK_TASK_TEXT, outbreak_task_text)
+        from dualtrack.core.cards import register_panel
+
+        from .panels import enterprise_panel
+
+        register_panel(15, "filings", enterprise_panel)  # 一企一档: the filing and the epidemic ledger
