@@ -110,9 +110,18 @@ def _objects(city: City) -> dict[str, Any]:
     FundBid.objects.create(project=project, year=2020, fund_kind="special_bond", requested=Decimal(5000),
                            won=Decimal(3000), state="won")
     GroundbreakingEvent.objects.create(date=dt.date(2020, 3, 6), title="集中开工", place="江北").projects.add(project)
+    from dualtrack.filings.models import ChecklistItem, Filing, FilingItem, UnfiledVisit
+
+    filing = Filing.objects.create(code="FB2020-00001", enterprise=city.e_jiangbei, applied_on=day, planned_on=day,
+                                   planned_workers=30, workers_from_outside=2, officer="王防控", phone="13800001111",
+                                   due_on=day + dt.timedelta(days=1))
+    for item in ChecklistItem.objects.all():
+        FilingItem.objects.create(filing=filing, item=item, met=True)
+    visit = UnfiledVisit.objects.create(enterprise=city.e_jiangbei_park, source="report", found_on=day,
+                                        officer=city.users["liaison"])
     return {"problem": problem, "project": project, "measure": measure, "application": application,
             "notice": notice, "indicator": indicator, "worker": worker, "trip": trip, "household": household,
-            "weekly": weekly, "lead": lead}
+            "weekly": weekly, "lead": lead, "filing": filing, "visit": visit}
 
 
 def _valid_paths(city: City, objects: dict[str, Any]) -> dict[str, Paths]:
@@ -156,6 +165,14 @@ def _valid_paths(city: City, objects: dict[str, Any]) -> dict[str, Paths]:
         "poverty:weekly_xlsx": {"week": objects["weekly"].week.isoformat()},
         "workreturn:trip_slips": {"code": objects["trip"].code},
         "workreturn:worker_slips": {"code": objects["worker"].code},
+        "filings:filing": {"code": objects["filing"].code},
+        "filings:decide": {"code": objects["filing"].code},
+        "filings:inspection": {"code": objects["filing"].code},
+        "filings:lift": {"code": objects["filing"].code},
+        "filings:revoke": {"code": objects["filing"].code},
+        "filings:item_photo": {"code": objects["filing"].code, "item": "C1"},
+        "filings:ledger": {"uscc": city.e_jiangbei.uscc},
+        "filings:visit_close": {"pk": objects["visit"].pk},
         "export_job": {"token": "8c4b1c8e-2f1a-4d6b-9a55-1f0e7d3c2b11"},  # nobody's job: 404 for everyone
         "export_file": {"token": "8c4b1c8e-2f1a-4d6b-9a55-1f0e7d3c2b11"},
     }
