@@ -258,3 +258,22 @@ def test_board_query_count_is_pinned(city: City, clock: Any, django_assert_max_n
     with django_assert_max_num_queries(BOARD_QUERIES):
         assert client.get("/filings/board/?date=2020-02-11").status_code == 200
 
+
+
+def test_board_says_pending_while_the_day_is_computed(city: City, clock: Any, settings: Any) -> None:
+    clock(dt.date(2020, 2, 11))
+    _some_filings(city)
+    settings.DUALTRACK_JUDGE_INLINE = False
+    client = signed_in(city, "hq")
+    for url in ("/filings/board/?date=2020-02-11", "/filings/unfiled/?date=2020-02-11"):
+        page = client.get(url)
+        assert page.status_code == 200 and "正在计算" in page.content.decode(), url
+        assert 'id="board"' not in page.content.decode()
+
+
+def test_a_bad_date_is_said_and_the_as_of_day_shown(city: City, clock: Any) -> None:
+    clock(dt.date(2020, 2, 11))
+    page = signed_in(city, "hq").get("/filings/board/?date=2020-13-45")
+    body = page.content.decode()
+    assert page.status_code == 200 and "格式不正确" in body
+    assert f'data-day="{services.as_of().isoformat()}"' in body
