@@ -277,3 +277,49 @@ def test_a_bad_date_is_said_and_the_as_of_day_shown(city: City, clock: Any) -> N
     body = page.content.decode()
     assert page.status_code == 200 and "格式不正确" in body
     assert f'data-day="{services.as_of().isoformat()}"' in body
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_district_decides_on_a_phone(live_server: Any, city: City, clock: Any, tmp_path: Any,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a 390×844 phone: the district opens its queue, records the on-site check with a photo and files the
+    application; the enterprise then reads its filing (its officer's phone whole). Every page fits."""
+    from playwright.sync_api import expect
+
+    from .test_browser import ARTIFACTS, sign_in
+    from .test_browser_pages import fits, phone_page
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    clock(dt.date(2020, 2, 10))
+    filing = actions.apply(city.users["enterprise"], city.e_jiangbei, spec())
+    photo = tmp_path / "现场.png"
+    photo.write_bytes(_png())
+    with phone_page() as (page, errors):
+        sign_in(page, live_server.url, "jiangbei")
+        page.goto(f"{live_server.url}/filings/queue/")
+        fits(page)
+        page.get_by_role("link", name=filing.code).click()
+        page.wait_for_load_state("load")
+        fits(page)
+        expect(page.locator("#filing-inspection")).to_contain_text("须现场查勘")
+        form = page.locator("#inspection-form")
+        form.locator("[name=inspectors]").fill("李四、张三")
+        form.locator("[name=photo]").set_input_files(str(photo))
+        form.locator("button[type=submit]").click()
+        expect(page.locator("#filing-inspection")).to_contain_text("李四、张三")
+        expect(page.locator("#filing-inspection img")).to_be_visible()
+        decide = page.locator("#decide-form")
+        decide.get_by_label("已备案").check()
+        decide.locator("button[type=submit]").click()
+        expect(page.locator("#filing-state")).to_contain_text("已备案")
+        fits(page)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "phone-district-filing-filed.png"), full_page=True)
+        sign_in(page, live_server.url, "enterprise")
+        page.goto(f"{live_server.url}/filings/{filing.code}/")
+        expect(page.locator("#filing-phone")).to_have_text("13800001111")
+        assert page.locator("#decide-form").count() == 0
+        fits(page)
+        assert errors == []
+    assert Filing.objects.get(pk=filing.pk).state == "filed"
