@@ -46,6 +46,7 @@ QUERY_PARAMETERS = ["date", "page", "q", "county", "park", "light", "state", "fo
 MAX_CPU_SECONDS = 2.0
 MAX_WALL_SECONDS = 10.0
 
+FILING = "FB2020-00001"  # 江北恒达's application (with its answers), made by ``_objects``
 # URL name → (the valid path parameters, built from the fixture's objects).
 Paths = dict[str, Any]
 
@@ -101,6 +102,13 @@ def _objects(city: City) -> dict[str, Any]:
     from dualtrack.poverty import board
 
     weekly = board.freeze_week(None, dt.date(2020, 5, 11))
+    from dualtrack.filings.models import ChecklistItem, Filing, FilingItem
+
+    filing = Filing.objects.create(code=FILING, enterprise=city.e_jiangbei, applied_on=day, planned_on=day,
+                                   planned_workers=30, workers_from_outside=2, officer="王防控", phone="13800001111",
+                                   due_on=day + dt.timedelta(days=1))
+    for item in ChecklistItem.objects.all():  # answered: the county may decide it
+        FilingItem.objects.create(filing=filing, item=item, met=True)
     from dualtrack.investment.models import Lead
 
     lead = Lead.objects.create(code="ZS-1", name="新能源零部件", investor="某集团", amount=Decimal(12), county=city.jiangbei,
@@ -110,18 +118,12 @@ def _objects(city: City) -> dict[str, Any]:
     FundBid.objects.create(project=project, year=2020, fund_kind="special_bond", requested=Decimal(5000),
                            won=Decimal(3000), state="won")
     GroundbreakingEvent.objects.create(date=dt.date(2020, 3, 6), title="集中开工", place="江北").projects.add(project)
-    from dualtrack.filings.models import ChecklistItem, Filing, FilingItem, UnfiledVisit
+    from dualtrack.filings.models import UnfiledVisit
 
-    filing = Filing.objects.create(code="FB2020-00001", enterprise=city.e_jiangbei, applied_on=day, planned_on=day,
-                                   planned_workers=30, workers_from_outside=2, officer="王防控", phone="13800001111",
-                                   due_on=day + dt.timedelta(days=1))
-    for item in ChecklistItem.objects.all():
-        FilingItem.objects.create(filing=filing, item=item, met=True)
-    visit = UnfiledVisit.objects.create(enterprise=city.e_jiangbei_park, source="report", found_on=day,
-                                        officer=city.users["liaison"])
+    visit = UnfiledVisit.objects.create(enterprise=city.e_jiangbei, source="report", found_on=day)
     return {"problem": problem, "project": project, "measure": measure, "application": application,
             "notice": notice, "indicator": indicator, "worker": worker, "trip": trip, "household": household,
-            "weekly": weekly, "lead": lead, "filing": filing, "visit": visit}
+            "weekly": weekly, "lead": lead, "visit": visit}
 
 
 def _valid_paths(city: City, objects: dict[str, Any]) -> dict[str, Paths]:
@@ -161,20 +163,20 @@ def _valid_paths(city: City, objects: dict[str, Any]) -> dict[str, Paths]:
         "investment:lead_activity": {"code": objects["lead"].code},
         "investment:lead_stage": {"code": objects["lead"].code},
         "investment:lead_officer": {"code": objects["lead"].code},
+        "filings:filing": {"code": FILING},
+        "filings:decide": {"code": FILING},
+        "filings:inspection": {"code": FILING},
+        "filings:lift": {"code": FILING},
+        "filings:revoke": {"code": FILING},
+        "filings:item_photo": {"code": FILING, "item": "C1"},
+        "filings:ledger": {"uscc": city.e_jiangbei.uscc},
         "poverty:weekly": {"week": objects["weekly"].week.isoformat()},
         "poverty:weekly_xlsx": {"week": objects["weekly"].week.isoformat()},
         "workreturn:trip_slips": {"code": objects["trip"].code},
         "workreturn:worker_slips": {"code": objects["worker"].code},
-        "filings:filing": {"code": objects["filing"].code},
-        "filings:decide": {"code": objects["filing"].code},
-        "filings:inspection": {"code": objects["filing"].code},
-        "filings:lift": {"code": objects["filing"].code},
-        "filings:revoke": {"code": objects["filing"].code},
-        "filings:item_photo": {"code": objects["filing"].code, "item": "C1"},
-        "filings:ledger": {"uscc": city.e_jiangbei.uscc},
-        "filings:visit_close": {"pk": objects["visit"].pk},
         "export_job": {"token": "8c4b1c8e-2f1a-4d6b-9a55-1f0e7d3c2b11"},  # nobody's job: 404 for everyone
         "export_file": {"token": "8c4b1c8e-2f1a-4d6b-9a55-1f0e7d3c2b11"},
+        "filings:visit_close": {"pk": objects["visit"].pk},
     }
 
 

@@ -828,6 +828,69 @@ ACTIONS += [
         covers=("economy:report",), written=_report_released),
 ]
 
+# --- 复工备案 (DOMAIN.md §16, filings/policy.py): the county (or park) of the enterprise and HQ decide, record the
+# on-site check, lift a suspension and revoke; leaders, departments, the liaison officer and the enterprise see the
+# filing and are refused (403); another county, a park the enterprise is not in and the public do not see it (404).
+# The filing is 江北恒达's (江北, no park).
+
+def _filing(city: City, state: str = "applied") -> Any:
+    from dualtrack.filings.models import Filing
+
+    today = dates.today()
+    return Filing.objects.create(code="FB2020-09001", enterprise=city.e_jiangbei, applied_on=today, planned_on=today,
+                                 planned_workers=30, officer="王防控", phone="13800001111", state=state,
+                                 due_on=today + dt.timedelta(days=1),
+                                 decided_on=None if state == "applied" else today)
+
+
+def _filing_state(city: City) -> str:
+    from dualtrack.filings.models import Filing
+
+    return Filing.objects.get(code="FB2020-09001").state
+
+
+def decide_filing_page(client: Client, city: City, role: str) -> Any:
+    filing = _filing(city)
+    return as_role(client, city, role).post(f"/filings/{filing.code}/decide/", {"decision": "returned",
+                                                                                 "note": "C3未落实，请补充"})
+
+
+def inspect_filing_page(client: Client, city: City, role: str) -> Any:
+    filing = _filing(city)
+    return as_role(client, city, role).post(f"/filings/{filing.code}/inspection/", {
+        "inspected_on": dates.today().isoformat(), "inspectors": "李四、张三",
+        "photo": SimpleUploadedFile("现场.png", _png(), content_type="image/png")})
+
+
+def _inspected(city: City) -> bool:
+    from dualtrack.filings.models import Filing
+
+    return Filing.objects.get(code="FB2020-09001").inspected_on is not None
+
+
+def lift_filing_page(client: Client, city: City, role: str) -> Any:
+    filing = _filing(city, "suspended")
+    return as_role(client, city, role).post(f"/filings/{filing.code}/lift/", {"reason": "全员核酸阴性，消杀完毕"})
+
+
+def revoke_filing_page(client: Client, city: City, role: str) -> Any:
+    filing = _filing(city, "filed")
+    return as_role(client, city, role).post(f"/filings/{filing.code}/revoke/", {"reason": "企业停产"})
+
+
+_DECIDES = dict(anonymous="anon", hq="ok", leader="denied", district="ok", district_binhai="hidden", park="hidden",
+                department="denied", liaison="denied", enterprise="denied", public="hidden")
+ACTIONS += [
+    WriteAction("decide a filing (复工备案审核)", _expect(**_DECIDES), decide_filing_page,
+                covers=("filings:decide",), written=lambda city: _filing_state(city) == "returned"),
+    WriteAction("record a filing's on-site check (现场查勘)", _expect(**_DECIDES), inspect_filing_page,
+                covers=("filings:inspection",), written=_inspected),
+    WriteAction("lift a filing's suspension (解除暂停)", _expect(**_DECIDES), lift_filing_page,
+                covers=("filings:lift",), written=lambda city: _filing_state(city) == "filed"),
+    WriteAction("revoke a filing (撤销备案)", _expect(**_DECIDES), revoke_filing_page,
+                covers=("filings:revoke",), written=lambda city: _filing_state(city) == "revoked"),
+]
+
 # The other writes: a stored bulletin (HQ, leaders and departments see it; HQ signs it off), the bulletin jobs
 # (HQ's), the rule sets (HQ revises), a measure (enterprises and their officers apply, the measure's department
 # publishes its notice), the outreach tasks (the officer's), and one's own token and notices.
@@ -902,123 +965,6 @@ ACTIONS += [
         anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="denied", park="denied",
         department="ok", liaison="denied", enterprise="denied", public="hidden"), create_outreach_page,
         covers=("policies:measure",), written=_outreach_created),
-]
-
-
-# --- 复工备案 (DOMAIN.md §16, filings/policy.py): the county (or park) of the enterprise and HQ decide, record the
-# on-site check, lift a suspension and revoke; leaders, departments, the liaison officer and the enterprise see the
-# filing and are refused (403); another county, a park the enterprise is not in and the public do not see it (404).
-# The enterprise (or its liaison officer, or HQ) applies and keeps its 防疫台账 on a phone; the visit task of
-# 复工未备案 is closed by the liaison officer, the county or HQ. The filing is 江北恒达's (江北, no park).
-
-def _filing(city: City, state: str = "applied") -> Any:
-    from dualtrack.filings.models import Filing
-
-    today = dates.today()
-    return Filing.objects.create(code="FB2020-09001", enterprise=city.e_jiangbei, applied_on=today, planned_on=today,
-                                 planned_workers=30, officer="王防控", phone="13800001111", state=state,
-                                 due_on=today + dt.timedelta(days=1),
-                                 decided_on=None if state == "applied" else today)
-
-
-def _filing_state(city: City) -> str:
-    from dualtrack.filings.models import Filing
-
-    return Filing.objects.get(code="FB2020-09001").state
-
-
-def decide_filing_page(client: Client, city: City, role: str) -> Any:
-    filing = _filing(city)
-    return as_role(client, city, role).post(f"/filings/{filing.code}/decide/", {"decision": "returned",
-                                                                                 "note": "C3未落实，请补充"})
-
-
-def inspect_filing_page(client: Client, city: City, role: str) -> Any:
-    filing = _filing(city)
-    return as_role(client, city, role).post(f"/filings/{filing.code}/inspection/", {
-        "inspected_on": dates.today().isoformat(), "inspectors": "李四、张三",
-        "photo": SimpleUploadedFile("现场.png", _png(), content_type="image/png")})
-
-
-def _inspected(city: City) -> bool:
-    from dualtrack.filings.models import Filing
-
-    return Filing.objects.get(code="FB2020-09001").inspected_on is not None
-
-
-def lift_filing_page(client: Client, city: City, role: str) -> Any:
-    filing = _filing(city, "suspended")
-    return as_role(client, city, role).post(f"/filings/{filing.code}/lift/", {"reason": "全员核酸阴性，消杀完毕"})
-
-
-def revoke_filing_page(client: Client, city: City, role: str) -> Any:
-    filing = _filing(city, "filed")
-    return as_role(client, city, role).post(f"/filings/{filing.code}/revoke/", {"reason": "企业停产"})
-
-
-def apply_filing_page(client: Client, city: City, role: str) -> Any:
-    today = dates.today().isoformat()
-    answers = {f"item_C{n}": "1" for n in range(1, 8)}
-    return as_role(client, city, role).post("/filings/apply/", {
-        "uscc": city.e_jiangbei.uscc, "planned_on": today, "planned_workers": "30", "workers_from_outside": "0",
-        "officer": "王防控", "phone": "13800001111", **answers})
-
-
-def _filing_applied(city: City) -> bool:
-    from dualtrack.filings.models import Filing
-
-    return Filing.objects.filter(enterprise=city.e_jiangbei).exists()
-
-
-def health_ledger_page(client: Client, city: City, role: str) -> Any:
-    return as_role(client, city, role).post("/filings/ledger/", {
-        "uscc": city.e_jiangbei.uscc, "on_duty": "30", "from_outside": "2", "under_observation": "1", "fever": "0",
-        "masks": "500", "disinfectant_kg": "20.5"})
-
-
-def _ledger_kept(city: City) -> bool:
-    from dualtrack.filings.models import EnterpriseHealth
-
-    return EnterpriseHealth.objects.filter(enterprise=city.e_jiangbei).exists()
-
-
-def close_unfiled_visit_page(client: Client, city: City, role: str) -> Any:
-    from dualtrack.filings.models import UnfiledVisit
-
-    visit = UnfiledVisit.objects.create(enterprise=city.e_jiangbei, source="report", found_on=dates.today(),
-                                        officer=city.users["liaison"])
-    return as_role(client, city, role).post(f"/filings/visits/{visit.pk}/", {"note": "已上门，企业已提交备案申请"})
-
-
-def _visit_closed(city: City) -> bool:
-    from dualtrack.filings.models import UnfiledVisit
-
-    return UnfiledVisit.objects.filter(enterprise=city.e_jiangbei, state="done").exists()
-
-
-_DECIDES = dict(anonymous="anon", hq="ok", leader="denied", district="ok", district_binhai="hidden", park="hidden",
-                department="denied", liaison="denied", enterprise="denied", public="hidden")
-ACTIONS += [
-    WriteAction("decide a filing (复工备案审核)", _expect(**_DECIDES), decide_filing_page,
-                covers=("filings:decide",), written=lambda city: _filing_state(city) == "returned"),
-    WriteAction("record a filing's on-site check (现场查勘)", _expect(**_DECIDES), inspect_filing_page,
-                covers=("filings:inspection",), written=_inspected),
-    WriteAction("lift a filing's suspension (解除暂停)", _expect(**_DECIDES), lift_filing_page,
-                covers=("filings:lift",), written=lambda city: _filing_state(city) == "filed"),
-    WriteAction("revoke a filing (撤销备案)", _expect(**_DECIDES), revoke_filing_page,
-                covers=("filings:revoke",), written=lambda city: _filing_state(city) == "revoked"),
-    WriteAction("apply for a filing (申请复工备案)", _expect(
-        anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="denied", park="denied",
-        department="denied", liaison="ok", enterprise="ok", public="denied"), apply_filing_page,
-        covers=("filings:apply",), written=_filing_applied),
-    WriteAction("keep the day's epidemic ledger (防疫台账)", _expect(
-        anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="denied", park="denied",
-        department="denied", liaison="ok", enterprise="ok", public="denied"), health_ledger_page,
-        covers=("filings:ledger_today",), written=_ledger_kept),
-    WriteAction("close a 复工未备案 visit (核查完毕)", _expect(
-        anonymous="anon", hq="ok", leader="denied", district="ok", district_binhai="hidden", park="hidden",
-        department="hidden", liaison="ok", enterprise="hidden", public="hidden"), close_unfiled_visit_page,
-        covers=("filings:visit_close",), written=_visit_closed),
 ]
 
 
