@@ -110,9 +110,12 @@ def _objects(city: City) -> dict[str, Any]:
     FundBid.objects.create(project=project, year=2020, fund_kind="special_bond", requested=Decimal(5000),
                            won=Decimal(3000), state="won")
     GroundbreakingEvent.objects.create(date=dt.date(2020, 3, 6), title="集中开工", place="江北").projects.add(project)
+    from dualtrack.filings.models import UnfiledVisit
+
+    visit = UnfiledVisit.objects.create(enterprise=city.e_jiangbei, source="report", found_on=day)
     return {"problem": problem, "project": project, "measure": measure, "application": application,
             "notice": notice, "indicator": indicator, "worker": worker, "trip": trip, "household": household,
-            "weekly": weekly, "lead": lead}
+            "weekly": weekly, "lead": lead, "visit": visit}
 
 
 def _valid_paths(city: City, objects: dict[str, Any]) -> dict[str, Paths]:
@@ -158,6 +161,7 @@ def _valid_paths(city: City, objects: dict[str, Any]) -> dict[str, Paths]:
         "workreturn:worker_slips": {"code": objects["worker"].code},
         "export_job": {"token": "8c4b1c8e-2f1a-4d6b-9a55-1f0e7d3c2b11"},  # nobody's job: 404 for everyone
         "export_file": {"token": "8c4b1c8e-2f1a-4d6b-9a55-1f0e7d3c2b11"},
+        "filings:visit_close": {"pk": objects["visit"].pk},
     }
 
 
