@@ -99,3 +99,38 @@ def test_an_enterprise_applies_on_its_phone(live_server: Any, city: City, settin
     assert not FilingItem.objects.get(filing=filing, item__code="C2").met
     assert FilingItem.objects.get(filing=filing, item__code="C4").photo
     assert EnterpriseHealth.objects.get(enterprise=city.e_jiangbei).on_duty == 38
+
+
+def test_a_liaison_officer_closes_a_visit_on_its_phone(live_server: Any, city: City, settings: Any,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The officer's enterprises with their state and links, the open visit counted; closed on the visits page."""
+    from playwright.sync_api import expect
+
+    from dualtrack.filings.models import UnfiledVisit
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    settings.DUALTRACK_CLOCK = "2020-02-10T10:00:00+08:00"
+    city.users["liaison"].assigned_enterprises.add(city.e_jiangbei_park)
+    visit = UnfiledVisit.objects.create(enterprise=city.e_jiangbei_park, source="power", found_on=dt.date(2020, 2, 9),
+                                        officer=city.users["liaison"])
+    with phone_page(console_errors=True) as (page, errors):
+        sign_in(page, live_server.url, "liaison")
+        page.goto(f"{live_server.url}/filings/")
+        expect(page.locator("#filing-enterprises li")).to_have_count(2)
+        expect(page.locator("#open-visits")).to_contain_text("1")
+        expect(page.locator(f"li[data-uscc='{city.e_jiangbei_park.uscc}']")).to_contain_text("复工未备案")
+        fits(page)
+        page.screenshot(path=str(ARTIFACTS / "phone-filing-liaison.png"), full_page=True)
+        page.locator("#open-visits a").click()
+        page.wait_for_url(f"{live_server.url}/filings/visits/")
+        item = page.locator(f"li[data-visit='{visit.pk}']")
+        expect(item).to_contain_text("用电监测")
+        fits(page)
+        item.locator("textarea").fill("已上门，企业当日申请备案")
+        item.get_by_role("button", name="核查完毕").click()
+        expect(page.locator(f"li[data-visit='{visit.pk}']")).to_have_attribute("data-state", "done")
+        fits(page)
+        page.screenshot(path=str(ARTIFACTS / "phone-filing-visits.png"), full_page=True)
+    assert errors == []
+    visit.refresh_from_db()
+    assert (visit.state, visit.note) == ("done", "已上门，企业当日申请备案")

@@ -127,7 +127,10 @@ def home(request: HttpRequest) -> HttpResponse:
     found = found.annotate(filing_state=Subquery(latest.values("state")[:1]),
                            filing_code=Subquery(latest.values("code")[:1]),
                            filing_due=Subquery(latest.values("due_on")[:1]),
-                           ledger_today=Exists(reported)).select_related("county").order_by("name")
+                           ledger_today=Exists(reported),
+                           unfiled=Exists(UnfiledVisit.objects.filter(enterprise=OuterRef("pk"),
+                                                                      state=VisitState.OPEN))
+                           ).select_related("county").order_by("name")
     page = paginate(request, found)
     labels = dict(FilingState.choices)
     for enterprise in page.object_list:
