@@ -97,6 +97,16 @@ def test_a_missing_answer_is_refused_naming_the_item(client: Client, city: City,
     assert 'value="王防控"' in body and body.count("checked") == 6  # what was typed is kept
 
 
+def test_a_typing_slip_and_a_missing_answer_are_told_at_once(client: Client, city: City, clock: None) -> None:
+    as_user(client, city, "enterprise")
+    body = client.post("/filings/apply/", form(skip=("C7",), planned_workers="三十", officer="")).content.decode()
+    assert "请逐项作答：C7" in body and "请填写防控负责人" in body and "planned_workers" in body
+    assert body.count('class="errorlist"') >= 4  # the summary, the number, the officer, C7
+    body = client.post("/filings/ledger/", {**LEDGER, "masks": "很多", "on_duty": ""}).content.decode()
+    assert "请填写不小于0的整数" in body
+    assert not Filing.objects.exists() and not EnterpriseHealth.objects.exists()
+
+
 def test_an_unmet_item_is_accepted_as_an_answer(client: Client, city: City, clock: None) -> None:
     as_user(client, city, "enterprise")
     response = client.post("/filings/apply/", form(unmet=("C2",), note_C2="低风险地区，无市外返岗隔离要求"))

@@ -67,6 +67,14 @@ def _for(enterprise: Any, request: HttpRequest) -> str:
     return "" if applies_for_itself(request.user) else f"?uscc={enterprise.uscc}"
 
 
+def _also(form: forms.Form, errors: dict[str, str]) -> None:
+    """A form refused for a value that is not a number or a date says, in the same answer, what else the action
+    would refuse (each field once), so that a phone is not sent back twice."""
+    for name, message in errors.items():
+        if name in form.fields and name not in form.errors:
+            form.add_error(name, message)
+
+
 def _pick_first(request: HttpRequest) -> HttpResponse:
     messages.info(request, _("请先在列表中选择企业"))
     return redirect("filings:home")
@@ -227,7 +235,9 @@ def apply(request: HttpRequest) -> HttpResponse:
     items = services.checklist()
     initial = _initial(request, latest) if latest is not None and blocked is None else {}
     form = ApplyForm(items, request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        _also(form, actions.check_application(form.spec()))
+    elif request.method == "POST":
         try:
             filing = actions.apply(actor_of(request), enterprise, form.spec())
         except ValidationError as exc:
@@ -288,7 +298,9 @@ def ledger(request: HttpRequest) -> HttpResponse:
         if any(initial[f] != str(getattr(row, f)) for f in LEDGER_FIELDS):
             initial = {}  # masked: never put back into a form
     form = LedgerForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        _also(form, actions.check_health(form.values()))
+    elif request.method == "POST":
         try:
             _row, changed = actions.record_health(actor_of(request), enterprise, today, form.values())
         except ValidationError as exc:
