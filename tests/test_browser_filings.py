@@ -62,6 +62,11 @@ def test_an_enterprise_applies_on_its_phone(live_server: Any, city: City, settin
             choice.click()  # the label, not the tiny circle
             expect(choice.locator("input")).to_be_checked()
         page.fill("#id_note_C2", "低风险地区，无须隔离观察")
+        # a photo above 5 MB is said at once and taken off, before a slow upload (filings.js)
+        page.set_input_files("#id_photo_C5", files=[{"name": "大图.jpg", "mimeType": "image/jpeg",
+                                                     "buffer": b"\xff\xd8\xff" + b"\0" * (5 * 1024 * 1024)}])
+        expect(page.locator("#item-C5 .photo-too-big")).to_be_visible()
+        assert page.evaluate("document.querySelector('#id_photo_C5').files.length") == 0
         page.set_input_files("#id_photo_C4", str(photo))
         fits(page)
         page.screenshot(path=str(ARTIFACTS / "phone-filing-apply.png"), full_page=True)
