@@ -968,6 +968,67 @@ ACTIONS += [
 ]
 
 
+
+# 复工备案 on a phone (filings/policy.py, filings/phone.py): the enterprise applies and keeps its ledger for itself,
+# its liaison officer and HQ on its behalf (a role that never applies is refused); a 复工未备案 visit is closed by the
+# enterprise's liaison officer, its county or HQ (a leader follows it, 403; out of scope, 404).
+def _filing_form(city: City, role: str) -> dict[str, Any]:
+    planned = (dates.today() + dt.timedelta(days=2)).isoformat()
+    data = {"planned_on": planned, "planned_workers": "30", "workers_from_outside": "0", "officer": "王防控",
+            "phone": "13800001111"} | {f"item_C{n}": "1" for n in range(1, 8)}
+    return data | ({} if role == "enterprise" else {"uscc": city.e_jiangbei.uscc})
+
+
+def apply_filing_page(client: Client, city: City, role: str) -> Any:
+    return as_role(client, city, role).post("/filings/apply/", _filing_form(city, role))
+
+
+def _filing_applied(city: City) -> bool:
+    from dualtrack.filings.models import Filing
+
+    return Filing.objects.filter(enterprise=city.e_jiangbei).exists()
+
+
+def ledger_page(client: Client, city: City, role: str) -> Any:
+    data = {"on_duty": "20", "from_outside": "0", "under_observation": "0", "fever": "0", "masks": "100",
+            "disinfectant_kg": "5"} | ({} if role == "enterprise" else {"uscc": city.e_jiangbei.uscc})
+    return as_role(client, city, role).post("/filings/ledger/", data)
+
+
+def _ledger_kept(city: City) -> bool:
+    from dualtrack.filings.models import EnterpriseHealth
+
+    return EnterpriseHealth.objects.filter(enterprise=city.e_jiangbei).exists()
+
+
+def close_visit_page(client: Client, city: City, role: str) -> Any:
+    from dualtrack.filings.models import UnfiledVisit
+
+    visit = UnfiledVisit.objects.create(enterprise=city.e_jiangbei, source="report", found_on=dates.today())
+    return as_role(client, city, role).post(f"/filings/visits/{visit.pk}/", {"note": "已上门核查"})
+
+
+def _visit_closed(city: City) -> bool:
+    from dualtrack.filings.models import UnfiledVisit
+
+    return UnfiledVisit.objects.filter(enterprise=city.e_jiangbei, state="done").exists()
+
+
+ACTIONS += [
+    WriteAction("apply for a filing (申请复工备案)", _expect(
+        anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="denied", park="denied",
+        department="denied", liaison="ok", enterprise="ok", public="denied"), apply_filing_page,
+        covers=("filings:apply",), written=_filing_applied),
+    WriteAction("keep the day's epidemic ledger (防疫台账)", _expect(
+        anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="denied", park="denied",
+        department="denied", liaison="ok", enterprise="ok", public="denied"), ledger_page,
+        covers=("filings:ledger_today",), written=_ledger_kept),
+    WriteAction("close a 复工未备案 visit (核查)", _expect(
+        anonymous="anon", hq="ok", leader="denied", district="ok", district_binhai="hidden", park="hidden",
+        department="hidden", liaison="ok", enterprise="hidden", public="hidden"), close_visit_page,
+        covers=("filings:visit_close",), written=_visit_closed),
+]
+
 def _import_outcome(response: Any) -> str:
     """The import page answers 200 for a file written and 422 for a file refused."""
     outcome = page_outcome(response, ok=(200,))

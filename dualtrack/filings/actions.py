@@ -108,6 +108,41 @@ def missing_items(filing: Filing, day: dt.date, rules: Any = None) -> list[str]:
     return sorted(i.code for i in applicable_items(risk_level(filing, day), rules) if i.mandatory and i.code not in met)
 
 
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTO_MAX_PIXELS = 50_000_000  # a small file may unpack to gigabytes of pixels (decompression bomb)
+
+
+def photo_error(upload: Any) -> str | None:
+    """Why ``upload`` may not be kept as a checklist answer's photo (None: it may): a JPEG or PNG by its content
+    (not its name or the browser's word), at most 5 MB and 50 million pixels, as the problems' photos are checked."""
+    import io
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    size = getattr(upload, "size", None) or 0
+    if size > PHOTO_MAX_BYTES:
+        return _("照片过大（%(size).1f MB），上限 5 MB") % {"size": size / 1048576}
+    data = upload.read(PHOTO_MAX_BYTES + 1)
+    upload.seek(0)
+    if len(data) > PHOTO_MAX_BYTES:
+        return _("照片过大，上限 5 MB")
+    if not (data.startswith(b"\xff\xd8\xff") or data.startswith(b"\x89PNG\r\n\x1a\n")):
+        return _("只接受 JPG、PNG 格式的照片")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                if image.width * image.height > PHOTO_MAX_PIXELS:
+                    return _("照片尺寸过大，上限 5000 万像素")
+                image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return _("照片尺寸过大，上限 5000 万像素")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return _("照片文件已损坏或不是图片")
+    return None
+
+
 # --- applying -----------------------------------------------------------------------------------------------
 
 
@@ -169,6 +204,10 @@ def check_application(spec: NewFiling, *, require_answers: bool = True) -> dict[
         unknown = sorted(set(spec.answers) - set(ChecklistItem.objects.values_list("code", flat=True)))
         if unknown:
             errors["items"] = _("没有这些事项：%(codes)s") % {"codes": listed(unknown)}
+    for code, given in sorted(spec.answers.items()):
+        problem = photo_error(given.photo) if given.photo else None
+        if problem:
+            errors[f"photo_{code}"] = problem
     return errors
 
 
@@ -224,6 +263,9 @@ def answer(actor: Actor, filing: Filing, code: str, met: bool, note: str = "", p
         raise ValidationError({"item": _("没有事项“%(code)s”") % {"code": str(code)[:10]}})
     row = FilingItem.objects.filter(filing=filing, item=item).first()
     before = audit.snapshot(row) if row else None
+    problem = photo_error(photo) if photo else None
+    if problem:
+        raise ValidationError({f"photo_{code}": problem})
     row = row or FilingItem(filing=filing, item=item)
     row.met, row.note = bool(met), note.strip()[:300]
     if photo:

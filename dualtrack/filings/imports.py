@@ -23,7 +23,7 @@ from dualtrack.core.choices import Action, DateKind
 from dualtrack.core.imports import Column, Dataset, ImportResult, RowContext, register, upsert
 from dualtrack.core.imports import parsers as p
 from dualtrack.core.rules import listed
-from dualtrack.registry.models import Enterprise
+from dualtrack.registry import services as registry
 
 from . import actions
 from .choices import LEVELS, Decision, FilingState
@@ -81,7 +81,7 @@ def _out_of_scope(ctx: RowContext, dataset: Dataset, number: int, key: str) -> N
 
 def _enterprises(user: Actor) -> dict[str, int]:
     """The enterprises ``user`` may import safe-resumption rows for (HQ: all; a county's or park's operators: theirs)."""
-    return dict(Enterprise.objects.restrict(user, Action.IMPORT).values_list("uscc", "id"))
+    return dict(registry.enterprises_for(user, Action.IMPORT).values_list("uscc", "id"))
 
 
 @register
@@ -232,7 +232,7 @@ class FilingDataset(Dataset):
                         planned_on=v["planned_on"], planned_workers=v["planned_workers"],
                         workers_from_outside=v["workers_from_outside"], officer=v["officer"], phone=v["phone"],
                         answers={}, applied_on=v["applied_on"], code=v["code"])
-                    filing = actions.apply(user, Enterprise.objects.get(pk=state["enterprises"][v["uscc"]]), spec,
+                    filing = actions.apply(user, registry.enterprises_by_ids([state["enterprises"][v["uscc"]]])[state["enterprises"][v["uscc"]]], spec,
                                            require_answers=False, action=Action.IMPORT)
                     state["filings"][v["code"]] = filing
                     created = True
@@ -373,7 +373,7 @@ class EnterpriseHealthDataset(Dataset):
         ids = {state["enterprises"][v["uscc"]] for _r, v in rows}
         existing = {(h.date, h.enterprise_id): h for h in EnterpriseHealth.objects.filter(
             enterprise_id__in=ids, date__in={v["date"] for _r, v in rows})}
-        enterprises = Enterprise.objects.in_bulk(ids)
+        enterprises = registry.enterprises_by_ids(ids)
         for number, v in rows:
             enterprise_id = state["enterprises"][v["uscc"]]
             old = existing.get((v["date"], enterprise_id))

@@ -61,9 +61,11 @@ declare("filings.ChecklistItem", {
 # 防疫台账: numbers about the staff's health, seen only where the officer's phone is (PERSONAL above).
 declare("filings.EnterpriseHealth", {Action.VIEW: PERSONAL, Action.EXPORT: PERSONAL, Action.PERSONAL: PERSONAL,
                                      Action.REPORT: APPLY, Action.IMPORT: DECIDE})
+VISIT_WORK = {Role.HQ: ALL, Role.DISTRICT: F["district"], Role.LIAISON: F["liaison"]}
+# A visit's finding is free text (it may name a person or a phone): whole for those who do and follow the visit.
 declare("filings.UnfiledVisit", {
     Action.VIEW: {Role.HQ: ALL, Role.LEADER: ALL, Role.DISTRICT: F["district"], Role.LIAISON: F["liaison"]},
-    Action.CHANGE: {Role.HQ: ALL, Role.DISTRICT: F["district"], Role.LIAISON: F["liaison"]}})
+    Action.CHANGE: VISIT_WORK, Action.PERSONAL: VISIT_WORK})
 
 
 # What a role is shown of safe resumption (pages, cards, menus): named here so views and cards ask by name.
