@@ -219,6 +219,12 @@ def test_unfiled_lists_the_enterprise_with_its_source_and_officers(city: City, c
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).worksheets[0]
     values = [r for r in sheet.iter_rows(min_row=2, values_only=True)]
     assert [(r[1], r[3]) for r in values] == [(city.e_jiangbei.uscc, "企业报送")]
+    from dualtrack.filings.models import UnfiledVisit
+
+    UnfiledVisit.objects.filter(enterprise=city.e_jiangbei).update(note="已电话联系厂长 13912345678")
+    leader = signed_in(city, "leader").get("/filings/unfiled/?date=2020-02-11").content.decode()
+    assert "139****5678" in leader and "13912345678" not in leader  # a finding is the visit's makers' whole
+    assert "13912345678" in signed_in(city, "district").get("/filings/unfiled/?date=2020-02-11").content.decode()
 
 
 def test_ledger_says_unreported_days_and_audits(city: City, clock: Any) -> None:

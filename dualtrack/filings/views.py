@@ -158,7 +158,8 @@ def _photo_url(filing: Filing, item: str, view: str) -> str:
 
 def _filing_page(request: HttpRequest, filing: Filing, forms_: dict[str, Any], status: int = 200) -> HttpResponse:
     day = dates.today()
-    person = privacy.shown(request.user, [(filing, {"officer": filing.officer, "phone": filing.phone})],
+    person = privacy.shown(request.user, [(filing, {"officer": filing.officer, "phone": filing.phone,
+                                                    "note": filing.note})],
                            kinds={"officer": privacy.NAME, "phone": privacy.PHONE})[0]
     answers = list(filing.items.select_related("item").order_by("item__code"))
     for row in answers:
@@ -402,6 +403,11 @@ def _unfiled_rows(request: HttpRequest, result: Any) -> list[dict[str, Any]]:
     for visit in UnfiledVisit.objects.restrict(request.user).filter(enterprise_id__in=ids).order_by(
             "enterprise_id", "-found_on", "-pk"):
         visits.setdefault(visit.enterprise_id, visit)
+    found = list(visits.values())
+    # A visit's finding is free text: whole for those who make and follow the visit, masked elsewhere (audited).
+    for visit, shown in zip(found, privacy.shown(request.user, [(v, {"note": v.note}) for v in found]) if found
+                            else [], strict=True):
+        visit.note_shown = shown["note"]  # type: ignore[attr-defined]
     county_names = {s.code: s.name for s in result.scopes if s.kind == "county"}
     sources = dict(UnfiledSource.choices)
     rows = []
@@ -452,7 +458,7 @@ def unfiled_xlsx(request: HttpRequest) -> HttpResponseBase:
                                        _("核查任务"), _("核查情况"), _("数据截至")],
                           ([r["county"], r["uscc"], r["name"], r["source"], r["liaisons"],
                             str(states.get(r["visit"].state, "")) if r["visit"] else _("未生成"),
-                            r["visit"].note if r["visit"] else "", day] for r in rows),
+                            r["visit"].note_shown if r["visit"] else "", day] for r in rows),
                           widths={"B": 22, "C": 36, "G": 40}, formats=[*[None] * 7, "yyyy-mm-dd"])
     return exports.xlsx_download(request, [sheet], exports.dated_name(_("复工未备案"), day),
                                  object_type="filings.filing", object_repr=_("复工未备案"),
