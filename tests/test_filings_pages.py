@@ -246,9 +246,16 @@ def test_ledger_says_unreported_days_and_audits(city: City, clock: Any) -> None:
 def test_enterprise_file_shows_the_filing(city: City, clock: Any) -> None:
     clock(dt.date(2020, 2, 10))
     filing = actions.apply(city.users["enterprise"], city.e_jiangbei, spec())
+    actions.record_health(city.users["enterprise"], city.e_jiangbei, dt.date(2020, 2, 10),
+                          HealthDay(on_duty=31, fever=1))
     page = signed_in(city, "district").get(f"/registry/enterprises/{city.e_jiangbei.uscc}/")
     assert page.status_code == 200
-    assert f"/filings/{filing.code}/" in page.content.decode()
+    body = page.content.decode()
+    assert f"/filings/{filing.code}/" in body and f"/filings/ledger/{city.e_jiangbei.uscc}/" in body
+    assert AuditLog.objects.filter(action="view_personal", object_type="registry.enterprise",
+                                   actor=city.users["district"]).exists()  # the ledger's figures: audited
+    leader = signed_in(city, "leader").get(f"/registry/enterprises/{city.e_jiangbei.uscc}/").content.decode()
+    assert f"/filings/{filing.code}/" in leader and f"/filings/ledger/{city.e_jiangbei.uscc}/" not in leader
 
 
 def test_board_query_count_is_pinned(city: City, clock: Any, django_assert_max_num_queries: Any) -> None:
