@@ -336,3 +336,13 @@ def test_the_district_decides_on_a_phone(live_server: Any, city: City, clock: An
         fits(page)
         assert errors == []
     assert Filing.objects.get(pk=filing.pk).state == "filed"
+
+
+def test_an_on_site_photo_is_checked_as_an_answer_s(city: City, clock: Any) -> None:
+    clock(dt.date(2020, 2, 10))
+    filing = actions.apply(city.users["enterprise"], city.e_jiangbei, spec())
+    refused = signed_in(city, "district").post(f"/filings/{filing.code}/inspection/", {
+        "inspected_on": "2020-02-10", "inspectors": "李四",
+        "photo": SimpleUploadedFile("现场.png", b"GIF89a not a photo", content_type="image/png")})
+    assert refused.status_code == 200 and "只接受 JPG、PNG" in refused.content.decode()
+    assert Filing.objects.get(pk=filing.pk).inspected_on is None

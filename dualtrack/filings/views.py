@@ -36,8 +36,6 @@ from .models import EnterpriseHealth, Filing, FilingEvent, UnfiledVisit
 
 LEDGER_DAYS = 30
 RECENT_DECISIONS = 20
-PHOTO_MAX_BYTES = 10 * 1024 * 1024
-PHOTO_MAX_PIXELS = 50_000_000
 THUMBNAIL_PX = 480
 #: the on-site check's photo, served beside the answers' (an item code is at most 10 characters: never this)
 INSPECTION_PHOTO = "_inspection"
@@ -92,21 +90,17 @@ class InspectionForm(_OnTheFilingPage):
     id_prefix = "inspection"
     inspected_on = DayField(label=gettext_lazy("查勘日期"))
     inspectors = forms.CharField(label=gettext_lazy("查勘人员"), max_length=100)
-    photo = forms.ImageField(label=gettext_lazy("现场照片（可选）"), required=False,
-                             widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png",
-                                                                    "capture": "environment"}))
+    photo = forms.FileField(label=gettext_lazy("现场照片（可选）"), required=False,
+                            widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png",
+                                                                   "capture": "environment"}))
 
     def clean_photo(self) -> Any:
+        """A JPEG or PNG by its content, as an answer's photo is checked (``actions.photo_error``)."""
         photo = self.cleaned_data.get("photo")
-        if not photo:
-            return photo
-        if (getattr(photo, "size", 0) or 0) > PHOTO_MAX_BYTES:
-            raise ValidationError(_("照片过大，上限 10 MB"))
-        image = getattr(photo, "image", None)  # read by Django's ImageField (Pillow), a real image
-        if image is None or image.format not in ("JPEG", "PNG"):
-            raise ValidationError(_("只接受 JPG、PNG 照片"))
-        if image.width * image.height > PHOTO_MAX_PIXELS:
-            raise ValidationError(_("图片尺寸过大，上限 5000 万像素"))
+        if photo:
+            error = actions.photo_error(photo)
+            if error:
+                raise ValidationError(error)
         return photo
 
 
@@ -270,7 +264,7 @@ def _thumbnail(handle: Any) -> bytes:
     from PIL import Image, ImageOps
 
     with Image.open(handle) as image:
-        if image.width * image.height > PHOTO_MAX_PIXELS:
+        if image.width * image.height > actions.PHOTO_MAX_PIXELS:
             raise Http404
         image.draft("RGB", (THUMBNAIL_PX * 2, THUMBNAIL_PX * 2))
         upright = ImageOps.exif_transpose(image)
