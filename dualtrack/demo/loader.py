@@ -201,6 +201,7 @@ def load_demo(seed: int = 2020, enterprises: int = 20000, log: Any = print,
     load_poverty(city, folder, log)
     load_investment(city.seed, folder, log)
     publish_demo_levels()
+    load_filings(city.seed, folder, log)
     # As the worker does every morning: the data-as-of day's picture (and the day before) and its draft bulletin.
     from dualtrack.bulletins import services as bulletins
     from dualtrack.resumption import services as resumption
@@ -208,6 +209,14 @@ def load_demo(seed: int = 2020, enterprises: int = 20000, log: Any = print,
     log(f"  daily pictures computed: {', '.join(resumption.refresh_pictures()['recomputed']) or 'none'}")
     log(f"  draft bulletins: {', '.join(bulletins.keep_drafts_current()) or 'none'}")
     return logins
+
+
+def load_filings(seed: int, folder: Path, log: Any) -> None:
+    """复工备案 from 3 February: filings with their answers, events and ledgers, two outbreaks in filed enterprises,
+    复工未备案 by report and by power; then the worker's filings steps on the last day (``demo/filings.py``)."""
+    from . import filings as demo_filings
+
+    demo_filings.load(seed, folder, log, ACTOR, import_file)
 
 
 def load_economy(seed: int, folder: Path, log: Any) -> None:

@@ -36,3 +36,9 @@ class FilingsConfig(AppConfig):
         from .panels import enterprise_panel
 
         register_panel(15, "filings", enterprise_panel)  # 一企一档: the filing and the epidemic ledger
+        # 复工图 flags the outbreaks in filed enterprises (resumption does not import filings: filings reads it)
+        from dualtrack.resumption import services as resumption
+
+        from .cards import outbreak_flag
+
+        resumption.register_dashboard_flag("filings-outbreaks", outbreak_flag)

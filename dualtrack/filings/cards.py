@@ -86,3 +86,25 @@ def _enterprise_card(user: Viewer, day: dt.date, note: str) -> Card | None:
         Figure(_("备案状态"), filing.get_state_display(), link=reverse("filings:filing", args=[filing.code]),
                tone="bad" if filing.state in ("returned", "suspended") else "", key="state")],
         rows=rows, note=note)
+
+
+def outbreak_flag(day: dt.date, user: Viewer) -> Card | None:
+    """复工图's flag (DOMAIN.md §16): the outbreaks in filed enterprises on the day that ``user`` may see — the
+    enterprise, its county, the cluster's day and the filing's suspension (备案已暂停, or the day it was lifted)."""
+    from django.utils.formats import date_format
+
+    from dualtrack.core.cards import Table
+
+    if not services.can_view(user):
+        return None
+    day = services.as_of(day)
+    found = services.outbreaks_on(day, user)
+    if not found:
+        return None
+    rows = [[o.name, o.county, date_format(o.date, "DATE_FORMAT"), o.filing,
+             _("备案已暂停") if o.lifted_on is None else _("%(day)s解除暂停") % {
+                 "day": date_format(o.lifted_on, "DATE_FORMAT")}] for o in found]
+    table = Table([_("企业"), _("区县（市）"), _("聚集性疫情日期"), _("备案编号"), _("复工备案")], rows,
+                  [reverse("filings:filing", args=[o.filing]) for o in found])
+    return Card("filings-outbreaks", _("已备案企业发生聚集性疫情"), link=reverse("filings:board") + f"?date={day:%Y-%m-%d}",
+                day=day, table=table, note=_("数据截至 %(day)s") % {"day": f"{day:%Y-%m-%d}"})

@@ -199,3 +199,32 @@ def fevers(day: dt.date, user: Viewer) -> Any:
 
 def latest_filing(enterprise: Any) -> Filing | None:
     return Filing.objects.filter(enterprise=enterprise).order_by("-applied_on", "-pk").first()
+
+
+@dataclasses.dataclass(frozen=True)
+class Outbreak:
+    """An outbreak in a filed enterprise as 复工图 flags it: the enterprise and its county by name, the cluster's day,
+    the filing it suspended, the county's task's due day and the day the suspension was lifted (None: in force)."""
+
+    uscc: str
+    name: str
+    county: str
+    date: dt.date
+    filing: str
+    task_due_on: dt.date
+    lifted_on: dt.date | None
+
+
+def outbreaks_on(day: dt.date, user: Viewer) -> list[Outbreak] | None:
+    """The outbreaks in filed enterprises of the stored result of ``day`` narrowed to ``user`` (a cluster on or
+    before the day naming an enterprise filed by the cluster's day), with the enterprises' and counties' names,
+    oldest first; None while the day is being computed (pages read the store, never compute)."""
+    from dualtrack.registry import services as registry
+
+    result, _answer = read(day, user)
+    if result is None:
+        return None
+    names = registry.enterprise_names({o.enterprise_id for o in result.outbreaks})
+    counties = {s.code: s.name for s in result.counties()}
+    return [Outbreak(o.uscc, names.get(o.enterprise_id, o.uscc), counties.get(o.county, o.county), o.date, o.filing,
+                     o.task_due_on, o.lifted_on) for o in result.outbreaks]

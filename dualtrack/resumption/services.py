@@ -264,3 +264,32 @@ def resumed_sources(day: dt.date) -> dict[int, str]:
             if flag.kind == "unreported":
                 found.setdefault(flag.enterprise_id, "power")
     return found
+
+
+# --- what other apps flag on 复工图 (the dashboard) ----------------------------------------------------------------
+# An app that reads resumption (and so may not be imported by it) adds a flag to the dashboard by registering a
+# builder here, as it registers a card on 总览: ``builder(day, user)`` answers a ``core.cards.Card`` (a title, a
+# small table, a note saying its day) or None when there is nothing to flag for this user.
+
+_DASHBOARD_FLAGS: dict[str, Any] = {}
+
+
+def register_dashboard_flag(name: str, builder: Any) -> None:
+    _DASHBOARD_FLAGS[name] = builder
+
+
+def dashboard_flags(day: dt.date, user: Viewer) -> list[Any]:
+    """The flags the apps raise on 复工图 for ``day`` and ``user``, in the order they were registered; one flag's
+    failure is logged and does not take the page down."""
+    import logging
+
+    found = []
+    for name, builder in _DASHBOARD_FLAGS.items():
+        try:
+            flag = builder(day, user)
+        except Exception:  # noqa: BLE001 - a flag is an addition; the dashboard stands without it
+            logging.getLogger(__name__).exception("dashboard flag %s failed", name)
+            continue
+        if flag is not None:
+            found.append(flag)
+    return found

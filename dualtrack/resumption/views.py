@@ -79,6 +79,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "legend": legend,
         "rules_version": pic.data["rules_version"], "stale": pic.stale, "computed_at": pic.snapshot.computed_at,
         "as_of": versions.as_of(),
+        "flags": services.dashboard_flags(day, request.user),  # what other apps flag (outbreaks in filed firms)
     })
 
 
