@@ -8,7 +8,7 @@ are prepared; the rest pass through as they are. Same transaction, same database
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from django.db import connection, models
@@ -18,11 +18,13 @@ _PREPARED = (models.DateTimeField, models.DateField, models.TimeField, models.JS
 
 
 def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]],
-                batch_size: int = 5000) -> int:
-    """Insert ``rows`` (values in the order of ``fields``) into ``model``'s table; returns the count."""
+                batch_size: int = 5000, ready: Collection[str] = ()) -> int:
+    """Insert ``rows`` (values in the order of ``fields``) into ``model``'s table; returns the count. ``ready``: the
+    fields whose values are given already in the database's form (:func:`prepared`), for a caller that writes one
+    value on many rows (a day, a time) and prepares it once."""
     opts = model._meta
     columns: list[models.Field] = [opts.get_field(name) for name in fields]  # type: ignore[misc]
-    prepare = [(i, col) for i, col in enumerate(columns) if isinstance(col, _PREPARED)]
+    prepare = [(i, col) for i, col in enumerate(columns) if isinstance(col, _PREPARED) and fields[i] not in ready]
     quote = connection.ops.quote_name
     sql = (f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(str(c.column)) for c in columns)}) "  # noqa: S608
            f"VALUES ({', '.join(['%s'] * len(columns))})")
@@ -44,6 +46,11 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
             cursor.executemany(sql, batch)
             count += len(batch)
     return count
+
+
+def prepared(model: type[models.Model], name: str, value: Any) -> Any:
+    """``value`` of field ``name`` of ``model`` in the database's form, as :func:`insert_rows` would write it."""
+    return model._meta.get_field(name).get_db_prep_save(value, connection)  # type: ignore[union-attr]
 
 
 def _copy_rows(table: str, columns: list[models.Field], prepare: Sequence[tuple[int, models.Field]],

@@ -29,7 +29,7 @@ from django.db import transaction
 from django.db.models import Min
 
 from dualtrack.core import audit, dates, versions
-from dualtrack.core.bulk import insert_rows
+from dualtrack.core.bulk import insert_rows, prepared
 from dualtrack.core.calendar import WorkingCalendar
 from dualtrack.core.choices import AuditAction
 
@@ -161,10 +161,12 @@ def plan(seed: int, last: dt.date, calendar: Calendar,
         return filing
 
     late: list[Firm] = []  # report, not resumed by the last day: the applications still coming in
+    unfiled: list[Firm] = []  # resumed by report without a filing: some apply at last, after their officer's visit
     for firm in firms:
         if firm.first_resumed is not None:
             if _stable(firm.uscc, "unfiled") < UNFILED_SHARE:
-                continue  # resumed by its report, never filed
+                unfiled.append(firm)
+                continue  # resumed by its report, not filed
             applied = max(START, firm.first_resumed - dt.timedelta(days=rng.randint(1, 4)))
             planned = max(applied, firm.first_resumed)
         elif not firm.reported:
@@ -178,24 +180,24 @@ def plan(seed: int, last: dt.date, calendar: Calendar,
         if applied > last:
             continue
         new(firm, applied, planned)
-    # The late ones (catering, lodging, culture …): a few applied in the last days; some are still undecided.
+    # The last week's applications, some still undecided on the last day (a few past their deadline): the late
+    # ones (catering, lodging, culture … planning to open in May) first, then some resumed without a filing.
     late.sort(key=lambda f: _stable(f.uscc, "late"))
+    unfiled.sort(key=lambda f: _stable(f.uscc, "late"))
     overdue = max(2, len(firms) // 1800)
     pending = max(2, len(firms) // 1500)
     may = dt.date(2020, 5, 6)
     undecided: list[PlannedFiling] = []
-    for number, firm in enumerate(late[:overdue + pending + overdue * 2]):
-        if number < overdue:  # applied by 28 April (due by the 29th): overdue on the 30th
-            applied = last - dt.timedelta(days=2 + number % 5)
-        elif number < overdue + pending:
-            applied = last - dt.timedelta(days=number % 2)
-        else:
-            applied = last - dt.timedelta(days=6 + number % 12)
-        if applied < START:
-            continue
-        filing = new(firm, applied, max(may, applied + dt.timedelta(days=3)))
-        if number < overdue + pending:
-            undecided.append(filing)
+    for number, firm in enumerate((late + unfiled)[:overdue + pending]):
+        # applied by the 28th (due by the 29th): overdue on the 30th; else on the 29th or the 30th: pending
+        applied = last - dt.timedelta(days=2 + number % 5 if number < overdue else number % 2)
+        if applied >= START:
+            undecided.append(new(firm, applied, max(may if firm.first_resumed is None else applied,
+                                                    applied + dt.timedelta(days=1))))
+    for number, firm in enumerate(late[overdue + pending:overdue * 3 + pending]):  # filed, opening in May
+        applied = last - dt.timedelta(days=6 + number % 12)
+        if applied >= START:
+            new(firm, applied, may)
     filings.sort(key=lambda f: (f.applied_on, f.firm.uscc))
     # The decisions: the county files at the end of the next working day, unless still undecided or returned.
     returned_ids = {id(f) for f in filings if _stable(f.firm.uscc, "returned") < RETURNED_SHARE
@@ -242,6 +244,21 @@ def plan(seed: int, last: dt.date, calendar: Calendar,
 CHECKLIST = ("C1", "C2", "C3", "C4", "C5", "C6", "C7")
 
 
+class Prepared:
+    """Each distinct value of a field in the database's form, prepared once: the demo writes a few days, one time
+    and a few amounts on hundreds of thousands of rows (``insert_rows(…, ready=…)``)."""
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+        self.memo: dict[tuple[str, Any], Any] = {}
+
+    def __call__(self, name: str, value: Any) -> Any:
+        key = (name, value)
+        if key not in self.memo:
+            self.memo[key] = prepared(self.model, name, value)
+        return self.memo[key]
+
+
 def _users() -> tuple[dict[int, int], dict[int, int], dict[int, int]]:
     """Who acts in the demo: each county's and park's operator (the decisions) and the enterprise logins (their own
     applications)."""
@@ -250,14 +267,15 @@ def _users() -> tuple[dict[int, int], dict[int, int], dict[int, int]]:
     county_users: dict[int, int] = {}
     park_users: dict[int, int] = {}
     own: dict[int, int] = {}
-    for pk, role, county, park, enterprise in User.objects.filter(is_active=True).order_by("pk").values_list(
-            "pk", "role", "county_id", "park_id", "enterprise_id"):
-        if role == "district" and park:
-            park_users.setdefault(park, pk)
-        elif role == "district" and county:
-            county_users.setdefault(county, pk)
-        elif role == "enterprise" and enterprise:
+    # a county's or park's operator is the account with that scope; an enterprise's, the one bound to it
+    for pk, county, park, enterprise in User.objects.filter(is_active=True).order_by("pk").values_list(
+            "pk", "county_id", "park_id", "enterprise_id"):
+        if enterprise:
             own.setdefault(enterprise, pk)
+        elif park:
+            park_users.setdefault(park, pk)
+        elif county:
+            county_users.setdefault(county, pk)
     return county_users, park_users, own
 
 
@@ -279,13 +297,16 @@ def write(filings: list[PlannedFiling], last: dt.date, actor: Any) -> dict[str, 
     fields = ["code", "enterprise", "applied_on", "planned_on", "planned_workers", "workers_from_outside", "officer",
               "phone", "state", "decided_on", "decided_by", "note", "inspected_on", "inspectors", "inspection_photo",
               "due_on", "previous", "applied_by", "created_at"]
+    p = Prepared(Filing)
     for batch in (lambda f: f.previous is None, lambda f: f.previous is not None):  # the first applications first
         chosen = [f for f in filings if batch(f)]
         insert_rows(Filing, fields, ([
-            f.code, f.firm.pk, f.applied_on, f.planned_on, f.planned_workers, f.outside, f.officer, f.phone,
-            f.state, f.decided_on, decider(f) if f.decided_on else None, f.note, f.inspected_on,
-            f.inspectors, "", f.due_on, f.previous.pk if f.previous is not None else None, own.get(f.firm.pk),
-            now] for f in chosen))
+            f.code, f.firm.pk, p("applied_on", f.applied_on), p("planned_on", f.planned_on), f.planned_workers,
+            f.outside, f.officer, f.phone, f.state, p("decided_on", f.decided_on),
+            decider(f) if f.decided_on else None, f.note, p("inspected_on", f.inspected_on), f.inspectors, "",
+            p("due_on", f.due_on), f.previous.pk if f.previous is not None else None, own.get(f.firm.pk),
+            p("created_at", now)] for f in chosen),
+            ready=("applied_on", "planned_on", "decided_on", "inspected_on", "due_on", "created_at"))
         ids = dict(Filing.objects.filter(code__in=[f.code for f in chosen]).values_list("code", "pk"))
         for f in chosen:
             f.pk = ids[f.code]
@@ -293,14 +314,17 @@ def write(filings: list[PlannedFiling], last: dt.date, actor: Any) -> dict[str, 
     insert_rows(FilingItem, ["filing", "item", "met", "note", "photo"], (
         [f.pk, items[code], met, note, ""] for f in filings for code, (met, note) in sorted(f.answers.items())
         if code in items))
+    p = Prepared(FilingEvent)
+    at = p("created_at", now)
     events: list[list[Any]] = []
     for f in filings:
-        events.append([f.pk, f.applied_on, "applied", "", None, own.get(f.firm.pk), now])
+        events.append([f.pk, p("date", f.applied_on), "applied", "", None, own.get(f.firm.pk), at])
         if f.inspected_on is not None:
-            events.append([f.pk, f.inspected_on, "inspected", f.inspectors, None, decider(f), now])
+            events.append([f.pk, p("date", f.inspected_on), "inspected", f.inspectors, None, decider(f), at])
         if f.decided_on is not None:
-            events.append([f.pk, f.decided_on, f.state, f.note, None, decider(f), now])
-    insert_rows(FilingEvent, ["filing", "date", "kind", "reason", "cluster", "actor", "created_at"], events)
+            events.append([f.pk, p("date", f.decided_on), f.state, f.note, None, decider(f), at])
+    insert_rows(FilingEvent, ["filing", "date", "kind", "reason", "cluster", "actor", "created_at"], events,
+                ready=("date", "created_at"))
     audit.record_many([audit.build(actor, AuditAction.CREATE, object_type="filings.filing", object_id=str(f.pk),
                                    object_repr=f.code, after={
                                        "code": f.code, "enterprise_id": f.firm.pk, "applied_on": f.applied_on,
@@ -315,6 +339,7 @@ def write(filings: list[PlannedFiling], last: dt.date, actor: Any) -> dict[str, 
     return {"filings": len(filings), "items": sum(len(f.answers) for f in filings), "events": len(events)}
 
 
+@transaction.atomic  # one transaction: SQLite commits each row of an INSERT outside one
 def ledgers(filings: list[PlannedFiling], last: dt.date, seed: int, actor: Any) -> list[int]:
     """防疫台账 of the last two weeks for each enterprise filed by then, from its filing's first day on; returns the
     enterprises whose ledger will report fever on the last day (written afterwards through the ledger's action)."""
@@ -349,9 +374,12 @@ def ledgers(filings: list[PlannedFiling], last: dt.date, seed: int, actor: Any) 
     fever = [r for r in rows if r[0] == last]
     chosen = sorted(fever, key=lambda r: _stable(str(r[1]), "fever"))[:2]
     chosen_keys = {(r[0], r[1]) for r in chosen}
+    p = Prepared(EnterpriseHealth)
+    at = p("updated_at", now)
     insert_rows(EnterpriseHealth, ["date", "enterprise", "on_duty", "from_outside", "under_observation", "fever",
                                    "masks", "disinfectant_kg", "reported_by", "updated_at"],
-                (r for r in rows if (r[0], r[1]) not in chosen_keys))
+                ([p("date", r[0]), r[1], r[2], r[3], r[4], r[5], r[6], p("disinfectant_kg", r[7]), None, at]
+                 for r in rows if (r[0], r[1]) not in chosen_keys), ready=("date", "disinfectant_kg", "updated_at"))
     audit.record_many(blocks)
     return [r[1] for r in chosen]
 
