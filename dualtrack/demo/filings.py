@@ -358,7 +358,7 @@ def ledgers(filings: list[PlannedFiling], last: dt.date, seed: int, actor: Any) 
         on_duty = max(1, filing.firm.workers or filing.planned_workers)
         outside = min(on_duty, filing.outside)
         masks = on_duty * rng.randint(20, 60)  # two a day each, restocked a month's worth when a week's is left
-        kg = max(5, on_duty // 4) * rng.randint(2, 6)  # half a kilo a day, restocked by 20 below 5
+        kg = float(max(5, on_duty // 4) * rng.randint(2, 6))  # half a kilo a day, restocked by 20 below 5
         used, low, restock = on_duty * 2, on_duty * 6, on_duty * 30
         day = begin
         while day <= last:
