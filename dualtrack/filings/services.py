@@ -218,9 +218,13 @@ class Outbreak:
 def outbreaks_on(day: dt.date, user: Viewer) -> list[Outbreak] | None:
     """The outbreaks in filed enterprises of the stored result of ``day`` narrowed to ``user`` (a cluster on or
     before the day naming an enterprise filed by the cluster's day), with the enterprises' and counties' names,
-    oldest first; None while the day is being computed (pages read the store, never compute)."""
+    oldest first; None while the day is being computed (pages read the store, never compute). A day no cluster
+    before names an enterprise has none, known without reading the store."""
+    from dualtrack.epidemic import services as epidemic
     from dualtrack.registry import services as registry
 
+    if not epidemic.clusters_in_enterprises(day):  # no cluster names an enterprise: nothing to read (one query)
+        return []
     result, _answer = read(day, user)
     if result is None:
         return None
