@@ -59,7 +59,7 @@ def filings_card(user: Viewer, day: dt.date) -> Card | None:
     visits = UnfiledVisit.objects.restrict(user).filter(state="open").count()
     if visits:
         rows.append(Row(_("%(n)s 个复工未备案核查任务待完成") % {"n": visits}, reverse("filings:visits")))
-    return Card("filings", _("复工备案"), link=link, figures=figures, rows=rows,
+    return Card("filings", _("复工备案"), link=link, day=day, figures=figures, rows=rows,
                 note=note + " · " + _("规则版本 %(version)s") % {"version": result.rules_version})
 
 
@@ -76,13 +76,13 @@ def _enterprise_card(user: Viewer, day: dt.date, note: str) -> Card | None:
     filing = services.latest_filing(enterprise)
     link = reverse("filings:home")
     if filing is None:
-        return Card("filings", _("复工备案"), link=link, figures=[
+        return Card("filings", _("复工备案"), link=link, day=day, figures=[
             Figure(_("备案状态"), _("未申请"), link=reverse("filings:apply"), tone="bad", key="state")],
             rows=[Row(_("复工前请先申请复工备案，逐项落实防控措施"), reverse("filings:apply"))], note=note)
     rows = []
     if filing.state == "returned" and filing.note:
         rows.append(Row(_("退回理由：%(why)s") % {"why": filing.note}, reverse("filings:apply")))
-    return Card("filings", _("复工备案"), link=link, figures=[
+    return Card("filings", _("复工备案"), link=link, day=day, figures=[
         Figure(_("备案状态"), filing.get_state_display(), link=reverse("filings:filing", args=[filing.code]),
                tone="bad" if filing.state in ("returned", "suspended") else "", key="state")],
         rows=rows, note=note)
