@@ -180,6 +180,19 @@ def annex_long_tables(sections: list[Section]) -> list[Section]:
     return sections
 
 
+def _joined(sections: list[Section]) -> list[Section]:
+    """A section without a heading continues the one before it (复工备案's sentence in 复工复产进展): its paragraphs
+    follow that section's, before its tables."""
+    joined: list[Section] = []
+    for section in sections:
+        if not section.heading and joined:
+            joined[-1].paragraphs.extend(section.paragraphs)
+            joined[-1].tables.extend(section.tables)
+        elif section.heading:
+            joined.append(section)
+    return joined
+
+
 def build(day: dt.date, user: Viewer = None) -> Bulletin:
     pic = resumption.picture(day, user=user)
     regions = resumption.counties(pic)
@@ -187,8 +200,8 @@ def build(day: dt.date, user: Viewer = None) -> Bulletin:
     sizes = {g["key"]: g for g in resumption.groups(pic, "size")}
     ctx = SectionContext(day=day, user=user, city=city, regions=regions, sizes=sizes,
                   industries=resumption.groups(pic, "industry"), parks=resumption.groups(pic, "park"))
-    sections = annex_long_tables([_masked(section) for _order, _name, builder in registered_sections()
-                                  if (section := builder(ctx)) is not None])
+    sections = annex_long_tables(_joined([_masked(section) for _order, _name, builder in registered_sections()
+                                          if (section := builder(ctx)) is not None]))
     for number, section in enumerate(sections):
         section.heading = f"{chinese_numeral(number + 1)}、{section.heading}"
     figures = {
@@ -316,11 +329,18 @@ def _matching(day: dt.date, regions: list[dict[str, Any]], power_arrived: bool =
     if not power_arrived:  # no readings for the day: whether targets are met is unknown, not "met" or "not met"
         paragraphs = [f"{md(day)}用电数据未到，暂不能对照五色图产能目标。"]
     else:
+        # Counties of one colour share its target: it is said once per colour, each county with its own figures
+        # (the core stays within its pages; every county's match is in the annex).
+        groups: dict[tuple[str, Any], list[dict[str, Any]]] = {}
+        for r in below:
+            groups.setdefault((r["risk"]["colour"], r["target"]["capacity_target"]), []).append(r)
         paragraphs = [
-            f"对照五色图产能目标，{len(below)}个区县（市）未达标："
-            + "；".join(f"{r['name']}（{COLOUR_NAMES[r['risk']['colour']]}，目标{pct(r['target']['capacity_target'])}，"
-                       f"复产率{pct(r['power']['energy_share'])}，差{abs(r['target']['gap_pp']):.1f}个百分点）"
-                       for r in below) + "。" if below else "各区县（市）复产率均达到五色图产能目标。"]
+            f"对照五色图产能目标，{len(below)}个区县（市）未达标。"
+            + "".join(f"{COLOUR_NAMES[colour]}区县（市）目标{pct(target)}，复产率："
+                      + "；".join(f"{r['name']}{pct(r['power']['energy_share'])}"
+                                 f"（差{abs(r['target']['gap_pp']):.1f}个百分点）" for r in rows) + "。"
+                      for (colour, target), rows in groups.items()) if below
+            else "各区县（市）复产率均达到五色图产能目标。"]
     rising = [r["name"] for r in regions if r["target"].get("fast_rise")]
     if rising:
         paragraphs.append(f"{'、'.join(rising)}风险等级较高但复工电力指数上升较快，请疫情防控组关注。")
