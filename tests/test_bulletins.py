@@ -29,7 +29,8 @@ def test_sentences_and_figures_match_the_situation(power_city: City) -> None:  #
     assert f"累计复工{city['resumption']['resumed']}家" in text
     assert f"复工率{city['resumption']['rate'] * 100:.1f}%" in text
     assert f"全市复工电力指数为{city['power']['index']:.2f}" in text
-    assert "江北区（黄色，目标70.0%" in text  # below its target
+    # below its target: named under its colour's target (said once per colour), with its figure and gap
+    assert "黄色区县（市）目标70.0%，复产率：江北区25.0%（差45.0个百分点）" in text
     assert "2月10日未报送病例日报的区县（市）：滨海区。" in text
 
 
