@@ -154,10 +154,12 @@ class TestUploadPages:
         # their own enterprises' registry and reports, their county's key-project progress, the workers whose home
         # is their county, boardings, arrivals and receipts of the trips leaving from or coming to it, and their
         # villages' registered poor households, checks, labourers, help teams and their townships' inspection teams,
-        # and their county's investment leads with their activities and funds
+        # and their county's investment leads with their activities and funds, and their enterprises' 复工备案 (the
+        # filings, their answers and the daily epidemic ledgers)
         assert datasets == ["enterprises", "resumption", "project_progress", "workers", "boardings", "arrivals",
                             "receipts", "households", "household_checks", "labourers", "helpers", "inspection_teams",
-                            "leads", "lead_activities", "fund_arrivals"]
+                            "leads", "lead_activities", "fund_arrivals", "filings", "filing_items",
+                            "enterprise_health"]
         assert client.get(reverse("import_upload", args=["regions"])).status_code == 404
         assert client.get(reverse("import_upload", args=["enterprises"])).status_code == 200
 
