@@ -29,6 +29,7 @@ from django.db import transaction
 from django.db.models import Min
 
 from dualtrack.core import audit, dates, versions
+from dualtrack.core.actors import Actor
 from dualtrack.core.bulk import insert_rows, prepared
 from dualtrack.core.calendar import WorkingCalendar
 from dualtrack.core.choices import AuditAction
@@ -280,7 +281,7 @@ def _users() -> tuple[dict[int, int], dict[int, int], dict[int, int]]:
 
 
 @transaction.atomic
-def write(filings: list[PlannedFiling], last: dt.date, actor: Any) -> dict[str, int]:
+def write(filings: list[PlannedFiling], last: dt.date, actor: Actor) -> dict[str, int]:
     """The filings, their answers and events, and their audit rows, in bulk."""
     from dualtrack.filings.models import ChecklistItem, Filing, FilingEvent, FilingItem
 
@@ -340,7 +341,7 @@ def write(filings: list[PlannedFiling], last: dt.date, actor: Any) -> dict[str, 
 
 
 @transaction.atomic  # one transaction: SQLite commits each row of an INSERT outside one
-def ledgers(filings: list[PlannedFiling], last: dt.date, seed: int, actor: Any) -> list[int]:
+def ledgers(filings: list[PlannedFiling], last: dt.date, seed: int, actor: Actor) -> list[int]:
     """防疫台账 of the last two weeks for each enterprise filed by then, from its filing's first day on; returns the
     enterprises whose ledger will report fever on the last day (written afterwards through the ledger's action)."""
     from dualtrack.filings.models import EnterpriseHealth
@@ -385,7 +386,7 @@ def ledgers(filings: list[PlannedFiling], last: dt.date, seed: int, actor: Any) 
     return [r[1] for r in chosen]
 
 
-def fevers(enterprises: list[int], last: dt.date, actor: Any) -> int:
+def fevers(enterprises: list[int], last: dt.date, actor: Actor) -> int:
     """The last day's ledger of ``enterprises``, reporting fever, through the ledger's own action (its county is
     told, as when an enterprise fills it in)."""
     from dualtrack.filings import actions
@@ -424,7 +425,7 @@ def outbreak_rows(filings: list[PlannedFiling], avoid: set[int]) -> list[dict[st
     return rows
 
 
-def load(seed: int, folder: Path, log: Any, actor: Any, import_file: Callable[..., None]) -> None:
+def load(seed: int, folder: Path, log: Any, actor: Actor, import_file: Callable[..., None]) -> None:
     """Load the demo's filings (once: a second run leaves them as they are), then run the worker's filings steps on
     the last day."""
     from dualtrack.epidemic import services as epidemic
