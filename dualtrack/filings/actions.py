@@ -115,10 +115,7 @@ PHOTO_MAX_PIXELS = 50_000_000  # a small file may unpack to gigabytes of pixels 
 def photo_error(upload: Any) -> str | None:
     """Why ``upload`` may not be kept as a checklist answer's photo (None: it may): a JPEG or PNG by its content
     (not its name or the browser's word), at most 5 MB and 50 million pixels, as the problems' photos are checked."""
-    import io
-    import warnings
-
-    from PIL import Image, UnidentifiedImageError
+    from dualtrack.core import images
 
     size = getattr(upload, "size", None) or 0
     if size > PHOTO_MAX_BYTES:
@@ -130,16 +127,9 @@ def photo_error(upload: Any) -> str | None:
     if not (data.startswith(b"\xff\xd8\xff") or data.startswith(b"\x89PNG\r\n\x1a\n")):
         return _("只接受 JPG、PNG 格式的照片")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
-                if image.width * image.height > PHOTO_MAX_PIXELS:
-                    return _("照片尺寸过大，上限 5000 万像素")
-                image.verify()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        return _("照片尺寸过大，上限 5000 万像素")
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        return _("照片文件已损坏或不是图片")
+        images.check(data, PHOTO_MAX_PIXELS)
+    except images.ImageRefused as exc:
+        return _("照片尺寸过大，上限 5000 万像素") if exc.kind == "pixels" else _("照片文件已损坏或不是图片")
     return None
 
 

@@ -14,7 +14,7 @@ from dualtrack.core.choices import Action
 
 from . import services
 from .models import Filing, UnfiledVisit
-from .policy import applies_for_itself, sees_board
+from .policy import applies_for_itself, decides, sees_board
 
 
 def filings_card(user: Viewer, day: dt.date) -> Card | None:
@@ -48,7 +48,7 @@ def filings_card(user: Viewer, day: dt.date) -> Card | None:
         return None
     board = reverse("filings:board") + f"?date={day:%Y-%m-%d}" if sees_board(user) else link
     figures = [Figure(_("已备案"), str(filed), link=board, key="filed"),
-               Figure(_("待审核"), str(pending), link=reverse("filings:queue") if services_decides(user) else link,
+               Figure(_("待审核"), str(pending), link=reverse("filings:queue") if decides(user) else link,
                       key="pending"),
                Figure(_("超期未审核"), str(overdue), tone="bad" if overdue else "", key="overdue"),
                Figure(_("复工未备案"), str(unfiled), link=reverse("filings:unfiled") + f"?date={day:%Y-%m-%d}",
@@ -61,12 +61,6 @@ def filings_card(user: Viewer, day: dt.date) -> Card | None:
         rows.append(Row(_("%(n)s 个复工未备案核查任务待完成") % {"n": visits}, reverse("filings:visits")))
     return Card("filings", _("复工备案"), link=link, day=day, figures=figures, rows=rows,
                 note=note + " · " + _("规则版本 %(version)s") % {"version": result.rules_version})
-
-
-def services_decides(user: Viewer) -> bool:
-    from .policy import decides
-
-    return decides(user)
 
 
 def _enterprise_card(user: Viewer, day: dt.date, note: str) -> Card | None:

@@ -132,9 +132,9 @@ def load(period: Period, scope: Any = None) -> FilingFacts:
     from .models import ChecklistItem, Filing, FilingEvent, FilingItem
 
     day = period.start
+    # the decision is read from the events (dated), not the filing's current state
     rows = list(Filing.objects.filter(applied_on__lte=day).order_by("code").values_list(
-        "pk", "code", "enterprise_id", "applied_on", "workers_from_outside", "state", "decided_on", "inspected_on"))
-    ids = [r[0] for r in rows]
+        "pk", "code", "enterprise_id", "applied_on", "workers_from_outside", "inspected_on"))
     answers: dict[int, dict[str, bool]] = defaultdict(dict)
     for filing_id, code, met in FilingItem.objects.filter(filing__applied_on__lte=day).values_list(
             "filing_id", "item__code", "met"):
@@ -156,7 +156,7 @@ def load(period: Period, scope: Any = None) -> FilingFacts:
     wanted = {r[2] for r in rows} | {c.enterprise_id for c in clusters} | set(resumed)
     places = registry.enterprise_places(wanted)
     filings = []
-    for pk, code, enterprise, applied_on, outside, _state, _decided, inspected in rows:
+    for pk, code, enterprise, applied_on, outside, inspected in rows:
         uscc, county, park, key = places[enterprise]
         decision = decisions.get(pk)
         filings.append(FilingFact(code, enterprise, uscc, county, park, key, applied_on, outside,
@@ -165,7 +165,6 @@ def load(period: Period, scope: Any = None) -> FilingFacts:
                                   inspected if inspected and inspected <= day else None, answers.get(pk, {}),
                                   tuple(d for d in lifted.get(pk, ()) if d <= day),
                                   revoked[pk] if pk in revoked and revoked[pk] <= day else None))
-    del ids
     judged_on = {f.decided_on or day for f in filings}
     _label, levels = epidemic.risk_levels(judged_on)
     items = [ItemFact(code, mandatory, tuple(v for v in levels_text.split(";") if v)) for code, mandatory, levels_text

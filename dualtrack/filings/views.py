@@ -258,24 +258,13 @@ def revoke(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _thumbnail(handle: Any) -> bytes:
-    """A photo's preview: JPEG, at most ``THUMBNAIL_PX`` on its longer side, upright by its EXIF orientation."""
-    import io
+    """A photo's preview (``core.images``): JPEG, at most ``THUMBNAIL_PX`` on its longer side, upright."""
+    from dualtrack.core import images
 
-    from PIL import Image, ImageOps
-
-    with Image.open(handle) as image:
-        if image.width * image.height > actions.PHOTO_MAX_PIXELS:
-            raise Http404
-        image.draft("RGB", (THUMBNAIL_PX * 2, THUMBNAIL_PX * 2))
-        upright = ImageOps.exif_transpose(image)
-        upright.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
-        if upright.mode != "RGB":
-            rgba = upright.convert("RGBA")
-            upright = Image.new("RGB", rgba.size, (255, 255, 255))
-            upright.paste(rgba, mask=rgba.getchannel("A"))
-        out = io.BytesIO()
-        upright.save(out, "JPEG", quality=80, optimize=True)
-    return out.getvalue()
+    try:
+        return images.preview_jpeg(handle, THUMBNAIL_PX, actions.PHOTO_MAX_PIXELS)
+    except images.ImageRefused as exc:
+        raise Http404 from exc
 
 
 @login_required

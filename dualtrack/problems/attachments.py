@@ -39,25 +39,18 @@ def sniff(head: bytes) -> str | None:
 
 
 def _check_content(data: bytes, content_type: str) -> None:
-    import io
+    from dualtrack.core import images
 
     if content_type.startswith("image/"):
-        import warnings
-
-        from PIL import Image, UnidentifiedImageError
-
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("error", Image.DecompressionBombWarning)
-                with Image.open(io.BytesIO(data)) as image:
-                    if image.width * image.height > ATTACHMENT_MAX_PIXELS:
-                        raise ValidationError({"file": _("图片尺寸过大（%(w)d×%(h)d 像素），上限 5000 万像素") % {
-                            "w": image.width, "h": image.height}})
-                    image.verify()
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            images.check(data, ATTACHMENT_MAX_PIXELS)
+        except images.ImageRefused as exc:
+            if exc.kind != "pixels":
+                raise ValidationError({"file": _("图片文件已损坏或不是图片")}) from exc
+            if exc.width:
+                raise ValidationError({"file": _("图片尺寸过大（%(w)d×%(h)d 像素），上限 5000 万像素") % {
+                    "w": exc.width, "h": exc.height}}) from exc
             raise ValidationError({"file": _("图片尺寸过大，上限 5000 万像素")}) from exc
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-            raise ValidationError({"file": _("图片文件已损坏或不是图片")}) from exc
     elif b"%%EOF" not in data[-2048:]:
         raise ValidationError({"file": _("PDF 文件不完整")})
 
@@ -110,7 +103,7 @@ def thumbnail_path(attachment: Attachment) -> Any:
     import os
     import secrets
 
-    from PIL import Image, ImageOps
+    from dualtrack.core import images
 
     if not is_image(attachment):
         return None
@@ -120,15 +113,7 @@ def thumbnail_path(attachment: Attachment) -> Any:
     if target.exists() or not source.exists():
         return target if target.exists() else None
     folder.mkdir(exist_ok=True)
-    with Image.open(source) as image:
-        image.draft("RGB", (THUMBNAIL_PX * 2, THUMBNAIL_PX * 2))  # a JPEG decodes at a reduced scale: quick
-        upright = ImageOps.exif_transpose(image)
-        upright.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
-        if upright.mode != "RGB":  # grey, palette, transparency: on white
-            rgba = upright.convert("RGBA")
-            upright = Image.new("RGB", rgba.size, (255, 255, 255))
-            upright.paste(rgba, mask=rgba.getchannel("A"))
-        partial = folder / f".{attachment.stored_name}.{secrets.token_hex(4)}.part"
-        upright.save(partial, "JPEG", quality=80, optimize=True)
+    partial = folder / f".{attachment.stored_name}.{secrets.token_hex(4)}.part"
+    partial.write_bytes(images.preview_jpeg(source, THUMBNAIL_PX))
     os.replace(partial, target)  # two requests at once: each writes its own file, the last rename wins
     return target
