@@ -60,6 +60,9 @@ WORKER_RETURN_BUREAU = os.environ.get("WORKER_RETURN_BUREAU", "RSJ")
 WORKER_RETURN_RETENTION_DAYS = int(os.environ.get("WORKER_RETURN_RETENTION_DAYS", "90"))
 # 复工备案: the officers' names and phones are kept this long after HQ ends the filing work (rule set ``filing``)
 FILINGS_RETENTION_DAYS = int(os.environ.get("FILINGS_RETENTION_DAYS", "90"))
+# The department that keeps the anti-epidemic supplies' depots (防疫物资, a department's code; 经信局 by default): it
+# records receipts, commits and issues, and sees every request.
+SUPPLIES_OFFICE = os.environ.get("SUPPLIES_OFFICE", "JXJ")
 # The poverty office (扶贫办, a department's code) that sees and imports every household.
 POVERTY_OFFICE = os.environ.get("POVERTY_OFFICE", "FPB")
 # The development and reform commission (发改委, a department's code) that keeps the key projects' bids for
@@ -103,6 +106,7 @@ INSTALLED_APPS = [
     "dualtrack.poverty",
     "dualtrack.investment",
     "dualtrack.filings",
+    "dualtrack.supplies",
     "dualtrack.demo",
     "dualtrack.portal",
 ]

@@ -134,3 +134,7 @@ def poverty_lights_ensured(day: Any) -> list[ProjectStatus]:
     if not codes:
         return []
     return [row for row in lights_ensured(day).projects if row.code in codes]
+
+
+def project_by_code(code: str) -> Project | None:
+    return Project.objects.select_related("county", "park", "owner").filter(code=code).first()

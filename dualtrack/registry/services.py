@@ -218,3 +218,14 @@ def enterprise_places(ids: Any) -> dict[int, tuple[str, str, str, bool]]:
 def enterprises_by_ids(ids: Any) -> dict[int, Enterprise]:
     """The enterprises of ``ids`` by id (a file's rows acting on them)."""
     return Enterprise.objects.in_bulk(list(ids))
+
+
+def county_of_region(region: Region) -> Region | None:
+    """The county a region lies in (the county itself; a township's or a village's, up its parents); None for the
+    city."""
+    from .choices import RegionLevel
+
+    current: Region | None = region
+    while current is not None and current.level != RegionLevel.COUNTY:
+        current = current.parent
+    return current

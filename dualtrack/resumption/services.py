@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -242,6 +242,25 @@ def latest_workers_on_duty(enterprise_ids: list[int]) -> dict[int, tuple[Any, in
     latest = ResumptionReport.objects.filter(enterprise_id=OuterRef("enterprise_id")).order_by("-date")
     rows = ResumptionReport.objects.filter(enterprise_id__in=enterprise_ids, pk=Subquery(latest.values("pk")[:1]))
     return {r.enterprise_id: (r.date, r.workers_on_duty) for r in rows}
+
+
+def workers_on_duty_on(day: dt.date, enterprise_ids: Any = None) -> dict[int, int]:
+    """The workers on duty of every active enterprise resumed on ``day`` by its latest report on or before it
+    (carried forward, §4.1), by id; ``enterprise_ids`` narrows it. An enterprise not resumed by report is absent."""
+    later = ResumptionReport.objects.filter(enterprise=OuterRef("enterprise"), date__gt=OuterRef("date"),
+                                            date__lte=day)
+    rows = ResumptionReport.objects.filter(date__lte=day, resumed=True, enterprise__is_active=True) \
+        .exclude(Exists(later))
+    if enterprise_ids is not None:
+        rows = rows.filter(enterprise_id__in=list(enterprise_ids))
+    return dict(rows.values_list("enterprise_id", "workers_on_duty"))
+
+
+def latest_report_on(enterprise_id: int, day: dt.date) -> tuple[dt.date, bool, int] | None:
+    """An enterprise's latest report on or before ``day``: (its date, resumed, workers on duty), None if none."""
+    row = ResumptionReport.objects.filter(enterprise_id=enterprise_id, date__lte=day).order_by("-date").values_list(
+        "date", "resumed", "workers_on_duty").first()
+    return (row[0], row[1], row[2]) if row else None
 
 
 def resumed_sources(day: dt.date) -> dict[int, str]:

@@ -1,0 +1,170 @@
+"""Anti-epidemic supplies (防疫物资, DOMAIN.md §17): the day's judgement read and narrowed, the as-of day, the worker's
+step (overdue requests become §6 tasks for the depot's department), what an enterprise may still ask for and what
+the pages and the card read. Other apps call these."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from dualtrack.core.actors import Viewer
+from dualtrack.core.choices import Action
+
+from .choices import ENTERPRISE_KINDS, OVERDUE_TASK_KEY, OVERDUE_TASK_TEXT
+from .models import Commitment, RequestLine, SupplyItem, SupplyRequest
+from .texts import overdue_task_text
+
+
+def as_of(on: dt.date | None = None) -> dt.date:
+    """The supplies' as-of day (数据截至) on a picture of ``on``: the city's data-as-of day, never past the clock (a
+    day with no new record is itself information: a line turns overdue on it, the cover falls with the need)."""
+    from dualtrack.core import versions
+
+    return versions.bound(on)
+
+
+def _measure() -> Any:
+    from dualtrack.core import capability
+
+    return capability.measure("supplies")
+
+
+def _period(day: dt.date) -> Any:
+    from dualtrack.core.capability import Period, PeriodKind
+
+    return Period.of(PeriodKind.DAY, day)
+
+
+def can_view(user: Viewer) -> bool:
+    return SupplyRequest.permits(user, Action.VIEW)
+
+
+def in_menu(user: Viewer) -> bool:
+    return SupplyRequest.permits(user, Action.VIEW) or SupplyRequest.permits(user, Action.APPLY)
+
+
+def narrowed(result: Any, user: Viewer) -> Any:
+    """The whole city's result narrowed to the requests ``user`` may see; the stock (items, depots, sources) only for
+    those who see it (HQ, leaders, the supplies office), the coverage per county for all who see requests (figures,
+    no names). The console (None) sees all."""
+    if user is None:
+        return result
+    from dualtrack.core import policy
+
+    from .policy import sees_stock
+
+    if policy.scope(user, SupplyRequest, Action.VIEW) is policy.ALL:
+        return result
+    seen = set(SupplyRequest.objects.restrict(user).values_list("code", flat=True))
+    stock = sees_stock(user)
+    return dataclasses.replace(
+        result, items=result.items if stock else [], depots=result.depots if stock else [],
+        sources=result.sources if stock else [], requests=[r for r in result.requests if r.code in seen],
+        lines=[line for line in result.lines if line.request in seen],
+        queue=[code for code in result.queue if code in seen])
+
+
+def evaluate(day: dt.date, user: Viewer = None) -> Any:
+    """The day's result for ``user`` (all for the console): the stored one, computed now if it is missing or its
+    data changed (the console, the bulletin, the worker; pages and the card read :func:`read`)."""
+    from dualtrack.core import judgements
+
+    return narrowed(judgements.ensure(_measure(), _period(day)).result, user)
+
+
+def read(day: dt.date, user: Viewer) -> tuple[Any, Any]:
+    """What a page or the card shows for ``day``: (the stored result narrowed to ``user``, the store's answer); the
+    result is None while the day is being computed (the answer is then ``Pending``)."""
+    from dualtrack.core import judgements
+
+    found = judgements.read(_measure(), _period(day))
+    if isinstance(found, judgements.Pending):
+        return None, found
+    return narrowed(found.result, user), found
+
+
+def has_data() -> bool:
+    """Whether the city keeps supplies here at all (a city that does not shows no card and no bulletin sentence)."""
+    return SupplyRequest.objects.exists() or _has_receipts()
+
+
+def _has_receipts() -> bool:
+    from .models import Receipt
+
+    return Receipt.objects.exists()
+
+
+# --- the worker's step ------------------------------------------------------------------------------------------
+
+
+def escalate_overdue(day: dt.date | None = None) -> dict[str, Any]:
+    """Each overdue request (a line committed but not fully issued after its needed-by day) raises one §6 task for
+    the department that keeps the depot it was committed at (idempotent by the request's code); the problems' chain
+    escalates it further."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from dualtrack.problems import services as problems
+    from dualtrack.registry import services as registry
+
+    day = day or as_of()
+    if not SupplyRequest.objects.exists():
+        return {"day": day.isoformat(), "raised": 0}
+    result = evaluate(day)
+    overdue = [r for r in result.requests if r.overdue]
+    if not overdue:
+        return {"day": day.isoformat(), "raised": 0}
+    office = registry.department_by_code(settings.SUPPLIES_OFFICE)
+    departments = dict(Commitment.objects.filter(line__request__code__in=[r.code for r in overdue]).values_list(
+        "line__request__code", "depot__department_id"))
+    by_id = {d.pk: d for d in registry.departments()}
+    raised = 0
+    for row in overdue:
+        params = {"code": row.code, "name": row.applicant_name, "needed_by": row.needed_by.isoformat()}
+        with translation.override(settings.LANGUAGE_CODE):
+            text = overdue_task_text(params)
+        department = by_id.get(departments.get(row.code) or 0) or office
+        _task, created = problems.create_task(OVERDUE_TASK_KEY + row.code, text, category="防疫物资",
+                                              department=department, text_code=OVERDUE_TASK_TEXT,
+                                              text_params=params)
+        raised += created
+    return {"day": day.isoformat(), "raised": raised}
+
+
+# --- what pages read ----------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Allowance:
+    """What an enterprise may still ask for on a day: from which day it may ask again (None: now), its workers on
+    duty by its latest report (None: none reported) and each item used per head with its cap."""
+
+    next_day: dt.date | None
+    previous_code: str
+    workers: int | None
+    caps: list[tuple[Any, int]]  # (item, the most it may ask for)
+
+
+def allowance(enterprise: Any, day: dt.date) -> Allowance:
+    from . import actions
+
+    rules = actions._rules()
+    earlier = SupplyRequest.objects.filter(enterprise=enterprise, kind__in=ENTERPRISE_KINDS, date__lte=day).order_by(
+        "-date").first()
+    next_day = None
+    if earlier is not None and (day - earlier.date).days < rules.request_interval_days:
+        next_day = earlier.date + dt.timedelta(days=rules.request_interval_days)
+    caps, workers = [], None
+    for item in SupplyItem.objects.filter(is_active=True, per_head_day__isnull=False).order_by("code"):
+        cap, workers = actions.enterprise_cap(enterprise, item, day, rules)
+        caps.append((item, cap))
+    return Allowance(next_day, earlier.code if earlier else "", workers, caps)
+
+
+def items() -> list[SupplyItem]:
+    return list(SupplyItem.objects.filter(is_active=True).order_by("code"))
+
+
+def lines_of(request: SupplyRequest) -> list[RequestLine]:
+    return list(request.lines.select_related("item").order_by("item__code"))
