@@ -1,10 +1,13 @@
-"""Placeholder pages (replaced by the pages' work)."""
+"""Pages of the supplies for the supplies office, HQ, leaders and counties (DOMAIN.md §17). STUB: being written."""
 
-from django.http import HttpResponse
+from __future__ import annotations
 
-
-def home(request):  # noqa: ANN001, ANN201
-    return HttpResponse("")
+from django.http import Http404, HttpRequest, HttpResponse
 
 
-stock = queue = apply = request_detail = home
+def _stub(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    raise Http404
+
+
+board = board_xlsx = stock = stock_xlsx = receive = queue = coverage = coverage_xlsx = _stub
+request_detail = commit = issue = _stub

@@ -1,0 +1,12 @@
+"""The phone pages of the supplies (DOMAIN.md §17). STUB: being written."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+
+
+def _stub(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    raise Http404
+
+
+home = apply = mine = _stub
