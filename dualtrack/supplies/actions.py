@@ -21,12 +21,12 @@ from django.utils.translation import gettext as _
 
 from dualtrack.core import audit, dates, policy, sequences
 from dualtrack.core.actors import Actor, as_user
-from dualtrack.core.choices import Action, Role
-from dualtrack.core.policy import user_role
+from dualtrack.core.choices import Action
 from dualtrack.core.scoping import ensure_in_scope
 
 from .choices import CODE_PREFIX, ENTERPRISE_KINDS, MAX_LINES, MAX_QUANTITY, RequestKind, Source
 from .models import Commitment, Depot, Issue, Receipt, RequestLine, SupplyItem, SupplyRequest
+from .policy import kinds_for
 
 
 def _rules() -> Any:
@@ -196,12 +196,6 @@ class NewRequest:
     note: str = ""
 
 
-#: the kinds each requesting role may ask for (HQ: all; an import by the office: all)
-ROLE_KINDS = {Role.ENTERPRISE: ENTERPRISE_KINDS + (RequestKind.KEY_PROJECT,),
-              Role.LIAISON: ENTERPRISE_KINDS + (RequestKind.KEY_PROJECT,),
-              Role.DISTRICT: (RequestKind.GRASSROOTS, RequestKind.PUBLIC)}
-
-
 @dataclass
 class Applicant:
     name: str
@@ -277,10 +271,7 @@ def check_request(actor: Actor | None, spec: NewRequest, *, imported: bool = Fal
     if spec.kind not in RequestKind.values:
         errors["kind"] = _("申请方类型应为：%(kinds)s") % {"kinds": "、".join(str(k.label) for k in RequestKind)}
         return errors, None
-    role = user_role(actor) if actor is not None else None
-    allowed = ROLE_KINDS.get(role) if role and not imported else None  # type: ignore[call-overload]
-    if role == Role.DISTRICT and imported:
-        allowed = ROLE_KINDS[Role.DISTRICT]
+    allowed = kinds_for(actor, imported=imported)
     if allowed is not None and spec.kind not in allowed:
         errors["kind"] = _("您可申请的类型：%(kinds)s") % {
             "kinds": "、".join(str(RequestKind(k).label) for k in allowed)}

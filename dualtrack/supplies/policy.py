@@ -19,6 +19,8 @@ from dualtrack.core.actors import Actor, Viewer
 from dualtrack.core.choices import Action, Role
 from dualtrack.core.policy import ALL, NOTHING, allows, declare, roles, user_role
 
+from .choices import RequestKind
+
 
 def office(user: Actor) -> Any:
     """The supplies office's staff (a department account of ``SUPPLIES_OFFICE``): every row."""
@@ -83,6 +85,22 @@ def sees_stock(user: Viewer) -> bool:
 def requests_for_enterprises(user: Viewer) -> bool:
     """An enterprise or its liaison officer: the phone flow (its requests and what it may still ask for)."""
     return user_role(user) in (Role.ENTERPRISE, Role.LIAISON)
+
+
+#: the kinds of request each requesting role may make (HQ, and the office's files: every kind)
+ROLE_KINDS = {Role.ENTERPRISE: (RequestKind.KEY_ENTERPRISE, RequestKind.RESUMED, RequestKind.KEY_PROJECT),
+              Role.LIAISON: (RequestKind.KEY_ENTERPRISE, RequestKind.RESUMED, RequestKind.KEY_PROJECT),
+              Role.DISTRICT: (RequestKind.GRASSROOTS, RequestKind.PUBLIC)}
+
+
+def kinds_for(user: Viewer, *, imported: bool = False) -> tuple[str, ...] | None:
+    """The kinds of request ``user`` may make (None: every kind): an enterprise and its liaison officer for the
+    enterprise and its key projects, a county for its grassroots units and public batches (by a page or a file);
+    HQ every kind, as the office's files (the console, None, too)."""
+    role = user_role(user)
+    if role == Role.DISTRICT or (role in ROLE_KINDS and not imported):
+        return tuple(str(k) for k in ROLE_KINDS[Role(role)])
+    return None
 
 
 def is_office(user: Viewer) -> bool:
