@@ -215,3 +215,71 @@ def test_narrowed_to_the_reader(city: City, depot: str) -> None:
     assert result.queue == [own.code]
     assert {r.code for r in services.evaluate(D, city.users["leader"]).requests} == {own.code, hq.code}
     assert services.evaluate(D, city.users["department"]).items  # the office sees the stock
+
+
+def test_the_api_narrows_to_the_reader_and_keeps_the_receiver_out(city: City, depot: str, client: Any) -> None:
+    report(city.e_jiangbei, D, True, 100)
+    own = ask(city, 100)
+    actions.commit(city.users["department"], own.lines.get(), "CK01", 100)
+    actions.issue(city.users["department"], own.lines.get(), "CK01", 60, "王签收")
+    actions.request(city.users["hq"], NewRequest("city", "JXJ", [NewLine("KZ", 100, D)]))
+    for role, requests, items in (("hq", 2, 5), ("department", 2, 5), ("leader", 2, 5), ("district", 1, 0),
+                                  ("district_binhai", 0, 0), ("enterprise", 1, 0)):
+        response = client.get(f"/api/v1/supplies?date={D}", HTTP_AUTHORIZATION=f"Token {city.token(role)}")
+        assert response.status_code == 200, role
+        body = response.json()
+        assert (len(body["requests"]), len(body["items"])) == (requests, items), role
+        assert "王签收" not in response.content.decode()
+    mine = client.get(f"/api/v1/supplies?date={D}", HTTP_AUTHORIZATION=f"Token {city.token('enterprise')}").json()
+    assert mine["requests"][0]["lines"] == [{"item": "KZ", "requested": 100, "committed": 100, "issued": 60}]
+    assert (mine["requests"][0]["commit_status"], mine["requests"][0]["fulfil_status"]) == ("complete", "partial")
+    assert client.get(f"/api/v1/supplies?date={D}",
+                      HTTP_AUTHORIZATION=f"Token {city.token('public')}").status_code in (403, 404)
+    assert client.get("/api/v1/supplies?date=2020-13-01",
+                      HTTP_AUTHORIZATION=f"Token {city.token('hq')}").status_code == 400
+
+
+def test_card_and_bulletin_sentence_in_the_seeds_words(city: City, depot: str) -> None:
+    from types import SimpleNamespace
+
+    from dualtrack.core.cards import cards_for
+    from dualtrack.supplies import bulletin
+
+    report(city.e_jiangbei, D, True, 1000)  # 2000 masks a day: 10000 on hand is 5 days
+    made = actions.request(city.users["enterprise"], NewRequest("key_enterprise", city.e_jiangbei.uscc, [
+        NewLine("KZ", 6000, D), NewLine("XDY", 300, D)], date=D))
+    office = city.users["department"]
+    for line, quantity in ((made.lines.get(item__code="KZ"), 6000), (made.lines.get(item__code="XDY"), 300)):
+        actions.commit(office, line, "CK01", quantity)
+        actions.issue(office, line, "CK01", quantity, "张三")
+    actions.request(city.users["hq"], NewRequest("medical", city.city.code, [NewLine("KZ", 100, D)],
+                                                 applicant_name="市第一人民医院"))
+    services.evaluate(D)  # the worker's: pages and cards read the stored day
+    card = next(c for c in cards_for(city.users["hq"], D) if c.key == "supplies")
+    figures = {f.key: f.value for f in card.figures}
+    assert (figures["cover_KZ"], figures["queue"], figures["overdue"]) == ("2天", "1", "0")  # 4000 left: 2 days
+    assert next(f for f in card.figures if f.key == "cover_KZ").tone == "bad"
+    assert "2020-02-10" in card.note and "市第一人民医院" in " ".join(r.text for r in card.rows)
+    mine = next(c for c in cards_for(city.users["enterprise"], D) if c.key == "supplies")
+    assert "cover_KZ" not in {f.key for f in mine.figures}  # an enterprise does not see the depots
+    assert "2020-02-17起可再申请" in " ".join(r.text for r in mine.rows)
+    section = bulletin.section(SimpleNamespace(day=D))
+    assert section.paragraphs[0] == ("累计向复工企业发放口罩6000只、消毒液300公斤，库存可保障2天，低于3天预警线，"
+                                     "请加快调拨和采购；待发放物资申请1件。")
+
+
+def test_no_card_and_no_sentence_for_a_city_that_keeps_no_supplies(city: City, clock: Any) -> None:
+    from types import SimpleNamespace
+
+    from dualtrack.core.cards import cards_for
+    from dualtrack.supplies import bulletin
+
+    assert "supplies" not in {c.key for c in cards_for(city.users["hq"], D)}
+    assert bulletin.section(SimpleNamespace(day=D)) is None
+
+
+def test_bulletin_amounts_in_wan() -> None:
+    from dualtrack.supplies.bulletin import amount
+
+    assert (amount(9999, "只"), amount(10000, "只"), amount(52300, "只"), amount(1080, "公斤")) == (
+        "9999只", "1万只", "5.2万只", "1080公斤")

@@ -21,7 +21,7 @@ from dualtrack.core.capability import Measure, MenuEntry, Period, PeriodKind, Ru
 from dualtrack.core.rules import RuleError
 
 from . import bulletin, cards, services
-from .choices import ALLOCATION_RANK, ENTERPRISE_KINDS, RULES_KEY, RequestKind, Status
+from .choices import ALLOCATION_RANK, ENTERPRISE_KINDS, FULFIL_STATUS_LABELS, RULES_KEY, RequestKind, Status
 
 
 @dataclass(frozen=True)
@@ -421,7 +421,7 @@ class SuppliesMeasure(Measure[SupplyFacts, SupplyRules, SupplyResult]):
     steps = (Step("supplies-overdue", services.escalate_overdue, order=55),)
     row_key = ("code",)
     outcome_fields = ("fulfil_status", "overdue", "position")
-    outcome_labels = {s.value: s.label for s in Status}
+    outcome_labels = {str(k): v for k, v in FULFIL_STATUS_LABELS.items()}
 
     def load(self, period: Period, scope: Any = None) -> SupplyFacts:
         return load(period, scope)
