@@ -283,3 +283,24 @@ def test_bulletin_amounts_in_wan() -> None:
 
     assert (amount(9999, "只"), amount(10000, "只"), amount(52300, "只"), amount(1080, "公斤")) == (
         "9999只", "1万只", "5.2万只", "1080公斤")
+
+
+def test_what_if_another_allocation_order_moves_the_queue(city: City, depot: str, client: Any) -> None:
+    from dualtrack.supplies.rules import DEFAULT
+
+    report(city.e_jiangbei, D, True, 100)
+    firm = ask(city, 100, kind="resumed")
+    hospital = actions.request(city.users["hq"], NewRequest("medical", city.city.code, [NewLine("KZ", 100, D)]))
+    assert contract(D)["queue"] == [hospital.code, firm.code]
+    services.evaluate(D)
+    trial = {**DEFAULT, "order": {**DEFAULT["order"], "resumed": 0, "medical": 1}}
+    client.force_login(city.users["hq"])
+    page = client.post(f"/rules/what-if/?measure=supplies&date={D}", {"definition": json.dumps(trial)})
+    assert page.status_code == 200
+    changed = {row["key"] if isinstance(row, dict) and "key" in row else str(row)
+               for row in page.context["comparison"]["changed"]}
+    assert len(changed) == 2 and any(firm.code in c for c in changed)
+    assert contract(D)["queue"] == [hospital.code, firm.code]  # nothing stored by a trial
+    bad = client.post(f"/rules/what-if/?measure=supplies&date={D}",
+                      {"definition": json.dumps({**DEFAULT, "order": {"medical": 0}})})
+    assert "分配顺序" in bad.content.decode()

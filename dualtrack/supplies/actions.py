@@ -360,9 +360,14 @@ def request(actor: Actor | None, spec: NewRequest, *, action: str = Action.APPLY
 # --- commitments and issues -------------------------------------------------------------------------------------
 
 
-def depot_available(depot: Depot, item: SupplyItem) -> int:
-    """What may still be committed of ``item`` at ``depot``: received − committed (on hand − committed not issued)."""
-    received = Receipt.objects.filter(depot=depot, item=item).aggregate(q=Sum("quantity"))["q"] or 0
+def depot_available(depot: Depot, item: SupplyItem, on: dt.date | None = None) -> int:
+    """What may still be committed of ``item`` at ``depot``: received − committed (on hand − committed not issued);
+    with ``on``, of what was received by the end of that day (a commitment dated back by a file never draws on a
+    later receipt), less every commitment."""
+    receipts = Receipt.objects.filter(depot=depot, item=item)
+    if on is not None:
+        receipts = receipts.filter(date__lte=on)
+    received = receipts.aggregate(q=Sum("quantity"))["q"] or 0
     committed = Commitment.objects.filter(depot=depot, line__item=item).aggregate(q=Sum("quantity"))["q"] or 0
     return int(received - committed)
 
@@ -404,7 +409,7 @@ def commit(actor: Actor | None, line: RequestLine, depot_code: str, quantity: in
     depot = _find_depot(errors, depot_code)
     if depot is not None and "quantity" not in errors:
         assert quantity is not None  # noqa: S101 - checked above
-        available = depot_available(depot, line.item)
+        available = depot_available(depot, line.item, on)
         committed, _issued = line_figures(line)
         if quantity > available:
             errors["quantity"] = _("%(depot)s的%(item)s可分配%(n)s%(unit)s，承诺%(q)s%(unit)s超出") % {
