@@ -141,6 +141,8 @@ def test_one_request_per_7_days_the_8th_day_accepted(client: Client, city: City,
     assert client.post("/supplies/apply/", form(KZ=100)).status_code == 302
     first = SupplyRequest.objects.get()
     clock(D + dt.timedelta(days=6))  # the 7th day counting the first
+    home = client.get("/supplies/").content.decode()
+    assert 'id="supply-apply"' not in home and "2020-02-17 起可以再次申请" in home
     page = client.get("/supplies/apply/").content.decode()
     assert 'data-next-day="2020-02-17"' in page and f"已申请 {first.code}" in page  # before it asks
     response = client.post("/supplies/apply/", form(D + dt.timedelta(days=6), KZ=100))
@@ -150,7 +152,8 @@ def test_one_request_per_7_days_the_8th_day_accepted(client: Client, city: City,
     assert f"该企业已于2020-02-10申请（{first.code}），每7天限申请一次，2020-02-17起可再申请" in errors
     assert SupplyRequest.objects.count() == 1
     clock(D + dt.timedelta(days=7))  # the 8th day
-    assert 'data-next-day=""' in client.get("/supplies/").content.decode()
+    home = client.get("/supplies/").content.decode()
+    assert 'data-next-day=""' in home and 'id="supply-apply"' in home
     assert client.post("/supplies/apply/", form(D + dt.timedelta(days=7), KZ=100)).status_code == 302
     assert SupplyRequest.objects.count() == 2
 

@@ -228,12 +228,14 @@ class ApplyForm(forms.Form):
     missing or wrong, each beside its field; here only the types are read."""
 
     note = forms.CharField(label=gettext_lazy("用途说明（选填）"), required=False, max_length=300,
-                           widget=forms.TextInput(attrs={"placeholder": gettext_lazy("如：车间复工防护")}))
+                           widget=forms.TextInput(attrs={"placeholder": gettext_lazy("如：复工防护、卡口值守")}))
 
     def __init__(self, items: list[SupplyItem], mode: str, *args: Any, projects: Sequence[Any] = (),
                  places: Sequence[tuple[Any, list[Any]]] = (), **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.items, self.mode = items, mode
+        # what is used per head (masks) first: the rows an enterprise is capped on
+        self.items, self.mode = sorted(items, key=lambda i: (i.per_head_day is None, i.code)), mode
         today = dates.today()
         if mode == "enterprise" and projects:
             self.fields["project"] = forms.ChoiceField(
