@@ -168,3 +168,61 @@ def items() -> list[SupplyItem]:
 
 def lines_of(request: SupplyRequest) -> list[RequestLine]:
     return list(request.lines.select_related("item").order_by("item__code"))
+
+
+# --- what the phone pages read (phone.py, panels.py) ---------------------------------------------------------------
+
+
+def rules() -> Any:
+    """The current rule set ``supplies`` (the cap's days and the interval, to say them beside a cap)."""
+    return _measure().current_rules()[1]
+
+
+def latest_workers(enterprise: Any, day: dt.date) -> tuple[dt.date, int] | None:
+    """The enterprise's workers on duty by its latest resumption report on or before ``day``: (the report's day,
+    the workers), None when it has reported none (the cap of what is used per head is then 0)."""
+    from dualtrack.resumption import services as resumption
+
+    found = resumption.latest_report_on(enterprise.pk, day)
+    return (found[0], found[2]) if found else None
+
+
+def owned_projects(enterprise: Any, user: Viewer) -> list[Any]:
+    """The key projects ``enterprise`` owns (项目业主) for which ``user`` may ask: the enterprise's own account all of
+    them, its liaison officer those they serve too (a request the asker could not see afterwards is never offered)."""
+    from dualtrack.core.choices import Role
+    from dualtrack.core.policy import user_role
+    from dualtrack.projects.models import Project
+
+    found = Project.objects.filter(owner=enterprise).order_by("code")
+    if user_role(user) == Role.LIAISON:
+        found = found.filter(liaison_officers=getattr(user, "pk", None))
+    elif user_role(user) != Role.ENTERPRISE:
+        return []
+    return list(found)
+
+
+def grassroots_places(county: Any) -> list[tuple[Any, list[Any]]]:
+    """A county's places a county asks for (基层单位, 公众批次): the county itself, then each township with its
+    villages, in the registry's order: [(township, [village, …]), …] after (county, [])."""
+    from dualtrack.registry.choices import RegionLevel
+    from dualtrack.registry.models import Region
+
+    townships = list(Region.objects.filter(parent=county, level=RegionLevel.TOWNSHIP).order_by("sort_order", "code"))
+    villages: dict[int, list[Any]] = {}
+    for village in Region.objects.filter(parent__in=townships, level=RegionLevel.VILLAGE).order_by(
+            "sort_order", "code"):
+        villages.setdefault(village.parent_id, []).append(village)
+    return [(county, []), *((t, villages.get(t.pk, [])) for t in townships)]
+
+
+def item_names() -> dict[str, SupplyItem]:
+    """Every item by its code (also those no longer active: an old request's line keeps its name)."""
+    return {i.code: i for i in SupplyItem.objects.all()}
+
+
+def owned_project_ids(enterprise: Any) -> list[int]:
+    """The ids of the key projects ``enterprise`` owns (its requests include theirs)."""
+    from dualtrack.projects.models import Project
+
+    return list(Project.objects.filter(owner=enterprise).values_list("pk", flat=True))
