@@ -229,3 +229,16 @@ def county_of_region(region: Region) -> Region | None:
     while current is not None and current.level != RegionLevel.COUNTY:
         current = current.parent
     return current
+
+
+def townships_and_villages(county: Region) -> list[tuple[Region, list[Region]]]:
+    """A county, then each of its townships with its villages, in the registry's order: [(county, []), (township,
+    [village, …]), …]."""
+    from .choices import RegionLevel
+
+    townships = list(Region.objects.filter(parent=county, level=RegionLevel.TOWNSHIP).order_by("sort_order", "code"))
+    villages: dict[int, list[Region]] = {}
+    for village in Region.objects.filter(parent__in=townships, level=RegionLevel.VILLAGE).order_by(
+            "sort_order", "code"):
+        villages.setdefault(village.parent_id, []).append(village)  # type: ignore[arg-type]
+    return [(county, []), *((t, villages.get(t.pk, [])) for t in townships)]

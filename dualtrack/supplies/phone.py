@@ -29,7 +29,6 @@ from dualtrack.core import dates, policy, privacy
 from dualtrack.core.actors import actor_of
 from dualtrack.core.choices import Action, DateKind, Role
 from dualtrack.core.forms import DayField
-from dualtrack.core.policy import user_role
 from dualtrack.core.scoping import OutOfScope
 from dualtrack.core.views import paginate, query_without_page
 from dualtrack.registry import services as registry
@@ -38,6 +37,7 @@ from . import actions, services
 from .actions import NewLine, NewRequest
 from .choices import COMMIT_STATUS_LABELS, FULFIL_STATUS_LABELS, RequestKind
 from .models import Issue, SupplyItem, SupplyRequest
+from .policy import ROLE_KINDS, PhoneSide, applies_for_county, phone_side
 
 HOME_REQUESTS = 10  # the latest requests on home; all of them on 我的申请
 COUNTY_REQUESTS = 20
@@ -46,8 +46,8 @@ COUNTY_REQUESTS = 20
 # --- whose phone -------------------------------------------------------------------------------------------------
 
 
-def _role(request: HttpRequest) -> str | None:
-    return user_role(request.user)
+def _side(request: HttpRequest) -> PhoneSide | None:
+    return phone_side(request.user)
 
 
 def _uscc(request: HttpRequest) -> str:
@@ -58,7 +58,7 @@ def _enterprise(request: HttpRequest) -> Any:
     """The enterprise the page is for: an enterprise account's own; a liaison officer's the one ``?uscc=`` names
     among theirs (404 for one that is not theirs); None when a liaison officer has named none."""
     reachable = registry.enterprises_for(request.user)
-    if _role(request) == Role.ENTERPRISE:
+    if _side(request) == PhoneSide.ENTERPRISE:
         found = reachable.filter(pk=getattr(request.user, "enterprise_id", None) or 0).first()
     else:
         uscc = _uscc(request)
@@ -72,19 +72,13 @@ def _enterprise(request: HttpRequest) -> Any:
 
 def _for(enterprise: Any, request: HttpRequest) -> str:
     """The query that keeps a liaison officer's page on the enterprise they picked."""
-    return "" if _role(request) == Role.ENTERPRISE else "?" + urlencode({"uscc": enterprise.uscc})
+    return "" if _side(request) == PhoneSide.ENTERPRISE else "?" + urlencode({"uscc": enterprise.uscc})
 
 
 def _day(request: HttpRequest) -> dt.date:
     """The day the figures are for: ``?date=`` (the card's day), else the clock's today (a request made now is
     shown now), never past the clock."""
     return services.as_of(dates.requested_day(request, dates.today))
-
-
-def _applies_for_county(user: Any) -> bool:
-    """A county's account (not a park's) asks for its grassroots units and public batches."""
-    return user_role(user) == Role.DISTRICT and bool(getattr(user, "county_id", None)) and not getattr(
-        user, "park_id", None)
 
 
 # --- a request as the phone shows it ---------------------------------------------------------------------------
@@ -162,15 +156,15 @@ def home(request: HttpRequest) -> HttpResponse:
     enterprises, then the one picked; a county's requesters' requests. HQ, leaders and the supplies office have the
     board."""
     user = request.user
-    role = _role(request)
-    if role not in (Role.ENTERPRISE, Role.LIAISON, Role.DISTRICT):
+    side = _side(request)
+    if side is None:
         if not SupplyRequest.permits(user, Action.VIEW):
             raise PermissionDenied
         asked = request.GET.get("date", "")[:10]
         target = reverse("supplies:board")
         return redirect(f"{target}?{urlencode({'date': asked})}" if asked else target)
     day = _day(request)
-    if role == Role.DISTRICT:
+    if side == PhoneSide.COUNTY:
         return _county_home(request, day)
     enterprise = _enterprise(request)
     if enterprise is None:
@@ -178,7 +172,7 @@ def home(request: HttpRequest) -> HttpResponse:
     result, answer = services.read(day, user)
     projects = services.owned_projects(enterprise, user)
     context: dict[str, Any] = {
-        "enterprise": enterprise, "day": day, "today": dates.today(), "for_other": role == Role.LIAISON,
+        "enterprise": enterprise, "day": day, "today": dates.today(), "for_other": side == PhoneSide.LIAISON,
         "query": _for(enterprise, request), "projects": projects, **_allowance(request, enterprise)}
     if result is None:
         context.update(_pending(answer))
@@ -203,7 +197,7 @@ def _pick(request: HttpRequest, day: dt.date) -> HttpResponse:
 def _county_home(request: HttpRequest, day: dt.date) -> HttpResponse:
     """A county's (or park's) requesters' requests, latest first, and the button to ask for a grassroots unit."""
     result, answer = services.read(day, request.user)
-    context: dict[str, Any] = {"day": day, "can_apply": _applies_for_county(request.user),
+    context: dict[str, Any] = {"day": day, "can_apply": applies_for_county(request.user),
                                "county": getattr(request.user, "county", None) or getattr(request.user, "park", None)}
     if result is None:
         context.update(_pending(answer))
@@ -243,7 +237,7 @@ class ApplyForm(forms.Form):
                 choices=[("", _("本企业")), *((p.code, _("重点项目：%(name)s") % {"name": p.name}) for p in projects)])
         elif mode == "county":
             self.fields["kind"] = forms.ChoiceField(label=gettext_lazy("申请类型"), choices=[
-                (k.value, k.label) for k in actions.ROLE_KINDS[Role.DISTRICT]], initial=RequestKind.GRASSROOTS)
+                (k.value, k.label) for k in ROLE_KINDS[Role.DISTRICT]], initial=RequestKind.GRASSROOTS)
             choices: list[Any] = []
             for place, villages in places:
                 if not villages:
@@ -325,17 +319,17 @@ def apply(request: HttpRequest) -> HttpResponse:
     a public batch, HQ for any kind. The caps and the day it may ask again are shown before it asks; a refusal names
     the limit beside the field; nothing is half-written."""
     policy.authorize_create(request.user, SupplyRequest, Action.APPLY)
-    role = _role(request)
+    side = _side(request)
     enterprise, context = None, {}
-    if role in (Role.ENTERPRISE, Role.LIAISON):
+    if side in (PhoneSide.ENTERPRISE, PhoneSide.LIAISON):
         enterprise = _enterprise(request)
         if enterprise is None:
             messages.info(request, _("请先在列表中选择企业"))
             return redirect("supplies:home")
         mode, extra = "enterprise", {"projects": services.owned_projects(enterprise, request.user)}
         context = _allowance(request, enterprise)
-    elif role == Role.DISTRICT:
-        if not _applies_for_county(request.user):
+    elif side == PhoneSide.COUNTY:
+        if not applies_for_county(request.user):
             raise PermissionDenied  # a park's account follows its enterprises; it asks for no grassroots unit
         mode, extra = "county", {"places": services.grassroots_places(request.user.county)}  # type: ignore[union-attr]
     else:
@@ -361,7 +355,7 @@ def apply(request: HttpRequest) -> HttpResponse:
                 return redirect(reverse("supplies:home") + (_for(enterprise, request) if enterprise else ""))
     return render(request, "supplies/phone_apply.html", {
         **context, "form": form, "who": form.who(), "rows": form.rows(context.get("cap_of", {})),
-        "enterprise": enterprise, "mode": mode, "today": dates.today(), "for_other": role == Role.LIAISON,
+        "enterprise": enterprise, "mode": mode, "today": dates.today(), "for_other": side == PhoneSide.LIAISON,
         "query": _for(enterprise, request) if enterprise else "",
         "county": getattr(request.user, "county", None) if mode == "county" else None})
 
@@ -375,15 +369,15 @@ def mine(request: HttpRequest) -> HttpResponse:
     enterprises', or the one picked; a county's requesters'; for HQ and others those they made), latest first, each
     opening to its lines and its issues (day, quantity, depot, the receiver as the policy allows)."""
     user = request.user
-    role = _role(request)
+    side = _side(request)
     if not SupplyRequest.permits(user, Action.VIEW):
         raise PermissionDenied
     found = SupplyRequest.objects.restrict(user)
     enterprise = None
-    if role == Role.LIAISON and _uscc(request):
+    if side == PhoneSide.LIAISON and _uscc(request):
         enterprise = _enterprise(request)
         found = found.filter(Q(enterprise=enterprise) | Q(project__owner=enterprise))
-    elif role not in (Role.ENTERPRISE, Role.LIAISON, Role.DISTRICT):
+    elif side is None:
         found = found.filter(requested_by=user)
     day = _day(request)
     page = paginate(request, found.order_by("-date", "-code"))

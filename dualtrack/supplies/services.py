@@ -190,30 +190,22 @@ def latest_workers(enterprise: Any, day: dt.date) -> tuple[dt.date, int] | None:
 def owned_projects(enterprise: Any, user: Viewer) -> list[Any]:
     """The key projects ``enterprise`` owns (项目业主) for which ``user`` may ask: the enterprise's own account all of
     them, its liaison officer those they serve too (a request the asker could not see afterwards is never offered)."""
-    from dualtrack.core.choices import Role
-    from dualtrack.core.policy import user_role
-    from dualtrack.projects.models import Project
+    from dualtrack.projects import services as projects
 
-    found = Project.objects.filter(owner=enterprise).order_by("code")
-    if user_role(user) == Role.LIAISON:
-        found = found.filter(liaison_officers=getattr(user, "pk", None))
-    elif user_role(user) != Role.ENTERPRISE:
+    from .policy import PhoneSide, phone_side
+
+    side = phone_side(user)
+    if side not in (PhoneSide.ENTERPRISE, PhoneSide.LIAISON):
         return []
-    return list(found)
+    return projects.owned_by(enterprise, getattr(user, "pk", None) if side == PhoneSide.LIAISON else None)
 
 
 def grassroots_places(county: Any) -> list[tuple[Any, list[Any]]]:
     """A county's places a county asks for (基层单位, 公众批次): the county itself, then each township with its
     villages, in the registry's order: [(township, [village, …]), …] after (county, [])."""
-    from dualtrack.registry.choices import RegionLevel
-    from dualtrack.registry.models import Region
+    from dualtrack.registry import services as registry
 
-    townships = list(Region.objects.filter(parent=county, level=RegionLevel.TOWNSHIP).order_by("sort_order", "code"))
-    villages: dict[int, list[Any]] = {}
-    for village in Region.objects.filter(parent__in=townships, level=RegionLevel.VILLAGE).order_by(
-            "sort_order", "code"):
-        villages.setdefault(village.parent_id, []).append(village)
-    return [(county, []), *((t, villages.get(t.pk, [])) for t in townships)]
+    return registry.townships_and_villages(county)
 
 
 def item_names() -> dict[str, SupplyItem]:
@@ -223,6 +215,6 @@ def item_names() -> dict[str, SupplyItem]:
 
 def owned_project_ids(enterprise: Any) -> list[int]:
     """The ids of the key projects ``enterprise`` owns (its requests include theirs)."""
-    from dualtrack.projects.models import Project
+    from dualtrack.projects import services as projects
 
-    return list(Project.objects.filter(owner=enterprise).values_list("pk", flat=True))
+    return [p.pk for p in projects.owned_by(enterprise)]
