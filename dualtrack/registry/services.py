@@ -242,3 +242,8 @@ def townships_and_villages(county: Region) -> list[tuple[Region, list[Region]]]:
             "sort_order", "code"):
         villages.setdefault(village.parent_id, []).append(village)  # type: ignore[arg-type]
     return [(county, []), *((t, villages.get(t.pk, [])) for t in townships)]
+
+
+def region_codes(ids: Any) -> dict[int, str]:
+    """Region id → its code, for the ids given."""
+    return dict(Region.objects.filter(pk__in=list(ids)).values_list("pk", "code"))

@@ -132,5 +132,10 @@ def applies_for_county(user: Viewer) -> bool:
     return allows(user, "supplies.SupplyRequest", Action.APPLY) and phone_side(user) == PhoneSide.COUNTY
 
 
+def sees_coverage(user: Viewer) -> bool:
+    """The coverage per county: HQ, leaders, the supplies office and the counties (a county its own rows)."""
+    return user_role(user) in (Role.HQ, Role.LEADER, Role.DISTRICT) or is_office(user)
+
+
 def is_office(user: Viewer) -> bool:
     return user_role(user) == Role.DEPARTMENT and office(user) is ALL  # type: ignore[arg-type]

@@ -218,3 +218,60 @@ def owned_project_ids(enterprise: Any) -> list[int]:
     from dualtrack.projects import services as projects
 
     return [p.pk for p in projects.owned_by(enterprise)]
+
+
+# --- read helpers of the office's, HQ's, leaders' and counties' pages (views.py) ---------------------------------
+
+
+def item_catalogue() -> dict[str, SupplyItem]:
+    """Every item by code (those no longer used too: an old request still names them)."""
+    return {i.code: i for i in SupplyItem.objects.order_by("code")}
+
+
+def active_depots() -> list[Any]:
+    """The depots in use, in code order (what a receipt, a commitment or an issue may name)."""
+    from .models import Depot
+
+    return list(Depot.objects.filter(is_active=True).order_by("code"))
+
+
+def depot_names() -> dict[str, str]:
+    from .models import Depot
+
+    return dict(Depot.objects.values_list("code", "name"))
+
+
+def county_names() -> list[tuple[str, str]]:
+    """(code, name) of the counties in the registry's order."""
+    from dualtrack.registry import services as registry
+
+    return list(registry.counties().values_list("code", "name"))
+
+
+def user_county(user: Viewer) -> str | None:
+    """The county code a district (or park) operator works for; None for anyone else."""
+    from dualtrack.registry import services as registry
+
+    county_id = getattr(user, "county_id", None) or registry.park_county_id(getattr(user, "park_id", None))
+    if county_id is None:
+        return None
+    return registry.region_codes([county_id]).get(county_id)
+
+
+def latest_receipts(user: Viewer, day: dt.date, limit: int = 50) -> list[Any]:
+    """The latest receipts on or before ``day`` that ``user`` may see (the office, HQ, leaders)."""
+    from .models import Receipt
+
+    return list(Receipt.objects.restrict(user).filter(date__lte=day).select_related("depot", "item").order_by(
+        "-date", "-code")[:limit])
+
+
+def history(request: SupplyRequest) -> tuple[list[Commitment], list[Any]]:
+    """A request's commitments and issues as recorded (never changed), in the order they were made."""
+    from .models import Issue
+
+    commitments = list(Commitment.objects.filter(line__request=request).select_related("depot", "line__item")
+                       .order_by("date", "id"))
+    issues = list(Issue.objects.filter(line__request=request).select_related("depot", "line__item")
+                  .order_by("date", "id"))
+    return commitments, issues
