@@ -50,9 +50,10 @@ DEPOTS = [("CK01", "市级应急物资储备库", "YJGL"), ("CK02", "丰和市�
 CITY_DEPOT, COUNTY_DEPOT, OFFICE_DEPOT = "CK01", "CK02", "CK03"
 DEPOT_COUNTY = "339181"  # 丰和市
 
-# (applicant code, unit's name, its depot); the 卫健委's units by the department's code, the hospitals of the
-# counties by the county's
-HOSPITALS = [("WJW", "市第一人民医院"), ("WJW", "市第二人民医院"), ("WJW", "市中医院"), ("WJW", "市疾病预防控制中心")]
+# (applicant code, the unit's name, what for): the 卫健委's units by the department's code; the counties' people's
+# hospitals by the county's
+HOSPITALS = [("WJW", "市第一人民医院", "发热门诊、隔离病区医护人员防护"), ("WJW", "市第二人民医院", "发热门诊、隔离病区医护人员防护"),
+             ("WJW", "市中医院", "预检分诊、发热门诊医护人员防护"), ("WJW", "市疾病预防控制中心", "流调、采样人员防护")]
 HOSPITAL_DAYS = [dt.date(2020, 2, 3), dt.date(2020, 2, 12), dt.date(2020, 2, 21), dt.date(2020, 3, 4),
                  dt.date(2020, 3, 20), dt.date(2020, 4, 15)]
 COUNTY_HOSPITALS = ["339181", "339121", "339182"]
@@ -243,12 +244,12 @@ class Planner:
     # the kinds, each on its own days
 
     def medical(self) -> None:
-        for number, (code, name) in enumerate(HOSPITALS):
+        for number, (code, name, note) in enumerate(HOSPITALS):
             for day in HOSPITAL_DAYS:
                 day += dt.timedelta(days=number % 2)
                 items = ["KZ", "FHF", "JJ", "XDY"] + (["CWQ"] if day < dt.date(2020, 2, 10) else [])
-                factor = 0.5 if code == "WJW" and "疾病" in name else 1.0
-                self.add(day, "medical", code, name, "发热门诊、隔离病区医护人员防护", "hq", self.fate(day),
+                factor = 0.5 if "疾病" in name else 1.0
+                self.add(day, "medical", code, name, note, "hq", self.fate(day),
                          self.lines("medical", day, CITY_DEPOT, items, (1, 2), factor))
         from dualtrack.registry.models import Region
 
