@@ -305,6 +305,7 @@ def test_commit_over_available_is_refused_with_the_limit_then_accepted(city: Cit
     assert refused.status_code == 200
     text = body(refused)
     assert "市应急物资储备库的口罩可分配10000只，承诺10001只超出" in text
+    assert "未能承诺，请按提示修改后再提交。" in text  # said at the top too: on a phone the field is far below
     assert 'value="10001"' in text[text.index('id="commit-form-KZ"'):]  # the form as posted, beside its message
     assert Commitment.objects.count() == 0
     for data, message in (({"item": "KZ", "depot": "CK09", "quantity": "1"}, "选择一个有效的选项"),
@@ -405,10 +406,13 @@ def test_the_sub_menu_shows_only_what_the_user_may_open(city: City, depot: str) 
         nav = nav[:nav.index("</p>")]
         return {name for name, url in (("board", "/supplies/board/"), ("stock", "/supplies/stock/"),
                                        ("queue", "/supplies/queue/"), ("coverage", "/supplies/coverage/"),
-                                       ("home", 'href="/supplies/"')) if url in nav}
+                                       ("home", 'href="/supplies/"'), ("apply", "/supplies/apply/")) if url in nav}
 
-    assert links("department") == links("hq") == {"board", "stock", "queue", "coverage", "home"}
-    assert links("leader") == {"board", "stock", "coverage", "home"}
+    # HQ, leaders and the office have no phone pages of their own (home sends them to the board); HQ asks for
+    # medical and city-operation units on the apply page
+    assert links("hq") == {"board", "stock", "queue", "coverage", "apply"}
+    assert links("department") == {"board", "stock", "queue", "coverage"}
+    assert links("leader") == {"board", "stock", "coverage"}
     assert links("district") == {"board", "coverage", "home"}
     assert links("enterprise") == {"board", "home"}
 

@@ -345,3 +345,12 @@ def test_the_enterprise_file_shows_its_supply_requests(client: Client, city: Cit
     client.force_login(city.users["district"])
     body = client.get(f"/registry/enterprises/{city.e_jiangbei_park.uscc}/").content.decode()
     assert 'id="card-supplies"' not in body  # no requests: no part
+
+
+def test_a_county_that_chose_no_place_is_asked_to_choose_one(client: Any, city: Any, settings: Any) -> None:
+    settings.DUALTRACK_CLOCK = "2020-02-10T18:00:00+08:00"
+    client.force_login(city.users["district"])
+    page = client.post("/supplies/apply/", {"kind": "grassroots", "applicant": "", "requested_XDY": "5",
+                                            "needed_by_XDY": "2020-02-11"})
+    assert page.status_code == 200 and "请选择申请单位" in page.content.decode()
+    assert "请填写申请方代码" not in page.content.decode()

@@ -303,6 +303,8 @@ class ApplyForm(forms.Form):
                 name = f"{'needed_by' if part == 'needed_by' else 'requested'}_{code}"
             elif key == "applicant" and self.mode == "enterprise":
                 name = "project"
+            elif key == "applicant" and self.mode == "county" and not self.data.get("applicant"):
+                messages_ = [_("请选择申请单位")]  # a list to choose from, not a code to type
             if name not in self.fields:
                 name = None
             elif name in self.errors:

@@ -50,7 +50,9 @@ def nav(user: Viewer) -> dict[str, bool]:
     """Which of the section's pages the user may open (the sub-menu shows only those)."""
     return {"can_board": services.can_view(user), "can_stock": access.sees_stock(user),
             "can_queue": access.allocates(user), "can_coverage": sees_coverage(user),
-            "can_home": services.in_menu(user), "can_receive": Receipt.permits(user, Action.ADD)}
+            "can_home": access.phone_side(user) is not None,
+            "can_apply": access.phone_side(user) is None and SupplyRequest.permits(user, Action.APPLY),
+            "can_receive": Receipt.permits(user, Action.ADD)}
 
 
 def _day(request: HttpRequest) -> dt.date:
@@ -504,6 +506,8 @@ def commit(request: HttpRequest, code: str) -> HttpResponse:
                 messages.success(request, _("已承诺：%(item)s %(n)s%(unit)s（%(depot)s）") % {
                     "item": line.item.name, "n": made.quantity, "unit": line.item.unit, "depot": made.depot.name})
                 return redirect("supplies:request", code=found.code)
+    if form.errors:  # on a phone the field is screens below: say at the top that nothing was recorded
+        messages.error(request, _("未能承诺，请按提示修改后再提交。"))
     return _request_page(request, found, {"commit": form, "commit_item": item})
 
 
@@ -530,6 +534,8 @@ def issue(request: HttpRequest, code: str) -> HttpResponse:
                     "item": line.item.name, "n": made.quantity, "unit": line.item.unit, "depot": made.depot.name,
                     "day": made.date.isoformat()})
                 return redirect("supplies:request", code=found.code)
+    if form.errors:  # on a phone the field is screens below: say at the top that nothing was recorded
+        messages.error(request, _("未能发放，请按提示修改后再提交。"))
     return _request_page(request, found, {"issue": form})
 
 
