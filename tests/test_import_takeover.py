@@ -282,6 +282,16 @@ def a_enterprise_health(w: City) -> Attempt:
                    ("filings.EnterpriseHealth",))
 
 
+def a_supply_requests(w: City) -> Attempt:
+    """Binhai's township asks for masks; Jiangbei's operators re-use the code for their own township."""
+    header = ["申请编号", "日期", "申请方类型", "申请方代码", "物资代码", "申请数量", "需用日期"]
+    ok(w.users["district_binhai"], "supply_requests", [header, ["R-1", "2020-02-10", "基层单位", "339106001", "KZ",
+                                                                500, "2020-02-12"]])
+    return Attempt(w.users["district"], "supply_requests", [header, ["R-1", "2020-02-10", "基层单位", "339102001", "KZ",
+                                                                     900, "2020-02-12"]],
+                   ("supplies.SupplyRequest", "supplies.RequestLine"), ("R-1", "滨海区"))
+
+
 ATTEMPTS: dict[str, Callable[[City], Attempt]] = {
     "enterprises": a_enterprises,
     "resumption": a_resumption,
@@ -306,6 +316,7 @@ ATTEMPTS: dict[str, Callable[[City], Attempt]] = {
     "filings": a_filings,
     "filing_items": a_filing_items,
     "enterprise_health": a_enterprise_health,
+    "supply_requests": a_supply_requests,
 }
 
 # Datasets where no other scope can exist: everyone who may import them may import every row (checked below by
@@ -327,6 +338,11 @@ ONE_SCOPE: dict[str, tuple[str, str]] = {
     "trips": ("workreturn.Trip", "HQ and the human-resources bureau plan every trip"),
     "trip_manifest": ("workreturn.Trip", "HQ and the human-resources bureau plan every trip"),
     "checklist_items": ("filings.ChecklistItem", "HQ keeps the checklist"),
+    "supply_items": ("supplies.SupplyItem", "HQ and the supplies office keep the items"),
+    "supply_depots": ("supplies.Depot", "HQ and the supplies office keep the depots"),
+    "supply_receipts": ("supplies.Receipt", "HQ and the supplies office receive at every depot"),
+    "supply_commitments": ("supplies.Commitment", "only the allocators (HQ, the supplies office), for every request"),
+    "supply_issues": ("supplies.Issue", "only the allocators (HQ, the supplies office), for every request"),
 }
 
 

@@ -127,9 +127,11 @@ def test_navigation_per_role(client: Client, city: City) -> None:
     assert reverse("registry:industry_list") in client.get(reverse("import_index")).content.decode()
     # a department imports the progress of the key projects it is responsible for and the figures of the economic
     # indicators it reports (the human-resources bureau also the worker-return data; the development and reform
-    # commission also the bids for higher-level funds, 争资)
+    # commission also the bids for higher-level funds, 争资; the supplies office, 市经信局 here, the supplies: items,
+    # depots, receipts, requests, commitments and issues)
     assert [d.name for d in client.get(reverse("import_index")).context["datasets"]] == [
-        "project_progress", "economy_targets", "economy_actuals"]
+        "project_progress", "economy_targets", "economy_actuals", "supply_items", "supply_depots", "supply_receipts",
+        "supply_requests", "supply_commitments", "supply_issues"]
     client.force_login(city.users["district"])
     labels = [i["label"] for i in client.get(reverse("home")).context["nav_items"]]
     assert "企业名录" in labels and "数据导入" in labels and "审计日志" not in labels
@@ -155,11 +157,12 @@ class TestUploadPages:
         # is their county, boardings, arrivals and receipts of the trips leaving from or coming to it, and their
         # villages' registered poor households, checks, labourers, help teams and their townships' inspection teams,
         # and their county's investment leads with their activities and funds, and their enterprises' 复工备案 (the
-        # filings, their answers and the daily epidemic ledgers)
+        # filings, their answers and the daily epidemic ledgers), and their county's requests for supplies (防疫物资:
+        # grassroots units and public batches; never the depots' receipts, commitments or issues)
         assert datasets == ["enterprises", "resumption", "project_progress", "workers", "boardings", "arrivals",
                             "receipts", "households", "household_checks", "labourers", "helpers", "inspection_teams",
                             "leads", "lead_activities", "fund_arrivals", "filings", "filing_items",
-                            "enterprise_health"]
+                            "enterprise_health", "supply_requests"]
         assert client.get(reverse("import_upload", args=["regions"])).status_code == 404
         assert client.get(reverse("import_upload", args=["enterprises"])).status_code == 200
 

@@ -35,6 +35,12 @@ def county_requests(user: Actor) -> Any:
     return Q(county_id=user.county_id) if user.county_id else NOTHING
 
 
+def county_operator(user: Actor) -> Any:
+    """A county's operators request for its grassroots units and public batches; a park has none of those (its
+    operators follow their enterprises' requests)."""
+    return Q(county_id=user.county_id) if user.county_id and not user.park_id else NOTHING
+
+
 def liaison_requests(user: Actor) -> Any:
     return Q(enterprise__liaison_officers=user.pk) | Q(project__liaison_officers=user.pk)
 
@@ -48,14 +54,14 @@ def own_requests(user: Actor) -> Any:
 
 SEE = {Role.HQ: ALL, Role.LEADER: ALL, Role.DEPARTMENT: office, Role.DISTRICT: county_requests,
        Role.LIAISON: liaison_requests, Role.ENTERPRISE: own_requests}
-REQUEST = {Role.HQ: ALL, Role.DISTRICT: county_requests, Role.LIAISON: liaison_requests,
+REQUEST = {Role.HQ: ALL, Role.DISTRICT: county_operator, Role.LIAISON: liaison_requests,
            Role.ENTERPRISE: own_requests}
 ALLOCATE = {Role.HQ: ALL, Role.DEPARTMENT: office}
 PERSONAL = {Role.HQ: ALL, Role.DEPARTMENT: office, Role.DISTRICT: county_requests,
             Role.LIAISON: liaison_requests, Role.ENTERPRISE: own_requests}
 declare("supplies.SupplyRequest", {Action.VIEW: SEE, Action.EXPORT: SEE, Action.APPLY: REQUEST,
                                    Action.IMPORT: {Role.HQ: ALL, Role.DEPARTMENT: office,
-                                                   Role.DISTRICT: county_requests},
+                                                   Role.DISTRICT: county_operator},
                                    Action.APPROVE: ALLOCATE, Action.PERSONAL: PERSONAL})
 declare("supplies.RequestLine", via=("request", "supplies.SupplyRequest"))
 declare("supplies.Commitment", via=("line__request", "supplies.SupplyRequest"))
