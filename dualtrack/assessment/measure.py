@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dualtrack.core.actors import Viewer
-from dualtrack.core.capability import Measure, Period, PeriodKind, Rules, bound, label
+from dualtrack.core.capability import Measure, MenuEntry, Period, PeriodKind, Rules, bound, label
 from dualtrack.core.rules import RuleError
 
+from . import cards, services
 from . import judge as pure
 from .choices import FIGURE_NAMES, HUAIAN, PARK_RULES_KEY, RULES_KEY, AssessmentStatus
 
@@ -401,6 +402,8 @@ class AssessmentMeasure(Measure[AssessmentFacts, MuRules, AssessmentResult]):
     api_path = "assessment"
     api_name = "api-assessment"
     command = "assessment"
+    card = (26, cards.assessment_card)
+    menu = MenuEntry(gettext_lazy("亩均论英雄"), "assessment:home", services.in_menu, order=9)
     row_key = ("uscc",)
     outcome_fields = ("class", "rank_in_county")
 
@@ -411,19 +414,13 @@ class AssessmentMeasure(Measure[AssessmentFacts, MuRules, AssessmentResult]):
         return judge(facts, rules)
 
     def as_of(self, actor: Viewer = None, on: dt.date | None = None) -> Period | None:
-        from . import services
-
         year = services.as_of_year(on)
         return None if year is None else Period.of(PeriodKind.YEAR, dt.date(year, 1, 1))
 
     def can_view(self, actor: Viewer) -> bool:
-        from . import services
-
         return services.can_view(actor)
 
     def visible(self, result: AssessmentResult, actor: Viewer) -> AssessmentResult:
-        from . import services
-
         return services.narrowed(result, actor)
 
     def as_json(self, result: AssessmentResult) -> dict[str, Any]:

@@ -42,6 +42,10 @@ def can_view(user: Viewer) -> bool:
     return Assessment.permits(user, Action.VIEW)
 
 
+def in_menu(user: Viewer) -> bool:
+    return Assessment.permits(user, Action.VIEW)
+
+
 def narrowed(result: Any, user: Viewer) -> Any:
     """The whole city's result narrowed to the rows ``user`` may see: an enterprise only its own and only once the
     year is published (a draft is the office's); a county its enterprises'; the counts and parks stay."""
