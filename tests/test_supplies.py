@@ -304,3 +304,12 @@ def test_what_if_another_allocation_order_moves_the_queue(city: City, depot: str
     bad = client.post(f"/rules/what-if/?measure=supplies&date={D}",
                       {"definition": json.dumps({**DEFAULT, "order": {"medical": 0}})})
     assert "分配顺序" in bad.content.decode()
+
+
+def test_a_county_may_not_ask_for_another_countys_township(city: City, depot: str) -> None:
+    from dualtrack.registry.models import Region
+
+    far = Region.objects.create(code="339106001", name="滨海街道", level="township", parent=city.binhai)
+    with pytest.raises(ValidationError) as refused:
+        actions.request(city.users["district"], NewRequest("grassroots", far.code, [NewLine("KZ", 5, D)]))
+    assert "不在您的管辖范围内" in str(refused.value) and not SupplyRequest.objects.exists()

@@ -138,3 +138,11 @@ def poverty_lights_ensured(day: Any) -> list[ProjectStatus]:
 
 def project_by_code(code: str) -> Project | None:
     return Project.objects.select_related("county", "park", "owner").filter(code=code).first()
+
+
+def owned_by(enterprise: Any, liaison_id: int | None = None) -> list[Project]:
+    """The key projects ``enterprise`` owns (项目业主), in code order; with ``liaison_id``, those that officer serves."""
+    found = Project.objects.filter(owner=enterprise).order_by("code")
+    if liaison_id is not None:
+        found = found.filter(liaison_officers=liaison_id)
+    return list(found)

@@ -244,3 +244,21 @@ def assessment_candidates(with_land: Any) -> list[tuple[int, str, str, str, str,
         "pk", "uscc", "county__code", "park__code", "industry_section", "industry_division__code", "size_class")
     return [(pk, uscc, county or "", park or "", section, division or "", size == SizeClass.INDUSTRIAL_ABOVE)
             for pk, uscc, county, park, section, division, size in rows]
+
+
+def townships_and_villages(county: Region) -> list[tuple[Region, list[Region]]]:
+    """A county, then each of its townships with its villages, in the registry's order: [(county, []), (township,
+    [village, …]), …]."""
+    from .choices import RegionLevel
+
+    townships = list(Region.objects.filter(parent=county, level=RegionLevel.TOWNSHIP).order_by("sort_order", "code"))
+    villages: dict[int, list[Region]] = {}
+    for village in Region.objects.filter(parent__in=townships, level=RegionLevel.VILLAGE).order_by(
+            "sort_order", "code"):
+        villages.setdefault(village.parent_id, []).append(village)  # type: ignore[arg-type]
+    return [(county, []), *((t, villages.get(t.pk, [])) for t in townships)]
+
+
+def region_codes(ids: Any) -> dict[int, str]:
+    """Region id → its code, for the ids given."""
+    return dict(Region.objects.filter(pk__in=list(ids)).values_list("pk", "code"))

@@ -351,6 +351,8 @@ def request(actor: Actor | None, spec: NewRequest, *, action: str = Action.APPLY
         applicant_name=applicant.name[:100], enterprise=applicant.enterprise, project=applicant.project,
         department=applicant.department, county=applicant.county, note=spec.note.strip()[:300],
         requested_by=as_user(actor) if actor is not None else None)
+    if actor is not None and not made.in_scope(actor, action):  # another county's township, a firm not theirs
+        raise ValidationError({"applicant": _("申请方“%(code)s”不在您的管辖范围内") % {"code": spec.applicant.strip()[:40]}})
     _created(actor, made, action)
     items = {i.code: i for i in SupplyItem.objects.filter(code__in=[line.item.strip() for line in spec.lines])}
     for line in spec.lines:

@@ -33,3 +33,8 @@ class SuppliesConfig(AppConfig):
         from .texts import overdue_task_text
 
         problems.register_task_text(OVERDUE_TASK_TEXT, overdue_task_text)
+        from dualtrack.core.cards import register_panel
+
+        from .panels import enterprise_panel
+
+        register_panel(25, "supplies", enterprise_panel)  # 一企一档: the enterprise's supply requests

@@ -10,6 +10,7 @@ request; a county sees its own requesters'; an enterprise and its liaison office
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
@@ -107,6 +108,33 @@ def kinds_for(user: Viewer, *, imported: bool = False) -> tuple[str, ...] | None
     if role == Role.DISTRICT or (role in ROLE_KINDS and not imported):
         return tuple(str(k) for k in ROLE_KINDS[Role(role)])
     return None
+
+
+class PhoneSide(StrEnum):
+    """Whose phone pages a user has (their own menu): an enterprise's own, a liaison officer's for their
+    enterprises, a county's for its requesters and grassroots units; none for HQ, leaders and the office (the
+    board)."""
+
+    ENTERPRISE = "enterprise"
+    LIAISON = "liaison"
+    COUNTY = "county"
+
+
+_SIDES = {Role.ENTERPRISE: PhoneSide.ENTERPRISE, Role.LIAISON: PhoneSide.LIAISON, Role.DISTRICT: PhoneSide.COUNTY}
+
+
+def phone_side(user: Viewer) -> PhoneSide | None:
+    return _SIDES.get(user_role(user))  # type: ignore[call-overload]
+
+
+def applies_for_county(user: Viewer) -> bool:
+    """A county's account (not a park's) asks for its grassroots units and public batches."""
+    return allows(user, "supplies.SupplyRequest", Action.APPLY) and phone_side(user) == PhoneSide.COUNTY
+
+
+def sees_coverage(user: Viewer) -> bool:
+    """The coverage per county: HQ, leaders, the supplies office and the counties (a county its own rows)."""
+    return user_role(user) in (Role.HQ, Role.LEADER, Role.DISTRICT) or is_office(user)
 
 
 def is_office(user: Viewer) -> bool:

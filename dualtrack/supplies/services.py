@@ -168,3 +168,110 @@ def items() -> list[SupplyItem]:
 
 def lines_of(request: SupplyRequest) -> list[RequestLine]:
     return list(request.lines.select_related("item").order_by("item__code"))
+
+
+# --- what the phone pages read (phone.py, panels.py) ---------------------------------------------------------------
+
+
+def rules() -> Any:
+    """The current rule set ``supplies`` (the cap's days and the interval, to say them beside a cap)."""
+    return _measure().current_rules()[1]
+
+
+def latest_workers(enterprise: Any, day: dt.date) -> tuple[dt.date, int] | None:
+    """The enterprise's workers on duty by its latest resumption report on or before ``day``: (the report's day,
+    the workers), None when it has reported none (the cap of what is used per head is then 0)."""
+    from dualtrack.resumption import services as resumption
+
+    found = resumption.latest_report_on(enterprise.pk, day)
+    return (found[0], found[2]) if found else None
+
+
+def owned_projects(enterprise: Any, user: Viewer) -> list[Any]:
+    """The key projects ``enterprise`` owns (项目业主) for which ``user`` may ask: the enterprise's own account all of
+    them, its liaison officer those they serve too (a request the asker could not see afterwards is never offered)."""
+    from dualtrack.projects import services as projects
+
+    from .policy import PhoneSide, phone_side
+
+    side = phone_side(user)
+    if side not in (PhoneSide.ENTERPRISE, PhoneSide.LIAISON):
+        return []
+    return projects.owned_by(enterprise, getattr(user, "pk", None) if side == PhoneSide.LIAISON else None)
+
+
+def grassroots_places(county: Any) -> list[tuple[Any, list[Any]]]:
+    """A county's places a county asks for (基层单位, 公众批次): the county itself, then each township with its
+    villages, in the registry's order: [(township, [village, …]), …] after (county, [])."""
+    from dualtrack.registry import services as registry
+
+    return registry.townships_and_villages(county)
+
+
+def item_names() -> dict[str, SupplyItem]:
+    """Every item by its code (also those no longer active: an old request's line keeps its name)."""
+    return {i.code: i for i in SupplyItem.objects.all()}
+
+
+def owned_project_ids(enterprise: Any) -> list[int]:
+    """The ids of the key projects ``enterprise`` owns (its requests include theirs)."""
+    from dualtrack.projects import services as projects
+
+    return [p.pk for p in projects.owned_by(enterprise)]
+
+
+# --- read helpers of the office's, HQ's, leaders' and counties' pages (views.py) ---------------------------------
+
+
+def item_catalogue() -> dict[str, SupplyItem]:
+    """Every item by code (those no longer used too: an old request still names them)."""
+    return {i.code: i for i in SupplyItem.objects.order_by("code")}
+
+
+def active_depots() -> list[Any]:
+    """The depots in use, in code order (what a receipt, a commitment or an issue may name)."""
+    from .models import Depot
+
+    return list(Depot.objects.filter(is_active=True).order_by("code"))
+
+
+def depot_names() -> dict[str, str]:
+    from .models import Depot
+
+    return dict(Depot.objects.values_list("code", "name"))
+
+
+def county_names() -> list[tuple[str, str]]:
+    """(code, name) of the counties in the registry's order."""
+    from dualtrack.registry import services as registry
+
+    return list(registry.counties().values_list("code", "name"))
+
+
+def user_county(user: Viewer) -> str | None:
+    """The county code a district (or park) operator works for; None for anyone else."""
+    from dualtrack.registry import services as registry
+
+    county_id = getattr(user, "county_id", None) or registry.park_county_id(getattr(user, "park_id", None))
+    if county_id is None:
+        return None
+    return registry.region_codes([county_id]).get(county_id)
+
+
+def latest_receipts(user: Viewer, day: dt.date, limit: int = 50) -> list[Any]:
+    """The latest receipts on or before ``day`` that ``user`` may see (the office, HQ, leaders)."""
+    from .models import Receipt
+
+    return list(Receipt.objects.restrict(user).filter(date__lte=day).select_related("depot", "item").order_by(
+        "-date", "-code")[:limit])
+
+
+def history(request: SupplyRequest) -> tuple[list[Commitment], list[Any]]:
+    """A request's commitments and issues as recorded (never changed), in the order they were made."""
+    from .models import Issue
+
+    commitments = list(Commitment.objects.filter(line__request=request).select_related("depot", "line__item")
+                       .order_by("date", "id"))
+    issues = list(Issue.objects.filter(line__request=request).select_related("depot", "line__item")
+                  .order_by("date", "id"))
+    return commitments, issues
