@@ -11,7 +11,10 @@ class AssessmentConfig(AppConfig):
         from dualtrack.core import capability, versions
         from dualtrack.core import rules as rule_sets
 
-        from . import policy  # noqa: F401  (declares the access policy)
+        from . import (
+            imports,  # noqa: F401  (registers the datasets)
+            policy,  # noqa: F401  (declares the access policy)
+        )
         from .choices import D_TASK_TEXT, PARK_RULES_KEY
         from .measure import AssessmentMeasure, validate_park_rules
         from .models import Assessment, AssessmentRow, EnterpriseAnnual, LandUse, ParkRank
