@@ -157,3 +157,20 @@ def test_another_preset_adopted_as_a_new_version(rated: City) -> None:
     assert "rd_intensity" in row and row["tax_per_kwh"] is None  # 山东 has no tax per kWh
     with pytest.raises(ValidationError):
         actions.adopt_preset(rated.users["hq"], "杭州")
+
+
+def test_the_class_is_a_policys_eligibility_field(rated: City) -> None:
+    from django.core.exceptions import ValidationError as Refused
+
+    from dualtrack.policies.eligibility import Eligibility
+    from dualtrack.registry.models import Enterprise
+
+    only_a = Eligibility.parse({"mu_classes": ["A"]})
+    assert "亩均效益评价类别：A类" in only_a.describe()
+    assert not only_a.apply(Enterprise.objects.all(), dt.date(2020, 3, 2)).exists()  # nothing final yet
+    office = rated.users["department"]
+    actions.publish(office, Y, on=dt.date(2020, 3, 2))
+    actions.finalise(office, Y, on=dt.date(2020, 3, 6))
+    assert list(only_a.apply(Enterprise.objects.all(), dt.date(2020, 3, 6))) == [rated.e_jiangbei]
+    with pytest.raises(Refused):
+        Eligibility.parse({"mu_classes": ["E"]})

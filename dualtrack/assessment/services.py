@@ -100,3 +100,13 @@ def final_class(enterprise_id: int, year: int) -> str | None:
     return AssessmentRow.objects.filter(enterprise_id=enterprise_id, assessment__year=year,
                                         assessment__status=AssessmentStatus.FINAL).order_by(
         "-assessment__version").values_list("grade", flat=True).first()
+
+
+def enterprises_of_classes(classes: list[str]) -> Any:
+    """The ids of the enterprises whose class in the latest final assessment is one of ``classes`` (a policy's
+    eligibility, §8): the latest year with a final version, its latest final version; a subquery (one SQL query with
+    the caller's)."""
+    final = Assessment.objects.filter(status=AssessmentStatus.FINAL).order_by("-year", "-version").first()
+    if final is None:
+        return AssessmentRow.objects.none().values("enterprise_id")
+    return AssessmentRow.objects.filter(assessment=final, grade__in=classes).values("enterprise_id")
