@@ -48,7 +48,7 @@ def compute_draft(actor: Actor | None, year: int) -> Assessment:
     _check_year(year)
     latest = _latest(year)
     if latest is not None and latest.status != AssessmentStatus.DRAFT:
-        raise ValidationError({"year": _("%(year)s年度评价已%(status)s，如需更正请发起更正（新版本）") % {
+        raise ValidationError({"year": _("%(year)s年度评价%(status)s，如需更正请发起更正（新版本）") % {
             "year": year, "status": latest.get_status_display()}})
     if latest is None:
         latest = Assessment.objects.create(year=year, version=1, created_by=as_user(actor) if actor else None)
@@ -71,7 +71,7 @@ def publish(actor: Actor | None, year: int, on: dt.date | None = None) -> Assess
     if latest is None:
         latest = compute_draft(actor, year)
     if latest.status != AssessmentStatus.DRAFT:
-        raise ValidationError({"status": _("%(year)s年度评价已%(status)s") % {
+        raise ValidationError({"status": _("%(year)s年度评价%(status)s") % {
             "year": year, "status": latest.get_status_display()}})
     result = services.evaluate(year)
     if not any(r.rated for r in result.enterprises):

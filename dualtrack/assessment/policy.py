@@ -62,3 +62,18 @@ def runs_assessment(user: Viewer) -> bool:
 
 def is_enterprise(user: Viewer) -> bool:
     return user_role(user) == Role.ENTERPRISE
+
+
+def adopts_presets(user: Viewer) -> bool:
+    """Who adopts another preset (黄岩, 山东) as a new version of the rule set: who may revise rule sets (HQ)."""
+    return allows(user, "core.RuleSet", Action.REVISE)
+
+
+def sees_parks(user: Viewer) -> bool:
+    """The parks' rank board and their 亩产 figures (aggregates of a park's enterprises)."""
+    return allows(user, "assessment.ParkRank", Action.VIEW)
+
+
+def sees_objections(user: Viewer) -> bool:
+    """The objections page: who answers them and the counties (their enterprises' objections, read only)."""
+    return allows(user, "assessment.Objection", Action.VIEW) and not is_enterprise(user)

@@ -110,3 +110,147 @@ def enterprises_of_classes(classes: list[str]) -> Any:
     if final is None:
         return AssessmentRow.objects.none().values("enterprise_id")
     return AssessmentRow.objects.filter(assessment=final, grade__in=classes).values("enterprise_id")
+
+
+# --- read helpers of the pages (views.py) -----------------------------------------------------------------------
+# What HQ's, the office's, leaders' and counties' pages read besides the stored result: the years offered, a year's
+# versions with their objections counted, the objections a user sees, whether a firm is in a user's view, and the
+# parks' 亩产 figures. Nothing here judges.
+
+
+def years_offered(on: dt.date | None = None) -> list[int]:
+    """The years a page offers, latest first: those with land, annual figures or an assessment, not after the
+    clock's year (one query)."""
+    from dualtrack.core import dates
+
+    from .models import LandUse
+
+    limit = (on or dates.today()).year
+    found = EnterpriseAnnual.objects.filter(year__lte=limit).order_by().values_list("year").union(
+        LandUse.objects.filter(year__lte=limit).order_by().values_list("year"),
+        Assessment.objects.filter(year__lte=limit).order_by().values_list("year"))
+    return sorted({y for (y,) in found}, reverse=True)
+
+
+def versions(year: int) -> list[Assessment]:
+    """The year's versions, latest first, each with ``open_objections`` and ``answered_objections`` counted."""
+    from django.db.models import Count, Q
+
+    from .choices import ObjectionState
+
+    return list(Assessment.objects.filter(year=year).select_related("created_by").annotate(
+        open_objections=Count("objections", filter=Q(objections__state=ObjectionState.OPEN)),
+        answered_objections=Count("objections", filter=Q(objections__state=ObjectionState.ANSWERED))).order_by(
+        "-version"))
+
+
+def objections_of(user: Viewer, year: int | None = None, enterprise_id: int | None = None) -> list[Any]:
+    """The objections ``user`` sees (of ``year``, or of one enterprise), open first then latest first, each with
+    ``row`` (its frozen row: class and score as published; None when it has none) (two queries)."""
+    from .choices import ObjectionState
+    from .models import Objection
+
+    found = Objection.objects.restrict(user, Action.VIEW).select_related("assessment", "enterprise")
+    if year is not None:
+        found = found.filter(assessment__year=year)
+    if enterprise_id is not None:
+        found = found.filter(enterprise_id=enterprise_id)
+    objections = sorted(found, key=lambda o: (o.state != ObjectionState.OPEN, -o.filed_on.toordinal(), -o.pk))
+    rows = {(r.assessment_id, r.enterprise_id): r for r in AssessmentRow.objects.filter(
+        assessment__in={o.assessment_id for o in objections},
+        enterprise_id__in={o.enterprise_id for o in objections})} if objections else {}
+    for objection in objections:
+        objection.row = rows.get((objection.assessment_id, objection.enterprise_id))  # type: ignore[attr-defined]
+    return objections
+
+
+def firm_in_view(user: Viewer, uscc: str) -> Any:
+    """The registry's enterprise ``uscc`` when ``user`` sees its assessment (the rows' policy, as :func:`narrowed`
+    reads it), else None."""
+    from dualtrack.core import policy
+    from dualtrack.registry import services as registry
+
+    reach = policy.scope(user, AssessmentRow, Action.VIEW)
+    if reach is policy.NOTHING:
+        return None
+    found = registry.enterprise_by_uscc(uscc)
+    if found is None or reach is policy.ALL:
+        return found
+    return found if registry.enterprises_for(user).filter(pk=found.pk).exists() else None
+
+
+def open_objections(year: int) -> int:
+    """The open objections to the year's latest version."""
+    from .choices import ObjectionState
+    from .models import Objection
+
+    latest_version = latest(year)
+    if latest_version is None:
+        return 0
+    return Objection.objects.filter(assessment=latest_version, state=ObjectionState.OPEN).count()
+
+
+@dataclasses.dataclass
+class ParkFigures:
+    """A park's 亩产 figures of a year: its land (亩), the enterprises counted, sales and tax (万元) from their annual
+    figures, the investment its key projects completed in the year (万元); None where nothing was reported."""
+
+    land_mu: float | None = None
+    firms: int = 0
+    sales: float | None = None
+    tax: float | None = None
+    investment: float | None = None
+
+    def per_mu(self, figure: float | None) -> float | None:
+        return None if figure is None or not self.land_mu else round(figure / self.land_mu, 2)
+
+    @property
+    def sales_per_mu(self) -> float | None:
+        return self.per_mu(self.sales)
+
+    @property
+    def tax_per_mu(self) -> float | None:
+        return self.per_mu(self.tax)
+
+    @property
+    def investment_per_mu(self) -> float | None:
+        return self.per_mu(self.investment)
+
+
+def park_figures(year: int) -> dict[str, ParkFigures]:
+    """Park code → its 亩产 figures of ``year``: the land = Σ land_use of its enterprises (the registry's park of
+    each), sales and tax = Σ their enterprise_annual, investment = Σ what its key projects completed in the year (the
+    latest cumulative reported by 31 December less the latest before 1 January; None when none of them reported in
+    the year). The economy (§11) offers no park's annual figures through its services, so these are the parks' sums
+    of the assessment's own data and of the key projects' progress (three queries)."""
+    from django.db.models import Count, Max, Q, Sum
+
+    from dualtrack.projects import services as projects
+
+    from .models import LandUse
+
+    found: dict[str, ParkFigures] = {}
+
+    def of(code: str) -> ParkFigures:
+        return found.setdefault(code, ParkFigures())
+
+    for code, land in LandUse.objects.filter(year=year, enterprise__park__isnull=False).values(
+            "enterprise__park__code").annotate(land=Sum("land_mu")).values_list("enterprise__park__code", "land"):
+        of(code).land_mu = float(land)
+    for code, firms, sales, tax in EnterpriseAnnual.objects.filter(year=year, enterprise__park__isnull=False).values(
+            "enterprise__park__code").annotate(firms=Count("pk"), sales=Sum("sales"), tax=Sum("tax")).values_list(
+            "enterprise__park__code", "firms", "sales", "tax"):
+        figures = of(code)
+        figures.firms, figures.sales, figures.tax = firms, float(sales), float(tax)
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    for code, end, before, reports in projects.projects_for(None).filter(park__isnull=False).values(
+            "pk", "park__code").annotate(
+            end=Max("progress__completed_cumulative", filter=Q(progress__date__lte=last)),
+            before=Max("progress__completed_cumulative", filter=Q(progress__date__lt=first)),
+            reports=Count("progress", filter=Q(progress__date__gte=first, progress__date__lte=last))).values_list(
+            "park__code", "end", "before", "reports"):
+        if not reports:
+            continue
+        figures = of(code)
+        figures.investment = (figures.investment or 0.0) + float(end or 0) - float(before or 0)
+    return found
