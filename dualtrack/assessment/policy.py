@@ -62,3 +62,19 @@ def runs_assessment(user: Viewer) -> bool:
 
 def is_enterprise(user: Viewer) -> bool:
     return user_role(user) == Role.ENTERPRISE
+
+
+# --- what the pages, the card and the report ask (named here so they never compare roles themselves) -------------
+
+
+def sees_city(user: Viewer) -> bool:
+    """Who reads every enterprise's row of the city (HQ, the assessment office, leaders): the yearly report and its
+    Excel, the city-wide figures of the card."""
+    from dualtrack.core import policy
+
+    return policy.scope(user, "assessment.AssessmentRow", Action.EXPORT) is ALL
+
+
+def county_side(user: Viewer) -> bool:
+    """A county's or a park's account: its enterprises' counts on the card."""
+    return user_role(user) == Role.DISTRICT
