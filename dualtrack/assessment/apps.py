@@ -32,3 +32,8 @@ class AssessmentConfig(AppConfig):
         from .texts import d_list_task_text
 
         problems.register_task_text(D_TASK_TEXT, d_list_task_text)
+        from dualtrack.core.cards import register_panel
+
+        from .panels import enterprise_panel
+
+        register_panel(35, "assessment", enterprise_panel)  # 一企一档: the classes over the years, the latest indicators

@@ -254,3 +254,142 @@ def park_figures(year: int) -> dict[str, ParkFigures]:
         figures = of(code)
         figures.investment = (figures.investment or 0.0) + float(end or 0) - float(before or 0)
     return found
+
+
+# --- read helpers of the enterprise's page, the card, 一企一档 and the yearly report (appended) ------------------
+
+#: the unit of each figure an indicator divides (a ratio of two 万元 figures is a share)
+FIGURE_UNITS = {"tax": "万元", "sales": "万元", "added_value": "万元", "rd": "万元", "land_mu": "亩", "power": "万千瓦时",
+                "employees": "人", "energy": "吨标准煤", "emissions": "吨"}
+
+
+def has_data() -> bool:
+    """Whether the city keeps the assessment here at all (an assessment or any annual figures), in one query: a
+    city that does not shows no card."""
+    return Assessment.objects.order_by().values_list("pk").union(
+        EnterpriseAnnual.objects.order_by().values_list("pk"), all=True).exists()
+
+
+def shown_years() -> list[int]:
+    """The years whose assessment has been published (公示) or finalised in some version, earliest first: what an
+    enterprise may open."""
+    return sorted(set(Assessment.objects.exclude(status=AssessmentStatus.DRAFT).values_list("year", flat=True)))
+
+
+def rules_of(label: str) -> dict[str, Any]:
+    """The definition of the rule-set version a result was judged under (``mu-efficiency:v1``); {} when it is not
+    one of ``mu-efficiency``'s versions."""
+    from dualtrack.core import rules as rule_sets
+
+    from .choices import RULES_KEY
+
+    key, _sep, number = (label or "").partition(":v")
+    if key != RULES_KEY or not number.isdigit():
+        return {}
+    try:
+        found = rule_sets.version(RULES_KEY, int(number))
+    except rule_sets.RuleError:  # a version that is not kept: the presets' names and the defaults stand
+        return {}
+    return dict(found.definition) if isinstance(found.definition, dict) else {}
+
+
+def indicators(rules_version: str = "") -> dict[str, dict[str, Any]]:
+    """Every indicator any preset, the current rule set or ``rules_version`` names, by code: its name, unit and
+    weight (the named version's wins, then the current one's)."""
+    from .choices import PRESETS
+
+    found: dict[str, dict[str, Any]] = {}
+    current: list[Any] = []
+    try:
+        _label, rules = _measure().current_rules()
+        current = list(getattr(rules, "indicators", []) or [])
+    except Exception:  # noqa: BLE001 - a rule set that cannot be read leaves the presets' names
+        current = []
+    named = list(rules_of(rules_version).get("indicators") or []) if rules_version else []
+    for item in [i for preset in PRESETS.values() for i in preset] + current + named:
+        if not isinstance(item, dict) or not isinstance(item.get("code"), str):
+            continue
+        numerator, denominator = item.get("numerator"), item.get("denominator")
+        top, bottom = FIGURE_UNITS.get(str(numerator), ""), FIGURE_UNITS.get(str(denominator), "")
+        share = bool(top) and top == bottom
+        found[item["code"]] = {"name": str(item.get("name") or item["code"]), "weight": item.get("weight"),
+                               "unit": "%" if share else f"{top}/{bottom}" if top and bottom else "",
+                               "share": share}
+    return found
+
+
+def indicator_text(code: str, value: float | None, known: dict[str, dict[str, Any]] | None = None) -> str:
+    """An indicator's value as people read it: 2 decimals with its unit (a share in per cent), — when none."""
+    if value is None:
+        return "—"
+    info = (known if known is not None else indicators()).get(code, {})
+    if info.get("share"):
+        return f"{value * 100:.2f}%"
+    return f"{value:,.2f}"
+
+
+def rows_of(user: Viewer, enterprise_id: int) -> list[AssessmentRow]:
+    """The enterprise's published or final rows ``user`` may see, one per year (the latest version of the year),
+    earliest year first, each with its assessment."""
+    rows = AssessmentRow.objects.restrict(user, Action.VIEW).filter(enterprise_id=enterprise_id).exclude(
+        assessment__status=AssessmentStatus.DRAFT).select_related("assessment").order_by(
+        "assessment__year", "assessment__version")
+    found: dict[int, AssessmentRow] = {}
+    for row in rows:
+        found[row.assessment.year] = row  # the latest version of the year wins
+    return [found[year] for year in sorted(found)]
+
+
+def enterprise_objections(user: Viewer, enterprise_id: int) -> list[Any]:
+    """The enterprise's objections ``user`` may see with their answers, latest first."""
+    from .models import Objection
+
+    return list(Objection.objects.restrict(user, Action.VIEW).filter(enterprise_id=enterprise_id).select_related(
+        "assessment").order_by("-filed_on", "-pk"))
+
+
+def open_objection(assessment: Assessment, enterprise_id: int) -> bool:
+    from .choices import ObjectionState
+
+    return assessment.objections.filter(enterprise_id=enterprise_id, state=ObjectionState.OPEN).exists()
+
+
+def open_objections_for(user: Viewer, year: int | None = None) -> int:
+    """The objections waiting for an answer that ``user`` may see (of ``year``'s assessments when given)."""
+    from .choices import ObjectionState
+    from .models import Objection
+
+    found = Objection.objects.restrict(user, Action.VIEW).filter(state=ObjectionState.OPEN)
+    return (found.filter(assessment__year=year) if year is not None else found).count()
+
+
+def not_rated_words(reason: str | None, year: int) -> str:
+    """Why an enterprise is T (不参评) in plain words."""
+    from django.utils.translation import gettext as _
+
+    from .choices import NotRatedReason
+
+    words = {
+        NotRatedReason.UTILITY: _("属于电力、热力、燃气及水的生产和供应业（公用事业），按规定不参加亩均效益评价。"),
+        NotRatedReason.NEW: _("%(year)s年1月1日以后投产，投产不满两年，本年度不参加评价。") % {"year": year - 1},
+        NotRatedReason.NO_LAND: _("没有%(year)s年度的用地面积数据，无法计算亩均指标，本年度不参加评价。如有用地，请向所在区县（市）经信部门报送。")
+        % {"year": year},
+        NotRatedReason.NO_DATA: _("没有%(year)s年度的税收、销售收入等年度数据，本年度不参加评价。") % {"year": year},
+    }
+    return words.get(reason or "", _("本年度不参加评价。"))  # type: ignore[call-overload]
+
+
+def objection_counts(assessment: Assessment) -> tuple[int, int]:
+    """An assessment's objections: how many were made and how many are answered."""
+    from .choices import ObjectionState
+
+    states = list(assessment.objections.values_list("state", flat=True))
+    return len(states), sum(s == ObjectionState.ANSWERED for s in states)
+
+
+def assessed_year(on: dt.date | None = None) -> int | None:
+    """The latest year with an assessment (any version, any status), not after the clock's year."""
+    from dualtrack.core import dates
+
+    limit = (on or dates.today()).year
+    return Assessment.objects.filter(year__lte=limit).order_by("-year").values_list("year", flat=True).first()
