@@ -174,3 +174,12 @@ def test_the_class_is_a_policys_eligibility_field(rated: City) -> None:
     assert list(only_a.apply(Enterprise.objects.all(), dt.date(2020, 3, 6))) == [rated.e_jiangbei]
     with pytest.raises(Refused):
         Eligibility.parse({"mu_classes": ["E"]})
+
+
+def test_the_bases_are_kept_with_the_published_rows(rated: City) -> None:
+    office = rated.users["department"]
+    before = {(b.county, b.indicator): b.base for b in services.evaluate(Y).bases}
+    actions.publish(office, Y, on=dt.date(2020, 3, 2))
+    EnterpriseAnnual.objects.filter(year=Y - 1).update(tax=Decimal("1"))  # last year's figures change afterwards
+    after = {(b.county, b.indicator): b.base for b in services.evaluate(Y).bases}
+    assert after == before and after[(rated.jiangbei.code, "tax_per_mu")] == 15

@@ -84,6 +84,7 @@ def publish(actor: Actor | None, year: int, on: dt.date | None = None) -> Assess
         not_rated_reason=r.not_rated_reason or "", values=dict(zip(result.indicators, r.values, strict=True)),
         score=r.score, grade=r.grade, rank_in_county=r.rank_in_county) for r in result.enterprises])
     latest.status, latest.rules_version, latest.published_on = AssessmentStatus.PUBLISHED, label, on
+    latest.bases = [[b.county, b.indicator, b.base] for b in result.bases]
     latest.notice_ends_on = calendar.add_working_days(on, rules.notice_working_days)[0]
     latest.save()
     audit.record_change(actor, latest, before)
