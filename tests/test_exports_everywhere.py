@@ -50,13 +50,15 @@ PRODUCERS = {
     "workreturn/views.py": "test_every_list_export",
     "core/views_judgements.py": "test_every_list_export",
     "filings/views.py": "test_every_list_export",
+    "supplies/views.py": "test_every_list_export",
 }
 LIST_EXPORTS = [
     "/registry/enterprises/export.xlsx", "/problems/?format=xlsx", "/policies/applications/?format=xlsx",
     "/projects/?format=xlsx", "/resumption/crosscheck/?format=xlsx", "/economy/?format=xlsx",
     "/investment/leads.xlsx", "/investment/league.xlsx", "/investment/pipeline.xlsx", "/investment/bids.xlsx",
     "/judgements/export?measure=epidemic", "/judgements/export?measure=economy&period=2020-04",
-    "/worker-return/?format=xlsx", "/filings/board.xlsx", "/filings/unfiled.xlsx",
+    "/worker-return/?format=xlsx", "/filings/board.xlsx", "/filings/unfiled.xlsx", "/supplies/board.xlsx",
+    "/supplies/stock.xlsx", "/supplies/coverage.xlsx",
 ]
 
 

@@ -35,6 +35,7 @@ from . import policies as demo_policies
 from . import power as demo_power
 from . import problems as demo_problems
 from . import projects as demo_projects
+from . import supplies as demo_supplies
 from .city import COUNTIES, KEY_LISTS, DemoCity, write_csv
 from .epidemic import CASE_HEADERS, CLUSTER_HEADERS, epidemic_rows
 
@@ -202,6 +203,7 @@ def load_demo(seed: int = 2020, enterprises: int = 20000, log: Any = print,
     load_investment(city.seed, folder, log)
     publish_demo_levels()
     load_filings(city.seed, folder, log)
+    demo_supplies.load(city.seed, log, ACTOR)  # 防疫物资 (needs the reports, projects, villages, logins)
     # As the worker does every morning: the data-as-of day's picture (and the day before) and its draft bulletin.
     from dualtrack.bulletins import services as bulletins
     from dualtrack.resumption import services as resumption
