@@ -475,7 +475,8 @@ def test_an_enterprises_page_lists_its_objections(rated: City) -> None:
     assert "用地面积含代征道路" in table and "待答复" in table
     classes = page[page.index('id="classes"'):]
     assert 'data-year="2019"' in classes and "公示中" in classes
-    assert "基准值见公示前的草稿测算" in page  # a published year keeps its rows, not its bases
+    assert "基准值见公示前的草稿测算" not in page  # a published year keeps its bases with its rows
+    assert ">15.00<" in page  # the county's base of tax per mu: 2 × 7.5
 
 
 # --- pending, query counts, hostile input --------------------------------------------------------------------------

@@ -103,7 +103,8 @@ def test_its_own_row_once_published_and_nobody_elses(client: Client, rated: City
     assert values == {"tax_per_mu": "10.00", "sales_per_mu": "100.00", "tax_per_kwh": "1.00"}
     assert "亩均税收" in row and "万元/亩" in row and "万元/万千瓦时" in row
     bases = re.findall(r'data-figure="base">([^<]*)<', row)
-    assert bases == ["—"] * 3 and "本年度公示结果未附区县基准值" in row  # the frozen rows keep no base: said so
+    # the bases the rows were scored against, kept with them: 2 × last year's county means (7.5, 100, 0.75)
+    assert bases == ["15.00", "200.00", "1.50"] and "本年度公示结果未附区县基准值" not in row
     assert 'id="assess-object"' in body and 'name="reason"' in body  # the notice is on: the form is offered
     assert "规则版本 mu-efficiency:v1" in body
 
