@@ -202,6 +202,9 @@ def load_demo(seed: int = 2020, enterprises: int = 20000, log: Any = print,
     load_investment(city.seed, folder, log)
     publish_demo_levels()
     load_filings(city.seed, folder, log)
+    from . import assessment as demo_assessment
+
+    demo_assessment.load(city.seed, log, ACTOR)  # 亩均论英雄: land, figures, park ranks, 2019 final, 2020 draft
     # As the worker does every morning: the data-as-of day's picture (and the day before) and its draft bulletin.
     from dualtrack.bulletins import services as bulletins
     from dualtrack.resumption import services as resumption
