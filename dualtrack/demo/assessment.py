@@ -302,9 +302,10 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚英华�
 
 
 def _objectors(year: int) -> list[tuple[str, Any]]:
-    """The three firms that object to 2019's draft: a D, the best C (just below B) and the best B (just below A),
-    in the county with the most rated firms."""
+    """The three firms that object to 2019's draft: the D with the most land, the best C (just below B) and the
+    best B (just below A), in the county with the most rated firms."""
     from dualtrack.assessment import services
+    from dualtrack.assessment.models import LandUse
 
     result = services.evaluate(year)
     rated = [r for r in result.enterprises if r.rated]
@@ -315,11 +316,14 @@ def _objectors(year: int) -> list[tuple[str, Any]]:
         counts[row.county] = counts.get(row.county, 0) + 1
     county = max(sorted(counts), key=lambda c: counts[c])
     mine = sorted((r for r in rated if r.county == county), key=lambda r: r.rank_in_county or 0)
+    land = dict(LandUse.objects.filter(year=year, enterprise_id__in=[r.enterprise_id for r in mine]).values_list(
+        "enterprise_id", "land_mu"))
     chosen = []
     for grade in ("D", "C", "B"):
         of_grade = [r for r in mine if r.grade == grade]
         if of_grade:
-            chosen.append((grade, of_grade[-1] if grade == "D" else of_grade[0]))
+            chosen.append((grade, max(of_grade, key=lambda r: land.get(r.enterprise_id, 0)) if grade == "D"
+                           else of_grade[0]))
     return chosen
 
 
@@ -328,7 +332,7 @@ def _contact(actor: Actor, enterprise: Any, seed: int) -> Any:
     from dualtrack.accounts import services as accounts
     from dualtrack.accounts.models import User
 
-    username = f"qiye-{enterprise.uscc.lower()}"
+    username = f"qiye-{enterprise.uscc}"
     found = User.objects.filter(username=username).first()
     if found is not None:
         return found
@@ -379,12 +383,12 @@ def assess_2019(seed: int, actor: Actor, office: Any, today: dt.date, log: Any) 
     assert latest.notice_ends_on is not None  # noqa: S101 - published
     day = latest.notice_ends_on
     for objection in Objection.objects.filter(assessment=latest, state="open").order_by("filed_on", "pk"):
-        grade = latest.rows.filter(enterprise_id=objection.enterprise_id).values_list("grade", flat=True).first()
+        kept = latest.rows.filter(enterprise_id=objection.enterprise_id).values_list("grade", flat=True).first()
         day = max(day, next_working(objection.filed_on))
         if day > today:
             return
         with clock(day, 16):
-            actions.answer(office, objection, OBJECTIONS.get(grade or "", OBJECTIONS["C"])[1], on=day)
+            actions.answer(office, objection, OBJECTIONS.get(kept or "", OBJECTIONS["C"])[1], on=day)
     final_day = next_working(max(day, latest.notice_ends_on))
     if final_day <= today:
         with clock(final_day, 9):
