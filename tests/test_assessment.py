@@ -157,3 +157,29 @@ def test_another_preset_adopted_as_a_new_version(rated: City) -> None:
     assert "rd_intensity" in row and row["tax_per_kwh"] is None  # 山东 has no tax per kWh
     with pytest.raises(ValidationError):
         actions.adopt_preset(rated.users["hq"], "杭州")
+
+
+def test_the_class_is_a_policys_eligibility_field(rated: City) -> None:
+    from django.core.exceptions import ValidationError as Refused
+
+    from dualtrack.policies.eligibility import Eligibility
+    from dualtrack.registry.models import Enterprise
+
+    only_a = Eligibility.parse({"mu_classes": ["A"]})
+    assert "亩均效益评价类别：A类" in only_a.describe()
+    assert not only_a.apply(Enterprise.objects.all(), dt.date(2020, 3, 2)).exists()  # nothing final yet
+    office = rated.users["department"]
+    actions.publish(office, Y, on=dt.date(2020, 3, 2))
+    actions.finalise(office, Y, on=dt.date(2020, 3, 6))
+    assert list(only_a.apply(Enterprise.objects.all(), dt.date(2020, 3, 6))) == [rated.e_jiangbei]
+    with pytest.raises(Refused):
+        Eligibility.parse({"mu_classes": ["E"]})
+
+
+def test_the_bases_are_kept_with_the_published_rows(rated: City) -> None:
+    office = rated.users["department"]
+    before = {(b.county, b.indicator): b.base for b in services.evaluate(Y).bases}
+    actions.publish(office, Y, on=dt.date(2020, 3, 2))
+    EnterpriseAnnual.objects.filter(year=Y - 1).update(tax=Decimal("1"))  # last year's figures change afterwards
+    after = {(b.county, b.indicator): b.base for b in services.evaluate(Y).bases}
+    assert after == before and after[(rated.jiangbei.code, "tax_per_mu")] == 15

@@ -42,10 +42,12 @@ QUERY_PARAMETERS = ["date", "page", "q", "county", "park", "light", "state", "fo
                     "stage", "month", "uscc", "by", "scope", "size", "size_class", "section", "industry", "action",
                     "kind", "category", "department", "complexity", "overdue", "due", "recurring", "source", "measure",
                     "enterprise", "user", "object_type", "rules", "next", "id", "ordering", "search", "limit",
-                    "offset", "lang", "script", "fmt", "year", "at", "mode", "trip", "code", "household", "week", "stage"]
+                    "offset", "lang", "script", "fmt", "year", "at", "mode", "trip", "code", "household", "week", "stage",
+                    "fulfil"]
 MAX_CPU_SECONDS = 2.0
 MAX_WALL_SECONDS = 10.0
 
+SUPPLY = "WZ2020-00001"  # 江北恒达's request for masks, made by ``_objects``
 FILING = "FB2020-00001"  # 江北恒达's application (with its answers), made by ``_objects``
 # URL name → (the valid path parameters, built from the fixture's objects).
 Paths = dict[str, Any]
@@ -121,7 +123,25 @@ def _objects(city: City) -> dict[str, Any]:
     from dualtrack.filings.models import UnfiledVisit
 
     visit = UnfiledVisit.objects.create(enterprise=city.e_jiangbei, source="report", found_on=day)
-    return {"problem": problem, "project": project, "measure": measure, "application": application,
+    from dualtrack.supplies.models import Depot, Receipt, RequestLine, SupplyItem, SupplyRequest
+
+    depot = Depot.objects.create(code="CK01", name="市应急物资储备库", department=city.department)
+    masks = SupplyItem.objects.get(code="KZ")
+    Receipt.objects.create(code="RK-S", date=day, depot=depot, item=masks, source="allocated", quantity=1000)
+    supply = SupplyRequest.objects.create(code=SUPPLY, date=day, kind="key_enterprise", applicant=city.e_jiangbei.uscc,
+                                          applicant_name=city.e_jiangbei.name, enterprise=city.e_jiangbei,
+                                          county=city.jiangbei)
+    RequestLine.objects.create(request=supply, item=masks, requested=100, needed_by=day)
+    from dualtrack.assessment.models import Assessment, AssessmentRow, Objection
+
+    assessment = Assessment.objects.create(year=2019, status="published", rules_version="mu-efficiency:v1",
+                                           published_on=day, notice_ends_on=day + dt.timedelta(days=3))
+    AssessmentRow.objects.create(assessment=assessment, enterprise=city.e_jiangbei, county=city.jiangbei.code,
+                                 rated=True, values={"tax_per_mu": 10.0}, score=60.0, grade="A", rank_in_county=1)
+    objection = Objection.objects.create(assessment=assessment, enterprise=city.e_jiangbei, reason="用地面积有误",
+                                         filed_on=day)
+    return {"objection": objection,
+            "problem": problem, "project": project, "measure": measure, "application": application,
             "notice": notice, "indicator": indicator, "worker": worker, "trip": trip, "household": household,
             "weekly": weekly, "lead": lead, "visit": visit}
 
@@ -177,6 +197,11 @@ def _valid_paths(city: City, objects: dict[str, Any]) -> dict[str, Paths]:
         "export_job": {"token": "8c4b1c8e-2f1a-4d6b-9a55-1f0e7d3c2b11"},  # nobody's job: 404 for everyone
         "export_file": {"token": "8c4b1c8e-2f1a-4d6b-9a55-1f0e7d3c2b11"},
         "filings:visit_close": {"pk": objects["visit"].pk},
+        "supplies:request": {"code": SUPPLY},
+        "supplies:commit": {"code": SUPPLY},
+        "supplies:issue": {"code": SUPPLY},
+        "assessment:answer": {"pk": objects["objection"].pk},
+        "assessment:enterprise": {"uscc": city.e_jiangbei.uscc},
     }
 
 

@@ -1029,6 +1029,240 @@ ACTIONS += [
         covers=("filings:visit_close",), written=_visit_closed),
 ]
 
+# 防疫物资 (DOMAIN.md §17, supplies/policy.py): the supplies office (the department JXJ here) and HQ record receipts,
+# commit and issue; the others who see a request (a leader, its county, the enterprise and its liaison officer) are
+# refused (403); another county, a park the enterprise is not in and the public do not see it (404). An enterprise
+# (or its liaison officer) asks for itself, a county for its grassroots units, HQ for anyone; a park, a leader and
+# the office do not ask. The request is 江北恒达's (江北, no park), for 100 masks, with 1000 in the depot.
+SUPPLY = "WZ2020-09001"
+
+
+def _depot(city: City) -> Any:
+    from dualtrack.supplies.models import Depot, Receipt, SupplyItem
+
+    depot, _created = Depot.objects.get_or_create(code="CK01", defaults={"name": "市应急物资储备库",
+                                                                         "department": city.department})
+    if not Receipt.objects.filter(code="RK-W").exists():
+        Receipt.objects.create(code="RK-W", date=dates.today(), depot=depot, item=SupplyItem.objects.get(code="KZ"),
+                               source="allocated", quantity=1000)
+    return depot
+
+
+def _supply_request(city: City, committed: int = 0) -> Any:
+    from dualtrack.supplies.models import Commitment, RequestLine, SupplyItem, SupplyRequest
+
+    depot = _depot(city)
+    made = SupplyRequest.objects.create(code=SUPPLY, date=dates.today(), kind="key_enterprise",
+                                        applicant=city.e_jiangbei.uscc, applicant_name=city.e_jiangbei.name,
+                                        enterprise=city.e_jiangbei, county=city.jiangbei)
+    line = RequestLine.objects.create(request=made, item=SupplyItem.objects.get(code="KZ"), requested=100,
+                                      needed_by=dates.today())
+    if committed:
+        Commitment.objects.create(line=line, depot=depot, quantity=committed, date=dates.today())
+    return made
+
+
+def receive_supplies_page(client: Client, city: City, role: str) -> Any:
+    _depot(city)
+    return as_role(client, city, role).post("/supplies/receipts/new/", {
+        "date": dates.today().isoformat(), "depot": "CK01", "item": "XDY", "source": "donation", "quantity": "200"})
+
+
+def _received(city: City) -> bool:
+    from dualtrack.supplies.models import Receipt
+
+    return Receipt.objects.filter(item__code="XDY").exists()
+
+
+def commit_supplies_page(client: Client, city: City, role: str) -> Any:
+    _supply_request(city)
+    return as_role(client, city, role).post(f"/supplies/r/{SUPPLY}/commit/", {"item": "KZ", "depot": "CK01",
+                                                                               "quantity": "60"})
+
+
+def _committed(city: City) -> bool:
+    from dualtrack.supplies.models import Commitment
+
+    return Commitment.objects.filter(line__request__code=SUPPLY).exists()
+
+
+def issue_supplies_page(client: Client, city: City, role: str) -> Any:
+    _supply_request(city, committed=100)
+    return as_role(client, city, role).post(f"/supplies/r/{SUPPLY}/issue/", {
+        "item": "KZ", "depot": "CK01", "quantity": "60", "receiver": "王签收", "date": dates.today().isoformat()})
+
+
+def _issued(city: City) -> bool:
+    from dualtrack.supplies.models import Issue
+
+    return Issue.objects.filter(line__request__code=SUPPLY).exists()
+
+
+def _supply_form(city: City, role: str) -> dict[str, Any]:
+    needed = (dates.today() + dt.timedelta(days=1)).isoformat()
+    lines = {"requested_XDY": "5", "needed_by_XDY": needed}  # disinfectant: no cap by head
+    if role in ("enterprise",):
+        return lines
+    if role == "liaison":
+        return lines | {"uscc": city.e_jiangbei.uscc}
+    if role == "district":
+        return lines | {"kind": "grassroots", "applicant": city.township.code}
+    if role == "district_binhai":
+        return lines | {"kind": "grassroots", "applicant": city.binhai.code}
+    return lines | {"kind": "city", "applicant": city.department.code, "applicant_name": "市城市管理局"}
+
+
+def apply_supplies_page(client: Client, city: City, role: str) -> Any:
+    return as_role(client, city, role).post("/supplies/apply/", _supply_form(city, role))
+
+
+def _supplies_requested(city: City) -> bool:
+    from dualtrack.supplies.models import SupplyRequest
+
+    return SupplyRequest.objects.exists()
+
+
+_ALLOCATES = dict(anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="hidden",
+                  park="hidden", department="ok", liaison="denied", enterprise="denied", public="hidden")
+ACTIONS += [
+    WriteAction("record a receipt of supplies (物资入库)", _expect(
+        anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="denied", park="denied",
+        department="ok", liaison="denied", enterprise="denied", public="denied"), receive_supplies_page,
+        covers=("supplies:receive",), written=_received),
+    WriteAction("commit supplies to a request (物资承诺)", _expect(**_ALLOCATES), commit_supplies_page,
+                covers=("supplies:commit",), written=_committed),
+    WriteAction("issue supplies to a request (物资发放)", _expect(**_ALLOCATES), issue_supplies_page,
+                covers=("supplies:issue",), written=_issued),
+    WriteAction("ask for supplies (物资申请)", _expect(
+        anonymous="anon", hq="ok", leader="denied", district="ok", district_binhai="ok", park="denied",
+        department="denied", liaison="ok", enterprise="ok", public="denied"), apply_supplies_page,
+        covers=("supplies:apply",), written=_supplies_requested),
+]
+
+
+# 亩均论英雄 (DOMAIN.md §18, assessment/policy.py): HQ and the assessment office (the department JXJ here) compute,
+# publish, finalise and correct a year; HQ alone adopts another preset (a new version of the rule set); everyone else
+# is refused (403). An objection is answered by HQ and the office; its county and the enterprise see it (403),
+# another county, a park it is not in, leaders, liaison officers and the public do not (404). An enterprise objects
+# to its own row; no other role objects (403).
+MU_YEAR = 2019
+
+
+def _assessed_data(city: City) -> None:
+    from dualtrack.assessment.models import EnterpriseAnnual, LandUse
+
+    for enterprise, tax in ((city.e_jiangbei, 100), (city.e_jiangbei_park, 50)):
+        for year in (MU_YEAR - 1, MU_YEAR):
+            LandUse.objects.get_or_create(enterprise=enterprise, year=year, defaults={
+                "land_mu": Decimal(10), "operating_since": dt.date(2010, 1, 1)})
+            EnterpriseAnnual.objects.get_or_create(enterprise=enterprise, year=year, defaults={
+                "tax": Decimal(tax), "sales": Decimal(1000), "kwh": Decimal(100)})
+
+
+def _published(city: City, *, notice_over: bool = False) -> Any:
+    from dualtrack.assessment.models import Assessment, AssessmentRow
+
+    _assessed_data(city)
+    today = dates.today()
+    ends = today - dt.timedelta(days=1) if notice_over else today + dt.timedelta(days=3)
+    made = Assessment.objects.create(year=MU_YEAR, status="published", rules_version="mu-efficiency:v1",
+                                     published_on=ends - dt.timedelta(days=3), notice_ends_on=ends)
+    AssessmentRow.objects.create(assessment=made, enterprise=city.e_jiangbei, county=city.jiangbei.code, rated=True,
+                                 values={"tax_per_mu": 10.0}, score=60.0, grade="A", rank_in_county=1)
+    return made
+
+
+def _assessment_status(city: City) -> str:
+    from dualtrack.assessment.models import Assessment
+
+    latest = Assessment.objects.filter(year=MU_YEAR).order_by("-version").first()
+    return f"{latest.status}:{latest.version}" if latest else ""
+
+
+def draft_assessment_page(client: Client, city: City, role: str) -> Any:
+    _assessed_data(city)
+    return as_role(client, city, role).post("/assessment/manage/draft/", {"year": str(MU_YEAR)})
+
+
+def publish_assessment_page(client: Client, city: City, role: str) -> Any:
+    _assessed_data(city)
+    return as_role(client, city, role).post("/assessment/manage/publish/", {"year": str(MU_YEAR)})
+
+
+def finalise_assessment_page(client: Client, city: City, role: str) -> Any:
+    _published(city, notice_over=True)
+    return as_role(client, city, role).post("/assessment/manage/finalise/", {"year": str(MU_YEAR)})
+
+
+def correct_assessment_page(client: Client, city: City, role: str) -> Any:
+    _published(city)
+    return as_role(client, city, role).post("/assessment/manage/correct/", {"year": str(MU_YEAR),
+                                                                            "reason": "税收数据更正"})
+
+
+def adopt_preset_page(client: Client, city: City, role: str) -> Any:
+    return as_role(client, city, role).post("/assessment/manage/preset/", {"year": str(MU_YEAR), "preset": "山东",
+                                                                           "comment": "试行山东方案"})
+
+
+def _preset_adopted(city: City) -> bool:
+    from dualtrack.core.models import RuleSet
+
+    return RuleSet.objects.filter(key="mu-efficiency", version=2).exists()
+
+
+def answer_objection_page(client: Client, city: City, role: str) -> Any:
+    from dualtrack.assessment.models import Objection
+
+    made = _published(city)
+    objection = Objection.objects.create(assessment=made, enterprise=city.e_jiangbei, reason="用地面积有误",
+                                         filed_on=dates.today())
+    return as_role(client, city, role).post(f"/assessment/objections/{objection.pk}/answer/",
+                                            {"answer": "经核实，维持原评价。"})
+
+
+def _objection_answered(city: City) -> bool:
+    from dualtrack.assessment.models import Objection
+
+    return Objection.objects.filter(state="answered").exists()
+
+
+def object_page(client: Client, city: City, role: str) -> Any:
+    _published(city)
+    return as_role(client, city, role).post("/assessment/mine/object/", {"year": str(MU_YEAR),
+                                                                         "reason": "用地面积含代征道路"})
+
+
+def _objected(city: City) -> bool:
+    from dualtrack.assessment.models import Objection
+
+    return Objection.objects.exists()
+
+
+_RUNS = dict(anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="denied", park="denied",
+             department="ok", liaison="denied", enterprise="denied", public="denied")
+ACTIONS += [
+    WriteAction("compute a year's draft (亩均评价草稿)", _expect(**_RUNS), draft_assessment_page,
+                covers=("assessment:draft",), written=lambda city: _assessment_status(city) == "draft:1"),
+    WriteAction("publish a year's assessment (公示)", _expect(**_RUNS), publish_assessment_page,
+                covers=("assessment:publish",), written=lambda city: _assessment_status(city) == "published:1"),
+    WriteAction("finalise a year's assessment (定稿)", _expect(**_RUNS), finalise_assessment_page,
+                covers=("assessment:finalise",), written=lambda city: _assessment_status(city) == "final:1"),
+    WriteAction("correct a year's assessment (更正)", _expect(**_RUNS), correct_assessment_page,
+                covers=("assessment:correct",), written=lambda city: _assessment_status(city) == "draft:2"),
+    WriteAction("adopt another preset (采用方案)", _expect(**(_RUNS | {"department": "denied"})), adopt_preset_page,
+                covers=("assessment:preset",), written=_preset_adopted),
+    WriteAction("answer an objection (答复异议)", _expect(
+        anonymous="anon", hq="ok", leader="hidden", district="denied", district_binhai="hidden", park="hidden",
+        department="ok", liaison="hidden", enterprise="denied", public="hidden"), answer_objection_page,
+        covers=("assessment:answer",), written=_objection_answered),
+    WriteAction("object to one's class (提出异议)", _expect(
+        anonymous="anon", hq="denied", leader="denied", district="denied", district_binhai="denied", park="denied",
+        department="denied", liaison="denied", enterprise="ok", public="denied"), object_page,
+        covers=("assessment:object",), written=_objected),
+]
+
+
 def _import_outcome(response: Any) -> str:
     """The import page answers 200 for a file written and 422 for a file refused."""
     outcome = page_outcome(response, ok=(200,))
@@ -1164,3 +1398,4 @@ def test_writes_changed_what_they_said(client: Client, city: City) -> None:
     as_role(client, city, "district")  # the district reads the officer's visit, the phone number masked
     visits = client.get("/liaison/visits/").content.decode()
     assert "138****5678" in visits and "13812345678" not in visits
+

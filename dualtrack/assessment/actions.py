@@ -7,6 +7,7 @@ and the console change through these: each checks the policy, validates, changes
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,7 +20,7 @@ from dualtrack.core.choices import Action
 from dualtrack.core.scoping import ensure_in_scope
 
 from .choices import D_TASK_KEY, D_TASK_TEXT, PRESETS, AssessmentStatus, ObjectionState
-from .models import Assessment, AssessmentRow, Objection
+from .models import Assessment, AssessmentRow, EnterpriseAnnual, LandUse, Objection, ParkRank
 
 
 def _rules() -> Any:
@@ -47,7 +48,7 @@ def compute_draft(actor: Actor | None, year: int) -> Assessment:
     _check_year(year)
     latest = _latest(year)
     if latest is not None and latest.status != AssessmentStatus.DRAFT:
-        raise ValidationError({"year": _("%(year)s年度评价已%(status)s，如需更正请发起更正（新版本）") % {
+        raise ValidationError({"year": _("%(year)s年度评价%(status)s，如需更正请发起更正（新版本）") % {
             "year": year, "status": latest.get_status_display()}})
     if latest is None:
         latest = Assessment.objects.create(year=year, version=1, created_by=as_user(actor) if actor else None)
@@ -70,7 +71,7 @@ def publish(actor: Actor | None, year: int, on: dt.date | None = None) -> Assess
     if latest is None:
         latest = compute_draft(actor, year)
     if latest.status != AssessmentStatus.DRAFT:
-        raise ValidationError({"status": _("%(year)s年度评价已%(status)s") % {
+        raise ValidationError({"status": _("%(year)s年度评价%(status)s") % {
             "year": year, "status": latest.get_status_display()}})
     result = services.evaluate(year)
     if not any(r.rated for r in result.enterprises):
@@ -83,6 +84,7 @@ def publish(actor: Actor | None, year: int, on: dt.date | None = None) -> Assess
         not_rated_reason=r.not_rated_reason or "", values=dict(zip(result.indicators, r.values, strict=True)),
         score=r.score, grade=r.grade, rank_in_county=r.rank_in_county) for r in result.enterprises])
     latest.status, latest.rules_version, latest.published_on = AssessmentStatus.PUBLISHED, label, on
+    latest.bases = [[b.county, b.indicator, b.base] for b in result.bases]
     latest.notice_ends_on = calendar.add_working_days(on, rules.notice_working_days)[0]
     latest.save()
     audit.record_change(actor, latest, before)
@@ -232,3 +234,223 @@ def adopt_preset(actor: Actor, name: str, comment: str = "") -> Any:
     _label, current = _rules()
     definition = {**current.definition(), "preset": name, "indicators": [dict(i) for i in PRESETS[name]]}
     return rule_sets.revise("mu-efficiency", definition, actor, comment or _("采用%(name)s方案") % {"name": name})
+
+
+# --- the data a year is judged from: land, annual figures, the parks' ranks ------------------------------------------
+# The one write path of the ``land_use``, ``enterprise_annual`` and ``park_ranks`` rows (DOMAIN.md §10, §18): each
+# authorizes (HQ and the office for every enterprise and park, a county's operators their enterprises' land and
+# figures), validates, writes and audits. A reported value is never changed silently: the same values again change
+# nothing; other values for the same key are a correction of a draft year's input (written and audited), refused
+# once the year's latest assessment is published or final (a correction is then a new version, :func:`correct`).
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+MAX_LAND_MU = Decimal("100000")  # 亩
+MAX_WAN_YUAN = Decimal("100000000")  # 万元: 1万亿元, beyond any one enterprise's tax or sales
+MAX_WAN_KWH = Decimal("10000000")  # 万千瓦时: 1000亿千瓦时
+MAX_TONNES = Decimal("100000000")  # 吨标准煤, 吨
+MAX_EMPLOYEES = 1_000_000
+MAX_PARKS = 10_000
+#: the annual figures: the three of §10 (用电量 blank: summed from the readings) and the other presets' (optional)
+ANNUAL_FIGURES = ("tax", "sales", "kwh", "added_value", "employees", "rd", "energy", "emissions")
+OPTIONAL_FIGURES = ("added_value", "employees", "rd", "energy", "emissions")
+_CENT = Decimal("0.01")
+
+
+def frozen_reason(year: int) -> str | None:
+    """Why the data of ``year`` can no longer change (its latest assessment published or final), or None."""
+    latest = Assessment.objects.filter(year=year).order_by("-version").first()
+    if latest is None or latest.status == AssessmentStatus.DRAFT:
+        return None
+    if latest.status == AssessmentStatus.FINAL:
+        return _("%(year)s年度评价已定稿，数据不能再修改，如需更正请发起更正") % {"year": year}
+    return _("%(year)s年度评价已公示，数据不能再修改，如需更正请发起更正") % {"year": year}
+
+
+def _year_error(errors: dict[str, str], year: Any) -> None:
+    top = dates.today().year
+    if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= top:
+        errors["year"] = _("年度应在 2000 至 %(y)s 之间") % {"y": top}
+
+
+def _amount(errors: dict[str, str], name: str, value: Any, label: str, unit: str, high: Decimal, *,
+            positive: bool = False, required: bool = True) -> None:
+    """A figure in ``unit``: present unless optional, ≥ 0 (> 0 when ``positive``), ≤ ``high``, two places at most
+    (a reported value is never rounded)."""
+    if value is None:
+        if required:
+            errors[name] = _("请填写%(label)s") % {"label": label}
+        return
+    if isinstance(value, bool) or not isinstance(value, int | Decimal) or not Decimal(value).is_finite():
+        errors[name] = _("%(label)s应为数字") % {"label": label}
+        return
+    number = Decimal(value)
+    if (number <= 0 if positive else number < 0) or number > high:
+        low = _("大于0") if positive else _("不小于0")
+        errors[name] = _("%(label)s应%(low)s且不超过%(high)s%(unit)s：%(value)s") % {
+            "label": label, "low": low, "high": f"{high:f}", "unit": unit, "value": f"{number:f}"[:30]}
+    elif number != number.quantize(_CENT):
+        errors[name] = _("%(label)s最多两位小数：%(value)s") % {"label": label, "value": f"{number:f}"[:30]}
+
+
+def land_use_errors(year: Any, land_mu: Any, operating_since: dt.date | None) -> dict[str, str]:
+    """What is wrong with a ``land_use`` row (the page's form and the import ask the same)."""
+    errors: dict[str, str] = {}
+    _year_error(errors, year)
+    _amount(errors, "land_mu", land_mu, _("用地面积"), _("亩"), MAX_LAND_MU, positive=True)
+    if operating_since is not None:
+        if operating_since > dates.today():
+            errors["operating_since"] = _("投产日期不能晚于今天（%(today)s）") % {"today": dates.today().isoformat()}
+        elif operating_since < dt.date(1900, 1, 1):
+            errors["operating_since"] = _("投产日期不能早于1900年")
+    return errors
+
+
+def annual_errors(year: Any, figures: dict[str, Any]) -> dict[str, str]:
+    """What is wrong with an ``enterprise_annual`` row: 评价税收 and 销售收入 required (万元), 用电量 blank or
+    万千瓦时, the other presets' figures blank or within their bounds."""
+    errors: dict[str, str] = {}
+    _year_error(errors, year)
+    get = figures.get
+    _amount(errors, "tax", get("tax"), _("评价税收"), _("万元"), MAX_WAN_YUAN)
+    _amount(errors, "sales", get("sales"), _("销售收入"), _("万元"), MAX_WAN_YUAN)
+    _amount(errors, "kwh", get("kwh"), _("用电量"), _("万千瓦时"), MAX_WAN_KWH, required=False)
+    _amount(errors, "added_value", get("added_value"), _("工业增加值"), _("万元"), MAX_WAN_YUAN, required=False)
+    _amount(errors, "rd", get("rd"), _("研发经费"), _("万元"), MAX_WAN_YUAN, required=False)
+    _amount(errors, "energy", get("energy"), _("综合能耗"), _("吨标准煤"), MAX_TONNES, required=False)
+    _amount(errors, "emissions", get("emissions"), _("主要污染物排放"), _("吨"), MAX_TONNES, required=False)
+    employees = get("employees")
+    if employees is not None and (isinstance(employees, bool) or not isinstance(employees, int)
+                                  or not 0 <= employees <= MAX_EMPLOYEES):
+        errors["employees"] = _("从业人员应为0至%(n)s之间的整数") % {"n": MAX_EMPLOYEES}
+    unknown = set(figures) - set(ANNUAL_FIGURES)
+    if unknown:
+        errors["figures"] = _("没有这些年度数据项：%(names)s") % {"names": "、".join(sorted(unknown))[:100]}
+    return errors
+
+
+def park_rank_errors(year: Any, rank: Any, of: Any) -> dict[str, str]:
+    """What is wrong with a ``park_ranks`` row: 1 ≤ 全省排名 ≤ 参评园区数 ≤ 10000."""
+    errors: dict[str, str] = {}
+    _year_error(errors, year)
+
+    def whole(value: Any) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool)
+
+    if not whole(of) or not 1 <= of <= MAX_PARKS:
+        errors["of"] = _("参评园区数应为1至%(n)s之间的整数") % {"n": MAX_PARKS}
+    if not whole(rank) or rank < 1:
+        errors["rank"] = _("全省排名应为不小于1的整数")
+    elif "of" not in errors and rank > of:
+        errors["rank"] = _("全省排名%(rank)s超过参评园区数%(of)s") % {"rank": rank, "of": of}
+    return errors
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return _("空")
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def differs(recorded: Any, values: dict[str, Any]) -> list[str]:
+    """The fields whose reported value differs from what ``recorded`` holds (numbers compared by value)."""
+    return [name for name, value in values.items() if getattr(recorded, name) != value]
+
+
+def change_refusals(recorded: Any, values: dict[str, Any], year: int) -> dict[str, str]:
+    """A recorded row reported again with other values: nothing while the year's assessment is a draft (or not yet
+    computed); once it is published or final, a refusal per field that differs, naming what is recorded."""
+    changed = differs(recorded, values)
+    reason = frozen_reason(year) if changed else None
+    if reason is None:
+        return {}
+    return {name: _("%(reason)s（已登记为%(was)s）") % {"reason": reason, "was": _shown(getattr(recorded, name))}
+            for name in changed}
+
+
+def _authorize_firm(actor: Actor, model: Any, enterprise: Any) -> None:
+    """The enterprise must be one whose figures ``actor`` imports: HQ and the office every one, a county's (park's)
+    operators theirs (an enterprise they do not see answers 404; :func:`ensure_in_scope` checks the row written)."""
+    policy.authorize_create(actor, model, Action.IMPORT)
+    if policy.scope(actor, model, Action.IMPORT) is not policy.ALL:
+        policy.authorize(actor, enterprise, Action.VIEW)
+
+
+def _write(actor: Actor, model: Any, key: dict[str, Any], values: dict[str, Any], year: int,
+           ) -> tuple[Any, str]:
+    """Create the row of ``key`` or change it to ``values`` (refused once the year is published or final); audit;
+    the row written must stay in the actor's import scope."""
+    from django.db import IntegrityError
+
+    recorded = model.objects.select_for_update().filter(**key).first()
+    if recorded is None:
+        made = model(**key, **values)
+        try:
+            with transaction.atomic():
+                made.save()
+        except IntegrityError:  # the same key written meanwhile by another import
+            raise ValidationError({"year": _("该数据正由他人同时登记，请稍后重新导入")}) from None
+        audit.record_change(actor, made, None)
+        ensure_in_scope(made, actor, Action.IMPORT)
+        return made, CREATED
+    changed = differs(recorded, values)
+    if not changed:
+        return recorded, UNCHANGED
+    _latest(year)  # the year's assessment locked while its input changes (publish waits)
+    refusals = change_refusals(recorded, values, year)
+    if refusals:
+        raise ValidationError(refusals)
+    before = audit.snapshot(recorded)
+    for name in changed:
+        setattr(recorded, name, values[name])
+    recorded.save()
+    audit.record_change(actor, recorded, before)
+    ensure_in_scope(recorded, actor, Action.IMPORT)
+    return recorded, UPDATED
+
+
+def _cents(value: Any) -> Any:
+    return value.quantize(_CENT) if isinstance(value, Decimal) else value
+
+
+@transaction.atomic
+def save_land_use(actor: Actor, enterprise: Any, year: int, land_mu: Decimal,
+                  operating_since: dt.date | None) -> tuple[LandUse, str]:
+    """用地: an enterprise's land (亩) in ``year`` and its operating date (a ``land_use`` row). Answers the row and
+    whether it was created, updated or unchanged."""
+    _authorize_firm(actor, LandUse, enterprise)
+    errors = land_use_errors(year, land_mu, operating_since)
+    if errors:
+        raise ValidationError(errors)
+    return _write(actor, LandUse, {"enterprise": enterprise, "year": year},
+                  {"land_mu": _cents(land_mu), "operating_since": operating_since}, year)
+
+
+@transaction.atomic
+def save_annual(actor: Actor, enterprise: Any, year: int, figures: dict[str, Any]
+                ) -> tuple[EnterpriseAnnual, str]:
+    """企业年度数据 (an ``enterprise_annual`` row): ``figures`` holds 评价税收 ``tax``, 销售收入 ``sales`` and 用电量
+    ``kwh`` (None: summed from the readings), and any of the other presets' figures (``OPTIONAL_FIGURES``; one left
+    out keeps what is recorded, None clears it). Answers the row and whether it was created, updated or unchanged."""
+    _authorize_firm(actor, EnterpriseAnnual, enterprise)
+    errors = annual_errors(year, figures)
+    for name, label in (("tax", _("评价税收")), ("sales", _("销售收入")), ("kwh", _("用电量"))):
+        if name not in figures:
+            errors.setdefault(name, _("缺少%(label)s") % {"label": label})
+    if errors:
+        raise ValidationError(errors)
+    values = {name: _cents(figures[name]) for name in ANNUAL_FIGURES if name in figures}
+    return _write(actor, EnterpriseAnnual, {"enterprise": enterprise, "year": year}, values, year)
+
+
+@transaction.atomic
+def save_park_rank(actor: Actor, park: Any, year: int, rank: int, of: int) -> tuple[ParkRank, str]:
+    """全省园区排名 (a ``park_ranks`` row): HQ's and the office's. Answers the row and whether it was created, updated
+    or unchanged."""
+    policy.authorize(actor, park, Action.VIEW)
+    policy.authorize_create(actor, ParkRank, Action.IMPORT)
+    errors = park_rank_errors(year, rank, of)
+    if errors:
+        raise ValidationError(errors)
+    return _write(actor, ParkRank, {"park": park, "year": year}, {"rank": rank, "of": of}, year)

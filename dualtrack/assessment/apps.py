@@ -11,7 +11,10 @@ class AssessmentConfig(AppConfig):
         from dualtrack.core import capability, versions
         from dualtrack.core import rules as rule_sets
 
-        from . import policy  # noqa: F401  (declares the access policy)
+        from . import (
+            imports,  # noqa: F401  (registers the datasets)
+            policy,  # noqa: F401  (declares the access policy)
+        )
         from .choices import D_TASK_TEXT, PARK_RULES_KEY
         from .measure import AssessmentMeasure, validate_park_rules
         from .models import Assessment, AssessmentRow, EnterpriseAnnual, LandUse, ParkRank
@@ -29,3 +32,8 @@ class AssessmentConfig(AppConfig):
         from .texts import d_list_task_text
 
         problems.register_task_text(D_TASK_TEXT, d_list_task_text)
+        from dualtrack.core.cards import register_panel
+
+        from .panels import enterprise_panel
+
+        register_panel(35, "assessment", enterprise_panel)  # 一企一档: the classes over the years, the latest indicators

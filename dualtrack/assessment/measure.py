@@ -144,6 +144,7 @@ class AssessmentFacts:
     counties: list[tuple[str, str]]
     park_rules: ParkRules
     park_rules_version: str
+    frozen_bases: list[tuple[str, str, float | None]] = field(default_factory=list)
 
 
 def load(period: Period, scope: Any = None) -> AssessmentFacts:
@@ -168,7 +169,8 @@ def load(period: Period, scope: Any = None) -> AssessmentFacts:
                       "enterprise_id", "enterprise__uscc", "county", "park", "rated", "not_rated_reason", "values",
                       "score", "grade", "rank_in_county")]
         return AssessmentFacts(year, latest.status, latest.version, latest.rules_version, [], frozen, parks,
-                               counties, park_rules, park_label)
+                               counties, park_rules, park_label,
+                               [(str(c), str(i), None if b is None else float(b)) for c, i, b in latest.bases or []])
     years = (year - 1, year)
     land = {(e, y): (float(m), since) for e, y, m, since in LandUse.objects.filter(year__in=years).values_list(
         "enterprise_id", "year", "land_mu", "operating_since")}
@@ -283,7 +285,8 @@ def judge(facts: AssessmentFacts, rules: MuRules) -> AssessmentResult:
                               [r.values.get(c) for c in codes], r.score, r.grade, r.rank_in_county)
                 for r in facts.frozen]
         return AssessmentResult(facts.year, facts.frozen_rules_version, facts.status, facts.version, codes, rows,
-                                _counts(facts, rows), [], parks, facts.park_rules_version)
+                                _counts(facts, rows), [BaseRow(c, i, b) for c, i, b in facts.frozen_bases], parks,
+                                facts.park_rules_version)
     indicators = rules.indicator_list()
     judged, bases = pure.judge_firms(
         facts.firms, facts.year, indicators, [c for c, _n in facts.counties], multiplier=rules.base_multiplier,

@@ -88,6 +88,8 @@ class Assessment(ScopedModel):
     published_on = models.DateField(_("公示日期"), null=True, blank=True)
     notice_ends_on = models.DateField(_("公示截止日期"), null=True, blank=True, db_index=True)
     finalised_on = models.DateField(_("定稿日期"), null=True, blank=True)
+    # the counties' bases the frozen rows were scored against ([county, indicator, base], …), kept with them
+    bases = models.JSONField(_("基准值"), default=list, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发起人"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)

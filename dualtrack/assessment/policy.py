@@ -62,3 +62,34 @@ def runs_assessment(user: Viewer) -> bool:
 
 def is_enterprise(user: Viewer) -> bool:
     return user_role(user) == Role.ENTERPRISE
+
+
+def adopts_presets(user: Viewer) -> bool:
+    """Who adopts another preset (黄岩, 山东) as a new version of the rule set: who may revise rule sets (HQ)."""
+    return allows(user, "core.RuleSet", Action.REVISE)
+
+
+def sees_parks(user: Viewer) -> bool:
+    """The parks' rank board and their 亩产 figures (aggregates of a park's enterprises)."""
+    return allows(user, "assessment.ParkRank", Action.VIEW)
+
+
+def sees_objections(user: Viewer) -> bool:
+    """The objections page: who answers them and the counties (their enterprises' objections, read only)."""
+    return allows(user, "assessment.Objection", Action.VIEW) and not is_enterprise(user)
+
+
+# --- what the pages, the card and the report ask (named here so they never compare roles themselves) -------------
+
+
+def sees_city(user: Viewer) -> bool:
+    """Who reads every enterprise's row of the city (HQ, the assessment office, leaders): the yearly report and its
+    Excel, the city-wide figures of the card."""
+    from dualtrack.core import policy
+
+    return policy.scope(user, "assessment.AssessmentRow", Action.EXPORT) is ALL
+
+
+def county_side(user: Viewer) -> bool:
+    """A county's or a park's account: its enterprises' counts on the card."""
+    return user_role(user) == Role.DISTRICT

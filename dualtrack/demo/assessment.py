@@ -23,10 +23,11 @@
   password); the office answers each, keeping the class; it is finalised on the first working day after the
   notice and its last answer, which raises the D list's tasks for the counties.
 
-The land and annual rows are written in bulk (:func:`dualtrack.core.bulk.insert_rows`), each audited as an import
-row is (:func:`dualtrack.core.audit.record_many`); the park ranks, the users and the assessment's life go through
-the models' saves and the assessment's actions. Loaded once: a second run leaves what is there and only does the
-steps not yet done."""
+The land and annual rows (twenty thousand at the demo's size) are written in bulk
+(:func:`dualtrack.core.bulk.insert_rows`), each audited as an import's row is (:func:`dualtrack.core.audit.record_many`);
+the park ranks, the contacts and the assessment's life go through the actions (``save_park_rank``, ``compute_draft``,
+``publish``, ``object_to``, ``answer``, ``finalise``; the accounts' ``create_user``). Loaded once: a second run leaves
+what is there and only does the steps not yet done."""
 
 from __future__ import annotations
 
@@ -256,18 +257,16 @@ def write(planned: list[Planned], actor: Actor) -> tuple[int, int]:
 
 
 def park_ranks(actor: Actor) -> int:
-    """The province's ranks of the four parks, 2018 and 2019 (saved one by one: audited, the data version moves)."""
-    from dualtrack.assessment.models import ParkRank
+    """The province's ranks of the four parks, 2018 and 2019, through the ``park_ranks`` rows' action (audited, the
+    data version moves; a rank already recorded is left as it is)."""
+    from dualtrack.assessment import actions
     from dualtrack.registry.models import Park
 
     parks = {p.code: p for p in Park.objects.filter(code__in={code for code, *_r in PARK_RANKS})}
     made = 0
     for code, year, rank, of in PARK_RANKS:
-        if code not in parks or ParkRank.objects.filter(park=parks[code], year=year).exists():
-            continue
-        row = ParkRank.objects.create(park=parks[code], year=year, rank=rank, of=of)
-        audit.record_change(actor, row, None)
-        made += 1
+        if code in parks:
+            made += actions.save_park_rank(actor, parks[code], year, rank, of)[1] == actions.CREATED
     return made
 
 
@@ -415,12 +414,12 @@ def load(seed: int, log: Any, actor: Actor) -> None:
         land, annual = write(planned, actor)
         log(f"  assessment: {land} land rows, {annual} annual rows of {sum(bool(p.land or p.annual) for p in planned)}"
             " firms")
-    parks = park_ranks(actor)
     office = User.objects.filter(role="department", department__code=settings.ASSESSMENT_OFFICE).order_by(
         "pk").first()
     if office is None:
-        log("  assessment: no account of the assessment office; the assessment is not run")
+        log("  assessment: no account of the assessment office; the ranks are not recorded, nothing is assessed")
         return
+    parks = park_ranks(office)
     assess_2019(seed, actor, office, today, log)
     if services.latest(2020) is None and today >= DRAFT_2020:
         with clock(DRAFT_2020):
