@@ -63,6 +63,9 @@ FILINGS_RETENTION_DAYS = int(os.environ.get("FILINGS_RETENTION_DAYS", "90"))
 # The department that keeps the anti-epidemic supplies' depots (防疫物资, a department's code; 经信局 by default): it
 # records receipts, commits and issues, and sees every request.
 SUPPLIES_OFFICE = os.environ.get("SUPPLIES_OFFICE", "JXJ")
+# The department in charge of 亩均论英雄 (a department's code; 经信局 by default): it computes, publishes and finalises
+# the year's assessment of enterprises and answers their objections.
+ASSESSMENT_OFFICE = os.environ.get("ASSESSMENT_OFFICE", "JXJ")
 # The poverty office (扶贫办, a department's code) that sees and imports every household.
 POVERTY_OFFICE = os.environ.get("POVERTY_OFFICE", "FPB")
 # The development and reform commission (发改委, a department's code) that keeps the key projects' bids for
@@ -107,6 +110,7 @@ INSTALLED_APPS = [
     "dualtrack.investment",
     "dualtrack.filings",
     "dualtrack.supplies",
+    "dualtrack.assessment",
     "dualtrack.demo",
     "dualtrack.portal",
 ]

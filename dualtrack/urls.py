@@ -33,6 +33,7 @@ urlpatterns = [
     path("investment/", include("dualtrack.investment.urls")),
     path("filings/", include("dualtrack.filings.urls")),
     path("supplies/", include("dualtrack.supplies.urls")),
+    path("assessment/", include("dualtrack.assessment.urls")),
     path("public/notices/", include("dualtrack.policies.public_urls")),
     path("imports/", views_imports.import_index, name="import_index"),
     path("imports/<str:name>/", views_imports.import_upload, name="import_upload"),

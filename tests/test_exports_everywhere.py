@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from dualtrack.registry.models import Enterprise, Region
 
 from .conftest import City
+from .test_assessment_report import assessed, clock  # noqa: F401  (the fixtures of an assessed city)
 
 PACKAGE = Path(__file__).resolve().parent.parent / "dualtrack"
 HOSTILE = ['=HYPERLINK("http://x","y")', "+1", "-1", "@SUM(1)"]
@@ -51,6 +52,8 @@ PRODUCERS = {
     "core/views_judgements.py": "test_every_list_export",
     "filings/views.py": "test_every_list_export",
     "supplies/views.py": "test_every_list_export",
+    "assessment/views.py": "test_every_list_export",
+    "assessment/report.py": "test_the_assessment_report",
 }
 LIST_EXPORTS = [
     "/registry/enterprises/export.xlsx", "/problems/?format=xlsx", "/policies/applications/?format=xlsx",
@@ -58,7 +61,7 @@ LIST_EXPORTS = [
     "/investment/leads.xlsx", "/investment/league.xlsx", "/investment/pipeline.xlsx", "/investment/bids.xlsx",
     "/judgements/export?measure=epidemic", "/judgements/export?measure=economy&period=2020-04",
     "/worker-return/?format=xlsx", "/filings/board.xlsx", "/filings/unfiled.xlsx", "/supplies/board.xlsx",
-    "/supplies/stock.xlsx", "/supplies/coverage.xlsx",
+    "/supplies/stock.xlsx", "/supplies/coverage.xlsx", "/assessment/enterprises.xlsx", "/assessment/parks.xlsx",
 ]
 
 
@@ -226,3 +229,13 @@ def test_the_cli_export(hostile_city: City, tmp_path: Path) -> None:
     call_command("export", "enterprises", "--output", str(target), "--user", hostile_city.users["hq"].username,
                  stdout=io.StringIO())
     check(target.read_bytes())
+
+
+def test_the_assessment_report(client: Any, assessed: City) -> None:  # noqa: F811 - the imported fixture
+    """The yearly 亩均 report's workbook, a hostile enterprise name in it, through the one export path."""
+    Enterprise.objects.filter(pk=assessed.e_jiangbei.pk).update(name=HOSTILE[0])
+    client.force_login(assessed.users["hq"])
+    response = client.get("/assessment/report.xlsx?year=2019")
+    assert response.status_code == 200
+    values = check(b"".join(response.streaming_content) if response.streaming else response.content)
+    assert any(_numbers(v) for v in values.values())

@@ -132,7 +132,16 @@ def _objects(city: City) -> dict[str, Any]:
                                           applicant_name=city.e_jiangbei.name, enterprise=city.e_jiangbei,
                                           county=city.jiangbei)
     RequestLine.objects.create(request=supply, item=masks, requested=100, needed_by=day)
-    return {"problem": problem, "project": project, "measure": measure, "application": application,
+    from dualtrack.assessment.models import Assessment, AssessmentRow, Objection
+
+    assessment = Assessment.objects.create(year=2019, status="published", rules_version="mu-efficiency:v1",
+                                           published_on=day, notice_ends_on=day + dt.timedelta(days=3))
+    AssessmentRow.objects.create(assessment=assessment, enterprise=city.e_jiangbei, county=city.jiangbei.code,
+                                 rated=True, values={"tax_per_mu": 10.0}, score=60.0, grade="A", rank_in_county=1)
+    objection = Objection.objects.create(assessment=assessment, enterprise=city.e_jiangbei, reason="用地面积有误",
+                                         filed_on=day)
+    return {"objection": objection,
+            "problem": problem, "project": project, "measure": measure, "application": application,
             "notice": notice, "indicator": indicator, "worker": worker, "trip": trip, "household": household,
             "weekly": weekly, "lead": lead, "visit": visit}
 
@@ -191,6 +200,8 @@ def _valid_paths(city: City, objects: dict[str, Any]) -> dict[str, Paths]:
         "supplies:request": {"code": SUPPLY},
         "supplies:commit": {"code": SUPPLY},
         "supplies:issue": {"code": SUPPLY},
+        "assessment:answer": {"pk": objects["objection"].pk},
+        "assessment:enterprise": {"uscc": city.e_jiangbei.uscc},
     }
 
 

@@ -292,6 +292,21 @@ def a_supply_requests(w: City) -> Attempt:
                    ("supplies.SupplyRequest", "supplies.RequestLine"), ("R-1", "滨海区"))
 
 
+def a_land_use(w: City) -> Attempt:
+    """Binhai's operators record their enterprise's land; Jiangbei's try to change it."""
+    header = ["统一社会信用代码", "年度", "用地面积", "投产日期"]
+    ok(w.users["district_binhai"], "land_use", [header, [w.e_binhai.uscc, 2019, 12, "2010-01-01"]])
+    return Attempt(w.users["district"], "land_use", [header, [w.e_binhai.uscc, 2019, 1200, "2010-01-01"]],
+                   ("assessment.LandUse",), (w.e_binhai.uscc, "滨海海纳物流有限公司"))
+
+
+def a_enterprise_annual(w: City) -> Attempt:
+    header = ["统一社会信用代码", "年度", "评价税收", "销售收入", "用电量"]
+    ok(w.users["district_binhai"], "enterprise_annual", [header, [w.e_binhai.uscc, 2019, 100, 1000, ""]])
+    return Attempt(w.users["district"], "enterprise_annual", [header, [w.e_binhai.uscc, 2019, 1, 1, 1]],
+                   ("assessment.EnterpriseAnnual",), (w.e_binhai.uscc, "滨海海纳物流有限公司"))
+
+
 ATTEMPTS: dict[str, Callable[[City], Attempt]] = {
     "enterprises": a_enterprises,
     "resumption": a_resumption,
@@ -317,6 +332,8 @@ ATTEMPTS: dict[str, Callable[[City], Attempt]] = {
     "filing_items": a_filing_items,
     "enterprise_health": a_enterprise_health,
     "supply_requests": a_supply_requests,
+    "land_use": a_land_use,
+    "enterprise_annual": a_enterprise_annual,
 }
 
 # Datasets where no other scope can exist: everyone who may import them may import every row (checked below by
@@ -343,6 +360,7 @@ ONE_SCOPE: dict[str, tuple[str, str]] = {
     "supply_receipts": ("supplies.Receipt", "HQ and the supplies office receive at every depot"),
     "supply_commitments": ("supplies.Commitment", "only the allocators (HQ, the supplies office), for every request"),
     "supply_issues": ("supplies.Issue", "only the allocators (HQ, the supplies office), for every request"),
+    "park_ranks": ("assessment.ParkRank", "HQ and the assessment office, both for every park"),
 }
 
 

@@ -128,10 +128,11 @@ def test_navigation_per_role(client: Client, city: City) -> None:
     # a department imports the progress of the key projects it is responsible for and the figures of the economic
     # indicators it reports (the human-resources bureau also the worker-return data; the development and reform
     # commission also the bids for higher-level funds, 争资; the supplies office, 市经信局 here, the supplies: items,
-    # depots, receipts, requests, commitments and issues)
+    # depots, receipts, requests, commitments and issues; the assessment office, 市经信局 too, the land, the annual
+    # figures and the parks' province ranks of 亩均论英雄)
     assert [d.name for d in client.get(reverse("import_index")).context["datasets"]] == [
         "project_progress", "economy_targets", "economy_actuals", "supply_items", "supply_depots", "supply_receipts",
-        "supply_requests", "supply_commitments", "supply_issues"]
+        "supply_requests", "supply_commitments", "supply_issues", "land_use", "enterprise_annual", "park_ranks"]
     client.force_login(city.users["district"])
     labels = [i["label"] for i in client.get(reverse("home")).context["nav_items"]]
     assert "企业名录" in labels and "数据导入" in labels and "审计日志" not in labels
@@ -158,11 +159,12 @@ class TestUploadPages:
         # villages' registered poor households, checks, labourers, help teams and their townships' inspection teams,
         # and their county's investment leads with their activities and funds, and their enterprises' 复工备案 (the
         # filings, their answers and the daily epidemic ledgers), and their county's requests for supplies (防疫物资:
-        # grassroots units and public batches; never the depots' receipts, commitments or issues)
+        # grassroots units and public batches; never the depots' receipts, commitments or issues), and their
+        # enterprises' land and annual figures for 亩均论英雄 (never the parks' province ranks)
         assert datasets == ["enterprises", "resumption", "project_progress", "workers", "boardings", "arrivals",
                             "receipts", "households", "household_checks", "labourers", "helpers", "inspection_teams",
                             "leads", "lead_activities", "fund_arrivals", "filings", "filing_items",
-                            "enterprise_health", "supply_requests"]
+                            "enterprise_health", "supply_requests", "land_use", "enterprise_annual"]
         assert client.get(reverse("import_upload", args=["regions"])).status_code == 404
         assert client.get(reverse("import_upload", args=["enterprises"])).status_code == 200
 

@@ -1140,6 +1140,129 @@ ACTIONS += [
 ]
 
 
+# 亩均论英雄 (DOMAIN.md §18, assessment/policy.py): HQ and the assessment office (the department JXJ here) compute,
+# publish, finalise and correct a year; HQ alone adopts another preset (a new version of the rule set); everyone else
+# is refused (403). An objection is answered by HQ and the office; its county and the enterprise see it (403),
+# another county, a park it is not in, leaders, liaison officers and the public do not (404). An enterprise objects
+# to its own row; no other role objects (403).
+MU_YEAR = 2019
+
+
+def _assessed_data(city: City) -> None:
+    from dualtrack.assessment.models import EnterpriseAnnual, LandUse
+
+    for enterprise, tax in ((city.e_jiangbei, 100), (city.e_jiangbei_park, 50)):
+        for year in (MU_YEAR - 1, MU_YEAR):
+            LandUse.objects.get_or_create(enterprise=enterprise, year=year, defaults={
+                "land_mu": Decimal(10), "operating_since": dt.date(2010, 1, 1)})
+            EnterpriseAnnual.objects.get_or_create(enterprise=enterprise, year=year, defaults={
+                "tax": Decimal(tax), "sales": Decimal(1000), "kwh": Decimal(100)})
+
+
+def _published(city: City, *, notice_over: bool = False) -> Any:
+    from dualtrack.assessment.models import Assessment, AssessmentRow
+
+    _assessed_data(city)
+    today = dates.today()
+    ends = today - dt.timedelta(days=1) if notice_over else today + dt.timedelta(days=3)
+    made = Assessment.objects.create(year=MU_YEAR, status="published", rules_version="mu-efficiency:v1",
+                                     published_on=ends - dt.timedelta(days=3), notice_ends_on=ends)
+    AssessmentRow.objects.create(assessment=made, enterprise=city.e_jiangbei, county=city.jiangbei.code, rated=True,
+                                 values={"tax_per_mu": 10.0}, score=60.0, grade="A", rank_in_county=1)
+    return made
+
+
+def _assessment_status(city: City) -> str:
+    from dualtrack.assessment.models import Assessment
+
+    latest = Assessment.objects.filter(year=MU_YEAR).order_by("-version").first()
+    return f"{latest.status}:{latest.version}" if latest else ""
+
+
+def draft_assessment_page(client: Client, city: City, role: str) -> Any:
+    _assessed_data(city)
+    return as_role(client, city, role).post("/assessment/manage/draft/", {"year": str(MU_YEAR)})
+
+
+def publish_assessment_page(client: Client, city: City, role: str) -> Any:
+    _assessed_data(city)
+    return as_role(client, city, role).post("/assessment/manage/publish/", {"year": str(MU_YEAR)})
+
+
+def finalise_assessment_page(client: Client, city: City, role: str) -> Any:
+    _published(city, notice_over=True)
+    return as_role(client, city, role).post("/assessment/manage/finalise/", {"year": str(MU_YEAR)})
+
+
+def correct_assessment_page(client: Client, city: City, role: str) -> Any:
+    _published(city)
+    return as_role(client, city, role).post("/assessment/manage/correct/", {"year": str(MU_YEAR),
+                                                                            "reason": "税收数据更正"})
+
+
+def adopt_preset_page(client: Client, city: City, role: str) -> Any:
+    return as_role(client, city, role).post("/assessment/manage/preset/", {"year": str(MU_YEAR), "preset": "山东",
+                                                                           "comment": "试行山东方案"})
+
+
+def _preset_adopted(city: City) -> bool:
+    from dualtrack.core.models import RuleSet
+
+    return RuleSet.objects.filter(key="mu-efficiency", version=2).exists()
+
+
+def answer_objection_page(client: Client, city: City, role: str) -> Any:
+    from dualtrack.assessment.models import Objection
+
+    made = _published(city)
+    objection = Objection.objects.create(assessment=made, enterprise=city.e_jiangbei, reason="用地面积有误",
+                                         filed_on=dates.today())
+    return as_role(client, city, role).post(f"/assessment/objections/{objection.pk}/answer/",
+                                            {"answer": "经核实，维持原评价。"})
+
+
+def _objection_answered(city: City) -> bool:
+    from dualtrack.assessment.models import Objection
+
+    return Objection.objects.filter(state="answered").exists()
+
+
+def object_page(client: Client, city: City, role: str) -> Any:
+    _published(city)
+    return as_role(client, city, role).post("/assessment/mine/object/", {"year": str(MU_YEAR),
+                                                                         "reason": "用地面积含代征道路"})
+
+
+def _objected(city: City) -> bool:
+    from dualtrack.assessment.models import Objection
+
+    return Objection.objects.exists()
+
+
+_RUNS = dict(anonymous="anon", hq="ok", leader="denied", district="denied", district_binhai="denied", park="denied",
+             department="ok", liaison="denied", enterprise="denied", public="denied")
+ACTIONS += [
+    WriteAction("compute a year's draft (亩均评价草稿)", _expect(**_RUNS), draft_assessment_page,
+                covers=("assessment:draft",), written=lambda city: _assessment_status(city) == "draft:1"),
+    WriteAction("publish a year's assessment (公示)", _expect(**_RUNS), publish_assessment_page,
+                covers=("assessment:publish",), written=lambda city: _assessment_status(city) == "published:1"),
+    WriteAction("finalise a year's assessment (定稿)", _expect(**_RUNS), finalise_assessment_page,
+                covers=("assessment:finalise",), written=lambda city: _assessment_status(city) == "final:1"),
+    WriteAction("correct a year's assessment (更正)", _expect(**_RUNS), correct_assessment_page,
+                covers=("assessment:correct",), written=lambda city: _assessment_status(city) == "draft:2"),
+    WriteAction("adopt another preset (采用方案)", _expect(**(_RUNS | {"department": "denied"})), adopt_preset_page,
+                covers=("assessment:preset",), written=_preset_adopted),
+    WriteAction("answer an objection (答复异议)", _expect(
+        anonymous="anon", hq="ok", leader="hidden", district="denied", district_binhai="hidden", park="hidden",
+        department="ok", liaison="hidden", enterprise="denied", public="hidden"), answer_objection_page,
+        covers=("assessment:answer",), written=_objection_answered),
+    WriteAction("object to one's class (提出异议)", _expect(
+        anonymous="anon", hq="denied", leader="denied", district="denied", district_binhai="denied", park="denied",
+        department="denied", liaison="denied", enterprise="ok", public="denied"), object_page,
+        covers=("assessment:object",), written=_objected),
+]
+
+
 def _import_outcome(response: Any) -> str:
     """The import page answers 200 for a file written and 422 for a file refused."""
     outcome = page_outcome(response, ok=(200,))

@@ -31,6 +31,7 @@ from dualtrack.projects import services as projects
 from dualtrack.registry import services as registry
 from dualtrack.registry.models import Department, Enterprise, KeyList, Park, Region
 
+from . import assessment as demo_assessment
 from . import policies as demo_policies
 from . import power as demo_power
 from . import problems as demo_problems
@@ -204,6 +205,7 @@ def load_demo(seed: int = 2020, enterprises: int = 20000, log: Any = print,
     publish_demo_levels()
     load_filings(city.seed, folder, log)
     demo_supplies.load(city.seed, log, ACTOR)  # 防疫物资 (needs the reports, projects, villages, logins)
+    demo_assessment.load(city.seed, log, ACTOR)  # 亩均论英雄: land, figures, park ranks, 2019 final, 2020 draft
     # As the worker does every morning: the data-as-of day's picture (and the day before) and its draft bulletin.
     from dualtrack.bulletins import services as bulletins
     from dualtrack.resumption import services as resumption

@@ -30,6 +30,7 @@ class Eligibility:
     resumed: bool | None = None  # the carried-forward reported status on the day of evaluation
     hard_hit: bool = False  # only the hard-hit sectors (tourism, catering, lodging, transport, entertainment)
     key_only: bool = False  # only key enterprises (重点企业)
+    mu_classes: list[str] = field(default_factory=list)  # 亩均论英雄: the class of the latest final assessment (A–D, T)
 
     @classmethod
     def parse(cls, data: Any) -> Eligibility:
@@ -68,6 +69,9 @@ class Eligibility:
         for name in ("resumed",):
             if data.get(name) not in (None, True, False):
                 errors[name] = _("%(name)s: 须为 true、false 或 null") % {"name": name}
+        classes = data.get("mu_classes", [])
+        if not isinstance(classes, list) or any(c not in ("A", "B", "C", "D", "T") for c in classes):
+            errors["mu_classes"] = _("mu_classes: 须为亩均效益评价类别（A、B、C、D、T）的列表")
         for name in ("hard_hit", "key_only"):
             if data.get(name, False) not in (True, False):
                 errors[name] = _("%(name)s: 须为 true 或 false") % {"name": name}
@@ -75,7 +79,8 @@ class Eligibility:
             raise ValidationError({"eligibility": list(errors.values())})
         return cls(**lists, headcount_min=bounds.get("headcount_min"), headcount_max=bounds.get("headcount_max"),
                    resumed=data.get("resumed"), hard_hit=bool(data.get("hard_hit", False)),
-                   key_only=bool(data.get("key_only", False)))
+                   key_only=bool(data.get("key_only", False)),
+                   mu_classes=list(dict.fromkeys(classes)) if "mu_classes" not in errors else [])
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -114,6 +119,10 @@ class Eligibility:
         from dualtrack.resumption import services as resumption
 
         queryset = enterprises.filter(self.q())
+        if self.mu_classes:  # the latest final 亩均 assessment's classes (its year's version in force)
+            from dualtrack.assessment import services as assessment
+
+            queryset = queryset.filter(pk__in=assessment.enterprises_of_classes(self.mu_classes))
         if self.resumed is not None:
             queryset = resumption.with_resumed_status(queryset, day)
             queryset = queryset.filter(report_resumed=True) if self.resumed else queryset.filter(
@@ -143,4 +152,6 @@ class Eligibility:
             parts.append(_("尚未复工"))
         if self.key_only:
             parts.append(_("重点企业"))
+        if self.mu_classes:
+            parts.append(_("亩均效益评价类别：%(values)s类") % {"values": "、".join(self.mu_classes)})
         return parts or [_("全部企业")]

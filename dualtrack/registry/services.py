@@ -231,6 +231,21 @@ def county_of_region(region: Region) -> Region | None:
     return current
 
 
+def assessment_candidates(with_land: Any) -> list[tuple[int, str, str, str, str, str, bool]]:
+    """Who may be in a year's 亩均 assessment (DOMAIN.md §18): the active 规上工业 enterprises, and the manufacturing
+    (section C) enterprises among ``with_land`` (ids with land recorded for the year): (id, credit code, county
+    code, park code, section, division code, 规上工业)."""
+    from django.db.models import Q
+
+    from .choices import SizeClass
+
+    rows = Enterprise.objects.filter(Q(size_class=SizeClass.INDUSTRIAL_ABOVE) | Q(
+        industry_section="C", pk__in=list(with_land)), is_active=True).values_list(
+        "pk", "uscc", "county__code", "park__code", "industry_section", "industry_division__code", "size_class")
+    return [(pk, uscc, county or "", park or "", section, division or "", size == SizeClass.INDUSTRIAL_ABOVE)
+            for pk, uscc, county, park, section, division, size in rows]
+
+
 def townships_and_villages(county: Region) -> list[tuple[Region, list[Region]]]:
     """A county, then each of its townships with its villages, in the registry's order: [(county, []), (township,
     [village, …]), …]."""
