@@ -547,3 +547,20 @@ def test_hostile_input_never_answers_a_server_error(rated: City) -> None:
             for url, fields in forms:
                 assert client.post(url, dict.fromkeys(fields, value)).status_code < 500, (role, url, value[:20])
     assert Assessment.objects.count() == 1 and Objection.objects.count() == 1
+
+
+def test_a_preset_is_tried_in_the_what_if_in_one_click(rated: City) -> None:
+    """The manage page posts a preset's definition to the what-if page: the classes it would move, nothing stored."""
+    import re
+    from html import unescape
+
+    from dualtrack.core.models import RuleSet
+
+    client = signed_in(rated, "hq")
+    page = body(client.get(f"/assessment/manage/{YEAR}"))
+    form = re.search(r'<form method="post" action="([^"]+)" class="inline" data-what-if="山东">.*?name="definition" '
+                     r'value="([^"]+)"', page, re.S)
+    assert form is not None
+    tried = client.post(unescape(form.group(1)), {"definition": unescape(form.group(2))})
+    assert tried.status_code == 200 and tried.context["comparison"] is not None
+    assert RuleSet.objects.filter(key="mu-efficiency").count() == 1  # a trial adopts nothing
