@@ -327,7 +327,7 @@ class AssessmentContractEnterprise:
     sales_per_mu: float | None = field(metadata=label(gettext_lazy("亩均销售收入（万元/亩）")))
     tax_per_kwh: float | None = field(metadata=label(gettext_lazy("单位电耗税收（万元/万千瓦时）")))
     score: float | None = field(metadata=label(gettext_lazy("得分")))
-    grade: str = field(metadata=label(gettext_lazy("类别")))
+    grade: str = field(metadata=label(gettext_lazy("类别"), json="class"))
     rank_in_county: int | None = field(metadata=label(gettext_lazy("区县内排名")))
 
 

@@ -425,9 +425,10 @@ def _parsed(cls: type[Rules], label: str, definition: Any) -> Rules:
     return typing.cast(Rules, _PARSED_RULES[key])
 
 
-def label(text: Any) -> dict[str, Any]:
-    """A contract field's metadata: its column heading in exports (a lazy translation)."""
-    return {"label": text}
+def label(text: Any, *, json: str | None = None) -> dict[str, Any]:
+    """A contract field's metadata: its column heading in exports (a lazy translation) and, where the contract's JSON
+    name is not a Python name (``class``), that name."""
+    return {"label": text, **({"json": json} if json else {})}
 
 
 def _row_labels(contract: type | None, name: str) -> dict[str, Any]:
@@ -437,7 +438,7 @@ def _row_labels(contract: type | None, name: str) -> dict[str, Any]:
     row = (typing.get_args(hint) or (None,))[0]
     if not (dataclasses.is_dataclass(row) and isinstance(row, type)):
         return {}
-    return {f.name: f.metadata["label"] for f in dataclasses.fields(row) if "label" in f.metadata}
+    return {f.metadata.get("json", f.name): f.metadata["label"] for f in dataclasses.fields(row) if "label" in f.metadata}
 
 
 def _cell(value: Any) -> Any:

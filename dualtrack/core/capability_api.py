@@ -58,7 +58,7 @@ def _field(hint: Any, name: str) -> serializers.Field:
 def serializer_for(cls: type) -> type[serializers.Serializer]:
     """A serializer describing the contract dataclass ``cls`` (for the schema; the body is the contract itself)."""
     hints = typing.get_type_hints(cls)
-    fields = {f.name: _field(hints[f.name], f.name) for f in dataclasses.fields(cls)}
+    fields = {f.metadata.get("json", f.name): _field(hints[f.name], f.name) for f in dataclasses.fields(cls)}
     return type(f"{cls.__name__}Serializer", (serializers.Serializer,), fields)
 
 
