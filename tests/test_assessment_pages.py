@@ -19,7 +19,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 
-from dualtrack.assessment import actions
+from dualtrack.assessment import actions, services
 from dualtrack.assessment.models import Assessment, EnterpriseAnnual, LandUse, Objection, ParkRank
 
 from .conftest import City, make_enterprise
@@ -564,3 +564,18 @@ def test_a_preset_is_tried_in_the_what_if_in_one_click(rated: City) -> None:
     tried = client.post(unescape(form.group(1)), {"definition": unescape(form.group(2))})
     assert tried.status_code == 200 and tried.context["comparison"] is not None
     assert RuleSet.objects.filter(key="mu-efficiency").count() == 1  # a trial adopts nothing
+
+
+def test_readers_open_on_the_latest_published_year_the_office_on_its_draft(rated: City) -> None:
+    """A draft is the office's working copy: leaders and counties open on the latest published (or final) year, and a
+    county is not offered the report it may not download."""
+    office = rated.users["department"]
+    actions.publish(office, Y, on=MONDAY)
+    figures_next = services.as_of_year(user=rated.users["hq"])
+    EnterpriseAnnual.objects.create(enterprise=rated.e_jiangbei, year=Y + 1, tax=Decimal(10), sales=Decimal(100))
+    assert services.as_of_year(user=rated.users["hq"]) == Y + 1 and figures_next == Y
+    assert services.as_of_year(user=rated.users["leader"]) == Y
+    assert services.as_of_year(user=rated.users["district"]) == Y
+    county = body(signed_in(rated, "district").get("/assessment/"))
+    assert f'data-year="{Y}"' in county and "/assessment/report.docx" not in county
+    assert "/assessment/report.docx" in body(signed_in(rated, "leader").get("/assessment/"))

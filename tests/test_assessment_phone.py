@@ -232,7 +232,7 @@ def test_the_card_for_hq_a_county_and_an_enterprise(client: Client, rated: City)
     assert (shown["rated"], shown["class_A"], shown["class_B"], shown["class_D"], shown["class_T"]) == \
         ("2", "1", "1", "0", "0")
     assert shown["objections"] == "0"
-    assert "2019年度" in hq.note and hq.link == "/assessment/?year=2019"
+    assert "评价年度 2019" in hq.note and "12-31" not in hq.note and hq.link == "/assessment/?year=2019"
     assert [r.text for r in hq.rows] == ["宁江高新技术产业开发区全省排名第14位，比上年前进6位"]
     actions.object_to(rated.users["enterprise"], published, rated.e_jiangbei, "用地面积有误", on=MONDAY)
     assert _figures(cards.assessment_card(office, MONDAY))["objections"] == "1"

@@ -122,6 +122,10 @@ def test_the_word_file_once_final_hands_the_d_list_to_the_counties(client: Clien
     assert any("2020年3月6日定稿，评价结果不再变更" in t for t in lines)
     d_list = next(t for t in lines if t.startswith("D类企业共"))
     assert "名单已交各区县（市）" in d_list and "“腾笼换鸟”" in d_list
+    # issued, not a draft for sign-off: its number, the department in charge as 签发人, the final day as 印发
+    text = "\n".join(lines)
+    assert "（送审稿）" not in text and "（待签发）" not in text and "2020年第1期" in text
+    assert "市经济和信息化局" in text and "2020年3月6日印发" in text
 
 
 def test_the_excel_file_reads_back(client: Client, assessed: City) -> None:

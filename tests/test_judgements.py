@@ -213,6 +213,9 @@ def test_hq_tries_substitute_rules_side_by_side_and_nothing_is_stored(client: An
     # judged from May with 30%: the city's investment (36% done, −1%) now fails 双过半, the county growing 10% passes
     assert changed["GDZC · 339100"] == [("double_half", None, False)]
     assert changed["GDZC · 339102"] == [("double_half", None, True)]
+    # how the outcomes move, summed: every changed row's move counted once under its (field, was, now)
+    assert sum(n for _f, _was, _now, n in comparison["moves"]) == comparison["changed_count"] == len(changed)
+    assert "结论如何变化" in tried.content.decode()
     assert Judgement.objects.count() == stored  # a trial is never stored
     assert services.evaluate(D(2020, 5, 1)).row("GDZC", "339102").double_half is None  # type: ignore[union-attr]
     assert AuditLog.objects.filter(action="what_if", object_repr="economy").exists()

@@ -43,7 +43,7 @@ def status_text(assessment: Any) -> str:
 
 
 def _note(year: int, rules_version: str = "") -> str:
-    note = _("%(year)s年度 · 数据截至 %(year)s-12-31") % {"year": year}
+    note = _("评价年度 %(year)s") % {"year": year}  # an assessment is of a year: its figures are the year's
     return note + (" · " + _("规则版本 %(version)s") % {"version": rules_version} if rules_version else "")
 
 
@@ -57,7 +57,7 @@ def assessment_card(user: Viewer, day: dt.date) -> Card | None:
         return _enterprise_card(user, title)
     if not sees_city(user) and not county_side(user):
         return None
-    year = services.as_of_year(day)
+    year = services.as_of_year(day, user)
     if year is None:
         return None
     link = reverse("assessment:home") + f"?year={year}"

@@ -408,7 +408,7 @@ class AssessmentMeasure(Measure[AssessmentFacts, MuRules, AssessmentResult]):
     card = (26, cards.assessment_card)
     menu = MenuEntry(gettext_lazy("亩均论英雄"), "assessment:home", services.in_menu, order=9)
     row_key = ("uscc",)
-    outcome_fields = ("class", "rank_in_county")
+    outcome_fields = ("class",)  # the rank moves with every score: the class is what a preset decides
 
     def load(self, period: Period, scope: Any = None) -> AssessmentFacts:
         return load(period, scope)
@@ -417,7 +417,7 @@ class AssessmentMeasure(Measure[AssessmentFacts, MuRules, AssessmentResult]):
         return judge(facts, rules)
 
     def as_of(self, actor: Viewer = None, on: dt.date | None = None) -> Period | None:
-        year = services.as_of_year(on)
+        year = services.as_of_year(on, actor)
         return None if year is None else Period.of(PeriodKind.YEAR, dt.date(year, 1, 1))
 
     def can_view(self, actor: Viewer) -> bool:

@@ -212,13 +212,29 @@ def _detail(report: Report, fmt: str) -> dict[str, Any]:
             "rules_version": report.result.rules_version}
 
 
+def _masthead(report: Report) -> dict[str, Any] | None:
+    """A final year's report is issued (its number the version, its day the final one, issued by the department in
+    charge); a draft's or a notice's stays a 送审稿 awaiting sign-off."""
+    from django.conf import settings
+
+    from dualtrack.registry import services as registry
+
+    a = report.assessment
+    if a.status != AssessmentStatus.FINAL or a.finalised_on is None:
+        return None
+    office = registry.department_by_code(settings.ASSESSMENT_OFFICE)
+    return {**bulletins.masthead_dict(), "number": a.version, "year": a.finalised_on.year,
+            "signer": office.name if office is not None else "", "released_on": a.finalised_on.isoformat()}
+
+
 @login_required
 def report_docx(request: HttpRequest) -> HttpResponseBase:
     """The yearly report in Word, the bulletin's layout with the red header."""
     found = _report(request)
     if not isinstance(found, Report):
         return found
-    files = bulletins.document_files(found.day, found.title, sections(found), found.result.rules_version)
+    files = bulletins.document_files(found.day, found.title, sections(found), found.result.rules_version,
+                                     _masthead(found))
     name = f"{found.title}.docx"
     audit.record(request.user, AuditAction.EXPORT, found.assessment, detail={**_detail(found, "docx"),
                                                                              "filename": name})

@@ -14,12 +14,21 @@ from .choices import AssessmentStatus
 from .models import Assessment, AssessmentRow, EnterpriseAnnual
 
 
-def as_of_year(on: dt.date | None = None) -> int | None:
-    """The year the pages open on: the latest year with annual figures or an assessment, not after the clock's
-    year; None when there is none."""
+def as_of_year(on: dt.date | None = None, user: Viewer = None) -> int | None:
+    """The year the pages open on, not after the clock's year: for those who run the assessment (HQ, the office) and
+    the console, the latest year with annual figures or an assessment (the draft they work on); for everyone else
+    the latest year published or final (a draft is the office's working copy), else as for the office. None when
+    there is none."""
     from dualtrack.core import dates
 
+    from .policy import runs_assessment
+
     limit = (on or dates.today()).year
+    if user is not None and not runs_assessment(user):
+        shown = Assessment.objects.filter(year__lte=limit).exclude(status=AssessmentStatus.DRAFT).order_by(
+            "-year").values_list("year", flat=True).first()
+        if shown is not None:
+            return int(shown)
     years = [y for y in (EnterpriseAnnual.objects.filter(year__lte=limit).order_by("-year").values_list(
         "year", flat=True).first(), Assessment.objects.filter(year__lte=limit).order_by("-year").values_list(
         "year", flat=True).first()) if y is not None]

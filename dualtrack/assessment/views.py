@@ -51,6 +51,7 @@ def _measure() -> Any:
 def nav(user: Viewer) -> dict[str, bool]:
     """Which of the section's pages the user may open (the sub-menu shows only those)."""
     return {"can_board": services.can_view(user), "can_parks": access.sees_parks(user),
+            "can_report": access.sees_city(user),
             "can_manage": access.runs_assessment(user), "can_objections": access.sees_objections(user),
             "is_enterprise": access.is_enterprise(user)}
 
@@ -65,7 +66,7 @@ def _year(request: HttpRequest) -> int:
         period = None
     if period is not None:
         return int(period.start.year)
-    return services.as_of_year() or dates.today().year
+    return services.as_of_year(user=request.user) or dates.today().year
 
 
 def _posted_year(request: HttpRequest) -> int | None:
