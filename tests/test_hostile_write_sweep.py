@@ -67,7 +67,7 @@ PLAUSIBLE = {"date": "2020-02-18", "day": "2020-02-18", "paid_on": "2020-02-18",
              "period_end": "2020-03-18", "done_on": "2020-02-18", "week": "2020-05-11", "version": "0",
              "temperature": "36.5", "trip": "T1", "code": "W001", "worker": "W001", "into": "WT2020-00001",
              "username": "liaison", "done": "1", "id": "1", "paid_amount": "1", "approved_amount": "1",
-             "month": "2020-02", "next": "/"}
+             "month": "2020-02", "next": "/", "year": "2019"}
 # Wrong types for the JSON API.
 JSON_VALUES: list[Any] = [None, [], {}, True, 10**40, -1, 1e308, "9999-12-31", "0001-01-01", "x" * 3000,
                           "UNKNOWN-代码\x00\x01", [{"a": 1}]]

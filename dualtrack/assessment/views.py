@@ -69,10 +69,10 @@ def _year(request: HttpRequest) -> int:
     return services.as_of_year(user=request.user) or dates.today().year
 
 
-def _posted_year(request: HttpRequest) -> int | None:
-    """A workflow form's year, or None with the refusal said."""
+def _posted_year(request: HttpRequest, raw: Any) -> int | None:
+    """A workflow form's year (``raw``, as posted), or None with the refusal said."""
     try:
-        period = _measure().parse(request.POST.get("year"))
+        period = _measure().parse(raw)
     except dates.BadDay as exc:
         messages.error(request, str(exc))
         return None
@@ -410,7 +410,7 @@ def manage(request: HttpRequest) -> HttpResponse:
 def _step(request: HttpRequest, do: Callable[[Actor, int], str]) -> HttpResponse:
     """A workflow button: the year as posted, one action, its outcome or refusal said, back to the manage page."""
     actor = _runs(request)
-    year = _posted_year(request)
+    year = _posted_year(request, request.POST.get("year"))
     if year is None:
         return redirect("assessment:manage")
     try:
