@@ -31,7 +31,7 @@ ROLES = ["hq", "leader", "district", "park", "department", "liaison", "enterpris
 PHONE = {"width": 390, "height": 844}
 DESKTOP: ViewportSize = {"width": 1366, "height": 768}  # the common office screen
 # Downloads, not pages (a browser saves them; nothing is drawn).
-DOWNLOADS = ("export", "file", "template", "attachment", "retry_job", "javascript-catalog", "xlsx")
+DOWNLOADS = ("export", "file", "template", "attachment", "retry_job", "javascript-catalog", "xlsx", "docx")
 
 
 @contextmanager
