@@ -109,6 +109,15 @@ def current_park_rules() -> tuple[str, ParkRules]:
     return found.label, ParkRules.parse(found.definition).labelled(found.label)
 
 
+def published_order(rules_version: str) -> list[str]:
+    """The indicator codes, in order, of the rules version a year was published under (the current rules when that
+    version is not the measure's)."""
+    from dualtrack.core import capability
+
+    rules = capability.measure("assessment").rules_named(rules_version)
+    return [str(i["code"]) for i in rules.indicators]
+
+
 def validate_park_rules(definition: Any) -> None:
     ParkRules.parse(definition)
 
@@ -145,6 +154,7 @@ class AssessmentFacts:
     park_rules: ParkRules
     park_rules_version: str
     frozen_bases: list[tuple[str, str, float | None]] = field(default_factory=list)
+    frozen_indicators: list[str] = field(default_factory=list)  # the order of the rules the rows were published under
 
 
 def load(period: Period, scope: Any = None) -> AssessmentFacts:
@@ -170,7 +180,8 @@ def load(period: Period, scope: Any = None) -> AssessmentFacts:
                       "score", "grade", "rank_in_county")]
         return AssessmentFacts(year, latest.status, latest.version, latest.rules_version, [], frozen, parks,
                                counties, park_rules, park_label,
-                               [(str(c), str(i), None if b is None else float(b)) for c, i, b in latest.bases or []])
+                               [(str(c), str(i), None if b is None else float(b)) for c, i, b in latest.bases or []],
+                               published_order(latest.rules_version))
     years = (year - 1, year)
     land = {(e, y): (float(m), since) for e, y, m, since in LandUse.objects.filter(year__in=years).values_list(
         "enterprise_id", "year", "land_mu", "operating_since")}
@@ -280,7 +291,10 @@ def judge(facts: AssessmentFacts, rules: MuRules) -> AssessmentResult:
                                         top=p.top, top_rate=p.top_rate, last_rate=p.last_rate, climb=p.climb,
                                         climb_rate=p.climb_rate, tail_share=p.tail_share, tail_rate=p.tail_rate)]
     if facts.frozen:
-        codes = list(dict.fromkeys(code for row in facts.frozen for code in row.values))
+        # the indicators in the order of the rules they were published under (a JSON object's keys come back in
+        # the database's order: PostgreSQL's jsonb sorts them), then any the rows hold besides
+        held = {code for row in facts.frozen for code in row.values}
+        codes = [c for c in facts.frozen_indicators if c in held] + sorted(held - set(facts.frozen_indicators))
         rows = [EnterpriseRow(r.enterprise_id, r.uscc, r.county, r.park, r.rated, r.not_rated_reason,
                               [r.values.get(c) for c in codes], r.score, r.grade, r.rank_in_county)
                 for r in facts.frozen]
